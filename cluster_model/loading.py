@@ -1,0 +1,369 @@
+"""Load and validate the editable inputs in ``data/`` into a :class:`Dataset`.
+
+Every table is checked row by row. A bad row is left out *and* reported as a
+:class:`DataIssue` naming the file, the line and what to do; the good rows are
+used. A file that cannot be used at all (missing, wrong columns) is reported
+the same way and loads as an empty table, so the rest of the app keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import yaml
+
+from .issues import DataFileError, DataIssue
+from .vocabulary import (
+    CLASSES,
+    INDICATOR_GROUPS,
+    PARTICIPATION_LEVELS,
+    PILLARS,
+    STAKEHOLDERS,
+    STATUSES,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+ROUND_KINDS = ["survey", "dialogue", "desk review"]
+YES_NO = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
+
+# Columns every file must have; extra columns are kept and ignored.
+COLUMNS: dict[str, list[str]] = {
+    "sources.csv": ["source_id", "citation", "title", "kind", "date", "location", "note"],
+    "indicators.csv": ["indicator_id", "pillar", "name", "how_assessed", "weight", "cluster_defining", "reference"],
+    "clusters.csv": ["cluster_id", "number", "name", "source_id"],
+    "sites.csv": ["cluster_id", "place", "district", "lat", "lon", "location_note", "source_id"],
+    "rounds.csv": ["round_id", "name", "date", "kind", "illustrative", "notes"],
+    "assessments.csv": ["round_id", "cluster_id", "indicator_id", "status", "source_id", "note"],
+    "participation.csv": ["cluster_id", "dimension", "level", "local_share_pct", "source_id", "note"],
+    "evidence.csv": ["evidence_id", "statement", "speaker", "stakeholder_group", "pillars", "clusters", "source_id"],
+    "published_classification.csv": ["cluster_id", "classification", "source_id", "note"],
+}
+
+
+@dataclass
+class Rules:
+    gap_value: dict[str, float]
+    low_coverage_warning: float
+    partial_counts_as_missing: float
+    functional_max_missing: float
+    potential_max_missing: float
+    min_assessed: int
+
+
+DEFAULT_RULES = Rules(
+    gap_value={"present": 0.0, "partial": 0.5, "absent": 1.0},
+    low_coverage_warning=0.5,
+    partial_counts_as_missing=0.5,
+    functional_max_missing=0.5,
+    potential_max_missing=2.0,
+    min_assessed=4,
+)
+
+
+@dataclass
+class Dataset:
+    """Everything the atlas shows, as validated tables. No UI, no geometry."""
+
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    clusters: pd.DataFrame
+    sites: pd.DataFrame
+    rounds: pd.DataFrame
+    assessments: pd.DataFrame
+    participation: pd.DataFrame
+    evidence: pd.DataFrame
+    published: pd.DataFrame
+    rules: Rules
+    issues: list[DataIssue] = field(default_factory=list)
+
+    def cluster_name(self, cluster_id: str) -> str:
+        names = self.clusters.set_index("cluster_id")["name"]
+        return str(names.get(cluster_id, cluster_id))
+
+    def citation(self, source_id: str) -> str:
+        cites = self.sources.set_index("source_id")["citation"]
+        return str(cites.get(source_id, source_id))
+
+    def latest_round(self, include_illustrative: bool = False) -> str | None:
+        rounds = self.rounds if include_illustrative else self.rounds[~self.rounds["illustrative"]]
+        if rounds.empty:
+            return None
+        return str(rounds.sort_values(["date", "round_id"]).iloc[-1]["round_id"])
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Read a CSV as text with a ``_line`` column (its line in a spreadsheet)."""
+    if not path.exists():
+        raise DataFileError(DataIssue(str(path), "file not found", "restore it from git or point the app at the right data folder"))
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(DataIssue(str(path), f"cannot be read as CSV ({exc})", "save it as UTF-8 CSV with a header row")) from exc
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataFileError(
+            DataIssue(
+                str(path),
+                f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns) or 'none'}",
+                f"the header row must contain: {', '.join(columns)}",
+            )
+        )
+    df = df.apply(lambda col: col.str.strip())
+    df.insert(0, "_line", range(2, len(df) + 2))
+    return df
+
+
+Check = tuple[pd.Series, str, Callable[[pd.Series], str], str]
+
+
+def drop_bad_rows(df: pd.DataFrame, file: str, checks: list[Check], issues: list[DataIssue]) -> pd.DataFrame:
+    """Apply vectorised row checks; report and drop every row that fails one.
+
+    Each check is (bad_mask, column, message_for_row, hint).
+    """
+    bad_any = pd.Series(False, index=df.index)
+    for bad, column, message, hint in checks:
+        bad = bad & ~bad_any  # report one problem per row: the first
+        for _, row in df[bad].iterrows():
+            issues.append(DataIssue(file, message(row), hint, row=int(row["_line"]), column=column, value=str(row.get(column, ""))))
+        bad_any |= bad
+    return df[~bad_any].copy()
+
+
+def unknown(df: pd.DataFrame, column: str, known: pd.Series | list[str], what: str, where: str) -> Check:
+    known_set = set(known)
+    return (
+        ~df[column].isin(known_set),
+        column,
+        lambda r: f"unknown {what} '{r[column]}'",
+        f"use one of the ids in {where}" if len(known_set) > 12 else f"use one of: {', '.join(sorted(known_set))}",
+    )
+
+
+def duplicated(df: pd.DataFrame, keys: list[str], what: str) -> Check:
+    return (
+        df.duplicated(keys, keep="first"),
+        keys[-1],
+        lambda r: f"duplicate {what} ({', '.join(str(r[k]) for k in keys)}) already given on an earlier line",
+        "keep one row per " + what + "; delete or merge the other",
+    )
+
+
+def empty(df: pd.DataFrame, column: str, hint: str) -> Check:
+    return (df[column] == "", column, lambda r: f"'{column}' is empty", hint)
+
+
+def number_outside(df: pd.DataFrame, column: str, low: float, high: float, allow_empty: bool = False) -> Check:
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = values.isna() | (values < low) | (values > high)
+    if allow_empty:
+        bad &= df[column] != ""
+    return (bad, column, lambda r: f"'{r[column]}' is not a number from {low:g} to {high:g}", f"enter a number from {low:g} to {high:g}" + (" or leave it empty for unknown" if allow_empty else ""))
+
+
+def not_yes_no(df: pd.DataFrame, column: str) -> Check:
+    return (~df[column].str.lower().isin(YES_NO.keys()), column, lambda r: f"'{r[column]}' is not yes or no", "write yes or no")
+
+
+def not_in_list(df: pd.DataFrame, column: str, allowed: list[str], what: str) -> Check:
+    return (~df[column].str.lower().isin(allowed), column, lambda r: f"'{r[column]}' is not an allowed {what}", f"use one of: {', '.join(allowed)}")
+
+
+def bad_list_items(df: pd.DataFrame, column: str, allowed: set[str], what: str, extra_ok: set[str] = frozenset()) -> Check:
+    def bad_items(cell: str) -> list[str]:
+        return [x for x in split_list(cell) if x not in allowed and x not in extra_ok]
+
+    return (
+        df[column].map(lambda c: bool(bad_items(c))),
+        column,
+        lambda r: f"unknown {what} {', '.join(repr(x) for x in bad_items(r[column]))}",
+        f"separate items with ';' and use: {', '.join(sorted(allowed | set(extra_ok)))}",
+    )
+
+
+def split_list(cell: str) -> list[str]:
+    return [x.strip() for x in str(cell).split(";") if x.strip()]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
+    file = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        gap = raw["gap_scoring"]
+        cls = raw["classification"]
+        rules = Rules(
+            gap_value={k: float(gap["gap_value"][k]) for k in ("present", "partial", "absent")},
+            low_coverage_warning=float(gap["low_coverage_warning"]),
+            partial_counts_as_missing=float(cls["partial_counts_as_missing"]),
+            functional_max_missing=float(cls["functional_max_missing"]),
+            potential_max_missing=float(cls["potential_max_missing"]),
+            min_assessed=int(cls["min_assessed"]),
+        )
+    except FileNotFoundError:
+        issues.append(DataIssue(file, "file not found; using the built-in default rules", "restore data/rules.yaml from git"))
+        return DEFAULT_RULES
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        issues.append(DataIssue(file, f"cannot be used ({type(exc).__name__}: {exc}); using the built-in default rules", "compare it with the copy in git: every key must be present with a number"))
+        return DEFAULT_RULES
+    out_of_range = [k for k, v in rules.gap_value.items() if not 0 <= v <= 1]
+    if out_of_range or not 0 <= rules.low_coverage_warning <= 1 or rules.functional_max_missing > rules.potential_max_missing:
+        issues.append(DataIssue(file, "values out of range (gap values and coverage must be 0..1, functional_max_missing ≤ potential_max_missing); using the built-in default rules", "fix the values"))
+        return DEFAULT_RULES
+    return rules
+
+
+def _load(data_dir: Path, name: str, issues: list[DataIssue]) -> pd.DataFrame:
+    try:
+        return read_table(data_dir / name, COLUMNS[name])
+    except DataFileError as exc:
+        issues.append(exc.issue)
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in ["_line", *COLUMNS[name]]})
+
+
+def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
+    """Read every input file, validate it, and return what can be used plus the issues."""
+    data_dir = Path(data_dir)
+    issues: list[DataIssue] = []
+    f = lambda name: str(data_dir / name)  # noqa: E731 - file label for messages
+
+    sources = _load(data_dir, "sources.csv", issues)
+    sources = drop_bad_rows(sources, f("sources.csv"), [empty(sources, "source_id", "give every source an id"), duplicated(sources, ["source_id"], "source id"), empty(sources, "citation", "write how the source is cited")], issues)
+    source_ids = sources["source_id"]
+
+    def source_checks(df: pd.DataFrame) -> list[Check]:
+        return [empty(df, "source_id", "every value needs a source: add its id from sources.csv"), unknown(df, "source_id", source_ids, "source", "sources.csv")]
+
+    indicators = _load(data_dir, "indicators.csv", issues)
+    indicators = drop_bad_rows(
+        indicators,
+        f("indicators.csv"),
+        [
+            empty(indicators, "indicator_id", "give every indicator an id"),
+            duplicated(indicators, ["indicator_id"], "indicator id"),
+            unknown(indicators, "pillar", list(INDICATOR_GROUPS), "pillar", ""),
+            empty(indicators, "name", "give the indicator a name"),
+            number_outside(indicators, "weight", 0.0001, 100),
+            not_yes_no(indicators, "cluster_defining"),
+        ],
+        issues,
+    )
+    indicators["weight"] = indicators["weight"].astype(float)
+    indicators["cluster_defining"] = indicators["cluster_defining"].str.lower().map(YES_NO).astype(bool)
+
+    clusters = _load(data_dir, "clusters.csv", issues)
+    clusters = drop_bad_rows(clusters, f("clusters.csv"), [empty(clusters, "cluster_id", "give every cluster an id"), duplicated(clusters, ["cluster_id"], "cluster id"), empty(clusters, "name", "give the cluster a name"), *source_checks(clusters)], issues)
+    cluster_ids = clusters["cluster_id"]
+
+    sites = _load(data_dir, "sites.csv", issues)
+    sites = drop_bad_rows(
+        sites,
+        f("sites.csv"),
+        [
+            unknown(sites, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
+            empty(sites, "place", "write the place name as the source gives it"),
+            empty(sites, "district", "write the district the place lies in"),
+            number_outside(sites, "lat", -90, 90),
+            number_outside(sites, "lon", -180, 180),
+            duplicated(sites, ["cluster_id", "place"], "site"),
+            *source_checks(sites),
+        ],
+        issues,
+    )
+    sites[["lat", "lon"]] = sites[["lat", "lon"]].astype(float)
+
+    rounds = _load(data_dir, "rounds.csv", issues)
+    dates = pd.to_datetime(rounds["date"], errors="coerce", format="%Y-%m-%d")
+    rounds = drop_bad_rows(
+        rounds,
+        f("rounds.csv"),
+        [
+            empty(rounds, "round_id", "give every round an id"),
+            duplicated(rounds, ["round_id"], "round id"),
+            (dates.isna(), "date", lambda r: f"'{r['date']}' is not a date", "write the date as YYYY-MM-DD"),
+            not_in_list(rounds, "kind", ROUND_KINDS, "round kind"),
+            not_yes_no(rounds, "illustrative"),
+        ],
+        issues,
+    )
+    rounds["kind"] = rounds["kind"].str.lower()
+    rounds["illustrative"] = rounds["illustrative"].str.lower().map(YES_NO).astype(bool)
+
+    assessments = _load(data_dir, "assessments.csv", issues)
+    assessments["status"] = assessments["status"].str.lower()
+    assessments = drop_bad_rows(
+        assessments,
+        f("assessments.csv"),
+        [
+            unknown(assessments, "round_id", rounds["round_id"], "round", "rounds.csv"),
+            unknown(assessments, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
+            unknown(assessments, "indicator_id", indicators["indicator_id"], "indicator", "indicators.csv"),
+            not_in_list(assessments, "status", STATUSES, "status"),
+            *source_checks(assessments),
+            duplicated(assessments, ["round_id", "cluster_id", "indicator_id"], "assessment"),
+        ],
+        issues,
+    )
+
+    participation = _load(data_dir, "participation.csv", issues)
+    participation["dimension"] = participation["dimension"].str.lower()
+    participation["level"] = participation["level"].str.lower()
+    level_ok = pd.Series([lvl in PARTICIPATION_LEVELS.get(dim, []) for dim, lvl in zip(participation["dimension"], participation["level"])], index=participation.index, dtype=bool)
+    participation = drop_bad_rows(
+        participation,
+        f("participation.csv"),
+        [
+            unknown(participation, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
+            not_in_list(participation, "dimension", list(PARTICIPATION_LEVELS), "dimension"),
+            (~level_ok, "level", lambda r: f"'{r['level']}' is not a level of '{r['dimension']}'", "; ".join(f"{d}: {', '.join(v)}" for d, v in PARTICIPATION_LEVELS.items())),
+            number_outside(participation, "local_share_pct", 0, 100, allow_empty=True),
+            duplicated(participation, ["cluster_id", "dimension", "level"], "participation figure"),
+            *source_checks(participation),
+        ],
+        issues,
+    )
+    # Empty means unknown, never zero.
+    participation["local_share_pct"] = pd.to_numeric(participation["local_share_pct"], errors="coerce")
+
+    evidence = _load(data_dir, "evidence.csv", issues)
+    evidence = drop_bad_rows(
+        evidence,
+        f("evidence.csv"),
+        [
+            empty(evidence, "evidence_id", "give every evidence item an id"),
+            duplicated(evidence, ["evidence_id"], "evidence id"),
+            empty(evidence, "statement", "write what was said or found"),
+            (~evidence["stakeholder_group"].isin(set(STAKEHOLDERS) | {""}), "stakeholder_group", lambda r: f"unknown stakeholder group '{r['stakeholder_group']}'", f"use one of: {', '.join(STAKEHOLDERS)}, or leave empty when not stated"),
+            bad_list_items(evidence, "pillars", set(PILLARS), "pillar"),
+            bad_list_items(evidence, "clusters", set(cluster_ids), "cluster", extra_ok={"all"}),
+            *source_checks(evidence),
+        ],
+        issues,
+    )
+
+    published = _load(data_dir, "published_classification.csv", issues)
+    published["classification"] = published["classification"].str.lower()
+    published = drop_bad_rows(
+        published,
+        f("published_classification.csv"),
+        [
+            unknown(published, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
+            not_in_list(published, "classification", CLASSES, "classification"),
+            duplicated(published, ["cluster_id"], "published classification"),
+            *source_checks(published),
+        ],
+        issues,
+    )
+
+    rules = load_rules(data_dir / "rules.yaml", issues)
+    return Dataset(sources, indicators, clusters, sites, rounds, assessments, participation, evidence, published, rules, issues)

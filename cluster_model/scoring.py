@@ -1,0 +1,115 @@
+"""Gap scoring: where the indicators say a cluster, or a district, falls short.
+
+Formula (shown on the Methods page):
+
+    gap      = sum(weight × gap_value(status)) / sum(weight)   over ASSESSED indicators
+    coverage = sum(weight of assessed indicators) / sum(weight of all indicators in scope)
+
+with gap_value from ``data/rules.yaml`` (present 0, partial 0.5, absent 1).
+"Not assessed" is never a gap: it is left out of the gap and lowers coverage.
+With nothing assessed the gap is unknown (NaN), never 0.
+
+A district's scope is every indicator of the selected pillars for every cluster
+with a site in that district; a cluster with sites in two districts counts in both.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .loading import Dataset, Rules
+from .vocabulary import ASSESSED_STATUSES, Status
+
+MATRIX_COLUMNS = ["cluster_id", "indicator_id", "pillar", "weight", "cluster_defining", "status", "round_id", "source_id", "note"]
+
+
+def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
+    """Rounds whose values count when ``round_id`` is shown, oldest first.
+
+    A real round shows the latest value of each indicator from that round or an
+    earlier real one (values carry forward until reassessed). An illustrative
+    round stands alone, so invented values never mix with real ones.
+    """
+    rounds = ds.rounds
+    if round_id is None or round_id not in set(rounds["round_id"]):
+        return []
+    chosen = rounds[rounds["round_id"] == round_id].iloc[0]
+    if chosen["illustrative"]:
+        return [round_id]
+    real = rounds[~rounds["illustrative"] & (rounds["date"] <= chosen["date"])]
+    return list(real.sort_values(["date", "round_id"])["round_id"])
+
+
+def assessment_matrix(ds: Dataset, round_id: str | None, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every cluster × indicator with its status as of ``round_id``.
+
+    Pairs with no assessment are explicitly "not assessed" (no source), so every
+    view can show them as unknown rather than leaving them out.
+    """
+    clusters = ds.clusters["cluster_id"] if cluster_ids is None else pd.Series(cluster_ids, name="cluster_id")
+    grid = clusters.to_frame().merge(ds.indicators[["indicator_id", "pillar", "weight", "cluster_defining"]], how="cross")
+    order = {r: i for i, r in enumerate(rounds_in_view(ds, round_id))}
+    rows = ds.assessments[ds.assessments["round_id"].isin(order.keys())]
+    if cluster_ids is not None:
+        rows = rows[rows["cluster_id"].isin(cluster_ids)]
+    # Latest round wins for each pair.
+    rows = rows.assign(_order=rows["round_id"].map(order)).sort_values("_order").drop_duplicates(["cluster_id", "indicator_id"], keep="last")
+    matrix = grid.merge(rows[["cluster_id", "indicator_id", "status", "round_id", "source_id", "note"]], on=["cluster_id", "indicator_id"], how="left")
+    matrix["status"] = matrix["status"].fillna(Status.NOT_ASSESSED.value)
+    matrix[["round_id", "source_id", "note"]] = matrix[["round_id", "source_id", "note"]].fillna("")
+    return matrix[MATRIX_COLUMNS]
+
+
+def _aggregate(scoped: pd.DataFrame, by: list[str], rules: Rules) -> pd.DataFrame:
+    assessed = scoped["status"].isin(ASSESSED_STATUSES)
+    frame = scoped[by].copy()
+    frame["total_w"] = scoped["weight"]
+    frame["assessed_w"] = scoped["weight"].where(assessed, 0.0)
+    frame["gap_w"] = (scoped["weight"] * scoped["status"].map(rules.gap_value)).fillna(0.0)
+    frame["n_indicators"] = 1
+    frame["n_assessed"] = assessed.astype(int)
+    frame["n_gaps"] = scoped["status"].isin([Status.PARTIAL.value, Status.ABSENT.value]).astype(int)
+    g = frame.groupby(by, sort=False).sum()
+    out = pd.DataFrame(index=g.index)
+    out["gap"] = (g["gap_w"] / g["assessed_w"]).where(g["assessed_w"] > 0)
+    out["coverage"] = g["assessed_w"] / g["total_w"]
+    out[["n_indicators", "n_assessed", "n_gaps"]] = g[["n_indicators", "n_assessed", "n_gaps"]].astype(int)
+    out["low_coverage"] = out["coverage"] < rules.low_coverage_warning
+    return out
+
+
+def _in_pillars(matrix: pd.DataFrame, pillars: list[str]) -> pd.DataFrame:
+    return matrix[matrix["pillar"].isin(pillars)]
+
+
+def cluster_gaps(matrix: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = True) -> pd.DataFrame:
+    """Gap and coverage per cluster (× pillar when ``per_pillar``)."""
+    by = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
+    return _aggregate(_in_pillars(matrix, pillars), by, rules).reset_index()
+
+
+def district_gaps(matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = False) -> pd.DataFrame:
+    """Gap and coverage per district over the clusters with a site there.
+
+    ``sites`` needs ``cluster_id`` and ``district`` (canonical names). Returns
+    one row per district (× pillar) with ``n_clusters`` and ``clusters``.
+    """
+    placed = sites[["cluster_id", "district"]].drop_duplicates()
+    scoped = _in_pillars(matrix, pillars).merge(placed, on="cluster_id")
+    by = ["district", "pillar"] if per_pillar else ["district"]
+    out = _aggregate(scoped, by, rules)
+    members = placed[placed["cluster_id"].isin(matrix["cluster_id"])].groupby("district")["cluster_id"]
+    out = out.join(members.nunique().rename("n_clusters"), on="district").join(members.agg(lambda s: sorted(s)).rename("clusters"), on="district")
+    return out.reset_index()
+
+
+def rank_by_gap(scores: pd.DataFrame) -> pd.DataFrame:
+    """Largest gap first; unknown gaps last (they are not 'no gap')."""
+    return scores.sort_values(["gap", "coverage"], ascending=[False, False], na_position="last").reset_index(drop=True)
+
+
+def gap_label(gap: float, coverage: float) -> str:
+    """Short human text for a gap figure with its coverage; never hides unknown."""
+    if pd.isna(gap):
+        return "not assessed"
+    return f"gap {gap:.2f} · {coverage:.0%} assessed"
