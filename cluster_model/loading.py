@@ -131,7 +131,7 @@ def drop_bad_rows(df: pd.DataFrame, file: str, checks: list[Check], issues: list
     """
     bad_any = pd.Series(False, index=df.index)
     for bad, column, message, hint in checks:
-        bad = bad & ~bad_any  # report one problem per row: the first
+        bad = bad.astype(bool) & ~bad_any  # report one problem per row: the first
         for _, row in df[bad].iterrows():
             issues.append(DataIssue(file, message(row), hint, row=int(row["_line"]), column=column, value=str(row.get(column, ""))))
         bad_any |= bad

@@ -1,0 +1,60 @@
+"""Display-ready tables (pure pandas): names instead of ids, sources as citations,
+unknown spelled out. Pages render these; exports reuse them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .loading import Dataset
+from .scoring import gap_label
+from .vocabulary import INDICATOR_GROUPS, PILLARS, Status
+
+
+def indicator_checklist(ds: Dataset, matrix: pd.DataFrame, cluster_id: str, groups: list[str] | None = None) -> pd.DataFrame:
+    """One cluster's indicators (in framework order) with status, source and note."""
+    rows = matrix[matrix["cluster_id"] == cluster_id]
+    if groups is not None:
+        rows = rows[rows["pillar"].isin(groups)]
+    names = ds.indicators.set_index("indicator_id")["name"]
+    rounds = ds.rounds.set_index("round_id")["name"]
+    return pd.DataFrame(
+        {
+            "Pillar": rows["pillar"].map(INDICATOR_GROUPS),
+            "Indicator": rows["indicator_id"].map(names),
+            "Status": rows["status"],
+            "Source": rows["source_id"].map(lambda s: ds.citation(s) if s else "—"),
+            "Note": rows["note"].replace("", "—"),
+            "Round": rows["round_id"].map(lambda r: rounds.get(r, r) if r else "—"),
+            "Cluster-defining": rows["cluster_defining"].map({True: "yes", False: ""}),
+        }
+    ).reset_index(drop=True)
+
+
+def pillar_gap_table(ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str]) -> pd.DataFrame:
+    """Clusters as rows, pillars as columns, each cell 'gap x · y% assessed' or 'not assessed'."""
+    cells = per_pillar.assign(cell=[gap_label(g, c) for g, c in zip(per_pillar["gap"], per_pillar["coverage"])])
+    wide = cells.pivot(index="cluster_id", columns="pillar", values="cell").reindex(index=cluster_ids, columns=pillars)
+    wide.columns = [PILLARS[p] for p in wide.columns]
+    wide.index = [ds.cluster_name(c) for c in wide.index]
+    wide.index.name = "Cluster"
+    return wide.reset_index()
+
+
+def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:
+    """Districts ranked by gap (unknown last), with coverage and the clusters there."""
+    return pd.DataFrame(
+        {
+            "District": district_scores["district"],
+            "Gap": district_scores["gap"],  # NaN stays NaN: the page shows it as 'not assessed'
+            "Assessed": district_scores["coverage"],
+            "Indicators with a gap": district_scores["n_gaps"],
+            "Indicators assessed": district_scores["n_assessed"].astype(str) + " of " + district_scores["n_indicators"].astype(str),
+            "Clusters": district_scores["clusters"].map(lambda cs: ", ".join(ds.cluster_name(c) for c in cs)),
+        }
+    )
+
+
+def status_counts(matrix: pd.DataFrame, pillars: list[str]) -> dict[str, int]:
+    scoped = matrix[matrix["pillar"].isin(pillars)]
+    counts = scoped["status"].value_counts()
+    return {s.value: int(counts.get(s.value, 0)) for s in Status}

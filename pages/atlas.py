@@ -1,0 +1,88 @@
+"""Atlas (home): districts coloured by indicator gap for the chosen pillars."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
+from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
+from cluster_model.vocabulary import PILLARS
+from geo.atlas_map import CLICK_EVENTS, build_atlas_map, clicked_district
+from ui import state as view
+from ui.chrome import illustrative_banner
+from ui.data_access import get_atlas_data
+
+atlas = get_atlas_data()
+ds = atlas.dataset
+state = view.current()
+cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
+
+st.title("Sindh Cluster Atlas")
+st.caption("Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
+           "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero.")
+illustrative_banner(ds, state.round)
+
+matrix = assessment_matrix(ds, state.round, cluster_ids)
+counts = status_counts(matrix, state.pillars)
+assessed = counts["present"] + counts["partial"] + counts["absent"]
+total = sum(counts.values())
+st.info(f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
+        f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed.")
+
+sites = atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)]
+scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, state.pillars))
+if state.districts:
+    scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
+
+map_col, panel_col = st.columns([3, 2], gap="medium")
+
+with map_col:
+    if atlas.districts is None:
+        st.error(f"The map cannot be drawn: the boundary file {atlas.boundary_file} could not be used (details above). "
+                 "Tables below still work.")
+    else:
+        map_scores = scores.set_index("district").assign(label=[gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])])
+        fmap = build_atlas_map(atlas.districts, map_scores, sites, selected=state.district, basemap=state.basemap, highlight=state.districts or None)
+        clicked = clicked_district(st_folium(fmap, key="atlas_map", returned_objects=CLICK_EVENTS, height=620, use_container_width=True))
+        # st_folium keeps returning the last click; act only on a new one.
+        if clicked and clicked != st.session_state.get("_last_map_click"):
+            st.session_state["_last_map_click"] = clicked
+            state.district = clicked
+            st.session_state["w_district"] = clicked
+
+with panel_col:
+    options = list(atlas.district_names)
+    if state.district not in options:
+        state.district = scores["district"].iloc[0] if not scores.empty else (options[0] if options else None)
+    view.bind("w_district", state.district)
+    state.district = st.selectbox("District (or click the map)", options, key="w_district")
+    row = scores[scores["district"] == state.district]
+    if row.empty:
+        st.markdown(f"### {state.district}")
+        st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
+    else:
+        r = row.iloc[0]
+        st.markdown(f"### {state.district}")
+        st.metric("Gap, chosen pillars", "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+                  help="Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods.")
+        st.caption(f"{r['coverage']:.0%} of the indicators behind this figure are assessed "
+                   f"({r['n_assessed']} of {r['n_indicators']})" + (" — low coverage, read with care." if r["low_coverage"] else "."))
+        here = list(r["clusters"])
+        per_pillar = cluster_gaps(matrix[matrix["cluster_id"].isin(here)], ds.rules, state.pillars)
+        st.markdown("**Clusters here, gap by pillar**")
+        st.dataframe(pillar_gap_table(ds, per_pillar, here, state.pillars), hide_index=True, use_container_width=True)
+        for cid in here:
+            with st.expander(f"Indicators behind {ds.cluster_name(cid)}"):
+                st.dataframe(indicator_checklist(ds, matrix, cid, state.pillars), hide_index=True, use_container_width=True)
+
+st.subheader("Districts ranked by gap")
+st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
+table = ranking_table(ds, scores)
+st.dataframe(
+    table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),
+                 Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),
+    hide_index=True,
+    use_container_width=True,
+)

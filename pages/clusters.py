@@ -1,0 +1,102 @@
+"""Clusters: one cluster's sites, indicators, classification, local participation and evidence."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, classify_dataset
+from cluster_model.evidence import evidence_items
+from cluster_model.participation import participation_grid
+from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
+from cluster_model.tables import indicator_checklist
+from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
+from geo.atlas_map import build_sites_map
+from ui import state as view
+from ui.chrome import illustrative_banner
+from ui.data_access import get_atlas_data
+
+atlas = get_atlas_data()
+ds = atlas.dataset
+state = view.current()
+
+options = state.sectors or list(ds.clusters["cluster_id"])
+if state.cluster not in options:
+    state.cluster = options[0]
+view.bind("w_cluster", state.cluster)
+if st.session_state["w_cluster"] not in options:
+    st.session_state["w_cluster"] = state.cluster
+state.cluster = st.selectbox("Cluster", options, format_func=lambda c: f"{ds.clusters.set_index('cluster_id').at[c, 'number']}. {ds.cluster_name(c)}", key="w_cluster")
+cid = state.cluster
+
+st.title(ds.cluster_name(cid))
+illustrative_banner(ds, state.round)
+sites = atlas.sites[atlas.sites["cluster_id"] == cid]
+all_sites = ds.sites[ds.sites["cluster_id"] == cid]
+st.caption(f"Named in the {ds.citation('dialogue2019')} at: " + "; ".join(f"{s.place} ({s.district} district)" for s in all_sites.itertuples()))
+
+matrix = assessment_matrix(ds, state.round, [cid])
+result = classify_dataset(ds, matrix)[cid]
+
+left, right = st.columns([2, 3], gap="medium")
+with left:
+    if atlas.districts is not None and not sites.empty:
+        st_folium(build_sites_map(atlas.districts, sites, cid), key=f"sites_map_{cid}", returned_objects=[], height=340, use_container_width=True)
+    for s in all_sites.itertuples():
+        st.markdown(f"- **{s.place}**, {s.district}: {s.location_note}")
+
+with right:
+    st.subheader("Cluster or agglomeration?")
+    c1, c2 = st.columns(2)
+    c1.metric("Computed from indicators", result.computed + (" (provisional)" if result.provisional else ""))
+    c2.metric("Published (HRD study)", result.published or "not published")
+    if result.comparison == DIFFERS:
+        st.warning(f"**Disagreement:** the indicators give *{result.computed}*, the study published *{result.published}*. "
+                   "Check the assessments, or record why the study differs.")
+    elif result.comparison == NOT_COMPARABLE:
+        st.info(f"The published classification (*{result.published}*) cannot be checked yet: too few cluster-defining indicators are assessed.")
+    elif result.comparison == AGREES:
+        st.success("The computed classification agrees with the published one.")
+    if result.published_note:
+        st.caption(f"Published: {result.published_note} — {ds.citation(result.published_source)}")
+    st.markdown("**Why**")
+    for reason in result.reasons:
+        st.markdown(f"- {reason}")
+    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {result.to_move_up}")
+
+st.subheader("Indicators by pillar")
+per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
+tabs = st.tabs([INDICATOR_GROUPS[g] for g in INDICATOR_GROUPS])
+for tab, group in zip(tabs, INDICATOR_GROUPS):
+    with tab:
+        row = per_pillar[per_pillar["pillar"] == group]
+        if not row.empty and group in PILLARS:
+            st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"]))
+        st.dataframe(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]), hide_index=True, use_container_width=True)
+
+st.subheader("Local people in the workforce")
+grid = participation_grid(ds, cid)
+known = grid[grid["known"]]
+if known.empty:
+    st.info("No published figure: the share of local people at every job and skill level is **unknown** for this cluster.")
+chart_data = grid.assign(share=grid["local_share_pct"].fillna(0), shown=grid["display"])
+bars = alt.Chart(chart_data).mark_bar().encode(
+    y=alt.Y("level:N", sort=list(grid["level"]), title=None),
+    x=alt.X("share:Q", title="Local people, % of posts", scale=alt.Scale(domain=[0, 100])),
+    color=alt.condition("datum.known", alt.value("#1f77b4"), alt.value("transparent")),
+    tooltip=["dimension", "level", "shown", "source"],
+)
+labels = alt.Chart(chart_data).mark_text(align="left", dx=4).encode(
+    y=alt.Y("level:N", sort=list(grid["level"])), x="share:Q", text="shown:N",
+    color=alt.condition("datum.known", alt.value("#111111"), alt.value("#888888")),
+)
+st.altair_chart((bars + labels).facet(row=alt.Row("dimension:N", title=None)).resolve_scale(y="independent"), use_container_width=True)
+st.dataframe(grid[["dimension", "level", "display", "source", "note"]].rename(columns={"display": "local share"}), hide_index=True, use_container_width=True)
+
+st.subheader("Evidence")
+items = evidence_items(ds, [cid])
+if items.empty:
+    st.write("No evidence item mentions this cluster yet.")
+for item in items.itertuples():
+    st.markdown(f"> {item.statement}\n\n— {item.speaker or 'speaker not stated'} · *{item.group_label}* · {item.pillar_labels} · {item.source}")

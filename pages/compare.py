@@ -1,0 +1,73 @@
+"""Compare: two to five districts or clusters side by side, per pillar."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
+from cluster_model.vocabulary import PILLARS
+from ui import state as view
+from ui.chrome import illustrative_banner
+from ui.data_access import get_atlas_data
+
+MIN_ITEMS, MAX_ITEMS = 2, 5
+
+atlas = get_atlas_data()
+ds = atlas.dataset
+state = view.current()
+
+st.title("Compare")
+illustrative_banner(ds, state.round)
+view.bind("w_compare_kind", state.compare_kind)
+kind = st.radio("Compare", view.COMPARE_KINDS, horizontal=True, key="w_compare_kind")
+if kind != state.compare_kind:
+    state.compare_kind, state.compare = kind, []
+    st.session_state.pop("w_compare", None)
+
+cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
+matrix = assessment_matrix(ds, state.round, cluster_ids)
+if kind == "districts":
+    scores = district_gaps(matrix, atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)], ds.rules, state.pillars, per_pillar=True).rename(columns={"district": "item"})
+    options = sorted(scores["item"].unique())
+    label = str
+else:
+    scores = cluster_gaps(matrix, ds.rules, state.pillars).rename(columns={"cluster_id": "item"})
+    options = cluster_ids
+    label = ds.cluster_name
+
+view.bind("w_compare", [o for o in state.compare if o in options] or options[:2])
+chosen = st.multiselect(f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}", options, format_func=label, key="w_compare", max_selections=MAX_ITEMS)
+state.compare = chosen
+
+
+def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, pillars: list[str]) -> None:
+    data = scores[scores["item"].isin(chosen)].copy()
+    data["name"] = data["item"].map(label)
+    data["Pillar"] = data["pillar"].map(PILLARS)
+    data["known"] = data["gap"].notna()
+    data["bar"] = data["gap"].fillna(0)
+    data["text"] = [gap_label(g, c) for g, c in zip(data["gap"], data["coverage"])]
+
+    base = alt.Chart(data).encode(
+        x=alt.X("name:N", title=None, sort=[label(c) for c in chosen]),
+        tooltip=["name", "Pillar", "text"],
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("bar:Q", title="Gap (0 none – 1 all absent)", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("name:N", title=None, sort=[label(c) for c in chosen]),
+        opacity=alt.condition("datum.known", alt.value(1), alt.value(0)),
+    )
+    unknown = base.transform_filter("!datum.known").mark_text(dy=-8, color="#666").encode(y=alt.value(200), text=alt.value("not assessed"))
+    st.altair_chart(alt.layer(bars, unknown).facet(column=alt.Column("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None)), use_container_width=False)
+    st.caption("Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table.")
+
+    table = data.pivot(index="name", columns="Pillar", values="text").reindex(index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars])
+    st.dataframe(table.rename_axis(kind.capitalize()[:-1]).reset_index(), hide_index=True, use_container_width=True)
+
+
+if len(chosen) < MIN_ITEMS:
+    st.info(f"Choose at least {MIN_ITEMS} {kind} to compare.")
+else:
+    draw_comparison(scores, chosen, label, kind, state.pillars)

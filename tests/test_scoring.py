@@ -1,0 +1,92 @@
+"""Gap scoring: not assessed is never a gap, coverage always travels with the gap."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from cluster_model.loading import DEFAULT_RULES
+from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
+from cluster_model.vocabulary import PILLARS
+
+
+def matrix_of(rows):
+    """rows: (cluster, indicator, pillar, weight, status)"""
+    return pd.DataFrame(rows, columns=["cluster_id", "indicator_id", "pillar", "weight", "status"]).assign(cluster_defining=False, round_id="r", source_id="s", note="")
+
+
+def test_gap_is_weighted_over_assessed_only():
+    m = matrix_of([
+        ("a", "i1", "technology", 1, "present"),
+        ("a", "i2", "technology", 1, "absent"),
+        ("a", "i3", "technology", 2, "partial"),
+        ("a", "i4", "technology", 4, "not assessed"),
+    ])
+    row = cluster_gaps(m, DEFAULT_RULES, ["technology"]).iloc[0]
+    assert row["gap"] == pytest.approx((0 + 1 + 2 * 0.5) / 4)
+    assert row["coverage"] == pytest.approx(4 / 8)
+    assert (row["n_assessed"], row["n_gaps"], row["n_indicators"]) == (3, 2, 4)
+
+
+def test_nothing_assessed_is_unknown_not_zero():
+    m = matrix_of([("a", "i1", "hrm", 1, "not assessed"), ("a", "i2", "hrm", 1, "not assessed")])
+    row = cluster_gaps(m, DEFAULT_RULES, ["hrm"]).iloc[0]
+    assert math.isnan(row["gap"])
+    assert row["coverage"] == 0
+    assert gap_label(row["gap"], row["coverage"]) == "not assessed"
+
+
+def test_adding_not_assessed_indicators_never_changes_the_gap():
+    base = [("a", "i1", "support", 1, "absent"), ("a", "i2", "support", 1, "present")]
+    with_unknown = base + [("a", f"u{i}", "support", 1, "not assessed") for i in range(5)]
+    g1 = cluster_gaps(matrix_of(base), DEFAULT_RULES, ["support"]).iloc[0]
+    g2 = cluster_gaps(matrix_of(with_unknown), DEFAULT_RULES, ["support"]).iloc[0]
+    assert g1["gap"] == g2["gap"] == 0.5
+    assert g2["coverage"] < g1["coverage"]
+
+
+def test_district_pools_clusters_with_a_site_there_and_counts_multisite_clusters_in_each():
+    m = matrix_of([
+        ("a", "i1", "technology", 1, "absent"),
+        ("b", "i1", "technology", 1, "present"),
+        ("c", "i1", "technology", 1, "not assessed"),
+    ])
+    sites = pd.DataFrame({"cluster_id": ["a", "b", "b", "c"], "district": ["X", "X", "Y", "Z"]})
+    d = district_gaps(m, sites, DEFAULT_RULES, ["technology"]).set_index("district")
+    assert d.loc["X", "gap"] == 0.5 and d.loc["X", "n_clusters"] == 2
+    assert d.loc["Y", "gap"] == 0.0
+    assert math.isnan(d.loc["Z", "gap"])
+    ranked = rank_by_gap(d.reset_index())
+    assert list(ranked["district"]) == ["X", "Y", "Z"]  # unknown last, not first and not as zero
+
+
+def test_pillar_filter_limits_scope():
+    m = matrix_of([("a", "i1", "technology", 1, "absent"), ("a", "i2", "incentive", 1, "present")])
+    assert cluster_gaps(m, DEFAULT_RULES, ["technology"], per_pillar=False).iloc[0]["gap"] == 1
+    assert cluster_gaps(m, DEFAULT_RULES, ["incentive"], per_pillar=False).iloc[0]["gap"] == 0
+    assert cluster_gaps(m, DEFAULT_RULES, ["technology", "incentive"], per_pillar=False).iloc[0]["gap"] == 0.5
+
+
+def test_real_data_fisheries_in_thatta(dataset):
+    m = assessment_matrix(dataset, dataset.latest_round())
+    assert len(m) == 16 * len(dataset.indicators)
+    fish = cluster_gaps(m, dataset.rules, ["hrm"]).set_index("cluster_id").loc["fisheries"]
+    assert fish["gap"] == 0.5 and fish["n_assessed"] == 3
+    d = district_gaps(m, dataset.sites, dataset.rules, list(PILLARS)).set_index("district")
+    assert set(d.loc["Thatta", "clusters"]) == {"fisheries", "jute"}
+    assert math.isnan(d.loc["Hyderabad", "gap"])  # automobile and livestock: nothing assessed
+
+
+def test_matrix_marks_every_unassessed_pair(dataset):
+    m = assessment_matrix(dataset, dataset.latest_round())
+    unassessed = m[m["status"] == "not assessed"]
+    assert len(unassessed) == len(m) - len(dataset.assessments)
+    assert (unassessed["source_id"] == "").all()
+    assert (m.loc[m["status"] != "not assessed", "source_id"] != "").all()
+
+
+def test_unknown_round_shows_nothing_assessed(dataset):
+    m = assessment_matrix(dataset, "no-such-round")
+    assert (m["status"] == "not assessed").all()

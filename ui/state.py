@@ -1,0 +1,132 @@
+"""The view state (filters and selections), shared by every page and kept in the URL.
+
+Session state holds the truth within a session, so moving between pages keeps
+the filters; the URL mirrors it on every run, so a copied link reproduces the
+view. A link with values that do not exist (a renamed district, a typo) opens
+with those values dropped and a message saying which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+import streamlit as st
+
+from cluster_model.vocabulary import PILLARS
+
+COMPARE_KINDS = ("districts", "clusters")
+LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
+_STATE_KEY = "atlas_view"
+_NOTICE_KEY = "atlas_link_notices"
+
+
+@dataclass
+class ViewState:
+    pillars: list[str] = field(default_factory=lambda: list(PILLARS))
+    sectors: list[str] = field(default_factory=list)  # cluster ids; empty = all
+    districts: list[str] = field(default_factory=list)  # empty = all
+    round: str | None = None
+    district: str | None = None  # district opened on the Atlas page
+    cluster: str | None = None  # cluster opened on the Clusters page
+    compare_kind: str = "districts"
+    compare: list[str] = field(default_factory=list)
+    basemap: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a URL value may be; anything else is dropped with a notice."""
+
+    clusters: tuple[str, ...]
+    districts: tuple[str, ...]
+    rounds: tuple[str, ...]
+    default_round: str | None
+
+
+def _allowed(vocab: Vocabulary, name: str, kind: str = "districts") -> tuple[str, ...] | None:
+    return {
+        "pillars": tuple(PILLARS),
+        "sectors": vocab.clusters,
+        "districts": vocab.districts,
+        "round": vocab.rounds,
+        "district": vocab.districts,
+        "cluster": vocab.clusters,
+        "compare_kind": COMPARE_KINDS,
+        "compare": vocab.districts if kind == "districts" else vocab.clusters,
+    }.get(name)
+
+
+def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[str]]:
+    """Build a view state from URL parameters; return it with notices for dropped values."""
+    state = ViewState(round=vocab.default_round)
+    notices: list[str] = []
+    kind = params.get("compare_kind", "districts")
+    for f in fields(ViewState):
+        if f.name not in params:
+            continue
+        raw = params[f.name]
+        if f.name == "basemap":
+            state.basemap = raw in ("1", "true", "yes")
+            continue
+        allowed = _allowed(vocab, f.name, kind)
+        values = [v for v in raw.split(",") if v] if f.name in LIST_FIELDS else [raw]
+        good = [v for v in values if allowed is None or v in allowed]
+        bad = [v for v in values if v not in good]
+        if bad:
+            notices.append(f"The link's {f.name.replace('_', ' ')} value {', '.join(repr(b) for b in bad)} does not exist here and was ignored.")
+        if f.name in LIST_FIELDS:
+            if good or f.name != "pillars":
+                setattr(state, f.name, good)
+        elif good:
+            setattr(state, f.name, good[0])
+    return state, notices
+
+
+def to_query(state: ViewState) -> dict[str, str]:
+    """The URL parameters for a view state; defaults are left out to keep links short."""
+    default = ViewState()
+    out: dict[str, str] = {}
+    for name, value in asdict(state).items():
+        if name != "round" and value == getattr(default, name):
+            continue
+        if value is None or value == []:
+            continue
+        if isinstance(value, bool):
+            out[name] = "1" if value else "0"
+        elif isinstance(value, list):
+            out[name] = ",".join(value)
+        else:
+            out[name] = str(value)
+    return out
+
+
+def view_state(vocab: Vocabulary) -> ViewState:
+    """The session's view state, read from the URL on the session's first run."""
+    if _STATE_KEY not in st.session_state:
+        state, notices = parse_query(st.query_params.to_dict(), vocab)
+        st.session_state[_STATE_KEY] = state
+        st.session_state[_NOTICE_KEY] = notices
+    return st.session_state[_STATE_KEY]
+
+
+def link_notices() -> list[str]:
+    return st.session_state.get(_NOTICE_KEY, [])
+
+
+def publish(state: ViewState) -> None:
+    """Mirror the state into the URL (query params), without a rerun."""
+    wanted = to_query(state)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def bind(widget_key: str, value) -> None:
+    """Seed a widget from the view state the first time it is drawn in a session
+    (or after another page changed the value)."""
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+
+def current() -> ViewState:
+    """The state app.py prepared for this run (pages call this)."""
+    return st.session_state[_STATE_KEY]
