@@ -28,10 +28,10 @@ vocab = view.Vocabulary(
 state = view.view_state(vocab)
 
 pages = [
-    st.Page("pages/atlas.py", title="Atlas", icon="🗺️", default=True, url_path="atlas"),
-    st.Page("pages/clusters.py", title="Clusters", icon="🏭", url_path="clusters"),
-    st.Page("pages/compare.py", title="Compare", icon="📊", url_path="compare"),
-    st.Page("pages/methods.py", title="Methods & sources", icon="📚", url_path="methods"),
+    st.Page("pages/atlas.py", title="Atlas", icon=":material/map:", default=True, url_path="atlas"),
+    st.Page("pages/clusters.py", title="Clusters", icon=":material/factory:", url_path="clusters"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/methods.py", title="Methods & sources", icon=":material/menu_book:", url_path="methods"),
 ]
 page = st.navigation(pages)
 

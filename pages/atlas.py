@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
-from geo.atlas_map import CLICK_EVENTS, build_atlas_map, clicked_district
+from geo.atlas_map import build_atlas_map, clicked_district
 from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.data_access import get_atlas_data
@@ -45,7 +45,7 @@ with map_col:
     else:
         map_scores = scores.set_index("district").assign(label=[gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])])
         fmap = build_atlas_map(atlas.districts, map_scores, sites, selected=state.district, basemap=state.basemap, highlight=state.districts or None)
-        clicked = clicked_district(st_folium(fmap, key="atlas_map", returned_objects=CLICK_EVENTS, height=620, use_container_width=True))
+        clicked = clicked_district(st_folium(fmap, key="atlas_map", returned_objects=["last_active_drawing"], height=620, use_container_width=True))
         # st_folium keeps returning the last click; act only on a new one.
         if clicked and clicked != st.session_state.get("_last_map_click"):
             st.session_state["_last_map_click"] = clicked
@@ -72,10 +72,10 @@ with panel_col:
         here = list(r["clusters"])
         per_pillar = cluster_gaps(matrix[matrix["cluster_id"].isin(here)], ds.rules, state.pillars)
         st.markdown("**Clusters here, gap by pillar**")
-        st.dataframe(pillar_gap_table(ds, per_pillar, here, state.pillars), hide_index=True, use_container_width=True)
+        st.dataframe(pillar_gap_table(ds, per_pillar, here, state.pillars), hide_index=True, width="stretch")
         for cid in here:
             with st.expander(f"Indicators behind {ds.cluster_name(cid)}"):
-                st.dataframe(indicator_checklist(ds, matrix, cid, state.pillars), hide_index=True, use_container_width=True)
+                st.dataframe(indicator_checklist(ds, matrix, cid, state.pillars), hide_index=True, width="stretch")
 
 st.subheader("Districts ranked by gap")
 st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
@@ -84,5 +84,5 @@ st.dataframe(
     table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),
                  Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )

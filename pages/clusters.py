@@ -73,7 +73,7 @@ for tab, group in zip(tabs, INDICATOR_GROUPS):
         row = per_pillar[per_pillar["pillar"] == group]
         if not row.empty and group in PILLARS:
             st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"]))
-        st.dataframe(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]), hide_index=True, use_container_width=True)
+        st.dataframe(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]), hide_index=True, width="stretch")
 
 st.subheader("Local people in the workforce")
 grid = participation_grid(ds, cid)
@@ -91,8 +91,8 @@ labels = alt.Chart(chart_data).mark_text(align="left", dx=4).encode(
     y=alt.Y("level:N", sort=list(grid["level"])), x="share:Q", text="shown:N",
     color=alt.condition("datum.known", alt.value("#111111"), alt.value("#888888")),
 )
-st.altair_chart((bars + labels).facet(row=alt.Row("dimension:N", title=None)).resolve_scale(y="independent"), use_container_width=True)
-st.dataframe(grid[["dimension", "level", "display", "source", "note"]].rename(columns={"display": "local share"}), hide_index=True, use_container_width=True)
+st.altair_chart((bars + labels).facet(row=alt.Row("dimension:N", title=None)).resolve_scale(y="independent"), width="stretch")
+st.dataframe(grid[["dimension", "level", "display", "source", "note"]].rename(columns={"display": "local share"}), hide_index=True, width="stretch")
 
 st.subheader("Evidence")
 items = evidence_items(ds, [cid])

@@ -60,11 +60,11 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
         opacity=alt.condition("datum.known", alt.value(1), alt.value(0)),
     )
     unknown = base.transform_filter("!datum.known").mark_text(dy=-8, color="#666").encode(y=alt.value(200), text=alt.value("not assessed"))
-    st.altair_chart(alt.layer(bars, unknown).facet(column=alt.Column("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None)), use_container_width=False)
+    st.altair_chart(alt.layer(bars, unknown).facet(column=alt.Column("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None)), width="content")
     st.caption("Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table.")
 
     table = data.pivot(index="name", columns="Pillar", values="text").reindex(index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars])
-    st.dataframe(table.rename_axis(kind.capitalize()[:-1]).reset_index(), hide_index=True, use_container_width=True)
+    st.dataframe(table.rename_axis(kind.capitalize()[:-1]).reset_index(), hide_index=True, width="stretch")
 
 
 if len(chosen) < MIN_ITEMS:

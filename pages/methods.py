@@ -28,7 +28,7 @@ framework = ds.indicators.assign(group=ds.indicators["pillar"].map(INDICATOR_GRO
 for group, label in INDICATOR_GROUPS.items():
     rows = framework[framework["group"] == label]
     with st.expander(f"{label} — {len(rows)} indicators"):
-        st.dataframe(rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]], hide_index=True, use_container_width=True)
+        st.dataframe(rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]], hide_index=True, width="stretch")
 
 st.header("Gap score")
 st.markdown(scoring.__doc__)
@@ -48,10 +48,10 @@ st.markdown("The classification **published** by the HRD-cluster-poverty study i
 
 st.header("Stakeholder groups and rounds")
 st.markdown("Evidence is tagged with the dialogue's four stakeholder groups (IGCA): " + ", ".join(STAKEHOLDERS.values()) + ".")
-st.dataframe(ds.rounds.drop(columns=["_line"]), hide_index=True, use_container_width=True)
+st.dataframe(ds.rounds.drop(columns=["_line"]), hide_index=True, width="stretch")
 
 st.header("Sources")
-st.dataframe(ds.sources.drop(columns=["_line"]), hide_index=True, use_container_width=True)
+st.dataframe(ds.sources.drop(columns=["_line"]), hide_index=True, width="stretch")
 
 st.header("District boundaries")
 st.markdown(f"File in use: `{atlas.boundary_file}`. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export.")

@@ -76,8 +76,7 @@ def get_atlas_data(data_dir: Path = DATA_DIR) -> AtlasData:
 
     sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
     if districts is not None:
-        aliases, alias_issues = load_aliases(data_dir / "district_aliases.csv")
-        issues += alias_issues
+        aliases = load_aliases(data_dir / "district_aliases.csv", issues)
         matcher = DistrictMatcher(list(districts["district"]), aliases)
         sites, match_issues = match_column(sites, "district", matcher, file=str(data_dir / "sites.csv"))
         issues += match_issues
