@@ -1,0 +1,127 @@
+"""Serve the map's JavaScript/CSS from the app itself, never from a CDN.
+
+How streamlit-folium 0.27.4 loads a map's assets (read from its installed
+``streamlit_folium/__init__.py`` and ``frontend/build/static/js/main.*.js``):
+
+* ``st_folium`` renders the figure header and then *strips* every
+  ``<script src=…>`` and ``<link rel="stylesheet" href=…/>`` from it.
+* Instead it walks the map's element tree and collects ``default_js`` /
+  ``default_css`` of every ``JSCSSMixin`` element (read with ``getattr``, so an
+  instance attribute wins over folium's class default), deduplicates them and
+  passes them to the frontend as ``js_links`` / ``css_links``.
+* The frontend (``loadScripts``) appends one ``<script src>`` per js_link and
+  one ``<link rel=stylesheet>`` per css_link to the component iframe, which is
+  served by the Streamlit server itself, so a root-relative URL such as
+  ``/app/static/vendor/…`` is requested from the app's own host.
+* If any ``branca.colormap.ColorMap`` is in the tree it *adds d3 from two CDNs*
+  (d3js.org and cdnjs): so this project never puts a branca colormap on a map
+  (the legend is plain HTML, colours are computed in Python).
+* The frontend bundle itself loads nothing from a CDN: its ``index.html`` has
+  only its own ``./static/js/main.*.js``; the only URL in the bundle is React's
+  error-decoder text. Leaflet's CSS references ``images/*.png`` relative to
+  itself, so those are installed next to it; default Leaflet marker icons are
+  not used (sites are ``DivIcon`` markers), nor are Font Awesome/glyphicons.
+* folium's ``Map`` defaults are Leaflet 1.9.3 plus jQuery, Bootstrap 5,
+  bootstrap-glyphicons, Font Awesome and Leaflet.awesome-markers, all from CDNs.
+  None is needed by our maps (GeoJson, GeoJsonTooltip, Marker+DivIcon, Tooltip
+  and the legend are plain Leaflet), so ``localise_map`` keeps only Leaflet.
+* Streamlit 1.67 serves ``<app dir>/static/*`` at ``/app/static/*`` when
+  ``[server] enableStaticServing = true``, with the real Content-Type from
+  ``mimetypes`` (text/javascript, text/css) and ``nosniff``, so scripts run.
+
+Install the files with ``python scripts/install_map_assets.py`` (they are not
+committed: ``static/vendor/`` is git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import folium
+import folium.elements
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+VENDOR_DIR = REPO_ROOT / "static" / "vendor"
+# Where Streamlit serves <repo>/static; override if the app runs under a base URL path.
+STATIC_URL = os.environ.get("ATLAS_STATIC_URL", "/app/static").rstrip("/")
+
+
+def _folium_leaflet_version() -> str:
+    """The Leaflet version folium was built against, read from its default URL."""
+    for _, url in folium.Map.default_js:
+        found = re.search(r"leaflet@(\d+\.\d+\.\d+)", url)
+        if found:
+            return found.group(1)
+    return "1.9.3"
+
+
+LEAFLET_VERSION = _folium_leaflet_version()
+LEAFLET_DIR = f"leaflet-{LEAFLET_VERSION}"
+
+# Files under static/vendor/ that the maps need (Leaflet's CSS uses the images).
+REQUIRED_ASSETS: tuple[str, ...] = (
+    f"{LEAFLET_DIR}/leaflet.js",
+    f"{LEAFLET_DIR}/leaflet.css",
+    f"{LEAFLET_DIR}/images/layers.png",
+    f"{LEAFLET_DIR}/images/layers-2x.png",
+    f"{LEAFLET_DIR}/images/marker-icon.png",
+    f"{LEAFLET_DIR}/images/marker-icon-2x.png",
+    f"{LEAFLET_DIR}/images/marker-shadow.png",
+)
+
+LOCAL_JS = [("leaflet", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.js")]
+LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.css")]
+
+
+def missing_assets(vendor_dir: Path = VENDOR_DIR) -> list[Path]:
+    """Required vendor files that are not installed (empty list = ready offline)."""
+    return [vendor_dir / rel for rel in REQUIRED_ASSETS if not (vendor_dir / rel).is_file()]
+
+
+def _is_remote(url: str) -> bool:
+    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def remote_assets(m: folium.Map) -> list[str]:
+    """Remote JS/CSS URLs that any element of the map would load."""
+    urls = []
+    for element in _walk(m):
+        if isinstance(element, folium.elements.JSCSSMixin):
+            urls += [u for _, u in element.default_js + element.default_css if _is_remote(u)]
+    return list(dict.fromkeys(urls))
+
+
+def localise_map(m: folium.Map) -> folium.Map:
+    """Point this map (only this instance) at the locally served Leaflet.
+
+    Drops folium's jQuery/Bootstrap/Font Awesome/awesome-markers defaults.
+    Raises ValueError if another element in the map still needs a CDN asset,
+    so a plugin added later cannot quietly break the offline promise.
+    """
+    m.default_js = list(LOCAL_JS)
+    m.default_css = list(LOCAL_CSS)
+    remote = remote_assets(m)
+    if remote:
+        raise ValueError(f"map elements load assets from the internet: {', '.join(remote)}")
+    return m
+
+
+_TAG_URL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']"""
+    r"""|@import\s+(?:url\()?\s*["']?([^"')\s]+)""",
+    re.IGNORECASE,
+)
+
+
+def cdn_urls_in(html: str) -> list[str]:
+    """Non-local URLs of scripts, stylesheets (and @imports) in rendered HTML."""
+    urls = [a or b for a, b in _TAG_URL.findall(html)]
+    return [u for u in dict.fromkeys(urls) if _is_remote(u)]

@@ -1,0 +1,185 @@
+"""geo.atlas_map: content, escaping, styling and offline-ness of the map."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from geo.atlas_map import (  # noqa: E402
+    GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, build_atlas_map, build_sites_map,
+    clicked_district, districts_geojson, gap_class,
+)
+from geo.boundaries import load_boundaries, simplify_for_display  # noqa: E402
+from geo.offline import cdn_urls_in  # noqa: E402
+
+SINDH = REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
+pytestmark = pytest.mark.skipif(not SINDH.exists(), reason="shared boundary files not present")
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return simplify_for_display(load_boundaries(SINDH), 0.005)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    sites = pd.read_csv(REPO / "data" / "sites.csv")
+    clusters = pd.read_csv(REPO / "data" / "clusters.csv")[["cluster_id", "name"]]
+    return sites.merge(clusters.rename(columns={"name": "cluster_name"}), on="cluster_id")
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return pd.DataFrame(
+        {"gap": [0.5, np.nan, 0.0], "coverage": [0.4, 0.0, 1.0], "n_clusters": [2, 1, 1],
+         "label": ["gap 0.50, 40% assessed", "not assessed", "gap 0.00, 100% assessed"]},
+        index=["Sanghar", "Hyderabad", "Thatta"],
+    )
+
+
+def _styles(html, names):
+    """district -> fill style, read back from folium's first embedded style switch."""
+    block = re.search(r"_styler\(feature\) \{\s*switch\(feature\.properties\.district\) \{(.*?)\n\s*\}", html, re.S)
+    body = block.group(1)
+    styles = {}
+    for cases, style in re.findall(r"((?:case \"[^\"]+\":\s*)+)return (\{.*?\});", body, re.S):
+        for name in re.findall(r'case "([^"]+)"', cases):
+            styles[name] = json.loads(style)
+    default = re.search(r"default:\s*return (\{.*?\});", body, re.S)
+    for name in names:
+        styles.setdefault(name, json.loads(default.group(1)))
+    return styles
+
+
+def test_map_contains_every_district_and_site(districts, scores, sites):
+    html = build_atlas_map(districts, scores, sites).get_root().render()
+    for name in districts["district"]:
+        assert f'"district": "{name}"' in html or f'"district":"{name}"' in html, name
+    for _, site in sites.iterrows():
+        assert site["place"] in html and site["cluster_name"].replace("&", "&amp;") in html
+
+
+def test_colours_unknown_is_never_zero_gap(districts, scores, sites):
+    html = build_atlas_map(districts, scores, sites).get_root().render()
+    styles = _styles(html, districts["district"])
+    assert styles["Sanghar"]["fillColor"] == GAP_COLOURS[2]
+    assert styles["Thatta"]["fillColor"] == GAP_COLOURS[0]
+    assert styles["Hyderabad"]["fillColor"] == NOT_ASSESSED_FILL and "dashArray" in styles["Hyderabad"]
+    assert styles["Larkana"]["fillColor"] == NO_CLUSTER_FILL
+    assert len({styles["Hyderabad"]["fillColor"], styles["Larkana"]["fillColor"], *GAP_COLOURS}) == 7
+    for text in ("not assessed", "no cluster named", "0.8–1.0", "© OpenStreetMap contributors, ODbL 1.0"):
+        assert json.dumps(text)[1:-1] in html or text in html
+
+
+def test_gap_classes():
+    assert [gap_class(g) for g in (0, 0.19, 0.2, 0.5, 0.8, 1.0)] == [0, 0, 1, 2, 4, 4]
+    assert gap_class(np.nan) is None and gap_class(None) is None
+
+
+def test_no_internet_assets_unless_basemap(districts, scores, sites):
+    offline = build_atlas_map(districts, scores, sites).get_root().render()
+    assert cdn_urls_in(offline) == []
+    assert "/app/static/vendor/leaflet-" in offline
+    assert not re.search(r"""(?:src|href)=["']https?://""", offline)
+    assert "tile_layer" not in offline
+    online = build_atlas_map(districts, scores, sites, basemap=True).get_root().render()
+    assert "tile.openstreetmap.org" in online
+    assert cdn_urls_in(online) == []  # tiles come from Leaflet at run time, not as scripts
+    small = build_sites_map(districts, sites, "cotton_textile").get_root().render()
+    assert cdn_urls_in(small) == []
+
+
+def test_cdn_urls_in_finds_remote_scripts():
+    html = ('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn.example/y.css"/>'
+            '<script src="/app/static/vendor/z.js"></script><style>@import url("http://a.b/c.css");</style>')
+    assert cdn_urls_in(html) == ["https://cdn.example/x.js", "//cdn.example/y.css", "http://a.b/c.css"]
+
+
+def test_injected_html_is_escaped(districts, scores, sites):
+    evil = sites.copy()
+    evil.loc[0, "place"] = "<script>alert(1)</script>"
+    evil.loc[1, "location_note"] = '<img src=x onerror="alert(2)">'
+    evil_scores = scores.copy()
+    evil_scores.loc["Sanghar", "label"] = "<b onmouseover=alert(3)>x</b>"
+    html = build_atlas_map(districts, evil_scores, evil).get_root().render()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    assert "<b onmouseover" not in html
+
+
+def test_shared_locations_stay_visible(districts, scores, sites):
+    html = build_atlas_map(districts, scores, sites).get_root().render()
+    markers = re.findall(r"L\.marker\(\s*\[([\d.]+), ([\d.]+)\]", html)
+    assert len(markers) == len(set(markers))  # one marker per location
+    # Sanghar has cotton & oil/gas: both listed in the one marker's tooltip.
+    sanghar = [t for t in re.findall(r"bindTooltip\(\s*`(.*?)`", html, re.S) if "Sanghar" in t]
+    assert any("Cotton &amp; textile" in t and "Oil &amp; gas" in t for t in sanghar)
+    hyderabad = [t for t in re.findall(r"bindTooltip\(\s*`(.*?)`", html, re.S) if "Automobile" in t]
+    assert hyderabad and "Livestock" in hyderabad[0]
+
+
+def test_selected_and_highlight_outlined(districts, scores, sites):
+    html = build_atlas_map(districts, scores, sites, selected="Sanghar", highlight=["Thatta"]).get_root().render()
+    outlines = [s for s in re.findall(r"return (\{[^{}]*\"fill\": false[^{}]*\});", html)]
+    weights = sorted(json.loads(s).get("weight", 0) for s in outlines)
+    assert weights[-2:] == [3, 4]
+    plain = build_atlas_map(districts, scores, sites).get_root().render()
+    assert '"weight": 4' not in plain
+
+
+def test_geojson_is_compact_and_cached(districts):
+    first = districts_geojson(districts)
+    assert districts_geojson(districts) is first
+    coords = json.dumps(first)
+    assert not re.search(r"\d+\.\d{6,}", coords)
+    assert {f["properties"]["district"] for f in first["features"]} == set(districts["district"])
+
+
+def test_sites_map_highlights_cluster_districts(districts, sites):
+    html = build_sites_map(districts, sites, "cotton_textile").get_root().render()
+    styles = _styles(html, districts["district"])
+    for d in ("Sanghar", "Jamshoro", "Karachi South"):
+        assert styles[d]["fillColor"] != NO_CLUSTER_FILL
+    assert styles["Larkana"]["fillColor"] == NO_CLUSTER_FILL
+    assert "Nooriabad" in html and "Marble" not in html
+
+
+def test_clicked_district():
+    clicked = {"last_active_drawing": {"type": "Feature", "properties": {"district": "Sanghar"},
+                                       "geometry": None}}
+    assert clicked_district(clicked) == "Sanghar"
+    assert clicked_district(None) is None
+    assert clicked_district({"last_active_drawing": None}) is None
+    assert clicked_district({"last_active_drawing": {"type": "Feature", "properties": {}}}) is None
+
+
+def test_streamlit_folium_gets_only_local_links(districts, scores, sites):
+    """What st_folium hands its frontend: the js/css links and header, all local."""
+    sf = pytest.importorskip("streamlit_folium")
+    import branca
+    import folium.elements
+
+    m = build_atlas_map(districts, scores, sites)
+    m.get_root().render()
+    links = []
+    for element in _walk(m):
+        assert not isinstance(element, branca.colormap.ColorMap)  # would add d3 from a CDN
+        if isinstance(element, folium.elements.JSCSSMixin):
+            links += [u for _, u in element.default_js + element.default_css]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert cdn_urls_in(sf._get_header(m)) == []
+    script = sf.generate_leaflet_string(m)
+    assert "atlas-legend" in script and "ODbL" in script
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
