@@ -16,7 +16,7 @@ import streamlit as st
 
 from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.loading import DATA_DIR, Dataset, load_dataset
-from geo.boundaries import boundaries_path, load_boundaries, simplify_for_display
+from geo.boundaries import boundaries_path, boundaries_province, load_boundaries, simplify_for_display
 from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_column
 
 # About 100 m: invisible at province zoom, and it shrinks the map data a lot.
@@ -40,48 +40,47 @@ class AtlasData:
 
 def _mtimes(folder: Path) -> tuple:
     """Cache key part that changes when an editor saves a file in ``folder``."""
+    if not folder.is_dir():
+        return ()
     return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*") if p.is_file()))
 
 
-@st.cache_data(show_spinner=False)
-def _cached_dataset(data_dir: str, _key: tuple) -> Dataset:
-    return load_dataset(data_dir)
+def data_dir() -> Path:
+    """The editable inputs: ``data/``, or ATLAS_DATA_DIR (another copy, for trials and tests)."""
+    return Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
 
 
-@st.cache_resource(show_spinner="Loading district boundaries…")
-def _cached_boundaries(path: str, province: str | None, _mtime: float) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
-    try:
-        districts = load_boundaries(path, province=province)
-    except DataFileError as exc:
-        return None, exc.issue
-    return simplify_for_display(districts, DISPLAY_TOLERANCE_DEG), None
+def get_atlas_data() -> AtlasData:
+    """The dataset, boundaries and matched sites; rebuilt only when a file changes."""
+    folder, path = data_dir(), boundaries_path()
+    mtime = path.stat().st_mtime_ns if path.exists() else 0
+    return _assemble(str(folder), _mtimes(folder), str(path), mtime, boundaries_province())
 
 
-def province() -> str | None:
-    return os.environ.get("ATLAS_PROVINCE", "Sindh") or None
+def get_dataset() -> Dataset:
+    return get_atlas_data().dataset
 
 
-def get_dataset(data_dir: Path = DATA_DIR) -> Dataset:
-    return _cached_dataset(str(data_dir), _mtimes(data_dir))
-
-
-def get_atlas_data(data_dir: Path = DATA_DIR) -> AtlasData:
-    ds = get_dataset(data_dir)
-    path = boundaries_path()
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    districts, boundary_issue = _cached_boundaries(str(path), province(), mtime)
+@st.cache_resource(show_spinner="Loading data and district boundaries…", max_entries=4)
+def _assemble(folder: str, data_mtimes: tuple, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
+    # Shared by all sessions and never copied: callers must not mutate it.
+    ds = load_dataset(folder)
     issues = list(ds.issues)
-    if boundary_issue is not None:
-        issues.insert(0, boundary_issue)
+    try:
+        districts = simplify_for_display(load_boundaries(boundary_file, province=province), DISPLAY_TOLERANCE_DEG)
+    except DataFileError as exc:
+        districts = None
+        issues.insert(0, exc.issue)
 
     sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
     if districts is not None:
-        aliases = load_aliases(data_dir / "district_aliases.csv", issues)
+        sites_file = str(Path(folder) / "sites.csv")
+        aliases = load_aliases(Path(folder) / "district_aliases.csv", issues)
         matcher = DistrictMatcher(list(districts["district"]), aliases)
-        sites, match_issues = match_column(sites, "district", matcher, file=str(data_dir / "sites.csv"))
+        sites, match_issues = match_column(sites, "district", matcher, file=sites_file)
         issues += match_issues
-        issues += check_sites_within(sites, districts, file=str(data_dir / "sites.csv"))
-    return AtlasData(ds, districts, path, sites, issues)
+        issues += check_sites_within(sites, districts, file=sites_file)
+    return AtlasData(ds, districts, Path(boundary_file), sites, issues)
 
 
 def shared_dir() -> Path:
