@@ -155,11 +155,13 @@ def match_column(
     out_column = out_column or column
     matched = [matcher.match(v) for v in df[column]]
     issues = []
-    for position, (written, canonical) in enumerate(zip(df[column], matched)):
+    # Loaders keep each row's own line in "_line" (rows before it may have been dropped).
+    lines = df["_line"].tolist() if "_line" in df.columns else [first_line + i for i in range(len(df))]
+    for line, written, canonical in zip(lines, df[column], matched):
         if canonical is None:
             shown = "" if pd.isna(written) else str(written)
             issues.append(DataIssue(
-                file=file, row=first_line + position, column=column, value=shown,
+                file=file, row=int(line), column=column, value=shown,
                 message=f"district '{shown}' is not a district in the boundary file"
                 if shown.strip() else "district is empty",
                 hint=matcher._hint(shown),
@@ -182,8 +184,9 @@ def check_sites_within(
     """
     geometry = dict(zip(districts_gdf["district"], districts_gdf.geometry))
     issues = []
-    for position, row in enumerate(sites_df.itertuples(index=False)):
-        line = first_line + position
+    lines = sites_df["_line"].tolist() if "_line" in sites_df.columns else [first_line + i for i in range(len(sites_df))]
+    for line, row in zip(lines, sites_df.itertuples(index=False)):
+        line = int(line)
         lat = pd.to_numeric(getattr(row, "lat"), errors="coerce")
         lon = pd.to_numeric(getattr(row, "lon"), errors="coerce")
         if pd.isna(lat) or pd.isna(lon):

@@ -10,13 +10,12 @@ from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps
 from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import build_atlas_map, clicked_district
+from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
-from ui.data_access import get_atlas_data
 
-atlas = get_atlas_data()
+atlas, state = page.start()
 ds = atlas.dataset
-state = view.current()
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
 st.title("Sindh Cluster Atlas")
@@ -86,3 +85,5 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+page.end(atlas, state)

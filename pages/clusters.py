@@ -13,13 +13,12 @@ from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
 from cluster_model.tables import indicator_checklist
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
+from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
-from ui.data_access import get_atlas_data
 
-atlas = get_atlas_data()
+atlas, state = page.start()
 ds = atlas.dataset
-state = view.current()
 
 options = state.sectors or list(ds.clusters["cluster_id"])
 if state.cluster not in options:
@@ -100,3 +99,5 @@ if items.empty:
     st.write("No evidence item mentions this cluster yet.")
 for item in items.itertuples():
     st.markdown(f"> {item.statement}\n\n— {item.speaker or 'speaker not stated'} · *{item.group_label}* · {item.pillar_labels} · {item.source}")
+
+page.end(atlas, state)

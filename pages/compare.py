@@ -8,15 +8,14 @@ import streamlit as st
 
 from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
 from cluster_model.vocabulary import PILLARS
+from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
-from ui.data_access import get_atlas_data
 
 MIN_ITEMS, MAX_ITEMS = 2, 5
 
-atlas = get_atlas_data()
+atlas, state = page.start()
 ds = atlas.dataset
-state = view.current()
 
 st.title("Compare")
 illustrative_banner(ds, state.round)
@@ -71,3 +70,5 @@ if len(chosen) < MIN_ITEMS:
     st.info(f"Choose at least {MIN_ITEMS} {kind} to compare.")
 else:
     draw_comparison(scores, chosen, label, kind, state.pillars)
+
+page.end(atlas, state)

@@ -8,9 +8,10 @@ import streamlit as st
 from cluster_model import classification, scoring
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
-from ui.data_access import get_atlas_data, shared_dir
+from ui import page
+from ui.data_access import shared_dir
 
-atlas = get_atlas_data()
+atlas, state = page.start()
 ds = atlas.dataset
 rules = ds.rules
 
@@ -70,3 +71,5 @@ for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 
             st.text(path.read_text(encoding="utf-8"))
         else:
             st.warning(f"{path} not found: set ATLAS_SHARED to the folder holding seeds/.")
+
+page.end(atlas, state)

@@ -1,0 +1,175 @@
+"""Every page through Streamlit's AppTest, with filters changed, links opened and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO, append_row
+
+APP = str(REPO / "app.py")
+
+
+def run_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.subheader] + [t.value for t in at.title]
+    parts += [str(m.value) for m in at.metric]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    return "\n".join(parts)
+
+
+def to_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_atlas_home_shows_coverage_and_ranking():
+    at = run_app()
+    assert at.title[0].value == "Sindh Cluster Atlas"
+    info = at.info[0].value
+    assert "12 of 336" in info and "324" in info
+    ranking = at.dataframe[-1].value
+    assert set(ranking["District"]) >= {"Thatta", "Tharparkar", "Hyderabad", "Karachi South"}
+    # Unknown is shown as unknown, not as a zero gap, and ranked last.
+    hyd = ranking.set_index("District").loc["Hyderabad"]
+    assert hyd["Gap"] == "not assessed"
+    assert list(ranking["Gap"]).index("not assessed") > list(ranking["District"]).index("Thatta")
+
+
+def test_pillar_and_sector_filters_change_the_view():
+    at = run_app()
+    at.sidebar.multiselect(key="w_pillars").set_value(["hrm"]).run()
+    assert "of 80" in at.info[0].value  # 16 clusters × 5 HRM indicators
+    at.sidebar.multiselect(key="w_sectors").set_value(["fisheries"]).run()
+    ranking = at.dataframe[-1].value
+    assert list(ranking["District"]) == ["Thatta"]
+    assert ranking.iloc[0]["Gap"] == "0.50"
+    assert at.query_params["pillars"] == "hrm" and at.query_params["sectors"] == "fisheries"
+
+
+def test_district_panel_lists_clusters_and_their_indicators():
+    at = run_app()
+    at.selectbox(key="w_district").set_value("Thatta").run()
+    text = text_of(at)
+    assert "### Thatta" in text
+    per_pillar = at.dataframe[0].value
+    assert set(per_pillar["Cluster"]) == {"Fisheries", "Jute"}
+    jute = per_pillar.set_index("Cluster").loc["Jute"]
+    assert set(jute.values) == {"not assessed"}
+    assert "HRD-cluster-poverty study (abstract)" in at.dataframe[1].value["Source"].tolist()
+
+
+def test_link_restores_filters_and_reports_unknown_values():
+    at = run_app(pillars="hrm,technology", district="Tharparkar", sectors="coal,bogus")
+    assert at.sidebar.multiselect(key="w_pillars").value == ["hrm", "technology"]
+    assert at.selectbox(key="w_district").value == "Tharparkar"
+    assert at.sidebar.multiselect(key="w_sectors").value == ["coal"]
+    assert any("'bogus'" in w.value for w in at.warning)
+
+
+def test_clusters_page_classification_participation_and_evidence():
+    at = run_app(cluster="fisheries")
+    to_page(at, "clusters")
+    assert at.title[0].value == "Fisheries"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Computed from indicators"] == "insufficient evidence"
+    assert metrics["Published (HRD study)"] == "potential cluster"
+    participation = at.dataframe[-1].value.set_index("level")
+    assert participation.loc["supervisory", "local share"] == "1%"
+    assert participation.loc["entry", "local share"] == "unknown"
+    text = text_of(at)
+    assert "1% at each" in text  # evidence item E09
+    at.selectbox(key="w_cluster").set_value("rice").run()
+    assert at.title[0].value == "Rice"
+    assert any("unknown" in i.value for i in at.info)
+    assert {m.label: m.value for m in at.metric}["Published (HRD study)"] == "not published"
+
+
+def test_compare_two_clusters_side_by_side():
+    at = run_app()
+    to_page(at, "compare")
+    at.radio(key="w_compare_kind").set_value("clusters").run()
+    at.multiselect(key="w_compare").set_value(["fisheries", "mango", "rice"]).run()
+    table = at.dataframe[0].value.set_index("Cluster")
+    assert list(table.index) == ["Fisheries", "Mango", "Rice"]
+    assert table.loc["Rice"].tolist() == ["not assessed"] * 4
+    assert table.loc["Fisheries", "Capabilities & HRM"].startswith("gap 0.50")
+    at.multiselect(key="w_compare").set_value(["fisheries"]).run()
+    assert any("at least 2" in i.value for i in at.info)
+
+
+def test_methods_page_shows_rules_and_provenance():
+    at = run_app()
+    to_page(at, "methods")
+    text = text_of(at)
+    assert "OpenStreetMap contributors, ODbL 1.0" in text
+    assert "Not assessed" in text and "coverage" in text
+    assert any("PROVENANCE" in e.label for e in at.expander)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_missing_boundary_file_is_explained_and_tables_still_work(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_BOUNDARIES", str(tmp_path / "nowhere.geojson"))
+    at = run_app()
+    errors = " ".join(e.value for e in at.error)
+    assert "nowhere.geojson" in errors and "cannot be drawn" in errors
+    assert "make boundaries" in errors or "ATLAS_BOUNDARIES" in errors
+    assert "District" in at.dataframe[-1].value.columns  # ranking still there
+
+
+@pytest.mark.parametrize("case", ["no_name_column", "not_geographic", "other_crs"])
+def test_bad_boundary_files(monkeypatch, tmp_path, case):
+    src = gpd.read_file(REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson")
+    path = tmp_path / f"{case}.gpkg"
+    if case == "no_name_column":
+        src.rename(columns={"name": "label"}).to_file(path)
+    elif case == "not_geographic":
+        src.to_crs(32642).set_crs(None, allow_override=True).to_file(path)
+    else:
+        src.to_crs(32642).to_file(path)
+    monkeypatch.setenv("ATLAS_BOUNDARIES", str(path))
+    at = run_app()
+    errors = " ".join(e.value for e in at.error)
+    if case == "other_crs":
+        assert "cannot be drawn" not in errors  # reprojected, works
+        assert "Thatta" in set(at.dataframe[-1].value["District"])
+    else:
+        assert path.name in errors and "cannot be drawn" in errors
+        assert ("name" in errors) if case == "no_name_column" else ("geographic" in errors or "CRS" in errors)
+
+
+def test_unknown_district_in_sites_is_reported_by_file_line_and_name(monkeypatch, data_copy):
+    line = append_row(data_copy / "sites.csv", "rice,Ratodero,Ratodero District,27.80,68.29,n,dialogue2019")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    at = run_app()
+    problems = " ".join(e.value for e in at.error)
+    assert f"sites.csv, line {line}" in problems and "Ratodero District" in problems
+    assert "district_aliases.csv" in problems  # what to do
+    assert "Larkana" in set(at.dataframe[-1].value["District"])  # the rest still works
+
+
+def test_bad_status_is_reported_and_app_keeps_running(monkeypatch, data_copy):
+    line = append_row(data_copy / "assessments.csv", "desk-2026,rice,tech_equipment,good,hrd_study,x")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    at = run_app()
+    problems = " ".join(e.value for e in at.error)
+    assert f"assessments.csv, line {line}" in problems and "'good' is not an allowed status" in problems
+    assert "12 of 336" in at.info[0].value
