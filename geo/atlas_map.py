@@ -213,7 +213,7 @@ class _MapExtras(MacroElement):
         (function () {
             var map = {{ this._parent.get_name() }};
             {% if this.legend_html %}
-            var legend = L.control({position: "bottomright"});
+            var legend = L.control({position: "topright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
                 div.innerHTML = {{ this.legend_html|tojson }};
@@ -257,12 +257,13 @@ def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "C
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
-        rows.append("<b>Sites</b>")
+        # Collapsed by default: sixteen entries would cover the east of Sindh.
         key_html = (
+            f'<details><summary style="cursor:pointer"><b>Cluster sites ({len(marker_key)})</b></summary>'
             '<div style="display:grid;grid-template-columns:auto auto;gap:2px 10px">'
             + "".join(f"<div>{_badge(code, colour)} {html.escape(name)}</div>"
                       for code, colour, name in marker_key)
-            + "</div>"
+            + "</div></details>"
         )
     return (
         '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
