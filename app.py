@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Sindh Cluster Atlas", page_icon=":material/map:", layout="wide")
+from ui.page import leave_pages_folder_mode
+
+leave_pages_folder_mode()
+st.set_page_config(page_title="Sindh Cluster Atlas", layout="wide")
 
 pages = [
-    st.Page("pages/atlas.py", title="Atlas", icon=":material/map:", default=True, url_path="atlas"),
-    st.Page("pages/clusters.py", title="Clusters", icon=":material/factory:", url_path="clusters"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page("pages/methods.py", title="Methods & sources", icon=":material/menu_book:", url_path="methods"),
+    st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),
+    st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
+    st.Page("pages/compare.py", title="Compare", url_path="compare"),
+    st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
 ]
 st.navigation(pages).run()

@@ -48,8 +48,8 @@ with left:
 with right:
     st.subheader("Cluster or agglomeration?")
     c1, c2 = st.columns(2)
-    c1.metric("Computed from indicators", result.computed + (" (provisional)" if result.provisional else ""))
-    c2.metric("Published (HRD study)", result.published or "not published")
+    c1.markdown(f"Computed from indicators  \n**{result.computed}{' (provisional)' if result.provisional else ''}**")
+    c2.markdown(f"Published (HRD study)  \n**{result.published or 'not published'}**")
     if result.comparison == DIFFERS:
         st.warning(f"**Disagreement:** the indicators give *{result.computed}*, the study published *{result.published}*. "
                    "Check the assessments, or record why the study differs.")

@@ -87,9 +87,9 @@ def test_clusters_page_classification_participation_and_evidence():
     at = run_app(cluster="fisheries")
     to_page(at, "clusters")
     assert at.title[0].value == "Fisheries"
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Computed from indicators"] == "insufficient evidence"
-    assert metrics["Published (HRD study)"] == "potential cluster"
+    text = text_of(at)
+    assert "Computed from indicators  \n**insufficient evidence**" in text
+    assert "Published (HRD study)  \n**potential cluster**" in text
     participation = at.dataframe[-1].value.set_index("level")
     assert participation.loc["supervisory", "local share"] == "1%"
     assert participation.loc["entry", "local share"] == "unknown"
@@ -98,7 +98,7 @@ def test_clusters_page_classification_participation_and_evidence():
     at.selectbox(key="w_cluster").set_value("rice").run()
     assert at.title[0].value == "Rice"
     assert any("unknown" in i.value for i in at.info)
-    assert {m.label: m.value for m in at.metric}["Published (HRD study)"] == "not published"
+    assert "Published (HRD study)  \n**not published**" in text_of(at)
 
 
 def test_compare_two_clusters_side_by_side():

@@ -7,6 +7,7 @@ which drops elements drawn by a navigation entry script on reruns, sees them.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from cluster_model.vocabulary import PILLARS
 from ui import state as view
@@ -53,8 +54,23 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
         state.basemap = st.toggle("Online basemap (needs internet)", key="w_basemap", help="Off by default: the atlas works with no internet at all.")
 
 
+def leave_pages_folder_mode() -> None:
+    """Make Streamlit run app.py's navigation, not its old `pages/` folder mode.
+
+    A fresh server sees the `pages/` folder and, until app.py has called
+    st.navigation once, runs a deep link such as /clusters as a bare script
+    (no app.py, wrong sidebar). Switching the flag off and rerunning sends the
+    request through app.py. Streamlit sets the same flag itself once
+    st.navigation runs; this only does it before the first run.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def start() -> tuple[AtlasData, view.ViewState]:
     """Load (cached), restore the view state, draw the filters and any problems."""
+    leave_pages_folder_mode()
     atlas = get_atlas_data()
     state = view.view_state(vocabulary(atlas))
     sidebar_filters(atlas, state)
