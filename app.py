@@ -18,5 +18,6 @@ pages = [
     st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
     st.Page("pages/compare.py", title="Compare", url_path="compare"),
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
+    st.Page("pages/data.py", title="Data (editors)", url_path="data"),
 ]
 st.navigation(pages).run()

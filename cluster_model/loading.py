@@ -149,10 +149,20 @@ def unknown(df: pd.DataFrame, column: str, known: pd.Series | list[str], what: s
 
 
 def duplicated(df: pd.DataFrame, keys: list[str], what: str) -> Check:
+    first_line: dict[tuple, object] = {}
+    if "_line" in df.columns and not df.empty:
+        for key, line in zip(df[keys].itertuples(index=False, name=None), df["_line"]):
+            first_line.setdefault(tuple(key), line)
+
+    def message(r: pd.Series) -> str:
+        key = tuple(r[k] for k in keys)
+        earlier = f"line {first_line[key]}" if key in first_line else "an earlier line"
+        return f"duplicate {what} ({', '.join(str(k) for k in key)}) already given on {earlier}"
+
     return (
         df.duplicated(keys, keep="first"),
         keys[-1],
-        lambda r: f"duplicate {what} ({', '.join(str(r[k]) for k in keys)}) already given on an earlier line",
+        message,
         "keep one row per " + what + "; delete or merge the other",
     )
 
@@ -191,6 +201,75 @@ def bad_list_items(df: pd.DataFrame, column: str, allowed: set[str], what: str, 
 
 def split_list(cell: str) -> list[str]:
     return [x.strip() for x in str(cell).split(";") if x.strip()]
+
+
+FORMULA_START = ("=", "+", "@")
+
+
+def formula_like(df: pd.DataFrame, column: str) -> Check:
+    """A cell a spreadsheet would run as a formula (starts with =, + or @)."""
+    return (
+        df[column].astype(str).str.startswith(FORMULA_START),
+        column,
+        lambda r: f"'{r[column]}' looks like a spreadsheet formula",
+        "type the value itself, not a formula (start a text note with a letter; a leading apostrophe ' is removed)",
+    )
+
+
+# --------------------------------------------------------------------------- per-table validators
+
+
+def validate_rounds(df: pd.DataFrame, *, file: str, extra_checks: Callable[[pd.DataFrame], list[Check]] | None = None) -> tuple[pd.DataFrame, list[DataIssue]]:
+    """Check round rows (columns of ``COLUMNS['rounds.csv']`` plus ``_line``); ``illustrative`` becomes a bool."""
+    issues: list[DataIssue] = []
+    dates = pd.to_datetime(df["date"], errors="coerce", format="%Y-%m-%d")
+    checks: list[Check] = list(extra_checks(df)) if extra_checks else []
+    checks += [
+        empty(df, "round_id", "give every round an id"),
+        duplicated(df, ["round_id"], "round id"),
+        (dates.isna(), "date", lambda r: f"'{r['date']}' is not a date", "write the date as YYYY-MM-DD"),
+        not_in_list(df, "kind", ROUND_KINDS, "round kind"),
+        not_yes_no(df, "illustrative"),
+    ]
+    good = drop_bad_rows(df, file, checks, issues)
+    good["kind"] = good["kind"].str.lower()
+    good["illustrative"] = good["illustrative"].str.lower().map(YES_NO).astype(bool)
+    return good, issues
+
+
+def validate_assessments(
+    df: pd.DataFrame,
+    *,
+    file: str,
+    rounds,
+    clusters,
+    indicators,
+    sources,
+    extra_checks: Callable[[pd.DataFrame], list[Check]] | None = None,
+) -> tuple[pd.DataFrame, list[DataIssue]]:
+    """Check assessment rows (columns of ``COLUMNS['assessments.csv']`` plus ``_line``).
+
+    ``rounds``, ``clusters``, ``indicators`` and ``sources`` are the known ids.
+    Returns the good rows (status lower-cased) and one issue per bad row. Used by
+    :func:`load_dataset` and by the evidence store's import and editor.
+    ``extra_checks(df)`` adds checks that run before the standard ones.
+    """
+    issues: list[DataIssue] = []
+    df = df.copy()
+    df["status"] = df["status"].str.lower()
+    source_ids = pd.Series(list(sources), dtype=str)
+    checks: list[Check] = list(extra_checks(df)) if extra_checks else []
+    checks += [
+        unknown(df, "round_id", list(rounds), "round", "rounds.csv"),
+        unknown(df, "cluster_id", list(clusters), "cluster", "clusters.csv"),
+        unknown(df, "indicator_id", list(indicators), "indicator", "indicators.csv"),
+        not_in_list(df, "status", STATUSES, "status"),
+        empty(df, "source_id", "every value needs a source: add its id from sources.csv"),
+        unknown(df, "source_id", source_ids, "source", "sources.csv"),
+        duplicated(df, ["round_id", "cluster_id", "indicator_id"], "assessment"),
+    ]
+    good = drop_bad_rows(df, file, checks, issues)
+    return good, issues
 
 
 # --------------------------------------------------------------------------- tables
@@ -282,38 +361,18 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     )
     sites[["lat", "lon"]] = sites[["lat", "lon"]].astype(float)
 
-    rounds = _load(data_dir, "rounds.csv", issues)
-    dates = pd.to_datetime(rounds["date"], errors="coerce", format="%Y-%m-%d")
-    rounds = drop_bad_rows(
-        rounds,
-        f("rounds.csv"),
-        [
-            empty(rounds, "round_id", "give every round an id"),
-            duplicated(rounds, ["round_id"], "round id"),
-            (dates.isna(), "date", lambda r: f"'{r['date']}' is not a date", "write the date as YYYY-MM-DD"),
-            not_in_list(rounds, "kind", ROUND_KINDS, "round kind"),
-            not_yes_no(rounds, "illustrative"),
-        ],
-        issues,
-    )
-    rounds["kind"] = rounds["kind"].str.lower()
-    rounds["illustrative"] = rounds["illustrative"].str.lower().map(YES_NO).astype(bool)
+    rounds, round_issues = validate_rounds(_load(data_dir, "rounds.csv", issues), file=f("rounds.csv"))
+    issues += round_issues
 
-    assessments = _load(data_dir, "assessments.csv", issues)
-    assessments["status"] = assessments["status"].str.lower()
-    assessments = drop_bad_rows(
-        assessments,
-        f("assessments.csv"),
-        [
-            unknown(assessments, "round_id", rounds["round_id"], "round", "rounds.csv"),
-            unknown(assessments, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
-            unknown(assessments, "indicator_id", indicators["indicator_id"], "indicator", "indicators.csv"),
-            not_in_list(assessments, "status", STATUSES, "status"),
-            *source_checks(assessments),
-            duplicated(assessments, ["round_id", "cluster_id", "indicator_id"], "assessment"),
-        ],
-        issues,
+    assessments, assessment_issues = validate_assessments(
+        _load(data_dir, "assessments.csv", issues),
+        file=f("assessments.csv"),
+        rounds=rounds["round_id"],
+        clusters=cluster_ids,
+        indicators=indicators["indicator_id"],
+        sources=source_ids,
     )
+    issues += assessment_issues
 
     participation = _load(data_dir, "participation.csv", issues)
     participation["dimension"] = participation["dimension"].str.lower()

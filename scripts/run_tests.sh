@@ -3,11 +3,11 @@
 # store tests on SQLite and on a throwaway local PostgreSQL when one can be started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${ATLAS_TEST_PG_URL:-}" ] && [ -f scripts/start_test_postgres.sh ]; then
-  if url=$(bash scripts/start_test_postgres.sh); then
-    export ATLAS_TEST_PG_URL="$url"
+if [ -z "${ATLAS_TEST_PG_URL:-}" ]; then
+  if settings=$(bash scripts/start_test_postgres.sh); then
+    eval "$settings"  # exports ATLAS_TEST_PG_URL
   else
-    echo "Could not start a local PostgreSQL; PostgreSQL store tests will be skipped." >&2
+    echo "Could not start a local PostgreSQL: the PostgreSQL store tests will be skipped (or fail when ATLAS_REQUIRE_POSTGRES=1)." >&2
   fi
 fi
 exec .venv/bin/python -m pytest "$@"

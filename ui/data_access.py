@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from cluster_model import store
 from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.loading import DATA_DIR, Dataset, load_dataset
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries, simplify_for_display
@@ -50,22 +51,59 @@ def data_dir() -> Path:
     return Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
 
 
+def store_url() -> str:
+    """ATLAS_DB_URL, else ``[connections.atlas] url`` in secrets.toml, else SQLite in var/ beside the data folder."""
+    try:
+        configured = st.secrets.get("connections", {}).get("atlas", {}).get("url")
+    except Exception:  # noqa: BLE001 - no secrets file: use the default store
+        configured = None
+    if configured or os.environ.get("ATLAS_DB_URL"):
+        return store.resolve_url(configured)
+    return f"sqlite:///{data_dir().resolve().parent / 'var' / 'atlas.db'}"
+
+
+@st.cache_resource(show_spinner="Opening the evidence store…")
+def _open_store(url: str, seed_dir: str):
+    return store.open_store(url, data_dir=seed_dir)
+
+
+def get_engine():
+    """The store's engine (one per URL), schema up to date, seeded from the data folder when empty."""
+    return _open_store(store_url(), str(data_dir()))
+
+
 def get_atlas_data() -> AtlasData:
-    """The dataset, boundaries and matched sites; rebuilt only when a file changes."""
-    folder, path = data_dir(), boundaries_path()
+    """Dataset (from the store), boundaries and matched sites; rebuilt only when something changes."""
+    folder, path, url = data_dir(), boundaries_path(), store_url()
     mtime = path.stat().st_mtime_ns if path.exists() else 0
-    return _assemble(str(folder), _mtimes(folder), str(path), mtime, boundaries_province())
+    try:
+        revision = store.revision(_open_store(url, str(folder)))
+    except Exception as exc:  # noqa: BLE001 - an unreachable database must not take the atlas down
+        revision = f"unavailable: {type(exc).__name__}"
+    return _assemble(str(folder), _mtimes(folder), url, revision, str(path), mtime, boundaries_province())
 
 
 def get_dataset() -> Dataset:
     return get_atlas_data().dataset
 
 
+def _read_store(folder: str, url: str) -> tuple[Dataset, list[DataIssue]]:
+    """The store's dataset, plus the problems in the seed files; the CSV files if the store fails."""
+    seed = load_dataset(folder)  # validated seed files: their problems are shown, their good rows seed the store
+    try:
+        ds = store.load_dataset(_open_store(url, folder), folder)
+    except Exception as exc:  # noqa: BLE001
+        problem = DataIssue(store.safe_url(url), f"the evidence store cannot be opened ({type(exc).__name__}); showing the data/ files instead",
+                            "check the database URL in ATLAS_DB_URL or .streamlit/secrets.toml, and that the database is running")
+        return seed, [problem, *seed.issues]
+    return ds, seed.issues
+
+
 @st.cache_resource(show_spinner="Loading data and district boundaries…", max_entries=4)
-def _assemble(folder: str, data_mtimes: tuple, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
+def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
     # Shared by all sessions and never copied: callers must not mutate it.
-    ds = load_dataset(folder)
-    issues = list(ds.issues)
+    ds, issues = _read_store(folder, url)
+    issues = list(issues) + list(ds.issues)
     try:
         districts = simplify_for_display(load_boundaries(boundary_file, province=province), DISPLAY_TOLERANCE_DEG)
     except DataFileError as exc:

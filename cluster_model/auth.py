@@ -1,0 +1,92 @@
+"""Password hashing and checking for local editor accounts. No Streamlit here.
+
+Hashes are salted scrypt (standard library): ``scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>``.
+bcrypt hashes (``$2b$…``, e.g. from other tools) are accepted too. Users come
+from a mapping such as Streamlit's ``st.secrets["atlas_auth"]["users"]``::
+
+    [atlas_auth.users.alice]
+    name = "Alice Example"
+    password_hash = "scrypt$16384$8$1$…"
+
+Nothing here logs or returns a password or a hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 10
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How changes are attributed (stored in history): 'Name (username)'."""
+        return f"{self.name} ({self.username})" if self.name and self.name != self.username else self.username
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """A new salted hash of ``password``."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True if ``password`` matches ``stored``; False for a wrong password or a malformed hash (never raises)."""
+    if not isinstance(password, str) or not isinstance(stored, str):
+        return False
+    try:
+        if stored.startswith("scrypt$"):
+            _, n, r, p, salt, digest = stored.split("$")
+            expected = base64.b64decode(digest)
+            actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=128 * 1024 * 1024, dklen=len(expected))
+            return hmac.compare_digest(actual, expected)
+        if stored.startswith(("$2a$", "$2b$", "$2y$")):
+            import bcrypt
+
+            return bcrypt.checkpw(password.encode("utf-8")[:72], stored.encode("ascii"))
+    except (ValueError, TypeError):
+        return False
+    return False
+
+
+_DUMMY_HASH = None
+
+
+def authenticate(users: Mapping[str, Mapping] | None, username: str, password: str) -> User | None:
+    """The user if ``username`` exists and ``password`` is right, else None.
+
+    An unknown user costs the same time as a wrong password, so the answer does
+    not tell which of the two was wrong.
+    """
+    global _DUMMY_HASH
+    username = (username or "").strip().lower()
+    record = (users or {}).get(username) if username else None
+    stored = record.get("password_hash") if isinstance(record, Mapping) else None
+    if not stored:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+        verify_password(password or "", _DUMMY_HASH)
+        return None
+    if not verify_password(password or "", str(stored)):
+        return None
+    return User(username, str(record.get("name") or username))

@@ -1,0 +1,78 @@
+"""Change since the previous round: per cluster × indicator and per cluster / district gap.
+
+Pure pandas over a :class:`Dataset`; each round's values are those shown for it
+(``scoring.assessment_matrix``: a real round carries earlier real values
+forward, an illustrative round stands alone). A delta is NaN when either side
+is unknown (nothing assessed): unknown is never zero.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .loading import Dataset
+from .scoring import assessment_matrix, cluster_gaps, district_gaps
+
+
+def previous_round(ds: Dataset, round_id: str | None) -> str | None:
+    """The round before ``round_id`` of the same kind (real after real, illustrative after illustrative), by date."""
+    rounds = ds.rounds
+    if round_id is None or round_id not in set(rounds["round_id"]):
+        return None
+    chosen = rounds[rounds["round_id"] == round_id].iloc[0]
+    same = rounds[rounds["illustrative"] == chosen["illustrative"]].sort_values(["date", "round_id"])
+    ids = list(same["round_id"])
+    pos = ids.index(round_id)
+    return ids[pos - 1] if pos > 0 else None
+
+
+def status_changes(ds: Dataset, round_id: str | None, previous: str | None = None, *, only_changed: bool = False) -> pd.DataFrame:
+    """Per cluster × indicator: status, source and note in the previous round and now.
+
+    Columns: cluster_id, indicator_id, pillar, status_before, status_now,
+    source_before, source_now, note_now, changed. With no previous round every
+    ``*_before`` is "not assessed"/"".
+    """
+    previous = previous if previous is not None else previous_round(ds, round_id)
+    now = assessment_matrix(ds, round_id)
+    before = assessment_matrix(ds, previous)  # all "not assessed" when previous is None
+    out = now[["cluster_id", "indicator_id", "pillar", "status", "source_id", "note"]].merge(
+        before[["cluster_id", "indicator_id", "status", "source_id"]], on=["cluster_id", "indicator_id"], suffixes=("_now", "_before")
+    )
+    out = out.rename(columns={"source_id_now": "source_now", "source_id_before": "source_before", "note": "note_now"})
+    out["changed"] = out["status_now"] != out["status_before"]
+    out = out[["cluster_id", "indicator_id", "pillar", "status_before", "status_now", "source_before", "source_now", "note_now", "changed"]]
+    return out[out["changed"]].reset_index(drop=True) if only_changed else out
+
+
+def _delta(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    cols = ["gap", "coverage", "n_assessed", "n_gaps"]
+    out = now[key + cols].merge(before[key + cols], on=key, how="outer", suffixes=("_now", "_before"))
+    out["gap_delta"] = out["gap_now"] - out["gap_before"]  # NaN if either is unknown
+    out["coverage_delta"] = out["coverage_now"].fillna(0) - out["coverage_before"].fillna(0)
+    return out
+
+
+def cluster_gap_changes(ds: Dataset, round_id: str | None, pillars: list[str], previous: str | None = None) -> pd.DataFrame:
+    """Per cluster: gap and coverage in the previous round and now, and the deltas (negative gap_delta = better)."""
+    previous = previous if previous is not None else previous_round(ds, round_id)
+    now = cluster_gaps(assessment_matrix(ds, round_id), ds.rules, pillars, per_pillar=False)
+    before = cluster_gaps(assessment_matrix(ds, previous), ds.rules, pillars, per_pillar=False)
+    return _delta(now, before, ["cluster_id"])
+
+
+def district_gap_changes(ds: Dataset, sites: pd.DataFrame, round_id: str | None, pillars: list[str], previous: str | None = None) -> pd.DataFrame:
+    """Per district (``sites`` with canonical ``district``): gap and coverage before and now, and the deltas."""
+    previous = previous if previous is not None else previous_round(ds, round_id)
+    now = district_gaps(assessment_matrix(ds, round_id), sites, ds.rules, pillars)
+    before = district_gaps(assessment_matrix(ds, previous), sites, ds.rules, pillars)
+    return _delta(now, before, ["district"])
+
+
+def change_label(gap_delta: float) -> str:
+    """Short text for a gap change; never hides unknown."""
+    if pd.isna(gap_delta):
+        return "no comparison (not assessed in one of the rounds)"
+    if abs(gap_delta) < 1e-9:
+        return "no change"
+    return f"gap {'down' if gap_delta < 0 else 'up'} {abs(gap_delta):.2f}"

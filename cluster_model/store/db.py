@@ -1,0 +1,131 @@
+"""Where the evidence store lives and how to talk to it.
+
+The database URL is, in order: the environment variable ``ATLAS_DB_URL``; the
+URL the caller passes (the UI passes ``[connections.atlas] url`` from
+Streamlit's secrets); else a SQLite file at ``<repo>/var/atlas.db`` (``var/``
+is outside git). Any SQLAlchemy URL works; SQLite and PostgreSQL are tested.
+
+SQLite connections use WAL (readers never wait for a writer), a busy timeout
+and foreign keys. Every multi-row write goes through :func:`write_transaction`:
+one transaction, writers take turns (SQLite ``BEGIN IMMEDIATE``; on PostgreSQL
+a row lock on the revision counter), and the revision counter goes up so
+caches see the change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import Connection, make_url
+
+from .schema import store_revision
+
+log = logging.getLogger(__name__)
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_DB_PATH = REPO_DIR / "var" / "atlas.db"
+ENV_URL = "ATLAS_DB_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_url() -> str:
+    return f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def resolve_url(configured: str | None = None) -> str:
+    """The database URL: ``ATLAS_DB_URL``, else ``configured`` (from secrets), else the default SQLite file."""
+    return os.environ.get(ENV_URL) or configured or default_url()
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for logs and messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - never echo a URL we cannot parse: it may hold a secret
+        return "<unparseable database URL>"
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str | None = None, *, schema: str | None = None, **kwargs) -> Engine:
+    """Create an engine for ``url`` (an explicit URL wins; None means :func:`resolve_url`).
+
+    ``schema`` (PostgreSQL only) puts every table in that schema via the search
+    path; the tests use it to give each test its own tables.
+    """
+    url = url or resolve_url()
+    parsed = make_url(url)
+    kwargs.setdefault("hide_parameters", True)  # values never end up in error text or logs
+    kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        connect_args.setdefault("check_same_thread", False)
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if schema:
+        if not schema.replace("_", "").isalnum():
+            raise ValueError("schema name must be letters, digits and underscores")
+        kwargs.setdefault("connect_args", {})["options"] = f"-c search_path={schema}"
+    return create_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A write transaction takes the write lock at once, so a read-then-write
+        # never fails half-way because another writer got in between.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("atlas_write") else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine, *, bump: bool = True) -> Iterator[Connection]:
+    """One transaction for a whole write: all of it is stored, or none of it.
+
+    Writers take turns; ``bump`` raises the store revision (the first statement,
+    so on PostgreSQL it also takes the writers' lock).
+    """
+    with engine.connect() as conn:
+        conn.execution_options(atlas_write=True)
+        with conn.begin():
+            if bump:
+                bump_revision(conn)
+            yield conn
+
+
+def bump_revision(conn: Connection) -> int:
+    result = conn.execute(update(store_revision).where(store_revision.c.id == 1).values(revision=store_revision.c.revision + 1).returning(store_revision.c.revision))
+    row = result.first()
+    if row is None:
+        raise RuntimeError("the store is not initialised: call cluster_model.store.open_store() first")
+    return int(row[0])
+
+
+def revision(engine: Engine | Connection) -> int:
+    """The store's revision: changes whenever anything is written. Use it as a cache key."""
+    if isinstance(engine, Connection):
+        return int(engine.execute(select(store_revision.c.revision).where(store_revision.c.id == 1)).scalar_one())
+    with engine.connect() as conn:
+        return revision(conn)

@@ -1,0 +1,201 @@
+"""Import a round's assessments from CSV or XLSX: read, check, preview, commit.
+
+    plan = plan_import(engine, "survey-2027", data, "round.xlsx")
+    plan.issues        # one DataIssue per bad row: file, line, column, value, what to do
+    plan.changes       # preview: new / changed / unchanged, old and new values
+    commit_import(engine, plan, author="alice")   # one transaction, all or nothing
+
+Lines are numbered as a spreadsheet shows them (header = line 1; for XLSX the
+sheet row). Columns: round_id (may be empty: the round imported into),
+cluster_id, indicator_id, status, source_id, note; an optional ``version``
+column (as exported) makes the import refuse values changed since the export.
+Other columns are ignored. Only assessments are imported: no district names,
+so no district matching is needed here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from ..issues import DataIssue
+from ..loading import Check, formula_like, validate_assessments
+from . import schema as s
+from .errors import ConflictError, ValidationError
+from .repository import ASSESSMENT_COLUMNS, FORMULA_CHARS, ILLUSTRATIVE_COLUMN, Edit, SaveResult, _grid, _ids, round_info, save_assessments
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+REQUIRED = [c for c in ASSESSMENT_COLUMNS if c != "round_id"]
+
+
+@dataclass
+class ImportPlan:
+    round_id: str
+    file: str
+    changes: pd.DataFrame  # one row per good input row, with change = new / changed / unchanged
+    issues: list[DataIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def count(self, kind: str) -> int:
+        return int((self.changes["change"] == kind).sum()) if not self.changes.empty else 0
+
+    def summary(self) -> str:
+        if self.issues:
+            return f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+        return f"{self.count('new')} new, {self.count('changed')} changed, {self.count('unchanged')} unchanged"
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _unescape(text: str) -> str:
+    # A leading apostrophe that protects formula-looking text (as exported) is removed.
+    if text.startswith("'") and text[1:].startswith(FORMULA_CHARS):
+        return text[1:]
+    return text
+
+
+def read_upload(data: bytes, filename: str) -> pd.DataFrame:
+    """Read a CSV or XLSX into text columns plus ``_line``. Raises ValidationError for a file that cannot be used."""
+    name = filename.lower()
+    if len(data) > MAX_BYTES:
+        raise ValidationError([DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it, or import one round at a time")])
+    if name.endswith(".csv"):
+        try:
+            df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise ValidationError([DataIssue(filename, f"cannot be read as CSV ({type(exc).__name__})", "save it as UTF-8 CSV with a header row")]) from exc
+        lines = list(range(2, len(df) + 2))
+    elif name.endswith(".xlsx"):
+        df, lines = _read_xlsx(data, filename)
+    else:
+        raise ValidationError([DataIssue(filename, "is neither .csv nor .xlsx", "download the template and save your data in that format")])
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    df = df.loc[:, ~pd.Index(df.columns).duplicated()]
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise ValidationError([DataIssue(filename, f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns) or 'none'}", f"the header row (line 1) must contain: {', '.join(ASSESSMENT_COLUMNS)}", row=1)])
+    if "round_id" not in df.columns:
+        df["round_id"] = ""
+    df = df.apply(lambda col: col.map(_cell_text))
+    df.insert(0, "_line", lines)
+    # Rows with nothing in them (e.g. trailing blank lines) are not data.
+    blank = (df[ASSESSMENT_COLUMNS] == "").all(axis=1)
+    df = df[~blank].reset_index(drop=True)
+    if len(df) > MAX_ROWS:
+        raise ValidationError([DataIssue(filename, f"{len(df)} rows is more than {MAX_ROWS}", "split the file")])
+    return df
+
+
+def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
+        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
+    ws = wb["assessments"] if "assessments" in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows()
+    header_cells = next(rows, None)
+    if not header_cells:
+        raise ValidationError([DataIssue(filename, f"sheet '{ws.title}' is empty", "put the header row in row 1")])
+    header = [_cell_text(c.value) for c in header_cells]
+    records, lines = [], []
+    for cells in rows:
+        values = [c.value for c in cells]
+        if not cells or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        # A formula cell keeps its formula text (starting with '='), which validation reports.
+        records.append([_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values)))
+        lines.append(next((c.row for c in cells if getattr(c, "row", None)), len(lines) + 2))
+    wb.close()
+    return pd.DataFrame(records, columns=header, dtype=str), lines
+
+
+# --------------------------------------------------------------------------- plan and commit
+
+
+def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> ImportPlan:
+    """Check the file against the store and work out what would change. Writes nothing."""
+    try:
+        df = read_upload(data, filename)
+    except ValidationError as exc:
+        return ImportPlan(round_id, filename, pd.DataFrame(), exc.issues)
+    with engine.connect() as conn, conn.begin():
+        info = round_info(conn, round_id)
+        if info is None:
+            return ImportPlan(round_id, filename, pd.DataFrame(), [DataIssue(filename, f"round '{round_id}' does not exist", "create the round first, then import into it")])
+        df["round_id"] = df["round_id"].where(df["round_id"] != "", round_id)
+        current = _grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
+        clusters, indicators, sources = _ids(conn, s.clusters.c.cluster_id), _ids(conn, s.indicators.c.indicator_id), _ids(conn, s.sources.c.source_id)
+
+    def extra(d: pd.DataFrame) -> list[Check]:
+        checks: list[Check] = [formula_like(d, c) for c in ASSESSMENT_COLUMNS]
+        if ILLUSTRATIVE_COLUMN in d.columns and not info["illustrative"]:
+            checks.insert(0, (d[ILLUSTRATIVE_COLUMN] != "", ILLUSTRATIVE_COLUMN, lambda r: "this row comes from an export of an illustrative (invented) round", f"round '{round_id}' holds real data: do not import invented values into it"))
+        return checks
+
+    good, issues = validate_assessments(df, file=filename, rounds=[round_id], clusters=clusters, indicators=indicators, sources=sources, extra_checks=extra)
+    # Formula checks ran on the cells as written; now drop the protecting apostrophe.
+    good["note"] = good["note"].map(_unescape)
+    changes = []
+    for row in good.to_dict("records"):
+        key = (row["cluster_id"], row["indicator_id"])
+        cur = current.loc[key]
+        new = (row["status"], row["source_id"], row["note"])
+        old = (cur["status"], cur["source_id"], cur["note"]) if cur["version"] else None
+        kind = "new" if old is None else ("unchanged" if old == new else "changed")
+        stated = row.get("version", "")
+        if stated not in ("", None) and kind != "unchanged" and str(stated) != str(int(cur["version"])):
+            when = cur["updated_at"].strftime("%Y-%m-%d %H:%M UTC") if cur["updated_at"] is not None else "?"
+            issues.append(DataIssue(filename, f"this value was changed after your export (version {stated}): it is now '{cur['status']}' (source {cur['source_id'] or '—'}), changed by {cur['updated_by'] or '—'} at {when}", "check it, then export again or clear the version cell to overwrite", row=int(row["_line"]), column="version", value=str(stated)))
+            continue
+        changes.append({
+            "_line": int(row["_line"]), "cluster_id": key[0], "indicator_id": key[1], "change": kind,
+            "old_status": old[0] if old else "", "status": new[0],
+            "old_source_id": old[1] if old else "", "source_id": new[1],
+            "old_note": old[2] if old else "", "note": new[2],
+            "base_version": int(cur["version"]),
+        })
+    issues.sort(key=lambda i: (i.row or 0, i.column or ""))
+    columns = ["_line", "cluster_id", "indicator_id", "change", "old_status", "status", "old_source_id", "source_id", "old_note", "note", "base_version"]
+    return ImportPlan(round_id, filename, pd.DataFrame(changes, columns=columns), issues)
+
+
+def commit_import(engine: Engine, plan: ImportPlan, *, author: str, on_progress: Callable[[int, int], None] | None = None) -> SaveResult:
+    """Write a clean plan in one transaction. Values changed since the preview → ConflictError, nothing written."""
+    if plan.issues:
+        raise ValidationError(plan.issues)
+    todo = plan.changes[plan.changes["change"] != "unchanged"] if not plan.changes.empty else plan.changes
+    edits = [Edit(r["cluster_id"], r["indicator_id"], r["status"], r["source_id"], r["note"], int(r["base_version"]), int(r["_line"])) for r in todo.to_dict("records")]
+    result = save_assessments(engine, plan.round_id, edits, author=author, via="import", file=plan.file, on_progress=on_progress)
+    return SaveResult(result.created, result.updated, plan.count("unchanged"), result.revision)
+
+
+def import_file(engine: Engine, round_id: str, data: bytes, filename: str, *, author: str, on_progress: Callable[[int, int], None] | None = None) -> SaveResult:
+    """Plan and commit in one go; raises ValidationError (with every issue) or ConflictError."""
+    return commit_import(engine, plan_import(engine, round_id, data, filename), author=author, on_progress=on_progress)
+
+
+__all__ = ["ImportPlan", "read_upload", "plan_import", "commit_import", "import_file", "ConflictError", "ValidationError"]

@@ -1,0 +1,69 @@
+"""Schema versions, applied in order at startup (a small migration table).
+
+Each step has a number, a name and a function run inside one transaction with
+the writers' lock held, so two processes starting at once cannot both apply it.
+The applied steps are recorded in ``atlas_schema_migrations``.
+
+To change the schema: edit :mod:`.schema` *and* append a step that makes the
+same change with explicit DDL (``ALTER TABLE …``). Never edit a released step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Engine, insert, inspect, select, text
+from sqlalchemy.engine import Connection
+
+from . import schema as s
+from .db import is_sqlite, write_transaction
+
+log = logging.getLogger(__name__)
+
+
+def _v1_initial(conn: Connection) -> None:
+    s.metadata.create_all(conn, tables=[s.store_revision, *s.DATA_TABLES])
+    conn.execute(insert(s.store_revision).values(id=1, revision=0, seeded_at=None))
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def applied_versions(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table(s.schema_migrations.name):
+        return set()
+    return set(conn.execute(select(s.schema_migrations.c.version)).scalars())
+
+
+def upgrade(engine: Engine) -> list[int]:
+    """Apply every pending step; return the versions applied now (empty if up to date)."""
+    done: list[int] = []
+    with write_transaction(engine, bump=False) as conn:
+        if not is_sqlite(conn):
+            # Serialise concurrent startups (the SQLite write lock does this there).
+            conn.execute(text("SELECT pg_advisory_xact_lock(7431520)"))
+        s.schema_migrations.create(conn, checkfirst=True)
+        have = applied_versions(conn)
+        for version, name, step in MIGRATIONS:
+            if version in have:
+                continue
+            log.info("applying schema step %s: %s", version, name)
+            step(conn)
+            conn.execute(insert(s.schema_migrations).values(version=version, name=name[:200], applied_at=datetime.now(timezone.utc)))
+            done.append(version)
+    unknown = have - {v for v, _, _ in MIGRATIONS}
+    if unknown:
+        raise RuntimeError(f"the database has schema version(s) {sorted(unknown)} that this code does not know; update the code")
+    return done
+
+
+def current_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        versions = applied_versions(conn)
+    return max(versions, default=0)

@@ -1,0 +1,180 @@
+"""The evidence store's tables (SQLAlchemy Core).
+
+Reference tables mirror the CSV files in ``data/`` (same column names), so a
+``Dataset`` can be read back without renaming. Assessments carry a ``version``
+(optimistic concurrency) and who changed them when; every change to an
+assessment is appended to ``assessment_history`` and never updated or deleted.
+
+Changing a table here needs a new step in :mod:`cluster_model.store.migrations`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+ID = 100  # max length of an id column
+
+schema_migrations = Table(
+    "atlas_schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+# A single row. ``revision`` goes up by one in every write transaction, so a
+# cache keyed on it sees every change, from any process. Updating it first in
+# a write transaction also makes writers take turns (on PostgreSQL, a row lock).
+store_revision = Table(
+    "store_revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", Integer, nullable=False),
+    Column("seeded_at", DateTime(timezone=True)),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("source_id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("citation", Text, nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("kind", Text, nullable=False, default=""),
+    Column("date", String(10), nullable=False, default=""),
+    Column("location", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("indicator_id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),  # framework order
+    Column("pillar", String(50), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("how_assessed", Text, nullable=False, default=""),
+    Column("weight", Float, nullable=False),
+    Column("cluster_defining", Boolean, nullable=False),
+    Column("reference", Text, nullable=False, default=""),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("cluster_id", String(ID), primary_key=True),
+    Column("number", String(20), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("site_pk", Integer, primary_key=True, autoincrement=True),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), nullable=False),
+    Column("place", Text, nullable=False),
+    Column("district", Text, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("location_note", Text, nullable=False, default=""),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("round_id", String(ID), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("date", String(10), nullable=False),  # YYYY-MM-DD, as in rounds.csv
+    Column("kind", String(20), nullable=False),  # survey / dialogue / desk review
+    Column("illustrative", Boolean, nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
+    Column("indicator_id", String(ID), ForeignKey("indicators.indicator_id"), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),  # 1 on creation, +1 on every change
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only. old_* are NULL when the row was created.
+assessment_history = Table(
+    "assessment_history",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), nullable=False, index=True),
+    Column("cluster_id", String(ID), nullable=False),
+    Column("indicator_id", String(ID), nullable=False),
+    Column("action", String(20), nullable=False),  # seed / create / update
+    Column("via", String(20), nullable=False),  # seed / editor / import
+    Column("old_status", String(20)),
+    Column("old_source_id", String(ID)),
+    Column("old_note", Text),
+    Column("new_status", String(20), nullable=False),
+    Column("new_source_id", String(ID), nullable=False),
+    Column("new_note", Text, nullable=False),
+    Column("old_version", Integer),
+    Column("new_version", Integer, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+participation = Table(
+    "participation",
+    metadata,
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
+    Column("dimension", String(30), primary_key=True),
+    Column("level", String(30), primary_key=True),
+    Column("local_share_pct", Float, nullable=True),  # NULL = unknown, never 0
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("evidence_id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("speaker", Text, nullable=False, default=""),
+    Column("stakeholder_group", String(30), nullable=False, default=""),
+    Column("pillars", Text, nullable=False, default=""),  # ';'-separated, as in evidence.csv
+    Column("clusters", Text, nullable=False, default=""),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+)
+
+published_classification = Table(
+    "published_classification",
+    metadata,
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
+    Column("classification", String(40), nullable=False),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+# Tables in load (foreign-key) order; the reverse is a safe drop order.
+DATA_TABLES = [sources, indicators, clusters, sites, rounds, assessments, assessment_history, participation, evidence, published_classification]

@@ -1,0 +1,52 @@
+"""Helpers for tests: a fresh, seeded store on SQLite (a temp file) or PostgreSQL.
+
+PostgreSQL runs when ``ATLAS_TEST_PG_URL`` is set (``scripts/start_test_postgres.sh``
+prints it); each store gets its own schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+PG_ENV = "ATLAS_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@contextmanager
+def temp_store(backend: str, tmp_path: Path, *, seed: bool = True) -> Iterator[tuple[Engine, str, str | None]]:
+    """Yield (engine, url, schema) for a fresh store; clean up afterwards."""
+    from .repository import open_store
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'atlas-test.db'}"
+        engine = open_store(url, seed=seed)
+        try:
+            yield engine, url, None
+        finally:
+            engine.dispose()
+        return
+    url = pg_url()
+    if not url:
+        raise RuntimeError(f"{PG_ENV} is not set")
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = open_store(url, schema=schema, seed=seed)
+    try:
+        yield engine, url, schema
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

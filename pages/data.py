@@ -1,0 +1,194 @@
+"""Data: the evidence store's rounds. Anyone can see and export them; editors sign in to
+edit a round's assessments, open a new round, and import a CSV/XLSX (preview first,
+then one all-or-nothing commit). Thin: reads state, calls cluster_model.store, draws."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from cluster_model import store
+from cluster_model.issues import DataIssue
+from cluster_model.loading import ROUND_KINDS
+from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
+from ui.auth import current_editor, require_editor, sign_out
+from ui.data_access import data_dir, get_engine
+from ui.page import leave_pages_folder_mode
+
+
+def _changed() -> None:
+    """After any write: every cached view (map, profiles) must read the store again."""
+    st.cache_data.clear()
+
+
+def _show_issues(issues: list[DataIssue]) -> None:
+    st.error(f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
+    st.dataframe(
+        pd.DataFrame([{"Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in issues]),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _show_conflict(exc: store.ConflictError) -> None:
+    st.error("Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
+             "press *Reload round* to see the current values, then apply your changes again.")
+    for c in exc.conflicts:
+        st.markdown(f"- {c.message()}")
+
+
+leave_pages_folder_mode()
+engine = get_engine()
+ds = store.load_dataset(engine, data_dir())
+editor = current_editor()
+
+st.title("Data")
+st.caption("Indicator assessments come in rounds (survey, dialogue, desk review). Every change is kept with who made it and when.")
+
+rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
+if rounds.empty:
+    st.warning("The store holds no round yet.")
+labels = {r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — ILLUSTRATIVE" if r.illustrative else "") for r in rounds.itertuples()}
+if st.session_state.get("data_round_next") in labels:  # a round just created opens next
+    st.session_state["data_round"] = st.session_state.pop("data_round_next")
+round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="data_round") if labels else None
+
+if round_id:
+    chosen = rounds[rounds["round_id"] == round_id].iloc[0]
+    if chosen["illustrative"]:
+        st.error("ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it.", icon="⚠️")
+    if chosen["notes"]:
+        st.caption(chosen["notes"])
+    c1, c2 = st.columns(2)
+    for col, fmt in ((c1, "csv"), (c2, "xlsx")):
+        name, data = store.export_round(engine, round_id, fmt)
+        col.download_button(f"Export round as {fmt.upper()}", data, file_name=name, key=f"export_{fmt}")
+
+st.divider()
+if editor is None:
+    st.subheader("Editing")
+    st.caption("Viewing is open to everyone. Editing, importing and opening rounds need an editor account.")
+user = require_editor()  # stops here for viewers: nothing below is reachable signed out
+
+st.sidebar.caption(f"Signed in as **{user.label}**")
+st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+
+tab_edit, tab_import, tab_new, tab_history = st.tabs(["Edit round", "Import", "New round", "History"])
+
+names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+cluster_names = dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))
+source_ids = list(ds.sources["source_id"])
+
+with tab_edit:
+    if not round_id:
+        st.info("Open a round first (tab *New round*).")
+    else:
+        grid_key = f"data_grid_{round_id}"
+        token_key = f"data_grid_token_{round_id}"
+        if grid_key not in st.session_state:
+            st.session_state[grid_key] = store.round_grid(engine, round_id)  # the versions your edits are based on
+            st.session_state[token_key] = st.session_state.get(token_key, 0) + 1
+        original = st.session_state[grid_key]
+        shown = original.assign(
+            cluster=original["cluster_id"].map(cluster_names),
+            group=original["pillar"].map(INDICATOR_GROUPS),
+            indicator=original["indicator_id"].map(names),
+        )[["cluster_id", "indicator_id", "cluster", "group", "indicator", "status", "source_id", "note", "updated_by"]]
+        st.caption("Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
+                   "Every value you set needs a source.")
+        edited = st.data_editor(
+            shown,
+            key=f"data_editor_{round_id}_{st.session_state[token_key]}",
+            hide_index=True,
+            width="stretch",
+            num_rows="fixed",
+            disabled=["cluster_id", "indicator_id", "cluster", "group", "indicator", "updated_by"],
+            column_config={
+                "cluster_id": None,
+                "indicator_id": None,
+                "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
+                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids),
+                "note": st.column_config.TextColumn("Note", max_chars=2000),
+                "updated_by": st.column_config.TextColumn("Last changed by"),
+            },
+        )
+        edits = store.edits_from_grid(original, edited)
+        b1, b2 = st.columns([1, 1])
+        if b2.button("Reload round", key="reload_round"):
+            st.session_state.pop(grid_key, None)
+            st.rerun()
+        if b1.button(f"Save {len(edits)} change(s)", type="primary", disabled=not edits, key="save_round"):
+            try:
+                result = store.save_assessments(engine, round_id, edits, author=require_editor().label, via="editor", file="editor table")
+            except store.ValidationError as exc:
+                _show_issues(exc.issues)
+            except store.ConflictError as exc:
+                _show_conflict(exc)
+            else:
+                _changed()
+                st.session_state.pop(grid_key, None)
+                st.success(f"Saved: {result.created} new, {result.updated} changed.")
+                st.rerun()
+
+with tab_import:
+    st.markdown("Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` (" + ", ".join(STATUSES) + "), `source_id`, `note`. "
+                "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none.")
+    t1, t2 = st.columns(2)
+    for col, fmt in ((t1, "csv"), (t2, "xlsx")):
+        name, data = store.import_template(fmt, engine)
+        col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"template_{fmt}")
+    if round_id:
+        upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
+        if upload is not None:
+            data = upload.getvalue()
+            plan_key = f"data_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
+            if plan_key not in st.session_state:
+                st.session_state[plan_key] = store.plan_import(engine, round_id, data, upload.name)
+            plan = st.session_state[plan_key]
+            if plan.issues:
+                _show_issues(plan.issues)
+            else:
+                st.info("Preview: " + plan.summary())
+                preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
+                    cluster=lambda d: d["cluster_id"].map(cluster_names), indicator=lambda d: d["indicator_id"].map(names)
+                )
+                st.dataframe(preview[["_line", "cluster", "indicator", "change", "old_status", "status", "old_source_id", "source_id", "note"]].rename(columns={"_line": "line"}), hide_index=True, width="stretch")
+                if st.button("Commit import", type="primary", key="commit_import", disabled=preview.empty):
+                    try:
+                        result = store.commit_import(engine, plan, author=require_editor().label)
+                    except store.ValidationError as exc:
+                        _show_issues(exc.issues)
+                    except store.ConflictError as exc:
+                        _show_conflict(exc)
+                    else:
+                        _changed()
+                        st.session_state.pop(plan_key, None)
+                        st.session_state.pop(f"data_grid_{round_id}", None)
+                        st.success(f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged.")
+
+with tab_new:
+    with st.form("new_round"):
+        new_id = st.text_input("Round id", placeholder="survey-2027", help="lower-case letters, digits, '-' or '_'")
+        new_name = st.text_input("Name", placeholder="Cluster survey 2027")
+        new_date = st.date_input("Date")
+        new_kind = st.selectbox("Kind", ROUND_KINDS)
+        new_illustrative = st.checkbox("Illustrative (invented data for training; never mixed with real rounds)")
+        new_notes = st.text_area("Notes")
+        create = st.form_submit_button("Create round", type="primary")
+    if create:
+        try:
+            store.create_round(engine, round_id=new_id, name=new_name, date=new_date, kind=new_kind, illustrative=new_illustrative, notes=new_notes, author=require_editor().label)
+        except store.ValidationError as exc:
+            _show_issues(exc.issues)
+        else:
+            _changed()
+            st.session_state["data_round_next"] = new_id.strip()
+            st.rerun()
+
+with tab_history:
+    if round_id:
+        hist = store.history(engine, round_id=round_id, limit=1000)
+        st.caption(f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace.")
+        st.dataframe(hist.drop(columns=["change_id"]), hide_index=True, width="stretch")
