@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from cluster_model.loading import DATA_DIR, load_dataset  # noqa: E402
+import support  # noqa: F401  (puts the repository on sys.path)
+from cluster_model.loading import DATA_DIR, load_dataset
 
 
 @pytest.fixture(scope="session")
@@ -27,10 +24,16 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-def append_row(path: Path, line: str) -> int:
-    """Append a CSV line; return its line number as a spreadsheet shows it."""
-    text = path.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    path.write_text(text + line + "\n", encoding="utf-8")
-    return len((text + line).splitlines())
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory):
+    """Every test reads a fresh store seeded from data/, never the developer's var/atlas.db."""
+    import os
+
+    path = tmp_path_factory.mktemp("store") / "atlas.db"
+    old = os.environ.get("ATLAS_DB_URL")
+    os.environ["ATLAS_DB_URL"] = f"sqlite:///{path}"
+    yield os.environ["ATLAS_DB_URL"]
+    if old is None:
+        os.environ.pop("ATLAS_DB_URL", None)
+    else:
+        os.environ["ATLAS_DB_URL"] = old

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cluster_model.loading import load_dataset
 from cluster_model.vocabulary import PILLARS
 
-from conftest import append_row
+from support import append_row
 
 
 def test_shipped_data_has_no_issues(dataset):

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, append_row
+from support import REPO, append_row
 
 APP = str(REPO / "app.py")
 
@@ -157,6 +157,7 @@ def test_bad_boundary_files(monkeypatch, tmp_path, case):
 
 
 def test_unknown_district_in_sites_is_reported_by_file_line_and_name(monkeypatch, data_copy):
+    monkeypatch.delenv("ATLAS_DB_URL")  # a store of its own, seeded from the broken copy
     line = append_row(data_copy / "sites.csv", "rice,Ratodero,Ratodero District,27.80,68.29,n,dialogue2019")
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
     at = run_app()
@@ -167,6 +168,7 @@ def test_unknown_district_in_sites_is_reported_by_file_line_and_name(monkeypatch
 
 
 def test_bad_status_is_reported_and_app_keeps_running(monkeypatch, data_copy):
+    monkeypatch.delenv("ATLAS_DB_URL")
     line = append_row(data_copy / "assessments.csv", "desk-2026,rice,tech_equipment,good,hrd_study,x")
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
     at = run_app()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import OfflinePage, start_server
+from browser_support import OfflinePage, start_server
 
 
 def test_first_request_deep_link_goes_through_app_navigation(browser):

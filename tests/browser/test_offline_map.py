@@ -7,7 +7,7 @@ import html
 from cluster_model.loading import load_dataset
 from geo.boundaries import boundaries_path, load_boundaries
 
-from conftest import ARTIFACTS
+from browser_support import ARTIFACTS
 
 MAP_LAYERS_JS = """
 () => {
