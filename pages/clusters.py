@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, classify_dataset
 from cluster_model.evidence import evidence_items
+from cluster_model.history import change_label, cluster_gap_changes, previous_round, status_changes
 from cluster_model.participation import participation_grid
 from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
 from cluster_model.tables import indicator_checklist
@@ -73,6 +75,24 @@ for tab, group in zip(tabs, INDICATOR_GROUPS):
         if not row.empty and group in PILLARS:
             st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"]))
         st.dataframe(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]), hide_index=True, width="stretch")
+
+st.subheader("Change since the previous round")
+previous = previous_round(ds, state.round)
+if previous is None:
+    st.caption("This is the first round of its kind: nothing to compare yet.")
+else:
+    gap_change = cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
+    st.markdown(f"Since **{ds.rounds.set_index('round_id').at[previous, 'name']}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
+                f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%}).")
+    changed = status_changes(ds, state.round, previous, only_changed=True)
+    changed = changed[changed["cluster_id"] == cid]
+    if changed.empty:
+        st.caption("No indicator of this cluster changed status.")
+    else:
+        names = ds.indicators.set_index("indicator_id")["name"]
+        st.dataframe(pd.DataFrame({"Indicator": changed["indicator_id"].map(names), "Before": changed["status_before"], "Now": changed["status_now"],
+                                   "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"), "Note": changed["note_now"]}),
+                     hide_index=True, width="stretch")
 
 st.subheader("Local people in the workforce")
 grid = participation_grid(ds, cid)

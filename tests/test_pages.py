@@ -175,3 +175,29 @@ def test_bad_status_is_reported_and_app_keeps_running(monkeypatch, data_copy):
     problems = " ".join(e.value for e in at.error)
     assert f"assessments.csv, line {line}" in problems and "'good' is not an allowed status" in problems
     assert "12 of 336" in at.info[0].value
+
+
+def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, tmp_path):
+    from cluster_model import store
+
+    url = f"sqlite:///{tmp_path}/rounds.db"
+    monkeypatch.setenv("ATLAS_DB_URL", url)
+    engine = store.open_store(url)
+    store.create_round(engine, round_id="survey-2027", name="Cluster survey 2027", date="2027-03-01", kind="survey", author="test")
+    store.save_assessments(engine, "survey-2027", [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "seen in survey")], author="test")
+
+    at = run_app()
+    assert at.sidebar.selectbox(key="w_round").value == "survey-2027"  # the newest real round is the default
+    assert "13 of 336" in at.info[0].value  # the desk review's 12 carried forward, plus the new one
+    larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
+    assert larkana["Gap"] == "1.00"
+
+    at.query_params["cluster"] = "rice"
+    to_page(at, "clusters")
+    at.selectbox(key="w_cluster").set_value("rice").run()
+    text = text_of(at)
+    assert "Since **Desk review of the 2019 sources**" in text
+    assert "no comparison (not assessed in one of the rounds)" in text  # rice had nothing assessed before: unknown, not 'up 1.00'
+    changed = [df.value for df in at.dataframe if "Before" in df.value.columns][0]
+    assert changed.iloc[0].to_dict() == {"Indicator": "Modern production equipment in common use", "Before": "not assessed", "Now": "absent",
+                                             "Source now": "ICCK desk review of the two source documents", "Note": "seen in survey"}
