@@ -49,14 +49,12 @@ with map_col:
         if clicked and clicked != st.session_state.get("_last_map_click"):
             st.session_state["_last_map_click"] = clicked
             state.district = clicked
-            st.session_state["w_district"] = clicked
 
 with panel_col:
     options = list(atlas.district_names)
     if state.district not in options:
         state.district = scores["district"].iloc[0] if not scores.empty else (options[0] if options else None)
-    view.bind("w_district", state.district)
-    state.district = st.selectbox("District (or click the map)", options, key="w_district")
+    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
     row = scores[scores["district"] == state.district]
     if row.empty:
         st.markdown(f"### {state.district}")
@@ -86,4 +84,4 @@ st.dataframe(
     width="stretch",
 )
 
-page.end(atlas, state)
+page.end(atlas, state, "atlas")

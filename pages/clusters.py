@@ -25,10 +25,8 @@ ds = atlas.dataset
 options = state.sectors or list(ds.clusters["cluster_id"])
 if state.cluster not in options:
     state.cluster = options[0]
-view.bind("w_cluster", state.cluster)
-if st.session_state["w_cluster"] not in options:
-    st.session_state["w_cluster"] = state.cluster
-state.cluster = st.selectbox("Cluster", options, format_func=lambda c: f"{ds.clusters.set_index('cluster_id').at[c, 'number']}. {ds.cluster_name(c)}", key="w_cluster")
+numbers = ds.clusters.set_index("cluster_id")["number"]
+view.bound(st.selectbox, "w_cluster", state, "cluster", label="Cluster", options=options, format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}")
 cid = state.cluster
 
 st.title(ds.cluster_name(cid))
@@ -120,4 +118,4 @@ if items.empty:
 for item in items.itertuples():
     st.markdown(f"> {item.statement}\n\n— {item.speaker or 'speaker not stated'} · *{item.group_label}* · {item.pillar_labels} · {item.source}")
 
-page.end(atlas, state)
+page.end(atlas, state, "clusters")

@@ -19,11 +19,15 @@ ds = atlas.dataset
 
 st.title("Compare")
 illustrative_banner(ds, state.round)
-view.bind("w_compare_kind", state.compare_kind)
-kind = st.radio("Compare", view.COMPARE_KINDS, horizontal=True, key="w_compare_kind")
-if kind != state.compare_kind:
-    state.compare_kind, state.compare = kind, []
-    st.session_state.pop("w_compare", None)
+
+
+def kind_chosen(kind: str) -> str:
+    state.compare = []  # districts and clusters are different lists: start afresh
+    return kind
+
+
+view.bound(st.radio, "w_compare_kind", state, "compare_kind", to_state=kind_chosen, label="Compare", options=view.COMPARE_KINDS, horizontal=True)
+kind = state.compare_kind
 
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 matrix = assessment_matrix(ds, state.round, cluster_ids)
@@ -36,9 +40,9 @@ else:
     options = cluster_ids
     label = ds.cluster_name
 
-view.bind("w_compare", [o for o in state.compare if o in options] or options[:2])
-chosen = st.multiselect(f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}", options, format_func=label, key="w_compare", max_selections=MAX_ITEMS)
-state.compare = chosen
+state.compare = [o for o in state.compare if o in options] or options[:2]
+view.bound(st.multiselect, "w_compare", state, "compare", label=f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}", options=options, format_func=label, max_selections=MAX_ITEMS)
+chosen = state.compare
 
 
 def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, pillars: list[str]) -> None:
@@ -71,4 +75,4 @@ if len(chosen) < MIN_ITEMS:
 else:
     draw_comparison(scores, chosen, label, kind, state.pillars)
 
-page.end(atlas, state)
+page.end(atlas, state, "compare")

@@ -201,3 +201,14 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     changed = [df.value for df in at.dataframe if "Before" in df.value.columns][0]
     assert changed.iloc[0].to_dict() == {"Indicator": "Modern production equipment in common use", "Before": "not assessed", "Now": "absent",
                                              "Source now": "ICCK desk review of the two source documents", "Note": "seen in survey"}
+
+
+def test_filters_survive_moving_between_pages():
+    at = run_app()
+    at.sidebar.multiselect(key="w_pillars").set_value(["hrm"]).run()
+    at.sidebar.multiselect(key="w_districts").set_value(["Thatta"]).run()
+    for page in ["compare", "clusters", "methods", "atlas"]:
+        to_page(at, page)
+        assert at.sidebar.multiselect(key="w_pillars").value == ["hrm"], page
+        assert at.sidebar.multiselect(key="w_districts").value == ["Thatta"], page
+    assert at.query_params["pillars"] == "hrm"

@@ -13,6 +13,7 @@ from cluster_model.vocabulary import PILLARS
 from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
+from ui.share import share_box
 
 
 def vocabulary(atlas: AtlasData) -> view.Vocabulary:
@@ -32,26 +33,19 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
         st.markdown("### Filters")
         labels = {r.round_id: f"{r.name} ({r.date})" + (" — ILLUSTRATIVE" if r.illustrative else "") for r in rounds.itertuples()}
         if labels:
-            view.bind("w_round", state.round if state.round in labels else ds.latest_round())
-            state.round = st.selectbox("Assessment round", list(labels), format_func=labels.get, key="w_round")
+            if state.round not in labels:
+                state.round = ds.latest_round()
+            view.bound(st.selectbox, "w_round", state, "round", label="Assessment round", options=list(labels), format_func=labels.get)
         else:
             st.warning("No assessment round could be loaded: every indicator shows as not assessed.")
-
-        view.bind("w_pillars", state.pillars)
-        chosen = st.multiselect("Pillars", list(PILLARS), format_func=PILLARS.get, key="w_pillars",
-                                help="The four aspects the 2019 dialogue examined every cluster under.")
-        state.pillars = chosen or list(PILLARS)
-        if not chosen:
-            st.caption("No pillar chosen: all four are used.")
-
-        view.bind("w_sectors", state.sectors)
-        state.sectors = st.multiselect("Sectors", list(ds.clusters["cluster_id"]), format_func=ds.cluster_name, key="w_sectors", placeholder="All 16 clusters")
-
-        view.bind("w_districts", state.districts)
-        state.districts = st.multiselect("Districts", atlas.district_names, key="w_districts", placeholder="All districts")
-
-        view.bind("w_basemap", state.basemap)
-        state.basemap = st.toggle("Online basemap (needs internet)", key="w_basemap", help="Off by default: the atlas works with no internet at all.")
+        # No pillar chosen means all four.
+        view.bound(st.multiselect, "w_pillars", state, "pillars", to_state=lambda v: v or list(PILLARS), label="Pillars",
+                   options=list(PILLARS), format_func=PILLARS.get, help="The four aspects the 2019 dialogue examined every cluster under.")
+        view.bound(st.multiselect, "w_sectors", state, "sectors", label="Sectors", options=list(ds.clusters["cluster_id"]),
+                   format_func=ds.cluster_name, placeholder="All 16 clusters")
+        view.bound(st.multiselect, "w_districts", state, "districts", label="Districts", options=atlas.district_names, placeholder="All districts")
+        view.bound(st.toggle, "w_basemap", state, "basemap", label="Online basemap (needs internet)",
+                   help="Off by default: the atlas works with no internet at all.")
 
 
 def leave_pages_folder_mode() -> None:
@@ -80,7 +74,8 @@ def start() -> tuple[AtlasData, view.ViewState]:
     return atlas, state
 
 
-def end(atlas: AtlasData, state: view.ViewState) -> None:
-    """Mirror the (possibly changed) state into the URL and credit the sources."""
+def end(atlas: AtlasData, state: view.ViewState, page_path: str) -> None:
+    """Mirror the (possibly changed) state into the URL, offer the link, credit the sources."""
     view.publish(state)
+    share_box(state, page_path)
     footer(atlas.dataset, state.round)

@@ -120,11 +120,20 @@ def publish(state: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def bind(widget_key: str, value) -> None:
-    """Seed a widget from the view state the first time it is drawn in a session
-    (or after another page changed the value)."""
-    if widget_key not in st.session_state:
-        st.session_state[widget_key] = value
+def bound(widget, key: str, state: ViewState, field: str, *, to_state=None, **kwargs):
+    """Draw ``widget`` showing ``state.<field>``; the user's change is written back to the state.
+
+    The view state, not the widget, holds the value: Streamlit drops a widget's
+    value when the user moves to another page, so every page re-seeds its
+    widgets from the state, and a callback copies a change back before the rerun.
+    """
+
+    def on_change() -> None:
+        value = st.session_state[key]
+        setattr(state, field, to_state(value) if to_state else value)
+
+    st.session_state[key] = getattr(state, field)
+    return widget(key=key, on_change=on_change, **kwargs)
 
 
 def current() -> ViewState:
