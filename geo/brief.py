@@ -1,0 +1,249 @@
+"""District briefs: one printable A4 page per district (fpdf2, DejaVu fonts).
+
+Each page: title, round, date, a locator map (rendered by geo/snapshot.py),
+the gap per chosen pillar with its coverage ("not assessed" where unknown),
+the clusters named there with computed and published classification,
+evidence items for those clusters (cut to fit, with "… N more"), the sources,
+the OpenStreetMap credit, and an "ILLUSTRATIVE — not real data" watermark when
+the round is illustrative. Everything fits on one page by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+import dataclasses
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+from cluster_model.classification import classify_dataset
+from cluster_model.evidence import evidence_items
+from cluster_model.exports import ExportView, district_scores
+from cluster_model.issues import DataFileError, DataIssue
+from cluster_model.loading import Dataset
+from cluster_model.scoring import assessment_matrix, gap_label
+from cluster_model.vocabulary import PILLARS
+from geo.boundaries import BOUNDARY_ATTRIBUTION
+from geo.snapshot import WATERMARK, locator_chart, render
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+PAGE_W, PAGE_H, MARGIN = 210, 297, 14
+BOTTOM_RESERVE = 8  # page-number line
+GREY = (90, 90, 90)
+
+
+def _fonts() -> dict[str, Path]:
+    paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
+    missing = [str(p) for p in paths.values() if not p.exists()]
+    if missing:
+        raise DataFileError(DataIssue(
+            ", ".join(missing), "font needed for the PDF brief is missing",
+            "install the fonts-dejavu-core package (see the project's system-package script)"))
+    return paths
+
+
+class _Brief(FPDF):
+    def __init__(self, footer_text: str):
+        super().__init__(format="A4", unit="mm")
+        for style, path in _fonts().items():
+            self.add_font("DejaVu", style, str(path))
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(False)
+        self.footer_text = footer_text
+
+    def footer(self):
+        self.set_y(-MARGIN + 2)
+        self.set_font("DejaVu", "", 7)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, f"{self.footer_text} · page {self.page_no()}", align="C")
+
+
+def _h(pdf: FPDF, w: float, line_h: float, text: str) -> float:
+    return pdf.multi_cell(w, line_h, text, align="L", dry_run=True, output=MethodReturnValue.HEIGHT)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 10.5)
+    pdf.set_text_color(0, 0, 0)
+    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 8.5)
+
+
+def _watermark(pdf: FPDF) -> None:
+    with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
+        pdf.set_font("DejaVu", "B", 34)
+        with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):
+            w = pdf.get_string_width(WATERMARK)
+            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, WATERMARK)
+
+
+def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+    pdf.set_font("DejaVu", "", 8.5)
+    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.6, padding=1,
+                   headings_style=heading, first_row_as_headings=True, width=sum(widths)) as table:
+        head = table.row()
+        for h in header:
+            head.cell(h)
+        for r in rows:
+            row = table.row()
+            for v in r:
+                row.cell(v)
+
+
+def _locator_png(districts: gpd.GeoDataFrame | None, district: str) -> bytes | None:
+    if districts is None or district not in set(districts["district"]):
+        return None
+    return render(locator_chart(districts, district, width=200), "png", scale=2)
+
+
+def district_brief_pdf(
+    ds: Dataset,
+    districts: gpd.GeoDataFrame | None,
+    sites: pd.DataFrame,
+    view: ExportView,
+    chosen: Sequence[str],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    max_evidence: int = 8,
+) -> bytes:
+    """A PDF with one A4 page per district in ``chosen`` (in that order).
+
+    ``sites``: sites with canonical district names (``AtlasData.sites``).
+    ``progress(i, n, district)`` is called before each page.
+    Raises DataFileError if the DejaVu fonts are missing.
+    """
+    if not chosen:
+        raise ValueError("choose at least one district for the brief")
+    footer = f"Sindh Cluster Atlas · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
+    pdf = _Brief(footer)
+    pdf.set_title("Sindh Cluster Atlas — district briefs: " + ", ".join(chosen))
+    pdf.set_author("Industrial Cluster Centre of Knowledge (ICCK), Sindh Cluster Atlas")
+    ids = view.sectors or list(ds.clusters["cluster_id"])
+    matrix = assessment_matrix(ds, view.round_id, ids)
+    classes = classify_dataset(ds, matrix)
+    # The brief's own district list decides which districts are shown, not the view's district filter.
+    every = dataclasses.replace(view, districts=[])
+    overall = district_scores(ds, sites, every).set_index("district")
+    per_pillar = district_scores(ds, sites, every, per_pillar=True)
+    width = PAGE_W - 2 * MARGIN
+
+    for i, name in enumerate(chosen):
+        if progress:
+            progress(i, len(chosen), name)
+        pdf.add_page()
+        top = pdf.get_y()
+        # --- title block (left) and locator (right)
+        map_w = 52
+        text_w = width - map_w - 4
+        pdf.set_font("DejaVu", "B", 17)
+        pdf.multi_cell(text_w, 8, f"District brief: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_text_color(*GREY)
+        for line in [f"Sindh Cluster Atlas · generated {view.generated}", *view.filter_lines(ds)]:
+            pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        if view.illustrative:
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.set_text_color(192, 0, 0)
+            pdf.multi_cell(text_w, 5, WATERMARK.upper() + ": invented for demonstration and training. Do not cite.",
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_text_color(0, 0, 0)
+        r = overall.loc[name] if name in overall.index else None
+        pdf.ln(1)
+        pdf.set_font("DejaVu", "B", 11)
+        headline = ("No cluster of the current sector filter is named in this district by the 2019 dialogue."
+                    if r is None else f"Gap, chosen pillars: {gap_label(r['gap'], r['coverage'])}")
+        pdf.multi_cell(text_w, 5.5, headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        png = _locator_png(districts, name)
+        if png:
+            pdf.image(io.BytesIO(png), x=PAGE_W - MARGIN - map_w, y=top, w=map_w)
+            pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
+            pdf.set_font("DejaVu", "", 6.5)
+            pdf.set_text_color(*GREY)
+            pdf.multi_cell(map_w, 3, f"{name} (blue) in Sindh. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
+            pdf.set_text_color(0, 0, 0)
+        pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
+
+        # --- pillar gaps
+        _heading(pdf, "Gap by pillar (weighted share of assessed indicators absent or partial)")
+        rows = []
+        for p in view.pillars:
+            pr = per_pillar[(per_pillar["district"] == name) & (per_pillar["pillar"] == p)]
+            if pr.empty:
+                rows.append([PILLARS[p], "no cluster here", "—", "—"])
+            else:
+                x = pr.iloc[0]
+                rows.append([PILLARS[p], "not assessed" if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
+                             f"{x['coverage']:.0%} ({int(x['n_assessed'])} of {int(x['n_indicators'])})", str(int(x["n_gaps"]))])
+        _table(pdf, ["Pillar", "Gap", "Indicators assessed", "With a gap"], rows, (70, 30, 50, 32))
+        pdf.set_font("DejaVu", "", 7.5)
+        pdf.set_text_color(*GREY)
+        pdf.multi_cell(0, 3.6, "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent.",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+
+        # --- clusters
+        here = list(r["clusters"]) if r is not None else []
+        _heading(pdf, f"Clusters named in {name} ({len(here)})")
+        if here:
+            crow = []
+            for cid in here:
+                c = classes.get(cid)
+                computed = "—" if c is None else c.computed + (" (provisional)" if c.provisional else "")
+                published = "—" if c is None or not c.published else f"{c.published} ({ds.citation(c.published_source)})"
+                crow.append([ds.cluster_name(cid), computed, published, "—" if c is None else c.comparison])
+            _table(pdf, ["Cluster", "Computed (this round)", "Published", "Comparison"], crow, (34, 42, 76, 30))
+        else:
+            pdf.multi_cell(0, 4.6, "None for the current sector filter.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        # --- sources block, measured first so evidence can fill the space above it
+        ev = evidence_items(ds, here, view.pillars) if here else evidence_items(ds, [], view.pillars).iloc[0:0]
+        used = set(ev["source_id"]) | {classes[c].published_source for c in here if c in classes and classes[c].published_source}
+        used |= set(ds.clusters.loc[ds.clusters["cluster_id"].isin(here), "source_id"])
+        used |= set(matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]) - {""}
+        source_lines = [f"• {ds.citation(s)}" for s in sorted(used)] + [
+            f"• District boundaries {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."]
+        pdf.set_font("DejaVu", "", 7.5)
+        sources_h = 7 + sum(_h(pdf, width, 3.6, s) for s in source_lines)
+        limit = PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h
+
+        # --- evidence, cut to fit
+        _heading(pdf, f"What the sources say about these clusters ({len(ev)} item{'s' if len(ev) != 1 else ''})")
+        pdf.set_font("DejaVu", "", 8)
+        shown = 0
+        for _, e in ev.iterrows():
+            text = f"• {e['statement']} — {e['speaker'] or 'speaker not stated'} ({e['group_label']}; {e['pillar_labels']}). Source: {e['source']}."
+            more_h = 4
+            if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
+                break
+            pdf.multi_cell(width, 3.9, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(0.6)
+            shown += 1
+        if shown < len(ev):
+            pdf.set_text_color(*GREY)
+            pdf.multi_cell(width, 3.9, f"… {len(ev) - shown} more (see the Evidence sheet of the data download).",
+                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.set_text_color(0, 0, 0)
+        if len(ev) == 0:
+            pdf.multi_cell(width, 3.9, "No evidence item for these clusters and pillars.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        # --- sources at the bottom of the page
+        pdf.set_y(PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h)
+        _heading(pdf, "Sources")
+        pdf.set_font("DejaVu", "", 7.5)
+        for s in source_lines:
+            pdf.multi_cell(width, 3.6, s, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        if view.illustrative:
+            _watermark(pdf)
+    if progress:
+        progress(len(chosen), len(chosen), "")
+    return bytes(pdf.output())

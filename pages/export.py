@@ -1,0 +1,149 @@
+"""Export: map snapshots, district briefs, data downloads and a shareable link, all of the current view."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from cluster_model.exports import (
+    export_filename,
+    make_view,
+    notes_lines,
+    snapshot_texts,
+    sources_table,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    used_source_ids,
+    view_tables,
+    district_scores,
+)
+from cluster_model.issues import DataFileError
+from geo.brief import district_brief_pdf
+from geo.export_geojson import districts_geojson, to_geojson_bytes
+from geo.snapshot import MIME, render, render_small_png, snapshot_chart
+from ui import page
+from ui import state as view
+from ui.chrome import illustrative_banner
+from ui.share import app_base_url, share_url
+
+atlas, state = page.start()
+ds = atlas.dataset
+ev = make_view(ds, state.round, state.pillars, state.sectors, state.districts)
+sites = atlas.sites.merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
+if state.sectors:
+    sites = sites[sites["cluster_id"].isin(state.sectors)]
+
+st.title("Export")
+st.caption("Everything below is the view chosen in the sidebar. Every file carries its title, the filters and round, "
+           "the date, the sources and the boundary licence.")
+illustrative_banner(ds, state.round)
+with st.container(border=True):
+    st.markdown("**What will be exported**")
+    st.markdown("\n".join(f"- {line}" for line in ev.filter_lines(ds)) + f"\n- Date: {ev.generated}")
+
+tables = view_tables(ds, sites, ev)
+sources = sources_table(ds, used_source_ids(ds, tables))
+notes = notes_lines(ds, ev, sources=sources)
+title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
+data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) if len(ds.assessments) else 0
+view_key = hashlib.sha1(repr((sorted(view.to_query(state).items()), ev.generated, str(atlas.boundary_file), data_hash)).encode()).hexdigest()
+
+
+def _chart():
+    # Scores of every district (the context around the chosen ones keeps its true colours).
+    scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
+    return snapshot_chart(atlas.districts, scores, sites, title=title, subtitle_lines=subtitle, credits=credits,
+                          illustrative=ev.illustrative, highlight=ev.districts or None)
+
+
+# ------------------------------------------------------------------ map snapshot
+st.subheader("1 · Map snapshot")
+if atlas.districts is None:
+    st.error("No map snapshot: the district boundary file could not be used (see the data problems above). "
+             "Data downloads below still work.")
+else:
+    cache = st.session_state.setdefault("_export_png", {})
+    if view_key not in cache:
+        with st.spinner("Rendering the map snapshot…"):
+            try:
+                cache.clear()
+                cache[view_key] = render(_chart(), "png", scale=2)
+            except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
+                st.error(f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work.")
+    png = cache.get(view_key)
+    if png:
+        cols = st.columns(4)
+        cols[0].download_button("Map snapshot (PNG, print)", png, export_filename(ev, "png"), MIME["png"],
+                                type="primary", on_click="ignore",
+                                help="2× resolution, for reports and printing.")
+        cols[1].download_button("PNG (small, messaging)", lambda: render_small_png(_chart()), export_filename(ev, "png", "small"),
+                                MIME["png"], on_click="ignore", help="Under 300 KB, for WhatsApp and e-mail.")
+        cols[2].download_button("SVG", lambda: render(_chart(), "svg"), export_filename(ev, "svg"), MIME["svg"], on_click="ignore", help="Vector, for editing in Inkscape or Illustrator.")
+        cols[3].download_button("PDF", lambda: render(_chart(), "pdf"), export_filename(ev, "pdf", "map"), MIME["pdf"], on_click="ignore")
+        with st.expander("Preview", expanded=True):
+            st.image(png, width="stretch")
+
+# ------------------------------------------------------------------ district briefs
+st.subheader("2 · District briefs (PDF, one page per district)")
+default = [d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names]
+chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default, key="export_brief_districts")
+briefs = st.session_state.setdefault("_export_briefs", {})
+brief_key = (view_key, tuple(chosen))
+if st.button("Build district briefs", disabled=not chosen):
+    with st.status(f"Building {len(chosen)} district brief(s)…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(i: int, n: int, name: str) -> None:
+            bar.progress(i / n, text=f"{name} ({i + 1} of {n})" if name else "done")
+
+        try:
+            briefs.clear()
+            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress)
+            status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
+        except (DataFileError, ValueError) as exc:
+            issue = getattr(exc, "issue", None)
+            status.update(label="The briefs could not be built", state="error")
+            st.error(f"{issue.message} — {issue.hint}" if issue else str(exc))
+if brief_key in briefs:
+    st.download_button("Download district briefs (PDF)", briefs[brief_key], export_filename(ev, "pdf", "brief"),
+                       MIME["pdf"], type="primary", on_click="ignore")
+elif not chosen:
+    st.caption("Choose one or more districts.")
+
+# ------------------------------------------------------------------ data downloads
+st.subheader("3 · Data of this view")
+st.caption("Unknown values are empty cells marked “not assessed”, never 0. Sources and licence travel with every file "
+           "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members).")
+cols = st.columns([2, 1, 1, 1])
+table_name = cols[0].selectbox("Table for CSV", list(tables), key="export_csv_table")
+cols[1].download_button("CSV", lambda: to_csv_bytes(tables[table_name], notes), export_filename(ev, "csv", table_name.lower().replace(" ", "-")),
+                        "text/csv", on_click="ignore")
+cols[2].download_button("XLSX (all tables)", lambda: to_xlsx_bytes(tables, sources, notes), export_filename(ev, "xlsx"),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+if atlas.districts is not None:
+    def _geojson() -> bytes:
+        collection = districts_geojson(
+            atlas.districts, district_scores(ds, sites, ev), district_scores(ds, sites, ev, per_pillar=True),
+            cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
+            sources=sources.to_dict("records"), licence=[l for l in notes if l.startswith("Licence")],
+            generated=ev.generated, round_info={"id": ev.round_id, "label": ev.round_label},
+            filters=ev.as_dict(), illustrative=ev.illustrative, only=ev.districts or None)
+        return to_geojson_bytes(collection)
+
+    cols[3].download_button("GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore")
+with st.expander("Preview the tables"):
+    for name, table in tables.items():
+        st.markdown(f"**{name}** ({len(table)} rows)")
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown("**Sources**")
+    st.dataframe(sources, hide_index=True, width="stretch")
+
+# ------------------------------------------------------------------ shareable link
+st.subheader("4 · Link to this view")
+st.code(share_url(state, "atlas", app_base_url()), language=None, wrap_lines=True)
+st.caption("Opens the Atlas with the same pillars, sectors, districts, selected district and round.")
+
+page.end(atlas, state, "export")

@@ -1,0 +1,166 @@
+"""Data downloads: CSV, XLSX, GeoJSON of the filtered view, with sources, licence and formula neutralisation."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+
+from cluster_model.exports import (
+    ILLUSTRATIVE_MARK,
+    district_scores,
+    export_filename,
+    make_view,
+    neutralise_formula,
+    notes_lines,
+    sources_table,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    used_source_ids,
+    view_tables,
+)
+from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
+from geo.export_geojson import districts_geojson, to_geojson_bytes
+
+INJECTIONS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.fixture(scope="module")
+def sites(dataset):
+    return dataset.sites.merge(dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+
+
+@pytest.fixture(scope="module")
+def hrm_view(dataset):
+    return make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
+
+
+def test_neutralise_formula():
+    for bad in INJECTIONS:
+        assert neutralise_formula(bad) == "'" + bad
+    assert neutralise_formula("Thatta") == "Thatta"
+    assert neutralise_formula(-2) == -2 and neutralise_formula(0.5) == 0.5  # numbers stay numbers
+
+
+def test_tables_follow_filters_and_keep_unknown_unknown(dataset, sites, hrm_view):
+    tables = view_tables(dataset, sites, hrm_view)
+    d = tables["Districts"]
+    assert set(d["District"]) == {"Thatta", "Tharparkar"}
+    assert set(d["Pillar"]) == {"all chosen pillars", "Capabilities & HRM"}
+    assert set(tables["Indicators"]["Pillar"]) == {"Capabilities & HRM"}
+    # every assessed indicator names its source
+    ind = tables["Indicators"]
+    assert (ind.loc[ind["Status"] != "not assessed", "Source"] != "").all()
+    # a view with unknown gaps: Hyderabad's clusters are not assessed
+    view = make_view(dataset, dataset.latest_round(), ["technology"], [], ["Hyderabad"])
+    d = view_tables(dataset, sites, view)["Districts"]
+    assert d["Gap"].isna().all() and (d["Gap status"] == "not assessed").all()
+    assert (d["Summary"] == "not assessed").all()
+
+
+def test_csv_round_trips_with_sources_and_unknown_empty(dataset, sites):
+    view = make_view(dataset, dataset.latest_round(), ["technology", "hrm"], [], ["Hyderabad", "Thatta"])
+    tables = view_tables(dataset, sites, view)
+    notes = notes_lines(dataset, view, sources=sources_table(dataset, used_source_ids(dataset, tables)))
+    for name, table in tables.items():
+        data = to_csv_bytes(table, notes)
+        back = pd.read_csv(io.BytesIO(data), comment="#")
+        assert list(back.columns) == list(table.columns), name
+        assert len(back) == len(table), name
+        pd.testing.assert_frame_equal(back.astype(object).where(back.notna(), ""), table.astype(object).where(table.notna(), "").reset_index(drop=True),
+                                      check_dtype=False, check_exact=False)
+    text = to_csv_bytes(tables["Districts"], notes).decode("utf-8-sig")
+    trailer = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("Policy dialogue report, MUET, 2019" in line for line in trailer)
+    assert any(BOUNDARY_ATTRIBUTION in line for line in trailer)
+    hyd = pd.read_csv(io.BytesIO(to_csv_bytes(tables["Districts"], notes)), comment="#").query("District == 'Hyderabad'")
+    assert hyd["Gap"].isna().all() and (hyd["Gap status"] == "not assessed").all()  # empty, never 0
+
+
+def test_csv_and_xlsx_neutralise_formulas(dataset):
+    df = pd.DataFrame({"Text": INJECTIONS + ["a # in text"], "Number": [-2.0, 1, 2, 3, 4, 5, 6]})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(df, ["note"])), comment="#")
+    assert list(back["Text"][:6]) == ["'" + v for v in INJECTIONS]
+    assert back["Text"][6] == "a # in text" and back["Number"][0] == -2
+    xlsx = to_xlsx_bytes({"Data": df}, sources_table(dataset), ["=HYPERLINK(\"http://x\")"])
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    ws = wb["Data"]
+    for i, bad in enumerate(INJECTIONS, start=2):
+        cell = ws.cell(row=i, column=1)
+        # XML stores a carriage return as a line feed; the guard quote is what matters
+        assert cell.data_type == "s" and cell.value == "'" + bad.replace("\r", "\n")
+    assert ws.cell(row=2, column=2).value == -2  # a number stays a number
+    notes = [c.value for c in wb["Sources"]["A"] if c.value]
+    assert "'=HYPERLINK(\"http://x\")" in notes
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+
+
+def test_xlsx_has_sources_sheet_and_empty_unknowns(dataset, sites):
+    view = make_view(dataset, dataset.latest_round(), ["technology"], [], ["Hyderabad"])
+    tables = view_tables(dataset, sites, view)
+    src = sources_table(dataset, used_source_ids(dataset, tables))
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(tables, src, notes_lines(dataset, view, sources=src))))
+    assert wb.sheetnames == [*tables, "Sources"]
+    text = " ".join(str(c.value) for row in wb["Sources"].iter_rows() for c in row if c.value)
+    assert "Policy dialogue report, MUET, 2019" in text and BOUNDARY_ATTRIBUTION in text and "ODbL" in text
+    back = pd.read_excel(io.BytesIO(to_xlsx_bytes(tables, src)), sheet_name="Districts")
+    assert back["Gap"].isna().all() and not (back["Gap"] == 0).any()
+
+
+def test_illustrative_marks_every_row(dataset, sites):
+    fake = dataclasses.replace(dataset, rounds=dataset.rounds.assign(illustrative=True))
+    view = make_view(fake, fake.latest_round(include_illustrative=True), ["hrm"], [], [])
+    assert view.illustrative
+    for table in view_tables(fake, sites, view).values():
+        assert (table["Illustrative"] == ILLUSTRATIVE_MARK).all()
+    assert any("ILLUSTRATIVE" in line for line in notes_lines(fake, view))
+    assert "ILLUSTRATIVE" in export_filename(view, "csv")
+
+
+def test_filename():
+    from cluster_model.exports import ExportView
+
+    view = ExportView("desk-2026", "x", False, ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
+    assert export_filename(view, "png") == "sindh-atlas_hrm_thatta-tharparkar_2026-11-25.png"
+
+
+@pytest.mark.skipif(not boundaries_path().exists(), reason="boundary file not available")
+def test_geojson_validates_and_round_trips(dataset, sites, hrm_view, tmp_path):
+    districts = simplify_for_display(load_boundaries(), 0.001)
+    view = make_view(dataset, dataset.latest_round(), ["hrm", "technology"], [], [])
+    src = sources_table(dataset)
+    collection = districts_geojson(
+        districts, district_scores(dataset, sites, view), district_scores(dataset, sites, view, per_pillar=True),
+        cluster_names=dict(zip(dataset.clusters["cluster_id"], dataset.clusters["name"])),
+        sources=src.to_dict("records"), generated="2026-11-25", round_info={"id": view.round_id},
+        filters=view.as_dict(), illustrative=False)
+    data = to_geojson_bytes(collection)
+    doc = json.loads(data)
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 30
+    for key in ("sources", "licence", "attribution", "generated", "round", "filters", "illustrative"):
+        assert key in doc
+    assert doc["attribution"] == BOUNDARY_ATTRIBUTION
+    for f in doc["features"]:
+        assert f["type"] == "Feature" and f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert f["geometry"]["coordinates"]
+        if f["properties"]["status"] == "not assessed":
+            assert f["properties"]["gap"] is None  # unknown is null, never 0
+    path = tmp_path / "view.geojson"
+    path.write_bytes(data)
+    back = gpd.read_file(path)
+    assert back.crs.to_epsg() == 4326 and len(back) == 30
+    assert set(back["district"]) == set(districts["district"])
+    assert back.is_valid.all()
+    hyd = back.set_index("district").loc["Hyderabad"]
+    assert hyd["status"] == "not assessed" and pd.isna(hyd["gap"])
+    # the filtered view keeps only the chosen districts
+    only = districts_geojson(districts, district_scores(dataset, sites, hrm_view), only=["Thatta", "Tharparkar"])
+    assert {f["properties"]["district"] for f in only["features"]} == {"Thatta", "Tharparkar"}

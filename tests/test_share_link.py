@@ -1,0 +1,71 @@
+"""Shareable links: a link opened in the app restores the same filters; share_url round-trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from streamlit.testing.v1 import AppTest
+
+from cluster_model.vocabulary import PILLARS
+from ui.share import share_url
+from ui.state import ViewState, Vocabulary, parse_query
+
+REPO = Path(__file__).resolve().parent.parent
+VOCAB = Vocabulary(clusters=("fisheries", "coal", "jute"), districts=("Thatta", "Tharparkar", "Hyderabad"),
+                   rounds=("desk-2026",), default_round="desk-2026")
+
+
+def test_share_url_round_trips_through_parse_query():
+    state = ViewState(pillars=["hrm"], sectors=["fisheries", "coal"], districts=["Thatta", "Tharparkar"],
+                      round="desk-2026", district="Thatta", basemap=True)
+    url = share_url(state, "atlas", "https://atlas.example.org/app/")
+    parts = urlsplit(url)
+    assert parts.scheme == "https" and parts.netloc == "atlas.example.org" and parts.path == "/app/atlas"
+    back, notices = parse_query(dict(parse_qsl(parts.query)), VOCAB)
+    assert back == state and notices == []
+
+
+def test_share_url_relative_and_default_state():
+    url = share_url(ViewState(round="desk-2026"), "export")
+    assert url == "/export?round=desk-2026"
+    back, _ = parse_query(dict(parse_qsl(urlsplit(url).query)), VOCAB)
+    assert back.pillars == list(PILLARS) and back.districts == []
+
+
+def test_district_names_with_spaces_survive():
+    vocab = Vocabulary(clusters=(), districts=("Mirpur Khas", "Shaheed Benazirabad"), rounds=("r",), default_round="r")
+    state = ViewState(districts=["Mirpur Khas", "Shaheed Benazirabad"], round="r")
+    back, _ = parse_query(dict(parse_qsl(urlsplit(share_url(state, "atlas")).query)), vocab)
+    assert back.districts == state.districts
+
+
+def test_link_opened_in_app_restores_filters():
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    state = ViewState(pillars=["hrm"], districts=["Thatta", "Tharparkar"], round="desk-2026")
+    for k, v in parse_qsl(urlsplit(share_url(state, "atlas")).query):
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.multiselect(key="w_pillars").value == ["hrm"]
+    assert at.sidebar.multiselect(key="w_districts").value == ["Thatta", "Tharparkar"]
+    assert at.sidebar.selectbox(key="w_round").value == "desk-2026"
+    restored = at.session_state["atlas_view"]
+    assert restored.pillars == ["hrm"] and restored.districts == ["Thatta", "Tharparkar"]
+
+
+def test_export_page_runs_for_the_three_click_view():
+    """The Export page renders the snapshot and the downloads for 'HRM gaps in Thatta and Tharparkar'."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.query_params["pillars"] = "hrm"
+    at.query_params["districts"] = "Thatta,Tharparkar"
+    at.run()
+    at.switch_page("pages/export.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Export"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Capabilities & HRM" in text and "Thatta, Tharparkar" in text
+    assert not at.error, [e.value for e in at.error]
+    codes = [c.value for c in at.code]
+    assert any("pillars=hrm" in c and "districts=Thatta,Tharparkar" in c for c in codes)

@@ -1,0 +1,50 @@
+"""Shareable links: a URL that reopens the same page, filters, selection and round.
+
+The query string is exactly ``ui.state.to_query(state)``, so ``ui.state.parse_query``
+(which app.py runs on a session's first load) restores the same view.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from ui.state import ViewState, to_query
+
+
+def share_url(state: ViewState, page_path: str = "", base_url: str | None = None) -> str:
+    """The link for ``state`` on page ``page_path`` (e.g. "atlas", "export").
+
+    ``base_url`` is the app's root (scheme, host and base path, e.g.
+    "https://atlas.example.org/app"); without it the link is relative ("/atlas?…").
+    """
+    query = urlencode(to_query(state), safe=",")
+    root = (base_url or "").split("?", 1)[0].rstrip("/")
+    path = f"{root}/{page_path.strip('/')}" if page_path else f"{root}/"
+    return f"{path}?{query}" if query else path
+
+
+def app_base_url() -> str | None:
+    """The app's root URL as the browser sees it (st.context.url), or None when unknown."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no browser context (bare script, AppTest)
+        return None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}" + (f"/{base_path}" if base_path else "")
+
+
+def share_box(state: ViewState, page_path: str = "atlas") -> str:
+    """Sidebar expander "Share this view" with the copyable link; returns the link."""
+    url = share_url(state, page_path, app_base_url())
+    with st.sidebar.expander("Share this view"):
+        st.code(url, language=None, wrap_lines=True)
+        st.caption("Copy this link (button at the right of the box): it opens this page with the same filters, "
+                   "selection and round.")
+    return url
