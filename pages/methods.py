@@ -72,4 +72,4 @@ for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 
         else:
             st.warning(f"{path} not found: set ATLAS_SHARED to the folder holding seeds/.")
 
-page.end(atlas, state)
+page.end(atlas, state, "methods")

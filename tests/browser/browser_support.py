@@ -37,6 +37,7 @@ def free_port() -> int:
 
 def start_server(env_extra: dict[str, str] | None = None):
     port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
     # A store of its own, seeded from data/: never the developer's var/atlas.db.
     store_env = {"ATLAS_DB_URL": f"sqlite:///{ARTIFACTS / f'store-{port}.db'}"}
     env = {**os.environ, **store_env, **(env_extra or {})}
