@@ -53,17 +53,21 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
     data["bar"] = data["gap"].fillna(0)
     data["text"] = [gap_label(g, c) for g, c in zip(data["gap"], data["coverage"])]
 
-    base = alt.Chart(data).encode(
-        x=alt.X("name:N", title=None, sort=[label(c) for c in chosen]),
-        tooltip=["name", "Pillar", "text"],
-    )
-    bars = base.mark_bar().encode(
-        y=alt.Y("bar:Q", title="Gap (0 none – 1 all absent)", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("name:N", title=None, sort=[label(c) for c in chosen]),
+    order = [label(c) for c in chosen]
+    # Horizontal bars, one small chart per pillar: long names and "not assessed" labels stay readable.
+    base = alt.Chart(data).encode(y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)), tooltip=["name", "Pillar", "text"])
+    bars = base.mark_bar(height=16).encode(
+        x=alt.X("bar:Q", title="Gap (0 = every assessed indicator present, 1 = all absent)", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("name:N", title=None, sort=order, legend=None),
         opacity=alt.condition("datum.known", alt.value(1), alt.value(0)),
     )
-    unknown = base.transform_filter("!datum.known").mark_text(dy=-8, color="#666").encode(y=alt.value(200), text=alt.value("not assessed"))
-    st.altair_chart(alt.layer(bars, unknown).facet(column=alt.Column("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None)), width="content")
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        x="bar:Q", text="text:N", color=alt.condition("datum.known", alt.value("#222222"), alt.value("#777777")),
+    )
+    chart = (bars + labels).properties(width=520, height=26 * len(chosen)).facet(
+        row=alt.Row("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontSize=14, labelFontWeight="bold")),
+    )
+    st.altair_chart(chart, width="content")
     st.caption("Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table.")
 
     table = data.pivot(index="name", columns="Pillar", values="text").reindex(index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars])
