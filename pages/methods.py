@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cluster_model import classification, scoring
+from cluster_model import classification, scoring, store
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
 from ui import page
-from ui.data_access import shared_dir
+from ui.data_access import shared_dir, store_url
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -50,6 +50,11 @@ st.markdown("The classification **published** by the HRD-cluster-poverty study i
 st.header("Stakeholder groups and rounds")
 st.markdown("Evidence is tagged with the dialogue's four stakeholder groups (IGCA): " + ", ".join(STAKEHOLDERS.values()) + ".")
 st.dataframe(ds.rounds.drop(columns=["_line"]), hide_index=True, width="stretch")
+
+st.header("Where the data lives")
+st.markdown(f"Assessments are kept in the evidence store (`{store.safe_url(store_url())}`). It was seeded once from the CSV files in `data/`; "
+            "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
+            "(who, when, old value, new value). Editing the CSV files does not change a store that is already seeded.")
 
 st.header("Sources")
 st.dataframe(ds.sources.drop(columns=["_line"]), hide_index=True, width="stretch")
