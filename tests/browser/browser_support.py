@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.request
@@ -39,7 +40,7 @@ def start_server(env_extra: dict[str, str] | None = None):
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     # A store of its own, seeded from data/: never the developer's var/atlas.db.
-    store_env = {"ATLAS_DB_URL": f"sqlite:///{ARTIFACTS / f'store-{port}.db'}"}
+    store_env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='atlas-store-')}/atlas.db"}
     env = {**os.environ, **store_env, **(env_extra or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
