@@ -20,5 +20,6 @@ pages = [
     st.Page("pages/export.py", title="Export", url_path="export"),
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
     st.Page("pages/data.py", title="Data (editors)", url_path="data"),
+    st.Page("pages/workshop.py", title="Workshop", url_path="workshop"),
 ]
 st.navigation(pages).run()

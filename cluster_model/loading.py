@@ -89,9 +89,16 @@ class Dataset:
         return str(cites.get(source_id, source_id))
 
     def latest_round(self, include_illustrative: bool = False) -> str | None:
+        """The round a view opens on: the newest real round holding indicator assessments.
+
+        A round with none (say, a dialogue that recorded only the room's ratings)
+        is passed over, unless no round has any.
+        """
         rounds = self.rounds if include_illustrative else self.rounds[~self.rounds["illustrative"]]
         if rounds.empty:
             return None
+        assessed = rounds[rounds["round_id"].isin(set(self.assessments["round_id"]))]
+        rounds = assessed if not assessed.empty else rounds
         return str(rounds.sort_values(["date", "round_id"]).iloc[-1]["round_id"])
 
 

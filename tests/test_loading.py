@@ -104,3 +104,13 @@ def test_broken_rules_fall_back_to_defaults_with_an_issue(data_copy):
     ds = load_dataset(data_copy)
     assert ds.rules.gap_value["partial"] == 0.5
     assert any("rules.yaml" in i.file and "out of range" in i.message for i in ds.issues)
+
+
+def test_default_round_skips_a_newer_round_without_assessments(dataset):
+    import dataclasses
+
+    import pandas as pd
+
+    newer = pd.DataFrame([{"_line": 3, "round_id": "dialogue-2027", "name": "Dialogue", "date": "2027-01-01", "kind": "dialogue", "illustrative": False, "notes": ""}])
+    ds = dataclasses.replace(dataset, rounds=pd.concat([dataset.rounds, newer], ignore_index=True))
+    assert ds.latest_round() == "desk-2026"

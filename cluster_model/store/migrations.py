@@ -28,8 +28,14 @@ def _v1_initial(conn: Connection) -> None:
     conn.execute(insert(s.store_revision).values(id=1, revision=0, seeded_at=None))
 
 
+def _v2_dialogue(conn: Connection) -> None:
+    # New tables only (workshop mode): nothing existing changes.
+    s.metadata.create_all(conn, tables=s.DIALOGUE_TABLES)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
+    (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
 ]
 
 LATEST = MIGRATIONS[-1][0]

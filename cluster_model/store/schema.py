@@ -178,3 +178,75 @@ published_classification = Table(
 
 # Tables in load (foreign-key) order; the reverse is a safe drop order.
 DATA_TABLES = [sources, indicators, clusters, sites, rounds, assessments, assessment_history, participation, evidence, published_classification]
+
+# --------------------------------------------------------------------------- workshop (dialogue) capture
+# Added by schema step 2. A dialogue round (rounds.kind = "dialogue") gets one
+# session row (where, when, who facilitated, the agenda and where the room is in
+# it); the room's rating per cluster × pillar × stakeholder group; the quotes and
+# recommendations; and an append-only history of every entry. These are the
+# room's view, kept apart from indicator assessments.
+
+dialogue_sessions = Table(
+    "dialogue_sessions",
+    metadata,
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("venue", Text, nullable=False),
+    Column("date", String(10), nullable=False),  # YYYY-MM-DD, the same as the round's date
+    Column("facilitator", Text, nullable=False),
+    Column("agenda", Text, nullable=False),  # cluster_model.workshop.Agenda.to_string()
+    Column("position", Integer, nullable=False),  # 0-based index of the agenda item on screen
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+dialogue_ratings = Table(
+    "dialogue_ratings",
+    metadata,
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
+    Column("pillar", String(50), primary_key=True),
+    Column("stakeholder_group", String(30), primary_key=True),
+    Column("rating", String(20), nullable=False),  # present / partial / absent / not rated
+    Column("author", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),  # 1 on creation, +1 on every change
+)
+
+dialogue_quotes = Table(
+    "dialogue_quotes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False, index=True),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), nullable=False),
+    Column("pillar", String(50), nullable=False),
+    Column("stakeholder_group", String(30), nullable=False),
+    Column("speaker_name", Text, nullable=True),  # optional: NULL = not given
+    Column("text", Text, nullable=False),
+    Column("kind", String(20), nullable=False),  # quote / recommendation
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("withdrawn_by", String(200), nullable=True),  # set (never deleted) when a mistaken entry is withdrawn
+    Column("withdrawn_at", DateTime(timezone=True), nullable=True),
+)
+
+# Append-only: every session change, rating and quote, with who and when.
+dialogue_history = Table(
+    "dialogue_history",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), nullable=False, index=True),
+    Column("entity", String(20), nullable=False),  # session / agenda / position / rating / quote
+    Column("action", String(20), nullable=False),  # create / update / withdraw
+    Column("cluster_id", String(ID)),
+    Column("pillar", String(50)),
+    Column("stakeholder_group", String(30)),
+    Column("quote_id", Integer),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+DIALOGUE_TABLES = [dialogue_sessions, dialogue_ratings, dialogue_quotes, dialogue_history]

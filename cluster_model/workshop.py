@@ -1,0 +1,395 @@
+"""Workshop mode: the agenda of a policy dialogue, the room's ratings, and the session summary.
+
+No Streamlit. The store side (tables, writes) is :mod:`cluster_model.store.dialogue`.
+
+How the room's ratings become a gap (also :func:`methods_markdown`):
+
+* For the cluster and pillar on screen, each stakeholder group present
+  (industry, government, community, academia) gives the room's view of the
+  pillar on the same scale as indicators: present / partial / absent, or
+  *not rated* (unknown: the group did not say, or was not there).
+* room gap = mean over the groups that rated of ``gap_value(rating)``, with
+  gap_value from ``data/rules.yaml`` (present 0, partial 0.5, absent 1).
+* coverage = groups that rated / 4. With no group rating, the gap is unknown
+  (NaN), never 0.
+* A district's room gap (the map) is the mean of the room gaps of its clusters
+  for the pillar(s) shown, over the cluster × pillar pairs the room rated;
+  its coverage is the share of group ratings given.
+
+This is what the people in the room said, recorded as a dialogue round. It is
+*not* an indicator assessment and never enters the indicator gap.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .loading import Dataset, Rules
+from .store.repository import spreadsheet_safe  # "=", "+", "-", "@", tab, CR → leading apostrophe
+from .vocabulary import PILLARS, STAKEHOLDERS, Status
+
+NOT_RATED = "not rated"
+RATINGS: list[str] = [Status.PRESENT.value, Status.PARTIAL.value, Status.ABSENT.value, NOT_RATED]
+RATED = RATINGS[:3]
+QUOTE_KINDS: dict[str, str] = {"quote": "Quote", "recommendation": "Recommendation"}
+GROUPS = list(STAKEHOLDERS)
+MAX_QUOTE_CHARS = 4000
+
+# One letter per pillar keeps the agenda short enough for a URL or a QR code.
+PILLAR_CODES: dict[str, str] = {"technology": "T", "support": "S", "hrm": "H", "incentive": "I"}
+_CODE_PILLAR = {v: k for k, v in PILLAR_CODES.items()}
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+class AgendaError(ValueError):
+    """An agenda string or edit that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    cluster_id: str
+    pillar: str
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The clusters and pillars the facilitator steps through, in order."""
+
+    items: tuple[AgendaItem, ...]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> AgendaItem:
+        return self.items[index]
+
+    @classmethod
+    def default(cls, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)) -> "Agenda":
+        """Every cluster (in the report's order) × every pillar (in the dialogue's order)."""
+        return cls(tuple(AgendaItem(c, p) for c in cluster_ids for p in pillars))
+
+    def to_string(self) -> str:
+        """Short text form: consecutive items of one cluster share it, e.g. ``mango:TSHI,rice:HT``."""
+        parts: list[list] = []
+        for item in self.items:
+            if parts and parts[-1][0] == item.cluster_id:
+                parts[-1][1] += PILLAR_CODES[item.pillar]
+            else:
+                parts.append([item.cluster_id, PILLAR_CODES[item.pillar]])
+        return ",".join(f"{c}:{codes}" for c, codes in parts)
+
+    @classmethod
+    def from_string(cls, text: str, cluster_ids: Iterable[str]) -> "Agenda":
+        """Parse :meth:`to_string`; an unknown cluster or pillar code is an :class:`AgendaError`."""
+        known = set(cluster_ids)
+        items: list[AgendaItem] = []
+        for part in [p.strip() for p in str(text or "").split(",") if p.strip()]:
+            cluster, sep, codes = part.partition(":")
+            if not sep or not codes:
+                raise AgendaError(f"agenda part '{part}' is not 'cluster:pillars' (e.g. mango:TSHI)")
+            if cluster not in known:
+                raise AgendaError(f"agenda names cluster '{cluster}', which does not exist")
+            for code in codes:
+                if code.upper() not in _CODE_PILLAR:
+                    raise AgendaError(f"agenda part '{part}': '{code}' is not a pillar code (T, S, H or I)")
+                items.append(AgendaItem(cluster, _CODE_PILLAR[code.upper()]))
+        if not items:
+            raise AgendaError("the agenda is empty: keep at least one cluster and pillar")
+        return cls(tuple(items))
+
+    def position(self, index: int | str | None) -> int:
+        """A usable 0-based position (clamped to the agenda; 0 when not a number)."""
+        try:
+            i = int(index)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 0
+        return min(max(i, 0), len(self.items) - 1)
+
+    def move(self, index: int, delta: int) -> "Agenda":
+        items = list(self.items)
+        j = index + delta
+        if not (0 <= index < len(items) and 0 <= j < len(items)):
+            return self
+        items[index], items[j] = items[j], items[index]
+        return Agenda(tuple(items))
+
+    def remove(self, index: int) -> "Agenda":
+        if len(self.items) <= 1:
+            raise AgendaError("the agenda needs at least one item")
+        if not 0 <= index < len(self.items):
+            raise AgendaError(f"there is no agenda item {index + 1}")
+        return Agenda(self.items[:index] + self.items[index + 1:])
+
+    def add(self, cluster_id: str, pillar: str, cluster_ids: Iterable[str]) -> "Agenda":
+        if cluster_id not in set(cluster_ids):
+            raise AgendaError(f"cluster '{cluster_id}' does not exist")
+        if pillar not in PILLARS:
+            raise AgendaError(f"'{pillar}' is not one of the four pillars")
+        return Agenda(self.items + (AgendaItem(cluster_id, pillar),))
+
+    def table(self, ds: Dataset) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"#": i + 1, "Cluster": ds.cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]} for i, it in enumerate(self.items)],
+            columns=["#", "Cluster", "Pillar"],
+        )
+
+
+# --------------------------------------------------------------------------- the room's view
+
+
+def indicator_round(ds: Dataset) -> str | None:
+    """The indicator view shown beside the room's view: the newest real round with assessments."""
+    return ds.latest_round()
+
+
+def room_gaps(ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
+    """The room's gap per cluster × pillar: every pair, rated or not.
+
+    ``ratings`` has columns cluster_id, pillar, stakeholder_group, rating (as
+    :func:`cluster_model.store.dialogue.ratings` returns). Result columns:
+    cluster_id, pillar, gap (NaN = unknown), coverage (0..1), n_rated, and one
+    column per stakeholder group with its rating ("not rated" when none).
+    """
+    grid = pd.DataFrame([(c, p) for c in cluster_ids for p in pillars], columns=["cluster_id", "pillar"])
+    r = ratings[["cluster_id", "pillar", "stakeholder_group", "rating"]] if len(ratings) else pd.DataFrame(columns=["cluster_id", "pillar", "stakeholder_group", "rating"])
+    wide = r.pivot_table(index=["cluster_id", "pillar"], columns="stakeholder_group", values="rating", aggfunc="last") if len(r) else pd.DataFrame()
+    out = grid.merge(wide.reset_index(), on=["cluster_id", "pillar"], how="left") if len(wide) else grid.copy()
+    for g in GROUPS:
+        out[g] = out[g].fillna(NOT_RATED) if g in out else NOT_RATED
+    values = out[GROUPS].apply(lambda col: col.map(lambda v: rules.gap_value.get(v)))
+    values = values.apply(pd.to_numeric)
+    out["n_rated"] = values.notna().sum(axis=1).astype(int)
+    out["gap"] = values.mean(axis=1, skipna=True).where(out["n_rated"] > 0)
+    out["coverage"] = out["n_rated"] / len(GROUPS)
+    return out[["cluster_id", "pillar", "gap", "coverage", "n_rated", *GROUPS]]
+
+
+def room_district_gaps(gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequence[str]) -> pd.DataFrame:
+    """Per district (index), for the map: gap (mean over rated cluster × pillar pairs), coverage, n_clusters, label."""
+    placed = sites[["cluster_id", "district"]].drop_duplicates()
+    scoped = gaps[gaps["pillar"].isin(pillars)].merge(placed, on="cluster_id")
+    if scoped.empty:
+        return pd.DataFrame(columns=["gap", "coverage", "n_clusters", "label"])
+    g = scoped.groupby("district")
+    out = pd.DataFrame({"gap": g["gap"].mean(), "coverage": g["n_rated"].sum() / (g.size() * len(GROUPS)), "n_clusters": g["cluster_id"].nunique()})
+    out["label"] = [room_gap_label(gap, cov) for gap, cov in zip(out["gap"], out["coverage"])]
+    return out
+
+
+def room_gap_label(gap: float, coverage: float) -> str:
+    if pd.isna(gap):
+        return "room's view: not rated"
+    return f"room's view: gap {gap:.2f} · {coverage:.0%} of groups rated"
+
+
+def room_matrix(gaps: pd.DataFrame, ds: Dataset, pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
+    """Cluster × pillar table of room gap texts ("0.50 (3/4)" or "not rated")."""
+    def cell(row) -> str:
+        return NOT_RATED if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/{len(GROUPS)})"
+
+    table = gaps.assign(text=gaps.apply(cell, axis=1)).pivot(index="cluster_id", columns="pillar", values="text")
+    order = [c for c in ds.clusters["cluster_id"] if c in table.index]
+    table = table.reindex(order)[[p for p in pillars if p in table.columns]]
+    table.index = [ds.cluster_name(c) for c in table.index]
+    table.columns = [PILLARS[p] for p in table.columns]
+    return table.rename_axis("Cluster").reset_index()
+
+
+# --------------------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What the summary says about where the ratings come from."""
+
+    round_id: str
+    name: str
+    date: str
+    venue: str
+    facilitator: str
+
+    def source(self, group: str | None = None) -> str:
+        text = f"Dialogue round '{self.name}' ({self.round_id}), {self.venue}, {self.date}"
+        return text + (f"; stakeholder group: {STAKEHOLDERS.get(group, group)}" if group else "")
+
+
+RATING_COLUMNS = ["Cluster", "Pillar", "Stakeholder group", "Rating", "Recorded by", "Recorded at (UTC)", "Source"]
+QUOTE_COLUMNS = ["Cluster", "Pillar", "Stakeholder group", "Speaker", "Kind", "Text", "Recorded by", "Recorded at (UTC)", "Source"]
+
+
+def _when(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
+
+
+def ratings_table(ds: Dataset, info: SessionInfo, ratings: pd.DataFrame) -> pd.DataFrame:
+    """One row per recorded rating (not rated included when it was recorded), in agenda-like order."""
+    rows = []
+    order = {c: i for i, c in enumerate(ds.clusters["cluster_id"])}
+    for r in sorted(ratings.to_dict("records"), key=lambda r: (order.get(r["cluster_id"], 99), list(PILLARS).index(r["pillar"]), GROUPS.index(r["stakeholder_group"]))):
+        rows.append([ds.cluster_name(r["cluster_id"]), PILLARS[r["pillar"]], STAKEHOLDERS[r["stakeholder_group"]], r["rating"], r["author"], _when(r["updated_at"]), info.source(r["stakeholder_group"])])
+    return pd.DataFrame(rows, columns=RATING_COLUMNS)
+
+
+def quotes_table(ds: Dataset, info: SessionInfo, quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per quote or recommendation still standing (withdrawn ones left out), in the order recorded."""
+    rows = []
+    for q in quotes.to_dict("records"):
+        if q.get("withdrawn_at") is not None and not pd.isna(q.get("withdrawn_at")):
+            continue
+        rows.append([ds.cluster_name(q["cluster_id"]), PILLARS[q["pillar"]], STAKEHOLDERS[q["stakeholder_group"]], q["speaker_name"] or "(not given)",
+                     QUOTE_KINDS[q["kind"]], q["text"], q["author"], _when(q["created_at"]), info.source(q["stakeholder_group"])])
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+def metadata_rows(info: SessionInfo) -> list[tuple[str, str]]:
+    return [
+        ("Round", f"{info.name} ({info.round_id})"),
+        ("Kind", "dialogue: the room's view, recorded live; not an indicator assessment"),
+        ("Venue", info.venue),
+        ("Date", info.date),
+        ("Facilitator", info.facilitator),
+        ("Scale", "present / partial / absent, as for indicators; 'not rated' = unknown, never a gap"),
+        ("Room gap", "mean over the groups that rated of the gap value (present 0, partial 0.5, absent 1, from data/rules.yaml); coverage = groups that rated / 4"),
+        ("Sources", "Every rating and quote comes from this dialogue round: its venue, date and the stakeholder group named on the row. "
+                    "Cluster list and pillars: Policy dialogue report, MUET, 2019."),
+    ]
+
+
+def to_csv(table: pd.DataFrame) -> bytes:
+    """UTF-8 (with BOM, for spreadsheet programs) CSV; formula-like cells neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(table.columns)
+    for rec in table.itertuples(index=False):
+        w.writerow([spreadsheet_safe("" if v is None else v) for v in rec])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(info: SessionInfo, ratings: pd.DataFrame, quotes: pd.DataFrame, matrix: pd.DataFrame) -> bytes:
+    """Workbook: about (metadata and sources), ratings, quotes, room gaps."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    about = wb.active
+    about.title = "about"
+    for key, value in metadata_rows(info):
+        about.append([key, spreadsheet_safe(value)])
+        about.cell(row=about.max_row, column=1).font = Font(bold=True)
+    about.column_dimensions["A"].width = 14
+    about.column_dimensions["B"].width = 110
+    for title, frame in (("ratings", ratings), ("quotes", quotes), ("room gaps", matrix)):
+        ws = wb.create_sheet(title)
+        ws.append([str(c) for c in frame.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for rec in frame.itertuples(index=False):
+            ws.append([spreadsheet_safe("" if v is None else v) for v in rec])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula
+        for i, col in enumerate(frame.columns, start=1):
+            width = max([len(str(col))] + [min(len(str(v)), 60) for v in frame[col]]) + 2
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+_SHORT = {Status.PRESENT.value: "present", Status.PARTIAL.value: "partial", Status.ABSENT.value: "absent", NOT_RATED: "–"}
+
+
+def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFrame, agenda: Agenda) -> bytes:
+    """A printable summary (A4 landscape): per agenda item, the four groups' ratings, the room gap and the quotes.
+
+    Fits one page for a short session; a long one continues on the next page.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(True, margin=10)
+    pdf.set_margins(10, 10, 10)
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_font("DejaVu", "B", str(FONT_BOLD if FONT_BOLD.exists() else FONT))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4, f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
+                         "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
+                         "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
+                         "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    widths = [38, 52, 24, 24, 24, 24, 26]
+    head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
+    pdf.set_font("DejaVu", "B", 7.5)
+    for w, h in zip(widths, head):
+        pdf.cell(w, 4.5, h, border=1)
+    pdf.ln()
+    pdf.set_font("DejaVu", "", 7.5)
+    by_pair = gaps.set_index(["cluster_id", "pillar"])
+    for item in agenda.items:
+        if (item.cluster_id, item.pillar) not in by_pair.index:
+            continue
+        row = by_pair.loc[(item.cluster_id, item.pillar)]
+        gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
+        cells = [ds.cluster_name(item.cluster_id), PILLARS[item.pillar], *[_SHORT[row[g]] for g in GROUPS], gap]
+        for w, text in zip(widths, cells):
+            pdf.cell(w, 4, text, border=1)
+        pdf.ln()
+    live = quotes[quotes["withdrawn_at"].isna()] if len(quotes) else quotes
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(0, 5, f"Quotes and recommendations ({len(live)})", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7.5)
+    if not len(live):
+        pdf.cell(0, 4, "None recorded.", new_x="LMARGIN", new_y="NEXT")
+    for q in live.to_dict("records"):
+        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        pdf.multi_cell(0, 4, f"• {ds.cluster_name(q['cluster_id'])} — {PILLARS[q['pillar']]} — {QUOTE_KINDS[q['kind']]} ({who}): {q['text']}",
+                       new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def summary_file_stem(info: SessionInfo) -> str:
+    return "dialogue-" + re.sub(r"[^a-z0-9_-]+", "-", info.round_id.lower()).strip("-")
+
+
+def methods_markdown() -> str:
+    """Text for the Methods page: how the room's ratings become a gap."""
+    return """
+### Workshop mode: the room's view
+
+In a policy dialogue the facilitator steps through an agenda of clusters and pillars.
+For the cluster and pillar on screen, each stakeholder group in the room — **industry,
+government, community, academia** — gives its view of the pillar on the same scale as
+indicators: **present**, **partial** or **absent**; a group that does not say is
+**not rated** (unknown). Quotes and recommendations are recorded with the group and,
+if given, the speaker's name.
+
+Everything is stored as a round of kind *dialogue*, with its venue and date: that
+round, and the stakeholder group, are the source of every value.
+
+    room gap  = mean over the groups that rated of gap_value(rating)
+    coverage  = groups that rated / 4
+
+with `gap_value` from `data/rules.yaml` (present 0, partial 0.5, absent 1). With no group
+rating, the room gap is unknown — never 0. On the map, a district's room gap is the mean
+over the rated cluster × pillar pairs of its clusters.
+
+The room's view is shown apart from the indicator gap (its own matrix and map colouring,
+labelled "room's view"). It is what the people in the room said, not an indicator
+assessment, and it never changes an indicator's status.
+"""

@@ -1,0 +1,341 @@
+"""Workshop: project the atlas in a policy dialogue and record what the room says.
+
+Two modes, kept in the URL (``?round=<id>&item=<n>&mode=present``):
+
+* setup — pick or create a dialogue round (name, date, venue, facilitator) and
+  prepare its agenda (clusters × pillars, in order);
+* present — full-screen map with the current cluster spotlighted, its gaps beside
+  it, next/previous (buttons, ←/→, PageUp/PageDown), a link and QR code for phones;
+  a signed-in editor also records the room's ratings and quotes, each saved at once.
+
+Viewing needs no sign-in; every write calls ``require_editor()``/``current_editor()``.
+This page manages its own URL parameters, so it does not use ``ui.page.start()``/
+``end()`` (whose shared filters would replace them; the sidebar is hidden when presenting).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cluster_model import store
+from cluster_model import workshop as ws
+from cluster_model.scoring import assessment_matrix, cluster_gaps
+from cluster_model.store import dialogue as dl
+from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
+from geo.atlas_map import build_atlas_map
+from ui import offline_check
+from ui import presentation as pres
+from ui.auth import current_editor, require_editor, sign_out
+from ui.chrome import footer, show_issues
+from ui.data_access import get_atlas_data, get_engine
+from ui.page import leave_pages_folder_mode
+
+leave_pages_folder_mode()
+atlas = get_atlas_data()
+ds = atlas.dataset
+engine = get_engine()
+editor = current_editor()
+cluster_ids = list(ds.clusters["cluster_id"])
+params = st.query_params
+
+
+def _problems(exc: store.ValidationError) -> None:
+    for issue in exc.issues:
+        st.error(f"{issue.message}" + (f" — {issue.hint}" if issue.hint else ""))
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state["ws_flash"] = (kind, text)
+
+
+def _show_flash() -> None:
+    kind, text = st.session_state.pop("ws_flash", (None, None))
+    if kind:
+        getattr(st, kind)(text)
+
+
+sessions = dl.list_sessions(engine)
+ready = sessions[sessions["has_session"]]
+round_id = params.get("round")
+if round_id is not None and round_id not in set(ready["round_id"]):
+    st.warning(f"The link's dialogue round '{round_id}' has no workshop session here; pick one below.")
+    round_id = None
+mode = "present" if params.get("mode") == "present" and round_id else "setup"
+session = dl.get_session(engine, round_id) if round_id else None
+
+
+# =========================================================================== setup
+
+def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
+    if not clusters or not pillars:
+        return None
+    return ws.Agenda.default(clusters, [p for p in PILLARS if p in pillars]).to_string()
+
+
+def setup() -> None:
+    st.title("Workshop")
+    st.caption("Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
+               "Works with no internet: everything is served by this computer.")
+    show_issues(atlas.issues)
+    _show_flash()
+    labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
+    st.subheader("Open a dialogue")
+    if labels:
+        options = list(labels)
+        default = options.index(round_id) if round_id in options else 0
+        chosen = st.selectbox("Dialogue round", options, index=default, format_func=labels.get, key="ws_pick")
+        params["round"] = chosen
+        s = dl.get_session(engine, chosen)
+        agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
+        st.write(f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
+                 f"({ds.cluster_name(agenda[s.position].cluster_id)} — {PILLARS[agenda[s.position].pillar]}).")
+        if st.button("▶ Start presentation", type="primary", key="ws_start"):
+            params.from_dict({"round": chosen, "item": str(s.position + 1), "mode": "present"})
+            st.rerun()
+        with st.expander("Agenda (in order)"):
+            st.dataframe(agenda.table(ds), hide_index=True, width="stretch")
+    else:
+        st.info("No dialogue round has a workshop session yet. An editor creates one below.")
+
+    st.divider()
+    if editor is None:
+        st.subheader("Prepare a dialogue")
+        st.caption("Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account.")
+    user = require_editor()
+    st.sidebar.caption(f"Signed in as **{user.label}**")
+    st.sidebar.button("Sign out", on_click=sign_out, key="ws_sign_out")
+
+    tab_new, tab_agenda = st.tabs(["New dialogue", "Edit the agenda"])
+    with tab_new:
+        orphan = sessions[~sessions["has_session"]]
+        with st.form("ws_new"):
+            st.markdown("A dialogue round: where and when the room met is the source of every rating recorded in it.")
+            existing = st.selectbox("Round", ["(new round)", *orphan["round_id"]],
+                                    help="Or attach the session to a dialogue round already opened on the Data page.")
+            new_id = st.text_input("Round id (new round)", placeholder="dialogue-muet-2027", help="lower-case letters, digits, '-' or '_'")
+            name = st.text_input("Name (new round)", placeholder="Cluster policy dialogue, MUET")
+            date = st.date_input("Date (new round)")
+            venue = st.text_input("Venue", placeholder="MUET, Jamshoro")
+            facilitator = st.text_input("Facilitator")
+            clusters = st.multiselect("Clusters, in the order the room takes them", cluster_ids, default=cluster_ids, format_func=ds.cluster_name)
+            pillars = st.multiselect("Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get)
+            go = st.form_submit_button("Create dialogue", type="primary")
+        if go:
+            agenda = _agenda_from_choice(clusters, pillars)
+            if agenda is None:
+                st.error("Choose at least one cluster and one pillar for the agenda.")
+                return
+            try:
+                if existing == "(new round)":
+                    dl.create_dialogue(engine, round_id=new_id, name=name, date=date, venue=venue, facilitator=facilitator, agenda=agenda, author=user.label)
+                    made = new_id.strip()
+                else:
+                    dl.start_session(engine, round_id=existing, venue=venue, facilitator=facilitator, agenda=agenda, author=user.label)
+                    made = existing
+            except store.ValidationError as exc:
+                _problems(exc)
+            else:
+                st.cache_data.clear()
+                _flash("success", f"Dialogue '{made}' is ready: press Start presentation.")
+                params.from_dict({"round": made})
+                st.rerun()
+
+    with tab_agenda:
+        if not labels:
+            st.info("Create a dialogue first.")
+            return
+        rid = params.get("round")
+        s = dl.get_session(engine, rid)
+        agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
+        st.caption("Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop): "
+                   f"`{agenda.to_string()}`")
+        for i, item in enumerate(agenda.items):
+            c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
+            c1.write(f"{i + 1}. {ds.cluster_name(item.cluster_id)} — {PILLARS[item.pillar]}")
+            for col, label, change, disabled in ((c2, "↑", lambda a, i=i: a.move(i, -1), i == 0), (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
+                                                 (c4, "✕", lambda a, i=i: a.remove(i), len(agenda) == 1)):
+                if col.button(label, key=f"ws_ag_{label}_{i}", disabled=disabled, help={"↑": "move up", "↓": "move down", "✕": "remove"}[label]):
+                    dl.set_agenda(engine, rid, change(agenda).to_string(), author=user.label, position=s.position)
+                    st.rerun()
+        with st.form("ws_agenda_text"):
+            text = st.text_input("Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)", value=agenda.to_string())
+            if st.form_submit_button("Save agenda"):
+                try:
+                    dl.set_agenda(engine, rid, text, author=user.label)
+                except store.ValidationError as exc:
+                    _problems(exc)
+                else:
+                    st.rerun()
+    footer(ds, ds.latest_round())
+
+
+# =========================================================================== present
+
+def _go(delta: int, n: int) -> None:
+    pos = min(max(st.session_state["ws_pos"] + delta, 0), n - 1)
+    st.session_state["ws_pos"] = pos
+    user = current_editor()
+    if user is not None:  # the room's place is kept only when an editor moves it
+        dl.set_position(engine, round_id, pos, author=user.label)
+
+
+def _rate(key: str, cluster_id: str, pillar: str, group: str) -> None:
+    user = current_editor()
+    if user is None:
+        _flash("error", "Sign in as an editor to record ratings: nothing was saved.")
+        return
+    try:
+        dl.record_rating(engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label)
+    except store.ValidationError as exc:
+        _flash("error", "; ".join(i.message for i in exc.issues) + ": nothing was saved.")
+
+
+def _quote(cluster_id: str, pillar: str) -> None:
+    user = current_editor()
+    if user is None:
+        _flash("error", "Sign in as an editor to record quotes: nothing was saved.")
+        return
+    state = st.session_state
+    try:
+        dl.add_quote(engine, round_id, cluster_id, pillar, state["ws_q_group"], state["ws_q_text"], kind=state["ws_q_kind"],
+                     speaker_name=state["ws_q_speaker"], author=user.label)
+    except store.ValidationError as exc:
+        _flash("error", "; ".join(f"{i.message} — {i.hint}" for i in exc.issues) + ". Nothing was saved; your text is still in the box.")
+    else:
+        state["ws_q_text"] = ""
+        state["ws_q_speaker"] = ""
+        _flash("success", "Saved.")
+
+
+def _withdraw(quote_id: int) -> None:
+    user = current_editor()
+    if user is not None:
+        dl.withdraw_quote(engine, round_id, quote_id, author=user.label)
+
+
+def present() -> None:
+    pres.apply()
+    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    n = len(agenda)
+    if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
+        st.session_state["ws_pos_round"] = round_id
+        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if str(params.get("item", "")).isdigit() else agenda.position(session.position)
+    pos = agenda.position(st.session_state["ws_pos"])
+    st.session_state["ws_pos"] = pos
+    item = agenda[pos]
+    cid, pillar = item.cluster_id, item.pillar
+    params.from_dict({"round": round_id, "item": str(pos + 1), "mode": "present"})
+
+    rat = dl.ratings(engine, round_id)
+    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+
+    b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
+    b1.button("◀ Previous", key="ws-prev", on_click=_go, args=(-1, n), disabled=pos == 0, shortcut="Left", width="stretch")
+    b2.button("Next ▶", key="ws-next", on_click=_go, args=(1, n), disabled=pos == n - 1, shortcut="Right", width="stretch")
+    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{html.escape(ds.cluster_name(cid))} — {html.escape(PILLARS[pillar])}</div>", unsafe_allow_html=True)
+    pres.keyboard()
+    _show_flash()
+
+    sites = atlas.sites[atlas.sites["cluster_id"] == cid]
+    spot = sorted(sites["district"].unique())
+    map_col, panel = st.columns([3, 2], gap="medium")
+    fmap = None
+    with map_col:
+        st.markdown(f"<p class='ws-note'>Item {pos + 1} of {n} · {session.venue}, {session.date} · "
+                    f"districts of {ds.cluster_name(cid)}: <span class='ws-spot'>{', '.join(spot) or 'none recorded'}</span></p>", unsafe_allow_html=True)
+        if atlas.districts is None:
+            st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+        else:
+            scores = ws.room_district_gaps(gaps, atlas.sites, [pillar])
+            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot)
+            pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
+            st_folium(fmap, key="ws_map", returned_objects=[], height=520, use_container_width=True)
+
+    with panel:
+        st.markdown(f"### The room's view: {PILLARS[pillar]}")
+        gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
+        st.markdown(pres.html_table(["Group", "Rating"], [[STAKEHOLDERS[g], pres.badge(here[g])] for g in ws.GROUPS], escape=False)
+                    + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated. "
+                    "The room's rating in this dialogue, not an indicator assessment.</p>", unsafe_allow_html=True)
+        latest = ws.indicator_round(ds)
+        ind = cluster_gaps(assessment_matrix(ds, latest, [cid]), ds.rules, list(PILLARS)).set_index("pillar")
+        rows = []
+        for p in PILLARS:
+            r = ind.loc[p]
+            rows.append([("▶ " if p == pillar else "") + PILLARS[p], "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}", f"{r['n_assessed']}/{r['n_indicators']}"])
+        st.markdown("### Indicator gaps")
+        st.markdown(pres.html_table(["Pillar", "Gap", "Assessed"], rows)
+                    + f"<p class='ws-note'>From indicator assessments (round {latest}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
+
+    if editor is not None:
+        st.markdown(f"## Record the room: {ds.cluster_name(cid)} — {PILLARS[pillar]}")
+        cols = st.columns(4)
+        stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
+        for col, g in zip(cols, ws.GROUPS):
+            value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
+            version = int(stored.loc[g, "version"]) if g in stored.index else 0
+            key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
+            col.radio(STAKEHOLDERS[g], ws.RATINGS, index=ws.RATINGS.index(value), key=key, on_change=_rate, args=(key, cid, pillar, g))
+        with st.form("ws_quote_form", border=True):
+            q1, q2, q3 = st.columns([5, 3, 3])
+            q1.radio("Said by (group)", ws.GROUPS, format_func=STAKEHOLDERS.get, key="ws_q_group", horizontal=True)
+            q2.radio("Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True)
+            q3.text_input("Name (optional)", key="ws_q_speaker")
+            st.text_area("Quote or recommendation", key="ws_q_text", height=100)
+            st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
+    else:
+        st.markdown("<p class='ws-note'>Recording the room needs an editor: sign in on the Workshop setup page.</p>", unsafe_allow_html=True)
+
+    qs = dl.quotes(engine, round_id, include_withdrawn=False)
+    mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
+    st.markdown(f"### Said in the room ({len(mine)})")
+    for q in mine.to_dict("records"):
+        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        c1, c2 = st.columns([12, 1]) if editor is not None else (st.container(), None)
+        c1.markdown(f"**{ws.QUOTE_KINDS[q['kind']]}** ({who}): {q['text']}")
+        if c2 is not None:
+            c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
+
+    link, note = pres.page_link("workshop", {"round": round_id, "item": str(pos + 1), "mode": "present"})
+    with st.expander("Link for phones"):
+        c1, c2 = st.columns([1, 3])
+        c1.image(pres.qr_png(link), width=220)
+        c2.markdown(f"<p class='ws-note' id='ws-link'>{link}</p>", unsafe_allow_html=True)
+        if note:
+            c2.caption(note)
+
+    with st.expander("The room's view: all clusters × pillars"):
+        st.caption("Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment.")
+        matrix = ws.room_matrix(gaps, ds)
+        st.markdown(pres.html_table(list(matrix.columns), matrix.values.tolist()), unsafe_allow_html=True)
+
+    with st.expander("End of session: summary"):
+        info = session.info
+        all_quotes = dl.quotes(engine, round_id)
+        r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
+        stem = ws.summary_file_stem(info)
+        st.caption(f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group.")
+        d1, d2, d3, d4 = st.columns(4)
+        d1.download_button("Ratings (CSV)", ws.to_csv(r_table), file_name=f"{stem}-ratings.csv", mime="text/csv", key="ws_dl_rcsv")
+        d2.download_button("Quotes (CSV)", ws.to_csv(q_table), file_name=f"{stem}-quotes.csv", mime="text/csv", key="ws_dl_qcsv")
+        d3.download_button("Workbook (XLSX)", ws.to_xlsx(info, r_table, q_table, matrix), file_name=f"{stem}.xlsx", key="ws_dl_xlsx")
+        d4.download_button("Printable summary (PDF)", ws.to_pdf(ds, info, gaps, all_quotes, agenda), file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
+
+    with st.expander("Offline check"):
+        if st.toggle("Run the offline check", key="ws_offline"):
+            offline_check.show(fmap)
+
+    if st.button("Leave the presentation", key="ws_leave"):
+        params.from_dict({"round": round_id})
+        st.rerun()
+
+
+if mode == "present":
+    present()
+else:
+    setup()

@@ -1,0 +1,114 @@
+"""The Workshop page (AppTest): viewers present, editors create dialogues and record the room."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cluster_model import store
+from cluster_model import workshop as ws
+from cluster_model.auth import hash_password
+from cluster_model.store import dialogue as dl
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery 9"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/workshop.db"
+    monkeypatch.setenv("ATLAS_DB_URL", url)
+    engine = store.open_store(url)
+    yield engine
+    engine.dispose()
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / "workshop.py"), default_timeout=90)
+    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}}
+    return at
+
+
+def _sign_in(at: AppTest) -> None:
+    at.text_input(key="atlas_signin_user").input("alice")
+    at.text_input(key="atlas_signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success] + [c.value for c in at.caption])
+
+
+def test_viewer_can_present_but_not_record(db):
+    dl.create_dialogue(db, round_id="dlg-v", name="Viewer test", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:TS,rice:H", author="seed")
+    at = _app()
+    at.query_params.update({"round": "dlg-v", "mode": "present"})
+    at.run()
+    assert not at.exception
+    assert "Mango — Technology" in _texts(at)
+    assert not [r for r in at.radio if r.label in ("Industry", "Community")]  # no rating controls
+    assert "Save quote" not in [b.label for b in at.button]
+    at.button(key="ws-next").click().run()
+    assert "Mango — Support institutions" in _texts(at)
+    assert dl.get_session(db, "dlg-v").position == 0  # a viewer's stepping is not stored
+
+
+def test_setup_signed_out_offers_no_write_path(db):
+    at = _app()
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+
+
+def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
+    at = _app()
+    at.run()
+    _sign_in(at)
+    for key, value in (("Round id (new round)", "dlg-e"), ("Name (new round)", "Editor test"), ("Venue", "MUET, Jamshoro"), ("Facilitator", "Dr F")):
+        next(t for t in at.text_input if t.label == key).input(value)
+    next(b for b in at.button if b.label == "Create dialogue").click()
+    at.run()
+    assert not at.exception and any("is ready" in s.value for s in at.success)
+    assert dl.get_session(db, "dlg-e").venue == "MUET, Jamshoro"
+    next(b for b in at.button if "Start presentation" in b.label).click()
+    at.run()
+    assert "Fisheries — Technology" in _texts(at)
+
+    at.button(key="ws-next").click().run()
+    assert "Fisheries — Support institutions" in _texts(at)
+    assert dl.get_session(db, "dlg-e").position == 1  # an editor's position survives a reload
+
+    community = next(r for r in at.radio if r.label == "Community")
+    community.set_value("absent").run()
+    rows = dl.ratings(db, "dlg-e")
+    assert rows[["cluster_id", "pillar", "stakeholder_group", "rating", "author"]].values.tolist() == [["fisheries", "support", "community", "absent", "Alice Example (alice)"]]
+    assert "○ absent" in _texts(at) and "Room gap: 1.00" in _texts(at)
+
+    # An empty quote is refused with a message; a real one is saved and shown.
+    at.text_input(key="ws_q_speaker").input("Elder")
+    next(b for b in at.button if b.label == "Save quote").click()
+    at.run()
+    assert any("quote is empty" in e.value for e in at.error)
+    assert at.text_input(key="ws_q_speaker").value == "Elder"  # nothing typed is lost
+    assert dl.quotes(db, "dlg-e").empty
+    at.text_area(key="ws_q_text").input("=Hire locally.")
+    next(b for b in at.button if b.label == "Save quote").click()
+    at.run()
+    saved = dl.quotes(db, "dlg-e")
+    assert saved[["text", "speaker_name", "stakeholder_group"]].values.tolist() == [["=Hire locally.", "Elder", "industry"]]
+    assert "Said in the room (1)" in _texts(at)
+
+    # The room's view matrix and the summary are on the page.
+    assert "1.00 (1/4)" in _texts(at)
+    assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
+
+
+def test_unknown_round_in_link_says_so(db):
+    at = _app()
+    at.query_params.update({"round": "no-such-round", "mode": "present"})
+    at.run()
+    assert not at.exception
+    assert any("no-such-round" in w.value for w in at.warning)

@@ -1,0 +1,194 @@
+"""Projector presentation for workshop mode: big type, high contrast, no Streamlit chrome.
+
+Everything here is local: CSS and a few lines of JavaScript in the page, the QR
+code drawn in memory by the ``qrcode`` library. No icon font (Streamlit's
+``:material/…:`` icons come from a CDN), no web font.
+
+Palette (colour-blind safe, from Okabe & Ito, each with its own text and
+symbol so nothing depends on colour alone): present = blue ``#0072B2`` ●,
+partial = orange ``#E69F00`` ◐ (black text), absent = vermillion ``#D55E00``
+○ — on white, in near-black type.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import socket
+from urllib.parse import urlencode, urlparse
+
+import folium
+import streamlit as st
+
+from cluster_model.workshop import NOT_RATED
+
+MIN_FONT_PX = 20
+
+RATING_STYLE = {
+    # rating: (background, text colour, symbol)
+    "present": ("#0072B2", "#ffffff", "●"),
+    "partial": ("#E69F00", "#000000", "◐"),
+    "absent": ("#D55E00", "#000000", "○"),
+    NOT_RATED: ("#ffffff", "#333333", "?"),
+}
+
+PRESENTATION_CSS = f"""
+<style>
+/* Workshop presentation: no sidebar, header, toolbar or footer; large, high-contrast type. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], #MainMenu, footer {{ display: none !important; }}
+html {{ font-size: 22px; }}
+.stApp, [data-testid="stMain"] {{ background: #ffffff; color: #111111; }}
+[data-testid="stMainBlockContainer"] {{ padding: 0.6rem 1.2rem 2rem 1.2rem !important; max-width: 100% !important; }}
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] span, [data-testid="stMain"] div, [data-testid="stMain"] td,
+[data-testid="stMain"] th, [data-testid="stMain"] button, [data-testid="stMain"] input,
+[data-testid="stMain"] textarea, [data-testid="stMain"] summary, [data-testid="stMain"] kbd,
+[data-testid="stMain"] small, [data-testid="stMain"] code, [data-testid="stMain"] a {{
+  font-size: max({MIN_FONT_PX}px, 1em);
+}}
+[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] * {{
+  font-size: {MIN_FONT_PX}px !important; color: #222222 !important;
+}}
+.ws-title {{ font-size: 40px !important; font-weight: 700; line-height: 1.15; color: #000000; }}
+[data-testid="stMain"] h1 {{ font-size: 40px !important; line-height: 1.15; padding: 0.1rem 0 !important; }}
+[data-testid="stMain"] h2 {{ font-size: 32px !important; padding: 0.1rem 0 !important; }}
+[data-testid="stMain"] h3 {{ font-size: 26px !important; padding: 0.1rem 0 !important; }}
+[data-testid="stMain"] button {{ min-height: 52px; font-weight: 700; }}
+[data-testid="stMain"] button p {{ font-size: 24px !important; }}
+.ws-panel table {{ border-collapse: collapse; width: 100%; }}
+.ws-panel th, .ws-panel td {{ font-size: 22px !important; padding: 4px 8px; border: 2px solid #333333; text-align: left; color: #111111; }}
+.ws-panel th {{ background: #e8e8e8; }}
+.ws-badge {{ display: inline-block; padding: 0 10px; border-radius: 6px; border: 2px solid #111111; font-weight: 700; white-space: nowrap; }}
+.ws-note {{ font-size: {MIN_FONT_PX}px; color: #222222; }}
+.ws-spot {{ display: inline-block; border: 3px solid #1f5fbf; padding: 0 8px; border-radius: 6px; }}
+</style>
+"""
+
+# The map's own legend, tooltips and markers, made readable from the back of a room.
+MAP_CSS = f"""
+<style>
+.atlas-legend > div {{ font: {MIN_FONT_PX}px/1.35 sans-serif !important; max-height: 60vh !important; }}
+.atlas-legend span {{ width: 22px !important; height: 18px !important; }}
+.leaflet-tooltip {{ font-size: {MIN_FONT_PX}px !important; }}
+.leaflet-control-attribution, .leaflet-control-attribution a {{ font-size: {MIN_FONT_PX}px !important; }}
+.leaflet-control-scale-line {{ font-size: {MIN_FONT_PX}px !important; }}
+.atlas-legend details span[style*="border-radius"] {{ font-size: {MIN_FONT_PX}px !important; width: auto !important; min-width: 34px !important; height: 34px !important; }}
+.atlas-site span {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
+</style>
+"""
+
+
+def apply() -> None:
+    """Hide Streamlit's chrome and enlarge everything (call once per run in presentation mode)."""
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
+    """Big legend/tooltip type inside the map, and a legend title saying what the colours are."""
+    m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
+    for child in m._children.values():
+        if getattr(child, "_name", "") == "AtlasExtras" and hasattr(child, "legend_html"):
+            child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{html.escape(legend_title)}</b>", 1)
+                                 .replace("not assessed (unknown)", "not rated (unknown)", 1))
+    return m
+
+
+def badge(rating: str) -> str:
+    bg, fg, sym = RATING_STYLE.get(rating, RATING_STYLE[NOT_RATED])
+    return f'<span class="ws-badge" style="background:{bg};color:{fg}">{sym} {html.escape(rating)}</span>'
+
+
+def html_table(header: list[str], rows: list[list[str]], escape: bool = True) -> str:
+    """A plain HTML table (Streamlit's data grid is a canvas whose type CSS cannot enlarge)."""
+    esc = html.escape if escape else (lambda v: v)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in r) + "</tr>" for r in rows)
+    return f'<div class="ws-panel"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+# --------------------------------------------------------------------------- link and QR code
+
+
+def lan_address() -> str | None:
+    """This computer's address on the local network (no packet is sent), or None."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            ip = s.getsockname()[0]
+        return None if ip.startswith("127.") else ip
+    except OSError:
+        return None
+
+
+def page_link(path: str, params: dict[str, str]) -> tuple[str, str | None]:
+    """(link to ``path`` with ``params`` on the host the browser used, a note or None).
+
+    When the browser used localhost, phones cannot open that; the link then uses
+    this computer's LAN address, and the note says so.
+    """
+    try:
+        url = urlparse(st.context.url or "")
+    except Exception:  # noqa: BLE001 - no browser context (tests)
+        url = urlparse("")
+    scheme = url.scheme or "http"
+    host, port = url.hostname or "localhost", url.port
+    note = None
+    if host in ("localhost", "127.0.0.1", "::1"):
+        lan = lan_address()
+        if lan:
+            note = f"The projector uses 'localhost'; phones get this computer's network address ({lan}). The app must listen on it (the default)."
+            host = lan
+        else:
+            note = "This computer is on no network: phones cannot open the link until it joins one (a phone hotspot or the room's Wi-Fi)."
+    netloc = host + (f":{port}" if port else "")
+    return f"{scheme}://{netloc}/{path.strip('/')}?{urlencode(params)}", note
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of ``text`` as PNG bytes, drawn locally."""
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
+    qr.add_data(text)
+    qr.make(fit=True)
+    out = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- keyboard
+
+# PageDown/PageUp (what presentation clickers send) press the Next/Previous
+# buttons; ArrowRight/ArrowLeft are the buttons' own Streamlit shortcuts.
+# Keys typed into a text field are left alone.
+KEYS_JS = """
+<script>
+(function () {
+  const top = window.parent.document;
+  function onKey(e) {
+    const t = e.target, tag = (t && t.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || (t && t.isContentEditable)) return;
+    const want = e.key === "PageDown" ? "ws-next" : e.key === "PageUp" ? "ws-prev" : null;
+    if (!want) return;
+    const button = top.querySelector(".st-key-" + want + " button");
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+  }
+  function attach(doc) {
+    if (!doc || doc.__wsKeys) return;
+    doc.__wsKeys = true;
+    doc.addEventListener("keydown", onKey, true);
+  }
+  attach(top);
+  // Also when the map (a same-origin frame) has the focus.
+  setInterval(function () {
+    for (const f of top.querySelectorAll("iframe")) { try { attach(f.contentDocument); } catch (err) {} }
+  }, 1000);
+})();
+</script>
+"""
+
+
+def keyboard() -> None:
+    st.iframe(KEYS_JS, height=1)
