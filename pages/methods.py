@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cluster_model import classification, scoring, store
+from cluster_model import classification, scoring, store, workshop
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
 from ui import page
@@ -46,6 +46,8 @@ st.table(pd.DataFrame({
 }))
 st.markdown("The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
             "where they differ, the Clusters page says so.")
+
+st.markdown(workshop.methods_markdown())
 
 st.header("Stakeholder groups and rounds")
 st.markdown("Evidence is tagged with the dialogue's four stakeholder groups (IGCA): " + ", ".join(STAKEHOLDERS.values()) + ".")
