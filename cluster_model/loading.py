@@ -9,6 +9,7 @@ the same way and loads as an empty table, so the rest of the app keeps working.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -80,13 +81,21 @@ class Dataset:
     rules: Rules
     issues: list[DataIssue] = field(default_factory=list)
 
+    # Looked up once per cluster on every rerun (1,000 times for a national dataset): keep a dict.
+    # A Dataset is not changed after loading; a new one is built when the data change.
+    @cached_property
+    def _cluster_names(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in zip(self.clusters["cluster_id"], self.clusters["name"])}
+
+    @cached_property
+    def _citations(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in zip(self.sources["source_id"], self.sources["citation"])}
+
     def cluster_name(self, cluster_id: str) -> str:
-        names = self.clusters.set_index("cluster_id")["name"]
-        return str(names.get(cluster_id, cluster_id))
+        return self._cluster_names.get(cluster_id, str(cluster_id))
 
     def citation(self, source_id: str) -> str:
-        cites = self.sources.set_index("source_id")["citation"]
-        return str(cites.get(source_id, source_id))
+        return self._citations.get(source_id, str(source_id))
 
     def latest_round(self, include_illustrative: bool = False) -> str | None:
         """The round a view opens on: the newest real round holding indicator assessments.

@@ -27,6 +27,7 @@ touching the geometry. Treat the districts frame as immutable.
 from __future__ import annotations
 
 import html
+import json
 import weakref
 import zlib
 from collections.abc import Iterable
@@ -62,7 +63,7 @@ SECTOR_COLOURS = (
 
 COORD_DECIMALS = 5  # ~1 m; keeps the embedded GeoJSON small
 
-_geojson_cache: dict[int, dict] = {}
+_geojson_cache: dict[tuple[int, int], dict] = {}
 
 
 # ---------------------------------------------------------------- geometry
@@ -72,7 +73,8 @@ def districts_geojson(districts: gpd.GeoDataFrame, decimals: int = COORD_DECIMAL
 
     Cached per frame object; the result is shared, so do not mutate it.
     """
-    key = id(districts)
+    decimals = districts.attrs.get("display_decimals", decimals)
+    key = (id(districts), decimals)
     if key in _geojson_cache:
         return _geojson_cache[key]
     rounded = shapely.transform(districts.geometry.values, lambda xy: np.round(xy, decimals))
@@ -171,6 +173,45 @@ def _badge(code: str, colour: str) -> str:
     )
 
 
+class _SiteMarkers(MacroElement):
+    """All site markers as one script block: the same Leaflet markers, DivIcons and
+    tooltips folium would write, without one folium element (and one template
+    render) per marker. The badge HTML is built by one small JS function, so each
+    marker costs its coordinates, its badge codes and its tooltip."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var layer = {{ this._parent.get_name() }};
+            function icon(badges) {
+                var html = badges.map(function (b) {
+                    return '<span style="display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;'
+                        + 'padding:0 3px;box-sizing:border-box;border-radius:11px;background:' + b[1] + ';'
+                        + 'color:#fff;border:2px solid #fff;box-shadow:0 0 2px #000;font:bold 11px sans-serif;'
+                        + 'text-align:center">' + b[0] + '</span>';
+                }).join("");
+                var w = 26 * badges.length;
+                return L.divIcon({html: '<div style="white-space:nowrap">' + html + '</div>',
+                                  iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
+            }
+            {{ this.body }}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str):
+        super().__init__()
+        self._name = "SiteMarkers"
+        self.body = body
+
+
+def _js_string(text: str) -> str:
+    """A JavaScript string literal for ``text``, safe inside a <script> block."""
+    return json.dumps(text).replace("</", "<\\/")
+
+
 def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
     """One marker per location; clusters sharing a location share the marker.
 
@@ -178,27 +219,32 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
     """
     key: dict[str, tuple[str, str, str]] = {}
     rows = sites.assign(_lat=sites["lat"].astype(float).round(4), _lon=sites["lon"].astype(float).round(4))
-    for (lat, lon), group in rows.groupby(["_lat", "_lon"], sort=False):
+    records = rows.to_dict("records")
+    groups: dict[tuple[float, float], list[dict]] = {}
+    for site in records:
+        groups.setdefault((site["_lat"], site["_lon"]), []).append(site)
+    lines_js = []
+    for (lat, lon), group in groups.items():
         badges, lines = [], []
-        for _, site in group.iterrows():
-            code, colour = sector_code(site), sector_colour(site["cluster_id"])
+        for site in group:
+            cid = str(site["cluster_id"])
+            if cid not in key:
+                name = str(site.get("cluster_name") or site["cluster_id"])
+                key[cid] = (sector_code(site), sector_colour(site["cluster_id"]), name)
+            code, colour, _ = key[cid]
             name = str(site.get("cluster_name") or site["cluster_id"])
-            key.setdefault(str(site["cluster_id"]), (code, colour, name))
-            badges.append(_badge(code, colour))
+            badges.append([html.escape(code), colour])
             note = site.get("location_note")
             lines.append(
                 f"<b>{html.escape(name)}</b> — {html.escape(str(site['place']))}"
                 + (f"<br><i>{html.escape(str(note))}</i>" if note is not None and not pd.isna(note) else "")
             )
-        width = 26 * len(badges)
-        folium.Marker(
-            location=[lat, lon],
-            icon=folium.DivIcon(
-                html=f'<div style="white-space:nowrap">{"".join(badges)}</div>',
-                icon_size=(width, 24), icon_anchor=(width // 2, 12), class_name="atlas-site",
-            ),
-            tooltip=folium.Tooltip("<br>".join(lines), sticky=False),
-        ).add_to(layer)
+        tip = '<div>' + "<br>".join(lines) + '</div>'
+        lines_js.append(
+            f"L.marker([{lat!r}, {lon!r}], {{icon: icon({json.dumps(badges)})}})"
+            f".bindTooltip({_js_string(tip)}, {{\"sticky\": false}}).addTo(layer);"
+        )
+    _SiteMarkers("\n".join(lines_js)).add_to(layer)
     return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
 
 

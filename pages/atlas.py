@@ -23,15 +23,17 @@ st.caption("Indicator gaps of the 16 industrial clusters named by the 2019 Sindh
            "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero.")
 illustrative_banner(ds, state.round)
 
-matrix = assessment_matrix(ds, state.round, cluster_ids)
+sector_key = tuple(state.sectors)
+matrix = atlas.memo(("matrix", state.round, sector_key), lambda: assessment_matrix(ds, state.round, cluster_ids))
 counts = status_counts(matrix, state.pillars)
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
         f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed.")
 
-sites = atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)]
-scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, state.pillars))
+sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)])
+scores = atlas.memo(("scores", state.round, sector_key, tuple(state.pillars)),
+               lambda: rank_by_gap(district_gaps(matrix, sites, ds.rules, state.pillars)))
 if state.districts:
     scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
 

@@ -119,9 +119,10 @@ def test_shared_locations_stay_visible(districts, scores, sites):
     markers = re.findall(r"L\.marker\(\s*\[([\d.]+), ([\d.]+)\]", html)
     assert len(markers) == len(set(markers))  # one marker per location
     # Sanghar has cotton & oil/gas: both listed in the one marker's tooltip.
-    sanghar = [t for t in re.findall(r"bindTooltip\(\s*`(.*?)`", html, re.S) if "Sanghar" in t]
+    tooltips = [json.loads(t) for t in re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', html)]
+    sanghar = [t for t in tooltips if "Sanghar" in t]
     assert any("Cotton &amp; textile" in t and "Oil &amp; gas" in t for t in sanghar)
-    hyderabad = [t for t in re.findall(r"bindTooltip\(\s*`(.*?)`", html, re.S) if "Automobile" in t]
+    hyderabad = [t for t in tooltips if "Automobile" in t]
     assert hyderabad and "Livestock" in hyderabad[0]
 
 

@@ -6,7 +6,9 @@ and hands the pages a bundle plus the list of issues to show.
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,38 @@ from cluster_model.loading import DATA_DIR, Dataset, load_dataset
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries, simplify_for_display
 from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_column
 
-# About 100 m: invisible at province zoom, and it shrinks the map data a lot.
+# Fallback simplification (about 100 m) when the bounds are unusable.
 DISPLAY_TOLERANCE_DEG = 0.001
+# The display geometry is fitted to the pixel size of the map at the zoom Leaflet
+# picks for the whole province (or country): simplified by SIMPLIFY_PX and rounded
+# to at most ROUND_PX. coverage_simplify moves vertices several times its tolerance
+# (measured by bench/run.py: ~5x), hence the small SIMPLIFY_PX; the benchmark checks < 1 px.
+MAP_MAX_WIDTH, MAP_HEIGHT = 1100, 620  # the widest the Atlas map gets (wide layout), its height
+SIMPLIFY_PX, ROUND_PX = 0.12, 0.2
+
+
+def fitted_zoom(bounds, width: int = MAP_MAX_WIDTH, height: int = MAP_HEIGHT) -> int:
+    """The zoom Leaflet's fitBounds picks (zoomSnap 1, no padding) for lon/lat bounds."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+
+    def merc_y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(maxx - minx, 1e-9) / 360 * 256
+    dy = max(merc_y(maxy) - merc_y(miny), 1e-9) / (2 * math.pi) * 256
+    return max(0, min(18, int(math.floor(math.log2(min(width / dx, height / dy))))))
+
+
+def display_precision(bounds) -> tuple[float, int]:
+    """(simplification tolerance in degrees, coordinate decimals) for the default view of ``bounds``."""
+    try:
+        zoom = fitted_zoom(bounds)
+        lat = max(abs(float(bounds[1])), abs(float(bounds[3])))
+        deg_per_px = 360 / (256 * 2 ** zoom) * math.cos(math.radians(min(lat, 85)))
+    except (ValueError, OverflowError, TypeError):
+        return DISPLAY_TOLERANCE_DEG, 5
+    decimals = min(6, max(1, math.ceil(-math.log10(2 * ROUND_PX * deg_per_px))))
+    return SIMPLIFY_PX * deg_per_px, decimals
 
 
 @dataclass
@@ -31,6 +63,21 @@ class AtlasData:
     boundary_file: Path
     sites: pd.DataFrame  # sites whose district matched the boundaries, with cluster_name
     issues: list[DataIssue] = field(default_factory=list)
+    _memo: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def memo(self, key: tuple, compute):
+        """``compute()`` once per key for this data (round and filters in the key).
+
+        Kept with the cached bundle, so it is dropped when the data change, and
+        shared by all sessions: treat the result as read-only.
+        """
+        with self._lock:  # sessions run in threads
+            if key not in self._memo:
+                if len(self._memo) >= 128:
+                    self._memo.pop(next(iter(self._memo)))  # oldest first
+                self._memo[key] = compute()
+            return self._memo[key]
 
     @property
     def district_names(self) -> list[str]:
@@ -105,7 +152,10 @@ def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file
     ds, issues = _read_store(folder, url)
     issues = list(issues) + list(ds.issues)
     try:
-        districts = simplify_for_display(load_boundaries(boundary_file, province=province), DISPLAY_TOLERANCE_DEG)
+        raw = load_boundaries(boundary_file, province=province)
+        tolerance, decimals = display_precision(raw.total_bounds)
+        districts = simplify_for_display(raw, tolerance)
+        districts.attrs["display_decimals"] = decimals  # read by geo.atlas_map.districts_geojson
     except DataFileError as exc:
         districts = None
         issues.insert(0, exc.issue)

@@ -1,0 +1,63 @@
+"""Reference implementation of the Atlas view, written the way the streamlit-folium docs show.
+
+Benchmark only (``bench/run.py`` runs it next to the real app). Same inputs and the
+same scoring as the app (cluster_model), but none of the app's speed work:
+every rerun reloads the unsimplified boundary file, recomputes the scores,
+rebuilds a ``folium.Choropleth`` over the raw geometry and hands it to
+``st_folium`` with its default return (every map interaction reruns the script).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import folium  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from cluster_model.loading import DATA_DIR, load_dataset  # noqa: E402
+from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap  # noqa: E402
+from cluster_model.vocabulary import PILLARS  # noqa: E402
+from geo.boundaries import boundaries_path, boundaries_province, load_boundaries  # noqa: E402
+from geo.names import DistrictMatcher, load_aliases, match_column  # noqa: E402
+
+st.set_page_config(page_title="Atlas (reference)", layout="wide")
+
+folder = Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
+ds = load_dataset(folder)
+districts = load_boundaries(boundaries_path(), province=boundaries_province())
+issues: list = []
+sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+sites, _ = match_column(sites, "district", DistrictMatcher(list(districts["district"]), load_aliases(folder / "district_aliases.csv", issues)), file="sites.csv")
+
+rounds = list(ds.rounds["round_id"])
+wanted = st.query_params.get("round")
+round_id = st.sidebar.selectbox("Assessment round", rounds, index=rounds.index(wanted) if wanted in rounds else len(rounds) - 1)
+pillars = st.sidebar.multiselect("Pillars", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get, key="w_pillars") or list(PILLARS)
+
+st.title("Atlas (reference implementation)")
+matrix = assessment_matrix(ds, round_id, list(ds.clusters["cluster_id"]))
+scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, pillars))
+
+minx, miny, maxx, maxy = districts.total_bounds
+m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6)
+folium.Choropleth(
+    geo_data=districts.to_json(),
+    data=scores,
+    columns=["district", "gap"],
+    key_on="feature.properties.district",
+    fill_color="YlOrRd",
+    nan_fill_color="#9e9e9e",
+    legend_name="Cluster gap",
+).add_to(m)
+for site in sites.itertuples():
+    folium.Marker([site.lat, site.lon], tooltip=f"{site.cluster_name} — {site.place}").add_to(m)
+m.fit_bounds([[miny, minx], [maxy, maxx]])
+
+st_folium(m, height=620, use_container_width=True)
+st.subheader("Districts ranked by gap")
+st.dataframe(scores[["district", "gap", "coverage", "n_clusters"]], hide_index=True)

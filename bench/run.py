@@ -1,0 +1,330 @@
+"""`make bench`: the Atlas view against a straightforward reference, on Sindh and on all of Pakistan.
+
+Prints ONE table. See bench/README.md for what each figure means. Every case runs
+in its own worker process (``run.py --worker IMPL CASE``) so caches never leak
+between cases; the browser timings start a real Streamlit server per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED = REPO.parent / "shared" / "boundaries"
+APPS = {"ours": REPO / "app.py", "reference": REPO / "bench" / "reference_app.py"}
+RERUNS = int(os.environ.get("BENCH_RERUNS", "20"))
+PILLAR_CYCLE = (["hrm"], ["technology", "hrm"], ["support", "incentive"], ["technology", "support", "hrm", "incentive"])
+MAP_HEIGHT = 620
+VIEWPORT = (1400, 900)
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LEAFLET_DIR = REPO / "static" / "vendor" / "leaflet-1.9.3"
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def case_env(case: str, tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(environment, URL query) for a case."""
+    if case == "a":
+        return {"ATLAS_BOUNDARIES": str(SHARED / "sindh_adm2.geojson"), "ATLAS_PROVINCE": "Sindh",
+                "ATLAS_DATA_DIR": str(REPO / "data")}, {}
+    folder = tmp / "synthetic"
+    if not (folder / "assessments.csv").exists():
+        from bench.synth import write_synthetic
+        write_synthetic(folder)
+    return {"ATLAS_BOUNDARIES": str(SHARED / "pakistan_adm2.geojson"), "ATLAS_PROVINCE": "",
+            "ATLAS_DATA_DIR": str(folder)}, {"round": "syn-r5"}
+
+
+# ------------------------------------------------------------------ worker: AppTest reruns + payload
+
+def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
+    env, query = case_env(case, tmp)
+    os.environ.update(env)
+    import streamlit_folium
+    from streamlit.testing.v1 import AppTest
+
+    sent: list[dict] = []
+    original = streamlit_folium._component_func
+
+    def capture(**kwargs):
+        args = {k: v for k, v in kwargs.items() if not callable(v)}
+        sent.append({"bytes": len(json.dumps(args, default=str).encode()), "script": kwargs.get("script") or ""})
+        return original(**kwargs)
+
+    streamlit_folium._component_func = capture
+    at = AppTest.from_file(str(APPS[impl]), default_timeout=600)
+    for k, v in query.items():
+        at.query_params[k] = v
+    t0 = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - t0
+    if at.exception:
+        raise SystemExit(f"{impl}/{case}: {[e.value for e in at.exception]}")
+    times = []
+    for i in range(RERUNS + 1):
+        widget = at.sidebar.multiselect(key="w_pillars").set_value(PILLAR_CYCLE[i % len(PILLAR_CYCLE)])
+        t0 = time.perf_counter()
+        widget.run()
+        if i:  # the first change warms the per-round caches of both implementations
+            times.append(time.perf_counter() - t0)
+        if at.exception:
+            raise SystemExit(f"{impl}/{case}: {[e.value for e in at.exception]}")
+    script_file = out.with_suffix(".js")
+    script_file.write_text(sent[-1]["script"], encoding="utf-8")
+    result = {"first_run_s": first, "rerun_s": statistics.median(times), "rerun_all": times,
+              "map_bytes": sent[-1]["bytes"], "script_file": str(script_file), "snapshot_s": None}
+    if impl == "ours":
+        result["snapshot_s"] = time_snapshot()
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def time_snapshot():
+    """Seconds to build and render the PNG snapshot of the default view (median of 3), or None."""
+    try:
+        from geo import snapshot
+    except Exception:  # noqa: BLE001 - exports may not have landed
+        return None
+    from cluster_model.scoring import assessment_matrix, district_gaps
+    from cluster_model.vocabulary import PILLARS
+    from ui.data_access import get_atlas_data
+
+    atlas = get_atlas_data()
+    ds = atlas.dataset
+    round_id = ds.latest_round() or ds.latest_round(include_illustrative=True)
+    matrix = assessment_matrix(ds, round_id, list(ds.clusters["cluster_id"]))
+    scores = district_gaps(matrix, atlas.sites, ds.rules, list(PILLARS))
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        chart = snapshot.snapshot_chart(atlas.districts, scores, atlas.sites, title="Cluster gap",
+                                        subtitle_lines=["All pillars"], credits=["bench"],
+                                        illustrative=bool(ds.rounds.set_index("round_id").loc[round_id, "illustrative"]))
+        png = snapshot.render(chart, "png")
+        times.append(time.perf_counter() - t0)
+        assert png[:4] == b"\x89PNG"
+    return statistics.median(times)
+
+
+# ------------------------------------------------------------------ browser: server start -> map painted
+
+def browser_time(impl: str, case: str, tmp: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    env, query = case_env(case, tmp)
+    port = free_port()
+    app = APPS[impl]
+    url = f"http://127.0.0.1:{port}/" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    log = open(tmp / f"server-{impl}-{case}.log", "w")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+        refused: list[str] = []
+
+        def route(r):
+            u = r.request.url
+            host = urlparse(u).hostname or ""
+            if u.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+                return r.continue_()
+            # The reference loads Leaflet from a CDN: serve the same Leaflet file locally (offline
+            # machine), refuse everything else (jQuery, Bootstrap, Font Awesome, d3 …).
+            name = u.rsplit("/", 1)[-1].split("?")[0]
+            if name in ("leaflet.js", "leaflet.css"):
+                ctype = "text/javascript" if name.endswith(".js") else "text/css"
+                return r.fulfill(status=200, content_type=ctype, body=(LEAFLET_DIR / name).read_bytes())
+            # streamlit-folium's frontend waits for every script it was given, so a refused one
+            # would keep the map from ever drawing: answer the rest with an empty file instead.
+            refused.append(u)
+            ctype = "text/css" if name.endswith(".css") else "text/javascript"
+            return r.fulfill(status=200, content_type=ctype, body="")
+
+        ctx.route("**/*", route)
+        page = ctx.new_page()
+        console: list[str] = []
+        page.on("console", lambda m: m.type == "error" and console.append(m.text))
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            while True:
+                if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                    raise RuntimeError(f"server for {impl}/{case} did not start; see {log.name}")
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            page.goto(url, wait_until="domcontentloaded")
+            page.wait_for_selector("iframe[title*='folium']", state="attached", timeout=60_000)
+            frame = page.query_selector("iframe[title*='folium']").content_frame()
+            frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=60_000)
+            painted = time.perf_counter() - t0
+            view = frame.evaluate("""() => { const m = Object.values(window).find(v => v instanceof L.Map);
+                                              const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }""")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            browser.close()
+    return {"painted_s": painted, **view, "refused": len(refused), "refused_urls": refused[:10], "console": console[:5]}
+
+
+# ------------------------------------------------------------------ simplification error
+
+def feature_collections(script: str):
+    """Every GeoJSON FeatureCollection literal embedded in a map script."""
+    dec = json.JSONDecoder()
+    for m in re.finditer(r'\{\s*"(?:type|features|bbox)"', script):
+        try:
+            obj, _ = dec.raw_decode(script, m.start())
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
+            yield obj
+
+
+def fitted_zoom(bounds, width: int, height: int) -> int:
+    """The zoom Leaflet's fitBounds picks (zoomSnap 1, no padding) for lon/lat bounds."""
+    minx, miny, maxx, maxy = bounds
+
+    def merc_y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = (maxx - minx) / 360 * 256
+    dy = (merc_y(maxy) - merc_y(miny)) / (2 * math.pi) * 256
+    return max(0, int(math.floor(math.log2(min(width / dx, height / dy)))))
+
+
+def error_px(case: str, script_file: str, tmp: Path, width: int, height: int) -> tuple[float, int]:
+    """Max over districts of the Hausdorff distance (original vs sent), in screen pixels."""
+    import geopandas as gpd
+    import shapely
+
+    from geo.boundaries import load_boundaries
+
+    env, _ = case_env(case, tmp)
+    original = load_boundaries(env["ATLAS_BOUNDARIES"], province=env["ATLAS_PROVINCE"] or None)
+    script = Path(script_file).read_text(encoding="utf-8")
+    shown = None
+    for fc in feature_collections(script):
+        names = [f.get("properties", {}).get("district") for f in fc["features"]]
+        if len(names) == len(original) and set(names) == set(original["district"]):
+            shown = gpd.GeoDataFrame.from_features(fc["features"], crs=4326).set_index("district")
+            break
+    if shown is None:
+        return float("nan"), -1
+    zoom = fitted_zoom(original.total_bounds, width, height)
+    a = original.set_index("district").geometry.to_crs(3857)
+    b = shown.geometry.to_crs(3857).reindex(a.index)
+    metres = max(shapely.hausdorff_distance(x, y) for x, y in zip(a.values, b.values))
+    return metres / (156543.03392 / 2 ** zoom), zoom  # Web Mercator metres per pixel at this zoom
+
+
+# ------------------------------------------------------------------ table
+
+def fmt(v, unit):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if unit == "s":
+        return f"{v:.3f} s"
+    if unit == "B":
+        return f"{v / 1024:,.0f} KiB" if v >= 10240 else f"{v:,} B"
+    if unit == "px":
+        return f"{v:.2f} px"
+    return str(v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--worker", nargs=2, metavar=("IMPL", "CASE"))
+    ap.add_argument("--tmp")
+    ap.add_argument("--out")
+    ap.add_argument("--json", help="also write all figures to this file")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], args.worker[1], Path(args.tmp), Path(args.out))
+        return
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpname:
+        tmp = Path(tmpname)
+        case_env("b", tmp)  # generate the synthetic data once
+        res: dict = {}
+        for case in ("a", "b"):
+            for impl in ("ours", "reference"):
+                out = tmp / f"{impl}-{case}.json"
+                print(f"[bench] {impl} case {case}: {RERUNS} reruns …", file=sys.stderr, flush=True)
+                subprocess.run([sys.executable, __file__, "--worker", impl, case, "--tmp", str(tmp), "--out", str(out)],
+                               check=True, cwd=REPO, stderr=subprocess.DEVNULL if not os.environ.get("BENCH_VERBOSE") else None)
+                r = json.loads(out.read_text())
+                if not args.no_browser:
+                    print(f"[bench] {impl} case {case}: browser …", file=sys.stderr, flush=True)
+                    try:
+                        r["browser"] = browser_time(impl, case, tmp)
+                        w, h = r["browser"]["w"], r["browser"]["h"]
+                    except Exception as exc:  # noqa: BLE001 - report, do not abort the table
+                        r["browser"] = {"painted_s": None, "error": str(exc)[:200]}
+                        w, h = res.get(("ours", case), {}).get("browser", {}).get("w", 548), MAP_HEIGHT
+                else:
+                    w, h = 790, MAP_HEIGHT
+                r["error_px"], r["zoom"] = error_px(case, r["script_file"], tmp, w, h)
+                res[(impl, case)] = r
+        rows = []
+        a_rerun = res[("ours", "a")]["rerun_s"]
+        for case, label in (("a", "(a) Sindh, 16 clusters"), ("b", "(b) Pakistan, 1,000 synth. clusters")):
+            o, r = res[("ours", case)], res[("reference", case)]
+            rr = o["rerun_s"] / r["rerun_s"]
+            rows.append((label, "rerun after pillar change (median)", fmt(o["rerun_s"], "s"), fmt(r["rerun_s"], "s"), f"{rr:.2f}x", "<= 0.2x", rr <= 0.2))
+            if case == "b":
+                ab = o["rerun_s"] / a_rerun
+                rows.append((label, "rerun, case (b) / case (a)", fmt(o["rerun_s"], "s"), fmt(a_rerun, "s") + " (a)", f"{ab:.2f}x", "<= 2x", ab <= 2))
+            br = o["map_bytes"] / r["map_bytes"]
+            rows.append((label, "map data sent to browser", fmt(o["map_bytes"], "B"), fmt(r["map_bytes"], "B"), f"{br:.2f}x", "<= 0.2x", br <= 0.2))
+            rows.append((label, f"simplification error (zoom {o['zoom']})", fmt(o["error_px"], "px"), fmt(r["error_px"], "px"), "-", "< 1 px", o["error_px"] < 1))
+            snap = o["snapshot_s"]
+            rows.append((label, "PNG snapshot", fmt(snap, "s") if snap is not None else "n/a (exports not landed)", "-", "-", "< 1 s", None if snap is None else snap < 1))
+            if "browser" in o:
+                bo, bref = o["browser"]["painted_s"], r["browser"]["painted_s"]
+                ratio = f"{bo / bref:.2f}x" if bo and bref else "-"
+                rows.append((label, "server start -> map painted (Chromium)", fmt(bo, "s") if bo else "not painted in 60 s",
+                             fmt(bref, "s") if bref else "not painted in 60 s", ratio, "(reported)", None))
+            rows.append((label, "first run (AppTest, cold caches)", fmt(o["first_run_s"], "s"), fmt(r["first_run_s"], "s"), f"{o['first_run_s'] / r['first_run_s']:.2f}x", "(reported)", None))
+        head = ("case", "metric", "ours", "reference", "ratio", "budget", "pass")
+        table = [head] + [(*row[:6], "-" if row[6] is None else ("PASS" if row[6] else "FAIL")) for row in rows]
+        widths = [max(len(str(t[i])) for t in table) for i in range(len(head))]
+        line = lambda t: "| " + " | ".join(str(c).ljust(w) for c, w in zip(t, widths)) + " |"  # noqa: E731
+        print(line(head))
+        print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+        for t in table[1:]:
+            print(line(t))
+        print(f"\n{RERUNS} reruns per case; browser viewport {VIEWPORT[0]}x{VIEWPORT[1]}; total {time.perf_counter() - started:.0f} s.")
+        if args.json:
+            Path(args.json).write_text(json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
