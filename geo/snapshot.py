@@ -25,6 +25,8 @@ Typical use::
 from __future__ import annotations
 
 import io
+import json
+import math
 import textwrap
 import threading
 import weakref
@@ -57,6 +59,17 @@ FONT = "DejaVu Sans"
 SMALL_PNG_LIMIT = 300 * 1024
 DECIMALS = 3  # ~100 m, matches the display simplification; keeps the spec small
 MAP_WIDTH = 720
+# Geometry is simplified and rounded to the size of an output pixel of the 2x print PNG: the
+# error stays under half an output pixel (0.25 CSS px): detail below that is never drawn.
+PRINT_SCALE = 2.0
+MAX_ERROR_PX = 0.5 / PRINT_SCALE  # in CSS px (Vega units)
+# Above these, site codes would pile up unreadably (and every glyph costs rendering time):
+# sites become small dots and the key a one-line summary. District names are printed only
+# where the district is big enough on the map to hold one (~ Sindh's 1.5e9 m² at 720 px).
+MAX_SITE_LABELS = 150   # labelled locations
+MAX_KEY_CLUSTERS = 80   # clusters listed in the key
+MIN_LABEL_AREA_PX = 2400.0
+EARTH_RADIUS = 6378137.0
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
@@ -99,38 +112,147 @@ def district_category(district: str, scores: pd.DataFrame) -> str:
     return NOT_ASSESSED_LABEL if status == "not_assessed" else NO_CLUSTER_LABEL
 
 
-def _rounded(geoms) -> np.ndarray:
+def _rounded(geoms, decimals: int = DECIMALS) -> np.ndarray:
     """Rounded coordinates, polygons wound clockwise as d3-geo (Vega) expects.
 
     GeoJSON (RFC 7946) winds exterior rings counter-clockwise; d3's spherical
     geometry reads that as "the whole globe except this polygon".
     """
-    rounded = shapely.transform(np.asarray(geoms), lambda xy: np.round(xy, DECIMALS))
+    rounded = shapely.transform(np.asarray(geoms), lambda xy: np.round(xy, decimals))
     return shapely.orient_polygons(rounded, exterior_cw=True)
 
 
 _prepared: dict[int, tuple] = {}
+_geometry_json: dict[tuple, tuple] = {}
 
 
-def _prepare(districts: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, gpd.GeoSeries]:
-    """(rounded geometries, areas in m², label points), computed once per districts frame.
+def _forget(key, cache: dict) -> None:
+    cache.pop(key, None)
+
+
+def _prepare(districts: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoSeries]:
+    """(areas in m², label points), computed once per districts frame.
 
     Cached by identity, like geo.atlas_map.districts_geojson: treat the frame as immutable.
     """
     key = id(districts)
     if key not in _prepared:
-        _prepared[key] = (_rounded(districts.geometry.values), districts.to_crs(6933).area.values,
-                          districts.geometry.representative_point())
-        weakref.finalize(districts, _prepared.pop, key, None)
+        _prepared[key] = (districts.to_crs(6933).area.values, districts.geometry.representative_point())
+        weakref.finalize(districts, _forget, key, _prepared)
     return _prepared[key]
 
 
-def _features(geoms, props: list[dict]) -> list[dict]:
-    return [
-        {"type": "Feature", "geometry": shapely.geometry.mapping(g), "properties": p}
-        for g, p in zip(geoms, props)
-        if g is not None and not g.is_empty
-    ]
+def _pixel_geometry(districts: gpd.GeoDataFrame, tolerance: float, decimals: int) -> tuple[np.ndarray, list[str | None]]:
+    """(simplified geometries, their GeoJSON text), for one output pixel size.
+
+    Cached per districts frame and (tolerance, decimals): a view only re-colours them.
+    """
+    key = (id(districts), tolerance, decimals)
+    if key not in _geometry_json:
+        geoms = np.asarray(districts.geometry.values)
+        simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
+        simple = np.where(shapely.is_empty(simple) | shapely.is_missing(simple), geoms, simple)
+        simple = _rounded(simple, decimals)
+        texts = [None if g is None or g.is_empty else t for g, t in zip(simple, shapely.to_geojson(simple))]
+        if len(_geometry_json) > 16:  # a few pixel sizes per frame (province, zoomed views)
+            _geometry_json.pop(next(iter(_geometry_json)))
+        _geometry_json[key] = (simple, texts)
+        weakref.finalize(districts, _forget, key, _geometry_json)
+    return _geometry_json[key]
+
+
+def _features_json(geometry_texts: Sequence[str | None], props: Sequence[dict]) -> str:
+    """A JSON array of features, built from pre-serialised geometry (no per-coordinate Python work)."""
+    return "[" + ",".join(
+        '{"type":"Feature","geometry":' + g + ',"properties":' + json.dumps(p, ensure_ascii=False) + "}"
+        for g, p in zip(geometry_texts, props) if g is not None
+    ) + "]"
+
+
+def _json_data(text: str) -> alt.InlineData:
+    """Inline data given as JSON text: altair passes one string on instead of walking every coordinate."""
+    return alt.InlineData(values=text, format=alt.DataFormat(type="json"))
+
+
+def _mercator_px_per_radian(box, width: int, height: int) -> float:
+    """The scale fitting the box into width × height: CSS px per radian of longitude."""
+    minx, miny, maxx, maxy = box
+    dx, dy = math.radians(maxx - minx), _merc(maxy) - _merc(miny)
+    return min(width / max(dx, 1e-9), height / max(dy, 1e-9))
+
+
+def _pixel_tolerance(box, k: float) -> tuple[float, int]:
+    """(simplification tolerance in degrees, decimals) keeping the error < MAX_ERROR_PX on the map."""
+    lat = max(abs(box[1]), abs(box[3]))
+    px_per_degree = k * math.pi / 180 / math.cos(math.radians(min(lat, 85.0)))  # north-south, the finer one
+    degree = MAX_ERROR_PX / px_per_degree  # degrees per error budget
+    decimals = int(min(max(math.ceil(-math.log10(0.25 * degree / 0.5)), 2), 6))  # rounding <= 0.25 of the budget
+    tolerance = float(f"{0.6 * degree:.2g}")  # simplification 0.6, rounding 0.25: total < the budget
+    return tolerance, decimals
+
+
+def _merc(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+
+
+def _unmerc(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def _projection(box, width: int, height: int, k: float) -> tuple[alt.Projection, tuple[float, float, float, float]]:
+    """(Mercator projection showing the box centred at scale k, the lon/lat rectangle it shows).
+
+    Set explicitly rather than by Vega's ``fit``, so the visible rectangle is known here
+    (geometry is cut to it in Python, see :func:`_clip_json`). Vega-Lite then clips every mark
+    by default: the map layers say ``clip=False``. Site dots are the only points.
+    """
+    minx, miny, maxx, maxy = box
+    cx, cy = (minx + maxx) / 2, (_merc(miny) + _merc(maxy)) / 2
+    half_x, half_y = math.degrees(width / k / 2), height / k / 2
+    projection = alt.Projection(type="mercator", scale=k, center=[cx, _unmerc(cy)], translate=[width / 2, height / 2],
+                                pointRadius=1.8)
+    return projection, (cx - half_x, _unmerc(cy - half_y), cx + half_x, _unmerc(cy + half_y))
+
+
+def _clip_json(geoms, texts: Sequence[str | None], rect) -> list[str | None]:
+    """GeoJSON texts of the geometries cut to the visible rectangle.
+
+    Cutting here instead of a Vega ``clip``: a clip path makes the rasteriser draw the
+    layer into a full-size mask, which tripled the PNG time.
+    """
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    out = list(texts)
+    cross = np.flatnonzero((bounds[:, 0] < rect[0]) | (bounds[:, 1] < rect[1]) | (bounds[:, 2] > rect[2]) | (bounds[:, 3] > rect[3]))
+    if len(cross):
+        cut = shapely.orient_polygons(shapely.clip_by_rect(np.asarray(geoms, dtype=object)[cross], *rect), exterior_cw=True)
+        for i, g, t in zip(cross, cut, shapely.to_geojson(cut)):
+            out[i] = None if g is None or g.is_empty else t
+    return out
+
+
+def _categories(names: Sequence[str], scores: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
+    """(legend category, status text, status) of every district, vectorised :func:`district_status`."""
+    index = pd.Index([str(n) for n in names])
+    if scores is None or len(scores) == 0:
+        return [NO_CLUSTER_LABEL] * len(index), ["no cluster named"] * len(index), np.full(len(index), "no_cluster", dtype=object)
+    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
+    n = pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy() if "n_clusters" in sc else np.zeros(len(index))
+    gap = pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float) if "gap" in sc else np.full(len(index), np.nan)
+    label = sc["label"].where(sc["label"].notna(), "").astype(str).to_numpy() if "label" in sc else np.full(len(index), "", dtype=object)
+    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap")).astype(object)
+    cls = np.clip(np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1, 0, len(GAP_COLOURS) - 1)
+    categories, texts = [], []
+    for st_, g, c, lab in zip(status, gap, cls, label):
+        if st_ == "gap":
+            categories.append(GAP_LABELS[c])
+            texts.append(lab or f"gap {float(g):.2f}")
+        elif st_ == "not_assessed":
+            categories.append(NOT_ASSESSED_LABEL)
+            texts.append(lab or "not assessed")
+        else:
+            categories.append(NO_CLUSTER_LABEL)
+            texts.append("no cluster named")
+    return categories, texts, status
 
 
 def _hatch(polygons, bounds: Sequence[float], spacing: float) -> shapely.Geometry | None:
@@ -183,24 +305,38 @@ def _text_block(lines: Sequence[tuple[str, str]], width: int, size: int = 11, li
     )
 
 
-def _site_layer(sites: pd.DataFrame | None) -> tuple[list[alt.Chart], list[str]]:
+def _site_layer(sites: pd.DataFrame | None) -> tuple[list[alt.Chart], list[str], str | None]:
+    """(site marker layers, key items "code name", or else one summary line when there are too many)."""
     if sites is None or len(sites) == 0:
-        return [], []
-    rows = sites.assign(
-        lat=sites["lat"].astype(float).round(4), lon=sites["lon"].astype(float).round(4),
-        code=sites["number"].astype(str) if "number" in sites else sites["cluster_id"].astype(str).str[:2],
-        name=sites["cluster_name"] if "cluster_name" in sites else sites["cluster_id"],
-    )
+        return [], [], None
+    rows = pd.DataFrame({
+        "lat": sites["lat"].astype(float).round(4).to_numpy(), "lon": sites["lon"].astype(float).round(4).to_numpy(),
+        "code": (sites["number"].astype(str) if "number" in sites else sites["cluster_id"].astype(str).str[:2]).to_numpy(),
+        "name": (sites["cluster_name"] if "cluster_name" in sites else sites["cluster_id"]).astype(str).to_numpy(),
+    })
+    places = rows.drop_duplicates(["lat", "lon"])
+    clusters = rows.drop_duplicates(["code", "name"])
+    if len(places) > MAX_SITE_LABELS or len(clusters) > MAX_KEY_CLUSTERS:
+        # Too many to label at this scale: one dot per location, and say so in the key.
+        # All dots as ONE MultiPoint shape: one SVG path instead of one symbol per location.
+        points = json.dumps({"type": "MultiPoint", "coordinates": places[["lon", "lat"]].to_numpy().tolist()})
+        base = alt.Chart(_json_data('[{"type":"Feature","properties":{},"geometry":' + points + "}]"))
+        # a white rim under every dot first, then the dots: overlapping dots stay clean
+        dots = [base.mark_geoshape(clip=False, fill="#ffffff", stroke="#ffffff", strokeWidth=1.2),
+                base.mark_geoshape(clip=False, fill="#1d1d1d", strokeWidth=0)]
+        return dots, [], (f"Sites: {len(places):,} locations of {len(clusters):,} clusters (dots; too many to label at "
+                            "this scale: choose districts to see cluster numbers, or use the data download).")
     # One marker per location; clusters sharing a place share it ("6/9").
-    grouped = rows.groupby(["lat", "lon"], sort=False).agg(code=("code", lambda s: "/".join(dict.fromkeys(s)))).reset_index()
+    grouped = (rows.drop_duplicates(["lat", "lon", "code"]).groupby(["lat", "lon"], sort=False)["code"]
+               .agg("/".join).reset_index())
     values = grouped.to_dict("records")
     base = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q")
     # A dark pill behind white text (a thick text stroke), so "7/12" fits as well as "3".
-    halo = base.mark_text(clip=True, fontSize=10, fontWeight="bold", stroke="#1d1d1d", strokeWidth=9, strokeJoin="round", color="#1d1d1d").encode(text="code:N")
-    codes = base.mark_text(clip=True, fontSize=10, fontWeight="bold", color="#ffffff").encode(text="code:N")
-    key = [f"{c} {n}" for c, n in dict.fromkeys(zip(rows["code"], rows["name"]))]
+    halo = base.mark_text(clip=False, fontSize=10, fontWeight="bold", stroke="#1d1d1d", strokeWidth=9, strokeJoin="round", color="#1d1d1d").encode(text="code:N")
+    codes = base.mark_text(clip=False, fontSize=10, fontWeight="bold", color="#ffffff").encode(text="code:N")
+    key = [f"{c} {n}" for c, n in zip(clusters["code"], clusters["name"])]
     key.sort(key=lambda k: (len(k.split(" ")[0]), k))
-    return [halo, codes], key
+    return [halo, codes], key, None
 
 
 def snapshot_chart(
@@ -227,26 +363,24 @@ def snapshot_chart(
     for context. ``credits`` are printed under the map; the boundary
     attribution is always added if missing.
     """
-    highlight = [d for d in (highlight or []) if d in set(districts["district"])]
+    names = [str(d) for d in districts["district"]]
+    highlight = [d for d in dict.fromkeys(highlight or []) if d in set(names)]
     scores = _scores_by_district(district_scores)
     box = _fit_box(districts, highlight)
     height = _map_height(box, width)
-    projection = alt.Projection(type="mercator", fit=_box_feature(box))
-
-    geoms, areas, points = _prepare(districts)
-    props = []
-    for name in districts["district"]:
-        status, text = district_status(name, scores)
-        props.append({
-            "district": str(name),
-            "category": district_category(name, scores),
-            "text": text,
-            "focus": (not highlight) or name in highlight,
-        })
-    feats = _features(geoms, props)
+    k = _mercator_px_per_radian(box, width, height)
+    tolerance, decimals = _pixel_tolerance(box, k)
+    projection, rect = _projection(box, width, height, k)
+    areas, points = _prepare(districts)
+    geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
+    geometry_texts = _clip_json(geoms, geometry_texts, rect)
+    categories, texts, status = _categories(names, scores)
+    chosen = set(highlight)
+    focus = [(not highlight) or name in chosen for name in names]
+    props = [{"district": n, "category": c, "text": t, "focus": f} for n, c, t, f in zip(names, categories, texts, focus)]
     shapes = (
-        alt.Chart(alt.Data(values=feats))
-        .mark_geoshape(stroke=BORDER, strokeWidth=0.6, clip=True)
+        alt.Chart(_json_data(_features_json(geometry_texts, props)))
+        .mark_geoshape(clip=False, stroke=BORDER, strokeWidth=0.6)
         .encode(
             color=alt.Color(
                 "properties.category:N",
@@ -263,39 +397,46 @@ def snapshot_chart(
 
     # Hatching over "not assessed" districts, so unknown never reads as a colour class.
     spacing = max(box[2] - box[0], box[3] - box[1]) / 70
-    for focus, opacity in ((True, 1.0), (False, 0.35)):
-        na = [g for g, p in zip(geoms, props) if p["category"] == NOT_ASSESSED_LABEL and p["focus"] == focus]
-        hatch = _hatch(na, box, spacing)
+    for on, opacity in ((True, 1.0), (False, 0.35)):
+        na = [g for g, c, f in zip(geoms, categories, focus) if c == NOT_ASSESSED_LABEL and f == on and g is not None]
+        hatch = _hatch(na, rect, spacing)
         if hatch is not None:
-            layers.append(alt.Chart(alt.Data(values=_features([_rounded([hatch])[0]], [{}])))
-                          .mark_geoshape(filled=False, stroke="#3d3d3d", strokeWidth=0.7, strokeOpacity=opacity, clip=True))
+            hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
+            if not hatch[0].is_empty:
+                layers.append(alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}])))
+                              .mark_geoshape(clip=False, filled=False, stroke="#3d3d3d", strokeWidth=0.7, strokeOpacity=opacity))
 
     if highlight:
-        hl = [f for f in feats if f["properties"]["district"] in highlight]
-        layers.append(alt.Chart(alt.Data(values=hl)).mark_geoshape(filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5, clip=True))
+        hl = _features_json([t if n in chosen else None for n, t in zip(names, geometry_texts)],
+                            [{"district": n} for n in names])
+        layers.append(alt.Chart(_json_data(hl)).mark_geoshape(clip=False, filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5))
 
     if labels:
-        names = districts["district"].tolist()
         if highlight:
-            keep = [d in highlight for d in names]
-        else:  # districts with a cluster, leaving out the small Karachi ones: labels would overlap
-            keep = [district_status(d, scores)[0] != "no_cluster" and a > 1.5e9 for d, a in zip(names, areas)]
-        values = [{"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d} for p, d, k in zip(points, names, keep) if k]
+            keep = focus
+        else:  # districts with a cluster, big enough on the map to hold a name (not the small Karachi ones)
+            m_per_px = EARTH_RADIUS * math.cos(math.radians((box[1] + box[3]) / 2)) / k
+            min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px ** 2)
+            keep = (status != "no_cluster") & (np.asarray(areas) > min_area)
+        values = [{"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d} for p, d, on in zip(points, names, keep) if on]
         if values:
             lab = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-            layers.append(lab.mark_text(fontSize=11, fontWeight="bold", dy=-16, stroke="#ffffff", strokeWidth=3, strokeOpacity=0.9))
-            layers.append(lab.mark_text(fontSize=11, fontWeight="bold", dy=-16, color="#111111"))
+            layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, stroke="#ffffff", strokeWidth=3, strokeOpacity=0.9))
+            layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, color="#111111"))
 
     if highlight and sites is not None and "district" in sites:
         sites = sites[sites["district"].isin(highlight)]
-    site_layers, site_key = _site_layer(sites)
+    if sites is not None and len(sites):  # markers off the map are left out (no clip path: see _clip_json)
+        lon, lat = sites["lon"].astype(float), sites["lat"].astype(float)
+        sites = sites[lon.between(rect[0], rect[2]) & lat.between(rect[1], rect[3])]
+    site_layers, site_key, site_note = _site_layer(sites)
     layers += site_layers
 
     if illustrative:
         marks = pd.DataFrame({"x": [width * 0.5, width * 0.25, width * 0.75], "y": [height * 0.5, height * 0.18, height * 0.82]})
         layers.append(
             alt.Chart(alt.Data(values=marks.to_dict("records")))
-            .mark_text(text=WATERMARK, angle=330, fontSize=max(18, width // 22), fontWeight="bold", color="#c00000", opacity=0.35)
+            .mark_text(clip=False, text=WATERMARK, angle=330, fontSize=max(18, width // 22), fontWeight="bold", color="#c00000", opacity=0.35)
             .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
         )
 
@@ -305,6 +446,8 @@ def snapshot_chart(
     if not any(BOUNDARY_ATTRIBUTION in c for c in credit_lines):
         credit_lines.append(f"District boundaries {BOUNDARY_ATTRIBUTION}.")
     text_lines: list[tuple[str, str]] = []
+    if site_note:
+        text_lines += [(x, "#111111") for x in textwrap.wrap(site_note, int(width / 6.4))]
     if site_key:
         lines, line = [], "Sites (cluster number in the 2019 dialogue report):"
         for item in site_key:  # wrap between items, never inside a name
@@ -333,14 +476,15 @@ def snapshot_chart(
 
 def locator_chart(districts: gpd.GeoDataFrame, district: str, *, fill: str = HIGHLIGHT_OUTLINE, width: int = 220) -> alt.Chart:
     """A small locator map: the province in outline, one district filled."""
-    geoms = _rounded(districts.geometry.values)
-    feats = _features(geoms, [{"district": str(d), "on": d == district} for d in districts["district"]])
     box = _fit_box(districts, [])
+    height = _map_height(box, width)
+    _, texts = _pixel_geometry(districts, *_pixel_tolerance(box, _mercator_px_per_radian(box, width, height)))
+    props = [{"district": str(d), "on": d == district} for d in districts["district"]]
     return (
-        alt.Chart(alt.Data(values=feats))
+        alt.Chart(_json_data(_features_json(texts, props)))
         .mark_geoshape(stroke="#8a8a8a", strokeWidth=0.5)
         .encode(color=alt.condition("datum.properties.on", alt.value(fill), alt.value("#f2f2f2")))
-        .properties(width=width, height=_map_height(box, width), projection=alt.Projection(type="mercator", fit=_box_feature(box)))
+        .properties(width=width, height=height, projection=alt.Projection(type="mercator", fit=_box_feature(box)))
         .configure_view(stroke=None)
         .configure(font=FONT)
     )

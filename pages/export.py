@@ -52,11 +52,17 @@ data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) i
 view_key = hashlib.sha1(repr((sorted(view.to_query(state).items()), ev.generated, str(atlas.boundary_file), data_hash)).encode()).hexdigest()
 
 
-def _chart():
-    # Scores of every district (the context around the chosen ones keeps its true colours).
-    scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
-    return snapshot_chart(atlas.districts, scores, sites, title=title, subtitle_lines=subtitle, credits=credits,
-                          illustrative=ev.illustrative, highlight=ev.districts or None)
+def _chart() -> dict:
+    """The snapshot's Vega-Lite spec, built once per view and kept for the PNG/SVG/PDF downloads."""
+    specs = st.session_state.setdefault("_export_spec", {})
+    if view_key not in specs:
+        # Scores of every district (the context around the chosen ones keeps its true colours).
+        scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
+        chart = snapshot_chart(atlas.districts, scores, sites, title=title, subtitle_lines=subtitle, credits=credits,
+                               illustrative=ev.illustrative, highlight=ev.districts or None)
+        specs.clear()
+        specs[view_key] = chart.to_dict(validate=False)
+    return specs[view_key]
 
 
 # ------------------------------------------------------------------ map snapshot

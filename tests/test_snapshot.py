@@ -105,3 +105,43 @@ def test_whole_province_view_and_all_pillars(dataset, districts, sites):
     assert "all four pillars" in title
     img = Image.open(io.BytesIO(render(chart, "png")))
     assert img.width > 1000
+
+
+def test_geometry_error_under_half_an_output_pixel(districts):
+    """Snapshot geometry is simplified to the print pixel: never more than 0.5 px (at 2x) off."""
+    import numpy as np
+    import shapely
+
+    from geo import snapshot
+
+    box = snapshot._fit_box(districts, [])
+    width = snapshot.MAP_WIDTH
+    k = snapshot._mercator_px_per_radian(box, width, snapshot._map_height(box, width))
+    simple, texts = snapshot._pixel_geometry(districts, *snapshot._pixel_tolerance(box, k))
+    assert all(texts)
+    # degrees -> CSS px, north-south at the highest latitude (the finest direction in Mercator)
+    px_per_degree = k * np.pi / 180 / np.cos(np.radians(max(abs(box[1]), abs(box[3]))))
+    error = shapely.hausdorff_distance(np.asarray(districts.geometry.values), simple).max() * px_per_degree
+    assert error * 2 < 0.5
+    assert sum(len(shapely.get_coordinates(g)) for g in simple) < sum(len(shapely.get_coordinates(g)) for g in districts.geometry)
+
+
+def test_no_clip_paths_and_many_sites_become_dots(dataset, districts, sites):
+    """Clip paths triple the rasterising time, and thousands of labelled markers are unreadable."""
+    import html
+
+    import numpy as np
+
+    view = make_view(dataset, dataset.latest_round(include_illustrative=True), ["hrm"], [], [])
+    scores = district_scores(dataset, sites, view)
+    rng = np.random.default_rng(1)
+    many = sites.sample(400, replace=True, random_state=1).assign(
+        lat=lambda d: d["lat"] + rng.uniform(-0.3, 0.3, len(d)), lon=lambda d: d["lon"] + rng.uniform(-0.3, 0.3, len(d)))
+    for s, highlight in ((sites, None), (many, None), (sites, ["Thatta"])):
+        svg = html.unescape(render(snapshot_chart(districts, scores, s, title="t", highlight=highlight), "svg").decode("utf-8"))
+        assert "clip-path" not in svg.split("role-legend")[0]
+        assert BOUNDARY_ATTRIBUTION in svg
+    svg = html.unescape(render(snapshot_chart(districts, scores, many, title="t"), "svg").decode("utf-8"))
+    assert "locations of" in svg and "Sites (cluster number" not in svg
+    svg = html.unescape(render(snapshot_chart(districts, scores, sites, title="t"), "svg").decode("utf-8"))
+    assert "Sites (cluster number" in svg
