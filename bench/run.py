@@ -195,15 +195,19 @@ def browser_time(impl: str, case: str, tmp: Path) -> dict:
 # ------------------------------------------------------------------ simplification error
 
 def feature_collections(script: str):
-    """Every GeoJSON FeatureCollection literal embedded in a map script."""
+    """Every GeoJSON FeatureCollection (or TopoJSON object, decoded) literal embedded in a map script."""
     dec = json.JSONDecoder()
-    for m in re.finditer(r'\{\s*"(?:type|features|bbox)"', script):
+    for m in re.finditer(r'\{\s*"(?:type|features|bbox|objects|arcs)"', script):
         try:
             obj, _ = dec.raw_decode(script, m.start())
         except ValueError:
             continue
         if isinstance(obj, dict) and obj.get("type") == "FeatureCollection":
             yield obj
+        elif isinstance(obj, dict) and obj.get("type") == "Topology":  # decoded as topojson-client does
+            from geo.atlas_map import decode_topojson
+            for name in obj.get("objects", {}):
+                yield decode_topojson(obj, name)
 
 
 def fitted_zoom(bounds, width: int, height: int) -> int:

@@ -19,9 +19,19 @@ which are then not returned, so they do not rerun the script. A clicked
 district comes back as a GeoJSON Feature whose ``properties.district`` is the
 canonical name; a clicked site marker comes back as a Point without it.
 
-Speed: ``districts_geojson`` (rounded geometry + names) is computed once per
-districts frame and cached by identity; styling is applied per call without
-touching the geometry. Treat the districts frame as immutable.
+Speed: the map is split in two parts. The *base* (``build_atlas_base``) depends
+only on the districts, the sites and the basemap switch: the districts as
+TopoJSON (shared borders once, quantized, delta-encoded; decoded in the browser
+by topojson-client), the site markers, legend and attribution. Its pieces are
+computed once per districts/sites frame and cached by identity, so its script is
+the same string on every rerun. The *styles* (``atlas_styles``) are a small
+FeatureGroup holding a district -> (style, tooltip) table and the selected /
+highlighted outlines; they depend on round, pillars, sectors and selection.
+Pass them to ``st_folium(base, feature_group_to_add=styles, ...)``:
+streamlit-folium then keeps the map (same script, same component key) and only
+evaluates the styles again, which restyle the districts layer in place.
+``build_atlas_map`` returns one map with both (workshop page, tests, exports).
+Treat the districts and sites frames as immutable.
 """
 
 from __future__ import annotations
@@ -38,10 +48,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.boundaries import BOUNDARY_ATTRIBUTION
-from geo.offline import localise_map
+from geo.offline import TOPOJSON_JS, localise_map
 
 # Gap classes: fixed breaks, ColorBrewer YlOrRd (5 classes, colour-blind safe).
 GAP_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -64,6 +75,10 @@ SECTOR_COLOURS = (
 COORD_DECIMALS = 5  # ~1 m; keeps the embedded GeoJSON small
 
 _geojson_cache: dict[tuple[int, int], dict] = {}
+_topojson_cache: dict[tuple[int, int], str] = {}
+_markers_cache: dict[int, tuple[str, list]] = {}
+TOPOJSON_OBJECT = "districts"
+DEFAULT_QUANTIZATION = 10 ** 5
 
 
 # ---------------------------------------------------------------- geometry
@@ -93,6 +108,64 @@ def districts_geojson(districts: gpd.GeoDataFrame, decimals: int = COORD_DECIMAL
     _geojson_cache[key] = collection
     weakref.finalize(districts, _geojson_cache.pop, key, None)
     return collection
+
+
+def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = None) -> str:
+    """The districts as a TopoJSON string (object ``districts``; properties district, division).
+
+    Shared borders are stored once; coordinates are quantized to ``quantization``
+    grid points per axis (``districts.attrs["display_quantization"]``, set by the
+    data loader from the pixel size of the default view) and delta-encoded.
+    Cached per frame object.
+    """
+    quantization = int(quantization or districts.attrs.get("display_quantization") or DEFAULT_QUANTIZATION)
+    key = (id(districts), quantization)
+    if key in _topojson_cache:
+        return _topojson_cache[key]
+    import topojson  # only here: importing it is slow-ish and the other maps do not need it
+
+    frame = gpd.GeoDataFrame(
+        {"district": districts["district"].astype(str).values,
+         "division": [None if pd.isna(v) else str(v) for v in districts["division"]]},
+        geometry=districts.geometry.values, crs=districts.crs,
+    )
+    topo = topojson.Topology(frame, object_name=TOPOJSON_OBJECT, prequantize=quantization,
+                             topology=True, presimplify=False, toposimplify=False)
+    text = json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    _topojson_cache[key] = text
+    weakref.finalize(districts, _topojson_cache.pop, key, None)
+    return text
+
+
+def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dict:
+    """TopoJSON object -> GeoJSON FeatureCollection (as topojson-client's ``feature`` does); for tests and the bench."""
+    if isinstance(topo, str):
+        topo = json.loads(topo)
+    transform = topo.get("transform")
+    arcs = []
+    for arc in topo["arcs"]:
+        points = np.asarray(arc, dtype=float)
+        if transform:
+            points = np.cumsum(points, axis=0) * transform["scale"] + transform["translate"]
+        arcs.append(points.tolist())
+
+    def ring(indexes):
+        out = []
+        for i in indexes:
+            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+            out.extend(pts if not out else pts[1:])
+        return out
+
+    features = []
+    for g in topo["objects"][object_name]["geometries"]:
+        if g["type"] == "Polygon":
+            geometry = {"type": "Polygon", "coordinates": [ring(r) for r in g["arcs"]]}
+        elif g["type"] == "MultiPolygon":
+            geometry = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in g["arcs"]]}
+        else:
+            geometry = None
+        features.append({"type": "Feature", "properties": g.get("properties", {}), "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
 
 
 # ---------------------------------------------------------------- styling
@@ -174,28 +247,37 @@ def _badge(code: str, colour: str) -> str:
 
 
 class _SiteMarkers(MacroElement):
-    """All site markers as one script block: the same Leaflet markers, DivIcons and
-    tooltips folium would write, without one folium element (and one template
-    render) per marker. The badge HTML is built by one small JS function, so each
-    marker costs its coordinates, its badge codes and its tooltip."""
+    """All site markers as one script block and one data table: the same Leaflet markers,
+    DivIcons and tooltips folium would write, without one folium element (and one template
+    render) per marker. ``body`` is JSON: ``{"clusters": [[code, colour, name]],
+    "markers": [[lat, lon, [[cluster index, place, note or ""], ...]], ...]}``, every text
+    already HTML-escaped in Python; the badges and tooltips are put together by a small JS
+    function, so a marker costs its coordinates, cluster numbers, place and note."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var layer = {{ this._parent.get_name() }};
-            function icon(badges) {
-                var html = badges.map(function (b) {
-                    return '<span style="display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;'
-                        + 'padding:0 3px;box-sizing:border-box;border-radius:11px;background:' + b[1] + ';'
-                        + 'color:#fff;border:2px solid #fff;box-shadow:0 0 2px #000;font:bold 11px sans-serif;'
-                        + 'text-align:center">' + b[0] + '</span>';
-                }).join("");
-                var w = 26 * badges.length;
-                return L.divIcon({html: '<div style="white-space:nowrap">' + html + '</div>',
-                                  iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
+            var data = {{ this.body }};
+            var K = data.clusters;
+            function badge(k) {
+                return '<span style="display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;'
+                    + 'padding:0 3px;box-sizing:border-box;border-radius:11px;background:' + k[1] + ';'
+                    + 'color:#fff;border:2px solid #fff;box-shadow:0 0 2px #000;font:bold 11px sans-serif;'
+                    + 'text-align:center">' + k[0] + '</span>';
             }
-            {{ this.body }}
+            data.markers.forEach(function (m) {
+                var seen = {}, badges = [];
+                m[2].forEach(function (e) { if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); } });
+                var w = 26 * badges.length;
+                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join("") + '</div>',
+                                      iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
+                var tip = '<div>' + m[2].map(function (e) {
+                    return '<b>' + K[e[0]][2] + '</b> \u2014 ' + e[1] + (e[2] ? '<br><i>' + e[2] + '</i>' : '');
+                }).join('<br>') + '</div>';
+                L.marker([m[0], m[1]], {icon: icon}).bindTooltip(tip, {sticky: false}).addTo(layer);
+            });
         })();
         {% endmacro %}
         """
@@ -218,34 +300,133 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
     Returns the (code, colour, cluster name) key entries for the legend.
     """
     key: dict[str, tuple[str, str, str]] = {}
+    index: dict[str, int] = {}
     rows = sites.assign(_lat=sites["lat"].astype(float).round(4), _lon=sites["lon"].astype(float).round(4))
     records = rows.to_dict("records")
     groups: dict[tuple[float, float], list[dict]] = {}
     for site in records:
         groups.setdefault((site["_lat"], site["_lon"]), []).append(site)
-    lines_js = []
+    markers = []
     for (lat, lon), group in groups.items():
-        badges, lines = [], []
+        entries = []
         for site in group:
             cid = str(site["cluster_id"])
             if cid not in key:
                 name = str(site.get("cluster_name") or site["cluster_id"])
                 key[cid] = (sector_code(site), sector_colour(site["cluster_id"]), name)
-            code, colour, _ = key[cid]
-            name = str(site.get("cluster_name") or site["cluster_id"])
-            badges.append([html.escape(code), colour])
+                index[cid] = len(index)
             note = site.get("location_note")
-            lines.append(
-                f"<b>{html.escape(name)}</b> — {html.escape(str(site['place']))}"
-                + (f"<br><i>{html.escape(str(note))}</i>" if note is not None and not pd.isna(note) else "")
-            )
-        tip = '<div>' + "<br>".join(lines) + '</div>'
-        lines_js.append(
-            f"L.marker([{lat!r}, {lon!r}], {{icon: icon({json.dumps(badges)})}})"
-            f".bindTooltip({_js_string(tip)}, {{\"sticky\": false}}).addTo(layer);"
-        )
-    _SiteMarkers("\n".join(lines_js)).add_to(layer)
+            entries.append([index[cid], html.escape(str(site["place"])),
+                            html.escape(str(note)) if note is not None and not pd.isna(note) else ""])
+        markers.append([lat, lon, entries])
+    clusters = [[html.escape(code), colour, html.escape(name)] for code, colour, name in key.values()]
+    _SiteMarkers(_js_json({"clusters": clusters, "markers": markers})).add_to(layer)
     return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
+
+
+# ---------------------------------------------------------------- districts: base layer + style table
+
+HOVER_STYLE = {"weight": 3, "color": "#333333"}
+
+
+class _DistrictsLayer(JSCSSMixin, MacroElement):
+    """The districts, decoded from TopoJSON in the browser into one interactive L.geoJson
+    layer (so a click gives streamlit-folium the district's Feature). Styles and tooltips
+    come from a table on the map (``map._atlasDistricts``) that ``_DistrictStyles`` fills;
+    until then every district has the plain border style."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var topo = {{ this.topojson }};
+            // On the map, and on the window for the style group that streamlit-folium evaluates on its own.
+            var state = map._atlasDistricts = window.__atlasDistricts = {style: {}, tip: {}, plain: {{ this.plain|tojson }}};
+            var layer = L.geoJson(topojson.feature(topo, topo.objects[{{ this.object_name|tojson }}]), {
+                style: function (f) { return state.style[f.properties.district] || state.plain; }
+            });
+            layer.bindTooltip(function (l) {
+                return state.tip[l.feature.properties.district] || "";
+            }, {sticky: true});
+            layer.on("mouseover", function (e) { e.layer.setStyle({{ this.hover|tojson }}); });
+            layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+            state.layer = layer.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+    default_js = [TOPOJSON_JS]
+
+    def __init__(self, topojson_text: str):
+        super().__init__()
+        self._name = "AtlasDistricts"
+        self.topojson = topojson_text
+        self.object_name = TOPOJSON_OBJECT
+        self.plain = {"color": BORDER, "weight": 1, "opacity": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
+        self.hover = HOVER_STYLE
+
+
+class _DistrictStyles(MacroElement):
+    """Fills the map's district style/tooltip table, restyles the districts layer in place
+    and draws the selected/highlighted outlines (non-interactive) into its FeatureGroup."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            // streamlit-folium evaluates this group apart from the map script, where the map has another name.
+            var group = {{ this._parent.get_name() }};
+            var state = (typeof {{ this.map_name }} !== "undefined" && {{ this.map_name }}._atlasDistricts)
+                || window.__atlasDistricts;
+            if (!state) { return; }
+            var data = /* atlas-styles */ {{ this.data }};
+            state.style = {}; state.tip = {};
+            for (var d in data.districts) {
+                state.style[d] = data.styles[data.districts[d][0]];
+                state.tip[d] = data.districts[d][1];
+            }
+            state.layer.eachLayer(function (l) { state.layer.resetStyle(l); });
+            state.layer.eachLayer(function (l) {
+                var o = data.outlines[l.feature.properties.district];
+                if (o) { L.geoJson(l.feature, {style: o, interactive: false}).addTo(group); }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, map_name: str, data: dict):
+        super().__init__()
+        self._name = "AtlasDistrictStyles"
+        self.map_name = map_name
+        self.data = _js_json(data)
+
+
+def _js_json(value) -> str:
+    """JSON for embedding in a <script> block."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def district_style_table(districts, scores, selected=None, highlight=(), fill_style=None) -> dict:
+    """{"styles": [distinct styles], "districts": {name: [style index, tooltip html]}, "outlines": {name: style}}."""
+    scores = scores if scores is not None else pd.DataFrame()
+    highlight = set(highlight or ())
+    fill_style = fill_style or (lambda d: _district_style(d, scores, selected, highlight))
+    styles: list[dict] = []
+    index: dict[str, int] = {}
+    table, outlines = {}, {}
+    for district, division in zip(districts["district"].astype(str), districts["division"]):
+        style = fill_style(district)
+        key = json.dumps(style, sort_keys=True)
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(style)
+        _, text = district_status(district, scores)
+        table[district] = [index[key], _tooltip_html(district, None if pd.isna(division) else str(division), text)]
+        if district == selected or district in highlight:
+            outlines[district] = _outline_style(district, selected, highlight)
+    return {"styles": styles, "districts": table, "outlines": outlines}
 
 
 # ---------------------------------------------------------------- legend
@@ -361,6 +542,51 @@ def _district_layers(m, districts, scores, selected, highlight, fill_style):
         ).add_to(m)
 
 
+def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, list]:
+    """(markers script body, legend key) for a sites frame, cached per frame object."""
+    key = id(sites)
+    if key not in _markers_cache:
+        holder = folium.FeatureGroup()
+        marker_key = _add_site_markers(holder, sites)
+        body = next(iter(holder._children.values())).body
+        _markers_cache[key] = (body, marker_key)
+        weakref.finalize(sites, _markers_cache.pop, key, None)
+    return _markers_cache[key]
+
+
+def build_atlas_base(
+    districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, *, basemap: bool = False,
+) -> folium.Map:
+    """The part of the atlas map that does not depend on round, pillars, sectors' scores or
+    selection: districts (TopoJSON), site markers, legend, attribution. Same script every call
+    for the same frames; colour it with ``atlas_styles``."""
+    m = _base_map(districts, basemap)
+    _DistrictsLayer(districts_topojson(districts)).add_to(m)
+    marker_key = []
+    if sites is not None and len(sites):
+        layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
+        body, marker_key = _site_markers_cached(sites)
+        _SiteMarkers(body).add_to(layer)
+    _MapExtras(legend_html(marker_key), BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
+    return m
+
+
+def atlas_styles(
+    base: folium.Map,
+    districts: gpd.GeoDataFrame,
+    district_scores: pd.DataFrame | None,
+    *,
+    selected: str | None = None,
+    highlight: Iterable[str] | None = None,
+) -> folium.FeatureGroup:
+    """District colours, tooltips and outlines for ``base``, as a FeatureGroup for
+    ``st_folium(..., feature_group_to_add=...)`` (or to add to the map)."""
+    table = district_style_table(districts, district_scores, selected, highlight)
+    group = folium.FeatureGroup(name="District styles", control=False)
+    _DistrictStyles(base.get_name(), table).add_to(group)
+    return group
+
+
 def build_atlas_map(
     districts: gpd.GeoDataFrame,
     district_scores: pd.DataFrame | None,
@@ -370,17 +596,12 @@ def build_atlas_map(
     basemap: bool = False,
     highlight: Iterable[str] | None = None,
 ) -> folium.Map:
-    """Districts filled by gap class, site markers, legend; offline unless basemap."""
-    highlight = set(highlight or ())
-    scores = district_scores if district_scores is not None else pd.DataFrame()
-    m = _base_map(districts, basemap)
-    _district_layers(m, districts, scores, selected, highlight,
-                     lambda d: _district_style(d, scores, selected, highlight))
-    marker_key = []
-    if sites is not None and len(sites):
-        layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
-        marker_key = _add_site_markers(layer, sites)
-    _MapExtras(legend_html(marker_key), BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
+    """Districts filled by gap class, site markers, legend; offline unless basemap.
+
+    One map with the styles inside; the Atlas page sends the two parts separately.
+    """
+    m = build_atlas_base(districts, sites, basemap=basemap)
+    atlas_styles(m, districts, district_scores, selected=selected, highlight=highlight).add_to(m)
     return m
 
 

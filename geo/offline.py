@@ -21,6 +21,9 @@ How streamlit-folium 0.27.4 loads a map's assets (read from its installed
   error-decoder text. Leaflet's CSS references ``images/*.png`` relative to
   itself, so those are installed next to it; default Leaflet marker icons are
   not used (sites are ``DivIcon`` markers), nor are Font Awesome/glyphicons.
+* The Atlas districts are sent as TopoJSON and decoded in the browser by
+  topojson-client (npm ``topojson-client``, pinned below), also served from
+  ``static/vendor/``; folium's own ``TopoJson`` would load topojson 1.6.9 from cdnjs.
 * folium's ``Map`` defaults are Leaflet 1.9.3 plus jQuery, Bootstrap 5,
   bootstrap-glyphicons, Font Awesome and Leaflet.awesome-markers, all from CDNs.
   None is needed by our maps (GeoJson, GeoJsonTooltip, Marker+DivIcon, Tooltip
@@ -71,8 +74,14 @@ REQUIRED_ASSETS: tuple[str, ...] = (
     f"{LEAFLET_DIR}/images/marker-shadow.png",
 )
 
+TOPOJSON_CLIENT_VERSION = "3.1.0"
+TOPOJSON_CLIENT_DIR = f"topojson-client-{TOPOJSON_CLIENT_VERSION}"
+REQUIRED_ASSETS += (f"{TOPOJSON_CLIENT_DIR}/topojson-client.min.js",)
+
 LOCAL_JS = [("leaflet", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.js")]
 LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.css")]
+# Loaded only by maps that draw TopoJSON (geo.atlas_map's districts layer), after Leaflet.
+TOPOJSON_JS = ("topojson_client", f"{STATIC_URL}/vendor/{TOPOJSON_CLIENT_DIR}/topojson-client.min.js")
 
 
 def missing_assets(vendor_dir: Path = VENDOR_DIR) -> list[Path]:

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
-from geo.atlas_map import build_atlas_map, clicked_district
+from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
@@ -37,6 +37,14 @@ scores = atlas.memo(("scores", state.round, sector_key, tuple(state.pillars)),
 if state.districts:
     scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
 
+
+def _take_click(clicked: str | None) -> None:
+    # st_folium keeps returning the last click; act only on a new one.
+    if clicked and clicked != st.session_state.get("_last_map_click"):
+        st.session_state["_last_map_click"] = clicked
+        state.district = clicked
+
+
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
@@ -44,13 +52,16 @@ with map_col:
         st.error(f"The map cannot be drawn: the boundary file {atlas.boundary_file} could not be used (details above). "
                  "Tables below still work.")
     else:
+        # A click reruns the script with the component's new value already in session state: take it
+        # before drawing, so the selection outline and the panel show the clicked district in this run.
+        _take_click(clicked_district(st.session_state.get("atlas_map")))
         map_scores = scores.set_index("district").assign(label=[gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])])
-        fmap = build_atlas_map(atlas.districts, map_scores, sites, selected=state.district, basemap=state.basemap, highlight=state.districts or None)
-        clicked = clicked_district(st_folium(fmap, key="atlas_map", returned_objects=["last_active_drawing"], height=620, use_container_width=True))
-        # st_folium keeps returning the last click; act only on a new one.
-        if clicked and clicked != st.session_state.get("_last_map_click"):
-            st.session_state["_last_map_click"] = clicked
-            state.district = clicked
+        # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
+        # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
+        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
+        styles = atlas_styles(fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None)
+        clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"], height=620, use_container_width=True))
+        _take_click(clicked)
 
 with panel_col:
     options = list(atlas.district_names)

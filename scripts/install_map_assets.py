@@ -1,12 +1,14 @@
-"""Install the map's front-end files (Leaflet) into static/vendor/ from the npm registry.
+"""Install the map's front-end files (Leaflet, topojson-client) into static/vendor/ from the npm registry.
 
     python scripts/install_map_assets.py [--vendor-dir DIR] [--force]
 
-Runs ``npm pack leaflet@<version folium uses>`` in a temporary folder, checks the
-tarball against the pinned npm integrity hash, and copies ``dist/leaflet.js``,
-``dist/leaflet.css`` and ``dist/images/`` into ``static/vendor/leaflet-<version>/``
-with a SHA256SUMS manifest. Idempotent: does nothing when the installed files
-match their manifest. static/vendor/ is git-ignored; nothing here is committed.
+For each package, runs ``npm pack <name>@<pinned version>`` in a temporary folder,
+checks the tarball against the pinned npm integrity hash, and copies the files
+the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
+Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
+``dist/images/``; topojson-client: ``dist/topojson-client.min.js``. Idempotent:
+does nothing when the installed files match their manifests. static/vendor/ is
+git-ignored; nothing here is committed.
 """
 
 from __future__ import annotations
@@ -24,13 +26,24 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from geo.offline import LEAFLET_DIR, LEAFLET_VERSION, REQUIRED_ASSETS, VENDOR_DIR  # noqa: E402
+from geo.offline import (  # noqa: E402
+    LEAFLET_DIR, LEAFLET_VERSION, REQUIRED_ASSETS, TOPOJSON_CLIENT_DIR, TOPOJSON_CLIENT_VERSION, VENDOR_DIR,
+)
 
-# npm "dist.integrity" of the tarballs we accept, by version.
+# npm "dist.integrity" of the tarballs we accept, by package@version.
 KNOWN_INTEGRITY = {
-    "1.9.3": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
+    "leaflet@1.9.3": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
+    "topojson-client@3.1.0": "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
 }
 MANIFEST = "SHA256SUMS"
+
+# (npm spec, folder under static/vendor/, {path in the package: path in the folder}); a directory is copied whole.
+PACKAGES = (
+    (f"leaflet@{LEAFLET_VERSION}", LEAFLET_DIR,
+     {"dist/leaflet.js": "leaflet.js", "dist/leaflet.css": "leaflet.css", "dist/images": "images", "LICENSE": "LICENSE"}),
+    (f"topojson-client@{TOPOJSON_CLIENT_VERSION}", TOPOJSON_CLIENT_DIR,
+     {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"}),
+)
 
 
 class InstallError(Exception):
@@ -41,17 +54,20 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def installed_ok(vendor_dir: Path) -> bool:
-    """All required files exist and match the manifest written at install time."""
-    manifest = vendor_dir / LEAFLET_DIR / MANIFEST
-    if not manifest.is_file():
-        return False
-    sums = dict(line.split("  ", 1)[::-1] for line in manifest.read_text().splitlines() if line)
-    for rel in REQUIRED_ASSETS:
-        inner = rel.removeprefix(f"{LEAFLET_DIR}/")
-        path = vendor_dir / rel
-        if not path.is_file() or sums.get(inner) != _sha256(path):
+def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
+    """The required files (of one package folder, or all) exist and match the manifest written at install time."""
+    folders = [folder] if folder else [f for _, f, _ in PACKAGES]
+    for name in folders:
+        manifest = vendor_dir / name / MANIFEST
+        if not manifest.is_file():
             return False
+        sums = dict(line.split("  ", 1)[::-1] for line in manifest.read_text().splitlines() if line)
+        for rel in REQUIRED_ASSETS:
+            if not rel.startswith(f"{name}/"):
+                continue
+            path = vendor_dir / rel
+            if not path.is_file() or sums.get(rel.removeprefix(f"{name}/")) != _sha256(path):
+                return False
     return True
 
 
@@ -78,10 +94,10 @@ def _npm_pack(spec: str, workdir: Path) -> Path:
     return tarballs[0]
 
 
-def _check_integrity(tarball: Path, version: str) -> None:
-    expected = KNOWN_INTEGRITY.get(version)
+def _check_integrity(tarball: Path, spec: str) -> None:
+    expected = KNOWN_INTEGRITY.get(spec)
     if expected is None:
-        print(f"note: no pinned integrity for leaflet {version}; relying on npm's own check")
+        print(f"note: no pinned integrity for {spec}; relying on npm's own check")
         return
     algo, _, digest = expected.partition("-")
     actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
@@ -89,36 +105,43 @@ def _check_integrity(tarball: Path, version: str) -> None:
         raise InstallError(f"{tarball.name}: integrity mismatch (expected {expected}).")
 
 
-def install(vendor_dir: Path = VENDOR_DIR, force: bool = False) -> bool:
-    """Install the assets; returns False when they were already there."""
-    if not force and installed_ok(vendor_dir):
-        return False
-    target = vendor_dir / LEAFLET_DIR
+def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: Path) -> None:
+    target = vendor_dir / folder
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        tarball = _npm_pack(f"leaflet@{LEAFLET_VERSION}", tmpdir)
-        _check_integrity(tarball, LEAFLET_VERSION)
+        tarball = _npm_pack(spec, tmpdir)
+        _check_integrity(tarball, spec)
         with tarfile.open(tarball) as archive:
             archive.extractall(tmpdir / "x", filter="data")
-        dist = tmpdir / "x" / "package" / "dist"
+        package = tmpdir / "x" / "package"
         staging = tmpdir / "out"
         staging.mkdir()
-        shutil.copy2(dist / "leaflet.js", staging / "leaflet.js")
-        shutil.copy2(dist / "leaflet.css", staging / "leaflet.css")
-        shutil.copytree(dist / "images", staging / "images")
-        shutil.copy2(tmpdir / "x" / "package" / "LICENSE", staging / "LICENSE")
+        for src, dest in files.items():
+            if (package / src).is_dir():
+                shutil.copytree(package / src, staging / dest)
+            elif (package / src).is_file():
+                shutil.copy2(package / src, staging / dest)
         sums = [f"{_sha256(p)}  {p.relative_to(staging).as_posix()}"
                 for p in sorted(staging.rglob("*")) if p.is_file()]
         (staging / MANIFEST).write_text("\n".join(sums) + "\n")
         missing = [rel for rel in REQUIRED_ASSETS
-                   if not (staging / rel.removeprefix(f"{LEAFLET_DIR}/")).is_file()]
+                   if rel.startswith(f"{folder}/") and not (staging / rel.removeprefix(f"{folder}/")).is_file()]
         if missing:
-            raise InstallError(f"leaflet@{LEAFLET_VERSION} tarball lacks {', '.join(missing)}")
+            raise InstallError(f"{spec} tarball lacks {', '.join(missing)}")
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staging, target)
-    return True
+
+
+def install(vendor_dir: Path = VENDOR_DIR, force: bool = False) -> bool:
+    """Install the assets; returns False when they were all already there."""
+    changed = False
+    for spec, folder, files in PACKAGES:
+        if force or not installed_ok(vendor_dir, folder):
+            _install_package(spec, folder, files, vendor_dir)
+            changed = True
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     except InstallError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    where = args.vendor_dir / LEAFLET_DIR
-    print(f"{'installed' if changed else 'already installed'}: leaflet {LEAFLET_VERSION} in {where}")
+    names = ", ".join(spec for spec, _, _ in PACKAGES)
+    print(f"{'installed' if changed else 'already installed'}: {names} in {args.vendor_dir}")
     return 0
 
 

@@ -13,8 +13,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from geo.atlas_map import (  # noqa: E402
-    GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, build_atlas_map, build_sites_map,
-    clicked_district, districts_geojson, gap_class,
+    GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, atlas_styles, build_atlas_base, build_atlas_map, build_sites_map,
+    clicked_district, decode_topojson, districts_geojson, districts_topojson, gap_class,
 )
 from geo.boundaries import load_boundaries, simplify_for_display  # noqa: E402
 from geo.offline import cdn_urls_in  # noqa: E402
@@ -44,7 +44,20 @@ def scores():
     )
 
 
+def _table(html):
+    """The district style table the atlas map embeds (see geo.atlas_map._DistrictStyles)."""
+    found = re.search(r"/\* atlas-styles \*/ (.*?);\n", html)
+    return json.loads(found.group(1))
+
+
 def _styles(html, names):
+    """district -> fill style, read back from the atlas map's style table."""
+    data = _table(html)
+    assert set(data["districts"]) == set(names)
+    return {name: data["styles"][i] for name, (i, _) in data["districts"].items()}
+
+
+def _folium_styles(html, names):
     """district -> fill style, read back from folium's first embedded style switch."""
     block = re.search(r"_styler\(feature\) \{\s*switch\(feature\.properties\.district\) \{(.*?)\n\s*\}", html, re.S)
     body = block.group(1)
@@ -116,10 +129,12 @@ def test_injected_html_is_escaped(districts, scores, sites):
 
 def test_shared_locations_stay_visible(districts, scores, sites):
     html = build_atlas_map(districts, scores, sites).get_root().render()
-    markers = re.findall(r"L\.marker\(\s*\[([\d.]+), ([\d.]+)\]", html)
+    data = json.loads(re.search(r"var data = (\{\"clusters\".*?);\n", html).group(1))
+    markers = [(m[0], m[1]) for m in data["markers"]]
     assert len(markers) == len(set(markers))  # one marker per location
     # Sanghar has cotton & oil/gas: both listed in the one marker's tooltip.
-    tooltips = [json.loads(t) for t in re.findall(r'bindTooltip\(\s*("(?:[^"\\]|\\.)*")', html)]
+    names = [c[2] for c in data["clusters"]]
+    tooltips = [" | ".join(names[e[0]] + " " + e[1] + " " + e[2] for e in m[2]) for m in data["markers"]]
     sanghar = [t for t in tooltips if "Sanghar" in t]
     assert any("Cotton &amp; textile" in t and "Oil &amp; gas" in t for t in sanghar)
     hyderabad = [t for t in tooltips if "Automobile" in t]
@@ -128,11 +143,11 @@ def test_shared_locations_stay_visible(districts, scores, sites):
 
 def test_selected_and_highlight_outlined(districts, scores, sites):
     html = build_atlas_map(districts, scores, sites, selected="Sanghar", highlight=["Thatta"]).get_root().render()
-    outlines = [s for s in re.findall(r"return (\{[^{}]*\"fill\": false[^{}]*\});", html)]
-    weights = sorted(json.loads(s).get("weight", 0) for s in outlines)
-    assert weights[-2:] == [3, 4]
+    outlines = _table(html)["outlines"]
+    assert outlines["Sanghar"]["weight"] == 4 and outlines["Thatta"]["weight"] == 3
+    assert all(o["fill"] is False for o in outlines.values()) and set(outlines) == {"Sanghar", "Thatta"}
     plain = build_atlas_map(districts, scores, sites).get_root().render()
-    assert '"weight": 4' not in plain
+    assert _table(plain)["outlines"] == {}
 
 
 def test_geojson_is_compact_and_cached(districts):
@@ -145,7 +160,7 @@ def test_geojson_is_compact_and_cached(districts):
 
 def test_sites_map_highlights_cluster_districts(districts, sites):
     html = build_sites_map(districts, sites, "cotton_textile").get_root().render()
-    styles = _styles(html, districts["district"])
+    styles = _folium_styles(html, districts["district"])
     for d in ("Sanghar", "Jamshoro", "Karachi South"):
         assert styles[d]["fillColor"] != NO_CLUSTER_FILL
     assert styles["Larkana"]["fillColor"] == NO_CLUSTER_FILL
@@ -184,3 +199,42 @@ def _walk(element):
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
+
+
+def test_topojson_is_compact_and_faithful(districts):
+    """Shared borders once, quantized and delta-encoded; decoded it is the display geometry to well under a pixel."""
+    import geopandas as gpd
+    import shapely
+
+    from ui.data_access import display_quantization, fitted_zoom
+
+    q = display_quantization(districts.total_bounds)
+    px = 360 / (256 * 2 ** fitted_zoom(districts.total_bounds))  # degrees of longitude per pixel, default view
+    text = districts_topojson(districts, q)
+    assert districts_topojson(districts, q) is text  # cached
+    topo = json.loads(text)
+    assert topo["type"] == "Topology" and "transform" in topo
+    assert len(text) < 0.5 * len(json.dumps(districts_geojson(districts)))
+    shown = gpd.GeoDataFrame.from_features(decode_topojson(topo)["features"], crs=4326).set_index("district")
+    assert set(shown.index) == set(districts["district"])
+    # The grid alone would move points <= 0.04 px; the topology step also snaps a few vertices (measured
+    # 0.17 px here); bench/run.py measures the whole chain against the original file (< 1 px).
+    for name, geom in zip(districts["district"], districts.geometry):
+        assert shapely.hausdorff_distance(geom, shown.geometry[name]) < 0.5 * px, name
+
+
+def test_base_map_script_does_not_change_with_styles(districts, scores, sites):
+    """A pillar change or a click changes only the style group, so streamlit-folium keeps the drawn map."""
+    sf = pytest.importorskip("streamlit_folium")
+    scripts, groups = [], []
+    for sc, sel in ((scores, None), (scores.assign(gap=[0.9, 0.1, np.nan]), "Thatta")):
+        base = build_atlas_base(districts, sites)
+        styles = atlas_styles(base, districts, sc, selected=sel)
+        scripts.append(sf.generate_js_hash(sf._get_map_string(base), "k"))
+        groups.append(sf._get_feature_group_string(styles, base))
+    assert scripts[0] == scripts[1]
+    assert groups[0] != groups[1]
+    table = json.loads(re.search(r"/\* atlas-styles \*/ (.*?);\n", groups[1]).group(1))
+    assert table["styles"][table["districts"]["Sanghar"][0]]["fillColor"] == GAP_COLOURS[4]
+    assert table["outlines"]["Thatta"]["weight"] == 4
+    assert "window.__atlasDistricts" in groups[1]  # found without the map's (renamed) variable

@@ -13,7 +13,7 @@ import folium.plugins  # noqa: E402
 import pytest  # noqa: E402
 
 from geo import offline  # noqa: E402
-from geo.offline import LOCAL_CSS, LOCAL_JS, REQUIRED_ASSETS, VENDOR_DIR, localise_map, missing_assets  # noqa: E402
+from geo.offline import LOCAL_CSS, LOCAL_JS, REQUIRED_ASSETS, TOPOJSON_JS, VENDOR_DIR, localise_map, missing_assets  # noqa: E402
 
 SCRIPT = REPO / "scripts" / "install_map_assets.py"
 
@@ -34,11 +34,13 @@ def installed():
 def test_install_provides_every_referenced_asset(installed):
     assert missing_assets() == []
     # Every URL the maps use maps onto an installed file under static/.
-    for _, url in LOCAL_JS + LOCAL_CSS:
+    for _, url in LOCAL_JS + LOCAL_CSS + [TOPOJSON_JS]:
         rel = url.removeprefix(offline.STATIC_URL + "/vendor/")
         assert (VENDOR_DIR / rel).is_file(), url
     js = (VENDOR_DIR / REQUIRED_ASSETS[0]).read_text()
     assert f"Leaflet {offline.LEAFLET_VERSION}" in js[:300] or offline.LEAFLET_VERSION in js[:2000]
+    topo = (VENDOR_DIR / offline.TOPOJSON_CLIENT_DIR / "topojson-client.min.js").read_text()
+    assert offline.TOPOJSON_CLIENT_VERSION in topo[:300] and "feature" in topo
 
 
 def test_install_is_idempotent(installed):

@@ -30,6 +30,11 @@ DISPLAY_TOLERANCE_DEG = 0.001
 # (measured by bench/run.py: ~5x), hence the small SIMPLIFY_PX; the benchmark checks < 1 px.
 MAP_MAX_WIDTH, MAP_HEIGHT = 1100, 620  # the widest the Atlas map gets (wide layout), its height
 SIMPLIFY_PX, ROUND_PX = 0.12, 0.2
+# The Atlas sends the districts as TopoJSON quantized to a grid of QUANTIZE_PX pixels at that
+# zoom; integers are delta-encoded, so a finer grid costs little. Measured (Sindh, zoom 7): a
+# 0.25 px grid moved some Karachi vertices 1.6 px (the topology step snaps/drops points, not
+# only rounds them), 0.1 px 0.24 px, 0.05 px 0.04 px for +8 % bytes: hence 0.05.
+QUANTIZE_PX = 0.05
 
 
 def fitted_zoom(bounds, width: int = MAP_MAX_WIDTH, height: int = MAP_HEIGHT) -> int:
@@ -54,6 +59,19 @@ def display_precision(bounds) -> tuple[float, int]:
         return DISPLAY_TOLERANCE_DEG, 5
     decimals = min(6, max(1, math.ceil(-math.log10(2 * ROUND_PX * deg_per_px))))
     return SIMPLIFY_PX * deg_per_px, decimals
+
+
+def display_quantization(bounds) -> int:
+    """TopoJSON quantization (grid points per axis) for the default view of ``bounds``: cells <= QUANTIZE_PX."""
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        zoom = fitted_zoom(bounds)
+        deg_per_px = 360 / (256 * 2 ** zoom)  # longitude; a latitude degree spans 1/cos(lat) as many pixels
+        lat = max(abs(miny), abs(maxy))
+        cells = max((maxx - minx) / deg_per_px, (maxy - miny) / (deg_per_px * math.cos(math.radians(min(lat, 85)))))
+        return int(min(10 ** 7, max(10 ** 3, math.ceil(cells / QUANTIZE_PX) + 1)))
+    except (ValueError, OverflowError, TypeError):
+        return 10 ** 5
 
 
 @dataclass
@@ -156,6 +174,7 @@ def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file
         tolerance, decimals = display_precision(raw.total_bounds)
         districts = simplify_for_display(raw, tolerance)
         districts.attrs["display_decimals"] = decimals  # read by geo.atlas_map.districts_geojson
+        districts.attrs["display_quantization"] = display_quantization(raw.total_bounds)  # geo.atlas_map.districts_topojson
     except DataFileError as exc:
         districts = None
         issues.insert(0, exc.issue)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+import pytest
+
 from cluster_model.loading import load_dataset
 from geo.boundaries import boundaries_path, load_boundaries
 
@@ -60,3 +62,61 @@ def test_atlas_draws_every_district_and_site_offline(server, offline_page):
 
     assert offline_page.refused == [], f"the page tried to reach the internet: {offline_page.refused}"
     assert page.get_by_text("Districts ranked by gap").is_visible()
+
+
+POINT_JS = """
+([name, lat, lng]) => {
+  const map = Object.values(window).find(v => v && v instanceof L.Map);
+  let path = null;
+  map.eachLayer(l => { if (l.feature && l._path && l.options.interactive !== false && l.feature.properties.district === name) path = l._path; });
+  path.setAttribute("data-test-target", "1");
+  const p = map.latLngToContainerPoint([lat, lng]);
+  const c = map.getContainer().getBoundingClientRect(), b = path.getBoundingClientRect();
+  window.__atlasProbe = "same map";  // gone if the map is rebuilt
+  return {x: c.left + p.x - b.left, y: c.top + p.y - b.top};
+}
+"""
+
+OUTLINES_JS = """
+() => {
+  const map = Object.values(window).find(v => v && v instanceof L.Map);
+  const out = [];
+  map.eachLayer(l => { if (l.feature && l._path && l.options.interactive === false) out.push([l.feature.properties.district, l.options.weight]); });
+  return {outlines: out, probe: window.__atlasProbe || null};
+}
+"""
+
+
+def test_clicking_a_district_selects_it(server, offline_page):
+    """A click on a district polygon (the TopoJSON layer) opens that district in the panel."""
+    page = offline_page.page
+    page.goto(server, wait_until="domcontentloaded")
+    frame = map_frame(page)
+    page.wait_for_timeout(1000)
+    districts = load_boundaries(boundaries_path())
+    sites = load_dataset().sites
+    current = page.get_by_text("District (or click the map)").locator("xpath=..").inner_text()
+    # the district whose inner point lies farthest from any site marker (markers sit above the districts)
+    inner = {d: g.representative_point() for d, g in zip(districts["district"], districts.geometry) if d not in current}
+    clearance = {d: min(((p.x - lon) ** 2 + (p.y - lat) ** 2) ** 0.5 for lat, lon in zip(sites["lat"], sites["lon"]))
+                 for d, p in inner.items()}
+    target = max(clearance, key=clearance.get)
+    point = inner[target]
+    # Bring the whole map into view first: a mousedown in a partly hidden iframe scrolls the page,
+    # the mouseup then lands elsewhere and the browser reports no click on the district.
+    page.query_selector("iframe[title*='folium']").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    where = frame.evaluate(POINT_JS, [target, point.y, point.x])
+    frame.locator("path[data-test-target]").click(position=where, timeout=10_000)
+    page.get_by_role("heading", name=target).wait_for(timeout=30_000)
+    # the selection outline is drawn on the same map (only the style group was re-run)
+    frame = map_frame(page)
+    for _ in range(40):
+        state = frame.evaluate(OUTLINES_JS)
+        if [target, 4] in state["outlines"]:
+            break
+        page.wait_for_timeout(250)
+    assert [target, 4] in state["outlines"], state
+    assert state["probe"] == "same map"
+    page.screenshot(path=str(ARTIFACTS / "atlas-clicked.png"), full_page=False)
+    assert offline_page.refused == [], offline_page.refused
