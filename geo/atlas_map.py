@@ -178,30 +178,50 @@ def gap_class(gap: float | None) -> int | None:
     return min(int(np.searchsorted(GAP_BREAKS, gap, side="right")) - 1, len(GAP_COLOURS) - 1)
 
 
+def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Status, gap class and text of every district in one pass (indexed by name).
+
+    status is "gap", "not_assessed" (clusters there, nothing assessed: unknown,
+    never the zero-gap colour) or "no_cluster"; gap_class is 0..4, or -1 when
+    there is no gap figure. Shared by the map, the snapshot and the GeoJSON export.
+    """
+    index = pd.Index([str(n) for n in names], name="district")
+    if scores is None or len(scores) == 0:
+        return pd.DataFrame({"status": "no_cluster", "gap_class": -1, "text": "no cluster named"}, index=index)
+    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
+    n = pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy() if "n_clusters" in sc else np.zeros(len(index))
+    gap = pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float) if "gap" in sc else np.full(len(index), np.nan)
+    label = sc["label"].fillna("").astype(str).to_numpy() if "label" in sc else np.full(len(index), "", dtype=object)
+    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap"))
+    cls = np.clip(np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1, 0, len(GAP_COLOURS) - 1)
+    text = [
+        (lab or f"gap {g:.2f}") if st_ == "gap" else (lab or "not assessed") if st_ == "not_assessed" else "no cluster named"
+        for st_, g, lab in zip(status, gap, label)
+    ]
+    return pd.DataFrame({"status": status, "gap_class": np.where(status == "gap", cls, -1), "text": text}, index=index)
+
+
 def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
-    """(status, text): status is "gap", "not_assessed" or "no_cluster"."""
-    if scores is None or district not in scores.index:
-        return "no_cluster", "no cluster named"
-    row = scores.loc[district]
-    if int(row.get("n_clusters", 0) or 0) <= 0:
-        return "no_cluster", "no cluster named"
-    label = str(row.get("label", "") or "")
-    if pd.isna(row.get("gap")):
-        return "not_assessed", label or "not assessed"
-    return "gap", label or f"gap {float(row['gap']):.2f}"
+    """(status, text) of one district; see :func:`district_statuses`."""
+    row = district_statuses([district], scores).iloc[0]
+    return str(row["status"]), str(row["text"])
 
 
-def _district_style(district, scores, selected, highlight) -> dict:
-    status, _ = district_status(district, scores)
+def _fill_style(status: str, gap_class: int) -> dict:
     style = {"color": BORDER, "weight": 1, "opacity": 1, "fillOpacity": 0.8}
     if status == "gap":
-        style["fillColor"] = GAP_COLOURS[gap_class(scores.loc[district, "gap"])]
+        style["fillColor"] = GAP_COLOURS[gap_class]
     elif status == "not_assessed":
         style.update(fillColor=NOT_ASSESSED_FILL, fillOpacity=0.55, dashArray=NOT_ASSESSED_DASH,
                      weight=1.5, color="#424242")
     else:
         style.update(fillColor=NO_CLUSTER_FILL, fillOpacity=0.6, color="#9a9a9a")
     return style
+
+
+def _district_style(district, scores, selected, highlight) -> dict:
+    row = district_statuses([district], scores).iloc[0]
+    return _fill_style(row["status"], int(row["gap_class"]))
 
 
 def _outline_style(district, selected, highlight) -> dict:
@@ -410,19 +430,18 @@ def _js_json(value) -> str:
 
 def district_style_table(districts, scores, selected=None, highlight=(), fill_style=None) -> dict:
     """{"styles": [distinct styles], "districts": {name: [style index, tooltip html]}, "outlines": {name: style}}."""
-    scores = scores if scores is not None else pd.DataFrame()
     highlight = set(highlight or ())
-    fill_style = fill_style or (lambda d: _district_style(d, scores, selected, highlight))
+    names = districts["district"].astype(str)
+    statuses = district_statuses(names, scores)
     styles: list[dict] = []
     index: dict[str, int] = {}
     table, outlines = {}, {}
-    for district, division in zip(districts["district"].astype(str), districts["division"]):
-        style = fill_style(district)
+    for district, division, status, cls, text in zip(names, districts["division"], statuses["status"], statuses["gap_class"], statuses["text"]):
+        style = fill_style(district) if fill_style else _fill_style(status, int(cls))
         key = json.dumps(style, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
             styles.append(style)
-        _, text = district_status(district, scores)
         table[district] = [index[key], _tooltip_html(district, None if pd.isna(division) else str(division), text)]
         if district == selected or district in highlight:
             outlines[district] = _outline_style(district, selected, highlight)

@@ -49,6 +49,7 @@ from geo.atlas_map import (
     NO_CLUSTER_FILL,
     NOT_ASSESSED_FILL,
     district_status,
+    district_statuses,
     gap_class,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
@@ -231,28 +232,13 @@ def _clip_json(geoms, texts: Sequence[str | None], rect) -> list[str | None]:
 
 
 def _categories(names: Sequence[str], scores: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
-    """(legend category, status text, status) of every district, vectorised :func:`district_status`."""
-    index = pd.Index([str(n) for n in names])
-    if scores is None or len(scores) == 0:
-        return [NO_CLUSTER_LABEL] * len(index), ["no cluster named"] * len(index), np.full(len(index), "no_cluster", dtype=object)
-    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
-    n = pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy() if "n_clusters" in sc else np.zeros(len(index))
-    gap = pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float) if "gap" in sc else np.full(len(index), np.nan)
-    label = sc["label"].where(sc["label"].notna(), "").astype(str).to_numpy() if "label" in sc else np.full(len(index), "", dtype=object)
-    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap")).astype(object)
-    cls = np.clip(np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1, 0, len(GAP_COLOURS) - 1)
-    categories, texts = [], []
-    for st_, g, c, lab in zip(status, gap, cls, label):
-        if st_ == "gap":
-            categories.append(GAP_LABELS[c])
-            texts.append(lab or f"gap {float(g):.2f}")
-        elif st_ == "not_assessed":
-            categories.append(NOT_ASSESSED_LABEL)
-            texts.append(lab or "not assessed")
-        else:
-            categories.append(NO_CLUSTER_LABEL)
-            texts.append("no cluster named")
-    return categories, texts, status
+    """(legend category, status text, status) of every district, by the map's own rule."""
+    statuses = district_statuses(names, scores)
+    categories = [
+        GAP_LABELS[cls] if st_ == "gap" else NOT_ASSESSED_LABEL if st_ == "not_assessed" else NO_CLUSTER_LABEL
+        for st_, cls in zip(statuses["status"], statuses["gap_class"])
+    ]
+    return categories, list(statuses["text"]), statuses["status"].to_numpy(dtype=object)
 
 
 def _hatch(polygons, bounds: Sequence[float], spacing: float) -> shapely.Geometry | None:
