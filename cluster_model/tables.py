@@ -10,24 +10,28 @@ from .scoring import gap_label
 from .vocabulary import INDICATOR_GROUPS, PILLARS, Status
 
 
-def indicator_checklist(ds: Dataset, matrix: pd.DataFrame, cluster_id: str, groups: list[str] | None = None) -> pd.DataFrame:
-    """One cluster's indicators (in framework order) with status, source and note."""
-    rows = matrix[matrix["cluster_id"] == cluster_id]
+def indicator_checklist(ds: Dataset, matrix: pd.DataFrame, cluster_ids: str | list[str], groups: list[str] | None = None) -> pd.DataFrame:
+    """Indicators (in framework order) with status, source and note; a Cluster column when several clusters are asked for."""
+    several = not isinstance(cluster_ids, str)
+    rows = matrix[matrix["cluster_id"].isin(cluster_ids)] if several else matrix[matrix["cluster_id"] == cluster_ids]
     if groups is not None:
         rows = rows[rows["pillar"].isin(groups)]
-    names = ds.indicators.set_index("indicator_id")["name"]
-    rounds = ds.rounds.set_index("round_id")["name"]
-    return pd.DataFrame(
+    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+    rounds = dict(zip(ds.rounds["round_id"], ds.rounds["name"]))
+    table = pd.DataFrame(
         {
             "Pillar": rows["pillar"].map(INDICATOR_GROUPS),
             "Indicator": rows["indicator_id"].map(names),
             "Status": rows["status"],
-            "Source": rows["source_id"].map(lambda s: ds.citation(s) if s else "—"),
+            "Source": [ds.citation(s) if s else "—" for s in rows["source_id"]],
             "Note": rows["note"].replace("", "—"),
-            "Round": rows["round_id"].map(lambda r: rounds.get(r, r) if r else "—"),
+            "Round": [rounds.get(r, r) if r else "—" for r in rows["round_id"]],
             "Cluster-defining": rows["cluster_defining"].map({True: "yes", False: ""}),
         }
     ).reset_index(drop=True)
+    if several:
+        table.insert(0, "Cluster", [ds.cluster_name(c) for c in rows["cluster_id"]])
+    return table
 
 
 def pillar_gap_table(ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str]) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cluster_model.history import change_label, district_gap_changes, previous_round
 from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
@@ -37,6 +38,17 @@ scores = atlas.memo(("scores", state.round, sector_key, tuple(state.pillars)),
 if state.districts:
     scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
 
+# Change since the previous round of the same kind, on the map's tooltips and in the ranking.
+previous = previous_round(ds, state.round)
+labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
+change_column = None
+if previous is not None:
+    deltas = atlas.memo(("changes", state.round, previous, sector_key, tuple(state.pillars)),
+                        lambda: district_gap_changes(ds, sites, state.round, state.pillars, previous).set_index("district")["gap_delta"])
+    change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
+    changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
+    labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
+
 
 def _take_click(clicked: str | None) -> None:
     # st_folium keeps returning the last click; act only on a new one.
@@ -55,7 +67,7 @@ with map_col:
         # A click reruns the script with the component's new value already in session state: take it
         # before drawing, so the selection outline and the panel show the clicked district in this run.
         _take_click(clicked_district(st.session_state.get("atlas_map")))
-        map_scores = scores.set_index("district").assign(label=[gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])])
+        map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
         fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
@@ -83,13 +95,14 @@ with panel_col:
         per_pillar = cluster_gaps(matrix[matrix["cluster_id"].isin(here)], ds.rules, state.pillars)
         st.markdown("**Clusters here, gap by pillar**")
         st.dataframe(pillar_gap_table(ds, per_pillar, here, state.pillars), hide_index=True, width="stretch")
-        for cid in here:
-            with st.expander(f"Indicators behind {ds.cluster_name(cid)}"):
-                st.dataframe(indicator_checklist(ds, matrix, cid, state.pillars), hide_index=True, width="stretch")
+        with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
+            st.dataframe(indicator_checklist(ds, matrix, here, state.pillars), hide_index=True, width="stretch")
 
 st.subheader("Districts ranked by gap")
 st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
 table = ranking_table(ds, scores)
+if change_column:
+    table.insert(3, change_column, changes)
 st.dataframe(
     table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),
                  Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),

@@ -191,6 +191,9 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     assert "13 of 336" in at.info[0].value  # the desk review's 12 carried forward, plus the new one
     larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
     assert larkana["Gap"] == "1.00"
+    # Rice was not assessed before: no comparison, rather than a made-up rise from zero.
+    assert larkana["Change since Desk review of the 2019 sources"] == "no comparison (not assessed in one of the rounds)"
+    assert at.dataframe[-1].value.set_index("District").loc["Thatta", "Change since Desk review of the 2019 sources"] == "no change"
 
     at.query_params["cluster"] = "rice"
     to_page(at, "clusters")
