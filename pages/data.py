@@ -39,6 +39,17 @@ def _show_conflict(exc: store.ConflictError) -> None:
         st.markdown(f"- {c.message()}")
 
 
+def _write(action):
+    """Run a store write; show why it was refused (nothing saved) and return None, else its result."""
+    try:
+        return action()
+    except store.ValidationError as exc:
+        _show_issues(exc.issues)
+    except store.ConflictError as exc:
+        _show_conflict(exc)
+    return None
+
+
 leave_pages_folder_mode()
 engine = get_engine()
 ds = store.load_dataset(engine, data_dir())
@@ -120,13 +131,8 @@ with tab_edit:
             st.session_state.pop(grid_key, None)
             st.rerun()
         if b1.button(f"Save {len(edits)} change(s)", type="primary", disabled=not edits, key="save_round"):
-            try:
-                result = store.save_assessments(engine, round_id, edits, author=require_editor().label, via="editor", file="editor table")
-            except store.ValidationError as exc:
-                _show_issues(exc.issues)
-            except store.ConflictError as exc:
-                _show_conflict(exc)
-            else:
+            result = _write(lambda: store.save_assessments(engine, round_id, edits, author=require_editor().label, via="editor", file="editor table"))
+            if result is not None:
                 _changed()
                 st.session_state.pop(grid_key, None)
                 st.success(f"Saved: {result.created} new, {result.updated} changed.")
@@ -156,13 +162,8 @@ with tab_import:
                 )
                 st.dataframe(preview[["_line", "cluster", "indicator", "change", "old_status", "status", "old_source_id", "source_id", "note"]].rename(columns={"_line": "line"}), hide_index=True, width="stretch")
                 if st.button("Commit import", type="primary", key="commit_import", disabled=preview.empty):
-                    try:
-                        result = store.commit_import(engine, plan, author=require_editor().label)
-                    except store.ValidationError as exc:
-                        _show_issues(exc.issues)
-                    except store.ConflictError as exc:
-                        _show_conflict(exc)
-                    else:
+                    result = _write(lambda: store.commit_import(engine, plan, author=require_editor().label))
+                    if result is not None:
                         _changed()
                         st.session_state.pop(plan_key, None)
                         st.session_state.pop(f"data_grid_{round_id}", None)

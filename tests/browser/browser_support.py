@@ -82,3 +82,11 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

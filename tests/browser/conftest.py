@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM_ARGS, OfflinePage, chromium_path, start_server
+from browser_support import ARTIFACTS, CHROMIUM_ARGS, OfflinePage, chromium_path, start_server, stop_server
 
 
 @pytest.fixture(scope="session")
@@ -15,11 +14,7 @@ def server():
     ARTIFACTS.mkdir(exist_ok=True)
     proc, url = start_server()
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

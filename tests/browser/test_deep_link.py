@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
 
-from browser_support import OfflinePage, start_server
+from browser_support import OfflinePage, start_server, stop_server
 
 
 def test_first_request_deep_link_goes_through_app_navigation(browser):
@@ -20,8 +19,4 @@ def test_first_request_deep_link_goes_through_app_navigation(browser):
         assert page.refused == []
     finally:
         page.close()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 
-import pytest
-
 from cluster_model.loading import load_dataset
 from geo.boundaries import boundaries_path, load_boundaries
 

@@ -9,11 +9,10 @@ no overlapping labels) at 1280x720 and 1920x1080 and save screenshots.
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
-from browser_support import ARTIFACTS, OfflinePage, start_server
+from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
 from cluster_model.auth import hash_password
 
 PASSWORD = "workshop test password 7"
@@ -80,11 +79,7 @@ def editor_server(tmp_path_factory):
     secrets.write_text(f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n')
     proc, url = start_server({"STREAMLIT_SECRETS_FILES": str(secrets)})
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 def _title(page) -> str:
