@@ -72,7 +72,9 @@ with map_col:
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
         fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
         styles = atlas_styles(fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None)
-        clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"], height=620, use_container_width=True))
+        # render=False: st_folium still renders the map it sends, but skips a second, whole-figure render.
+        clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"],
+                                             height=620, use_container_width=True, render=False))
         _take_click(clicked)
 
 with panel_col:
