@@ -98,7 +98,7 @@ def district_gaps(matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pilla
     scoped = _in_pillars(matrix, pillars).merge(placed, on="cluster_id")
     by = ["district", "pillar"] if per_pillar else ["district"]
     out = _aggregate(scoped, by, rules)
-    members = placed[placed["cluster_id"].isin(matrix["cluster_id"])].groupby("district")["cluster_id"]
+    members = placed[placed["cluster_id"].isin(matrix["cluster_id"].unique())].groupby("district")["cluster_id"]
     out = out.join(members.nunique().rename("n_clusters"), on="district").join(members.agg(lambda s: sorted(s)).rename("clusters"), on="district")
     return out.reset_index()
 
