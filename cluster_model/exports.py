@@ -40,9 +40,9 @@ from .classification import classify_dataset
 from .evidence import evidence_items
 from .loading import Dataset
 from .scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
+from .spreadsheet import neutralise_formula
 from .vocabulary import INDICATOR_GROUPS, PILLARS
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ILLUSTRATIVE_MARK = "ILLUSTRATIVE — not real data"
 NOT_ASSESSED = "not assessed"
 BOUNDARY_SOURCE_ID = "osm_boundaries"
@@ -53,16 +53,6 @@ ALL_PILLARS_LABEL = "all chosen pillars"
 
 
 # --------------------------------------------------------------------------- formula injection
-
-
-def neutralise_formula(value):
-    """Prefix a text value that a spreadsheet would run as a formula with ``'``.
-
-    Only text is touched; numbers (including negative ones) stay numbers.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from .loading import Dataset, Rules
-from .store.repository import spreadsheet_safe  # "=", "+", "-", "@", tab, CR → leading apostrophe
+from .spreadsheet import neutralise_formula
 from .vocabulary import PILLARS, STAKEHOLDERS, Status
 
 NOT_RATED = "not rated"
@@ -272,7 +272,7 @@ def to_csv(table: pd.DataFrame) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(table.columns)
     for rec in table.itertuples(index=False):
-        w.writerow([spreadsheet_safe("" if v is None else v) for v in rec])
+        w.writerow([neutralise_formula("" if v is None else v) for v in rec])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -285,7 +285,7 @@ def to_xlsx(info: SessionInfo, ratings: pd.DataFrame, quotes: pd.DataFrame, matr
     about = wb.active
     about.title = "about"
     for key, value in metadata_rows(info):
-        about.append([key, spreadsheet_safe(value)])
+        about.append([key, neutralise_formula(value)])
         about.cell(row=about.max_row, column=1).font = Font(bold=True)
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 110
@@ -295,7 +295,7 @@ def to_xlsx(info: SessionInfo, ratings: pd.DataFrame, quotes: pd.DataFrame, matr
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for rec in frame.itertuples(index=False):
-            ws.append([spreadsheet_safe("" if v is None else v) for v in rec])
+            ws.append([neutralise_formula("" if v is None else v) for v in rec])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula

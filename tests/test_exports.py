@@ -11,12 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from cluster_model.spreadsheet import neutralise_formula
 from cluster_model.exports import (
     ILLUSTRATIVE_MARK,
     district_scores,
     export_filename,
     make_view,
-    neutralise_formula,
     notes_lines,
     sources_table,
     to_csv_bytes,

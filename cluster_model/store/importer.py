@@ -27,7 +27,8 @@ from ..issues import DataIssue
 from ..loading import Check, formula_like, validate_assessments
 from . import schema as s
 from .errors import ConflictError, ValidationError
-from .repository import ASSESSMENT_COLUMNS, FORMULA_CHARS, ILLUSTRATIVE_COLUMN, Edit, SaveResult, _grid, _ids, round_info, save_assessments
+from ..spreadsheet import FORMULA_TRIGGERS
+from .repository import ASSESSMENT_COLUMNS, ILLUSTRATIVE_COLUMN, Edit, SaveResult, _grid, _ids, round_info, save_assessments
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -71,7 +72,7 @@ def _cell_text(value: object) -> str:
 
 def _unescape(text: str) -> str:
     # A leading apostrophe that protects formula-looking text (as exported) is removed.
-    if text.startswith("'") and text[1:].startswith(FORMULA_CHARS):
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
         return text[1:]
     return text
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from ..issues import DataIssue
 from ..loading import COLUMNS, DATA_DIR, Dataset, load_rules, validate_assessments, validate_rounds
+from ..spreadsheet import neutralise_formula
 from ..vocabulary import STATUSES, Status
 from . import schema as s
 from .db import make_engine, revision, safe_url, write_transaction
@@ -41,7 +42,6 @@ ASSESSMENT_COLUMNS = COLUMNS["assessments.csv"]  # round_id, cluster_id, indicat
 ROUND_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
 ILLUSTRATIVE_COLUMN = "illustrative_data"
 ILLUSTRATIVE_TEXT = "ILLUSTRATIVE DATA: invented for demonstration and training; do not cite"
-FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------- opening
@@ -326,13 +326,6 @@ def history(engine: Engine, *, round_id: str | None = None, cluster_id: str | No
 # --------------------------------------------------------------------------- export and template
 
 
-def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (removed again on import)."""
-    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
-        return "'" + value
-    return value
-
-
 def export_round(engine: Engine, round_id: str, fmt: str = "csv") -> tuple[str, bytes]:
     """The round's assessments as (file name, bytes), CSV or XLSX, ready to edit and import again.
 
@@ -363,7 +356,7 @@ def import_template(fmt: str = "csv", engine: Engine | None = None) -> tuple[str
 
 
 def _write_table(stem: str, fmt: str, columns: list[str], records: list[list], *, notice: str | None = None, round_info: dict | None = None, allowed: dict | None = None) -> tuple[str, bytes]:
-    records = [[spreadsheet_safe("" if v is None else v) for v in rec] for rec in records]
+    records = [[neutralise_formula("" if v is None else v) for v in rec] for rec in records]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
