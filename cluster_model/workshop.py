@@ -28,11 +28,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
 from .loading import Dataset, Rules
+from .pdf_fonts import add_fonts
 from .spreadsheet import neutralise_formula
 from .vocabulary import PILLARS, STAKEHOLDERS, Status
 
@@ -46,8 +46,6 @@ MAX_QUOTE_CHARS = 4000
 # One letter per pillar keeps the agenda short enough for a URL or a QR code.
 PILLAR_CODES: dict[str, str] = {"technology": "T", "support": "S", "hrm": "H", "incentive": "I"}
 _CODE_PILLAR = {v: k for k, v in PILLAR_CODES.items()}
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 
 class AgendaError(ValueError):
@@ -320,8 +318,7 @@ def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFr
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(True, margin=10)
     pdf.set_margins(10, 10, 10)
-    pdf.add_font("DejaVu", "", str(FONT))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD if FONT_BOLD.exists() else FONT))
+    add_fonts(pdf)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")

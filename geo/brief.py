@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 import dataclasses
 import io
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -24,35 +23,22 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
 from cluster_model.exports import ExportView, district_scores
-from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.loading import Dataset
 from cluster_model.scoring import assessment_matrix, gap_label
 from cluster_model.vocabulary import PILLARS
+from cluster_model.pdf_fonts import add_fonts
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 PAGE_W, PAGE_H, MARGIN = 210, 297, 14
 BOTTOM_RESERVE = 8  # page-number line
 GREY = (90, 90, 90)
 
 
-def _fonts() -> dict[str, Path]:
-    paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
-    missing = [str(p) for p in paths.values() if not p.exists()]
-    if missing:
-        raise DataFileError(DataIssue(
-            ", ".join(missing), "font needed for the PDF brief is missing",
-            "install the fonts-dejavu-core package (see the project's system-package script)"))
-    return paths
-
-
 class _Brief(FPDF):
     def __init__(self, footer_text: str):
         super().__init__(format="A4", unit="mm")
-        for style, path in _fonts().items():
-            self.add_font("DejaVu", style, str(path))
+        add_fonts(self)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.footer_text = footer_text

@@ -31,7 +31,6 @@ import textwrap
 import threading
 import weakref
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import altair as alt
 import geopandas as gpd
@@ -52,10 +51,10 @@ from geo.atlas_map import (
     district_statuses,
     gap_class,
 )
+from cluster_model.pdf_fonts import FONT_DIR
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
 WATERMARK = "ILLUSTRATIVE — not real data"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = "DejaVu Sans"
 SMALL_PNG_LIMIT = 300 * 1024
 DECIMALS = 3  # ~100 m, matches the display simplification; keeps the spec small

@@ -23,6 +23,7 @@ from streamlit_folium import st_folium
 
 from cluster_model import store
 from cluster_model import workshop as ws
+from cluster_model.issues import DataFileError
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import dialogue as dl
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
@@ -324,7 +325,12 @@ def present() -> None:
         d1.download_button("Ratings (CSV)", ws.to_csv(r_table), file_name=f"{stem}-ratings.csv", mime="text/csv", key="ws_dl_rcsv")
         d2.download_button("Quotes (CSV)", ws.to_csv(q_table), file_name=f"{stem}-quotes.csv", mime="text/csv", key="ws_dl_qcsv")
         d3.download_button("Workbook (XLSX)", ws.to_xlsx(info, r_table, q_table, matrix), file_name=f"{stem}.xlsx", key="ws_dl_xlsx")
-        d4.download_button("Printable summary (PDF)", ws.to_pdf(ds, info, gaps, all_quotes, agenda), file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
+        try:
+            pdf = ws.to_pdf(ds, info, gaps, all_quotes, agenda)
+        except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
+            d4.error(str(exc.issue))
+        else:
+            d4.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
 
     with st.expander("Offline check"):
         if st.toggle("Run the offline check", key="ws_offline"):

@@ -164,3 +164,13 @@ def test_geojson_validates_and_round_trips(dataset, sites, hrm_view, tmp_path):
     # the filtered view keeps only the chosen districts
     only = districts_geojson(districts, district_scores(dataset, sites, hrm_view), only=["Thatta", "Tharparkar"])
     assert {f["properties"]["district"] for f in only["features"]} == {"Thatta", "Tharparkar"}
+
+
+def test_missing_pdf_font_is_a_clear_error(monkeypatch, tmp_path):
+    from cluster_model import pdf_fonts
+    from cluster_model.issues import DataFileError
+
+    monkeypatch.setattr(pdf_fonts, "FONT_DIR", tmp_path)
+    with pytest.raises(DataFileError) as caught:
+        pdf_fonts.font_paths()
+    assert "DejaVuSans.ttf" in caught.value.issue.file and "fonts-dejavu-core" in caught.value.issue.hint
