@@ -152,9 +152,15 @@ def get_dataset() -> Dataset:
     return get_atlas_data().dataset
 
 
-def _read_store(folder: str, url: str) -> tuple[Dataset, list[DataIssue]]:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _seed(folder: str, data_mtimes: tuple) -> Dataset:
+    """The validated seed files: their problems are shown, their good rows seed an empty store."""
+    return load_dataset(folder)
+
+
+def _read_store(folder: str, data_mtimes: tuple, url: str) -> tuple[Dataset, list[DataIssue]]:
     """The store's dataset, plus the problems in the seed files; the CSV files if the store fails."""
-    seed = load_dataset(folder)  # validated seed files: their problems are shown, their good rows seed the store
+    seed = _seed(folder, data_mtimes)
     try:
         ds = store.load_dataset(_open_store(url, folder), folder)
     except Exception as exc:  # noqa: BLE001
@@ -164,20 +170,29 @@ def _read_store(folder: str, url: str) -> tuple[Dataset, list[DataIssue]]:
     return ds, seed.issues
 
 
-@st.cache_resource(show_spinner="Loading data and district boundaries…", max_entries=4)
-def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
-    # Shared by all sessions and never copied: callers must not mutate it.
-    ds, issues = _read_store(folder, url)
-    issues = list(issues) + list(ds.issues)
+@st.cache_resource(show_spinner="Loading district boundaries…", max_entries=4)
+def _display_districts(boundary_file: str, boundary_mtime: int, province: str | None) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
+    """Boundaries simplified and rounded for the default view; loaded once per file, not per data change."""
     try:
         raw = load_boundaries(boundary_file, province=province)
-        tolerance, decimals = display_precision(raw.total_bounds)
-        districts = simplify_for_display(raw, tolerance)
-        districts.attrs["display_decimals"] = decimals  # read by geo.atlas_map.districts_geojson
-        districts.attrs["display_quantization"] = display_quantization(raw.total_bounds)  # geo.atlas_map.districts_topojson
     except DataFileError as exc:
-        districts = None
-        issues.insert(0, exc.issue)
+        return None, exc.issue
+    tolerance, decimals = display_precision(raw.total_bounds)
+    districts = simplify_for_display(raw, tolerance)
+    districts.attrs["display_decimals"] = decimals  # read by geo.atlas_map.districts_geojson
+    districts.attrs["display_quantization"] = display_quantization(raw.total_bounds)  # geo.atlas_map.districts_topojson
+    return districts, None
+
+
+@st.cache_resource(show_spinner="Loading data…", max_entries=4)
+def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
+    # Rebuilt when the store's revision or a file changes. Shared by all sessions and never copied:
+    # callers must not mutate it.
+    ds, issues = _read_store(folder, data_mtimes, url)
+    issues = list(issues) + list(ds.issues)
+    districts, boundary_issue = _display_districts(boundary_file, boundary_mtime, province)
+    if boundary_issue is not None:
+        issues.insert(0, boundary_issue)
 
     sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
     if districts is not None:
