@@ -41,9 +41,8 @@ from .evidence import evidence_items
 from .loading import Dataset
 from .scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
 from .spreadsheet import neutralise_formula
-from .vocabulary import INDICATOR_GROUPS, PILLARS
+from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
-ILLUSTRATIVE_MARK = "ILLUSTRATIVE — not real data"
 NOT_ASSESSED = "not assessed"
 BOUNDARY_SOURCE_ID = "osm_boundaries"
 BOUNDARY_LICENCE = "District names and boundaries © OpenStreetMap contributors, ODbL 1.0 (share-alike: a public derived database must also be offered under ODbL)."

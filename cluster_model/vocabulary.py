@@ -57,5 +57,9 @@ SKILL_LEVELS = ["unskilled", "skilled", "professional"]
 PARTICIPATION_LEVELS = {"job level": JOB_LEVELS, "skill level": SKILL_LEVELS}
 
 
+# The mark every view and export of invented (illustrative) data carries.
+ILLUSTRATIVE_MARK = "ILLUSTRATIVE — not real data"
+
+
 def pillar_label(pillar_id: str) -> str:
     return INDICATOR_GROUPS.get(pillar_id, pillar_id)

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import district_status
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
 DECIMALS = 5  # ~1 m
-ILLUSTRATIVE_MARK = "ILLUSTRATIVE — not real data"
 
 
 def _num(value) -> float | None:

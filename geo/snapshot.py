@@ -52,9 +52,10 @@ from geo.atlas_map import (
     gap_class,
 )
 from cluster_model.pdf_fonts import FONT_DIR
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
-WATERMARK = "ILLUSTRATIVE — not real data"
+WATERMARK = ILLUSTRATIVE_MARK
 FONT = "DejaVu Sans"
 SMALL_PNG_LIMIT = 300 * 1024
 DECIMALS = 3  # ~100 m, matches the display simplification; keeps the spec small

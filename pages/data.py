@@ -14,6 +14,7 @@ from cluster_model.issues import DataIssue
 from cluster_model.loading import ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from ui.auth import current_editor, require_editor, sign_out
+from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.page import leave_pages_folder_mode
 
@@ -68,8 +69,7 @@ round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="data
 
 if round_id:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
-    if chosen["illustrative"]:
-        st.error("ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it.", icon="⚠️")
+    illustrative_banner(ds, round_id)
     if chosen["notes"]:
         st.caption(chosen["notes"])
     c1, c2 = st.columns(2)
