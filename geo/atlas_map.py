@@ -47,7 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -266,7 +266,35 @@ def _badge(code: str, colour: str) -> str:
     )
 
 
-class _SiteMarkers(MacroElement):
+class _ScriptText(Element):
+    """JavaScript that is already rendered: rendered as is, never parsed as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _DataScript(MacroElement):
+    """A script-only element that embeds data (TopoJSON, marker and style tables).
+
+    branca's ``MacroElement.render`` wraps each rendered script in a new Jinja Template, so
+    every render (streamlit-folium renders the map on every run) re-parses the embedded data
+    as a template: ~25 ms a run for Pakistan's districts, and a "{%" or "{{" in a cluster or
+    place name is read as Jinja and breaks the map. These elements hand the figure their
+    script as plain text instead.
+    """
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(_ScriptText(self._template.module.script(self, kwargs)),
+                                         name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _SiteMarkers(_DataScript):
     """All site markers as one script block and one data table: the same Leaflet markers,
     DivIcons and tooltips folium would write, without one folium element (and one template
     render) per marker. ``body`` is JSON: ``{"clusters": [[code, colour, name]],
@@ -349,7 +377,7 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
 HOVER_STYLE = {"weight": 3, "color": "#333333"}
 
 
-class _DistrictsLayer(JSCSSMixin, MacroElement):
+class _DistrictsLayer(JSCSSMixin, _DataScript):
     """The districts, decoded from TopoJSON in the browser into one interactive L.geoJson
     layer (so a click gives streamlit-folium the district's Feature). Styles and tooltips
     come from a table on the map (``map._atlasDistricts``) that ``_DistrictStyles`` fills;
@@ -387,7 +415,7 @@ class _DistrictsLayer(JSCSSMixin, MacroElement):
         self.hover = HOVER_STYLE
 
 
-class _DistrictStyles(MacroElement):
+class _DistrictStyles(_DataScript):
     """Fills the map's district style/tooltip table, restyles the districts layer in place
     and draws the selected/highlighted outlines (non-interactive) into its FeatureGroup."""
 
@@ -450,7 +478,7 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 
 # ---------------------------------------------------------------- legend
 
-class _MapExtras(MacroElement):
+class _MapExtras(_DataScript):
     """Legend control, attribution and plain background, as one script block."""
 
     _template = Template(

@@ -127,6 +127,21 @@ def test_injected_html_is_escaped(districts, scores, sites):
     assert "<b onmouseover" not in html
 
 
+def test_template_syntax_in_names_is_kept_as_text(districts, scores, sites):
+    """Cluster and place names are user-edited text: "{%" or "{{" in them must reach the
+    map verbatim, not be read as Jinja (branca re-parses each rendered script as a template)."""
+    sf = pytest.importorskip("streamlit_folium")
+    odd = sites.copy()
+    odd.loc[0, "cluster_name"] = "Fisheries {% if x %}"
+    odd.loc[0, "place"] = "Keti {{ Bandar }}"
+    odd.loc[1, "location_note"] = "{# note"
+    m = build_atlas_map(districts, scores, odd)
+    html = m.get_root().render()
+    script = sf.generate_leaflet_string(build_atlas_map(districts, scores, odd))
+    for text in ("Fisheries {% if x %}", "Keti {{ Bandar }}", "{# note"):
+        assert text in html and text in script
+
+
 def test_shared_locations_stay_visible(districts, scores, sites):
     html = build_atlas_map(districts, scores, sites).get_root().render()
     data = json.loads(re.search(r"var data = (\{\"clusters\".*?);\n", html).group(1))
