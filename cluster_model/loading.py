@@ -91,6 +91,10 @@ class Dataset:
     def _citations(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in zip(self.sources["source_id"], self.sources["citation"])}
 
+    @cached_property
+    def _assessed_rounds(self) -> frozenset[str]:
+        return frozenset(self.assessments["round_id"].unique())
+
     def cluster_name(self, cluster_id: str) -> str:
         return self._cluster_names.get(cluster_id, str(cluster_id))
 
@@ -106,7 +110,7 @@ class Dataset:
         rounds = self.rounds if include_illustrative else self.rounds[~self.rounds["illustrative"]]
         if rounds.empty:
             return None
-        assessed = rounds[rounds["round_id"].isin(set(self.assessments["round_id"]))]
+        assessed = rounds[rounds["round_id"].isin(self._assessed_rounds)]
         rounds = assessed if not assessed.empty else rounds
         return str(rounds.sort_values(["date", "round_id"]).iloc[-1]["round_id"])
 

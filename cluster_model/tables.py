@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .loading import Dataset
-from .scoring import gap_label
+from .scoring import cluster_gaps, gap_label
 from .vocabulary import INDICATOR_GROUPS, PILLARS, Status
 
 
@@ -42,6 +42,13 @@ def pillar_gap_table(ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[st
     wide.index = [ds.cluster_name(c) for c in wide.index]
     wide.index.name = "Cluster"
     return wide.reset_index()
+
+
+def district_detail(ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], pillars: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A district's two tables: its clusters' gap per pillar, and the indicator values behind them."""
+    rows = matrix[matrix["cluster_id"].isin(cluster_ids)]
+    per_pillar = cluster_gaps(rows, ds.rules, pillars)
+    return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(ds, rows, cluster_ids, pillars)
 
 
 def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:

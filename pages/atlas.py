@@ -7,8 +7,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model.history import change_label, district_gap_changes, previous_round
-from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
-from cluster_model.tables import indicator_checklist, pillar_gap_table, ranking_table, status_counts
+from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
+from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import page
@@ -24,16 +24,18 @@ st.caption("Indicator gaps of the 16 industrial clusters named by the 2019 Sindh
            "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero.")
 illustrative_banner(ds, state.round)
 
-sector_key = tuple(state.sectors)
+# Everything derived from the data is memoised per view (round, sectors, pillars, district):
+# going back to an earlier choice costs no recomputation.
+sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
 matrix = atlas.memo(("matrix", state.round, sector_key), lambda: assessment_matrix(ds, state.round, cluster_ids))
-counts = status_counts(matrix, state.pillars)
+counts = atlas.memo(("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars))
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
         f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed.")
 
 sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)])
-scores = atlas.memo(("scores", state.round, sector_key, tuple(state.pillars)),
+scores = atlas.memo(("scores", state.round, sector_key, pillar_key),
                lambda: rank_by_gap(district_gaps(matrix, sites, ds.rules, state.pillars)))
 if state.districts:
     scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
@@ -43,7 +45,7 @@ previous = previous_round(ds, state.round)
 labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
-    deltas = atlas.memo(("changes", state.round, previous, sector_key, tuple(state.pillars)),
+    deltas = atlas.memo(("changes", state.round, previous, sector_key, pillar_key),
                         lambda: district_gap_changes(ds, sites, state.round, state.pillars, previous).set_index("district")["gap_delta"])
     change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
     changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
@@ -94,16 +96,18 @@ with panel_col:
         st.caption(f"{r['coverage']:.0%} of the indicators behind this figure are assessed "
                    f"({r['n_assessed']} of {r['n_indicators']})" + (" — low coverage, read with care." if r["low_coverage"] else "."))
         here = list(r["clusters"])
-        per_pillar = cluster_gaps(matrix[matrix["cluster_id"].isin(here)], ds.rules, state.pillars)
+        gap_table, checklist = atlas.memo(("district", state.round, sector_key, pillar_key, state.district),
+                                          lambda: district_detail(ds, matrix, here, state.pillars))
         st.markdown("**Clusters here, gap by pillar**")
-        st.dataframe(pillar_gap_table(ds, per_pillar, here, state.pillars), hide_index=True, width="stretch")
+        st.dataframe(gap_table, hide_index=True, width="stretch")
         with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
-            st.dataframe(indicator_checklist(ds, matrix, here, state.pillars), hide_index=True, width="stretch")
+            st.dataframe(checklist, hide_index=True, width="stretch")
 
 st.subheader("Districts ranked by gap")
 st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
-table = ranking_table(ds, scores)
+table = atlas.memo(("ranking", state.round, sector_key, pillar_key, tuple(state.districts)), lambda: ranking_table(ds, scores))
 if change_column:
+    table = table.copy()  # the memoised table stays as it is
     table.insert(3, change_column, changes)
 st.dataframe(
     table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),

@@ -34,3 +34,20 @@ def test_evidence_filters(dataset):
 def test_unstated_stakeholder_group_is_shown_as_not_stated(dataset):
     e01 = evidence_items(dataset).set_index("evidence_id").loc["E01"]
     assert e01["group_label"] == "not stated"
+
+
+def test_district_detail_covers_only_its_clusters_and_pillars(dataset):
+    from cluster_model.scoring import assessment_matrix
+    from cluster_model.tables import district_detail
+
+    matrix = assessment_matrix(dataset, dataset.latest_round())
+    gaps, checklist = district_detail(dataset, matrix, ["fisheries", "cotton_textile"], ["hrm"])
+    assert len(gaps.columns) == 2  # Cluster + the one pillar
+    assert set(gaps["Cluster"]) == {dataset.cluster_name("fisheries"), dataset.cluster_name("cotton_textile")}
+    assert set(checklist["Cluster"]) == set(gaps["Cluster"])
+    assert (checklist["Pillar"] == checklist["Pillar"].iloc[0]).all()  # HRM only
+    fisheries = gaps.set_index("Cluster").loc[dataset.cluster_name("fisheries")].iloc[0]
+    cotton = gaps.set_index("Cluster").loc[dataset.cluster_name("cotton_textile")].iloc[0]
+    assert fisheries.startswith("gap 0.50") and cotton == "not assessed"  # fisheries' two HRM values are partial
+    sourced = matrix[matrix["cluster_id"].isin(["fisheries", "cotton_textile"]) & (matrix["pillar"] == "hrm") & (matrix["source_id"] != "")]
+    assert len(sourced) == 3 and (checklist["Source"] != "—").sum() == len(sourced)  # fisheries' HRM values, each cited
