@@ -68,7 +68,9 @@ def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
 
     def capture(**kwargs):
         args = {k: v for k, v in kwargs.items() if not callable(v)}
-        sent.append({"bytes": len(json.dumps(args, default=str).encode()), "script": kwargs.get("script") or ""})
+        # The map's HTML (our data blocks: districts, markers, legend) and its script: all the map data.
+        sent.append({"bytes": len(json.dumps(args, default=str).encode()),
+                     "script": (kwargs.get("html") or "") + "\n" + (kwargs.get("script") or "")})
         return original(**kwargs)
 
     streamlit_folium._component_func = capture

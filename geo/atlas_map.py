@@ -76,7 +76,7 @@ COORD_DECIMALS = 5  # ~1 m; keeps the embedded GeoJSON small
 
 _geojson_cache: dict[tuple[int, int], dict] = {}
 _topojson_cache: dict[tuple[int, int], str] = {}
-_markers_cache: dict[int, tuple[str, list]] = {}
+_markers_cache: dict[int, tuple[str, str]] = {}
 TOPOJSON_OBJECT = "districts"
 DEFAULT_QUANTIZATION = 10 ** 5
 
@@ -131,7 +131,8 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
     )
     topo = topojson.Topology(frame, object_name=TOPOJSON_OBJECT, prequantize=quantization,
                              topology=True, presimplify=False, toposimplify=False)
-    text = json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all (only names can hold one): safe in a <script> block and in a JSON data block.
+    text = json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
     _topojson_cache[key] = text
     weakref.finalize(districts, _topojson_cache.pop, key, None)
     return text
@@ -257,17 +258,21 @@ def sector_code(row) -> str:
     return (words[0][:2].title() if len(words) == 1 else "".join(w[0] for w in words[:2]).upper()) or "?"
 
 
+# One CSS rule for every site badge (markers and legend key), so a badge costs its colour and
+# code: a national map has a thousand of them in its legend.
+BADGE_CSS = (
+    ".atlas-badge{display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;"
+    "padding:0 3px;box-sizing:border-box;border-radius:11px;color:#fff;border:2px solid #fff;"
+    "box-shadow:0 0 2px #000;font:bold 11px sans-serif;text-align:center}"
+)
+
+
 def _badge(code: str, colour: str) -> str:
-    return (
-        f'<span style="display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;'
-        f"padding:0 3px;box-sizing:border-box;border-radius:11px;background:{colour};"
-        f'color:#fff;border:2px solid #fff;box-shadow:0 0 2px #000;font:bold 11px sans-serif;'
-        f'text-align:center">{html.escape(code)}</span>'
-    )
+    return f'<span class="atlas-badge" style="background:{colour}">{html.escape(code)}</span>'
 
 
-class _ScriptText(Element):
-    """JavaScript that is already rendered: rendered as is, never parsed as a template."""
+class _RenderedText(Element):
+    """HTML or JavaScript that is already rendered: rendered as is, never parsed as a template."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -277,27 +282,48 @@ class _ScriptText(Element):
         return self.text
 
 
-class _DataScript(MacroElement):
-    """A script-only element that embeds data (TopoJSON, marker and style tables).
+class _DataElement(MacroElement):
+    """An element that embeds data (TopoJSON, marker and style tables, legend) in its macros.
 
-    branca's ``MacroElement.render`` wraps each rendered script in a new Jinja Template, so
+    branca's ``MacroElement.render`` wraps each rendered macro in a new Jinja Template, so
     every render (streamlit-folium renders the map on every run) re-parses the embedded data
     as a template: ~25 ms a run for Pakistan's districts, and a "{%" or "{{" in a cluster or
     place name is read as Jinja and breaks the map. These elements hand the figure their
-    script as plain text instead.
+    header, html and script as plain text instead.
+
+    Large data go in JSON data blocks in the map's HTML (``add_data``), read by the script
+    with ``{{ this.read("name") }}``: streamlit-folium rewrites the whole script on every run
+    (dedent, variable renaming, hashing), which for half a megabyte of national arcs and
+    markers was most of a rerun; the HTML passes through untouched. A block's id carries a
+    checksum of its data, so new data make a new script and streamlit-folium redraws the map.
     """
 
+    def add_data(self, name: str, json_text: str) -> None:
+        """``json_text``: JSON with no "<" (see ``_js_json``), safe inside a <script> block."""
+        blocks = self.__dict__.setdefault("_blocks", {})
+        blocks[name] = (f"atlas-{name}-{zlib.crc32(json_text.encode()):08x}", json_text)
+
+    def read(self, name: str) -> str:
+        """A JavaScript expression for the value of data block ``name``."""
+        return f'JSON.parse(document.getElementById("{self._blocks[name][0]}").textContent)'
+
     def render(self, **kwargs) -> None:
-        self.get_root().script.add_child(_ScriptText(self._template.module.script(self, kwargs)),
-                                         name=self.get_name())
+        figure = self.get_root()
+        for name, (block_id, text) in self.__dict__.get("_blocks", {}).items():
+            figure.html.add_child(_RenderedText(f'<script type="application/json" id="{block_id}">{text}</script>'),
+                                  name=f"{self.get_name()}_{name}")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_RenderedText(macros[part](self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
 
-class _SiteMarkers(_DataScript):
+class _SiteMarkers(_DataElement):
     """All site markers as one script block and one data table: the same Leaflet markers,
     DivIcons and tooltips folium would write, without one folium element (and one template
-    render) per marker. ``body`` is JSON: ``{"clusters": [[code, colour, name]],
+    render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name]],
     "markers": [[lat, lon, [[cluster index, place, note or ""], ...]], ...]}``, every text
     already HTML-escaped in Python; the badges and tooltips are put together by a small JS
     function, so a marker costs its coordinates, cluster numbers, place and note."""
@@ -307,13 +333,10 @@ class _SiteMarkers(_DataScript):
         {% macro script(this, kwargs) %}
         (function () {
             var layer = {{ this._parent.get_name() }};
-            var data = {{ this.body }};
+            var data = {{ this.read("markers") }};
             var K = data.clusters;
             function badge(k) {
-                return '<span style="display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;'
-                    + 'padding:0 3px;box-sizing:border-box;border-radius:11px;background:' + k[1] + ';'
-                    + 'color:#fff;border:2px solid #fff;box-shadow:0 0 2px #000;font:bold 11px sans-serif;'
-                    + 'text-align:center">' + k[0] + '</span>';
+                return '<span class="atlas-badge" style="background:' + k[1] + '">' + k[0] + '</span>';
             }
             data.markers.forEach(function (m) {
                 var seen = {}, badges = [];
@@ -335,6 +358,7 @@ class _SiteMarkers(_DataScript):
         super().__init__()
         self._name = "SiteMarkers"
         self.body = body
+        self.add_data("markers", body)
 
 
 def _js_string(text: str) -> str:
@@ -377,18 +401,18 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
 HOVER_STYLE = {"weight": 3, "color": "#333333"}
 
 
-class _DistrictsLayer(JSCSSMixin, _DataScript):
+class _DistrictsLayer(JSCSSMixin, _DataElement):
     """The districts, decoded from TopoJSON in the browser into one interactive L.geoJson
     layer (so a click gives streamlit-folium the district's Feature). Styles and tooltips
     come from a table on the map (``map._atlasDistricts``) that ``_DistrictStyles`` fills;
-    until then every district has the plain border style."""
+    until then every district has the plain border style. The TopoJSON is a data block."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
-            var topo = {{ this.topojson }};
+            var topo = {{ this.read("topology") }};
             // On the map, and on the window for the style group that streamlit-folium evaluates on its own.
             var state = map._atlasDistricts = window.__atlasDistricts = {style: {}, tip: {}, plain: {{ this.plain|tojson }}};
             var layer = L.geoJson(topojson.feature(topo, topo.objects[{{ this.object_name|tojson }}]), {
@@ -409,13 +433,13 @@ class _DistrictsLayer(JSCSSMixin, _DataScript):
     def __init__(self, topojson_text: str):
         super().__init__()
         self._name = "AtlasDistricts"
-        self.topojson = topojson_text
+        self.add_data("topology", topojson_text)
         self.object_name = TOPOJSON_OBJECT
         self.plain = {"color": BORDER, "weight": 1, "opacity": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
         self.hover = HOVER_STYLE
 
 
-class _DistrictStyles(_DataScript):
+class _DistrictStyles(_DataElement):
     """Fills the map's district style/tooltip table, restyles the districts layer in place
     and draws the selected/highlighted outlines (non-interactive) into its FeatureGroup."""
 
@@ -452,8 +476,9 @@ class _DistrictStyles(_DataScript):
 
 
 def _js_json(value) -> str:
-    """JSON for embedding in a <script> block."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON for embedding in a <script> block or JSON data block: no "<" at all (it can only
+    occur inside strings, where \\u003c means the same)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def district_style_table(districts, scores, selected=None, highlight=(), fill_style=None) -> dict:
@@ -478,11 +503,14 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 
 # ---------------------------------------------------------------- legend
 
-class _MapExtras(_DataScript):
-    """Legend control, attribution and plain background, as one script block."""
+class _MapExtras(_DataElement):
+    """Legend control, attribution, plain background and the badge style."""
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
@@ -490,7 +518,7 @@ class _MapExtras(_DataScript):
             var legend = L.control({position: "topright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend");
-                div.innerHTML = {{ this.legend_html|tojson }};
+                div.innerHTML = {{ this.read("legend") }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -510,9 +538,19 @@ class _MapExtras(_DataScript):
     def __init__(self, legend_html: str, attribution: str, background: str | None):
         super().__init__()
         self._name = "AtlasExtras"
+        self.css = BADGE_CSS
         self.legend_html = legend_html
         self.attribution = attribution
         self.background = background
+
+    @property
+    def legend_html(self) -> str:
+        return self._legend_html
+
+    @legend_html.setter
+    def legend_html(self, value: str) -> None:  # the workshop view retitles the legend
+        self._legend_html = value
+        self.add_data("legend", _js_json(value))
 
 
 def _swatch(fill: str, border: str = BORDER, dashed: bool = False) -> str:
@@ -589,14 +627,15 @@ def _district_layers(m, districts, scores, selected, highlight, fill_style):
         ).add_to(m)
 
 
-def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, list]:
-    """(markers script body, legend key) for a sites frame, cached per frame object."""
+def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, str]:
+    """(markers script body, legend HTML with their key) for a sites frame, cached per frame
+    object: both are built from every site (2,000 on a national map) but never change with it."""
     key = id(sites)
     if key not in _markers_cache:
         holder = folium.FeatureGroup()
         marker_key = _add_site_markers(holder, sites)
         body = next(iter(holder._children.values())).body
-        _markers_cache[key] = (body, marker_key)
+        _markers_cache[key] = (body, legend_html(marker_key))
         weakref.finalize(sites, _markers_cache.pop, key, None)
     return _markers_cache[key]
 
@@ -609,12 +648,12 @@ def build_atlas_base(
     for the same frames; colour it with ``atlas_styles``."""
     m = _base_map(districts, basemap)
     _DistrictsLayer(districts_topojson(districts)).add_to(m)
-    marker_key = []
+    legend = legend_html()
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
-        body, marker_key = _site_markers_cached(sites)
+        body, legend = _site_markers_cached(sites)
         _SiteMarkers(body).add_to(layer)
-    _MapExtras(legend_html(marker_key), BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
+    _MapExtras(legend, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
     return m
 
 

@@ -50,6 +50,12 @@ def _table(html):
     return json.loads(found.group(1))
 
 
+def _data_block(html, name):
+    """A JSON data block the atlas map puts in its HTML (see geo.atlas_map._DataElement)."""
+    found = re.search(rf'<script type="application/json" id="atlas-{name}-[0-9a-f]{{8}}">(.*?)</script>', html)
+    return json.loads(found.group(1))
+
+
 def _styles(html, names):
     """district -> fill style, read back from the atlas map's style table."""
     data = _table(html)
@@ -135,16 +141,24 @@ def test_template_syntax_in_names_is_kept_as_text(districts, scores, sites):
     odd.loc[0, "cluster_name"] = "Fisheries {% if x %}"
     odd.loc[0, "place"] = "Keti {{ Bandar }}"
     odd.loc[1, "location_note"] = "{# note"
+    html = build_atlas_map(districts, scores, odd).get_root().render()
     m = build_atlas_map(districts, scores, odd)
-    html = m.get_root().render()
-    script = sf.generate_leaflet_string(build_atlas_map(districts, scores, odd))
+    m.render()  # what st_folium does before taking the map's HTML and script apart
+    sent = sf._get_html(m) + sf.generate_leaflet_string(m)
     for text in ("Fisheries {% if x %}", "Keti {{ Bandar }}", "{# note"):
-        assert text in html and text in script
+        assert text in html and text in sent
+
+
+def test_embedded_json_cannot_close_its_script_block():
+    from geo.atlas_map import _js_json
+
+    text = _js_json({"name": "</script><script>alert(1)</script><!--"})
+    assert "<" not in text and json.loads(text)["name"] == "</script><script>alert(1)</script><!--"
 
 
 def test_shared_locations_stay_visible(districts, scores, sites):
     html = build_atlas_map(districts, scores, sites).get_root().render()
-    data = json.loads(re.search(r"var data = (\{\"clusters\".*?);\n", html).group(1))
+    data = _data_block(html, "markers")
     markers = [(m[0], m[1]) for m in data["markers"]]
     assert len(markers) == len(set(markers))  # one marker per location
     # Sanghar has cotton & oil/gas: both listed in the one marker's tooltip.

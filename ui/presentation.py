@@ -74,8 +74,8 @@ MAP_CSS = f"""
 .leaflet-tooltip {{ font-size: {MIN_FONT_PX}px !important; }}
 .leaflet-control-attribution, .leaflet-control-attribution a {{ font-size: {MIN_FONT_PX}px !important; }}
 .leaflet-control-scale-line {{ font-size: {MIN_FONT_PX}px !important; }}
-.atlas-legend details span[style*="border-radius"] {{ font-size: {MIN_FONT_PX}px !important; width: auto !important; min-width: 34px !important; height: 34px !important; }}
-.atlas-site span {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
+.atlas-legend .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; width: auto !important; min-width: 34px !important; height: 34px !important; }}
+.atlas-site .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
 </style>
 """
 

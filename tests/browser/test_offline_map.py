@@ -27,6 +27,16 @@ MAP_LAYERS_JS = """
 """
 
 
+LEGEND_JS = """
+() => {
+  const legend = document.querySelector(".atlas-legend");
+  if (!legend) return null;
+  const badge = legend.querySelector(".atlas-badge");
+  return {text: legend.textContent, badge_radius: badge ? getComputedStyle(badge).borderRadius : null};
+}
+"""
+
+
 def map_frame(page, timeout=60_000):
     """The Leaflet frame inside the streamlit-folium component, once districts are painted."""
     page.wait_for_selector("iframe[title*='folium']", timeout=timeout)
@@ -57,6 +67,12 @@ def test_atlas_draws_every_district_and_site_offline(server, offline_page):
     sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]], on="cluster_id")
     for site in sites.itertuples():
         assert html.escape(site.name) in marker_text and html.escape(site.place) in marker_text, f"site not drawn: {site.name} at {site.place}"
+
+    # The legend (a data block in the map's HTML) with its site key, styled by the badge CSS.
+    legend = frame.evaluate(LEGEND_JS)
+    assert legend and "not assessed (unknown)" in legend["text"], legend
+    assert f"Cluster sites ({sites['cluster_id'].nunique()})" in legend["text"], legend
+    assert legend["badge_radius"] == "11px", legend
 
     assert offline_page.refused == [], f"the page tried to reach the internet: {offline_page.refused}"
     assert page.get_by_text("Districts ranked by gap").is_visible()
