@@ -45,7 +45,9 @@ def status_changes(ds: Dataset, round_id: str | None, previous: str | None = Non
     return out[out["changed"]].reset_index(drop=True) if only_changed else out
 
 
-def _delta(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+def gap_changes(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Two rounds' scores (``cluster_gaps`` / ``district_gaps`` rows, one per ``key``) side by side:
+    ``*_now``, ``*_before`` and the deltas (negative gap_delta = better; NaN when either is unknown)."""
     cols = ["gap", "coverage", "n_assessed", "n_gaps"]
     out = now[key + cols].merge(before[key + cols], on=key, how="outer", suffixes=("_now", "_before"))
     out["gap_delta"] = out["gap_now"] - out["gap_before"]  # NaN if either is unknown
@@ -58,7 +60,7 @@ def cluster_gap_changes(ds: Dataset, round_id: str | None, pillars: list[str], p
     previous = previous if previous is not None else previous_round(ds, round_id)
     now = cluster_gaps(assessment_matrix(ds, round_id), ds.rules, pillars, per_pillar=False)
     before = cluster_gaps(assessment_matrix(ds, previous), ds.rules, pillars, per_pillar=False)
-    return _delta(now, before, ["cluster_id"])
+    return gap_changes(now, before, ["cluster_id"])
 
 
 def district_gap_changes(ds: Dataset, sites: pd.DataFrame, round_id: str | None, pillars: list[str], previous: str | None = None) -> pd.DataFrame:
@@ -66,7 +68,7 @@ def district_gap_changes(ds: Dataset, sites: pd.DataFrame, round_id: str | None,
     previous = previous if previous is not None else previous_round(ds, round_id)
     now = district_gaps(assessment_matrix(ds, round_id), sites, ds.rules, pillars)
     before = district_gaps(assessment_matrix(ds, previous), sites, ds.rules, pillars)
-    return _delta(now, before, ["district"])
+    return gap_changes(now, before, ["district"])
 
 
 def change_label(gap_delta: float) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.history import change_label, district_gap_changes, previous_round
+from cluster_model.history import change_label, gap_changes, previous_round
 from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
@@ -27,18 +27,27 @@ illustrative_banner(ds, state.round)
 # Everything derived from the data is memoised per view (round, sectors, pillars, district):
 # going back to an earlier choice costs no recomputation.
 sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
-matrix = atlas.memo(("matrix", state.round, sector_key), lambda: assessment_matrix(ds, state.round, cluster_ids))
+sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)])
+
+
+def round_matrix(round_id: str) -> pd.DataFrame:
+    return atlas.memo(("matrix", round_id, sector_key), lambda: assessment_matrix(ds, round_id, cluster_ids))
+
+
+def round_scores(round_id: str) -> pd.DataFrame:
+    return atlas.memo(("scores", round_id, sector_key, pillar_key),
+                      lambda: rank_by_gap(district_gaps(round_matrix(round_id), sites, ds.rules, state.pillars)))
+
+
+matrix = round_matrix(state.round)
 counts = atlas.memo(("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars))
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
         f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed.")
 
-sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)])
-scores = atlas.memo(("scores", state.round, sector_key, pillar_key),
-               lambda: rank_by_gap(district_gaps(matrix, sites, ds.rules, state.pillars)))
-if state.districts:
-    scores = scores[scores["district"].isin(state.districts)].reset_index(drop=True)
+all_scores = round_scores(state.round)
+scores = all_scores[all_scores["district"].isin(state.districts)].reset_index(drop=True) if state.districts else all_scores
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
@@ -46,11 +55,10 @@ labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
     deltas = atlas.memo(("changes", state.round, previous, sector_key, pillar_key),
-                        lambda: district_gap_changes(ds, sites, state.round, state.pillars, previous).set_index("district")["gap_delta"])
+                        lambda: gap_changes(all_scores, round_scores(previous), ["district"]).set_index("district")["gap_delta"])
     change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
     changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
-
 
 def _take_click(clicked: str | None) -> None:
     # st_folium keeps returning the last click; act only on a new one.

@@ -82,7 +82,7 @@ class AtlasData:
     sites: pd.DataFrame  # sites whose district matched the boundaries, with cluster_name
     issues: list[DataIssue] = field(default_factory=list)
     _memo: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # re-entrant: a memoised value may build on another
 
     def memo(self, key: tuple, compute):
         """``compute()`` once per key for this data (round and filters in the key).
