@@ -60,22 +60,34 @@ def assessment_matrix(ds: Dataset, round_id: str | None, cluster_ids: list[str] 
     return matrix[MATRIX_COLUMNS]
 
 
-def _aggregate(scoped: pd.DataFrame, by: list[str], rules: Rules) -> pd.DataFrame:
+_SUMS = ["total_w", "assessed_w", "gap_w", "n_indicators", "n_assessed", "n_gaps"]
+
+
+def _sums(scoped: pd.DataFrame, by: list[str], rules: Rules) -> pd.DataFrame:
+    """Weight and count sums per ``by`` group: additive, so groups can be summed further."""
     assessed = scoped["status"].isin(ASSESSED_STATUSES)
     frame = scoped[by].copy()
     frame["total_w"] = scoped["weight"]
     frame["assessed_w"] = scoped["weight"].where(assessed, 0.0)
-    frame["gap_w"] = (scoped["weight"] * scoped["status"].map(rules.gap_value)).fillna(0.0)
+    frame["gap_w"] = (scoped["weight"] * scoped["status"].map(rules.gap_value).astype(float)).fillna(0.0)  # float even when empty
     frame["n_indicators"] = 1
     frame["n_assessed"] = assessed.astype(int)
     frame["n_gaps"] = scoped["status"].isin([Status.PARTIAL.value, Status.ABSENT.value]).astype(int)
-    g = frame.groupby(by, sort=False).sum()
+    return frame.groupby(by, sort=False)[_SUMS].sum()
+
+
+def _ratios(g: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Gap (over assessed weight only; NaN when nothing is assessed) and coverage from ``_sums``."""
     out = pd.DataFrame(index=g.index)
     out["gap"] = (g["gap_w"] / g["assessed_w"]).where(g["assessed_w"] > 0)
     out["coverage"] = g["assessed_w"] / g["total_w"]
     out[["n_indicators", "n_assessed", "n_gaps"]] = g[["n_indicators", "n_assessed", "n_gaps"]].astype(int)
     out["low_coverage"] = out["coverage"] < rules.low_coverage_warning
     return out
+
+
+def _aggregate(scoped: pd.DataFrame, by: list[str], rules: Rules) -> pd.DataFrame:
+    return _ratios(_sums(scoped, by, rules), rules)
 
 
 def _in_pillars(matrix: pd.DataFrame, pillars: list[str]) -> pd.DataFrame:
@@ -95,10 +107,16 @@ def district_gaps(matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pilla
     one row per district (× pillar) with ``n_clusters`` and ``clusters``.
     """
     placed = sites[["cluster_id", "district"]].drop_duplicates()
-    scoped = _in_pillars(matrix, pillars).merge(placed, on="cluster_id")
+    # Sum per cluster first, then over each district's clusters: the same sums as summing the
+    # indicator rows per district, on a frame of sites instead of sites × indicators.
+    per_cluster = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
+    cluster_sums = _sums(_in_pillars(matrix, pillars), per_cluster, rules).reset_index()
     by = ["district", "pillar"] if per_pillar else ["district"]
-    out = _aggregate(scoped, by, rules)
-    members = placed[placed["cluster_id"].isin(matrix["cluster_id"].unique())].groupby("district")["cluster_id"]
+    out = _ratios(cluster_sums.merge(placed, on="cluster_id").groupby(by, sort=False)[_SUMS].sum(), rules)
+    if out.empty:  # no pillar chosen, or no cluster placed: no district has a figure
+        return out.reset_index().assign(n_clusters=pd.Series(dtype=int), clusters=pd.Series(dtype=object))
+    # The matrix's clusters, read off the 1,000-row sums rather than the 27,000-row matrix.
+    members = placed[placed["cluster_id"].isin(cluster_sums["cluster_id"].unique())].groupby("district")["cluster_id"]
     out = out.join(members.nunique().rename("n_clusters"), on="district").join(members.agg(lambda s: sorted(s)).rename("clusters"), on="district")
     return out.reset_index()
 

@@ -62,6 +62,31 @@ def test_district_pools_clusters_with_a_site_there_and_counts_multisite_clusters
     assert list(ranked["district"]) == ["X", "Y", "Z"]  # unknown last, not first and not as zero
 
 
+def test_district_gap_weighs_every_indicator_of_every_cluster_there():
+    """The district figure is over all its clusters' indicators, weighted, not an average of cluster gaps."""
+    m = matrix_of([
+        ("a", "i1", "technology", 1, "absent"),
+        ("a", "i2", "hrm", 3, "present"),
+        ("b", "i1", "technology", 2, "partial"),
+        ("b", "i2", "hrm", 1, "not assessed"),
+    ])
+    sites = pd.DataFrame({"cluster_id": ["a", "b"], "district": ["X", "X"]})
+    x = district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"]).set_index("district").loc["X"]
+    assert x["gap"] == pytest.approx((1 * 1 + 3 * 0 + 2 * 0.5) / (1 + 3 + 2))  # not the mean of a's 0.25 and b's 0.5
+    assert x["coverage"] == pytest.approx(6 / 7)
+    assert (x["n_indicators"], x["n_assessed"], x["n_gaps"], x["n_clusters"]) == (4, 3, 2, 2)
+    by_pillar = district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"], per_pillar=True).set_index(["district", "pillar"])
+    assert by_pillar.loc[("X", "technology"), "gap"] == pytest.approx((1 + 1) / 3)
+    assert by_pillar.loc[("X", "hrm"), "gap"] == 0 and by_pillar.loc[("X", "hrm"), "n_assessed"] == 1
+
+
+def test_no_pillar_chosen_gives_no_figures_not_an_error():
+    m = matrix_of([("a", "i1", "technology", 1, "absent")])
+    sites = pd.DataFrame({"cluster_id": ["a"], "district": ["X"]})
+    assert district_gaps(m, sites, DEFAULT_RULES, []).empty
+    assert cluster_gaps(m, DEFAULT_RULES, []).empty
+
+
 def test_pillar_filter_limits_scope():
     m = matrix_of([("a", "i1", "technology", 1, "absent"), ("a", "i2", "incentive", 1, "present")])
     assert cluster_gaps(m, DEFAULT_RULES, ["technology"], per_pillar=False).iloc[0]["gap"] == 1
