@@ -11,7 +11,8 @@ from browser_support import ARTIFACTS
 
 MAP_LAYERS_JS = """
 () => {
-  const maps = Object.values(window).filter(v => v && v instanceof L.Map);
+  // one map can be on the window twice (streamlit-folium sets window.map = map_div)
+  const maps = [...new Set(Object.values(window).filter(v => v && v instanceof L.Map))];
   const out = {maps: maps.length, districts: [], markers: []};
   for (const m of maps) {
     m.eachLayer(l => {
@@ -133,4 +134,22 @@ def test_clicking_a_district_selects_it(server, offline_page):
     assert [target, 4] in state["outlines"], state
     assert state["probe"] == "same map"
     page.screenshot(path=str(ARTIFACTS / "atlas-clicked.png"), full_page=False)
+    assert offline_page.refused == [], offline_page.refused
+
+
+def test_cluster_page_map_draws_its_sites_offline(server, offline_page):
+    """The Clusters page's small map: the cluster's sites as markers, its key in the legend."""
+    page = offline_page.page
+    page.goto(f"{server}/clusters?cluster=cotton_textile", wait_until="domcontentloaded")
+    frame = map_frame(page)
+    page.wait_for_timeout(1000)
+    drawn = frame.evaluate(MAP_LAYERS_JS)
+    ds = load_dataset()
+    own = ds.sites[ds.sites["cluster_id"] == "cotton_textile"]
+    assert len(own) >= 2
+    assert len(drawn["markers"]) == len(own[["lat", "lon"]].drop_duplicates())
+    tips = " | ".join(drawn["markers"])
+    assert all(html.escape(place) in tips for place in own["place"]), tips
+    legend = frame.evaluate(LEGEND_JS)
+    assert legend and "district with a site" in legend["text"] and legend["badge_radius"] == "11px", legend
     assert offline_page.refused == [], offline_page.refused
