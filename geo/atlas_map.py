@@ -298,10 +298,13 @@ class _DataElement(MacroElement):
     checksum of its data, so new data make a new script and streamlit-folium redraws the map.
     """
 
+    def __init__(self):
+        super().__init__()
+        self._blocks: dict[str, tuple[str, str]] = {}  # name -> (element id, JSON text)
+
     def add_data(self, name: str, json_text: str) -> None:
         """``json_text``: JSON with no "<" (see ``_js_json``), safe inside a <script> block."""
-        blocks = self.__dict__.setdefault("_blocks", {})
-        blocks[name] = (f"atlas-{name}-{zlib.crc32(json_text.encode()):08x}", json_text)
+        self._blocks[name] = (f"atlas-{name}-{zlib.crc32(json_text.encode()):08x}", json_text)
 
     def read(self, name: str) -> str:
         """A JavaScript expression for the value of data block ``name``."""
@@ -309,7 +312,7 @@ class _DataElement(MacroElement):
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        for name, (block_id, text) in self.__dict__.get("_blocks", {}).items():
+        for name, (block_id, text) in self._blocks.items():
             figure.html.add_child(_RenderedText(f'<script type="application/json" id="{block_id}">{text}</script>'),
                                   name=f"{self.get_name()}_{name}")
         macros = self._template.module.__dict__
