@@ -117,6 +117,16 @@ def _round3(series: pd.Series) -> pd.Series:
     return series.astype(float).round(3)  # NaN stays NaN: an empty cell, never 0
 
 
+def _gap_columns(scores: pd.DataFrame) -> dict[str, pd.Series | list[str]]:
+    """How every export shows a gap figure: rounded gap (empty when unknown), status, summary, coverage."""
+    return {
+        "Gap": _round3(scores["gap"]),
+        "Gap status": scores["gap"].map(_gap_status),
+        "Summary": [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])],
+        "Share of indicators assessed": _round3(scores["coverage"]),
+    }
+
+
 def view_clusters(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> list[str]:
     """Clusters in the view: the sector filter, narrowed to those with a site in the chosen districts."""
     ids = view.sectors or list(ds.clusters["cluster_id"])
@@ -148,10 +158,7 @@ def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     return pd.DataFrame({
         "District": both["district"],
         "Pillar": both["pillar"],
-        "Gap": _round3(both["gap"]),
-        "Gap status": both["gap"].map(_gap_status),
-        "Summary": [gap_label(g, c) for g, c in zip(both["gap"], both["coverage"])],
-        "Share of indicators assessed": _round3(both["coverage"]),
+        **_gap_columns(both),
         "Indicators in scope": both["n_indicators"].astype(int),
         "Indicators assessed": both["n_assessed"].astype(int),
         "Indicators with a gap": both["n_gaps"].astype(int),
@@ -169,10 +176,7 @@ def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.
     return pd.DataFrame({
         "Cluster": per["cluster_id"].map(ds.cluster_name),
         "Pillar": per["pillar"].map(PILLARS),
-        "Gap": _round3(per["gap"]),
-        "Gap status": per["gap"].map(_gap_status),
-        "Summary": [gap_label(g, c) for g, c in zip(per["gap"], per["coverage"])],
-        "Share of indicators assessed": _round3(per["coverage"]),
+        **_gap_columns(per),
         "Indicators assessed": per["n_assessed"].astype(int),
         "Indicators in scope": per["n_indicators"].astype(int),
         "Districts": per["cluster_id"].map(where).fillna(""),
