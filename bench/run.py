@@ -24,12 +24,12 @@ from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from cluster_model.vocabulary import PILLARS  # noqa: E402
 SHARED = REPO.parent / "shared" / "boundaries"
 APPS = {"ours": REPO / "app.py", "reference": REPO / "bench" / "reference_app.py"}
 RERUNS = int(os.environ.get("BENCH_RERUNS", "20"))
 PILLAR_CYCLE = (["hrm"], ["technology", "hrm"], ["support", "incentive"], ["technology", "support", "hrm", "incentive"])
 # Every other pillar choice, each shown once after the timed cycle: reruns whose views are not memoised yet.
-PILLARS = ("technology", "support", "hrm", "incentive")
 NEW_CHOICES = [list(c) for n in (1, 2, 3) for c in itertools.combinations(PILLARS, n) if list(c) not in PILLAR_CYCLE]
 MAP_HEIGHT = 620
 VIEWPORT = (1400, 900)

@@ -60,6 +60,7 @@ if previous is not None:
     changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
 
+
 def _take_click(clicked: str | None) -> None:
     # st_folium keeps returning the last click; act only on a new one.
     if clicked and clicked != st.session_state.get("_last_map_click"):
