@@ -46,7 +46,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -72,9 +71,7 @@ SECTOR_COLOURS = (
     "#000000", "#7f3c8d", "#11a579", "#a5682a", "#3969ac", "#80186b",
 )
 
-COORD_DECIMALS = 5  # ~1 m; keeps the embedded GeoJSON small
 
-_geojson_cache: dict[tuple[int, int], dict] = {}
 _topojson_cache: dict[tuple[int, int], str] = {}
 _markers_cache: dict[int, tuple[str, str]] = {}
 TOPOJSON_OBJECT = "districts"
@@ -82,33 +79,6 @@ DEFAULT_QUANTIZATION = 10 ** 5
 
 
 # ---------------------------------------------------------------- geometry
-
-def districts_geojson(districts: gpd.GeoDataFrame, decimals: int = COORD_DECIMALS) -> dict:
-    """FeatureCollection of the districts (rounded coordinates, name properties).
-
-    Cached per frame object; the result is shared, so do not mutate it.
-    """
-    decimals = districts.attrs.get("display_decimals", decimals)
-    key = (id(districts), decimals)
-    if key in _geojson_cache:
-        return _geojson_cache[key]
-    rounded = shapely.transform(districts.geometry.values, lambda xy: np.round(xy, decimals))
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(geom),
-            "properties": {
-                "district": str(row.district),
-                "division": None if pd.isna(row.division) else str(row.division),
-            },
-        }
-        for row, geom in zip(districts.itertuples(index=False), rounded)
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    _geojson_cache[key] = collection
-    weakref.finalize(districts, _geojson_cache.pop, key, None)
-    return collection
-
 
 def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = None) -> str:
     """The districts as a TopoJSON string (object ``districts``; properties district, division).
@@ -218,11 +188,6 @@ def _fill_style(status: str, gap_class: int) -> dict:
     else:
         style.update(fillColor=NO_CLUSTER_FILL, fillOpacity=0.6, color="#9a9a9a")
     return style
-
-
-def _district_style(district, scores, selected, highlight) -> dict:
-    row = district_statuses([district], scores).iloc[0]
-    return _fill_style(row["status"], int(row["gap_class"]))
 
 
 def _outline_style(district, selected, highlight) -> dict:
@@ -602,34 +567,6 @@ def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> f
     return localise_map(m)
 
 
-def _district_layers(m, districts, scores, selected, highlight, fill_style):
-    """Filled district layer (with tooltip) plus an outline layer on top."""
-    base = districts_geojson(districts)
-    features = []
-    for feature in base["features"]:
-        props = feature["properties"]
-        _, text = district_status(props["district"], scores)
-        features.append({
-            "type": "Feature",
-            "geometry": feature["geometry"],  # shared, not copied
-            "properties": {**props, "tooltip": _tooltip_html(props["district"], props["division"], text)},
-        })
-    data = {"type": "FeatureCollection", "features": features}
-    folium.GeoJson(
-        data, name="Districts",
-        style_function=lambda f: fill_style(f["properties"]["district"]),
-        highlight_function=lambda f: {"weight": 3, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-    ).add_to(m)
-    marked = [f for f in features if f["properties"]["district"] == selected
-              or f["properties"]["district"] in highlight]
-    if marked:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": marked}, name="Selection",
-            style_function=lambda f: _outline_style(f["properties"]["district"], selected, highlight),
-        ).add_to(m)
-
-
 def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, str]:
     """(markers script body, legend HTML with their key) for a sites frame, cached per frame
     object: both are built from every site (2,000 on a national map) but never change with it."""
@@ -667,10 +604,12 @@ def atlas_styles(
     *,
     selected: str | None = None,
     highlight: Iterable[str] | None = None,
+    fill_style=None,
 ) -> folium.FeatureGroup:
     """District colours, tooltips and outlines for ``base``, as a FeatureGroup for
-    ``st_folium(..., feature_group_to_add=...)`` (or to add to the map)."""
-    table = district_style_table(districts, district_scores, selected, highlight)
+    ``st_folium(..., feature_group_to_add=...)`` (or to add to the map). ``fill_style``:
+    district -> style, instead of the gap colours."""
+    table = district_style_table(districts, district_scores, selected, highlight, fill_style)
     group = folium.FeatureGroup(name="District styles", control=False)
     _DistrictStyles(base.get_name(), table).add_to(group)
     return group
@@ -711,7 +650,8 @@ def build_sites_map(
     scores = pd.DataFrame(
         {"gap": np.nan, "n_clusters": 1, "label": "site of this cluster"}, index=sorted(in_cluster)
     )
-    _district_layers(m, districts, scores, None, set(), fill)
+    _DistrictsLayer(districts_topojson(districts)).add_to(m)
+    atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
     rows = [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"] if len(own) else [
         "no site recorded for this cluster"]

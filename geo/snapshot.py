@@ -134,7 +134,7 @@ def _forget(key, cache: dict) -> None:
 def _prepare(districts: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoSeries]:
     """(areas in m², label points), computed once per districts frame.
 
-    Cached by identity, like geo.atlas_map.districts_geojson: treat the frame as immutable.
+    Cached by identity, like geo.atlas_map.districts_topojson: treat the frame as immutable.
     """
     key = id(districts)
     if key not in _prepared:

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from geo.atlas_map import (  # noqa: E402
     GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, atlas_styles, build_atlas_base, build_atlas_map, build_sites_map,
-    clicked_district, decode_topojson, districts_geojson, districts_topojson, gap_class,
+    clicked_district, decode_topojson, districts_topojson, gap_class,
 )
 from geo.boundaries import load_boundaries, simplify_for_display  # noqa: E402
 from geo.offline import cdn_urls_in  # noqa: E402
@@ -61,20 +61,6 @@ def _styles(html, names):
     data = _table(html)
     assert set(data["districts"]) == set(names)
     return {name: data["styles"][i] for name, (i, _) in data["districts"].items()}
-
-
-def _folium_styles(html, names):
-    """district -> fill style, read back from folium's first embedded style switch."""
-    block = re.search(r"_styler\(feature\) \{\s*switch\(feature\.properties\.district\) \{(.*?)\n\s*\}", html, re.S)
-    body = block.group(1)
-    styles = {}
-    for cases, style in re.findall(r"((?:case \"[^\"]+\":\s*)+)return (\{.*?\});", body, re.S):
-        for name in re.findall(r'case "([^"]+)"', cases):
-            styles[name] = json.loads(style)
-    default = re.search(r"default:\s*return (\{.*?\});", body, re.S)
-    for name in names:
-        styles.setdefault(name, json.loads(default.group(1)))
-    return styles
 
 
 def test_map_contains_every_district_and_site(districts, scores, sites):
@@ -179,17 +165,9 @@ def test_selected_and_highlight_outlined(districts, scores, sites):
     assert _table(plain)["outlines"] == {}
 
 
-def test_geojson_is_compact_and_cached(districts):
-    first = districts_geojson(districts)
-    assert districts_geojson(districts) is first
-    coords = json.dumps(first)
-    assert not re.search(r"\d+\.\d{6,}", coords)
-    assert {f["properties"]["district"] for f in first["features"]} == set(districts["district"])
-
-
 def test_sites_map_highlights_cluster_districts(districts, sites):
     html = build_sites_map(districts, sites, "cotton_textile").get_root().render()
-    styles = _folium_styles(html, districts["district"])
+    styles = _styles(html, districts["district"])
     for d in ("Sanghar", "Jamshoro", "Karachi South"):
         assert styles[d]["fillColor"] != NO_CLUSTER_FILL
     assert styles["Larkana"]["fillColor"] == NO_CLUSTER_FILL
@@ -230,6 +208,17 @@ def _walk(element):
         yield from _walk(child)
 
 
+def _rounded_geojson(districts, decimals):
+    """The districts as a plain GeoJSON FeatureCollection at ``decimals`` (what the map sent before TopoJSON)."""
+    import shapely
+
+    rounded = shapely.transform(districts.geometry.values, lambda xy: np.round(xy, decimals))
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(g),
+         "properties": {"district": str(d), "division": None if pd.isna(v) else str(v)}}
+        for d, v, g in zip(districts["district"], districts["division"], rounded)]}
+
+
 def test_topojson_is_compact_and_faithful(districts):
     """Shared borders once, quantized and delta-encoded; decoded it is the display geometry to well under a pixel."""
     import geopandas as gpd
@@ -243,7 +232,7 @@ def test_topojson_is_compact_and_faithful(districts):
     assert districts_topojson(districts, q) is text  # cached
     topo = json.loads(text)
     assert topo["type"] == "Topology" and "transform" in topo
-    assert len(text) < 0.5 * len(json.dumps(districts_geojson(districts)))
+    assert len(text) < 0.5 * len(json.dumps(_rounded_geojson(districts, 5)))
     shown = gpd.GeoDataFrame.from_features(decode_topojson(topo)["features"], crs=4326).set_index("district")
     assert set(shown.index) == set(districts["district"])
     # The grid alone would move points <= 0.04 px; the topology step also snaps a few vertices (measured

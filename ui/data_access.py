@@ -25,11 +25,11 @@ from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_c
 # Fallback simplification (about 100 m) when the bounds are unusable.
 DISPLAY_TOLERANCE_DEG = 0.001
 # The display geometry is fitted to the pixel size of the map at the zoom Leaflet
-# picks for the whole province (or country): simplified by SIMPLIFY_PX and rounded
-# to at most ROUND_PX. coverage_simplify moves vertices several times its tolerance
-# (measured by bench/run.py: ~5x), hence the small SIMPLIFY_PX; the benchmark checks < 1 px.
+# picks for the whole province (or country): simplified by SIMPLIFY_PX. coverage_simplify
+# moves vertices several times its tolerance (measured by bench/run.py: ~5x), hence the
+# small SIMPLIFY_PX; the benchmark checks < 1 px.
 MAP_MAX_WIDTH, MAP_HEIGHT = 1100, 620  # the widest the Atlas map gets (wide layout), its height
-SIMPLIFY_PX, ROUND_PX = 0.12, 0.2
+SIMPLIFY_PX = 0.12
 # The Atlas sends the districts as TopoJSON quantized to a grid of QUANTIZE_PX pixels at that
 # zoom; integers are delta-encoded, so a finer grid costs little. Measured (Sindh, zoom 7): a
 # 0.25 px grid moved some Karachi vertices 1.6 px (the topology step snaps/drops points, not
@@ -49,16 +49,15 @@ def fitted_zoom(bounds, width: int = MAP_MAX_WIDTH, height: int = MAP_HEIGHT) ->
     return max(0, min(18, int(math.floor(math.log2(min(width / dx, height / dy))))))
 
 
-def display_precision(bounds) -> tuple[float, int]:
-    """(simplification tolerance in degrees, coordinate decimals) for the default view of ``bounds``."""
+def display_tolerance(bounds) -> float:
+    """Simplification tolerance in degrees for the default view of ``bounds``."""
     try:
         zoom = fitted_zoom(bounds)
         lat = max(abs(float(bounds[1])), abs(float(bounds[3])))
         deg_per_px = 360 / (256 * 2 ** zoom) * math.cos(math.radians(min(lat, 85)))
     except (ValueError, OverflowError, TypeError):
-        return DISPLAY_TOLERANCE_DEG, 5
-    decimals = min(6, max(1, math.ceil(-math.log10(2 * ROUND_PX * deg_per_px))))
-    return SIMPLIFY_PX * deg_per_px, decimals
+        return DISPLAY_TOLERANCE_DEG
+    return SIMPLIFY_PX * deg_per_px
 
 
 def display_quantization(bounds) -> int:
@@ -172,14 +171,12 @@ def _read_store(folder: str, data_mtimes: tuple, url: str) -> tuple[Dataset, lis
 
 @st.cache_resource(show_spinner="Loading district boundaries…", max_entries=4)
 def _display_districts(boundary_file: str, boundary_mtime: int, province: str | None) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
-    """Boundaries simplified and rounded for the default view; loaded once per file, not per data change."""
+    """Boundaries simplified for the default view; loaded once per file, not per data change."""
     try:
         raw = load_boundaries(boundary_file, province=province)
     except DataFileError as exc:
         return None, exc.issue
-    tolerance, decimals = display_precision(raw.total_bounds)
-    districts = simplify_for_display(raw, tolerance)
-    districts.attrs["display_decimals"] = decimals  # read by geo.atlas_map.districts_geojson
+    districts = simplify_for_display(raw, display_tolerance(raw.total_bounds))
     districts.attrs["display_quantization"] = display_quantization(raw.total_bounds)  # geo.atlas_map.districts_topojson
     return districts, None
 

@@ -148,6 +148,7 @@ def test_cluster_page_map_draws_its_sites_offline(server, offline_page):
     own = ds.sites[ds.sites["cluster_id"] == "cotton_textile"]
     assert len(own) >= 2
     assert len(drawn["markers"]) == len(own[["lat", "lon"]].drop_duplicates())
+    assert set(own["district"]) <= set(drawn["districts"]), drawn["districts"]  # the districts layer, as on the Atlas
     tips = " | ".join(drawn["markers"])
     assert all(html.escape(place) in tips for place in own["place"]), tips
     legend = frame.evaluate(LEGEND_JS)
