@@ -223,12 +223,15 @@ def sector_code(row) -> str:
     return (words[0][:2].title() if len(words) == 1 else "".join(w[0] for w in words[:2]).upper()) or "?"
 
 
-# One CSS rule for every site badge (markers and legend key), so a badge costs its colour and
-# code: a national map has a thousand of them in its legend.
-BADGE_CSS = (
+# The maps' own CSS. One rule for every site badge (markers and legend key), so a badge costs
+# its colour and code: a national map has a thousand of them in its legend. And the credit line
+# wraps beside the scale bar instead of running over it on a narrow map (the map fills its
+# iframe, so 100vw is the map's width; the scale bar is at most 100 px plus its margin).
+MAP_EXTRAS_CSS = (
     ".atlas-badge{display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;"
     "padding:0 3px;box-sizing:border-box;border-radius:11px;color:#fff;border:2px solid #fff;"
     "box-shadow:0 0 2px #000;font:bold 11px sans-serif;text-align:center}"
+    ".leaflet-control-attribution{max-width:calc(100vw - 130px)}"
 )
 
 
@@ -472,7 +475,7 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 # ---------------------------------------------------------------- legend
 
 class _MapExtras(_DataElement):
-    """Legend control, attribution, plain background and the badge style."""
+    """Legend control, attribution, plain background and the maps' CSS."""
 
     _template = Template(
         """
@@ -506,7 +509,7 @@ class _MapExtras(_DataElement):
     def __init__(self, legend_html: str, attribution: str, background: str | None):
         super().__init__()
         self._name = "AtlasExtras"
-        self.css = BADGE_CSS
+        self.css = MAP_EXTRAS_CSS
         self.legend_html = legend_html
         self.attribution = attribution
         self.background = background

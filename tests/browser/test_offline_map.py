@@ -153,4 +153,11 @@ def test_cluster_page_map_draws_its_sites_offline(server, offline_page):
     assert all(html.escape(place) in tips for place in own["place"]), tips
     legend = frame.evaluate(LEGEND_JS)
     assert legend and "district with a site" in legend["text"] and legend["badge_radius"] == "11px", legend
+    # On this narrow map the credit line must wrap beside the scale bar, not run over it.
+    overlap = frame.evaluate("""() => {
+      const a = document.querySelector(".leaflet-control-attribution").getBoundingClientRect();
+      const s = document.querySelector(".leaflet-control-scale").getBoundingClientRect();
+      return !(a.right <= s.left || s.right <= a.left || a.bottom <= s.top || s.bottom <= a.top);
+    }""")
+    assert not overlap, "the map credit covers the scale bar"
     assert offline_page.refused == [], offline_page.refused
