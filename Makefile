@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries system-packages check-boundaries assets clean
+.PHONY: setup run test bench boundaries system-packages check-boundaries assets clean survey-form
 
 setup: $(STAMP) assets check-boundaries
 
@@ -40,6 +40,10 @@ bench: setup system-packages
 # For users without ../shared: download the public boundary files and verify their checksums.
 boundaries: $(STAMP)
 	$(PY) scripts/fetch_boundaries.py
+
+# The field survey as an XLSForm for ODK Collect / KoboToolbox, from data/indicators.csv.
+survey-form: $(STAMP)
+	$(PY) scripts/make_survey_form.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

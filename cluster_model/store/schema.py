@@ -250,3 +250,43 @@ dialogue_history = Table(
 )
 
 DIALOGUE_TABLES = [dialogue_sessions, dialogue_ratings, dialogue_quotes, dialogue_history]
+
+# --------------------------------------------------------------------------- field surveys (ODK Collect / KoboToolbox)
+# Added by schema step 5. Every submission imported into a survey round
+# (rounds.kind = "survey") is kept as exported (``raw``: every column as JSON),
+# with its answers per indicator; the round's assessments are aggregated from
+# the counted submissions (cluster_model.survey.aggregate). A submission
+# re-exported with changed answers replaces the old one, which is kept with
+# ``replaced_at`` set. Nothing is deleted.
+
+survey_submissions = Table(
+    "survey_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False, index=True),
+    Column("submission_id", String(200), nullable=False),  # meta/instanceID, KEY or _uuid, without "uuid:"
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), nullable=False),
+    Column("district", Text, nullable=False, default=""),
+    Column("stakeholder_group", String(30), nullable=False, default=""),
+    Column("enumerator", Text, nullable=False, default=""),
+    Column("survey_date", String(10), nullable=False, default=""),
+    Column("submitted_at", String(40), nullable=False, default=""),  # as the exporter wrote it
+    Column("counted", Boolean, nullable=False),  # False: rejected in ODK Central / not approved in KoboToolbox
+    Column("excluded_reason", Text, nullable=False, default=""),
+    Column("raw", Text, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("imported_by", String(200), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("replaced_at", DateTime(timezone=True), nullable=True),
+)
+
+survey_answers = Table(
+    "survey_answers",
+    metadata,
+    Column("submission_pk", Integer, ForeignKey("survey_submissions.id"), primary_key=True),
+    Column("indicator_id", String(ID), ForeignKey("indicators.indicator_id"), primary_key=True),
+    Column("answer", String(20), nullable=False),  # present / partial / absent / dont_know
+)
+
+SURVEY_TABLES = [survey_submissions, survey_answers]

@@ -1,0 +1,325 @@
+"""Field surveys with ODK Collect / KoboToolbox: the XLSForm, reading exported submissions, aggregation.
+
+Plain pandas/openpyxl; the store side (survey rounds, raw submissions) is
+:mod:`cluster_model.store.survey_import`.
+
+* :func:`build_xlsform` writes the cluster survey as an XLSForm: one select_one
+  question per indicator, grouped by pillar, with the indicator's "how assessed"
+  text as the hint; the respondent's cluster, district and stakeholder group
+  (IGCA), the enumerator and the date.
+* :func:`read_submissions` reads an export of that form from ODK Central
+  (``technology-tech_equipment``, ``meta-instanceID``, ``KEY``, ``SubmissionDate``)
+  or KoboToolbox (``technology/tech_equipment``, ``_id``, ``_uuid``,
+  ``_submission_time``), CSV or XLSX, repeat-free. Every bad cell is one
+  :class:`DataIssue` naming the line and the column as written in the file.
+* :func:`aggregate` turns answers into one value per cluster × indicator:
+
+  - "don't know" and blank answers are not assessments: they are counted apart
+    and never become a status;
+  - the status is the one most respondents gave; ``n_respondents`` counts those
+    who answered present, partial or absent; ``agreement`` is the share of them
+    who gave that status;
+  - a **tie** for most answers (say 2 present, 2 absent) has no majority: the
+    pair stays *not assessed* (an earlier round's value still shows), and the
+    note says how the answers split. A tie is never settled by picking a side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .issues import DataIssue
+from .loading import Dataset
+from .vocabulary import ASSESSED_STATUSES, INDICATOR_GROUPS, STAKEHOLDERS
+
+FORM_ID = "sindh_cluster_survey"
+FORM_TITLE = "Sindh cluster survey"
+FORM_FILE = "cluster_survey.xlsx"
+
+DONT_KNOW = "dont_know"
+ANSWERS: dict[str, str] = {"present": "Present", "partial": "Partial", "absent": "Absent", DONT_KNOW: "Don't know"}
+
+# The form's own questions (names in the XLSForm).
+CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE = "cluster", "district", "stakeholder_group", "enumerator", "survey_date"
+# Where each exporter puts the submission's id, in order of preference ("uuid:" prefix dropped).
+ID_COLUMNS = ["meta/instanceid", "meta-instanceid", "instanceid", "key", "_uuid"]
+SUBMITTED_COLUMNS = ["submissiondate", "_submission_time"]
+# ODK Central's review state / KoboToolbox's validation status: a rejected submission is kept but not counted.
+REVIEW_COLUMNS = ["reviewstate", "_validation_status"]
+REJECTED = {"rejected", "validation_status_not_approved", "not approved"}
+
+
+# --------------------------------------------------------------------------- the XLSForm
+
+
+def slug(text: str) -> str:
+    """An XLSForm choice name for a place name ("Mirpur Khas" -> "mirpur_khas")."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "x"
+
+
+def survey_districts(ds: Dataset) -> list[str]:
+    """The districts the form offers: every district a cluster site is named in (data/sites.csv)."""
+    return sorted(set(ds.sites["district"]))
+
+
+def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
+    """The form as rows per sheet (survey, choices, settings); the header row first."""
+    survey = [["type", "name", "label", "hint", "required", "default"]]
+    survey += [
+        ["note", "intro", "Sindh cluster survey. Ask about the cluster as a whole, not about one firm. Record no names or phone numbers of respondents.", "", "", ""],
+        ["select_one cluster", CLUSTER, "Cluster", "The industrial cluster the respondent speaks about.", "yes", ""],
+        ["select_one district", DISTRICT, "District", "Where the respondent works.", "yes", ""],
+        ["select_one igca", GROUP, "Respondent's stakeholder group", "Industry, government, community or academia (IGCA).", "yes", ""],
+        ["text", ENUMERATOR, "Enumerator", "Your name or enumerator code.", "yes", ""],
+        ["date", SURVEY_DATE, "Date of the interview", "", "yes", "today()"],
+    ]
+    for group, label in INDICATOR_GROUPS.items():
+        rows = ds.indicators[ds.indicators["pillar"] == group]
+        if rows.empty:
+            continue
+        survey.append(["begin_group", group, label, "", "", ""])
+        for r in rows.itertuples():
+            survey.append(["select_one status", r.indicator_id, r.name, r.how_assessed, "yes", ""])
+        survey.append(["end_group", group, "", "", "", ""])
+    choices = [["list_name", "name", "label"]]
+    choices += [["status", k, v] for k, v in ANSWERS.items()]
+    choices += [["cluster", r.cluster_id, f"{r.number}. {r.name}"] for r in ds.clusters.itertuples()]
+    choices += [["district", slug(d), d] for d in survey_districts(ds)]
+    choices += [["igca", k, v] for k, v in STAKEHOLDERS.items()]
+    # The version changes whenever the questions or choices do, as ODK Central requires.
+    version = hashlib.sha256(json.dumps([survey, choices]).encode("utf-8")).hexdigest()[:10]
+    settings = [["form_title", "form_id", "version", "instance_name"], [FORM_TITLE, FORM_ID, version, f"concat(${{{CLUSTER}}}, ' ', ${{{GROUP}}}, ' ', ${{{SURVEY_DATE}}})"]]
+    return {"survey": survey, "choices": choices, "settings": settings}
+
+
+def build_xlsform(ds: Dataset) -> bytes:
+    """The XLSForm (.xlsx) for ODK Collect / KoboToolbox, from the indicator framework in ``ds``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in xlsform_sheets(ds).items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- reading exports
+
+
+def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
+    """CSV (comma, semicolon or tab: KoboToolbox's CSV uses ';') or XLSX as text columns plus ``_line``.
+
+    Header names are kept as written. ``read_xlsx(data, filename) -> (frame, lines)`` is the
+    assessment importer's reader (same limits and line numbering). Raises ValueError for a
+    file that is neither.
+    """
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        df, lines = read_xlsx(data, filename)
+        df = df.fillna("").astype(str)
+    elif name.endswith(".csv"):
+        text = data.decode("utf-8-sig")
+        first = text.split("\n", 1)[0]
+        sep = max([",", ";", "\t"], key=first.count)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        lines = list(range(2, len(df) + 2))
+    else:
+        raise ValueError("is neither .csv nor .xlsx")
+    df = df.apply(lambda col: col.map(lambda v: str(v).strip()))
+    df.insert(0, "_line", lines)
+    blank = (df.drop(columns="_line") == "").all(axis=1)
+    return df[~blank].reset_index(drop=True)
+
+
+def field_name(column: str) -> str:
+    """The form's question name for an exported column: the last step of its group path
+    (``technology/tech_equipment`` from Kobo, ``technology-tech_equipment`` from ODK Central)."""
+    return re.split(r"[/\-]", str(column).strip())[-1]
+
+
+def _answer(value: str) -> str | None:
+    """The answer's choice name, "" for no answer, None when it is not a choice (names or labels accepted)."""
+    v = re.sub(r"[\s'’_]+", "", str(value).strip().lower())
+    if v == "":
+        return ""
+    return {"present": "present", "partial": "partial", "absent": "absent", "dontknow": DONT_KNOW}.get(v)
+
+
+@dataclass
+class Submissions:
+    """What :func:`read_submissions` made of a file."""
+
+    file: str
+    submissions: pd.DataFrame  # one row per good submission (see SUBMISSION_COLUMNS)
+    answers: pd.DataFrame  # submission_id, indicator_id, answer (present/partial/absent/dont_know); blanks left out
+    issues: list[DataIssue] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    indicator_columns: dict[str, str] = field(default_factory=dict)  # indicator_id -> column as written
+
+
+SUBMISSION_COLUMNS = ["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "submitted_at", "counted", "excluded_reason", "raw"]
+
+
+def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]) -> Submissions:
+    """Check and normalise exported submissions (text columns as written, plus ``_line``).
+
+    ``clusters`` has cluster_id and name; ``districts`` are the names the form offers.
+    A file-level problem (no cluster column, no id column, no indicator column) is one
+    issue with row 1; otherwise one issue per bad cell, and only fully good rows are kept.
+    """
+    issues: list[DataIssue] = []
+    columns = [c for c in df.columns if c != "_line"]
+    by_lower = {}
+    for c in columns:
+        by_lower.setdefault(c.strip().lower(), c)
+    known_fields = {CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE, *indicators}
+    mapped: dict[str, str] = {}
+    ignored: list[str] = []
+    for c in columns:
+        key = field_name(c)
+        if c.strip().lower() in ID_COLUMNS + SUBMITTED_COLUMNS + REVIEW_COLUMNS or key not in known_fields:
+            ignored.append(c)
+            continue
+        if key in mapped:
+            issues.append(DataIssue(file, f"columns '{mapped[key]}' and '{c}' are both question '{key}'", "export once, with one kind of column names, and import that file", row=1, column=c))
+            continue
+        mapped[key] = c
+    id_column = next((by_lower[k] for k in ID_COLUMNS if k in by_lower), None)
+    indicator_columns = {i: mapped[i] for i in indicators if i in mapped}
+    missing = []
+    if CLUSTER not in mapped:
+        missing.append(f"'{CLUSTER}'")
+    if id_column is None:
+        missing.append("a submission id ('meta/instanceID', 'meta-instanceID', 'KEY' or '_uuid')")
+    if not indicator_columns:
+        missing.append("any indicator question (e.g. 'technology/tech_equipment')")
+    if missing:
+        issues.append(DataIssue(file, "missing " + "; ".join(missing) + f"; found {', '.join(columns[:12]) or 'no columns'}" + (" …" if len(columns) > 12 else ""),
+                                "export the submissions of the cluster survey form with XML names as headers (ODK Central: CSV; KoboToolbox: 'XML values and headers'), without repeat groups", row=1))
+    if issues:
+        return Submissions(file, pd.DataFrame(columns=SUBMISSION_COLUMNS), pd.DataFrame(columns=["submission_id", "indicator_id", "answer"]), issues, ignored, indicator_columns)
+
+    cluster_of = {str(c).lower(): c for c in clusters["cluster_id"]}
+    cluster_of.update({str(n).lower(): c for c, n in zip(clusters["cluster_id"], clusters["name"])})
+    district_of = {d.lower(): d for d in districts}
+    district_of.update({slug(d): d for d in districts})
+    group_of = {k: k for k in STAKEHOLDERS}
+    group_of.update({v.lower(): k for k, v in STAKEHOLDERS.items()})
+    submitted_column = next((by_lower[k] for k in SUBMITTED_COLUMNS if k in by_lower), None)
+    review_column = next((by_lower[k] for k in REVIEW_COLUMNS if k in by_lower), None)
+
+    subs, answers, seen = [], [], {}
+    for row in df.to_dict("records"):
+        line = int(row["_line"])
+        row_issues: list[DataIssue] = []
+
+        def bad(column: str, message: str, hint: str, value: str) -> None:
+            row_issues.append(DataIssue(file, message, hint, row=line, column=column, value=value))
+
+        sid = re.sub(r"^uuid:", "", row[id_column].strip(), flags=re.IGNORECASE)
+        if not sid:
+            bad(id_column, "the submission id is empty", "export again from ODK Central / KoboToolbox: every submission has one", "")
+        elif sid in seen:
+            bad(id_column, f"submission '{sid}' is already on line {seen[sid]}", "keep one row per submission", row[id_column])
+        else:
+            seen[sid] = line
+        raw_cluster = row[mapped[CLUSTER]]
+        cluster_id = cluster_of.get(raw_cluster.lower())
+        if cluster_id is None:
+            bad(mapped[CLUSTER], f"unknown cluster '{raw_cluster}'" if raw_cluster else "the cluster is empty", "use the cluster survey form made by the atlas (its cluster list)", raw_cluster)
+        district = ""
+        if DISTRICT in mapped:
+            raw = row[mapped[DISTRICT]]
+            district = district_of.get(raw.lower(), district_of.get(slug(raw), "")) if raw else ""
+            if raw and not district:
+                bad(mapped[DISTRICT], f"unknown district '{raw}'", "use one of: " + ", ".join(districts), raw)
+        group = ""
+        if GROUP in mapped:
+            raw = row[mapped[GROUP]]
+            group = group_of.get(raw.lower(), "") if raw else ""
+            if not group:
+                bad(mapped[GROUP], f"'{raw}' is not a stakeholder group" if raw else "the stakeholder group is empty", "use one of: " + ", ".join(STAKEHOLDERS), raw)
+        survey_date = ""
+        if SURVEY_DATE in mapped and row[mapped[SURVEY_DATE]]:
+            raw = row[mapped[SURVEY_DATE]]
+            parsed = pd.to_datetime(raw[:10], errors="coerce", format="%Y-%m-%d")
+            if pd.isna(parsed):
+                bad(mapped[SURVEY_DATE], f"'{raw}' is not a date", "write the date as YYYY-MM-DD", raw)
+            else:
+                survey_date = parsed.date().isoformat()
+        row_answers = []
+        for indicator_id, column in indicator_columns.items():
+            a = _answer(row[column])
+            if a is None:
+                bad(column, f"'{row[column]}' is not an answer to this question", "use one of: " + ", ".join(ANSWERS), row[column])
+            elif a:
+                row_answers.append({"submission_id": sid, "indicator_id": indicator_id, "answer": a})
+        if row_issues:
+            issues += row_issues
+            continue
+        review = row[review_column].strip().lower() if review_column else ""
+        excluded = f"marked '{row[review_column]}' in {review_column}" if review in REJECTED else ""
+        subs.append({
+            "_line": line, "submission_id": sid, "cluster_id": cluster_id, "district": district, "stakeholder_group": group,
+            "enumerator": row[mapped[ENUMERATOR]] if ENUMERATOR in mapped else "", "survey_date": survey_date,
+            "submitted_at": row[submitted_column] if submitted_column else "", "counted": not excluded, "excluded_reason": excluded,
+            "raw": json.dumps({c: row[c] for c in columns}, ensure_ascii=False),
+        })
+        answers += row_answers
+    issues.sort(key=lambda i: (i.row or 0, i.column or ""))
+    return Submissions(file, pd.DataFrame(subs, columns=SUBMISSION_COLUMNS), pd.DataFrame(answers, columns=["submission_id", "indicator_id", "answer"]), issues, ignored, indicator_columns)
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+RESULT_COLUMNS = ["cluster_id", "indicator_id", "present", "partial", "absent", DONT_KNOW, "n_respondents", "status", "n_agreeing", "agreement", "tie", "note"]
+
+
+def aggregate(answers: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster × indicator that got any answer (``answers``: cluster_id, indicator_id, answer).
+
+    ``status`` is the status most respondents gave, or "" when nobody assessed it
+    (only "don't know") or when the largest counts tie (``tie`` True).
+    """
+    if answers.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    counts = answers.groupby(["cluster_id", "indicator_id", "answer"]).size().unstack("answer", fill_value=0)
+    counts = counts.reindex(columns=list(ANSWERS), fill_value=0).reset_index()
+    out = []
+    for r in counts.to_dict("records"):
+        split = {s: int(r[s]) for s in ASSESSED_STATUSES}
+        n = sum(split.values())
+        top = max(split.values())
+        leaders = [s for s, c in split.items() if c == top]
+        tie = n > 0 and len(leaders) > 1
+        status = leaders[0] if n > 0 and not tie else ""
+        out.append({**r, "n_respondents": n, "status": status, "n_agreeing": top if status else 0,
+                    "agreement": top / n if status else float("nan"), "tie": tie, "note": survey_note(split, int(r[DONT_KNOW]), status)})
+    return pd.DataFrame(out, columns=RESULT_COLUMNS)
+
+
+def survey_note(split: dict[str, int], dont_know: int, status: str) -> str:
+    """The assessment's note: how many respondents, how much they agreed, how the answers split."""
+    n = sum(split.values())
+    parts = ", ".join(f"{s} {c}" for s, c in split.items())
+    unsure = f"; {dont_know} said don't know" if dont_know else ""
+    if n == 0:
+        return f"Field survey: no respondent assessed this ({dont_know} said don't know)."
+    if not status:
+        return f"Field survey, {n} respondent(s): no majority ({parts}{unsure}); a tie is left not assessed."
+    return f"Field survey: {split[status]} of {n} respondent(s) ({split[status] / n:.0%}) said {status} ({parts}{unsure})."
+
