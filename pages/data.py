@@ -193,3 +193,64 @@ with tab_history:
         hist = store.history(engine, round_id=round_id, limit=1000)
         st.caption(f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace.")
         st.dataframe(hist.drop(columns=["change_id"]), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- field surveys (ODK Collect / KoboToolbox)
+
+
+def _survey_section(round_id: str | None) -> None:
+    """The survey form to download, and the import of its submissions into a survey round (editors only)."""
+    from cluster_model.store import survey_import as si
+    from cluster_model.survey import FORM_FILE, build_xlsform
+
+    st.subheader("Field survey (ODK Collect / KoboToolbox)")
+    st.markdown("1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
+                "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
+                "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
+                "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted.")
+    st.download_button("Survey form (XLSForm)", build_xlsform(ds), file_name=FORM_FILE, key="survey_form",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if not round_id or chosen["kind"] != "survey":
+        st.info("Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it.")
+        return
+    upload = st.file_uploader(f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload")
+    if upload is not None:
+        data = upload.getvalue()
+        plan_key = f"survey_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
+        if plan_key not in st.session_state:
+            st.session_state[plan_key] = si.plan_survey_import(engine, round_id, data, upload.name)
+        plan = st.session_state[plan_key]
+        if plan.issues:
+            _show_issues(plan.issues)
+        else:
+            st.info("Preview: " + plan.summary())
+            if plan.ignored_columns:
+                st.text("Columns not used (exporter metadata and other questions): " + ", ".join(plan.ignored_columns))
+            preview = plan.changes[plan.changes["change"] != "unchanged"]
+            st.dataframe(pd.DataFrame({
+                "Cluster": preview["cluster_id"].map(cluster_names), "Indicator": preview["indicator_id"].map(names), "Change": preview["change"],
+                "Before": preview["old_status"], "Now": preview["status"], "Respondents": preview["n_respondents"],
+                "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"), "Don't know": preview["dont_know"], "Note": preview["note"],
+            }), hide_index=True, width="stretch")
+            with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
+                st.dataframe(plan.submissions[["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "change", "counted", "excluded_reason"]]
+                             .rename(columns={"_line": "line"}), hide_index=True, width="stretch")
+            nothing = preview.empty and not (plan.submissions["change"] != "unchanged").any()
+            if st.button("Commit survey import", type="primary", key="commit_survey", disabled=nothing):
+                result = _write(lambda: si.commit_survey_import(engine, plan, author=require_editor().label))
+                if result is not None:
+                    _changed()
+                    st.session_state.pop(plan_key, None)
+                    st.session_state.pop(f"data_grid_{round_id}", None)
+                    st.success(f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
+                               f"{result.created} value(s) new, {result.updated} changed.")
+    stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
+    st.caption(f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted.")
+    if not stored.empty:
+        with st.expander("Submissions stored in this round (raw rows kept as exported)"):
+            st.dataframe(stored[["submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted", "excluded_reason", "file", "line", "imported_by", "raw"]],
+                         hide_index=True, width="stretch")
+
+
+st.divider()
+_survey_section(round_id)

@@ -1,0 +1,134 @@
+"""The Data page's survey import (AppTest): an ODK Central CSV and a KoboToolbox XLSX go into a survey
+round and change the map's district scores; the cluster profile and the district panel say how many
+respondents gave each value and how much they agreed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cluster_model import store
+from cluster_model.auth import hash_password
+from cluster_model.scoring import assessment_matrix, district_gaps
+from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery 9"
+ROUND = "survey-2027"
+
+ODK = [
+    sub("a1", "rice", "industry", {"tech_equipment": "absent", "tech_processing": "present"}),
+    sub("a2", "rice", "government", {"tech_equipment": "absent", "tech_processing": "present"}),
+    sub("a3", "rice", "community", {"tech_equipment": "absent", "tech_processing": "dont_know"}),
+    sub("a4", "rice", "academia", {"tech_equipment": "present", "tech_processing": "dont_know"}),
+]
+KOBO = [
+    sub("k1", "fisheries", "community", {"hrm_local_supervisory": "absent"}, district="Thatta"),
+    sub("k2", "fisheries", "industry", {"hrm_local_supervisory": "absent"}, district="Thatta"),
+    sub("k3", "fisheries", "government", {"hrm_local_supervisory": "partial"}, district="Thatta"),
+]
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/survey-page.db"
+    monkeypatch.setenv("ATLAS_DB_URL", url)
+    engine = store.open_store(url)
+    store.create_round(engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice")
+    return engine
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _data_page() -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
+    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}}
+    _ok(at.run())
+    at.text_input(key="atlas_signin_user").input("alice")
+    at.text_input(key="atlas_signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return _ok(at.run())
+
+
+def _import(at: AppTest, name: str, data: bytes, mime: str) -> str:
+    at.file_uploader(key="survey_upload").set_value((name, data, mime))
+    _ok(at.run())
+    preview = " ".join(i.value for i in at.info)
+    next(b for b in at.button if b.label == "Commit survey import").click()
+    _ok(at.run())
+    assert not at.error, [e.value for e in at.error]
+    return preview + " | " + " ".join(s.value for s in at.success)
+
+
+def _ranking(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[-1].value.set_index("District")
+
+
+def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db):
+    atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
+    before = _ranking(atlas)
+    assert before.at["Larkana", "Gap"] == "not assessed"
+
+    at = _data_page()
+    assert at.selectbox(key="data_round").value == ROUND
+    assert any(d.label == "Survey form (XLSForm)" for d in at.get("download_button"))
+    odk = _import(at, "odk-central.csv", as_csv(odk_rows(ODK)), "text/csv")
+    assert "4 submission(s): 4 new" in odk and "Imported 4 submission(s)" in odk and "2 value(s) new" in odk
+    kobo = _import(at, "kobo.xlsx", as_xlsx(kobo_rows(KOBO)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert "3 submission(s): 3 new" in kobo and "1 value(s) new" in kobo
+    assert any("This round holds 7 submission(s), 7 of them counted." in c.value for c in at.caption)
+
+    # The map's data: the Atlas ranks districts by the new values (what the store now says).
+    atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
+    assert atlas.sidebar.selectbox(key="w_round").value == ROUND
+    after = _ranking(atlas)
+    ds = store.load_dataset(db)
+    expected = district_gaps(assessment_matrix(ds, ROUND), ds.sites, ds.rules, ["technology", "support", "hrm", "incentive"]).set_index("district")["gap"]
+    assert after.at["Larkana", "Gap"] == f"{expected['Larkana']:.2f}" == "0.50"  # absent and present: was not assessed
+    assert after.at["Thatta", "Gap"] == f"{expected['Thatta']:.2f}" != before.at["Thatta", "Gap"]
+
+    # The district panel says how many respondents and how much they agreed.
+    atlas.selectbox(key="w_district").set_value("Larkana")
+    _ok(atlas.run())
+    panel = pd.concat([df.value for df in atlas.dataframe if "Note" in df.value.columns])
+    assert "Field survey: 3 of 4 respondent(s) (75%) said absent (present 1, partial 0, absent 3)." in set(panel["Note"])
+
+    # So does the cluster profile.
+    atlas.query_params["cluster"] = "fisheries"
+    atlas.switch_page("pages/clusters.py")
+    _ok(atlas.run())
+    atlas.selectbox(key="w_cluster").set_value("fisheries")
+    _ok(atlas.run())
+    notes = pd.concat([df.value for df in atlas.dataframe if {"Indicator", "Status", "Note"} <= set(df.value.columns)])  # the checklist by pillar
+    row = notes[notes["Note"].str.startswith("Field survey")]
+    assert list(row["Note"]) == ["Field survey: 2 of 3 respondent(s) (67%) said absent (present 0, partial 1, absent 2)."]
+    assert list(row["Source"]) == ["Field survey 'Cluster survey 2027' (7 submission(s), ODK Collect / KoboToolbox)"]
+
+
+def test_bad_submissions_file_lists_every_problem_and_stores_nothing(db):
+    at = _data_page()
+    bad = [dict(x, answers=dict(x["answers"])) for x in ODK]
+    bad[2]["answers"]["tech_equipment"] = "mostly"
+    at.file_uploader(key="survey_upload").set_value(("odk.csv", as_csv(odk_rows(bad)), "text/csv"))
+    _ok(at.run())
+    assert any("nothing was saved" in e.value for e in at.error)
+    problems = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
+    assert problems.iloc[0][["Line", "Column", "Value"]].tolist() == [4, "technology-tech_equipment", "mostly"]
+    assert not any(b.label == "Commit survey import" for b in at.button)
+    assert store.round_grid(db, ROUND)["version"].max() == 0
+
+
+def test_survey_import_needs_a_survey_round(db):
+    at = _data_page()
+    at.selectbox(key="data_round").set_value("desk-2026")
+    _ok(at.run())
+    assert not at.get("file_uploader") or all(u.key != "survey_upload" for u in at.file_uploader)
+    assert any("round of kind *survey*" in i.value for i in at.info)
+    assert os.environ["ATLAS_DB_URL"].endswith("survey-page.db")
