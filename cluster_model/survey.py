@@ -48,7 +48,11 @@ ANSWERS: dict[str, str] = {"present": "Present", "partial": "Partial", "absent":
 # The form's own questions (names in the XLSForm).
 CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE = "cluster", "district", "stakeholder_group", "enumerator", "survey_date"
 # Where each exporter puts the submission's id, in order of preference ("uuid:" prefix dropped).
-ID_COLUMNS = ["meta/instanceid", "meta-instanceid", "instanceid", "key", "_uuid"]
+# ODK Central's KEY and KoboToolbox's meta/rootUuid stay the same when a submission is edited
+# (meta/instanceID does not), so an edited submission replaces the old one instead of counting twice.
+ID_COLUMNS = ["key", "meta/rootuuid", "meta-rootuuid", "meta/instanceid", "meta-instanceid", "instanceid", "_uuid"]
+# An edit made in Collect / Enketo names the version it replaces here.
+DEPRECATED_COLUMNS = ["meta/deprecatedid", "meta-deprecatedid", "deprecatedid"]
 SUBMITTED_COLUMNS = ["submissiondate", "_submission_time"]
 # ODK Central's review state / KoboToolbox's validation status: a rejected submission is kept but not counted.
 REVIEW_COLUMNS = ["reviewstate", "_validation_status"]
@@ -170,7 +174,7 @@ class Submissions:
     indicator_columns: dict[str, str] = field(default_factory=dict)  # indicator_id -> column as written
 
 
-SUBMISSION_COLUMNS = ["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "submitted_at", "counted", "excluded_reason", "raw"]
+SUBMISSION_COLUMNS = ["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "submitted_at", "counted", "excluded_reason", "replaces", "raw"]
 
 
 def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]) -> Submissions:
@@ -190,7 +194,7 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
     ignored: list[str] = []
     for c in columns:
         key = field_name(c)
-        if c.strip().lower() in ID_COLUMNS + SUBMITTED_COLUMNS + REVIEW_COLUMNS or key not in known_fields:
+        if c.strip().lower() in ID_COLUMNS + DEPRECATED_COLUMNS + SUBMITTED_COLUMNS + REVIEW_COLUMNS or key not in known_fields:
             ignored.append(c)
             continue
         if key in mapped:
@@ -203,7 +207,7 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
     if CLUSTER not in mapped:
         missing.append(f"'{CLUSTER}'")
     if id_column is None:
-        missing.append("a submission id ('meta/instanceID', 'meta-instanceID', 'KEY' or '_uuid')")
+        missing.append("a submission id ('KEY', 'meta/instanceID', 'meta-instanceID' or '_uuid')")
     if not indicator_columns:
         missing.append("any indicator question (e.g. 'technology/tech_equipment')")
     if missing:
@@ -220,6 +224,7 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
     group_of.update({v.lower(): k for k, v in STAKEHOLDERS.items()})
     submitted_column = next((by_lower[k] for k in SUBMITTED_COLUMNS if k in by_lower), None)
     review_column = next((by_lower[k] for k in REVIEW_COLUMNS if k in by_lower), None)
+    deprecated_column = next((by_lower[k] for k in DEPRECATED_COLUMNS if k in by_lower), None)
 
     subs, answers, seen = [], [], {}
     for row in df.to_dict("records"):
@@ -276,6 +281,7 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
             "_line": line, "submission_id": sid, "cluster_id": cluster_id, "district": district, "stakeholder_group": group,
             "enumerator": row[mapped[ENUMERATOR]] if ENUMERATOR in mapped else "", "survey_date": survey_date,
             "submitted_at": row[submitted_column] if submitted_column else "", "counted": not excluded, "excluded_reason": excluded,
+            "replaces": re.sub(r"^uuid:", "", row[deprecated_column].strip(), flags=re.IGNORECASE) if deprecated_column else "",
             "raw": json.dumps({c: row[c] for c in columns}, ensure_ascii=False),
         })
         answers += row_answers

@@ -201,7 +201,7 @@ def test_whole_file_problems(engine, survey_round):
         for r in no_id:
             del r[i]
     plan = plan_survey_import(engine, ROUND, as_csv(no_id), "odk.csv")
-    assert len(plan.issues) == 1 and plan.issues[0].row == 1 and "a submission id ('meta/instanceID', 'meta-instanceID', 'KEY' or '_uuid')" in plan.issues[0].message
+    assert len(plan.issues) == 1 and plan.issues[0].row == 1 and "a submission id ('KEY', 'meta/instanceID', 'meta-instanceID' or '_uuid')" in plan.issues[0].message
     labels = plan_survey_import(engine, ROUND, as_csv([["Cluster", "Modern production equipment in common use"], ["Rice", "Absent"]]), "labels.csv")
     assert "XML values and headers" in labels.issues[0].hint
     assert plan_survey_import(engine, ROUND, b"x", "subs.json").issues[0].message == "is neither .csv nor .xlsx"
@@ -209,13 +209,14 @@ def test_whole_file_problems(engine, survey_round):
     dup = odk_rows(ODK_SUBS[:2])
     dup.append(dup[1])  # a1 again, on line 4
     issue = plan_survey_import(engine, ROUND, as_csv(dup), "odk.csv").issues[0]
-    assert (issue.row, issue.column, issue.message) == (4, "meta-instanceID", "submission 'a1' is already on line 2")
+    assert (issue.row, issue.column, issue.message) == (4, "KEY", "submission 'a1' is already on line 2")
 
 
 def test_a_resubmitted_answer_replaces_the_old_one_which_is_kept(engine, survey_round):
     commit_survey_import(engine, plan_survey_import(engine, ROUND, as_csv(odk_rows(ODK_SUBS)), "odk.csv"), author="alice")
     edited = [dict(x, answers=dict(x["answers"])) for x in ODK_SUBS]
-    edited[3]["answers"]["tech_equipment"] = "absent"  # a4 edited in ODK Central: now 4 of 5 say absent
+    edited[3]["answers"]["tech_equipment"] = "absent"  # a4 edited in ODK Central (KEY stays, the instanceID is new): now 4 of 4 say absent
+    edited[3]["instance"] = "a4-edit-1"
     plan = plan_survey_import(engine, ROUND, as_csv(odk_rows(edited)), "odk-2.csv")
     assert plan.summary().startswith("6 submission(s): 0 new, 1 changed, 5 already imported")
     result = commit_survey_import(engine, plan, author="bob")
@@ -241,3 +242,16 @@ def test_schema_step_5_is_applied(engine):
         versions = set(conn.execute(select(s.schema_migrations.c.version)).scalars())
     assert 5 in versions
     assert {"survey_submissions", "survey_answers"} <= set(inspect(engine).get_table_names())
+
+
+def test_an_edit_made_in_kobotoolbox_replaces_the_version_it_names(engine, survey_round):
+    commit_survey_import(engine, plan_survey_import(engine, ROUND, as_xlsx(kobo_rows(KOBO_SUBS)), "kobo.xlsx"), author="alice")
+    # k3 edited in Enketo: a new instance id, meta/deprecatedID naming the old one; partial -> absent.
+    edited = KOBO_SUBS[:2] + [sub("k3-v2", "fisheries", "government", {"hrm_local_supervisory": "absent"}, district="Thatta", deprecated="k3")] + KOBO_SUBS[3:]
+    plan = plan_survey_import(engine, ROUND, as_xlsx(kobo_rows(edited)), "kobo-2.xlsx")
+    assert plan.summary().startswith("4 submission(s): 0 new, 1 changed, 3 already imported")
+    commit_survey_import(engine, plan, author="alice")
+    assert sorted(survey_submissions(engine, ROUND)["submission_id"]) == ["k1", "k2", "k3-v2", "k4"]
+    assert len(survey_submissions(engine, ROUND, include_replaced=True)) == 5  # the old k3 is kept
+    note = store.round_grid(engine, ROUND).set_index(["cluster_id", "indicator_id"]).at[("fisheries", "hrm_local_supervisory"), "note"]
+    assert note.startswith("Field survey: 3 of 3 respondent(s) (100%) said absent")

@@ -119,7 +119,10 @@ def _plan(conn: Connection, round_id: str, filename: str, df: pd.DataFrame | Non
     kinds, replaced_pks = [], []
     for sub in subs.to_dict("records"):
         old = stored_by_id.get(sub["submission_id"])
-        if old is None:
+        if old is None and sub["replaces"] in stored_by_id:  # an edit under a new id, naming the version it replaces
+            kinds.append("changed")
+            replaced_pks.append(stored_by_id[sub["replaces"]]["id"])
+        elif old is None:
             kinds.append("new")
         elif _fingerprint(old, answers_by_pk.get(old["id"], [])) == _fingerprint(sub, incoming_answers.get(sub["submission_id"], [])):
             kinds.append("unchanged")
@@ -207,7 +210,8 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
             if sub["change"] == "unchanged":
                 continue
             if sub["change"] == "changed":
-                replaced += conn.execute(update(t).where(t.c.round_id == plan.round_id, t.c.submission_id == sub["submission_id"], t.c.replaced_at.is_(None)).values(replaced_at=now)).rowcount
+                ids = [sub["submission_id"], sub["replaces"]] if sub["replaces"] else [sub["submission_id"]]
+                replaced += conn.execute(update(t).where(t.c.round_id == plan.round_id, t.c.submission_id.in_(ids), t.c.replaced_at.is_(None)).values(replaced_at=now)).rowcount
             pk = conn.execute(insert(t).values(
                 round_id=plan.round_id, submission_id=sub["submission_id"], cluster_id=sub["cluster_id"], district=sub["district"], stakeholder_group=sub["stakeholder_group"],
                 enumerator=sub["enumerator"], survey_date=sub["survey_date"], submitted_at=str(sub["submitted_at"])[:40], counted=bool(sub["counted"]),
