@@ -237,6 +237,8 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
         sid = re.sub(r"^uuid:", "", row[id_column].strip(), flags=re.IGNORECASE)
         if not sid:
             bad(id_column, "the submission id is empty", "export again from ODK Central / KoboToolbox: every submission has one", "")
+        elif len(sid) > 200:
+            bad(id_column, f"the submission id is {len(sid)} characters long", "use the file as exported: ids are at most 200 characters", sid[:60] + "…")
         elif sid in seen:
             bad(id_column, f"submission '{sid}' is already on line {seen[sid]}", "keep one row per submission", row[id_column])
         else:

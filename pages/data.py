@@ -247,6 +247,13 @@ def _survey_section(round_id: str | None) -> None:
     stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
     st.caption(f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted.")
     if not stored.empty:
+        name, data = si.export_submissions(engine, round_id)
+        st.download_button("Export submissions (CSV)", data, file_name=name, key="survey_export")
+        grid = store.round_grid(engine, round_id)
+        pairs = [(r.cluster_id, r.indicator_id) for r in grid[grid["source_id"] == si.survey_source_id(round_id)].itertuples()]
+        if pairs:
+            pick = st.selectbox("Submissions behind a value", pairs, format_func=lambda p: f"{cluster_names.get(p[0], p[0])} — {names.get(p[1], p[1])}", key="survey_value")
+            st.dataframe(si.survey_evidence(engine, round_id, *pick), hide_index=True, width="stretch")
         with st.expander("Submissions stored in this round (raw rows kept as exported)"):
             st.dataframe(stored[["submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted", "excluded_reason", "file", "line", "imported_by", "raw"]],
                          hide_index=True, width="stretch")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from cluster_model import store
 from cluster_model.loading import DATA_DIR, load_dataset
 from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
-from cluster_model.store.survey_import import commit_survey_import, plan_survey_import, survey_evidence, survey_submissions
+from cluster_model.store.survey_import import commit_survey_import, export_submissions, plan_survey_import, survey_evidence, survey_submissions
 from cluster_model.survey import aggregate, build_xlsform
 from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
@@ -153,6 +154,12 @@ def test_odk_central_csv_imports_into_a_survey_round_and_changes_the_map(engine,
     assert sorted(zip(evidence["submission_id"], evidence["answer"])) == [("a1", "absent"), ("a2", "absent"), ("a3", "absent"), ("a4", "present"), ("a5", "dont_know"), ("a6", "present")]
     assert evidence.set_index("submission_id").at["a2", "stakeholder_group"] == "government"
 
+    # The round's submissions export reads back with every raw row.
+    name, data = export_submissions(engine, ROUND)
+    back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert name == "survey-2027-submissions.csv" and len(back) == 6
+    assert json.loads(back.set_index("submission_id").at["a3", "raw"])["technology-tech_equipment"] == "absent"
+
     # The same export again (ODK Central exports every submission so far): nothing new.
     again = plan_survey_import(engine, ROUND, as_csv(odk_rows(ODK_SUBS)), "odk-central.csv")
     assert again.summary() == "6 submission(s): 0 new, 0 changed, 6 already imported, 1 rejected (kept, not counted). Values: 0 new, 0 changed, 2 unchanged"
@@ -192,6 +199,15 @@ def test_bad_cells_are_named_by_line_and_column_and_nothing_is_written(engine, s
     with pytest.raises(store.ValidationError):
         commit_survey_import(engine, plan, author="alice")
     assert _count(engine, s.survey_submissions) == 0 and store.round_grid(engine, ROUND)["version"].max() == 0
+
+
+def test_an_overlong_or_formula_id_is_refused_and_enumerator_text_is_exported_safely(engine, survey_round):
+    long = [dict(ODK_SUBS[0], id="x" * 201)]
+    issue = plan_survey_import(engine, ROUND, as_csv(odk_rows(long)), "odk.csv").issues[0]
+    assert (issue.row, issue.column, issue.message) == (2, "KEY", "the submission id is 201 characters long")
+    commit_survey_import(engine, plan_survey_import(engine, ROUND, as_csv(odk_rows([dict(ODK_SUBS[0], enumerator="=HYPERLINK(\"http://x\")")])), "odk.csv"), author="alice")
+    back = pd.read_csv(io.BytesIO(export_submissions(engine, ROUND)[1]), dtype=str, keep_default_na=False)
+    assert back.at[0, "enumerator"] == "'=HYPERLINK(\"http://x\")"
 
 
 def test_whole_file_problems(engine, survey_round):

@@ -84,6 +84,13 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db):
     kobo = _import(at, "kobo.xlsx", as_xlsx(kobo_rows(KOBO)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert "3 submission(s): 3 new" in kobo and "1 value(s) new" in kobo
     assert any("This round holds 7 submission(s), 7 of them counted." in c.value for c in at.caption)
+    # Each value links to the submissions behind it.
+    at.selectbox(key="survey_value").set_value(("rice", "tech_equipment"))
+    _ok(at.run())
+    behind = next(df.value for df in at.dataframe if "answer" in df.value.columns)
+    assert sorted(zip(behind["submission_id"], behind["stakeholder_group"], behind["answer"])) == [
+        ("a1", "industry", "absent"), ("a2", "government", "absent"), ("a3", "community", "absent"), ("a4", "academia", "present")]
+    assert any(d.label == "Export submissions (CSV)" for d in at.get("download_button"))
 
     # The map's data: the Atlas ranks districts by the new values (what the store now says).
     atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())

@@ -26,11 +26,12 @@ from sqlalchemy.engine import Connection
 
 from .. import survey as sv
 from ..issues import DataIssue
+from ..spreadsheet import neutralise_formula
 from ..vocabulary import Status
 from . import schema as s
 from .db import revision, write_transaction
 from .errors import ConflictError, ValidationError
-from .importer import MAX_BYTES, _read_xlsx
+from .importer import MAX_BYTES, MAX_ROWS, _read_xlsx
 from .repository import Edit, _apply, _grid, round_info
 
 VIA = "survey"
@@ -168,6 +169,8 @@ def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         what = "is neither .csv nor .xlsx" if isinstance(exc, ValueError) and "neither" in str(exc) else f"cannot be read ({type(exc).__name__})"
         return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, what, "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox")])
+    if len(df) > MAX_ROWS:
+        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"{len(df)} submissions is more than {MAX_ROWS}", "export fewer submissions at a time (filter by date)")])
     with engine.connect() as conn, conn.begin():
         return _plan(conn, round_id, filename, df)
 
@@ -261,6 +264,15 @@ def survey_submissions(engine: Engine, round_id: str, *, include_replaced: bool 
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in t.columns])
 
 
+def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
+    """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
+    df = survey_submissions(engine, round_id, include_replaced=True).drop(columns=["id"])
+    for c in ("imported_at", "replaced_at"):
+        df[c] = df[c].map(lambda v: "" if v is None or pd.isna(v) else pd.Timestamp(v).isoformat(timespec="seconds"))
+    df = df.map(lambda v: neutralise_formula("" if v is None else v))
+    return f"{round_id}-submissions.csv", df.to_csv(index=False).encode("utf-8")
+
+
 def survey_evidence(engine: Engine, round_id: str, cluster_id: str, indicator_id: str) -> pd.DataFrame:
     """The submissions behind one value: submission id, stakeholder group, district, enumerator, date, answer, counted."""
     t, a = s.survey_submissions, s.survey_answers
@@ -272,4 +284,4 @@ def survey_evidence(engine: Engine, round_id: str, cluster_id: str, indicator_id
     return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in cols])
 
 
-__all__ = ["SurveyPlan", "SurveyResult", "commit_survey_import", "import_survey_file", "plan_survey_import", "survey_evidence", "survey_source_id", "survey_submissions"]
+__all__ = ["SurveyPlan", "SurveyResult", "commit_survey_import", "export_submissions", "import_survey_file", "plan_survey_import", "survey_evidence", "survey_source_id", "survey_submissions"]
