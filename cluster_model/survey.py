@@ -26,6 +26,7 @@ Plain pandas/openpyxl; the store side (survey rounds, raw submissions) is
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .issues import DataIssue
+from .issues import DataFileError, DataIssue
 from .loading import Dataset
 from .vocabulary import ASSESSED_STATUSES, INDICATOR_GROUPS, STAKEHOLDERS
 
@@ -126,9 +127,11 @@ def build_xlsform(ds: Dataset) -> bytes:
 def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
     """CSV (comma, semicolon or tab: KoboToolbox's CSV uses ';') or XLSX as text columns plus ``_line``.
 
-    Header names are kept as written. ``read_xlsx(data, filename) -> (frame, lines)`` is the
-    assessment importer's reader (same limits and line numbering). Raises ValueError for a
-    file that is neither.
+    Header names are kept as written; columns without a header are dropped. ``_line`` is the
+    row a spreadsheet shows (header = 1; blank rows counted, a quoted line break is not a new row).
+    ``read_xlsx(data, filename) -> (frame, lines)`` is the assessment importer's reader (same
+    limits). Raises :class:`DataFileError` for a file that cannot be used, and
+    ``UnicodeDecodeError`` / ``csv.Error`` for an unreadable CSV.
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -138,10 +141,25 @@ def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
         text = data.decode("utf-8-sig")
         first = text.split("\n", 1)[0]
         sep = max([",", ";", "\t"], key=first.count)
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
-        lines = list(range(2, len(df) + 2))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        if not rows:
+            raise DataFileError(DataIssue(filename, "the file is empty", "export the submissions again, with the header row", row=1))
+        header, records, lines = rows[0], [], []
+        for number, cells in enumerate(rows[1:], start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+                raise DataFileError(DataIssue(filename, f"this row has {len(cells)} cells but the header only {len(header)}", "export the file again; do not edit it by hand", row=number))
+            records.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+            lines.append(number)
+        df = pd.DataFrame(records, columns=header, dtype=str)
     else:
-        raise ValueError("is neither .csv nor .xlsx")
+        raise DataFileError(DataIssue(filename, "is neither .csv nor .xlsx", "export the submissions as CSV or XLSX from ODK Central or KoboToolbox"))
+    named = [str(c).strip() != "" for c in df.columns]
+    df = df.loc[:, named]
+    twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if twice:
+        raise DataFileError(DataIssue(filename, f"column(s) {', '.join(repr(c) for c in twice)} appear more than once in the header", "export with XML names as headers (they are unique)", row=1))
     df = df.apply(lambda col: col.map(lambda v: str(v).strip()))
     df.insert(0, "_line", lines)
     blank = (df.drop(columns="_line") == "").all(axis=1)

@@ -271,3 +271,31 @@ def test_an_edit_made_in_kobotoolbox_replaces_the_version_it_names(engine, surve
     assert len(survey_submissions(engine, ROUND, include_replaced=True)) == 5  # the old k3 is kept
     note = store.round_grid(engine, ROUND).set_index(["cluster_id", "indicator_id"]).at[("fisheries", "hrm_local_supervisory"), "note"]
     assert note.startswith("Field survey: 3 of 3 respondent(s) (100%) said absent")
+
+
+def test_a_value_whose_only_submission_is_later_rejected_goes_back_to_not_assessed(engine, survey_round):
+    one = [sub("r1", "mango", "industry", {"tech_equipment": "present"}, district="Mirpur Khas")]
+    commit_survey_import(engine, plan_survey_import(engine, ROUND, as_csv(odk_rows(one)), "odk.csv"), author="alice")
+    rejected = [dict(one[0], review="rejected")]  # rejected in ODK Central after the first import
+    plan = plan_survey_import(engine, ROUND, as_csv(odk_rows(rejected)), "odk-2.csv")
+    assert plan.changes[["indicator_id", "old_status", "status"]].values.tolist() == [["tech_equipment", "present", "not assessed"]]
+    commit_survey_import(engine, plan, author="alice")
+    row = store.round_grid(engine, ROUND).set_index(["cluster_id", "indicator_id"]).loc[("mango", "tech_equipment")]
+    assert (row["status"], row["note"]) == ("not assessed", "Field survey: no counted submission answers this any more.")
+
+
+def test_csv_lines_are_the_rows_a_spreadsheet_shows_and_bad_headers_are_named(engine, survey_round):
+    rows = odk_rows(ODK_SUBS[:3])
+    i = rows[0].index("enumerator")
+    rows[1][i] = "EN-01\nsecond line"  # a quoted line break stays in its row
+    data = as_csv(rows[:2]) + b"\n" + as_csv(rows[2:]).replace(b",absent,", b",gone,", 1)  # a blank row before line 4
+    issues = plan_survey_import(engine, ROUND, data, "odk.csv").issues
+    assert [(x.row, x.column, x.value) for x in issues] == [(4, "technology-tech_equipment", "gone")]
+    dup = odk_rows(ODK_SUBS[:1])
+    dup[0][1] = "cluster"  # 'intro' renamed: two 'cluster' columns
+    issue = plan_survey_import(engine, ROUND, as_csv(dup), "odk.csv").issues[0]
+    assert (issue.row, issue.message) == (1, "column(s) 'cluster' appear more than once in the header")
+    ragged = as_csv(odk_rows(ODK_SUBS[:1])).rstrip(b"\n") + b",extra\n"
+    issue = plan_survey_import(engine, ROUND, ragged, "odk.csv").issues[0]
+    assert issue.row == 2 and "cells but the header only" in issue.message
+    assert "cannot be read as CSV" in plan_survey_import(engine, ROUND, "cluster\nrice\xe9".encode("latin-1"), "odk.csv").issues[0].message

@@ -16,6 +16,7 @@ every raw submission is kept in ``survey_submissions`` and its answers in
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from .. import survey as sv
-from ..issues import DataIssue
+from ..issues import DataFileError, DataIssue
 from ..spreadsheet import neutralise_formula
 from ..vocabulary import Status
 from . import schema as s
@@ -153,6 +154,13 @@ def _plan(conn: Connection, round_id: str, filename: str, df: pd.DataFrame | Non
         changes.append({"cluster_id": r["cluster_id"], "indicator_id": r["indicator_id"], "change": kind, "old_status": cur["status"] if exists else "",
                         "status": status, "n_respondents": int(r["n_respondents"]), "agreement": r["agreement"], "dont_know": int(r[sv.DONT_KNOW]),
                         "tie": bool(r["tie"]), "source_id": source, "note": r["note"], "base_version": int(cur["version"])})
+    # A survey value no counted answer supports any more (its submissions were edited or rejected): not assessed now.
+    answered = set(zip(results["cluster_id"], results["indicator_id"]))
+    for (cluster_id, indicator_id), cur in grid[(grid["source_id"] == source) & (grid["status"] != Status.NOT_ASSESSED.value)].iterrows():
+        if (cluster_id, indicator_id) not in answered:
+            changes.append({"cluster_id": cluster_id, "indicator_id": indicator_id, "change": "changed", "old_status": cur["status"], "status": Status.NOT_ASSESSED.value,
+                            "n_respondents": 0, "agreement": float("nan"), "dont_know": 0, "tie": False, "source_id": source,
+                            "note": "Field survey: no counted submission answers this any more.", "base_version": int(cur["version"])})
     columns = ["cluster_id", "indicator_id", "change", "old_status", "status", "n_respondents", "agreement", "dont_know", "tie", "source_id", "note", "base_version"]
     return SurveyPlan(round_id, filename, subs, pd.DataFrame(changes, columns=columns), [], parsed.ignored_columns, parsed)
 
@@ -164,11 +172,12 @@ def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str
         return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "export fewer submissions at a time (filter by date)")])
     try:
         df = sv.read_table(data, filename, _read_xlsx)
-    except ValidationError as exc:
+    except ValidationError as exc:  # the XLSX reader's own checks
         return SurveyPlan(round_id, filename, empty, empty, exc.issues)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        what = "is neither .csv nor .xlsx" if isinstance(exc, ValueError) and "neither" in str(exc) else f"cannot be read ({type(exc).__name__})"
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, what, "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox")])
+    except DataFileError as exc:
+        return SurveyPlan(round_id, filename, empty, empty, [exc.issue])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"cannot be read as CSV ({type(exc).__name__})", "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox")])
     if len(df) > MAX_ROWS:
         return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"{len(df)} submissions is more than {MAX_ROWS}", "export fewer submissions at a time (filter by date)")])
     with engine.connect() as conn, conn.begin():
