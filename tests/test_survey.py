@@ -18,7 +18,7 @@ from cluster_model import store
 from cluster_model.loading import DATA_DIR, load_dataset
 from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
-from cluster_model.store.survey_import import commit_survey_import, export_submissions, plan_survey_import, survey_evidence, survey_submissions
+from cluster_model.store.survey_import import commit_survey_import, export_submissions, survey_results, plan_survey_import, survey_evidence, survey_submissions
 from cluster_model.survey import aggregate, build_xlsform
 from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
@@ -154,6 +154,9 @@ def test_odk_central_csv_imports_into_a_survey_round_and_changes_the_map(engine,
     assert sorted(zip(evidence["submission_id"], evidence["answer"])) == [("a1", "absent"), ("a2", "absent"), ("a3", "absent"), ("a4", "present"), ("a5", "dont_know"), ("a6", "present")]
     assert evidence.set_index("submission_id").at["a2", "stakeholder_group"] == "government"
 
+    results = survey_results(engine, ROUND).set_index("indicator_id")
+    assert results.loc["tech_equipment", ["present", "absent", "dont_know", "n_respondents", "status", "n_agreeing"]].tolist() == [1, 3, 1, 4, "absent", 3]
+    assert results.at["tech_standards", "tie"] and results.at["tech_standards", "status"] == ""
     # The round's submissions export reads back with every raw row.
     name, data = export_submissions(engine, ROUND)
     back = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)

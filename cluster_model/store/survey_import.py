@@ -273,6 +273,14 @@ def survey_submissions(engine: Engine, round_id: str, *, include_replaced: bool 
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in t.columns])
 
 
+def survey_results(engine: Engine, round_id: str) -> pd.DataFrame:
+    """Per cluster × indicator of the round: answer counts, respondents, the majority status ("" when none) and agreement."""
+    with engine.connect() as conn, conn.begin():
+        subs, answers = _stored(conn, round_id)
+    counted = subs[subs["counted"].astype(bool)]
+    return sv.aggregate(answers.merge(counted[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[["cluster_id", "indicator_id", "answer"]])
+
+
 def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
     """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
     df = survey_submissions(engine, round_id, include_replaced=True).drop(columns=["id"])
@@ -293,4 +301,4 @@ def survey_evidence(engine: Engine, round_id: str, cluster_id: str, indicator_id
     return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in cols])
 
 
-__all__ = ["SurveyPlan", "SurveyResult", "commit_survey_import", "export_submissions", "import_survey_file", "plan_survey_import", "survey_evidence", "survey_source_id", "survey_submissions"]
+__all__ = ["SurveyPlan", "SurveyResult", "commit_survey_import", "export_submissions", "import_survey_file", "plan_survey_import", "survey_evidence", "survey_results", "survey_source_id", "survey_submissions"]
