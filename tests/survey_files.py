@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import date
 
 from openpyxl import Workbook
 
@@ -60,12 +62,21 @@ def as_csv(rows: list[list[str]], sep: str = ",") -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def as_xlsx(rows: list[list[str]], sheet: str = "Sindh cluster survey") -> bytes:
+def _typed(value: str):
+    """A cell as Excel would hold it: dates as dates, whole numbers as numbers."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    if re.fullmatch(r"\d+", value):
+        return int(value)
+    return value
+
+
+def as_xlsx(rows: list[list[str]], sheet: str = "Sindh cluster survey", *, typed: bool = False) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    for r in rows:
-        ws.append(r)
+    for n, r in enumerate(rows):
+        ws.append([_typed(v) for v in r] if typed and n else r)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
