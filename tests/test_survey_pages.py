@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pyxform.xls2xform import convert
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import store
@@ -71,7 +72,13 @@ def _ranking(at: AppTest) -> pd.DataFrame:
     return at.dataframe[-1].value.set_index("District")
 
 
-def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db):
+def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monkeypatch, tmp_path):
+    import cluster_model.survey as survey
+
+    offered: list[bytes] = []
+    real = survey.build_xlsform
+    monkeypatch.setattr(survey, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1])  # the bytes the form button offers
+
     atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
     before = _ranking(atlas)
     assert before.at["Larkana", "Gap"] == "not assessed"
@@ -79,6 +86,9 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db):
     at = _data_page()
     assert at.selectbox(key="data_round").value == ROUND
     assert any(d.label == "Survey form (XLSForm)" for d in at.get("download_button"))
+    (tmp_path / "form.xlsx").write_bytes(offered[-1])  # the form as an editor downloads it converts cleanly
+    warnings: list[str] = []
+    assert "sindh_cluster_survey" in convert(xlsform=str(tmp_path / "form.xlsx"), warnings=warnings).xform and warnings == []
     odk = _import(at, "odk-central.csv", as_csv(odk_rows(ODK)), "text/csv")
     assert "4 submission(s): 4 new" in odk and "Imported 4 submission(s)" in odk and "2 value(s) new" in odk
     kobo = _import(at, "kobo.xlsx", as_xlsx(kobo_rows(KOBO)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
