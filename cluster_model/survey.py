@@ -75,28 +75,30 @@ def survey_districts(ds: Dataset) -> list[str]:
 
 def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
     """The form as rows per sheet (survey, choices, settings); the header row first."""
-    survey = [["type", "name", "label", "hint", "required", "default"]]
+    survey = [["type", "name", "label", "hint", "required", "default", "choice_filter"]]
     survey += [
-        ["note", "intro", "Sindh cluster survey. Ask about the cluster as a whole, not about one firm. Record no names or phone numbers of respondents.", "", "", ""],
-        ["select_one cluster", CLUSTER, "Cluster", "The industrial cluster the respondent speaks about.", "yes", ""],
-        ["select_one district", DISTRICT, "District", "Where the respondent works.", "yes", ""],
-        ["select_one igca", GROUP, "Respondent's stakeholder group", "Industry, government, community or academia (IGCA).", "yes", ""],
-        ["text", ENUMERATOR, "Enumerator", "Your name or enumerator code.", "yes", ""],
-        ["date", SURVEY_DATE, "Date of the interview", "", "yes", "today()"],
+        ["note", "intro", "Sindh cluster survey. Ask about the cluster as a whole, not about one firm. Record no names or phone numbers of respondents.", "", "", "", ""],
+        ["select_one cluster", CLUSTER, "Cluster", "The industrial cluster the respondent speaks about.", "yes", "", ""],
+        # Only the districts where the chosen cluster has a site (data/sites.csv).
+        ["select_one district", DISTRICT, "District", "Where the respondent works.", "yes", "", f"selected(clusters, ${{{CLUSTER}}})"],
+        ["select_one igca", GROUP, "Respondent's stakeholder group", "Industry, government, community or academia (IGCA).", "yes", "", ""],
+        ["text", ENUMERATOR, "Enumerator", "Your name or enumerator code.", "yes", "", ""],
+        ["date", SURVEY_DATE, "Date of the interview", "", "yes", "today()", ""],
     ]
     for group, label in INDICATOR_GROUPS.items():
         rows = ds.indicators[ds.indicators["pillar"] == group]
         if rows.empty:
             continue
-        survey.append(["begin_group", group, label, "", "", ""])
+        survey.append(["begin_group", group, label, "", "", "", ""])
         for r in rows.itertuples():
-            survey.append(["select_one status", r.indicator_id, r.name, r.how_assessed, "yes", ""])
-        survey.append(["end_group", group, "", "", "", ""])
-    choices = [["list_name", "name", "label"]]
-    choices += [["status", k, v] for k, v in ANSWERS.items()]
-    choices += [["cluster", r.cluster_id, f"{r.number}. {r.name}"] for r in ds.clusters.itertuples()]
-    choices += [["district", slug(d), d] for d in survey_districts(ds)]
-    choices += [["igca", k, v] for k, v in STAKEHOLDERS.items()]
+            survey.append(["select_one status", r.indicator_id, r.name, r.how_assessed, "yes", "", ""])
+        survey.append(["end_group", group, "", "", "", "", ""])
+    here = ds.sites.groupby("district")["cluster_id"].agg(lambda c: " ".join(sorted(set(c))))
+    choices = [["list_name", "name", "label", "clusters"]]
+    choices += [["status", k, v, ""] for k, v in ANSWERS.items()]
+    choices += [["cluster", r.cluster_id, f"{r.number}. {r.name}", ""] for r in ds.clusters.itertuples()]
+    choices += [["district", slug(d), d, here.get(d, "")] for d in survey_districts(ds)]
+    choices += [["igca", k, v, ""] for k, v in STAKEHOLDERS.items()]
     # The version changes whenever the questions or choices do, as ODK Central requires.
     version = hashlib.sha256(json.dumps([survey, choices]).encode("utf-8")).hexdigest()[:10]
     settings = [["form_title", "form_id", "version", "instance_name"], [FORM_TITLE, FORM_ID, version, f"concat(${{{CLUSTER}}}, ' ', ${{{GROUP}}}, ' ', ${{{SURVEY_DATE}}})"]]

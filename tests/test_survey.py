@@ -97,6 +97,10 @@ def test_make_survey_form_writes_an_xlsform_that_pyxform_converts_without_warnin
     assert [c[1] for c in choices if c[0] == "igca"] == ["industry", "government", "community", "academia"]
     assert sorted(c[1] for c in choices if c[0] == "cluster") == sorted(ds.clusters["cluster_id"])
     assert ("district", "mirpur_khas", "Mirpur Khas") in choices
+    # The district list offers only the districts where the chosen cluster has a site.
+    assert by_name["district"]["choice_filter"] == "selected(clusters, ${cluster})"
+    assert ["district", "thatta", "Thatta", "fisheries jute"] in [[c.value for c in r] for r in wb["choices"].iter_rows(min_row=2)]
+    assert "nodeset=\"instance('district')/root/item[selected(clusters,  /data/cluster )]\"" in xform
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate (bundled with pyxform) needs Java; pyxform's own conversion is checked above")
