@@ -192,7 +192,11 @@ def _numbers(df: pd.DataFrame, column: str, path: Path, issues: list[DataIssue],
 
 
 def _suggest(name: str, candidates) -> str:
-    close = difflib.get_close_matches(name, list(candidates), n=2, cutoff=0.5)
+    candidates = [str(c) for c in candidates]
+    close = difflib.get_close_matches(name, candidates, n=2, cutoff=0.6)
+    if not close:  # long column names: same first words
+        start = " ".join(normalise(name).split()[:2])
+        close = [c for c in candidates if start and normalise(c).startswith(start)][:3]
     return f" Did you mean: {' / '.join(repr(c) for c in close)}?" if close else ""
 
 
