@@ -40,6 +40,7 @@ from cluster_model.vocabulary import PILLARS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONTEXT_DIR = REPO_ROOT.parent / "shared" / "context"
+DOWNLOADED_CONTEXT_DIR = REPO_ROOT / "var" / "context"  # where `make setup` puts them when ../shared is missing
 INDICATORS_FILE = "pakistan_district_indicators.csv"
 DEFINITIONS_FILE = "indicator_definitions.csv"
 POVERTY_FILE = "poverty_headcount_2018.csv"
@@ -70,9 +71,14 @@ _MISSING_HINT = ("Set ATLAS_CONTEXT to the folder holding " + ", ".join(CONTEXT_
 
 
 def context_dir() -> Path:
-    """The folder with the context files: $ATLAS_CONTEXT if set, else ../shared/context."""
+    """The folder with the context files: $ATLAS_CONTEXT if set, else ../shared/context,
+    else the copy `make setup` downloaded into var/context."""
     env = os.environ.get("ATLAS_CONTEXT")
-    return Path(env) if env else DEFAULT_CONTEXT_DIR
+    if env:
+        return Path(env)
+    if not DEFAULT_CONTEXT_DIR.is_dir() and DOWNLOADED_CONTEXT_DIR.is_dir():
+        return DOWNLOADED_CONTEXT_DIR
+    return DEFAULT_CONTEXT_DIR
 
 
 def normalise(name: object) -> str:
