@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cluster_model.identity import atlas_name
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
-st.set_page_config(page_title="Sindh Cluster Atlas", layout="wide")
+st.set_page_config(page_title=atlas_name(), layout="wide")
 
 pages = [
     st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),
