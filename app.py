@@ -18,6 +18,7 @@ pages = [
     st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),
     st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
     st.Page("pages/compare.py", title="Compare", url_path="compare"),
+    st.Page("pages/poverty.py", title="Gaps & poverty", url_path="poverty"),
     st.Page("pages/export.py", title="Export", url_path="export"),
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
     st.Page("pages/data.py", title="Data (editors)", url_path="data"),

@@ -529,3 +529,29 @@ def context_rows(ctx: ContextData, district: str, province: str | None = None) -
             "source": meta.source,
         })
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- where gaps meet poverty
+
+def sites_by_unit(ctx: ContextData, sites: pd.DataFrame) -> pd.DataFrame:
+    """Sites with ``district`` replaced by their survey unit, so a unit's cluster gap is computed over
+    all its clusters (Karachi City's over the clusters of all seven Karachi districts): one point per
+    unit, never seven copies of one poverty figure. Sites in no unit keep their district."""
+    to_unit = ctx.crosswalk.set_index("district")["unit"]
+    return sites.assign(district=sites["district"].map(to_unit).fillna(sites["district"]))
+
+
+def gaps_meet_poverty(ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "poverty_rate_2018",
+                      poor: str = "poor_2018") -> pd.DataFrame:
+    """One row per survey unit with a cluster: its cluster gap (NaN = not assessed, kept), coverage,
+    clusters, poverty rate with its 95 % interval and number of poor (``unit_gaps`` from
+    ``scoring.district_gaps`` over ``sites_by_unit``)."""
+    rates = unit_table(ctx, rate).set_index("unit") if rate in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
+    poors = unit_table(ctx, poor).set_index("unit") if poor in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
+    out = unit_gaps.rename(columns={"district": "unit"})[["unit", "gap", "coverage", "n_clusters", "clusters"]].copy()
+    for column, source, field in (("poverty_rate", rates, "value"), ("ci_low", rates, "ci_low"), ("ci_high", rates, "ci_high"),
+                                  ("poor_1000", poors, "value"), ("districts", rates, "districts")):
+        out[column] = out["unit"].map(source[field]) if field in source else float("nan")
+    out["districts"] = [d if isinstance(d, list) else [u] for d, u in zip(out["districts"], out["unit"])]
+    out["gap_known"] = out["gap"].notna()
+    return out.sort_values(["poverty_rate"], ascending=False, na_position="last").reset_index(drop=True)
