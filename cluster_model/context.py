@@ -555,3 +555,88 @@ def gaps_meet_poverty(ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "po
     out["districts"] = [d if isinstance(d, list) else [u] for d, u in zip(out["districts"], out["unit"])]
     out["gap_known"] = out["gap"].notna()
     return out.sort_values(["poverty_rate"], ascending=False, na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- exports
+
+def export_table(ctx: ContextData, districts: list[str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """District × indicator, each figure with its survey unit, year, rank, provincial average, interval and
+    source (for CSV/XLSX/GeoJSON). A figure shared by several districts says so in every row."""
+    ids = indicator_ids or list(ctx.indicators["indicator_id"])
+    frames = []
+    for indicator_id in ids:
+        meta = ctx.indicator(indicator_id)
+        t = district_table(ctx, indicator_id, districts)
+        frames.append(pd.DataFrame({
+            "District": t.index, "Survey unit": [unit_label(u, d) if isinstance(u, str) and isinstance(d, list) else "none matched"
+                                                 for u, d in zip(t["unit"], t["districts"])],
+            "Indicator": meta["label"], "Pillar informed": CONTEXT_GROUPS[meta["pillar"]],
+            "Value": t["value"].round(3).to_numpy(), "Unit": meta["unit"], "Year": int(meta["year"]),
+            "Rank in province (1 = best)": [None if pd.isna(r) else f"{int(r)} of {int(n)}" for r, n in zip(t["rank"], t["n_ranked"])],
+            "Provincial average": t["province_average"].round(3).to_numpy(),
+            "95% low": t["ci_low"].round(3).to_numpy(), "95% high": t["ci_high"].round(3).to_numpy(),
+            "Source": meta["source"], "Credit": CONTEXT_CREDIT,
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def credit_lines(ctx: ContextData) -> list[str]:
+    """Lines for an export's notes wherever context figures appear."""
+    return [f"Credit: {CONTEXT_CREDIT}.",
+            "District context figures are estimates with sampling error, from the survey year shown; "
+            "they never enter a cluster gap score. Karachi City is one survey unit: one figure for its seven districts together."]
+
+
+# ---------------------------------------------------------------- methods
+
+def methods_markdown() -> str:
+    """The Methods page's section on the district context figures (static text: no data value in it)."""
+    return f"""
+## District context figures
+
+**What they are.** Public figures about each district as a whole — poverty, number of poor, literacy,
+labour-force participation, child labour, school enrolment, electricity, piped water, access to public
+transport, mobile phones — from the World Bank's **Data4Pakistan** district estimates, built from Pakistan
+Bureau of Statistics surveys (HIES and PSLM; small-area estimation for poverty) and the census, as published
+in the open-source PakIndicatorsApp. Credit: *{CONTEXT_CREDIT}*.
+
+**Which, and why.** The ICCK chooses them in `data/context_indicators.csv`: each with the dialogue pillar it
+informs (literacy, labour and enrolment → Capabilities & HRM; electricity, water and transport → Support
+institutions & infrastructure; mobile phones → Technology; poverty → welfare context, no pillar), its label,
+unit, direction (higher is better or worse), year and source. Every one must exist in the files; one that
+does not is listed as a data problem by file and line.
+
+**Years.** The newest full round for Sindh is labelled **2014** (rounds 2004–2014 every two years); the trend
+chart shows 2004→2014. The **2018** poverty rates are provisional small-area estimates. The year is shown
+beside every value.
+
+**Estimates with sampling error.** These are survey estimates, not counts. The 2018 poverty file gives each
+estimate's mean squared error (MSE); the atlas shows the 95% interval, rate ± 1.96·√MSE. Karachi's MSE is
+given as 0 upstream, so no interval is stated for it. The other figures come without an error measure:
+small differences between districts may not be real.
+
+**District sets.** The surveys use the district set of their time: 24 Sindh districts with **Karachi City**
+as one unit. The boundaries use the 2023 census set: 30 districts, Karachi split into seven. The explicit
+crosswalk `data/context_crosswalk.csv` maps each survey unit to its boundary districts (and different
+spellings, e.g. Qambar Shahdadkot → Kambar Shahdadkot). A Karachi figure describes the seven Karachi districts
+together: it is drawn as one unit, ranked and averaged once and always labelled so — never as seven
+measurements. A name that matches nothing is listed as a data problem.
+
+**Ranks and averages.** Rank 1 is the best figure among the province's survey districts (lowest poverty,
+highest literacy …). The provincial average is the unweighted mean of those districts' figures. Map classes
+are quantiles (five classes) of the survey districts' figures, each counted once; grey means no figure.
+
+**They never change a cluster gap score.** The gap score uses only the dialogue's cluster indicators. The
+district figures are shown beside it — on the map's *District context* layer, in the district panel, on the
+*Gaps & poverty* page and in the exports — and are never mixed into it.
+"""
+
+
+def methods_table(ctx: ContextData) -> pd.DataFrame:
+    """The chosen indicators as read, for the Methods page."""
+    if ctx.indicators.empty:
+        return pd.DataFrame(columns=["Pillar informed", "Figure", "Unit", "Year", "Direction", "Source", "Column in the file"])
+    i = ctx.indicators
+    return pd.DataFrame({"Pillar informed": i["pillar"].map(CONTEXT_GROUPS), "Figure": i["label"], "Unit": i["unit"],
+                         "Year": i["year"], "Direction": i["direction"].map({"positive": "higher is better", "negative": "higher is worse"}),
+                         "Source": i["source"], "Column in the file": i["file"] + ": " + i["column"]})

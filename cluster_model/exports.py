@@ -406,3 +406,19 @@ def snapshot_texts(ds: Dataset, view: ExportView, source_ids: Iterable[str]) -> 
         "District boundaries © OpenStreetMap contributors, ODbL 1.0.",
     ]
     return snapshot_title(view), subtitle, credits
+
+
+# --------------------------------------------------------------------------- district context (cluster_model.context)
+
+
+def add_context(tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The view's tables and notes plus a "District context" sheet (every figure with year and source) and its credit.
+
+    Unchanged when ``ctx`` (a ``cluster_model.context.ContextData``) has no figure.
+    """
+    from .context import credit_lines, export_table
+
+    if ctx is None or not ctx.available:
+        return tables, notes
+    return {**tables, "District context": export_table(ctx, list(districts))}, [*notes, *credit_lines(ctx)]
+

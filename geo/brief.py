@@ -99,6 +99,7 @@ def district_brief_pdf(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     max_evidence: int = 8,
+    context=None,
 ) -> bytes:
     """A PDF with one A4 page per district in ``chosen`` (in that order).
 
@@ -230,6 +231,48 @@ def district_brief_pdf(
 
         if view.illustrative:
             _watermark(pdf)
+        if context is not None and context.available:  # cluster_model.context.ContextData: a second page, apart from the gaps
+            _context_page(pdf, context, name)
     if progress:
         progress(len(chosen), len(chosen), "")
     return bytes(pdf.output())
+
+
+def _context_page(pdf: FPDF, context, name: str) -> None:
+    """A page of the district's public context figures with year, rank, interval and sources."""
+    from cluster_model.context import CONTEXT_CREDIT, context_rows
+
+    rows = context_rows(context, name)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 7, f"District context: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 4.2, "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
+                   "context beside the cluster gaps and never part of a gap score.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    if rows.empty or rows["value"].isna().all():
+        pdf.multi_cell(0, 4.6, "No figure for this district.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _heading(pdf, "Figures, with the year of each")
+    pdf.set_font("DejaVu", "", 8)
+    with pdf.table(col_widths=(60, 32, 11, 20, 30, 29), text_align="LEFT", line_height=4.2, padding=0.8,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)), width=182) as table:
+        for r in [["Figure", "Value", "Year", "Rank (of)", "Provincial average", "95% interval"]] + [
+                [r["indicator"], r["shown as"], str(r["year"]), r["rank in province"] or "—", r["provincial average"] or "—",
+                 r["95% interval"] or "—"] for _, r in rows.iterrows()]:
+            row = table.row()
+            for v in r:
+                row.cell(v)
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*GREY)
+    shared = rows["survey unit"].iloc[0]
+    note = (f"Figures for survey unit {shared}. " if shared and shared != name else "")
+    pdf.multi_cell(0, 3.8, note + "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
+                   "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
+                   "of their figures.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    _heading(pdf, "Sources")
+    pdf.set_font("DejaVu", "", 7.5)
+    for line in [f"• {s}" for s in sorted(set(rows["source"]))] + [f"• {CONTEXT_CREDIT}."]:
+        pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+

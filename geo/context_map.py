@@ -127,3 +127,40 @@ def build_context_map(districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, c
     styles_by_district = fill_styles(table)
     group = atlas_styles(m, districts, scores, selected=selected, fill_style=styles_by_district.get)
     return m, group, table
+
+
+def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str]) -> dict:
+    """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts."""
+    table, edges = context_frame(ctx, indicator_id, districts)
+    meta = ctx.indicator(indicator_id)
+    rows = legend_rows(meta, edges)
+    labels = [text for _, text in rows]
+    category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
+    return {"category": category, "text": dict(zip(table.index, table["text"])), "none": labels[-1],
+            "domain": labels, "range": [colour for colour, _ in rows],
+            "title": f"{meta['label']}, {int(meta['year'])} ({meta['unit']})"}
+
+
+def snapshot_credits(ctx: cx.ContextData, indicator_id: str) -> list[str]:
+    meta = ctx.indicator(indicator_id)
+    return [f"{meta['label']} ({meta['year']}): {meta['source']}. Classes: quantiles of the district figures (each survey unit once); "
+            "grey hatched = no figure. Karachi City is one survey unit: one figure for its seven districts together.",
+            f"{cx.CONTEXT_CREDIT}. Estimates with sampling error; context only, never part of a gap score."]
+
+
+def add_context_to_geojson(collection: dict, ctx: cx.ContextData, indicator_ids: list[str] | None = None) -> dict:
+    """The GeoJSON export plus each district's context figures (value, year, unit, source) and the credit."""
+    names = [f["properties"].get("district") for f in collection.get("features", [])]
+    table = cx.export_table(ctx, [n for n in names if n], indicator_ids)
+    by_district = {d: g for d, g in table.groupby("District")}
+    for feature in collection.get("features", []):
+        g = by_district.get(feature["properties"].get("district"))
+        if g is None:
+            continue
+        feature["properties"]["context"] = [
+            {"indicator": r["Indicator"], "value": None if pd.isna(r["Value"]) else float(r["Value"]), "unit": r["Unit"],
+             "year": int(r["Year"]), "survey_unit": r["Survey unit"], "rank_in_province": r["Rank in province (1 = best)"],
+             "source": r["Source"]} for _, r in g.iterrows()]
+    collection["context_credit"] = cx.CONTEXT_CREDIT
+    return collection
+

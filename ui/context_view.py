@@ -22,14 +22,19 @@ from ui.data_access import AtlasData
 
 GAPS, CONTEXT = "Cluster gaps", "District context"
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
+# Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
+KEPT_LAYER, KEPT_INDICATOR = "atlas_layer", "context_indicator"
 DEFAULT_INDICATOR = "adult_literacy"
 
 
 def layer_switch() -> str:
     """The map's two kinds of evidence; the chosen one stays for the session."""
-    return st.radio("Show", [GAPS, CONTEXT], key=LAYER_KEY, horizontal=True,
+    if LAYER_KEY not in st.session_state:
+        st.session_state[LAYER_KEY] = st.session_state.get(KEPT_LAYER, GAPS)
+    st.session_state[KEPT_LAYER] = st.radio("Show", [GAPS, CONTEXT], key=LAYER_KEY, horizontal=True,
                     help="Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
                          "about the whole district (World Bank Data4Pakistan); they never change a gap score.")
+    return st.session_state[KEPT_LAYER]
 
 
 def pick_indicator(ctx: cx.ContextData) -> str:
@@ -38,8 +43,11 @@ def pick_indicator(ctx: cx.ContextData) -> str:
     labels = {i: f"{group} · {label}" for group, i, label in options}
     ids = [i for _, i, _ in options]
     if st.session_state.get(INDICATOR_KEY) not in ids:
-        st.session_state[INDICATOR_KEY] = DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
-    return st.selectbox("District figure (grouped by the pillar it informs)", ids, key=INDICATOR_KEY, format_func=labels.get)
+        kept = st.session_state.get(KEPT_INDICATOR)
+        st.session_state[INDICATOR_KEY] = kept if kept in ids else DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
+    st.session_state[KEPT_INDICATOR] = st.selectbox("District figure (grouped by the pillar it informs)", ids, key=INDICATOR_KEY,
+                                                    format_func=labels.get)
+    return st.session_state[KEPT_INDICATOR]
 
 
 def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str | None) -> alt.Chart | None:
@@ -156,3 +164,12 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     st.subheader(f"Districts ranked by {meta['label'].lower()}, {int(meta['year'])}")
     st.caption("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
     st.dataframe(unit_ranking(ctx, indicator_id), hide_index=True, width="stretch")
+
+
+def export_indicator(ctx: cx.ContextData) -> str | None:
+    """The context figure the Export page's map snapshot shows: the Atlas's, when the Atlas shows District context."""
+    if st.session_state.get(KEPT_LAYER) != CONTEXT or not ctx.available:
+        return None
+    chosen = st.session_state.get(KEPT_INDICATOR)
+    return chosen if chosen in set(ctx.indicators["indicator_id"]) else None
+
