@@ -23,6 +23,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
 from cluster_model.exports import ExportView, district_scores
+from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.scoring import assessment_matrix, gap_label
 from cluster_model.vocabulary import PILLARS
@@ -109,10 +110,10 @@ def district_brief_pdf(
     """
     if not chosen:
         raise ValueError("choose at least one district for the brief")
-    footer = f"Sindh Cluster Atlas · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
+    footer = f"{atlas_name()} · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
     pdf = _Brief(footer)
-    pdf.set_title("Sindh Cluster Atlas — district briefs: " + ", ".join(chosen))
-    pdf.set_author("Industrial Cluster Centre of Knowledge (ICCK), Sindh Cluster Atlas")
+    pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
+    pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
     ids = view.sectors or list(ds.clusters["cluster_id"])
     matrix = assessment_matrix(ds, view.round_id, ids)
     classes = classify_dataset(ds, matrix)
@@ -134,7 +135,7 @@ def district_brief_pdf(
         pdf.multi_cell(text_w, 8, f"District brief: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(*GREY)
-        for line in [f"Sindh Cluster Atlas · generated {view.generated}", *view.filter_lines(ds)]:
+        for line in [f"{atlas_name()} · generated {view.generated}", *view.filter_lines(ds)]:
             pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         if view.illustrative:
@@ -155,7 +156,7 @@ def district_brief_pdf(
             pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
             pdf.set_font("DejaVu", "", 6.5)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(map_w, 3, f"{name} (blue) in Sindh. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
+            pdf.multi_cell(map_w, 3, f"{name} (blue) in {region_name()}. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
 

@@ -211,3 +211,20 @@ def test_non_numeric_cell_is_reported_and_shown_as_no_figure(broken, sindh):
     assert issue.row == index + 2 and issue.column == column and "not a number" in issue.message
     table = cx.district_table(ctx, "adult_literacy", sindh)
     assert pd.isna(table.at["Tharparkar", "value"]) and table["value"].notna().sum() == 29
+
+
+def test_atlas_name_follows_the_province(monkeypatch):
+    from cluster_model.exports import make_view, notes_lines, snapshot_title
+    from cluster_model.identity import atlas_name
+    from cluster_model.loading import load_dataset
+
+    monkeypatch.delenv("ATLAS_PROVINCE", raising=False)
+    assert atlas_name() == "Sindh Cluster Atlas"
+    monkeypatch.setenv("ATLAS_PROVINCE", "")
+    assert atlas_name() == "Pakistan Cluster Atlas"
+    ds = load_dataset(DATA_DIR)
+    view = make_view(ds, ds.latest_round(), ["hrm"])
+    assert notes_lines(ds, view)[0] == "Pakistan Cluster Atlas export"
+    assert "Sindh" not in snapshot_title(view)
+    monkeypatch.setenv("ATLAS_NAME", "ICCK Atlas")
+    assert atlas_name() == "ICCK Atlas"
