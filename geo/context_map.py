@@ -138,7 +138,7 @@ def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str
     category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
     return {"category": category, "text": dict(zip(table.index, table["text"])), "none": labels[-1],
             "domain": labels, "range": [colour for colour, _ in rows],
-            "title": f"{meta['label']}, {int(meta['year'])} ({meta['unit']})"}
+            "title": [f"{meta['label']}, {int(meta['year'])}", str(meta["unit"])]}
 
 
 def snapshot_credits(ctx: cx.ContextData, indicator_id: str) -> list[str]:

@@ -167,6 +167,16 @@ def test_exports_carry_context_with_year_source_and_credit():
     spec = snapshot_chart(districts, None, None, title="t", context=snapshot_context(ctx, "adult_literacy", list(districts["district"]))).to_dict()
     text = json.dumps(spec)
     assert "Adult literacy (25+), 2014" in text and "no figure (unknown)" in text
+    # The PNG looked at: the context classes' colours are on it, the gap colours are not.
+    from PIL import Image
+
+    from geo.atlas_map import GAP_COLOURS
+    from geo.context_map import CONTEXT_COLOURS
+    from geo.snapshot import render
+
+    image = Image.open(io.BytesIO(render(spec, "png", scale=1))).convert("RGB")
+    colours = {"#%02x%02x%02x" % c for _, c in image.getcolors(maxcolors=1_000_000)}
+    assert set(CONTEXT_COLOURS) <= colours and not set(GAP_COLOURS[1:]) & colours
 
 
 def test_export_page_builds_with_context_chosen_on_the_atlas():

@@ -54,11 +54,12 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
     data = cx.trend(ctx, indicator_id, unit, province)
     if data["year"].nunique() < 2:
         return None
+    data["series"] = data["series"].replace({"district": unit})
     meta = ctx.indicator(indicator_id)
     return (alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("value:Q", title=str(meta["unit"]), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["district", "provincial average"], range=["#045a8d", "#999999"]),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=[unit, "provincial average"], range=["#045a8d", "#999999"]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["series", "year", alt.Tooltip("value:Q", format=".1f")],
     ).properties(height=170, title=f"{meta['label']}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}"))
