@@ -12,6 +12,7 @@ from cluster_model.vocabulary import PILLARS
 from ui import page
 from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
+from ui.context_view import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -70,7 +71,7 @@ left = (unknown.mark_rule(color="#bbb").encode(x=alt.X("x:N", title=None), y=int
         + unknown.mark_text(align="left", dx=8, fontSize=10, color="#616161").encode(x="x:N", y=y, text="label:N")
         ).properties(width=150, height=440, title="Gap unknown")
 st.altair_chart(alt.hconcat(left, right).resolve_scale(y="shared"), width="content")
-st.caption(f"Poverty: {meta['source']}, {int(meta['year'])}. {cx.CONTEXT_CREDIT}. Karachi City is one survey unit: its point "
+st.caption(f"Poverty: {md(meta['source'])}, {int(meta['year'])}. {cx.CONTEXT_CREDIT}. Karachi City is one survey unit: its point "
            "stands for the seven Karachi districts together, with the gap over all their clusters. Karachi's estimate has "
            "no stated interval (upstream MSE 0).")
 

@@ -198,3 +198,20 @@ def test_all_of_pakistan_title_does_not_say_sindh(monkeypatch):
     assert at.title[0].value == "Pakistan Cluster Atlas"
     ranking = at.dataframe[-1].value
     assert ranking["Province"].nunique() >= 4 and "Karachi City" in set(ranking["District (survey unit)"])
+
+
+def test_text_from_the_files_is_shown_as_text_not_markup(monkeypatch, tmp_path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / cx.CHOSEN_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("Adult literacy (25+)", "Adult [literacy](http://example.org) *25*"),
+                    encoding="utf-8")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
+    at = to_context(run_app())
+    at.selectbox(key="w_district").set_value("Tharparkar")
+    ok(at)
+    labels = [m.label for m in at.metric]
+    assert r"Adult \[literacy\](http://example.org) \*25\* (2014)" in labels
+    assert any(r"adult \[literacy\]" in s.value for s in at.subheader)

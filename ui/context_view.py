@@ -6,6 +6,8 @@ cluster_model.context, everything it draws from geo.context_map.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -21,6 +23,13 @@ from ui.context_access import get_context
 from ui.data_access import AtlasData
 
 GAPS, CONTEXT = "Cluster gaps", "District context"
+_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def md(text: object) -> str:
+    """A value from a file as plain text inside Streamlit markdown (no links, emphasis or headings from data)."""
+    return _MARKUP.sub(r"\\\1", str(text))
+
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
 # Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
 KEPT_LAYER, KEPT_INDICATOR = "atlas_layer", "context_indicator"
@@ -73,31 +82,31 @@ def _take_click(clicked: str | None, state: view.ViewState) -> None:
 
 def district_panel(ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, district: str, province: str | None) -> None:
     meta = ctx.indicator(indicator_id)
-    st.markdown(f"### {district}")
+    st.markdown(f"### {md(district)}")
     row = table.loc[district] if district in table.index else None
     if row is None or not isinstance(row["unit"], str):
-        st.warning(f"No survey unit of the context files is matched to {district}: no figure (see the problems listed above).")
+        st.warning(f"No survey unit of the context files is matched to {md(district)}: no figure (see the problems listed above).")
         return
     if row["shared_with"] > 1:
-        st.info(f"Figure for **{cx.unit_label(row['unit'], row['districts'])}** — the surveys treat Karachi as one unit: "
+        st.info(f"Figure for **{md(cx.unit_label(row['unit'], row['districts']))}** — the surveys treat Karachi as one unit: "
                 "one figure for these districts together, not a measurement of each.")
     elif row["unit"] != district:
-        st.caption(f"Survey unit: {row['unit']}")
+        st.caption(f"Survey unit: {md(row['unit'])}")
     if pd.isna(row["value"]):
-        st.metric(f"{meta['label']} ({int(meta['year'])})", "no figure")
+        st.metric(f"{md(meta['label'])} ({int(meta['year'])})", "no figure")
     else:
-        st.metric(f"{meta['label']} ({int(meta['year'])})", cx.format_value(row["value"], str(meta["unit"])),
+        st.metric(f"{md(meta['label'])} ({int(meta['year'])})", cx.format_value(row["value"], str(meta["unit"])),
                   help=ctx.definition(indicator_id) or None)
-        st.write(f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {row['province']} (1 = best; "
+        st.write(f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {md(row['province'])} (1 = best; "
                  f"{'higher is better' if meta['direction'] == 'positive' else 'higher is worse'}). "
-                 f"Provincial average: **{cx.format_value(row['province_average'], str(meta['unit']))}** "
+                 f"Provincial average: **{md(cx.format_value(row['province_average'], str(meta['unit'])))}** "
                  f"(unweighted mean of the {int(row['n_ranked'])} districts' figures).")
         if not pd.isna(row.get("ci_low")):
             st.write(f"95% interval: {cx.format_value(row['ci_low'], str(meta['unit']))} – "
                      f"{cx.format_value(row['ci_high'], str(meta['unit']))} (from the estimate's mean squared error).")
         elif meta["column"] == "povrate":
             st.write("95% interval: none can be stated — the upstream file gives this estimate an MSE of 0.")
-    st.caption(f"Year {int(meta['year'])}. Source: {meta['source']}. {cx.CONTEXT_CREDIT}.")
+    st.caption(f"Year {int(meta['year'])}. Source: {md(meta['source'])}. {cx.CONTEXT_CREDIT}.")
     chart = trend_chart(ctx, indicator_id, row["unit"], province)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
@@ -153,7 +162,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             _take_click(clicked_district(st_folium(base, key="context_map", feature_group_to_add=styles,
                                                    returned_objects=["last_active_drawing"], height=620,
                                                    use_container_width=True, render=False)), state)
-        st.caption(f"{meta['label']}, {int(meta['year'])} — {meta['unit']}. Source: {meta['source']}. "
+        st.caption(f"{md(meta['label'])}, {int(meta['year'])} — {md(meta['unit'])}. Source: {md(meta['source'])}. "
                    f"{cx.CONTEXT_CREDIT}. Grey: no figure.")
     with panel_col:
         options = list(atlas.district_names)
@@ -162,7 +171,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
         view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
-    st.subheader(f"Districts ranked by {meta['label'].lower()}, {int(meta['year'])}")
+    st.subheader(f"Districts ranked by {md(meta['label'].lower())}, {int(meta['year'])}")
     st.caption("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
     st.dataframe(unit_ranking(ctx, indicator_id), hide_index=True, width="stretch")
 
