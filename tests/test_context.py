@@ -228,3 +228,22 @@ def test_atlas_name_follows_the_province(monkeypatch):
     assert "Sindh" not in snapshot_title(view)
     monkeypatch.setenv("ATLAS_NAME", "ICCK Atlas")
     assert atlas_name() == "ICCK Atlas"
+
+
+def test_context_map_layer_styles_and_legend(ctx, sindh):
+    from geo.boundaries import load_boundaries
+    from geo.context_map import CONTEXT_COLOURS, build_context_map
+
+    districts = load_boundaries(province="Sindh")
+    base, styles, table = build_context_map(districts, None, ctx, "adult_literacy", selected="Tharparkar")
+    styles.add_to(base)
+    page = base.get_root().render()
+    assert "Karachi City: one figure for 7 districts" in page and "Adult literacy (25+), 2014" in page
+    assert cx.CONTEXT_CREDIT in page and "quantiles" in page
+    assert set(table["class"]) <= set(range(len(CONTEXT_COLOURS))) and len(table) == 30
+    assert table.loc[KARACHI, "class"].nunique() == 1
+    # A district without a figure is grey, never the lowest class.
+    broken = ctx.values[~((ctx.values["unit"] == "Tharparkar") & (ctx.values["indicator_id"] == "adult_literacy"))]
+    ctx2 = cx.ContextData(ctx.folder, ctx.indicators, broken, ctx.crosswalk, ctx.definitions, [])
+    _, _, table2 = build_context_map(districts, None, ctx2, "adult_literacy")
+    assert table2.at["Tharparkar", "class"] == -1 and "no figure" in table2.at["Tharparkar", "text"]
