@@ -49,16 +49,19 @@ plot = frame.assign(
     clusters_text=[", ".join(ds.cluster_name(c) for c in cs) for cs in frame["clusters"]],
     poor=frame["poor_1000"].fillna(0),
 )
-y = alt.Y("poverty_rate:Q", title="Poverty rate 2018 (provisional, %)", scale=alt.Scale(domain=[0, max(70, float(plot["ci_high"].max() or 0))]))
+y_scale = alt.Scale(domain=[0, max(70, float(plot["ci_high"].max() or 0))])
+y = alt.Y("poverty_rate:Q", title="Poverty rate 2018 (provisional, %)", scale=y_scale)
 size = alt.Size("poor:Q", title="Number of poor (1,000s)", scale=alt.Scale(range=[30, 900]))
 tooltip = [alt.Tooltip("label:N", title="District (survey unit)"), alt.Tooltip("gap_text:N", title="Cluster gap"),
            alt.Tooltip("coverage_text:N", title="Coverage"), alt.Tooltip("poverty_rate:Q", format=".1f", title="Poverty %"),
            alt.Tooltip("ci_low:Q", format=".1f", title="95% low"), alt.Tooltip("ci_high:Q", format=".1f", title="95% high"),
            alt.Tooltip("poor_1000:Q", format=",.0f", title="Poor (1,000s)"), alt.Tooltip("clusters_text:N", title="Clusters")]
 assessed = alt.Chart(plot[plot["gap_known"]])
-interval_y = alt.Y("ci_low:Q", title=None)
+interval_y = alt.Y("ci_low:Q", title="Poverty rate 2018 (provisional, %)", scale=y_scale)
 right = (assessed.mark_rule(color="#777").encode(x=alt.X("gap:Q", title="Cluster gap, chosen pillars (0 = none, 1 = all absent)",
-                                                         scale=alt.Scale(domain=[0, 1])), y=interval_y, y2="ci_high:Q")
+                                                         scale=alt.Scale(domain=[-0.05, 1.3]),  # room for the names at 1
+                                                         axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0])),
+                                         y=interval_y, y2="ci_high:Q")
          + assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
              x="gap:Q", y=y, size=size, tooltip=tooltip,
              color=alt.Color("coverage:Q", title="Coverage (share assessed)", scale=alt.Scale(scheme="blues", domain=[0, 1])))
