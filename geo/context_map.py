@@ -38,6 +38,13 @@ def context_frame(ctx: cx.ContextData, indicator_id: str, districts: list[str]) 
         elif isinstance(row["unit"], str) and row["unit"] != district:
             line = f"Survey unit {row['unit']} — " + line
         texts.append(line)
+    if indicator_id != "poverty_rate_2018" and "poverty_rate_2018" in set(ctx.indicators["indicator_id"]):
+        poverty = cx.district_table(ctx, "poverty_rate_2018", districts)
+        for i, district in enumerate(table.index):
+            r = poverty.loc[district]
+            if not pd.isna(r["value"]):
+                interval = "no interval" if pd.isna(r["ci_low"]) else f"95% interval {r['ci_low']:.1f}–{r['ci_high']:.1f}%"
+                texts[i] += f" · Poverty 2018 (provisional): {r['value']:.1f}%, {interval}"
     table["text"] = texts
     return table, edges
 

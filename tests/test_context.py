@@ -242,6 +242,10 @@ def test_context_map_layer_styles_and_legend(ctx, sindh):
     assert cx.CONTEXT_CREDIT in page and "quantiles" in page
     assert set(table["class"]) <= set(range(len(CONTEXT_COLOURS))) and len(table) == 30
     assert table.loc[KARACHI, "class"].nunique() == 1
+    tip = table.at["Tharparkar", "text"]
+    for part in ("28.4% in 2014", "rank 21 of 24 in Sindh", "provincial average 38.9%", "PBS PSLM",
+                 "Poverty 2018 (provisional): 54.5%, 95% interval 50.0–59.0%"):
+        assert part in tip, (part, tip)
     # A district without a figure is grey, never the lowest class.
     broken = ctx.values[~((ctx.values["unit"] == "Tharparkar") & (ctx.values["indicator_id"] == "adult_literacy"))]
     ctx2 = cx.ContextData(ctx.folder, ctx.indicators, broken, ctx.crosswalk, ctx.definitions, [])
