@@ -7,11 +7,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model.history import change_label, gap_changes, previous_round
+from cluster_model.identity import atlas_name
 from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from cluster_model.identity import atlas_name
 from ui import context_view, page
 from ui import state as view
 from ui.chrome import illustrative_banner
