@@ -7,9 +7,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries system-packages check-boundaries assets clean survey-form
+.PHONY: setup run test bench boundaries context data-files system-packages check-boundaries assets clean survey-form
 
-setup: $(STAMP) assets check-boundaries
+setup: $(STAMP) assets data-files check-boundaries
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(STAMP): requirements.txt
 # Leaflet and the other map scripts, from the npm registry into static/vendor/ (not committed).
 assets: $(STAMP)
 	$(PY) scripts/install_map_assets.py
+
+# Boundary and district context files: downloaded, SHA-256-verified and converted into var/
+# only when ../shared (or ATLAS_BOUNDARIES / ATLAS_CONTEXT) does not have them; offline, a clear warning.
+data-files: $(STAMP)
+	$(PY) scripts/fetch_boundaries.py --if-missing
+	$(PY) scripts/fetch_context.py --if-missing
 
 check-boundaries: $(STAMP)
 	$(PY) scripts/check_boundaries.py
@@ -44,6 +50,10 @@ boundaries: $(STAMP)
 # The field survey as an XLSForm for ODK Collect / KoboToolbox, from data/indicators.csv.
 survey-form: $(STAMP)
 	$(PY) scripts/make_survey_form.py
+
+# The same for the district context files (World Bank Data4Pakistan via PakIndicatorsApp).
+context: $(STAMP)
+	$(PY) scripts/fetch_context.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

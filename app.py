@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cluster_model.identity import atlas_name
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
-st.set_page_config(page_title="Sindh Cluster Atlas", layout="wide")
+st.set_page_config(page_title=atlas_name(), layout="wide")
 
 pages = [
     st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),
     st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
     st.Page("pages/compare.py", title="Compare", url_path="compare"),
+    st.Page("pages/poverty.py", title="Gaps & poverty", url_path="poverty"),
     st.Page("pages/export.py", title="Export", url_path="export"),
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
     st.Page("pages/data.py", title="Data (editors)", url_path="data"),

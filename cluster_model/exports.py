@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 
 from .classification import classify_dataset
 from .evidence import evidence_items
+from .identity import atlas_name, region_name
 from .loading import Dataset
 from .scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
 from .spreadsheet import neutralise_formula
@@ -292,8 +293,9 @@ def used_source_ids(ds: Dataset, tables: dict[str, pd.DataFrame]) -> set[str]:
     return used
 
 
-def notes_lines(ds: Dataset, view: ExportView, title: str = "Sindh Cluster Atlas export", sources: pd.DataFrame | None = None) -> list[str]:
+def notes_lines(ds: Dataset, view: ExportView, title: str | None = None, sources: pd.DataFrame | None = None) -> list[str]:
     """Plain-text lines: title, date, filters, illustrative warning, sources, licences."""
+    title = title or f"{atlas_name()} export"
     lines = [title, f"Generated: {view.generated}"]
     if view.illustrative:
         lines.append(f"{ILLUSTRATIVE_MARK.upper()}: this round is invented for demonstration and training. Do not cite.")
@@ -389,7 +391,7 @@ def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
 
 def snapshot_title(view: ExportView) -> str:
     what = "Cluster gaps, all four pillars" if set(view.pillars) == set(PILLARS) else " & ".join(view.pillar_labels) + " gaps"
-    where = ", ".join(view.districts) if view.districts else "Sindh districts"
+    where = ", ".join(view.districts) if view.districts else f"{region_name()} districts"
     return f"{what} — {where}"
 
 
@@ -397,7 +399,7 @@ def snapshot_texts(ds: Dataset, view: ExportView, source_ids: Iterable[str]) -> 
     """(title, subtitle lines, credit lines) for a map snapshot of the view."""
     subtitle = [
         "; ".join(view.filter_lines(ds)[:3]),
-        f"{view.filter_lines(ds)[3]} · made {view.generated} with the Sindh Cluster Atlas (ICCK)",
+        f"{view.filter_lines(ds)[3]} · made {view.generated} with the {atlas_name()} (ICCK)",
     ]
     cites = [ds.citation(s) for s in sorted(set(source_ids)) if s != BOUNDARY_SOURCE_ID]
     credits = [
@@ -406,3 +408,19 @@ def snapshot_texts(ds: Dataset, view: ExportView, source_ids: Iterable[str]) -> 
         "District boundaries © OpenStreetMap contributors, ODbL 1.0.",
     ]
     return snapshot_title(view), subtitle, credits
+
+
+# --------------------------------------------------------------------------- district context (cluster_model.context)
+
+
+def add_context(tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The view's tables and notes plus a "District context" sheet (every figure with year and source) and its credit.
+
+    Unchanged when ``ctx`` (a ``cluster_model.context.ContextData``) has no figure.
+    """
+    from .context import credit_lines, export_table
+
+    if ctx is None or not ctx.available:
+        return tables, notes
+    return {**tables, "District context": export_table(ctx, list(districts))}, [*notes, *credit_lines(ctx)]
+

@@ -21,6 +21,7 @@ from cluster_model.issues import DataFileError, DataIssue
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BOUNDARIES = REPO_ROOT.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
+DOWNLOADED_BOUNDARIES = REPO_ROOT / "var" / "boundaries" / "sindh_adm2.geojson"  # `make setup` without ../shared
 DEFAULT_PROVINCE = "Sindh"
 
 BOUNDARY_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
@@ -36,9 +37,14 @@ _MISSING_HINT = (
 
 
 def boundaries_path() -> Path:
-    """The boundary file to use: $ATLAS_BOUNDARIES if set, else the shared default."""
+    """The boundary file to use: $ATLAS_BOUNDARIES if set, else the shared default, else the
+    copy `make setup` downloaded into var/boundaries."""
     env = os.environ.get("ATLAS_BOUNDARIES")
-    return Path(env) if env else DEFAULT_BOUNDARIES
+    if env:
+        return Path(env)
+    if not DEFAULT_BOUNDARIES.exists() and DOWNLOADED_BOUNDARIES.exists():
+        return DOWNLOADED_BOUNDARIES
+    return DEFAULT_BOUNDARIES
 
 
 def boundaries_province() -> str | None:

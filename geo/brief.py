@@ -23,6 +23,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
 from cluster_model.exports import ExportView, district_scores
+from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.scoring import assessment_matrix, gap_label
 from cluster_model.vocabulary import PILLARS
@@ -99,6 +100,7 @@ def district_brief_pdf(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     max_evidence: int = 8,
+    context=None,
 ) -> bytes:
     """A PDF with one A4 page per district in ``chosen`` (in that order).
 
@@ -108,10 +110,10 @@ def district_brief_pdf(
     """
     if not chosen:
         raise ValueError("choose at least one district for the brief")
-    footer = f"Sindh Cluster Atlas · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
+    footer = f"{atlas_name()} · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
     pdf = _Brief(footer)
-    pdf.set_title("Sindh Cluster Atlas — district briefs: " + ", ".join(chosen))
-    pdf.set_author("Industrial Cluster Centre of Knowledge (ICCK), Sindh Cluster Atlas")
+    pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
+    pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
     ids = view.sectors or list(ds.clusters["cluster_id"])
     matrix = assessment_matrix(ds, view.round_id, ids)
     classes = classify_dataset(ds, matrix)
@@ -133,7 +135,7 @@ def district_brief_pdf(
         pdf.multi_cell(text_w, 8, f"District brief: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(*GREY)
-        for line in [f"Sindh Cluster Atlas · generated {view.generated}", *view.filter_lines(ds)]:
+        for line in [f"{atlas_name()} · generated {view.generated}", *view.filter_lines(ds)]:
             pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         if view.illustrative:
@@ -154,7 +156,7 @@ def district_brief_pdf(
             pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
             pdf.set_font("DejaVu", "", 6.5)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(map_w, 3, f"{name} (blue) in Sindh. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
+            pdf.multi_cell(map_w, 3, f"{name} (blue) in {region_name()}. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
 
@@ -230,6 +232,48 @@ def district_brief_pdf(
 
         if view.illustrative:
             _watermark(pdf)
+        if context is not None and context.available:  # cluster_model.context.ContextData: a second page, apart from the gaps
+            _context_page(pdf, context, name)
     if progress:
         progress(len(chosen), len(chosen), "")
     return bytes(pdf.output())
+
+
+def _context_page(pdf: FPDF, context, name: str) -> None:
+    """A page of the district's public context figures with year, rank, interval and sources."""
+    from cluster_model.context import CONTEXT_CREDIT, context_rows
+
+    rows = context_rows(context, name)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 7, f"District context: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 4.2, "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
+                   "context beside the cluster gaps and never part of a gap score.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    if rows.empty or rows["value"].isna().all():
+        pdf.multi_cell(0, 4.6, "No figure for this district.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _heading(pdf, "Figures, with the year of each")
+    pdf.set_font("DejaVu", "", 8)
+    with pdf.table(col_widths=(60, 32, 11, 20, 30, 29), text_align="LEFT", line_height=4.2, padding=0.8,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)), width=182) as table:
+        for r in [["Figure", "Value", "Year", "Rank (of)", "Provincial average", "95% interval"]] + [
+                [r["indicator"], r["shown as"], str(r["year"]), r["rank in province"] or "—", r["provincial average"] or "—",
+                 r["95% interval"] or "—"] for _, r in rows.iterrows()]:
+            row = table.row()
+            for v in r:
+                row.cell(v)
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*GREY)
+    shared = rows["survey unit"].iloc[0]
+    note = (f"Figures for survey unit {shared}. " if shared and shared != name else "")
+    pdf.multi_cell(0, 3.8, note + "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
+                   "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
+                   "of their figures.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    _heading(pdf, "Sources")
+    pdf.set_font("DejaVu", "", 7.5)
+    for line in [f"• {s}" for s in sorted(set(rows["source"]))] + [f"• {CONTEXT_CREDIT}."]:
+        pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+

@@ -338,6 +338,7 @@ def snapshot_chart(
     width: int = MAP_WIDTH,
     legend: bool = True,
     labels: bool = True,
+    context: dict | None = None,
 ) -> alt.Chart:
     """The map snapshot as one altair chart (map, legend, texts, watermark).
 
@@ -361,6 +362,9 @@ def snapshot_chart(
     geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
     geometry_texts = _clip_json(geoms, geometry_texts, rect)
     categories, texts, status = _categories(names, scores)
+    if context is not None:  # District context layer (geo.context_map.snapshot_context): its classes, not gaps
+        categories = [context["category"].get(n, context["none"]) for n in names]
+        texts = [context["text"].get(n, "") for n in names]
     chosen = set(highlight)
     focus = [(not highlight) or name in chosen for name in names]
     props = [{"district": n, "category": c, "text": t, "focus": f} for n, c, t, f in zip(names, categories, texts, focus)]
@@ -370,13 +374,15 @@ def snapshot_chart(
         .encode(
             color=alt.Color(
                 "properties.category:N",
-                scale=alt.Scale(domain=list(LEGEND_DOMAIN), range=list(LEGEND_RANGE)),
-                legend=alt.Legend(title="District gap, chosen pillars", orient="right", symbolType="square",
+                scale=alt.Scale(domain=list(context["domain"] if context else LEGEND_DOMAIN),
+                                range=list(context["range"] if context else LEGEND_RANGE)),
+                legend=alt.Legend(title=context["title"] if context else "District gap, chosen pillars", orient="right", symbolType="square",
                                   symbolStrokeColor=BORDER, symbolStrokeWidth=1, symbolSize=180,
                                   labelFontSize=11, titleFontSize=12, labelLimit=260, titleLimit=320) if legend else None,
             ),
             opacity=alt.condition("datum.properties.focus", alt.value(1.0), alt.value(0.35)),
-            tooltip=[alt.Tooltip("properties.district:N", title="District"), alt.Tooltip("properties.text:N", title="Gap")],
+            tooltip=[alt.Tooltip("properties.district:N", title="District"),
+                     alt.Tooltip("properties.text:N", title="Figure" if context else "Gap")],
         )
     )
     layers: list[alt.Chart] = [shapes]
@@ -384,7 +390,8 @@ def snapshot_chart(
     # Hatching over "not assessed" districts, so unknown never reads as a colour class.
     spacing = max(box[2] - box[0], box[3] - box[1]) / 70
     for on, opacity in ((True, 1.0), (False, 0.35)):
-        na = [g for g, c, f in zip(geoms, categories, focus) if c == NOT_ASSESSED_LABEL and f == on and g is not None]
+        unknown = context["none"] if context else NOT_ASSESSED_LABEL
+        na = [g for g, c, f in zip(geoms, categories, focus) if c == unknown and f == on and g is not None]
         hatch = _hatch(na, rect, spacing)
         if hatch is not None:
             hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)

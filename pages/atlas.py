@@ -7,11 +7,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model.history import change_label, gap_changes, previous_round
+from cluster_model.identity import atlas_name
 from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
 from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import page
+from ui import context_view, page
 from ui import state as view
 from ui.chrome import illustrative_banner
 
@@ -19,7 +20,11 @@ atlas, state = page.start()
 ds = atlas.dataset
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
-st.title("Sindh Cluster Atlas")
+st.title(atlas_name())
+if context_view.layer_switch() == context_view.CONTEXT:  # public district figures: their own view, never in the gaps
+    context_view.show(atlas, state)
+    page.end(atlas, state, "atlas")
+    st.stop()
 st.caption("Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
            "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero.")
 illustrative_banner(ds, state.round)

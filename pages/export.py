@@ -19,14 +19,18 @@ from cluster_model.exports import (
     used_source_ids,
     view_tables,
     district_scores,
+    add_context,
 )
 from cluster_model.issues import DataFileError
 from geo.brief import district_brief_pdf
+from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
 from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.context_access import get_context
+from ui.context_view import export_indicator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -48,8 +52,17 @@ tables = view_tables(ds, sites, ev)
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
+# District context (cluster_model.context): its own sheet, brief page, GeoJSON members and credit; the snapshot
+# shows the figure chosen on the Atlas when the Atlas shows District context.
+ctx = get_context(atlas)
+tables, notes = add_context(tables, notes, ctx, atlas.district_names)
+context_indicator = export_indicator(ctx)
+if context_indicator:
+    title = f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
+    credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
 data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) if len(ds.assessments) else 0
-view_key = hashlib.sha1(repr((sorted(view.to_query(state).items()), ev.generated, str(atlas.boundary_file), data_hash)).encode()).hexdigest()
+view_key = hashlib.sha1(repr((sorted(view.to_query(state).items()), ev.generated, str(atlas.boundary_file), data_hash,
+                              context_indicator)).encode()).hexdigest()
 
 
 def _chart() -> dict:
@@ -59,7 +72,8 @@ def _chart() -> dict:
         # Scores of every district (the context around the chosen ones keeps its true colours).
         scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
         chart = snapshot_chart(atlas.districts, scores, sites, title=title, subtitle_lines=subtitle, credits=credits,
-                               illustrative=ev.illustrative, highlight=ev.districts or None)
+                               illustrative=ev.illustrative, highlight=ev.districts or None,
+                               context=snapshot_context(ctx, context_indicator, atlas.district_names) if context_indicator else None)
         specs.clear()
         specs[view_key] = chart.to_dict(validate=False)
     return specs[view_key]
@@ -107,7 +121,8 @@ if st.button("Build district briefs", disabled=not chosen):
 
         try:
             briefs.clear()
-            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress)
+            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress,
+                                                   context=ctx if ctx.available else None)
             status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
@@ -137,7 +152,7 @@ if atlas.districts is not None:
             sources=sources.to_dict("records"), licence=[l for l in notes if l.startswith("Licence")],
             generated=ev.generated, round_info={"id": ev.round_id, "label": ev.round_label},
             filters=ev.as_dict(), illustrative=ev.illustrative, only=ev.districts or None)
-        return to_geojson_bytes(collection)
+        return to_geojson_bytes(add_context_to_geojson(collection, ctx) if ctx.available else collection)
 
     cols[3].download_button("GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore")
 with st.expander("Preview the tables"):

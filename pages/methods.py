@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cluster_model import classification, scoring, store, workshop
+from cluster_model import classification, context, scoring, store, workshop
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
 from ui import page
+from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
 
 atlas, state = page.start()
@@ -69,6 +70,11 @@ if provenance:
         st.markdown(provenance)
 else:
     st.warning("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown.")
+
+# District context: its own block (cluster_model.context), apart from the gap method.
+st.markdown(context.methods_markdown())
+st.dataframe(context.methods_table(get_context(atlas)), hide_index=True, width="stretch")
+st.caption(f"Files read from `{context.context_dir()}` (ATLAS_CONTEXT); see PROVENANCE.md there.")
 
 st.header("The two source documents")
 for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 2019"), ("hrd-cluster-poverty-abstract.txt", "HRD-cluster-poverty study (abstract)")]:
