@@ -24,7 +24,7 @@ from cluster_model.issues import DataFileError
 from geo.brief import district_brief_pdf
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
-from ui import page
+from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.share import app_base_url, share_url
@@ -45,6 +45,7 @@ with st.container(border=True):
     st.markdown("\n".join(f"- {line}" for line in ev.filter_lines(ds)) + f"\n- Date: {ev.generated}")
 
 tables = view_tables(ds, sites, ev)
+tables.update(linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"])))
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])

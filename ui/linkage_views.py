@@ -1,0 +1,158 @@
+"""Streamlit glue for institutions and linkages (issue 17), called with a line or two from the
+Clusters, Atlas, Export and Workshop pages and used by the Linkage matrix page.
+
+Nothing here decides anything: the model (``cluster_model.linkages``) does. Every value from
+the store is shown as plain text (dataframes) or escaped (the network SVG, map tooltips).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import altair as alt
+import folium
+import pandas as pd
+import streamlit as st
+
+from cluster_model import linkages as L
+from cluster_model import store
+from cluster_model.store import linkages as sl
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
+from geo.institutions_layer import build_institutions_layer, legend_rows
+from ui.data_access import AtlasData, data_dir, get_engine
+
+LAYER_KEY = "w_institutions_layer"
+
+
+def get_linkages(atlas: AtlasData) -> L.Linkages:
+    """Institutions, links and the framework's kinds, read once per store revision (kept with the atlas bundle)."""
+    return atlas.memo(("linkages",), lambda: sl.load_linkages(get_engine(), atlas.dataset, data_dir()))
+
+
+def _is_illustrative(atlas: AtlasData, round_id: str | None) -> bool:
+    rows = atlas.dataset.rounds[atlas.dataset.rounds["round_id"] == round_id]
+    return bool(not rows.empty and rows.iloc[0]["illustrative"])
+
+
+def show_svg(svg: str) -> None:
+    """The network drawing: already escaped by ``network_svg`` (no data becomes markup)."""
+    st.html(f'<div class="linkage-network-box">{svg}</div>')
+
+
+# --------------------------------------------------------------------------- cluster profile
+
+
+def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> None:
+    """The cluster's institutions and links (network + list) and its missing links."""
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    st.subheader("Institutions and links")
+    st.caption("Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
+               "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent.")
+    table = L.cluster_links(ds, lk, round_id, cluster_id)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        show_svg(L.network_svg(ds, lk, round_id, cluster_id))
+    with right:
+        if table.empty:
+            st.info("No institution is linked to this cluster yet: unknown, not absent.")
+        else:
+            st.dataframe(table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch")
+    inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
+    if not inst.empty:
+        with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
+            st.dataframe(inst, hide_index=True, width="stretch")
+    st.markdown("**Missing links**")
+    missing = L.missing_links(ds, lk, round_id, cluster_id)
+    st.caption(L.PILLAR_NOTE + " Listed: the kinds no active link provides, with what the links and the indicator assessments say.")
+    if missing.empty:
+        st.success("Every kind of support the framework expects has an active link.")
+    else:
+        st.dataframe(missing.drop(columns=["link_type"]), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- atlas layer and district panel
+
+
+def with_institutions_layer(styles: folium.FeatureGroup, atlas: AtlasData, state) -> folium.FeatureGroup | list[folium.FeatureGroup]:
+    """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
+    on = st.toggle("Institutions layer", key=LAYER_KEY, help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
+                   "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.")
+    if not on:
+        return styles
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    view = L.links_in_view(ds, lk, state.round)
+    layer = build_institutions_layer(lk.institutions, view, atlas.sites, cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
+                                     cluster_ids=state.sectors or None, district=state.district)
+    key = " ".join(f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
+                   for c, label in legend_rows(lk.institutions))
+    unplaced = lk.institutions[lk.institutions["lat"].isna()]
+    st.html(f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
+            + (f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}." if len(unplaced) else "") + "</div>")
+    return [styles, layer]
+
+
+def district_panel(atlas: AtlasData, state) -> None:
+    """Institutions located in the district and the clusters they serve."""
+    if not state.district:
+        return
+    table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
+    st.markdown(f"**Institutions in {state.district}**")
+    if table.empty:
+        st.caption("None recorded with this district (unknown, not absent).")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """Sheets for the Export page: the clusters' institutions and links, and their missing links, with sources."""
+    tables = L.export_tables(atlas.dataset, get_linkages(atlas), round_id, cluster_ids)
+    if _is_illustrative(atlas, round_id):
+        tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
+    return tables
+
+
+def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
+    data = long.assign(cluster=[ds.cluster_name(c) for c in long["cluster_id"]], kind=long["link_type"].map(L.LINK_TYPES),
+                       text=[L.cell_text(r) for r in long.to_dict("records")])
+    order = list(dict.fromkeys(data["cluster"]))
+    base = alt.Chart(data).encode(x=alt.X("kind:N", sort=list(L.LINK_TYPES.values()), title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+                                  y=alt.Y("cluster:N", sort=order, title=None))
+    rect = base.mark_rect(stroke="#fff").encode(
+        color=alt.Color("state:N", scale=alt.Scale(domain=L.CELL_STATES, range=[L.CELL_COLOURS[s] for s in L.CELL_STATES]), title="Link",
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["cluster", "kind", "text"])
+    text = base.mark_text(fontSize=10).encode(text="text:N")
+    return (rect + text).properties(title=title, width=alt.Step(110), height=alt.Step(24))
+
+
+def matrix_png(chart: alt.Chart) -> bytes:
+    buf = io.BytesIO()
+    chart.save(buf, format="png", scale_factor=2)
+    return buf.getvalue()
+
+
+def institutions_table(ds, lk: L.Linkages) -> pd.DataFrame:
+    i = lk.institutions
+    return pd.DataFrame({
+        "Id": i["institution_id"], "Institution": i["name"], "Kind": i["kind"].map(L.INSTITUTION_KINDS),
+        "Stakeholder group": i["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
+        "District": i["district"].replace("", "unknown"), "Location note": i["location_note"],
+        "Source": i["source_id"].map(ds.citation), "Note": i["note"],
+    }).reset_index(drop=True)
+
+
+def refresh() -> None:
+    """After a write: every cached view must read the store again."""
+    st.cache_data.clear()
+
+
+def show_problems(exc: store.ValidationError) -> None:
+    st.error(f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
+    st.dataframe(pd.DataFrame([{"File": i.file, "Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in exc.issues]),
+                 hide_index=True, width="stretch")
