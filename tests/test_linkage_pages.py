@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -166,3 +167,46 @@ def test_export_page_carries_institutions_and_missing_links_with_sources(db):
     assert list(links["Institution"]) == ["Khairpur special economic zone"] and list(links["Source"]) == ["HRD-cluster-poverty study (abstract)"]
     sources = at.dataframe[-1].value
     assert "hrd_study" in set(sources["Source id"])
+
+
+def test_workshop_records_who_works_with_whom_from_the_room(db):
+    from cluster_model.store import dialogue as dl
+
+    dl.create_dialogue(db, round_id="dlg-l", name="Umerkot dialogue", date="2027-04-01", venue="Umerkot", facilitator="F", agenda="red_chili:S", author="seed")
+    at = _app("workshop", round="dlg-l")
+    _sign_in(at)
+    at.button(key="ws_start").click().run()
+    assert not at.exception and any("Who works with whom: Red chili" in m.value for m in at.markdown)
+
+    at.selectbox(key="ws_link_inst").select("muet")
+    at.selectbox(key="ws_link_type").select("research")
+    at.radio(key="ws_link_status").set_value("needed but absent")
+    at.text_input(key="ws_link_note").input("Growers: no university works on chili drying")
+    _submit(at, "Record the link")
+    # A new institution the room names, with nothing else known about it.
+    at.selectbox(key="ws_link_inst").select("__new__")
+    at.text_input(key="ws_link_new_name").input("Umerkot Chili Traders")
+    at.selectbox(key="ws_link_new_kind").select("association")
+    at.selectbox(key="ws_link_type").select("market_access")
+    at.radio(key="ws_link_status").set_value("active")
+    _submit(at, "Record the link")
+
+    lk = sl.load_linkages(db, store.load_dataset(db))
+    mine = lk.links[lk.links["round_id"] == "dlg-l"].sort_values("link_type")
+    assert list(zip(mine["institution_id"], mine["link_type"], mine["status"])) == [
+        ("umerkot_chili_traders", "market_access", "active"), ("muet", "research", "needed but absent")]
+    assert set(mine["source_id"]) == {"room-dlg-l"}
+    ds = store.load_dataset(db)
+    assert "Umerkot" in ds.citation("room-dlg-l") and "dlg-l" in ds.citation("room-dlg-l")
+    new = lk.institutions.set_index("institution_id").loc["umerkot_chili_traders"]
+    assert pd.isna(new["lat"]) and new["district"] == ""  # the room gave no location: unknown
+    assert set(sl.link_history(db, round_id="dlg-l")["via"]) == {"workshop"}
+    shown = next(d.value for d in at.dataframe if "Link" in d.value.columns)
+    assert set(shown["Institution"]) == {"Umerkot Chili Traders", "Mehran University of Engineering and Technology (MUET)"}
+
+    # A new institution without a name is refused; nothing is written.
+    at.selectbox(key="ws_link_inst").select("__new__")
+    at.text_input(key="ws_link_new_name").input("")
+    _submit(at, "Record the link")
+    assert any("nothing was saved" in e.value for e in at.error)
+    assert len(sl.load_linkages(db, store.load_dataset(db)).links) == 3

@@ -445,3 +445,45 @@ def export_linkages(engine: Engine, round_id: str | None = None) -> dict[str, pd
     for c in ("name", "note", "location_note"):
         inst[c] = inst[c].map(neutralise_formula)
     return {"institutions": inst.reset_index(drop=True), "links": out_links.reset_index(drop=True)}
+
+
+# --------------------------------------------------------------------------- workshop: "who works with whom"
+
+
+def session_source_id(round_id: str) -> str:
+    return f"room-{round_id}"[:100]
+
+
+def record_room_link(engine: Engine, round_id: str, *, source_citation: str, author: str, institution_id: str = "", new_institution: dict | None = None,
+                     cluster_id: str = "", partner_id: str = "", link_type: str, status: str, note: str = "") -> LinkageResult:
+    """A link stated in a workshop room, stored in the dialogue round with the session as its source.
+
+    ``new_institution`` ({id, name, kind, stakeholder_group}) adds an institution the room named
+    (no location: unknown). One transaction: the source, the institution and the link, or nothing.
+    A link the room states again (another status) updates it, with history.
+    """
+    author = _author(author)
+    source_id = session_source_id(round_id)
+    file = "workshop form"
+    with write_transaction(engine) as conn:
+        k = _known(conn)
+        if round_id not in k["rounds"]:
+            raise ValidationError([DataIssue(file, f"round '{round_id}' does not exist", "open the dialogue again from the Workshop page")])
+        ensure_source(conn, source_id, source_citation, title="Statements recorded in a workshop room", kind="dialogue", note="Recorded live by the facilitator's team.")
+        now = _now()
+        if new_institution:
+            row = {**{c: "" for c in INSTITUTION_COLUMNS}, **new_institution, "source_id": source_id, "_line": 1}
+            good_i, issues = validate_institutions(_frame([row], INSTITUTION_COLUMNS), file=file, sources=[*k["sources"], source_id], taken=k["institutions"])
+            if issues:
+                raise ValidationError(issues)
+            _insert_institutions(conn, good_i, author, "workshop", now)
+            institution_id = str(good_i.iloc[0]["institution_id"])
+        link = {"round_id": round_id, "institution_id": institution_id, "cluster_id": cluster_id, "partner_id": partner_id, "link_type": link_type, "status": status,
+                "source_id": source_id, "note": note, "_line": 1}
+        good, issues = validate_links(_frame([link], LINK_COLUMNS), file=file, rounds=[round_id], clusters=k["clusters"],
+                                      institutions=_ids(conn, s.institutions.c.institution_id), sources=[*k["sources"], source_id])
+        if issues:
+            raise ValidationError(issues)
+        c, u, same = _upsert_links(conn, good, author, "workshop", now, refuse_existing=False, file=file)
+        rev = revision(conn)
+    return LinkageResult(1 if new_institution else 0, c, u, same, rev)
