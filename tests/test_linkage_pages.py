@@ -82,7 +82,7 @@ def _problems(at: AppTest):
 
 
 def _svg(at: AppTest) -> ET.Element:
-    blocks = [h.proto.body for h in at.get("html") if "linkage-network" in h.proto.body]
+    blocks = [f.proto.srcdoc for f in at.get("iframe") if "linkage-network" in f.proto.srcdoc]
     assert len(blocks) == 1
     body = blocks[0]
     return ET.fromstring(body[body.index("<svg"): body.index("</svg>") + 6])

@@ -14,6 +14,7 @@ import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from cluster_model import linkages as L
 from cluster_model import store
@@ -35,9 +36,10 @@ def _is_illustrative(atlas: AtlasData, round_id: str | None) -> bool:
     return bool(not rows.empty and rows.iloc[0]["illustrative"])
 
 
-def show_svg(svg: str) -> None:
-    """The network drawing: already escaped by ``network_svg`` (no data becomes markup)."""
-    st.html(f'<div class="linkage-network-box">{svg}</div>')
+def show_svg(svg: str, height: int = 450) -> None:
+    """The network drawing, already escaped by ``network_svg`` (no data becomes markup). In a
+    component frame: ``st.html`` sanitises SVG away. Nothing in it loads anything."""
+    components.html(f'<!doctype html><html><body style="margin:0;background:#fff"><div class="linkage-network-box">{svg}</div></body></html>', height=height)
 
 
 # --------------------------------------------------------------------------- cluster profile
@@ -87,7 +89,7 @@ def with_institutions_layer(styles: folium.FeatureGroup, atlas: AtlasData, state
     layer = build_institutions_layer(lk.institutions, view, atlas.sites, cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
                                      cluster_ids=state.sectors or None, district=state.district)
     key = " ".join(f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
-                   for c, label in legend_rows(lk.institutions))
+                   for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()]))
     unplaced = lk.institutions[lk.institutions["lat"].isna()]
     st.html(f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
             + (f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}." if len(unplaced) else "") + "</div>")
