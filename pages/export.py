@@ -108,7 +108,8 @@ if st.button("Build district briefs", disabled=not chosen):
 
         try:
             briefs.clear()
-            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress)
+            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress,
+                                                   extra_page=linkage_views.brief_page(atlas, state.round))
             status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)

@@ -10,11 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import linkages as L
-from cluster_model.exports import sources_table, to_csv_bytes, to_xlsx_bytes
-from cluster_model.history import previous_round
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
+from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.store import linkages as sl
-from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.institutions_layer import province_contains
 from ui import linkage_views as lv
 from ui import page
@@ -26,7 +23,6 @@ atlas, state = page.start()
 ds = atlas.dataset
 lk = lv.get_linkages(atlas)
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
-illustrative = lv._is_illustrative(atlas, state.round)
 
 st.title("Linkage matrix")
 st.caption("Which kinds of support each cluster has a link to — the ICCK's second objective, \"identification and assessment of institutes and linkages\" "
@@ -34,18 +30,12 @@ st.caption("Which kinds of support each cluster has a link to — the ICCK's sec
            "and **unknown** when nothing is recorded: unknown is never shown as absent.")
 illustrative_banner(ds, state.round)
 
-long = L.linkage_matrix(ds, lk, state.round, cluster_ids)
-previous = previous_round(ds, state.round)
-changes = L.matrix_changes(ds, lk, state.round, previous, cluster_ids) if previous else None
+mv = lv.matrix_view(ds, lk, state.round, cluster_ids)
+long, previous, changes, table, round_name = mv["long"], mv["previous"], mv["changes"], mv["table"], mv["round_name"]
 counts = L.state_counts(long)
 st.info(f"**{len(long)}** cells ({len(cluster_ids)} clusters × {len(L.LINK_TYPES)} kinds of support): "
         f"**{counts['active']}** active, **{counts['weak']}** weak, **{counts['absent']}** absent, **{counts['unknown']}** unknown (no link recorded).")
-
-round_name = ds.rounds.set_index("round_id")["name"].get(state.round, "no round")
-title = f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else "")
-chart = lv.matrix_chart(ds, long, title)
-st.altair_chart(chart, width="content")
-table = L.matrix_table(ds, long, changes)
+st.altair_chart(mv["chart"], width="content")
 st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Change since the previous round")
@@ -62,25 +52,8 @@ else:
 
 # ------------------------------------------------------------------ exports
 st.subheader("Export")
-links_now = L.links_in_view(ds, lk, state.round)
-used = set(links_now["source_id"]) | set(lk.institutions["source_id"]) | (set(lk.institutions["location_source_id"]) - {""})
-sources = sources_table(ds, used)
-notes = [f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({state.round})", "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent).",
-         *([f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."] if illustrative else []),
-         "Sources:", *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()], f"District boundaries {BOUNDARY_ATTRIBUTION}"]
-export = table.assign(Illustrative=ILLUSTRATIVE_MARK) if illustrative else table
-cells = long.assign(cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES))
-if changes is not None:
-    cells = cells.merge(changes[["cluster_id", "link_type", "state_before", "change"]], on=["cluster_id", "link_type"])
-links_sheet = pd.DataFrame({"Round": links_now["round_id"], "Institution": links_now["institution_id"].map(lk.name),
-                            "With": [ds.cluster_name(t) if k == L.CLUSTER else lk.name(t) for k, t in zip(links_now["kind_of_target"], links_now["target_id"])],
-                            "Link": links_now["link_type"].map(L.LINK_TYPES), "Status": links_now["status"], "Source": links_now["source_id"].map(ds.citation), "Note": links_now["note"]})
-stem = ("ILLUSTRATIVE-" if illustrative else "") + f"linkage-matrix-{state.round}"
-c1, c2, c3 = st.columns(3)
-c1.download_button("CSV", lambda: to_csv_bytes(export, notes), f"{stem}.csv", "text/csv", on_click="ignore", key="lm_csv")
-c2.download_button("XLSX", lambda: to_xlsx_bytes({"Matrix": export, "Cells": cells, "Links": links_sheet, "Institutions": lv.institutions_table(ds, lk)}, sources, notes),
-                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore", key="lm_xlsx")
-c3.download_button("PNG", lambda: lv.matrix_png(chart), f"{stem}.png", "image/png", on_click="ignore", key="lm_png")
+for col, (fmt, (name, mime, build)) in zip(st.columns(3), mv["files"].items()):
+    col.download_button(fmt.upper(), build, name, mime, on_click="ignore", key=f"lm_{fmt}")
 
 st.subheader("Institutions")
 st.caption("Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest.")

@@ -158,3 +158,51 @@ def show_problems(exc: store.ValidationError) -> None:
     st.error(f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
     st.dataframe(pd.DataFrame([{"File": i.file, "Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in exc.issues]),
                  hide_index=True, width="stretch")
+
+
+def brief_page(atlas: AtlasData, round_id: str | None):
+    """The district brief's linkage page (after each district's page)."""
+    from geo.linkage_brief import linkage_page
+
+    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
+
+
+def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
+    """Everything the Linkage matrix page shows and exports, built once: the long and wide
+    tables, the change since the previous round, the chart, and the files (name, bytes builder)."""
+    from cluster_model.exports import sources_table, to_csv_bytes, to_xlsx_bytes
+    from cluster_model.history import previous_round
+    from geo.boundaries import BOUNDARY_ATTRIBUTION
+
+    rows = ds.rounds[ds.rounds["round_id"] == round_id]
+    illustrative = bool(not rows.empty and rows.iloc[0]["illustrative"])
+    round_name = rows.iloc[0]["name"] if not rows.empty else "no round"
+    long = L.linkage_matrix(ds, lk, round_id, cluster_ids)
+    previous = previous_round(ds, round_id)
+    changes = L.matrix_changes(ds, lk, round_id, previous, cluster_ids) if previous else None
+    table = L.matrix_table(ds, long, changes)
+    chart = matrix_chart(ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else ""))
+    links_now = L.links_in_view(ds, lk, round_id)
+    used = set(links_now["source_id"]) | set(lk.institutions["source_id"]) | (set(lk.institutions["location_source_id"]) - {""})
+    sources = sources_table(ds, used)
+    notes = [f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({round_id})",
+             "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent)."
+             + (f" [was …]: the state in the previous round, {previous}." if previous else ""),
+             *([f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."] if illustrative else []),
+             "Sources:", *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()], f"District boundaries {BOUNDARY_ATTRIBUTION}"]
+    export = table.assign(Illustrative=ILLUSTRATIVE_MARK) if illustrative else table
+    cells = long.assign(cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES))
+    if changes is not None:
+        cells = cells.merge(changes[["cluster_id", "link_type", "state_before", "change"]], on=["cluster_id", "link_type"])
+    links_sheet = pd.DataFrame({"Round": links_now["round_id"], "Institution": links_now["institution_id"].map(lk.name),
+                                "With": [ds.cluster_name(t) if k == L.CLUSTER else lk.name(t) for k, t in zip(links_now["kind_of_target"], links_now["target_id"])],
+                                "Link": links_now["link_type"].map(L.LINK_TYPES), "Status": links_now["status"], "Source": links_now["source_id"].map(ds.citation),
+                                "Note": links_now["note"]})
+    stem = ("ILLUSTRATIVE-" if illustrative else "") + f"linkage-matrix-{round_id}"
+    files = {
+        "csv": (f"{stem}.csv", "text/csv", lambda: to_csv_bytes(export, notes)),
+        "xlsx": (f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 lambda: to_xlsx_bytes({"Matrix": export, "Cells": cells, "Links": links_sheet, "Institutions": institutions_table(ds, lk)}, sources, notes)),
+        "png": (f"{stem}.png", "image/png", lambda: matrix_png(chart)),
+    }
+    return {"long": long, "previous": previous, "changes": changes, "table": table, "chart": chart, "files": files, "illustrative": illustrative, "round_name": round_name}
