@@ -74,7 +74,7 @@ districts = atlas.district_names if atlas.districts is not None else None
 inst_ids = list(lk.institutions["institution_id"])
 source_ids = list(ds.sources["source_id"])
 st.caption(f"Signed in as **{editor.label}**. Links are recorded in the round chosen in the sidebar: **{round_name}**.")
-t_inst, t_link, t_change, t_import, t_hist = st.tabs(["Add institution", "Add link", "Change links", "Import", "History"])
+t_inst, t_edit, t_link, t_change, t_import, t_hist = st.tabs(["Add institution", "Correct an institution", "Add link", "Change links", "Import", "History"])
 
 
 def _done(message: str) -> None:
@@ -111,6 +111,42 @@ with t_inst:
             lv.show_problems(exc)
         else:
             _done(f"Added institution '{i_id.strip()}'.")
+
+with t_edit:
+    e_id = st.selectbox("Institution", inst_ids, format_func=lk.name, key="lm_e_pick")
+    if e_id:
+        cur = lk.institutions.set_index("institution_id").loc[e_id]
+        as_text = lambda v: "" if pd.isna(v) else str(v)  # noqa: E731
+        with st.form(f"lm_edit_{e_id}_{int(cur['version'])}"):
+            a1, a2 = st.columns(2)
+            e_name = a1.text_input("Name", value=cur["name"])
+            kinds = list(L.INSTITUTION_KINDS)
+            e_kind = a2.selectbox("Kind", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0, format_func=L.INSTITUTION_KINDS.get)
+            groups = ["", *STAKEHOLDERS]
+            e_group = a1.selectbox("Stakeholder group (IGCA)", groups, index=groups.index(cur["stakeholder_group"]) if cur["stakeholder_group"] in groups else 0,
+                                   format_func=lambda g: STAKEHOLDERS.get(g, "not stated"))
+            dists = ["", *(districts or [])]
+            e_district = a2.selectbox("District", dists, index=dists.index(cur["district"]) if cur["district"] in dists else 0, format_func=lambda d: d or "unknown",
+                                      key=f"lm_e_district_{e_id}_{int(cur['version'])}")
+            b1, b2, b3 = st.columns([1, 1, 2])
+            e_lat = b1.text_input("Latitude", value=as_text(cur["lat"]), key=f"lm_e_lat_{e_id}_{int(cur['version'])}")
+            e_lon = b2.text_input("Longitude", value=as_text(cur["lon"]), key=f"lm_e_lon_{e_id}_{int(cur['version'])}")
+            srcs = ["", *source_ids]
+            e_locsrc = b3.selectbox("Location source", srcs, index=srcs.index(cur["location_source_id"]) if cur["location_source_id"] in srcs else 0,
+                                    key=f"lm_e_locsrc_{e_id}_{int(cur['version'])}")
+            e_locnote = st.text_input("Location note", value=cur["location_note"])
+            e_source = st.selectbox("Source", source_ids, index=source_ids.index(cur["source_id"]) if cur["source_id"] in source_ids else 0)
+            e_note = st.text_area("Note", value=cur["note"])
+            save_inst = st.form_submit_button("Save institution", type="primary")
+        if save_inst:
+            values = {"name": e_name, "kind": e_kind, "stakeholder_group": e_group, "district": e_district, "lat": e_lat, "lon": e_lon,
+                      "location_source_id": e_locsrc, "location_note": e_locnote, "source_id": e_source, "note": e_note}
+            try:
+                sl.update_institution(engine, e_id, values, base_version=int(cur["version"]), author=editor.label, districts=districts, contains=contains)
+            except sl.ValidationError as exc:
+                lv.show_problems(exc)
+            else:
+                _done(f"Saved '{e_name.strip()}'.")
 
 with t_link:
     if not state.round:

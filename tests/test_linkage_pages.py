@@ -210,3 +210,20 @@ def test_workshop_records_who_works_with_whom_from_the_room(db):
     _submit(at, "Record the link")
     assert any("nothing was saved" in e.value for e in at.error)
     assert len(sl.load_linkages(db, store.load_dataset(db)).links) == 3
+
+
+def test_editor_corrects_an_institutions_location(db):
+    at = _app("linkages", round=ROUND)
+    _sign_in(at)
+    at.selectbox(key="lm_e_pick").select("sedf")
+    at.run()
+    at.text_input(key="lm_e_lat_sedf_1").input("24.86")
+    at.text_input(key="lm_e_lon_sedf_1").input("67.01")
+    _submit(at, "Save institution")
+    assert "location without a source" in _problems(at).iloc[0]["Problem"]  # a point needs its source
+    at.selectbox(key="lm_e_locsrc_sedf_1").select("inst_coords")
+    at.selectbox(key="lm_e_district_sedf_1").select("Karachi South")
+    _submit(at, "Save institution")
+    assert any("Saved 'Sindh Enterprise Development Fund (SEDF)'" in s.value for s in at.success), [e.value for e in at.error]
+    row = sl.load_linkages(db, store.load_dataset(db)).institutions.set_index("institution_id").loc["sedf"]
+    assert (row["lat"], row["lon"], row["version"]) == (24.86, 67.01, 2)

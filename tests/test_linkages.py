@@ -320,3 +320,20 @@ def test_store_without_linkage_tables_is_upgraded_and_seeded(tmp_path):
     assert count(eng, s.institutions) == 4 and count(eng, s.links) == 1
     with eng.connect() as conn:
         assert conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == "inst_coords")).first() is not None
+
+
+def test_editor_corrects_an_institution_with_history_and_conflict_check(engine):
+    ds = store.load_dataset(engine)
+    lk = sl.load_linkages(engine, ds)
+    v = int(lk.institutions.set_index("institution_id").at["sedf", "version"])
+    sl.update_institution(engine, "sedf", {"district": "Karachi South", "lat": "24.85", "lon": "67.02", "location_note": "verified on OSM", "location_source_id": "inst_coords"},
+                          base_version=v, author="alice")
+    row = sl.load_linkages(engine, ds).institutions.set_index("institution_id").loc["sedf"]
+    assert (row["district"], row["lat"], row["version"]) == ("Karachi South", 24.85, v + 1)
+    last = sl.institution_history(engine, "sedf").iloc[0]
+    assert last["action"] == "update" and '"lat": null' in last["old_value"] and '"lat": 24.85' in last["new_value"]
+    with pytest.raises(store.ValidationError, match="changed by alice"):
+        sl.update_institution(engine, "sedf", {"name": "SEDF"}, base_version=v, author="bob")
+    with pytest.raises(store.ValidationError, match="outside the province"):
+        sl.update_institution(engine, "sedf", {"lat": "33.7", "lon": "73.1"}, base_version=v + 1, author="bob")
+    assert sl.load_linkages(engine, ds).institutions.set_index("institution_id").at["sedf", "version"] == v + 1

@@ -196,6 +196,40 @@ def add_institutions(engine: Engine, rows: Iterable[dict], *, author: str, via: 
     return LinkageResult(n, 0, 0, 0, rev)
 
 
+def update_institution(engine: Engine, institution_id: str, values: dict, *, base_version: int, author: str, file: str = "editor form",
+                       districts: Iterable[str] | None = None, contains: Callable[[float, float], bool] | None = None) -> LinkageResult:
+    """Change an institution (name, kind, group, district, location, sources, note; not its id), based on
+    ``base_version``: changed meanwhile -> ValidationError naming who; history keeps old and new."""
+    author = _author(author)
+    i = s.institutions
+    with write_transaction(engine) as conn:
+        cur = conn.execute(select(i).where(i.c.institution_id == institution_id)).mappings().first()
+        if cur is None:
+            raise ValidationError([DataIssue(file, f"unknown institution '{institution_id}'", "reload the page: it may have been renamed")])
+        if int(cur["version"]) != int(base_version):
+            raise ValidationError([DataIssue(file, f"'{cur['name']}' was changed by {cur['updated_by']} after you loaded it", "reload, check and save again")])
+        row = {**{c: ("" if cur[c] is None else cur[c]) for c in INSTITUTION_STORED}, **values, "institution_id": institution_id, "_line": 1}
+        k = _known(conn)
+        good, issues = validate_institutions(_frame([row], INSTITUTION_COLUMNS), file=file, sources=k["sources"], districts=districts, contains=contains)
+        if issues:
+            raise ValidationError(issues)
+        new = {c: good.iloc[0][c] for c in INSTITUTION_STORED}
+        new["location_source_id"] = new["location_source_id"] or None
+        for c in ("lat", "lon"):
+            new[c] = None if new[c] is None or pd.isna(new[c]) else float(new[c])
+        old = {c: cur[c] for c in INSTITUTION_STORED}
+        if old == new:
+            return LinkageResult(0, 0, 0, 1, revision(conn))
+        now = _now()
+        conn.execute(update(i).where(i.c.institution_id == institution_id).values(**{c: new[c] for c in INSTITUTION_STORED if c != "institution_id"},
+                                                                                  version=int(cur["version"]) + 1, updated_by=author, updated_at=now))
+        conn.execute(insert(s.institution_history).values(institution_id=institution_id, action="update", via="editor", old_value=json.dumps(old, ensure_ascii=False, sort_keys=True),
+                                                          new_value=json.dumps(new, ensure_ascii=False, sort_keys=True), old_version=int(cur["version"]),
+                                                          new_version=int(cur["version"]) + 1, changed_by=author, changed_at=now))
+        rev = revision(conn)
+    return LinkageResult(0, 0, 1, 0, rev)
+
+
 def save_links(engine: Engine, round_id: str, rows: Iterable[dict], *, author: str, via: str = "editor", file: str = "editor form", new_only: bool = False) -> LinkageResult:
     """Create or update links in ``round_id`` (rows: LINK_COLUMNS; round_id may be empty; optional
     base_version refuses a value changed meanwhile). ``new_only``: an existing link is a duplicate error."""
