@@ -207,6 +207,9 @@ with t_import:
     for col, fmt in ((d1, "xlsx"), (d2, "csv")):
         name, data = sl.linkage_template(fmt)
         col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"lm_template_{fmt}")
+    if state.round:
+        name, data = sl.linkage_workbook(engine, state.round)
+        st.download_button("Export the institutions and this round's links (XLSX, ready to import again)", data, file_name=name, key="lm_export_round")
     upload = st.file_uploader(f"Import into round '{state.round}'", type=["csv", "xlsx"], key="lm_upload") if state.round else None
     if upload is not None:
         data = upload.getvalue()

@@ -187,9 +187,9 @@ def test_xlsx_import_previews_then_commits_institutions_and_links_together(engin
     res = sl.commit_linkage_import(engine, plan, author="alice")
     assert (res.institutions, res.created) == (1, 1)
     assert sl.link_history(engine, round_id=rid).iloc[0]["via"] == "import"
-    # The same file again: the institution now exists, which is reported by line.
+    # The same file again: the institution is there, unchanged; the link too.
     again = sl.plan_linkage_import(engine, rid, data, "field.xlsx")
-    assert not again.ok and again.issues[0].row == 2 and "already exists" in again.issues[0].message
+    assert again.ok and again.summary() == "0 new institution, 0 new link, 0 changed link, 1 unchanged link, 1 unchanged institution(s)"
 
 
 def test_csv_import_with_one_bad_row_writes_nothing(engine):
@@ -216,7 +216,8 @@ def test_commit_rechecks_against_the_store_as_it_is_now(engine):
     rid = new_round(engine)
     data = _xlsx({"institutions": [L.INSTITUTION_COLUMNS, INST_ROW]})
     plan = sl.plan_linkage_import(engine, rid, data, "a.xlsx")
-    sl.commit_linkage_import(engine, sl.plan_linkage_import(engine, rid, data, "b.xlsx"), author="bob")  # someone else first
+    other = _xlsx({"institutions": [L.INSTITUTION_COLUMNS, [INST_ROW[0], "Another name", *INST_ROW[2:]]]})
+    sl.commit_linkage_import(engine, sl.plan_linkage_import(engine, rid, other, "b.xlsx"), author="bob")  # someone else first, same id
     with pytest.raises(store.ValidationError, match="already exists"):
         sl.commit_linkage_import(engine, plan, author="alice")
     assert count(engine, s.institutions) == 5
@@ -337,3 +338,30 @@ def test_editor_corrects_an_institution_with_history_and_conflict_check(engine):
     with pytest.raises(store.ValidationError, match="outside the province"):
         sl.update_institution(engine, "sedf", {"lat": "33.7", "lon": "73.1"}, base_version=v + 1, author="bob")
     assert sl.load_linkages(engine, ds).institutions.set_index("institution_id").at["sedf", "version"] == v + 1
+
+
+def test_round_workbook_imports_again_unchanged_and_institutions_are_not_duplicated(engine):
+    rid = new_round(engine)
+    two_institutions(engine)
+    three_links(engine, rid)
+    name, data = sl.linkage_workbook(engine, rid)
+    assert name == f"linkages-{rid}.xlsx"
+    links_only = _xlsx({"links": [list(r) for r in __import__("openpyxl").load_workbook(io.BytesIO(data))["links"].values]})
+    plan = sl.plan_linkage_import(engine, rid, links_only, name)
+    assert plan.ok and plan.summary().endswith("3 unchanged link")
+    # The whole workbook again: its institutions are the stored ones, unchanged, not new.
+    whole = sl.plan_linkage_import(engine, rid, data, name)
+    assert whole.ok, whole.issues
+    assert (whole.preview["change"] == "unchanged institution").sum() == 6 and whole.summary().endswith("6 unchanged institution(s)") and "new institution" not in set(whole.preview["change"])
+    before = count(engine, s.institution_history)
+    sl.commit_linkage_import(engine, whole, author="alice")
+    assert count(engine, s.institution_history) == before
+    # An exported institution edited in the sheet is not silently overwritten: it is refused, by line.
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    wb["institutions"]["B2"] = "Renamed"
+    buf = io.BytesIO()
+    wb.save(buf)
+    edited = sl.plan_linkage_import(engine, rid, buf.getvalue(), name)
+    assert [(i.row, i.column) for i in edited.issues] == [(2, "institution_id")] and "already exists" in edited.issues[0].message

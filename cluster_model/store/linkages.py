@@ -318,7 +318,9 @@ class LinkagePlan:
         if self.issues:
             return f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
         counts = self.preview["change"].value_counts() if not self.preview.empty else {}
-        return ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("new institution", "new link", "changed link", "unchanged link"))
+        text = ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("new institution", "new link", "changed link", "unchanged link"))
+        same = int(counts.get("unchanged institution", 0))
+        return text + (f", {same} unchanged institution(s)" if same else "")
 
 
 def _read_sheet(df: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
@@ -387,7 +389,9 @@ def _check(conn: Connection, round_id: str, filename: str, inst: pd.DataFrame | 
     issues: list[DataIssue] = []
     good_i = pd.DataFrame(columns=["_line", *INSTITUTION_COLUMNS])
     label_i, label_l = (f"{filename} (institutions)", f"{filename} (links)") if filename.lower().endswith(".xlsx") else (filename, filename)
+    unchanged_i: list[str] = []
     if inst is not None:
+        inst, unchanged_i = _drop_unchanged_institutions(conn, inst)
         good_i, bad = validate_institutions(inst, file=label_i, sources=k["sources"], taken=k["institutions"], districts=districts, contains=contains)
         issues += bad
         good_i["note"] = good_i["note"].map(_unescape)
@@ -404,7 +408,33 @@ def _check(conn: Connection, round_id: str, filename: str, inst: pd.DataFrame | 
         issues += bad
         good_l["note"] = good_l["note"].map(_unescape)
     issues.sort(key=lambda i: (i.file, i.row or 0))
+    good_i.attrs["unchanged"] = unchanged_i
     return good_i, good_l, issues
+
+
+def _same_value(a, b) -> bool:
+    if a is None or (isinstance(a, float) and pd.isna(a)):
+        a = ""
+    if isinstance(a, float):
+        try:
+            return abs(a - float(b)) < 1e-9
+        except (TypeError, ValueError):
+            return False
+    return str(a) == str(b or "").strip()
+
+
+def _drop_unchanged_institutions(conn: Connection, inst: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rows identical to a stored institution (an exported workbook imported again) are not new:
+    leave them out, and say so in the preview. A stored id with other values stays, and is refused."""
+    stored = {r["institution_id"]: r for r in conn.execute(select(s.institutions)).mappings()}
+    keep, same = [], []
+    for idx, r in inst.iterrows():
+        cur = stored.get(str(r.get("institution_id", "")).strip())
+        if cur is not None and all(_same_value(cur[c], r.get(c, "")) for c in INSTITUTION_STORED):
+            same.append(cur["institution_id"])
+        else:
+            keep.append(idx)
+    return inst.loc[keep], same
 
 
 def plan_linkage_import(engine: Engine, round_id: str, data: bytes, filename: str, *, districts: Iterable[str] | None = None,
@@ -421,6 +451,7 @@ def plan_linkage_import(engine: Engine, round_id: str, data: bytes, filename: st
         good_i, good_l, issues = _check(conn, round_id, filename, inst, links, districts, contains)
         current = {(r["institution_id"], r["target"], r["link_type"]): r for r in conn.execute(select(s.links).where(s.links.c.round_id == round_id)).mappings()}
     rows = [{"what": "institution", "line": int(r["_line"]), "item": f"{r['institution_id']}: {r['name']}", "change": "new institution", "old_status": "", "status": ""} for r in good_i.to_dict("records")]
+    rows += [{"what": "institution", "line": None, "item": i, "change": "unchanged institution", "old_status": "", "status": ""} for i in good_i.attrs.get("unchanged", [])]
     for r in good_l.to_dict("records"):
         cur = current.get((r["institution_id"], r["target"], r["link_type"]))
         change = "new link" if cur is None else ("unchanged link" if (cur["status"], cur["source_id"], cur["note"]) == (r["status"], r["source_id"], r["note"]) else "changed link")
@@ -521,3 +552,22 @@ def record_room_link(engine: Engine, round_id: str, *, source_citation: str, aut
         c, u, same = _upsert_links(conn, good, author, "workshop", now, refuse_existing=False, file=file)
         rev = revision(conn)
     return LinkageResult(1 if new_institution else 0, c, u, same, rev)
+
+
+def linkage_workbook(engine: Engine, round_id: str) -> tuple[str, bytes]:
+    """Institutions and the round's links as an XLSX with the import's sheet names: edit, import again."""
+    from openpyxl import Workbook
+
+    tables = export_linkages(engine, round_id)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in tables.items():
+        ws = wb.create_sheet(name)
+        ws.append(list(frame.columns))
+        for rec in frame.itertuples(index=False):
+            ws.append(["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in rec])
+            for cell in ws[ws.max_row]:
+                cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type  # never a formula
+    out = io.BytesIO()
+    wb.save(out)
+    return f"linkages-{round_id}.xlsx", out.getvalue()
