@@ -227,3 +227,10 @@ def test_editor_corrects_an_institutions_location(db):
     assert any("Saved 'Sindh Enterprise Development Fund (SEDF)'" in s.value for s in at.success), [e.value for e in at.error]
     row = sl.load_linkages(db, store.load_dataset(db)).institutions.set_index("institution_id").loc["sedf"]
     assert (row["lat"], row["lon"], row["version"]) == (24.86, 67.01, 2)
+
+
+def test_methods_page_explains_the_linkage_matrix_from_the_framework_file(db):
+    at = _app("methods")
+    table = next(d.value for d in at.dataframe if "Kind of support" in d.value.columns).set_index("Kind of support")
+    assert table.at["Training", "Expected"] == "yes" and "Training or technical institute serving the cluster" in table.at["Training", "Indicators it answers"]
+    assert table.at["Market access", "Expected"] == "no"

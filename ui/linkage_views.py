@@ -206,3 +206,20 @@ def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]
         "png": (f"{stem}.png", "image/png", lambda: matrix_png(chart)),
     }
     return {"long": long, "previous": previous, "changes": changes, "table": table, "chart": chart, "files": files, "illustrative": illustrative, "round_name": round_name}
+
+
+def methods_section(atlas: AtlasData) -> None:
+    """Methods: how the linkage matrix and the missing links are worked out, from data/link_types.csv."""
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+    st.header("Institutions and linkages")
+    st.markdown("A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
+                "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
+                "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
+                "recorded. Links carry forward to later real rounds until changed, like assessments. "
+                "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
+                "of a cluster are the expected kinds with no active link.")
+    st.dataframe(pd.DataFrame([{"Kind of support": k.label, "Expected": "yes" if k.expected else "no",
+                                "Indicators it answers": "; ".join(names.get(i, i) for i in k.indicators) or "none", "Note": k.note} for k in lk.kinds]),
+                 hide_index=True, width="stretch")
