@@ -19,6 +19,7 @@ pages = [
     st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
     st.Page("pages/compare.py", title="Compare", url_path="compare"),
     st.Page("pages/poverty.py", title="Gaps & poverty", url_path="poverty"),
+    st.Page("pages/linkages.py", title="Linkage matrix", url_path="linkages"),
     st.Page("pages/export.py", title="Export", url_path="export"),
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
     st.Page("pages/data.py", title="Data (editors)", url_path="data"),

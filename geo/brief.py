@@ -101,11 +101,13 @@ def district_brief_pdf(
     progress: Callable[[int, int, str], None] | None = None,
     max_evidence: int = 8,
     context=None,
+    extra_page: Callable[[FPDF, str, list[str]], None] | None = None,
 ) -> bytes:
     """A PDF with one A4 page per district in ``chosen`` (in that order).
 
     ``sites``: sites with canonical district names (``AtlasData.sites``).
-    ``progress(i, n, district)`` is called before each page.
+    ``progress(i, n, district)`` is called before each page. ``extra_page(pdf, district, cluster_ids)``
+    adds pages after each district's page (the linkage page, ``geo.linkage_brief``).
     Raises DataFileError if the DejaVu fonts are missing.
     """
     if not chosen:
@@ -234,6 +236,8 @@ def district_brief_pdf(
             _watermark(pdf)
         if context is not None and context.available:  # cluster_model.context.ContextData: a second page, apart from the gaps
             _context_page(pdf, context, name)
+        if extra_page is not None:
+            extra_page(pdf, name, here)
     if progress:
         progress(len(chosen), len(chosen), "")
     return bytes(pdf.output())

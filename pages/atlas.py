@@ -12,7 +12,7 @@ from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, r
 from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import context_view, page
+from ui import context_view, linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
 
@@ -88,6 +88,7 @@ with map_col:
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
         fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
         styles = atlas_styles(fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None)
+        styles = linkage_views.with_institutions_layer(styles, atlas, state)
         # render=False: st_folium still renders the map it sends, but skips a second, whole-figure render.
         clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"],
                                              height=620, use_container_width=True, render=False))
@@ -116,6 +117,7 @@ with panel_col:
         st.dataframe(gap_table, hide_index=True, width="stretch")
         with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
             st.dataframe(checklist, hide_index=True, width="stretch")
+    linkage_views.district_panel(atlas, state)
 
 st.subheader("Districts ranked by gap")
 st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")

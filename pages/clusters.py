@@ -15,7 +15,7 @@ from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
 from cluster_model.tables import indicator_checklist
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
-from ui import page
+from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
 
@@ -91,6 +91,8 @@ else:
         st.dataframe(pd.DataFrame({"Indicator": changed["indicator_id"].map(names), "Before": changed["status_before"], "Now": changed["status_now"],
                                    "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"), "Note": changed["note_now"]}),
                      hide_index=True, width="stretch")
+
+linkage_views.cluster_section(atlas, state.round, cid)
 
 st.subheader("Local people in the workforce")
 grid = participation_grid(ds, cid)

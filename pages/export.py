@@ -26,7 +26,7 @@ from geo.brief import district_brief_pdf
 from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
-from ui import page
+from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.context_access import get_context
@@ -49,6 +49,7 @@ with st.container(border=True):
     st.markdown("\n".join(f"- {line}" for line in ev.filter_lines(ds)) + f"\n- Date: {ev.generated}")
 
 tables = view_tables(ds, sites, ev)
+tables.update(linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"])))
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
@@ -122,7 +123,8 @@ if st.button("Build district briefs", disabled=not chosen):
         try:
             briefs.clear()
             briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress,
-                                                   context=ctx if ctx.available else None)
+                                                   context=ctx if ctx.available else None,
+                                                   extra_page=linkage_views.brief_page(atlas, state.round))
             status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)

@@ -8,7 +8,7 @@ import streamlit as st
 from cluster_model import classification, context, scoring, store, workshop
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
-from ui import page
+from ui import linkage_views, page
 from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
 
@@ -58,6 +58,8 @@ st.header("Where the data lives")
 st.markdown(f"Assessments are kept in the evidence store (`{store.safe_url(store_url())}`). It was seeded once from the CSV files in `data/`; "
             "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
             "(who, when, old value, new value). Editing the CSV files does not change a store that is already seeded.")
+
+linkage_views.methods_section(atlas)
 
 st.header("Sources")
 st.dataframe(ds.sources.drop(columns=["_line"]), hide_index=True, width="stretch")

@@ -30,6 +30,7 @@ from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from geo.atlas_map import build_atlas_map
 from ui import offline_check
 from ui import presentation as pres
+from ui.workshop_links import who_works_with_whom
 from ui.auth import current_editor, require_editor, sign_out
 from ui.chrome import footer, show_issues
 from ui.data_access import get_atlas_data, get_engine
@@ -291,6 +292,8 @@ def present() -> None:
             st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
     else:
         st.markdown("<p class='ws-note'>Recording the room needs an editor: sign in on the Workshop setup page.</p>", unsafe_allow_html=True)
+
+    who_works_with_whom(atlas, round_id, cid, session.info, editor)  # issue 17: "who works with whom", asked of the room
 
     qs = dl.quotes(engine, round_id, include_withdrawn=False)
     mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]

@@ -38,10 +38,16 @@ def _v5_survey(conn: Connection) -> None:
     s.metadata.create_all(conn, tables=s.SURVEY_TABLES)
 
 
+def _v6_linkages(conn: Connection) -> None:
+    # New tables only (issue 17: institutions and links): nothing existing changes.
+    s.metadata.create_all(conn, tables=s.LINKAGE_TABLES)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
     (5, "field surveys: raw ODK/KoboToolbox submissions and their answers", _v5_survey),
+    (6, "institutions and linkages: institutions, links per round, and their history", _v6_linkages),
 ]
 
 LATEST = MIGRATIONS[-1][0]

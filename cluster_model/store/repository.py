@@ -57,6 +57,11 @@ def open_store(url: str | None = None, *, data_dir: Path | str = DATA_DIR, schem
         issues = seed_if_empty(engine, data_dir)
         if issues is not None:
             log.info("store seeded from %s (%d row(s) skipped by validation)", data_dir, len(issues))
+        from .linkages import seed_linkages_if_empty  # here: that module imports this one
+
+        linkage_issues = seed_linkages_if_empty(engine, data_dir)
+        if linkage_issues:
+            log.warning("linkage seed: %d row(s) skipped: %s", len(linkage_issues), "; ".join(map(str, linkage_issues)))
     return engine
 
 

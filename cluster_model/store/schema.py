@@ -290,3 +290,84 @@ survey_answers = Table(
 )
 
 SURVEY_TABLES = [survey_submissions, survey_answers]
+# --------------------------------------------------------------------------- institutions and linkages
+# Added by schema step 6 (issue 17: the ICCK's second objective, "identification
+# and assessment of institutes and linkages"). Institutions are kept as entities
+# with a version and an append-only history; links are kept per round like
+# assessments (a real round carries earlier real links forward until relinked).
+# ``target`` is "cluster:<cluster_id>" or "institution:<institution_id>"; an
+# institution <-> institution link is stored once, the smaller id first.
+
+institutions = Table(
+    "institutions",
+    metadata,
+    Column("institution_id", String(ID), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("stakeholder_group", String(30), nullable=False, default=""),  # IGCA, "" = not stated
+    Column("district", Text, nullable=False, default=""),  # "" = not known
+    Column("lat", Float, nullable=True),  # NULL = location not known
+    Column("lon", Float, nullable=True),
+    Column("location_note", Text, nullable=False, default=""),
+    Column("location_source_id", String(ID), ForeignKey("sources.source_id"), nullable=True),
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only; old_value / new_value are the row as JSON (NULL old_value on creation).
+institution_history = Table(
+    "institution_history",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", String(ID), nullable=False, index=True),
+    Column("action", String(20), nullable=False),  # seed / create / update
+    Column("via", String(20), nullable=False),  # seed / editor / import / workshop
+    Column("old_value", Text),
+    Column("new_value", Text, nullable=False),
+    Column("old_version", Integer),
+    Column("new_version", Integer, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("institution_id", String(ID), ForeignKey("institutions.institution_id"), primary_key=True),
+    Column("target", String(2 * ID), primary_key=True),
+    Column("link_type", String(40), primary_key=True),
+    Column("status", String(30), nullable=False),  # active / weak / needed but absent
+    Column("source_id", String(ID), ForeignKey("sources.source_id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+link_history = Table(
+    "link_history",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), nullable=False, index=True),
+    Column("institution_id", String(ID), nullable=False),
+    Column("target", String(2 * ID), nullable=False),
+    Column("link_type", String(40), nullable=False),
+    Column("action", String(20), nullable=False),  # seed / create / update
+    Column("via", String(20), nullable=False),  # seed / editor / import / workshop
+    Column("old_status", String(30)),
+    Column("old_source_id", String(ID)),
+    Column("old_note", Text),
+    Column("new_status", String(30), nullable=False),
+    Column("new_source_id", String(ID), nullable=False),
+    Column("new_note", Text, nullable=False),
+    Column("old_version", Integer),
+    Column("new_version", Integer, nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+LINKAGE_TABLES = [institutions, institution_history, links, link_history]

@@ -1,0 +1,225 @@
+"""Streamlit glue for institutions and linkages (issue 17), called with a line or two from the
+Clusters, Atlas, Export and Workshop pages and used by the Linkage matrix page.
+
+Nothing here decides anything: the model (``cluster_model.linkages``) does. Every value from
+the store is shown as plain text (dataframes) or escaped (the network SVG, map tooltips).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import altair as alt
+import folium
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from cluster_model import linkages as L
+from cluster_model import store
+from cluster_model.store import linkages as sl
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
+from geo.institutions_layer import build_institutions_layer, legend_rows
+from ui.data_access import AtlasData, data_dir, get_engine
+
+LAYER_KEY = "w_institutions_layer"
+
+
+def get_linkages(atlas: AtlasData) -> L.Linkages:
+    """Institutions, links and the framework's kinds, read once per store revision (kept with the atlas bundle)."""
+    return atlas.memo(("linkages",), lambda: sl.load_linkages(get_engine(), atlas.dataset, data_dir()))
+
+
+def _is_illustrative(atlas: AtlasData, round_id: str | None) -> bool:
+    rows = atlas.dataset.rounds[atlas.dataset.rounds["round_id"] == round_id]
+    return bool(not rows.empty and rows.iloc[0]["illustrative"])
+
+
+def show_svg(svg: str, height: int = 450) -> None:
+    """The network drawing, already escaped by ``network_svg`` (no data becomes markup). In a
+    component frame: ``st.html`` sanitises SVG away. Nothing in it loads anything."""
+    components.html(f'<!doctype html><html><body style="margin:0;background:#fff"><div class="linkage-network-box">{svg}</div></body></html>', height=height)
+
+
+# --------------------------------------------------------------------------- cluster profile
+
+
+def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> None:
+    """The cluster's institutions and links (network + list) and its missing links."""
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    st.subheader("Institutions and links")
+    st.caption("Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
+               "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent.")
+    table = L.cluster_links(ds, lk, round_id, cluster_id)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        show_svg(L.network_svg(ds, lk, round_id, cluster_id))
+    with right:
+        if table.empty:
+            st.info("No institution is linked to this cluster yet: unknown, not absent.")
+        else:
+            st.dataframe(table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch")
+    inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
+    if not inst.empty:
+        with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
+            st.dataframe(inst, hide_index=True, width="stretch")
+    st.markdown("**Missing links**")
+    missing = L.missing_links(ds, lk, round_id, cluster_id)
+    st.caption(L.PILLAR_NOTE + " Listed: the kinds no active link provides, with what the links and the indicator assessments say.")
+    if missing.empty:
+        st.success("Every kind of support the framework expects has an active link.")
+    else:
+        st.dataframe(missing.drop(columns=["link_type"]), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- atlas layer and district panel
+
+
+def with_institutions_layer(styles: folium.FeatureGroup, atlas: AtlasData, state) -> folium.FeatureGroup | list[folium.FeatureGroup]:
+    """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
+    on = st.toggle("Institutions layer", key=LAYER_KEY, help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
+                   "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.")
+    if not on:
+        return styles
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    view = L.links_in_view(ds, lk, state.round)
+    layer = build_institutions_layer(lk.institutions, view, atlas.sites, cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
+                                     cluster_ids=state.sectors or None, district=state.district)
+    key = " ".join(f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
+                   for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()]))
+    unplaced = lk.institutions[lk.institutions["lat"].isna()]
+    st.html(f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
+            + (f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}." if len(unplaced) else "") + "</div>")
+    return [styles, layer]
+
+
+def district_panel(atlas: AtlasData, state) -> None:
+    """Institutions located in the district and the clusters they serve."""
+    if not state.district:
+        return
+    table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
+    st.markdown(f"**Institutions in {state.district}**")
+    if table.empty:
+        st.caption("None recorded with this district (unknown, not absent).")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """Sheets for the Export page: the clusters' institutions and links, and their missing links, with sources."""
+    tables = L.export_tables(atlas.dataset, get_linkages(atlas), round_id, cluster_ids)
+    if _is_illustrative(atlas, round_id):
+        tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
+    return tables
+
+
+def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
+    data = long.assign(cluster=[ds.cluster_name(c) for c in long["cluster_id"]], kind=long["link_type"].map(L.LINK_TYPES),
+                       text=[L.cell_text(r) for r in long.to_dict("records")])
+    order = list(dict.fromkeys(data["cluster"]))
+    base = alt.Chart(data).encode(x=alt.X("kind:N", sort=list(L.LINK_TYPES.values()), title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
+                                  y=alt.Y("cluster:N", sort=order, title=None))
+    rect = base.mark_rect(stroke="#fff").encode(
+        color=alt.Color("state:N", scale=alt.Scale(domain=L.CELL_STATES, range=[L.CELL_COLOURS[s] for s in L.CELL_STATES]), title="Link",
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["cluster", "kind", "text"])
+    text = base.mark_text(fontSize=10).encode(text="text:N")
+    return (rect + text).properties(title=title, width=alt.Step(110), height=alt.Step(24))
+
+
+def matrix_png(chart: alt.Chart) -> bytes:
+    buf = io.BytesIO()
+    chart.save(buf, format="png", scale_factor=2)
+    return buf.getvalue()
+
+
+def institutions_table(ds, lk: L.Linkages) -> pd.DataFrame:
+    i = lk.institutions
+    return pd.DataFrame({
+        "Id": i["institution_id"], "Institution": i["name"], "Kind": i["kind"].map(L.INSTITUTION_KINDS),
+        "Stakeholder group": i["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
+        "District": i["district"].replace("", "unknown"), "Location note": i["location_note"],
+        "Source": i["source_id"].map(ds.citation), "Note": i["note"],
+    }).reset_index(drop=True)
+
+
+def refresh() -> None:
+    """After a write: every cached view must read the store again."""
+    st.cache_data.clear()
+
+
+def show_problems(exc: store.ValidationError) -> None:
+    st.error(f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
+    st.dataframe(pd.DataFrame([{"File": i.file, "Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in exc.issues]),
+                 hide_index=True, width="stretch")
+
+
+def brief_page(atlas: AtlasData, round_id: str | None):
+    """The district brief's linkage page (after each district's page)."""
+    from geo.linkage_brief import linkage_page
+
+    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
+
+
+def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
+    """Everything the Linkage matrix page shows and exports, built once: the long and wide
+    tables, the change since the previous round, the chart, and the files (name, bytes builder)."""
+    from cluster_model.exports import sources_table, to_csv_bytes, to_xlsx_bytes
+    from cluster_model.history import previous_round
+    from geo.boundaries import BOUNDARY_ATTRIBUTION
+
+    rows = ds.rounds[ds.rounds["round_id"] == round_id]
+    illustrative = bool(not rows.empty and rows.iloc[0]["illustrative"])
+    round_name = rows.iloc[0]["name"] if not rows.empty else "no round"
+    long = L.linkage_matrix(ds, lk, round_id, cluster_ids)
+    previous = previous_round(ds, round_id)
+    changes = L.matrix_changes(ds, lk, round_id, previous, cluster_ids) if previous else None
+    table = L.matrix_table(ds, long, changes)
+    chart = matrix_chart(ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else ""))
+    links_now = L.links_in_view(ds, lk, round_id)
+    used = set(links_now["source_id"]) | set(lk.institutions["source_id"]) | (set(lk.institutions["location_source_id"]) - {""})
+    sources = sources_table(ds, used)
+    notes = [f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({round_id})",
+             "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent)."
+             + (f" [was …]: the state in the previous round, {previous}." if previous else ""),
+             *([f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."] if illustrative else []),
+             "Sources:", *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()], f"District boundaries {BOUNDARY_ATTRIBUTION}"]
+    export = table.assign(Illustrative=ILLUSTRATIVE_MARK) if illustrative else table
+    cells = long.assign(cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES))
+    if changes is not None:
+        cells = cells.merge(changes[["cluster_id", "link_type", "state_before", "change"]], on=["cluster_id", "link_type"])
+    links_sheet = pd.DataFrame({"Round": links_now["round_id"], "Institution": links_now["institution_id"].map(lk.name),
+                                "With": [ds.cluster_name(t) if k == L.CLUSTER else lk.name(t) for k, t in zip(links_now["kind_of_target"], links_now["target_id"])],
+                                "Link": links_now["link_type"].map(L.LINK_TYPES), "Status": links_now["status"], "Source": links_now["source_id"].map(ds.citation),
+                                "Note": links_now["note"]})
+    stem = ("ILLUSTRATIVE-" if illustrative else "") + f"linkage-matrix-{round_id}"
+    files = {
+        "csv": (f"{stem}.csv", "text/csv", lambda: to_csv_bytes(export, notes)),
+        "xlsx": (f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 lambda: to_xlsx_bytes({"Matrix": export, "Cells": cells, "Links": links_sheet, "Institutions": institutions_table(ds, lk)}, sources, notes)),
+        "png": (f"{stem}.png", "image/png", lambda: matrix_png(chart)),
+    }
+    return {"long": long, "previous": previous, "changes": changes, "table": table, "chart": chart, "files": files, "illustrative": illustrative, "round_name": round_name}
+
+
+def methods_section(atlas: AtlasData) -> None:
+    """Methods: how the linkage matrix and the missing links are worked out, from data/link_types.csv."""
+    ds = atlas.dataset
+    lk = get_linkages(atlas)
+    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+    st.header("Institutions and linkages")
+    st.markdown("A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
+                "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
+                "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
+                "recorded. Links carry forward to later real rounds until changed, like assessments. "
+                "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
+                "of a cluster are the expected kinds with no active link.")
+    st.dataframe(pd.DataFrame([{"Kind of support": k.label, "Expected": "yes" if k.expected else "no",
+                                "Indicators it answers": "; ".join(names.get(i, i) for i in k.indicators) or "none", "Note": k.note} for k in lk.kinds]),
+                 hide_index=True, width="stretch")
