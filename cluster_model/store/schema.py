@@ -290,6 +290,7 @@ survey_answers = Table(
 )
 
 SURVEY_TABLES = [survey_submissions, survey_answers]
+
 # --------------------------------------------------------------------------- institutions and linkages
 # Added by schema step 6 (issue 17: the ICCK's second objective, "identification
 # and assessment of institutes and linkages"). Institutions are kept as entities
