@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import announce_setup_code
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
 st.set_page_config(page_title="Sindh Cluster Atlas", layout="wide")
+announce_setup_code()  # prints the first-editor setup code to the console while no account exists
 
 pages = [
     st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),

@@ -18,6 +18,7 @@ from geo.atlas_map import build_sites_map
 from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -29,11 +30,11 @@ numbers = ds.clusters.set_index("cluster_id")["number"]
 view.bound(st.selectbox, "w_cluster", state, "cluster", label="Cluster", options=options, format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}")
 cid = state.cluster
 
-st.title(ds.cluster_name(cid))
+st.title(md(ds.cluster_name(cid)))
 illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
-st.caption(f"Named in the {ds.citation('dialogue2019')} at: " + "; ".join(f"{s.place} ({s.district} district)" for s in all_sites.itertuples()))
+st.caption(f"Named in the {md(ds.citation('dialogue2019'))} at: " + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples()))
 
 matrix = assessment_matrix(ds, state.round, [cid])
 result = classify_dataset(ds, matrix)[cid]
@@ -43,7 +44,7 @@ with left:
     if atlas.districts is not None and not sites.empty:
         st_folium(build_sites_map(atlas.districts, sites, cid), key=f"sites_map_{cid}", returned_objects=[], height=340, use_container_width=True)
     for s in all_sites.itertuples():
-        st.markdown(f"- **{s.place}**, {s.district}: {s.location_note}")
+        st.markdown(f"- **{md(s.place)}**, {md(s.district)}: {md(s.location_note)}")
 
 with right:
     st.subheader("Cluster or agglomeration?")
@@ -116,6 +117,6 @@ items = evidence_items(ds, [cid])
 if items.empty:
     st.write("No evidence item mentions this cluster yet.")
 for item in items.itertuples():
-    st.markdown(f"> {item.statement}\n\n— {item.speaker or 'speaker not stated'} · *{item.group_label}* · {item.pillar_labels} · {item.source}")
+    st.markdown(f"> {md(item.statement)}\n\n— {md(item.speaker or 'speaker not stated')} · *{md(item.group_label)}* · {md(item.pillar_labels)} · {md(item.source)}")
 
 page.end(atlas, state, "clusters")

@@ -33,9 +33,15 @@ def _v2_dialogue(conn: Connection) -> None:
     s.metadata.create_all(conn, tables=s.DIALOGUE_TABLES)
 
 
+def _v3_signin(conn: Connection) -> None:
+    # New tables only (sign-in throttling, sessions, accounts made in the browser).
+    s.metadata.create_all(conn, tables=s.SIGNIN_TABLES)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
+    (3, "sign-in: failed attempts and locks per account and address, editors' sessions, accounts made with the setup code", _v3_signin),
 ]
 
 LATEST = MIGRATIONS[-1][0]
