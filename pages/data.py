@@ -11,7 +11,7 @@ import streamlit as st
 
 from cluster_model import store
 from cluster_model.issues import DataIssue
-from cluster_model.loading import ROUND_KINDS
+from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
@@ -123,7 +123,7 @@ with tab_edit:
                 "indicator_id": None,
                 "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
                 "source_id": st.column_config.SelectboxColumn("Source", options=source_ids),
-                "note": st.column_config.TextColumn("Note", max_chars=2000),
+                "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
                 "updated_by": st.column_config.TextColumn("Last changed by"),
             },
         )

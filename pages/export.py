@@ -28,6 +28,7 @@ from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.share import app_base_url, share_url
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -112,7 +113,7 @@ if st.button("Build district briefs", disabled=not chosen):
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
             status.update(label="The briefs could not be built", state="error")
-            st.error(f"{issue.message} — {issue.hint}" if issue else str(exc))
+            st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
 if brief_key in briefs:
     st.download_button("Download district briefs (PDF)", briefs[brief_key], export_filename(ev, "pdf", "brief"),
                        MIME["pdf"], type="primary", on_click="ignore")

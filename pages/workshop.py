@@ -15,6 +15,8 @@ This page manages its own URL parameters, so it does not use ``ui.page.start()``
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -223,7 +225,7 @@ def present() -> None:
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
-        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if str(params.get("item", "")).isdigit() else agenda.position(session.position)
+        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", ""))) else agenda.position(session.position)
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
@@ -327,7 +329,7 @@ def present() -> None:
         try:
             pdf = ws.to_pdf(ds, info, gaps, all_quotes, agenda)
         except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-            d4.error(str(exc.issue))
+            d4.error(md(exc.issue))
         else:
             d4.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
 
