@@ -20,7 +20,11 @@ import re
 _MD_SPECIAL = re.compile(r"([\\`*{}\[\]<>!|~$:&@#]|(?<![^\W_])_|_(?![^\W_]))")  # '_' inside a word is not emphasis
 # Block syntax that only counts at the start of a line (lists, headings, quotes, rules).
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))", re.MULTILINE)
-_WWW = re.compile(r"(?i)\bwww\.")  # GitHub-style autolink without a scheme
+# GitHub-style autolinks (``https://…``, ``www.…``, ``a@b.org``) are found in the text
+# *after* parsing, so escapes do not stop them: an invisible WORD JOINER (U+2060)
+# breaks the pattern without changing what a reader sees.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(\\:)|(\\@)|(\bwww)(?=\\?\.)")
 
 
 def esc(value: object) -> str:
@@ -44,5 +48,5 @@ def md(value: object, limit: int | None = None) -> str:
     text = shorten(value, limit) if limit else ("" if value is None else str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit() else m.group(2) + "\\"), text)
-    text = _WWW.sub(lambda m: m.group(0)[:3] + "\\.", text)
+    text = _AUTOLINK.sub(lambda m: WORD_JOINER + m.group(1) if m.group(1) else (m.group(2) + WORD_JOINER if m.group(2) else m.group(3) + WORD_JOINER), text)
     return "  \n".join(line.strip("\r") for line in text.split("\n"))
