@@ -362,6 +362,12 @@ def validate_assessments(
 # --------------------------------------------------------------------------- tables
 
 
+def _number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{value!r} is not a number")  # YAML reads yes/no/on/off as booleans
+    return float(value)
+
+
 def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
     file = str(path)
     try:
@@ -369,12 +375,12 @@ def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
         gap = raw["gap_scoring"]
         cls = raw["classification"]
         rules = Rules(
-            gap_value={k: float(gap["gap_value"][k]) for k in ("present", "partial", "absent")},
-            low_coverage_warning=float(gap["low_coverage_warning"]),
-            partial_counts_as_missing=float(cls["partial_counts_as_missing"]),
-            functional_max_missing=float(cls["functional_max_missing"]),
-            potential_max_missing=float(cls["potential_max_missing"]),
-            min_assessed=int(cls["min_assessed"]),
+            gap_value={k: _number(gap["gap_value"][k]) for k in ("present", "partial", "absent")},
+            low_coverage_warning=_number(gap["low_coverage_warning"]),
+            partial_counts_as_missing=_number(cls["partial_counts_as_missing"]),
+            functional_max_missing=_number(cls["functional_max_missing"]),
+            potential_max_missing=_number(cls["potential_max_missing"]),
+            min_assessed=int(_number(cls["min_assessed"])),
         )
     except FileNotFoundError:
         issues.append(DataIssue(file, "file not found; using the built-in default rules", "restore data/rules.yaml from git"))

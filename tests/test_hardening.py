@@ -403,13 +403,13 @@ def test_projected_metres_declared_as_lonlat_are_refused(tmp_path, suffix, decla
     assert "not longitude/latitude" in info.value.issue.message and "reproject" in info.value.issue.hint
 
 
-@pytest.mark.parametrize("bad", ["-0.5", ".nan", ".inf", "-.inf"])
+@pytest.mark.parametrize("bad", ["-0.5", ".nan", ".inf", "-.inf", "yes", "[1, 2]", "'0.5; DROP'"])
 def test_rules_out_of_range_are_refused(data_copy, bad):
     rules = data_copy / "rules.yaml"
     rules.write_text(rules.read_text().replace("functional_max_missing: 0.5", f"functional_max_missing: {bad}"))
     ds = load_dataset(data_copy)
     assert ds.rules.functional_max_missing == 0.5  # the defaults, said so
-    assert any("functional_max_missing" in i.message and "out of range" in i.message for i in ds.issues)
+    assert any(("functional_max_missing" in i.message and "out of range" in i.message) or "not a number" in i.message or "could not convert" in i.message for i in ds.issues)
 
 
 def test_rules_infinite_count_does_not_crash(data_copy):
@@ -444,3 +444,30 @@ def test_pdf_prints_urdu_and_sindhi_letters_and_refuses_to_drop_one(db, dataset)
     with pytest.raises(DataFileError) as failed:
         ws.to_pdf(dataset, info, gaps, dl.quotes(db, "dlg-u"), agenda)
     assert "U+6F22" in failed.value.issue.message  # named, not dropped
+
+
+def test_workshop_fields_and_agenda_are_bounded(db):
+    from cluster_model.store.dialogue import MAX_AGENDA_ITEMS
+
+    with pytest.raises(store.ValidationError) as info:
+        dl.create_dialogue(db, round_id="dlg-long", name="Long", date="2027-01-01", venue="V" * 10_000, facilitator="F", agenda="mango:T", author="seed")
+    assert info.value.issues[0].column == "venue"
+    dl.create_dialogue(db, round_id="dlg-ok", name="Ok", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:T", author="seed")
+    with pytest.raises(store.ValidationError):
+        dl.set_agenda(db, "dlg-ok", "mango:" + "T" * (MAX_AGENDA_ITEMS + 1), author="seed")
+    with pytest.raises(store.ValidationError):
+        dl.set_agenda(db, "dlg-ok", "mango:T," * 1_000_000, author="seed")
+    with pytest.raises(store.ValidationError):
+        dl.add_quote(db, "dlg-ok", "mango", "technology", "industry", "ok", speaker_name="S" * 5000, author="seed")
+    assert dl.get_session(db, "dlg-ok").agenda == "mango:T"
+
+
+def test_add_user_can_make_an_admin_and_refuses_a_huge_password(tmp_path):
+    import subprocess
+    import sys
+
+    secrets = tmp_path / "secrets.toml"
+    run = lambda *args, pw=PASSWORD: subprocess.run([sys.executable, "scripts/add_user.py", *args, "--password-stdin", "--secrets", str(secrets)], input=pw + "\n", capture_output=True, text=True, cwd=REPO)  # noqa: E731
+    assert run("root", "--admin").returncode == 0
+    assert tomllib.loads(secrets.read_text())["atlas_auth"]["users"]["root"]["admin"] is True
+    assert run("bob", pw="p" * 5000).returncode == 2
