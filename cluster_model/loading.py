@@ -163,6 +163,8 @@ def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) 
                 continue
             if header is None:
                 header = [h.strip() for h in row]
+                if len(header) == 1 and header[0].count(";") >= 2:
+                    raise DataFileError(DataIssue(file, "the header (line 1) is one column separated by ';'", "save it as CSV with commas (in Excel: CSV UTF-8 (Comma delimited)), not with semicolons", row=line))
                 continue
             if len(row) > len(header) and any(v.strip() for v in row[len(header):]):
                 raise DataFileError(DataIssue(file, f"line {line} has {len(row)} values but the header (line 1) has {len(header)} columns", "a value containing a comma must be in double quotes; or remove the extra values", row=line))

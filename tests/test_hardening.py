@@ -33,6 +33,7 @@ from cluster_model.store.importer import MAX_ROWS, read_upload
 from geo.boundaries import load_boundaries
 from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
+from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures (SQLite and PostgreSQL)
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery 9"
@@ -368,6 +369,8 @@ def test_csv_unquoted_comma_names_the_line(sqlite_engine):
     (b"a,b\n1,2\x00\n", "NUL"),
     (b"a,b\n1," + b"x" * 200_000 + b"\n", "at line 2"),
     (b"", "is empty"),
+    (b"round_id;cluster_id;indicator_id\n;mango;x\n", "separated by ';'"),
+    ("a,b\n1,2\n".encode("utf-16"), "not UTF-8"),
 ])
 def test_unreadable_csv_says_where(raw, expected):
     with pytest.raises(DataFileError) as info:
@@ -471,3 +474,26 @@ def test_add_user_can_make_an_admin_and_refuses_a_huge_password(tmp_path):
     assert run("root", "--admin").returncode == 0
     assert tomllib.loads(secrets.read_text())["atlas_auth"]["users"]["root"]["admin"] is True
     assert run("bob", pw="p" * 5000).returncode == 2
+
+
+def test_csv_line_endings_all_count_the_same():
+    for newline in ("\n", "\r\n", "\r"):
+        raw = newline.join(["a,b", "", "1,2", '3,"x' + newline + 'y"', "5,6", ""]).encode()
+        df, lines = read_csv_rows(raw, "f.csv")
+        assert lines == [3, 4, 6] and df.iloc[1]["b"] == "x" + newline + "y" or df.iloc[1]["b"].replace("\r\n", "\n").replace("\r", "\n") == "x\ny"
+
+
+def test_signin_throttle_on_every_backend(engine):
+    """SQLite and PostgreSQL (tests.store_support): the same counts; concurrent failures all counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    t0 = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: signin.record_failure(engine, "carol", f"10.0.1.{i}", now=t0), range(LOCK_AFTER["account"])))
+    locks = signin.locks(engine, now=t0)
+    assert [(l["kind"], l["key"], l["failures"]) for l in locks] == [("account", "carol", LOCK_AFTER["account"])]
+    with pytest.raises(ValueError):
+        signin.create_first_account(engine, "Not A Name!", "x", PASSWORD)
+    signin.create_first_account(engine, "carol", "Carol", PASSWORD)
+    with pytest.raises(ValueError):
+        signin.create_first_account(engine, "dave", "Dave", PASSWORD)

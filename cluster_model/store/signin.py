@@ -21,13 +21,23 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection
 
-from ..auth import LOCK_AFTER, LOCK_MINUTES, FAILURE_WINDOW_MINUTES, SESSION_HOURS, User, hash_password, retry_delay_seconds
+from ..auth import FAILURE_WINDOW_MINUTES, LOCK_AFTER, LOCK_MINUTES, SESSION_HOURS, USERNAME_PATTERN, User, hash_password, retry_delay_seconds
+from ..loading import MAX_NAME_CHARS
 from . import schema as s
-from .db import write_transaction
+from .db import is_sqlite, write_transaction
 
 t = s.signin_throttle
+_PG_LOCK = 7431521  # an advisory lock of its own (migrations use 7431520)
+
+
+def _serialise(conn: Connection) -> None:
+    """Writers here take turns: SQLite's write lock does it; on PostgreSQL an advisory lock
+    (two failures at once must not both insert the same row, nor lose a count)."""
+    if not is_sqlite(conn):
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK})"))
 
 
 def _now() -> datetime:
@@ -89,6 +99,7 @@ def record_failure(engine: Engine, username: str, address: str | None, *, now: d
     """Count a refused sign-in against the account and the address; lock a key that reached its limit."""
     now = now or _now()
     with write_transaction(engine, bump=False) as conn:
+        _serialise(conn)
         for kind, key in _keys(username, address):
             row = conn.execute(select(t).where(and_(t.c.kind == kind, t.c.key == key))).mappings().first()
             if row is None:
@@ -179,8 +190,13 @@ def accounts(engine: Engine) -> dict[str, dict]:
 
 def create_first_account(engine: Engine, username: str, name: str, password: str, *, other_accounts: int = 0) -> User:
     """The first editor (an admin). Refused (ValueError) once any account exists, here or in secrets."""
-    digest = hash_password(password)  # raises ValueError for a short password
+    if not USERNAME_PATTERN.match(username or ""):
+        raise ValueError("the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'")
+    if len(name or "") > MAX_NAME_CHARS:
+        raise ValueError(f"the name may have at most {MAX_NAME_CHARS} characters")
+    digest = hash_password(password)  # raises ValueError for a short or huge password
     with write_transaction(engine, bump=False) as conn:
+        _serialise(conn)
         have = conn.execute(select(func.count()).select_from(s.editor_accounts)).scalar_one()
         if have or other_accounts:
             raise ValueError("an editor account already exists: ask an administrator to add you")
