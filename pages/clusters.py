@@ -59,11 +59,11 @@ with right:
     elif result.comparison == AGREES:
         st.success("The computed classification agrees with the published one.")
     if result.published_note:
-        st.caption(f"Published: {result.published_note} — {ds.citation(result.published_source)}")
+        st.caption(f"Published: {md(result.published_note)} — {md(ds.citation(result.published_source))}")
     st.markdown("**Why**")
     for reason in result.reasons:
-        st.markdown(f"- {reason}")
-    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {result.to_move_up}")
+        st.markdown(f"- {md(reason)}")
+    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {md(result.to_move_up)}")
 
 st.subheader("Indicators by pillar")
 per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
@@ -81,7 +81,7 @@ if previous is None:
     st.caption("This is the first round of its kind: nothing to compare yet.")
 else:
     gap_change = cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
-    st.markdown(f"Since **{ds.rounds.set_index('round_id').at[previous, 'name']}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
+    st.markdown(f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
                 f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%}).")
     changed = status_changes(ds, state.round, previous, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]

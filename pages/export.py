@@ -43,7 +43,7 @@ st.caption("Everything below is the view chosen in the sidebar. Every file carri
 illustrative_banner(ds, state.round)
 with st.container(border=True):
     st.markdown("**What will be exported**")
-    st.markdown("\n".join(f"- {line}" for line in ev.filter_lines(ds)) + f"\n- Date: {ev.generated}")
+    st.markdown("\n".join(f"- {md(line)}" for line in ev.filter_lines(ds)) + f"\n- Date: {md(ev.generated)}")
 
 tables = view_tables(ds, sites, ev)
 sources = sources_table(ds, used_source_ids(ds, tables))

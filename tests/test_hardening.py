@@ -497,3 +497,22 @@ def test_signin_throttle_on_every_backend(engine):
     signin.create_first_account(engine, "carol", "Carol", PASSWORD)
     with pytest.raises(ValueError):
         signin.create_first_account(engine, "dave", "Dave", PASSWORD)
+
+
+def test_text_from_data_files_never_becomes_markup(monkeypatch, data_copy):
+    """Evidence, site notes and place names from the CSV files, on the Clusters page."""
+    from support import append_row
+
+    monkeypatch.delenv("ATLAS_DB_URL")  # a store of its own, seeded from the copy
+    append_row(data_copy / "evidence.csv", 'E99,"![t](http://evil.example/p.png) <iframe srcdoc=x></iframe> see www.evil.example","[me](http://evil.example/me)",industry,technology,mango,dialogue2019')
+    append_row(data_copy / "sites.csv", 'mango,"Tando <b>Jam</b>",Hyderabad,25.42,68.53,"![n](http://evil.example/n.png) :red[alarm] $x$",dialogue2019')
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params.update({"cluster": "mango"})
+    at.switch_page("pages/clusters.py").run()
+    assert not at.exception
+    bodies = _markdown_protos(at)
+    assert any("evil" in b for b, _ in bodies)  # the hostile rows are on the page …
+    for body, allow in bodies:  # … as text
+        live = _live(body)
+        assert "](" not in live and "<iframe" not in live and "<b>" not in live and ":red[" not in live and "www.evil" not in live, body

@@ -100,6 +100,11 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         page.reload(wait_until="domcontentloaded")  # a reload keeps the sign-in
         page.get_by_text("Signed in as").wait_for(timeout=60_000)
         page.get_by_role("tab", name="Edit round").wait_for(timeout=30_000)
+        page.goto(base + "/workshop", wait_until="domcontentloaded")  # and on the Workshop page, in a new session
+        page.get_by_role("tab", name="New dialogue").wait_for(timeout=60_000)
+        page.get_by_text("Signed in as").wait_for(timeout=30_000)
+        page.goto(base + "/data", wait_until="domcontentloaded")
+        page.get_by_role("tab", name="Edit round").wait_for(timeout=60_000)
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
