@@ -91,7 +91,7 @@ def test_escaping_helpers():
         assert raw not in text, raw
     assert md("district_aliases.csv") == "district_aliases.csv" and md("Alice (alice)") == "Alice (alice)"  # plain text stays readable
     assert md("- item\n# heading\n1. one").splitlines()[0].startswith("\\-")
-    assert "\\$" in md("$x$") and "\\:red\\[" in md(":red[x]")
+    assert "\\$" in md("$x$") and ":red\\[" in md(":red[x]")
     assert len(md("x" * 100_000, limit=80)) < 130
 
 
@@ -127,6 +127,9 @@ def test_link_notice_repeats_little_and_no_markdown():
 def test_visitors_see_no_traceback():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+    from cluster_model.store.importer import MAX_BYTES
+
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES  # a bigger upload is refused before it is read
 
 
 # --------------------------------------------------------------------------- 2: sign-in throttling in the store

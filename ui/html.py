@@ -13,18 +13,18 @@ from __future__ import annotations
 import html
 import re
 
-# Characters that start Markdown (or Streamlit's extensions) anywhere in a line: emphasis,
-# code, links and images, HTML and autolinks (``<…>``, ``https:``, ``a@b``), tables,
-# strikethrough, maths, ``:colour[…]`` directives, entities. CommonMark lets every
-# ASCII punctuation character be backslash-escaped.
-_MD_SPECIAL = re.compile(r"([\\`*{}\[\]<>!|~$:&@#]|(?<![^\W_])_|_(?![^\W_]))")  # '_' inside a word is not emphasis
+# Characters that make Markdown (or Streamlit's extensions) anywhere in a line: emphasis,
+# code, links and images (``[``), HTML and ``<…>`` autolinks, tables, strikethrough,
+# maths, entities (``&lt;``). CommonMark lets every ASCII punctuation character be
+# backslash-escaped; '_' inside a word is not emphasis, so ``district_aliases`` stays as it is.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~$]|&(?=#?\w+;)|(?<![^\W_])_|_(?![^\W_]))")
 # Block syntax that only counts at the start of a line (lists, headings, quotes, rules).
-_MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+(?=[.)]))", re.MULTILINE)
-# GitHub-style autolinks (``https://…``, ``www.…``, ``a@b.org``) are found in the text
-# *after* parsing, so escapes do not stop them: an invisible WORD JOINER (U+2060)
-# breaks the pattern without changing what a reader sees.
+_MD_LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))", re.MULTILINE)
+# GitHub-style autolinks (``https://…``, ``www.…``, ``a@b.org``, ``mailto:``) are found in
+# the text *after* parsing, so escapes do not stop them: an invisible WORD JOINER (U+2060)
+# breaks each pattern without changing what a reader sees.
 WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(\\:)|(\\@)|(\bwww)(?=\\?\.)")
+_AUTOLINK = [re.compile(p) for p in (r"(?i)(?<=[a-z])(?=://)", r"(?i)(?<=\bmailto)(?=:)", r"(?i)(?<=\bxmpp)(?=:)", r"(?i)(?<=\bwww)(?=\.)", r"(?<=@)")]
 
 
 def esc(value: object) -> str:
@@ -48,5 +48,6 @@ def md(value: object, limit: int | None = None) -> str:
     text = shorten(value, limit) if limit else ("" if value is None else str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit() else m.group(2) + "\\"), text)
-    text = _AUTOLINK.sub(lambda m: WORD_JOINER + m.group(1) if m.group(1) else (m.group(2) + WORD_JOINER if m.group(2) else m.group(3) + WORD_JOINER), text)
+    for pattern in _AUTOLINK:
+        text = pattern.sub(WORD_JOINER, text)
     return "  \n".join(line.strip("\r") for line in text.split("\n"))
