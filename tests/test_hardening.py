@@ -519,3 +519,22 @@ def test_text_from_data_files_never_becomes_markup(monkeypatch, data_copy):
     for body, allow in bodies:  # … as text
         live = _live(body)
         assert "](" not in live and "<iframe" not in live and "<b>" not in live and ":red[" not in live and "www.evil" not in live, body
+
+
+def _data_row(n: int, status: str = "present") -> str:
+    values = ["", "mango", "tech_rnd_link" if n % 2 else "tech_equipment", status, "icck_desk", f"row {n}"]
+    cells = "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v)
+    return f'<row r="{n}">{cells}</row>'
+
+
+def test_xlsx_declaring_too_few_rows_is_read_to_its_end():
+    data = _xlsx_with_sheet_xml(_sheet(_header_row() + _data_row(2) + _data_row(3) + _data_row(40, "good"), "A1:F2"))
+    df = read_upload(data, "small-dimension.xlsx")
+    assert list(df["_line"]) == [2, 3, 40]  # nothing cut off at the declared row 2
+
+
+def test_xlsx_far_away_row_is_refused_without_reading_a_million_blank_rows():
+    data = _xlsx_with_sheet_xml(_sheet(_header_row() + _data_row(2) + _data_row(1_000_000), None))
+    with pytest.raises(store.ValidationError) as info:
+        read_upload(data, "far.xlsx")
+    assert "blank rows count too" in info.value.issues[0].message

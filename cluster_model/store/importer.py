@@ -37,6 +37,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 40 * 10**6
 MAX_XLSX_PARTS = 200
 MAX_XLSX_COLUMNS = 50
+MAX_XLSX_BLANK_ROWS = 5_000
 REQUIRED = [c for c in ASSESSMENT_COLUMNS if c != "round_id"]
 KNOWN_COLUMNS = [*ASSESSMENT_COLUMNS, "version", ILLUSTRATIVE_COLUMN]  # every other column is ignored
 
@@ -142,9 +143,32 @@ def _check_xlsx_container(data: bytes, filename: str) -> None:
                                          "save only the assessments sheet (no images or other sheets), or save it as CSV")])
 
 
+def _declared_size_only(self) -> None:
+    """openpyxl 3.1's read-only sheet looks for the sheet's <dimension> with "end" events, so a sheet
+    without one is parsed to its end before a single row is read (a 3 MB upload held the server
+    for 30 s). Stop at the start of <sheetData> instead: <dimension> comes before it, or not at all."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DATA_TAG:
+                return
+            if element.tag == DIMENSION_TAG:
+                self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(element).boundaries
+                return
+    finally:
+        src.close()
+
+
 def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    if hasattr(ReadOnlyWorksheet, "_get_size"):  # openpyxl 3.1 (pinned); see _declared_size_only
+        ReadOnlyWorksheet._get_size = _declared_size_only
     _check_xlsx_container(data, filename)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -157,19 +181,22 @@ def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
         if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_XLSX_COLUMNS:
             raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {MAX_ROWS:,} rows and {MAX_XLSX_COLUMNS} columns are read",
                                              "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV")])
-        # Row by row, at most MAX_XLSX_COLUMNS wide, stopping at the row limit (a sheet may not declare its size).
-        rows = ws.iter_rows(max_col=MAX_XLSX_COLUMNS)
+        # Row by row, at most MAX_XLSX_COLUMNS wide, stopping at the row limit (a sheet may not declare its
+        # size). max_row is given so that a too-small declared size cannot cut the data short unnoticed.
+        rows = ws.iter_rows(max_col=MAX_XLSX_COLUMNS, max_row=1_048_576)
         header_cells = next(rows, None)
         if not header_cells:
             raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1")])
         header = [_cell_text(c.value) for c in header_cells]
         records, lines = [], []
         for number, cells in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)])
+            if number > MAX_ROWS + 1 + MAX_XLSX_BLANK_ROWS:
+                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS + MAX_XLSX_BLANK_ROWS:,} rows (blank rows count too)", "delete the empty rows, or split the file", row=number)])
             values = [c.value for c in cells]
             if not cells or all(v is None or str(v).strip() == "" for v in values):
                 continue
+            if len(records) >= MAX_ROWS:
+                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)])
             # A formula cell keeps its formula text (starting with '='), which validation reports.
             records.append([_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values)))
             lines.append(next((c.row for c in cells if getattr(c, "row", None)), number))
