@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries context data-files system-packages check-boundaries assets clean survey-form
+.PHONY: setup run test bench boundaries context data-files system-packages fonts check-boundaries assets clean survey-form
 
 setup: $(STAMP) assets data-files check-boundaries
 
@@ -30,12 +30,16 @@ data-files: $(STAMP)
 check-boundaries: $(STAMP)
 	$(PY) scripts/check_boundaries.py
 
-run: setup
+run: setup fonts
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # Debian's chromium (browser tests) and postgresql (store tests), when missing and we are root.
 system-packages:
 	bash scripts/system_packages.sh
+
+# The PDF fonts (DejaVu; Lateef for Urdu/Sindhi), when missing and we are root.
+fonts:
+	bash scripts/system_packages.sh fonts
 
 test: setup system-packages
 	bash scripts/run_tests.sh

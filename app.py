@@ -6,13 +6,20 @@ Sets up the page and runs the page the user chose. Each page starts with
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from cluster_model.identity import atlas_name
+from ui.auth import announce_setup_code
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
 st.set_page_config(page_title=atlas_name(), layout="wide")
+try:
+    announce_setup_code()  # prints the first-editor setup code to the console while no account exists
+except Exception:  # noqa: BLE001 - the pages say what is wrong with the store; the app still opens
+    logging.getLogger("atlas.auth").exception("could not check for editor accounts")
 
 pages = [
     st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),

@@ -23,13 +23,36 @@ from dataclasses import dataclass
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024  # longer input is refused unread (no megabyte hashed per attempt)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+# Throttling of failed sign-ins (kept in the store: cluster_model.store.signin).
+# After FREE_FAILURES failures in FAILURE_WINDOW_MINUTES, each further attempt
+# waits 2, 4, 8 … up to MAX_DELAY_SECONDS after the last failure; the
+# LOCK_AFTER-th failure locks the account (or address) for LOCK_MINUTES, until
+# the timeout or an admin lifts it. An address gets more room than an account:
+# a workshop room shares one address.
+FREE_FAILURES = 3
+MAX_DELAY_SECONDS = 60
+FAILURE_WINDOW_MINUTES = 60
+LOCK_AFTER = {"account": 10, "address": 30}
+LOCK_MINUTES = 15
+# A signed-in editor stays signed in (across reloads) this long.
+SESSION_HOURS = 12
+
+
+def retry_delay_seconds(failures: int) -> int:
+    """Seconds to wait after the last failure before the next attempt, given ``failures`` so far."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(2 ** (failures - FREE_FAILURES + 1), MAX_DELAY_SECONDS)
 
 
 @dataclass(frozen=True)
 class User:
     username: str
     name: str
+    admin: bool = False  # may lift sign-in locks
 
     @property
     def label(self) -> str:
@@ -45,6 +68,8 @@ def hash_password(password: str) -> str:
     """A new salted hash of ``password``."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValueError(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024, dklen=32)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
@@ -52,7 +77,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, stored: str) -> bool:
     """True if ``password`` matches ``stored``; False for a wrong password or a malformed hash (never raises)."""
-    if not isinstance(password, str) or not isinstance(stored, str):
+    if not isinstance(password, str) or not isinstance(stored, str) or len(password) > MAX_PASSWORD_LENGTH:
         return False
     try:
         if stored.startswith("scrypt$"):
@@ -89,4 +114,4 @@ def authenticate(users: Mapping[str, Mapping] | None, username: str, password: s
         return None
     if not verify_password(password or "", str(stored)):
         return None
-    return User(username, str(record.get("name") or username))
+    return User(username, str(record.get("name") or username), bool(record.get("admin", False)))

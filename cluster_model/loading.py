@@ -8,6 +8,7 @@ the same way and loads as an empty table, so the rest of the app keeps working.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -117,16 +118,76 @@ class Dataset:
 
 # --------------------------------------------------------------------------- reading
 
+# One limit for a free-text note, whatever the path (seed CSV, import, table editor).
+MAX_NOTE_CHARS = 2000
+MAX_NAME_CHARS = 200
+# The longest CSV field the reader accepts (a note is far shorter; this only stops a runaway field).
+MAX_CSV_FIELD = 100_000
+_SAVE_AS_CSV = "save it as UTF-8 CSV with a header row (put a value containing a comma or a line break in double quotes)"
+
+
+def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """Read CSV text into text columns, and the line in the file where each record starts.
+
+    Lines are counted from the file itself (blank lines and line breaks inside
+    quoted values included), so every message names the line a person sees in
+    an editor. A record with more values than the header has columns (an
+    unquoted comma), an unterminated quote, bytes that are not UTF-8 or a
+    runaway field raise :class:`DataFileError` naming the line. Blank lines are
+    skipped. ``max_rows`` stops reading as soon as there are more data records.
+    Header names are stripped; columns are not checked here.
+    """
+    import csv
+
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataFileError(DataIssue(file, f"line {line} is not UTF-8 text (byte {exc.start + 1})", _SAVE_AS_CSV, row=line)) from exc
+    else:
+        text = data.lstrip("\ufeff")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataFileError(DataIssue(file, f"line {line} holds a NUL character: this is not a text file", _SAVE_AS_CSV, row=line))
+    csv.field_size_limit(MAX_CSV_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or all(not v.strip() for v in row):
+                continue
+            if header is None:
+                header = [h.strip() for h in row]
+                if len(header) == 1 and header[0].count(";") >= 2:
+                    raise DataFileError(DataIssue(file, "the header (line 1) is one column separated by ';'", "save it as CSV with commas (in Excel: CSV UTF-8 (Comma delimited)), not with semicolons", row=line))
+                continue
+            if len(row) > len(header) and any(v.strip() for v in row[len(header):]):
+                raise DataFileError(DataIssue(file, f"line {line} has {len(row)} values but the header (line 1) has {len(header)} columns", "a value containing a comma must be in double quotes; or remove the extra values", row=line))
+            records.append((row + [""] * len(header))[: len(header)])
+            lines.append(line)
+            if max_rows is not None and len(records) > max_rows:
+                raise DataFileError(DataIssue(file, f"more than {max_rows} rows", "split the file", row=line))
+    except csv.Error as exc:
+        raise DataFileError(DataIssue(file, f"cannot be read as CSV at line {start} ({exc})", _SAVE_AS_CSV, row=start)) from exc
+    if header is None:
+        raise DataFileError(DataIssue(file, "is empty", _SAVE_AS_CSV))
+    df = pd.DataFrame(records, columns=range(len(header)), dtype=str) if records else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    df.columns = header  # may repeat a name, or be any name at all (even "_line"): callers pick their columns
+    return df, lines
+
 
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     """Read a CSV as text with a ``_line`` column (its line in a spreadsheet)."""
     if not path.exists():
         raise DataFileError(DataIssue(str(path), "file not found", "restore it from git or point the app at the right data folder"))
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(DataIssue(str(path), f"cannot be read as CSV ({exc})", "save it as UTF-8 CSV with a header row")) from exc
-    df.columns = [c.strip() for c in df.columns]
+    raw, lines = read_csv_rows(path.read_bytes(), str(path))
+    # Only the columns the atlas knows are kept: an extra column, even one named like an internal one, is ignored.
+    df = raw.loc[:, ~pd.Index(raw.columns).duplicated()]
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataFileError(
@@ -136,9 +197,9 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
                 f"the header row must contain: {', '.join(columns)}",
             )
         )
-    df = df.apply(lambda col: col.str.strip())
-    df.insert(0, "_line", range(2, len(df) + 2))
-    return df
+    df = df[columns].apply(lambda col: col.str.strip())
+    df.insert(0, "_line", lines)
+    return df.reset_index(drop=True)
 
 
 Check = tuple[pd.Series, str, Callable[[pd.Series], str], str]
@@ -199,6 +260,10 @@ def number_outside(df: pd.DataFrame, column: str, low: float, high: float, allow
     return (bad, column, lambda r: f"'{r[column]}' is not a number from {low:g} to {high:g}", f"enter a number from {low:g} to {high:g}" + (" or leave it empty for unknown" if allow_empty else ""))
 
 
+def too_long(df: pd.DataFrame, column: str, limit: int) -> Check:
+    return (df[column].astype(str).str.len() > limit, column, lambda r: f"'{column}' has {len(str(r[column])):,} characters; at most {limit:,} are allowed", f"shorten it to {limit:,} characters (put longer text in a source document and cite it)")
+
+
 def not_yes_no(df: pd.DataFrame, column: str) -> Check:
     return (~df[column].str.lower().isin(YES_NO.keys()), column, lambda r: f"'{r[column]}' is not yes or no", "write yes or no")
 
@@ -250,6 +315,9 @@ def validate_rounds(df: pd.DataFrame, *, file: str, extra_checks: Callable[[pd.D
         (dates.isna(), "date", lambda r: f"'{r['date']}' is not a date", "write the date as YYYY-MM-DD"),
         not_in_list(df, "kind", ROUND_KINDS, "round kind"),
         not_yes_no(df, "illustrative"),
+        too_long(df, "round_id", 100),
+        too_long(df, "name", MAX_NAME_CHARS),
+        too_long(df, "notes", MAX_NOTE_CHARS),
     ]
     good = drop_bad_rows(df, file, checks, issues)
     good["kind"] = good["kind"].str.lower()
@@ -287,12 +355,19 @@ def validate_assessments(
         empty(df, "source_id", "every value needs a source: add its id from sources.csv"),
         unknown(df, "source_id", source_ids, "source", "sources.csv"),
         duplicated(df, ["round_id", "cluster_id", "indicator_id"], "assessment"),
+        too_long(df, "note", MAX_NOTE_CHARS),
     ]
     good = drop_bad_rows(df, file, checks, issues)
     return good, issues
 
 
 # --------------------------------------------------------------------------- tables
+
+
+def _number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"{value!r} is not a number")  # YAML reads yes/no/on/off as booleans
+    return float(value)
 
 
 def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
@@ -302,24 +377,48 @@ def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
         gap = raw["gap_scoring"]
         cls = raw["classification"]
         rules = Rules(
-            gap_value={k: float(gap["gap_value"][k]) for k in ("present", "partial", "absent")},
-            low_coverage_warning=float(gap["low_coverage_warning"]),
-            partial_counts_as_missing=float(cls["partial_counts_as_missing"]),
-            functional_max_missing=float(cls["functional_max_missing"]),
-            potential_max_missing=float(cls["potential_max_missing"]),
-            min_assessed=int(cls["min_assessed"]),
+            gap_value={k: _number(gap["gap_value"][k]) for k in ("present", "partial", "absent")},
+            low_coverage_warning=_number(gap["low_coverage_warning"]),
+            partial_counts_as_missing=_number(cls["partial_counts_as_missing"]),
+            functional_max_missing=_number(cls["functional_max_missing"]),
+            potential_max_missing=_number(cls["potential_max_missing"]),
+            min_assessed=int(_number(cls["min_assessed"])),
         )
     except FileNotFoundError:
         issues.append(DataIssue(file, "file not found; using the built-in default rules", "restore data/rules.yaml from git"))
         return DEFAULT_RULES
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, OverflowError) as exc:
         issues.append(DataIssue(file, f"cannot be used ({type(exc).__name__}: {exc}); using the built-in default rules", "compare it with the copy in git: every key must be present with a number"))
         return DEFAULT_RULES
-    out_of_range = [k for k, v in rules.gap_value.items() if not 0 <= v <= 1]
-    if out_of_range or not 0 <= rules.low_coverage_warning <= 1 or rules.functional_max_missing > rules.potential_max_missing:
-        issues.append(DataIssue(file, "values out of range (gap values and coverage must be 0..1, functional_max_missing ≤ potential_max_missing); using the built-in default rules", "fix the values"))
+    problems = rule_problems(rules)
+    if problems:
+        issues.append(DataIssue(file, "values out of range: " + "; ".join(problems) + "; using the built-in default rules", "fix the values (see the comments in the file)"))
         return DEFAULT_RULES
     return rules
+
+
+def rule_problems(rules: Rules) -> list[str]:
+    """What is wrong with the rule values (empty when every value is in its range)."""
+    import math
+
+    problems = []
+
+    def check(name: str, value: float, low: float, high: float | None = None) -> None:
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            problems.append(f"{name} = {value:g} is not a number from {low:g} to {high:g}" if high is not None else f"{name} = {value:g} is not a finite number ≥ {low:g}")
+
+    for status, value in rules.gap_value.items():
+        check(f"gap_value.{status}", value, 0, 1)
+    check("low_coverage_warning", rules.low_coverage_warning, 0, 1)
+    check("partial_counts_as_missing", rules.partial_counts_as_missing, 0, 1)
+    check("functional_max_missing", rules.functional_max_missing, 0)
+    check("potential_max_missing", rules.potential_max_missing, 0)
+    check("min_assessed", rules.min_assessed, 0)
+    if not problems and rules.functional_max_missing > rules.potential_max_missing:
+        problems.append("functional_max_missing must not be more than potential_max_missing")
+    if not problems and not rules.gap_value["present"] <= rules.gap_value["partial"] <= rules.gap_value["absent"]:
+        problems.append("gap values must grow from present to partial to absent")
+    return problems
 
 
 def _load(data_dir: Path, name: str, issues: list[DataIssue]) -> pd.DataFrame:

@@ -1,11 +1,22 @@
-"""The Unicode fonts every PDF and snapshot uses: Debian's fonts-dejavu-core.
+"""The Unicode fonts every PDF and snapshot uses, and the check that no letter is dropped.
 
 fpdf2's built-in fonts cannot print names such as "Naushahro Feroze — ©", so the
-PDFs embed DejaVu; a missing font is a clear error, not a crash deep in fpdf.
+PDFs embed Debian's DejaVu Sans (fonts-dejavu-core) for Latin text and SIL's
+Lateef (fonts-sil-lateef, an Arabic-script font made for Sindhi and Urdu) as
+the fallback for Arabic script, with HarfBuzz shaping (uharfbuzz) so letters
+join and run right to left. A participant's quote in Urdu or Sindhi (ے U+06D2,
+۾ U+06FE …) prints as written.
+
+A character that none of the fonts has would be dropped silently by fpdf2 (a
+log line at most). Instead, every text written to a PDF is checked first, and
+a missing character raises :class:`DataFileError` naming it: the PDF is not
+made rather than made wrong. A missing font file is the same kind of clear error.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .issues import DataFileError, DataIssue
@@ -13,20 +24,76 @@ from .issues import DataFileError, DataIssue
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVu"
+# Arabic script (Urdu, Sindhi): used for every character DejaVu lacks.
+ARABIC_DIR = Path("/usr/share/fonts/opentype/lateef")
+ARABIC_FILES = {"": "Lateef-Regular.ttf", "B": "Lateef-Bold.ttf"}
+ARABIC_FAMILY = "Lateef"
+_HINT = "install the fonts-dejavu-core and fonts-sil-lateef packages (make system-packages, see scripts/system_packages.sh)"
+# Not drawn, so no font needs them: controls, format marks (e.g. U+200F right-to-left mark), line breaks.
+_NOT_DRAWN = {"Cc", "Cf", "Zl", "Zp"}
 
 
 def font_paths() -> dict[str, Path]:
-    """{fpdf style: font file}; raises DataFileError naming the missing files."""
-    paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
+    """{fpdf style: font file} of the main family; raises DataFileError naming the missing files."""
+    return _existing({style: FONT_DIR / name for style, name in FONT_FILES.items()})
+
+
+def arabic_font_paths() -> dict[str, Path]:
+    return _existing({style: ARABIC_DIR / name for style, name in ARABIC_FILES.items()})
+
+
+def _existing(paths: dict[str, Path]) -> dict[str, Path]:
     missing = [str(p) for p in paths.values() if not p.exists()]
     if missing:
-        raise DataFileError(DataIssue(
-            ", ".join(missing), "font needed for the PDF is missing",
-            "install the fonts-dejavu-core package (see scripts/system_packages.sh)"))
+        raise DataFileError(DataIssue(", ".join(missing), "font needed for the PDF is missing", _HINT))
     return paths
 
 
+@lru_cache(maxsize=1)
+def covered_characters() -> frozenset[int]:
+    """Every code point some registered font can draw."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in [*font_paths().values(), *arabic_font_paths().values()]:
+        with TTFont(str(path), lazy=True) as font:
+            points.update(font.getBestCmap() or {})
+    return frozenset(points)
+
+
+def missing_characters(text: str) -> list[str]:
+    """The characters of ``text`` (each once, in order) that no font can draw."""
+    covered = covered_characters()
+    out: list[str] = []
+    for ch in str(text):
+        if ord(ch) not in covered and unicodedata.category(ch) not in _NOT_DRAWN and ch not in out:
+            out.append(ch)
+    return out
+
+
+def check_text(text: str) -> None:
+    """Raise DataFileError when ``text`` has a character no font can draw (it would be dropped)."""
+    missing = missing_characters(text)
+    if missing:
+        shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in missing[:5])
+        excerpt = str(text) if len(str(text)) <= 60 else str(text)[:60] + "…"
+        raise DataFileError(DataIssue(
+            "PDF", f"cannot print {shown} (in “{excerpt}”): no installed font has it, and the PDF would silently drop it",
+            "edit that text (or withdraw the entry), or install a font that has the character; the CSV and XLSX downloads keep it"))
+
+
 def add_fonts(pdf) -> None:
-    """Register the DejaVu family (regular and bold) on an fpdf2 document."""
+    """Register DejaVu (regular and bold) with Lateef as fallback, turn on shaping, and check every text written."""
     for style, path in font_paths().items():
         pdf.add_font(FAMILY, style, str(path))
+    for style, path in arabic_font_paths().items():
+        pdf.add_font(ARABIC_FAMILY, style, str(path))
+    pdf.set_fallback_fonts([ARABIC_FAMILY], exact_match=False)
+    pdf.set_text_shaping(True)
+    write = pdf.normalize_text  # every cell, multi_cell, text and table cell passes through it
+
+    def checked(text: str) -> str:
+        check_text(text)
+        return write(text)
+
+    pdf.normalize_text = checked

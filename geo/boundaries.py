@@ -9,6 +9,7 @@ or raises ``DataFileError`` with a message the user can act on.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -90,7 +91,24 @@ def _read_vector(path: Path) -> gpd.GeoDataFrame:
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
-    """Return the frame in EPSG:4326; a file without CRS must look like lon/lat."""
+    """Return the frame in EPSG:4326, its coordinates checked to be longitude/latitude whatever the file declares."""
+    out = _reproject(gdf, path)
+    minx, miny, maxx, maxy = (float(v) for v in out.total_bounds)
+    finite = all(map(math.isfinite, (minx, miny, maxx, maxy)))
+    if not finite or minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        declared = "no CRS" if gdf.crs is None else f"CRS {gdf.crs.to_string()}" + (" (GeoJSON's default)" if path.suffix.lower() in (".geojson", ".json") else "")
+        span = f"({minx:.0f}, {miny:.0f}) – ({maxx:.0f}, {maxy:.0f})" if finite else "(not finite numbers)"
+        raise _fail(
+            path,
+            f"its coordinates {span} are not longitude/latitude, although the file declares {declared}: "
+            "they look like projected coordinates (e.g. metres) with a wrong or missing CRS",
+            "Save the file with its real coordinate reference system (e.g. as GeoPackage) "
+            "or reproject it to WGS84 (EPSG:4326) in a GIS tool.",
+        )
+    return out
+
+
+def _reproject(gdf: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:

@@ -15,6 +15,7 @@ from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -101,11 +102,11 @@ with panel_col:
     view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
     row = scores[scores["district"] == state.district]
     if row.empty:
-        st.markdown(f"### {state.district}")
+        st.markdown(f"### {md(state.district)}")
         st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
     else:
         r = row.iloc[0]
-        st.markdown(f"### {state.district}")
+        st.markdown(f"### {md(state.district)}")
         st.metric("Gap, chosen pillars", "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
                   help="Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods.")
         st.caption(f"{r['coverage']:.0%} of the indicators behind this figure are assessed "

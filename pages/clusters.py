@@ -18,6 +18,7 @@ from geo.atlas_map import build_sites_map
 from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -29,11 +30,11 @@ numbers = ds.clusters.set_index("cluster_id")["number"]
 view.bound(st.selectbox, "w_cluster", state, "cluster", label="Cluster", options=options, format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}")
 cid = state.cluster
 
-st.title(ds.cluster_name(cid))
+st.title(md(ds.cluster_name(cid)))
 illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
-st.caption(f"Named in the {ds.citation('dialogue2019')} at: " + "; ".join(f"{s.place} ({s.district} district)" for s in all_sites.itertuples()))
+st.caption(f"Named in the {md(ds.citation('dialogue2019'))} at: " + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples()))
 
 matrix = assessment_matrix(ds, state.round, [cid])
 result = classify_dataset(ds, matrix)[cid]
@@ -43,7 +44,7 @@ with left:
     if atlas.districts is not None and not sites.empty:
         st_folium(build_sites_map(atlas.districts, sites, cid), key=f"sites_map_{cid}", returned_objects=[], height=340, use_container_width=True)
     for s in all_sites.itertuples():
-        st.markdown(f"- **{s.place}**, {s.district}: {s.location_note}")
+        st.markdown(f"- **{md(s.place)}**, {md(s.district)}: {md(s.location_note)}")
 
 with right:
     st.subheader("Cluster or agglomeration?")
@@ -58,11 +59,11 @@ with right:
     elif result.comparison == AGREES:
         st.success("The computed classification agrees with the published one.")
     if result.published_note:
-        st.caption(f"Published: {result.published_note} — {ds.citation(result.published_source)}")
+        st.caption(f"Published: {md(result.published_note)} — {md(ds.citation(result.published_source))}")
     st.markdown("**Why**")
     for reason in result.reasons:
-        st.markdown(f"- {reason}")
-    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {result.to_move_up}")
+        st.markdown(f"- {md(reason)}")
+    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {md(result.to_move_up)}")
 
 st.subheader("Indicators by pillar")
 per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
@@ -80,7 +81,7 @@ if previous is None:
     st.caption("This is the first round of its kind: nothing to compare yet.")
 else:
     gap_change = cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
-    st.markdown(f"Since **{ds.rounds.set_index('round_id').at[previous, 'name']}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
+    st.markdown(f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
                 f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%}).")
     changed = status_changes(ds, state.round, previous, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]
@@ -118,6 +119,6 @@ items = evidence_items(ds, [cid])
 if items.empty:
     st.write("No evidence item mentions this cluster yet.")
 for item in items.itertuples():
-    st.markdown(f"> {item.statement}\n\n— {item.speaker or 'speaker not stated'} · *{item.group_label}* · {item.pillar_labels} · {item.source}")
+    st.markdown(f"> {md(item.statement)}\n\n— {md(item.speaker or 'speaker not stated')} · *{md(item.group_label)}* · {md(item.pillar_labels)} · {md(item.source)}")
 
 page.end(atlas, state, "clusters")

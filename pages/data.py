@@ -11,12 +11,13 @@ import streamlit as st
 
 from cluster_model import store
 from cluster_model.issues import DataIssue
-from cluster_model.loading import ROUND_KINDS
+from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
-from ui.auth import current_editor, require_editor, sign_out
+from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.page import leave_pages_folder_mode
+from ui.html import md
 
 
 def _changed() -> None:
@@ -37,7 +38,7 @@ def _show_conflict(exc: store.ConflictError) -> None:
     st.error("Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
              "press *Reload round* to see the current values, then apply your changes again.")
     for c in exc.conflicts:
-        st.markdown(f"- {c.message()}")
+        st.markdown(f"- {md(c.message())}")
 
 
 def _write(action):
@@ -71,7 +72,7 @@ if round_id:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
     illustrative_banner(ds, round_id)
     if chosen["notes"]:
-        st.caption(chosen["notes"])
+        st.caption(md(chosen["notes"]))
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
         name, data = store.export_round(engine, round_id, fmt)
@@ -83,8 +84,9 @@ if editor is None:
     st.caption("Viewing is open to everyone. Editing, importing and opening rounds need an editor account.")
 user = require_editor()  # stops here for viewers: nothing below is reachable signed out
 
-st.sidebar.caption(f"Signed in as **{user.label}**")
+st.sidebar.caption(f"Signed in as **{md(user.label)}**")
 st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+locks_panel(user)
 
 tab_edit, tab_import, tab_new, tab_history = st.tabs(["Edit round", "Import", "New round", "History"])
 
@@ -121,7 +123,7 @@ with tab_edit:
                 "indicator_id": None,
                 "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
                 "source_id": st.column_config.SelectboxColumn("Source", options=source_ids),
-                "note": st.column_config.TextColumn("Note", max_chars=2000),
+                "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
                 "updated_by": st.column_config.TextColumn("Last changed by"),
             },
         )
@@ -156,7 +158,7 @@ with tab_import:
             if plan.issues:
                 _show_issues(plan.issues)
             else:
-                st.info("Preview: " + plan.summary())
+                st.info("Preview: " + md(plan.summary()))
                 preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
                     cluster=lambda d: d["cluster_id"].map(cluster_names), indicator=lambda d: d["indicator_id"].map(names)
                 )

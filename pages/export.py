@@ -32,6 +32,7 @@ from ui.chrome import illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.share import app_base_url, share_url
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -46,7 +47,7 @@ st.caption("Everything below is the view chosen in the sidebar. Every file carri
 illustrative_banner(ds, state.round)
 with st.container(border=True):
     st.markdown("**What will be exported**")
-    st.markdown("\n".join(f"- {line}" for line in ev.filter_lines(ds)) + f"\n- Date: {ev.generated}")
+    st.markdown("\n".join(f"- {md(line)}" for line in ev.filter_lines(ds)) + f"\n- Date: {md(ev.generated)}")
 
 tables = view_tables(ds, sites, ev)
 tables.update(linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"])))
@@ -129,7 +130,7 @@ if st.button("Build district briefs", disabled=not chosen):
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
             status.update(label="The briefs could not be built", state="error")
-            st.error(f"{issue.message} — {issue.hint}" if issue else str(exc))
+            st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
 if brief_key in briefs:
     st.download_button("Download district briefs (PDF)", briefs[brief_key], export_filename(ev, "pdf", "brief"),
                        MIME["pdf"], type="primary", on_click="ignore")

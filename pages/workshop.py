@@ -15,7 +15,7 @@ This page manages its own URL parameters, so it does not use ``ui.page.start()``
 
 from __future__ import annotations
 
-import html
+import re
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +34,7 @@ from ui.workshop_links import who_works_with_whom
 from ui.auth import current_editor, require_editor, sign_out
 from ui.chrome import footer, show_issues
 from ui.data_access import get_atlas_data, get_engine
+from ui.html import esc, md
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
@@ -47,7 +48,7 @@ params = st.query_params
 
 def _problems(exc: store.ValidationError) -> None:
     for issue in exc.issues:
-        st.error(f"{issue.message}" + (f" — {issue.hint}" if issue.hint else ""))
+        st.error(md(issue.message) + (f" — {md(issue.hint)}" if issue.hint else ""))
 
 
 def _flash(kind: str, text: str) -> None:
@@ -64,7 +65,7 @@ sessions = dl.list_sessions(engine)
 ready = sessions[sessions["has_session"]]
 round_id = params.get("round")
 if round_id is not None and round_id not in set(ready["round_id"]):
-    st.warning(f"The link's dialogue round '{round_id}' has no workshop session here; pick one below.")
+    st.warning(f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below.")
     round_id = None
 mode = "present" if params.get("mode") == "present" and round_id else "setup"
 session = dl.get_session(engine, round_id) if round_id else None
@@ -94,7 +95,7 @@ def setup() -> None:
         s = dl.get_session(engine, chosen)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
         st.write(f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
-                 f"({ds.cluster_name(agenda[s.position].cluster_id)} — {PILLARS[agenda[s.position].pillar]}).")
+                 f"({md(ds.cluster_name(agenda[s.position].cluster_id))} — {PILLARS[agenda[s.position].pillar]}).")
         if st.button("▶ Start presentation", type="primary", key="ws_start"):
             params.from_dict({"round": chosen, "item": str(s.position + 1), "mode": "present"})
             st.rerun()
@@ -108,7 +109,7 @@ def setup() -> None:
         st.subheader("Prepare a dialogue")
         st.caption("Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account.")
     user = require_editor()
-    st.sidebar.caption(f"Signed in as **{user.label}**")
+    st.sidebar.caption(f"Signed in as **{md(user.label)}**")
     st.sidebar.button("Sign out", on_click=sign_out, key="ws_sign_out")
 
     tab_new, tab_agenda = st.tabs(["New dialogue", "Edit the agenda"])
@@ -142,7 +143,7 @@ def setup() -> None:
                 _problems(exc)
             else:
                 st.cache_data.clear()
-                _flash("success", f"Dialogue '{made}' is ready: press Start presentation.")
+                _flash("success", f"Dialogue '{md(made)}' is ready: press Start presentation.")
                 params.from_dict({"round": made})
                 st.rerun()
 
@@ -157,7 +158,7 @@ def setup() -> None:
                    f"`{agenda.to_string()}`")
         for i, item in enumerate(agenda.items):
             c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
-            c1.write(f"{i + 1}. {ds.cluster_name(item.cluster_id)} — {PILLARS[item.pillar]}")
+            c1.write(f"{i + 1}\\. {md(ds.cluster_name(item.cluster_id))} — {PILLARS[item.pillar]}")
             for col, label, change, disabled in ((c2, "↑", lambda a, i=i: a.move(i, -1), i == 0), (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
                                                  (c4, "✕", lambda a, i=i: a.remove(i), len(agenda) == 1)):
                 if col.button(label, key=f"ws_ag_{label}_{i}", disabled=disabled, help={"↑": "move up", "↓": "move down", "✕": "remove"}[label]):
@@ -193,7 +194,7 @@ def _rate(key: str, cluster_id: str, pillar: str, group: str) -> None:
     try:
         dl.record_rating(engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label)
     except store.ValidationError as exc:
-        _flash("error", "; ".join(i.message for i in exc.issues) + ": nothing was saved.")
+        _flash("error", "; ".join(md(i.message) for i in exc.issues) + ": nothing was saved.")
 
 
 def _quote(cluster_id: str, pillar: str) -> None:
@@ -206,7 +207,7 @@ def _quote(cluster_id: str, pillar: str) -> None:
         dl.add_quote(engine, round_id, cluster_id, pillar, state["ws_q_group"], state["ws_q_text"], kind=state["ws_q_kind"],
                      speaker_name=state["ws_q_speaker"], author=user.label)
     except store.ValidationError as exc:
-        _flash("error", "; ".join(f"{i.message} — {i.hint}" for i in exc.issues) + ". Nothing was saved; your text is still in the box.")
+        _flash("error", "; ".join(f"{md(i.message)} — {md(i.hint)}" for i in exc.issues) + ". Nothing was saved; your text is still in the box.")
     else:
         state["ws_q_text"] = ""
         state["ws_q_speaker"] = ""
@@ -225,7 +226,7 @@ def present() -> None:
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
-        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if str(params.get("item", "")).isdigit() else agenda.position(session.position)
+        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", ""))) else agenda.position(session.position)
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
@@ -239,7 +240,7 @@ def present() -> None:
     b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
     b1.button("◀ Previous", key="ws-prev", on_click=_go, args=(-1, n), disabled=pos == 0, shortcut="Left", width="stretch")
     b2.button("Next ▶", key="ws-next", on_click=_go, args=(1, n), disabled=pos == n - 1, shortcut="Right", width="stretch")
-    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{html.escape(ds.cluster_name(cid))} — {html.escape(PILLARS[pillar])}</div>", unsafe_allow_html=True)
+    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(cid))} — {esc(PILLARS[pillar])}</div>", unsafe_allow_html=True)
     pres.keyboard()
     _show_flash()
 
@@ -248,8 +249,8 @@ def present() -> None:
     map_col, panel = st.columns([3, 2], gap="medium")
     fmap = None
     with map_col:
-        st.markdown(f"<p class='ws-note'>Item {pos + 1} of {n} · {session.venue}, {session.date} · "
-                    f"districts of {ds.cluster_name(cid)}: <span class='ws-spot'>{', '.join(spot) or 'none recorded'}</span></p>", unsafe_allow_html=True)
+        st.markdown(f"<p class='ws-note'>Item {pos + 1} of {n} · {esc(session.venue)}, {esc(session.date)} · "
+                    f"districts of {esc(ds.cluster_name(cid))}: <span class='ws-spot'>{esc(', '.join(spot) or 'none recorded')}</span></p>", unsafe_allow_html=True)
         if atlas.districts is None:
             st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
         else:
@@ -262,7 +263,7 @@ def present() -> None:
         st.markdown(f"### The room's view: {PILLARS[pillar]}")
         gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
         st.markdown(pres.html_table(["Group", "Rating"], [[STAKEHOLDERS[g], pres.badge(here[g])] for g in ws.GROUPS], escape=False)
-                    + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated. "
+                    + f"<p class='ws-note'><b>Room gap: {esc(gap_text)}</b> · {here['n_rated']} of 4 groups rated. "
                     "The room's rating in this dialogue, not an indicator assessment.</p>", unsafe_allow_html=True)
         latest = ws.indicator_round(ds)
         ind = cluster_gaps(assessment_matrix(ds, latest, [cid]), ds.rules, list(PILLARS)).set_index("pillar")
@@ -272,10 +273,10 @@ def present() -> None:
             rows.append([("▶ " if p == pillar else "") + PILLARS[p], "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}", f"{r['n_assessed']}/{r['n_indicators']}"])
         st.markdown("### Indicator gaps")
         st.markdown(pres.html_table(["Pillar", "Gap", "Assessed"], rows)
-                    + f"<p class='ws-note'>From indicator assessments (round {latest}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
+                    + f"<p class='ws-note'>From indicator assessments (round {esc(latest)}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
 
     if editor is not None:
-        st.markdown(f"## Record the room: {ds.cluster_name(cid)} — {PILLARS[pillar]}")
+        st.markdown(f"## Record the room: {md(ds.cluster_name(cid))} — {PILLARS[pillar]}")
         cols = st.columns(4)
         stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
         for col, g in zip(cols, ws.GROUPS):
@@ -301,7 +302,7 @@ def present() -> None:
     for q in mine.to_dict("records"):
         who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
         c1, c2 = st.columns([12, 1]) if editor is not None else (st.container(), None)
-        c1.markdown(f"**{ws.QUOTE_KINDS[q['kind']]}** ({who}): {q['text']}")
+        c1.markdown(f"**{ws.QUOTE_KINDS[q['kind']]}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
             c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
 
@@ -309,7 +310,7 @@ def present() -> None:
     with st.expander("Link for phones"):
         c1, c2 = st.columns([1, 3])
         c1.image(pres.qr_png(link), width=220)
-        c2.markdown(f"<p class='ws-note' id='ws-link'>{link}</p>", unsafe_allow_html=True)
+        c2.markdown(f"<p class='ws-note' id='ws-link'>{esc(link)}</p>", unsafe_allow_html=True)
         if note:
             c2.caption(note)
 
@@ -331,7 +332,7 @@ def present() -> None:
         try:
             pdf = ws.to_pdf(ds, info, gaps, all_quotes, agenda)
         except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-            d4.error(str(exc.issue))
+            d4.error(md(exc.issue))
         else:
             d4.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
 

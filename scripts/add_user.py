@@ -4,6 +4,7 @@
     python scripts/add_user.py alice --name "Alice Example"            # prompts for the password twice
     printf '%s\n' "$PW" | python scripts/add_user.py alice --password-stdin
     python scripts/add_user.py alice --replace                          # new password for an existing user
+    python scripts/add_user.py root --admin                             # may lift sign-in locks (Data page)
 
 Stores only a salted scrypt hash (cluster_model.auth.hash_password) under
 [atlas_auth.users.<username>]. The password is never printed or logged, and
@@ -24,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cluster_model.auth import MIN_PASSWORD_LENGTH, USERNAME_PATTERN, hash_password  # noqa: E402
+from cluster_model.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, hash_password  # noqa: E402
 
 DEFAULT_SECRETS = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="", help="full name shown with every change the user makes")
     parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin instead of prompting")
     parser.add_argument("--replace", action="store_true", help="replace the user if it exists (e.g. a new password)")
+    parser.add_argument("--admin", action="store_true", help="the user may lift sign-in locks (on the Data page)")
     parser.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help=f"secrets file (default {DEFAULT_SECRETS})")
     args = parser.parse_args(argv)
 
@@ -61,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         if getpass.getpass("Repeat the password: ") != password:
             print("error: the passwords differ; nothing was changed", file=sys.stderr)
             return 2
-    if len(password) < MIN_PASSWORD_LENGTH:
-        print(f"error: the password needs at least {MIN_PASSWORD_LENGTH} characters; nothing was changed", file=sys.stderr)
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        print(f"error: the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters; nothing was changed", file=sys.stderr)
         return 2
 
     path: Path = args.secrets
@@ -80,9 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         text = _remove_section(text, header).rstrip("\n") + "\n"
         args.name = args.name or str(existing.get("name", ""))
+        args.admin = args.admin or bool(existing.get("admin", False))
     if text and not text.endswith("\n"):
         text += "\n"
-    text += f"\n{header}\nname = {json.dumps(args.name or username)}\npassword_hash = {json.dumps(hash_password(password))}\n"
+    text += f"\n{header}\nname = {json.dumps(args.name or username)}\npassword_hash = {json.dumps(hash_password(password))}\n" + ("admin = true\n" if args.admin else "")
     tomllib.loads(text)  # never write a file Streamlit cannot read
 
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives for real: chromium (browser
+# Installs the Debian packages the atlas uses for real: the PDF fonts (DejaVu for
+# Latin text, SIL Lateef for Urdu/Sindhi), and for the tests chromium (browser
 # tests) and postgresql (store tests). Quick when they are already there.
+#   bash scripts/system_packages.sh          # everything (make test)
+#   bash scripts/system_packages.sh fonts    # only the fonts the app needs (make run)
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/opentype/lateef/Lateef-Regular.ttf ] || need+=(fonts-sil-lateef)
+if [ "${1:-all}" != "fonts" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

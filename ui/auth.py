@@ -3,7 +3,12 @@
 Two modes, chosen in ``.streamlit/secrets.toml`` (see docs/auth.md):
 
 * local (default): ``[atlas_auth.users.<username>]`` with ``password_hash``
-  (added with ``scripts/add_user.py``); sign-in state lives in the session.
+  (added with ``scripts/add_user.py``), plus the first editor created in the
+  browser with the one-time setup code the server prints to its console. A
+  successful sign-in opens a session in the store (12 h): the browser keeps a
+  random token in a cookie, so a reload keeps the editor signed in; signing out
+  deletes the session. Failed sign-ins are throttled per account and per client
+  address in the store (cluster_model.store.signin).
 * oidc: ``[atlas_auth] mode = "oidc"`` plus Streamlit's ``[auth]`` section;
   ``st.login()`` signs in, and only e-mails listed in ``[atlas_auth] editors``
   may edit.
@@ -13,16 +18,26 @@ Nothing here shows, logs or stores a password or a hash.
 
 from __future__ import annotations
 
-import time
+import hmac
+import json
+import logging
+import secrets
+import threading
 from collections.abc import Mapping
 
 import streamlit as st
 
-from cluster_model.auth import User, authenticate
+from cluster_model.auth import MIN_PASSWORD_LENGTH, SESSION_HOURS, USERNAME_PATTERN, User, authenticate
+from cluster_model.store import signin
 
 AUTH_SECTION = "atlas_auth"
+COOKIE = "atlas_session"
 _USER_KEY = "atlas_editor"
-_FAILS_KEY = "atlas_signin_failures"
+_TOKEN_KEY = "atlas_session_token"
+_COOKIE_TODO = "atlas_session_cookie_todo"
+_FLASH_KEY = "atlas_signin_flash"
+
+log = logging.getLogger("atlas.auth")
 
 
 def _settings() -> Mapping:
@@ -33,8 +48,63 @@ def _settings() -> Mapping:
     return section if isinstance(section, Mapping) else {}
 
 
+def _engine():
+    from ui.data_access import get_engine  # late: data_access imports much more
+
+    return get_engine()
+
+
 def auth_mode() -> str:
     return "oidc" if str(_settings().get("mode", "local")).lower() == "oidc" else "local"
+
+
+def accounts() -> dict[str, Mapping]:
+    """Local accounts: those made in the browser (store), then secrets.toml (which wins)."""
+    users = dict(signin.accounts(_engine()))
+    configured = _settings().get("users", {})
+    if isinstance(configured, Mapping):
+        users.update({str(k).lower(): v for k, v in configured.items()})
+    return users
+
+
+def _address() -> str:
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser context
+        ip = None
+    return ip if isinstance(ip, str) and ip else "local"  # None on localhost
+
+
+def _for_log(value: str) -> str:
+    """A user-typed value made safe for one log line."""
+    return repr(str(value)[:64])
+
+
+# --------------------------------------------------------------------------- the session cookie
+
+
+def _cookie_script(token: str | None) -> str:
+    # The token is random and only its hash is stored; SameSite=Strict keeps it
+    # off requests from other sites. (A cookie set from the page cannot be
+    # HttpOnly: Streamlit gives a script no way to send a Set-Cookie header.)
+    value = json.dumps(f"{COOKIE}={token}; Max-Age={int(SESSION_HOURS * 3600)}" if token else f"{COOKIE}=; Max-Age=0")
+    return ("<script>(function () { var w = window.parent;"
+            f" w.document.cookie = {value} + '; Path=/; SameSite=Strict' + (w.location.protocol === 'https:' ? '; Secure' : '');"
+            " })();</script>")
+
+
+def _flush_cookie() -> None:
+    todo = st.session_state.pop(_COOKIE_TODO, None)
+    if todo is not None:
+        st.iframe(_cookie_script(todo or None), height=1)
+
+
+def _from_cookie() -> str | None:
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context
+        return None
+    return token if isinstance(token, str) and token else None
 
 
 def current_editor() -> User | None:
@@ -48,14 +118,109 @@ def current_editor() -> User | None:
             return None
         editors = {str(e).lower() for e in _settings().get("editors", [])}
         return User(email, str(st.user.get("name") or email)) if email and email in editors else None
-    user = st.session_state.get(_USER_KEY)
-    return user if isinstance(user, User) else None
+    _flush_cookie()
+    state = st.session_state
+    user = state.get(_USER_KEY)
+    token = state.get(_TOKEN_KEY)
+    if isinstance(user, User):
+        # The session may have been ended elsewhere (sign-out in another tab) or expired.
+        if token and signin.session_user(_engine(), token) is None:
+            state.pop(_USER_KEY, None)
+            state.pop(_TOKEN_KEY, None)
+            return None
+        return user
+    token = _from_cookie()
+    if token and state.get("atlas_cookie_refused") != token:
+        found = signin.session_user(_engine(), token)
+        record = accounts().get(found.username) if found else None
+        if found is not None and isinstance(record, Mapping):
+            user = User(found.username, str(record.get("name") or found.username), bool(record.get("admin", False)))
+            state[_USER_KEY], state[_TOKEN_KEY] = user, token
+            return user
+        state["atlas_cookie_refused"] = token  # expired or ended: ask for the password; clear the cookie
+        state[_COOKIE_TODO] = ""
+    return None
 
 
 def sign_out() -> None:
+    signin.end_session(_engine(), st.session_state.get(_TOKEN_KEY) or _from_cookie())
     st.session_state.pop(_USER_KEY, None)
+    st.session_state.pop(_TOKEN_KEY, None)
+    st.session_state[_COOKIE_TODO] = ""
     if auth_mode() == "oidc":
         st.logout()
+
+
+def _signed_in(user: User) -> None:
+    token = signin.create_session(_engine(), user)
+    st.session_state[_USER_KEY], st.session_state[_TOKEN_KEY] = user, token
+    st.session_state[_COOKIE_TODO] = token
+    st.session_state.pop("atlas_cookie_refused", None)
+
+
+# --------------------------------------------------------------------------- the first editor (setup code)
+
+_setup_lock = threading.Lock()
+_setup_code: str | None = None
+
+
+def setup_code() -> str:
+    """This server's one-time code for creating the first editor; printed to the console once."""
+    global _setup_code
+    with _setup_lock:
+        if _setup_code is None:
+            _setup_code = secrets.token_urlsafe(12)
+            print(f"\n  No editor account exists yet. To create the first one, open the Data or Workshop page\n"
+                  f"  and enter this setup code: {_setup_code}\n", flush=True)
+    return _setup_code
+
+
+def announce_setup_code() -> None:
+    """Print the setup code when the server starts serving and no account exists (app.py calls this)."""
+    if auth_mode() == "local" and not accounts():
+        setup_code()
+
+
+def _first_editor_form() -> None:
+    st.info("No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
+            "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`.")
+    with st.form("atlas_first_editor", clear_on_submit=False):
+        code = st.text_input("Setup code", type="password", autocomplete="off", key="atlas_setup_code")
+        username = st.text_input("Username", key="atlas_setup_user", autocomplete="username", help="2-64 lower-case letters, digits, '.', '_' or '-'")
+        name = st.text_input("Full name (shown with every change)", key="atlas_setup_name", max_chars=200)
+        password = st.text_input("Password", type="password", autocomplete="new-password", key="atlas_setup_password", help=f"at least {MIN_PASSWORD_LENGTH} characters")
+        repeat = st.text_input("Repeat the password", type="password", autocomplete="new-password", key="atlas_setup_repeat")
+        go = st.form_submit_button("Create the first editor", type="primary")
+    if not go:
+        return
+    engine, address = _engine(), _address()
+    refusal = signin.check_allowed(engine, "(setup)", address)
+    if refusal is not None:
+        st.error(refusal.message())
+        return
+    if not hmac.compare_digest(str(code).strip().encode(), setup_code().encode()):
+        signin.record_failure(engine, "(setup)", address)
+        log.warning("first-editor setup refused: wrong setup code from %s", _for_log(address))
+        st.error("That is not the setup code this server printed. Look in the console where the app was started.")
+        return
+    username = (username or "").strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        st.error("The username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'.")
+        return
+    if password != repeat:
+        st.error("The two passwords differ.")
+        return
+    try:
+        user = signin.create_first_account(engine, username, (name or "").strip(), password, other_accounts=len(accounts()))
+    except ValueError as exc:
+        st.error(f"Not created: {exc}.")
+        return
+    log.info("first editor %s created in the browser from %s", _for_log(username), _for_log(address))
+    _signed_in(user)
+    st.rerun()
+
+
+# --------------------------------------------------------------------------- sign-in
 
 
 def sign_in_panel() -> None:
@@ -71,26 +236,49 @@ def sign_in_panel() -> None:
         else:
             st.button("Sign in to edit", type="primary", on_click=st.login)
         return
-    users = _settings().get("users", {})
+    users = accounts()
     if not users:
-        st.info("No editor accounts are set up. An administrator adds one with `python scripts/add_user.py <username>`.")
+        _first_editor_form()
+        return
     with st.form("atlas_sign_in", clear_on_submit=True):
         st.markdown("**Sign in to edit**")
-        username = st.text_input("Username", key="atlas_signin_user")
-        password = st.text_input("Password", type="password", key="atlas_signin_password")
+        username = st.text_input("Username", key="atlas_signin_user", autocomplete="username")
+        password = st.text_input("Password", type="password", key="atlas_signin_password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        failures = int(st.session_state.get(_FAILS_KEY, 0))
-        if failures >= 3:
-            time.sleep(min(2 * (failures - 2), 10))  # slow down guessing
+        engine, address = _engine(), _address()
+        refusal = signin.check_allowed(engine, username, address)
+        if refusal is not None:
+            log.warning("sign-in refused unchecked (%s, %s) for %s from %s", refusal.kind, "locked" if refusal.locked else "delay", _for_log(username), _for_log(address))
+            st.error(refusal.message())
+            return
         user = authenticate(users, username, password)
         if user is None:
-            st.session_state[_FAILS_KEY] = failures + 1
+            signin.record_failure(engine, username, address)
+            log.warning("sign-in refused: wrong username or password for %s from %s", _for_log(username), _for_log(address))
             st.error("Wrong username or password.")
         else:
-            st.session_state[_FAILS_KEY] = 0
-            st.session_state[_USER_KEY] = user
+            signin.record_success(engine, user.username)
+            log.info("signed in: %s from %s", _for_log(user.username), _for_log(address))
+            _signed_in(user)
             st.rerun()
+
+
+def locks_panel(user: User) -> None:
+    """For an admin: the sign-in locks in force, each with a button that lifts it."""
+    if not user.admin:
+        return
+    found = signin.locks(_engine())
+    with st.expander(f"Sign-in locks ({len(found)})"):
+        if not found:
+            st.caption("No account or address is locked.")
+        for i, lock in enumerate(found):
+            c1, c2 = st.columns([4, 1])
+            c1.text(f"{lock['kind']} {lock['key']}: {lock['failures']} failed sign-ins; locked until {lock['locked_until']:%H:%M} UTC")
+            if c2.button("Lift", key=f"atlas_lift_{i}"):
+                signin.lift_lock(_engine(), lock["kind"], lock["key"])
+                log.info("sign-in lock on %s %s lifted by %s", lock["kind"], _for_log(lock["key"]), _for_log(user.username))
+                st.rerun()
 
 
 def require_editor() -> User:

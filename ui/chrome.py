@@ -7,6 +7,7 @@ import streamlit as st
 from cluster_model.issues import DataIssue
 from cluster_model.loading import Dataset
 from geo.boundaries import BOUNDARY_ATTRIBUTION
+from ui.html import md
 
 
 def show_issues(issues: list[DataIssue]) -> None:
@@ -18,9 +19,9 @@ def show_issues(issues: list[DataIssue]) -> None:
     title = f"{len(errors)} data problem(s)" + (f", {len(warnings)} warning(s)" if warnings else "") + ": the rows named below are not shown until fixed"
     with st.expander("⚠️ " + title, expanded=bool(errors)):
         for issue in errors + warnings:
-            text = f"**{issue.where()}** — {issue.message}"
+            text = f"**{md(issue.where())}** — {md(issue.message)}"
             if issue.hint:
-                text += f"  \n*What to do:* {issue.hint}"
+                text += f"  \n*What to do:* {md(issue.hint)}"
             (st.error if issue.severity == "error" else st.warning)(text)
 
 

@@ -14,6 +14,7 @@ from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
 from ui.share import share_box
+from ui.html import md
 
 
 def vocabulary(atlas: AtlasData) -> view.Vocabulary:
@@ -69,7 +70,7 @@ def start() -> tuple[AtlasData, view.ViewState]:
     state = view.view_state(vocabulary(atlas))
     sidebar_filters(atlas, state)
     for notice in view.link_notices():
-        st.warning(notice)
+        st.warning(md(notice))
     show_issues(atlas.issues)
     return atlas, state
 

@@ -12,7 +12,6 @@ partial = orange ``#E69F00`` ◐ (black text), absent = vermillion ``#D55E00``
 
 from __future__ import annotations
 
-import html
 import io
 import socket
 from urllib.parse import urlencode, urlparse
@@ -21,6 +20,7 @@ import folium
 import streamlit as st
 
 from cluster_model.workshop import NOT_RATED
+from ui.html import esc
 
 MIN_FONT_PX = 20
 
@@ -90,21 +90,21 @@ def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
     for child in m._children.values():
         if getattr(child, "_name", "") == "AtlasExtras" and hasattr(child, "legend_html"):
-            child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{html.escape(legend_title)}</b>", 1)
+            child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{esc(legend_title)}</b>", 1)
                                  .replace("not assessed (unknown)", "not rated (unknown)", 1))
     return m
 
 
 def badge(rating: str) -> str:
     bg, fg, sym = RATING_STYLE.get(rating, RATING_STYLE[NOT_RATED])
-    return f'<span class="ws-badge" style="background:{bg};color:{fg}">{sym} {html.escape(rating)}</span>'
+    return f'<span class="ws-badge" style="background:{bg};color:{fg}">{sym} {esc(rating)}</span>'
 
 
 def html_table(header: list[str], rows: list[list[str]], escape: bool = True) -> str:
     """A plain HTML table (Streamlit's data grid is a canvas whose type CSS cannot enlarge)."""
-    esc = html.escape if escape else (lambda v: v)
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in r) + "</tr>" for r in rows)
+    cell = esc if escape else (lambda v: v)  # escape=False: cells the caller built with esc()
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell(str(v))}</td>" for v in r) + "</tr>" for r in rows)
     return f'<div class="ws-panel"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 

@@ -13,11 +13,14 @@ from dataclasses import asdict, dataclass, field, fields
 import streamlit as st
 
 from cluster_model.vocabulary import PILLARS
+from ui.html import shorten
 
 COMPARE_KINDS = ("districts", "clusters")
 LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
 _STATE_KEY = "atlas_view"
 _NOTICE_KEY = "atlas_link_notices"
+# A notice repeats at most this much of a link's rejected values (a link can carry 100,000 characters).
+NOTICE_VALUE_CHARS, NOTICE_VALUES = 40, 5
 
 
 @dataclass
@@ -73,7 +76,9 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
         good = [v for v in values if allowed is None or v in allowed]
         bad = [v for v in values if v not in good]
         if bad:
-            notices.append(f"The link's {f.name.replace('_', ' ')} value {', '.join(repr(b) for b in bad)} does not exist here and was ignored.")
+            shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
+            more = f" and {len(bad) - NOTICE_VALUES} more" if len(bad) > NOTICE_VALUES else ""
+            notices.append(f"The link's {f.name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored.")
         if f.name in LIST_FIELDS:
             if good or f.name != "pillars":
                 setattr(state, f.name, good)

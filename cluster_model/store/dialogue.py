@@ -25,6 +25,7 @@ from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..issues import DataIssue
+from ..loading import MAX_NAME_CHARS
 from ..vocabulary import PILLARS, STAKEHOLDERS
 from ..workshop import MAX_QUOTE_CHARS, QUOTE_KINDS, RATINGS, Agenda, AgendaError, SessionInfo
 from . import schema as s
@@ -33,6 +34,9 @@ from .errors import ValidationError
 from .repository import create_round, round_info
 
 WHERE = "workshop"
+# Beyond any real dialogue; stops a pasted or runaway agenda from drawing a million rows.
+MAX_AGENDA_ITEMS = 256
+MAX_AGENDA_CHARS = 20_000
 
 
 def _now() -> datetime:
@@ -89,12 +93,18 @@ def _check_session_fields(venue: str, facilitator: str) -> list[DataIssue]:
         issues.append(DataIssue(WHERE, "the venue is empty", "say where the dialogue is held (it is the source of every rating)", column="venue"))
     if not str(facilitator or "").strip():
         issues.append(DataIssue(WHERE, "the facilitator is empty", "name the facilitator", column="facilitator"))
+    for column, value in (("venue", venue), ("facilitator", facilitator)):
+        if len(str(value or "").strip()) > MAX_NAME_CHARS:
+            issues.append(DataIssue(WHERE, f"the {column} is longer than {MAX_NAME_CHARS} characters", "shorten it", column=column))
     return issues
 
 
 def _check_agenda(conn: Connection, agenda: str) -> str:
     try:
-        return Agenda.from_string(agenda, _cluster_ids(conn)).to_string()
+        parsed = Agenda.from_string(str(agenda)[:MAX_AGENDA_CHARS + 1], _cluster_ids(conn))
+        if len(str(agenda)) > MAX_AGENDA_CHARS or len(parsed) > MAX_AGENDA_ITEMS:
+            raise AgendaError(f"it is longer than {MAX_AGENDA_ITEMS} items")
+        return parsed.to_string()
     except AgendaError as exc:
         _fail(f"the agenda cannot be used: {exc}", "prepare the agenda again", column="agenda", value=str(agenda)[:200])
 
@@ -247,6 +257,8 @@ def add_quote(engine: Engine, round_id: str, cluster_id: str, pillar: str, stake
             _fail("the quote is empty", "type what was said before saving", column="text")
         if len(text) > MAX_QUOTE_CHARS:
             _fail(f"the quote is longer than {MAX_QUOTE_CHARS} characters", "split it into several entries", column="text")
+        if speaker and len(speaker) > MAX_NAME_CHARS:
+            _fail(f"the name is longer than {MAX_NAME_CHARS} characters", "shorten it", column="speaker_name")
         if kind not in QUOTE_KINDS:
             _fail(f"'{kind}' is not a kind of entry", "use 'quote' or 'recommendation'", column="kind", value=str(kind))
         now = _now()

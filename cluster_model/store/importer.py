@@ -24,7 +24,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ..issues import DataIssue
-from ..loading import Check, formula_like, validate_assessments
+from ..issues import DataFileError
+from ..loading import Check, formula_like, read_csv_rows, validate_assessments
 from . import schema as s
 from .errors import ConflictError, ValidationError
 from ..spreadsheet import FORMULA_TRIGGERS
@@ -32,7 +33,13 @@ from .repository import ASSESSMENT_COLUMNS, ILLUSTRATIVE_COLUMN, Edit, SaveResul
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
+# An XLSX is a zip: a few kilobytes can unpack to gigabytes. Limits on what is unpacked and read.
+MAX_UNCOMPRESSED = 40 * 10**6
+MAX_XLSX_PARTS = 200
+MAX_XLSX_COLUMNS = 50
+MAX_XLSX_BLANK_ROWS = 5_000
 REQUIRED = [c for c in ASSESSMENT_COLUMNS if c != "round_id"]
+KNOWN_COLUMNS = [*ASSESSMENT_COLUMNS, "version", ILLUSTRATIVE_COLUMN]  # every other column is ignored
 
 
 @dataclass
@@ -78,25 +85,33 @@ def _unescape(text: str) -> str:
 
 
 def read_upload(data: bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV or XLSX into text columns plus ``_line``. Raises ValidationError for a file that cannot be used."""
+    """Read a CSV or XLSX into text columns plus ``_line``. Raises ValidationError for a file that cannot be used.
+
+    Only the columns the import knows are kept (any other column, even one named
+    like an internal one such as ``_line``, is ignored). Reading stops as soon as
+    the file has more than MAX_ROWS rows, so a huge file cannot hold the server.
+    """
     name = filename.lower()
     if len(data) > MAX_BYTES:
         raise ValidationError([DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it, or import one round at a time")])
     if name.endswith(".csv"):
         try:
-            df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValidationError([DataIssue(filename, f"cannot be read as CSV ({type(exc).__name__})", "save it as UTF-8 CSV with a header row")]) from exc
-        lines = list(range(2, len(df) + 2))
+            df, lines = read_csv_rows(data, filename, max_rows=MAX_ROWS)
+        except DataFileError as exc:
+            raise ValidationError([exc.issue]) from exc
     elif name.endswith(".xlsx"):
         df, lines = _read_xlsx(data, filename)
     else:
         raise ValidationError([DataIssue(filename, "is neither .csv nor .xlsx", "download the template and save your data in that format")])
     df.columns = [str(c).strip().lower() for c in df.columns]
-    df = df.loc[:, ~pd.Index(df.columns).duplicated()]
+    repeated = sorted({c for c in df.columns[pd.Index(df.columns).duplicated()] if c in KNOWN_COLUMNS})
+    if repeated:
+        raise ValidationError([DataIssue(filename, f"column(s) {', '.join(repeated)} appear more than once in the header", "keep one column of each name", row=1)])
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        raise ValidationError([DataIssue(filename, f"missing column(s) {', '.join(missing)}; found {', '.join(df.columns) or 'none'}", f"the header row (line 1) must contain: {', '.join(ASSESSMENT_COLUMNS)}", row=1)])
+        found = ", ".join(repr(shorten(c)) for c in list(df.columns)[:30]) or "none"
+        raise ValidationError([DataIssue(filename, f"missing column(s) {', '.join(missing)}; found {found}", f"the header row (line 1) must contain: {', '.join(ASSESSMENT_COLUMNS)}", row=1)])
+    df = df.loc[:, [c for c in KNOWN_COLUMNS if c in df.columns]]
     if "round_id" not in df.columns:
         df["round_id"] = ""
     df = df.apply(lambda col: col.map(_cell_text))
@@ -109,29 +124,91 @@ def read_upload(data: bytes, filename: str) -> pd.DataFrame:
     return df
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _check_xlsx_container(data: bytes, filename: str) -> None:
+    """Refuse a workbook whose parts would unpack to more than MAX_UNCOMPRESSED bytes (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_XLSX_PARTS or total > MAX_UNCOMPRESSED:
+        raise ValidationError([DataIssue(filename, f"the workbook unpacks to {total / 1e6:,.0f} MB in {len(members)} parts; at most {MAX_UNCOMPRESSED // 10**6} MB are read",
+                                         "save only the assessments sheet (no images or other sheets), or save it as CSV")])
+
+
+def _declared_size_only(self) -> None:
+    """openpyxl 3.1's read-only sheet looks for the sheet's <dimension> with "end" events, so a sheet
+    without one is parsed to its end before a single row is read (a 3 MB upload held the server
+    for 30 s). Stop at the start of <sheetData> instead: <dimension> comes before it, or not at all."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DATA_TAG:
+                return
+            if element.tag == DIMENSION_TAG:
+                self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(element).boundaries
+                return
+    finally:
+        src.close()
+
+
 def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    if hasattr(ReadOnlyWorksheet, "_get_size"):  # openpyxl 3.1 (pinned); see _declared_size_only
+        ReadOnlyWorksheet._get_size = _declared_size_only
+    _check_xlsx_container(data, filename)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
         raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
-    ws = wb["assessments"] if "assessments" in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows()
-    header_cells = next(rows, None)
-    if not header_cells:
-        raise ValidationError([DataIssue(filename, f"sheet '{ws.title}' is empty", "put the header row in row 1")])
-    header = [_cell_text(c.value) for c in header_cells]
-    records, lines = [], []
-    for cells in rows:
-        values = [c.value for c in cells]
-        if not cells or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        # A formula cell keeps its formula text (starting with '='), which validation reports.
-        records.append([_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values)))
-        lines.append(next((c.row for c in cells if getattr(c, "row", None)), len(lines) + 2))
-    wb.close()
-    return pd.DataFrame(records, columns=header, dtype=str), lines
+    try:
+        ws = wb["assessments"] if "assessments" in wb.sheetnames else wb.worksheets[0]
+        # The sheet's declared size (its <dimension>), checked before reading a row.
+        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
+        if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_XLSX_COLUMNS:
+            raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {MAX_ROWS:,} rows and {MAX_XLSX_COLUMNS} columns are read",
+                                             "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV")])
+        # Row by row, at most MAX_XLSX_COLUMNS wide, stopping at the row limit (a sheet may not declare its
+        # size). max_row is given so that a too-small declared size cannot cut the data short unnoticed.
+        rows = ws.iter_rows(max_col=MAX_XLSX_COLUMNS, max_row=1_048_576)
+        header_cells = next(rows, None)
+        if not header_cells:
+            raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1")])
+        header = [_cell_text(c.value) for c in header_cells]
+        records, lines = [], []
+        for number, cells in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1 + MAX_XLSX_BLANK_ROWS:
+                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS + MAX_XLSX_BLANK_ROWS:,} rows (blank rows count too)", "delete the empty rows, or split the file", row=number)])
+            values = [c.value for c in cells]
+            if not cells or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(records) >= MAX_ROWS:
+                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)])
+            # A formula cell keeps its formula text (starting with '='), which validation reports.
+            records.append([_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values)))
+            lines.append(next((c.row for c in cells if getattr(c, "row", None)), number))
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet (bad XML, a part that fails its checksum) is the file's problem
+        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later), or as CSV")]) from exc
+    finally:
+        wb.close()
+    df = pd.DataFrame(records, columns=range(len(header)), dtype=str) if records else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    df.columns = header
+    return df, lines
 
 
 # --------------------------------------------------------------------------- plan and commit

@@ -33,6 +33,11 @@ def _v2_dialogue(conn: Connection) -> None:
     s.metadata.create_all(conn, tables=s.DIALOGUE_TABLES)
 
 
+def _v3_signin(conn: Connection) -> None:
+    # New tables only (sign-in throttling, sessions, accounts made in the browser).
+    s.metadata.create_all(conn, tables=s.SIGNIN_TABLES)
+
+
 def _v5_survey(conn: Connection) -> None:
     # New tables only (field surveys): nothing existing changes.
     s.metadata.create_all(conn, tables=s.SURVEY_TABLES)
@@ -46,6 +51,7 @@ def _v6_linkages(conn: Connection) -> None:
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
+    (3, "sign-in: failed attempts and locks per account and address, editors' sessions, accounts made with the setup code", _v3_signin),
     (5, "field surveys: raw ODK/KoboToolbox submissions and their answers", _v5_survey),
     (6, "institutions and linkages: institutions, links per round, and their history", _v6_linkages),
 ]

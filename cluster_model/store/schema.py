@@ -372,3 +372,42 @@ link_history = Table(
 )
 
 LINKAGE_TABLES = [institutions, institution_history, links, link_history]
+
+# --------------------------------------------------------------------------- sign-in
+# Added by schema step 3. Failed sign-ins counted per account and per client
+# address (so throttling holds across browser sessions, restarts and servers),
+# with a temporary lock; editors' sign-in sessions (a random token kept by the
+# browser; only its SHA-256 is stored); accounts created in the browser with the
+# one-time setup code (salted hashes, as in secrets.toml).
+
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("kind", String(10), primary_key=True),  # account / address
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+editor_sessions = Table(
+    "editor_sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+editor_accounts = Table(
+    "editor_accounts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("admin", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+SIGNIN_TABLES = [signin_throttle, editor_sessions, editor_accounts]
