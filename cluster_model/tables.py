@@ -51,10 +51,20 @@ def district_detail(ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], p
     return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(ds, rows, cluster_ids, pillars)
 
 
+def gap_ranks(gaps: pd.Series) -> list[str]:
+    """Rank labels for gaps in ranking order: equal gaps (to the 2 decimals shown) share a rank
+    marked "=" ("=2", "=2", "4"), so a tie is never read as an order; unknown gaps get no rank."""
+    shown = pd.to_numeric(pd.Series(list(gaps), dtype=object), errors="coerce").astype(float).round(2)
+    ranks = shown.rank(method="min", ascending=False)
+    counts = shown.value_counts()
+    return ["" if pd.isna(g) else (f"={int(r)}" if counts[g] > 1 else str(int(r))) for g, r in zip(shown, ranks)]
+
+
 def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:
-    """Districts ranked by gap (unknown last), with coverage and the clusters there."""
+    """Districts ranked by gap (unknown last), with ties marked, coverage and the clusters there."""
     return pd.DataFrame(
         {
+            "Rank": gap_ranks(district_scores["gap"]),
             "District": district_scores["district"],
             "Gap": district_scores["gap"],  # NaN stays NaN: the page shows it as 'not assessed'
             "Assessed": district_scores["coverage"],

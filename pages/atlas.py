@@ -13,7 +13,7 @@ from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import page
 from ui import state as view
-from ui.chrome import illustrative_banner
+from ui.chrome import evidence_list, illustrative_banner
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -91,10 +91,16 @@ with map_col:
 with panel_col:
     options = list(atlas.district_names)
     if state.district not in options:
-        state.district = scores["district"].iloc[0] if not scores.empty else (options[0] if options else None)
-    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
+        # Open the highest gap only when it rests on enough evidence: a low-coverage 1.00 is not a finding.
+        firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)]
+        state.district = firm["district"].iloc[0] if not firm.empty else None
+    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options,
+               index=None, placeholder="Choose a district")
     row = scores[scores["district"] == state.district]
-    if row.empty:
+    if state.district is None:
+        st.info("Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
+                "No district is opened for you: every gap figure in this view rests on few assessed indicators.")
+    elif row.empty:
         st.markdown(f"### {state.district}")
         st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
     else:
@@ -110,16 +116,18 @@ with panel_col:
         st.markdown("**Clusters here, gap by pillar**")
         st.dataframe(gap_table, hide_index=True, width="stretch")
         with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
-            st.dataframe(checklist, hide_index=True, width="stretch")
+            evidence_list(checklist)
 
 st.subheader("Districts ranked by gap")
-st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
+st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown. "
+           "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care.")
 table = atlas.memo(("ranking", state.round, sector_key, pillar_key, tuple(state.districts)), lambda: ranking_table(ds, scores))
 if change_column:
     table = table.copy()  # the memoised table stays as it is
-    table.insert(3, change_column, changes)
+    table.insert(4, change_column, changes)
+low = scores["low_coverage"].astype(bool).to_numpy()
 st.dataframe(
-    table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),
+    table.assign(Gap=[("not assessed" if pd.isna(g) else f"{g:.2f}" + (" (low coverage)" if lo else "")) for g, lo in zip(table["Gap"], low)],
                  Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),
     hide_index=True,
     width="stretch",

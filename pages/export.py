@@ -95,7 +95,11 @@ else:
 # ------------------------------------------------------------------ district briefs
 st.subheader("2 · District briefs (PDF, one page per district)")
 default = [d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names]
-chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default, key="export_brief_districts")
+# Keyed by the view's districts: when the sidebar changes, the choice starts again from the new view
+# instead of keeping an earlier district (a brief of Mirpur Khas named after Thatta and Tharparkar).
+chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default,
+                        key="export_brief_districts:" + ",".join(default))
+st.caption("The brief covers: " + (", ".join(chosen) if chosen else "no district yet") + ".")
 briefs = st.session_state.setdefault("_export_briefs", {})
 brief_key = (view_key, tuple(chosen))
 if st.button("Build district briefs", disabled=not chosen):
@@ -114,7 +118,9 @@ if st.button("Build district briefs", disabled=not chosen):
             status.update(label="The briefs could not be built", state="error")
             st.error(f"{issue.message} — {issue.hint}" if issue else str(exc))
 if brief_key in briefs:
-    st.download_button("Download district briefs (PDF)", briefs[brief_key], export_filename(ev, "pdf", "brief"),
+    # Named after the districts it holds, not the sidebar's filter.
+    st.download_button("Download district briefs (PDF)", briefs[brief_key],
+                       export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
                        MIME["pdf"], type="primary", on_click="ignore")
 elif not chosen:
     st.caption("Choose one or more districts.")
