@@ -79,3 +79,30 @@ def status_counts(matrix: pd.DataFrame, pillars: list[str]) -> dict[str, int]:
     scoped = matrix[matrix["pillar"].isin(pillars)]
     counts = scoped["status"].value_counts()
     return {s.value: int(counts.get(s.value, 0)) for s in Status}
+
+
+def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: list[str]) -> str:
+    """The map in words (for a screen reader, and anyone who cannot read colours): what is
+    shown, the highest and lowest gap with their coverage, and how many districts are unknown."""
+    with_cluster = district_scores[district_scores["n_clusters"] > 0] if "n_clusters" in district_scores else district_scores
+    known = with_cluster[with_cluster["gap"].notna()].sort_values(["gap", "coverage"], ascending=[False, False])
+    unknown = len(with_cluster) - len(known)
+    parts = [f"The map shows the {n_districts} districts coloured by cluster gap for "
+             + (", ".join(pillar_labels) if pillar_labels else "all pillars") + "."]
+
+    def figure(row) -> str:
+        return (f"{row['district']}, {row['gap']:.2f} ({row['n_assessed']} of {row['n_indicators']} indicators assessed"
+                + (", low coverage)" if row.get("low_coverage") else ")"))
+
+    if known.empty:
+        parts.append("No district has an assessed gap yet.")
+    elif len(known) == 1:
+        parts.append(f"Only one district has an assessed gap: {figure(known.iloc[0])}.")
+    else:
+        top, bottom = known.iloc[0], known.iloc[-1]
+        ties_top = int((known["gap"].round(2) == round(top["gap"], 2)).sum())
+        parts.append(f"Highest gap: {figure(top)}" + (f", shared by {ties_top} districts" if ties_top > 1 else "") + ".")
+        parts.append(f"Lowest gap: {figure(bottom)}.")
+    parts.append(f"{unknown} district(s) with clusters are not assessed (unknown); "
+                 f"{max(n_districts - len(with_cluster), 0)} have no cluster named.")
+    return " ".join(parts)
