@@ -243,7 +243,7 @@ def sector_code(row) -> str:
 MAP_EXTRAS_CSS = (
     # A dark ring outside the white border: an orange badge stays visible on an orange district.
     ".atlas-badge{display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;"
-    "padding:0 3px;box-sizing:border-box;border-radius:11px;color:#fff;border:2px solid #fff;"
+    "padding:0 3px;box-sizing:border-box;border-radius:11px;border:2px solid #fff;"
     "box-shadow:0 0 0 1.5px #1a1a1a;font:bold 11px sans-serif;text-align:center}"
     ".leaflet-control-attribution{max-width:calc(100vw - 130px)}"
     # The legend is a strip along the bottom; the map is fitted above it, so it never covers a district.
@@ -267,8 +267,21 @@ MAP_EXTRAS_CSS = (
 )
 
 
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def badge_text_colour(colour: str) -> str:
+    """White or near-black, whichever contrasts more with the badge colour (WCAG AA for small bold text)."""
+    lum = _luminance(colour)
+    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.0625) else "#111111"
+
+
 def _badge(code: str, colour: str) -> str:
-    return f'<span class="atlas-badge" style="background:{colour}">{html.escape(code)}</span>'
+    return (f'<span class="atlas-badge" style="background:{colour};color:{badge_text_colour(colour)}">'
+            f'{html.escape(code)}</span>')
 
 
 class _RenderedText(Element):
@@ -326,7 +339,7 @@ class _DataElement(MacroElement):
 class _SiteMarkers(_DataElement):
     """All site markers as one script block and one data table: the same Leaflet markers,
     DivIcons and tooltips folium would write, without one folium element (and one template
-    render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name]],
+    render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name, text colour]],
     "markers": [[lat, lon, [[cluster index, place, note or ""], ...]], ...]}``, every text
     already HTML-escaped in Python; the badges and tooltips are put together by a small JS
     function, so a marker costs its coordinates, cluster numbers, place and note."""
@@ -339,13 +352,15 @@ class _SiteMarkers(_DataElement):
             var data = {{ this.read("markers") }};
             var K = data.clusters;
             function badge(k) {
-                return '<span class="atlas-badge" style="background:' + k[1] + '">' + k[0] + '</span>';
+                return '<span class="atlas-badge" style="background:' + k[1] + ';color:' + k[3] + '">' + k[0] + '</span>';
             }
             data.markers.forEach(function (m) {
-                var seen = {}, badges = [];
-                m[2].forEach(function (e) { if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); } });
-                var w = 26 * badges.length;
-                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join("") + '</div>',
+                var seen = {}, badges = [], codes = [];
+                m[2].forEach(function (e) {
+                    if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); codes.push(K[e[0]][0]); }
+                });
+                var w = 28 * badges.length;
+                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join(" ") + '</div>',
                                       iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
                 var tip = '<div>' + m[2].map(function (e) {
                     return '<b>' + K[e[0]][2] + '</b> \u2014 ' + e[1] + (e[2] ? '<br><i>' + e[2] + '</i>' : '');
@@ -354,8 +369,12 @@ class _SiteMarkers(_DataElement):
                 // A screen reader hears "Cluster site: Cotton & textile; Oil & gas, Sanghar", not the badge codes.
                 var names = [], sp = document.createElement("span");
                 m[2].forEach(function (e) { sp.innerHTML = K[e[0]][2] + ", " + e[1]; names.push(sp.textContent); });
-                var el = marker.getElement();
-                if (el) { el.setAttribute("aria-label", "Cluster site: " + names.join("; ")); el.removeAttribute("title"); }
+                // Starts with the badges' visible text, as WCAG 2.5.3 (label in name) asks.
+                sp.innerHTML = codes.join(" ");
+                var name = sp.textContent + ": cluster site, " + names.join("; ");
+                function label() { var el = marker.getElement(); if (el) { el.setAttribute("aria-label", name); } }
+                marker.on("add", label);
+                label();
             });
         })();
         {% endmacro %}
@@ -399,7 +418,7 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
             entries.append([index[cid], html.escape(str(site["place"])),
                             html.escape(str(note)) if note is not None and not pd.isna(note) else ""])
         markers.append([lat, lon, entries])
-    clusters = [[html.escape(code), colour, html.escape(name)] for code, colour, name in key.values()]
+    clusters = [[html.escape(code), colour, html.escape(name), badge_text_colour(colour)] for code, colour, name in key.values()]
     _SiteMarkers(_js_json({"clusters": clusters, "markers": markers})).add_to(layer)
     return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
 

@@ -90,7 +90,7 @@ else:
         cols[2].download_button("SVG", lambda: render(_chart(), "svg"), export_filename(ev, "svg"), MIME["svg"], on_click="ignore", help="Vector, for editing in Inkscape or Illustrator.")
         cols[3].download_button("PDF", lambda: render(_chart(), "pdf"), export_filename(ev, "pdf", "map"), MIME["pdf"], on_click="ignore")
         with st.expander("Preview", expanded=True):
-            st.image(png, width="stretch")
+            st.image(png, width="stretch", caption="Preview of the map snapshot: " + title)
 
 # ------------------------------------------------------------------ district briefs
 st.subheader("2 · District briefs (PDF, one page per district)")

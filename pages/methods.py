@@ -30,7 +30,7 @@ st.markdown(
 )
 
 st.header("Indicator framework")
-st.caption("Edited by the ICCK in `data/indicators.csv`. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
+st.caption("Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
            "UNIDO's cluster-development approach); neither source document lists its indicators.")
 framework = ds.indicators.assign(group=ds.indicators["pillar"].map(INDICATOR_GROUPS))
 for group, label in INDICATOR_GROUPS.items():
