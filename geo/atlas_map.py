@@ -251,9 +251,9 @@ MAP_EXTRAS_CSS = (
     "font:12px/1.45 sans-serif;color:#1a1a1a;max-width:calc(100vw - 24px);box-sizing:border-box;max-height:45vh;overflow:auto}"
     ".atlas-legend summary{cursor:pointer}"
     ".atlas-legend .atlas-legend-rows{display:flex;flex-wrap:wrap;gap:0 12px}"
-    ".atlas-legend .atlas-legend-rows>span{white-space:nowrap}"
+    ".atlas-legend .atlas-legend-rows>div{white-space:nowrap}"
     ".atlas-legend .atlas-key{display:flex;flex-wrap:wrap;gap:2px 12px}"
-    ".atlas-legend .atlas-key>span{white-space:nowrap}"
+    ".atlas-legend .atlas-key>div{white-space:nowrap}"
     ".atlas-legend .atlas-badge{min-width:20px;height:20px;font-size:10px}"
     # District names: white halo, never catch the mouse; hidden when they would overlap (see the labels script).
     ".atlas-district-label{font:600 11px/1.1 sans-serif;color:#1a1a1a;white-space:nowrap;pointer-events:none;"
@@ -767,10 +767,11 @@ def _hatch_swatch(colour: str) -> str:
 
 def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap") -> str:
     """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key."""
-    rows = [f"<span>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</span>" for i, colour in enumerate(GAP_COLOURS)]
-    rows.append(f"<span>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</span>")
-    rows.append(f"<span>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)</span>")
-    rows.append(f"<span>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</span>")
+    # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
+    rows = [f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>" for i, colour in enumerate(GAP_COLOURS)]
+    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</div>")
+    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)</div>")
+    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</div>")
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
@@ -778,12 +779,12 @@ def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "C
         key_html = (
             f'<details class="atlas-key-box" open><summary><b>Cluster sites ({len(marker_key)})</b></summary>'
             '<div class="atlas-key">'
-            + "".join(f"<span>{_badge(code, colour)} {html.escape(name)}</span>" for code, colour, name in marker_key)
+            + "".join(f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key)
             + "</div></details>"
         )
     return (
-        f'<details open><summary><b>{html.escape(title)}</b></summary>'
-        f'<div class="atlas-legend-rows">{"".join(rows)}</div></details>' + key_html
+        f'<div><details open><summary><b>{html.escape(title)}</b></summary>'
+        f'<div class="atlas-legend-rows">{"".join(rows)}</div></details>' + key_html + "</div>"
     )
 
 
@@ -900,7 +901,7 @@ def build_sites_map(
     rows = [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"] if len(own) else [
         "no site recorded for this cluster"]
     rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
-    key_html = '<div class="atlas-key">' + "".join(f"<span>{r}</span>" for r in rows) + "</div>"
+    key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
     _MapExtras(key_html, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND,
                fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
                title="Map of the districts where this cluster's sites lie").add_to(m)

@@ -65,11 +65,14 @@ def evidence_list(checklist) -> None:
         lines = []
         for r in rows.itertuples(index=False):
             row = r._asdict()
-            note = row.get("Note") or "—"
+            note = str(row.get("Note") or "")
             line = f"- **{md_plain(row['Status'])}** · {md_plain(row['Indicator'])}"
             if "Pillar" in row:
                 line += f" ({md_plain(row['Pillar'])})"
-            line += f"  \n  {md_plain(note)}  \n  *Source: {md_plain(row['Source'])}*"
+            if note not in ("", "—"):
+                line += f"  \n  {md_plain(note)}"
+            if row["Source"] not in ("", "—"):
+                line += f"  \n  *Source: {md_plain(row['Source'])}*"
             lines.append(line)
         st.markdown("\n".join(lines))
 
