@@ -11,7 +11,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cluster_model.auth import hash_password
-from cluster_model.tables import gap_ranks
 from support import REPO
 
 APP = str(REPO / "app.py")
@@ -82,6 +81,8 @@ def test_item4_no_district_is_preselected_on_a_low_coverage_score():
 
 
 def test_item4_ties_are_marked_in_the_ranking():
+    from cluster_model.tables import gap_ranks
+
     assert gap_ranks([1.0, 0.5, 0.5, 0.5, 0.2, float("nan")]) == ["1", "=2", "=2", "=2", "5", ""]
     at = run_app(pillars="hrm")
     ranking = at.dataframe[-1].value
