@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries context data-files system-packages fonts check-boundaries assets clean survey-form
+.PHONY: setup run test bench boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots
 
 setup: $(STAMP) assets data-files check-boundaries
 
@@ -46,6 +46,10 @@ test: setup system-packages
 
 bench: setup system-packages
 	$(PY) bench/run.py
+
+# The README screenshots (docs/screenshots/), taken from the running app in headless Chromium, offline.
+screenshots: setup system-packages
+	$(PY) scripts/screenshots.py
 
 # For users without ../shared: download the public boundary files and verify their checksums.
 boundaries: $(STAMP)

@@ -87,7 +87,8 @@ def classify(matrix: pd.DataFrame, indicator_names: dict[str, str], rules: Rules
             reasons.append("partial: " + "; ".join(partial))
         if unassessed:
             reasons.append("not assessed: " + "; ".join(unassessed))
-        reasons.append(f"missing score {missing:g} (functional ≤ {rules.functional_max_missing:g}, potential ≤ {rules.potential_max_missing:g})")
+        reasons.append(f"{missing:g} missing (an absent indicator counts 1, a partial one {rules.partial_counts_as_missing:g}); "
+                       f"a functional cluster has at most {rules.functional_max_missing:g} missing, a potential cluster at most {rules.potential_max_missing:g}")
         if computed == INSUFFICIENT:
             reasons.append(f"could be anything from {worst} to {best}; assess at least {rules.min_assessed - n_assessed} more to narrow it")
         elif provisional:

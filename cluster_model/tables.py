@@ -51,10 +51,20 @@ def district_detail(ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], p
     return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(ds, rows, cluster_ids, pillars)
 
 
+def gap_ranks(gaps: pd.Series) -> list[str]:
+    """Rank labels for gaps in ranking order: equal gaps (to the 2 decimals shown) share a rank
+    marked "=" ("=2", "=2", "4"), so a tie is never read as an order; unknown gaps get no rank."""
+    shown = pd.to_numeric(pd.Series(list(gaps), dtype=object), errors="coerce").astype(float).round(2)
+    ranks = shown.rank(method="min", ascending=False)
+    counts = shown.value_counts()
+    return ["" if pd.isna(g) else (f"={int(r)}" if counts[g] > 1 else str(int(r))) for g, r in zip(shown, ranks)]
+
+
 def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:
-    """Districts ranked by gap (unknown last), with coverage and the clusters there."""
+    """Districts ranked by gap (unknown last), with ties marked, coverage and the clusters there."""
     return pd.DataFrame(
         {
+            "Rank": gap_ranks(district_scores["gap"]),
             "District": district_scores["district"],
             "Gap": district_scores["gap"],  # NaN stays NaN: the page shows it as 'not assessed'
             "Assessed": district_scores["coverage"],
@@ -69,3 +79,30 @@ def status_counts(matrix: pd.DataFrame, pillars: list[str]) -> dict[str, int]:
     scoped = matrix[matrix["pillar"].isin(pillars)]
     counts = scoped["status"].value_counts()
     return {s.value: int(counts.get(s.value, 0)) for s in Status}
+
+
+def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: list[str]) -> str:
+    """The map in words (for a screen reader, and anyone who cannot read colours): what is
+    shown, the highest and lowest gap with their coverage, and how many districts are unknown."""
+    with_cluster = district_scores[district_scores["n_clusters"] > 0] if "n_clusters" in district_scores else district_scores
+    known = with_cluster[with_cluster["gap"].notna()].sort_values(["gap", "coverage"], ascending=[False, False])
+    unknown = len(with_cluster) - len(known)
+    parts = [f"The map shows the {n_districts} districts coloured by cluster gap for "
+             + (", ".join(pillar_labels) if pillar_labels else "all pillars") + "."]
+
+    def figure(row) -> str:
+        return (f"{row['district']}, {row['gap']:.2f} ({row['n_assessed']} of {row['n_indicators']} indicators assessed"
+                + (", low coverage)" if row.get("low_coverage") else ")"))
+
+    if known.empty:
+        parts.append("No district has an assessed gap yet.")
+    elif len(known) == 1:
+        parts.append(f"Only one district has an assessed gap: {figure(known.iloc[0])}.")
+    else:
+        top, bottom = known.iloc[0], known.iloc[-1]
+        ties_top = int((known["gap"].round(2) == round(top["gap"], 2)).sum())
+        parts.append(f"Highest gap: {figure(top)}" + (f", shared by {ties_top} districts" if ties_top > 1 else "") + ".")
+        parts.append(f"Lowest gap: {figure(bottom)}.")
+    parts.append(f"{unknown} district(s) with clusters are not assessed (unknown); "
+                 f"{max(n_districts - len(with_cluster), 0)} have no cluster named.")
+    return " ".join(parts)

@@ -63,6 +63,8 @@ BORDER = "#6b6b6b"
 SELECTED_OUTLINE = "#000000"
 HIGHLIGHT_OUTLINE = "#1f5fbf"
 BACKGROUND = "#eef1f4"  # plain light background when there are no tiles
+ATLAS_LEGEND_TITLE = "District gap, chosen pillars"  # what the colours show, as the exports say it
+MAP_TITLE = "Map of Sindh's districts coloured by cluster gap, with the cluster sites"
 
 # Marker colours (Okabe-Ito plus a few dark, distinct tones), picked by a
 # stable hash of cluster_id so a cluster has the same colour on every map.
@@ -154,11 +156,12 @@ def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.D
 
     status is "gap", "not_assessed" (clusters there, nothing assessed: unknown,
     never the zero-gap colour) or "no_cluster"; gap_class is 0..4, or -1 when
-    there is no gap figure. Shared by the map, the snapshot and the GeoJSON export.
+    there is no gap figure; low_coverage marks a gap figure resting on few assessed indicators
+    (the map hatches it). Shared by the map, the snapshot and the GeoJSON export.
     """
     index = pd.Index([str(n) for n in names], name="district")
     if scores is None or len(scores) == 0:
-        return pd.DataFrame({"status": "no_cluster", "gap_class": -1, "text": "no cluster named"}, index=index)
+        return pd.DataFrame({"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False}, index=index)
     sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
     n = pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy() if "n_clusters" in sc else np.zeros(len(index))
     gap = pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float) if "gap" in sc else np.full(len(index), np.nan)
@@ -169,7 +172,9 @@ def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.D
         (lab or f"gap {g:.2f}") if st_ == "gap" else (lab or "not assessed") if st_ == "not_assessed" else "no cluster named"
         for st_, g, lab in zip(status, gap, label)
     ]
-    return pd.DataFrame({"status": status, "gap_class": np.where(status == "gap", cls, -1), "text": text}, index=index)
+    low = sc["low_coverage"].fillna(False).astype(bool).to_numpy() if "low_coverage" in sc else np.zeros(len(index), dtype=bool)
+    return pd.DataFrame({"status": status, "gap_class": np.where(status == "gap", cls, -1), "text": text,
+                         "low_coverage": low & (status == "gap")}, index=index)
 
 
 def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
@@ -178,9 +183,17 @@ def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, st
     return str(row["status"]), str(row["text"])
 
 
-def _fill_style(status: str, gap_class: int) -> dict:
+def hatch_id(gap_class: int) -> str:
+    """Id of the SVG pattern (stripes of the class colour on white) for a low-coverage gap figure."""
+    return f"atlas-hatch-{gap_class}"
+
+
+def _fill_style(status: str, gap_class: int, low_coverage: bool = False) -> dict:
     style = {"color": BORDER, "weight": 1, "opacity": 1, "fillOpacity": 0.8}
-    if status == "gap":
+    if status == "gap" and low_coverage:
+        # Hatched, not solid: a figure on a few indicators must not look as firm as one on many.
+        style.update(fillColor=f"url(#{hatch_id(gap_class)})", fillOpacity=0.95)
+    elif status == "gap":
         style["fillColor"] = GAP_COLOURS[gap_class]
     elif status == "not_assessed":
         style.update(fillColor=NOT_ASSESSED_FILL, fillOpacity=0.55, dashArray=NOT_ASSESSED_DASH,
@@ -228,15 +241,47 @@ def sector_code(row) -> str:
 # wraps beside the scale bar instead of running over it on a narrow map (the map fills its
 # iframe, so 100vw is the map's width; the scale bar is at most 100 px plus its margin).
 MAP_EXTRAS_CSS = (
+    # A dark ring outside the white border: an orange badge stays visible on an orange district.
     ".atlas-badge{display:inline-flex;align-items:center;justify-content:center;min-width:22px;height:22px;"
-    "padding:0 3px;box-sizing:border-box;border-radius:11px;color:#fff;border:2px solid #fff;"
-    "box-shadow:0 0 2px #000;font:bold 11px sans-serif;text-align:center}"
+    "padding:0 3px;box-sizing:border-box;border-radius:11px;border:2px solid #fff;"
+    "box-shadow:0 0 0 1.5px #1a1a1a;font:bold 11px sans-serif;text-align:center}"
     ".leaflet-control-attribution{max-width:calc(100vw - 130px)}"
+    # The legend is a strip along the bottom; the map is fitted above it, so it never covers a district.
+    ".atlas-legend{background:rgba(255,255,255,0.95);padding:4px 8px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);"
+    "font:12px/1.45 sans-serif;color:#1a1a1a;max-width:calc(100vw - 24px);box-sizing:border-box;max-height:45vh;overflow:auto}"
+    ".atlas-legend summary{cursor:pointer}"
+    ".atlas-legend .atlas-legend-rows{display:flex;flex-wrap:wrap;gap:0 12px}"
+    ".atlas-legend .atlas-legend-rows>div{white-space:nowrap}"
+    ".atlas-legend .atlas-key{display:flex;flex-wrap:wrap;gap:2px 12px}"
+    ".atlas-legend .atlas-key>div{white-space:nowrap}"
+    ".atlas-legend .atlas-badge{min-width:20px;height:20px;font-size:10px}"
+    # District names: white halo, never catch the mouse; hidden when they would overlap (see the labels script).
+    ".atlas-district-label{font:600 11px/1.1 sans-serif;color:#1a1a1a;white-space:nowrap;pointer-events:none;"
+    "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;transform:translate(-50%,-50%);display:inline-block}"
+    # No black box around a district after a mouse click; a clear ring when reached with the keyboard.
+    ".leaflet-interactive:focus:not(:focus-visible){outline:none}"
+    "path.leaflet-interactive:focus-visible{outline:none;stroke:#1f5fbf;stroke-width:4px}"
+    ".atlas-tiles-notice{background:#fff3cd;color:#5c4400;padding:4px 8px;border-radius:4px;font:12px/1.4 sans-serif;"
+    "box-shadow:0 0 3px rgba(0,0,0,0.3);max-width:260px}"
+    ".atlas-names-toggle{background:#fff;padding:2px 6px;border-radius:4px;font:12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,0.3)}"
 )
 
 
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def badge_text_colour(colour: str) -> str:
+    """White or near-black, whichever contrasts more with the badge colour (WCAG AA for small bold text)."""
+    lum = _luminance(colour)
+    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.0625) else "#111111"
+
+
 def _badge(code: str, colour: str) -> str:
-    return f'<span class="atlas-badge" style="background:{colour}">{html.escape(code)}</span>'
+    return (f'<span class="atlas-badge" style="background:{colour};color:{badge_text_colour(colour)}">'
+            f'{html.escape(code)}</span>')
 
 
 class _RenderedText(Element):
@@ -294,7 +339,7 @@ class _DataElement(MacroElement):
 class _SiteMarkers(_DataElement):
     """All site markers as one script block and one data table: the same Leaflet markers,
     DivIcons and tooltips folium would write, without one folium element (and one template
-    render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name]],
+    render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name, text colour]],
     "markers": [[lat, lon, [[cluster index, place, note or ""], ...]], ...]}``, every text
     already HTML-escaped in Python; the badges and tooltips are put together by a small JS
     function, so a marker costs its coordinates, cluster numbers, place and note."""
@@ -307,18 +352,29 @@ class _SiteMarkers(_DataElement):
             var data = {{ this.read("markers") }};
             var K = data.clusters;
             function badge(k) {
-                return '<span class="atlas-badge" style="background:' + k[1] + '">' + k[0] + '</span>';
+                return '<span class="atlas-badge" style="background:' + k[1] + ';color:' + k[3] + '">' + k[0] + '</span>';
             }
             data.markers.forEach(function (m) {
-                var seen = {}, badges = [];
-                m[2].forEach(function (e) { if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); } });
-                var w = 26 * badges.length;
-                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join("") + '</div>',
+                var seen = {}, badges = [], codes = [];
+                m[2].forEach(function (e) {
+                    if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); codes.push(K[e[0]][0]); }
+                });
+                var w = 28 * badges.length;
+                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join(" ") + '</div>',
                                       iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
                 var tip = '<div>' + m[2].map(function (e) {
                     return '<b>' + K[e[0]][2] + '</b> \u2014 ' + e[1] + (e[2] ? '<br><i>' + e[2] + '</i>' : '');
                 }).join('<br>') + '</div>';
-                L.marker([m[0], m[1]], {icon: icon}).bindTooltip(tip, {sticky: false}).addTo(layer);
+                var marker = L.marker([m[0], m[1]], {icon: icon}).bindTooltip(tip, {sticky: false}).addTo(layer);
+                // A screen reader hears "Cluster site: Cotton & textile; Oil & gas, Sanghar", not the badge codes.
+                var names = [], sp = document.createElement("span");
+                m[2].forEach(function (e) { sp.innerHTML = K[e[0]][2] + ", " + e[1]; names.push(sp.textContent); });
+                // Starts with the badges' visible text, as WCAG 2.5.3 (label in name) asks.
+                sp.innerHTML = codes.join(" ");
+                var name = sp.textContent + ": cluster site, " + names.join("; ");
+                function label() { var el = marker.getElement(); if (el) { el.setAttribute("aria-label", name); } }
+                marker.on("add", label);
+                label();
             });
         })();
         {% endmacro %}
@@ -362,7 +418,7 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
             entries.append([index[cid], html.escape(str(site["place"])),
                             html.escape(str(note)) if note is not None and not pd.isna(note) else ""])
         markers.append([lat, lon, entries])
-    clusters = [[html.escape(code), colour, html.escape(name)] for code, colour, name in key.values()]
+    clusters = [[html.escape(code), colour, html.escape(name), badge_text_colour(colour)] for code, colour, name in key.values()]
     _SiteMarkers(_js_json({"clusters": clusters, "markers": markers})).add_to(layer)
     return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
 
@@ -372,14 +428,57 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
 HOVER_STYLE = {"weight": 3, "color": "#333333"}
 
 
+_labels_cache: dict[int, str] = {}
+
+
+def district_label_points(districts: gpd.GeoDataFrame) -> str:
+    """JSON ``[[name, lat, lon], ...]``: where each district's name is written (the pole of
+    inaccessibility of its largest part, so the name sits well inside), largest district first.
+    Cached per frame object."""
+    key = id(districts)
+    if key not in _labels_cache:
+        from shapely.ops import polylabel
+
+        rows = []
+        for name, geom in zip(districts["district"].astype(str), districts.geometry):
+            if geom is None or geom.is_empty:
+                continue
+            part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+            try:
+                point = polylabel(part, tolerance=0.01)
+            except Exception:  # noqa: BLE001 - odd geometry: fall back to a point inside it
+                point = part.representative_point()
+            rows.append((geom.area, [name, round(point.y, 4), round(point.x, 4)]))
+        _labels_cache[key] = _js_json([r for _, r in sorted(rows, key=lambda r: -r[0])])
+        weakref.finalize(districts, _labels_cache.pop, key, None)
+    return _labels_cache[key]
+
+
+def _hatch_patterns_svg() -> str:
+    """SVG patterns for low-coverage gap figures: stripes of each gap colour on white."""
+    patterns = "".join(
+        f'<pattern id="{hatch_id(i)}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
+        f'<rect width="7" height="7" fill="#ffffff"/><rect width="3.5" height="7" fill="{colour}"/></pattern>'
+        for i, colour in enumerate(GAP_COLOURS)
+    )
+    return f'<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>{patterns}</defs></svg>'
+
+
 class _DistrictsLayer(JSCSSMixin, _DataElement):
     """The districts, decoded from TopoJSON in the browser into one interactive L.geoJson
     layer (so a click gives streamlit-folium the district's Feature). Styles and tooltips
     come from a table on the map (``map._atlasDistricts``) that ``_DistrictStyles`` fills;
-    until then every district has the plain border style. The TopoJSON is a data block."""
+    until then every district has the plain border style. The TopoJSON is a data block.
+
+    Every district is also a keyboard control: focusable, named (``aria-label``, set with
+    its figure by the style group), selected with Enter or Space like a click. District
+    names are written on the map where they fit without overlapping; a checkbox hides them."""
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        {{ this.patterns }}
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
@@ -395,16 +494,85 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
             layer.on("mouseover", function (e) { e.layer.setStyle({{ this.hover|tojson }}); });
             layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
             state.layer = layer.addTo(map);
+            layer.eachLayer(function (l) {
+                var path = l._path;
+                if (!path) { return; }
+                path.setAttribute("tabindex", "0");
+                path.setAttribute("role", "button");
+                if (!path.getAttribute("aria-label")) { path.setAttribute("aria-label", l.feature.properties.district); }
+                path.addEventListener("keydown", function (e) {
+                    if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
+                        e.preventDefault();
+                        // The same event a mouse click gives (streamlit-folium reads the clicked feature from it).
+                        l.fire("click", {latlng: l.getBounds().getCenter(), originalEvent: e}, true);
+                    }
+                });
+            });
+            {% if this.labels %}
+            var pane = map.createPane("atlasLabels");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            var labels = {{ this.read("labels") }}, shown = L.layerGroup().addTo(map), markers = [];
+            var bounds = {};
+            layer.eachLayer(function (l) { bounds[l.feature.properties.district] = l.getBounds(); });
+            labels.forEach(function (d) {
+                var icon = L.divIcon({className: "", iconSize: null,
+                                      html: '<span class="atlas-district-label" aria-hidden="true"></span>'});
+                var m = L.marker([d[1], d[2]], {icon: icon, interactive: false, keyboard: false, pane: "atlasLabels"});
+                m._atlasName = d[0];
+                markers.push(m);
+            });
+            // Largest first; a name is written only where it fits inside its district and clear of the others.
+            function place() {
+                shown.clearLayers();
+                var boxes = [];
+                markers.forEach(function (m) {
+                    var p = map.latLngToContainerPoint(m.getLatLng()), w = m._atlasName.length * 6.3 + 4, h = 13;
+                    var b = bounds[m._atlasName];
+                    if (b) {
+                        var sw = map.latLngToContainerPoint(b.getSouthWest()), ne = map.latLngToContainerPoint(b.getNorthEast());
+                        if (ne.x - sw.x < w * 0.75 || sw.y - ne.y < h) { return; }
+                    }
+                    var box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
+                    for (var i = 0; i < boxes.length; i++) {
+                        var o = boxes[i];
+                        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) { return; }
+                    }
+                    boxes.push(box);
+                    shown.addLayer(m);
+                    m.getElement().firstChild.textContent = m._atlasName;
+                });
+            }
+            map.on("zoomend resize", function () { if (map.hasLayer(shown)) { place(); } });
+            map.whenReady(place);
+            var toggle = L.control({position: "topleft"});
+            toggle.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-names-toggle leaflet-bar");
+                div.innerHTML = '<label><input type="checkbox" checked> District names</label>';
+                var box = div.querySelector("input");
+                box.addEventListener("change", function () {
+                    if (box.checked) { shown.addTo(map); place(); } else { map.removeLayer(shown); }
+                });
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            toggle.addTo(map);
+            map._atlasPlaceLabels = place;
+            {% endif %}
         })();
         {% endmacro %}
         """
     )
     default_js = [TOPOJSON_JS]
 
-    def __init__(self, topojson_text: str):
+    def __init__(self, topojson_text: str, labels_json: str | None = None):
         super().__init__()
         self._name = "AtlasDistricts"
         self.add_data("topology", topojson_text)
+        self.labels = bool(labels_json)
+        if labels_json:
+            self.add_data("labels", labels_json)
+        self.patterns = _hatch_patterns_svg()
         self.object_name = TOPOJSON_OBJECT
         self.plain = {"color": BORDER, "weight": 1, "opacity": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
         self.hover = HOVER_STYLE
@@ -429,7 +597,13 @@ class _DistrictStyles(_DataElement):
                 state.style[d] = data.styles[data.districts[d][0]];
                 state.tip[d] = data.districts[d][1];
             }
-            state.layer.eachLayer(function (l) { state.layer.resetStyle(l); });
+            var text = document.createElement("div");
+            state.layer.eachLayer(function (l) {
+                state.layer.resetStyle(l);
+                // The district's name and figure, for a screen reader (the tooltip's text).
+                text.innerHTML = (state.tip[l.feature.properties.district] || l.feature.properties.district).replace(/<br>/g, ". ");
+                if (l._path) { l._path.setAttribute("aria-label", text.textContent); }
+            });
             state.layer.eachLayer(function (l) {
                 var o = data.outlines[l.feature.properties.district];
                 if (o) { L.geoJson(l.feature, {style: o, interactive: false}).addTo(group); }
@@ -460,8 +634,9 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
     styles: list[dict] = []
     index: dict[str, int] = {}
     table, outlines = {}, {}
-    for district, division, status, cls, text in zip(names, districts["division"], statuses["status"], statuses["gap_class"], statuses["text"]):
-        style = fill_style(district) if fill_style else _fill_style(status, int(cls))
+    for district, division, status, cls, text, low in zip(names, districts["division"], statuses["status"], statuses["gap_class"],
+                                                          statuses["text"], statuses["low_coverage"]):
+        style = fill_style(district) if fill_style else _fill_style(status, int(cls), bool(low))
         key = json.dumps(style, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
@@ -475,7 +650,13 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 # ---------------------------------------------------------------- legend
 
 class _MapExtras(_DataElement):
-    """Legend control, attribution, plain background and the maps' CSS."""
+    """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
+
+    The legend is a strip along the bottom (collapsible; its site key starts closed on a
+    narrow map) and the map is fitted to ``fit`` ([[south, west], [north, east]]) in the
+    space above it, at fractional zoom: the province fills the frame and no district lies
+    under the legend. With online tiles, a failed tile says so once, and OpenStreetMap is
+    credited once (its tiles and the boundaries share one credit)."""
 
     _template = Template(
         """
@@ -485,34 +666,83 @@ class _MapExtras(_DataElement):
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
+            var title = {{ this.title|tojson }};
+            // The component's iframe and the map are named for what they show (a screen reader's first word of the map).
+            try { if (window.frameElement) { window.frameElement.title = title; } } catch (e) {}
+            map.getContainer().setAttribute("aria-label", title);
+            map.getContainer().setAttribute("role", "region");
+            var legendDiv = null;
             {% if this.legend_html %}
-            var legend = L.control({position: "topright"});
+            var legend = L.control({position: "bottomleft"});
             legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "atlas-legend");
+                var div = legendDiv = L.DomUtil.create("div", "atlas-legend");
                 div.innerHTML = {{ this.read("legend") }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo(map);
+            if (map.getSize().x < 420) {
+                legendDiv.querySelectorAll("details.atlas-key-box").forEach(function (d) { d.open = false; });
+            }
             {% endif %}
             if (!map.attributionControl) { L.control.attribution().addTo(map); }
-            map.attributionControl.addAttribution({{ this.attribution|tojson }});
+            var tiles = [];
+            map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiles.push(l); } });
+            tiles.forEach(function (t) {
+                if (t.getAttribution()) { map.attributionControl.removeAttribution(t.getAttribution()); }
+                var warned = false;
+                t.on("tileerror", function () {
+                    if (warned) { return; }
+                    warned = true;
+                    var note = L.control({position: "topright"});
+                    note.onAdd = function () {
+                        var div = L.DomUtil.create("div", "atlas-tiles-notice");
+                        div.setAttribute("role", "status");
+                        div.textContent = "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it.";
+                        return div;
+                    };
+                    note.addTo(map);
+                });
+            });
+            map.attributionControl.addAttribution(tiles.length ? {{ this.tiles_attribution|tojson }} : {{ this.attribution|tojson }});
             {% if this.background %}
             map.getContainer().style.background = {{ this.background|tojson }};
+            {% endif %}
+            {% if this.fit %}
+            map.options.zoomSnap = 0.1;
+            var fitBounds = L.latLngBounds({{ this.fit|tojson }});
+            function fit() {
+                var size = map.getSize(), bottom = 8;
+                if (legendDiv) {
+                    var top = legendDiv.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+                    bottom = Math.max(8, size.y - top + 6);
+                }
+                map.fitBounds(fitBounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8, bottom], animate: false});
+            }
+            // Again once the frame has its final size (streamlit-folium sizes it after the script ran).
+            fit();
+            setTimeout(fit, 0);
+            setTimeout(fit, 300);
+            map.on("resize", fit);
+            if (legendDiv) { legendDiv.addEventListener("toggle", fit, true); }
             {% endif %}
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend_html: str, attribution: str, background: str | None):
+    def __init__(self, legend_html: str, attribution: str, background: str | None, *,
+                 fit: list | None = None, title: str = MAP_TITLE):
         super().__init__()
         self._name = "AtlasExtras"
         self.css = MAP_EXTRAS_CSS
         self.legend_html = legend_html
         self.attribution = attribution
+        self.tiles_attribution = f"Map data and boundaries {attribution}"
         self.background = background
+        self.fit = fit
+        self.title = title
 
     @property
     def legend_html(self) -> str:
@@ -530,28 +760,31 @@ def _swatch(fill: str, border: str = BORDER, dashed: bool = False) -> str:
             f'vertical-align:middle;background:{fill};border:1.5px {style} {border}"></span>')
 
 
+def _hatch_swatch(colour: str) -> str:
+    return (f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
+            f'background:repeating-linear-gradient(45deg,{colour} 0 3px,#fff 3px 6px);border:1.5px solid {BORDER}"></span>')
+
+
 def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap") -> str:
-    """Legend HTML: gap classes, not assessed, no cluster, and the marker key."""
-    rows = [f"<b>{html.escape(title)}</b>"]
-    for i, colour in enumerate(GAP_COLOURS):
-        rows.append(f"{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}")
-    rows.append(f"{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)")
-    rows.append(f"{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named")
+    """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key."""
+    # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
+    rows = [f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>" for i, colour in enumerate(GAP_COLOURS)]
+    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</div>")
+    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)</div>")
+    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</div>")
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
-        # Collapsed by default: sixteen entries would cover the east of Sindh.
+        # Open: the badges' numbers mean nothing without it (closed by the map script on a narrow map).
         key_html = (
-            f'<details><summary style="cursor:pointer"><b>Cluster sites ({len(marker_key)})</b></summary>'
-            '<div style="display:grid;grid-template-columns:auto auto;gap:2px 10px">'
-            + "".join(f"<div>{_badge(code, colour)} {html.escape(name)}</div>"
-                      for code, colour, name in marker_key)
+            f'<details class="atlas-key-box" open><summary><b>Cluster sites ({len(marker_key)})</b></summary>'
+            '<div class="atlas-key">'
+            + "".join(f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key)
             + "</div></details>"
         )
     return (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-        'box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.5 sans-serif;max-height:70vh;overflow:auto">'
-        + "<br>".join(rows) + key_html + "</div>"
+        f'<div><details open><summary><b>{html.escape(title)}</b></summary>'
+        f'<div class="atlas-legend-rows">{"".join(rows)}</div></details>' + key_html + "</div>"
     )
 
 
@@ -570,33 +803,40 @@ def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> f
     return localise_map(m)
 
 
-def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, str]:
-    """(markers script body, legend HTML with their key) for a sites frame, cached per frame
-    object: both are built from every site (2,000 on a national map) but never change with it."""
+def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, list]:
+    """(markers script body, their legend key) for a sites frame, cached per frame object:
+    both are built from every site (2,000 on a national map) but never change with it."""
     key = id(sites)
     if key not in _markers_cache:
         holder = folium.FeatureGroup()
         marker_key = _add_site_markers(holder, sites)
         body = next(iter(holder._children.values())).body
-        _markers_cache[key] = (body, legend_html(marker_key))
+        _markers_cache[key] = (body, marker_key)
         weakref.finalize(sites, _markers_cache.pop, key, None)
     return _markers_cache[key]
 
 
+def _bounds(frame: gpd.GeoDataFrame, pad: float = 0.0) -> list:
+    minx, miny, maxx, maxy = frame.total_bounds + np.array([-pad, -pad, pad, pad])
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
 def build_atlas_base(
     districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, *, basemap: bool = False,
+    legend_title: str = ATLAS_LEGEND_TITLE, labels: bool = True,
 ) -> folium.Map:
     """The part of the atlas map that does not depend on round, pillars, sectors' scores or
-    selection: districts (TopoJSON), site markers, legend, attribution. Same script every call
-    for the same frames; colour it with ``atlas_styles``."""
+    selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
+    script every call for the same frames; colour it with ``atlas_styles``."""
     m = _base_map(districts, basemap)
-    _DistrictsLayer(districts_topojson(districts)).add_to(m)
-    legend = legend_html()
+    _DistrictsLayer(districts_topojson(districts), district_label_points(districts) if labels else None).add_to(m)
+    marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
-        body, legend = _site_markers_cached(sites)
+        body, marker_key = _site_markers_cached(sites)
         _SiteMarkers(body).add_to(layer)
-    _MapExtras(legend, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
+    _MapExtras(legend_html(marker_key, legend_title), BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND,
+               fit=_bounds(districts)).add_to(m)
     return m
 
 
@@ -626,12 +866,14 @@ def build_atlas_map(
     selected: str | None = None,
     basemap: bool = False,
     highlight: Iterable[str] | None = None,
+    legend_title: str = "Cluster gap",
 ) -> folium.Map:
     """Districts filled by gap class, site markers, legend; offline unless basemap.
 
     One map with the styles inside; the Atlas page sends the two parts separately.
+    (The workshop view retitles the "Cluster gap" legend; the Atlas says ``ATLAS_LEGEND_TITLE``.)
     """
-    m = build_atlas_base(districts, sites, basemap=basemap)
+    m = build_atlas_base(districts, sites, basemap=basemap, legend_title=legend_title)
     atlas_styles(m, districts, district_scores, selected=selected, highlight=highlight).add_to(m)
     return m
 
@@ -659,11 +901,10 @@ def build_sites_map(
     rows = [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"] if len(own) else [
         "no site recorded for this cluster"]
     rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
-    key_html = (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-        'font:12px/1.5 sans-serif">' + "<br>".join(rows) + "</div>"
-    )
-    _MapExtras(key_html, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND).add_to(m)
+    key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
+    _MapExtras(key_html, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND,
+               fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
+               title="Map of the districts where this cluster's sites lie").add_to(m)
     return m
 
 

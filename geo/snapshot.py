@@ -259,7 +259,8 @@ def _fit_box(districts: gpd.GeoDataFrame, highlight: list[str]) -> tuple[float, 
     if chosen.empty:
         chosen = districts
     minx, miny, maxx, maxy = chosen.total_bounds
-    pad = 0.12 * max(maxx - minx, maxy - miny) if highlight else 0.02
+    # A small margin: the chosen districts fill the map (a wide one left an empty band and cut context).
+    pad = 0.04 * max(maxx - minx, maxy - miny) if highlight else 0.02
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
@@ -291,8 +292,45 @@ def _text_block(lines: Sequence[tuple[str, str]], width: int, size: int = 11, li
     )
 
 
-def _site_layer(sites: pd.DataFrame | None) -> tuple[list[alt.Chart], list[str], str | None]:
-    """(site marker layers, key items "code name", or else one summary line when there are too many)."""
+class _Pixels:
+    """Where a lon/lat lands on the snapshot (the same Mercator as the chart's projection)."""
+
+    def __init__(self, box, width: int, height: int, k: float):
+        self.cx, self.cy = (box[0] + box[2]) / 2, (_merc(box[1]) + _merc(box[3])) / 2
+        self.width, self.height, self.k = width, height, k
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (self.width / 2 + self.k * math.radians(lon - self.cx), self.height / 2 - self.k * (_merc(lat) - self.cy))
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_badges(anchors: Sequence[tuple[float, float, str]], avoid: Sequence[tuple] = ()) -> list[tuple[float, float]]:
+    """Badge centres (pixels) for (x, y, text) anchors: on the anchor when free, else the nearest
+    free spot around it, so no badge covers another badge or a district name (boxes in ``avoid``)."""
+    placed: list[tuple] = list(avoid)
+    out = []
+    steps = [(0, 0)] + [(dx * r, dy * r) for r in (1, 2, 3) for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1))]
+    for x, y, text in anchors:
+        w, h = 7.0 * len(text) + 10, 17.0
+        for dx, dy in steps:
+            cx, cy = x + dx * (w * 0.6 if dx else 0), y + dy * h * 1.1
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if not any(_overlaps(box, o) for o in placed):
+                break
+        placed.append(box)
+        out.append((cx, cy))
+    return out
+
+
+def _site_layer(sites: pd.DataFrame | None, pixels: _Pixels | None = None,
+                avoid: Sequence[tuple] = ()) -> tuple[list[alt.Chart], list[str], str | None]:
+    """(site marker layers, key items "code name", or else one summary line when there are too many).
+
+    With ``pixels``, badges are placed clear of each other and of the boxes in ``avoid`` (the
+    district names); a moved badge keeps a thin line to its place."""
     if sites is None or len(sites) == 0:
         return [], [], None
     rows = pd.DataFrame({
@@ -316,13 +354,28 @@ def _site_layer(sites: pd.DataFrame | None) -> tuple[list[alt.Chart], list[str],
     grouped = (rows.drop_duplicates(["lat", "lon", "code"]).groupby(["lat", "lon"], sort=False)["code"]
                .agg("/".join).reset_index())
     values = grouped.to_dict("records")
-    base = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q")
+    key = [f"{c} {n}" for c, n in zip(clusters["code"], clusters["name"])]
+    key.sort(key=lambda k: (len(k.split(" ")[0]), k))
+    if pixels is None:
+        base = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q")
+        layers = []
+    else:
+        anchors = [(*pixels(v["lon"], v["lat"]), v["code"]) for v in values]
+        for v, (x, y, _), (bx, by) in zip(values, anchors, place_badges(anchors, avoid)):
+            v.update(x=round(x, 1), y=round(y, 1), bx=round(bx, 1), by=round(by, 1))
+        base = alt.Chart(alt.Data(values=values)).encode(x=alt.X("bx:Q", scale=None, axis=None), y=alt.Y("by:Q", scale=None, axis=None))
+        moved = [v for v in values if (v["x"], v["y"]) != (v["bx"], v["by"])]
+        layers = []
+        if moved:  # a leader from the true place to the moved badge, and a dot on the place
+            lead = alt.Chart(alt.Data(values=moved))
+            layers.append(lead.mark_rule(clip=False, color="#1d1d1d", strokeWidth=1).encode(
+                x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), x2="bx:Q", y2="by:Q"))
+            layers.append(lead.mark_circle(clip=False, color="#1d1d1d", size=14, opacity=1).encode(
+                x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None)))
     # A dark pill behind white text (a thick text stroke), so "7/12" fits as well as "3".
     halo = base.mark_text(clip=False, fontSize=10, fontWeight="bold", stroke="#1d1d1d", strokeWidth=9, strokeJoin="round", color="#1d1d1d").encode(text="code:N")
     codes = base.mark_text(clip=False, fontSize=10, fontWeight="bold", color="#ffffff").encode(text="code:N")
-    key = [f"{c} {n}" for c, n in zip(clusters["code"], clusters["name"])]
-    key.sort(key=lambda k: (len(k.split(" ")[0]), k))
-    return [halo, codes], key, None
+    return layers + [halo, codes], key, None
 
 
 def snapshot_chart(
@@ -404,6 +457,8 @@ def snapshot_chart(
                             [{"district": n} for n in names])
         layers.append(alt.Chart(_json_data(hl)).mark_geoshape(clip=False, filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5))
 
+    pixels = _Pixels(box, width, height, k)
+    name_boxes: list[tuple] = []
     if labels:
         if highlight:
             keep = focus
@@ -412,6 +467,10 @@ def snapshot_chart(
             min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px ** 2)
             keep = (status != "no_cluster") & (np.asarray(areas) > min_area)
         values = [{"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d} for p, d, on in zip(points, names, keep) if on]
+        for v in values:  # the name's box on the map (drawn 16 px above its point): badges keep clear of it
+            x, y = pixels(v["lon"], v["lat"])
+            w = 6.8 * len(v["name"]) + 4
+            name_boxes.append((x - w / 2, y - 16 - 8, x + w / 2, y - 16 + 8))
         if values:
             lab = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
             layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, stroke="#ffffff", strokeWidth=3, strokeOpacity=0.9))
@@ -422,7 +481,7 @@ def snapshot_chart(
     if sites is not None and len(sites):  # markers off the map are left out (no clip path: see _clip_json)
         lon, lat = sites["lon"].astype(float), sites["lat"].astype(float)
         sites = sites[lon.between(rect[0], rect[2]) & lat.between(rect[1], rect[3])]
-    site_layers, site_key, site_note = _site_layer(sites)
+    site_layers, site_key, site_note = _site_layer(sites, pixels, name_boxes)
     layers += site_layers
 
     if illustrative:
@@ -433,6 +492,10 @@ def snapshot_chart(
             .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
         )
 
+    if highlight:  # a frame: the context districts cut at the edge read as cut on purpose
+        layers.append(alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "x2": width, "y2": height}]))
+                      .mark_rect(clip=False, filled=False, stroke="#8a8a8a", strokeWidth=1)
+                      .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), x2="x2:Q", y2="y2:Q"))
     the_map = alt.layer(*layers).properties(width=width, height=height, projection=projection)
 
     credit_lines = list(credits)
@@ -453,7 +516,14 @@ def snapshot_chart(
     text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
     if illustrative:
         text_lines.append((WATERMARK.upper() + ": invented for demonstration and training. Do not cite.", "#c00000"))
-    footer = _text_block(text_lines, width)
+    inset = None
+    if highlight and len(highlight) <= LOCATOR_MAX_DISTRICTS:
+        # A few districts, zoomed in: a small locator map shows where they lie in the province.
+        inset = _locator(districts, highlight, LOCATOR_WIDTH).properties(
+            title=alt.TitleParams("Where in Sindh", fontSize=11, anchor="start"))
+    footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0))
+    if inset is not None:
+        footer = alt.hconcat(footer, inset, spacing=20)
 
     subtitle = list(subtitle_lines) + ([WATERMARK] if illustrative else [])
     return (
@@ -467,20 +537,28 @@ def snapshot_chart(
     )
 
 
-def locator_chart(districts: gpd.GeoDataFrame, district: str, *, fill: str = HIGHLIGHT_OUTLINE, width: int = 220) -> alt.Chart:
-    """A small locator map: the province in outline, one district filled."""
+LOCATOR_WIDTH = 150
+LOCATOR_MAX_DISTRICTS = 5
+
+
+def _locator(districts: gpd.GeoDataFrame, chosen: Sequence[str], width: int, fill: str = HIGHLIGHT_OUTLINE) -> alt.Chart:
+    """The province in outline with the ``chosen`` districts filled (no configuration: nestable)."""
     box = _fit_box(districts, [])
     height = _map_height(box, width)
     _, texts = _pixel_geometry(districts, *_pixel_tolerance(box, _mercator_px_per_radian(box, width, height)))
-    props = [{"district": str(d), "on": d == district} for d in districts["district"]]
+    chosen = set(chosen)
+    props = [{"district": str(d), "on": d in chosen} for d in districts["district"]]
     return (
         alt.Chart(_json_data(_features_json(texts, props)))
         .mark_geoshape(stroke="#8a8a8a", strokeWidth=0.5)
         .encode(color=alt.condition("datum.properties.on", alt.value(fill), alt.value("#f2f2f2")))
         .properties(width=width, height=height, projection=alt.Projection(type="mercator", fit=_box_feature(box)))
-        .configure_view(stroke=None)
-        .configure(font=FONT)
     )
+
+
+def locator_chart(districts: gpd.GeoDataFrame, district: str, *, fill: str = HIGHLIGHT_OUTLINE, width: int = 220) -> alt.Chart:
+    """A small locator map: the province in outline, one district filled."""
+    return _locator(districts, [district], width, fill).configure_view(stroke=None).configure(font=FONT)
 
 
 # ---------------------------------------------------------------- rendering

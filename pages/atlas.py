@@ -9,19 +9,19 @@ from streamlit_folium import st_folium
 from cluster_model.history import change_label, gap_changes, previous_round
 from cluster_model.identity import atlas_name
 from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
-from cluster_model.tables import district_detail, ranking_table, status_counts
+from cluster_model.tables import district_detail, map_summary, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page
 from ui import state as view
-from ui.chrome import illustrative_banner
+from ui.chrome import evidence_list, illustrative_banner
 from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
-st.title(atlas_name())
+st.title(atlas_name(), anchor=False)
 if context_view.layer_switch() == context_view.CONTEXT:  # public district figures: their own view, never in the gaps
     context_view.show(atlas, state)
     page.end(atlas, state, "atlas")
@@ -33,7 +33,9 @@ illustrative_banner(ds, state.round)
 # Everything derived from the data is memoised per view (round, sectors, pillars, district):
 # going back to an earlier choice costs no recomputation.
 sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
-sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)])
+# Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
+sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)].merge(
+    ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"))
 
 
 def round_matrix(round_id: str) -> pd.DataFrame:
@@ -74,6 +76,20 @@ def _take_click(clicked: str | None) -> None:
         state.district = clicked
 
 
+# The district picker comes before the map in the page (and in the Tab order): a keyboard user
+# reaches it without passing the map's 30 districts and 17 sites.
+options = list(atlas.district_names)
+if state.district not in options:
+    # Open the highest gap only when it rests on enough evidence: a low-coverage 1.00 is not a finding.
+    firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)]
+    state.district = firm["district"].iloc[0] if not firm.empty else None
+pick_col, _ = st.columns([2, 3])
+with pick_col:
+    if atlas.districts is not None:
+        _take_click(clicked_district(st.session_state.get("atlas_map")))
+    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options,
+               index=None, placeholder="Choose a district")
+
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
@@ -81,9 +97,10 @@ with map_col:
         st.error(f"The map cannot be drawn: the boundary file {atlas.boundary_file} could not be used (details above). "
                  "Tables below still work.")
     else:
-        # A click reruns the script with the component's new value already in session state: take it
-        # before drawing, so the selection outline and the panel show the clicked district in this run.
-        _take_click(clicked_district(st.session_state.get("atlas_map")))
+        # A click reruns the script with the component's new value already in session state: it was
+        # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
+        st.markdown("[Skip the map: go to the district ranking](#districts-ranked-by-gap)")
+        st.caption(map_summary(scores, len(options), [PILLARS[p] for p in state.pillars]))
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
@@ -92,16 +109,15 @@ with map_col:
         styles = linkage_views.with_institutions_layer(styles, atlas, state)
         # render=False: st_folium still renders the map it sends, but skips a second, whole-figure render.
         clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"],
-                                             height=620, use_container_width=True, render=False))
+                                             height=680, use_container_width=True, render=False))
         _take_click(clicked)
 
 with panel_col:
-    options = list(atlas.district_names)
-    if state.district not in options:
-        state.district = scores["district"].iloc[0] if not scores.empty else (options[0] if options else None)
-    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
     row = scores[scores["district"] == state.district]
-    if row.empty:
+    if state.district is None:
+        st.info("Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
+                "No district is opened for you: every gap figure in this view rests on few assessed indicators.")
+    elif row.empty:
         st.markdown(f"### {md(state.district)}")
         st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
     else:
@@ -117,17 +133,19 @@ with panel_col:
         st.markdown("**Clusters here, gap by pillar**")
         st.dataframe(gap_table, hide_index=True, width="stretch")
         with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
-            st.dataframe(checklist, hide_index=True, width="stretch")
+            evidence_list(checklist)
     linkage_views.district_panel(atlas, state)
 
-st.subheader("Districts ranked by gap")
-st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown.")
+st.subheader("Districts ranked by gap", anchor="districts-ranked-by-gap")
+st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown. "
+           "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care.")
 table = atlas.memo(("ranking", state.round, sector_key, pillar_key, tuple(state.districts)), lambda: ranking_table(ds, scores))
 if change_column:
     table = table.copy()  # the memoised table stays as it is
-    table.insert(3, change_column, changes)
+    table.insert(4, change_column, changes)
+low = scores["low_coverage"].astype(bool).to_numpy()
 st.dataframe(
-    table.assign(Gap=table["Gap"].map(lambda g: "not assessed" if pd.isna(g) else f"{g:.2f}"),
+    table.assign(Gap=[("not assessed" if pd.isna(g) else f"{g:.2f}" + (" (low coverage)" if lo else "")) for g, lo in zip(table["Gap"], low)],
                  Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),
     hide_index=True,
     width="stretch",

@@ -17,8 +17,16 @@ from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
 from ui import linkage_views, page
 from ui import state as view
-from ui.chrome import illustrative_banner
+from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.html import md
+
+
+def site_line(place: str, district: str, note) -> str:
+    """"Hala, Matiari district — …": the district once, the note only when it says more than the place."""
+    where = f"**{md(place)}** district" if place == district else f"**{md(place)}**, {md(district)} district"
+    note = "" if note is None or pd.isna(note) else str(note).strip()
+    trivial = note.lower().rstrip(".") in {f"marker at {place.lower()} town", f"marker at {place.lower()} city"}
+    return f"- {where}" + ("" if not note or trivial else f" — {md(note)}")
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -27,10 +35,11 @@ options = state.sectors or list(ds.clusters["cluster_id"])
 if state.cluster not in options:
     state.cluster = options[0]
 numbers = ds.clusters.set_index("cluster_id")["number"]
+# The title first, then the picker: the page reads as "this cluster", and a screen reader meets its name first.
+title = st.empty()
 view.bound(st.selectbox, "w_cluster", state, "cluster", label="Cluster", options=options, format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}")
 cid = state.cluster
-
-st.title(md(ds.cluster_name(cid)))
+title.title(md(ds.cluster_name(cid)))
 illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
@@ -43,8 +52,7 @@ left, right = st.columns([2, 3], gap="medium")
 with left:
     if atlas.districts is not None and not sites.empty:
         st_folium(build_sites_map(atlas.districts, sites, cid), key=f"sites_map_{cid}", returned_objects=[], height=340, use_container_width=True)
-    for s in all_sites.itertuples():
-        st.markdown(f"- **{md(s.place)}**, {md(s.district)}: {md(s.location_note)}")
+    st.markdown("\n".join(site_line(s.place, s.district, s.location_note) for s in all_sites.itertuples()))
 
 with right:
     st.subheader("Cluster or agglomeration?")
@@ -73,7 +81,7 @@ for tab, group in zip(tabs, INDICATOR_GROUPS):
         row = per_pillar[per_pillar["pillar"] == group]
         if not row.empty and group in PILLARS:
             st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"]))
-        st.dataframe(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]), hide_index=True, width="stretch")
+        evidence_list(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]))
 
 st.subheader("Change since the previous round")
 previous = previous_round(ds, state.round)
@@ -111,8 +119,14 @@ labels = alt.Chart(chart_data).mark_text(align="left", dx=4).encode(
     y=alt.Y("level:N", sort=list(grid["level"])), x="share:Q", text="shown:N",
     color=alt.condition("datum.known", alt.value("#111111"), alt.value("#888888")),
 )
-st.altair_chart((bars + labels).facet(row=alt.Row("dimension:N", title=None)).resolve_scale(y="independent"), width="stretch")
-st.dataframe(grid[["dimension", "level", "display", "source", "note"]].rename(columns={"display": "local share"}), hide_index=True, width="stretch")
+chart = ((bars + labels).facet(row=alt.Row("dimension:N", title=None, header=alt.Header(labelFontSize=15, labelFontWeight="bold")))
+         .resolve_scale(y="independent")
+         .configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=260)
+         .configure_text(fontSize=14))
+st.altair_chart(chart, width="stretch")
+# A static table wraps long notes; an interactive grid cut them off.
+st.table(readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
+    columns={"dimension": "Dimension", "level": "Level", "display": "Local share", "source": "Source", "note": "Note"}))
 
 st.subheader("Evidence")
 items = evidence_items(ds, [cid])

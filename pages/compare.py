@@ -14,6 +14,13 @@ from ui.chrome import illustrative_banner
 
 MIN_ITEMS, MAX_ITEMS = 2, 5
 
+
+def most_assessed(scores: pd.DataFrame, options: list[str], n: int) -> list[str]:
+    """The ``n`` options with the most assessed indicator values (ties in the options' order)."""
+    assessed = scores.groupby("item")["n_assessed"].sum().reindex(options).fillna(0)
+    order = sorted(range(len(options)), key=lambda i: -assessed.iloc[i])
+    return [options[i] for i in order[:n]]
+
 atlas, state = page.start()
 ds = atlas.dataset
 
@@ -40,7 +47,8 @@ else:
     options = cluster_ids
     label = ds.cluster_name
 
-state.compare = [o for o in state.compare if o in options] or options[:2]
+# Open on the two with the most assessed values, not on two that are unknown on every pillar.
+state.compare = [o for o in state.compare if o in options] or most_assessed(scores, options, 2)
 view.bound(st.multiselect, "w_compare", state, "compare", label=f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}", options=options, format_func=label, max_selections=MAX_ITEMS)
 chosen = state.compare
 
@@ -79,4 +87,4 @@ if len(chosen) < MIN_ITEMS:
 else:
     draw_comparison(scores, chosen, label, kind, state.pillars)
 
-page.end(atlas, state, "compare")
+page.end(atlas, state, "compare", has_map=False)

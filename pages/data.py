@@ -41,6 +41,19 @@ def _show_conflict(exc: store.ConflictError) -> None:
         st.markdown(f"- {md(c.message())}")
 
 
+def store_round_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """A round's assessments for reading: names, status, source citation, note."""
+    citations = dict(zip(ds.sources["source_id"], ds.sources["citation"]))
+    return pd.DataFrame({
+        "Cluster": grid["cluster_id"].map(dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))),
+        "Pillar": grid["pillar"].map(INDICATOR_GROUPS),
+        "Indicator": grid["indicator_id"].map(dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))),
+        "Status": grid["status"],
+        "Source": [citations.get(x, x) if x else "—" for x in grid["source_id"]],
+        "Note": grid["note"].where(grid["note"].astype(bool), "—"),
+    })
+
+
 def _write(action):
     """Run a store write; show why it was refused (nothing saved) and return None, else its result."""
     try:
@@ -78,6 +91,11 @@ if round_id:
         name, data = store.export_round(engine, round_id, fmt)
         col.download_button(f"Export round as {fmt.upper()}", data, file_name=name, key=f"export_{fmt}")
 
+if round_id and editor is None:
+    # Signed out: the round itself, read-only (sources as citations, unknown spelled out).
+    st.dataframe(store_round_table(store.round_grid(engine, round_id)), hide_index=True, width="stretch",
+                 key="data_round_table")
+
 st.divider()
 if editor is None:
     st.subheader("Editing")
@@ -93,6 +111,7 @@ tab_edit, tab_import, tab_new, tab_history = st.tabs(["Edit round", "Import", "N
 names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
 cluster_names = dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))
 source_ids = list(ds.sources["source_id"])
+source_label = dict(zip(ds.sources["source_id"], ds.sources["citation"])).get
 
 with tab_edit:
     if not round_id:
@@ -109,6 +128,7 @@ with tab_edit:
             group=original["pillar"].map(INDICATOR_GROUPS),
             indicator=original["indicator_id"].map(names),
         )[["cluster_id", "indicator_id", "cluster", "group", "indicator", "status", "source_id", "note", "updated_by"]]
+        shown["source_id"] = shown["source_id"].astype(object).where(shown["source_id"].astype(bool), None)  # blank, not "None"
         st.caption("Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
                    "Every value you set needs a source.")
         edited = st.data_editor(
@@ -122,7 +142,7 @@ with tab_edit:
                 "cluster_id": None,
                 "indicator_id": None,
                 "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
-                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids),
+                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids, format_func=source_label),
                 "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
                 "updated_by": st.column_config.TextColumn("Last changed by"),
             },
@@ -132,7 +152,8 @@ with tab_edit:
         if b2.button("Reload round", key="reload_round"):
             st.session_state.pop(grid_key, None)
             st.rerun()
-        if b1.button(f"Save {len(edits)} change(s)", type="primary", disabled=not edits, key="save_round"):
+        save_label = "Save changes (none yet)" if not edits else f"Save {len(edits)} change" + ("s" if len(edits) > 1 else "")
+        if b1.button(save_label, type="primary", disabled=not edits, key="save_round"):
             result = _write(lambda: store.save_assessments(engine, round_id, edits, author=require_editor().label, via="editor", file="editor table"))
             if result is not None:
                 _changed()

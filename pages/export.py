@@ -106,12 +106,16 @@ else:
         cols[2].download_button("SVG", lambda: render(_chart(), "svg"), export_filename(ev, "svg"), MIME["svg"], on_click="ignore", help="Vector, for editing in Inkscape or Illustrator.")
         cols[3].download_button("PDF", lambda: render(_chart(), "pdf"), export_filename(ev, "pdf", "map"), MIME["pdf"], on_click="ignore")
         with st.expander("Preview", expanded=True):
-            st.image(png, width="stretch")
+            st.image(png, width="stretch", caption="Preview of the map snapshot: " + title)
 
 # ------------------------------------------------------------------ district briefs
 st.subheader("2 · District briefs (PDF, one page per district)")
 default = [d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names]
-chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default, key="export_brief_districts")
+# Keyed by the view's districts: when the sidebar changes, the choice starts again from the new view
+# instead of keeping an earlier district (a brief of Mirpur Khas named after Thatta and Tharparkar).
+chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default,
+                        key="export_brief_districts:" + ",".join(default))
+st.caption("The brief covers: " + (", ".join(chosen) if chosen else "no district yet") + ".")
 briefs = st.session_state.setdefault("_export_briefs", {})
 brief_key = (view_key, tuple(chosen))
 if st.button("Build district briefs", disabled=not chosen):
@@ -132,7 +136,9 @@ if st.button("Build district briefs", disabled=not chosen):
             status.update(label="The briefs could not be built", state="error")
             st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
 if brief_key in briefs:
-    st.download_button("Download district briefs (PDF)", briefs[brief_key], export_filename(ev, "pdf", "brief"),
+    # Named after the districts it holds, not the sidebar's filter.
+    st.download_button("Download district briefs (PDF)", briefs[brief_key],
+                       export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
                        MIME["pdf"], type="primary", on_click="ignore")
 elif not chosen:
     st.caption("Choose one or more districts.")

@@ -5,12 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cluster_model import classification, context, scoring, store, workshop
+from cluster_model import context, workshop
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
 from ui import linkage_views, page
+from ui.chrome import readable
 from ui.context_access import get_context
+from ui.html import md
 from ui.data_access import shared_dir, store_url
+
+
+def store_kind(url: str) -> str:
+    """The kind of database, for people: never its address or path on the server."""
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    return {"sqlite": "a SQLite database", "postgresql": "a PostgreSQL database"}.get(scheme, "a database")
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -24,27 +32,38 @@ st.markdown(
 )
 
 st.header("Indicator framework")
-st.caption("Edited by the ICCK in `data/indicators.csv`. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
+st.caption("Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
            "UNIDO's cluster-development approach); neither source document lists its indicators.")
 framework = ds.indicators.assign(group=ds.indicators["pillar"].map(INDICATOR_GROUPS))
 for group, label in INDICATOR_GROUPS.items():
     rows = framework[framework["group"] == label]
     with st.expander(f"{label} — {len(rows)} indicators"):
-        st.dataframe(rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]], hide_index=True, width="stretch")
+        st.dataframe(readable(rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]), hide_index=True, width="stretch")
 
 st.header("Gap score")
-st.markdown(scoring.__doc__)
+st.markdown(
+    "For each cluster, or each district (all the clusters named there), the **gap** says how far the assessed indicators "
+    "of the chosen pillars fall short: an indicator assessed *absent* counts fully, *partial* counts half, *present* not at all. "
+    "Indicators that are **not assessed** are left out of the gap — they are unknown, not zero — and lower the **coverage** instead. "
+    "With nothing assessed the gap is *not assessed*. A cluster with sites in two districts counts in both."
+)
 st.latex(r"\text{gap} = \frac{\sum_{i \in \text{assessed}} w_i\, g(s_i)}{\sum_{i \in \text{assessed}} w_i}\qquad"
          r"\text{coverage} = \frac{\sum_{i \in \text{assessed}} w_i}{\sum_{i \in \text{scope}} w_i}")
 st.table(pd.DataFrame({"status": list(rules.gap_value), "g (gap value)": list(rules.gap_value.values())}))
-st.markdown(f"A figure whose coverage is below **{rules.low_coverage_warning:.0%}** is flagged *low coverage*. Values are read from `data/rules.yaml`.")
+st.markdown(f"Here *w* is an indicator's weight and *g* its gap value. A figure whose coverage is below "
+            f"**{rules.low_coverage_warning:.0%}** is flagged *low coverage*. The ICCK sets these values in the rules file of the atlas.")
 
 st.header("Cluster, potential cluster or agglomeration")
-st.markdown(classification.__doc__)
-st.table(pd.DataFrame({
-    "rule": ["partial counts as missing", "functional cluster: missing ≤", "potential cluster: missing ≤", "minimum assessed to decide"],
-    "value": [rules.partial_counts_as_missing, rules.functional_max_missing, rules.potential_max_missing, rules.min_assessed],
-}))
+st.markdown(
+    "The HRD-cluster-poverty study classifies a sector by which cluster-defining indicators are present or absent. "
+    "The atlas makes that rule explicit: it counts the cluster-defining indicators that are **missing** "
+    f"(absent counts 1, partial counts {rules.partial_counts_as_missing:g}). With at most **{rules.functional_max_missing:g}** missing "
+    f"a sector is a *functional cluster*; with at most **{rules.potential_max_missing:g}**, a *potential cluster*; otherwise an *agglomeration*.\n\n"
+    "Indicators that are not assessed could go either way, so the rule is applied twice — as if they were all present, and all absent. "
+    "If both give the same class, that is the result. If not, and fewer than "
+    f"**{rules.min_assessed}** cluster-defining indicators are assessed, the result is *insufficient evidence*; otherwise the "
+    "better class is shown as *provisional*, with its range."
+)
 st.markdown("The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
             "where they differ, the Clusters page says so.")
 
@@ -52,20 +71,21 @@ st.markdown(workshop.methods_markdown())
 
 st.header("Stakeholder groups and rounds")
 st.markdown("Evidence is tagged with the dialogue's four stakeholder groups (IGCA): " + ", ".join(STAKEHOLDERS.values()) + ".")
-st.dataframe(ds.rounds.drop(columns=["_line"]), hide_index=True, width="stretch")
+st.dataframe(readable(ds.rounds.drop(columns=["_line"])), hide_index=True, width="stretch")
 
 st.header("Where the data lives")
-st.markdown(f"Assessments are kept in the evidence store (`{store.safe_url(store_url())}`). It was seeded once from the CSV files in `data/`; "
+st.markdown(f"Assessments are kept in the ICCK's evidence database ({store_kind(store_url())}). It was filled once from the ICCK's data files; "
             "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
-            "(who, when, old value, new value). Editing the CSV files does not change a store that is already seeded.")
+            "(who, when, old value, new value).")
 
 linkage_views.methods_section(atlas)
 
 st.header("Sources")
-st.dataframe(ds.sources.drop(columns=["_line"]), hide_index=True, width="stretch")
+st.dataframe(readable(ds.sources.drop(columns=["_line"])), hide_index=True, width="stretch")
 
 st.header("District boundaries")
-st.markdown(f"File in use: `{atlas.boundary_file}`. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export.")
+# The file's name, not its path on the server.
+st.markdown(f"Boundary file: **{md(atlas.boundary_file.name)}**. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export.")
 provenance = provenance_text(atlas.boundary_file)
 if provenance:
     with st.expander("Provenance and known limits (PROVENANCE.md)"):
@@ -85,6 +105,7 @@ for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 
         if path.exists():
             st.text(path.read_text(encoding="utf-8"))
         else:
-            st.warning(f"{path} not found: set ATLAS_SHARED to the folder holding seeds/.")
+            st.warning(f"The text of this document is not installed with this copy of the atlas ({name}). "
+                       "An administrator can point ATLAS_SHARED to the folder holding it.")
 
-page.end(atlas, state, "methods")
+page.end(atlas, state, "methods", has_map=False)

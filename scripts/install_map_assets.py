@@ -6,7 +6,8 @@ For each package, runs ``npm pack <name>@<pinned version>`` in a temporary folde
 checks the tarball against the pinned npm integrity hash, and copies the files
 the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
 Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
-``dist/images/``; topojson-client: ``dist/topojson-client.min.js``. Idempotent:
+``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; axe-core (for the
+browser tests' accessibility checks only): ``axe.min.js``. Idempotent:
 does nothing when the installed files match their manifests. static/vendor/ is
 git-ignored; nothing here is committed.
 """
@@ -30,8 +31,14 @@ from geo.offline import (  # noqa: E402
     LEAFLET_DIR, LEAFLET_VERSION, REQUIRED_ASSETS, TOPOJSON_CLIENT_DIR, TOPOJSON_CLIENT_VERSION, VENDOR_DIR,
 )
 
+# axe-core: the accessibility checker the browser tests inject into every page (never loaded by the app).
+AXE_CORE_VERSION = "4.14.1"
+AXE_CORE_DIR = f"axe-core-{AXE_CORE_VERSION}"
+TEST_ASSETS = (f"{AXE_CORE_DIR}/axe.min.js",)
+
 # npm "dist.integrity" of the tarballs we accept, by package@version.
 KNOWN_INTEGRITY = {
+    f"axe-core@{AXE_CORE_VERSION}": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
     "leaflet@1.9.3": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
     "topojson-client@3.1.0": "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
 }
@@ -43,6 +50,7 @@ PACKAGES = (
      {"dist/leaflet.js": "leaflet.js", "dist/leaflet.css": "leaflet.css", "dist/images": "images", "LICENSE": "LICENSE"}),
     (f"topojson-client@{TOPOJSON_CLIENT_VERSION}", TOPOJSON_CLIENT_DIR,
      {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"}),
+    (f"axe-core@{AXE_CORE_VERSION}", AXE_CORE_DIR, {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
 )
 
 
@@ -62,7 +70,7 @@ def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
         if not manifest.is_file():
             return False
         sums = dict(line.split("  ", 1)[::-1] for line in manifest.read_text().splitlines() if line)
-        for rel in REQUIRED_ASSETS:
+        for rel in REQUIRED_ASSETS + TEST_ASSETS:
             if not rel.startswith(f"{name}/"):
                 continue
             path = vendor_dir / rel
@@ -124,7 +132,7 @@ def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: 
         sums = [f"{_sha256(p)}  {p.relative_to(staging).as_posix()}"
                 for p in sorted(staging.rglob("*")) if p.is_file()]
         (staging / MANIFEST).write_text("\n".join(sums) + "\n")
-        missing = [rel for rel in REQUIRED_ASSETS
+        missing = [rel for rel in REQUIRED_ASSETS + TEST_ASSETS
                    if rel.startswith(f"{folder}/") and not (staging / rel.removeprefix(f"{folder}/")).is_file()]
         if missing:
             raise InstallError(f"{spec} tarball lacks {', '.join(missing)}")

@@ -72,7 +72,7 @@ def test_district_panel_lists_clusters_and_their_indicators():
     assert set(per_pillar["Cluster"]) == {"Fisheries", "Jute"}
     jute = per_pillar.set_index("Cluster").loc["Jute"]
     assert set(jute.values) == {"not assessed"}
-    assert "HRD-cluster-poverty study (abstract)" in at.dataframe[1].value["Source"].tolist()
+    assert "*Source: HRD\\-cluster\\-poverty study \\(abstract\\)*" in text  # the evidence list (issue #10 item 5)
 
 
 def test_link_restores_filters_and_reports_unknown_values():
@@ -90,9 +90,9 @@ def test_clusters_page_classification_participation_and_evidence():
     text = text_of(at)
     assert "Computed from indicators  \n**insufficient evidence**" in text
     assert "Published (HRD study)  \n**potential cluster**" in text
-    participation = at.dataframe[-1].value.set_index("level")
-    assert participation.loc["supervisory", "local share"] == "1%"
-    assert participation.loc["entry", "local share"] == "unknown"
+    participation = at.table[-1].value.set_index("Level")
+    assert participation.loc["supervisory", "Local share"] == "1%"
+    assert participation.loc["entry", "Local share"] == "unknown"
     text = text_of(at)
     assert "1% at each" in text  # evidence item E09
     at.selectbox(key="w_cluster").set_value("rice").run()
@@ -190,7 +190,7 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     assert at.sidebar.selectbox(key="w_round").value == "survey-2027"  # the newest real round is the default
     assert "13 of 336" in at.info[0].value  # the desk review's 12 carried forward, plus the new one
     larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
-    assert larkana["Gap"] == "1.00"
+    assert larkana["Gap"] == "1.00 (low coverage)"  # 1 of 21 assessed
     # Rice was not assessed before: no comparison, rather than a made-up rise from zero.
     assert larkana["Change since Desk review of the 2019 sources"] == "no comparison (not assessed in one of the rounds)"
     assert at.dataframe[-1].value.set_index("District").loc["Thatta", "Change since Desk review of the 2019 sources"] == "no change"

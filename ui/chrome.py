@@ -34,11 +34,48 @@ def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
     return False
 
 
-def footer(ds: Dataset, round_id: str | None) -> None:
+def footer(ds: Dataset, round_id: str | None, has_map: bool = True) -> None:
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     round_text = f"Round: {row.iloc[0]['name']} ({row.iloc[0]['date']})" if not row.empty else "No round"
     st.divider()
     st.caption(
         f"{round_text}. Clusters and evidence: {ds.citation('dialogue2019')}; {ds.citation('hrd_study')}. "
-        f"District boundaries {BOUNDARY_ATTRIBUTION}. Grey on the map means not assessed (unknown), never zero."
+        f"District boundaries {BOUNDARY_ATTRIBUTION}."
+        + (" Grey on the map means not assessed (unknown), never zero." if has_map else " Not assessed means unknown, never zero.")
     )
+
+
+def evidence_list(checklist) -> None:
+    """Indicator values as a readable list (status, indicator, full note, source), grouped by cluster.
+
+    A table cut the note and source off at 1280 px; a list wraps instead.
+    ``checklist``: ``cluster_model.tables.indicator_checklist`` output.
+    """
+    groups = checklist.groupby("Cluster", sort=False) if "Cluster" in checklist else [(None, checklist)]
+    for cluster, rows in groups:
+        if cluster is not None:
+            st.markdown(f"**{md(cluster)}**")
+        lines = []
+        for r in rows.itertuples(index=False):
+            row = r._asdict()
+            note = str(row.get("Note") or "")
+            line = f"- **{md(row['Status'])}** · {md(row['Indicator'])}"
+            if "Pillar" in row:
+                line += f" ({md(row['Pillar'])})"
+            if note not in ("", "—"):
+                line += f"  \n  {md(note)}"
+            if row["Source"] not in ("", "—"):
+                line += f"  \n  *Source: {md(row['Source'])}*"
+            lines.append(line)
+        st.markdown("\n".join(lines))
+
+
+def readable(frame):
+    """A table for people: blanks instead of NaN/None, yes/no instead of True/False."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool:
+            out[column] = out[column].map({True: "yes", False: "no"})
+        elif out[column].dtype == object or out[column].isna().any():
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out

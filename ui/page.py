@@ -75,8 +75,8 @@ def start() -> tuple[AtlasData, view.ViewState]:
     return atlas, state
 
 
-def end(atlas: AtlasData, state: view.ViewState, page_path: str) -> None:
+def end(atlas: AtlasData, state: view.ViewState, page_path: str, has_map: bool = True) -> None:
     """Mirror the (possibly changed) state into the URL, offer the link, credit the sources."""
     view.publish(state)
     share_box(state, page_path)
-    footer(atlas.dataset, state.round)
+    footer(atlas.dataset, state.round, has_map)

@@ -12,16 +12,21 @@ import streamlit as st
 
 from ui.state import ViewState, to_query
 
+# The page app.py marks default=True: Streamlit serves it at the app's root only ("/atlas" is "Page not found").
+DEFAULT_PAGE = "atlas"
+
 
 def share_url(state: ViewState, page_path: str = "", base_url: str | None = None) -> str:
     """The link for ``state`` on page ``page_path`` (e.g. "atlas", "export").
 
     ``base_url`` is the app's root (scheme, host and base path, e.g.
-    "https://atlas.example.org/app"); without it the link is relative ("/atlas?…").
+    "https://atlas.example.org/app"); without it the link is relative ("/export?…").
+    The Atlas, the default page, is the root ("/?…").
     """
     query = urlencode(to_query(state), safe=",")
     root = (base_url or "").split("?", 1)[0].rstrip("/")
-    path = f"{root}/{page_path.strip('/')}" if page_path else f"{root}/"
+    page_path = page_path.strip("/")
+    path = f"{root}/{page_path}" if page_path and page_path != DEFAULT_PAGE else f"{root}/"
     return f"{path}?{query}" if query else path
 
 

@@ -40,12 +40,12 @@ LEGEND_JS = """
 
 def map_frame(page, timeout=60_000):
     """The Leaflet frame inside the streamlit-folium component, once districts are painted."""
-    page.wait_for_selector("iframe[title*='folium']", timeout=timeout)
+    page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=timeout)
     for frame in page.frames:
         if frame != page.main_frame and frame.query_selector(".leaflet-container"):
             frame.wait_for_selector("path.leaflet-interactive", timeout=timeout)
             return frame
-    handle = page.query_selector("iframe[title*='folium']")
+    handle = page.query_selector("iframe[title^='Map'], iframe[title*='folium']")
     frame = handle.content_frame()
     frame.wait_for_selector("path.leaflet-interactive", timeout=timeout)
     return frame
@@ -119,7 +119,7 @@ def test_clicking_a_district_selects_it(server, offline_page):
     point = inner[target]
     # Bring the whole map into view first: a mousedown in a partly hidden iframe scrolls the page,
     # the mouseup then lands elsewhere and the browser reports no click on the district.
-    page.query_selector("iframe[title*='folium']").scroll_into_view_if_needed()
+    page.query_selector("iframe[title^='Map'], iframe[title*='folium']").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     where = frame.evaluate(POINT_JS, [target, point.y, point.x])
     frame.locator("path[data-test-target]").click(position=where, timeout=10_000)

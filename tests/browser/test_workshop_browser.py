@@ -104,7 +104,7 @@ def _sign_in(page) -> None:
 
 
 def _map_painted(page) -> None:
-    page.wait_for_selector("iframe[title*='folium']", timeout=60_000)
+    page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=60_000)
     for frame in page.frames:
         if frame != page.main_frame and frame.query_selector(".leaflet-container"):
             frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)

@@ -1,0 +1,178 @@
+"""Regenerate the README screenshots from the running app, in headless Chromium, offline.
+
+    python scripts/screenshots.py [--out docs/screenshots]
+
+Starts the real Streamlit server on a free port with a throwaway store seeded from
+data/ (plus a demonstration dialogue, so the Workshop projector has something to show),
+opens the Atlas, a cluster and the Workshop projector as a user would (any request off
+this machine is refused), downloads a map snapshot PNG and a district brief PDF from the
+Export page, renders the brief's first page, and writes small PNGs:
+
+    atlas.png  clusters.png  workshop-projector.png  export-snapshot.png  brief-page.png
+
+Needs Debian's chromium (``make system-packages``) and the map assets (``make assets``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+DIALOGUE = "dialogue-demo-screenshots"
+MAX_WIDTH = 1280  # px; screenshots are palette-quantised to keep the repository small
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _seed_store(url: str) -> None:
+    """The store the server will use, with a demonstration dialogue session (not a real meeting)."""
+    from cluster_model import store, workshop
+    from cluster_model.store import dialogue
+    from cluster_model.vocabulary import PILLARS
+
+    engine = store.open_store(url)
+    agenda = workshop.Agenda.default(["cotton_textile", "mango", "coal"], list(PILLARS)).to_string()
+    dialogue.create_dialogue(engine, round_id=DIALOGUE, name="Demonstration dialogue (screenshots)", date="2026-11-26",
+                             venue="MUET, Jamshoro (demonstration)", facilitator="ICCK", agenda=agenda, author="screenshots")
+
+
+def _start(store_url: str):
+    port = _free_port()
+    env = {**os.environ, "ATLAS_DB_URL": store_url}
+    log = open(Path(tempfile.gettempdir()) / f"atlas-screenshots-{port}.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"streamlit exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("streamlit did not become healthy in 90 s")
+
+
+def _small_png(data: bytes, path: Path, width: int = MAX_WIDTH) -> None:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    if image.width > width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, "PNG", optimize=True)
+    print(f"wrote {path.relative_to(REPO)} ({path.stat().st_size // 1024} KB)")
+
+
+def _offline(context) -> None:
+    def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            return r.continue_()
+        return r.abort("internetdisconnected")
+
+    context.route("**/*", route)
+
+
+def _settled(page, timeout=90_000) -> None:
+    page.wait_for_selector("[data-testid='stMain'] h1, .ws-title", timeout=timeout)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')",
+                           timeout=timeout)
+    page.wait_for_timeout(2500)
+
+
+def take(out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        raise SystemExit("Debian chromium is not installed: run `make system-packages`.")
+    out.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="atlas-screenshots-")
+    store_url = f"sqlite:///{folder}/atlas.db"
+    _seed_store(store_url)
+    proc, url = _start(store_url)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+            _offline(context)
+            page = context.new_page()
+
+            page.goto(f"{url}/?district=Sanghar", wait_until="domcontentloaded")
+            _settled(page)
+            page.locator("iframe[title^='Map']").scroll_into_view_if_needed()
+            page.wait_for_timeout(1500)
+            _small_png(page.screenshot(), out / "atlas.png")
+
+            page.goto(f"{url}/clusters?cluster=cotton_textile", wait_until="domcontentloaded")
+            _settled(page)
+            _small_png(page.screenshot(), out / "clusters.png")
+
+            projector = browser.new_context(viewport={"width": 1920, "height": 1080})
+            _offline(projector)
+            room = projector.new_page()
+            room.goto(f"{url}/workshop?round={DIALOGUE}&item=1&mode=present", wait_until="domcontentloaded")
+            _settled(room)
+            _small_png(room.screenshot(), out / "workshop-projector.png")
+            projector.close()
+
+            page.goto(f"{url}/export?pillars=hrm&districts=Thatta,Tharparkar", wait_until="domcontentloaded")
+            _settled(page)
+            with page.expect_download(timeout=120_000) as snap:
+                page.get_by_role("button", name="Map snapshot (PNG, print)").click()
+            _small_png(Path(snap.value.path()).read_bytes(), out / "export-snapshot.png", width=1000)
+            page.get_by_role("button", name="Build district briefs").click()
+            download = page.get_by_role("button", name="Download district briefs (PDF)")
+            download.wait_for(timeout=120_000)
+            with page.expect_download(timeout=120_000) as brief:
+                download.click()
+            pdf = Path(brief.value.path()).read_bytes()
+            browser.close()
+        import pypdfium2 as pdfium
+
+        first = pdfium.PdfDocument(pdf)[0].render(scale=1.6).to_pil()
+        buffer = io.BytesIO()
+        first.save(buffer, "PNG")
+        _small_png(buffer.getvalue(), out / "brief-page.png", width=900)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    take(args.out.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
