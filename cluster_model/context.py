@@ -549,9 +549,9 @@ def gaps_meet_poverty(ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "po
     rates = unit_table(ctx, rate).set_index("unit") if rate in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
     poors = unit_table(ctx, poor).set_index("unit") if poor in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
     out = unit_gaps.rename(columns={"district": "unit"})[["unit", "gap", "coverage", "n_clusters", "clusters"]].copy()
-    for column, source, field in (("poverty_rate", rates, "value"), ("ci_low", rates, "ci_low"), ("ci_high", rates, "ci_high"),
-                                  ("poor_1000", poors, "value"), ("districts", rates, "districts")):
-        out[column] = out["unit"].map(source[field]) if field in source else float("nan")
+    for column, source, key in (("poverty_rate", rates, "value"), ("ci_low", rates, "ci_low"), ("ci_high", rates, "ci_high"),
+                                ("poor_1000", poors, "value"), ("districts", rates, "districts")):
+        out[column] = out["unit"].map(source[key]) if key in source else float("nan")
     out["districts"] = [d if isinstance(d, list) else [u] for d, u in zip(out["districts"], out["unit"])]
     out["gap_known"] = out["gap"].notna()
     return out.sort_values(["poverty_rate"], ascending=False, na_position="last").reset_index(drop=True)

@@ -94,7 +94,7 @@ map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
     if atlas.districts is None:
-        st.error(f"The map cannot be drawn: the boundary file {atlas.boundary_file} could not be used (details above). "
+        st.error(f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above). "
                  "Tables below still work.")
     else:
         # A click reruns the script with the component's new value already in session state: it was

@@ -18,6 +18,7 @@ from ui import page
 from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
+from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -45,7 +46,7 @@ if previous is None:
 else:
     prev_name = ds.rounds.set_index("round_id").at[previous, "name"]
     changed = changes[changes["changed"]]
-    st.caption(f"Compared with **{prev_name}** ({previous}). {len(changed)} cell(s) changed.")
+    st.caption(f"Compared with **{md(prev_name)}** ({md(previous)}). {len(changed)} cell(s) changed.")
     if not changed.empty:
         st.dataframe(pd.DataFrame({"Cluster": changed["cluster_id"].map(ds.cluster_name), "Kind of support": changed["link_type"].map(L.LINK_TYPES),
                                    "Before": changed["state_before"], "Now": changed["state_now"]}), hide_index=True, width="stretch")
@@ -73,7 +74,7 @@ contains = province_contains(atlas.districts)
 districts = atlas.district_names if atlas.districts is not None else None
 inst_ids = list(lk.institutions["institution_id"])
 source_ids = list(ds.sources["source_id"])
-st.caption(f"Signed in as **{editor.label}**. Links are recorded in the round chosen in the sidebar: **{round_name}**.")
+st.caption(f"Signed in as **{md(editor.label)}**. Links are recorded in the round chosen in the sidebar: **{md(round_name)}**.")
 t_inst, t_edit, t_link, t_change, t_import, t_hist = st.tabs(["Add institution", "Correct an institution", "Add link", "Change links", "Import", "History"])
 
 

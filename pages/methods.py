@@ -96,7 +96,7 @@ else:
 # District context: its own block (cluster_model.context), apart from the gap method.
 st.markdown(context.methods_markdown())
 st.dataframe(context.methods_table(get_context(atlas)), hide_index=True, width="stretch")
-st.caption(f"Files read from `{context.context_dir()}` (ATLAS_CONTEXT); see PROVENANCE.md there.")
+st.caption(f"Files read from the folder **{md(context.context_dir().name)}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits.")
 
 st.header("The two source documents")
 for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 2019"), ("hrd-cluster-poverty-abstract.txt", "HRD-cluster-poverty study (abstract)")]:

@@ -6,7 +6,6 @@ cluster_model.context, everything it draws from geo.context_map.
 
 from __future__ import annotations
 
-import re
 
 import altair as alt
 import pandas as pd
@@ -21,14 +20,9 @@ from ui import state as view
 from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
+from ui.html import md
 
 GAPS, CONTEXT = "Cluster gaps", "District context"
-_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
-
-
-def md(text: object) -> str:
-    """A value from a file as plain text inside Streamlit markdown (no links, emphasis or headings from data)."""
-    return _MARKUP.sub(r"\\\1", str(text))
 
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
 # Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
@@ -153,7 +147,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         if atlas.districts is None:
-            st.error(f"The map cannot be drawn: the boundary file {atlas.boundary_file} could not be used (details above).")
+            st.error(f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above).")
             table = cx.district_table(ctx, indicator_id, list(ctx.crosswalk["district"]))
         else:
             _take_click(clicked_district(st.session_state.get("context_map")), state)

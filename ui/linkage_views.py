@@ -22,6 +22,7 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
+from ui.html import md
 
 LAYER_KEY = "w_institutions_layer"
 
@@ -101,7 +102,7 @@ def district_panel(atlas: AtlasData, state) -> None:
     if not state.district:
         return
     table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
-    st.markdown(f"**Institutions in {state.district}**")
+    st.markdown(f"**Institutions in {md(state.district)}**")
     if table.empty:
         st.caption("None recorded with this district (unknown, not absent).")
     else:

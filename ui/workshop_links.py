@@ -17,6 +17,7 @@ from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
 from ui.linkage_views import get_linkages, refresh, show_problems
+from ui.html import md
 
 NEW = "__new__"
 
@@ -29,7 +30,7 @@ def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: 
     ds = atlas.dataset
     lk = get_linkages(atlas)
     name = ds.cluster_name(cluster_id)
-    st.markdown(f"### Who works with whom: {name}")
+    st.markdown(f"### Who works with whom: {md(name)}")
     stated = L.cluster_links(ds, lk, round_id, cluster_id)
     stated = stated[stated["Round"] == round_id]
     if stated.empty:
