@@ -93,7 +93,7 @@ def district_panel(ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, 
                   help=ctx.definition(indicator_id) or None)
         st.write(f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {md(row['province'])} (1 = best; "
                  f"{'higher is better' if meta['direction'] == 'positive' else 'higher is worse'}). "
-                 f"Provincial average: **{md(cx.format_value(row['province_average'], str(meta['unit'])))}** "
+                 f"Provincial average: **{cx.format_value(row['province_average'], str(meta['unit']))}** "
                  f"(unweighted mean of the {int(row['n_ranked'])} districts' figures).")
         if not pd.isna(row.get("ci_low")):
             st.write(f"95% interval: {cx.format_value(row['ci_low'], str(meta['unit']))} – "
