@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries system-packages check-boundaries assets clean
+.PHONY: setup run test bench bench-browser boundaries system-packages check-boundaries assets clean
 
 setup: $(STAMP) assets check-boundaries
 
@@ -36,6 +36,10 @@ test: setup system-packages
 
 bench: setup system-packages
 	$(PY) bench/run.py
+
+# Only the Chromium part of the bench (issue #14: repaint, bytes per change, start to paint).
+bench-browser: setup system-packages
+	$(PY) bench/run.py --browser
 
 # For users without ../shared: download the public boundary files and verify their checksums.
 boundaries: $(STAMP)
