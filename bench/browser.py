@@ -96,7 +96,7 @@ INSTRUMENT_JS = r"""
 
 STATE_JS = """() => { const bb = window.__bb; return {now: performance.now(), t0: bb.t0, lastTop: bb.lastTop, lastMap: bb.lastMap,
   lastFill: bb.lastFill, sig: bb.sig, nPaths: bb.nPaths,
-  running: !!document.querySelector('[data-testid="stStatusWidget"] button, [data-testid="stAppRunningIcon"]')}; }"""
+  running: !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')}; }"""
 
 
 def free_port() -> int:
