@@ -50,6 +50,7 @@ VIEWPORT = (1400, 900)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 QUIET_S = float(os.environ.get("BENCH_QUIET_S", "1.5"))  # still for this long = done (not part of the figure)
 CHANGE_TIMEOUT_S = 180
+NO_REPAINT_S = float(os.environ.get("BENCH_NO_REPAINT_S", "20"))  # map untouched this long after a click: no repaint
 MAP_IFRAME = "iframe[title*='folium']"
 
 # From all four pillars, one pillar added or removed per step, every choice new. Chosen so that on
@@ -185,13 +186,19 @@ def _state(page) -> dict:
     return page.evaluate(STATE_JS)
 
 
-def _wait_still(page, since: float, timeout_s: float = CHANGE_TIMEOUT_S) -> dict:
-    """Poll until neither the page nor the map changed for QUIET_S and the app is not running."""
+def _wait_still(page, since: float, timeout_s: float = CHANGE_TIMEOUT_S, after_click: bool = False) -> dict:
+    """Poll until neither the page nor the map changed for QUIET_S and the app is not running.
+
+    After a click, also until the map has changed since the click, or NO_REPAINT_S have passed
+    without it (an app whose map is the same for the new choice may rightly not touch it): a
+    loaded server can take longer than QUIET_S to even start the rerun.
+    """
     deadline = time.perf_counter() + timeout_s
     while True:
         s = _state(page)
         last = max(v for v in (s["lastTop"], s["lastMap"], s["lastFill"], since) if v is not None)
-        if not s["running"] and s["now"] - last >= QUIET_S * 1000:
+        map_done = not after_click or (s["t0"] is not None and (s["lastMap"] or 0) > s["t0"]) or s["now"] - since >= NO_REPAINT_S * 1000
+        if not s["running"] and s["now"] - last >= QUIET_S * 1000 and map_done:
             return s
         if time.perf_counter() > deadline:
             raise TimeoutError("the page did not settle")
@@ -209,11 +216,12 @@ def _toggle(page, pillar: str, selected: bool) -> None:
     if selected:
         target = box.locator(f'button[aria-label="Remove {label}"]')
     else:
-        box.locator("input").first.click()
+        box.locator("input").first.click(timeout=CHANGE_TIMEOUT_S * 1000)
         target = page.get_by_role("option", name=label, exact=True)
-        target.wait_for(state="visible", timeout=10_000)
+        target.wait_for(state="visible", timeout=CHANGE_TIMEOUT_S * 1000)
     page.evaluate("() => { window.__bb.armed = true; window.__bb.t0 = null; }")
-    target.click()
+    # A page busy drawing a large map can take long to take a click: wait as long as for a change.
+    target.click(timeout=CHANGE_TIMEOUT_S * 1000)
 
 
 def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
@@ -221,7 +229,7 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
     before = _state(page)
     b0 = meter.snapshot()
     _toggle(page, pillar, pillar in current)
-    s = _wait_still(page, since=_state(page)["now"])
+    s = _wait_still(page, since=_state(page)["now"], after_click=True)
     page.keyboard.press("Escape")  # close the option list if it stayed open (after the measurement)
     b1 = meter.snapshot()
     t0 = s["t0"]
