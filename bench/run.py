@@ -304,6 +304,8 @@ def main() -> None:
                 if not args.browser:
                     r["error_px"], r["zoom"] = error_px(case, r["script_file"], tmp, w, h)
                 res[(impl, case)] = r
+                if args.json:  # as it goes: a long run that fails later still leaves its figures
+                    Path(args.json).write_text(json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str))
         rows = []
         for case, label in (("a", "(a) Sindh, 16 clusters"), ("b", "(b) Pakistan, 1,000 synth. clusters")):
             o, r = res[("ours", case)], res[("reference", case)]
