@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots
+.PHONY: setup run test bench bench-browser boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots
 
 setup: $(STAMP) assets data-files check-boundaries
 
@@ -50,6 +50,10 @@ bench: setup system-packages
 # The README screenshots (docs/screenshots/), taken from the running app in headless Chromium, offline.
 screenshots: setup system-packages
 	$(PY) scripts/screenshots.py
+
+# Only the Chromium part of the bench (issue #14: repaint, bytes per change, start to paint).
+bench-browser: setup system-packages
+	$(PY) bench/run.py --browser
 
 # For users without ../shared: download the public boundary files and verify their checksums.
 boundaries: $(STAMP)

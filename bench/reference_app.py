@@ -5,6 +5,13 @@ same scoring as the app (cluster_model), but none of the app's speed work:
 every rerun reloads the unsimplified boundary file, recomputes the scores,
 rebuilds a ``folium.Choropleth`` over the raw geometry and hands it to
 ``st_folium`` with its default return (every map interaction reruns the script).
+
+Offline like the app (the benchmark's browser refuses every non-local request): folium's
+CDN URLs are replaced by the local Leaflet in ``static/vendor/`` (``geo.offline``), served by
+Streamlit's static serving from ``bench/static``, a link to the app's ``static/``. The
+Choropleth's legend is left out: branca draws it with d3, which streamlit-folium loads
+from a CDN and which has no local copy (the frontend waits for every script, so a refused
+d3 would keep the map from ever drawing).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap 
 from cluster_model.vocabulary import PILLARS  # noqa: E402
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries  # noqa: E402
 from geo.names import DistrictMatcher, load_aliases, match_column  # noqa: E402
+from geo.offline import LOCAL_CSS, LOCAL_JS  # noqa: E402
 
 st.set_page_config(page_title="Atlas (reference)", layout="wide")
 
@@ -45,7 +53,8 @@ scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, pillars))
 
 minx, miny, maxx, maxy = districts.total_bounds
 m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6)
-folium.Choropleth(
+m.default_js, m.default_css = list(LOCAL_JS), list(LOCAL_CSS)  # rewrite folium's CDN URLs to the local Leaflet
+choropleth = folium.Choropleth(
     geo_data=districts.to_json(),
     data=scores,
     columns=["district", "gap"],
@@ -53,7 +62,10 @@ folium.Choropleth(
     fill_color="YlOrRd",
     nan_fill_color="#9e9e9e",
     legend_name="Cluster gap",
-).add_to(m)
+)
+del choropleth._children[choropleth.color_scale.get_name()]  # the d3 legend (CDN only), see above
+choropleth.color_scale = None
+choropleth.add_to(m)
 for site in sites.itertuples():
     folium.Marker([site.lat, site.lon], tooltip=f"{site.cluster_name} — {site.place}").add_to(m)
 m.fit_bounds([[miny, minx], [maxy, maxx]])

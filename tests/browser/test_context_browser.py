@@ -51,7 +51,7 @@ def test_district_context_adult_literacy_colours_all_30_with_karachi_as_one(serv
         if "Adult literacy (25+), 2014" in state["legend"] and len(state["fills"]) == 30 and state["labels"]:
             break
         page.wait_for_timeout(250)
-    page.query_selector("iframe[title*='folium']").scroll_into_view_if_needed()
+    page.query_selector("iframe[title^='Map'], iframe[title*='folium']").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "atlas-district-context.png"), full_page=False)
 
     expected = set(load_boundaries(boundaries_path())["district"])

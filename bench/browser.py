@@ -1,0 +1,311 @@
+"""What the user feels, measured in Chromium (issue #14): repaint after a pillar change, bytes, start.
+
+Used by ``bench/run.py`` (``make bench``, ``make bench-browser``) for the real app and for the
+reference (``bench/reference_app.py``). One real Streamlit server per implementation and case,
+headless Debian Chromium through Playwright, offline: every request to a host other than
+localhost is refused.
+
+* **Server start -> map painted**: the server is started twice with the same store; the first
+  start is the first-run set-up (seeding the store, filling OS caches, writing any on-disk cache),
+  the second is measured: clock at ``Popen``, stop when the map iframe holds a
+  ``path.leaflet-interactive``.
+* **Pillar change -> map repainted and still**: the Pillars multiselect is changed with real
+  clicks (remove a tag, or open the list and pick an option). The clock starts at the
+  ``pointerdown`` of that click (a capture listener on the page). A ``requestAnimationFrame``
+  loop on the page reads the fills of the map's ``path.leaflet-interactive`` (inside the map
+  iframe, same origin) and a ``MutationObserver`` on the map iframe's document (re-attached when
+  the iframe or its document is replaced) records the last change. The change is over when
+  neither the page nor the map has changed for ``QUIET_S`` and the app is not running; the figure
+  is the time of the map's last change (the repaint; after it the map stayed still), and whether
+  the fills differ from before the click is recorded with it.
+* **Bytes**: a Chrome DevTools Protocol session on the page: ``Network.webSocketFrameReceived``
+  payload lengths (binary frames are base64 in CDP: decoded length) plus
+  ``Network.loadingFinished`` ``encodedDataLength`` of ``/_stcore/message`` responses, from the
+  click until the change is over.
+* **New and repeated views**: one session walks a path of pillar choices, each step adding or
+  removing one pillar, every choice on it not shown before (new views: nothing of them is cached,
+  by the app or by the browser); then it walks the same path back (repeated views).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+from cluster_model.vocabulary import PILLARS
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = (1400, 900)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+QUIET_S = float(os.environ.get("BENCH_QUIET_S", "1.5"))  # still for this long = done (not part of the figure)
+CHANGE_TIMEOUT_S = 180
+NO_REPAINT_S = float(os.environ.get("BENCH_NO_REPAINT_S", "20"))  # map untouched this long after a click: no repaint
+MAP_IFRAME = "iframe[title^='Map'], iframe[title*='folium']"  # the atlas titles its map; the reference keeps streamlit-folium's title
+
+# From all four pillars, one pillar added or removed per step, every choice new. Chosen so that on
+# the real Sindh data most steps change some district's gap (11 of 13; choices without "support"
+# give the same gaps as with it, as no support indicator is assessed there yet).
+PATH = [["technology", "support", "incentive"], ["technology", "support"], ["support"], ["support", "incentive"],
+        ["support", "hrm", "incentive"], ["support", "hrm"], ["technology", "support", "hrm"], ["technology", "hrm"],
+        ["hrm"], ["hrm", "incentive"], ["technology", "hrm", "incentive"], ["technology", "incentive"], ["technology"]]
+
+# Installed on the page once it is loaded: the clock, the map's fills and the last changes.
+INSTRUMENT_JS = r"""
+() => {
+  if (window.__bb) return;
+  const bb = window.__bb = {t0: null, armed: false, lastTop: performance.now(), lastMap: null, lastFill: null,
+                            sig: null, nPaths: 0, doc: null, frame: null, obs: null};
+  document.addEventListener('pointerdown', () => { if (bb.armed) { bb.t0 = performance.now(); bb.armed = false; } }, true);
+  new MutationObserver(() => { bb.lastTop = performance.now(); })
+    .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const mapDoc = () => {
+    const f = document.querySelector("MAP_IFRAME");
+    try { return [f, f && f.contentDocument]; } catch (e) { return [f, null]; }
+  };
+  const tick = () => {
+    const [f, doc] = mapDoc();
+    if (f !== bb.frame || doc !== bb.doc) {  // a new iframe or a new document in it: observe that one
+      bb.frame = f; bb.doc = doc; bb.lastMap = performance.now();
+      if (bb.obs) bb.obs.disconnect();
+      bb.obs = null;
+      if (doc) {
+        bb.obs = new MutationObserver(() => { bb.lastMap = performance.now(); });
+        bb.obs.observe(doc, {subtree: true, childList: true, attributes: true, characterData: true});
+      }
+    }
+    let s = '', n = 0;
+    if (doc) for (const p of doc.querySelectorAll('path.leaflet-interactive')) {
+      s += (p.getAttribute('fill') || '') + '/' + (p.getAttribute('fill-opacity') || '') + ';'; n++;
+    }
+    if (s !== bb.sig) { bb.sig = s; bb.nPaths = n; bb.lastFill = performance.now(); }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+""".replace("MAP_IFRAME", MAP_IFRAME)
+
+STATE_JS = """() => { const bb = window.__bb; return {now: performance.now(), t0: bb.t0, lastTop: bb.lastTop, lastMap: bb.lastMap,
+  lastFill: bb.lastFill, sig: bb.sig, nPaths: bb.nPaths,
+  running: !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')}; }"""
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _offline_route(refused: list[str]):
+    def route(r):
+        u = r.request.url
+        if u.startswith(("data:", "blob:", "about:")) or (urlparse(u).hostname or "") in LOCAL_HOSTS:
+            return r.continue_()
+        refused.append(u)
+        return r.abort("internetdisconnected")
+    return route
+
+
+class _Server:
+    """``streamlit run`` of one app in a subprocess; ``t0`` is the moment it was started."""
+
+    def __init__(self, app: Path, env: dict[str, str], log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = open(log, "a")
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        while True:
+            if self.proc.poll() is not None or time.perf_counter() - self.t0 > 180:
+                self.stop()
+                raise RuntimeError(f"server for {app.name} did not start; see {log}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2):
+                    self.ready = time.perf_counter() - self.t0
+                    return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class _Bytes:
+    """Bytes the page receives over the websocket and as ``/_stcore/message`` responses (CDP)."""
+
+    def __init__(self, cdp):
+        self.ws = 0
+        self.message = 0
+        self.other_http = 0
+        self.urls: dict[str, str] = {}
+        cdp.send("Network.enable")
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _frame(self, e) -> None:
+        r = e["response"]
+        data = r.get("payloadData", "")
+        self.ws += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
+
+    def _finished(self, e) -> None:
+        if "/_stcore/message" in self.urls.get(e["requestId"], ""):
+            self.message += int(e["encodedDataLength"])
+        else:
+            self.other_http += int(e["encodedDataLength"])
+
+    def snapshot(self) -> tuple[int, int, int]:
+        return self.ws, self.message, self.other_http
+
+
+def _wait_painted(page, timeout_ms: int = 120_000) -> None:
+    page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout_ms)
+
+
+def _state(page) -> dict:
+    return page.evaluate(STATE_JS)
+
+
+def _wait_still(page, since: float, timeout_s: float = CHANGE_TIMEOUT_S, after_click: bool = False) -> dict:
+    """Poll until neither the page nor the map changed for QUIET_S and the app is not running.
+
+    After a click, also until the map has changed since the click, or NO_REPAINT_S have passed
+    without it (an app whose map is the same for the new choice may rightly not touch it): a
+    loaded server can take longer than QUIET_S to even start the rerun.
+    """
+    deadline = time.perf_counter() + timeout_s
+    while True:
+        s = _state(page)
+        last = max(v for v in (s["lastTop"], s["lastMap"], s["lastFill"], since) if v is not None)
+        map_done = not after_click or (s["t0"] is not None and (s["lastMap"] or 0) > s["t0"]) or s["now"] - since >= NO_REPAINT_S * 1000
+        if not s["running"] and s["now"] - last >= QUIET_S * 1000 and map_done:
+            return s
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the page did not settle")
+        time.sleep(0.1)
+
+
+def _pillar_box(page):
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Pillars").first
+
+
+def _toggle(page, pillar: str, selected: bool) -> None:
+    """One user action: remove the pillar's tag, or open the list and pick it. The clock is armed for its click."""
+    label = PILLARS[pillar]
+    box = _pillar_box(page)
+    if selected:
+        target = box.locator(f'button[aria-label="Remove {label}"]')
+    else:
+        box.locator("input").first.click(timeout=CHANGE_TIMEOUT_S * 1000)
+        target = page.get_by_role("option", name=label, exact=True)
+        target.wait_for(state="visible", timeout=CHANGE_TIMEOUT_S * 1000)
+    page.evaluate("() => { window.__bb.armed = true; window.__bb.t0 = null; }")
+    # A page busy drawing a large map can take long to take a click: wait as long as for a change.
+    target.click(timeout=CHANGE_TIMEOUT_S * 1000)
+
+
+def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
+    (pillar,) = set(current) ^ set(wanted)
+    before = _state(page)
+    b0 = meter.snapshot()
+    _toggle(page, pillar, pillar in current)
+    s = _wait_still(page, since=_state(page)["now"], after_click=True)
+    page.keyboard.press("Escape")  # close the option list if it stayed open (after the measurement)
+    b1 = meter.snapshot()
+    t0 = s["t0"]
+    if t0 is None:
+        raise RuntimeError("the click was not seen by the page")
+    end = max(v for v in (s["lastMap"], s["lastFill"]) if v is not None)
+    return {"to": wanted, "repaint_s": (end - t0) / 1000 if end > t0 else None,
+            "fills_changed": s["sig"] != before["sig"], "fill_change_s": (s["lastFill"] - t0) / 1000 if s["lastFill"] > t0 else None,
+            "n_paths": s["nPaths"], "ws_bytes": b1[0] - b0[0], "message_bytes": b1[1] - b0[1], "other_http_bytes": b1[2] - b0[2]}
+
+
+def measure(app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int = 10, browser=None) -> dict:
+    """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes.
+
+    ``browser``: a launched Playwright Chromium to use (tests); else one is launched here.
+    """
+    if not 1 <= n_changes <= len(PATH):
+        raise ValueError(f"n_changes must be 1..{len(PATH)}")
+    if browser is not None:
+        return _measure(browser, app, env, query, workdir, n_changes)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return _measure(browser, app, env, query, workdir, n_changes)
+        finally:
+            browser.close()
+
+
+def _measure(browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int) -> dict:
+    path = [list(PILLARS)] + PATH[:n_changes]
+    env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='store-', dir=workdir)}/atlas.db", **env}
+    query_s = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    log = workdir / f"server-{app.stem}-{os.getpid()}.log"
+    out: dict = {"refused": [], "console_errors": []}
+    starts = []
+    for attempt in ("setup", "measured"):
+        ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+        ctx.route("**/*", _offline_route(out["refused"]))
+        page = ctx.new_page()
+        page.on("console", lambda m: m.type == "error" and "INTERNET_DISCONNECTED" not in m.text
+                and out["console_errors"].append(m.text[:200]))
+        page.on("response", lambda r: r.status >= 400 and out["console_errors"].append(f"{r.status} {r.url[:200]}"))
+        server = _Server(app, env, log)
+        try:
+            page.goto(server.url + query_s, wait_until="domcontentloaded")
+            _wait_painted(page)
+            starts.append((time.perf_counter() - server.t0, server.ready))
+            if attempt == "setup":
+                continue
+            out["view"] = page.query_selector(MAP_IFRAME).content_frame().evaluate(
+                """() => { const m = Object.values(window).find(v => v instanceof L.Map);
+                           const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }""")
+            meter = _Bytes(ctx.new_cdp_session(page))
+            page.evaluate(INSTRUMENT_JS)
+            _wait_still(page, since=_state(page)["now"])
+            out["n_paths"] = _state(page)["nPaths"]
+            changes = []
+            for current, wanted in zip(path, path[1:]):
+                changes.append({**_change(page, meter, current, wanted), "view": "new"})
+            back = path[::-1]
+            for current, wanted in zip(back, back[1:]):
+                changes.append({**_change(page, meter, current, wanted), "view": "repeated"})
+        finally:
+            server.stop()
+            ctx.close()
+    refused = out.pop("refused")
+    # start_ready_s: process start -> /_stcore/health answers (imports, server up; the script has not run yet)
+    out.update({"start_setup_s": starts[0][0], "start_s": starts[1][0], "start_ready_s": starts[1][1], "changes": changes,
+                "console_errors": out["console_errors"][:10], "refused": len(refused),
+                "refused_hosts": sorted({urlparse(u).hostname or u[:40] for u in refused})})
+    for view in ("new", "repeated"):
+        rows = [c for c in changes if c["view"] == view]
+        times = [c["repaint_s"] for c in rows if c["repaint_s"] is not None]
+        out[view] = {"repaint_s": statistics.median(times) if times else None,
+                     "bytes": statistics.median(c["ws_bytes"] + c["message_bytes"] for c in rows),
+                     "n": len(rows), "n_repainted": len(times), "n_fills_changed": sum(c["fills_changed"] for c in rows)}
+    return out

@@ -1,0 +1,41 @@
+"""The bench's Chromium harness (bench/browser.py) measures something real: run once, no timing asserted."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from bench import browser as harness  # noqa: E402
+from geo.boundaries import load_boundaries  # noqa: E402
+
+SINDH = REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
+
+
+@pytest.mark.skipif(not SINDH.exists(), reason="shared boundary files not present")
+def test_harness_measures_repaint_bytes_and_start_on_sindh(browser, tmp_path):
+    env = {"ATLAS_BOUNDARIES": str(SINDH), "ATLAS_PROVINCE": "Sindh", "ATLAS_DATA_DIR": str(REPO / "data")}
+    out = harness.measure(REPO / "app.py", env, {}, tmp_path, n_changes=2, browser=browser)
+
+    assert out["start_setup_s"] > 0 and out["start_s"] > 0
+    assert out["refused"] == 0  # the app asks nothing of the internet
+    assert out["n_paths"] == len(load_boundaries(SINDH, province="Sindh"))  # one filled path per district
+    assert out["view"]["w"] > 0 and out["view"]["h"] > 0
+    changes = out["changes"]
+    assert [c["view"] for c in changes] == ["new", "new", "repeated", "repeated"]
+    # Walked out along the path and back: the last change returns to all four pillars.
+    assert [sorted(c["to"]) for c in changes] == [sorted(harness.PATH[0]), sorted(harness.PATH[1]),
+                                                  sorted(harness.PATH[0]), sorted(harness.PILLARS)]
+    for c in changes:
+        # On the real Sindh data these two steps change gaps: the fills really changed, and were timed.
+        assert c["fills_changed"], c
+        assert c["repaint_s"] > 0 and c["fill_change_s"] > 0
+        assert c["ws_bytes"] > 0  # the rerun came over the websocket
+        assert c["n_paths"] == out["n_paths"]
+    for view in ("new", "repeated"):
+        assert out[view]["n"] == 2 and out[view]["n_fills_changed"] == 2
+        assert out[view]["repaint_s"] > 0 and out[view]["bytes"] > 0
