@@ -72,7 +72,7 @@ def test_district_panel_lists_clusters_and_their_indicators():
     assert set(per_pillar["Cluster"]) == {"Fisheries", "Jute"}
     jute = per_pillar.set_index("Cluster").loc["Jute"]
     assert set(jute.values) == {"not assessed"}
-    assert "*Source: HRD\\-cluster\\-poverty study \\(abstract\\)*" in text  # the evidence list (issue #10 item 5)
+    assert "*Source: HRD-cluster-poverty study (abstract)*" in text  # the evidence list (issue #10 item 5)
 
 
 def test_link_restores_filters_and_reports_unknown_values():

@@ -96,7 +96,7 @@ def test_item5_district_evidence_is_a_readable_list():
     at = run_app(district="Thatta")
     text = "\n".join(m.value for m in at.markdown)
     # status, indicator, the full note and the source, as text that wraps (not a grid column cut at 1280 px)
-    assert "*Source: HRD\\-cluster\\-poverty study \\(abstract\\)*" in text
+    assert "*Source: HRD-cluster-poverty study (abstract)*" in text
     assert "**absent** ·" in text or "**partial** ·" in text or "**present** ·" in text
     assert len(at.dataframe) == 2  # the clusters' gap table and the ranking; no indicator grid
 
