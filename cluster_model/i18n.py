@@ -41,6 +41,8 @@ TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 DRAFT_NOTE = "DRAFT translations: written without a native speaker, each flagged fuzzy until one reviews it."
 
 _SHOWN_VALUE = re.compile(r"[^A-Za-z0-9_-]")
+# A keyword line or continuation line of a .po file: one complete quoted string.
+_PO_STRING_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
 
 
 def parse_language(raw: object) -> tuple[str, str | None]:
@@ -82,12 +84,30 @@ def read_catalogue(path: Path, language: str):
     if not path.is_file():
         raise DataFileError(DataIssue(str(path), "translation catalogue is missing",
                                       "restore it from git, or run `make catalogues` to start a new one"))
+    _check_quotes(path)
     try:
         with path.open("rb") as handle:
             return read_po(handle, locale=language, domain=DOMAIN, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
         raise DataFileError(DataIssue(str(path), f"translation catalogue cannot be read ({exc})",
                                       "fix the line named (check quotes and msgid/msgstr pairs), e.g. with Poedit")) from None
+
+
+def _check_quotes(path: Path) -> None:
+    """Refuse a line that is neither a comment nor a complete msgid/msgstr string, naming it.
+
+    (Babel reads an unclosed quote by dropping the string's last letter.)
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise DataFileError(DataIssue(str(path), "translation catalogue is not UTF-8", "save it as UTF-8 (Poedit does)")) from None
+    for number, line in enumerate(lines, 1):
+        text = line.strip().removeprefix("#~").strip()
+        if text and not text.startswith("#") and not _PO_STRING_LINE.match(text):
+            raise DataFileError(DataIssue(str(path), "translation catalogue cannot be read: not a msgid/msgstr line, "
+                                          "or a quoted string is not closed", "close the string with a \" and escape quotes inside as \\\"",
+                                          row=number, value=line))
 
 
 def _filled(string) -> bool:
