@@ -33,6 +33,8 @@ ARABIC_RANGE = "U+0600-06FF, U+0750-077F, U+0870-08FF, U+FB50-FDFF, U+FE70-FEFF,
 # Streamlit's own fonts after ours; icons (Material Symbols ligatures) keep their font.
 _TEXT = (".stApp :is(p, li, h1, h2, h3, h4, h5, h6, label, td, th, input, textarea, button, summary, "
          "div, span):not([data-testid='stIconMaterial'])")
+_RTL_TEXT = (":is([data-testid='stMain'], [data-testid='stSidebar']) :is(p, li, h1, h2, h3, h4, h5, h6, label, "
+             "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer'], [data-testid='stHeading'])")
 # Drawn left to right even on an RTL page.
 _LTR = ("[data-testid='stMain'] :is(code, pre, iframe, canvas, svg, [data-testid='stVegaLiteChart'], "
         "[data-testid='stDeckGlJsonChart'], .leaflet-container)")
@@ -50,6 +52,8 @@ def rtl_css() -> str:
     return (
         "[data-testid='stAppViewContainer'] { flex-direction: row-reverse; }\n"
         "[data-testid='stMain'], [data-testid='stSidebar'] { direction: rtl; }\n"
+        # Streamlit aligns text left explicitly; "start" is the right edge in RTL.
+        f"{_RTL_TEXT} {{ text-align: start; }}\n"
         f"{_LTR} {{ direction: ltr; }}\n"
     )
 
