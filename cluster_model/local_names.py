@@ -53,6 +53,11 @@ class LocalNames:
     def is_draft(self, kind: str, id_: str) -> bool:
         return self.rows.get((kind, id_), {}).get("status") != "reviewed"
 
+    @property
+    def drafts(self) -> int:
+        """How many names still await review by a native speaker."""
+        return sum(1 for row in self.rows.values() if row["status"] != "reviewed")
+
     def missing(self, kind: str, ids, language: str) -> list[str]:
         """The ids of ``kind`` with no name in ``language`` (shown in English, marked)."""
         return [i for i in ids if not self.rows.get((kind, i), {}).get(language)]

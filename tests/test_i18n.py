@@ -259,3 +259,27 @@ def test_the_session_language_comes_from_the_url():
     at.query_params["lang"] = "xx" * 200
     at.run()
     assert at.title[0].value == "Atlas" and "showing English" in at.warning[0].value
+
+
+def test_notices_for_the_methods_page_and_the_en_mark():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from ui.i18n import draft_notice, untranslated_notice
+
+        st.write(str(untranslated_notice()))
+        st.write(str(draft_notice(names_drafts=0)))
+
+    texts = {}
+    for lang in ("en", "ur", "sd"):
+        at = AppTest.from_function(page, default_timeout=30)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        texts[lang] = [m.value for m in at.markdown]
+    assert texts["en"] == ["None", "The Urdu and Sindhi texts and names are drafts awaiting review by a native speaker."]
+    assert texts["ur"][0].startswith("[en] سے") and "اہلِ زبان" in texts["ur"][1]
+    assert "[en]" in texts["sd"][0] and "جائزو" in texts["sd"][1]
+

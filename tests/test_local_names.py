@@ -58,6 +58,7 @@ def test_lookup_and_visible_english_fallback(tmp_path):
     assert names.name("cluster", "mango", "sd") == "انب"
     assert names.is_draft("district", "Thatta") and not names.is_draft("cluster", "mango")
     assert names.is_draft("cluster", "jute")  # unknown: not reviewed
+    assert names.drafts == 1
 
 
 def test_arabic_names_round_trip_through_the_csv(tmp_path):

@@ -63,6 +63,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translator().ngettext(singular, plural, n)
 
 
+def untranslated_notice() -> str | None:
+    """The key to the " [en]" mark, for pages in Urdu or Sindhi."""
+    if current_language() == i18n.DEFAULT_LANGUAGE:
+        return None
+    return _("Words marked [en] have no translation yet and are shown in English.")
+
+
+def draft_notice(names_drafts: int) -> str | None:
+    """What the Methods page says (in every language) while any Urdu/Sindhi text or name is a draft.
+
+    ``names_drafts``: draft rows of data/names.csv (``cluster_model.local_names.LocalNames.drafts``).
+    """
+    texts_drafts = sum(i18n.translator(code).drafts for code in i18n.LANGUAGES)
+    if not texts_drafts and not names_drafts:
+        return None
+    return _("The Urdu and Sindhi texts and names are drafts awaiting review by a native speaker.")
+
+
 def with_language(params: dict[str, str]) -> dict[str, str]:
     """URL parameters plus ``lang`` (left out for English, the default, to keep links short)."""
     code = current_language()
