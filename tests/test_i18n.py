@@ -283,3 +283,22 @@ def test_notices_for_the_methods_page_and_the_en_mark():
     assert texts["ur"][0].startswith("[en] سے") and "اہلِ زبان" in texts["ur"][1]
     assert "[en]" in texts["sd"][0] and "جائزو" in texts["sd"][1]
 
+
+
+def test_the_language_switch_changes_the_session_language():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        from ui.i18n import _, language_switch
+
+        language_switch(st.sidebar)
+        st.title(_("Atlas"))
+
+    at = AppTest.from_function(page, default_timeout=30)
+    at.run()
+    assert at.title[0].value == "Atlas"
+    assert at.sidebar.selectbox[0].options == ["English", "اردو", "سنڌي"]
+    at.sidebar.selectbox[0].set_value("sd").run()
+    assert not at.exception and at.title[0].value == "ائٽلس"
