@@ -20,6 +20,7 @@ $(STAMP): requirements.txt
 # Leaflet and the other map scripts, from the npm registry into static/vendor/ (not committed).
 assets: $(STAMP)
 	$(PY) scripts/install_map_assets.py
+	$(PY) scripts/install_web_fonts.py
 
 # Boundary and district context files: downloaded, SHA-256-verified and converted into var/
 # only when ../shared (or ATLAS_BOUNDARIES / ATLAS_CONTEXT) does not have them; offline, a clear warning.
@@ -67,5 +68,10 @@ survey-form: $(STAMP)
 context: $(STAMP)
 	$(PY) scripts/fetch_context.py
 
+# The Urdu and Sindhi catalogues after UI strings change: extract (babel.cfg) into locales/atlas.pot, update the .po files.
+.PHONY: catalogues
+catalogues: $(STAMP)
+	$(PY) scripts/update_catalogues.py
+
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) static/vendor static/fonts .pytest_cache

@@ -1,0 +1,113 @@
+"""The RTL helper in a real Streamlit server and headless Chromium, offline.
+
+The pages are not wired yet (issue 13's next step), so a small app calls
+ui.rtl.apply(): Urdu lays the main content out right to left with the sidebar on
+the right and draws Arabic script with Noto Naskh Arabic fetched from the
+app itself; English stays left to right.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from browser_support import ARTIFACTS, REPO, OfflinePage, free_port, stop_server
+
+APP = '''
+import streamlit as st
+from ui.i18n import _, current_language
+from ui.rtl import apply
+
+apply(current_language())
+st.sidebar.markdown("### " + _("Filters"))
+st.sidebar.write(_("Pillars"))
+st.title(_("Atlas"))
+st.write(_("The four aspects the 2019 dialogue examined every cluster under."))
+'''
+
+
+@pytest.fixture(scope="module")
+def rtl_server(tmp_path_factory):
+    if not (REPO / "static" / "fonts" / "noto-naskh-arabic" / "NotoNaskhArabic-Variable.ttf").is_file():
+        pytest.skip("web font not installed: run `make setup` (scripts/install_web_fonts.py)")
+    folder = tmp_path_factory.mktemp("rtl_app")
+    (folder / "app.py").write_text(APP, encoding="utf-8")
+    (folder / "static").symlink_to(REPO / "static")  # Streamlit serves <app folder>/static
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"streamlit-rtl-{port}.log", "w")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(folder / "app.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)  # cwd: .streamlit/config.toml
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    stop_server(proc)
+
+
+LAYOUT = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const side = document.querySelector("[data-testid='stSidebar']");
+  const h1 = main.querySelector('h1 span') || main.querySelector('h1');
+  const block = document.querySelector("[data-testid='stMainBlockContainer']");
+  const sideText = side.querySelector('p');
+  return {direction: getComputedStyle(main).direction, dir: main.getAttribute('dir'), lang: main.getAttribute('lang'),
+          mainX: main.getBoundingClientRect().x, sideX: side.getBoundingClientRect().x,
+          h1Right: h1.getBoundingClientRect().right, blockRight: block.getBoundingClientRect().right,
+          h1Left: h1.getBoundingClientRect().left, blockLeft: block.getBoundingClientRect().left,
+          sideTextRight: sideText.getBoundingClientRect().right, sideRight: side.getBoundingClientRect().right,
+          text: main.innerText,
+          naskh: [...document.fonts].filter(f => f.family.includes('Noto Naskh Arabic') && f.status === 'loaded').length};
+}"""
+
+
+def _open(browser, url: str, heading: str) -> tuple[OfflinePage, dict, list[str]]:
+    page = OfflinePage(browser)
+    fonts: list[str] = []
+    page.page.on("response", lambda r: "/fonts/" in r.url and fonts.append(f"{r.status} {r.url}"))
+    page.page.goto(url, wait_until="domcontentloaded")
+    page.page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    page.page.wait_for_function("document.fonts.status === 'loaded'", timeout=30_000)
+    page.page.wait_for_timeout(500)  # the direction script runs after the element is drawn
+    return page, page.page.evaluate(LAYOUT), fonts
+
+
+def test_urdu_reads_right_to_left_with_the_local_font(browser, rtl_server):
+    page, layout, fonts = _open(browser, f"{rtl_server}/?lang=ur", "اٹلس")
+    try:
+        page.page.screenshot(path=str(ARTIFACTS / "rtl-ur.png"))
+        assert layout["direction"] == "rtl" and layout["dir"] == "rtl" and layout["lang"] == "ur"
+        assert layout["sideX"] > layout["mainX"]  # the sidebar on the reading side
+        # text starts at the right edge: the title, and the sidebar's text
+        assert layout["blockRight"] - layout["h1Right"] < 80 < layout["h1Left"] - layout["blockLeft"], layout
+        assert layout["sideRight"] - layout["sideTextRight"] < 80, layout
+        arabic = sum(1 for ch in layout["text"] if "\u0600" <= ch <= "\u06ff")
+        latin = sum(1 for ch in layout["text"] if ch.isascii() and ch.isalpha())
+        assert arabic > 3 * latin
+        assert layout["naskh"] >= 1 and fonts and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
+        assert page.refused == []
+    finally:
+        page.close()
+
+
+def test_english_stays_left_to_right(browser, rtl_server):
+    page, layout, _ = _open(browser, f"{rtl_server}/?lang=en", "Atlas")
+    try:
+        assert layout["direction"] == "ltr" and layout["dir"] == "ltr"
+        assert layout["sideX"] < layout["mainX"]
+        assert page.refused == []
+    finally:
+        page.close()
