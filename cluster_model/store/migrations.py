@@ -11,6 +11,7 @@ same change with explicit DDL (``ALTER TABLE …``). Never edit a released step.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -33,9 +34,16 @@ def _v2_dialogue(conn: Connection) -> None:
     s.metadata.create_all(conn, tables=s.DIALOGUE_TABLES)
 
 
+def _v4_room_votes(conn: Connection) -> None:
+    # New tables only (votes from phones); the device-pass secret is made once, here.
+    s.metadata.create_all(conn, tables=s.VOTE_TABLES)
+    conn.execute(insert(s.room_secret).values(id=1, secret=secrets.token_hex(32), created_at=datetime.now(timezone.utc)))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
+    (4, "the room votes from phones: raw votes, closed items, accepted tallies, device-pass secret", _v4_room_votes),
 ]
 
 LATEST = MIGRATIONS[-1][0]
