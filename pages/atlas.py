@@ -11,9 +11,10 @@ from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, r
 from cluster_model.tables import district_detail, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import page
+from ui import page, room
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.data_access import get_engine
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -124,5 +125,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+room.dialogue_round_panel(get_engine(), ds, state.round)  # a dialogue round: the room's votes, n per group
 
 page.end(atlas, state, "atlas")

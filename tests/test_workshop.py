@@ -221,3 +221,18 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
 def test_methods_text_says_it_is_not_an_indicator_assessment():
     text = ws.methods_markdown()
     assert "not an indicator" in text and "not rated" in text and "rules.yaml" in text
+
+
+def test_agenda_move_to_any_position():
+    a = ws.Agenda.from_string("mango:TS,rice:H", ["mango", "rice"])
+    assert a.move_to(2, 0).to_string() == "rice:H,mango:TS"
+    assert a.move_to(0, 99).to_string() == "mango:S,rice:H,mango:T"
+    with pytest.raises(ws.AgendaError):
+        a.move_to(5, 0)
+
+
+def test_room_gap_label_marks_one_group_as_low_coverage_and_says_how_many_voted():
+    assert "(low coverage)" in ws.room_gap_label(1.0, 0.25)
+    assert "(low coverage)" not in ws.room_gap_label(1.0, 0.5)
+    assert ws.room_gap_label(0.5, 0.75, 23).endswith("· 23 voted")
+

@@ -23,6 +23,8 @@ import streamlit as st
 from cluster_model.workshop import NOT_RATED
 
 MIN_FONT_PX = 20
+# st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
+MAP_HEIGHT_PX = 520
 
 RATING_STYLE = {
     # rating: (background, text colour, symbol)
@@ -63,6 +65,25 @@ html {{ font-size: 22px; }}
 .ws-badge {{ display: inline-block; padding: 0 10px; border-radius: 6px; border: 2px solid #111111; font-weight: 700; white-space: nowrap; }}
 .ws-note {{ font-size: {MIN_FONT_PX}px; color: #222222; }}
 .ws-spot {{ display: inline-block; border: 3px solid #1f5fbf; padding: 0 8px; border-radius: 6px; }}
+.ws-link {{ font-size: 26px !important; font-weight: 700; word-break: break-all; }}
+.ws-voted {{ font-size: 26px !important; }}
+/* The map takes the screen's height (less the title row), not a fixed 520 px. */
+.st-key-ws_map_box iframe {{ height: max(360px, calc(100vh - 170px)) !important; }}
+/* Phones (item 19): the map's legend sits below the map instead of over it. */
+@media (max-width: 640px) {{ .st-key-ws_map_box iframe {{ height: 60vh !important; }} }}
+</style>
+"""
+
+# The facilitator's window: the same look, but a laptop screen, so normal sizes are fine.
+PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], #MainMenu, footer { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.2rem 2rem 1.2rem !important; max-width: 100% !important; }
+.ws-title { font-size: 30px !important; font-weight: 700; line-height: 1.15; }
+.ws-panel table { border-collapse: collapse; width: 100%; }
+.ws-panel th, .ws-panel td { padding: 3px 8px; border: 1px solid #555555; text-align: left; }
+.ws-badge { display: inline-block; padding: 0 8px; border-radius: 6px; border: 2px solid #111111; font-weight: 700; white-space: nowrap; }
 </style>
 """
 

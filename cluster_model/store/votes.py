@@ -112,6 +112,12 @@ def current_item(engine: Engine, round_id: str) -> CurrentItem | None:
         return CurrentItem(row["round_id"], item, pos, len(agenda), _state(conn, row["round_id"], item.cluster_id, item.pillar), row["venue"])
 
 
+def stored_position(engine: Engine, round_id: str) -> int | None:
+    """Where the facilitator last moved the room (0-based), or None for an unknown dialogue."""
+    with engine.connect() as conn:
+        return conn.execute(select(s.dialogue_sessions.c.position).where(s.dialogue_sessions.c.round_id == round_id)).scalar()
+
+
 def item_state(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> str:
     with engine.connect() as conn:
         return _state(conn, round_id, cluster_id, pillar)
