@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench boundaries system-packages check-boundaries assets clean
+.PHONY: setup run test bench bench-votes boundaries system-packages check-boundaries assets clean
 
 setup: $(STAMP) assets check-boundaries
 
@@ -36,6 +36,11 @@ test: setup system-packages
 
 bench: setup system-packages
 	$(PY) bench/run.py
+	$(PY) bench/room_votes.py
+
+# Only the room-vote load figures (80 phones on one item, projector in Chromium).
+bench-votes: setup system-packages
+	$(PY) bench/room_votes.py
 
 # For users without ../shared: download the public boundary files and verify their checksums.
 boundaries: $(STAMP)

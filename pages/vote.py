@@ -84,12 +84,7 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
         st.session_state["vote_msg"] = ("success", f"Counted: {v.CHOICES[choice]}. You can change it until the facilitator closes this item.")
 
 
-@st.fragment(run_every=PHONE_REFRESH_S)
-def item_panel() -> None:
-    now = vt.current_item(engine, round_id)
-    if now is None:
-        st.error("This dialogue is no longer on this computer.")
-        return
+def item_panel(now: vt.CurrentItem) -> None:
     cid, pillar = now.item.cluster_id, now.item.pillar
     names = ds.indicators[ds.indicators["pillar"] == pillar]["name"].tolist()
     st.markdown(f"<p class='vote-note'>Item {now.position + 1} of {now.n_items} · {html.escape(STAKEHOLDERS[group])}</p>"
@@ -112,7 +107,17 @@ def item_panel() -> None:
                   type="primary" if mine and mine["choice"] == choice else "secondary")
 
 
-item_panel()
+@st.fragment(run_every=PHONE_REFRESH_S)
+def follow_the_screen(shown: vt.CurrentItem) -> None:
+    """Redraw the page when the facilitator moves on or closes the item (the buttons are outside this
+    fragment, so a tap never races the periodic check)."""
+    now = vt.current_item(engine, round_id)
+    if now is None or (now.position, now.item, now.state) != (shown.position, shown.item, shown.state):
+        st.rerun(scope="app")
+
+
+item_panel(cur)
+follow_the_screen(cur)
 if st.button("Change my group", key="vote_change_group"):
     del params["g"]
     st.rerun()

@@ -307,6 +307,7 @@ def present() -> None:
             pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
             with st.container(key="ws_map_box"):
                 st_folium(fmap, key="ws_map", returned_objects=[], height=pres.MAP_HEIGHT_PX, use_container_width=True)
+            st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
         link, note = pres.page_link("vote", {"r": round_id})

@@ -71,6 +71,8 @@ html {{ font-size: 22px; }}
 .st-key-ws_map_box iframe {{ height: max(360px, calc(100vh - 170px)) !important; }}
 /* Phones (item 19): the map's legend sits below the map instead of over it. */
 @media (max-width: 640px) {{ .st-key-ws_map_box iframe {{ height: 60vh !important; }} }}
+.ws-legend-below {{ display: none; }}
+@media (max-width: 640px) {{ .ws-legend-below {{ display: block; }} }}
 </style>
 """
 
@@ -97,6 +99,8 @@ MAP_CSS = f"""
 .leaflet-control-scale-line {{ font-size: {MIN_FONT_PX}px !important; }}
 .atlas-legend .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; width: auto !important; min-width: 34px !important; height: 34px !important; }}
 .atlas-site .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
+/* A phone-sized map: the legend would cover it; the page shows it below the map instead (legend_below). */
+@media (max-width: 560px) {{ .atlas-legend {{ display: none !important; }} }}
 </style>
 """
 
@@ -114,6 +118,14 @@ def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
             child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{html.escape(legend_title)}</b>", 1)
                                  .replace("not assessed (unknown)", "not rated (unknown)", 1))
     return m
+
+
+def legend_below(m: folium.Map) -> str:
+    """The map's legend as page HTML, shown under the map only on phone-sized screens (where it is hidden in the map)."""
+    for child in m._children.values():
+        if getattr(child, "_name", "") == "AtlasExtras" and getattr(child, "legend_html", ""):
+            return f"<div class='ws-legend-below' role='note' aria-label='Map legend'>{child.legend_html}</div>"  # built and escaped by geo.atlas_map
+    return ""
 
 
 def badge(rating: str) -> str:

@@ -167,3 +167,30 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
     finally:
         for p in (projector, facilitator, *phones):
             p.close()
+
+
+def test_room_view_on_a_phone_keeps_the_legend_off_the_map(vote_server, browser):
+    """Issue 10, item 19: at 390×844 the Workshop map's legend is shown below the map, not over it."""
+    base, _engine = vote_server
+    phone = OfflinePage(browser, width=390, height=844)
+    try:
+        p = phone.page
+        p.goto(f"{base}/workshop?round={ROUND}&mode=present", wait_until="domcontentloaded")
+        p.wait_for_selector("iframe[title*='folium']", timeout=120_000)
+        frame = next(f for f in _wait_frames(p) if f.query_selector(".leaflet-container"))
+        frame.wait_for_selector(".atlas-legend", state="attached", timeout=120_000)
+        assert not frame.locator(".atlas-legend").is_visible()  # nothing over the map
+        below = p.locator(".ws-legend-below")
+        below.wait_for(timeout=60_000)
+        assert "not rated (unknown)" in below.inner_text() or "not assessed" in below.inner_text()
+        map_box = p.locator(".st-key-ws_map_box iframe").bounding_box()
+        legend_box = below.bounding_box()
+        assert legend_box["y"] >= map_box["y"] + map_box["height"] - 1  # under the map
+        p.screenshot(path=str(ARTIFACTS / "workshop-room-view-390.png"), full_page=True)
+    finally:
+        phone.close()
+
+
+def _wait_frames(page):
+    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('.leaflet-container'); } catch (e) { return false; } })", timeout=120_000)
+    return page.frames
