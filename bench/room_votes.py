@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -238,7 +239,14 @@ def main() -> int:
             page.goto(f"{base}/workshop?round={round_id}&mode=present", wait_until="domcontentloaded")
             page.locator(".ws-tally").wait_for(timeout=180_000)
             page.evaluate(WATCH_JS)
-            phones = asyncio.run(drive_phones(base, plan))
+            # Playwright's sync API owns this thread's event loop: the phones get a thread of their own.
+            box: list = []
+            runner = threading.Thread(target=lambda: box.append(asyncio.run(drive_phones(base, plan))))
+            runner.start()
+            runner.join()
+            if not box:
+                raise RuntimeError("the simulated phones failed; see the traceback above")
+            phones = box[0]
             deadline = time.time() + 30
             while time.time() < deadline and page.evaluate("() => document.querySelector('.ws-tally').dataset.voted") != str(args.phones):
                 page.wait_for_timeout(100)
