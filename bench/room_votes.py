@@ -94,6 +94,7 @@ class Phone:
         self.confirmed_at: float | None = None
         self.refused: str | None = None
         self._finished = asyncio.Event()
+        self.error: str | None = None
         self._auto: list[asyncio.Task] = []
 
     async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False) -> None:
@@ -119,6 +120,13 @@ class Phone:
             await self._send_rerun(fragment_id=fragment_id, auto=True)
 
     async def _reader(self) -> None:
+        try:
+            await self._read()
+        except Exception as exc:  # noqa: BLE001 - reported by open()/vote()
+            self.error = f"{type(exc).__name__}: {exc}"
+            self._finished.set()
+
+    async def _read(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
         async for raw in self.ws:
             msg = ForwardMsg()
@@ -130,7 +138,7 @@ class Phone:
                 el = msg.delta.new_element
                 which = el.WhichOneof("type")
                 if which == "button":
-                    self.buttons[el.button.label] = el.button.id
+                    self.buttons[el.button.label] = (el.button.id, msg.delta.fragment_id)
                 elif which == "alert":
                     self.texts.append(el.alert.body)
             elif kind == "auto_rerun":
@@ -140,20 +148,26 @@ class Phone:
 
     async def open(self) -> None:
         import websockets
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120)
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120, ping_interval=None)
         self._reader_task = asyncio.create_task(self._reader())
         await self._send_rerun()
-        await asyncio.wait_for(self._finished.wait(), 300)
+        try:
+            await asyncio.wait_for(self._finished.wait(), 300)
+        except TimeoutError:
+            raise RuntimeError(f"phone ({self.group}) got no page in 300 s; buttons seen: {list(self.buttons)}") from None
+        if self.error:
+            raise RuntimeError(f"phone ({self.group}): {self.error}")
         label = f"{'●◐○?'[list(v.CHOICES).index(self.choice)]} {LABELS[self.choice]}"
         while label not in self.buttons:  # the fragment may finish after the main script
             await asyncio.sleep(0.05)
-        self.button_id = self.buttons[label]
+        self.button_id, self.button_fragment = self.buttons[label]
         self.device_query = parse_qs(self.query)
 
     async def vote(self) -> None:
         self.texts.clear()
         self.sent_at = time.time()
-        await self._send_rerun(widgets=[self.button_id])
+        # As the browser does: a widget inside a fragment reruns only that fragment.
+        await self._send_rerun(widgets=[self.button_id], fragment_id=self.button_fragment)
         deadline = time.time() + 120
         while time.time() < deadline:
             if any(t.startswith("Counted") for t in self.texts):
