@@ -414,5 +414,13 @@ over the rated cluster × pillar pairs of its clusters.
 
 The room's view is shown apart from the indicator gap (its own matrix and map colouring,
 labelled "room's view"). It is what the people in the room said, not an indicator
-assessment, and it never changes an indicator's status.
+assessment, and it never changes an indicator's status. A room gap from one group of four
+is marked *low coverage*.
+
+**Votes from phones.** Participants can also vote from their phones (present / partial /
+absent / don't know, one counting vote per phone per item, anonymous). When the facilitator
+accepts an item's tally, each group's rating is the choice most of its voters made among
+present / partial / absent (a tie counts as partial; only "don't know" = not rated), and the
+round keeps how many voted in each group and how they split; every raw vote is kept. Gaps
+drawn from a tally say how many voted.
 """
