@@ -310,14 +310,14 @@ def present() -> None:
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
+        st.markdown("### Votes from phones")
+        room.live_tally(engine, round_id, cid, pillar, follow=True)
         link, note = pres.page_link("vote", {"r": round_id})
         q1, q2 = st.columns([2, 3], vertical_alignment="center")
         q1.image(pres.qr_png(link), width=180)
         q2.markdown(f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{html.escape(link)}</p>", unsafe_allow_html=True)
         if note:
             q2.caption(note)
-        st.markdown("### Votes from phones")
-        room.live_tally(engine, round_id, cid, pillar, follow=True)
         st.markdown(f"### The room's view: {PILLARS[pillar]}")
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(ds)

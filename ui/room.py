@@ -26,7 +26,9 @@ CHOICE_SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNO
 
 def tally_html(t: vt.Tally, state: str) -> str:
     """The tally as a table per group (counts, not one rating) and how many have voted."""
-    head = "".join(f"<th>{html.escape(CHOICE_SYMBOL[c] + ' ' + label)}</th>" for c, label in v.CHOICES.items())
+    # Symbols as column heads (the key is under the table): the table fits a projector's side panel.
+    head = "".join(f"<th scope='col' aria-label='{html.escape(label)}' title='{html.escape(label)}'>{CHOICE_SYMBOL[c]}</th>" for c, label in v.CHOICES.items())
+    key = " ".join(f"{CHOICE_SYMBOL[c]} {html.escape(label.lower())}" for c, label in v.CHOICES.items())
     rows = []
     for g in v.GROUPS:
         cells = "".join(f"<td data-choice='{c}'>{t.counts[g][c]}</td>" for c in v.CHOICES)
@@ -34,6 +36,7 @@ def tally_html(t: vt.Tally, state: str) -> str:
     state_text = "voting open" if state == vt.OPEN else "voting closed"
     return (f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
             f"<table><thead><tr><th>Group</th>{head}<th>Voted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<p class='ws-note'>{key}</p>"
             f"<p class='ws-note'><b class='ws-voted'>{t.n} voted</b> · {t.groups_voted()} of 4 groups · {state_text}</p></div>")
 
 
