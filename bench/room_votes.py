@@ -95,6 +95,7 @@ class Phone:
         self.refused: str | None = None
         self._finished = asyncio.Event()
         self.error: str | None = None
+        self.retries = 0
         self._auto: list[asyncio.Task] = []
 
     async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False) -> None:
@@ -150,11 +151,15 @@ class Phone:
         import websockets
         self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120, ping_interval=None)
         self._reader_task = asyncio.create_task(self._reader())
-        await self._send_rerun()
-        try:
-            await asyncio.wait_for(self._finished.wait(), 300)
-        except TimeoutError:
-            raise RuntimeError(f"phone ({self.group}) got no page in 300 s; buttons seen: {list(self.buttons)}") from None
+        for attempt in range(4):
+            await self._send_rerun()  # a browser asks again when its page does not come
+            try:
+                await asyncio.wait_for(self._finished.wait(), 60)
+                break
+            except TimeoutError:
+                self.retries += 1
+        else:
+            raise RuntimeError(f"phone ({self.group}) got no page in 4 × 60 s; buttons seen: {list(self.buttons)}")
         if self.error:
             raise RuntimeError(f"phone ({self.group}): {self.error}")
         label = f"{'●◐○?'[list(v.CHOICES).index(self.choice)]} {LABELS[self.choice]}"
@@ -311,6 +316,7 @@ def main() -> int:
         ("vote -> projector p95", f"{p95:.2f} s", f"<= {BUDGET_P95_S:.0f} s", "PASS" if p95 <= BUDGET_P95_S and not missing else "FAIL"),
         ("vote -> projector max", f"{max(latencies):.2f} s" if latencies else "-", "(reported)", "-"),
         ("votes never seen on the projector", str(missing), "0", "PASS" if not missing else "FAIL"),
+        ("phones that had to ask twice for the page (join)", str(sum(p.retries for p in phones)), "(reported)", "-"),
         ("vote -> phone's confirmation p50", f"{pct(confirms, 0.5):.2f} s" if confirms else "-", "(reported)", "-"),
         ("vote -> phone's confirmation p95", f"{pct(confirms, 0.95):.2f} s" if confirms else "-", "(reported)", "-"),
     ]
