@@ -96,9 +96,9 @@ class Phone:
         self._finished = asyncio.Event()
         self.error: str | None = None
         self.retries = 0
-        self._auto: list[asyncio.Task] = []
+        self._auto: dict[str, asyncio.Task] = {}
 
-    async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False) -> None:
+    async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False, clear: bool = True) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
         msg = BackMsg()
         cs = msg.rerun_script
@@ -111,14 +111,15 @@ class Phone:
             w = cs.widget_states.widgets.add()
             w.id = wid
             w.trigger_value = True
-        self._finished.clear()
+        if clear:
+            self._finished.clear()
         await self.ws.send(msg.SerializeToString())
 
     async def _auto_rerun(self, interval: float, fragment_id: str) -> None:
         # What the browser does for st.fragment(run_every=...): ask for the fragment again and again.
         while True:
             await asyncio.sleep(interval)
-            await self._send_rerun(fragment_id=fragment_id, auto=True)
+            await self._send_rerun(fragment_id=fragment_id, auto=True, clear=False)
 
     async def _reader(self) -> None:
         try:
@@ -143,7 +144,11 @@ class Phone:
                 elif which == "alert":
                     self.texts.append(el.alert.body)
             elif kind == "auto_rerun":
-                self._auto.append(asyncio.create_task(self._auto_rerun(msg.auto_rerun.interval, msg.auto_rerun.fragment_id)))
+                # One timer per fragment, replaced when the server sends it again (as the browser does).
+                fid = msg.auto_rerun.fragment_id
+                if fid in self._auto:
+                    self._auto[fid].cancel()
+                self._auto[fid] = asyncio.create_task(self._auto_rerun(msg.auto_rerun.interval, fid))
             elif kind == "script_finished":
                 self._finished.set()
 
@@ -186,7 +191,7 @@ class Phone:
         self.refused = "no confirmation in 120 s"
 
     async def close(self) -> None:
-        for t in self._auto:
+        for t in self._auto.values():
             t.cancel()
         await self.ws.close()
         self._reader_task.cancel()
