@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
 
-.PHONY: setup run test bench bench-browser boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots
+.PHONY: setup run test bench bench-browser bench-votes boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots catalogues
 
 setup: $(STAMP) assets data-files check-boundaries
 
@@ -47,6 +47,11 @@ test: setup system-packages
 
 bench: setup system-packages
 	$(PY) bench/run.py
+	$(PY) bench/room_votes.py
+
+# Only the room-vote load figures (80 phones on one item, projector in Chromium).
+bench-votes: setup system-packages
+	$(PY) bench/room_votes.py
 
 # The README screenshots (docs/screenshots/), taken from the running app in headless Chromium, offline.
 screenshots: setup system-packages

@@ -31,5 +31,6 @@ pages = [
     st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
     st.Page("pages/data.py", title="Data (editors)", url_path="data"),
     st.Page("pages/workshop.py", title="Workshop", url_path="workshop"),
+    st.Page("pages/vote.py", title="Vote (phones)", url_path="vote", visibility="hidden"),
 ]
 st.navigation(pages).run()

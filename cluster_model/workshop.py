@@ -42,6 +42,8 @@ RATED = RATINGS[:3]
 QUOTE_KINDS: dict[str, str] = {"quote": "Quote", "recommendation": "Recommendation"}
 GROUPS = list(STAKEHOLDERS)
 MAX_QUOTE_CHARS = 4000
+# A room gap from fewer groups than this is shown as low coverage (one voice is not the room's view).
+MIN_GROUPS_FIRM = 2
 
 # One letter per pillar keeps the agenda short enough for a URL or a QR code.
 PILLAR_CODES: dict[str, str] = {"technology": "T", "support": "S", "hrm": "H", "incentive": "I"}
@@ -120,6 +122,15 @@ class Agenda:
         items[index], items[j] = items[j], items[index]
         return Agenda(tuple(items))
 
+    def move_to(self, index: int, target: int) -> "Agenda":
+        """Take item ``index`` out and put it at position ``target`` (both 0-based, clamped)."""
+        if not 0 <= index < len(self.items):
+            raise AgendaError(f"there is no agenda item {index + 1}")
+        items = list(self.items)
+        item = items.pop(index)
+        items.insert(min(max(target, 0), len(items)), item)
+        return Agenda(tuple(items))
+
     def remove(self, index: int) -> "Agenda":
         if len(self.items) <= 1:
             raise AgendaError("the agenda needs at least one item")
@@ -171,22 +182,37 @@ def room_gaps(ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], p
     return out[["cluster_id", "pillar", "gap", "coverage", "n_rated", *GROUPS]]
 
 
-def room_district_gaps(gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequence[str]) -> pd.DataFrame:
-    """Per district (index), for the map: gap (mean over rated cluster × pillar pairs), coverage, n_clusters, label."""
+def room_district_gaps(gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequence[str], n_voted: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per district (index), for the map: gap (mean over rated cluster × pillar pairs), coverage, n_clusters, n_voted, label.
+
+    ``n_voted`` (cluster_id, pillar, n_voted; from :func:`cluster_model.store.votes.n_voted`) says how
+    many phones voted on the pairs whose ratings came from a room vote; the label says it too.
+    """
     placed = sites[["cluster_id", "district"]].drop_duplicates()
     scoped = gaps[gaps["pillar"].isin(pillars)].merge(placed, on="cluster_id")
     if scoped.empty:
-        return pd.DataFrame(columns=["gap", "coverage", "n_clusters", "label"])
+        return pd.DataFrame(columns=["gap", "coverage", "n_clusters", "n_voted", "label"])
+    if n_voted is not None and len(n_voted):
+        scoped = scoped.merge(n_voted[["cluster_id", "pillar", "n_voted"]], on=["cluster_id", "pillar"], how="left")
+    else:
+        scoped = scoped.assign(n_voted=float("nan"))
     g = scoped.groupby("district")
-    out = pd.DataFrame({"gap": g["gap"].mean(), "coverage": g["n_rated"].sum() / (g.size() * len(GROUPS)), "n_clusters": g["cluster_id"].nunique()})
-    out["label"] = [room_gap_label(gap, cov) for gap, cov in zip(out["gap"], out["coverage"])]
+    out = pd.DataFrame({"gap": g["gap"].mean(), "coverage": g["n_rated"].sum() / (g.size() * len(GROUPS)), "n_clusters": g["cluster_id"].nunique(),
+                        "n_voted": g["n_voted"].sum(min_count=1)})
+    out["label"] = [room_gap_label(gap, cov, nv) for gap, cov, nv in zip(out["gap"], out["coverage"], out["n_voted"])]
     return out
 
 
-def room_gap_label(gap: float, coverage: float) -> str:
+def room_gap_label(gap: float, coverage: float, n_voted: float | None = None) -> str:
+    """The room gap in words, with its coverage, "low coverage" below two groups, and how many voted (from phones)."""
     if pd.isna(gap):
         return "room's view: not rated"
-    return f"room's view: gap {gap:.2f} · {coverage:.0%} of groups rated"
+    text = f"room's view: gap {gap:.2f} · {coverage:.0%} of groups rated"
+    if coverage * len(GROUPS) < MIN_GROUPS_FIRM:
+        text += " (low coverage)"
+    if n_voted is not None and not pd.isna(n_voted):
+        text += f" · {int(n_voted)} voted"
+    return text
 
 
 def room_matrix(gaps: pd.DataFrame, ds: Dataset, pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
@@ -388,5 +414,13 @@ over the rated cluster × pillar pairs of its clusters.
 
 The room's view is shown apart from the indicator gap (its own matrix and map colouring,
 labelled "room's view"). It is what the people in the room said, not an indicator
-assessment, and it never changes an indicator's status.
+assessment, and it never changes an indicator's status. A room gap from one group of four
+is marked *low coverage*.
+
+**Votes from phones.** Participants can also vote from their phones (present / partial /
+absent / don't know, one counting vote per phone per item, anonymous). When the facilitator
+accepts an item's tally, each group's rating is the choice most of its voters made among
+present / partial / absent (a tie counts as partial; only "don't know" = not rated), and the
+round keeps how many voted in each group and how they split; every raw vote is kept. Gaps
+drawn from a tally say how many voted.
 """

@@ -12,9 +12,10 @@ from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, r
 from cluster_model.tables import district_detail, map_summary, ranking_table, status_counts
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import context_view, linkage_views, page
+from ui import context_view, linkage_views, page, room
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner
+from ui.data_access import get_engine
 from ui.html import md
 
 atlas, state = page.start()
@@ -150,5 +151,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+room.dialogue_round_panel(get_engine(), ds, state.round)  # a dialogue round: the room's votes, n per group
 
 page.end(atlas, state, "atlas")

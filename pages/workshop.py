@@ -1,16 +1,20 @@
 """Workshop: project the atlas in a policy dialogue and record what the room says.
 
-Two modes, kept in the URL (``?round=<id>&item=<n>&mode=present``):
+Three modes, kept in the URL (``?round=<id>&item=<n>&mode=present``):
 
 * setup — pick or create a dialogue round (name, date, venue, facilitator) and
-  prepare its agenda (clusters × pillars, in order);
-* present — full-screen map with the current cluster spotlighted, its gaps beside
-  it, next/previous (buttons, ←/→, PageUp/PageDown), a link and QR code for phones;
-  a signed-in editor also records the room's ratings and quotes, each saved at once.
+  prepare its agenda (the clusters and pillars the facilitator chooses, in order);
+* present — the room view, for the projector: map with the current cluster
+  spotlighted, its gaps beside it, the live tally of votes from phones and the
+  QR code and short link to vote, next/previous (buttons, ←/→, PageUp/PageDown).
+  No editing controls: it follows the presenter view when that moves;
+* presenter — the facilitator's window (editors only): the same agenda, the
+  live tally, close / accept the vote, record ratings and quotes by hand.
 
-Viewing needs no sign-in; every write calls ``require_editor()``/``current_editor()``.
-This page manages its own URL parameters, so it does not use ``ui.page.start()``/
-``end()`` (whose shared filters would replace them; the sidebar is hidden when presenting).
+Phones vote on ``pages/vote.py``. Viewing needs no sign-in; every write calls
+``require_editor()``/``current_editor()``. This page manages its own URL
+parameters, so it does not use ``ui.page.start()``/``end()`` (whose shared
+filters would replace them; the sidebar is hidden when presenting).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from cluster_model import workshop as ws
 from cluster_model.issues import DataFileError
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import dialogue as dl
+from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from geo.atlas_map import build_atlas_map
 from ui import offline_check
 from ui import presentation as pres
+from ui import room
 from ui.workshop_links import who_works_with_whom
 from ui.auth import current_editor, require_editor, sign_out
 from ui.chrome import footer, show_issues
@@ -67,7 +73,7 @@ round_id = params.get("round")
 if round_id is not None and round_id not in set(ready["round_id"]):
     st.warning(f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below.")
     round_id = None
-mode = "present" if params.get("mode") == "present" and round_id else "setup"
+mode = params.get("mode") if params.get("mode") in ("present", "presenter") and round_id else "setup"
 session = dl.get_session(engine, round_id) if round_id else None
 
 
@@ -124,13 +130,15 @@ def setup() -> None:
             date = st.date_input("Date (new round)")
             venue = st.text_input("Venue", placeholder="MUET, Jamshoro")
             facilitator = st.text_input("Facilitator")
-            clusters = st.multiselect("Clusters, in the order the room takes them", cluster_ids, default=cluster_ids, format_func=ds.cluster_name)
+            # No default: a 64-item agenda starting where nothing is assessed helps nobody (issue 10, item 12).
+            clusters = st.multiselect("Clusters, in the order the room takes them", cluster_ids, default=[], format_func=ds.cluster_name,
+                                      placeholder="Choose the clusters the room will discuss", key="ws_new_clusters")
             pillars = st.multiselect("Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get)
             go = st.form_submit_button("Create dialogue", type="primary")
         if go:
             agenda = _agenda_from_choice(clusters, pillars)
             if agenda is None:
-                st.error("Choose at least one cluster and one pillar for the agenda.")
+                st.error("Choose at least one cluster and one pillar for the agenda: nothing was created.")
                 return
             try:
                 if existing == "(new round)":
@@ -164,6 +172,13 @@ def setup() -> None:
                 if col.button(label, key=f"ws_ag_{label}_{i}", disabled=disabled, help={"↑": "move up", "↓": "move down", "✕": "remove"}[label]):
                     dl.set_agenda(engine, rid, change(agenda).to_string(), author=user.label, position=s.position)
                     st.rerun()
+        with st.form("ws_agenda_move"):
+            m1, m2 = st.columns(2)
+            src = m1.selectbox("Move item", range(len(agenda)), format_func=lambda i: f"{i + 1}. {ds.cluster_name(agenda[i].cluster_id)} — {PILLARS[agenda[i].pillar]}")
+            dst = m2.number_input("to position", min_value=1, max_value=len(agenda), value=1, step=1)
+            if st.form_submit_button("Move"):
+                dl.set_agenda(engine, rid, agenda.move_to(src, int(dst) - 1).to_string(), author=user.label, position=s.position)
+                st.rerun()
         with st.form("ws_agenda_text"):
             text = st.text_input("Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)", value=agenda.to_string())
             if st.form_submit_button("Save agenda"):
@@ -203,6 +218,9 @@ def _quote(cluster_id: str, pillar: str) -> None:
         _flash("error", "Sign in as an editor to record quotes: nothing was saved.")
         return
     state = st.session_state
+    if state.get("ws_q_group") is None:
+        _flash("error", "Choose which group said it (Said by): nothing was saved; your text is still in the box.")
+        return
     try:
         dl.add_quote(engine, round_id, cluster_id, pillar, state["ws_q_group"], state["ws_q_text"], kind=state["ws_q_kind"],
                      speaker_name=state["ws_q_speaker"], author=user.label)
@@ -220,9 +238,8 @@ def _withdraw(quote_id: int) -> None:
         dl.withdraw_quote(engine, round_id, quote_id, author=user.label)
 
 
-def present() -> None:
-    pres.apply()
-    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
+    """Previous / title / next, shared by the room view and the presenter view; returns (position, cluster, pillar)."""
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
@@ -230,19 +247,52 @@ def present() -> None:
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
-    cid, pillar = item.cluster_id, item.pillar
-    params.from_dict({"round": round_id, "item": str(pos + 1), "mode": "present"})
+    params.from_dict({"round": round_id, "item": str(pos + 1), "mode": mode})
+    b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
+    b1.button("◀ Previous", key="ws-prev", on_click=_go, args=(-1, n), disabled=pos == 0, shortcut="Left", width="stretch")
+    b2.button("Next ▶", key="ws-next", on_click=_go, args=(1, n), disabled=pos == n - 1, shortcut="Right", width="stretch")
+    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(item.cluster_id))} — {esc(PILLARS[item.pillar])}</div>", unsafe_allow_html=True)
+    pres.keyboard()
+    _show_flash()
+    return pos, item.cluster_id, item.pillar
+
+
+def _room_table(here, tallies: pd.DataFrame) -> str:
+    """The room's rating per group, with how many voted when it came from phones, and the room gap with its coverage."""
+    voted = tallies.set_index("stakeholder_group")["n"] if len(tallies) else pd.Series(dtype=int)
+    rows = [[esc(STAKEHOLDERS[g]), pres.badge(here[g]), f"{int(voted[g])} voted" if g in voted.index else ""] for g in ws.GROUPS]
+    gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
+    low = " — low coverage, read with care" if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
+    n_total = f" · {int(tallies['n'].sum())} voted from phones" if len(tallies) else ""
+    return (pres.html_table(["Group", "Rating", "Votes"], rows, escape=False)
+            + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated{esc(low)}{n_total}. "
+            "The room's rating in this dialogue, not an indicator assessment.</p>")
+
+
+def _quotes_list(cid: str, pillar: str, with_withdraw: bool) -> None:
+    qs = dl.quotes(engine, round_id, include_withdrawn=False)
+    mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
+    st.markdown(f"### Said in the room ({len(mine)})")
+    for q in mine.to_dict("records"):
+        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
+        c1.markdown(f"<p class='ws-note'><b>{esc(ws.QUOTE_KINDS[q['kind']])}</b> ({esc(who)}): {esc(q['text'])}</p>", unsafe_allow_html=True)
+        if c2 is not None:
+            c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
+
+
+def present() -> None:
+    """The room view (what the projector shows): map, question, live tally, link for phones. No editing controls."""
+    pres.apply()
+    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    pos, cid, pillar = _header(agenda)
+    n = len(agenda)
 
     rat = dl.ratings(engine, round_id)
     gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
     here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
-
-    b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
-    b1.button("◀ Previous", key="ws-prev", on_click=_go, args=(-1, n), disabled=pos == 0, shortcut="Left", width="stretch")
-    b2.button("Next ▶", key="ws-next", on_click=_go, args=(1, n), disabled=pos == n - 1, shortcut="Right", width="stretch")
-    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(cid))} — {esc(PILLARS[pillar])}</div>", unsafe_allow_html=True)
-    pres.keyboard()
-    _show_flash()
+    tallies = vt.accepted_tallies(engine, round_id)
+    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
 
     sites = atlas.sites[atlas.sites["cluster_id"] == cid]
     spot = sorted(sites["district"].unique())
@@ -254,17 +304,24 @@ def present() -> None:
         if atlas.districts is None:
             st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
         else:
-            scores = ws.room_district_gaps(gaps, atlas.sites, [pillar])
+            scores = ws.room_district_gaps(gaps, atlas.sites, [pillar], vt.n_voted(engine, round_id))
             fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot)
             pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
-            st_folium(fmap, key="ws_map", returned_objects=[], height=520, use_container_width=True)
+            with st.container(key="ws_map_box"):
+                st_folium(fmap, key="ws_map", returned_objects=[], height=pres.MAP_HEIGHT_PX, use_container_width=True)
+            st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
+        st.markdown("### Votes from phones")
+        room.live_tally(engine, round_id, cid, pillar, follow=True)
+        link, note = pres.page_link("vote", {"r": round_id})
+        q1, q2 = st.columns([2, 3], vertical_alignment="center")
+        q1.image(pres.qr_png(link), width=180)
+        q2.markdown(f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{esc(link)}</p>", unsafe_allow_html=True)
+        if note:
+            q2.caption(note)
         st.markdown(f"### The room's view: {PILLARS[pillar]}")
-        gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
-        st.markdown(pres.html_table(["Group", "Rating"], [[STAKEHOLDERS[g], pres.badge(here[g])] for g in ws.GROUPS], escape=False)
-                    + f"<p class='ws-note'><b>Room gap: {esc(gap_text)}</b> · {here['n_rated']} of 4 groups rated. "
-                    "The room's rating in this dialogue, not an indicator assessment.</p>", unsafe_allow_html=True)
+        st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(ds)
         ind = cluster_gaps(assessment_matrix(ds, latest, [cid]), ds.rules, list(PILLARS)).set_index("pillar")
         rows = []
@@ -273,46 +330,9 @@ def present() -> None:
             rows.append([("▶ " if p == pillar else "") + PILLARS[p], "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}", f"{r['n_assessed']}/{r['n_indicators']}"])
         st.markdown("### Indicator gaps")
         st.markdown(pres.html_table(["Pillar", "Gap", "Assessed"], rows)
-                    + f"<p class='ws-note'>From indicator assessments (round {esc(latest)}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
+                    + f"<p class='ws-note'>From indicator assessments (round {esc(str(latest))}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
 
-    if editor is not None:
-        st.markdown(f"## Record the room: {md(ds.cluster_name(cid))} — {PILLARS[pillar]}")
-        cols = st.columns(4)
-        stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
-        for col, g in zip(cols, ws.GROUPS):
-            value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
-            version = int(stored.loc[g, "version"]) if g in stored.index else 0
-            key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
-            col.radio(STAKEHOLDERS[g], ws.RATINGS, index=ws.RATINGS.index(value), key=key, on_change=_rate, args=(key, cid, pillar, g))
-        with st.form("ws_quote_form", border=True):
-            q1, q2, q3 = st.columns([5, 3, 3])
-            q1.radio("Said by (group)", ws.GROUPS, format_func=STAKEHOLDERS.get, key="ws_q_group", horizontal=True)
-            q2.radio("Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True)
-            q3.text_input("Name (optional)", key="ws_q_speaker")
-            st.text_area("Quote or recommendation", key="ws_q_text", height=100)
-            st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
-    else:
-        st.markdown("<p class='ws-note'>Recording the room needs an editor: sign in on the Workshop setup page.</p>", unsafe_allow_html=True)
-
-    who_works_with_whom(atlas, round_id, cid, session.info, editor)  # issue 17: "who works with whom", asked of the room
-
-    qs = dl.quotes(engine, round_id, include_withdrawn=False)
-    mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
-    st.markdown(f"### Said in the room ({len(mine)})")
-    for q in mine.to_dict("records"):
-        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
-        c1, c2 = st.columns([12, 1]) if editor is not None else (st.container(), None)
-        c1.markdown(f"**{ws.QUOTE_KINDS[q['kind']]}** ({md(who)}): {md(q['text'])}")
-        if c2 is not None:
-            c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
-
-    link, note = pres.page_link("workshop", {"round": round_id, "item": str(pos + 1), "mode": "present"})
-    with st.expander("Link for phones"):
-        c1, c2 = st.columns([1, 3])
-        c1.image(pres.qr_png(link), width=220)
-        c2.markdown(f"<p class='ws-note' id='ws-link'>{esc(link)}</p>", unsafe_allow_html=True)
-        if note:
-            c2.caption(note)
+    _quotes_list(cid, pillar, with_withdraw=False)
 
     with st.expander("The room's view: all clusters × pillars"):
         st.caption("Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment.")
@@ -325,27 +345,74 @@ def present() -> None:
         r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
         stem = ws.summary_file_stem(info)
         st.caption(f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group.")
-        d1, d2, d3, d4 = st.columns(4)
-        d1.download_button("Ratings (CSV)", ws.to_csv(r_table), file_name=f"{stem}-ratings.csv", mime="text/csv", key="ws_dl_rcsv")
-        d2.download_button("Quotes (CSV)", ws.to_csv(q_table), file_name=f"{stem}-quotes.csv", mime="text/csv", key="ws_dl_qcsv")
-        d3.download_button("Workbook (XLSX)", ws.to_xlsx(info, r_table, q_table, matrix), file_name=f"{stem}.xlsx", key="ws_dl_xlsx")
+        d1, d2 = st.columns(2)
+        d1.download_button("Ratings (CSV)", ws.to_csv(r_table), file_name=f"{stem}-ratings.csv", mime="text/csv", key="ws_dl_rcsv", width="stretch")
+        d2.download_button("Quotes (CSV)", ws.to_csv(q_table), file_name=f"{stem}-quotes.csv", mime="text/csv", key="ws_dl_qcsv", width="stretch")
+        d1.download_button("Workbook (XLSX)", ws.to_xlsx(info, r_table, q_table, matrix), file_name=f"{stem}.xlsx", key="ws_dl_xlsx", width="stretch")
         try:
             pdf = ws.to_pdf(ds, info, gaps, all_quotes, agenda)
         except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-            d4.error(md(exc.issue))
+            d2.error(md(exc.issue))
         else:
-            d4.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf")
+            d2.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf", width="stretch")
 
     with st.expander("Offline check"):
         if st.toggle("Run the offline check", key="ws_offline"):
             offline_check.show(fmap)
 
-    if st.button("Leave the presentation", key="ws_leave"):
+    c1, c2 = st.columns(2)
+    c1.link_button("Facilitator's controls (presenter view, new window)", f"/workshop?round={round_id}&item={pos + 1}&mode=presenter")
+    if c2.button("Leave the presentation", key="ws_leave"):
+        params.from_dict({"round": round_id})
+        st.rerun()
+
+
+def presenter() -> None:
+    """The facilitator's window: the same agenda, the live tally, voting and recording controls. The room view follows it."""
+    st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
+    user = require_editor()
+    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    pos, cid, pillar = _header(agenda)
+    st.caption(f"Presenter view: item {pos + 1} of {len(agenda)}. The room view (projector) follows where you move. "
+               f"Signed in as {md(user.label)}.")
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("### Votes from phones")
+        room.live_tally(engine, round_id, cid, pillar, follow=False)
+        room.facilitator_controls(engine, round_id, cid, pillar, author=user.label)
+    rat = dl.ratings(engine, round_id)
+    with right:
+        st.markdown("### Record the room's rating by hand")
+        stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
+        cols = st.columns(2)
+        for i, g in enumerate(ws.GROUPS):
+            value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
+            version = int(stored.loc[g, "version"]) if g in stored.index else 0
+            key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
+            cols[i % 2].radio(STAKEHOLDERS[g], ws.RATINGS, index=ws.RATINGS.index(value), key=key, on_change=_rate, args=(key, cid, pillar, g), horizontal=True)
+    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+    tallies = vt.accepted_tallies(engine, round_id)
+    st.markdown(_room_table(here, tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]), unsafe_allow_html=True)
+    with st.form("ws_quote_form", border=True):
+        q1, q2, q3 = st.columns([5, 3, 3])
+        q1.radio("Said by (group)", ws.GROUPS, format_func=STAKEHOLDERS.get, key="ws_q_group", horizontal=True, index=None)
+        q2.radio("Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True)
+        q3.text_input("Name (optional)", key="ws_q_speaker")
+        st.text_area("Quote or recommendation", key="ws_q_text", height=100)
+        st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
+    _quotes_list(cid, pillar, with_withdraw=True)
+    who_works_with_whom(atlas, round_id, cid, session.info, user)  # issue 17: "who works with whom", asked of the room
+    c1, c2 = st.columns(2)
+    c1.link_button("Open the room view (projector, new window)", f"/workshop?round={round_id}&item={pos + 1}&mode=present")
+    if c2.button("Leave the presentation", key="ws_leave"):
         params.from_dict({"round": round_id})
         st.rerun()
 
 
 if mode == "present":
     present()
+elif mode == "presenter":
+    presenter()
 else:
     setup()

@@ -71,7 +71,13 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
         next(t for t in at.text_input if t.label == key).input(value)
     next(b for b in at.button if b.label == "Create dialogue").click()
     at.run()
+    assert any("Choose at least one cluster" in e.value for e in at.error)  # no 64-item default agenda (issue 10, item 12)
+    assert dl.get_session(db, "dlg-e") is None
+    at.multiselect(key="ws_new_clusters").set_value(["fisheries", "mango"])
+    next(b for b in at.button if b.label == "Create dialogue").click()
+    at.run()
     assert not at.exception and any("is ready" in s.value for s in at.success)
+    assert dl.get_session(db, "dlg-e").agenda == "fisheries:TSHI,mango:TSHI"
     assert dl.get_session(db, "dlg-e").venue == "MUET, Jamshoro"
     next(b for b in at.button if "Start presentation" in b.label).click()
     at.run()
@@ -81,14 +87,29 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     assert "Fisheries — Support institutions" in _texts(at)
     assert dl.get_session(db, "dlg-e").position == 1  # an editor's position survives a reload
 
+    # The room view shows no editing controls, even to a signed-in editor (issue 10, item 11).
+    assert not [r for r in at.radio if r.label in ("Industry", "Community")]
+    assert "Save quote" not in [b.label for b in at.button]
+    assert "Close voting on this item" not in [b.label for b in at.button]
+
+    # The presenter view (the facilitator's window) has them.
+    at.query_params["mode"] = "presenter"
+    at.run()
+    assert not at.exception
     community = next(r for r in at.radio if r.label == "Community")
     community.set_value("absent").run()
     rows = dl.ratings(db, "dlg-e")
     assert rows[["cluster_id", "pillar", "stakeholder_group", "rating", "author"]].values.tolist() == [["fisheries", "support", "community", "absent", "Alice Example (alice)"]]
     assert "○ absent" in _texts(at) and "Room gap: 1.00" in _texts(at)
+    assert "1 of 4 groups rated — low coverage" in _texts(at)  # one group is not the room (issue 10, item 4)
 
-    # An empty quote is refused with a message; a real one is saved and shown.
+    # An empty quote is refused with a message; "Said by" must be chosen (no silent default); a real one is saved and shown.
+    assert at.radio(key="ws_q_group").value is None
     at.text_input(key="ws_q_speaker").input("Elder")
+    next(b for b in at.button if b.label == "Save quote").click()
+    at.run()
+    assert any("Said by" in e.value for e in at.error)
+    at.radio(key="ws_q_group").set_value("industry")
     next(b for b in at.button if b.label == "Save quote").click()
     at.run()
     assert any("quote is empty" in e.value for e in at.error)
@@ -101,9 +122,12 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     assert saved[["text", "speaker_name", "stakeholder_group"]].values.tolist() == [["=Hire locally.", "Elder", "industry"]]
     assert "Said in the room (1)" in _texts(at)
 
-    # The room's view matrix and the summary are on the page.
+    # Back in the room view: the room's view matrix and the summary are on the page.
+    at.query_params["mode"] = "present"
+    at.run()
     assert "1.00 (1/4)" in _texts(at)
     assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
+    assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
 
 
 def test_unknown_round_in_link_says_so(db):

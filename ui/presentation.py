@@ -23,6 +23,8 @@ from cluster_model.workshop import NOT_RATED
 from ui.html import esc
 
 MIN_FONT_PX = 20
+# st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
+MAP_HEIGHT_PX = 520
 
 RATING_STYLE = {
     # rating: (background, text colour, symbol)
@@ -63,6 +65,27 @@ html {{ font-size: 22px; }}
 .ws-badge {{ display: inline-block; padding: 0 10px; border-radius: 6px; border: 2px solid #111111; font-weight: 700; white-space: nowrap; }}
 .ws-note {{ font-size: {MIN_FONT_PX}px; color: #222222; }}
 .ws-spot {{ display: inline-block; border: 3px solid #1f5fbf; padding: 0 8px; border-radius: 6px; }}
+.ws-link {{ font-size: 26px !important; font-weight: 700; word-break: break-all; }}
+.ws-voted {{ font-size: 26px !important; }}
+/* The map takes the screen's height (less the title row), not a fixed 520 px. */
+.st-key-ws_map_box iframe {{ height: max(360px, calc(100vh - 170px)) !important; }}
+/* Phones (item 19): the map's legend sits below the map instead of over it. */
+@media (max-width: 640px) {{ .st-key-ws_map_box iframe {{ height: 60vh !important; }} }}
+.ws-legend-below {{ display: none; }}
+@media (max-width: 640px) {{ .ws-legend-below {{ display: block; }} }}
+</style>
+"""
+
+# The facilitator's window: the same look, but a laptop screen, so normal sizes are fine.
+PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], #MainMenu, footer { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.2rem 2rem 1.2rem !important; max-width: 100% !important; }
+.ws-title { font-size: 30px !important; font-weight: 700; line-height: 1.15; }
+.ws-panel table { border-collapse: collapse; width: 100%; }
+.ws-panel th, .ws-panel td { padding: 3px 8px; border: 1px solid #555555; text-align: left; }
+.ws-badge { display: inline-block; padding: 0 8px; border-radius: 6px; border: 2px solid #111111; font-weight: 700; white-space: nowrap; }
 </style>
 """
 
@@ -76,6 +99,8 @@ MAP_CSS = f"""
 .leaflet-control-scale-line {{ font-size: {MIN_FONT_PX}px !important; }}
 .atlas-legend .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; width: auto !important; min-width: 34px !important; height: 34px !important; }}
 .atlas-site .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
+/* A phone-sized map: the legend would cover it; the page shows it below the map instead (legend_below). */
+@media (max-width: 560px) {{ .atlas-legend {{ display: none !important; }} }}
 </style>
 """
 
@@ -93,6 +118,14 @@ def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
             child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{esc(legend_title)}</b>", 1)
                                  .replace("not assessed (unknown)", "not rated (unknown)", 1))
     return m
+
+
+def legend_below(m: folium.Map) -> str:
+    """The map's legend as page HTML, shown under the map only on phone-sized screens (where it is hidden in the map)."""
+    for child in m._children.values():
+        if getattr(child, "_name", "") == "AtlasExtras" and getattr(child, "legend_html", ""):
+            return f"<div class='ws-legend-below' role='note' aria-label='Map legend'>{child.legend_html}</div>"  # built and escaped by geo.atlas_map
+    return ""
 
 
 def badge(rating: str) -> str:

@@ -222,27 +222,32 @@ class RatingResult:
 def record_rating(engine: Engine, round_id: str, cluster_id: str, pillar: str, stakeholder_group: str, rating: str, *, author: str) -> RatingResult:
     """Store one group's rating of one cluster × pillar (the last one entered counts; all are in the history)."""
     author = _author(author)
-    rating = str(rating or "").strip().lower()
     with write_transaction(engine, bump=False) as conn:
         _locked_session(conn, round_id)
-        _check_entry(conn, cluster_id, pillar, stakeholder_group)
-        if rating not in RATINGS:
-            _fail(f"'{rating}' is not a rating", "use one of: " + ", ".join(RATINGS), column="rating", value=rating)
-        t = s.dialogue_ratings
-        pk = and_(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar, t.c.stakeholder_group == stakeholder_group)
-        current = conn.execute(select(t).where(pk)).mappings().first()
-        now = _now()
-        where = dict(cluster_id=cluster_id, pillar=pillar, stakeholder_group=stakeholder_group)
-        if current is None:
-            conn.execute(insert(t).values(round_id=round_id, rating=rating, author=author, updated_at=now, version=1, **where))
-            _history(conn, round_id, "rating", "create", author, now, new_value=rating, **where)
-            return RatingResult("create", 1)
-        if current["rating"] == rating:
-            return RatingResult("same", int(current["version"]))
-        version = int(current["version"]) + 1
-        conn.execute(update(t).where(pk).values(rating=rating, author=author, updated_at=now, version=version))
-        _history(conn, round_id, "rating", "update", author, now, old_value=current["rating"], new_value=rating, **where)
-        return RatingResult("update", version)
+        return write_rating(conn, round_id, cluster_id, pillar, stakeholder_group, rating, author=author)
+
+
+def write_rating(conn: Connection, round_id: str, cluster_id: str, pillar: str, stakeholder_group: str, rating: str, *, author: str) -> RatingResult:
+    """:func:`record_rating` inside a caller's write transaction (the session row already locked)."""
+    rating = str(rating or "").strip().lower()
+    _check_entry(conn, cluster_id, pillar, stakeholder_group)
+    if rating not in RATINGS:
+        _fail(f"'{rating}' is not a rating", "use one of: " + ", ".join(RATINGS), column="rating", value=rating)
+    t = s.dialogue_ratings
+    pk = and_(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar, t.c.stakeholder_group == stakeholder_group)
+    current = conn.execute(select(t).where(pk)).mappings().first()
+    now = _now()
+    where = dict(cluster_id=cluster_id, pillar=pillar, stakeholder_group=stakeholder_group)
+    if current is None:
+        conn.execute(insert(t).values(round_id=round_id, rating=rating, author=author, updated_at=now, version=1, **where))
+        _history(conn, round_id, "rating", "create", author, now, new_value=rating, **where)
+        return RatingResult("create", 1)
+    if current["rating"] == rating:
+        return RatingResult("same", int(current["version"]))
+    version = int(current["version"]) + 1
+    conn.execute(update(t).where(pk).values(rating=rating, author=author, updated_at=now, version=version))
+    _history(conn, round_id, "rating", "update", author, now, old_value=current["rating"], new_value=rating, **where)
+    return RatingResult("update", version)
 
 
 def add_quote(engine: Engine, round_id: str, cluster_id: str, pillar: str, stakeholder_group: str, text: str, *, author: str, kind: str = "quote", speaker_name: str | None = None) -> int:

@@ -11,6 +11,7 @@ same change with explicit DDL (``ALTER TABLE …``). Never edit a released step.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -38,6 +39,12 @@ def _v3_signin(conn: Connection) -> None:
     s.metadata.create_all(conn, tables=s.SIGNIN_TABLES)
 
 
+def _v4_room_votes(conn: Connection) -> None:
+    # New tables only (votes from phones); the device-pass secret is made once, here.
+    s.metadata.create_all(conn, tables=s.VOTE_TABLES)
+    conn.execute(insert(s.room_secret).values(id=1, secret=secrets.token_hex(32), created_at=datetime.now(timezone.utc)))
+
+
 def _v5_survey(conn: Connection) -> None:
     # New tables only (field surveys): nothing existing changes.
     s.metadata.create_all(conn, tables=s.SURVEY_TABLES)
@@ -52,6 +59,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
     (3, "sign-in: failed attempts and locks per account and address, editors' sessions, accounts made with the setup code", _v3_signin),
+    (4, "the room votes from phones: raw votes, closed items, accepted tallies, device-pass secret", _v4_room_votes),
     (5, "field surveys: raw ODK/KoboToolbox submissions and their answers", _v5_survey),
     (6, "institutions and linkages: institutions, links per round, and their history", _v6_linkages),
 ]

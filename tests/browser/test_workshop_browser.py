@@ -130,6 +130,13 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         page.get_by_role("textbox", name="Name (new round)").fill("Browser test dialogue")
         page.get_by_role("textbox", name="Venue").fill("MUET, Jamshoro")
         page.get_by_role("textbox", name="Facilitator").fill("Test Facilitator")
+        # No 64-item default agenda: the facilitator chooses the clusters (issue 10, item 12).
+        picker = page.locator(".st-key-ws_new_clusters input")
+        picker.click()
+        picker.fill("Fisheries")
+        picker.press("Enter")
+        page.keyboard.press("Escape")
+        page.locator(".st-key-ws_new_clusters").get_by_text("Fisheries").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Create dialogue").click()
         page.get_by_text("is ready").wait_for(timeout=30_000)
         page.get_by_role("button", name="Start presentation").click()
@@ -149,11 +156,15 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         _wait_title(page, "Fisheries — Capabilities & HRM")
         assert "item=3" in page.url
 
-        # Record the community's rating and a quote for this item.
-        page.get_by_text("Record the room: Fisheries — Capabilities & HRM").wait_for(timeout=30_000)
+        # The room view has no editing controls (issue 10, item 11); the presenter view records.
+        assert page.get_by_role("radiogroup", name="Community").count() == 0
+        page.goto(f"{editor_server}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
+        page.get_by_label("Username").wait_for(timeout=60_000)  # a new browser session: sign in again
+        _sign_in(page)
+        _wait_title(page, "Fisheries — Capabilities & HRM")
         community = page.get_by_role("radiogroup", name="Community")
         community.get_by_text("absent", exact=True).click()
-        page.locator(".ws-panel").first.get_by_text("absent").wait_for(timeout=30_000)
+        page.locator(".ws-panel:not(.ws-tally)").first.get_by_text("absent").wait_for(timeout=30_000)
         page.get_by_role("radiogroup", name="Said by (group)").get_by_text("Community", exact=True).click()
         page.get_by_role("textbox", name="Name (optional)").fill("Village elder")
         text_box = page.get_by_role("textbox", name="Quote or recommendation")
@@ -164,9 +175,9 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         assert "Capabilities & HRM" in _title(page)
 
         # Reload: the same item, the rating and the quote are still there.
-        page.reload(wait_until="domcontentloaded")
+        page.goto(f"{editor_server}/workshop?round={ROUND}&mode=present", wait_until="domcontentloaded")  # the room view, fresh
         _wait_title(page, "Fisheries — Capabilities & HRM")
-        panel = page.locator(".ws-panel").first
+        panel = page.locator(".ws-panel:not(.ws-tally)").first
         panel.wait_for(timeout=30_000)
         assert "absent" in panel.inner_text()
         assert page.get_by_text("Local people must be hired at supervisory level.").is_visible()
