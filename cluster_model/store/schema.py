@@ -368,36 +368,6 @@ link_history = Table(
     Column("new_note", Text, nullable=False),
     Column("old_version", Integer),
     Column("new_version", Integer, nullable=False),
-# --------------------------------------------------------------------------- the room votes from phones
-# Added by schema step 4. Votes from participants' phones on a dialogue's agenda
-# items: every raw vote (append-only; a device's latest vote on an item is the
-# one that counts), which items are closed, the tallies a facilitator accepted
-# into the round (n per group and the split), and the secret that signs the
-# anonymous device passes (in the store, so every app server shares it).
-
-room_votes = Table(
-    "room_votes",
-    metadata,
-    Column("vote_id", Integer, primary_key=True, autoincrement=True),
-    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False),
-    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), nullable=False),
-    Column("pillar", String(50), nullable=False),
-    Column("device", String(64), nullable=False),  # random id from the device pass; no personal data
-    Column("stakeholder_group", String(30), nullable=False),
-    Column("choice", String(20), nullable=False),  # present / partial / absent / dont_know
-    Column("comment", Text, nullable=True),
-    Column("cast_at", DateTime(timezone=True), nullable=False),
-    Index("ix_room_votes_item", "round_id", "cluster_id", "pillar", "device"),
-    Index("ix_room_votes_device_time", "device", "cast_at"),
-)
-
-room_vote_items = Table(
-    "room_vote_items",
-    metadata,
-    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
-    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
-    Column("pillar", String(50), primary_key=True),
-    Column("state", String(10), nullable=False),  # open / closed (no row = open)
     Column("changed_by", String(200), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
@@ -442,6 +412,41 @@ editor_accounts = Table(
 )
 
 SIGNIN_TABLES = [signin_throttle, editor_sessions, editor_accounts]
+
+# --------------------------------------------------------------------------- the room votes from phones
+# Added by schema step 4. Votes from participants' phones on a dialogue's agenda
+# items: every raw vote (append-only; a device's latest vote on an item is the
+# one that counts), which items are closed, the tallies a facilitator accepted
+# into the round (n per group and the split), and the secret that signs the
+# anonymous device passes (in the store, so every app server shares it).
+
+room_votes = Table(
+    "room_votes",
+    metadata,
+    Column("vote_id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), nullable=False),
+    Column("pillar", String(50), nullable=False),
+    Column("device", String(64), nullable=False),  # random id from the device pass; no personal data
+    Column("stakeholder_group", String(30), nullable=False),
+    Column("choice", String(20), nullable=False),  # present / partial / absent / dont_know
+    Column("comment", Text, nullable=True),
+    Column("cast_at", DateTime(timezone=True), nullable=False),
+    Index("ix_room_votes_item", "round_id", "cluster_id", "pillar", "device"),
+    Index("ix_room_votes_device_time", "device", "cast_at"),
+)
+
+room_vote_items = Table(
+    "room_vote_items",
+    metadata,
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), primary_key=True),
+    Column("cluster_id", String(ID), ForeignKey("clusters.cluster_id"), primary_key=True),
+    Column("pillar", String(50), primary_key=True),
+    Column("state", String(10), nullable=False),  # open / closed (no row = open)
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
 room_tallies = Table(
     "room_tallies",
     metadata,
