@@ -276,7 +276,9 @@ def _quotes_list(cid: str, pillar: str, with_withdraw: bool) -> None:
     for q in mine.to_dict("records"):
         who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
         c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
-        c1.markdown(f"<p class='ws-note'><b>{esc(ws.QUOTE_KINDS[q['kind']])}</b> ({esc(who)}): {esc(q['text'])}</p>", unsafe_allow_html=True)
+        # Plain Markdown with every character of the participant's text escaped: inside an HTML block a blank
+        # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
+        c1.markdown(f"**{md(ws.QUOTE_KINDS[q['kind']])}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
             c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
 
