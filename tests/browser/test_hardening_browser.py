@@ -79,6 +79,17 @@ def _setup_code(log) -> str:
     raise AssertionError("the server printed no setup code")
 
 
+def _session_cookie(off, timeout: float = 30.0) -> dict:
+    """The session cookie, once the page's small script has set it (it runs after the page shows "Signed in as")."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = [c for c in off.context.cookies() if c["name"] == "atlas_session"]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no atlas_session cookie after {timeout:.0f} s")
+
+
 def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_server, browser):
     base, log = hardening_server
     off = OfflinePage(browser, width=1280, height=900)
@@ -94,7 +105,7 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         page.get_by_role("button", name="Create the first editor").click()
         page.get_by_text("Signed in as").wait_for(timeout=60_000)
         assert PASSWORD not in page.url and "token" not in page.url
-        cookie = next(c for c in off.context.cookies() if c["name"] == "atlas_session")
+        cookie = _session_cookie(off)
         assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
 
         page.reload(wait_until="domcontentloaded")  # a reload keeps the sign-in
