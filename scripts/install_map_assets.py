@@ -2,8 +2,9 @@
 
     python scripts/install_map_assets.py [--vendor-dir DIR] [--force]
 
-For each package, runs ``npm pack <name>@<pinned version>`` in a temporary folder,
-checks the tarball against the pinned npm integrity hash, and copies the files
+For each package, downloads the tarball of ``<name>@<pinned version>`` from the npm
+registry over plain HTTPS (no npm needed; ATLAS_NPM_REGISTRY names another registry),
+checks it against the pinned npm integrity hash, and copies the files
 the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
 Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
 ``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; axe-core (for the
@@ -18,10 +19,12 @@ import argparse
 import base64
 import hashlib
 import shutil
-import subprocess
+import os
 import sys
 import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +46,7 @@ KNOWN_INTEGRITY = {
     "topojson-client@3.1.0": "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
 }
 MANIFEST = "SHA256SUMS"
+DEFAULT_REGISTRY = "https://registry.npmjs.org"
 
 # (npm spec, folder under static/vendor/, {path in the package: path in the folder}); a directory is copied whole.
 PACKAGES = (
@@ -79,34 +83,41 @@ def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
     return True
 
 
-def _npm_pack(spec: str, workdir: Path) -> Path:
-    npm = shutil.which("npm")
-    if npm is None:
-        raise InstallError("npm is not installed; install Node.js/npm (e.g. `apt-get install npm`) and rerun.")
+def registry_url() -> str:
+    """The npm registry to download from: ATLAS_NPM_REGISTRY, else npm's usual setting, else the public one."""
+    for name in ("ATLAS_NPM_REGISTRY", "NPM_CONFIG_REGISTRY", "npm_config_registry"):
+        if os.environ.get(name):
+            return os.environ[name].rstrip("/")
+    return DEFAULT_REGISTRY
+
+
+def tarball_url(spec: str, registry: str | None = None) -> str:
+    """Where the registry keeps a package's tarball: <registry>/<name>/-/<basename>-<version>.tgz."""
+    name, _, version = spec.rpartition("@")
+    return f"{registry or registry_url()}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+
+
+def _download(spec: str, workdir: Path) -> Path:
+    # Plain HTTPS, no npm: a fresh machine has Python and make only. The pinned integrity hash
+    # (checked next) is what makes the download trustworthy, so every package must have one.
+    if spec not in KNOWN_INTEGRITY:
+        raise InstallError(f"{spec} has no pinned integrity hash in KNOWN_INTEGRITY; add it (npm view {spec} dist.integrity).")
+    url = tarball_url(spec)
+    target = workdir / url.rsplit("/", 1)[-1]
     try:
-        result = subprocess.run(
-            [npm, "pack", spec, "--pack-destination", str(workdir), "--silent"],
-            cwd=workdir, capture_output=True, text=True, timeout=300,
-        )
-    except subprocess.TimeoutExpired:
-        raise InstallError(f"`npm pack {spec}` timed out: is the npm registry reachable?") from None
-    if result.returncode != 0:
+        with urllib.request.urlopen(url, timeout=120) as response, open(target, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except (urllib.error.URLError, OSError) as exc:
         raise InstallError(
-            f"`npm pack {spec}` failed: could not get it from the npm registry "
-            f"({result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no output'}). "
-            "Check the network/registry settings (`npm config get registry`) and rerun."
-        )
-    tarballs = sorted(workdir.glob("*.tgz"))
-    if not tarballs:
-        raise InstallError(f"`npm pack {spec}` produced no tarball.")
-    return tarballs[0]
+            f"could not download {spec} from {url} ({getattr(exc, 'reason', exc)}). The map files come from the npm "
+            "registry once; connect to the internet (or set ATLAS_NPM_REGISTRY to a reachable mirror) and rerun "
+            "`make setup`. Once installed, the atlas needs no internet."
+        ) from None
+    return target
 
 
 def _check_integrity(tarball: Path, spec: str) -> None:
-    expected = KNOWN_INTEGRITY.get(spec)
-    if expected is None:
-        print(f"note: no pinned integrity for {spec}; relying on npm's own check")
-        return
+    expected = KNOWN_INTEGRITY[spec]
     algo, _, digest = expected.partition("-")
     actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
     if actual != digest:
@@ -117,7 +128,7 @@ def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: 
     target = vendor_dir / folder
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        tarball = _npm_pack(spec, tmpdir)
+        tarball = _download(spec, tmpdir)
         _check_integrity(tarball, spec)
         with tarfile.open(tarball) as archive:
             archive.extractall(tmpdir / "x", filter="data")

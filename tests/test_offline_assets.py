@@ -24,8 +24,6 @@ def _run(*args):
 
 @pytest.fixture(scope="module")
 def installed():
-    if shutil.which("npm") is None:
-        pytest.skip("npm is not installed, so scripts/install_map_assets.py cannot run here")
     result = _run()
     assert result.returncode == 0, result.stderr
     return result
@@ -80,9 +78,100 @@ def test_localise_map_refuses_cdn_plugins():
         localise_map(m)
 
 
-def test_no_npm_gives_clear_error(monkeypatch, tmp_path):
+def _installer():
     sys.path.insert(0, str(SCRIPT.parent))
     import install_map_assets
 
-    monkeypatch.setattr(install_map_assets.shutil, "which", lambda name: None)
-    assert install_map_assets.main(["--vendor-dir", str(tmp_path)]) == 1
+    return install_map_assets
+
+
+def _fake_package(tmp_path, body: bytes = b"window.fake = 1;") -> tuple[bytes, str]:
+    """A tiny npm-style tarball (package/fake.js, package/LICENSE) and its npm integrity string."""
+    import base64
+    import hashlib
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in (("package/fake.js", body), ("package/LICENSE", b"MIT")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    data = buffer.getvalue()
+    return data, "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+@pytest.fixture
+def fake_registry(tmp_path):
+    """A local HTTP server standing in for the npm registry: serves whatever tarballs the test puts in it."""
+    import http.server
+    import threading
+
+    served: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            data = served.get(self.path)
+            self.send_response(200 if data is not None else 404)
+            self.end_headers()
+            self.wfile.write(data or b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", served
+    server.shutdown()
+
+
+def _use_fake_package(monkeypatch, installer, integrity: str) -> None:
+    monkeypatch.setattr(installer, "PACKAGES", (("fake-lib@1.0.0", "fake-lib-1.0.0", {"fake.js": "fake.js", "LICENSE": "LICENSE"}),))
+    monkeypatch.setattr(installer, "KNOWN_INTEGRITY", {"fake-lib@1.0.0": integrity})
+    monkeypatch.setattr(installer, "REQUIRED_ASSETS", ("fake-lib-1.0.0/fake.js",))
+
+
+def test_download_without_npm_installs_and_verifies(monkeypatch, tmp_path, fake_registry):
+    installer = _installer()
+    base, served = fake_registry
+    data, integrity = _fake_package(tmp_path)
+    served["/fake-lib/-/fake-lib-1.0.0.tgz"] = data
+    _use_fake_package(monkeypatch, installer, integrity)
+    monkeypatch.setattr(installer.shutil, "which", lambda name: None)  # no npm on this machine
+    monkeypatch.setenv("ATLAS_NPM_REGISTRY", base)
+    vendor = tmp_path / "vendor"
+    assert installer.main(["--vendor-dir", str(vendor)]) == 0
+    assert (vendor / "fake-lib-1.0.0" / "fake.js").read_bytes() == b"window.fake = 1;"
+    assert installer.installed_ok(vendor)
+
+
+def test_tampered_tarball_is_refused_and_nothing_written(monkeypatch, tmp_path, fake_registry, capsys):
+    installer = _installer()
+    base, served = fake_registry
+    _, integrity = _fake_package(tmp_path)
+    served["/fake-lib/-/fake-lib-1.0.0.tgz"], _ = _fake_package(tmp_path, body=b"window.evil = 1;")
+    _use_fake_package(monkeypatch, installer, integrity)
+    monkeypatch.setenv("ATLAS_NPM_REGISTRY", base)
+    vendor = tmp_path / "vendor"
+    assert installer.main(["--vendor-dir", str(vendor)]) == 1
+    assert "integrity mismatch" in capsys.readouterr().err
+    assert not (vendor / "fake-lib-1.0.0").exists()
+
+
+def test_offline_gives_a_clear_message(monkeypatch, tmp_path, capsys):
+    installer = _installer()
+    _, integrity = _fake_package(tmp_path)
+    _use_fake_package(monkeypatch, installer, integrity)
+    monkeypatch.setenv("ATLAS_NPM_REGISTRY", f"http://127.0.0.1:{_closed_port()}")  # nothing listens there
+    assert installer.main(["--vendor-dir", str(tmp_path / "vendor")]) == 1
+    err = capsys.readouterr().err
+    assert "could not download fake-lib@1.0.0" in err and "connect to the internet" in err
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
