@@ -18,6 +18,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select, update
@@ -32,6 +33,18 @@ DEFAULT_DB_PATH = REPO_DIR / "var" / "atlas.db"
 ENV_URL = "ATLAS_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+
+
+def now_utc() -> datetime:
+    """Now, timezone-aware in UTC: every time the store writes."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value):
+    """A stored time as timezone-aware UTC (SQLite returns naive datetimes); None or NaT stays None."""
+    if not isinstance(value, datetime) or value != value:  # None, pandas' NA; NaT is not equal to itself
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 def default_url() -> str:
     return f"sqlite:///{DEFAULT_DB_PATH}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date as date_type
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, and_, insert, select, update
@@ -29,7 +29,7 @@ from ..loading import MAX_NAME_CHARS
 from ..vocabulary import PILLARS, STAKEHOLDERS
 from ..workshop import MAX_QUOTE_CHARS, QUOTE_KINDS, RATINGS, Agenda, AgendaError, SessionInfo
 from . import schema as s
-from .db import write_transaction
+from .db import now_utc as _now, as_utc as _utc, write_transaction
 from .errors import ValidationError
 from .repository import create_round, round_info
 
@@ -39,14 +39,6 @@ MAX_AGENDA_ITEMS = 256
 MAX_AGENDA_CHARS = 20_000
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(value):
-    if value is None or (not isinstance(value, datetime) and pd.isna(value)):
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _fail(message: str, hint: str = "", column: str | None = None, value: str | None = None):

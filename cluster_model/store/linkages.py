@@ -19,7 +19,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,16 +31,13 @@ from ..linkages import INSTITUTION_COLUMNS, LINK_COLUMNS, Linkages, load_link_ty
 from ..loading import DATA_DIR, COLUMNS, Dataset, read_table
 from ..spreadsheet import neutralise_formula
 from . import schema as s
-from .db import revision, write_transaction
+from .db import now_utc as _now, revision, write_transaction
 from .errors import ValidationError
 from .importer import MAX_BYTES, MAX_ROWS, _cell_text, _unescape
 
 SEED_AUTHOR = "seed (data/ CSV files)"
 INSTITUTION_STORED = ["institution_id", "name", "kind", "stakeholder_group", "district", "lat", "lon", "location_note", "location_source_id", "source_id", "note"]
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _ids(conn: Connection, column) -> list[str]:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as date_type
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ from ..loading import COLUMNS, DATA_DIR, Dataset, load_rules, validate_assessmen
 from ..spreadsheet import neutralise_formula
 from ..vocabulary import STATUSES, Status
 from . import schema as s
-from .db import make_engine, revision, safe_url, write_transaction
+from .db import now_utc as _now, as_utc as _utc, make_engine, revision, safe_url, write_transaction
 from .errors import Conflict, ConflictError, ValidationError
 from .migrations import upgrade
 from .seed import seed_if_empty
@@ -65,14 +65,6 @@ def open_store(url: str | None = None, *, data_dir: Path | str = DATA_DIR, schem
     return engine
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None or pd.isna(value):
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # --------------------------------------------------------------------------- reading

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from ..auth import FAILURE_WINDOW_MINUTES, LOCK_AFTER, LOCK_MINUTES, SESSION_HOURS, USERNAME_PATTERN, User, hash_password, retry_delay_seconds
 from ..loading import MAX_NAME_CHARS
 from . import schema as s
-from .db import is_sqlite, write_transaction
+from .db import now_utc as _now, as_utc as _utc, is_sqlite, write_transaction
 
 t = s.signin_throttle
 _PG_LOCK = 7431521  # an advisory lock of its own (migrations use 7431520)
@@ -40,14 +40,6 @@ def _serialise(conn: Connection) -> None:
         conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK})"))
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)

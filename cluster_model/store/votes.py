@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, func, insert, select
@@ -32,7 +32,7 @@ from .. import voting as v
 from ..vocabulary import STAKEHOLDERS
 from ..workshop import NOT_RATED, Agenda, AgendaItem
 from . import schema as s
-from .db import write_transaction
+from .db import now_utc as _now, as_utc as _utc, write_transaction
 from .dialogue import _author, _cluster_ids, _history, _locked_session, write_rating
 
 OPEN, CLOSED = "open", "closed"
@@ -42,14 +42,6 @@ class VoteRefused(ValueError):
     """A vote or facilitator action that was refused; ``str()`` is the message to show."""
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 # --------------------------------------------------------------------------- device passes
