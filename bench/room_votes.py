@@ -44,10 +44,19 @@ from cluster_model import voting as v  # noqa: E402
 ROUND = "bench-room-vote"
 ITEM = ("rice", "hrm")
 BUDGET_P95_S = 2.0
+# Bounded waits, so the bench always ends and prints its figures: a phone that does not
+# join or is never confirmed is reported, not waited on for ever.
+JOIN_ATTEMPT_S = 30     # a browser that gets no page asks again; this often
+JOIN_ATTEMPTS = 3
+JOIN_ALL_S = 900        # all phones together; the ones not joined by then do not vote
+CONFIRM_S = 60          # vote -> the phone's "Counted" message
+PROJECTOR_SETTLE_S = 30  # after the last confirmation, for the projector to catch up
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LABELS = {c: label for c, label in v.CHOICES.items()}
+# The vote buttons' labels as pages/vote.py draws them ("● Present", ...), in v.CHOICES order.
+VOTE_LABELS = [f"{sym} {LABELS[c]}" for sym, c in zip("●◐○?", v.CHOICES)]
 
 
 def free_port() -> int:
@@ -92,9 +101,16 @@ class Phone:
         self.sent_at: float | None = None
         self.confirmed_at: float | None = None
         self.refused: str | None = None
+        self.unconfirmed = False  # no reply within CONFIRM_S
         self._finished = asyncio.Event()
+        self._joined = asyncio.Event()  # all four vote buttons have arrived
         self.error: str | None = None
         self.retries = 0
+        self.joined = False
+        self.join_error: str | None = None
+        self.device_query: dict = {}
+        self.ws = None
+        self._reader_task = None
         self._auto: dict[str, asyncio.Task] = {}
 
     async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False, clear: bool = True) -> None:
@@ -140,6 +156,8 @@ class Phone:
                 which = el.WhichOneof("type")
                 if which == "button":
                     self.buttons[el.button.label] = (el.button.id, msg.delta.fragment_id)
+                    if all(label in self.buttons for label in VOTE_LABELS):
+                        self._joined.set()
                 elif which == "alert":
                     self.texts.append(el.alert.body)
             elif kind == "auto_rerun":
@@ -152,32 +170,43 @@ class Phone:
                 self._finished.set()
 
     async def open(self) -> None:
+        """Join: the phone counts as joined once its page shows all four vote buttons (the widget
+        deltas have arrived). Not on ``script_finished``: a run replaced by another, or a fragment's
+        run, may never send one. Never raises; a phone that does not join says why in ``join_error``."""
         import websockets
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=120, ping_interval=None)
+        try:
+            self.ws = await asyncio.wait_for(websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None), JOIN_ATTEMPT_S)
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as exc:
+            self.join_error = f"no websocket: {type(exc).__name__}: {exc}"
+            return
         self._reader_task = asyncio.create_task(self._reader())
-        for attempt in range(4):
-            await self._send_rerun()  # a browser asks again when its page does not come
-            try:
-                await asyncio.wait_for(self._finished.wait(), 60)
-                break
-            except TimeoutError:
+        for attempt in range(JOIN_ATTEMPTS):
+            if attempt:
                 self.retries += 1
-        else:
-            raise RuntimeError(f"phone ({self.group}) got no page in 4 × 60 s; buttons seen: {list(self.buttons)}")
-        if self.error:
-            raise RuntimeError(f"phone ({self.group}): {self.error}")
-        label = f"{'●◐○?'[list(v.CHOICES).index(self.choice)]} {LABELS[self.choice]}"
-        while label not in self.buttons:  # the fragment may finish after the main script
-            await asyncio.sleep(0.05)
-        self.button_id, self.button_fragment = self.buttons[label]
+            try:
+                await self._send_rerun()  # a browser asks again when its page does not come
+                await asyncio.wait_for(self._joined.wait(), JOIN_ATTEMPT_S)
+                break
+            except asyncio.TimeoutError:
+                if self.error:
+                    break
+            except Exception as exc:  # noqa: BLE001 - e.g. the connection closed; reported
+                self.error = self.error or f"{type(exc).__name__}: {exc}"
+                break
+        if not self._joined.is_set():
+            self.join_error = (f"no vote buttons after {self.retries + 1} request(s) of {JOIN_ATTEMPT_S} s"
+                               + (f" ({self.error})" if self.error else "") + f"; buttons seen: {list(self.buttons)}")
+            return
+        self.button_id, self.button_fragment = self.buttons[VOTE_LABELS[list(v.CHOICES).index(self.choice)]]
         self.device_query = parse_qs(self.query)
+        self.joined = True
 
     async def vote(self) -> None:
         self.texts.clear()
         self.sent_at = time.time()
         # As the browser does: a widget inside a fragment reruns only that fragment.
         await self._send_rerun(widgets=[self.button_id], fragment_id=self.button_fragment)
-        deadline = time.time() + 120
+        deadline = time.time() + CONFIRM_S
         while time.time() < deadline:
             if any(t.startswith("Counted") for t in self.texts):
                 self.confirmed_at = time.time()
@@ -186,14 +215,22 @@ class Phone:
             if refused:
                 self.refused = refused[0]
                 return
+            if self.error:
+                self.refused = f"connection lost: {self.error}"
+                return
             await asyncio.sleep(0.01)
-        self.refused = "no confirmation in 120 s"
+        self.unconfirmed = True  # not refused: the vote may well be stored; the store says
 
     async def close(self) -> None:
         for t in self._auto.values():
             t.cancel()
-        await self.ws.close()
-        self._reader_task.cancel()
+        if self._reader_task:
+            self._reader_task.cancel()
+        if self.ws is not None:
+            try:
+                await asyncio.wait_for(self.ws.close(), 5)
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
 
 
 # ------------------------------------------------------------------ the run
@@ -222,13 +259,22 @@ def pct(values: list[float], q: float) -> float:
 async def drive_phones(base: str, plan: list[tuple[str, str]]) -> list[Phone]:
     phones = [Phone(base, g, c) for g, c in plan]
     # Join one after another (joining ten at once left some sessions without a page on this
-    # machine; see bench/README.md), then vote all at once.
-    for p in phones:
+    # machine; see bench/README.md), each bounded, and all of it bounded; then the phones
+    # that joined vote all at once.
+    t0 = time.time()
+    for i, p in enumerate(phones):
+        if time.time() - t0 > JOIN_ALL_S:
+            p.join_error = f"not tried: joining took over {JOIN_ALL_S} s"
+            continue
         await p.open()
-    await asyncio.gather(*(p.vote() for p in phones))  # all at once
+        if (i + 1) % 10 == 0 or p.join_error:
+            print(f"  joined {sum(q.joined for q in phones[:i + 1])}/{i + 1} phones ({time.time() - t0:.0f} s)"
+                  + (f"; phone {i + 1}: {p.join_error}" if p.join_error else ""), flush=True)
+    voters = [p for p in phones if p.joined]
+    print(f"  {len(voters)} phones vote at once", flush=True)
+    await asyncio.gather(*(p.vote() for p in voters))  # all at once; each bounded by CONFIRM_S
     await asyncio.sleep(3)
-    for p in phones:
-        await p.close()
+    await asyncio.gather(*(p.close() for p in phones))
     return phones
 
 
@@ -266,13 +312,15 @@ def main() -> int:
             # Playwright's sync API owns this thread's event loop: the phones get a thread of their own.
             box: list = []
             runner = threading.Thread(target=lambda: box.append(asyncio.run(drive_phones(base, plan))))
+            runner.daemon = True  # bounded inside; never keep the process alive
             runner.start()
-            runner.join()
+            runner.join(JOIN_ALL_S + JOIN_ATTEMPTS * JOIN_ATTEMPT_S + CONFIRM_S + 60)
             if not box:
-                raise RuntimeError("the simulated phones failed; see the traceback above")
+                raise RuntimeError("the simulated phones failed or overran; see the traceback above")
             phones = box[0]
-            deadline = time.time() + 30
-            while time.time() < deadline and page.evaluate("() => document.querySelector('.ws-tally').dataset.voted") != str(args.phones):
+            n_sent = sum(1 for p in phones if p.sent_at is not None)
+            deadline = time.time() + PROJECTOR_SETTLE_S
+            while time.time() < deadline and page.evaluate("() => document.querySelector('.ws-tally').dataset.voted") != str(n_sent):
                 page.wait_for_timeout(100)
             seen = page.evaluate("() => window.__seen")
             cells = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.ws-tally td[data-choice]')]
@@ -289,34 +337,45 @@ def main() -> int:
     raw = vt.raw_votes(engine, round_id)
     t = vt.tally(engine, round_id, *ITEM)
     expected: dict[str, int] = {}
-    for g, c in plan:
+    voters = [p for p in phones if p.sent_at is not None]
+    not_joined = [p for p in phones if not p.joined]
+    for g, c in ((p.group, p.choice) for p in voters):
         expected[f"{g}/{c}"] = expected.get(f"{g}/{c}", 0) + 1
     cells_ok = all(cells.get(k, 0) == expected.get(k, 0) for k in set(cells) | set(expected))
     refused = [p.refused for p in phones if p.refused]
-    exactly_once = len(raw) == args.phones and t.n == args.phones and shown == args.phones and cells_ok and not refused
+    # Every vote sent counted exactly once (phones that never joined sent none; they fail their own row).
+    n_sent = len(voters)
+    exactly_once = len(raw) == n_sent and t.n == n_sent and shown == n_sent and cells_ok and not refused
 
     # vote -> projector: the k-th stored vote is on screen once the projector shows >= k.
     order = {dev: k + 1 for k, dev in enumerate(raw.sort_values("vote_id")["device"])}
     device_of = {}
     secret_engine = engine
-    for p in phones:
+    for p in voters:
         token = p.device_query.get("t", [""])[0]
-        device_of[id(p)] = vt.check_pass(secret_engine, token)
+        try:
+            device_of[id(p)] = vt.check_pass(secret_engine, token)
+        except vt.VoteRefused:
+            pass
     latencies, confirms = [], []
-    for p in phones:
+    for p in voters:  # every stored vote, confirmed to its phone or not
         if p.refused or id(p) not in device_of or device_of[id(p)] not in order:
             continue
         k = order[device_of[id(p)]]
         shown_at = next((ts for n, ts in seen if n >= k), None)
         if shown_at is not None:
             latencies.append(max(0.0, shown_at - p.sent_at))
-        confirms.append(p.confirmed_at - p.sent_at)
-    missing = args.phones - len(latencies)
+        if p.confirmed_at is not None:
+            confirms.append(p.confirmed_at - p.sent_at)
+    missing = n_sent - len(latencies)
     p95 = pct(latencies, 0.95) if latencies else float("inf")
     rows = [
-        ("votes stored / devices counted / projector shows", f"{len(raw)} / {t.n} / {shown}", f"{args.phones} each", "PASS" if exactly_once else "FAIL"),
+        ("phones joined (page showed the four vote buttons)", f"{args.phones - len(not_joined)} / {args.phones}"
+         + (f" ({not_joined[0].join_error})" if not_joined else ""), f"{args.phones}", "PASS" if not not_joined else "FAIL"),
+        ("votes stored / devices counted / projector shows", f"{len(raw)} / {t.n} / {shown}", f"{n_sent} each (votes sent)", "PASS" if exactly_once else "FAIL"),
         ("group x choice cells on the projector match the phones", "yes" if cells_ok else "no", "yes", "PASS" if cells_ok else "FAIL"),
         ("votes refused", str(len(refused)) + (f" ({refused[0]})" if refused else ""), "0", "PASS" if not refused else "FAIL"),
+        ("votes with no confirmation on the phone in 60 s", str(sum(p.unconfirmed for p in voters)), "(reported)", "-"),
         ("vote -> projector p50", f"{pct(latencies, 0.5):.2f} s" if latencies else "-", "(reported)", "-"),
         ("vote -> projector p95", f"{p95:.2f} s", f"<= {BUDGET_P95_S:.0f} s", "PASS" if p95 <= BUDGET_P95_S and not missing else "FAIL"),
         ("vote -> projector max", f"{max(latencies):.2f} s" if latencies else "-", "(reported)", "-"),
@@ -333,7 +392,7 @@ def main() -> int:
     print("|" + "|".join("-" * (x + 2) for x in w) + "|")
     for r in rows:
         print(line(r))
-    print(f"\ntotal {time.time() - t_start:.0f} s")
+    print(f"\ntotal {time.time() - t_start:.0f} s; load average at the end {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     if args.json:
         args.json.write_text(json.dumps({"latencies_s": latencies, "confirm_s": confirms, "rows": rows}, indent=1))
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
