@@ -101,6 +101,8 @@ MAP_CSS = f"""
 .atlas-site .atlas-badge {{ font-size: {MIN_FONT_PX}px !important; min-width: 34px !important; height: 34px !important; border-radius: 17px !important; }}
 /* A phone-sized map: the legend would cover it; the page shows it below the map instead (legend_below). */
 @media (max-width: 560px) {{ .atlas-legend {{ display: none !important; }} }}
+/* The map fills its frame, which the page sizes to the screen's height (streamlit-folium fixes it at `height`). */
+#map_div, .folium-map {{ height: 100vh !important; }}
 </style>
 """
 

@@ -209,6 +209,9 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
             frame = _map_frame(page)
             map_small = [t for t in frame.evaluate(MAP_TEXT_JS) if t["size"] < 20]
             assert not map_small, f"map text under 20 px: {map_small[:5]}"
+            # Issue 10 item 11: the map takes the screen's height, not streamlit-folium's fixed 520 px.
+            map_height = frame.evaluate("() => document.querySelector('.leaflet-container').getBoundingClientRect().height")
+            assert map_height >= height - 200, f"map {map_height:.0f} px high on a {height} px screen"
 
         # The offline check, in the UI, says everything is local.
         page.set_viewport_size({"width": 1280, "height": 720})
