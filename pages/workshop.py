@@ -296,7 +296,8 @@ def present() -> None:
     tallies = vt.accepted_tallies(engine, round_id)
     item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
 
-    sites = atlas.sites[atlas.sites["cluster_id"] == cid]
+    # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
+    sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
     spot = sorted(sites["district"].unique())
     map_col, panel = st.columns([3, 2], gap="medium")
     fmap = None
