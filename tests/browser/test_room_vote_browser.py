@@ -108,6 +108,8 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         # The facilitator, in the presenter view, closes the item.
         f = facilitator.page
         f.goto(f"{base}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
+        # Ten phones and a projector polling every second load the server: give the page the test's usual wait.
+        f.get_by_label("Username").wait_for(timeout=120_000)
         f.get_by_label("Username").fill("facilitator")
         f.get_by_role("textbox", name="Password").fill(PASSWORD)
         f.get_by_role("button", name="Sign in").click()
