@@ -177,7 +177,9 @@ def test_room_view_on_a_phone_keeps_the_legend_off_the_map(vote_server, browser)
     try:
         p = phone.page
         p.goto(f"{base}/workshop?round={ROUND}&mode=present", wait_until="domcontentloaded")
-        p.wait_for_selector("iframe[title*='folium']", timeout=120_000)
+        # Attached, then scrolled to: on a 390 px page the map can start below the fold, which Playwright calls hidden.
+        p.wait_for_selector("iframe[title*='folium']", state="attached", timeout=120_000)
+        p.locator(".st-key-ws_map_box iframe").scroll_into_view_if_needed(timeout=120_000)
         frame = next(f for f in _wait_frames(p) if f.query_selector(".leaflet-container"))
         frame.wait_for_selector(".atlas-legend", state="attached", timeout=120_000)
         assert not frame.locator(".atlas-legend").is_visible()  # nothing over the map
