@@ -18,7 +18,7 @@ leave_pages_folder_mode()
 st.set_page_config(page_title=atlas_name(), layout="wide")
 try:
     announce_setup_code()  # prints the first-editor setup code to the console while no account exists
-except Exception:  # noqa: BLE001 - the pages say what is wrong with the store; the app still opens
+except Exception:
     logging.getLogger("atlas.auth").exception("could not check for editor accounts")
 
 pages = [

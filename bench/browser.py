@@ -44,21 +44,43 @@ from cluster_model.vocabulary import PILLARS
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = (1400, 900)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 QUIET_S = float(os.environ.get("BENCH_QUIET_S", "1.5"))  # still for this long = done (not part of the figure)
 CHANGE_TIMEOUT_S = 180
-NO_REPAINT_S = float(os.environ.get("BENCH_NO_REPAINT_S", "20"))  # map untouched this long after a click: no repaint
+NO_REPAINT_S = float(
+    os.environ.get("BENCH_NO_REPAINT_S", "20")
+)  # map untouched this long after a click: no repaint
 MAP_IFRAME = "iframe[title^='Map'], iframe[title*='folium']"  # the atlas titles its map; the reference keeps streamlit-folium's title
 
 # From all four pillars, one pillar added or removed per step, every choice new. Chosen so that on
 # the real Sindh data most steps change some district's gap (11 of 13; choices without "support"
 # give the same gaps as with it, as no support indicator is assessed there yet).
-PATH = [["technology", "support", "incentive"], ["technology", "support"], ["support"], ["support", "incentive"],
-        ["support", "hrm", "incentive"], ["support", "hrm"], ["technology", "support", "hrm"], ["technology", "hrm"],
-        ["hrm"], ["hrm", "incentive"], ["technology", "hrm", "incentive"], ["technology", "incentive"], ["technology"]]
+PATH = [
+    ["technology", "support", "incentive"],
+    ["technology", "support"],
+    ["support"],
+    ["support", "incentive"],
+    ["support", "hrm", "incentive"],
+    ["support", "hrm"],
+    ["technology", "support", "hrm"],
+    ["technology", "hrm"],
+    ["hrm"],
+    ["hrm", "incentive"],
+    ["technology", "hrm", "incentive"],
+    ["technology", "incentive"],
+    ["technology"],
+]
 
 # Installed on the page once it is loaded: the clock, the map's fills and the last changes.
 INSTRUMENT_JS = r"""
@@ -102,6 +124,7 @@ STATE_JS = """() => { const bb = window.__bb; return {now: performance.now(), t0
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -114,6 +137,7 @@ def _offline_route(refused: list[str]):
             return r.continue_()
         refused.append(u)
         return r.abort("internetdisconnected")
+
     return route
 
 
@@ -126,9 +150,24 @@ class _Server:
         self.log = open(log, "a")
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=REPO, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(app),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=REPO,
+            env={**os.environ, **env},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         while True:
             if self.proc.poll() is not None or time.perf_counter() - self.t0 > 180:
                 self.stop()
@@ -159,7 +198,9 @@ class _Bytes:
         self.urls: dict[str, str] = {}
         cdp.send("Network.enable")
         cdp.on("Network.webSocketFrameReceived", self._frame)
-        cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on(
+            "Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"])
+        )
         cdp.on("Network.loadingFinished", self._finished)
 
     def _frame(self, e) -> None:
@@ -179,7 +220,9 @@ class _Bytes:
 
 def _wait_painted(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
-    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=timeout_ms)
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=timeout_ms
+    )
 
 
 def _state(page) -> dict:
@@ -197,7 +240,11 @@ def _wait_still(page, since: float, timeout_s: float = CHANGE_TIMEOUT_S, after_c
     while True:
         s = _state(page)
         last = max(v for v in (s["lastTop"], s["lastMap"], s["lastFill"], since) if v is not None)
-        map_done = not after_click or (s["t0"] is not None and (s["lastMap"] or 0) > s["t0"]) or s["now"] - since >= NO_REPAINT_S * 1000
+        map_done = (
+            not after_click
+            or (s["t0"] is not None and (s["lastMap"] or 0) > s["t0"])
+            or s["now"] - since >= NO_REPAINT_S * 1000
+        )
         if not s["running"] and s["now"] - last >= QUIET_S * 1000 and map_done:
             return s
         if time.perf_counter() > deadline:
@@ -206,7 +253,11 @@ def _wait_still(page, since: float, timeout_s: float = CHANGE_TIMEOUT_S, after_c
 
 
 def _pillar_box(page):
-    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Pillars").first
+    return (
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+        .filter(has_text="Pillars")
+        .first
+    )
 
 
 def _toggle(page, pillar: str, selected: bool) -> None:
@@ -236,12 +287,21 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
     if t0 is None:
         raise RuntimeError("the click was not seen by the page")
     end = max(v for v in (s["lastMap"], s["lastFill"]) if v is not None)
-    return {"to": wanted, "repaint_s": (end - t0) / 1000 if end > t0 else None,
-            "fills_changed": s["sig"] != before["sig"], "fill_change_s": (s["lastFill"] - t0) / 1000 if s["lastFill"] > t0 else None,
-            "n_paths": s["nPaths"], "ws_bytes": b1[0] - b0[0], "message_bytes": b1[1] - b0[1], "other_http_bytes": b1[2] - b0[2]}
+    return {
+        "to": wanted,
+        "repaint_s": (end - t0) / 1000 if end > t0 else None,
+        "fills_changed": s["sig"] != before["sig"],
+        "fill_change_s": (s["lastFill"] - t0) / 1000 if s["lastFill"] > t0 else None,
+        "n_paths": s["nPaths"],
+        "ws_bytes": b1[0] - b0[0],
+        "message_bytes": b1[1] - b0[1],
+        "other_http_bytes": b1[2] - b0[2],
+    }
 
 
-def measure(app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int = 10, browser=None) -> dict:
+def measure(
+    app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int = 10, browser=None
+) -> dict:
     """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes.
 
     ``browser``: a launched Playwright Chromium to use (tests); else one is launched here.
@@ -260,7 +320,9 @@ def measure(app: Path, env: dict[str, str], query: dict[str, str], workdir: Path
             browser.close()
 
 
-def _measure(browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int) -> dict:
+def _measure(
+    browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int
+) -> dict:
     path = [list(PILLARS)] + PATH[:n_changes]
     env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='store-', dir=workdir)}/atlas.db", **env}
     query_s = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
@@ -271,9 +333,18 @@ def _measure(browser, app: Path, env: dict[str, str], query: dict[str, str], wor
         ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
         ctx.route("**/*", _offline_route(out["refused"]))
         page = ctx.new_page()
-        page.on("console", lambda m: m.type == "error" and "INTERNET_DISCONNECTED" not in m.text
-                and out["console_errors"].append(m.text[:200]))
-        page.on("response", lambda r: r.status >= 400 and out["console_errors"].append(f"{r.status} {r.url[:200]}"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and "INTERNET_DISCONNECTED" not in m.text
+                and out["console_errors"].append(m.text[:200])
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and out["console_errors"].append(f"{r.status} {r.url[:200]}"),
+        )
         server = _Server(app, env, log)
         try:
             page.goto(server.url + query_s, wait_until="domcontentloaded")
@@ -281,9 +352,14 @@ def _measure(browser, app: Path, env: dict[str, str], query: dict[str, str], wor
             starts.append((time.perf_counter() - server.t0, server.ready))
             if attempt == "setup":
                 continue
-            out["view"] = page.query_selector(MAP_IFRAME).content_frame().evaluate(
-                """() => { const m = Object.values(window).find(v => v instanceof L.Map);
-                           const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }""")
+            out["view"] = (
+                page.query_selector(MAP_IFRAME)
+                .content_frame()
+                .evaluate(
+                    """() => { const m = Object.values(window).find(v => v instanceof L.Map);
+                           const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }"""
+                )
+            )
             meter = _Bytes(ctx.new_cdp_session(page))
             page.evaluate(INSTRUMENT_JS)
             _wait_still(page, since=_state(page)["now"])
@@ -299,13 +375,25 @@ def _measure(browser, app: Path, env: dict[str, str], query: dict[str, str], wor
             ctx.close()
     refused = out.pop("refused")
     # start_ready_s: process start -> /_stcore/health answers (imports, server up; the script has not run yet)
-    out.update({"start_setup_s": starts[0][0], "start_s": starts[1][0], "start_ready_s": starts[1][1], "changes": changes,
-                "console_errors": out["console_errors"][:10], "refused": len(refused),
-                "refused_hosts": sorted({urlparse(u).hostname or u[:40] for u in refused})})
+    out.update(
+        {
+            "start_setup_s": starts[0][0],
+            "start_s": starts[1][0],
+            "start_ready_s": starts[1][1],
+            "changes": changes,
+            "console_errors": out["console_errors"][:10],
+            "refused": len(refused),
+            "refused_hosts": sorted({urlparse(u).hostname or u[:40] for u in refused}),
+        }
+    )
     for view in ("new", "repeated"):
         rows = [c for c in changes if c["view"] == view]
         times = [c["repaint_s"] for c in rows if c["repaint_s"] is not None]
-        out[view] = {"repaint_s": statistics.median(times) if times else None,
-                     "bytes": statistics.median(c["ws_bytes"] + c["message_bytes"] for c in rows),
-                     "n": len(rows), "n_repainted": len(times), "n_fills_changed": sum(c["fills_changed"] for c in rows)}
+        out[view] = {
+            "repaint_s": statistics.median(times) if times else None,
+            "bytes": statistics.median(c["ws_bytes"] + c["message_bytes"] for c in rows),
+            "n": len(rows),
+            "n_repainted": len(times),
+            "n_fills_changed": sum(c["fills_changed"] for c in rows),
+        }
     return out

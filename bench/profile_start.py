@@ -31,9 +31,28 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-IMPORTS = ["streamlit", "pandas", "numpy", "shapely", "pyproj", "pyogrio", "geopandas", "sqlalchemy", "yaml",
-           "folium", "branca", "streamlit_folium", "topojson", "altair",
-           "cluster_model.loading", "cluster_model.store", "geo.boundaries", "geo.atlas_map", "ui.data_access", "ui.page"]
+IMPORTS = [
+    "streamlit",
+    "pandas",
+    "numpy",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "geopandas",
+    "sqlalchemy",
+    "yaml",
+    "folium",
+    "branca",
+    "streamlit_folium",
+    "topojson",
+    "altair",
+    "cluster_model.loading",
+    "cluster_model.store",
+    "geo.boundaries",
+    "geo.atlas_map",
+    "ui.data_access",
+    "ui.page",
+]
 
 # (label, file suffix, function name): cumulative time of each, from the profile of the first run.
 STEPS = [
@@ -63,9 +82,11 @@ def case_env(case: str, tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def import_times() -> list[tuple[str, float]]:
-    code = ("import sys, time, json; sys.path.insert(0, %r); out = []; t = time.perf_counter()\n"
-            "for name in %r:\n    __import__(name); n = time.perf_counter(); out.append((name, n - t)); t = n\n"
-            "print(json.dumps(out))") % (str(REPO), IMPORTS)
+    code = (
+        "import sys, time, json; sys.path.insert(0, %r); out = []; t = time.perf_counter()\n"
+        "for name in %r:\n    __import__(name); n = time.perf_counter(); out.append((name, n - t)); t = n\n"
+        "print(json.dumps(out))"
+    ) % (str(REPO), IMPORTS)
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     rows = json.loads(done.stdout.strip().splitlines()[-1])
@@ -78,8 +99,16 @@ def first_run(case: str, tmp: Path, pstats_file: Path | None) -> tuple[float, ps
     url = f"sqlite:///{tmp}/profile-{case}.db"
     os.environ.update({**env, "ATLAS_DB_URL": url})
     # Seed the store in another process: the measured start comes after this first-run set-up.
-    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, %r); from cluster_model import store; "
-                    "store.open_store(%r, data_dir=%r)" % (str(REPO), url, env["ATLAS_DATA_DIR"])], check=True, cwd=REPO)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, %r); from cluster_model import store; "
+            "store.open_store(%r, data_dir=%r)" % (str(REPO), url, env["ATLAS_DATA_DIR"]),
+        ],
+        check=True,
+        cwd=REPO,
+    )
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
@@ -115,8 +144,11 @@ def first_run(case: str, tmp: Path, pstats_file: Path | None) -> tuple[float, ps
 def step_times(stats: pstats.Stats) -> list[tuple[str, float, int]]:
     rows = []
     for label, suffix, name in STEPS:
-        found = [(v[3], v[1]) for (file, _line, func), v in stats.stats.items()
-                 if func == name and (not suffix or file.replace(os.sep, "/").endswith(suffix))]
+        found = [
+            (v[3], v[1])
+            for (file, _line, func), v in stats.stats.items()
+            if func == name and (not suffix or file.replace(os.sep, "/").endswith(suffix))
+        ]
         # Recursive or repeated entries: the largest cumulative time is the outermost call.
         rows.append((label, max((ct for ct, _ in found), default=0.0), sum(n for _, n in found)))
     return rows
@@ -138,9 +170,13 @@ def main() -> None:
         took, stats = first_run(args.case, Path(tmp), args.pstats)
     print(f"## first run of the Atlas page (AppTest, cold caches, seeded store): {took:.3f} s\n")
     imports = max((v[3] for (f, _l, func), v in stats.stats.items() if func == "_find_and_load"), default=0.0)
-    print(f"  {imports:7.3f} s  imports during the run (modules not imported by the server before the script)")
+    print(
+        f"  {imports:7.3f} s  imports during the run (modules not imported by the server before the script)"
+    )
     for label, t, n in step_times(stats):
-        print(f"  {t:7.3f} s  {label}" + (f"  ({n} calls)" if n > 1 else "") + ("" if n else "  (not called)"))
+        print(
+            f"  {t:7.3f} s  {label}" + (f"  ({n} calls)" if n > 1 else "") + ("" if n else "  (not called)")
+        )
     print(f"\n## top {args.top} by cumulative time\n")
     stats.sort_stats("cumulative").print_stats(args.top)
 

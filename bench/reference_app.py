@@ -22,16 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import folium  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
 
-from cluster_model.loading import DATA_DIR, load_dataset  # noqa: E402
-from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap  # noqa: E402
-from cluster_model.vocabulary import PILLARS  # noqa: E402
-from geo.boundaries import boundaries_path, boundaries_province, load_boundaries  # noqa: E402
-from geo.names import DistrictMatcher, load_aliases, match_column  # noqa: E402
-from geo.offline import LOCAL_CSS, LOCAL_JS  # noqa: E402
+from cluster_model.loading import DATA_DIR, load_dataset
+from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap
+from cluster_model.vocabulary import PILLARS
+from geo.boundaries import boundaries_path, boundaries_province, load_boundaries
+from geo.names import DistrictMatcher, load_aliases, match_column
+from geo.offline import LOCAL_CSS, LOCAL_JS
 
 st.set_page_config(page_title="Atlas (reference)", layout="wide")
 
@@ -39,13 +39,24 @@ folder = Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
 ds = load_dataset(folder)
 districts = load_boundaries(boundaries_path(), province=boundaries_province())
 issues: list = []
-sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
-sites, _ = match_column(sites, "district", DistrictMatcher(list(districts["district"]), load_aliases(folder / "district_aliases.csv", issues)), file="sites.csv")
+sites = ds.sites.merge(
+    ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+)
+sites, _ = match_column(
+    sites,
+    "district",
+    DistrictMatcher(list(districts["district"]), load_aliases(folder / "district_aliases.csv", issues)),
+    file="sites.csv",
+)
 
 rounds = list(ds.rounds["round_id"])
 wanted = st.query_params.get("round")
-round_id = st.sidebar.selectbox("Assessment round", rounds, index=rounds.index(wanted) if wanted in rounds else len(rounds) - 1)
-pillars = st.sidebar.multiselect("Pillars", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get, key="w_pillars") or list(PILLARS)
+round_id = st.sidebar.selectbox(
+    "Assessment round", rounds, index=rounds.index(wanted) if wanted in rounds else len(rounds) - 1
+)
+pillars = st.sidebar.multiselect(
+    "Pillars", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get, key="w_pillars"
+) or list(PILLARS)
 
 st.title("Atlas (reference implementation)")
 matrix = assessment_matrix(ds, round_id, list(ds.clusters["cluster_id"]))
@@ -53,7 +64,10 @@ scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, pillars))
 
 minx, miny, maxx, maxy = districts.total_bounds
 m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6)
-m.default_js, m.default_css = list(LOCAL_JS), list(LOCAL_CSS)  # rewrite folium's CDN URLs to the local Leaflet
+m.default_js, m.default_css = (
+    list(LOCAL_JS),
+    list(LOCAL_CSS),
+)  # rewrite folium's CDN URLs to the local Leaflet
 choropleth = folium.Choropleth(
     geo_data=districts.to_json(),
     data=scores,

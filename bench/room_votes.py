@@ -39,21 +39,29 @@ from urllib.parse import parse_qs
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cluster_model import voting as v  # noqa: E402
+from cluster_model import voting as v
 
 ROUND = "bench-room-vote"
 ITEM = ("rice", "hrm")
 BUDGET_P95_S = 2.0
 # Bounded waits, so the bench always ends and prints its figures: a phone that does not
 # join or is never confirmed is reported, not waited on for ever.
-JOIN_ATTEMPT_S = 30     # a browser that gets no page asks again; this often
+JOIN_ATTEMPT_S = 30  # a browser that gets no page asks again; this often
 JOIN_ATTEMPTS = 3
-JOIN_ALL_S = 900        # all phones together; the ones not joined by then do not vote
-CONFIRM_S = 60          # vote -> the phone's "Counted" message
+JOIN_ALL_S = 900  # all phones together; the ones not joined by then do not vote
+CONFIRM_S = 60  # vote -> the phone's "Counted" message
 PROJECTOR_SETTLE_S = 30  # after the last confirmation, for the projector to catch up
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LABELS = {c: label for c, label in v.CHOICES.items()}
 # The vote buttons' labels as pages/vote.py draws them ("● Present", ...), in v.CHOICES order.
 VOTE_LABELS = [f"{sym} {LABELS[c]}" for sym, c in zip("●◐○?", v.CHOICES)]
@@ -61,6 +69,7 @@ VOTE_LABELS = [f"{sym} {LABELS[c]}" for sym, c in zip("●◐○?", v.CHOICES)]
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -69,8 +78,25 @@ def free_port() -> int:
 def start_server(db_url: str, log_path: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.headless", "true"], cwd=REPO, env={**os.environ, "ATLAS_DB_URL": db_url}, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=REPO,
+        env={**os.environ, "ATLAS_DB_URL": db_url},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -113,8 +139,11 @@ class Phone:
         self._reader_task = None
         self._auto: dict[str, asyncio.Task] = {}
 
-    async def _send_rerun(self, widgets=(), fragment_id: str = "", auto: bool = False, clear: bool = True) -> None:
+    async def _send_rerun(
+        self, widgets=(), fragment_id: str = "", auto: bool = False, clear: bool = True
+    ) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
+
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
@@ -145,6 +174,7 @@ class Phone:
 
     async def _read(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         async for raw in self.ws:
             msg = ForwardMsg()
             msg.ParseFromString(raw)
@@ -174,9 +204,15 @@ class Phone:
         deltas have arrived). Not on ``script_finished``: a run replaced by another, or a fragment's
         run, may never send one. Never raises; a phone that does not join says why in ``join_error``."""
         import websockets
+
         try:
-            self.ws = await asyncio.wait_for(websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None), JOIN_ATTEMPT_S)
-        except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as exc:
+            self.ws = await asyncio.wait_for(
+                websockets.connect(
+                    self.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None
+                ),
+                JOIN_ATTEMPT_S,
+            )
+        except (TimeoutError, OSError, websockets.WebSocketException) as exc:
             self.join_error = f"no websocket: {type(exc).__name__}: {exc}"
             return
         self._reader_task = asyncio.create_task(self._reader())
@@ -187,15 +223,18 @@ class Phone:
                 await self._send_rerun()  # a browser asks again when its page does not come
                 await asyncio.wait_for(self._joined.wait(), JOIN_ATTEMPT_S)
                 break
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if self.error:
                     break
             except Exception as exc:  # noqa: BLE001 - e.g. the connection closed; reported
                 self.error = self.error or f"{type(exc).__name__}: {exc}"
                 break
         if not self._joined.is_set():
-            self.join_error = (f"no vote buttons after {self.retries + 1} request(s) of {JOIN_ATTEMPT_S} s"
-                               + (f" ({self.error})" if self.error else "") + f"; buttons seen: {list(self.buttons)}")
+            self.join_error = (
+                f"no vote buttons after {self.retries + 1} request(s) of {JOIN_ATTEMPT_S} s"
+                + (f" ({self.error})" if self.error else "")
+                + f"; buttons seen: {list(self.buttons)}"
+            )
             return
         self.button_id, self.button_fragment = self.buttons[VOTE_LABELS[list(v.CHOICES).index(self.choice)]]
         self.device_query = parse_qs(self.query)
@@ -268,8 +307,11 @@ async def drive_phones(base: str, plan: list[tuple[str, str]]) -> list[Phone]:
             continue
         await p.open()
         if (i + 1) % 10 == 0 or p.join_error:
-            print(f"  joined {sum(q.joined for q in phones[:i + 1])}/{i + 1} phones ({time.time() - t0:.0f} s)"
-                  + (f"; phone {i + 1}: {p.join_error}" if p.join_error else ""), flush=True)
+            print(
+                f"  joined {sum(q.joined for q in phones[: i + 1])}/{i + 1} phones ({time.time() - t0:.0f} s)"
+                + (f"; phone {i + 1}: {p.join_error}" if p.join_error else ""),
+                flush=True,
+            )
     voters = [p for p in phones if p.joined]
     print(f"  {len(voters)} phones vote at once", flush=True)
     await asyncio.gather(*(p.vote() for p in voters))  # all at once; each bounded by CONFIRM_S
@@ -296,8 +338,16 @@ def main() -> int:
     engine = store.open_store(db_url)
     round_id = ROUND
     if dl.get_session(engine, round_id) is None:
-        dl.create_dialogue(engine, round_id=round_id, name="Bench: room vote", date="2027-05-01", venue="bench", facilitator="bench",
-                           agenda=f"{ITEM[0]}:{'H'}", author="bench")
+        dl.create_dialogue(
+            engine,
+            round_id=round_id,
+            name="Bench: room vote",
+            date="2027-05-01",
+            venue="bench",
+            facilitator="bench",
+            agenda=f"{ITEM[0]}:{'H'}",
+            author="bench",
+        )
     rng = random.Random(7)
     plan = [(v.GROUPS[i % 4], rng.choice(list(v.CHOICES))) for i in range(args.phones)]
     proc, base = start_server(db_url, tmp / "streamlit.log")
@@ -320,7 +370,9 @@ def main() -> int:
             phones = box[0]
             n_sent = sum(1 for p in phones if p.sent_at is not None)
             deadline = time.time() + PROJECTOR_SETTLE_S
-            while time.time() < deadline and page.evaluate("() => document.querySelector('.ws-tally').dataset.voted") != str(n_sent):
+            while time.time() < deadline and page.evaluate(
+                "() => document.querySelector('.ws-tally').dataset.voted"
+            ) != str(n_sent):
                 page.wait_for_timeout(100)
             seen = page.evaluate("() => window.__seen")
             cells = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.ws-tally td[data-choice]')]
@@ -370,31 +422,82 @@ def main() -> int:
     missing = n_sent - len(latencies)
     p95 = pct(latencies, 0.95) if latencies else float("inf")
     rows = [
-        ("phones joined (page showed the four vote buttons)", f"{args.phones - len(not_joined)} / {args.phones}"
-         + (f" ({not_joined[0].join_error})" if not_joined else ""), f"{args.phones}", "PASS" if not not_joined else "FAIL"),
-        ("votes stored / devices counted / projector shows", f"{len(raw)} / {t.n} / {shown}", f"{n_sent} each (votes sent)", "PASS" if exactly_once else "FAIL"),
-        ("group x choice cells on the projector match the phones", "yes" if cells_ok else "no", "yes", "PASS" if cells_ok else "FAIL"),
-        ("votes refused", str(len(refused)) + (f" ({refused[0]})" if refused else ""), "0", "PASS" if not refused else "FAIL"),
-        ("votes with no confirmation on the phone in 60 s", str(sum(p.unconfirmed for p in voters)), "(reported)", "-"),
+        (
+            "phones joined (page showed the four vote buttons)",
+            f"{args.phones - len(not_joined)} / {args.phones}"
+            + (f" ({not_joined[0].join_error})" if not_joined else ""),
+            f"{args.phones}",
+            "PASS" if not not_joined else "FAIL",
+        ),
+        (
+            "votes stored / devices counted / projector shows",
+            f"{len(raw)} / {t.n} / {shown}",
+            f"{n_sent} each (votes sent)",
+            "PASS" if exactly_once else "FAIL",
+        ),
+        (
+            "group x choice cells on the projector match the phones",
+            "yes" if cells_ok else "no",
+            "yes",
+            "PASS" if cells_ok else "FAIL",
+        ),
+        (
+            "votes refused",
+            str(len(refused)) + (f" ({refused[0]})" if refused else ""),
+            "0",
+            "PASS" if not refused else "FAIL",
+        ),
+        (
+            "votes with no confirmation on the phone in 60 s",
+            str(sum(p.unconfirmed for p in voters)),
+            "(reported)",
+            "-",
+        ),
         ("vote -> projector p50", f"{pct(latencies, 0.5):.2f} s" if latencies else "-", "(reported)", "-"),
-        ("vote -> projector p95", f"{p95:.2f} s", f"<= {BUDGET_P95_S:.0f} s", "PASS" if p95 <= BUDGET_P95_S and not missing else "FAIL"),
+        (
+            "vote -> projector p95",
+            f"{p95:.2f} s",
+            f"<= {BUDGET_P95_S:.0f} s",
+            "PASS" if p95 <= BUDGET_P95_S and not missing else "FAIL",
+        ),
         ("vote -> projector max", f"{max(latencies):.2f} s" if latencies else "-", "(reported)", "-"),
         ("votes never seen on the projector", str(missing), "0", "PASS" if not missing else "FAIL"),
-        ("phones that had to ask twice for the page (join)", str(sum(p.retries for p in phones)), "(reported)", "-"),
-        ("vote -> phone's confirmation p50", f"{pct(confirms, 0.5):.2f} s" if confirms else "-", "(reported)", "-"),
-        ("vote -> phone's confirmation p95", f"{pct(confirms, 0.95):.2f} s" if confirms else "-", "(reported)", "-"),
+        (
+            "phones that had to ask twice for the page (join)",
+            str(sum(p.retries for p in phones)),
+            "(reported)",
+            "-",
+        ),
+        (
+            "vote -> phone's confirmation p50",
+            f"{pct(confirms, 0.5):.2f} s" if confirms else "-",
+            "(reported)",
+            "-",
+        ),
+        (
+            "vote -> phone's confirmation p95",
+            f"{pct(confirms, 0.95):.2f} s" if confirms else "-",
+            "(reported)",
+            "-",
+        ),
     ]
     backend = "PostgreSQL" if db_url.startswith("postgresql") else "SQLite"
-    print(f"\nRoom vote: {args.phones} phones on one item at once, one real server ({backend}), projector in Chromium 1920x1080\n")
+    print(
+        f"\nRoom vote: {args.phones} phones on one item at once, one real server ({backend}), projector in Chromium 1920x1080\n"
+    )
     w = [max(len(r[i]) for r in rows + [("metric", "measured", "budget", "pass")]) for i in range(4)]
     line = lambda r: "| " + " | ".join(str(c).ljust(w[i]) for i, c in enumerate(r)) + " |"  # noqa: E731
     print(line(("metric", "measured", "budget", "pass")))
     print("|" + "|".join("-" * (x + 2) for x in w) + "|")
     for r in rows:
         print(line(r))
-    print(f"\ntotal {time.time() - t_start:.0f} s; load average at the end {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+    print(
+        f"\ntotal {time.time() - t_start:.0f} s; load average at the end {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"latencies_s": latencies, "confirm_s": confirms, "rows": rows}, indent=1))
+        args.json.write_text(
+            json.dumps({"latencies_s": latencies, "confirm_s": confirms, "rows": rows}, indent=1)
+        )
     return 0 if all(r[3] != "FAIL" for r in rows) else 1
 
 

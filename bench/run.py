@@ -22,13 +22,21 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from cluster_model.vocabulary import PILLARS  # noqa: E402
+from cluster_model.vocabulary import PILLARS
+
 SHARED = REPO.parent / "shared" / "boundaries"
 APPS = {"ours": REPO / "app.py", "reference": REPO / "bench" / "reference_app.py"}
 RERUNS = int(os.environ.get("BENCH_RERUNS", "20"))
-PILLAR_CYCLE = (["hrm"], ["technology", "hrm"], ["support", "incentive"], ["technology", "support", "hrm", "incentive"])
+PILLAR_CYCLE = (
+    ["hrm"],
+    ["technology", "hrm"],
+    ["support", "incentive"],
+    ["technology", "support", "hrm", "incentive"],
+)
 # Every other pillar choice, each shown once after the timed cycle: reruns whose views are not memoised yet.
-NEW_CHOICES = [list(c) for n in (1, 2, 3) for c in itertools.combinations(PILLARS, n) if list(c) not in PILLAR_CYCLE]
+NEW_CHOICES = [
+    list(c) for n in (1, 2, 3) for c in itertools.combinations(PILLARS, n) if list(c) not in PILLAR_CYCLE
+]
 MAP_HEIGHT = 620
 VIEWPORT = (1400, 900)  # as bench/browser.py
 # Pillar changes per view kind (new, repeated) in Chromium; the median of these is reported.
@@ -39,17 +47,25 @@ KB = 1000  # the issue's budgets are in KB
 def case_env(case: str, tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
     """(environment, URL query) for a case."""
     if case == "a":
-        return {"ATLAS_BOUNDARIES": str(SHARED / "sindh_adm2.geojson"), "ATLAS_PROVINCE": "Sindh",
-                "ATLAS_DATA_DIR": str(REPO / "data")}, {}
+        return {
+            "ATLAS_BOUNDARIES": str(SHARED / "sindh_adm2.geojson"),
+            "ATLAS_PROVINCE": "Sindh",
+            "ATLAS_DATA_DIR": str(REPO / "data"),
+        }, {}
     folder = tmp / "synthetic"
     if not (folder / "assessments.csv").exists():
         from bench.synth import write_synthetic
+
         write_synthetic(folder)
-    return {"ATLAS_BOUNDARIES": str(SHARED / "pakistan_adm2.geojson"), "ATLAS_PROVINCE": "",
-            "ATLAS_DATA_DIR": str(folder)}, {"round": "syn-r5"}
+    return {
+        "ATLAS_BOUNDARIES": str(SHARED / "pakistan_adm2.geojson"),
+        "ATLAS_PROVINCE": "",
+        "ATLAS_DATA_DIR": str(folder),
+    }, {"round": "syn-r5"}
 
 
 # ------------------------------------------------------------------ worker: AppTest reruns + payload
+
 
 def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
     env, query = case_env(case, tmp)
@@ -63,8 +79,12 @@ def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
     def capture(**kwargs):
         args = {k: v for k, v in kwargs.items() if not callable(v)}
         # The map's HTML (our data blocks: districts, markers, legend) and its script: all the map data.
-        sent.append({"bytes": len(json.dumps(args, default=str).encode()),
-                     "script": (kwargs.get("html") or "") + "\n" + (kwargs.get("script") or "")})
+        sent.append(
+            {
+                "bytes": len(json.dumps(args, default=str).encode()),
+                "script": (kwargs.get("html") or "") + "\n" + (kwargs.get("script") or ""),
+            }
+        )
         return original(**kwargs)
 
     streamlit_folium._component_func = capture
@@ -93,9 +113,16 @@ def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
         fresh.append(time.perf_counter() - t0)
     script_file = out.with_suffix(".js")
     script_file.write_text(sent[-1]["script"], encoding="utf-8")
-    result = {"first_run_s": first, "rerun_s": statistics.median(times), "rerun_all": times,
-              "new_choice_s": statistics.median(fresh), "new_choice_all": fresh,
-              "map_bytes": sent[-1]["bytes"], "script_file": str(script_file), "snapshot_s": None}
+    result = {
+        "first_run_s": first,
+        "rerun_s": statistics.median(times),
+        "rerun_all": times,
+        "new_choice_s": statistics.median(fresh),
+        "new_choice_all": fresh,
+        "map_bytes": sent[-1]["bytes"],
+        "script_file": str(script_file),
+        "snapshot_s": None,
+    }
     if impl == "ours":
         result["snapshot_s"] = time_snapshot()
     out.write_text(json.dumps(result), encoding="utf-8")
@@ -119,9 +146,15 @@ def time_snapshot():
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        chart = snapshot.snapshot_chart(atlas.districts, scores, atlas.sites, title="Cluster gap",
-                                        subtitle_lines=["All pillars"], credits=["bench"],
-                                        illustrative=bool(ds.rounds.set_index("round_id").loc[round_id, "illustrative"]))
+        chart = snapshot.snapshot_chart(
+            atlas.districts,
+            scores,
+            atlas.sites,
+            title="Cluster gap",
+            subtitle_lines=["All pillars"],
+            credits=["bench"],
+            illustrative=bool(ds.rounds.set_index("round_id").loc[round_id, "illustrative"]),
+        )
         png = snapshot.render(chart, "png")
         times.append(time.perf_counter() - t0)
         assert png[:4] == b"\x89PNG"
@@ -129,6 +162,7 @@ def time_snapshot():
 
 
 # ------------------------------------------------------------------ browser (Chromium): see bench/browser.py
+
 
 def browser_figures(impl: str, case: str, tmp: Path) -> dict:
     """Start -> paint, pillar change -> repaint, bytes per change, new and repeated views (bench/browser.py)."""
@@ -139,6 +173,7 @@ def browser_figures(impl: str, case: str, tmp: Path) -> dict:
 
 
 # ------------------------------------------------------------------ simplification error
+
 
 def feature_collections(script: str):
     """Every GeoJSON FeatureCollection (or TopoJSON object, decoded) literal embedded in a map script."""
@@ -152,6 +187,7 @@ def feature_collections(script: str):
             yield obj
         elif isinstance(obj, dict) and obj.get("type") == "Topology":  # decoded as topojson-client does
             from geo.atlas_map import decode_topojson
+
             for name in obj.get("objects", {}):
                 yield decode_topojson(obj, name)
 
@@ -190,10 +226,11 @@ def error_px(case: str, script_file: str, tmp: Path, width: int, height: int) ->
     a = original.set_index("district").geometry.to_crs(3857)
     b = shown.geometry.to_crs(3857).reindex(a.index)
     metres = max(shapely.hausdorff_distance(x, y) for x, y in zip(a.values, b.values))
-    return metres / (156543.03392 / 2 ** zoom), zoom  # Web Mercator metres per pixel at this zoom
+    return metres / (156543.03392 / 2**zoom), zoom  # Web Mercator metres per pixel at this zoom
 
 
 # ------------------------------------------------------------------ table
+
 
 def fmt(v, unit):
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -222,22 +259,58 @@ def browser_rows(label: str, case: str, o: dict, r: dict, a: dict | None) -> lis
     for view in ("new", "repeated"):
         ov, rv = o.get(view, {}), r.get(view, {})
         ratio = _ratio(ov.get("repaint_s"), rv.get("repaint_s"))
-        rows.append((label, f"Chromium: pillar change -> map repainted, {view} view (median of {n})", fmt(ov.get("repaint_s"), "s"),
-                     fmt(rv.get("repaint_s"), "s"), fmt(ratio, "x"), "<= 0.2x", None if ratio is None else ratio <= 0.2))
+        rows.append(
+            (
+                label,
+                f"Chromium: pillar change -> map repainted, {view} view (median of {n})",
+                fmt(ov.get("repaint_s"), "s"),
+                fmt(rv.get("repaint_s"), "s"),
+                fmt(ratio, "x"),
+                "<= 0.2x",
+                None if ratio is None else ratio <= 0.2,
+            )
+        )
     if case == "b" and a is not None:
         for view in ("new", "repeated"):
             ab = _ratio(o.get(view, {}).get("repaint_s"), a.get(view, {}).get("repaint_s"))
-            rows.append((label, f"Chromium: repaint, case (b) / case (a), {view} view", fmt(o.get(view, {}).get("repaint_s"), "s"),
-                         fmt(a.get(view, {}).get("repaint_s"), "s") + " (a)", fmt(ab, "x"), "<= 2x", None if ab is None else ab <= 2))
+            rows.append(
+                (
+                    label,
+                    f"Chromium: repaint, case (b) / case (a), {view} view",
+                    fmt(o.get(view, {}).get("repaint_s"), "s"),
+                    fmt(a.get(view, {}).get("repaint_s"), "s") + " (a)",
+                    fmt(ab, "x"),
+                    "<= 2x",
+                    None if ab is None else ab <= 2,
+                )
+            )
     budget_new = 20 if case == "a" else 60
     for view, budget in (("new", budget_new), ("repeated", 5)):
         ob, rb = o.get(view, {}).get("bytes"), r.get(view, {}).get("bytes")
-        rows.append((label, f"Chromium: bytes received per pillar change, {view} view (median)", fmt(ob, "KB"), fmt(rb, "KB"),
-                     fmt(_ratio(ob, rb), "x"), f"<= {budget} KB", None if ob is None else ob <= budget * KB))
+        rows.append(
+            (
+                label,
+                f"Chromium: bytes received per pillar change, {view} view (median)",
+                fmt(ob, "KB"),
+                fmt(rb, "KB"),
+                fmt(_ratio(ob, rb), "x"),
+                f"<= {budget} KB",
+                None if ob is None else ob <= budget * KB,
+            )
+        )
     start_budget = 2.5 if case == "a" else 5
     os_, rs = o.get("start_s"), r.get("start_s")
-    rows.append((label, "Chromium: server start -> map painted (after a set-up start)", fmt(os_, "s"), fmt(rs, "s"),
-                 fmt(_ratio(os_, rs), "x"), f"<= {start_budget} s", None if os_ is None else os_ <= start_budget))
+    rows.append(
+        (
+            label,
+            "Chromium: server start -> map painted (after a set-up start)",
+            fmt(os_, "s"),
+            fmt(rs, "s"),
+            fmt(_ratio(os_, rs), "x"),
+            f"<= {start_budget} s",
+            None if os_ is None else os_ <= start_budget,
+        )
+    )
     return rows
 
 
@@ -245,19 +318,88 @@ def server_rows(label: str, case: str, o: dict, r: dict, a: dict) -> list[tuple]
     """The AppTest rows (server-only: the script's run, not what the browser does with its output)."""
     rows = []
     rr = o["rerun_s"] / r["rerun_s"]
-    rows.append((label, "server-only (AppTest): rerun after pillar change (median)", fmt(o["rerun_s"], "s"), fmt(r["rerun_s"], "s"), f"{rr:.2f}x", "<= 0.2x", rr <= 0.2))
+    rows.append(
+        (
+            label,
+            "server-only (AppTest): rerun after pillar change (median)",
+            fmt(o["rerun_s"], "s"),
+            fmt(r["rerun_s"], "s"),
+            f"{rr:.2f}x",
+            "<= 0.2x",
+            rr <= 0.2,
+        )
+    )
     if case == "b":
         ab = o["rerun_s"] / a["rerun_s"]
-        rows.append((label, "server-only (AppTest): rerun, case (b) / case (a)", fmt(o["rerun_s"], "s"), fmt(a["rerun_s"], "s") + " (a)", f"{ab:.2f}x", "<= 2x", ab <= 2))
+        rows.append(
+            (
+                label,
+                "server-only (AppTest): rerun, case (b) / case (a)",
+                fmt(o["rerun_s"], "s"),
+                fmt(a["rerun_s"], "s") + " (a)",
+                f"{ab:.2f}x",
+                "<= 2x",
+                ab <= 2,
+            )
+        )
     nc = o["new_choice_s"] / r["new_choice_s"]
-    rows.append((label, f"server-only (AppTest): rerun after a new pillar choice (median of {len(NEW_CHOICES)})", fmt(o["new_choice_s"], "s"),
-                 fmt(r["new_choice_s"], "s"), f"{nc:.2f}x", "(reported)", None))
+    rows.append(
+        (
+            label,
+            f"server-only (AppTest): rerun after a new pillar choice (median of {len(NEW_CHOICES)})",
+            fmt(o["new_choice_s"], "s"),
+            fmt(r["new_choice_s"], "s"),
+            f"{nc:.2f}x",
+            "(reported)",
+            None,
+        )
+    )
     br = o["map_bytes"] / r["map_bytes"]
-    rows.append((label, "server-only (AppTest): map data handed to st_folium", fmt(o["map_bytes"], "B"), fmt(r["map_bytes"], "B"), f"{br:.2f}x", "<= 0.2x", br <= 0.2))
-    rows.append((label, f"simplification error (zoom {o['zoom']})", fmt(o["error_px"], "px"), fmt(r["error_px"], "px"), "-", "< 1 px", o["error_px"] < 1))
+    rows.append(
+        (
+            label,
+            "server-only (AppTest): map data handed to st_folium",
+            fmt(o["map_bytes"], "B"),
+            fmt(r["map_bytes"], "B"),
+            f"{br:.2f}x",
+            "<= 0.2x",
+            br <= 0.2,
+        )
+    )
+    rows.append(
+        (
+            label,
+            f"simplification error (zoom {o['zoom']})",
+            fmt(o["error_px"], "px"),
+            fmt(r["error_px"], "px"),
+            "-",
+            "< 1 px",
+            o["error_px"] < 1,
+        )
+    )
     snap = o["snapshot_s"]
-    rows.append((label, "PNG snapshot", fmt(snap, "s") if snap is not None else "n/a (exports not landed)", "-", "-", "< 1 s", None if snap is None else snap < 1))
-    rows.append((label, "server-only (AppTest): first run, cold caches", fmt(o["first_run_s"], "s"), fmt(r["first_run_s"], "s"), f"{o['first_run_s'] / r['first_run_s']:.2f}x", "(reported)", None))
+    rows.append(
+        (
+            label,
+            "PNG snapshot",
+            fmt(snap, "s") if snap is not None else "n/a (exports not landed)",
+            "-",
+            "-",
+            "< 1 s",
+            None if snap is None else snap < 1,
+        )
+    )
+    rows.append(
+        (
+            label,
+            "server-only (AppTest): first run, cold caches",
+            fmt(o["first_run_s"], "s"),
+            fmt(r["first_run_s"], "s"),
+            f"{o['first_run_s'] / r['first_run_s']:.2f}x",
+            "(reported)",
+            None,
+        )
+    )
     return rows
 
 
@@ -287,25 +429,46 @@ def main() -> None:
                 if not args.browser:
                     out = tmp / f"{impl}-{case}.json"
                     print(f"[bench] {impl} case {case}: {RERUNS} reruns …", file=sys.stderr, flush=True)
-                    subprocess.run([sys.executable, __file__, "--worker", impl, case, "--tmp", str(tmp), "--out", str(out)],
-                                   check=True, cwd=REPO, stderr=subprocess.DEVNULL if not os.environ.get("BENCH_VERBOSE") else None)
+                    subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--worker",
+                            impl,
+                            case,
+                            "--tmp",
+                            str(tmp),
+                            "--out",
+                            str(out),
+                        ],
+                        check=True,
+                        cwd=REPO,
+                        stderr=subprocess.DEVNULL if not os.environ.get("BENCH_VERBOSE") else None,
+                    )
                     r = json.loads(out.read_text())
                 w, h = 790, MAP_HEIGHT
                 if not args.no_browser:
-                    print(f"[bench] {impl} case {case}: Chromium, {BROWSER_CHANGES} new + {BROWSER_CHANGES} repeated pillar changes …",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[bench] {impl} case {case}: Chromium, {BROWSER_CHANGES} new + {BROWSER_CHANGES} repeated pillar changes …",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     try:
                         r["browser"] = browser_figures(impl, case, tmp)
                         w, h = r["browser"]["view"]["w"], r["browser"]["view"]["h"]
                     except Exception as exc:  # noqa: BLE001 - report, do not abort the table
-                        print(f"[bench] {impl} case {case}: Chromium failed: {exc}", file=sys.stderr, flush=True)
+                        print(
+                            f"[bench] {impl} case {case}: Chromium failed: {exc}", file=sys.stderr, flush=True
+                        )
                         r["browser"] = {"error": str(exc)[:300]}
                         w = res.get(("ours", case), {}).get("browser", {}).get("view", {}).get("w", 548)
                 if not args.browser:
                     r["error_px"], r["zoom"] = error_px(case, r["script_file"], tmp, w, h)
                 res[(impl, case)] = r
                 if args.json:  # as it goes: a long run that fails later still leaves its figures
-                    Path(args.json).write_text(json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str))
+                    Path(args.json).write_text(
+                        json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str)
+                    )
         rows = []
         for case, label in (("a", "(a) Sindh, 16 clusters"), ("b", "(b) Pakistan, 1,000 synth. clusters")):
             o, r = res[("ours", case)], res[("reference", case)]
@@ -314,7 +477,9 @@ def main() -> None:
             if not args.no_browser:
                 rows += browser_rows(label, case, o["browser"], r["browser"], res[("ours", "a")]["browser"])
         head = ("case", "metric", "ours", "reference", "ratio", "budget", "pass")
-        table = [head] + [(*row[:6], "-" if row[6] is None else ("PASS" if row[6] else "FAIL")) for row in rows]
+        table = [head] + [
+            (*row[:6], "-" if row[6] is None else ("PASS" if row[6] else "FAIL")) for row in rows
+        ]
         widths = [max(len(str(t[i])) for t in table) for i in range(len(head))]
         line = lambda t: "| " + " | ".join(str(c).ljust(w) for c, w in zip(t, widths)) + " |"  # noqa: E731
         print(line(head))
@@ -325,12 +490,18 @@ def main() -> None:
         if not args.browser:
             parts.append(f"AppTest: {RERUNS} reruns per case")
         if not args.no_browser:
-            parts.append(f"Chromium: {BROWSER_CHANGES} new + {BROWSER_CHANGES} repeated pillar changes per case, "
-                         f"viewport {VIEWPORT[0]}x{VIEWPORT[1]}, offline")
-        print(f"\n{'; '.join(parts)}; load average {load:.1f} at start, {os.getloadavg()[0]:.1f} at end "
-              f"on {os.cpu_count()} CPUs; total {time.perf_counter() - started:.0f} s.")
+            parts.append(
+                f"Chromium: {BROWSER_CHANGES} new + {BROWSER_CHANGES} repeated pillar changes per case, "
+                f"viewport {VIEWPORT[0]}x{VIEWPORT[1]}, offline"
+            )
+        print(
+            f"\n{'; '.join(parts)}; load average {load:.1f} at start, {os.getloadavg()[0]:.1f} at end "
+            f"on {os.cpu_count()} CPUs; total {time.perf_counter() - started:.0f} s."
+        )
         if args.json:
-            Path(args.json).write_text(json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str))
+            Path(args.json).write_text(
+                json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str)
+            )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,15 @@ SOURCE_ID = "bench_synthetic"
 
 EMPTY_FILES = {
     "participation.csv": ["cluster_id", "dimension", "level", "local_share_pct", "source_id", "note"],
-    "evidence.csv": ["evidence_id", "statement", "speaker", "stakeholder_group", "pillars", "clusters", "source_id"],
+    "evidence.csv": [
+        "evidence_id",
+        "statement",
+        "speaker",
+        "stakeholder_group",
+        "pillars",
+        "clusters",
+        "source_id",
+    ],
     "published_classification.csv": ["cluster_id", "classification", "source_id", "note"],
     "district_aliases.csv": ["alias", "district", "note"],
 }
@@ -60,8 +68,13 @@ def _points_in(geom, n: int, rng: np.random.Generator) -> list[tuple[float, floa
     return (out + [(p.x, p.y)] * n)[:n]
 
 
-def write_synthetic(folder: str | Path, boundaries: str | Path = PAKISTAN_ADM2,
-                    n_clusters: int = N_CLUSTERS, n_rounds: int = N_ROUNDS, seed: int = SEED) -> Path:
+def write_synthetic(
+    folder: str | Path,
+    boundaries: str | Path = PAKISTAN_ADM2,
+    n_clusters: int = N_CLUSTERS,
+    n_rounds: int = N_ROUNDS,
+    seed: int = SEED,
+) -> Path:
     from geo.boundaries import load_boundaries
 
     folder = Path(folder)
@@ -72,16 +85,21 @@ def write_synthetic(folder: str | Path, boundaries: str | Path = PAKISTAN_ADM2,
     for name in ("indicators.csv", "rules.yaml"):
         shutil.copy(REAL_DATA / name, folder / name)
     sources = (REAL_DATA / "sources.csv").read_text(encoding="utf-8").rstrip("\n") + "\n"
-    sources += (f'{SOURCE_ID},"Synthetic benchmark data (bench/synth.py)","Invented clusters and assessments '
-                f'for the performance benchmark only",editor note,2026-11-25,bench/synth.py,'
-                f'"Not real data: generated with a fixed random seed."\n')
+    sources += (
+        f'{SOURCE_ID},"Synthetic benchmark data (bench/synth.py)","Invented clusters and assessments '
+        f'for the performance benchmark only",editor note,2026-11-25,bench/synth.py,'
+        f'"Not real data: generated with a fixed random seed."\n'
+    )
     (folder / "sources.csv").write_text(sources, encoding="utf-8")
     for name, header in EMPTY_FILES.items():
         _write(folder / name, header, [])
 
     ids = [f"syn{i:04d}" for i in range(1, n_clusters + 1)]
-    _write(folder / "clusters.csv", ["cluster_id", "number", "name", "source_id"],
-           [(cid, i, f"Synthetic cluster {i:04d}", SOURCE_ID) for i, cid in enumerate(ids, 1)])
+    _write(
+        folder / "clusters.csv",
+        ["cluster_id", "number", "name", "source_id"],
+        [(cid, i, f"Synthetic cluster {i:04d}", SOURCE_ID) for i, cid in enumerate(ids, 1)],
+    )
 
     # 1-3 sites per cluster; every district gets at least one site.
     names = list(districts["district"])
@@ -100,14 +118,34 @@ def write_synthetic(folder: str | Path, boundaries: str | Path = PAKISTAN_ADM2,
         for d in ds:
             lon, lat = points[d][used[d]]
             used[d] += 1
-            rows.append((cid, f"Place {cid}-{d}", names[d], f"{lat:.4f}", f"{lon:.4f}", "Synthetic site.", SOURCE_ID))
-    _write(folder / "sites.csv", ["cluster_id", "place", "district", "lat", "lon", "location_note", "source_id"], rows)
+            rows.append(
+                (cid, f"Place {cid}-{d}", names[d], f"{lat:.4f}", f"{lon:.4f}", "Synthetic site.", SOURCE_ID)
+            )
+    _write(
+        folder / "sites.csv",
+        ["cluster_id", "place", "district", "lat", "lon", "location_note", "source_id"],
+        rows,
+    )
 
-    _write(folder / "rounds.csv", ["round_id", "name", "date", "kind", "illustrative", "notes"],
-           [(f"syn-r{r}", f"Synthetic round {r}", f"{2020 + r}-06-30", "survey", "yes", "Synthetic benchmark round (not real data).")
-            for r in range(1, n_rounds + 1)])
+    _write(
+        folder / "rounds.csv",
+        ["round_id", "name", "date", "kind", "illustrative", "notes"],
+        [
+            (
+                f"syn-r{r}",
+                f"Synthetic round {r}",
+                f"{2020 + r}-06-30",
+                "survey",
+                "yes",
+                "Synthetic benchmark round (not real data).",
+            )
+            for r in range(1, n_rounds + 1)
+        ],
+    )
 
-    indicators = [r["indicator_id"] for r in csv.DictReader((folder / "indicators.csv").open(encoding="utf-8"))]
+    indicators = [
+        r["indicator_id"] for r in csv.DictReader((folder / "indicators.csv").open(encoding="utf-8"))
+    ]
     rows = []
     for r in range(1, n_rounds + 1):
         assessed = rng.random((n_clusters, len(indicators))) < 0.6
@@ -116,11 +154,16 @@ def write_synthetic(folder: str | Path, boundaries: str | Path = PAKISTAN_ADM2,
             for j, ind in enumerate(indicators):
                 if assessed[i, j]:
                     rows.append((f"syn-r{r}", cid, ind, STATUSES[status[i, j]], SOURCE_ID, ""))
-    _write(folder / "assessments.csv", ["round_id", "cluster_id", "indicator_id", "status", "source_id", "note"], rows)
+    _write(
+        folder / "assessments.csv",
+        ["round_id", "cluster_id", "indicator_id", "status", "source_id", "note"],
+        rows,
+    )
     return folder
 
 
 if __name__ == "__main__":
     import sys
+
     sys.path.insert(0, str(REPO))
     print(write_synthetic(sys.argv[1] if len(sys.argv) > 1 else "/tmp/atlas-bench-data"))

@@ -71,7 +71,15 @@ def hash_password(password: str) -> str:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValueError(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=64 * 1024 * 1024,
+        dklen=32,
+    )
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -83,7 +91,15 @@ def verify_password(password: str, stored: str) -> bool:
         if stored.startswith("scrypt$"):
             _, n, r, p, salt, digest = stored.split("$")
             expected = base64.b64decode(digest)
-            actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=128 * 1024 * 1024, dklen=len(expected))
+            actual = hashlib.scrypt(
+                password.encode("utf-8"),
+                salt=base64.b64decode(salt),
+                n=int(n),
+                r=int(r),
+                p=int(p),
+                maxmem=128 * 1024 * 1024,
+                dklen=len(expected),
+            )
             return hmac.compare_digest(actual, expected)
         if stored.startswith(("$2a$", "$2b$", "$2y$")):
             import bcrypt

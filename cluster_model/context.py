@@ -40,7 +40,9 @@ from cluster_model.vocabulary import PILLARS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONTEXT_DIR = REPO_ROOT.parent / "shared" / "context"
-DOWNLOADED_CONTEXT_DIR = REPO_ROOT / "var" / "context"  # where `make setup` puts them when ../shared is missing
+DOWNLOADED_CONTEXT_DIR = (
+    REPO_ROOT / "var" / "context"
+)  # where `make setup` puts them when ../shared is missing
 INDICATORS_FILE = "pakistan_district_indicators.csv"
 DEFINITIONS_FILE = "indicator_definitions.csv"
 POVERTY_FILE = "poverty_headcount_2018.csv"
@@ -53,21 +55,43 @@ CONTEXT_CREDIT = "District indicators: World Bank Data4Pakistan (HIES/PSLM, PBS)
 # The dialogue pillars a context figure can inform, plus the welfare context (poverty), which
 # is no pillar. The incentive mechanism has no district figure.
 WELFARE = "welfare"
-CONTEXT_GROUPS: dict[str, str] = {WELFARE: "Welfare context (poverty)",
-                                  **{k: v for k, v in PILLARS.items() if k != "incentive"}}
+CONTEXT_GROUPS: dict[str, str] = {
+    WELFARE: "Welfare context (poverty)",
+    **{k: v for k, v in PILLARS.items() if k != "incentive"},
+}
 DIRECTIONS = ("positive", "negative")  # higher is better / higher is worse (as the definitions file says)
-CHOSEN_COLUMNS = ["indicator_id", "pillar", "label", "file", "column", "unit", "scale", "direction", "year", "source", "note"]
+CHOSEN_COLUMNS = [
+    "indicator_id",
+    "pillar",
+    "label",
+    "file",
+    "column",
+    "unit",
+    "scale",
+    "direction",
+    "year",
+    "source",
+    "note",
+]
 CROSSWALK_COLUMNS = ["province", "survey_district", "district", "note"]
 TREND_YEARS = (2004, 2014)
 Z95 = 1.959964  # two-sided 95 % normal quantile
 
 # Province spellings that differ between the two upstream files.
-_PROVINCE_ALIASES = {"kp": "khyber pakhtunkhwa", "kpk": "khyber pakhtunkhwa", "fata": "fata",
-                     "ict": "federal capital territory", "islamabad": "federal capital territory"}
+_PROVINCE_ALIASES = {
+    "kp": "khyber pakhtunkhwa",
+    "kpk": "khyber pakhtunkhwa",
+    "fata": "fata",
+    "ict": "federal capital territory",
+    "islamabad": "federal capital territory",
+}
 _SEPARATORS = re.compile(r"[\W_]+")
 
-_MISSING_HINT = ("Set ATLAS_CONTEXT to the folder holding " + ", ".join(CONTEXT_FILES)
-                 + ", or run `make setup` (scripts/fetch_context.py) to download them.")
+_MISSING_HINT = (
+    "Set ATLAS_CONTEXT to the folder holding "
+    + ", ".join(CONTEXT_FILES)
+    + ", or run `make setup` (scripts/fetch_context.py) to download them."
+)
 
 
 def context_dir() -> Path:
@@ -135,48 +159,82 @@ class ContextData:
 
 
 def _empty_values() -> pd.DataFrame:
-    return pd.DataFrame({"indicator_id": pd.Series(dtype="string"), "province": pd.Series(dtype="string"),
-                         "unit": pd.Series(dtype="string"), "year": pd.Series(dtype="int64"),
-                         "value": pd.Series(dtype="float64"), "mse": pd.Series(dtype="float64"),
-                         "line": pd.Series(dtype="int64")})
+    return pd.DataFrame(
+        {
+            "indicator_id": pd.Series(dtype="string"),
+            "province": pd.Series(dtype="string"),
+            "unit": pd.Series(dtype="string"),
+            "year": pd.Series(dtype="int64"),
+            "value": pd.Series(dtype="float64"),
+            "mse": pd.Series(dtype="float64"),
+            "line": pd.Series(dtype="int64"),
+        }
+    )
 
 
 def empty_context(folder: Path, issues: list[DataIssue] | None = None) -> ContextData:
-    return ContextData(folder, pd.DataFrame(columns=CHOSEN_COLUMNS), _empty_values(),
-                       pd.DataFrame(columns=["province", "unit", "district", "line"]), pd.DataFrame(), list(issues or []))
+    return ContextData(
+        folder,
+        pd.DataFrame(columns=CHOSEN_COLUMNS),
+        _empty_values(),
+        pd.DataFrame(columns=["province", "unit", "district", "line"]),
+        pd.DataFrame(),
+        list(issues or []),
+    )
 
 
 # ---------------------------------------------------------------- reading files
 
-def read_csv_utf8(path: Path, issues: list[DataIssue], required: list[str] | None = None) -> pd.DataFrame | None:
+
+def read_csv_utf8(
+    path: Path, issues: list[DataIssue], required: list[str] | None = None
+) -> pd.DataFrame | None:
     """A CSV read as text (every cell a string, "" when empty), or None with an issue.
 
     The files must be UTF-8: another encoding (e.g. the upstream Windows-1252 bytes) is
     reported with the line of the first bad byte, never guessed.
     """
     if not path.exists():
-        issues.append(DataIssue(str(path), "file not found", _MISSING_HINT if path.name in CONTEXT_FILES
-                                else f"Restore {path.name} (it is part of the project, in data/)."))
+        issues.append(
+            DataIssue(
+                str(path),
+                "file not found",
+                _MISSING_HINT
+                if path.name in CONTEXT_FILES
+                else f"Restore {path.name} (it is part of the project, in data/).",
+            )
+        )
         return None
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        issues.append(DataIssue(
-            str(path), f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be read (another encoding, e.g. Windows-1252)",
-            "Save the file as UTF-8 (e.g. `iconv -f WINDOWS-1252 -t UTF-8`), or run `make setup` to fetch the converted copy.",
-            row=line))
+        line = raw[: exc.start].count(b"\n") + 1
+        issues.append(
+            DataIssue(
+                str(path),
+                f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be read (another encoding, e.g. Windows-1252)",
+                "Save the file as UTF-8 (e.g. `iconv -f WINDOWS-1252 -t UTF-8`), or run `make setup` to fetch the converted copy.",
+                row=line,
+            )
+        )
         return None
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        issues.append(DataIssue(str(path), f"cannot be read as CSV ({exc})", "Check the file's commas and quotes."))
+        issues.append(
+            DataIssue(str(path), f"cannot be read as CSV ({exc})", "Check the file's commas and quotes.")
+        )
         return None
     missing = [c for c in (required or []) if c not in df.columns]
     if missing:
-        issues.append(DataIssue(str(path), f"missing column(s) {', '.join(missing)}; columns found: {', '.join(df.columns[:8])}…",
-                                "Use the file as published (see PROVENANCE.md) or fix the header."))
+        issues.append(
+            DataIssue(
+                str(path),
+                f"missing column(s) {', '.join(missing)}; columns found: {', '.join(df.columns[:8])}…",
+                "Use the file as published (see PROVENANCE.md) or fix the header.",
+            )
+        )
         return None
     return df
 
@@ -187,13 +245,25 @@ def _numbers(df: pd.DataFrame, column: str, path: Path, issues: list[DataIssue],
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & (text != "") & ~text.str.casefold().isin({"na", "nan", "n/a"})
     for index in bad[bad].index[:20]:
-        issues.append(DataIssue(
-            str(path), f"{what}: '{text[index]}' is not a number; this cell is shown as no figure",
-            "Correct the cell (a plain number, '.' as decimal point) or leave it empty.",
-            row=int(index) + 2, column=column, value=text[index]))
+        issues.append(
+            DataIssue(
+                str(path),
+                f"{what}: '{text[index]}' is not a number; this cell is shown as no figure",
+                "Correct the cell (a plain number, '.' as decimal point) or leave it empty.",
+                row=int(index) + 2,
+                column=column,
+                value=text[index],
+            )
+        )
     if bad.sum() > 20:
-        issues.append(DataIssue(str(path), f"{int(bad.sum()) - 20} more non-numeric cells in column '{column}'",
-                                "Correct them as above.", column=column))
+        issues.append(
+            DataIssue(
+                str(path),
+                f"{int(bad.sum()) - 20} more non-numeric cells in column '{column}'",
+                "Correct them as above.",
+                column=column,
+            )
+        )
     return values
 
 
@@ -207,6 +277,7 @@ def _suggest(name: str, candidates) -> str:
 
 
 # ---------------------------------------------------------------- the ICCK's choice
+
 
 def load_chosen(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
     """``data/context_indicators.csv``, rows that do not fit reported and left out."""
@@ -223,27 +294,61 @@ def load_chosen(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
         if not row["indicator_id"].strip():
             problems.append(("indicator_id", "is empty", "Give every indicator a short id."))
         elif row["indicator_id"] in seen:
-            problems.append(("indicator_id", f"'{row['indicator_id']}' occurs twice", "Keep one row per indicator."))
+            problems.append(
+                ("indicator_id", f"'{row['indicator_id']}' occurs twice", "Keep one row per indicator.")
+            )
         if row["pillar"] not in CONTEXT_GROUPS:
-            problems.append(("pillar", f"'{row['pillar']}' is not one of {', '.join(CONTEXT_GROUPS)}", "Use one of those ids."))
+            problems.append(
+                (
+                    "pillar",
+                    f"'{row['pillar']}' is not one of {', '.join(CONTEXT_GROUPS)}",
+                    "Use one of those ids.",
+                )
+            )
         if row["direction"] not in DIRECTIONS:
-            problems.append(("direction", f"'{row['direction']}' is not positive or negative",
-                             "positive = higher is better, negative = higher is worse."))
+            problems.append(
+                (
+                    "direction",
+                    f"'{row['direction']}' is not positive or negative",
+                    "positive = higher is better, negative = higher is worse.",
+                )
+            )
         if row["file"] not in (INDICATORS_FILE, POVERTY_FILE):
-            problems.append(("file", f"'{row['file']}' is not {INDICATORS_FILE} or {POVERTY_FILE}", "Name one of the two data files."))
+            problems.append(
+                (
+                    "file",
+                    f"'{row['file']}' is not {INDICATORS_FILE} or {POVERTY_FILE}",
+                    "Name one of the two data files.",
+                )
+            )
         if not row["source"].strip():
-            problems.append(("source", "is empty", "Every figure carries its source: name the survey and publisher."))
+            problems.append(
+                ("source", "is empty", "Every figure carries its source: name the survey and publisher.")
+            )
         if not row["label"].strip():
             problems.append(("label", "is empty", "Give the indicator a label for the map."))
         for column, kind in (("year", int), ("scale", float)):
             try:
                 kind(row[column] or ("1" if column == "scale" else ""))
             except ValueError:
-                problems.append((column, f"'{row[column]}' is not a {'year' if column == 'year' else 'number'}",
-                                 "Write it as a plain number."))
+                problems.append(
+                    (
+                        column,
+                        f"'{row[column]}' is not a {'year' if column == 'year' else 'number'}",
+                        "Write it as a plain number.",
+                    )
+                )
         for column, message, hint in problems:
-            issues.append(DataIssue(str(path), f"{row['indicator_id'] or 'row'}: {column} {message}; indicator not shown",
-                                    hint, row=int(row["line"]), column=column, value=row[column]))
+            issues.append(
+                DataIssue(
+                    str(path),
+                    f"{row['indicator_id'] or 'row'}: {column} {message}; indicator not shown",
+                    hint,
+                    row=int(row["line"]),
+                    column=column,
+                    value=row[column],
+                )
+            )
         if not problems:
             seen.add(row["indicator_id"])
             keep.append(index)
@@ -255,8 +360,16 @@ def load_chosen(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- values
 
-def _long_values(chosen: pd.DataFrame, table: pd.DataFrame, file: str, path: Path, province: str | None,
-                 issues: list[DataIssue], mse_column: str | None = None) -> pd.DataFrame:
+
+def _long_values(
+    chosen: pd.DataFrame,
+    table: pd.DataFrame,
+    file: str,
+    path: Path,
+    province: str | None,
+    issues: list[DataIssue],
+    mse_column: str | None = None,
+) -> pd.DataFrame:
     """Values of the chosen indicators that live in ``file``, long, for ``province`` (None = all)."""
     rows = chosen[chosen["file"] == file]
     if rows.empty:
@@ -272,26 +385,50 @@ def _long_values(chosen: pd.DataFrame, table: pd.DataFrame, file: str, path: Pat
     frames = []
     for row in rows.itertuples():
         if row.column not in table.columns:
-            issues.append(DataIssue(
-                CHOSEN_FILE, f"{row.indicator_id}: column '{row.column}' is not in {file}; indicator not shown",
-                "Copy the column name exactly from the data file's header." + _suggest(row.column, table.columns),
-                row=int(row.line), column="column", value=row.column))
+            issues.append(
+                DataIssue(
+                    CHOSEN_FILE,
+                    f"{row.indicator_id}: column '{row.column}' is not in {file}; indicator not shown",
+                    "Copy the column name exactly from the data file's header."
+                    + _suggest(row.column, table.columns),
+                    row=int(row.line),
+                    column="column",
+                    value=row.column,
+                )
+            )
             continue
         values = _numbers(scope, row.column, path, issues, f"{row.indicator_id}") * float(row.scale)
-        mse = (_numbers(scope, mse_column, path, issues, "mean squared error") * float(row.scale) ** 2
-               if mse_column and row.column == "povrate" else pd.Series(float("nan"), index=scope.index))
-        frame = pd.DataFrame({"indicator_id": row.indicator_id, "province": scope[prov_col].str.strip(),
-                              "unit": scope[dist_col].str.strip(), "year": years, "value": values, "mse": mse,
-                              "line": scope.index + 2})
+        mse = (
+            _numbers(scope, mse_column, path, issues, "mean squared error") * float(row.scale) ** 2
+            if mse_column and row.column == "povrate"
+            else pd.Series(float("nan"), index=scope.index)
+        )
+        frame = pd.DataFrame(
+            {
+                "indicator_id": row.indicator_id,
+                "province": scope[prov_col].str.strip(),
+                "unit": scope[dist_col].str.strip(),
+                "year": years,
+                "value": values,
+                "mse": mse,
+                "line": scope.index + 2,
+            }
+        )
         frame = frame[frame["year"].notna()]
         frame["year"] = frame["year"].astype(int)
         if not frame.loc[frame["year"] == row.year, "value"].notna().any():
             with_values = sorted(frame.loc[frame["value"].notna(), "year"].unique())
-            issues.append(DataIssue(
-                CHOSEN_FILE, f"{row.indicator_id}: no values in {file} for {province or 'any province'} in {row.year}; "
-                f"years with values: {', '.join(map(str, with_values)) or 'none'}",
-                "Set 'year' to a year with values; until then the map shows this indicator grey.",
-                row=int(row.line), column="year", value=str(row.year)))
+            issues.append(
+                DataIssue(
+                    CHOSEN_FILE,
+                    f"{row.indicator_id}: no values in {file} for {province or 'any province'} in {row.year}; "
+                    f"years with values: {', '.join(map(str, with_values)) or 'none'}",
+                    "Set 'year' to a year with values; until then the map shows this indicator grey.",
+                    row=int(row.line),
+                    column="year",
+                    value=str(row.year),
+                )
+            )
         frames.append(frame)
     if not frames:
         return _empty_values()
@@ -309,16 +446,30 @@ def _drop_duplicate_units(values: pd.DataFrame, path: Path, issues: list[DataIss
     for key, group in values[dup].groupby(keys, sort=False):
         if group["value"].nunique(dropna=False) > 1:
             keep[group.index] = False
-            issues.append(DataIssue(str(path), f"'{key[2]}' ({key[1]}, {key[3]}) appears {len(group)} times with different "
-                                    f"figures for {key[0]}: not shown", "Keep one row per district and year.",
-                                    row=int(group["line"].iloc[0])))
+            issues.append(
+                DataIssue(
+                    str(path),
+                    f"'{key[2]}' ({key[1]}, {key[3]}) appears {len(group)} times with different "
+                    f"figures for {key[0]}: not shown",
+                    "Keep one row per district and year.",
+                    row=int(group["line"].iloc[0]),
+                )
+            )
         elif key[0] == values["indicator_id"].iloc[0]:  # one warning per duplicated row, not per indicator
-            issues.append(DataIssue(str(path), f"'{key[2]}' ({key[1]}) appears {len(group)} times with the same figures: used once",
-                                    "Remove the repeated row.", row=int(group["line"].iloc[-1]), severity="warning"))
+            issues.append(
+                DataIssue(
+                    str(path),
+                    f"'{key[2]}' ({key[1]}) appears {len(group)} times with the same figures: used once",
+                    "Remove the repeated row.",
+                    row=int(group["line"].iloc[-1]),
+                    severity="warning",
+                )
+            )
     return values[keep].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- crosswalk
+
 
 def load_crosswalk(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
     df = read_csv_utf8(path, issues, required=["province", "survey_district", "district"])
@@ -327,16 +478,32 @@ def load_crosswalk(path: Path, issues: list[DataIssue]) -> pd.DataFrame:
     df = df.assign(line=range(2, len(df) + 2)).rename(columns={"survey_district": "unit"})
     empty = (df["unit"].str.strip() == "") | (df["district"].str.strip() == "")
     for row in df[empty].itertuples():
-        issues.append(DataIssue(str(path), "survey_district or district is empty; row not used",
-                                "Fill in both names.", row=int(row.line)))
+        issues.append(
+            DataIssue(
+                str(path),
+                "survey_district or district is empty; row not used",
+                "Fill in both names.",
+                row=int(row.line),
+            )
+        )
     df = df[~empty]
     twice = df.duplicated(["district"], keep=False)
     for district, group in df[twice].groupby("district"):
-        issues.append(DataIssue(str(path), f"boundary district '{district}' is mapped from {len(group)} survey units "
-                                f"({', '.join(group['unit'])}); rows not used",
-                                "A boundary district takes its figure from one survey unit only.", row=int(group["line"].iloc[0])))
+        issues.append(
+            DataIssue(
+                str(path),
+                f"boundary district '{district}' is mapped from {len(group)} survey units "
+                f"({', '.join(group['unit'])}); rows not used",
+                "A boundary district takes its figure from one survey unit only.",
+                row=int(group["line"].iloc[0]),
+            )
+        )
     df = df[~twice]
-    return df[["province", "unit", "district", "line"]].apply(lambda c: c.str.strip() if c.dtype == object else c).reset_index(drop=True)
+    return (
+        df[["province", "unit", "district", "line"]]
+        .apply(lambda c: c.str.strip() if c.dtype == object else c)
+        .reset_index(drop=True)
+    )
 
 
 def match_units(ctx: ContextData, boundary_districts: list[str] | None, province: str | None) -> pd.DataFrame:
@@ -354,10 +521,17 @@ def match_units(ctx: ContextData, boundary_districts: list[str] | None, province
         cw = cw[cw["province"].map(_province_key) == _province_key(province)]
     for r in cw.itertuples():
         if known is not None and normalise(r.district) not in known:
-            ctx.issues.append(DataIssue(
-                f"data/{CROSSWALK_FILE}", f"district '{r.district}' (for survey unit '{r.unit}') is not in the boundary file",
-                "Spell it as the boundary file does." + _suggest(r.district, known.values() if known else []),
-                row=int(r.line), column="district", value=r.district))
+            ctx.issues.append(
+                DataIssue(
+                    f"data/{CROSSWALK_FILE}",
+                    f"district '{r.district}' (for survey unit '{r.unit}') is not in the boundary file",
+                    "Spell it as the boundary file does."
+                    + _suggest(r.district, known.values() if known else []),
+                    row=int(r.line),
+                    column="district",
+                    value=r.district,
+                )
+            )
             continue
         rows.append((r.province, r.unit, known[normalise(r.district)] if known else r.district))
     mapped = {(_province_key(p), normalise(u)) for p, u, _ in rows}
@@ -367,44 +541,94 @@ def match_units(ctx: ContextData, boundary_districts: list[str] | None, province
         if known is not None and normalise(r.unit) in known:
             rows.append((r.province, r.unit, known[normalise(r.unit)]))
             continue
-        file = ", ".join(sorted(set(ctx.indicators.loc[ctx.indicators["indicator_id"].isin(
-            ctx.values.loc[ctx.values["unit"] == r.unit, "indicator_id"]), "file"]))) or INDICATORS_FILE
-        ctx.issues.append(DataIssue(
-            file, f"district '{r.unit}' ({r.province}) matches no boundary district: its figures are not on the map",
-            f"Add a row for it to data/{CROSSWALK_FILE} (survey_district → the boundary file's district name)."
-            + (_suggest(r.unit, known.values()) if known else ""), value=r.unit, severity="warning"))
+        file = (
+            ", ".join(
+                sorted(
+                    set(
+                        ctx.indicators.loc[
+                            ctx.indicators["indicator_id"].isin(
+                                ctx.values.loc[ctx.values["unit"] == r.unit, "indicator_id"]
+                            ),
+                            "file",
+                        ]
+                    )
+                )
+            )
+            or INDICATORS_FILE
+        )
+        ctx.issues.append(
+            DataIssue(
+                file,
+                f"district '{r.unit}' ({r.province}) matches no boundary district: its figures are not on the map",
+                f"Add a row for it to data/{CROSSWALK_FILE} (survey_district → the boundary file's district name)."
+                + (_suggest(r.unit, known.values()) if known else ""),
+                value=r.unit,
+                severity="warning",
+            )
+        )
     out = pd.DataFrame(rows, columns=["province", "unit", "district"]).drop_duplicates("district")
     # Match the units' spelling in the values (the crosswalk may differ in case/spacing).
     spelled = {(_province_key(p), normalise(u)): u for p, u in zip(units["province"], units["unit"])}
-    out["unit"] = [spelled.get((_province_key(p), normalise(u)), u) for p, u in zip(out["province"], out["unit"])]
+    out["unit"] = [
+        spelled.get((_province_key(p), normalise(u)), u) for p, u in zip(out["province"], out["unit"])
+    ]
     return out.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- loading
 
-def load_context(folder: Path | str | None = None, data_dir: Path | str | None = None, province: str | None = "Sindh",
-                 boundary_districts: list[str] | None = None) -> ContextData:
+
+def load_context(
+    folder: Path | str | None = None,
+    data_dir: Path | str | None = None,
+    province: str | None = "Sindh",
+    boundary_districts: list[str] | None = None,
+) -> ContextData:
     """Everything the context layer needs, with every problem as a DataIssue. Never raises."""
     folder = Path(folder) if folder is not None else context_dir()
     data_dir = Path(data_dir) if data_dir is not None else REPO_ROOT / "data"
     issues: list[DataIssue] = []
     if not folder.is_dir():
-        issues.append(DataIssue(str(folder), "district context folder not found: the District context layer is not available",
-                                _MISSING_HINT))
+        issues.append(
+            DataIssue(
+                str(folder),
+                "district context folder not found: the District context layer is not available",
+                _MISSING_HINT,
+            )
+        )
         return empty_context(folder, issues)
     chosen = load_chosen(data_dir / CHOSEN_FILE, issues)
     crosswalk = load_crosswalk(data_dir / CROSSWALK_FILE, issues)
     definitions = read_csv_utf8(folder / DEFINITIONS_FILE, issues, required=["indicator", "definition"])
-    definitions = (definitions.drop_duplicates("indicator").set_index("indicator")
-                   if definitions is not None else pd.DataFrame())
+    definitions = (
+        definitions.drop_duplicates("indicator").set_index("indicator")
+        if definitions is not None
+        else pd.DataFrame()
+    )
     frames = []
     main = read_csv_utf8(folder / INDICATORS_FILE, issues, required=["Province", "District", "Year"])
     if main is not None:
         frames.append(_long_values(chosen, main, INDICATORS_FILE, folder / INDICATORS_FILE, province, issues))
-    poverty = read_csv_utf8(folder / POVERTY_FILE, issues, required=["Province", "District", "povrate", "msepovrate"])
+    poverty = read_csv_utf8(
+        folder / POVERTY_FILE, issues, required=["Province", "District", "povrate", "msepovrate"]
+    )
     if poverty is not None:
-        frames.append(_long_values(chosen, poverty, POVERTY_FILE, folder / POVERTY_FILE, province, issues, mse_column="msepovrate"))
-    values = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else _empty_values()
+        frames.append(
+            _long_values(
+                chosen,
+                poverty,
+                POVERTY_FILE,
+                folder / POVERTY_FILE,
+                province,
+                issues,
+                mse_column="msepovrate",
+            )
+        )
+    values = (
+        pd.concat([f for f in frames if not f.empty], ignore_index=True)
+        if any(not f.empty for f in frames)
+        else _empty_values()
+    )
     shown = chosen[chosen["indicator_id"].isin(values["indicator_id"])].reset_index(drop=True)
     ctx = ContextData(folder, shown, values, crosswalk, definitions, issues)
     ctx.crosswalk = match_units(ctx, boundary_districts, province)
@@ -413,13 +637,18 @@ def load_context(folder: Path | str | None = None, data_dir: Path | str | None =
 
 # ---------------------------------------------------------------- figures
 
+
 def unit_table(ctx: ContextData, indicator_id: str, year: int | None = None) -> pd.DataFrame:
     """One row per survey unit with a figure: value, rank in its province (1 = best), units ranked,
     provincial average (unweighted mean of the units' figures), 95 % interval where an MSE is
     given, and the boundary districts it covers."""
     meta = ctx.indicator(indicator_id)
     year = int(meta["year"]) if year is None else int(year)
-    v = ctx.values[(ctx.values["indicator_id"] == indicator_id) & (ctx.values["year"] == year) & ctx.values["value"].notna()].copy()
+    v = ctx.values[
+        (ctx.values["indicator_id"] == indicator_id)
+        & (ctx.values["year"] == year)
+        & ctx.values["value"].notna()
+    ].copy()
     ascending = meta["direction"] == "negative"  # lower is better → rank 1 is the lowest
     v["rank"] = v.groupby("province")["value"].rank(ascending=ascending, method="min").astype(int)
     v["n_ranked"] = v.groupby("province")["value"].transform("size").astype(int)
@@ -434,7 +663,9 @@ def unit_table(ctx: ContextData, indicator_id: str, year: int | None = None) -> 
     return v.drop(columns=["line"]).reset_index(drop=True)
 
 
-def district_table(ctx: ContextData, indicator_id: str, districts: list[str], year: int | None = None) -> pd.DataFrame:
+def district_table(
+    ctx: ContextData, indicator_id: str, districts: list[str], year: int | None = None
+) -> pd.DataFrame:
     """Every boundary district (indexed by name) with its unit's figure or NaN where none.
 
     ``shared_with``: how many boundary districts the unit's one figure covers (7 for Karachi City).
@@ -478,10 +709,19 @@ def describe(ctx: ContextData, indicator_id: str, row: pd.Series | None) -> str:
     return text + f" · {meta['source']}"
 
 
-def trend(ctx: ContextData, indicator_id: str, unit: str, province: str | None = None,
-          years: tuple[int, int] = TREND_YEARS) -> pd.DataFrame:
+def trend(
+    ctx: ContextData,
+    indicator_id: str,
+    unit: str,
+    province: str | None = None,
+    years: tuple[int, int] = TREND_YEARS,
+) -> pd.DataFrame:
     """The unit's figures over the survey rounds in ``years`` (2004→2014), with the provincial average."""
-    v = ctx.values[(ctx.values["indicator_id"] == indicator_id) & ctx.values["year"].between(*years) & ctx.values["value"].notna()]
+    v = ctx.values[
+        (ctx.values["indicator_id"] == indicator_id)
+        & ctx.values["year"].between(*years)
+        & ctx.values["value"].notna()
+    ]
     if province:
         v = v[v["province"].map(_province_key) == _province_key(province)]
     own = v[v["unit"] == unit].groupby("year")["value"].first().rename("district")
@@ -516,22 +756,35 @@ def context_rows(ctx: ContextData, district: str, province: str | None = None) -
         table = district_table(ctx, meta.indicator_id, [district])
         r = table.iloc[0]
         unit = r["unit"] if isinstance(r["unit"], str) else ""
-        interval = ("" if pd.isna(r.get("ci_low")) else
-                    f"{format_value(r['ci_low'], meta.unit)}–{format_value(r['ci_high'], meta.unit)}")
-        rows.append({
-            "pillar": CONTEXT_GROUPS[meta.pillar], "indicator": meta.label,
-            "value": None if pd.isna(r["value"]) else round(float(r["value"]), 2),
-            "shown as": format_value(r["value"], meta.unit), "unit": meta.unit, "year": int(meta.year),
-            "rank in province": "" if pd.isna(r["rank"]) else f"{int(r['rank'])} of {int(r['n_ranked'])}",
-            "provincial average": format_value(r["province_average"], meta.unit) if not pd.isna(r["value"]) else "",
-            "95% interval": interval,
-            "survey unit": unit_label(unit, r["districts"]) if unit and isinstance(r["districts"], list) else unit,
-            "source": meta.source,
-        })
+        interval = (
+            ""
+            if pd.isna(r.get("ci_low"))
+            else f"{format_value(r['ci_low'], meta.unit)}–{format_value(r['ci_high'], meta.unit)}"
+        )
+        rows.append(
+            {
+                "pillar": CONTEXT_GROUPS[meta.pillar],
+                "indicator": meta.label,
+                "value": None if pd.isna(r["value"]) else round(float(r["value"]), 2),
+                "shown as": format_value(r["value"], meta.unit),
+                "unit": meta.unit,
+                "year": int(meta.year),
+                "rank in province": "" if pd.isna(r["rank"]) else f"{int(r['rank'])} of {int(r['n_ranked'])}",
+                "provincial average": format_value(r["province_average"], meta.unit)
+                if not pd.isna(r["value"])
+                else "",
+                "95% interval": interval,
+                "survey unit": unit_label(unit, r["districts"])
+                if unit and isinstance(r["districts"], list)
+                else unit,
+                "source": meta.source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- where gaps meet poverty
+
 
 def sites_by_unit(ctx: ContextData, sites: pd.DataFrame) -> pd.DataFrame:
     """Sites with ``district`` replaced by their survey unit, so a unit's cluster gap is computed over
@@ -541,16 +794,32 @@ def sites_by_unit(ctx: ContextData, sites: pd.DataFrame) -> pd.DataFrame:
     return sites.assign(district=sites["district"].map(to_unit).fillna(sites["district"]))
 
 
-def gaps_meet_poverty(ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "poverty_rate_2018",
-                      poor: str = "poor_2018") -> pd.DataFrame:
+def gaps_meet_poverty(
+    ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "poverty_rate_2018", poor: str = "poor_2018"
+) -> pd.DataFrame:
     """One row per survey unit with a cluster: its cluster gap (NaN = not assessed, kept), coverage,
     clusters, poverty rate with its 95 % interval and number of poor (``unit_gaps`` from
     ``scoring.district_gaps`` over ``sites_by_unit``)."""
-    rates = unit_table(ctx, rate).set_index("unit") if rate in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
-    poors = unit_table(ctx, poor).set_index("unit") if poor in set(ctx.indicators["indicator_id"]) else pd.DataFrame()
-    out = unit_gaps.rename(columns={"district": "unit"})[["unit", "gap", "coverage", "n_clusters", "clusters"]].copy()
-    for column, source, key in (("poverty_rate", rates, "value"), ("ci_low", rates, "ci_low"), ("ci_high", rates, "ci_high"),
-                                ("poor_1000", poors, "value"), ("districts", rates, "districts")):
+    rates = (
+        unit_table(ctx, rate).set_index("unit")
+        if rate in set(ctx.indicators["indicator_id"])
+        else pd.DataFrame()
+    )
+    poors = (
+        unit_table(ctx, poor).set_index("unit")
+        if poor in set(ctx.indicators["indicator_id"])
+        else pd.DataFrame()
+    )
+    out = unit_gaps.rename(columns={"district": "unit"})[
+        ["unit", "gap", "coverage", "n_clusters", "clusters"]
+    ].copy()
+    for column, source, key in (
+        ("poverty_rate", rates, "value"),
+        ("ci_low", rates, "ci_low"),
+        ("ci_high", rates, "ci_high"),
+        ("poor_1000", poors, "value"),
+        ("districts", rates, "districts"),
+    ):
         out[column] = out["unit"].map(source[key]) if key in source else float("nan")
     out["districts"] = [d if isinstance(d, list) else [u] for d, u in zip(out["districts"], out["unit"])]
     out["gap_known"] = out["gap"].notna()
@@ -559,7 +828,10 @@ def gaps_meet_poverty(ctx: ContextData, unit_gaps: pd.DataFrame, rate: str = "po
 
 # ---------------------------------------------------------------- exports
 
-def export_table(ctx: ContextData, districts: list[str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
+
+def export_table(
+    ctx: ContextData, districts: list[str], indicator_ids: list[str] | None = None
+) -> pd.DataFrame:
     """District × indicator, each figure with its survey unit, year, rank, provincial average, interval and
     source (for CSV/XLSX/GeoJSON). A figure shared by several districts says so in every row."""
     ids = indicator_ids or list(ctx.indicators["indicator_id"])
@@ -567,27 +839,45 @@ def export_table(ctx: ContextData, districts: list[str], indicator_ids: list[str
     for indicator_id in ids:
         meta = ctx.indicator(indicator_id)
         t = district_table(ctx, indicator_id, districts)
-        frames.append(pd.DataFrame({
-            "District": t.index, "Survey unit": [unit_label(u, d) if isinstance(u, str) and isinstance(d, list) else "none matched"
-                                                 for u, d in zip(t["unit"], t["districts"])],
-            "Indicator": meta["label"], "Pillar informed": CONTEXT_GROUPS[meta["pillar"]],
-            "Value": t["value"].round(3).to_numpy(), "Unit": meta["unit"], "Year": int(meta["year"]),
-            "Rank in province (1 = best)": [None if pd.isna(r) else f"{int(r)} of {int(n)}" for r, n in zip(t["rank"], t["n_ranked"])],
-            "Provincial average": t["province_average"].round(3).to_numpy(),
-            "95% low": t["ci_low"].round(3).to_numpy(), "95% high": t["ci_high"].round(3).to_numpy(),
-            "Source": meta["source"], "Credit": CONTEXT_CREDIT,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "District": t.index,
+                    "Survey unit": [
+                        unit_label(u, d) if isinstance(u, str) and isinstance(d, list) else "none matched"
+                        for u, d in zip(t["unit"], t["districts"])
+                    ],
+                    "Indicator": meta["label"],
+                    "Pillar informed": CONTEXT_GROUPS[meta["pillar"]],
+                    "Value": t["value"].round(3).to_numpy(),
+                    "Unit": meta["unit"],
+                    "Year": int(meta["year"]),
+                    "Rank in province (1 = best)": [
+                        None if pd.isna(r) else f"{int(r)} of {int(n)}"
+                        for r, n in zip(t["rank"], t["n_ranked"])
+                    ],
+                    "Provincial average": t["province_average"].round(3).to_numpy(),
+                    "95% low": t["ci_low"].round(3).to_numpy(),
+                    "95% high": t["ci_high"].round(3).to_numpy(),
+                    "Source": meta["source"],
+                    "Credit": CONTEXT_CREDIT,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def credit_lines(ctx: ContextData) -> list[str]:
     """Lines for an export's notes wherever context figures appear."""
-    return [f"Credit: {CONTEXT_CREDIT}.",
-            "District context figures are estimates with sampling error, from the survey year shown; "
-            "they never enter a cluster gap score. Karachi City is one survey unit: one figure for its seven districts together."]
+    return [
+        f"Credit: {CONTEXT_CREDIT}.",
+        "District context figures are estimates with sampling error, from the survey year shown; "
+        "they never enter a cluster gap score. Karachi City is one survey unit: one figure for its seven districts together.",
+    ]
 
 
 # ---------------------------------------------------------------- methods
+
 
 def methods_markdown() -> str:
     """The Methods page's section on the district context figures (static text: no data value in it)."""
@@ -635,8 +925,18 @@ district figures are shown beside it — on the map's *District context* layer, 
 def methods_table(ctx: ContextData) -> pd.DataFrame:
     """The chosen indicators as read, for the Methods page."""
     if ctx.indicators.empty:
-        return pd.DataFrame(columns=["Pillar informed", "Figure", "Unit", "Year", "Direction", "Source", "Column in the file"])
+        return pd.DataFrame(
+            columns=["Pillar informed", "Figure", "Unit", "Year", "Direction", "Source", "Column in the file"]
+        )
     i = ctx.indicators
-    return pd.DataFrame({"Pillar informed": i["pillar"].map(CONTEXT_GROUPS), "Figure": i["label"], "Unit": i["unit"],
-                         "Year": i["year"], "Direction": i["direction"].map({"positive": "higher is better", "negative": "higher is worse"}),
-                         "Source": i["source"], "Column in the file": i["file"] + ": " + i["column"]})
+    return pd.DataFrame(
+        {
+            "Pillar informed": i["pillar"].map(CONTEXT_GROUPS),
+            "Figure": i["label"],
+            "Unit": i["unit"],
+            "Year": i["year"],
+            "Direction": i["direction"].map({"positive": "higher is better", "negative": "higher is worse"}),
+            "Source": i["source"],
+            "Column in the file": i["file"] + ": " + i["column"],
+        }
+    )

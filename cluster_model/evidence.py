@@ -8,7 +8,9 @@ from .loading import Dataset, split_list
 from .vocabulary import PILLARS, STAKEHOLDERS
 
 
-def evidence_items(ds: Dataset, cluster_ids: list[str] | None = None, pillars: list[str] | None = None) -> pd.DataFrame:
+def evidence_items(
+    ds: Dataset, cluster_ids: list[str] | None = None, pillars: list[str] | None = None
+) -> pd.DataFrame:
     """Items about any of ``cluster_ids`` (or 'all' clusters) and any of ``pillars``.
 
     An item tagged with no pillar (e.g. a classification finding) is kept for any
@@ -23,8 +25,12 @@ def evidence_items(ds: Dataset, cluster_ids: list[str] | None = None, pillars: l
     if pillars is not None:
         wanted_p = set(pillars)
         ev = ev[ev["pillar_list"].map(lambda ps: not ps or bool(wanted_p & set(ps)))]
-    ev["pillar_labels"] = ev["pillar_list"].map(lambda ps: ", ".join(PILLARS[p] for p in ps) or "whole cluster")
+    ev["pillar_labels"] = ev["pillar_list"].map(
+        lambda ps: ", ".join(PILLARS[p] for p in ps) or "whole cluster"
+    )
     ev["group_label"] = ev["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated"))
     ev["source"] = ev["source_id"].map(ds.citation)
-    ev["cluster_labels"] = ev["cluster_list"].map(lambda cs: "all clusters" if "all" in cs else ", ".join(ds.cluster_name(c) for c in cs))
+    ev["cluster_labels"] = ev["cluster_list"].map(
+        lambda cs: "all clusters" if "all" in cs else ", ".join(ds.cluster_name(c) for c in cs)
+    )
     return ev.reset_index(drop=True)

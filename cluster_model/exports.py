@@ -47,8 +47,10 @@ from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 NOT_ASSESSED = "not assessed"
 BOUNDARY_SOURCE_ID = "osm_boundaries"
 BOUNDARY_LICENCE = "District names and boundaries © OpenStreetMap contributors, ODbL 1.0 (share-alike: a public derived database must also be offered under ODbL)."
-DATA_LICENCE = ("Cluster, indicator and evidence data: compiled by the ICCK from the sources listed; "
-                "no licence has been stated for them yet — cite the sources.")
+DATA_LICENCE = (
+    "Cluster, indicator and evidence data: compiled by the ICCK from the sources listed; "
+    "no licence has been stated for them yet — cite the sources."
+)
 ALL_PILLARS_LABEL = "all chosen pillars"
 
 
@@ -87,7 +89,8 @@ class ExportView:
     def filter_lines(self, ds: Dataset) -> list[str]:
         return [
             "Pillars: " + ", ".join(self.pillar_labels),
-            "Sectors: " + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else "all clusters"),
+            "Sectors: "
+            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else "all clusters"),
             "Districts: " + (", ".join(self.districts) if self.districts else "all districts"),
             "Round: " + self.round_label + (f" — {ILLUSTRATIVE_MARK}" if self.illustrative else ""),
         ]
@@ -96,15 +99,23 @@ class ExportView:
         return {"pillars": self.pillars, "sectors": self.sectors, "districts": self.districts}
 
 
-def make_view(ds: Dataset, round_id: str | None, pillars: Sequence[str], sectors: Sequence[str] = (), districts: Sequence[str] = (),
-              generated: str | None = None) -> ExportView:
+def make_view(
+    ds: Dataset,
+    round_id: str | None,
+    pillars: Sequence[str],
+    sectors: Sequence[str] = (),
+    districts: Sequence[str] = (),
+    generated: str | None = None,
+) -> ExportView:
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     if row.empty:
         label, illustrative = "no round (every indicator not assessed)", False
     else:
         r = row.iloc[0]
         label, illustrative = f"{r['name']} ({r['date']})", bool(r["illustrative"])
-    view = ExportView(round_id, label, illustrative, list(pillars) or list(PILLARS), list(sectors), list(districts))
+    view = ExportView(
+        round_id, label, illustrative, list(pillars) or list(PILLARS), list(sectors), list(districts)
+    )
     if generated:
         view.generated = generated
     return view
@@ -137,7 +148,9 @@ def view_clusters(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> list[st
     return ids
 
 
-def district_scores(ds: Dataset, sites: pd.DataFrame, view: ExportView, per_pillar: bool = False) -> pd.DataFrame:
+def district_scores(
+    ds: Dataset, sites: pd.DataFrame, view: ExportView, per_pillar: bool = False
+) -> pd.DataFrame:
     """Rows of :func:`district_gaps` for the view (districts filter applied)."""
     ids = view.sectors or list(ds.clusters["cluster_id"])
     matrix = assessment_matrix(ds, view.round_id, ids)
@@ -156,16 +169,20 @@ def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     both = pd.concat([overall, each], ignore_index=True)
     order = {p: i for i, p in enumerate([ALL_PILLARS_LABEL, *view.pillar_labels])}
     both = both.assign(_o=both["pillar"].map(order)).sort_values(["district", "_o"], kind="stable")
-    return pd.DataFrame({
-        "District": both["district"],
-        "Pillar": both["pillar"],
-        **_gap_columns(both),
-        "Indicators in scope": both["n_indicators"].astype(int),
-        "Indicators assessed": both["n_assessed"].astype(int),
-        "Indicators with a gap": both["n_gaps"].astype(int),
-        "Clusters": both["clusters"].map(lambda cs: "; ".join(ds.cluster_name(c) for c in cs) if isinstance(cs, list) else ""),
-        "Round": view.round_label,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "District": both["district"],
+            "Pillar": both["pillar"],
+            **_gap_columns(both),
+            "Indicators in scope": both["n_indicators"].astype(int),
+            "Indicators assessed": both["n_assessed"].astype(int),
+            "Indicators with a gap": both["n_gaps"].astype(int),
+            "Clusters": both["clusters"].map(
+                lambda cs: "; ".join(ds.cluster_name(c) for c in cs) if isinstance(cs, list) else ""
+            ),
+            "Round": view.round_label,
+        }
+    ).reset_index(drop=True)
 
 
 def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
@@ -174,15 +191,17 @@ def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.
     matrix = assessment_matrix(ds, view.round_id, ids)
     per = cluster_gaps(matrix, ds.rules, view.pillars)
     where = sites.groupby("cluster_id")["district"].agg(lambda s: "; ".join(sorted(set(s))))
-    return pd.DataFrame({
-        "Cluster": per["cluster_id"].map(ds.cluster_name),
-        "Pillar": per["pillar"].map(PILLARS),
-        **_gap_columns(per),
-        "Indicators assessed": per["n_assessed"].astype(int),
-        "Indicators in scope": per["n_indicators"].astype(int),
-        "Districts": per["cluster_id"].map(where).fillna(""),
-        "Round": view.round_label,
-    })
+    return pd.DataFrame(
+        {
+            "Cluster": per["cluster_id"].map(ds.cluster_name),
+            "Pillar": per["pillar"].map(PILLARS),
+            **_gap_columns(per),
+            "Indicators assessed": per["n_assessed"].astype(int),
+            "Indicators in scope": per["n_indicators"].astype(int),
+            "Districts": per["cluster_id"].map(where).fillna(""),
+            "Round": view.round_label,
+        }
+    )
 
 
 def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
@@ -193,16 +212,18 @@ def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Da
     names = ds.indicators.set_index("indicator_id")["name"]
     rounds = ds.rounds.set_index("round_id")["name"]
     where = sites.groupby("cluster_id")["district"].agg(lambda s: "; ".join(sorted(set(s))))
-    return pd.DataFrame({
-        "Cluster": matrix["cluster_id"].map(ds.cluster_name),
-        "Districts": matrix["cluster_id"].map(where).fillna(""),
-        "Pillar": matrix["pillar"].map(INDICATOR_GROUPS),
-        "Indicator": matrix["indicator_id"].map(names),
-        "Status": matrix["status"],
-        "Source": matrix["source_id"].map(lambda s: ds.citation(s) if s else ""),
-        "Note": matrix["note"],
-        "Assessed in round": matrix["round_id"].map(lambda r: rounds.get(r, r) if r else ""),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Cluster": matrix["cluster_id"].map(ds.cluster_name),
+            "Districts": matrix["cluster_id"].map(where).fillna(""),
+            "Pillar": matrix["pillar"].map(INDICATOR_GROUPS),
+            "Indicator": matrix["indicator_id"].map(names),
+            "Status": matrix["status"],
+            "Source": matrix["source_id"].map(lambda s: ds.citation(s) if s else ""),
+            "Note": matrix["note"],
+            "Assessed in round": matrix["round_id"].map(lambda r: rounds.get(r, r) if r else ""),
+        }
+    ).reset_index(drop=True)
 
 
 def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
@@ -214,30 +235,44 @@ def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> 
         r = results.get(cid)
         if r is None:
             continue
-        rows.append({
-            "Cluster": ds.cluster_name(cid),
-            "Computed classification": r.computed + (" (provisional)" if r.provisional else ""),
-            "Cluster-defining indicators assessed": f"{r.n_assessed} of {r.n_defining}",
-            "Published classification": r.published or "",
-            "Published by": ds.citation(r.published_source) if r.published_source else "",
-            "Comparison": r.comparison,
-            "Computed from": "data/rules.yaml applied to the assessments of this round",
-        })
-    return pd.DataFrame(rows, columns=["Cluster", "Computed classification", "Cluster-defining indicators assessed",
-                                       "Published classification", "Published by", "Comparison", "Computed from"])
+        rows.append(
+            {
+                "Cluster": ds.cluster_name(cid),
+                "Computed classification": r.computed + (" (provisional)" if r.provisional else ""),
+                "Cluster-defining indicators assessed": f"{r.n_assessed} of {r.n_defining}",
+                "Published classification": r.published or "",
+                "Published by": ds.citation(r.published_source) if r.published_source else "",
+                "Comparison": r.comparison,
+                "Computed from": "data/rules.yaml applied to the assessments of this round",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Cluster",
+            "Computed classification",
+            "Cluster-defining indicators assessed",
+            "Published classification",
+            "Published by",
+            "Comparison",
+            "Computed from",
+        ],
+    )
 
 
 def evidence_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
     ev = evidence_items(ds, view_clusters(ds, sites, view), view.pillars)
-    return pd.DataFrame({
-        "Evidence id": ev["evidence_id"],
-        "Statement": ev["statement"],
-        "Speaker": ev["speaker"],
-        "Stakeholder group": ev["group_label"],
-        "Pillars": ev["pillar_labels"],
-        "Clusters": ev["cluster_labels"],
-        "Source": ev["source"],
-    })
+    return pd.DataFrame(
+        {
+            "Evidence id": ev["evidence_id"],
+            "Statement": ev["statement"],
+            "Speaker": ev["speaker"],
+            "Stakeholder group": ev["group_label"],
+            "Pillars": ev["pillar_labels"],
+            "Clusters": ev["cluster_labels"],
+            "Source": ev["source"],
+        }
+    )
 
 
 def view_tables(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> dict[str, pd.DataFrame]:
@@ -266,19 +301,31 @@ def sources_table(ds: Dataset, source_ids: Iterable[str] | None = None) -> pd.Da
     if source_ids is not None:
         wanted = set(source_ids) | {BOUNDARY_SOURCE_ID}
         src = src[src["source_id"].isin(wanted)]
-    out = pd.DataFrame({
-        "Source id": src["source_id"],
-        "Citation": src["citation"],
-        "Title": src["title"],
-        "Kind": src["kind"],
-        "Date": src["date"].replace("", "not stated"),
-        "Where": src["location"],
-        "Note": src["note"],
-        "Licence / terms": src["source_id"].map(lambda s: BOUNDARY_LICENCE if s == BOUNDARY_SOURCE_ID else "cite as given; licence not stated"),
-    }).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "Source id": src["source_id"],
+            "Citation": src["citation"],
+            "Title": src["title"],
+            "Kind": src["kind"],
+            "Date": src["date"].replace("", "not stated"),
+            "Where": src["location"],
+            "Note": src["note"],
+            "Licence / terms": src["source_id"].map(
+                lambda s: BOUNDARY_LICENCE if s == BOUNDARY_SOURCE_ID else "cite as given; licence not stated"
+            ),
+        }
+    ).reset_index(drop=True)
     if BOUNDARY_SOURCE_ID not in set(src["source_id"]):
-        out.loc[len(out)] = [BOUNDARY_SOURCE_ID, "© OpenStreetMap contributors, ODbL 1.0", "District boundaries (OpenStreetMap)",
-                             "boundary data", "", "see PROVENANCE.md", "", BOUNDARY_LICENCE]
+        out.loc[len(out)] = [
+            BOUNDARY_SOURCE_ID,
+            "© OpenStreetMap contributors, ODbL 1.0",
+            "District boundaries (OpenStreetMap)",
+            "boundary data",
+            "",
+            "see PROVENANCE.md",
+            "",
+            BOUNDARY_LICENCE,
+        ]
     return out
 
 
@@ -293,15 +340,21 @@ def used_source_ids(ds: Dataset, tables: dict[str, pd.DataFrame]) -> set[str]:
     return used
 
 
-def notes_lines(ds: Dataset, view: ExportView, title: str | None = None, sources: pd.DataFrame | None = None) -> list[str]:
+def notes_lines(
+    ds: Dataset, view: ExportView, title: str | None = None, sources: pd.DataFrame | None = None
+) -> list[str]:
     """Plain-text lines: title, date, filters, illustrative warning, sources, licences."""
     title = title or f"{atlas_name()} export"
     lines = [title, f"Generated: {view.generated}"]
     if view.illustrative:
-        lines.append(f"{ILLUSTRATIVE_MARK.upper()}: this round is invented for demonstration and training. Do not cite.")
+        lines.append(
+            f"{ILLUSTRATIVE_MARK.upper()}: this round is invented for demonstration and training. Do not cite."
+        )
     lines += view.filter_lines(ds)
-    lines.append("Gap = weighted share of assessed indicators that are absent (1) or partial (0.5); "
-                 "'not assessed' means unknown (empty gap), never zero.")
+    lines.append(
+        "Gap = weighted share of assessed indicators that are absent (1) or partial (0.5); "
+        "'not assessed' means unknown (empty gap), never zero."
+    )
     src = sources if sources is not None else sources_table(ds)
     lines.append("Sources:")
     lines += [f"  [{r['Source id']}] {r['Citation']} — {r['Title']}" for _, r in src.iterrows()]
@@ -390,12 +443,18 @@ def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
 
 
 def snapshot_title(view: ExportView) -> str:
-    what = "Cluster gaps, all four pillars" if set(view.pillars) == set(PILLARS) else " & ".join(view.pillar_labels) + " gaps"
+    what = (
+        "Cluster gaps, all four pillars"
+        if set(view.pillars) == set(PILLARS)
+        else " & ".join(view.pillar_labels) + " gaps"
+    )
     where = ", ".join(view.districts) if view.districts else f"{region_name()} districts"
     return f"{what} — {where}"
 
 
-def snapshot_texts(ds: Dataset, view: ExportView, source_ids: Iterable[str]) -> tuple[str, list[str], list[str]]:
+def snapshot_texts(
+    ds: Dataset, view: ExportView, source_ids: Iterable[str]
+) -> tuple[str, list[str], list[str]]:
     """(title, subtitle lines, credit lines) for a map snapshot of the view."""
     subtitle = [
         "; ".join(view.filter_lines(ds)[:3]),
@@ -413,7 +472,9 @@ def snapshot_texts(ds: Dataset, view: ExportView, source_ids: Iterable[str]) -> 
 # --------------------------------------------------------------------------- district context (cluster_model.context)
 
 
-def add_context(tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def add_context(
+    tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str]
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The view's tables and notes plus a "District context" sheet (every figure with year and source) and its credit.
 
     Unchanged when ``ctx`` (a ``cluster_model.context.ContextData``) has no figure.
@@ -423,4 +484,3 @@ def add_context(tables: dict[str, pd.DataFrame], notes: list[str], ctx, district
     if ctx is None or not ctx.available:
         return tables, notes
     return {**tables, "District context": export_table(ctx, list(districts))}, [*notes, *credit_lines(ctx)]
-

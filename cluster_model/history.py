@@ -26,7 +26,9 @@ def previous_round(ds: Dataset, round_id: str | None) -> str | None:
     return ids[pos - 1] if pos > 0 else None
 
 
-def status_changes(ds: Dataset, round_id: str | None, previous: str | None = None, *, only_changed: bool = False) -> pd.DataFrame:
+def status_changes(
+    ds: Dataset, round_id: str | None, previous: str | None = None, *, only_changed: bool = False
+) -> pd.DataFrame:
     """Per cluster × indicator: status, source and note in the previous round and now.
 
     Columns: cluster_id, indicator_id, pillar, status_before, status_now,
@@ -37,11 +39,27 @@ def status_changes(ds: Dataset, round_id: str | None, previous: str | None = Non
     now = assessment_matrix(ds, round_id)
     before = assessment_matrix(ds, previous)  # all "not assessed" when previous is None
     out = now[["cluster_id", "indicator_id", "pillar", "status", "source_id", "note"]].merge(
-        before[["cluster_id", "indicator_id", "status", "source_id"]], on=["cluster_id", "indicator_id"], suffixes=("_now", "_before")
+        before[["cluster_id", "indicator_id", "status", "source_id"]],
+        on=["cluster_id", "indicator_id"],
+        suffixes=("_now", "_before"),
     )
-    out = out.rename(columns={"source_id_now": "source_now", "source_id_before": "source_before", "note": "note_now"})
+    out = out.rename(
+        columns={"source_id_now": "source_now", "source_id_before": "source_before", "note": "note_now"}
+    )
     out["changed"] = out["status_now"] != out["status_before"]
-    out = out[["cluster_id", "indicator_id", "pillar", "status_before", "status_now", "source_before", "source_now", "note_now", "changed"]]
+    out = out[
+        [
+            "cluster_id",
+            "indicator_id",
+            "pillar",
+            "status_before",
+            "status_now",
+            "source_before",
+            "source_now",
+            "note_now",
+            "changed",
+        ]
+    ]
     return out[out["changed"]].reset_index(drop=True) if only_changed else out
 
 
@@ -55,7 +73,9 @@ def gap_changes(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.D
     return out
 
 
-def cluster_gap_changes(ds: Dataset, round_id: str | None, pillars: list[str], previous: str | None = None) -> pd.DataFrame:
+def cluster_gap_changes(
+    ds: Dataset, round_id: str | None, pillars: list[str], previous: str | None = None
+) -> pd.DataFrame:
     """Per cluster: gap and coverage in the previous round and now, and the deltas (negative gap_delta = better)."""
     previous = previous if previous is not None else previous_round(ds, round_id)
     now = cluster_gaps(assessment_matrix(ds, round_id), ds.rules, pillars, per_pillar=False)
@@ -63,7 +83,9 @@ def cluster_gap_changes(ds: Dataset, round_id: str | None, pillars: list[str], p
     return gap_changes(now, before, ["cluster_id"])
 
 
-def district_gap_changes(ds: Dataset, sites: pd.DataFrame, round_id: str | None, pillars: list[str], previous: str | None = None) -> pd.DataFrame:
+def district_gap_changes(
+    ds: Dataset, sites: pd.DataFrame, round_id: str | None, pillars: list[str], previous: str | None = None
+) -> pd.DataFrame:
     """Per district (``sites`` with canonical ``district``): gap and coverage before and now, and the deltas."""
     previous = previous if previous is not None else previous_round(ds, round_id)
     now = district_gaps(assessment_matrix(ds, round_id), sites, ds.rules, pillars)

@@ -63,10 +63,16 @@ def parse_language(raw: object) -> tuple[str, str | None]:
     shown = _SHOWN_VALUE.sub("", str(raw))
     offered = ", ".join(LANGUAGES)
     if not shown:
-        return DEFAULT_LANGUAGE, f"The link's language value is not one the atlas offers ({offered}); showing English."
+        return (
+            DEFAULT_LANGUAGE,
+            f"The link's language value is not one the atlas offers ({offered}); showing English.",
+        )
     if len(shown) > 12:
         shown = shown[:12] + "…"
-    return DEFAULT_LANGUAGE, f"The link asks for language “{shown}”, which the atlas does not offer ({offered}); showing English."
+    return (
+        DEFAULT_LANGUAGE,
+        f"The link asks for language “{shown}”, which the atlas does not offer ({offered}); showing English.",
+    )
 
 
 def is_rtl(language: str) -> bool:
@@ -82,15 +88,25 @@ def read_catalogue(path: Path, language: str):
     from babel.messages.pofile import PoFileError, read_po
 
     if not path.is_file():
-        raise DataFileError(DataIssue(str(path), "translation catalogue is missing",
-                                      "restore it from git, or run `make catalogues` to start a new one"))
+        raise DataFileError(
+            DataIssue(
+                str(path),
+                "translation catalogue is missing",
+                "restore it from git, or run `make catalogues` to start a new one",
+            )
+        )
     _check_quotes(path)
     try:
         with path.open("rb") as handle:
             return read_po(handle, locale=language, domain=DOMAIN, abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-        raise DataFileError(DataIssue(str(path), f"translation catalogue cannot be read ({exc})",
-                                      "fix the line named (check quotes and msgid/msgstr pairs), e.g. with Poedit")) from None
+        raise DataFileError(
+            DataIssue(
+                str(path),
+                f"translation catalogue cannot be read ({exc})",
+                "fix the line named (check quotes and msgid/msgstr pairs), e.g. with Poedit",
+            )
+        ) from None
 
 
 def _check_quotes(path: Path) -> None:
@@ -101,13 +117,22 @@ def _check_quotes(path: Path) -> None:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
-        raise DataFileError(DataIssue(str(path), "translation catalogue is not UTF-8", "save it as UTF-8 (Poedit does)")) from None
+        raise DataFileError(
+            DataIssue(str(path), "translation catalogue is not UTF-8", "save it as UTF-8 (Poedit does)")
+        ) from None
     for number, line in enumerate(lines, 1):
         text = line.strip().removeprefix("#~").strip()
         if text and not text.startswith("#") and not _PO_STRING_LINE.match(text):
-            raise DataFileError(DataIssue(str(path), "translation catalogue cannot be read: not a msgid/msgstr line, "
-                                          "or a quoted string is not closed", "close the string with a \" and escape quotes inside as \\\"",
-                                          row=number, value=line))
+            raise DataFileError(
+                DataIssue(
+                    str(path),
+                    "translation catalogue cannot be read: not a msgid/msgstr line, "
+                    "or a quoted string is not closed",
+                    'close the string with a " and escape quotes inside as \\"',
+                    row=number,
+                    value=line,
+                )
+            )
 
 
 def _filled(string) -> bool:
@@ -219,14 +244,22 @@ def vocabulary_messages() -> list[VocabularyMessage]:
     """Every label of the fixed vocabulary that a page, export or brief shows."""
     from . import vocabulary as v
 
-    out = [VocabularyMessage(label, f"pillar `{pid}`" if pid in v.PILLARS else f"indicator group `{pid}`")
-           for pid, label in v.INDICATOR_GROUPS.items()]
-    out += [VocabularyMessage(label, f"IGCA stakeholder group `{gid}`") for gid, label in v.STAKEHOLDERS.items()]
+    out = [
+        VocabularyMessage(label, f"pillar `{pid}`" if pid in v.PILLARS else f"indicator group `{pid}`")
+        for pid, label in v.INDICATOR_GROUPS.items()
+    ]
+    out += [
+        VocabularyMessage(label, f"IGCA stakeholder group `{gid}`") for gid, label in v.STAKEHOLDERS.items()
+    ]
     out += [VocabularyMessage(s.label, f"status `{s.value}` as a label") for s in v.Status]
     out += [VocabularyMessage(s.value, f"status `{s.value}` in running text") for s in v.Status]
     out += [VocabularyMessage(c, "classification word") for c in [*v.CLASSES, v.INSUFFICIENT]]
     out += [VocabularyMessage(kind, "participation breakdown") for kind in v.PARTICIPATION_LEVELS]
-    out += [VocabularyMessage(level, "participation level") for levels in v.PARTICIPATION_LEVELS.values() for level in levels]
+    out += [
+        VocabularyMessage(level, "participation level")
+        for levels in v.PARTICIPATION_LEVELS.values()
+        for level in levels
+    ]
     out.append(VocabularyMessage(v.ILLUSTRATIVE_MARK, "mark on every view and export of invented data"))
     seen: set[str] = set()
     return [m for m in out if not (m.text in seen or seen.add(m.text))]
@@ -242,5 +275,7 @@ def extract_vocabulary(fileobj, keywords, comment_tags, options):
     source = fileobj.read().decode("utf-8").splitlines()
     for message in vocabulary_messages():
         quoted = (f'"{message.text}"', f"'{message.text}'", f'"{message.text.lower()}"')
-        lineno = next((i for i, line in enumerate(source, 1) if any(q.lower() in line.lower() for q in quoted)), 1)
+        lineno = next(
+            (i for i, line in enumerate(source, 1) if any(q.lower() in line.lower() for q in quoted)), 1
+        )
         yield lineno, None, message.text, [message.note]

@@ -25,7 +25,18 @@ from pathlib import Path
 import pandas as pd
 
 from .issues import DataFileError, DataIssue
-from .loading import DATA_DIR, Check, Dataset, drop_bad_rows, duplicated, empty, formula_like, read_table, split_list, unknown
+from .loading import (
+    DATA_DIR,
+    Check,
+    Dataset,
+    drop_bad_rows,
+    duplicated,
+    empty,
+    formula_like,
+    read_table,
+    split_list,
+    unknown,
+)
 from .scoring import assessment_matrix, rounds_in_view
 from .vocabulary import PILLARS, STAKEHOLDERS
 
@@ -66,8 +77,29 @@ CELL_COLOURS = {CELL_ACTIVE: "#1a9850", CELL_WEAK: "#fdae61", CELL_ABSENT: "#d73
 PROVINCE_BOUNDS = (66.4, 23.5, 71.3, 28.7)  # min lon, min lat, max lon, max lat
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,60}$")
 
-INSTITUTION_COLUMNS = ["institution_id", "name", "kind", "stakeholder_group", "district", "lat", "lon", "location_note", "location_source_id", "source_id", "note"]
-LINK_COLUMNS = ["round_id", "institution_id", "cluster_id", "partner_id", "link_type", "status", "source_id", "note"]
+INSTITUTION_COLUMNS = [
+    "institution_id",
+    "name",
+    "kind",
+    "stakeholder_group",
+    "district",
+    "lat",
+    "lon",
+    "location_note",
+    "location_source_id",
+    "source_id",
+    "note",
+]
+LINK_COLUMNS = [
+    "round_id",
+    "institution_id",
+    "cluster_id",
+    "partner_id",
+    "link_type",
+    "status",
+    "source_id",
+    "note",
+]
 LINK_TYPES_COLUMNS = ["link_type", "indicators", "note"]
 
 CLUSTER, INSTITUTION = "cluster", "institution"
@@ -89,7 +121,11 @@ def normalise_pair(institution_id: str, partner_id: str) -> tuple[str, str]:
 
 def link_key(row: dict | pd.Series) -> tuple[str, str, str]:
     """(institution_id, target, link_type) with institution pairs in a fixed order."""
-    inst, cluster, partner = str(row["institution_id"]), str(row.get("cluster_id", "") or ""), str(row.get("partner_id", "") or "")
+    inst, cluster, partner = (
+        str(row["institution_id"]),
+        str(row.get("cluster_id", "") or ""),
+        str(row.get("partner_id", "") or ""),
+    )
     if cluster:
         return inst, target_of(cluster_id=cluster), str(row["link_type"])
     a, b = normalise_pair(inst, partner)
@@ -112,7 +148,9 @@ class SupportKind:
     expected: bool  # mapped to a support or technology indicator: every cluster should have it
 
 
-def load_link_types(ds: Dataset, path: Path | str | None = None, issues: list[DataIssue] | None = None) -> list[SupportKind]:
+def load_link_types(
+    ds: Dataset, path: Path | str | None = None, issues: list[DataIssue] | None = None
+) -> list[SupportKind]:
     """``data/link_types.csv``: which indicators each kind of support answers (the ICCK edits it).
 
     A kind is *expected* of every cluster when one of its indicators belongs to the
@@ -127,19 +165,41 @@ def load_link_types(ds: Dataset, path: Path | str | None = None, issues: list[Da
         df = pd.DataFrame(columns=["_line", *LINK_TYPES_COLUMNS])
     known = set(ds.indicators["indicator_id"])
     checks: list[Check] = [
-        (~df["link_type"].isin(LINK_TYPES.keys()), "link_type", lambda r: f"unknown kind of support '{r['link_type']}'", f"use one of: {', '.join(LINK_TYPES)}"),
+        (
+            ~df["link_type"].isin(LINK_TYPES.keys()),
+            "link_type",
+            lambda r: f"unknown kind of support '{r['link_type']}'",
+            f"use one of: {', '.join(LINK_TYPES)}",
+        ),
         duplicated(df, ["link_type"], "kind of support"),
-        (df["indicators"].map(lambda c: any(i not in known for i in split_list(c))), "indicators",
-         lambda r: f"unknown indicator(s) {', '.join(i for i in split_list(r['indicators']) if i not in known)}", "use indicator ids from indicators.csv, separated by ';'"),
+        (
+            df["indicators"].map(lambda c: any(i not in known for i in split_list(c))),
+            "indicators",
+            lambda r: (
+                f"unknown indicator(s) {', '.join(i for i in split_list(r['indicators']) if i not in known)}"
+            ),
+            "use indicator ids from indicators.csv, separated by ';'",
+        ),
     ]
     good = drop_bad_rows(df, str(path), checks, issues)
     pillar = dict(zip(ds.indicators["indicator_id"], ds.indicators["pillar"]))
     rows = {r["link_type"]: r for r in good.to_dict("records")}
     out = []
-    for lt, label in LINK_TYPES.items():  # every kind, in the vocabulary's order; unmapped kinds are not expected
+    for (
+        lt,
+        label,
+    ) in LINK_TYPES.items():  # every kind, in the vocabulary's order; unmapped kinds are not expected
         r = rows.get(lt)
         inds = tuple(split_list(r["indicators"])) if r else ()
-        out.append(SupportKind(lt, label, inds, r["note"] if r else "", any(pillar.get(i) in ("support", "technology") for i in inds)))
+        out.append(
+            SupportKind(
+                lt,
+                label,
+                inds,
+                r["note"] if r else "",
+                any(pillar.get(i) in ("support", "technology") for i in inds),
+            )
+        )
     return out
 
 
@@ -147,7 +207,12 @@ def load_link_types(ds: Dataset, path: Path | str | None = None, issues: list[Da
 
 
 def validate_institutions(
-    df: pd.DataFrame, *, file: str, sources: Iterable[str], taken: Iterable[str] = (), districts: Iterable[str] | None = None,
+    df: pd.DataFrame,
+    *,
+    file: str,
+    sources: Iterable[str],
+    taken: Iterable[str] = (),
+    districts: Iterable[str] | None = None,
     contains: Callable[[float, float], bool] | None = None,
 ) -> tuple[pd.DataFrame, list[DataIssue]]:
     """Check institution rows (``INSTITUTION_COLUMNS`` as text plus ``_line``).
@@ -171,26 +236,83 @@ def validate_institutions(
     lon = pd.to_numeric(df["lon"], errors="coerce")
     has_loc = (df["lat"] != "") | (df["lon"] != "")
     bad_number = has_loc & (lat.isna() | lon.isna())
-    outside = has_loc & ~bad_number & ~pd.Series([bool(contains(float(a), float(o))) if not (pd.isna(a) or pd.isna(o)) else True for a, o in zip(lat, lon)], index=df.index, dtype=bool)
+    outside = (
+        has_loc
+        & ~bad_number
+        & ~pd.Series(
+            [
+                bool(contains(float(a), float(o))) if not (pd.isna(a) or pd.isna(o)) else True
+                for a, o in zip(lat, lon)
+            ],
+            index=df.index,
+            dtype=bool,
+        )
+    )
     checks: list[Check] = [formula_like(df, c) for c in ("institution_id", "name", "note", "location_note")]
     checks += [
         empty(df, "institution_id", "give the institution a short id, e.g. muet"),
-        (~df["institution_id"].map(lambda v: bool(ID_PATTERN.match(v))), "institution_id", lambda r: f"'{r['institution_id']}' is not a usable id", "use lower-case letters, digits, '-' or '_', e.g. sindh_chamber"),
-        (df["institution_id"].isin(set(taken)), "institution_id", lambda r: f"institution '{r['institution_id']}' already exists", "choose another id, or edit the existing institution"),
+        (
+            ~df["institution_id"].map(lambda v: bool(ID_PATTERN.match(v))),
+            "institution_id",
+            lambda r: f"'{r['institution_id']}' is not a usable id",
+            "use lower-case letters, digits, '-' or '_', e.g. sindh_chamber",
+        ),
+        (
+            df["institution_id"].isin(set(taken)),
+            "institution_id",
+            lambda r: f"institution '{r['institution_id']}' already exists",
+            "choose another id, or edit the existing institution",
+        ),
         duplicated(df, ["institution_id"], "institution"),
         empty(df, "name", "write the institution's name as the source gives it"),
-        (~df["kind"].isin(INSTITUTION_KINDS.keys()), "kind", lambda r: f"unknown kind '{r['kind']}'", f"use one of: {', '.join(INSTITUTION_KINDS)}"),
-        ((df["stakeholder_group"] != "") & ~df["stakeholder_group"].isin(STAKEHOLDERS.keys()), "stakeholder_group", lambda r: f"unknown stakeholder group '{r['stakeholder_group']}'",
-         f"use one of: {', '.join(STAKEHOLDERS)} (IGCA), or leave it empty if the source does not say"),
+        (
+            ~df["kind"].isin(INSTITUTION_KINDS.keys()),
+            "kind",
+            lambda r: f"unknown kind '{r['kind']}'",
+            f"use one of: {', '.join(INSTITUTION_KINDS)}",
+        ),
+        (
+            (df["stakeholder_group"] != "") & ~df["stakeholder_group"].isin(STAKEHOLDERS.keys()),
+            "stakeholder_group",
+            lambda r: f"unknown stakeholder group '{r['stakeholder_group']}'",
+            f"use one of: {', '.join(STAKEHOLDERS)} (IGCA), or leave it empty if the source does not say",
+        ),
     ]
     if districts is not None:
         known = set(districts)
-        checks.append(((df["district"] != "") & ~df["district"].isin(known), "district", lambda r: f"unknown district '{r['district']}'", "use a district name as the map spells it (see the Atlas), or leave it empty if unknown"))
+        checks.append(
+            (
+                (df["district"] != "") & ~df["district"].isin(known),
+                "district",
+                lambda r: f"unknown district '{r['district']}'",
+                "use a district name as the map spells it (see the Atlas), or leave it empty if unknown",
+            )
+        )
     checks += [
-        (bad_number, "lat", lambda r: f"location '{r['lat']}, {r['lon']}' is not a pair of numbers", "give both latitude and longitude in decimal degrees, or leave both empty if unknown"),
-        (outside, "lat", lambda r: f"location {r['lat']}, {r['lon']} lies outside the province", "check the numbers (latitude first, about 23.5–28.7; longitude about 66.5–71.2), or leave them empty"),
-        (has_loc & (df["location_source_id"] == ""), "location_source_id", lambda r: "a location without a source", "name where the coordinates come from (e.g. inst_coords for editor-supplied points to verify)"),
-        ((df["location_source_id"] != "") & ~df["location_source_id"].isin(set(source_ids)), "location_source_id", lambda r: f"unknown source '{r['location_source_id']}'", "use a source id from sources.csv"),
+        (
+            bad_number,
+            "lat",
+            lambda r: f"location '{r['lat']}, {r['lon']}' is not a pair of numbers",
+            "give both latitude and longitude in decimal degrees, or leave both empty if unknown",
+        ),
+        (
+            outside,
+            "lat",
+            lambda r: f"location {r['lat']}, {r['lon']} lies outside the province",
+            "check the numbers (latitude first, about 23.5–28.7; longitude about 66.5–71.2), or leave them empty",
+        ),
+        (
+            has_loc & (df["location_source_id"] == ""),
+            "location_source_id",
+            lambda r: "a location without a source",
+            "name where the coordinates come from (e.g. inst_coords for editor-supplied points to verify)",
+        ),
+        (
+            (df["location_source_id"] != "") & ~df["location_source_id"].isin(set(source_ids)),
+            "location_source_id",
+            lambda r: f"unknown source '{r['location_source_id']}'",
+            "use a source id from sources.csv",
+        ),
         empty(df, "source_id", "every institution needs a source: add its id from sources.csv"),
         unknown(df, "source_id", source_ids, "source", "sources.csv"),
     ]
@@ -201,7 +323,13 @@ def validate_institutions(
 
 
 def validate_links(
-    df: pd.DataFrame, *, file: str, rounds: Iterable[str], clusters: Iterable[str], institutions: Iterable[str], sources: Iterable[str],
+    df: pd.DataFrame,
+    *,
+    file: str,
+    rounds: Iterable[str],
+    clusters: Iterable[str],
+    institutions: Iterable[str],
+    sources: Iterable[str],
 ) -> tuple[pd.DataFrame, list[DataIssue]]:
     """Check link rows (``LINK_COLUMNS`` as text plus ``_line``). Adds ``target`` and the normalised
     ``institution_id``. Unknown round / institution / cluster / kind / status, self-link, a link
@@ -224,15 +352,57 @@ def validate_links(
     checks: list[Check] = [formula_like(df, "note")]
     checks += [
         unknown(df, "round_id", list(rounds), "round", "the rounds on the Data page"),
-        empty(df, "institution_id", "name the institution by its id (institutions.csv or the institutions list)"),
-        (~df["institution_id"].isin(insts), "institution_id", lambda r: f"unknown institution '{r['institution_id']}'", "add the institution first (same file or the editor), or fix the id"),
-        (both, "partner_id", lambda r: "the row names both a cluster and a partner institution", "one link per row: a cluster_id or a partner_id, not both"),
-        (neither, "cluster_id", lambda r: "the row names neither a cluster nor a partner institution", "fill cluster_id (institution ↔ cluster) or partner_id (institution ↔ institution)"),
-        ((df["cluster_id"] != "") & ~df["cluster_id"].isin(set(clusters)), "cluster_id", lambda r: f"unknown cluster '{r['cluster_id']}'", "use a cluster id from clusters.csv (e.g. red_chili)"),
-        ((df["partner_id"] != "") & (df["partner_id"] == df["institution_id"]), "partner_id", lambda r: f"'{r['institution_id']}' is linked to itself", "a link joins two different institutions, or an institution and a cluster"),
-        ((df["partner_id"] != "") & ~df["partner_id"].isin(insts), "partner_id", lambda r: f"unknown institution '{r['partner_id']}'", "add the partner institution first, or fix the id"),
-        (~df["link_type"].isin(LINK_TYPES.keys()), "link_type", lambda r: f"unknown kind of link '{r['link_type']}'", f"use one of: {', '.join(LINK_TYPES)}"),
-        (~df["status"].isin(LINK_STATUSES), "status", lambda r: f"'{r['status']}' is not an allowed link status", f"use one of: {', '.join(LINK_STATUSES)}"),
+        empty(
+            df, "institution_id", "name the institution by its id (institutions.csv or the institutions list)"
+        ),
+        (
+            ~df["institution_id"].isin(insts),
+            "institution_id",
+            lambda r: f"unknown institution '{r['institution_id']}'",
+            "add the institution first (same file or the editor), or fix the id",
+        ),
+        (
+            both,
+            "partner_id",
+            lambda r: "the row names both a cluster and a partner institution",
+            "one link per row: a cluster_id or a partner_id, not both",
+        ),
+        (
+            neither,
+            "cluster_id",
+            lambda r: "the row names neither a cluster nor a partner institution",
+            "fill cluster_id (institution ↔ cluster) or partner_id (institution ↔ institution)",
+        ),
+        (
+            (df["cluster_id"] != "") & ~df["cluster_id"].isin(set(clusters)),
+            "cluster_id",
+            lambda r: f"unknown cluster '{r['cluster_id']}'",
+            "use a cluster id from clusters.csv (e.g. red_chili)",
+        ),
+        (
+            (df["partner_id"] != "") & (df["partner_id"] == df["institution_id"]),
+            "partner_id",
+            lambda r: f"'{r['institution_id']}' is linked to itself",
+            "a link joins two different institutions, or an institution and a cluster",
+        ),
+        (
+            (df["partner_id"] != "") & ~df["partner_id"].isin(insts),
+            "partner_id",
+            lambda r: f"unknown institution '{r['partner_id']}'",
+            "add the partner institution first, or fix the id",
+        ),
+        (
+            ~df["link_type"].isin(LINK_TYPES.keys()),
+            "link_type",
+            lambda r: f"unknown kind of link '{r['link_type']}'",
+            f"use one of: {', '.join(LINK_TYPES)}",
+        ),
+        (
+            ~df["status"].isin(LINK_STATUSES),
+            "status",
+            lambda r: f"'{r['status']}' is not an allowed link status",
+            f"use one of: {', '.join(LINK_STATUSES)}",
+        ),
         empty(df, "source_id", "every link needs a source: add its id from sources.csv"),
         unknown(df, "source_id", source_ids, "source", "sources.csv"),
         duplicated(df, ["round_id", "_inst", "target", "link_type"], "link"),
@@ -250,7 +420,9 @@ class Linkages:
     """Institutions (one row each) and links (every round), as read from the store."""
 
     institutions: pd.DataFrame  # INSTITUTION_COLUMNS + version, updated_by, updated_at
-    links: pd.DataFrame  # round_id, institution_id, target, link_type, status, source_id, note, version, updated_by, updated_at
+    links: (
+        pd.DataFrame
+    )  # round_id, institution_id, target, link_type, status, source_id, note, version, updated_by, updated_at
     kinds: list[SupportKind] = field(default_factory=list)
     issues: list[DataIssue] = field(default_factory=list)
 
@@ -269,9 +441,18 @@ def links_in_view(ds: Dataset, lk: Linkages, round_id: str | None) -> pd.DataFra
     rows = lk.links[lk.links["round_id"].isin(order.keys())]
     if rows.empty:
         return pd.DataFrame(columns=LINK_VIEW_COLUMNS + ["kind_of_target", "target_id"])
-    rows = rows.assign(_o=rows["round_id"].map(order)).sort_values("_o").drop_duplicates(["institution_id", "target", "link_type"], keep="last").drop(columns="_o")
+    rows = (
+        rows.assign(_o=rows["round_id"].map(order))
+        .sort_values("_o")
+        .drop_duplicates(["institution_id", "target", "link_type"], keep="last")
+        .drop(columns="_o")
+    )
     parts = rows["target"].map(split_target)
-    return rows[LINK_VIEW_COLUMNS].assign(kind_of_target=[p[0] for p in parts], target_id=[p[1] for p in parts]).reset_index(drop=True)
+    return (
+        rows[LINK_VIEW_COLUMNS]
+        .assign(kind_of_target=[p[0] for p in parts], target_id=[p[1] for p in parts])
+        .reset_index(drop=True)
+    )
 
 
 def cluster_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str) -> pd.DataFrame:
@@ -281,32 +462,41 @@ def cluster_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: s
     inst = lk.institutions.set_index("institution_id")
     status_order = {s: i for i, s in enumerate(LINK_STATUSES)}
     view = view.assign(_s=view["status"].map(status_order)).sort_values(["_s", "link_type", "institution_id"])
-    return pd.DataFrame({
-        "Institution": view["institution_id"].map(lambda i: inst.at[i, "name"] if i in inst.index else i),
-        "Kind": view["institution_id"].map(lambda i: INSTITUTION_KINDS.get(inst.at[i, "kind"], "") if i in inst.index else ""),
-        "Link": view["link_type"].map(LINK_TYPES),
-        "Status": view["status"],
-        "Round": view["round_id"],
-        "Source": view["source_id"].map(ds.citation),
-        "Note": view["note"],
-        "institution_id": view["institution_id"],
-        "link_type": view["link_type"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Institution": view["institution_id"].map(lambda i: inst.at[i, "name"] if i in inst.index else i),
+            "Kind": view["institution_id"].map(
+                lambda i: INSTITUTION_KINDS.get(inst.at[i, "kind"], "") if i in inst.index else ""
+            ),
+            "Link": view["link_type"].map(LINK_TYPES),
+            "Status": view["status"],
+            "Round": view["round_id"],
+            "Source": view["source_id"].map(ds.citation),
+            "Note": view["note"],
+            "institution_id": view["institution_id"],
+            "link_type": view["link_type"],
+        }
+    ).reset_index(drop=True)
 
 
 def cluster_institutions(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str) -> pd.DataFrame:
     """The institutions linked to the cluster, with where they are and their sources."""
     ids = set(cluster_links(ds, lk, round_id, cluster_id)["institution_id"])
     inst = lk.institutions[lk.institutions["institution_id"].isin(ids)]
-    return pd.DataFrame({
-        "Institution": inst["name"],
-        "Kind": inst["kind"].map(INSTITUTION_KINDS),
-        "Stakeholder group": inst["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
-        "District": inst["district"].replace("", "unknown"),
-        "Location": [("unknown" if _missing(a) else f"{float(a):.4f}, {float(o):.4f}") + (f" ({n})" if n else "") for a, o, n in zip(inst["lat"], inst["lon"], inst["location_note"])],
-        "Source": inst["source_id"].map(ds.citation),
-        "Note": inst["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Institution": inst["name"],
+            "Kind": inst["kind"].map(INSTITUTION_KINDS),
+            "Stakeholder group": inst["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
+            "District": inst["district"].replace("", "unknown"),
+            "Location": [
+                ("unknown" if _missing(a) else f"{float(a):.4f}, {float(o):.4f}") + (f" ({n})" if n else "")
+                for a, o, n in zip(inst["lat"], inst["lon"], inst["location_note"])
+            ],
+            "Source": inst["source_id"].map(ds.citation),
+            "Note": inst["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def _missing(v) -> bool:
@@ -323,7 +513,9 @@ def _cell(statuses: list[str]) -> str:
     return CELL_UNKNOWN
 
 
-def linkage_matrix(ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+def linkage_matrix(
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str] | None = None
+) -> pd.DataFrame:
     """Long table, one row per cluster × kind of support: state (active / weak / absent / unknown) and counts.
 
     Active: at least one active link of the kind; weak: only weak ones; absent: only
@@ -337,7 +529,16 @@ def linkage_matrix(ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids:
         mine = view[view["target_id"] == cid]
         for lt in LINK_TYPES:
             st = list(mine[mine["link_type"] == lt]["status"])
-            rows.append({"cluster_id": cid, "link_type": lt, "state": _cell(st), "n_active": st.count(ACTIVE), "n_weak": st.count(WEAK), "n_needed": st.count(NEEDED)})
+            rows.append(
+                {
+                    "cluster_id": cid,
+                    "link_type": lt,
+                    "state": _cell(st),
+                    "n_active": st.count(ACTIVE),
+                    "n_weak": st.count(WEAK),
+                    "n_needed": st.count(NEEDED),
+                }
+            )
     return pd.DataFrame(rows, columns=["cluster_id", "link_type", "state", "n_active", "n_weak", "n_needed"])
 
 
@@ -351,14 +552,27 @@ def cell_text(row) -> str:
     return "unknown"
 
 
-def matrix_changes(ds: Dataset, lk: Linkages, round_id: str | None, previous: str | None, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+def matrix_changes(
+    ds: Dataset,
+    lk: Linkages,
+    round_id: str | None,
+    previous: str | None,
+    cluster_ids: list[str] | None = None,
+) -> pd.DataFrame:
     """``linkage_matrix`` for both rounds side by side: state_before, state_now, changed, change text."""
     now = linkage_matrix(ds, lk, round_id, cluster_ids)
-    before = linkage_matrix(ds, lk, previous, cluster_ids) if previous else now.assign(state=CELL_UNKNOWN, n_active=0, n_weak=0, n_needed=0)
+    before = (
+        linkage_matrix(ds, lk, previous, cluster_ids)
+        if previous
+        else now.assign(state=CELL_UNKNOWN, n_active=0, n_weak=0, n_needed=0)
+    )
     out = now.merge(before, on=["cluster_id", "link_type"], suffixes=("", "_before"))
     out = out.rename(columns={"state": "state_now"})
     out["changed"] = out["state_now"] != out["state_before"]
-    out["change"] = [f"{b} → {n}" if c else "no change" for b, n, c in zip(out["state_before"], out["state_now"], out["changed"])]
+    out["change"] = [
+        f"{b} → {n}" if c else "no change"
+        for b, n, c in zip(out["state_before"], out["state_now"], out["changed"])
+    ]
     return out
 
 
@@ -367,7 +581,10 @@ def matrix_table(ds: Dataset, long: pd.DataFrame, changes: pd.DataFrame | None =
     texts = long.assign(text=[cell_text(r) for r in long.to_dict("records")])
     if changes is not None:
         ch = changes.set_index(["cluster_id", "link_type"])["change"]
-        texts["text"] = [t + (f" [was {ch.loc[(c, lt)].split(' → ')[0]}]" if ch.loc[(c, lt)] != "no change" else "") for t, c, lt in zip(texts["text"], texts["cluster_id"], texts["link_type"])]
+        texts["text"] = [
+            t + (f" [was {ch.loc[(c, lt)].split(' → ')[0]}]" if ch.loc[(c, lt)] != "no change" else "")
+            for t, c, lt in zip(texts["text"], texts["cluster_id"], texts["link_type"])
+        ]
     wide = texts.pivot(index="cluster_id", columns="link_type", values="text")
     order = [c for c in long["cluster_id"].drop_duplicates()]
     wide = wide.loc[order, list(LINK_TYPES)]
@@ -407,13 +624,20 @@ def missing_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: s
             if r["source_id"]:
                 sources.append(ds.citation(r["source_id"]))
         link_sources = [s for s in mine["Source"] if s]
-        rows.append({
-            "Kind of support": kind.label, "Links": link_text, "State": state,
-            "What the assessments say": " | ".join(said) or "no indicator mapped",
-            "Sources": "; ".join(dict.fromkeys(link_sources + sources)) or "none yet",
-            "link_type": kind.link_type,
-        })
-    return pd.DataFrame(rows, columns=["Kind of support", "Links", "State", "What the assessments say", "Sources", "link_type"])
+        rows.append(
+            {
+                "Kind of support": kind.label,
+                "Links": link_text,
+                "State": state,
+                "What the assessments say": " | ".join(said) or "no indicator mapped",
+                "Sources": "; ".join(dict.fromkeys(link_sources + sources)) or "none yet",
+                "link_type": kind.link_type,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["Kind of support", "Links", "State", "What the assessments say", "Sources", "link_type"],
+    )
 
 
 def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, district: str) -> pd.DataFrame:
@@ -424,13 +648,25 @@ def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, distr
     rows = []
     for r in inst.to_dict("records"):
         mine = view[view["institution_id"] == r["institution_id"]]
-        served = "; ".join(f"{ds.cluster_name(c)} ({LINK_TYPES.get(t, t)}, {s})" for c, t, s in zip(mine["target_id"], mine["link_type"], mine["status"]))
-        rows.append({"Institution": r["name"], "Kind": INSTITUTION_KINDS.get(r["kind"], r["kind"]), "Clusters served": served or "none recorded",
-                     "Location": r["location_note"] or "", "Source": ds.citation(r["source_id"])})
+        served = "; ".join(
+            f"{ds.cluster_name(c)} ({LINK_TYPES.get(t, t)}, {s})"
+            for c, t, s in zip(mine["target_id"], mine["link_type"], mine["status"])
+        )
+        rows.append(
+            {
+                "Institution": r["name"],
+                "Kind": INSTITUTION_KINDS.get(r["kind"], r["kind"]),
+                "Clusters served": served or "none recorded",
+                "Location": r["location_note"] or "",
+                "Source": ds.citation(r["source_id"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["Institution", "Kind", "Clusters served", "Location", "Source"])
 
 
-def export_tables(ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
+def export_tables(
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str]
+) -> dict[str, pd.DataFrame]:
     """For exports and briefs: the clusters' institutions and links, and their missing links, each with sources."""
     links, missing = [], []
     for cid in cluster_ids:
@@ -441,16 +677,27 @@ def export_tables(ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: 
     cols_l = ["Cluster", "Institution", "Kind", "Link", "Status", "Round", "Source", "Note"]
     cols_m = ["Cluster", "Kind of support", "Links", "State", "What the assessments say", "Sources"]
     return {
-        "Institutions & links": pd.concat(links, ignore_index=True)[cols_l] if links else pd.DataFrame(columns=cols_l),
-        "Missing links": pd.concat(missing, ignore_index=True)[cols_m] if missing else pd.DataFrame(columns=cols_m),
+        "Institutions & links": pd.concat(links, ignore_index=True)[cols_l]
+        if links
+        else pd.DataFrame(columns=cols_l),
+        "Missing links": pd.concat(missing, ignore_index=True)[cols_m]
+        if missing
+        else pd.DataFrame(columns=cols_m),
     }
 
 
 # --------------------------------------------------------------------------- the small network (SVG)
 
 KIND_COLOURS = {
-    "university": "#1f78b4", "technical_institute": "#33a02c", "association": "#ff7f00", "chamber": "#6a3d9a", "zone": "#b15928",
-    "government": "#e31a1c", "financier": "#a6761d", "lab": "#17becf", "ngo": "#666666",
+    "university": "#1f78b4",
+    "technical_institute": "#33a02c",
+    "association": "#ff7f00",
+    "chamber": "#6a3d9a",
+    "zone": "#b15928",
+    "government": "#e31a1c",
+    "financier": "#a6761d",
+    "lab": "#17becf",
+    "ngo": "#666666",
 }
 STATUS_DASH = {ACTIVE: "", WEAK: "6 4", NEEDED: "2 5"}
 STATUS_WIDTH = {ACTIVE: 3.5, WEAK: 2, NEEDED: 2}
@@ -466,20 +713,36 @@ def _short(text: str, n: int = 26) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def network_svg(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, width: int = 640, height: int = 440) -> str:
+def network_svg(
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, width: int = 640, height: int = 440
+) -> str:
     """The cluster in the middle, its institutions around it grouped by kind, one line per link
     (solid: active, dashed: weak, dotted red: needed but absent). Every text is escaped."""
     links = cluster_links(ds, lk, round_id, cluster_id)
     inst = lk.institutions.set_index("institution_id")
-    ids = list(dict.fromkeys(sorted(links["institution_id"], key=lambda i: (list(INSTITUTION_KINDS).index(inst.at[i, "kind"]) if i in inst.index and inst.at[i, "kind"] in INSTITUTION_KINDS else 99, i))))
+    ids = list(
+        dict.fromkeys(
+            sorted(
+                links["institution_id"],
+                key=lambda i: (
+                    list(INSTITUTION_KINDS).index(inst.at[i, "kind"])
+                    if i in inst.index and inst.at[i, "kind"] in INSTITUTION_KINDS
+                    else 99,
+                    i,
+                ),
+            )
+        )
+    )
     cx, cy = width / 2, height / 2 - 10
     rx, ry = width / 2 - 120, height / 2 - 70
     pos = {}
     for k, iid in enumerate(ids):
         a = -math.pi / 2 + 2 * math.pi * k / max(len(ids), 1)
         pos[iid] = (cx + rx * math.cos(a), cy + ry * math.sin(a))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="linkage-network" role="img" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px;font-family:sans-serif">',
-             f"<title>{_e('Links of the ' + ds.cluster_name(cluster_id) + ' cluster')}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="linkage-network" role="img" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px;font-family:sans-serif">',
+        f"<title>{_e('Links of the ' + ds.cluster_name(cluster_id) + ' cluster')}</title>",
+    ]
     # Several links between the same pair are fanned out a little so each stays visible.
     seen: dict[str, int] = {}
     for r in links.to_dict("records"):
@@ -495,22 +758,34 @@ def network_svg(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str
             + (f' stroke-dasharray="{STATUS_DASH[st]}"' if STATUS_DASH[st] else "")
             + f"><title>{_e(r['Institution'] + ' — ' + r['Link'] + ': ' + st + ' (' + r['Source'] + ')')}</title></path>"
         )
-        parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#333" text-anchor="middle">{_e(_short(r["Link"] + " · " + st, 34))}</text>')
+        parts.append(
+            f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#333" text-anchor="middle">{_e(_short(r["Link"] + " · " + st, 34))}</text>'
+        )
     parts.append(f'<circle class="cluster-node" cx="{cx:.1f}" cy="{cy:.1f}" r="34" fill="#08519c"/>')
-    parts.append(f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="12" fill="#fff" text-anchor="middle" font-weight="bold">{_e(_short(ds.cluster_name(cluster_id), 14))}</text>')
+    parts.append(
+        f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="12" fill="#fff" text-anchor="middle" font-weight="bold">{_e(_short(ds.cluster_name(cluster_id), 14))}</text>'
+    )
     for iid, (x, y) in pos.items():
         kind = inst.at[iid, "kind"] if iid in inst.index else ""
         name = inst.at[iid, "name"] if iid in inst.index else iid
-        parts.append(f'<g class="institution-node" data-institution="{_e(iid)}" data-kind="{_e(kind)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="{KIND_COLOURS.get(kind, "#999")}"/>'
-                     f"<title>{_e(name + ' — ' + INSTITUTION_KINDS.get(kind, kind))}</title>"
-                     f'<text x="{x:.1f}" y="{y + 28:.1f}" font-size="11" text-anchor="middle" fill="#111">{_e(_short(name))}</text></g>')
+        parts.append(
+            f'<g class="institution-node" data-institution="{_e(iid)}" data-kind="{_e(kind)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="{KIND_COLOURS.get(kind, "#999")}"/>'
+            f"<title>{_e(name + ' — ' + INSTITUTION_KINDS.get(kind, kind))}</title>"
+            f'<text x="{x:.1f}" y="{y + 28:.1f}" font-size="11" text-anchor="middle" fill="#111">{_e(_short(name))}</text></g>'
+        )
     if not ids:
-        parts.append(f'<text x="{cx:.1f}" y="{cy + 60:.1f}" font-size="12" text-anchor="middle" fill="#555">No institution linked yet: unknown, not absent.</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{cy + 60:.1f}" font-size="12" text-anchor="middle" fill="#555">No institution linked yet: unknown, not absent.</text>'
+        )
     # Key: line style by status.
     y0 = height - 18
     for i, st in enumerate(LINK_STATUSES):
         x0 = 10 + i * 170
-        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x0 + 34}" y2="{y0}" stroke="{STATUS_COLOUR[st]}" stroke-width="{STATUS_WIDTH[st]}"' + (f' stroke-dasharray="{STATUS_DASH[st]}"' if STATUS_DASH[st] else "") + "/>")
+        parts.append(
+            f'<line x1="{x0}" y1="{y0}" x2="{x0 + 34}" y2="{y0}" stroke="{STATUS_COLOUR[st]}" stroke-width="{STATUS_WIDTH[st]}"'
+            + (f' stroke-dasharray="{STATUS_DASH[st]}"' if STATUS_DASH[st] else "")
+            + "/>"
+        )
         parts.append(f'<text x="{x0 + 40}" y="{y0 + 4}" font-size="11" fill="#111">{_e(st)}</text>')
     parts.append("</svg>")
     return "".join(parts)

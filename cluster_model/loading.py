@@ -9,10 +9,10 @@ the same way and loads as an empty table, so the rest of the app keeps working.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import yaml
@@ -35,13 +35,29 @@ YES_NO = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0"
 # Columns every file must have; extra columns are kept and ignored.
 COLUMNS: dict[str, list[str]] = {
     "sources.csv": ["source_id", "citation", "title", "kind", "date", "location", "note"],
-    "indicators.csv": ["indicator_id", "pillar", "name", "how_assessed", "weight", "cluster_defining", "reference"],
+    "indicators.csv": [
+        "indicator_id",
+        "pillar",
+        "name",
+        "how_assessed",
+        "weight",
+        "cluster_defining",
+        "reference",
+    ],
     "clusters.csv": ["cluster_id", "number", "name", "source_id"],
     "sites.csv": ["cluster_id", "place", "district", "lat", "lon", "location_note", "source_id"],
     "rounds.csv": ["round_id", "name", "date", "kind", "illustrative", "notes"],
     "assessments.csv": ["round_id", "cluster_id", "indicator_id", "status", "source_id", "note"],
     "participation.csv": ["cluster_id", "dimension", "level", "local_share_pct", "source_id", "note"],
-    "evidence.csv": ["evidence_id", "statement", "speaker", "stakeholder_group", "pillars", "clusters", "source_id"],
+    "evidence.csv": [
+        "evidence_id",
+        "statement",
+        "speaker",
+        "stakeholder_group",
+        "pillars",
+        "clusters",
+        "source_id",
+    ],
     "published_classification.csv": ["cluster_id", "classification", "source_id", "note"],
 }
 
@@ -123,10 +139,14 @@ MAX_NOTE_CHARS = 2000
 MAX_NAME_CHARS = 200
 # The longest CSV field the reader accepts (a note is far shorter; this only stops a runaway field).
 MAX_CSV_FIELD = 100_000
-_SAVE_AS_CSV = "save it as UTF-8 CSV with a header row (put a value containing a comma or a line break in double quotes)"
+_SAVE_AS_CSV = (
+    "save it as UTF-8 CSV with a header row (put a value containing a comma or a line break in double quotes)"
+)
 
 
-def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
+def read_csv_rows(
+    data: bytes | str, file: str, *, max_rows: int | None = None
+) -> tuple[pd.DataFrame, list[int]]:
     """Read CSV text into text columns, and the line in the file where each record starts.
 
     Lines are counted from the file itself (blank lines and line breaks inside
@@ -144,12 +164,20 @@ def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) 
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise DataFileError(DataIssue(file, f"line {line} is not UTF-8 text (byte {exc.start + 1})", _SAVE_AS_CSV, row=line)) from exc
+            raise DataFileError(
+                DataIssue(
+                    file, f"line {line} is not UTF-8 text (byte {exc.start + 1})", _SAVE_AS_CSV, row=line
+                )
+            ) from exc
     else:
         text = data.lstrip("\ufeff")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise DataFileError(DataIssue(file, f"line {line} holds a NUL character: this is not a text file", _SAVE_AS_CSV, row=line))
+        raise DataFileError(
+            DataIssue(
+                file, f"line {line} holds a NUL character: this is not a text file", _SAVE_AS_CSV, row=line
+            )
+        )
     csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -164,19 +192,39 @@ def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) 
             if header is None:
                 header = [h.strip() for h in row]
                 if len(header) == 1 and header[0].count(";") >= 2:
-                    raise DataFileError(DataIssue(file, "the header (line 1) is one column separated by ';'", "save it as CSV with commas (in Excel: CSV UTF-8 (Comma delimited)), not with semicolons", row=line))
+                    raise DataFileError(
+                        DataIssue(
+                            file,
+                            "the header (line 1) is one column separated by ';'",
+                            "save it as CSV with commas (in Excel: CSV UTF-8 (Comma delimited)), not with semicolons",
+                            row=line,
+                        )
+                    )
                 continue
-            if len(row) > len(header) and any(v.strip() for v in row[len(header):]):
-                raise DataFileError(DataIssue(file, f"line {line} has {len(row)} values but the header (line 1) has {len(header)} columns", "a value containing a comma must be in double quotes; or remove the extra values", row=line))
+            if len(row) > len(header) and any(v.strip() for v in row[len(header) :]):
+                raise DataFileError(
+                    DataIssue(
+                        file,
+                        f"line {line} has {len(row)} values but the header (line 1) has {len(header)} columns",
+                        "a value containing a comma must be in double quotes; or remove the extra values",
+                        row=line,
+                    )
+                )
             records.append((row + [""] * len(header))[: len(header)])
             lines.append(line)
             if max_rows is not None and len(records) > max_rows:
                 raise DataFileError(DataIssue(file, f"more than {max_rows} rows", "split the file", row=line))
     except csv.Error as exc:
-        raise DataFileError(DataIssue(file, f"cannot be read as CSV at line {start} ({exc})", _SAVE_AS_CSV, row=start)) from exc
+        raise DataFileError(
+            DataIssue(file, f"cannot be read as CSV at line {start} ({exc})", _SAVE_AS_CSV, row=start)
+        ) from exc
     if header is None:
         raise DataFileError(DataIssue(file, "is empty", _SAVE_AS_CSV))
-    df = pd.DataFrame(records, columns=range(len(header)), dtype=str) if records else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    df = (
+        pd.DataFrame(records, columns=range(len(header)), dtype=str)
+        if records
+        else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    )
     df.columns = header  # may repeat a name, or be any name at all (even "_line"): callers pick their columns
     return df, lines
 
@@ -184,7 +232,11 @@ def read_csv_rows(data: bytes | str, file: str, *, max_rows: int | None = None) 
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     """Read a CSV as text with a ``_line`` column (its line in a spreadsheet)."""
     if not path.exists():
-        raise DataFileError(DataIssue(str(path), "file not found", "restore it from git or point the app at the right data folder"))
+        raise DataFileError(
+            DataIssue(
+                str(path), "file not found", "restore it from git or point the app at the right data folder"
+            )
+        )
     raw, lines = read_csv_rows(path.read_bytes(), str(path))
     # Only the columns the atlas knows are kept: an extra column, even one named like an internal one, is ignored.
     df = raw.loc[:, ~pd.Index(raw.columns).duplicated()]
@@ -214,7 +266,16 @@ def drop_bad_rows(df: pd.DataFrame, file: str, checks: list[Check], issues: list
     for bad, column, message, hint in checks:
         bad = bad.astype(bool) & ~bad_any  # report one problem per row: the first
         for _, row in df[bad].iterrows():
-            issues.append(DataIssue(file, message(row), hint, row=int(row["_line"]), column=column, value=str(row.get(column, ""))))
+            issues.append(
+                DataIssue(
+                    file,
+                    message(row),
+                    hint,
+                    row=int(row["_line"]),
+                    column=column,
+                    value=str(row.get(column, "")),
+                )
+            )
         bad_any |= bad
     return df[~bad_any].copy()
 
@@ -225,7 +286,9 @@ def unknown(df: pd.DataFrame, column: str, known: pd.Series | list[str], what: s
         ~df[column].isin(known_set),
         column,
         lambda r: f"unknown {what} '{r[column]}'",
-        f"use one of the ids in {where}" if len(known_set) > 12 else f"use one of: {', '.join(sorted(known_set))}",
+        f"use one of the ids in {where}"
+        if len(known_set) > 12
+        else f"use one of: {', '.join(sorted(known_set))}",
     )
 
 
@@ -252,27 +315,52 @@ def empty(df: pd.DataFrame, column: str, hint: str) -> Check:
     return (df[column] == "", column, lambda r: f"'{column}' is empty", hint)
 
 
-def number_outside(df: pd.DataFrame, column: str, low: float, high: float, allow_empty: bool = False) -> Check:
+def number_outside(
+    df: pd.DataFrame, column: str, low: float, high: float, allow_empty: bool = False
+) -> Check:
     values = pd.to_numeric(df[column], errors="coerce")
     bad = values.isna() | (values < low) | (values > high)
     if allow_empty:
         bad &= df[column] != ""
-    return (bad, column, lambda r: f"'{r[column]}' is not a number from {low:g} to {high:g}", f"enter a number from {low:g} to {high:g}" + (" or leave it empty for unknown" if allow_empty else ""))
+    return (
+        bad,
+        column,
+        lambda r: f"'{r[column]}' is not a number from {low:g} to {high:g}",
+        f"enter a number from {low:g} to {high:g}"
+        + (" or leave it empty for unknown" if allow_empty else ""),
+    )
 
 
 def too_long(df: pd.DataFrame, column: str, limit: int) -> Check:
-    return (df[column].astype(str).str.len() > limit, column, lambda r: f"'{column}' has {len(str(r[column])):,} characters; at most {limit:,} are allowed", f"shorten it to {limit:,} characters (put longer text in a source document and cite it)")
+    return (
+        df[column].astype(str).str.len() > limit,
+        column,
+        lambda r: f"'{column}' has {len(str(r[column])):,} characters; at most {limit:,} are allowed",
+        f"shorten it to {limit:,} characters (put longer text in a source document and cite it)",
+    )
 
 
 def not_yes_no(df: pd.DataFrame, column: str) -> Check:
-    return (~df[column].str.lower().isin(YES_NO.keys()), column, lambda r: f"'{r[column]}' is not yes or no", "write yes or no")
+    return (
+        ~df[column].str.lower().isin(YES_NO.keys()),
+        column,
+        lambda r: f"'{r[column]}' is not yes or no",
+        "write yes or no",
+    )
 
 
 def not_in_list(df: pd.DataFrame, column: str, allowed: list[str], what: str) -> Check:
-    return (~df[column].str.lower().isin(allowed), column, lambda r: f"'{r[column]}' is not an allowed {what}", f"use one of: {', '.join(allowed)}")
+    return (
+        ~df[column].str.lower().isin(allowed),
+        column,
+        lambda r: f"'{r[column]}' is not an allowed {what}",
+        f"use one of: {', '.join(allowed)}",
+    )
 
 
-def bad_list_items(df: pd.DataFrame, column: str, allowed: set[str], what: str, extra_ok: set[str] = frozenset()) -> Check:
+def bad_list_items(
+    df: pd.DataFrame, column: str, allowed: set[str], what: str, extra_ok: set[str] = frozenset()
+) -> Check:
     def bad_items(cell: str) -> list[str]:
         return [x for x in split_list(cell) if x not in allowed and x not in extra_ok]
 
@@ -304,7 +392,9 @@ def formula_like(df: pd.DataFrame, column: str) -> Check:
 # --------------------------------------------------------------------------- per-table validators
 
 
-def validate_rounds(df: pd.DataFrame, *, file: str, extra_checks: Callable[[pd.DataFrame], list[Check]] | None = None) -> tuple[pd.DataFrame, list[DataIssue]]:
+def validate_rounds(
+    df: pd.DataFrame, *, file: str, extra_checks: Callable[[pd.DataFrame], list[Check]] | None = None
+) -> tuple[pd.DataFrame, list[DataIssue]]:
     """Check round rows (columns of ``COLUMNS['rounds.csv']`` plus ``_line``); ``illustrative`` becomes a bool."""
     issues: list[DataIssue] = []
     dates = pd.to_datetime(df["date"], errors="coerce", format="%Y-%m-%d")
@@ -385,14 +475,30 @@ def load_rules(path: Path, issues: list[DataIssue]) -> Rules:
             min_assessed=int(_number(cls["min_assessed"])),
         )
     except FileNotFoundError:
-        issues.append(DataIssue(file, "file not found; using the built-in default rules", "restore data/rules.yaml from git"))
+        issues.append(
+            DataIssue(
+                file, "file not found; using the built-in default rules", "restore data/rules.yaml from git"
+            )
+        )
         return DEFAULT_RULES
     except (yaml.YAMLError, KeyError, TypeError, ValueError, OverflowError) as exc:
-        issues.append(DataIssue(file, f"cannot be used ({type(exc).__name__}: {exc}); using the built-in default rules", "compare it with the copy in git: every key must be present with a number"))
+        issues.append(
+            DataIssue(
+                file,
+                f"cannot be used ({type(exc).__name__}: {exc}); using the built-in default rules",
+                "compare it with the copy in git: every key must be present with a number",
+            )
+        )
         return DEFAULT_RULES
     problems = rule_problems(rules)
     if problems:
-        issues.append(DataIssue(file, "values out of range: " + "; ".join(problems) + "; using the built-in default rules", "fix the values (see the comments in the file)"))
+        issues.append(
+            DataIssue(
+                file,
+                "values out of range: " + "; ".join(problems) + "; using the built-in default rules",
+                "fix the values (see the comments in the file)",
+            )
+        )
         return DEFAULT_RULES
     return rules
 
@@ -405,7 +511,11 @@ def rule_problems(rules: Rules) -> list[str]:
 
     def check(name: str, value: float, low: float, high: float | None = None) -> None:
         if not math.isfinite(value) or value < low or (high is not None and value > high):
-            problems.append(f"{name} = {value:g} is not a number from {low:g} to {high:g}" if high is not None else f"{name} = {value:g} is not a finite number ≥ {low:g}")
+            problems.append(
+                f"{name} = {value:g} is not a number from {low:g} to {high:g}"
+                if high is not None
+                else f"{name} = {value:g} is not a finite number ≥ {low:g}"
+            )
 
     for status, value in rules.gap_value.items():
         check(f"gap_value.{status}", value, 0, 1)
@@ -416,7 +526,10 @@ def rule_problems(rules: Rules) -> list[str]:
     check("min_assessed", rules.min_assessed, 0)
     if not problems and rules.functional_max_missing > rules.potential_max_missing:
         problems.append("functional_max_missing must not be more than potential_max_missing")
-    if not problems and not rules.gap_value["present"] <= rules.gap_value["partial"] <= rules.gap_value["absent"]:
+    if (
+        not problems
+        and not rules.gap_value["present"] <= rules.gap_value["partial"] <= rules.gap_value["absent"]
+    ):
         problems.append("gap values must grow from present to partial to absent")
     return problems
 
@@ -436,11 +549,23 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     f = lambda name: str(data_dir / name)  # noqa: E731 - file label for messages
 
     sources = _load(data_dir, "sources.csv", issues)
-    sources = drop_bad_rows(sources, f("sources.csv"), [empty(sources, "source_id", "give every source an id"), duplicated(sources, ["source_id"], "source id"), empty(sources, "citation", "write how the source is cited")], issues)
+    sources = drop_bad_rows(
+        sources,
+        f("sources.csv"),
+        [
+            empty(sources, "source_id", "give every source an id"),
+            duplicated(sources, ["source_id"], "source id"),
+            empty(sources, "citation", "write how the source is cited"),
+        ],
+        issues,
+    )
     source_ids = sources["source_id"]
 
     def source_checks(df: pd.DataFrame) -> list[Check]:
-        return [empty(df, "source_id", "every value needs a source: add its id from sources.csv"), unknown(df, "source_id", source_ids, "source", "sources.csv")]
+        return [
+            empty(df, "source_id", "every value needs a source: add its id from sources.csv"),
+            unknown(df, "source_id", source_ids, "source", "sources.csv"),
+        ]
 
     indicators = _load(data_dir, "indicators.csv", issues)
     indicators = drop_bad_rows(
@@ -460,7 +585,17 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     indicators["cluster_defining"] = indicators["cluster_defining"].str.lower().map(YES_NO).astype(bool)
 
     clusters = _load(data_dir, "clusters.csv", issues)
-    clusters = drop_bad_rows(clusters, f("clusters.csv"), [empty(clusters, "cluster_id", "give every cluster an id"), duplicated(clusters, ["cluster_id"], "cluster id"), empty(clusters, "name", "give the cluster a name"), *source_checks(clusters)], issues)
+    clusters = drop_bad_rows(
+        clusters,
+        f("clusters.csv"),
+        [
+            empty(clusters, "cluster_id", "give every cluster an id"),
+            duplicated(clusters, ["cluster_id"], "cluster id"),
+            empty(clusters, "name", "give the cluster a name"),
+            *source_checks(clusters),
+        ],
+        issues,
+    )
     cluster_ids = clusters["cluster_id"]
 
     sites = _load(data_dir, "sites.csv", issues)
@@ -496,14 +631,26 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     participation = _load(data_dir, "participation.csv", issues)
     participation["dimension"] = participation["dimension"].str.lower()
     participation["level"] = participation["level"].str.lower()
-    level_ok = pd.Series([lvl in PARTICIPATION_LEVELS.get(dim, []) for dim, lvl in zip(participation["dimension"], participation["level"])], index=participation.index, dtype=bool)
+    level_ok = pd.Series(
+        [
+            lvl in PARTICIPATION_LEVELS.get(dim, [])
+            for dim, lvl in zip(participation["dimension"], participation["level"])
+        ],
+        index=participation.index,
+        dtype=bool,
+    )
     participation = drop_bad_rows(
         participation,
         f("participation.csv"),
         [
             unknown(participation, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
             not_in_list(participation, "dimension", list(PARTICIPATION_LEVELS), "dimension"),
-            (~level_ok, "level", lambda r: f"'{r['level']}' is not a level of '{r['dimension']}'", "; ".join(f"{d}: {', '.join(v)}" for d, v in PARTICIPATION_LEVELS.items())),
+            (
+                ~level_ok,
+                "level",
+                lambda r: f"'{r['level']}' is not a level of '{r['dimension']}'",
+                "; ".join(f"{d}: {', '.join(v)}" for d, v in PARTICIPATION_LEVELS.items()),
+            ),
             number_outside(participation, "local_share_pct", 0, 100, allow_empty=True),
             duplicated(participation, ["cluster_id", "dimension", "level"], "participation figure"),
             *source_checks(participation),
@@ -521,7 +668,12 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
             empty(evidence, "evidence_id", "give every evidence item an id"),
             duplicated(evidence, ["evidence_id"], "evidence id"),
             empty(evidence, "statement", "write what was said or found"),
-            (~evidence["stakeholder_group"].isin(set(STAKEHOLDERS) | {""}), "stakeholder_group", lambda r: f"unknown stakeholder group '{r['stakeholder_group']}'", f"use one of: {', '.join(STAKEHOLDERS)}, or leave empty when not stated"),
+            (
+                ~evidence["stakeholder_group"].isin(set(STAKEHOLDERS) | {""}),
+                "stakeholder_group",
+                lambda r: f"unknown stakeholder group '{r['stakeholder_group']}'",
+                f"use one of: {', '.join(STAKEHOLDERS)}, or leave empty when not stated",
+            ),
             bad_list_items(evidence, "pillars", set(PILLARS), "pillar"),
             bad_list_items(evidence, "clusters", set(cluster_ids), "cluster", extra_ok={"all"}),
             *source_checks(evidence),
@@ -544,4 +696,16 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     )
 
     rules = load_rules(data_dir / "rules.yaml", issues)
-    return Dataset(sources, indicators, clusters, sites, rounds, assessments, participation, evidence, published, rules, issues)
+    return Dataset(
+        sources,
+        indicators,
+        clusters,
+        sites,
+        rounds,
+        assessments,
+        participation,
+        evidence,
+        published,
+        rules,
+        issues,
+    )

@@ -63,8 +63,9 @@ class LocalNames:
         return [i for i in ids if not self.rows.get((kind, i), {}).get(language)]
 
 
-def load_names(path: Path = NAMES_FILE, *, known: dict[str, set[str]] | None = None,
-               sources: set[str] | None = None) -> tuple[LocalNames, list[DataIssue]]:
+def load_names(
+    path: Path = NAMES_FILE, *, known: dict[str, set[str]] | None = None, sources: set[str] | None = None
+) -> tuple[LocalNames, list[DataIssue]]:
     """Read and check the names table.
 
     ``known`` maps a kind to the ids that exist (clusters.csv, the boundary file,
@@ -76,12 +77,20 @@ def load_names(path: Path = NAMES_FILE, *, known: dict[str, set[str]] | None = N
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataFileError(DataIssue(str(path), f"names table cannot be read ({exc})",
-                                      "save it as CSV in UTF-8 (Excel: 'CSV UTF-8')")) from None
+        raise DataFileError(
+            DataIssue(
+                str(path),
+                f"names table cannot be read ({exc})",
+                "save it as CSV in UTF-8 (Excel: 'CSV UTF-8')",
+            )
+        ) from None
     absent = [c for c in COLUMNS if c not in frame.columns]
     if absent:
-        raise DataFileError(DataIssue(str(path), f"missing column(s) {', '.join(absent)}",
-                                      f"the header must be {','.join(COLUMNS)}"))
+        raise DataFileError(
+            DataIssue(
+                str(path), f"missing column(s) {', '.join(absent)}", f"the header must be {','.join(COLUMNS)}"
+            )
+        )
     allowed_sources = (sources or set()) | {DRAFT_SOURCE}
     issues: list[DataIssue] = []
     rows: dict[tuple[str, str], dict[str, str]] = {}
@@ -96,39 +105,92 @@ def load_names(path: Path = NAMES_FILE, *, known: dict[str, set[str]] | None = N
             continue
         key = (row["kind"], row["id"])
         if key in rows:
-            issues.append(DataIssue(str(path), f"{row['kind']} '{row['id']}' is named twice (first on line {first_line[key]})",
-                                    "keep one row per name", row=line, column="id", value=row["id"]))
+            issues.append(
+                DataIssue(
+                    str(path),
+                    f"{row['kind']} '{row['id']}' is named twice (first on line {first_line[key]})",
+                    "keep one row per name",
+                    row=line,
+                    column="id",
+                    value=row["id"],
+                )
+            )
             continue
         rows[key] = row
         first_line[key] = line
     return LocalNames(rows), issues
 
 
-def _row_problems(row: dict[str, str], known: dict[str, set[str]] | None, sources: set[str]) -> list[tuple[str, str, str]]:
+def _row_problems(
+    row: dict[str, str], known: dict[str, set[str]] | None, sources: set[str]
+) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     if row["kind"] not in KINDS:
         out.append(("kind", f"unknown kind '{row['kind']}'", f"use one of {', '.join(KINDS)}"))
     if not row["id"]:
-        out.append(("id", "empty id", "write the cluster id, the district as the boundary file names it, or the place as sites.csv writes it"))
+        out.append(
+            (
+                "id",
+                "empty id",
+                "write the cluster id, the district as the boundary file names it, or the place as sites.csv writes it",
+            )
+        )
     elif known is not None and row["kind"] in known and row["id"] not in known[row["kind"]]:
-        out.append(("id", f"unknown {row['kind']} '{row['id']}'",
-                    {"cluster": "use a cluster_id of data/clusters.csv", "district": "use the district's name in the boundary file",
-                     "place": "use a place as data/sites.csv writes it"}[row["kind"]]))
+        out.append(
+            (
+                "id",
+                f"unknown {row['kind']} '{row['id']}'",
+                {
+                    "cluster": "use a cluster_id of data/clusters.csv",
+                    "district": "use the district's name in the boundary file",
+                    "place": "use a place as data/sites.csv writes it",
+                }[row["kind"]],
+            )
+        )
     if not row["en"]:
         out.append(("en", "empty English name", "write the name as the atlas shows it in English"))
     for code in SCRIPT_LANGUAGES:
         text = row[code]
         if not text:
             if row["status"] == "reviewed":
-                out.append((code, f"empty {code} name in a reviewed row", f"write the {code} name, or set status to draft"))
+                out.append(
+                    (
+                        code,
+                        f"empty {code} name in a reviewed row",
+                        f"write the {code} name, or set status to draft",
+                    )
+                )
             continue
         if _LATIN_LETTER.search(text) or not _ARABIC_LETTER.search(text):
-            out.append((code, f"the {code} name '{text}' is not in Arabic script",
-                        "write it in Urdu/Sindhi script, or leave the cell empty (English is then shown, marked [en])"))
+            out.append(
+                (
+                    code,
+                    f"the {code} name '{text}' is not in Arabic script",
+                    "write it in Urdu/Sindhi script, or leave the cell empty (English is then shown, marked [en])",
+                )
+            )
     if row["status"] not in STATUSES:
-        out.append(("status", f"unknown status '{row['status']}'", "use draft (not yet checked by a native speaker) or reviewed"))
+        out.append(
+            (
+                "status",
+                f"unknown status '{row['status']}'",
+                "use draft (not yet checked by a native speaker) or reviewed",
+            )
+        )
     if not row["source"]:
-        out.append(("source", "empty source", f"name who supplied the name: a source_id of data/sources.csv, or {DRAFT_SOURCE}"))
+        out.append(
+            (
+                "source",
+                "empty source",
+                f"name who supplied the name: a source_id of data/sources.csv, or {DRAFT_SOURCE}",
+            )
+        )
     elif row["source"] not in sources:
-        out.append(("source", f"unknown source '{row['source']}'", f"use a source_id of data/sources.csv, or {DRAFT_SOURCE}"))
+        out.append(
+            (
+                "source",
+                f"unknown source '{row['source']}'",
+                f"use a source_id of data/sources.csv, or {DRAFT_SOURCE}",
+            )
+        )
     return out

@@ -77,9 +77,13 @@ def check_text(text: str) -> None:
     if missing:
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in missing[:5])
         excerpt = str(text) if len(str(text)) <= 60 else str(text)[:60] + "…"
-        raise DataFileError(DataIssue(
-            "PDF", f"cannot print {shown} (in “{excerpt}”): no installed font has it, and the PDF would silently drop it",
-            "edit that text (or withdraw the entry), or install a font that has the character; the CSV and XLSX downloads keep it"))
+        raise DataFileError(
+            DataIssue(
+                "PDF",
+                f"cannot print {shown} (in “{excerpt}”): no installed font has it, and the PDF would silently drop it",
+                "edit that text (or withdraw the entry), or install a font that has the character; the CSV and XLSX downloads keep it",
+            )
+        )
 
 
 def add_fonts(pdf) -> None:

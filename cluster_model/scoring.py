@@ -20,7 +20,17 @@ import pandas as pd
 from .loading import Dataset, Rules
 from .vocabulary import ASSESSED_STATUSES, Status
 
-MATRIX_COLUMNS = ["cluster_id", "indicator_id", "pillar", "weight", "cluster_defining", "status", "round_id", "source_id", "note"]
+MATRIX_COLUMNS = [
+    "cluster_id",
+    "indicator_id",
+    "pillar",
+    "weight",
+    "cluster_defining",
+    "status",
+    "round_id",
+    "source_id",
+    "note",
+]
 
 
 def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
@@ -40,21 +50,33 @@ def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
     return list(real.sort_values(["date", "round_id"])["round_id"])
 
 
-def assessment_matrix(ds: Dataset, round_id: str | None, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+def assessment_matrix(
+    ds: Dataset, round_id: str | None, cluster_ids: list[str] | None = None
+) -> pd.DataFrame:
     """Every cluster × indicator with its status as of ``round_id``.
 
     Pairs with no assessment are explicitly "not assessed" (no source), so every
     view can show them as unknown rather than leaving them out.
     """
     clusters = ds.clusters["cluster_id"] if cluster_ids is None else pd.Series(cluster_ids, name="cluster_id")
-    grid = clusters.to_frame().merge(ds.indicators[["indicator_id", "pillar", "weight", "cluster_defining"]], how="cross")
+    grid = clusters.to_frame().merge(
+        ds.indicators[["indicator_id", "pillar", "weight", "cluster_defining"]], how="cross"
+    )
     order = {r: i for i, r in enumerate(rounds_in_view(ds, round_id))}
     rows = ds.assessments[ds.assessments["round_id"].isin(order.keys())]
     if cluster_ids is not None:
         rows = rows[rows["cluster_id"].isin(cluster_ids)]
     # Latest round wins for each pair.
-    rows = rows.assign(_order=rows["round_id"].map(order)).sort_values("_order").drop_duplicates(["cluster_id", "indicator_id"], keep="last")
-    matrix = grid.merge(rows[["cluster_id", "indicator_id", "status", "round_id", "source_id", "note"]], on=["cluster_id", "indicator_id"], how="left")
+    rows = (
+        rows.assign(_order=rows["round_id"].map(order))
+        .sort_values("_order")
+        .drop_duplicates(["cluster_id", "indicator_id"], keep="last")
+    )
+    matrix = grid.merge(
+        rows[["cluster_id", "indicator_id", "status", "round_id", "source_id", "note"]],
+        on=["cluster_id", "indicator_id"],
+        how="left",
+    )
     matrix["status"] = matrix["status"].fillna(Status.NOT_ASSESSED.value)
     matrix[["round_id", "source_id", "note"]] = matrix[["round_id", "source_id", "note"]].fillna("")
     return matrix[MATRIX_COLUMNS]
@@ -69,7 +91,9 @@ def _sums(scoped: pd.DataFrame, by: list[str], rules: Rules) -> pd.DataFrame:
     frame = scoped[by].copy()
     frame["total_w"] = scoped["weight"]
     frame["assessed_w"] = scoped["weight"].where(assessed, 0.0)
-    frame["gap_w"] = (scoped["weight"] * scoped["status"].map(rules.gap_value).astype(float)).fillna(0.0)  # float even when empty
+    frame["gap_w"] = (scoped["weight"] * scoped["status"].map(rules.gap_value).astype(float)).fillna(
+        0.0
+    )  # float even when empty
     frame["n_indicators"] = 1
     frame["n_assessed"] = assessed.astype(int)
     frame["n_gaps"] = scoped["status"].isin([Status.PARTIAL.value, Status.ABSENT.value]).astype(int)
@@ -94,13 +118,17 @@ def _in_pillars(matrix: pd.DataFrame, pillars: list[str]) -> pd.DataFrame:
     return matrix[matrix["pillar"].isin(pillars)]
 
 
-def cluster_gaps(matrix: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = True) -> pd.DataFrame:
+def cluster_gaps(
+    matrix: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = True
+) -> pd.DataFrame:
     """Gap and coverage per cluster (× pillar when ``per_pillar``)."""
     by = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
     return _aggregate(_in_pillars(matrix, pillars), by, rules).reset_index()
 
 
-def district_gaps(matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = False) -> pd.DataFrame:
+def district_gaps(
+    matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = False
+) -> pd.DataFrame:
     """Gap and coverage per district over the clusters with a site there.
 
     ``sites`` needs ``cluster_id`` and ``district`` (canonical names). Returns
@@ -116,14 +144,20 @@ def district_gaps(matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pilla
     if out.empty:  # no pillar chosen, or no cluster placed: no district has a figure
         return out.reset_index().assign(n_clusters=pd.Series(dtype=int), clusters=pd.Series(dtype=object))
     # The matrix's clusters, read off the 1,000-row sums rather than the 27,000-row matrix.
-    members = placed[placed["cluster_id"].isin(cluster_sums["cluster_id"].unique())].groupby("district")["cluster_id"]
-    out = out.join(members.nunique().rename("n_clusters"), on="district").join(members.agg(lambda s: sorted(s)).rename("clusters"), on="district")
+    members = placed[placed["cluster_id"].isin(cluster_sums["cluster_id"].unique())].groupby("district")[
+        "cluster_id"
+    ]
+    out = out.join(members.nunique().rename("n_clusters"), on="district").join(
+        members.agg(lambda s: sorted(s)).rename("clusters"), on="district"
+    )
     return out.reset_index()
 
 
 def rank_by_gap(scores: pd.DataFrame) -> pd.DataFrame:
     """Largest gap first; unknown gaps last (they are not 'no gap')."""
-    return scores.sort_values(["gap", "coverage"], ascending=[False, False], na_position="last").reset_index(drop=True)
+    return scores.sort_values(["gap", "coverage"], ascending=[False, False], na_position="last").reset_index(
+        drop=True
+    )
 
 
 def gap_label(gap: float, coverage: float) -> str:

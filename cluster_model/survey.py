@@ -44,14 +44,33 @@ FORM_TITLE = "Sindh cluster survey"
 FORM_FILE = "cluster_survey.xlsx"
 
 DONT_KNOW = "dont_know"
-ANSWERS: dict[str, str] = {"present": "Present", "partial": "Partial", "absent": "Absent", DONT_KNOW: "Don't know"}
+ANSWERS: dict[str, str] = {
+    "present": "Present",
+    "partial": "Partial",
+    "absent": "Absent",
+    DONT_KNOW: "Don't know",
+}
 
 # The form's own questions (names in the XLSForm).
-CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE = "cluster", "district", "stakeholder_group", "enumerator", "survey_date"
+CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE = (
+    "cluster",
+    "district",
+    "stakeholder_group",
+    "enumerator",
+    "survey_date",
+)
 # Where each exporter puts the submission's id, in order of preference ("uuid:" prefix dropped).
 # ODK Central's KEY and KoboToolbox's meta/rootUuid stay the same when a submission is edited
 # (meta/instanceID does not), so an edited submission replaces the old one instead of counting twice.
-ID_COLUMNS = ["key", "meta/rootuuid", "meta-rootuuid", "meta/instanceid", "meta-instanceid", "instanceid", "_uuid"]
+ID_COLUMNS = [
+    "key",
+    "meta/rootuuid",
+    "meta-rootuuid",
+    "meta/instanceid",
+    "meta-instanceid",
+    "instanceid",
+    "_uuid",
+]
 # An edit made in Collect / Enketo names the version it replaces here.
 DEPRECATED_COLUMNS = ["meta/deprecatedid", "meta-deprecatedid", "deprecatedid"]
 SUBMITTED_COLUMNS = ["submissiondate", "_submission_time"]
@@ -77,11 +96,43 @@ def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
     """The form as rows per sheet (survey, choices, settings); the header row first."""
     survey = [["type", "name", "label", "hint", "required", "default", "choice_filter"]]
     survey += [
-        ["note", "intro", "Sindh cluster survey. Ask about the cluster as a whole, not about one firm. Record no names or phone numbers of respondents.", "", "", "", ""],
-        ["select_one cluster", CLUSTER, "Cluster", "The industrial cluster the respondent speaks about.", "yes", "", ""],
+        [
+            "note",
+            "intro",
+            "Sindh cluster survey. Ask about the cluster as a whole, not about one firm. Record no names or phone numbers of respondents.",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "select_one cluster",
+            CLUSTER,
+            "Cluster",
+            "The industrial cluster the respondent speaks about.",
+            "yes",
+            "",
+            "",
+        ],
         # Only the districts where the chosen cluster has a site (data/sites.csv).
-        ["select_one district", DISTRICT, "District", "Where the respondent works.", "yes", "", f"selected(clusters, ${{{CLUSTER}}})"],
-        ["select_one igca", GROUP, "Respondent's stakeholder group", "Industry, government, community or academia (IGCA).", "yes", "", ""],
+        [
+            "select_one district",
+            DISTRICT,
+            "District",
+            "Where the respondent works.",
+            "yes",
+            "",
+            f"selected(clusters, ${{{CLUSTER}}})",
+        ],
+        [
+            "select_one igca",
+            GROUP,
+            "Respondent's stakeholder group",
+            "Industry, government, community or academia (IGCA).",
+            "yes",
+            "",
+            "",
+        ],
         ["text", ENUMERATOR, "Enumerator", "Your name or enumerator code.", "yes", "", ""],
         ["date", SURVEY_DATE, "Date of the interview", "", "yes", "today()", ""],
     ]
@@ -101,7 +152,10 @@ def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
     choices += [["igca", k, v, ""] for k, v in STAKEHOLDERS.items()]
     # The version changes whenever the questions or choices do, as ODK Central requires.
     version = hashlib.sha256(json.dumps([survey, choices]).encode("utf-8")).hexdigest()[:10]
-    settings = [["form_title", "form_id", "version", "instance_name"], [FORM_TITLE, FORM_ID, version, f"concat(${{{CLUSTER}}}, ' ', ${{{GROUP}}}, ' ', ${{{SURVEY_DATE}}})"]]
+    settings = [
+        ["form_title", "form_id", "version", "instance_name"],
+        [FORM_TITLE, FORM_ID, version, f"concat(${{{CLUSTER}}}, ' ', ${{{GROUP}}}, ' ', ${{{SURVEY_DATE}}})"],
+    ]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
@@ -145,23 +199,47 @@ def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
         sep = max([",", ";", "\t"], key=first.count)
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
         if not rows:
-            raise DataFileError(DataIssue(filename, "the file is empty", "export the submissions again, with the header row", row=1))
+            raise DataFileError(
+                DataIssue(
+                    filename, "the file is empty", "export the submissions again, with the header row", row=1
+                )
+            )
         header, records, lines = rows[0], [], []
         for number, cells in enumerate(rows[1:], start=2):
             if not any(c.strip() for c in cells):
                 continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                raise DataFileError(DataIssue(filename, f"this row has {len(cells)} cells but the header only {len(header)}", "export the file again; do not edit it by hand", row=number))
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                raise DataFileError(
+                    DataIssue(
+                        filename,
+                        f"this row has {len(cells)} cells but the header only {len(header)}",
+                        "export the file again; do not edit it by hand",
+                        row=number,
+                    )
+                )
             records.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
             lines.append(number)
         df = pd.DataFrame(records, columns=header, dtype=str)
     else:
-        raise DataFileError(DataIssue(filename, "is neither .csv nor .xlsx", "export the submissions as CSV or XLSX from ODK Central or KoboToolbox"))
+        raise DataFileError(
+            DataIssue(
+                filename,
+                "is neither .csv nor .xlsx",
+                "export the submissions as CSV or XLSX from ODK Central or KoboToolbox",
+            )
+        )
     named = [str(c).strip() != "" for c in df.columns]
     df = df.loc[:, named]
     twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if twice:
-        raise DataFileError(DataIssue(filename, f"column(s) {', '.join(repr(c) for c in twice)} appear more than once in the header", "export with XML names as headers (they are unique)", row=1))
+        raise DataFileError(
+            DataIssue(
+                filename,
+                f"column(s) {', '.join(repr(c) for c in twice)} appear more than once in the header",
+                "export with XML names as headers (they are unique)",
+                row=1,
+            )
+        )
     df = df.apply(lambda col: col.map(lambda v: str(v).strip()))
     df.insert(0, "_line", lines)
     blank = (df.drop(columns="_line") == "").all(axis=1)
@@ -188,16 +266,33 @@ class Submissions:
 
     file: str
     submissions: pd.DataFrame  # one row per good submission (see SUBMISSION_COLUMNS)
-    answers: pd.DataFrame  # submission_id, indicator_id, answer (present/partial/absent/dont_know); blanks left out
+    answers: (
+        pd.DataFrame
+    )  # submission_id, indicator_id, answer (present/partial/absent/dont_know); blanks left out
     issues: list[DataIssue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     indicator_columns: dict[str, str] = field(default_factory=dict)  # indicator_id -> column as written
 
 
-SUBMISSION_COLUMNS = ["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "submitted_at", "counted", "excluded_reason", "replaces", "raw"]
+SUBMISSION_COLUMNS = [
+    "_line",
+    "submission_id",
+    "cluster_id",
+    "district",
+    "stakeholder_group",
+    "enumerator",
+    "survey_date",
+    "submitted_at",
+    "counted",
+    "excluded_reason",
+    "replaces",
+    "raw",
+]
 
 
-def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]) -> Submissions:
+def read_submissions(
+    df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]
+) -> Submissions:
     """Check and normalise exported submissions (text columns as written, plus ``_line``).
 
     ``clusters`` has cluster_id and name; ``districts`` are the names the form offers.
@@ -214,11 +309,22 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
     ignored: list[str] = []
     for c in columns:
         key = field_name(c)
-        if c.strip().lower() in ID_COLUMNS + DEPRECATED_COLUMNS + SUBMITTED_COLUMNS + REVIEW_COLUMNS or key not in known_fields:
+        if (
+            c.strip().lower() in ID_COLUMNS + DEPRECATED_COLUMNS + SUBMITTED_COLUMNS + REVIEW_COLUMNS
+            or key not in known_fields
+        ):
             ignored.append(c)
             continue
         if key in mapped:
-            issues.append(DataIssue(file, f"columns '{mapped[key]}' and '{c}' are both question '{key}'", "export once, with one kind of column names, and import that file", row=1, column=c))
+            issues.append(
+                DataIssue(
+                    file,
+                    f"columns '{mapped[key]}' and '{c}' are both question '{key}'",
+                    "export once, with one kind of column names, and import that file",
+                    row=1,
+                    column=c,
+                )
+            )
             continue
         mapped[key] = c
     id_column = next((by_lower[k] for k in ID_COLUMNS if k in by_lower), None)
@@ -231,10 +337,26 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
     if not indicator_columns:
         missing.append("any indicator question (e.g. 'technology/tech_equipment')")
     if missing:
-        issues.append(DataIssue(file, "missing " + "; ".join(missing) + f"; found {', '.join(columns[:12]) or 'no columns'}" + (" …" if len(columns) > 12 else ""),
-                                "export the submissions of the cluster survey form with XML names as headers (ODK Central: CSV; KoboToolbox: 'XML values and headers'), without repeat groups", row=1))
+        issues.append(
+            DataIssue(
+                file,
+                "missing "
+                + "; ".join(missing)
+                + f"; found {', '.join(columns[:12]) or 'no columns'}"
+                + (" …" if len(columns) > 12 else ""),
+                "export the submissions of the cluster survey form with XML names as headers (ODK Central: CSV; KoboToolbox: 'XML values and headers'), without repeat groups",
+                row=1,
+            )
+        )
     if issues:
-        return Submissions(file, pd.DataFrame(columns=SUBMISSION_COLUMNS), pd.DataFrame(columns=["submission_id", "indicator_id", "answer"]), issues, ignored, indicator_columns)
+        return Submissions(
+            file,
+            pd.DataFrame(columns=SUBMISSION_COLUMNS),
+            pd.DataFrame(columns=["submission_id", "indicator_id", "answer"]),
+            issues,
+            ignored,
+            indicator_columns,
+        )
 
     cluster_of = {str(c).lower(): c for c in clusters["cluster_id"]}
     cluster_of.update({str(n).lower(): c for c, n in zip(clusters["cluster_id"], clusters["name"])})
@@ -251,22 +373,42 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
         line = int(row["_line"])
         row_issues: list[DataIssue] = []
 
-        def bad(column: str, message: str, hint: str, value: str) -> None:
+        def bad(column: str, message: str, hint: str, value: str, row_issues=row_issues, line=line) -> None:
             row_issues.append(DataIssue(file, message, hint, row=line, column=column, value=value))
 
         sid = re.sub(r"^uuid:", "", row[id_column].strip(), flags=re.IGNORECASE)
         if not sid:
-            bad(id_column, "the submission id is empty", "export again from ODK Central / KoboToolbox: every submission has one", "")
+            bad(
+                id_column,
+                "the submission id is empty",
+                "export again from ODK Central / KoboToolbox: every submission has one",
+                "",
+            )
         elif len(sid) > 200:
-            bad(id_column, f"the submission id is {len(sid)} characters long", "use the file as exported: ids are at most 200 characters", sid[:60] + "…")
+            bad(
+                id_column,
+                f"the submission id is {len(sid)} characters long",
+                "use the file as exported: ids are at most 200 characters",
+                sid[:60] + "…",
+            )
         elif sid in seen:
-            bad(id_column, f"submission '{sid}' is already on line {seen[sid]}", "keep one row per submission", row[id_column])
+            bad(
+                id_column,
+                f"submission '{sid}' is already on line {seen[sid]}",
+                "keep one row per submission",
+                row[id_column],
+            )
         else:
             seen[sid] = line
         raw_cluster = row[mapped[CLUSTER]]
         cluster_id = cluster_of.get(raw_cluster.lower())
         if cluster_id is None:
-            bad(mapped[CLUSTER], f"unknown cluster '{raw_cluster}'" if raw_cluster else "the cluster is empty", "use the cluster survey form made by the atlas (its cluster list)", raw_cluster)
+            bad(
+                mapped[CLUSTER],
+                f"unknown cluster '{raw_cluster}'" if raw_cluster else "the cluster is empty",
+                "use the cluster survey form made by the atlas (its cluster list)",
+                raw_cluster,
+            )
         district = ""
         if DISTRICT in mapped:
             raw = row[mapped[DISTRICT]]
@@ -278,7 +420,12 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
             raw = row[mapped[GROUP]]
             group = group_of.get(raw.lower(), "") if raw else ""
             if not group:
-                bad(mapped[GROUP], f"'{raw}' is not a stakeholder group" if raw else "the stakeholder group is empty", "use one of: " + ", ".join(STAKEHOLDERS), raw)
+                bad(
+                    mapped[GROUP],
+                    f"'{raw}' is not a stakeholder group" if raw else "the stakeholder group is empty",
+                    "use one of: " + ", ".join(STAKEHOLDERS),
+                    raw,
+                )
         survey_date = ""
         if SURVEY_DATE in mapped and row[mapped[SURVEY_DATE]]:
             raw = row[mapped[SURVEY_DATE]]
@@ -291,7 +438,12 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
         for indicator_id, column in indicator_columns.items():
             a = _answer(row[column])
             if a is None:
-                bad(column, f"'{row[column]}' is not an answer to this question", "use one of: " + ", ".join(ANSWERS), row[column])
+                bad(
+                    column,
+                    f"'{row[column]}' is not an answer to this question",
+                    "use one of: " + ", ".join(ANSWERS),
+                    row[column],
+                )
             elif a:
                 row_answers.append({"submission_id": sid, "indicator_id": indicator_id, "answer": a})
         if row_issues:
@@ -299,22 +451,53 @@ def read_submissions(df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, ind
             continue
         review = row[review_column].strip().lower() if review_column else ""
         excluded = f"marked '{row[review_column]}' in {review_column}" if review in REJECTED else ""
-        subs.append({
-            "_line": line, "submission_id": sid, "cluster_id": cluster_id, "district": district, "stakeholder_group": group,
-            "enumerator": row[mapped[ENUMERATOR]] if ENUMERATOR in mapped else "", "survey_date": survey_date,
-            "submitted_at": row[submitted_column] if submitted_column else "", "counted": not excluded, "excluded_reason": excluded,
-            "replaces": re.sub(r"^uuid:", "", row[deprecated_column].strip(), flags=re.IGNORECASE) if deprecated_column else "",
-            "raw": json.dumps({c: row[c] for c in columns}, ensure_ascii=False),
-        })
+        subs.append(
+            {
+                "_line": line,
+                "submission_id": sid,
+                "cluster_id": cluster_id,
+                "district": district,
+                "stakeholder_group": group,
+                "enumerator": row[mapped[ENUMERATOR]] if ENUMERATOR in mapped else "",
+                "survey_date": survey_date,
+                "submitted_at": row[submitted_column] if submitted_column else "",
+                "counted": not excluded,
+                "excluded_reason": excluded,
+                "replaces": re.sub(r"^uuid:", "", row[deprecated_column].strip(), flags=re.IGNORECASE)
+                if deprecated_column
+                else "",
+                "raw": json.dumps({c: row[c] for c in columns}, ensure_ascii=False),
+            }
+        )
         answers += row_answers
     issues.sort(key=lambda i: (i.row or 0, i.column or ""))
-    return Submissions(file, pd.DataFrame(subs, columns=SUBMISSION_COLUMNS), pd.DataFrame(answers, columns=["submission_id", "indicator_id", "answer"]), issues, ignored, indicator_columns)
+    return Submissions(
+        file,
+        pd.DataFrame(subs, columns=SUBMISSION_COLUMNS),
+        pd.DataFrame(answers, columns=["submission_id", "indicator_id", "answer"]),
+        issues,
+        ignored,
+        indicator_columns,
+    )
 
 
 # --------------------------------------------------------------------------- aggregation
 
 
-RESULT_COLUMNS = ["cluster_id", "indicator_id", "present", "partial", "absent", DONT_KNOW, "n_respondents", "status", "n_agreeing", "agreement", "tie", "note"]
+RESULT_COLUMNS = [
+    "cluster_id",
+    "indicator_id",
+    "present",
+    "partial",
+    "absent",
+    DONT_KNOW,
+    "n_respondents",
+    "status",
+    "n_agreeing",
+    "agreement",
+    "tie",
+    "note",
+]
 
 
 def aggregate(answers: pd.DataFrame) -> pd.DataFrame:
@@ -335,8 +518,17 @@ def aggregate(answers: pd.DataFrame) -> pd.DataFrame:
         leaders = [s for s, c in split.items() if c == top]
         tie = n > 0 and len(leaders) > 1
         status = leaders[0] if n > 0 and not tie else ""
-        out.append({**r, "n_respondents": n, "status": status, "n_agreeing": top if status else 0,
-                    "agreement": top / n if status else float("nan"), "tie": tie, "note": survey_note(split, int(r[DONT_KNOW]), status)})
+        out.append(
+            {
+                **r,
+                "n_respondents": n,
+                "status": status,
+                "n_agreeing": top if status else 0,
+                "agreement": top / n if status else float("nan"),
+                "tie": tie,
+                "note": survey_note(split, int(r[DONT_KNOW]), status),
+            }
+        )
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
 
 
@@ -350,4 +542,3 @@ def survey_note(split: dict[str, int], dont_know: int, status: str) -> str:
     if not status:
         return f"Field survey, {n} respondent(s): no majority ({parts}{unsure}); a tie is left not assessed."
     return f"Field survey: {split[status]} of {n} respondent(s) ({split[status] / n:.0%}) said {status} ({parts}{unsure})."
-

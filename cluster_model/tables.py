@@ -10,10 +10,16 @@ from .scoring import cluster_gaps, gap_label
 from .vocabulary import INDICATOR_GROUPS, PILLARS, Status
 
 
-def indicator_checklist(ds: Dataset, matrix: pd.DataFrame, cluster_ids: str | list[str], groups: list[str] | None = None) -> pd.DataFrame:
+def indicator_checklist(
+    ds: Dataset, matrix: pd.DataFrame, cluster_ids: str | list[str], groups: list[str] | None = None
+) -> pd.DataFrame:
     """Indicators (in framework order) with status, source and note; a Cluster column when several clusters are asked for."""
     several = not isinstance(cluster_ids, str)
-    rows = matrix[matrix["cluster_id"].isin(cluster_ids)] if several else matrix[matrix["cluster_id"] == cluster_ids]
+    rows = (
+        matrix[matrix["cluster_id"].isin(cluster_ids)]
+        if several
+        else matrix[matrix["cluster_id"] == cluster_ids]
+    )
     if groups is not None:
         rows = rows[rows["pillar"].isin(groups)]
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
@@ -34,21 +40,31 @@ def indicator_checklist(ds: Dataset, matrix: pd.DataFrame, cluster_ids: str | li
     return table
 
 
-def pillar_gap_table(ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str]) -> pd.DataFrame:
+def pillar_gap_table(
+    ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str]
+) -> pd.DataFrame:
     """Clusters as rows, pillars as columns, each cell 'gap x · y% assessed' or 'not assessed'."""
-    cells = per_pillar.assign(cell=[gap_label(g, c) for g, c in zip(per_pillar["gap"], per_pillar["coverage"])])
-    wide = cells.pivot(index="cluster_id", columns="pillar", values="cell").reindex(index=cluster_ids, columns=pillars)
+    cells = per_pillar.assign(
+        cell=[gap_label(g, c) for g, c in zip(per_pillar["gap"], per_pillar["coverage"])]
+    )
+    wide = cells.pivot(index="cluster_id", columns="pillar", values="cell").reindex(
+        index=cluster_ids, columns=pillars
+    )
     wide.columns = [PILLARS[p] for p in wide.columns]
     wide.index = [ds.cluster_name(c) for c in wide.index]
     wide.index.name = "Cluster"
     return wide.reset_index()
 
 
-def district_detail(ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], pillars: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def district_detail(
+    ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], pillars: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A district's two tables: its clusters' gap per pillar, and the indicator values behind them."""
     rows = matrix[matrix["cluster_id"].isin(cluster_ids)]
     per_pillar = cluster_gaps(rows, ds.rules, pillars)
-    return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(ds, rows, cluster_ids, pillars)
+    return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(
+        ds, rows, cluster_ids, pillars
+    )
 
 
 def gap_ranks(gaps: pd.Series) -> list[str]:
@@ -57,7 +73,9 @@ def gap_ranks(gaps: pd.Series) -> list[str]:
     shown = pd.to_numeric(pd.Series(list(gaps), dtype=object), errors="coerce").astype(float).round(2)
     ranks = shown.rank(method="min", ascending=False)
     counts = shown.value_counts()
-    return ["" if pd.isna(g) else (f"={int(r)}" if counts[g] > 1 else str(int(r))) for g, r in zip(shown, ranks)]
+    return [
+        "" if pd.isna(g) else (f"={int(r)}" if counts[g] > 1 else str(int(r))) for g, r in zip(shown, ranks)
+    ]
 
 
 def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +87,9 @@ def ranking_table(ds: Dataset, district_scores: pd.DataFrame) -> pd.DataFrame:
             "Gap": district_scores["gap"],  # NaN stays NaN: the page shows it as 'not assessed'
             "Assessed": district_scores["coverage"],
             "Indicators with a gap": district_scores["n_gaps"],
-            "Indicators assessed": district_scores["n_assessed"].astype(str) + " of " + district_scores["n_indicators"].astype(str),
+            "Indicators assessed": district_scores["n_assessed"].astype(str)
+            + " of "
+            + district_scores["n_indicators"].astype(str),
             "Clusters": district_scores["clusters"].map(lambda cs: ", ".join(ds.cluster_name(c) for c in cs)),
         }
     )
@@ -84,15 +104,26 @@ def status_counts(matrix: pd.DataFrame, pillars: list[str]) -> dict[str, int]:
 def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: list[str]) -> str:
     """The map in words (for a screen reader, and anyone who cannot read colours): what is
     shown, the highest and lowest gap with their coverage, and how many districts are unknown."""
-    with_cluster = district_scores[district_scores["n_clusters"] > 0] if "n_clusters" in district_scores else district_scores
-    known = with_cluster[with_cluster["gap"].notna()].sort_values(["gap", "coverage"], ascending=[False, False])
+    with_cluster = (
+        district_scores[district_scores["n_clusters"] > 0]
+        if "n_clusters" in district_scores
+        else district_scores
+    )
+    known = with_cluster[with_cluster["gap"].notna()].sort_values(
+        ["gap", "coverage"], ascending=[False, False]
+    )
     unknown = len(with_cluster) - len(known)
-    parts = [f"The map shows the {n_districts} districts coloured by cluster gap for "
-             + (", ".join(pillar_labels) if pillar_labels else "all pillars") + "."]
+    parts = [
+        f"The map shows the {n_districts} districts coloured by cluster gap for "
+        + (", ".join(pillar_labels) if pillar_labels else "all pillars")
+        + "."
+    ]
 
     def figure(row) -> str:
-        return (f"{row['district']}, {row['gap']:.2f} ({row['n_assessed']} of {row['n_indicators']} indicators assessed"
-                + (", low coverage)" if row.get("low_coverage") else ")"))
+        return (
+            f"{row['district']}, {row['gap']:.2f} ({row['n_assessed']} of {row['n_indicators']} indicators assessed"
+            + (", low coverage)" if row.get("low_coverage") else ")")
+        )
 
     if known.empty:
         parts.append("No district has an assessed gap yet.")
@@ -101,8 +132,14 @@ def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: 
     else:
         top, bottom = known.iloc[0], known.iloc[-1]
         ties_top = int((known["gap"].round(2) == round(top["gap"], 2)).sum())
-        parts.append(f"Highest gap: {figure(top)}" + (f", shared by {ties_top} districts" if ties_top > 1 else "") + ".")
+        parts.append(
+            f"Highest gap: {figure(top)}"
+            + (f", shared by {ties_top} districts" if ties_top > 1 else "")
+            + "."
+        )
         parts.append(f"Lowest gap: {figure(bottom)}.")
-    parts.append(f"{unknown} district(s) with clusters are not assessed (unknown); "
-                 f"{max(n_districts - len(with_cluster), 0)} have no cluster named.")
+    parts.append(
+        f"{unknown} district(s) with clusters are not assessed (unknown); "
+        f"{max(n_districts - len(with_cluster), 0)} have no cluster named."
+    )
     return " ".join(parts)

@@ -63,7 +63,9 @@ def device_of(token: str, secret: str, *, max_age_s: int = PASS_MAX_AGE_S) -> st
     except SignatureExpired:
         raise PassError("this phone's voting pass has expired") from None
     except BadSignature:
-        raise PassError("this phone's voting pass is not valid (it was changed or comes from another server)") from None
+        raise PassError(
+            "this phone's voting pass is not valid (it was changed or comes from another server)"
+        ) from None
     if not isinstance(device, str) or not device:
         raise PassError("this phone's voting pass is not valid")
     return device
@@ -92,5 +94,5 @@ def group_rating(counts: dict[str, int]) -> str | None:
 
 
 def split_text(counts: dict[str, int]) -> str:
-    """"3 present · 1 partial · 0 absent · 2 don't know" (every choice, zeros included)."""
+    """ "3 present · 1 partial · 0 absent · 2 don't know" (every choice, zeros included)."""
     return " · ".join(f"{int(counts.get(c, 0))} {label.lower()}" for c, label in CHOICES.items())

@@ -73,7 +73,7 @@ class Agenda:
         return self.items[index]
 
     @classmethod
-    def default(cls, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)) -> "Agenda":
+    def default(cls, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)) -> Agenda:
         """Every cluster (in the report's order) × every pillar (in the dialogue's order)."""
         return cls(tuple(AgendaItem(c, p) for c in cluster_ids for p in pillars))
 
@@ -88,7 +88,7 @@ class Agenda:
         return ",".join(f"{c}:{codes}" for c, codes in parts)
 
     @classmethod
-    def from_string(cls, text: str, cluster_ids: Iterable[str]) -> "Agenda":
+    def from_string(cls, text: str, cluster_ids: Iterable[str]) -> Agenda:
         """Parse :meth:`to_string`; an unknown cluster or pillar code is an :class:`AgendaError`."""
         known = set(cluster_ids)
         items: list[AgendaItem] = []
@@ -114,7 +114,7 @@ class Agenda:
             return 0
         return min(max(i, 0), len(self.items) - 1)
 
-    def move(self, index: int, delta: int) -> "Agenda":
+    def move(self, index: int, delta: int) -> Agenda:
         items = list(self.items)
         j = index + delta
         if not (0 <= index < len(items) and 0 <= j < len(items)):
@@ -122,7 +122,7 @@ class Agenda:
         items[index], items[j] = items[j], items[index]
         return Agenda(tuple(items))
 
-    def move_to(self, index: int, target: int) -> "Agenda":
+    def move_to(self, index: int, target: int) -> Agenda:
         """Take item ``index`` out and put it at position ``target`` (both 0-based, clamped)."""
         if not 0 <= index < len(self.items):
             raise AgendaError(f"there is no agenda item {index + 1}")
@@ -131,14 +131,14 @@ class Agenda:
         items.insert(min(max(target, 0), len(items)), item)
         return Agenda(tuple(items))
 
-    def remove(self, index: int) -> "Agenda":
+    def remove(self, index: int) -> Agenda:
         if len(self.items) <= 1:
             raise AgendaError("the agenda needs at least one item")
         if not 0 <= index < len(self.items):
             raise AgendaError(f"there is no agenda item {index + 1}")
-        return Agenda(self.items[:index] + self.items[index + 1:])
+        return Agenda(self.items[:index] + self.items[index + 1 :])
 
-    def add(self, cluster_id: str, pillar: str, cluster_ids: Iterable[str]) -> "Agenda":
+    def add(self, cluster_id: str, pillar: str, cluster_ids: Iterable[str]) -> Agenda:
         if cluster_id not in set(cluster_ids):
             raise AgendaError(f"cluster '{cluster_id}' does not exist")
         if pillar not in PILLARS:
@@ -147,7 +147,10 @@ class Agenda:
 
     def table(self, ds: Dataset) -> pd.DataFrame:
         return pd.DataFrame(
-            [{"#": i + 1, "Cluster": ds.cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]} for i, it in enumerate(self.items)],
+            [
+                {"#": i + 1, "Cluster": ds.cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]}
+                for i, it in enumerate(self.items)
+            ],
             columns=["#", "Cluster", "Pillar"],
         )
 
@@ -160,7 +163,9 @@ def indicator_round(ds: Dataset) -> str | None:
     return ds.latest_round()
 
 
-def room_gaps(ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
+def room_gaps(
+    ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], pillars: Sequence[str] = tuple(PILLARS)
+) -> pd.DataFrame:
     """The room's gap per cluster × pillar: every pair, rated or not.
 
     ``ratings`` has columns cluster_id, pillar, stakeholder_group, rating (as
@@ -169,9 +174,21 @@ def room_gaps(ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], p
     column per stakeholder group with its rating ("not rated" when none).
     """
     grid = pd.DataFrame([(c, p) for c in cluster_ids for p in pillars], columns=["cluster_id", "pillar"])
-    r = ratings[["cluster_id", "pillar", "stakeholder_group", "rating"]] if len(ratings) else pd.DataFrame(columns=["cluster_id", "pillar", "stakeholder_group", "rating"])
-    wide = r.pivot_table(index=["cluster_id", "pillar"], columns="stakeholder_group", values="rating", aggfunc="last") if len(r) else pd.DataFrame()
-    out = grid.merge(wide.reset_index(), on=["cluster_id", "pillar"], how="left") if len(wide) else grid.copy()
+    r = (
+        ratings[["cluster_id", "pillar", "stakeholder_group", "rating"]]
+        if len(ratings)
+        else pd.DataFrame(columns=["cluster_id", "pillar", "stakeholder_group", "rating"])
+    )
+    wide = (
+        r.pivot_table(
+            index=["cluster_id", "pillar"], columns="stakeholder_group", values="rating", aggfunc="last"
+        )
+        if len(r)
+        else pd.DataFrame()
+    )
+    out = (
+        grid.merge(wide.reset_index(), on=["cluster_id", "pillar"], how="left") if len(wide) else grid.copy()
+    )
     for g in GROUPS:
         out[g] = out[g].fillna(NOT_RATED) if g in out else NOT_RATED
     values = out[GROUPS].apply(lambda col: col.map(lambda v: rules.gap_value.get(v)))
@@ -182,7 +199,9 @@ def room_gaps(ratings: pd.DataFrame, rules: Rules, cluster_ids: Sequence[str], p
     return out[["cluster_id", "pillar", "gap", "coverage", "n_rated", *GROUPS]]
 
 
-def room_district_gaps(gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequence[str], n_voted: pd.DataFrame | None = None) -> pd.DataFrame:
+def room_district_gaps(
+    gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequence[str], n_voted: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per district (index), for the map: gap (mean over rated cluster × pillar pairs), coverage, n_clusters, n_voted, label.
 
     ``n_voted`` (cluster_id, pillar, n_voted; from :func:`cluster_model.store.votes.n_voted`) says how
@@ -193,13 +212,23 @@ def room_district_gaps(gaps: pd.DataFrame, sites: pd.DataFrame, pillars: Sequenc
     if scoped.empty:
         return pd.DataFrame(columns=["gap", "coverage", "n_clusters", "n_voted", "label"])
     if n_voted is not None and len(n_voted):
-        scoped = scoped.merge(n_voted[["cluster_id", "pillar", "n_voted"]], on=["cluster_id", "pillar"], how="left")
+        scoped = scoped.merge(
+            n_voted[["cluster_id", "pillar", "n_voted"]], on=["cluster_id", "pillar"], how="left"
+        )
     else:
         scoped = scoped.assign(n_voted=float("nan"))
     g = scoped.groupby("district")
-    out = pd.DataFrame({"gap": g["gap"].mean(), "coverage": g["n_rated"].sum() / (g.size() * len(GROUPS)), "n_clusters": g["cluster_id"].nunique(),
-                        "n_voted": g["n_voted"].sum(min_count=1)})
-    out["label"] = [room_gap_label(gap, cov, nv) for gap, cov, nv in zip(out["gap"], out["coverage"], out["n_voted"])]
+    out = pd.DataFrame(
+        {
+            "gap": g["gap"].mean(),
+            "coverage": g["n_rated"].sum() / (g.size() * len(GROUPS)),
+            "n_clusters": g["cluster_id"].nunique(),
+            "n_voted": g["n_voted"].sum(min_count=1),
+        }
+    )
+    out["label"] = [
+        room_gap_label(gap, cov, nv) for gap, cov, nv in zip(out["gap"], out["coverage"], out["n_voted"])
+    ]
     return out
 
 
@@ -217,10 +246,13 @@ def room_gap_label(gap: float, coverage: float, n_voted: float | None = None) ->
 
 def room_matrix(gaps: pd.DataFrame, ds: Dataset, pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
     """Cluster × pillar table of room gap texts ("0.50 (3/4)" or "not rated")."""
+
     def cell(row) -> str:
         return NOT_RATED if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/{len(GROUPS)})"
 
-    table = gaps.assign(text=gaps.apply(cell, axis=1)).pivot(index="cluster_id", columns="pillar", values="text")
+    table = gaps.assign(text=gaps.apply(cell, axis=1)).pivot(
+        index="cluster_id", columns="pillar", values="text"
+    )
     order = [c for c in ds.clusters["cluster_id"] if c in table.index]
     table = table.reindex(order)[[p for p in pillars if p in table.columns]]
     table.index = [ds.cluster_name(c) for c in table.index]
@@ -246,8 +278,26 @@ class SessionInfo:
         return text + (f"; stakeholder group: {STAKEHOLDERS.get(group, group)}" if group else "")
 
 
-RATING_COLUMNS = ["Cluster", "Pillar", "Stakeholder group", "Rating", "Recorded by", "Recorded at (UTC)", "Source"]
-QUOTE_COLUMNS = ["Cluster", "Pillar", "Stakeholder group", "Speaker", "Kind", "Text", "Recorded by", "Recorded at (UTC)", "Source"]
+RATING_COLUMNS = [
+    "Cluster",
+    "Pillar",
+    "Stakeholder group",
+    "Rating",
+    "Recorded by",
+    "Recorded at (UTC)",
+    "Source",
+]
+QUOTE_COLUMNS = [
+    "Cluster",
+    "Pillar",
+    "Stakeholder group",
+    "Speaker",
+    "Kind",
+    "Text",
+    "Recorded by",
+    "Recorded at (UTC)",
+    "Source",
+]
 
 
 def _when(value) -> str:
@@ -260,8 +310,25 @@ def ratings_table(ds: Dataset, info: SessionInfo, ratings: pd.DataFrame) -> pd.D
     """One row per recorded rating (not rated included when it was recorded), in agenda-like order."""
     rows = []
     order = {c: i for i, c in enumerate(ds.clusters["cluster_id"])}
-    for r in sorted(ratings.to_dict("records"), key=lambda r: (order.get(r["cluster_id"], 99), list(PILLARS).index(r["pillar"]), GROUPS.index(r["stakeholder_group"]))):
-        rows.append([ds.cluster_name(r["cluster_id"]), PILLARS[r["pillar"]], STAKEHOLDERS[r["stakeholder_group"]], r["rating"], r["author"], _when(r["updated_at"]), info.source(r["stakeholder_group"])])
+    for r in sorted(
+        ratings.to_dict("records"),
+        key=lambda r: (
+            order.get(r["cluster_id"], 99),
+            list(PILLARS).index(r["pillar"]),
+            GROUPS.index(r["stakeholder_group"]),
+        ),
+    ):
+        rows.append(
+            [
+                ds.cluster_name(r["cluster_id"]),
+                PILLARS[r["pillar"]],
+                STAKEHOLDERS[r["stakeholder_group"]],
+                r["rating"],
+                r["author"],
+                _when(r["updated_at"]),
+                info.source(r["stakeholder_group"]),
+            ]
+        )
     return pd.DataFrame(rows, columns=RATING_COLUMNS)
 
 
@@ -271,8 +338,19 @@ def quotes_table(ds: Dataset, info: SessionInfo, quotes: pd.DataFrame) -> pd.Dat
     for q in quotes.to_dict("records"):
         if q.get("withdrawn_at") is not None and not pd.isna(q.get("withdrawn_at")):
             continue
-        rows.append([ds.cluster_name(q["cluster_id"]), PILLARS[q["pillar"]], STAKEHOLDERS[q["stakeholder_group"]], q["speaker_name"] or "(not given)",
-                     QUOTE_KINDS[q["kind"]], q["text"], q["author"], _when(q["created_at"]), info.source(q["stakeholder_group"])])
+        rows.append(
+            [
+                ds.cluster_name(q["cluster_id"]),
+                PILLARS[q["pillar"]],
+                STAKEHOLDERS[q["stakeholder_group"]],
+                q["speaker_name"] or "(not given)",
+                QUOTE_KINDS[q["kind"]],
+                q["text"],
+                q["author"],
+                _when(q["created_at"]),
+                info.source(q["stakeholder_group"]),
+            ]
+        )
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 
@@ -284,9 +362,15 @@ def metadata_rows(info: SessionInfo) -> list[tuple[str, str]]:
         ("Date", info.date),
         ("Facilitator", info.facilitator),
         ("Scale", "present / partial / absent, as for indicators; 'not rated' = unknown, never a gap"),
-        ("Room gap", "mean over the groups that rated of the gap value (present 0, partial 0.5, absent 1, from data/rules.yaml); coverage = groups that rated / 4"),
-        ("Sources", "Every rating and quote comes from this dialogue round: its venue, date and the stakeholder group named on the row. "
-                    "Cluster list and pillars: Policy dialogue report, MUET, 2019."),
+        (
+            "Room gap",
+            "mean over the groups that rated of the gap value (present 0, partial 0.5, absent 1, from data/rules.yaml); coverage = groups that rated / 4",
+        ),
+        (
+            "Sources",
+            "Every rating and quote comes from this dialogue round: its venue, date and the stakeholder group named on the row. "
+            "Cluster list and pillars: Policy dialogue report, MUET, 2019.",
+        ),
     ]
 
 
@@ -331,7 +415,12 @@ def to_xlsx(info: SessionInfo, ratings: pd.DataFrame, quotes: pd.DataFrame, matr
     return out.getvalue()
 
 
-_SHORT = {Status.PRESENT.value: "present", Status.PARTIAL.value: "partial", Status.ABSENT.value: "absent", NOT_RATED: "–"}
+_SHORT = {
+    Status.PRESENT.value: "present",
+    Status.PARTIAL.value: "partial",
+    Status.ABSENT.value: "absent",
+    NOT_RATED: "–",
+}
 
 
 def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFrame, agenda: Agenda) -> bytes:
@@ -349,11 +438,16 @@ def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFr
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(0, 4, f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
-                         "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
-                         "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
-                         "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        4,
+        f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
+        "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
+        "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
+        "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(1)
     widths = [38, 52, 24, 24, 24, 24, 26]
     head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
@@ -368,7 +462,12 @@ def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFr
             continue
         row = by_pair.loc[(item.cluster_id, item.pillar)]
         gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
-        cells = [ds.cluster_name(item.cluster_id), PILLARS[item.pillar], *[_SHORT[row[g]] for g in GROUPS], gap]
+        cells = [
+            ds.cluster_name(item.cluster_id),
+            PILLARS[item.pillar],
+            *[_SHORT[row[g]] for g in GROUPS],
+            gap,
+        ]
         for w, text in zip(widths, cells):
             pdf.cell(w, 4, text, border=1)
         pdf.ln()
@@ -381,8 +480,13 @@ def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFr
         pdf.cell(0, 4, "None recorded.", new_x="LMARGIN", new_y="NEXT")
     for q in live.to_dict("records"):
         who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
-        pdf.multi_cell(0, 4, f"• {ds.cluster_name(q['cluster_id'])} — {PILLARS[q['pillar']]} — {QUOTE_KINDS[q['kind']]} ({who}): {q['text']}",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            4,
+            f"• {ds.cluster_name(q['cluster_id'])} — {PILLARS[q['pillar']]} — {QUOTE_KINDS[q['kind']]} ({who}): {q['text']}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     return bytes(pdf.output())
 
 

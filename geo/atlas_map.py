@@ -69,18 +69,29 @@ MAP_TITLE = "Map of Sindh's districts coloured by cluster gap, with the cluster 
 # Marker colours (Okabe-Ito plus a few dark, distinct tones), picked by a
 # stable hash of cluster_id so a cluster has the same colour on every map.
 SECTOR_COLOURS = (
-    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
-    "#000000", "#7f3c8d", "#11a579", "#a5682a", "#3969ac", "#80186b",
+    "#0072b2",
+    "#d55e00",
+    "#009e73",
+    "#cc79a7",
+    "#e69f00",
+    "#56b4e9",
+    "#000000",
+    "#7f3c8d",
+    "#11a579",
+    "#a5682a",
+    "#3969ac",
+    "#80186b",
 )
 
 
 _topojson_cache: dict[tuple[int, int], str] = {}
 _markers_cache: dict[int, tuple[str, str]] = {}
 TOPOJSON_OBJECT = "districts"
-DEFAULT_QUANTIZATION = 10 ** 5
+DEFAULT_QUANTIZATION = 10**5
 
 
 # ---------------------------------------------------------------- geometry
+
 
 def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = None) -> str:
     """The districts as a TopoJSON string (object ``districts``; properties district, division).
@@ -97,12 +108,21 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
     import topojson  # only here: importing it is slow-ish and the other maps do not need it
 
     frame = gpd.GeoDataFrame(
-        {"district": districts["district"].astype(str).values,
-         "division": [None if pd.isna(v) else str(v) for v in districts["division"]]},
-        geometry=districts.geometry.values, crs=districts.crs,
+        {
+            "district": districts["district"].astype(str).values,
+            "division": [None if pd.isna(v) else str(v) for v in districts["division"]],
+        },
+        geometry=districts.geometry.values,
+        crs=districts.crs,
     )
-    topo = topojson.Topology(frame, object_name=TOPOJSON_OBJECT, prequantize=quantization,
-                             topology=True, presimplify=False, toposimplify=False)
+    topo = topojson.Topology(
+        frame,
+        object_name=TOPOJSON_OBJECT,
+        prequantize=quantization,
+        topology=True,
+        presimplify=False,
+        toposimplify=False,
+    )
     # No "<" at all (only names can hold one): safe in a <script> block and in a JSON data block.
     text = json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
     _topojson_cache[key] = text
@@ -134,7 +154,10 @@ def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dic
         if g["type"] == "Polygon":
             geometry = {"type": "Polygon", "coordinates": [ring(r) for r in g["arcs"]]}
         elif g["type"] == "MultiPolygon":
-            geometry = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in g["arcs"]]}
+            geometry = {
+                "type": "MultiPolygon",
+                "coordinates": [[ring(r) for r in poly] for poly in g["arcs"]],
+            }
         else:
             geometry = None
         features.append({"type": "Feature", "properties": g.get("properties", {}), "geometry": geometry})
@@ -142,6 +165,7 @@ def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dic
 
 
 # ---------------------------------------------------------------- styling
+
 
 def gap_class(gap: float | None) -> int | None:
     """Index of the gap class (0..4) for a gap in 0..1; None when not assessed."""
@@ -161,20 +185,54 @@ def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.D
     """
     index = pd.Index([str(n) for n in names], name="district")
     if scores is None or len(scores) == 0:
-        return pd.DataFrame({"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False}, index=index)
+        return pd.DataFrame(
+            {"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False},
+            index=index,
+        )
     sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
-    n = pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy() if "n_clusters" in sc else np.zeros(len(index))
-    gap = pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float) if "gap" in sc else np.full(len(index), np.nan)
-    label = sc["label"].fillna("").astype(str).to_numpy() if "label" in sc else np.full(len(index), "", dtype=object)
+    n = (
+        pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy()
+        if "n_clusters" in sc
+        else np.zeros(len(index))
+    )
+    gap = (
+        pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float)
+        if "gap" in sc
+        else np.full(len(index), np.nan)
+    )
+    label = (
+        sc["label"].fillna("").astype(str).to_numpy()
+        if "label" in sc
+        else np.full(len(index), "", dtype=object)
+    )
     status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap"))
-    cls = np.clip(np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1, 0, len(GAP_COLOURS) - 1)
+    cls = np.clip(
+        np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1,
+        0,
+        len(GAP_COLOURS) - 1,
+    )
     text = [
-        (lab or f"gap {g:.2f}") if st_ == "gap" else (lab or "not assessed") if st_ == "not_assessed" else "no cluster named"
+        (lab or f"gap {g:.2f}")
+        if st_ == "gap"
+        else (lab or "not assessed")
+        if st_ == "not_assessed"
+        else "no cluster named"
         for st_, g, lab in zip(status, gap, label)
     ]
-    low = sc["low_coverage"].fillna(False).astype(bool).to_numpy() if "low_coverage" in sc else np.zeros(len(index), dtype=bool)
-    return pd.DataFrame({"status": status, "gap_class": np.where(status == "gap", cls, -1), "text": text,
-                         "low_coverage": low & (status == "gap")}, index=index)
+    low = (
+        sc["low_coverage"].fillna(False).astype(bool).to_numpy()
+        if "low_coverage" in sc
+        else np.zeros(len(index), dtype=bool)
+    )
+    return pd.DataFrame(
+        {
+            "status": status,
+            "gap_class": np.where(status == "gap", cls, -1),
+            "text": text,
+            "low_coverage": low & (status == "gap"),
+        },
+        index=index,
+    )
 
 
 def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
@@ -196,8 +254,13 @@ def _fill_style(status: str, gap_class: int, low_coverage: bool = False) -> dict
     elif status == "gap":
         style["fillColor"] = GAP_COLOURS[gap_class]
     elif status == "not_assessed":
-        style.update(fillColor=NOT_ASSESSED_FILL, fillOpacity=0.55, dashArray=NOT_ASSESSED_DASH,
-                     weight=1.5, color="#424242")
+        style.update(
+            fillColor=NOT_ASSESSED_FILL,
+            fillOpacity=0.55,
+            dashArray=NOT_ASSESSED_DASH,
+            weight=1.5,
+            color="#424242",
+        )
     else:
         style.update(fillColor=NO_CLUSTER_FILL, fillOpacity=0.6, color="#9a9a9a")
     return style
@@ -221,6 +284,7 @@ def _tooltip_html(district, division, text) -> str:
 
 # ---------------------------------------------------------------- markers
 
+
 def sector_colour(cluster_id: str) -> str:
     return SECTOR_COLOURS[zlib.crc32(str(cluster_id).encode()) % len(SECTOR_COLOURS)]
 
@@ -231,8 +295,11 @@ def sector_code(row) -> str:
         value = row.get(column)
         if value is not None and not pd.isna(value):
             return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    words = [w for w in str(row.get("cluster_name") or row.get("cluster_id")).replace("_", " ").split()
-             if w.isalnum()]
+    words = [
+        w
+        for w in str(row.get("cluster_name") or row.get("cluster_id")).replace("_", " ").split()
+        if w.isalnum()
+    ]
     return (words[0][:2].title() if len(words) == 1 else "".join(w[0] for w in words[:2]).upper()) or "?"
 
 
@@ -268,7 +335,7 @@ MAP_EXTRAS_CSS = (
 
 
 def _luminance(colour: str) -> float:
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -280,8 +347,10 @@ def badge_text_colour(colour: str) -> str:
 
 
 def _badge(code: str, colour: str) -> str:
-    return (f'<span class="atlas-badge" style="background:{colour};color:{badge_text_colour(colour)}">'
-            f'{html.escape(code)}</span>')
+    return (
+        f'<span class="atlas-badge" style="background:{colour};color:{badge_text_colour(colour)}">'
+        f"{html.escape(code)}</span>"
+    )
 
 
 class _RenderedText(Element):
@@ -326,12 +395,16 @@ class _DataElement(MacroElement):
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         for name, (block_id, text) in self._blocks.items():
-            figure.html.add_child(_RenderedText(f'<script type="application/json" id="{block_id}">{text}</script>'),
-                                  name=f"{self.get_name()}_{name}")
+            figure.html.add_child(
+                _RenderedText(f'<script type="application/json" id="{block_id}">{text}</script>'),
+                name=f"{self.get_name()}_{name}",
+            )
         macros = self._template.module.__dict__
         for part in ("header", "html", "script"):
             if part in macros:
-                getattr(figure, part).add_child(_RenderedText(macros[part](self, kwargs)), name=self.get_name())
+                getattr(figure, part).add_child(
+                    _RenderedText(macros[part](self, kwargs)), name=self.get_name()
+                )
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -415,10 +488,18 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
                 key[cid] = (sector_code(site), sector_colour(site["cluster_id"]), name)
                 index[cid] = len(index)
             note = site.get("location_note")
-            entries.append([index[cid], html.escape(str(site["place"])),
-                            html.escape(str(note)) if note is not None and not pd.isna(note) else ""])
+            entries.append(
+                [
+                    index[cid],
+                    html.escape(str(site["place"])),
+                    html.escape(str(note)) if note is not None and not pd.isna(note) else "",
+                ]
+            )
         markers.append([lat, lon, entries])
-    clusters = [[html.escape(code), colour, html.escape(name), badge_text_colour(colour)] for code, colour, name in key.values()]
+    clusters = [
+        [html.escape(code), colour, html.escape(name), badge_text_colour(colour)]
+        for code, colour, name in key.values()
+    ]
     _SiteMarkers(_js_json({"clusters": clusters, "markers": markers})).add_to(layer)
     return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
 
@@ -574,7 +655,13 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
             self.add_data("labels", labels_json)
         self.patterns = _hatch_patterns_svg()
         self.object_name = TOPOJSON_OBJECT
-        self.plain = {"color": BORDER, "weight": 1, "opacity": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
+        self.plain = {
+            "color": BORDER,
+            "weight": 1,
+            "opacity": 1,
+            "fillColor": NO_CLUSTER_FILL,
+            "fillOpacity": 0.6,
+        }
         self.hover = HOVER_STYLE
 
 
@@ -634,20 +721,30 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
     styles: list[dict] = []
     index: dict[str, int] = {}
     table, outlines = {}, {}
-    for district, division, status, cls, text, low in zip(names, districts["division"], statuses["status"], statuses["gap_class"],
-                                                          statuses["text"], statuses["low_coverage"]):
+    for district, division, status, cls, text, low in zip(
+        names,
+        districts["division"],
+        statuses["status"],
+        statuses["gap_class"],
+        statuses["text"],
+        statuses["low_coverage"],
+    ):
         style = fill_style(district) if fill_style else _fill_style(status, int(cls), bool(low))
         key = json.dumps(style, sort_keys=True)
         if key not in index:
             index[key] = len(styles)
             styles.append(style)
-        table[district] = [index[key], _tooltip_html(district, None if pd.isna(division) else str(division), text)]
+        table[district] = [
+            index[key],
+            _tooltip_html(district, None if pd.isna(division) else str(division), text),
+        ]
         if district == selected or district in highlight:
             outlines[district] = _outline_style(district, selected, highlight)
     return {"styles": styles, "districts": table, "outlines": outlines}
 
 
 # ---------------------------------------------------------------- legend
+
 
 class _MapExtras(_DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
@@ -732,8 +829,15 @@ class _MapExtras(_DataElement):
         """
     )
 
-    def __init__(self, legend_html: str, attribution: str, background: str | None, *,
-                 fit: list | None = None, title: str = MAP_TITLE):
+    def __init__(
+        self,
+        legend_html: str,
+        attribution: str,
+        background: str | None,
+        *,
+        fit: list | None = None,
+        title: str = MAP_TITLE,
+    ):
         super().__init__()
         self._name = "AtlasExtras"
         self.css = MAP_EXTRAS_CSS
@@ -756,19 +860,26 @@ class _MapExtras(_DataElement):
 
 def _swatch(fill: str, border: str = BORDER, dashed: bool = False) -> str:
     style = "dashed" if dashed else "solid"
-    return (f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;'
-            f'vertical-align:middle;background:{fill};border:1.5px {style} {border}"></span>')
+    return (
+        f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;'
+        f'vertical-align:middle;background:{fill};border:1.5px {style} {border}"></span>'
+    )
 
 
 def _hatch_swatch(colour: str) -> str:
-    return (f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
-            f'background:repeating-linear-gradient(45deg,{colour} 0 3px,#fff 3px 6px);border:1.5px solid {BORDER}"></span>')
+    return (
+        f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
+        f'background:repeating-linear-gradient(45deg,{colour} 0 3px,#fff 3px 6px);border:1.5px solid {BORDER}"></span>'
+    )
 
 
 def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap") -> str:
     """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key."""
     # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
-    rows = [f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>" for i, colour in enumerate(GAP_COLOURS)]
+    rows = [
+        f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"
+        for i, colour in enumerate(GAP_COLOURS)
+    ]
     rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</div>")
     rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)</div>")
     rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</div>")
@@ -779,23 +890,29 @@ def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "C
         key_html = (
             f'<details class="atlas-key-box" open><summary><b>Cluster sites ({len(marker_key)})</b></summary>'
             '<div class="atlas-key">'
-            + "".join(f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key)
+            + "".join(
+                f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key
+            )
             + "</div></details>"
         )
     return (
-        f'<div><details open><summary><b>{html.escape(title)}</b></summary>'
+        f"<div><details open><summary><b>{html.escape(title)}</b></summary>"
         f'<div class="atlas-legend-rows">{"".join(rows)}</div></details>' + key_html + "</div>"
     )
 
 
 # ---------------------------------------------------------------- maps
 
+
 def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> folium.Map:
     """Empty map fitted to ``districts`` (padded by ``pad`` degrees), local assets only."""
     minx, miny, maxx, maxy = districts.total_bounds + np.array([-pad, -pad, pad, pad])
     m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-        control_scale=True, attributionControl=True,
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=6,
+        tiles=None,
+        control_scale=True,
+        attributionControl=True,
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)").add_to(m)
@@ -822,21 +939,31 @@ def _bounds(frame: gpd.GeoDataFrame, pad: float = 0.0) -> list:
 
 
 def build_atlas_base(
-    districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, *, basemap: bool = False,
-    legend_title: str = ATLAS_LEGEND_TITLE, labels: bool = True,
+    districts: gpd.GeoDataFrame,
+    sites: pd.DataFrame | None,
+    *,
+    basemap: bool = False,
+    legend_title: str = ATLAS_LEGEND_TITLE,
+    labels: bool = True,
 ) -> folium.Map:
     """The part of the atlas map that does not depend on round, pillars, sectors' scores or
     selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
     script every call for the same frames; colour it with ``atlas_styles``."""
     m = _base_map(districts, basemap)
-    _DistrictsLayer(districts_topojson(districts), district_label_points(districts) if labels else None).add_to(m)
+    _DistrictsLayer(
+        districts_topojson(districts), district_label_points(districts) if labels else None
+    ).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
         body, marker_key = _site_markers_cached(sites)
         _SiteMarkers(body).add_to(layer)
-    _MapExtras(legend_html(marker_key, legend_title), BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND,
-               fit=_bounds(districts)).add_to(m)
+    _MapExtras(
+        legend_html(marker_key, legend_title),
+        BOUNDARY_ATTRIBUTION,
+        None if basemap else BACKGROUND,
+        fit=_bounds(districts),
+    ).add_to(m)
     return m
 
 
@@ -879,7 +1006,11 @@ def build_atlas_map(
 
 
 def build_sites_map(
-    districts: gpd.GeoDataFrame, sites: pd.DataFrame, cluster_id: str, *, basemap: bool = False,
+    districts: gpd.GeoDataFrame,
+    sites: pd.DataFrame,
+    cluster_id: str,
+    *,
+    basemap: bool = False,
 ) -> folium.Map:
     """Small map of one cluster's sites, with the districts they lie in highlighted."""
     own = sites[sites["cluster_id"] == cluster_id]
@@ -898,13 +1029,20 @@ def build_sites_map(
     _DistrictsLayer(districts_topojson(districts)).add_to(m)
     atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
-    rows = [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"] if len(own) else [
-        "no site recorded for this cluster"]
+    rows = (
+        [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"]
+        if len(own)
+        else ["no site recorded for this cluster"]
+    )
     rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
     key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
-    _MapExtras(key_html, BOUNDARY_ATTRIBUTION, None if basemap else BACKGROUND,
-               fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
-               title="Map of the districts where this cluster's sites lie").add_to(m)
+    _MapExtras(
+        key_html,
+        BOUNDARY_ATTRIBUTION,
+        None if basemap else BACKGROUND,
+        fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
+        title="Map of the districts where this cluster's sites lie",
+    ).add_to(m)
     return m
 
 

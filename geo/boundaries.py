@@ -22,7 +22,9 @@ from cluster_model.issues import DataFileError, DataIssue
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BOUNDARIES = REPO_ROOT.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
-DOWNLOADED_BOUNDARIES = REPO_ROOT / "var" / "boundaries" / "sindh_adm2.geojson"  # `make setup` without ../shared
+DOWNLOADED_BOUNDARIES = (
+    REPO_ROOT / "var" / "boundaries" / "sindh_adm2.geojson"
+)  # `make setup` without ../shared
 DEFAULT_PROVINCE = "Sindh"
 
 BOUNDARY_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
@@ -96,7 +98,12 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     minx, miny, maxx, maxy = (float(v) for v in out.total_bounds)
     finite = all(map(math.isfinite, (minx, miny, maxx, maxy)))
     if not finite or minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        declared = "no CRS" if gdf.crs is None else f"CRS {gdf.crs.to_string()}" + (" (GeoJSON's default)" if path.suffix.lower() in (".geojson", ".json") else "")
+        declared = (
+            "no CRS"
+            if gdf.crs is None
+            else f"CRS {gdf.crs.to_string()}"
+            + (" (GeoJSON's default)" if path.suffix.lower() in (".geojson", ".json") else "")
+        )
         span = f"({minx:.0f}, {miny:.0f}) – ({maxx:.0f}, {maxy:.0f})" if finite else "(not finite numbers)"
         raise _fail(
             path,

@@ -10,24 +10,24 @@ the round is illustrative. Everything fits on one page by construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import dataclasses
 import io
+from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import pandas as pd
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import FontFace
 
 from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
 from cluster_model.exports import ExportView, district_scores
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
+from cluster_model.pdf_fonts import add_fonts
 from cluster_model.scoring import assessment_matrix, gap_label
 from cluster_model.vocabulary import PILLARS
-from cluster_model.pdf_fonts import add_fonts
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
 
@@ -74,8 +74,15 @@ def _watermark(pdf: FPDF) -> None:
 def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
     pdf.set_font("DejaVu", "", 8.5)
     heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.6, padding=1,
-                   headings_style=heading, first_row_as_headings=True, width=sum(widths)) as table:
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        line_height=4.6,
+        padding=1,
+        headings_style=heading,
+        first_row_as_headings=True,
+        width=sum(widths),
+    ) as table:
         head = table.row()
         for h in header:
             head.cell(h)
@@ -143,14 +150,22 @@ def district_brief_pdf(
         if view.illustrative:
             pdf.set_font("DejaVu", "B", 10)
             pdf.set_text_color(192, 0, 0)
-            pdf.multi_cell(text_w, 5, WATERMARK.upper() + ": invented for demonstration and training. Do not cite.",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                text_w,
+                5,
+                WATERMARK.upper() + ": invented for demonstration and training. Do not cite.",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
             pdf.set_text_color(0, 0, 0)
         r = overall.loc[name] if name in overall.index else None
         pdf.ln(1)
         pdf.set_font("DejaVu", "B", 11)
-        headline = ("No cluster of the current sector filter is named in this district by the 2019 dialogue."
-                    if r is None else f"Gap, chosen pillars: {gap_label(r['gap'], r['coverage'])}")
+        headline = (
+            "No cluster of the current sector filter is named in this district by the 2019 dialogue."
+            if r is None
+            else f"Gap, chosen pillars: {gap_label(r['gap'], r['coverage'])}"
+        )
         pdf.multi_cell(text_w, 5.5, headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         png = _locator_png(districts, name)
         if png:
@@ -158,7 +173,9 @@ def district_brief_pdf(
             pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
             pdf.set_font("DejaVu", "", 6.5)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(map_w, 3, f"{name} (blue) in {region_name()}. Boundaries {BOUNDARY_ATTRIBUTION}", align="C")
+            pdf.multi_cell(
+                map_w, 3, f"{name} (blue) in {region_name()}. Boundaries {BOUNDARY_ATTRIBUTION}", align="C"
+            )
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
 
@@ -171,13 +188,24 @@ def district_brief_pdf(
                 rows.append([PILLARS[p], "no cluster here", "—", "—"])
             else:
                 x = pr.iloc[0]
-                rows.append([PILLARS[p], "not assessed" if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
-                             f"{x['coverage']:.0%} ({int(x['n_assessed'])} of {int(x['n_indicators'])})", str(int(x["n_gaps"]))])
+                rows.append(
+                    [
+                        PILLARS[p],
+                        "not assessed" if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
+                        f"{x['coverage']:.0%} ({int(x['n_assessed'])} of {int(x['n_indicators'])})",
+                        str(int(x["n_gaps"])),
+                    ]
+                )
         _table(pdf, ["Pillar", "Gap", "Indicators assessed", "With a gap"], rows, (70, 30, 50, 32))
         pdf.set_font("DejaVu", "", 7.5)
         pdf.set_text_color(*GREY)
-        pdf.multi_cell(0, 3.6, "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent.",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0,
+            3.6,
+            "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent.",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         pdf.set_text_color(0, 0, 0)
 
         # --- clusters
@@ -188,25 +216,40 @@ def district_brief_pdf(
             for cid in here:
                 c = classes.get(cid)
                 computed = "—" if c is None else c.computed + (" (provisional)" if c.provisional else "")
-                published = "—" if c is None or not c.published else f"{c.published} ({ds.citation(c.published_source)})"
+                published = (
+                    "—"
+                    if c is None or not c.published
+                    else f"{c.published} ({ds.citation(c.published_source)})"
+                )
                 crow.append([ds.cluster_name(cid), computed, published, "—" if c is None else c.comparison])
-            _table(pdf, ["Cluster", "Computed (this round)", "Published", "Comparison"], crow, (34, 42, 76, 30))
+            _table(
+                pdf, ["Cluster", "Computed (this round)", "Published", "Comparison"], crow, (34, 42, 76, 30)
+            )
         else:
             pdf.multi_cell(0, 4.6, "None for the current sector filter.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
         # --- sources block, measured first so evidence can fill the space above it
-        ev = evidence_items(ds, here, view.pillars) if here else evidence_items(ds, [], view.pillars).iloc[0:0]
-        used = set(ev["source_id"]) | {classes[c].published_source for c in here if c in classes and classes[c].published_source}
+        ev = (
+            evidence_items(ds, here, view.pillars) if here else evidence_items(ds, [], view.pillars).iloc[0:0]
+        )
+        used = set(ev["source_id"]) | {
+            classes[c].published_source for c in here if c in classes and classes[c].published_source
+        }
         used |= set(ds.clusters.loc[ds.clusters["cluster_id"].isin(here), "source_id"])
-        used |= set(matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]) - {""}
+        used |= set(
+            matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]
+        ) - {""}
         source_lines = [f"• {ds.citation(s)}" for s in sorted(used)] + [
-            f"• District boundaries {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."]
+            f"• District boundaries {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."
+        ]
         pdf.set_font("DejaVu", "", 7.5)
         sources_h = 7 + sum(_h(pdf, width, 3.6, s) for s in source_lines)
         limit = PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h
 
         # --- evidence, cut to fit
-        _heading(pdf, f"What the sources say about these clusters ({len(ev)} item{'s' if len(ev) != 1 else ''})")
+        _heading(
+            pdf, f"What the sources say about these clusters ({len(ev)} item{'s' if len(ev) != 1 else ''})"
+        )
         pdf.set_font("DejaVu", "", 8)
         shown = 0
         for _, e in ev.iterrows():
@@ -219,11 +262,22 @@ def district_brief_pdf(
             shown += 1
         if shown < len(ev):
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(width, 3.9, f"… {len(ev) - shown} more (see the Evidence sheet of the data download).",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                width,
+                3.9,
+                f"… {len(ev) - shown} more (see the Evidence sheet of the data download).",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
             pdf.set_text_color(0, 0, 0)
         if len(ev) == 0:
-            pdf.multi_cell(width, 3.9, "No evidence item for these clusters and pillars.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                width,
+                3.9,
+                "No evidence item for these clusters and pillars.",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
 
         # --- sources at the bottom of the page
         pdf.set_y(PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h)
@@ -234,7 +288,9 @@ def district_brief_pdf(
 
         if view.illustrative:
             _watermark(pdf)
-        if context is not None and context.available:  # cluster_model.context.ContextData: a second page, apart from the gaps
+        if (
+            context is not None and context.available
+        ):  # cluster_model.context.ContextData: a second page, apart from the gaps
             _context_page(pdf, context, name)
         if extra_page is not None:
             extra_page(pdf, name, here)
@@ -253,31 +309,56 @@ def _context_page(pdf: FPDF, context, name: str) -> None:
     pdf.multi_cell(0, 7, f"District context: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 8.5)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(0, 4.2, "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
-                   "context beside the cluster gaps and never part of a gap score.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0,
+        4.2,
+        "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
+        "context beside the cluster gaps and never part of a gap score.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.set_text_color(0, 0, 0)
     if rows.empty or rows["value"].isna().all():
         pdf.multi_cell(0, 4.6, "No figure for this district.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _heading(pdf, "Figures, with the year of each")
     pdf.set_font("DejaVu", "", 8)
-    with pdf.table(col_widths=(60, 32, 11, 20, 30, 29), text_align="LEFT", line_height=4.2, padding=0.8,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)), width=182) as table:
+    with pdf.table(
+        col_widths=(60, 32, 11, 20, 30, 29),
+        text_align="LEFT",
+        line_height=4.2,
+        padding=0.8,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        width=182,
+    ) as table:
         for r in [["Figure", "Value", "Year", "Rank (of)", "Provincial average", "95% interval"]] + [
-                [r["indicator"], r["shown as"], str(r["year"]), r["rank in province"] or "—", r["provincial average"] or "—",
-                 r["95% interval"] or "—"] for _, r in rows.iterrows()]:
+            [
+                r["indicator"],
+                r["shown as"],
+                str(r["year"]),
+                r["rank in province"] or "—",
+                r["provincial average"] or "—",
+                r["95% interval"] or "—",
+            ]
+            for _, r in rows.iterrows()
+        ]:
             row = table.row()
             for v in r:
                 row.cell(v)
     pdf.set_font("DejaVu", "", 7.5)
     pdf.set_text_color(*GREY)
     shared = rows["survey unit"].iloc[0]
-    note = (f"Figures for survey unit {shared}. " if shared and shared != name else "")
-    pdf.multi_cell(0, 3.8, note + "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
-                   "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
-                   "of their figures.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    note = f"Figures for survey unit {shared}. " if shared and shared != name else ""
+    pdf.multi_cell(
+        0,
+        3.8,
+        note + "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
+        "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
+        "of their figures.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.set_text_color(0, 0, 0)
     _heading(pdf, "Sources")
     pdf.set_font("DejaVu", "", 7.5)
     for line in [f"• {s}" for s in sorted(set(rows["source"]))] + [f"• {CONTEXT_CREDIT}."]:
         pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-

@@ -25,7 +25,9 @@ NO_FIGURE_FILL = "#9e9e9e"
 NO_FIGURE_DASH = "6 4"
 
 
-def context_frame(ctx: cx.ContextData, indicator_id: str, districts: list[str]) -> tuple[pd.DataFrame, list[float]]:
+def context_frame(
+    ctx: cx.ContextData, indicator_id: str, districts: list[str]
+) -> tuple[pd.DataFrame, list[float]]:
     """Every boundary district with its unit's figure, class (-1 = no figure) and tooltip text; and the breaks."""
     table = cx.district_table(ctx, indicator_id, districts)
     edges = cx.breaks(cx.unit_table(ctx, indicator_id)["value"])
@@ -43,7 +45,11 @@ def context_frame(ctx: cx.ContextData, indicator_id: str, districts: list[str]) 
         for i, district in enumerate(table.index):
             r = poverty.loc[district]
             if not pd.isna(r["value"]):
-                interval = "no interval" if pd.isna(r["ci_low"]) else f"95% interval {r['ci_low']:.1f}–{r['ci_high']:.1f}%"
+                interval = (
+                    "no interval"
+                    if pd.isna(r["ci_low"])
+                    else f"95% interval {r['ci_low']:.1f}–{r['ci_high']:.1f}%"
+                )
                 texts[i] += f" · Poverty 2018 (provisional): {r['value']:.1f}%, {interval}"
     table["text"] = texts
     return table, edges
@@ -55,13 +61,31 @@ def fill_styles(table: pd.DataFrame) -> dict[str, dict]:
     for district, row in table.iterrows():
         cls = int(row["class"])
         if cls < 0:
-            styles[district] = {"color": "#424242", "weight": 1.5, "opacity": 1, "fillColor": NO_FIGURE_FILL,
-                                "fillOpacity": 0.55, "dashArray": NO_FIGURE_DASH}
+            styles[district] = {
+                "color": "#424242",
+                "weight": 1.5,
+                "opacity": 1,
+                "fillColor": NO_FIGURE_FILL,
+                "fillOpacity": 0.55,
+                "dashArray": NO_FIGURE_DASH,
+            }
         elif row.get("shared_with", 1) > 1:
             colour = CONTEXT_COLOURS[cls]
-            styles[district] = {"color": colour, "weight": 1, "opacity": 1, "fillColor": colour, "fillOpacity": 0.85}
+            styles[district] = {
+                "color": colour,
+                "weight": 1,
+                "opacity": 1,
+                "fillColor": colour,
+                "fillOpacity": 0.85,
+            }
         else:
-            styles[district] = {"color": BORDER, "weight": 1, "opacity": 1, "fillColor": CONTEXT_COLOURS[cls], "fillOpacity": 0.85}
+            styles[district] = {
+                "color": BORDER,
+                "weight": 1,
+                "opacity": 1,
+                "fillColor": CONTEXT_COLOURS[cls],
+                "fillOpacity": 0.85,
+            }
     return styles
 
 
@@ -82,20 +106,29 @@ def legend_rows(meta: pd.Series, edges: list[float]) -> list[tuple[str | None, s
 def legend_html(ctx: cx.ContextData, indicator_id: str, edges: list[float], shared_units: list[str]) -> str:
     meta = ctx.indicator(indicator_id)
     better = "higher is better" if meta["direction"] == "positive" else "higher is worse"
-    parts = [f"<b>{html.escape(str(meta['label']))}, {int(meta['year'])}</b>",
-             f"{html.escape(str(meta['unit']))} · {better}",
-             f"<i>{len(edges) - 1 if edges else 0} classes: quantiles of the district figures (each survey unit once)</i>"]
+    parts = [
+        f"<b>{html.escape(str(meta['label']))}, {int(meta['year'])}</b>",
+        f"{html.escape(str(meta['unit']))} · {better}",
+        f"<i>{len(edges) - 1 if edges else 0} classes: quantiles of the district figures (each survey unit once)</i>",
+    ]
     for colour, text in legend_rows(meta, edges):
         dashed = "dashed" if colour == NO_FIGURE_FILL else "solid"
-        parts.append(f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
-                     f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}')
+        parts.append(
+            f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
+            f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}'
+        )
     for unit in shared_units:
         parts.append(f"{html.escape(unit)}: one figure for its districts together")
-    parts.append(f"<small>Source: {html.escape(str(meta['source']))}<br>{html.escape(cx.CONTEXT_CREDIT)}<br>"
-                 "Estimates with sampling error; context only, never part of a gap score.</small>")
-    return ('<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;max-width:260px;'
-            'box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.5 sans-serif;max-height:70vh;overflow:auto">'
-            + "<br>".join(parts) + "</div>")
+    parts.append(
+        f"<small>Source: {html.escape(str(meta['source']))}<br>{html.escape(cx.CONTEXT_CREDIT)}<br>"
+        "Estimates with sampling error; context only, never part of a gap score.</small>"
+    )
+    return (
+        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;max-width:260px;'
+        'box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.5 sans-serif;max-height:70vh;overflow:auto">'
+        + "<br>".join(parts)
+        + "</div>"
+    )
 
 
 def _set_legend(m: folium.Map, legend: str) -> None:
@@ -117,8 +150,15 @@ def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame) -> list[tuple
     return labels
 
 
-def build_context_map(districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, ctx: cx.ContextData, indicator_id: str,
-                      *, selected: str | None = None, basemap: bool = False) -> tuple[folium.Map, folium.FeatureGroup, pd.DataFrame]:
+def build_context_map(
+    districts: gpd.GeoDataFrame,
+    sites: pd.DataFrame | None,
+    ctx: cx.ContextData,
+    indicator_id: str,
+    *,
+    selected: str | None = None,
+    basemap: bool = False,
+) -> tuple[folium.Map, folium.FeatureGroup, pd.DataFrame]:
     """(base map, style group for st_folium's feature_group_to_add, the district table shown)."""
     names = list(districts["district"].astype(str))
     table, edges = context_frame(ctx, indicator_id, names)
@@ -126,10 +166,16 @@ def build_context_map(districts: gpd.GeoDataFrame, sites: pd.DataFrame | None, c
     shared_units = sorted(table.loc[table["shared_with"] > 1, "unit"].dropna().unique())
     _set_legend(m, legend_html(ctx, indicator_id, edges, shared_units))
     for text, lat, lon in _unit_labels(districts, table):
-        folium.Marker([lat, lon], icon=folium.DivIcon(
-            html=f'<div class="atlas-unit-label" style="font:bold 12px sans-serif;white-space:nowrap;color:#000;'
-                 f'background:rgba(255,255,255,0.8);padding:1px 4px;border-radius:3px;display:inline-block">{html.escape(text)}</div>',
-            icon_size=None, icon_anchor=(0, 0)), interactive=False).add_to(m)
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=f'<div class="atlas-unit-label" style="font:bold 12px sans-serif;white-space:nowrap;color:#000;'
+                f'background:rgba(255,255,255,0.8);padding:1px 4px;border-radius:3px;display:inline-block">{html.escape(text)}</div>',
+                icon_size=None,
+                icon_anchor=(0, 0),
+            ),
+            interactive=False,
+        ).add_to(m)
     scores = pd.DataFrame({"gap": float("nan"), "n_clusters": 1, "label": table["text"]}, index=table.index)
     styles_by_district = fill_styles(table)
     group = atlas_styles(m, districts, scores, selected=selected, fill_style=styles_by_district.get)
@@ -143,19 +189,28 @@ def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str
     rows = legend_rows(meta, edges)
     labels = [text for _, text in rows]
     category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
-    return {"category": category, "text": dict(zip(table.index, table["text"])), "none": labels[-1],
-            "domain": labels, "range": [colour for colour, _ in rows],
-            "title": [f"{meta['label']}, {int(meta['year'])}", str(meta["unit"])]}
+    return {
+        "category": category,
+        "text": dict(zip(table.index, table["text"])),
+        "none": labels[-1],
+        "domain": labels,
+        "range": [colour for colour, _ in rows],
+        "title": [f"{meta['label']}, {int(meta['year'])}", str(meta["unit"])],
+    }
 
 
 def snapshot_credits(ctx: cx.ContextData, indicator_id: str) -> list[str]:
     meta = ctx.indicator(indicator_id)
-    return [f"{meta['label']} ({meta['year']}): {meta['source']}. Classes: quantiles of the district figures (each survey unit once); "
-            "grey hatched = no figure. Karachi City is one survey unit: one figure for its seven districts together.",
-            f"{cx.CONTEXT_CREDIT}. Estimates with sampling error; context only, never part of a gap score."]
+    return [
+        f"{meta['label']} ({meta['year']}): {meta['source']}. Classes: quantiles of the district figures (each survey unit once); "
+        "grey hatched = no figure. Karachi City is one survey unit: one figure for its seven districts together.",
+        f"{cx.CONTEXT_CREDIT}. Estimates with sampling error; context only, never part of a gap score.",
+    ]
 
 
-def add_context_to_geojson(collection: dict, ctx: cx.ContextData, indicator_ids: list[str] | None = None) -> dict:
+def add_context_to_geojson(
+    collection: dict, ctx: cx.ContextData, indicator_ids: list[str] | None = None
+) -> dict:
     """The GeoJSON export plus each district's context figures (value, year, unit, source) and the credit."""
     names = [f["properties"].get("district") for f in collection.get("features", [])]
     table = cx.export_table(ctx, [n for n in names if n], indicator_ids)
@@ -165,9 +220,16 @@ def add_context_to_geojson(collection: dict, ctx: cx.ContextData, indicator_ids:
         if g is None:
             continue
         feature["properties"]["context"] = [
-            {"indicator": r["Indicator"], "value": None if pd.isna(r["Value"]) else float(r["Value"]), "unit": r["Unit"],
-             "year": int(r["Year"]), "survey_unit": r["Survey unit"], "rank_in_province": r["Rank in province (1 = best)"],
-             "source": r["Source"]} for _, r in g.iterrows()]
+            {
+                "indicator": r["Indicator"],
+                "value": None if pd.isna(r["Value"]) else float(r["Value"]),
+                "unit": r["Unit"],
+                "year": int(r["Year"]),
+                "survey_unit": r["Survey unit"],
+                "rank_in_province": r["Rank in province (1 = best)"],
+                "source": r["Source"],
+            }
+            for _, r in g.iterrows()
+        ]
     collection["context_credit"] = cx.CONTEXT_CREDIT
     return collection
-

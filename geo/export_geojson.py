@@ -62,14 +62,18 @@ def districts_geojson(
         props = {
             "district": name,
             "division": None if pd.isna(row.division) else str(row.division),
-            "status": {"gap": "assessed", "not_assessed": "not assessed", "no_cluster": "no cluster named"}[status],
+            "status": {"gap": "assessed", "not_assessed": "not assessed", "no_cluster": "no cluster named"}[
+                status
+            ],
             "gap": _num(r["gap"]) if r is not None else None,
             "coverage": _num(r["coverage"]) if r is not None else None,
             "label": text,
             "n_indicators": int(r["n_indicators"]) if r is not None else 0,
             "n_assessed": int(r["n_assessed"]) if r is not None else 0,
             "n_gaps": int(r["n_gaps"]) if r is not None else 0,
-            "clusters": "; ".join(names.get(c, c) for c in r["clusters"]) if r is not None and isinstance(r["clusters"], list) else "",
+            "clusters": "; ".join(names.get(c, c) for c in r["clusters"])
+            if r is not None and isinstance(r["clusters"], list)
+            else "",
         }
         if per_pillar is not None and len(per_pillar):
             for _, p in per_pillar[per_pillar["district"] == name].iterrows():
@@ -86,7 +90,11 @@ def districts_geojson(
         "round": round_info or {},
         "filters": filters or {},
         "illustrative": bool(illustrative),
-        **({"warning": ILLUSTRATIVE_MARK + ": invented for demonstration and training. Do not cite."} if illustrative else {}),
+        **(
+            {"warning": ILLUSTRATIVE_MARK + ": invented for demonstration and training. Do not cite."}
+            if illustrative
+            else {}
+        ),
         "attribution": BOUNDARY_ATTRIBUTION,
         "licence": list(licence) or [f"District boundaries {BOUNDARY_ATTRIBUTION}"],
         "sources": list(sources),

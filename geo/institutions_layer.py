@@ -15,17 +15,32 @@ from collections.abc import Callable, Iterable
 import folium
 import pandas as pd
 
-from cluster_model.linkages import ACTIVE, CLUSTER, INSTITUTION_KINDS, KIND_COLOURS, LINK_TYPES, STATUS_COLOUR, STATUS_DASH
+from cluster_model.linkages import (
+    ACTIVE,
+    CLUSTER,
+    INSTITUTION_KINDS,
+    KIND_COLOURS,
+    LINK_TYPES,
+    STATUS_COLOUR,
+    STATUS_DASH,
+)
 
 LAYER_NAME = "Institutions"
 
 
 def _e(text: object) -> str:
     # folium puts tooltip text inside a JS template literal: backtick, $ and \ must not survive either.
-    return html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return (
+        html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    )
 
 
-def served_sites(links_view: pd.DataFrame, sites: pd.DataFrame, cluster_ids: Iterable[str] | None = None, district: str | None = None) -> pd.DataFrame:
+def served_sites(
+    links_view: pd.DataFrame,
+    sites: pd.DataFrame,
+    cluster_ids: Iterable[str] | None = None,
+    district: str | None = None,
+) -> pd.DataFrame:
     """One row per (institution link × site of the served cluster), for the chosen clusters or,
     failing that, the clusters with a site in ``district``. Columns: institution_id, link_type,
     status, cluster_id, place, district, lat, lon."""
@@ -34,13 +49,21 @@ def served_sites(links_view: pd.DataFrame, sites: pd.DataFrame, cluster_ids: Ite
     if not wanted and district:
         wanted = set(sites.loc[sites["district"] == district, "cluster_id"])
     links = links[links["target_id"].isin(wanted)]
-    out = links.rename(columns={"target_id": "cluster_id"})[["institution_id", "link_type", "status", "cluster_id"]].merge(
-        sites[["cluster_id", "place", "district", "lat", "lon"]], on="cluster_id")
+    out = links.rename(columns={"target_id": "cluster_id"})[
+        ["institution_id", "link_type", "status", "cluster_id"]
+    ].merge(sites[["cluster_id", "place", "district", "lat", "lon"]], on="cluster_id")
     return out.reset_index(drop=True)
 
 
-def build_institutions_layer(institutions: pd.DataFrame, links_view: pd.DataFrame, sites: pd.DataFrame, *, cluster_names: dict[str, str],
-                             cluster_ids: Iterable[str] | None = None, district: str | None = None) -> folium.FeatureGroup:
+def build_institutions_layer(
+    institutions: pd.DataFrame,
+    links_view: pd.DataFrame,
+    sites: pd.DataFrame,
+    *,
+    cluster_names: dict[str, str],
+    cluster_ids: Iterable[str] | None = None,
+    district: str | None = None,
+) -> folium.FeatureGroup:
     """Institutions with a known location as circles by kind; lines to the served sites of the
     chosen clusters (or of the clusters in ``district``). Institutions with no location are left
     off the map (the page lists them)."""
@@ -51,21 +74,36 @@ def build_institutions_layer(institutions: pd.DataFrame, links_view: pd.DataFram
         if r["institution_id"] not in where.index:
             continue
         i = where.loc[r["institution_id"]]
-        tip = (f"{_e(i['name'])} → {_e(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({_e(r['place'])}): "
-               f"{_e(LINK_TYPES.get(r['link_type'], r['link_type']))}, {_e(r['status'])}")
+        tip = (
+            f"{_e(i['name'])} → {_e(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({_e(r['place'])}): "
+            f"{_e(LINK_TYPES.get(r['link_type'], r['link_type']))}, {_e(r['status'])}"
+        )
         folium.PolyLine(
             [[float(i["lat"]), float(i["lon"])], [float(r["lat"]), float(r["lon"])]],
-            color=STATUS_COLOUR[r["status"]], weight=4 if r["status"] == ACTIVE else 3, opacity=0.9,
-            dash_array=STATUS_DASH[r["status"]] or None, tooltip=tip, class_name=f"atlas-link link-{r['status'].replace(' ', '-')}",
+            color=STATUS_COLOUR[r["status"]],
+            weight=4 if r["status"] == ACTIVE else 3,
+            opacity=0.9,
+            dash_array=STATUS_DASH[r["status"]] or None,
+            tooltip=tip,
+            class_name=f"atlas-link link-{r['status'].replace(' ', '-')}",
         ).add_to(group)
     for r in located.to_dict("records"):
         kind = r["kind"]
-        tip = (f"<b>{_e(r['name'])}</b><br>{_e(INSTITUTION_KINDS.get(kind, kind))}"
-               + (f" · {_e(r['district'])}" if r["district"] else "")
-               + (f"<br><i>{_e(r['location_note'])}</i>" if r["location_note"] else ""))
+        tip = (
+            f"<b>{_e(r['name'])}</b><br>{_e(INSTITUTION_KINDS.get(kind, kind))}"
+            + (f" · {_e(r['district'])}" if r["district"] else "")
+            + (f"<br><i>{_e(r['location_note'])}</i>" if r["location_note"] else "")
+        )
         folium.CircleMarker(
-            [float(r["lat"]), float(r["lon"])], radius=8, color="#222", weight=1.5, fill=True, fill_color=KIND_COLOURS.get(kind, "#999"), fill_opacity=0.95,
-            tooltip=tip, class_name=f"atlas-institution kind-{kind}",
+            [float(r["lat"]), float(r["lon"])],
+            radius=8,
+            color="#222",
+            weight=1.5,
+            fill=True,
+            fill_color=KIND_COLOURS.get(kind, "#999"),
+            fill_opacity=0.95,
+            tooltip=tip,
+            class_name=f"atlas-institution kind-{kind}",
         ).add_to(group)
     return group
 

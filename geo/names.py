@@ -51,36 +51,50 @@ def load_aliases(path: str | Path, issues: list[DataIssue] | None = None) -> dic
             reader = csv.DictReader(handle)
             missing = [c for c in ("alias", "district") if c not in (reader.fieldnames or [])]
             if missing:
-                raise DataFileError(DataIssue(
-                    file=str(path),
-                    message=f"missing column(s) {', '.join(missing)}; columns found: "
-                    f"{', '.join(reader.fieldnames or []) or 'none'}",
-                    hint="The header must be: alias,district,note",
-                ))
+                raise DataFileError(
+                    DataIssue(
+                        file=str(path),
+                        message=f"missing column(s) {', '.join(missing)}; columns found: "
+                        f"{', '.join(reader.fieldnames or []) or 'none'}",
+                        hint="The header must be: alias,district,note",
+                    )
+                )
             for line, row in enumerate(reader, start=2):
                 alias = (row.get("alias") or "").strip()
                 district = (row.get("district") or "").strip()
                 if not alias or not district:
-                    found.append(DataIssue(
-                        file=str(path), row=line, column="alias" if not alias else "district",
-                        message="alias and district must both be filled in",
-                        hint="Complete or delete this row.",
-                    ))
+                    found.append(
+                        DataIssue(
+                            file=str(path),
+                            row=line,
+                            column="alias" if not alias else "district",
+                            message="alias and district must both be filled in",
+                            hint="Complete or delete this row.",
+                        )
+                    )
                     continue
                 key = normalise(alias)
                 if key in aliases and aliases[key] != district:
-                    found.append(DataIssue(
-                        file=str(path), row=line, column="alias", value=alias,
-                        message=f"alias '{alias}' already maps to '{aliases[key]}', here to '{district}'",
-                        hint="Keep one row per alias.",
-                    ))
+                    found.append(
+                        DataIssue(
+                            file=str(path),
+                            row=line,
+                            column="alias",
+                            value=alias,
+                            message=f"alias '{alias}' already maps to '{aliases[key]}', here to '{district}'",
+                            hint="Keep one row per alias.",
+                        )
+                    )
                     continue
                 aliases[key] = district
     except OSError as exc:
-        raise DataFileError(DataIssue(
-            file=str(path), message=f"cannot read the alias table ({exc.strerror or exc})",
-            hint=f"Restore {ALIASES_FILE} (columns alias,district,note).",
-        )) from None
+        raise DataFileError(
+            DataIssue(
+                file=str(path),
+                message=f"cannot read the alias table ({exc.strerror or exc})",
+                hint=f"Restore {ALIASES_FILE} (columns alias,district,note).",
+            )
+        ) from None
     if found and issues is None:
         raise DataFileError(found[0])
     if issues is not None:
@@ -108,12 +122,16 @@ class DistrictMatcher:
         for alias, district in (aliases or {}).items():
             target = self._exact.get(normalise(district))
             if target is None:
-                self.issues.append(DataIssue(
-                    file=aliases_file, column="district", value=district,
-                    message=f"alias '{alias}' points at '{district}', which is not a district "
-                    "in the boundary file",
-                    hint=self._hint(district),
-                ))
+                self.issues.append(
+                    DataIssue(
+                        file=aliases_file,
+                        column="district",
+                        value=district,
+                        message=f"alias '{alias}' points at '{district}', which is not a district "
+                        "in the boundary file",
+                        hint=self._hint(district),
+                    )
+                )
                 continue
             self._alias[normalise(alias)] = target
 
@@ -148,10 +166,13 @@ def match_column(
     reported, with their line number (row i of ``df`` is line first_line + i).
     """
     if column not in df.columns:
-        raise DataFileError(DataIssue(
-            file=file, message=f"missing column '{column}'; columns found: {', '.join(map(str, df.columns))}",
-            hint=f"Add a '{column}' column with district names.",
-        ))
+        raise DataFileError(
+            DataIssue(
+                file=file,
+                message=f"missing column '{column}'; columns found: {', '.join(map(str, df.columns))}",
+                hint=f"Add a '{column}' column with district names.",
+            )
+        )
     out_column = out_column or column
     matched = [matcher.match(v) for v in df[column]]
     issues = []
@@ -160,12 +181,18 @@ def match_column(
     for line, written, canonical in zip(lines, df[column], matched):
         if canonical is None:
             shown = "" if pd.isna(written) else str(written)
-            issues.append(DataIssue(
-                file=file, row=int(line), column=column, value=shown,
-                message=f"district '{shown}' is not a district in the boundary file"
-                if shown.strip() else "district is empty",
-                hint=matcher._hint(shown),
-            ))
+            issues.append(
+                DataIssue(
+                    file=file,
+                    row=int(line),
+                    column=column,
+                    value=shown,
+                    message=f"district '{shown}' is not a district in the boundary file"
+                    if shown.strip()
+                    else "district is empty",
+                    hint=matcher._hint(shown),
+                )
+            )
     result = df.copy()
     result[out_column] = matched
     keep = [m is not None for m in matched]
@@ -184,26 +211,42 @@ def check_sites_within(
     """
     geometry = dict(zip(districts_gdf["district"], districts_gdf.geometry))
     issues = []
-    lines = sites_df["_line"].tolist() if "_line" in sites_df.columns else [first_line + i for i in range(len(sites_df))]
+    lines = (
+        sites_df["_line"].tolist()
+        if "_line" in sites_df.columns
+        else [first_line + i for i in range(len(sites_df))]
+    )
     for line, row in zip(lines, sites_df.itertuples(index=False)):
         line = int(line)
-        lat = pd.to_numeric(getattr(row, "lat"), errors="coerce")
-        lon = pd.to_numeric(getattr(row, "lon"), errors="coerce")
+        lat = pd.to_numeric(row.lat, errors="coerce")
+        lon = pd.to_numeric(row.lon, errors="coerce")
         if pd.isna(lat) or pd.isna(lon):
-            issues.append(DataIssue(
-                file=file, row=line, column="lat", severity="warning",
-                message="site has no valid lat/lon", hint="Fill in decimal degrees (WGS84).",
-            ))
+            issues.append(
+                DataIssue(
+                    file=file,
+                    row=line,
+                    column="lat",
+                    severity="warning",
+                    message="site has no valid lat/lon",
+                    hint="Fill in decimal degrees (WGS84).",
+                )
+            )
             continue
         point = shapely.Point(lon, lat)
-        declared = getattr(row, "district")
+        declared = row.district
         if declared in geometry and geometry[declared].covers(point):
             continue
         containing = [d for d, g in geometry.items() if g.covers(point)]
         where = f"it lies in {containing[0]}" if containing else "it lies outside every district"
-        issues.append(DataIssue(
-            file=file, row=line, column="lat", value=f"{lat}, {lon}", severity="warning",
-            message=f"site at {lat}, {lon} is not inside its district '{declared}'; {where}",
-            hint="Check the coordinates (lat, lon order) or the district.",
-        ))
+        issues.append(
+            DataIssue(
+                file=file,
+                row=line,
+                column="lat",
+                value=f"{lat}, {lon}",
+                severity="warning",
+                message=f"site at {lat}, {lon} is not inside its district '{declared}'; {where}",
+                hint="Check the coordinates (lat, lon order) or the district.",
+            )
+        )
     return issues

@@ -40,6 +40,8 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
+from cluster_model.pdf_fonts import FONT_DIR
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
     BORDER,
     GAP_BREAKS,
@@ -51,8 +53,6 @@ from geo.atlas_map import (
     district_statuses,
     gap_class,
 )
-from cluster_model.pdf_fonts import FONT_DIR
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
 WATERMARK = ILLUSTRATIVE_MARK
@@ -67,8 +67,8 @@ MAX_ERROR_PX = 0.5 / PRINT_SCALE  # in CSS px (Vega units)
 # Above these, site codes would pile up unreadably (and every glyph costs rendering time):
 # sites become small dots and the key a one-line summary. District names are printed only
 # where the district is big enough on the map to hold one (~ Sindh's 1.5e9 m² at 720 px).
-MAX_SITE_LABELS = 150   # labelled locations
-MAX_KEY_CLUSTERS = 80   # clusters listed in the key
+MAX_SITE_LABELS = 150  # labelled locations
+MAX_KEY_CLUSTERS = 80  # clusters listed in the key
 MIN_LABEL_AREA_PX = 2400.0
 EARTH_RADIUS = 6378137.0
 FORMATS = ("png", "svg", "pdf")
@@ -143,7 +143,9 @@ def _prepare(districts: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoSeries]:
     return _prepared[key]
 
 
-def _pixel_geometry(districts: gpd.GeoDataFrame, tolerance: float, decimals: int) -> tuple[np.ndarray, list[str | None]]:
+def _pixel_geometry(
+    districts: gpd.GeoDataFrame, tolerance: float, decimals: int
+) -> tuple[np.ndarray, list[str | None]]:
     """(simplified geometries, their GeoJSON text), for one output pixel size.
 
     Cached per districts frame and (tolerance, decimals): a view only re-colours them.
@@ -164,10 +166,15 @@ def _pixel_geometry(districts: gpd.GeoDataFrame, tolerance: float, decimals: int
 
 def _features_json(geometry_texts: Sequence[str | None], props: Sequence[dict]) -> str:
     """A JSON array of features, built from pre-serialised geometry (no per-coordinate Python work)."""
-    return "[" + ",".join(
-        '{"type":"Feature","geometry":' + g + ',"properties":' + json.dumps(p, ensure_ascii=False) + "}"
-        for g, p in zip(geometry_texts, props) if g is not None
-    ) + "]"
+    return (
+        "["
+        + ",".join(
+            '{"type":"Feature","geometry":' + g + ',"properties":' + json.dumps(p, ensure_ascii=False) + "}"
+            for g, p in zip(geometry_texts, props)
+            if g is not None
+        )
+        + "]"
+    )
 
 
 def _json_data(text: str) -> alt.InlineData:
@@ -187,7 +194,9 @@ def _pixel_tolerance(box, k: float) -> tuple[float, int]:
     lat = max(abs(box[1]), abs(box[3]))
     px_per_degree = k * math.pi / 180 / math.cos(math.radians(min(lat, 85.0)))  # north-south, the finer one
     degree = MAX_ERROR_PX / px_per_degree  # degrees per error budget
-    decimals = int(min(max(math.ceil(-math.log10(0.25 * degree / 0.5)), 2), 6))  # rounding <= 0.25 of the budget
+    decimals = int(
+        min(max(math.ceil(-math.log10(0.25 * degree / 0.5)), 2), 6)
+    )  # rounding <= 0.25 of the budget
     tolerance = float(f"{0.6 * degree:.2g}")  # simplification 0.6, rounding 0.25: total < the budget
     return tolerance, decimals
 
@@ -200,7 +209,9 @@ def _unmerc(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
 
 
-def _projection(box, width: int, height: int, k: float) -> tuple[alt.Projection, tuple[float, float, float, float]]:
+def _projection(
+    box, width: int, height: int, k: float
+) -> tuple[alt.Projection, tuple[float, float, float, float]]:
     """(Mercator projection showing the box centred at scale k, the lon/lat rectangle it shows).
 
     Set explicitly rather than by Vega's ``fit``, so the visible rectangle is known here
@@ -210,8 +221,9 @@ def _projection(box, width: int, height: int, k: float) -> tuple[alt.Projection,
     minx, miny, maxx, maxy = box
     cx, cy = (minx + maxx) / 2, (_merc(miny) + _merc(maxy)) / 2
     half_x, half_y = math.degrees(width / k / 2), height / k / 2
-    projection = alt.Projection(type="mercator", scale=k, center=[cx, _unmerc(cy)], translate=[width / 2, height / 2],
-                                pointRadius=1.8)
+    projection = alt.Projection(
+        type="mercator", scale=k, center=[cx, _unmerc(cy)], translate=[width / 2, height / 2], pointRadius=1.8
+    )
     return projection, (cx - half_x, _unmerc(cy - half_y), cx + half_x, _unmerc(cy + half_y))
 
 
@@ -223,9 +235,16 @@ def _clip_json(geoms, texts: Sequence[str | None], rect) -> list[str | None]:
     """
     bounds = shapely.bounds(np.asarray(geoms, dtype=object))
     out = list(texts)
-    cross = np.flatnonzero((bounds[:, 0] < rect[0]) | (bounds[:, 1] < rect[1]) | (bounds[:, 2] > rect[2]) | (bounds[:, 3] > rect[3]))
+    cross = np.flatnonzero(
+        (bounds[:, 0] < rect[0])
+        | (bounds[:, 1] < rect[1])
+        | (bounds[:, 2] > rect[2])
+        | (bounds[:, 3] > rect[3])
+    )
     if len(cross):
-        cut = shapely.orient_polygons(shapely.clip_by_rect(np.asarray(geoms, dtype=object)[cross], *rect), exterior_cw=True)
+        cut = shapely.orient_polygons(
+            shapely.clip_by_rect(np.asarray(geoms, dtype=object)[cross], *rect), exterior_cw=True
+        )
         for i, g, t in zip(cross, cut, shapely.to_geojson(cut)):
             out[i] = None if g is None or g.is_empty else t
     return out
@@ -266,8 +285,11 @@ def _fit_box(districts: gpd.GeoDataFrame, highlight: list[str]) -> tuple[float, 
 
 def _box_feature(box) -> dict:
     minx, miny, maxx, maxy = box
-    return {"type": "Feature", "properties": {},
-            "geometry": shapely.geometry.mapping(shapely.box(minx, miny, maxx, maxy, ccw=False))}
+    return {
+        "type": "Feature",
+        "properties": {},
+        "geometry": shapely.geometry.mapping(shapely.box(minx, miny, maxx, maxy, ccw=False)),
+    }
 
 
 def _map_height(box, width: int) -> int:
@@ -280,14 +302,20 @@ def _map_height(box, width: int) -> int:
 # ---------------------------------------------------------------- chart pieces
 
 
-def _text_block(lines: Sequence[tuple[str, str]], width: int, size: int = 11, line_height: int = 15) -> alt.Chart:
+def _text_block(
+    lines: Sequence[tuple[str, str]], width: int, size: int = 11, line_height: int = 15
+) -> alt.Chart:
     """Left-aligned lines of text (text, colour) as a chart of its own."""
     rows = [{"t": text, "y": i * line_height, "c": colour} for i, (text, colour) in enumerate(lines)]
     return (
         alt.Chart(alt.Data(values=rows))
         .mark_text(align="left", baseline="top", fontSize=size, limit=width)
-        .encode(x=alt.value(0), y=alt.Y("y:Q", scale=None, axis=None), text="t:N",
-                color=alt.Color("c:N", scale=None, legend=None))
+        .encode(
+            x=alt.value(0),
+            y=alt.Y("y:Q", scale=None, axis=None),
+            text="t:N",
+            color=alt.Color("c:N", scale=None, legend=None),
+        )
         .properties(width=width, height=max(len(rows), 1) * line_height)
     )
 
@@ -300,19 +328,28 @@ class _Pixels:
         self.width, self.height, self.k = width, height, k
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (self.width / 2 + self.k * math.radians(lon - self.cx), self.height / 2 - self.k * (_merc(lat) - self.cy))
+        return (
+            self.width / 2 + self.k * math.radians(lon - self.cx),
+            self.height / 2 - self.k * (_merc(lat) - self.cy),
+        )
 
 
 def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def place_badges(anchors: Sequence[tuple[float, float, str]], avoid: Sequence[tuple] = ()) -> list[tuple[float, float]]:
+def place_badges(
+    anchors: Sequence[tuple[float, float, str]], avoid: Sequence[tuple] = ()
+) -> list[tuple[float, float]]:
     """Badge centres (pixels) for (x, y, text) anchors: on the anchor when free, else the nearest
     free spot around it, so no badge covers another badge or a district name (boxes in ``avoid``)."""
     placed: list[tuple] = list(avoid)
     out = []
-    steps = [(0, 0)] + [(dx * r, dy * r) for r in (1, 2, 3) for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1))]
+    steps = [(0, 0)] + [
+        (dx * r, dy * r)
+        for r in (1, 2, 3)
+        for dx, dy in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1))
+    ]
     for x, y, text in anchors:
         w, h = 7.0 * len(text) + 10, 17.0
         for dx, dy in steps:
@@ -325,19 +362,27 @@ def place_badges(anchors: Sequence[tuple[float, float, str]], avoid: Sequence[tu
     return out
 
 
-def _site_layer(sites: pd.DataFrame | None, pixels: _Pixels | None = None,
-                avoid: Sequence[tuple] = ()) -> tuple[list[alt.Chart], list[str], str | None]:
+def _site_layer(
+    sites: pd.DataFrame | None, pixels: _Pixels | None = None, avoid: Sequence[tuple] = ()
+) -> tuple[list[alt.Chart], list[str], str | None]:
     """(site marker layers, key items "code name", or else one summary line when there are too many).
 
     With ``pixels``, badges are placed clear of each other and of the boxes in ``avoid`` (the
     district names); a moved badge keeps a thin line to its place."""
     if sites is None or len(sites) == 0:
         return [], [], None
-    rows = pd.DataFrame({
-        "lat": sites["lat"].astype(float).round(4).to_numpy(), "lon": sites["lon"].astype(float).round(4).to_numpy(),
-        "code": (sites["number"].astype(str) if "number" in sites else sites["cluster_id"].astype(str).str[:2]).to_numpy(),
-        "name": (sites["cluster_name"] if "cluster_name" in sites else sites["cluster_id"]).astype(str).to_numpy(),
-    })
+    rows = pd.DataFrame(
+        {
+            "lat": sites["lat"].astype(float).round(4).to_numpy(),
+            "lon": sites["lon"].astype(float).round(4).to_numpy(),
+            "code": (
+                sites["number"].astype(str) if "number" in sites else sites["cluster_id"].astype(str).str[:2]
+            ).to_numpy(),
+            "name": (sites["cluster_name"] if "cluster_name" in sites else sites["cluster_id"])
+            .astype(str)
+            .to_numpy(),
+        }
+    )
     places = rows.drop_duplicates(["lat", "lon"])
     clusters = rows.drop_duplicates(["code", "name"])
     if len(places) > MAX_SITE_LABELS or len(clusters) > MAX_KEY_CLUSTERS:
@@ -346,13 +391,25 @@ def _site_layer(sites: pd.DataFrame | None, pixels: _Pixels | None = None,
         points = json.dumps({"type": "MultiPoint", "coordinates": places[["lon", "lat"]].to_numpy().tolist()})
         base = alt.Chart(_json_data('[{"type":"Feature","properties":{},"geometry":' + points + "}]"))
         # a white rim under every dot first, then the dots: overlapping dots stay clean
-        dots = [base.mark_geoshape(clip=False, fill="#ffffff", stroke="#ffffff", strokeWidth=1.2),
-                base.mark_geoshape(clip=False, fill="#1d1d1d", strokeWidth=0)]
-        return dots, [], (f"Sites: {len(places):,} locations of {len(clusters):,} clusters (dots; too many to label at "
-                            "this scale: choose districts to see cluster numbers, or use the data download).")
+        dots = [
+            base.mark_geoshape(clip=False, fill="#ffffff", stroke="#ffffff", strokeWidth=1.2),
+            base.mark_geoshape(clip=False, fill="#1d1d1d", strokeWidth=0),
+        ]
+        return (
+            dots,
+            [],
+            (
+                f"Sites: {len(places):,} locations of {len(clusters):,} clusters (dots; too many to label at "
+                "this scale: choose districts to see cluster numbers, or use the data download)."
+            ),
+        )
     # One marker per location; clusters sharing a place share it ("6/9").
-    grouped = (rows.drop_duplicates(["lat", "lon", "code"]).groupby(["lat", "lon"], sort=False)["code"]
-               .agg("/".join).reset_index())
+    grouped = (
+        rows.drop_duplicates(["lat", "lon", "code"])
+        .groupby(["lat", "lon"], sort=False)["code"]
+        .agg("/".join)
+        .reset_index()
+    )
     values = grouped.to_dict("records")
     key = [f"{c} {n}" for c, n in zip(clusters["code"], clusters["name"])]
     key.sort(key=lambda k: (len(k.split(" ")[0]), k))
@@ -363,17 +420,36 @@ def _site_layer(sites: pd.DataFrame | None, pixels: _Pixels | None = None,
         anchors = [(*pixels(v["lon"], v["lat"]), v["code"]) for v in values]
         for v, (x, y, _), (bx, by) in zip(values, anchors, place_badges(anchors, avoid)):
             v.update(x=round(x, 1), y=round(y, 1), bx=round(bx, 1), by=round(by, 1))
-        base = alt.Chart(alt.Data(values=values)).encode(x=alt.X("bx:Q", scale=None, axis=None), y=alt.Y("by:Q", scale=None, axis=None))
+        base = alt.Chart(alt.Data(values=values)).encode(
+            x=alt.X("bx:Q", scale=None, axis=None), y=alt.Y("by:Q", scale=None, axis=None)
+        )
         moved = [v for v in values if (v["x"], v["y"]) != (v["bx"], v["by"])]
         layers = []
         if moved:  # a leader from the true place to the moved badge, and a dot on the place
             lead = alt.Chart(alt.Data(values=moved))
-            layers.append(lead.mark_rule(clip=False, color="#1d1d1d", strokeWidth=1).encode(
-                x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), x2="bx:Q", y2="by:Q"))
-            layers.append(lead.mark_circle(clip=False, color="#1d1d1d", size=14, opacity=1).encode(
-                x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None)))
+            layers.append(
+                lead.mark_rule(clip=False, color="#1d1d1d", strokeWidth=1).encode(
+                    x=alt.X("x:Q", scale=None, axis=None),
+                    y=alt.Y("y:Q", scale=None, axis=None),
+                    x2="bx:Q",
+                    y2="by:Q",
+                )
+            )
+            layers.append(
+                lead.mark_circle(clip=False, color="#1d1d1d", size=14, opacity=1).encode(
+                    x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None)
+                )
+            )
     # A dark pill behind white text (a thick text stroke), so "7/12" fits as well as "3".
-    halo = base.mark_text(clip=False, fontSize=10, fontWeight="bold", stroke="#1d1d1d", strokeWidth=9, strokeJoin="round", color="#1d1d1d").encode(text="code:N")
+    halo = base.mark_text(
+        clip=False,
+        fontSize=10,
+        fontWeight="bold",
+        stroke="#1d1d1d",
+        strokeWidth=9,
+        strokeJoin="round",
+        color="#1d1d1d",
+    ).encode(text="code:N")
     codes = base.mark_text(clip=False, fontSize=10, fontWeight="bold", color="#ffffff").encode(text="code:N")
     return layers + [halo, codes], key, None
 
@@ -415,27 +491,47 @@ def snapshot_chart(
     geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
     geometry_texts = _clip_json(geoms, geometry_texts, rect)
     categories, texts, status = _categories(names, scores)
-    if context is not None:  # District context layer (geo.context_map.snapshot_context): its classes, not gaps
+    if (
+        context is not None
+    ):  # District context layer (geo.context_map.snapshot_context): its classes, not gaps
         categories = [context["category"].get(n, context["none"]) for n in names]
         texts = [context["text"].get(n, "") for n in names]
     chosen = set(highlight)
     focus = [(not highlight) or name in chosen for name in names]
-    props = [{"district": n, "category": c, "text": t, "focus": f} for n, c, t, f in zip(names, categories, texts, focus)]
+    props = [
+        {"district": n, "category": c, "text": t, "focus": f}
+        for n, c, t, f in zip(names, categories, texts, focus)
+    ]
     shapes = (
         alt.Chart(_json_data(_features_json(geometry_texts, props)))
         .mark_geoshape(clip=False, stroke=BORDER, strokeWidth=0.6)
         .encode(
             color=alt.Color(
                 "properties.category:N",
-                scale=alt.Scale(domain=list(context["domain"] if context else LEGEND_DOMAIN),
-                                range=list(context["range"] if context else LEGEND_RANGE)),
-                legend=alt.Legend(title=context["title"] if context else "District gap, chosen pillars", orient="right", symbolType="square",
-                                  symbolStrokeColor=BORDER, symbolStrokeWidth=1, symbolSize=180,
-                                  labelFontSize=11, titleFontSize=12, labelLimit=260, titleLimit=320) if legend else None,
+                scale=alt.Scale(
+                    domain=list(context["domain"] if context else LEGEND_DOMAIN),
+                    range=list(context["range"] if context else LEGEND_RANGE),
+                ),
+                legend=alt.Legend(
+                    title=context["title"] if context else "District gap, chosen pillars",
+                    orient="right",
+                    symbolType="square",
+                    symbolStrokeColor=BORDER,
+                    symbolStrokeWidth=1,
+                    symbolSize=180,
+                    labelFontSize=11,
+                    titleFontSize=12,
+                    labelLimit=260,
+                    titleLimit=320,
+                )
+                if legend
+                else None,
             ),
             opacity=alt.condition("datum.properties.focus", alt.value(1.0), alt.value(0.35)),
-            tooltip=[alt.Tooltip("properties.district:N", title="District"),
-                     alt.Tooltip("properties.text:N", title="Figure" if context else "Gap")],
+            tooltip=[
+                alt.Tooltip("properties.district:N", title="District"),
+                alt.Tooltip("properties.text:N", title="Figure" if context else "Gap"),
+            ],
         )
     )
     layers: list[alt.Chart] = [shapes]
@@ -449,13 +545,22 @@ def snapshot_chart(
         if hatch is not None:
             hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
             if not hatch[0].is_empty:
-                layers.append(alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}])))
-                              .mark_geoshape(clip=False, filled=False, stroke="#3d3d3d", strokeWidth=0.7, strokeOpacity=opacity))
+                layers.append(
+                    alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}]))).mark_geoshape(
+                        clip=False, filled=False, stroke="#3d3d3d", strokeWidth=0.7, strokeOpacity=opacity
+                    )
+                )
 
     if highlight:
-        hl = _features_json([t if n in chosen else None for n, t in zip(names, geometry_texts)],
-                            [{"district": n} for n in names])
-        layers.append(alt.Chart(_json_data(hl)).mark_geoshape(clip=False, filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5))
+        hl = _features_json(
+            [t if n in chosen else None for n, t in zip(names, geometry_texts)],
+            [{"district": n} for n in names],
+        )
+        layers.append(
+            alt.Chart(_json_data(hl)).mark_geoshape(
+                clip=False, filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5
+            )
+        )
 
     pixels = _Pixels(box, width, height, k)
     name_boxes: list[tuple] = []
@@ -464,16 +569,32 @@ def snapshot_chart(
             keep = focus
         else:  # districts with a cluster, big enough on the map to hold a name (not the small Karachi ones)
             m_per_px = EARTH_RADIUS * math.cos(math.radians((box[1] + box[3]) / 2)) / k
-            min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px ** 2)
+            min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px**2)
             keep = (status != "no_cluster") & (np.asarray(areas) > min_area)
-        values = [{"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d} for p, d, on in zip(points, names, keep) if on]
+        values = [
+            {"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d}
+            for p, d, on in zip(points, names, keep)
+            if on
+        ]
         for v in values:  # the name's box on the map (drawn 16 px above its point): badges keep clear of it
             x, y = pixels(v["lon"], v["lat"])
             w = 6.8 * len(v["name"]) + 4
             name_boxes.append((x - w / 2, y - 16 - 8, x + w / 2, y - 16 + 8))
         if values:
-            lab = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
-            layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, stroke="#ffffff", strokeWidth=3, strokeOpacity=0.9))
+            lab = alt.Chart(alt.Data(values=values)).encode(
+                longitude="lon:Q", latitude="lat:Q", text="name:N"
+            )
+            layers.append(
+                lab.mark_text(
+                    clip=False,
+                    fontSize=11,
+                    fontWeight="bold",
+                    dy=-16,
+                    stroke="#ffffff",
+                    strokeWidth=3,
+                    strokeOpacity=0.9,
+                )
+            )
             layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, color="#111111"))
 
     if highlight and sites is not None and "district" in sites:
@@ -485,17 +606,37 @@ def snapshot_chart(
     layers += site_layers
 
     if illustrative:
-        marks = pd.DataFrame({"x": [width * 0.5, width * 0.25, width * 0.75], "y": [height * 0.5, height * 0.18, height * 0.82]})
+        marks = pd.DataFrame(
+            {
+                "x": [width * 0.5, width * 0.25, width * 0.75],
+                "y": [height * 0.5, height * 0.18, height * 0.82],
+            }
+        )
         layers.append(
             alt.Chart(alt.Data(values=marks.to_dict("records")))
-            .mark_text(clip=False, text=WATERMARK, angle=330, fontSize=max(18, width // 22), fontWeight="bold", color="#c00000", opacity=0.35)
+            .mark_text(
+                clip=False,
+                text=WATERMARK,
+                angle=330,
+                fontSize=max(18, width // 22),
+                fontWeight="bold",
+                color="#c00000",
+                opacity=0.35,
+            )
             .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
         )
 
     if highlight:  # a frame: the context districts cut at the edge read as cut on purpose
-        layers.append(alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "x2": width, "y2": height}]))
-                      .mark_rect(clip=False, filled=False, stroke="#8a8a8a", strokeWidth=1)
-                      .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), x2="x2:Q", y2="y2:Q"))
+        layers.append(
+            alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "x2": width, "y2": height}]))
+            .mark_rect(clip=False, filled=False, stroke="#8a8a8a", strokeWidth=1)
+            .encode(
+                x=alt.X("x:Q", scale=None, axis=None),
+                y=alt.Y("y:Q", scale=None, axis=None),
+                x2="x2:Q",
+                y2="y2:Q",
+            )
+        )
     the_map = alt.layer(*layers).properties(width=width, height=height, projection=projection)
 
     credit_lines = list(credits)
@@ -515,12 +656,15 @@ def snapshot_chart(
         text_lines += [(x, "#111111") for x in [*lines, line]]
     text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
     if illustrative:
-        text_lines.append((WATERMARK.upper() + ": invented for demonstration and training. Do not cite.", "#c00000"))
+        text_lines.append(
+            (WATERMARK.upper() + ": invented for demonstration and training. Do not cite.", "#c00000")
+        )
     inset = None
     if highlight and len(highlight) <= LOCATOR_MAX_DISTRICTS:
         # A few districts, zoomed in: a small locator map shows where they lie in the province.
         inset = _locator(districts, highlight, LOCATOR_WIDTH).properties(
-            title=alt.TitleParams("Where in Sindh", fontSize=11, anchor="start"))
+            title=alt.TitleParams("Where in Sindh", fontSize=11, anchor="start")
+        )
     footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0))
     if inset is not None:
         footer = alt.hconcat(footer, inset, spacing=20)
@@ -528,8 +672,17 @@ def snapshot_chart(
     subtitle = list(subtitle_lines) + ([WATERMARK] if illustrative else [])
     return (
         alt.vconcat(the_map, footer, spacing=8)
-        .properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start", fontSize=18,
-                                          subtitleFontSize=12, subtitleColor="#333333", offset=10))
+        .properties(
+            title=alt.TitleParams(
+                text=title,
+                subtitle=subtitle,
+                anchor="start",
+                fontSize=18,
+                subtitleFontSize=12,
+                subtitleColor="#333333",
+                offset=10,
+            )
+        )
         .configure(font=FONT)
         .configure_view(stroke=None)
         .configure_legend(labelFont=FONT, titleFont=FONT)
@@ -541,7 +694,9 @@ LOCATOR_WIDTH = 150
 LOCATOR_MAX_DISTRICTS = 5
 
 
-def _locator(districts: gpd.GeoDataFrame, chosen: Sequence[str], width: int, fill: str = HIGHLIGHT_OUTLINE) -> alt.Chart:
+def _locator(
+    districts: gpd.GeoDataFrame, chosen: Sequence[str], width: int, fill: str = HIGHLIGHT_OUTLINE
+) -> alt.Chart:
     """The province in outline with the ``chosen`` districts filled (no configuration: nestable)."""
     box = _fit_box(districts, [])
     height = _map_height(box, width)
@@ -552,11 +707,15 @@ def _locator(districts: gpd.GeoDataFrame, chosen: Sequence[str], width: int, fil
         alt.Chart(_json_data(_features_json(texts, props)))
         .mark_geoshape(stroke="#8a8a8a", strokeWidth=0.5)
         .encode(color=alt.condition("datum.properties.on", alt.value(fill), alt.value("#f2f2f2")))
-        .properties(width=width, height=height, projection=alt.Projection(type="mercator", fit=_box_feature(box)))
+        .properties(
+            width=width, height=height, projection=alt.Projection(type="mercator", fit=_box_feature(box))
+        )
     )
 
 
-def locator_chart(districts: gpd.GeoDataFrame, district: str, *, fill: str = HIGHLIGHT_OUTLINE, width: int = 220) -> alt.Chart:
+def locator_chart(
+    districts: gpd.GeoDataFrame, district: str, *, fill: str = HIGHLIGHT_OUTLINE, width: int = 220
+) -> alt.Chart:
     """A small locator map: the province in outline, one district filled."""
     return _locator(districts, [district], width, fill).configure_view(stroke=None).configure(font=FONT)
 
@@ -582,9 +741,15 @@ def render_small_png(chart: alt.Chart | dict, limit: int = SMALL_PNG_LIMIT) -> b
     png = render(chart, "png", scale=1.0)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     for factor in (1.0, 0.8, 0.65, 0.5, 0.4):
-        img = image if factor == 1.0 else image.resize((int(image.width * factor), int(image.height * factor)), Image.LANCZOS)
+        img = (
+            image
+            if factor == 1.0
+            else image.resize((int(image.width * factor), int(image.height * factor)), Image.LANCZOS)
+        )
         out = io.BytesIO()
-        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            out, "PNG", optimize=True
+        )
         if out.tell() < limit:
             return out.getvalue()
     raise ValueError("the snapshot could not be made smaller than the limit; use the print PNG or the PDF")

@@ -23,20 +23,28 @@ ds = atlas.dataset
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
 st.title(atlas_name(), anchor=False)
-if context_view.layer_switch() == context_view.CONTEXT:  # public district figures: their own view, never in the gaps
+if (
+    context_view.layer_switch() == context_view.CONTEXT
+):  # public district figures: their own view, never in the gaps
     context_view.show(atlas, state)
     page.end(atlas, state, "atlas")
     st.stop()
-st.caption("Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
-           "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero.")
+st.caption(
+    "Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
+    "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero."
+)
 illustrative_banner(ds, state.round)
 
 # Everything derived from the data is memoised per view (round, sectors, pillars, district):
 # going back to an earlier choice costs no recomputation.
 sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
 # Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
-sites = atlas.memo(("sites", sector_key), lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)].merge(
-    ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"))
+sites = atlas.memo(
+    ("sites", sector_key),
+    lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)].merge(
+        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+    ),
+)
 
 
 def round_matrix(round_id: str) -> pd.DataFrame:
@@ -44,27 +52,41 @@ def round_matrix(round_id: str) -> pd.DataFrame:
 
 
 def round_scores(round_id: str) -> pd.DataFrame:
-    return atlas.memo(("scores", round_id, sector_key, pillar_key),
-                      lambda: rank_by_gap(district_gaps(round_matrix(round_id), sites, ds.rules, state.pillars)))
+    return atlas.memo(
+        ("scores", round_id, sector_key, pillar_key),
+        lambda: rank_by_gap(district_gaps(round_matrix(round_id), sites, ds.rules, state.pillars)),
+    )
 
 
 matrix = round_matrix(state.round)
-counts = atlas.memo(("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars))
+counts = atlas.memo(
+    ("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars)
+)
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
-st.info(f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
-        f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed.")
+st.info(
+    f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
+    f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed."
+)
 
 all_scores = round_scores(state.round)
-scores = all_scores[all_scores["district"].isin(state.districts)].reset_index(drop=True) if state.districts else all_scores
+scores = (
+    all_scores[all_scores["district"].isin(state.districts)].reset_index(drop=True)
+    if state.districts
+    else all_scores
+)
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
 labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
-    deltas = atlas.memo(("changes", state.round, previous, sector_key, pillar_key),
-                        lambda: gap_changes(all_scores, round_scores(previous), ["district"]).set_index("district")["gap_delta"])
+    deltas = atlas.memo(
+        ("changes", state.round, previous, sector_key, pillar_key),
+        lambda: gap_changes(all_scores, round_scores(previous), ["district"]).set_index("district")[
+            "gap_delta"
+        ],
+    )
     change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
     changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
@@ -88,15 +110,25 @@ pick_col, _ = st.columns([2, 3])
 with pick_col:
     if atlas.districts is not None:
         _take_click(clicked_district(st.session_state.get("atlas_map")))
-    view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options,
-               index=None, placeholder="Choose a district")
+    view.bound(
+        st.selectbox,
+        "w_district",
+        state,
+        "district",
+        label="District (or click the map)",
+        options=options,
+        index=None,
+        placeholder="Choose a district",
+    )
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
     if atlas.districts is None:
-        st.error(f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above). "
-                 "Tables below still work.")
+        st.error(
+            f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above). "
+            "Tables below still work."
+        )
     else:
         # A click reruns the script with the component's new value already in session state: it was
         # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
@@ -106,48 +138,84 @@ with map_col:
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
         fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
-        styles = atlas_styles(fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None)
+        styles = atlas_styles(
+            fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
+        )
         styles = linkage_views.with_institutions_layer(styles, atlas, state)
         # render=False: st_folium still renders the map it sends, but skips a second, whole-figure render.
-        clicked = clicked_district(st_folium(fmap, key="atlas_map", feature_group_to_add=styles, returned_objects=["last_active_drawing"],
-                                             height=680, use_container_width=True, render=False))
+        clicked = clicked_district(
+            st_folium(
+                fmap,
+                key="atlas_map",
+                feature_group_to_add=styles,
+                returned_objects=["last_active_drawing"],
+                height=680,
+                use_container_width=True,
+                render=False,
+            )
+        )
         _take_click(clicked)
 
 with panel_col:
     row = scores[scores["district"] == state.district]
     if state.district is None:
-        st.info("Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
-                "No district is opened for you: every gap figure in this view rests on few assessed indicators.")
+        st.info(
+            "Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
+            "No district is opened for you: every gap figure in this view rests on few assessed indicators."
+        )
     elif row.empty:
         st.markdown(f"### {md(state.district)}")
         st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
     else:
         r = row.iloc[0]
         st.markdown(f"### {md(state.district)}")
-        st.metric("Gap, chosen pillars", "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
-                  help="Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods.")
-        st.caption(f"{r['coverage']:.0%} of the indicators behind this figure are assessed "
-                   f"({r['n_assessed']} of {r['n_indicators']})" + (" — low coverage, read with care." if r["low_coverage"] else "."))
+        st.metric(
+            "Gap, chosen pillars",
+            "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+            help="Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods.",
+        )
+        st.caption(
+            f"{r['coverage']:.0%} of the indicators behind this figure are assessed "
+            f"({r['n_assessed']} of {r['n_indicators']})"
+            + (" — low coverage, read with care." if r["low_coverage"] else ".")
+        )
         here = list(r["clusters"])
-        gap_table, checklist = atlas.memo(("district", state.round, sector_key, pillar_key, state.district),
-                                          lambda: district_detail(ds, matrix, here, state.pillars))
+        gap_table, checklist = atlas.memo(
+            ("district", state.round, sector_key, pillar_key, state.district),
+            lambda: district_detail(ds, matrix, here, state.pillars),
+        )
         st.markdown("**Clusters here, gap by pillar**")
         st.dataframe(gap_table, hide_index=True, width="stretch")
-        with st.expander(f"The {r['n_indicators']} indicator values behind this figure, with their sources", expanded=len(here) <= 2):
+        with st.expander(
+            f"The {r['n_indicators']} indicator values behind this figure, with their sources",
+            expanded=len(here) <= 2,
+        ):
             evidence_list(checklist)
     linkage_views.district_panel(atlas, state)
 
 st.subheader("Districts ranked by gap", anchor="districts-ranked-by-gap")
-st.caption("Chosen pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ". Districts whose clusters are not assessed are listed last, as unknown. "
-           "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care.")
-table = atlas.memo(("ranking", state.round, sector_key, pillar_key, tuple(state.districts)), lambda: ranking_table(ds, scores))
+st.caption(
+    "Chosen pillars: "
+    + ", ".join(PILLARS[p] for p in state.pillars)
+    + ". Districts whose clusters are not assessed are listed last, as unknown. "
+    "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
+)
+table = atlas.memo(
+    ("ranking", state.round, sector_key, pillar_key, tuple(state.districts)),
+    lambda: ranking_table(ds, scores),
+)
 if change_column:
     table = table.copy()  # the memoised table stays as it is
     table.insert(4, change_column, changes)
 low = scores["low_coverage"].astype(bool).to_numpy()
 st.dataframe(
-    table.assign(Gap=[("not assessed" if pd.isna(g) else f"{g:.2f}" + (" (low coverage)" if lo else "")) for g, lo in zip(table["Gap"], low)],
-                 Assessed=table["Assessed"].map(lambda c: f"{c:.0%}")),
+    table.assign(
+        Gap=[
+            ("not assessed" if pd.isna(g) else f"{g:.2f}" + (" (low coverage)" if lo else ""))
+            for g, lo in zip(table["Gap"], low)
+        ],
+        Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
+    ),
     hide_index=True,
     width="stretch",
 )

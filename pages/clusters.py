@@ -22,11 +22,15 @@ from ui.html import md
 
 
 def site_line(place: str, district: str, note) -> str:
-    """"Hala, Matiari district — …": the district once, the note only when it says more than the place."""
+    """ "Hala, Matiari district — …": the district once, the note only when it says more than the place."""
     where = f"**{md(place)}** district" if place == district else f"**{md(place)}**, {md(district)} district"
     note = "" if note is None or pd.isna(note) else str(note).strip()
-    trivial = note.lower().rstrip(".") in {f"marker at {place.lower()} town", f"marker at {place.lower()} city"}
+    trivial = note.lower().rstrip(".") in {
+        f"marker at {place.lower()} town",
+        f"marker at {place.lower()} city",
+    }
     return f"- {where}" + ("" if not note or trivial else f" — {md(note)}")
+
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -37,13 +41,24 @@ if state.cluster not in options:
 numbers = ds.clusters.set_index("cluster_id")["number"]
 # The title first, then the picker: the page reads as "this cluster", and a screen reader meets its name first.
 title = st.empty()
-view.bound(st.selectbox, "w_cluster", state, "cluster", label="Cluster", options=options, format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}")
+view.bound(
+    st.selectbox,
+    "w_cluster",
+    state,
+    "cluster",
+    label="Cluster",
+    options=options,
+    format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}",
+)
 cid = state.cluster
 title.title(md(ds.cluster_name(cid)))
 illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
-st.caption(f"Named in the {md(ds.citation('dialogue2019'))} at: " + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples()))
+st.caption(
+    f"Named in the {md(ds.citation('dialogue2019'))} at: "
+    + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples())
+)
 
 matrix = assessment_matrix(ds, state.round, [cid])
 result = classify_dataset(ds, matrix)[cid]
@@ -51,19 +66,31 @@ result = classify_dataset(ds, matrix)[cid]
 left, right = st.columns([2, 3], gap="medium")
 with left:
     if atlas.districts is not None and not sites.empty:
-        st_folium(build_sites_map(atlas.districts, sites, cid), key=f"sites_map_{cid}", returned_objects=[], height=340, use_container_width=True)
+        st_folium(
+            build_sites_map(atlas.districts, sites, cid),
+            key=f"sites_map_{cid}",
+            returned_objects=[],
+            height=340,
+            use_container_width=True,
+        )
     st.markdown("\n".join(site_line(s.place, s.district, s.location_note) for s in all_sites.itertuples()))
 
 with right:
     st.subheader("Cluster or agglomeration?")
     c1, c2 = st.columns(2)
-    c1.markdown(f"Computed from indicators  \n**{result.computed}{' (provisional)' if result.provisional else ''}**")
+    c1.markdown(
+        f"Computed from indicators  \n**{result.computed}{' (provisional)' if result.provisional else ''}**"
+    )
     c2.markdown(f"Published (HRD study)  \n**{result.published or 'not published'}**")
     if result.comparison == DIFFERS:
-        st.warning(f"**Disagreement:** the indicators give *{result.computed}*, the study published *{result.published}*. "
-                   "Check the assessments, or record why the study differs.")
+        st.warning(
+            f"**Disagreement:** the indicators give *{result.computed}*, the study published *{result.published}*. "
+            "Check the assessments, or record why the study differs."
+        )
     elif result.comparison == NOT_COMPARABLE:
-        st.info(f"The published classification (*{result.published}*) cannot be checked yet: too few cluster-defining indicators are assessed.")
+        st.info(
+            f"The published classification (*{result.published}*) cannot be checked yet: too few cluster-defining indicators are assessed."
+        )
     elif result.comparison == AGREES:
         st.success("The computed classification agrees with the published one.")
     if result.published_note:
@@ -71,7 +98,9 @@ with right:
     st.markdown("**Why**")
     for reason in result.reasons:
         st.markdown(f"- {md(reason)}")
-    st.markdown(f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {md(result.to_move_up)}")
+    st.markdown(
+        f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {md(result.to_move_up)}"
+    )
 
 st.subheader("Indicators by pillar")
 per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
@@ -88,18 +117,32 @@ previous = previous_round(ds, state.round)
 if previous is None:
     st.caption("This is the first round of its kind: nothing to compare yet.")
 else:
-    gap_change = cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
-    st.markdown(f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
-                f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%}).")
+    gap_change = (
+        cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
+    )
+    st.markdown(
+        f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
+        f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%})."
+    )
     changed = status_changes(ds, state.round, previous, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]
     if changed.empty:
         st.caption("No indicator of this cluster changed status.")
     else:
         names = ds.indicators.set_index("indicator_id")["name"]
-        st.dataframe(pd.DataFrame({"Indicator": changed["indicator_id"].map(names), "Before": changed["status_before"], "Now": changed["status_now"],
-                                   "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"), "Note": changed["note_now"]}),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Indicator": changed["indicator_id"].map(names),
+                    "Before": changed["status_before"],
+                    "Now": changed["status_now"],
+                    "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"),
+                    "Note": changed["note_now"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 linkage_views.cluster_section(atlas, state.round, cid)
 
@@ -107,32 +150,60 @@ st.subheader("Local people in the workforce")
 grid = participation_grid(ds, cid)
 known = grid[grid["known"]]
 if known.empty:
-    st.info("No published figure: the share of local people at every job and skill level is **unknown** for this cluster.")
+    st.info(
+        "No published figure: the share of local people at every job and skill level is **unknown** for this cluster."
+    )
 chart_data = grid.assign(share=grid["local_share_pct"].fillna(0), shown=grid["display"])
-bars = alt.Chart(chart_data).mark_bar().encode(
-    y=alt.Y("level:N", sort=list(grid["level"]), title=None),
-    x=alt.X("share:Q", title="Local people, % of posts", scale=alt.Scale(domain=[0, 100])),
-    color=alt.condition("datum.known", alt.value("#1f77b4"), alt.value("transparent")),
-    tooltip=["dimension", "level", "shown", "source"],
+bars = (
+    alt.Chart(chart_data)
+    .mark_bar()
+    .encode(
+        y=alt.Y("level:N", sort=list(grid["level"]), title=None),
+        x=alt.X("share:Q", title="Local people, % of posts", scale=alt.Scale(domain=[0, 100])),
+        color=alt.condition("datum.known", alt.value("#1f77b4"), alt.value("transparent")),
+        tooltip=["dimension", "level", "shown", "source"],
+    )
 )
-labels = alt.Chart(chart_data).mark_text(align="left", dx=4).encode(
-    y=alt.Y("level:N", sort=list(grid["level"])), x="share:Q", text="shown:N",
-    color=alt.condition("datum.known", alt.value("#111111"), alt.value("#888888")),
+labels = (
+    alt.Chart(chart_data)
+    .mark_text(align="left", dx=4)
+    .encode(
+        y=alt.Y("level:N", sort=list(grid["level"])),
+        x="share:Q",
+        text="shown:N",
+        color=alt.condition("datum.known", alt.value("#111111"), alt.value("#888888")),
+    )
 )
-chart = ((bars + labels).facet(row=alt.Row("dimension:N", title=None, header=alt.Header(labelFontSize=15, labelFontWeight="bold")))
-         .resolve_scale(y="independent")
-         .configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=260)
-         .configure_text(fontSize=14))
+chart = (
+    (bars + labels)
+    .facet(
+        row=alt.Row("dimension:N", title=None, header=alt.Header(labelFontSize=15, labelFontWeight="bold"))
+    )
+    .resolve_scale(y="independent")
+    .configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=260)
+    .configure_text(fontSize=14)
+)
 st.altair_chart(chart, width="stretch")
 # A static table wraps long notes; an interactive grid cut them off.
-st.table(readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
-    columns={"dimension": "Dimension", "level": "Level", "display": "Local share", "source": "Source", "note": "Note"}))
+st.table(
+    readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
+        columns={
+            "dimension": "Dimension",
+            "level": "Level",
+            "display": "Local share",
+            "source": "Source",
+            "note": "Note",
+        }
+    )
+)
 
 st.subheader("Evidence")
 items = evidence_items(ds, [cid])
 if items.empty:
     st.write("No evidence item mentions this cluster yet.")
 for item in items.itertuples():
-    st.markdown(f"> {md(item.statement)}\n\n— {md(item.speaker or 'speaker not stated')} · *{md(item.group_label)}* · {md(item.pillar_labels)} · {md(item.source)}")
+    st.markdown(
+        f"> {md(item.statement)}\n\n— {md(item.speaker or 'speaker not stated')} · *{md(item.group_label)}* · {md(item.pillar_labels)} · {md(item.source)}"
+    )
 
 page.end(atlas, state, "clusters")

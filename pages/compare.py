@@ -21,6 +21,7 @@ def most_assessed(scores: pd.DataFrame, options: list[str], n: int) -> list[str]
     order = sorted(range(len(options)), key=lambda i: -assessed.iloc[i])
     return [options[i] for i in order[:n]]
 
+
 atlas, state = page.start()
 ds = atlas.dataset
 
@@ -33,13 +34,28 @@ def kind_chosen(kind: str) -> str:
     return kind
 
 
-view.bound(st.radio, "w_compare_kind", state, "compare_kind", to_state=kind_chosen, label="Compare", options=view.COMPARE_KINDS, horizontal=True)
+view.bound(
+    st.radio,
+    "w_compare_kind",
+    state,
+    "compare_kind",
+    to_state=kind_chosen,
+    label="Compare",
+    options=view.COMPARE_KINDS,
+    horizontal=True,
+)
 kind = state.compare_kind
 
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 matrix = assessment_matrix(ds, state.round, cluster_ids)
 if kind == "districts":
-    scores = district_gaps(matrix, atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)], ds.rules, state.pillars, per_pillar=True).rename(columns={"district": "item"})
+    scores = district_gaps(
+        matrix,
+        atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)],
+        ds.rules,
+        state.pillars,
+        per_pillar=True,
+    ).rename(columns={"district": "item"})
     options = sorted(scores["item"].unique())
     label = str
 else:
@@ -49,7 +65,16 @@ else:
 
 # Open on the two with the most assessed values, not on two that are unknown on every pillar.
 state.compare = [o for o in state.compare if o in options] or most_assessed(scores, options, 2)
-view.bound(st.multiselect, "w_compare", state, "compare", label=f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}", options=options, format_func=label, max_selections=MAX_ITEMS)
+view.bound(
+    st.multiselect,
+    "w_compare",
+    state,
+    "compare",
+    label=f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}",
+    options=options,
+    format_func=label,
+    max_selections=MAX_ITEMS,
+)
 chosen = state.compare
 
 
@@ -63,22 +88,51 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
 
     order = [label(c) for c in chosen]
     # Horizontal bars, one small chart per pillar: long names and "not assessed" labels stay readable.
-    base = alt.Chart(data).encode(y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)), tooltip=["name", "Pillar", "text"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+        tooltip=["name", "Pillar", "text"],
+    )
     bars = base.mark_bar(height=16).encode(
-        x=alt.X("bar:Q", title="Gap (0 = every assessed indicator present, 1 = all absent)", scale=alt.Scale(domain=[0, 1])),
+        x=alt.X(
+            "bar:Q",
+            title="Gap (0 = every assessed indicator present, 1 = all absent)",
+            scale=alt.Scale(domain=[0, 1]),
+        ),
         color=alt.Color("name:N", title=None, sort=order, legend=None),
         opacity=alt.condition("datum.known", alt.value(1), alt.value(0)),
     )
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
-        x="bar:Q", text="text:N", color=alt.condition("datum.known", alt.value("#222222"), alt.value("#777777")),
+        x="bar:Q",
+        text="text:N",
+        color=alt.condition("datum.known", alt.value("#222222"), alt.value("#777777")),
     )
-    chart = (bars + labels).properties(width=520, height=26 * len(chosen)).facet(
-        row=alt.Row("Pillar:N", sort=[PILLARS[p] for p in pillars], title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontSize=14, labelFontWeight="bold")),
+    chart = (
+        (bars + labels)
+        .properties(width=520, height=26 * len(chosen))
+        .facet(
+            row=alt.Row(
+                "Pillar:N",
+                sort=[PILLARS[p] for p in pillars],
+                title=None,
+                header=alt.Header(
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontSize=14,
+                    labelFontWeight="bold",
+                ),
+            ),
+        )
     )
     st.altair_chart(chart, width="content")
-    st.caption("Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table.")
+    st.caption(
+        "Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table."
+    )
 
-    table = data.pivot(index="name", columns="Pillar", values="text").reindex(index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars])
+    table = data.pivot(index="name", columns="Pillar", values="text").reindex(
+        index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars]
+    )
     st.dataframe(table.rename_axis(kind.capitalize()[:-1]).reset_index(), hide_index=True, width="stretch")
 
 

@@ -16,8 +16,8 @@ from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
-from ui.page import leave_pages_folder_mode
 from ui.html import md
+from ui.page import leave_pages_folder_mode
 
 
 def _changed() -> None:
@@ -28,15 +28,28 @@ def _changed() -> None:
 def _show_issues(issues: list[DataIssue]) -> None:
     st.error(f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
     st.dataframe(
-        pd.DataFrame([{"Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in issues]),
+        pd.DataFrame(
+            [
+                {
+                    "Line": i.row,
+                    "Column": i.column or "",
+                    "Value": i.value or "",
+                    "Problem": i.message,
+                    "What to do": i.hint,
+                }
+                for i in issues
+            ]
+        ),
         hide_index=True,
         width="stretch",
     )
 
 
 def _show_conflict(exc: store.ConflictError) -> None:
-    st.error("Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
-             "press *Reload round* to see the current values, then apply your changes again.")
+    st.error(
+        "Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
+        "press *Reload round* to see the current values, then apply your changes again."
+    )
     for c in exc.conflicts:
         st.markdown(f"- {md(c.message())}")
 
@@ -44,14 +57,18 @@ def _show_conflict(exc: store.ConflictError) -> None:
 def store_round_table(grid: pd.DataFrame) -> pd.DataFrame:
     """A round's assessments for reading: names, status, source citation, note."""
     citations = dict(zip(ds.sources["source_id"], ds.sources["citation"]))
-    return pd.DataFrame({
-        "Cluster": grid["cluster_id"].map(dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))),
-        "Pillar": grid["pillar"].map(INDICATOR_GROUPS),
-        "Indicator": grid["indicator_id"].map(dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))),
-        "Status": grid["status"],
-        "Source": [citations.get(x, x) if x else "—" for x in grid["source_id"]],
-        "Note": grid["note"].where(grid["note"].astype(bool), "—"),
-    })
+    return pd.DataFrame(
+        {
+            "Cluster": grid["cluster_id"].map(dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))),
+            "Pillar": grid["pillar"].map(INDICATOR_GROUPS),
+            "Indicator": grid["indicator_id"].map(
+                dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+            ),
+            "Status": grid["status"],
+            "Source": [citations.get(x, x) if x else "—" for x in grid["source_id"]],
+            "Note": grid["note"].where(grid["note"].astype(bool), "—"),
+        }
+    )
 
 
 def _write(action):
@@ -71,12 +88,17 @@ ds = store.load_dataset(engine, data_dir())
 editor = current_editor()
 
 st.title("Data")
-st.caption("Indicator assessments come in rounds (survey, dialogue, desk review). Every change is kept with who made it and when.")
+st.caption(
+    "Indicator assessments come in rounds (survey, dialogue, desk review). Every change is kept with who made it and when."
+)
 
 rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
 if rounds.empty:
     st.warning("The store holds no round yet.")
-labels = {r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — ILLUSTRATIVE" if r.illustrative else "") for r in rounds.itertuples()}
+labels = {
+    r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — ILLUSTRATIVE" if r.illustrative else "")
+    for r in rounds.itertuples()
+}
 if st.session_state.get("data_round_next") in labels:  # a round just created opens next
     st.session_state["data_round"] = st.session_state.pop("data_round_next")
 round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="data_round") if labels else None
@@ -93,8 +115,12 @@ if round_id:
 
 if round_id and editor is None:
     # Signed out: the round itself, read-only (sources as citations, unknown spelled out).
-    st.dataframe(store_round_table(store.round_grid(engine, round_id)), hide_index=True, width="stretch",
-                 key="data_round_table")
+    st.dataframe(
+        store_round_table(store.round_grid(engine, round_id)),
+        hide_index=True,
+        width="stretch",
+        key="data_round_table",
+    )
 
 st.divider()
 if editor is None:
@@ -120,17 +146,35 @@ with tab_edit:
         grid_key = f"data_grid_{round_id}"
         token_key = f"data_grid_token_{round_id}"
         if grid_key not in st.session_state:
-            st.session_state[grid_key] = store.round_grid(engine, round_id)  # the versions your edits are based on
+            st.session_state[grid_key] = store.round_grid(
+                engine, round_id
+            )  # the versions your edits are based on
             st.session_state[token_key] = st.session_state.get(token_key, 0) + 1
         original = st.session_state[grid_key]
         shown = original.assign(
             cluster=original["cluster_id"].map(cluster_names),
             group=original["pillar"].map(INDICATOR_GROUPS),
             indicator=original["indicator_id"].map(names),
-        )[["cluster_id", "indicator_id", "cluster", "group", "indicator", "status", "source_id", "note", "updated_by"]]
-        shown["source_id"] = shown["source_id"].astype(object).where(shown["source_id"].astype(bool), None)  # blank, not "None"
-        st.caption("Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
-                   "Every value you set needs a source.")
+        )[
+            [
+                "cluster_id",
+                "indicator_id",
+                "cluster",
+                "group",
+                "indicator",
+                "status",
+                "source_id",
+                "note",
+                "updated_by",
+            ]
+        ]
+        shown["source_id"] = (
+            shown["source_id"].astype(object).where(shown["source_id"].astype(bool), None)
+        )  # blank, not "None"
+        st.caption(
+            "Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
+            "Every value you set needs a source."
+        )
         edited = st.data_editor(
             shown,
             key=f"data_editor_{round_id}_{st.session_state[token_key]}",
@@ -142,7 +186,9 @@ with tab_edit:
                 "cluster_id": None,
                 "indicator_id": None,
                 "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
-                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids, format_func=source_label),
+                "source_id": st.column_config.SelectboxColumn(
+                    "Source", options=source_ids, format_func=source_label
+                ),
                 "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
                 "updated_by": st.column_config.TextColumn("Last changed by"),
             },
@@ -152,9 +198,17 @@ with tab_edit:
         if b2.button("Reload round", key="reload_round"):
             st.session_state.pop(grid_key, None)
             st.rerun()
-        save_label = "Save changes (none yet)" if not edits else f"Save {len(edits)} change" + ("s" if len(edits) > 1 else "")
+        save_label = (
+            "Save changes (none yet)"
+            if not edits
+            else f"Save {len(edits)} change" + ("s" if len(edits) > 1 else "")
+        )
         if b1.button(save_label, type="primary", disabled=not edits, key="save_round"):
-            result = _write(lambda: store.save_assessments(engine, round_id, edits, author=require_editor().label, via="editor", file="editor table"))
+            result = _write(
+                lambda: store.save_assessments(
+                    engine, round_id, edits, author=require_editor().label, via="editor", file="editor table"
+                )
+            )
             if result is not None:
                 _changed()
                 st.session_state.pop(grid_key, None)
@@ -162,8 +216,12 @@ with tab_edit:
                 st.rerun()
 
 with tab_import:
-    st.markdown("Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` (" + ", ".join(STATUSES) + "), `source_id`, `note`. "
-                "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none.")
+    st.markdown(
+        "Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` ("
+        + ", ".join(STATUSES)
+        + "), `source_id`, `note`. "
+        "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+    )
     t1, t2 = st.columns(2)
     for col, fmt in ((t1, "csv"), (t2, "xlsx")):
         name, data = store.import_template(fmt, engine)
@@ -181,29 +239,61 @@ with tab_import:
             else:
                 st.info("Preview: " + md(plan.summary()))
                 preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
-                    cluster=lambda d: d["cluster_id"].map(cluster_names), indicator=lambda d: d["indicator_id"].map(names)
+                    cluster=lambda d: d["cluster_id"].map(cluster_names),
+                    indicator=lambda d: d["indicator_id"].map(names),
                 )
-                st.dataframe(preview[["_line", "cluster", "indicator", "change", "old_status", "status", "old_source_id", "source_id", "note"]].rename(columns={"_line": "line"}), hide_index=True, width="stretch")
+                st.dataframe(
+                    preview[
+                        [
+                            "_line",
+                            "cluster",
+                            "indicator",
+                            "change",
+                            "old_status",
+                            "status",
+                            "old_source_id",
+                            "source_id",
+                            "note",
+                        ]
+                    ].rename(columns={"_line": "line"}),
+                    hide_index=True,
+                    width="stretch",
+                )
                 if st.button("Commit import", type="primary", key="commit_import", disabled=preview.empty):
                     result = _write(lambda: store.commit_import(engine, plan, author=require_editor().label))
                     if result is not None:
                         _changed()
                         st.session_state.pop(plan_key, None)
                         st.session_state.pop(f"data_grid_{round_id}", None)
-                        st.success(f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged.")
+                        st.success(
+                            f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
+                        )
 
 with tab_new:
     with st.form("new_round"):
-        new_id = st.text_input("Round id", placeholder="survey-2027", help="lower-case letters, digits, '-' or '_'")
+        new_id = st.text_input(
+            "Round id", placeholder="survey-2027", help="lower-case letters, digits, '-' or '_'"
+        )
         new_name = st.text_input("Name", placeholder="Cluster survey 2027")
         new_date = st.date_input("Date")
         new_kind = st.selectbox("Kind", ROUND_KINDS)
-        new_illustrative = st.checkbox("Illustrative (invented data for training; never mixed with real rounds)")
+        new_illustrative = st.checkbox(
+            "Illustrative (invented data for training; never mixed with real rounds)"
+        )
         new_notes = st.text_area("Notes")
         create = st.form_submit_button("Create round", type="primary")
     if create:
         try:
-            store.create_round(engine, round_id=new_id, name=new_name, date=new_date, kind=new_kind, illustrative=new_illustrative, notes=new_notes, author=require_editor().label)
+            store.create_round(
+                engine,
+                round_id=new_id,
+                name=new_name,
+                date=new_date,
+                kind=new_kind,
+                illustrative=new_illustrative,
+                notes=new_notes,
+                author=require_editor().label,
+            )
         except store.ValidationError as exc:
             _show_issues(exc.issues)
         else:
@@ -214,7 +304,9 @@ with tab_new:
 with tab_history:
     if round_id:
         hist = store.history(engine, round_id=round_id, limit=1000)
-        st.caption(f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace.")
+        st.caption(
+            f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
+        )
         st.dataframe(hist.drop(columns=["change_id"]), hide_index=True, width="stretch")
 
 
@@ -227,16 +319,27 @@ def _survey_section(round_id: str | None) -> None:
     from cluster_model.survey import FORM_FILE, build_xlsform
 
     st.subheader("Field survey (ODK Collect / KoboToolbox)")
-    st.markdown("1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
-                "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
-                "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
-                "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted.")
-    st.download_button("Survey form (XLSForm)", build_xlsform(ds), file_name=FORM_FILE, key="survey_form",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.markdown(
+        "1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
+        "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
+        "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
+        "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted."
+    )
+    st.download_button(
+        "Survey form (XLSForm)",
+        build_xlsform(ds),
+        file_name=FORM_FILE,
+        key="survey_form",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     if not round_id or chosen["kind"] != "survey":
-        st.info("Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it.")
+        st.info(
+            "Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it."
+        )
         return
-    upload = st.file_uploader(f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload")
+    upload = st.file_uploader(
+        f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload"
+    )
     if upload is not None:
         data = upload.getvalue()
         plan_key = f"survey_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
@@ -248,16 +351,47 @@ def _survey_section(round_id: str | None) -> None:
         else:
             st.info("Preview: " + plan.summary())
             if plan.ignored_columns:
-                st.text("Columns not used (exporter metadata and other questions): " + ", ".join(plan.ignored_columns))
+                st.text(
+                    "Columns not used (exporter metadata and other questions): "
+                    + ", ".join(plan.ignored_columns)
+                )
             preview = plan.changes[plan.changes["change"] != "unchanged"]
-            st.dataframe(pd.DataFrame({
-                "Cluster": preview["cluster_id"].map(cluster_names), "Indicator": preview["indicator_id"].map(names), "Change": preview["change"],
-                "Before": preview["old_status"], "Now": preview["status"], "Respondents": preview["n_respondents"],
-                "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"), "Don't know": preview["dont_know"], "Note": preview["note"],
-            }), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Cluster": preview["cluster_id"].map(cluster_names),
+                        "Indicator": preview["indicator_id"].map(names),
+                        "Change": preview["change"],
+                        "Before": preview["old_status"],
+                        "Now": preview["status"],
+                        "Respondents": preview["n_respondents"],
+                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                        "Don't know": preview["dont_know"],
+                        "Note": preview["note"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
             with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
-                st.dataframe(plan.submissions[["_line", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "change", "counted", "excluded_reason"]]
-                             .rename(columns={"_line": "line"}), hide_index=True, width="stretch")
+                st.dataframe(
+                    plan.submissions[
+                        [
+                            "_line",
+                            "submission_id",
+                            "cluster_id",
+                            "district",
+                            "stakeholder_group",
+                            "enumerator",
+                            "survey_date",
+                            "change",
+                            "counted",
+                            "excluded_reason",
+                        ]
+                    ].rename(columns={"_line": "line"}),
+                    hide_index=True,
+                    width="stretch",
+                )
             nothing = preview.empty and not (plan.submissions["change"] != "unchanged").any()
             if st.button("Commit survey import", type="primary", key="commit_survey", disabled=nothing):
                 result = _write(lambda: si.commit_survey_import(engine, plan, author=require_editor().label))
@@ -265,21 +399,51 @@ def _survey_section(round_id: str | None) -> None:
                     _changed()
                     st.session_state.pop(plan_key, None)
                     st.session_state.pop(f"data_grid_{round_id}", None)
-                    st.success(f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
-                               f"{result.created} value(s) new, {result.updated} changed.")
+                    st.success(
+                        f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
+                        f"{result.created} value(s) new, {result.updated} changed."
+                    )
     stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
-    st.caption(f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted.")
+    st.caption(
+        f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."
+    )
     if not stored.empty:
         name, data = si.export_submissions(engine, round_id)
         st.download_button("Export submissions (CSV)", data, file_name=name, key="survey_export")
         grid = store.round_grid(engine, round_id)
-        pairs = [(r.cluster_id, r.indicator_id) for r in grid[grid["source_id"] == si.survey_source_id(round_id)].itertuples()]
+        pairs = [
+            (r.cluster_id, r.indicator_id)
+            for r in grid[grid["source_id"] == si.survey_source_id(round_id)].itertuples()
+        ]
         if pairs:
-            pick = st.selectbox("Submissions behind a value", pairs, format_func=lambda p: f"{cluster_names.get(p[0], p[0])} — {names.get(p[1], p[1])}", key="survey_value")
+            pick = st.selectbox(
+                "Submissions behind a value",
+                pairs,
+                format_func=lambda p: f"{cluster_names.get(p[0], p[0])} — {names.get(p[1], p[1])}",
+                key="survey_value",
+            )
             st.dataframe(si.survey_evidence(engine, round_id, *pick), hide_index=True, width="stretch")
         with st.expander("Submissions stored in this round (raw rows kept as exported)"):
-            st.dataframe(stored[["submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted", "excluded_reason", "file", "line", "imported_by", "raw"]],
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                stored[
+                    [
+                        "submission_id",
+                        "cluster_id",
+                        "district",
+                        "stakeholder_group",
+                        "enumerator",
+                        "survey_date",
+                        "counted",
+                        "excluded_reason",
+                        "file",
+                        "line",
+                        "imported_by",
+                        "raw",
+                    ]
+                ],
+                hide_index=True,
+                width="stretch",
+            )
 
 
 st.divider()

@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model.exports import (
+    add_context,
+    district_scores,
     export_filename,
     make_view,
     notes_lines,
@@ -18,8 +20,6 @@ from cluster_model.exports import (
     to_xlsx_bytes,
     used_source_ids,
     view_tables,
-    district_scores,
-    add_context,
 )
 from cluster_model.issues import DataFileError
 from geo.brief import district_brief_pdf
@@ -31,8 +31,8 @@ from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
-from ui.share import app_base_url, share_url
 from ui.html import md
+from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -42,15 +42,19 @@ if state.sectors:
     sites = sites[sites["cluster_id"].isin(state.sectors)]
 
 st.title("Export")
-st.caption("Everything below is the view chosen in the sidebar. Every file carries its title, the filters and round, "
-           "the date, the sources and the boundary licence.")
+st.caption(
+    "Everything below is the view chosen in the sidebar. Every file carries its title, the filters and round, "
+    "the date, the sources and the boundary licence."
+)
 illustrative_banner(ds, state.round)
 with st.container(border=True):
     st.markdown("**What will be exported**")
     st.markdown("\n".join(f"- {md(line)}" for line in ev.filter_lines(ds)) + f"\n- Date: {md(ev.generated)}")
 
 tables = view_tables(ds, sites, ev)
-tables.update(linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"])))
+tables.update(
+    linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"]))
+)
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
@@ -60,11 +64,22 @@ ctx = get_context(atlas)
 tables, notes = add_context(tables, notes, ctx, atlas.district_names)
 context_indicator = export_indicator(ctx)
 if context_indicator:
-    title = f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
+    title = (
+        f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
+    )
     credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
 data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) if len(ds.assessments) else 0
-view_key = hashlib.sha1(repr((sorted(view.to_query(state).items()), ev.generated, str(atlas.boundary_file), data_hash,
-                              context_indicator)).encode()).hexdigest()
+view_key = hashlib.sha1(
+    repr(
+        (
+            sorted(view.to_query(state).items()),
+            ev.generated,
+            str(atlas.boundary_file),
+            data_hash,
+            context_indicator,
+        )
+    ).encode()
+).hexdigest()
 
 
 def _chart() -> dict:
@@ -73,9 +88,19 @@ def _chart() -> dict:
     if view_key not in specs:
         # Scores of every district (the context around the chosen ones keeps its true colours).
         scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
-        chart = snapshot_chart(atlas.districts, scores, sites, title=title, subtitle_lines=subtitle, credits=credits,
-                               illustrative=ev.illustrative, highlight=ev.districts or None,
-                               context=snapshot_context(ctx, context_indicator, atlas.district_names) if context_indicator else None)
+        chart = snapshot_chart(
+            atlas.districts,
+            scores,
+            sites,
+            title=title,
+            subtitle_lines=subtitle,
+            credits=credits,
+            illustrative=ev.illustrative,
+            highlight=ev.districts or None,
+            context=snapshot_context(ctx, context_indicator, atlas.district_names)
+            if context_indicator
+            else None,
+        )
         specs.clear()
         specs[view_key] = chart.to_dict(validate=False)
     return specs[view_key]
@@ -84,8 +109,10 @@ def _chart() -> dict:
 # ------------------------------------------------------------------ map snapshot
 st.subheader("1 · Map snapshot")
 if atlas.districts is None:
-    st.error("No map snapshot: the district boundary file could not be used (see the data problems above). "
-             "Data downloads below still work.")
+    st.error(
+        "No map snapshot: the district boundary file could not be used (see the data problems above). "
+        "Data downloads below still work."
+    )
 else:
     cache = st.session_state.setdefault("_export_png", {})
     if view_key not in cache:
@@ -94,27 +121,60 @@ else:
                 cache.clear()
                 cache[view_key] = render(_chart(), "png", scale=2)
             except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
-                st.error(f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work.")
+                st.error(
+                    f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
+                )
     png = cache.get(view_key)
     if png:
         cols = st.columns(4)
-        cols[0].download_button("Map snapshot (PNG, print)", png, export_filename(ev, "png"), MIME["png"],
-                                type="primary", on_click="ignore",
-                                help="2× resolution, for reports and printing.")
-        cols[1].download_button("PNG (small, messaging)", lambda: render_small_png(_chart()), export_filename(ev, "png", "small"),
-                                MIME["png"], on_click="ignore", help="Under 300 KB, for WhatsApp and e-mail.")
-        cols[2].download_button("SVG", lambda: render(_chart(), "svg"), export_filename(ev, "svg"), MIME["svg"], on_click="ignore", help="Vector, for editing in Inkscape or Illustrator.")
-        cols[3].download_button("PDF", lambda: render(_chart(), "pdf"), export_filename(ev, "pdf", "map"), MIME["pdf"], on_click="ignore")
+        cols[0].download_button(
+            "Map snapshot (PNG, print)",
+            png,
+            export_filename(ev, "png"),
+            MIME["png"],
+            type="primary",
+            on_click="ignore",
+            help="2× resolution, for reports and printing.",
+        )
+        cols[1].download_button(
+            "PNG (small, messaging)",
+            lambda: render_small_png(_chart()),
+            export_filename(ev, "png", "small"),
+            MIME["png"],
+            on_click="ignore",
+            help="Under 300 KB, for WhatsApp and e-mail.",
+        )
+        cols[2].download_button(
+            "SVG",
+            lambda: render(_chart(), "svg"),
+            export_filename(ev, "svg"),
+            MIME["svg"],
+            on_click="ignore",
+            help="Vector, for editing in Inkscape or Illustrator.",
+        )
+        cols[3].download_button(
+            "PDF",
+            lambda: render(_chart(), "pdf"),
+            export_filename(ev, "pdf", "map"),
+            MIME["pdf"],
+            on_click="ignore",
+        )
         with st.expander("Preview", expanded=True):
             st.image(png, width="stretch", caption="Preview of the map snapshot: " + title)
 
 # ------------------------------------------------------------------ district briefs
 st.subheader("2 · District briefs (PDF, one page per district)")
-default = [d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names]
+default = [
+    d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names
+]
 # Keyed by the view's districts: when the sidebar changes, the choice starts again from the new view
 # instead of keeping an earlier district (a brief of Mirpur Khas named after Thatta and Tharparkar).
-chosen = st.multiselect("Districts for the brief", atlas.district_names, default=default,
-                        key="export_brief_districts:" + ",".join(default))
+chosen = st.multiselect(
+    "Districts for the brief",
+    atlas.district_names,
+    default=default,
+    key="export_brief_districts:" + ",".join(default),
+)
 st.caption("The brief covers: " + (", ".join(chosen) if chosen else "no district yet") + ".")
 briefs = st.session_state.setdefault("_export_briefs", {})
 brief_key = (view_key, tuple(chosen))
@@ -127,9 +187,16 @@ if st.button("Build district briefs", disabled=not chosen):
 
         try:
             briefs.clear()
-            briefs[brief_key] = district_brief_pdf(ds, atlas.districts, sites, ev, chosen, progress=progress,
-                                                   context=ctx if ctx.available else None,
-                                                   extra_page=linkage_views.brief_page(atlas, state.round))
+            briefs[brief_key] = district_brief_pdf(
+                ds,
+                atlas.districts,
+                sites,
+                ev,
+                chosen,
+                progress=progress,
+                context=ctx if ctx.available else None,
+                extra_page=linkage_views.brief_page(atlas, state.round),
+            )
             status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
@@ -137,33 +204,60 @@ if st.button("Build district briefs", disabled=not chosen):
             st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
 if brief_key in briefs:
     # Named after the districts it holds, not the sidebar's filter.
-    st.download_button("Download district briefs (PDF)", briefs[brief_key],
-                       export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
-                       MIME["pdf"], type="primary", on_click="ignore")
+    st.download_button(
+        "Download district briefs (PDF)",
+        briefs[brief_key],
+        export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
+        MIME["pdf"],
+        type="primary",
+        on_click="ignore",
+    )
 elif not chosen:
     st.caption("Choose one or more districts.")
 
 # ------------------------------------------------------------------ data downloads
 st.subheader("3 · Data of this view")
-st.caption("Unknown values are empty cells marked “not assessed”, never 0. Sources and licence travel with every file "
-           "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members).")
+st.caption(
+    "Unknown values are empty cells marked “not assessed”, never 0. Sources and licence travel with every file "
+    "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members)."
+)
 cols = st.columns([2, 1, 1, 1])
 table_name = cols[0].selectbox("Table for CSV", list(tables), key="export_csv_table")
-cols[1].download_button("CSV", lambda: to_csv_bytes(tables[table_name], notes), export_filename(ev, "csv", table_name.lower().replace(" ", "-")),
-                        "text/csv", on_click="ignore")
-cols[2].download_button("XLSX (all tables)", lambda: to_xlsx_bytes(tables, sources, notes), export_filename(ev, "xlsx"),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+cols[1].download_button(
+    "CSV",
+    lambda: to_csv_bytes(tables[table_name], notes),
+    export_filename(ev, "csv", table_name.lower().replace(" ", "-")),
+    "text/csv",
+    on_click="ignore",
+)
+cols[2].download_button(
+    "XLSX (all tables)",
+    lambda: to_xlsx_bytes(tables, sources, notes),
+    export_filename(ev, "xlsx"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+)
 if atlas.districts is not None:
+
     def _geojson() -> bytes:
         collection = districts_geojson(
-            atlas.districts, district_scores(ds, sites, ev), district_scores(ds, sites, ev, per_pillar=True),
+            atlas.districts,
+            district_scores(ds, sites, ev),
+            district_scores(ds, sites, ev, per_pillar=True),
             cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
-            sources=sources.to_dict("records"), licence=[l for l in notes if l.startswith("Licence")],
-            generated=ev.generated, round_info={"id": ev.round_id, "label": ev.round_label},
-            filters=ev.as_dict(), illustrative=ev.illustrative, only=ev.districts or None)
+            sources=sources.to_dict("records"),
+            licence=[note for note in notes if note.startswith("Licence")],
+            generated=ev.generated,
+            round_info={"id": ev.round_id, "label": ev.round_label},
+            filters=ev.as_dict(),
+            illustrative=ev.illustrative,
+            only=ev.districts or None,
+        )
         return to_geojson_bytes(add_context_to_geojson(collection, ctx) if ctx.available else collection)
 
-    cols[3].download_button("GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore")
+    cols[3].download_button(
+        "GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore"
+    )
 with st.expander("Preview the tables"):
     for name, table in tables.items():
         st.markdown(f"**{name}** ({len(table)} rows)")

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import linkages as L
-from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.store import linkages as sl
+from cluster_model.vocabulary import STAKEHOLDERS
 from geo.institutions_layer import province_contains
 from ui import linkage_views as lv
 from ui import page
@@ -26,16 +26,26 @@ lk = lv.get_linkages(atlas)
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
 st.title("Linkage matrix")
-st.caption("Which kinds of support each cluster has a link to — the ICCK's second objective, \"identification and assessment of institutes and linkages\" "
-           "(policy dialogue, 2019). A cell is **active** or **weak** when such a link is recorded, **absent** when a link is recorded as needed but absent, "
-           "and **unknown** when nothing is recorded: unknown is never shown as absent.")
+st.caption(
+    'Which kinds of support each cluster has a link to — the ICCK\'s second objective, "identification and assessment of institutes and linkages" '
+    "(policy dialogue, 2019). A cell is **active** or **weak** when such a link is recorded, **absent** when a link is recorded as needed but absent, "
+    "and **unknown** when nothing is recorded: unknown is never shown as absent."
+)
 illustrative_banner(ds, state.round)
 
 mv = lv.matrix_view(ds, lk, state.round, cluster_ids)
-long, previous, changes, table, round_name = mv["long"], mv["previous"], mv["changes"], mv["table"], mv["round_name"]
+long, previous, changes, table, round_name = (
+    mv["long"],
+    mv["previous"],
+    mv["changes"],
+    mv["table"],
+    mv["round_name"],
+)
 counts = L.state_counts(long)
-st.info(f"**{len(long)}** cells ({len(cluster_ids)} clusters × {len(L.LINK_TYPES)} kinds of support): "
-        f"**{counts['active']}** active, **{counts['weak']}** weak, **{counts['absent']}** absent, **{counts['unknown']}** unknown (no link recorded).")
+st.info(
+    f"**{len(long)}** cells ({len(cluster_ids)} clusters × {len(L.LINK_TYPES)} kinds of support): "
+    f"**{counts['active']}** active, **{counts['weak']}** weak, **{counts['absent']}** absent, **{counts['unknown']}** unknown (no link recorded)."
+)
 st.altair_chart(mv["chart"], width="content")
 st.dataframe(table, hide_index=True, width="stretch")
 
@@ -48,8 +58,18 @@ else:
     changed = changes[changes["changed"]]
     st.caption(f"Compared with **{md(prev_name)}** ({md(previous)}). {len(changed)} cell(s) changed.")
     if not changed.empty:
-        st.dataframe(pd.DataFrame({"Cluster": changed["cluster_id"].map(ds.cluster_name), "Kind of support": changed["link_type"].map(L.LINK_TYPES),
-                                   "Before": changed["state_before"], "Now": changed["state_now"]}), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Cluster": changed["cluster_id"].map(ds.cluster_name),
+                    "Kind of support": changed["link_type"].map(L.LINK_TYPES),
+                    "Before": changed["state_before"],
+                    "Now": changed["state_now"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 # ------------------------------------------------------------------ exports
 st.subheader("Export")
@@ -57,7 +77,9 @@ for col, (fmt, (name, mime, build)) in zip(st.columns(3), mv["files"].items()):
     col.download_button(fmt.upper(), build, name, mime, on_click="ignore", key=f"lm_{fmt}")
 
 st.subheader("Institutions")
-st.caption("Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest.")
+st.caption(
+    "Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest."
+)
 st.dataframe(lv.institutions_table(ds, lk), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ editing (signed-in editors)
@@ -74,8 +96,12 @@ contains = province_contains(atlas.districts)
 districts = atlas.district_names if atlas.districts is not None else None
 inst_ids = list(lk.institutions["institution_id"])
 source_ids = list(ds.sources["source_id"])
-st.caption(f"Signed in as **{md(editor.label)}**. Links are recorded in the round chosen in the sidebar: **{md(round_name)}**.")
-t_inst, t_edit, t_link, t_change, t_import, t_hist = st.tabs(["Add institution", "Correct an institution", "Add link", "Change links", "Import", "History"])
+st.caption(
+    f"Signed in as **{md(editor.label)}**. Links are recorded in the round chosen in the sidebar: **{md(round_name)}**."
+)
+t_inst, t_edit, t_link, t_change, t_import, t_hist = st.tabs(
+    ["Add institution", "Correct an institution", "Add link", "Change links", "Import", "History"]
+)
 
 
 def _done(message: str) -> None:
@@ -92,20 +118,45 @@ with t_inst:
         a1, a2 = st.columns(2)
         i_id = a1.text_input("Id", placeholder="umerkot_growers", key="lm_i_id")
         i_name = a2.text_input("Name", key="lm_i_name")
-        i_kind = a1.selectbox("Kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="lm_i_kind")
-        i_group = a2.selectbox("Stakeholder group (IGCA)", ["", *STAKEHOLDERS], format_func=lambda g: STAKEHOLDERS.get(g, "not stated"), key="lm_i_group")
-        i_district = a1.selectbox("District", ["", *(districts or [])], format_func=lambda d: d or "unknown", key="lm_i_district")
+        i_kind = a1.selectbox(
+            "Kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="lm_i_kind"
+        )
+        i_group = a2.selectbox(
+            "Stakeholder group (IGCA)",
+            ["", *STAKEHOLDERS],
+            format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+            key="lm_i_group",
+        )
+        i_district = a1.selectbox(
+            "District", ["", *(districts or [])], format_func=lambda d: d or "unknown", key="lm_i_district"
+        )
         i_source = a2.selectbox("Source", source_ids, key="lm_i_source")
         b1, b2, b3 = st.columns([1, 1, 2])
         i_lat = b1.text_input("Latitude", key="lm_i_lat", help="decimal degrees; leave empty if unknown")
         i_lon = b2.text_input("Longitude", key="lm_i_lon")
-        i_loc_source = b3.selectbox("Location source", ["", *source_ids], index=(source_ids.index("inst_coords") + 1) if "inst_coords" in source_ids else 0, key="lm_i_locsrc")
+        i_loc_source = b3.selectbox(
+            "Location source",
+            ["", *source_ids],
+            index=(source_ids.index("inst_coords") + 1) if "inst_coords" in source_ids else 0,
+            key="lm_i_locsrc",
+        )
         i_loc_note = st.text_input("Location note", value="Editor-supplied, to verify.", key="lm_i_locnote")
         i_note = st.text_area("Note", key="lm_i_note")
         add_inst = st.form_submit_button("Add institution", type="primary")
     if add_inst:
-        row = {"institution_id": i_id, "name": i_name, "kind": i_kind, "stakeholder_group": i_group, "district": i_district, "lat": i_lat, "lon": i_lon,
-               "location_note": i_loc_note if (i_lat or i_lon) else "", "location_source_id": i_loc_source if (i_lat or i_lon) else "", "source_id": i_source, "note": i_note}
+        row = {
+            "institution_id": i_id,
+            "name": i_name,
+            "kind": i_kind,
+            "stakeholder_group": i_group,
+            "district": i_district,
+            "lat": i_lat,
+            "lon": i_lon,
+            "location_note": i_loc_note if (i_lat or i_lon) else "",
+            "location_source_id": i_loc_source if (i_lat or i_lon) else "",
+            "source_id": i_source,
+            "note": i_note,
+        }
         try:
             sl.add_institutions(engine, [row], author=editor.label, districts=districts, contains=contains)
         except sl.ValidationError as exc:
@@ -122,28 +173,72 @@ with t_edit:
             a1, a2 = st.columns(2)
             e_name = a1.text_input("Name", value=cur["name"])
             kinds = list(L.INSTITUTION_KINDS)
-            e_kind = a2.selectbox("Kind", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0, format_func=L.INSTITUTION_KINDS.get)
+            e_kind = a2.selectbox(
+                "Kind",
+                kinds,
+                index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
+                format_func=L.INSTITUTION_KINDS.get,
+            )
             groups = ["", *STAKEHOLDERS]
-            e_group = a1.selectbox("Stakeholder group (IGCA)", groups, index=groups.index(cur["stakeholder_group"]) if cur["stakeholder_group"] in groups else 0,
-                                   format_func=lambda g: STAKEHOLDERS.get(g, "not stated"))
+            e_group = a1.selectbox(
+                "Stakeholder group (IGCA)",
+                groups,
+                index=groups.index(cur["stakeholder_group"]) if cur["stakeholder_group"] in groups else 0,
+                format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+            )
             dists = ["", *(districts or [])]
-            e_district = a2.selectbox("District", dists, index=dists.index(cur["district"]) if cur["district"] in dists else 0, format_func=lambda d: d or "unknown",
-                                      key=f"lm_e_district_{e_id}_{int(cur['version'])}")
+            e_district = a2.selectbox(
+                "District",
+                dists,
+                index=dists.index(cur["district"]) if cur["district"] in dists else 0,
+                format_func=lambda d: d or "unknown",
+                key=f"lm_e_district_{e_id}_{int(cur['version'])}",
+            )
             b1, b2, b3 = st.columns([1, 1, 2])
-            e_lat = b1.text_input("Latitude", value=as_text(cur["lat"]), key=f"lm_e_lat_{e_id}_{int(cur['version'])}")
-            e_lon = b2.text_input("Longitude", value=as_text(cur["lon"]), key=f"lm_e_lon_{e_id}_{int(cur['version'])}")
+            e_lat = b1.text_input(
+                "Latitude", value=as_text(cur["lat"]), key=f"lm_e_lat_{e_id}_{int(cur['version'])}"
+            )
+            e_lon = b2.text_input(
+                "Longitude", value=as_text(cur["lon"]), key=f"lm_e_lon_{e_id}_{int(cur['version'])}"
+            )
             srcs = ["", *source_ids]
-            e_locsrc = b3.selectbox("Location source", srcs, index=srcs.index(cur["location_source_id"]) if cur["location_source_id"] in srcs else 0,
-                                    key=f"lm_e_locsrc_{e_id}_{int(cur['version'])}")
+            e_locsrc = b3.selectbox(
+                "Location source",
+                srcs,
+                index=srcs.index(cur["location_source_id"]) if cur["location_source_id"] in srcs else 0,
+                key=f"lm_e_locsrc_{e_id}_{int(cur['version'])}",
+            )
             e_locnote = st.text_input("Location note", value=cur["location_note"])
-            e_source = st.selectbox("Source", source_ids, index=source_ids.index(cur["source_id"]) if cur["source_id"] in source_ids else 0)
+            e_source = st.selectbox(
+                "Source",
+                source_ids,
+                index=source_ids.index(cur["source_id"]) if cur["source_id"] in source_ids else 0,
+            )
             e_note = st.text_area("Note", value=cur["note"])
             save_inst = st.form_submit_button("Save institution", type="primary")
         if save_inst:
-            values = {"name": e_name, "kind": e_kind, "stakeholder_group": e_group, "district": e_district, "lat": e_lat, "lon": e_lon,
-                      "location_source_id": e_locsrc, "location_note": e_locnote, "source_id": e_source, "note": e_note}
+            values = {
+                "name": e_name,
+                "kind": e_kind,
+                "stakeholder_group": e_group,
+                "district": e_district,
+                "lat": e_lat,
+                "lon": e_lon,
+                "location_source_id": e_locsrc,
+                "location_note": e_locnote,
+                "source_id": e_source,
+                "note": e_note,
+            }
             try:
-                sl.update_institution(engine, e_id, values, base_version=int(cur["version"]), author=editor.label, districts=districts, contains=contains)
+                sl.update_institution(
+                    engine,
+                    e_id,
+                    values,
+                    base_version=int(cur["version"]),
+                    author=editor.label,
+                    districts=districts,
+                    contains=contains,
+                )
             except sl.ValidationError as exc:
                 lv.show_problems(exc)
             else:
@@ -156,17 +251,30 @@ with t_link:
         with st.form("lm_add_link"):
             l1, l2 = st.columns(2)
             l_inst = l1.selectbox("Institution", inst_ids, format_func=lk.name, key="lm_l_inst")
-            l_with = l2.radio("Linked with", ["a cluster", "another institution"], horizontal=True, key="lm_l_with")
-            l_cluster = l1.selectbox("Cluster", list(ds.clusters["cluster_id"]), format_func=ds.cluster_name, key="lm_l_cluster")
+            l_with = l2.radio(
+                "Linked with", ["a cluster", "another institution"], horizontal=True, key="lm_l_with"
+            )
+            l_cluster = l1.selectbox(
+                "Cluster", list(ds.clusters["cluster_id"]), format_func=ds.cluster_name, key="lm_l_cluster"
+            )
             l_partner = l2.selectbox("Partner institution", inst_ids, format_func=lk.name, key="lm_l_partner")
-            l_type = l1.selectbox("Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="lm_l_type")
+            l_type = l1.selectbox(
+                "Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="lm_l_type"
+            )
             l_status = l2.selectbox("Status", L.LINK_STATUSES, key="lm_l_status")
             l_source = l1.selectbox("Source", source_ids, key="lm_l_source")
             l_note = st.text_area("Note", key="lm_l_note")
             add_link = st.form_submit_button("Add link", type="primary")
         if add_link:
-            row = {"institution_id": l_inst, "cluster_id": l_cluster if l_with == "a cluster" else "", "partner_id": l_partner if l_with != "a cluster" else "",
-                   "link_type": l_type, "status": l_status, "source_id": l_source, "note": l_note}
+            row = {
+                "institution_id": l_inst,
+                "cluster_id": l_cluster if l_with == "a cluster" else "",
+                "partner_id": l_partner if l_with != "a cluster" else "",
+                "link_type": l_type,
+                "status": l_status,
+                "source_id": l_source,
+                "note": l_note,
+            }
             try:
                 sl.save_links(engine, state.round, [row], author=editor.label, new_only=True)
             except sl.ValidationError as exc:
@@ -177,22 +285,62 @@ with t_link:
 with t_change:
     mine = lk.links[lk.links["round_id"] == state.round] if state.round else lk.links.iloc[0:0]
     if mine.empty:
-        st.caption("No link is stored in this round yet (links of earlier rounds still count until changed here).")
+        st.caption(
+            "No link is stored in this round yet (links of earlier rounds still count until changed here)."
+        )
     else:
-        grid = mine.assign(institution=mine["institution_id"].map(lk.name), kind=mine["link_type"].map(L.LINK_TYPES))[
-            ["institution_id", "target", "link_type", "institution", "kind", "status", "source_id", "note", "version"]].reset_index(drop=True)
-        edited = st.data_editor(grid, key=f"lm_grid_{state.round}", hide_index=True, width="stretch", num_rows="fixed",
-                                disabled=["institution_id", "target", "link_type", "institution", "kind", "version"],
-                                column_config={"institution_id": None, "link_type": None, "version": None,
-                                               "status": st.column_config.SelectboxColumn("Status", options=L.LINK_STATUSES, required=True),
-                                               "source_id": st.column_config.SelectboxColumn("Source", options=source_ids, required=True)})
-        diff = [(n, r) for n, (r, o) in enumerate(zip(edited.to_dict("records"), grid.to_dict("records")), start=1) if (r["status"], r["source_id"], r["note"]) != (o["status"], o["source_id"], o["note"])]
+        grid = mine.assign(
+            institution=mine["institution_id"].map(lk.name), kind=mine["link_type"].map(L.LINK_TYPES)
+        )[
+            [
+                "institution_id",
+                "target",
+                "link_type",
+                "institution",
+                "kind",
+                "status",
+                "source_id",
+                "note",
+                "version",
+            ]
+        ].reset_index(drop=True)
+        edited = st.data_editor(
+            grid,
+            key=f"lm_grid_{state.round}",
+            hide_index=True,
+            width="stretch",
+            num_rows="fixed",
+            disabled=["institution_id", "target", "link_type", "institution", "kind", "version"],
+            column_config={
+                "institution_id": None,
+                "link_type": None,
+                "version": None,
+                "status": st.column_config.SelectboxColumn("Status", options=L.LINK_STATUSES, required=True),
+                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids, required=True),
+            },
+        )
+        diff = [
+            (n, r)
+            for n, (r, o) in enumerate(zip(edited.to_dict("records"), grid.to_dict("records")), start=1)
+            if (r["status"], r["source_id"], r["note"]) != (o["status"], o["source_id"], o["note"])
+        ]
         if st.button(f"Save {len(diff)} change(s)", disabled=not diff, type="primary", key="lm_save_changes"):
             rows = []
             for n, r in diff:
                 kind, ident = L.split_target(r["target"])
-                rows.append({"_line": n, "institution_id": r["institution_id"], "cluster_id": ident if kind == L.CLUSTER else "", "partner_id": ident if kind != L.CLUSTER else "",
-                             "link_type": r["link_type"], "status": r["status"], "source_id": r["source_id"], "note": r["note"] or "", "base_version": int(r["version"])})
+                rows.append(
+                    {
+                        "_line": n,
+                        "institution_id": r["institution_id"],
+                        "cluster_id": ident if kind == L.CLUSTER else "",
+                        "partner_id": ident if kind != L.CLUSTER else "",
+                        "link_type": r["link_type"],
+                        "status": r["status"],
+                        "source_id": r["source_id"],
+                        "note": r["note"] or "",
+                        "base_version": int(r["version"]),
+                    }
+                )
             try:
                 sl.save_links(engine, state.round, rows, author=editor.label, file="links table")
             except sl.ValidationError as exc:
@@ -201,22 +349,35 @@ with t_change:
                 _done(f"Saved {len(rows)} change(s).")
 
 with t_import:
-    st.markdown("A CSV of institutions **or** of links (told apart by the header), or an XLSX with an `institutions` and/or a `links` sheet "
-                f"(institutions are stored first, so links may name them). Links: `{', '.join(L.LINK_COLUMNS)}` (empty round_id: the round chosen in the sidebar). "
-                f"Institutions: `{', '.join(L.INSTITUTION_COLUMNS)}`. Line numbers are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none.")
+    st.markdown(
+        "A CSV of institutions **or** of links (told apart by the header), or an XLSX with an `institutions` and/or a `links` sheet "
+        f"(institutions are stored first, so links may name them). Links: `{', '.join(L.LINK_COLUMNS)}` (empty round_id: the round chosen in the sidebar). "
+        f"Institutions: `{', '.join(L.INSTITUTION_COLUMNS)}`. Line numbers are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+    )
     d1, d2 = st.columns(2)
     for col, fmt in ((d1, "xlsx"), (d2, "csv")):
         name, data = sl.linkage_template(fmt)
         col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"lm_template_{fmt}")
     if state.round:
         name, data = sl.linkage_workbook(engine, state.round)
-        st.download_button("Export the institutions and this round's links (XLSX, ready to import again)", data, file_name=name, key="lm_export_round")
-    upload = st.file_uploader(f"Import into round '{state.round}'", type=["csv", "xlsx"], key="lm_upload") if state.round else None
+        st.download_button(
+            "Export the institutions and this round's links (XLSX, ready to import again)",
+            data,
+            file_name=name,
+            key="lm_export_round",
+        )
+    upload = (
+        st.file_uploader(f"Import into round '{state.round}'", type=["csv", "xlsx"], key="lm_upload")
+        if state.round
+        else None
+    )
     if upload is not None:
         data = upload.getvalue()
         plan_key = f"lm_plan_{state.round}_{hashlib.sha256(data).hexdigest()[:16]}"
         if plan_key not in st.session_state:
-            st.session_state[plan_key] = sl.plan_linkage_import(engine, state.round, data, upload.name, districts=districts, contains=contains)
+            st.session_state[plan_key] = sl.plan_linkage_import(
+                engine, state.round, data, upload.name, districts=districts, contains=contains
+            )
         plan = st.session_state[plan_key]
         if plan.issues:
             lv.show_problems(sl.ValidationError(plan.issues))
@@ -225,16 +386,22 @@ with t_import:
             st.dataframe(plan.preview, hide_index=True, width="stretch")
             if st.button("Commit import", type="primary", key="lm_commit"):
                 try:
-                    res = sl.commit_linkage_import(engine, plan, author=editor.label, districts=districts, contains=contains)
+                    res = sl.commit_linkage_import(
+                        engine, plan, author=editor.label, districts=districts, contains=contains
+                    )
                 except sl.ValidationError as exc:
                     lv.show_problems(exc)
                 else:
                     st.session_state.pop(plan_key, None)
-                    _done(f"Imported: {res.institutions} institution(s), {res.created} new link(s), {res.updated} changed.")
+                    _done(
+                        f"Imported: {res.institutions} institution(s), {res.created} new link(s), {res.updated} changed."
+                    )
 
 with t_hist:
     st.caption("Every change to a link or an institution, newest first: who, when, old and new value.")
-    st.dataframe(sl.link_history(engine, limit=1000).drop(columns=["change_id"]), hide_index=True, width="stretch")
+    st.dataframe(
+        sl.link_history(engine, limit=1000).drop(columns=["change_id"]), hide_index=True, width="stretch"
+    )
     st.dataframe(sl.institution_history(engine).drop(columns=["change_id"]), hide_index=True, width="stretch")
 
 page.end(atlas, state, "linkages")

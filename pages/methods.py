@@ -11,14 +11,15 @@ from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
 from ui import linkage_views, page
 from ui.chrome import readable
 from ui.context_access import get_context
-from ui.html import md
 from ui.data_access import shared_dir, store_url
+from ui.html import md
 
 
 def store_kind(url: str) -> str:
     """The kind of database, for people: never its address or path on the server."""
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
     return {"sqlite": "a SQLite database", "postgresql": "a PostgreSQL database"}.get(scheme, "a database")
+
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -32,13 +33,21 @@ st.markdown(
 )
 
 st.header("Indicator framework")
-st.caption("Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
-           "UNIDO's cluster-development approach); neither source document lists its indicators.")
+st.caption(
+    "Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
+    "UNIDO's cluster-development approach); neither source document lists its indicators."
+)
 framework = ds.indicators.assign(group=ds.indicators["pillar"].map(INDICATOR_GROUPS))
-for group, label in INDICATOR_GROUPS.items():
+for label in INDICATOR_GROUPS.values():
     rows = framework[framework["group"] == label]
     with st.expander(f"{label} — {len(rows)} indicators"):
-        st.dataframe(readable(rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]), hide_index=True, width="stretch")
+        st.dataframe(
+            readable(
+                rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 st.header("Gap score")
 st.markdown(
@@ -47,11 +56,15 @@ st.markdown(
     "Indicators that are **not assessed** are left out of the gap — they are unknown, not zero — and lower the **coverage** instead. "
     "With nothing assessed the gap is *not assessed*. A cluster with sites in two districts counts in both."
 )
-st.latex(r"\text{gap} = \frac{\sum_{i \in \text{assessed}} w_i\, g(s_i)}{\sum_{i \in \text{assessed}} w_i}\qquad"
-         r"\text{coverage} = \frac{\sum_{i \in \text{assessed}} w_i}{\sum_{i \in \text{scope}} w_i}")
+st.latex(
+    r"\text{gap} = \frac{\sum_{i \in \text{assessed}} w_i\, g(s_i)}{\sum_{i \in \text{assessed}} w_i}\qquad"
+    r"\text{coverage} = \frac{\sum_{i \in \text{assessed}} w_i}{\sum_{i \in \text{scope}} w_i}"
+)
 st.table(pd.DataFrame({"status": list(rules.gap_value), "g (gap value)": list(rules.gap_value.values())}))
-st.markdown(f"Here *w* is an indicator's weight and *g* its gap value. A figure whose coverage is below "
-            f"**{rules.low_coverage_warning:.0%}** is flagged *low coverage*. The ICCK sets these values in the rules file of the atlas.")
+st.markdown(
+    f"Here *w* is an indicator's weight and *g* its gap value. A figure whose coverage is below "
+    f"**{rules.low_coverage_warning:.0%}** is flagged *low coverage*. The ICCK sets these values in the rules file of the atlas."
+)
 
 st.header("Cluster, potential cluster or agglomeration")
 st.markdown(
@@ -64,19 +77,27 @@ st.markdown(
     f"**{rules.min_assessed}** cluster-defining indicators are assessed, the result is *insufficient evidence*; otherwise the "
     "better class is shown as *provisional*, with its range."
 )
-st.markdown("The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
-            "where they differ, the Clusters page says so.")
+st.markdown(
+    "The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
+    "where they differ, the Clusters page says so."
+)
 
 st.markdown(workshop.methods_markdown())
 
 st.header("Stakeholder groups and rounds")
-st.markdown("Evidence is tagged with the dialogue's four stakeholder groups (IGCA): " + ", ".join(STAKEHOLDERS.values()) + ".")
+st.markdown(
+    "Evidence is tagged with the dialogue's four stakeholder groups (IGCA): "
+    + ", ".join(STAKEHOLDERS.values())
+    + "."
+)
 st.dataframe(readable(ds.rounds.drop(columns=["_line"])), hide_index=True, width="stretch")
 
 st.header("Where the data lives")
-st.markdown(f"Assessments are kept in the ICCK's evidence database ({store_kind(store_url())}). It was filled once from the ICCK's data files; "
-            "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
-            "(who, when, old value, new value).")
+st.markdown(
+    f"Assessments are kept in the ICCK's evidence database ({store_kind(store_url())}). It was filled once from the ICCK's data files; "
+    "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
+    "(who, when, old value, new value)."
+)
 
 linkage_views.methods_section(atlas)
 
@@ -85,7 +106,9 @@ st.dataframe(readable(ds.sources.drop(columns=["_line"])), hide_index=True, widt
 
 st.header("District boundaries")
 # The file's name, not its path on the server.
-st.markdown(f"Boundary file: **{md(atlas.boundary_file.name)}**. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export.")
+st.markdown(
+    f"Boundary file: **{md(atlas.boundary_file.name)}**. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export."
+)
 provenance = provenance_text(atlas.boundary_file)
 if provenance:
     with st.expander("Provenance and known limits (PROVENANCE.md)"):
@@ -96,16 +119,23 @@ else:
 # District context: its own block (cluster_model.context), apart from the gap method.
 st.markdown(context.methods_markdown())
 st.dataframe(context.methods_table(get_context(atlas)), hide_index=True, width="stretch")
-st.caption(f"Files read from the folder **{md(context.context_dir().name)}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits.")
+st.caption(
+    f"Files read from the folder **{md(context.context_dir().name)}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits."
+)
 
 st.header("The two source documents")
-for name, title in [("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 2019"), ("hrd-cluster-poverty-abstract.txt", "HRD-cluster-poverty study (abstract)")]:
+for name, title in [
+    ("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 2019"),
+    ("hrd-cluster-poverty-abstract.txt", "HRD-cluster-poverty study (abstract)"),
+]:
     path = shared_dir() / "seeds" / name
     with st.expander(title):
         if path.exists():
             st.text(path.read_text(encoding="utf-8"))
         else:
-            st.warning(f"The text of this document is not installed with this copy of the atlas ({name}). "
-                       "An administrator can point ATLAS_SHARED to the folder holding it.")
+            st.warning(
+                f"The text of this document is not installed with this copy of the atlas ({name}). "
+                "An administrator can point ATLAS_SHARED to the folder holding it."
+            )
 
 page.end(atlas, state, "methods", has_map=False)

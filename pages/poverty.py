@@ -17,9 +17,11 @@ from ui.context_view import md
 atlas, state = page.start()
 ds = atlas.dataset
 st.title("Where gaps meet poverty")
-st.caption("Each point is a district with at least one of the chosen clusters: its cluster gap (chosen pillars) against its "
-           "2018 poverty rate, the bar its 95% interval, the size its number of poor. Districts whose clusters are not "
-           "assessed stay on the left as unknown — never as a zero gap. Poverty is district context, never part of the gap.")
+st.caption(
+    "Each point is a district with at least one of the chosen clusters: its cluster gap (chosen pillars) against its "
+    "2018 poverty rate, the bar its 95% interval, the size its number of poor. Districts whose clusters are not "
+    "assessed stay on the left as unknown — never as a zero gap. Poverty is district context, never part of the gap."
+)
 illustrative_banner(ds, state.round)
 
 ctx = get_context(atlas)
@@ -27,7 +29,9 @@ if ctx.issues:
     st.markdown("**District context data problems**")
     show_issues(ctx.issues)
 if not ctx.available or "poverty_rate_2018" not in set(ctx.indicators["indicator_id"]):
-    st.error("The 2018 poverty figures cannot be shown (see the problems above); the other pages work as before.")
+    st.error(
+        "The 2018 poverty figures cannot be shown (see the problems above); the other pages work as before."
+    )
     page.end(atlas, state, "poverty")
     st.stop()
 
@@ -39,8 +43,12 @@ frame = cx.gaps_meet_poverty(ctx, unit_gaps)
 meta = ctx.indicator("poverty_rate_2018")
 
 known = frame[frame["gap_known"]]
-st.info(f"**{len(frame)}** districts hold the chosen clusters; the gap is assessed in **{len(known)}** of them, "
-        f"unknown in **{len(frame) - len(known)}**. Pillars: " + ", ".join(PILLARS[p] for p in state.pillars) + ".")
+st.info(
+    f"**{len(frame)}** districts hold the chosen clusters; the gap is assessed in **{len(known)}** of them, "
+    f"unknown in **{len(frame) - len(known)}**. Pillars: "
+    + ", ".join(PILLARS[p] for p in state.pillars)
+    + "."
+)
 
 plot = frame.assign(
     label=frame["unit"],
@@ -52,41 +60,69 @@ plot = frame.assign(
 y_scale = alt.Scale(domain=[0, max(70, float(plot["ci_high"].max() or 0))])
 y = alt.Y("poverty_rate:Q", title="Poverty rate 2018 (provisional, %)", scale=y_scale)
 size = alt.Size("poor:Q", title="Number of poor (1,000s)", scale=alt.Scale(range=[30, 900]))
-tooltip = [alt.Tooltip("label:N", title="District (survey unit)"), alt.Tooltip("gap_text:N", title="Cluster gap"),
-           alt.Tooltip("coverage_text:N", title="Coverage"), alt.Tooltip("poverty_rate:Q", format=".1f", title="Poverty %"),
-           alt.Tooltip("ci_low:Q", format=".1f", title="95% low"), alt.Tooltip("ci_high:Q", format=".1f", title="95% high"),
-           alt.Tooltip("poor_1000:Q", format=",.0f", title="Poor (1,000s)"), alt.Tooltip("clusters_text:N", title="Clusters")]
+tooltip = [
+    alt.Tooltip("label:N", title="District (survey unit)"),
+    alt.Tooltip("gap_text:N", title="Cluster gap"),
+    alt.Tooltip("coverage_text:N", title="Coverage"),
+    alt.Tooltip("poverty_rate:Q", format=".1f", title="Poverty %"),
+    alt.Tooltip("ci_low:Q", format=".1f", title="95% low"),
+    alt.Tooltip("ci_high:Q", format=".1f", title="95% high"),
+    alt.Tooltip("poor_1000:Q", format=",.0f", title="Poor (1,000s)"),
+    alt.Tooltip("clusters_text:N", title="Clusters"),
+]
 assessed = alt.Chart(plot[plot["gap_known"]])
 interval_y = alt.Y("ci_low:Q", title="Poverty rate 2018 (provisional, %)", scale=y_scale)
-right = (assessed.mark_rule(color="#777").encode(x=alt.X("gap:Q", title="Cluster gap, chosen pillars (0 = none, 1 = all absent)",
-                                                         scale=alt.Scale(domain=[-0.05, 1.3]),  # room for the names at 1
-                                                         axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0])),
-                                         y=interval_y, y2="ci_high:Q")
-         + assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
-             x="gap:Q", y=y, size=size, tooltip=tooltip,
-             color=alt.Color("coverage:Q", title="Coverage (share assessed)", scale=alt.Scale(scheme="blues", domain=[0, 1])))
-         + assessed.mark_text(align="left", dx=8, fontSize=11).encode(x="gap:Q", y=y, text="label:N")
-         ).properties(width=520, height=440, title="Gap assessed")
+right = (
+    assessed.mark_rule(color="#777").encode(
+        x=alt.X(
+            "gap:Q",
+            title="Cluster gap, chosen pillars (0 = none, 1 = all absent)",
+            scale=alt.Scale(domain=[-0.05, 1.3]),  # room for the names at 1
+            axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        ),
+        y=interval_y,
+        y2="ci_high:Q",
+    )
+    + assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
+        x="gap:Q",
+        y=y,
+        size=size,
+        tooltip=tooltip,
+        color=alt.Color(
+            "coverage:Q", title="Coverage (share assessed)", scale=alt.Scale(scheme="blues", domain=[0, 1])
+        ),
+    )
+    + assessed.mark_text(align="left", dx=8, fontSize=11).encode(x="gap:Q", y=y, text="label:N")
+).properties(width=520, height=440, title="Gap assessed")
 unknown = alt.Chart(plot[~plot["gap_known"]].assign(x="not assessed"))
-left = (unknown.mark_rule(color="#bbb").encode(x=alt.X("x:N", title=None), y=interval_y, y2="ci_high:Q")
-        + unknown.mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2]).encode(
-            x=alt.X("x:N", title=None), y=y, size=size, tooltip=tooltip)
-        + unknown.mark_text(align="left", dx=8, fontSize=10, color="#616161").encode(x="x:N", y=y, text="label:N")
-        ).properties(width=150, height=440, title="Gap unknown")
+left = (
+    unknown.mark_rule(color="#bbb").encode(x=alt.X("x:N", title=None), y=interval_y, y2="ci_high:Q")
+    + unknown.mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2]).encode(
+        x=alt.X("x:N", title=None), y=y, size=size, tooltip=tooltip
+    )
+    + unknown.mark_text(align="left", dx=8, fontSize=10, color="#616161").encode(x="x:N", y=y, text="label:N")
+).properties(width=150, height=440, title="Gap unknown")
 st.altair_chart(alt.hconcat(left, right).resolve_scale(y="shared"), width="content")
-st.caption(f"Poverty: {md(meta['source'])}, {int(meta['year'])}. {cx.CONTEXT_CREDIT}. Karachi City is one survey unit: its point "
-           "stands for the seven Karachi districts together, with the gap over all their clusters. Karachi's estimate has "
-           "no stated interval (upstream MSE 0).")
+st.caption(
+    f"Poverty: {md(meta['source'])}, {int(meta['year'])}. {cx.CONTEXT_CREDIT}. Karachi City is one survey unit: its point "
+    "stands for the seven Karachi districts together, with the gap over all their clusters. Karachi's estimate has "
+    "no stated interval (upstream MSE 0)."
+)
 
-table = pd.DataFrame({
-    "District (survey unit)": [cx.unit_label(u, d) for u, d in zip(frame["unit"], frame["districts"])],
-    "Clusters": plot["clusters_text"],
-    "Cluster gap": plot["gap_text"], "Coverage": [f"{c:.0%}" for c in frame["coverage"]],
-    "Poverty rate 2018 (%)": frame["poverty_rate"].round(1),
-    "95% interval": ["" if pd.isna(lo) else f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(frame["ci_low"], frame["ci_high"])],
-    "Number of poor (1,000s)": frame["poor_1000"].round(0),
-    "Source": meta["source"],
-})
+table = pd.DataFrame(
+    {
+        "District (survey unit)": [cx.unit_label(u, d) for u, d in zip(frame["unit"], frame["districts"])],
+        "Clusters": plot["clusters_text"],
+        "Cluster gap": plot["gap_text"],
+        "Coverage": [f"{c:.0%}" for c in frame["coverage"]],
+        "Poverty rate 2018 (%)": frame["poverty_rate"].round(1),
+        "95% interval": [
+            "" if pd.isna(lo) else f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(frame["ci_low"], frame["ci_high"])
+        ],
+        "Number of poor (1,000s)": frame["poor_1000"].round(0),
+        "Source": meta["source"],
+    }
+)
 st.subheader("Cluster districts, poorest first")
 st.dataframe(table, hide_index=True, width="stretch")
 

@@ -46,7 +46,9 @@ params = st.query_params
 round_id = params.get("r")
 cur = vt.current_item(engine, round_id) if round_id else None
 if cur is None:
-    st.error("This voting link is not for a dialogue on this computer. Scan the QR code on the screen again, or type the short link shown under it.")
+    st.error(
+        "This voting link is not for a dialogue on this computer. Scan the QR code on the screen again, or type the short link shown under it."
+    )
     st.stop()
 
 token = params.get("t")
@@ -64,8 +66,11 @@ except vt.VoteRefused as exc:
 
 group = params.get("g")
 if group not in STAKEHOLDERS:
-    st.markdown("<div class='vote-q'>Which group are you from?</div>"
-                "<p class='vote-note'>Asked once. Your vote is anonymous: no name, no account.</p>", unsafe_allow_html=True)
+    st.markdown(
+        "<div class='vote-q'>Which group are you from?</div>"
+        "<p class='vote-note'>Asked once. Your vote is anonymous: no name, no account.</p>",
+        unsafe_allow_html=True,
+    )
     for g, label in STAKEHOLDERS.items():
         if st.button(label, key=f"vote_group_{g}", width="stretch"):
             params["g"] = g
@@ -77,35 +82,64 @@ ds = get_dataset()
 
 def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
     try:
-        vt.cast_vote(engine, round_id, cluster_id, pillar, token=token, group=group, choice=choice, comment=st.session_state.get(comment_key))
+        vt.cast_vote(
+            engine,
+            round_id,
+            cluster_id,
+            pillar,
+            token=token,
+            group=group,
+            choice=choice,
+            comment=st.session_state.get(comment_key),
+        )
     except vt.VoteRefused as exc:
         st.session_state["vote_msg"] = ("error", str(exc))
     else:
-        st.session_state["vote_msg"] = ("success", f"Counted: {v.CHOICES[choice]}. You can change it until the facilitator closes this item.")
+        st.session_state["vote_msg"] = (
+            "success",
+            f"Counted: {v.CHOICES[choice]}. You can change it until the facilitator closes this item.",
+        )
 
 
 @st.fragment  # a tap reruns only this panel, not the whole app: less work per vote for the server
 def item_panel(now: vt.CurrentItem) -> None:
     cid, pillar = now.item.cluster_id, now.item.pillar
     names = ds.indicators[ds.indicators["pillar"] == pillar]["name"].tolist()
-    st.markdown(f"<p class='vote-note'>Item {now.position + 1} of {now.n_items} · {html.escape(STAKEHOLDERS[group])}</p>"
-                f"<div class='vote-q' id='vote-item'>{html.escape(ds.cluster_name(cid))} — {html.escape(PILLARS[pillar])}</div>"
-                f"<p class='vote-note'>Is this in place in the cluster? It covers:</p>"
-                f"<ul class='vote-ind'>{''.join(f'<li>{html.escape(n)}</li>' for n in names)}</ul>", unsafe_allow_html=True)
+    st.markdown(
+        f"<p class='vote-note'>Item {now.position + 1} of {now.n_items} · {html.escape(STAKEHOLDERS[group])}</p>"
+        f"<div class='vote-q' id='vote-item'>{html.escape(ds.cluster_name(cid))} — {html.escape(PILLARS[pillar])}</div>"
+        f"<p class='vote-note'>Is this in place in the cluster? It covers:</p>"
+        f"<ul class='vote-ind'>{''.join(f'<li>{html.escape(n)}</li>' for n in names)}</ul>",
+        unsafe_allow_html=True,
+    )
     kind, text = st.session_state.pop("vote_msg", (None, None))
     if kind:
         getattr(st, kind)(text)
     mine = vt.my_vote(engine, round_id, cid, pillar, device)
     if mine:
-        st.markdown(f"<p class='vote-mine' id='vote-mine'>Your vote: {html.escape(SYMBOL[mine['choice']] + ' ' + v.CHOICES[mine['choice']])}</p>", unsafe_allow_html=True)
+        st.markdown(
+            f"<p class='vote-mine' id='vote-mine'>Your vote: {html.escape(SYMBOL[mine['choice']] + ' ' + v.CHOICES[mine['choice']])}</p>",
+            unsafe_allow_html=True,
+        )
     if now.state != vt.OPEN:
         st.info("Voting on this item is closed. Wait for the next item: this page follows the screen.")
         return
     comment_key = f"vote_comment_{cid}_{pillar}"
-    st.text_input("Comment (optional)", key=comment_key, max_chars=v.MAX_COMMENT_CHARS, placeholder="A few words, if you like")
+    st.text_input(
+        "Comment (optional)",
+        key=comment_key,
+        max_chars=v.MAX_COMMENT_CHARS,
+        placeholder="A few words, if you like",
+    )
     for choice, label in v.CHOICES.items():
-        st.button(f"{SYMBOL[choice]} {label}", key=f"vote_{choice}", on_click=_cast, args=(cid, pillar, choice, comment_key), width="stretch",
-                  type="primary" if mine and mine["choice"] == choice else "secondary")
+        st.button(
+            f"{SYMBOL[choice]} {label}",
+            key=f"vote_{choice}",
+            on_click=_cast,
+            args=(cid, pillar, choice, comment_key),
+            width="stretch",
+            type="primary" if mine and mine["choice"] == choice else "secondary",
+        )
 
 
 @st.fragment(run_every=PHONE_REFRESH_S)
@@ -114,7 +148,11 @@ def follow_the_screen(shown: vt.CurrentItem) -> None:
     fragment, so a tap never races this periodic check)."""
     now = vt.current_item(engine, round_id)
     # Also when a vote's confirmation was never drawn (the panel's run was cut short by this check's own run).
-    if now is None or (now.position, now.item, now.state) != (shown.position, shown.item, shown.state) or "vote_msg" in st.session_state:
+    if (
+        now is None
+        or (now.position, now.item, now.state) != (shown.position, shown.item, shown.state)
+        or "vote_msg" in st.session_state
+    ):
         st.rerun(scope="app")
 
 

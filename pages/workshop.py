@@ -33,15 +33,14 @@ from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from geo.atlas_map import build_atlas_map
-from ui import offline_check
+from ui import offline_check, room
 from ui import presentation as pres
-from ui import room
-from ui.workshop_links import who_works_with_whom
 from ui.auth import current_editor, require_editor, sign_out
 from ui.chrome import footer, show_issues
 from ui.data_access import get_atlas_data, get_engine
 from ui.html import esc, md
 from ui.page import leave_pages_folder_mode
+from ui.workshop_links import who_works_with_whom
 
 leave_pages_folder_mode()
 atlas = get_atlas_data()
@@ -71,13 +70,16 @@ sessions = dl.list_sessions(engine)
 ready = sessions[sessions["has_session"]]
 round_id = params.get("round")
 if round_id is not None and round_id not in set(ready["round_id"]):
-    st.warning(f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below.")
+    st.warning(
+        f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below."
+    )
     round_id = None
 mode = params.get("mode") if params.get("mode") in ("present", "presenter") and round_id else "setup"
 session = dl.get_session(engine, round_id) if round_id else None
 
 
 # =========================================================================== setup
+
 
 def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
     if not clusters or not pillars:
@@ -87,8 +89,10 @@ def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
 
 def setup() -> None:
     st.title("Workshop")
-    st.caption("Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
-               "Works with no internet: everything is served by this computer.")
+    st.caption(
+        "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
+        "Works with no internet: everything is served by this computer."
+    )
     show_issues(atlas.issues)
     _show_flash()
     labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
@@ -100,8 +104,10 @@ def setup() -> None:
         params["round"] = chosen
         s = dl.get_session(engine, chosen)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
-        st.write(f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
-                 f"({md(ds.cluster_name(agenda[s.position].cluster_id))} — {PILLARS[agenda[s.position].pillar]}).")
+        st.write(
+            f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
+            f"({md(ds.cluster_name(agenda[s.position].cluster_id))} — {PILLARS[agenda[s.position].pillar]})."
+        )
         if st.button("▶ Start presentation", type="primary", key="ws_start"):
             params.from_dict({"round": chosen, "item": str(s.position + 1), "mode": "present"})
             st.rerun()
@@ -113,7 +119,9 @@ def setup() -> None:
     st.divider()
     if editor is None:
         st.subheader("Prepare a dialogue")
-        st.caption("Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account.")
+        st.caption(
+            "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+        )
     user = require_editor()
     st.sidebar.caption(f"Signed in as **{md(user.label)}**")
     st.sidebar.button("Sign out", on_click=sign_out, key="ws_sign_out")
@@ -122,18 +130,35 @@ def setup() -> None:
     with tab_new:
         orphan = sessions[~sessions["has_session"]]
         with st.form("ws_new"):
-            st.markdown("A dialogue round: where and when the room met is the source of every rating recorded in it.")
-            existing = st.selectbox("Round", ["(new round)", *orphan["round_id"]],
-                                    help="Or attach the session to a dialogue round already opened on the Data page.")
-            new_id = st.text_input("Round id (new round)", placeholder="dialogue-muet-2027", help="lower-case letters, digits, '-' or '_'")
+            st.markdown(
+                "A dialogue round: where and when the room met is the source of every rating recorded in it."
+            )
+            existing = st.selectbox(
+                "Round",
+                ["(new round)", *orphan["round_id"]],
+                help="Or attach the session to a dialogue round already opened on the Data page.",
+            )
+            new_id = st.text_input(
+                "Round id (new round)",
+                placeholder="dialogue-muet-2027",
+                help="lower-case letters, digits, '-' or '_'",
+            )
             name = st.text_input("Name (new round)", placeholder="Cluster policy dialogue, MUET")
             date = st.date_input("Date (new round)")
             venue = st.text_input("Venue", placeholder="MUET, Jamshoro")
             facilitator = st.text_input("Facilitator")
             # No default: a 64-item agenda starting where nothing is assessed helps nobody (issue 10, item 12).
-            clusters = st.multiselect("Clusters, in the order the room takes them", cluster_ids, default=[], format_func=ds.cluster_name,
-                                      placeholder="Choose the clusters the room will discuss", key="ws_new_clusters")
-            pillars = st.multiselect("Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get)
+            clusters = st.multiselect(
+                "Clusters, in the order the room takes them",
+                cluster_ids,
+                default=[],
+                format_func=ds.cluster_name,
+                placeholder="Choose the clusters the room will discuss",
+                key="ws_new_clusters",
+            )
+            pillars = st.multiselect(
+                "Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get
+            )
             go = st.form_submit_button("Create dialogue", type="primary")
         if go:
             agenda = _agenda_from_choice(clusters, pillars)
@@ -142,10 +167,26 @@ def setup() -> None:
                 return
             try:
                 if existing == "(new round)":
-                    dl.create_dialogue(engine, round_id=new_id, name=name, date=date, venue=venue, facilitator=facilitator, agenda=agenda, author=user.label)
+                    dl.create_dialogue(
+                        engine,
+                        round_id=new_id,
+                        name=name,
+                        date=date,
+                        venue=venue,
+                        facilitator=facilitator,
+                        agenda=agenda,
+                        author=user.label,
+                    )
                     made = new_id.strip()
                 else:
-                    dl.start_session(engine, round_id=existing, venue=venue, facilitator=facilitator, agenda=agenda, author=user.label)
+                    dl.start_session(
+                        engine,
+                        round_id=existing,
+                        venue=venue,
+                        facilitator=facilitator,
+                        agenda=agenda,
+                        author=user.label,
+                    )
                     made = existing
             except store.ValidationError as exc:
                 _problems(exc)
@@ -162,25 +203,52 @@ def setup() -> None:
         rid = params.get("round")
         s = dl.get_session(engine, rid)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
-        st.caption("Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop): "
-                   f"`{agenda.to_string()}`")
+        st.caption(
+            "Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop): "
+            f"`{agenda.to_string()}`"
+        )
         for i, item in enumerate(agenda.items):
             c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
             c1.write(f"{i + 1}\\. {md(ds.cluster_name(item.cluster_id))} — {PILLARS[item.pillar]}")
-            for col, label, change, disabled in ((c2, "↑", lambda a, i=i: a.move(i, -1), i == 0), (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
-                                                 (c4, "✕", lambda a, i=i: a.remove(i), len(agenda) == 1)):
-                if col.button(label, key=f"ws_ag_{label}_{i}", disabled=disabled, help={"↑": "move up", "↓": "move down", "✕": "remove"}[label]):
-                    dl.set_agenda(engine, rid, change(agenda).to_string(), author=user.label, position=s.position)
+            for col, label, change, disabled in (
+                (c2, "↑", lambda a, i=i: a.move(i, -1), i == 0),
+                (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
+                (c4, "✕", lambda a, i=i: a.remove(i), len(agenda) == 1),
+            ):
+                if col.button(
+                    label,
+                    key=f"ws_ag_{label}_{i}",
+                    disabled=disabled,
+                    help={"↑": "move up", "↓": "move down", "✕": "remove"}[label],
+                ):
+                    dl.set_agenda(
+                        engine, rid, change(agenda).to_string(), author=user.label, position=s.position
+                    )
                     st.rerun()
         with st.form("ws_agenda_move"):
             m1, m2 = st.columns(2)
-            src = m1.selectbox("Move item", range(len(agenda)), format_func=lambda i: f"{i + 1}. {ds.cluster_name(agenda[i].cluster_id)} — {PILLARS[agenda[i].pillar]}")
+            src = m1.selectbox(
+                "Move item",
+                range(len(agenda)),
+                format_func=lambda i: (
+                    f"{i + 1}. {ds.cluster_name(agenda[i].cluster_id)} — {PILLARS[agenda[i].pillar]}"
+                ),
+            )
             dst = m2.number_input("to position", min_value=1, max_value=len(agenda), value=1, step=1)
             if st.form_submit_button("Move"):
-                dl.set_agenda(engine, rid, agenda.move_to(src, int(dst) - 1).to_string(), author=user.label, position=s.position)
+                dl.set_agenda(
+                    engine,
+                    rid,
+                    agenda.move_to(src, int(dst) - 1).to_string(),
+                    author=user.label,
+                    position=s.position,
+                )
                 st.rerun()
         with st.form("ws_agenda_text"):
-            text = st.text_input("Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)", value=agenda.to_string())
+            text = st.text_input(
+                "Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)",
+                value=agenda.to_string(),
+            )
             if st.form_submit_button("Save agenda"):
                 try:
                     dl.set_agenda(engine, rid, text, author=user.label)
@@ -192,6 +260,7 @@ def setup() -> None:
 
 
 # =========================================================================== present
+
 
 def _go(delta: int, n: int) -> None:
     pos = min(max(st.session_state["ws_pos"] + delta, 0), n - 1)
@@ -207,7 +276,9 @@ def _rate(key: str, cluster_id: str, pillar: str, group: str) -> None:
         _flash("error", "Sign in as an editor to record ratings: nothing was saved.")
         return
     try:
-        dl.record_rating(engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label)
+        dl.record_rating(
+            engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label
+        )
     except store.ValidationError as exc:
         _flash("error", "; ".join(md(i.message) for i in exc.issues) + ": nothing was saved.")
 
@@ -219,13 +290,28 @@ def _quote(cluster_id: str, pillar: str) -> None:
         return
     state = st.session_state
     if state.get("ws_q_group") is None:
-        _flash("error", "Choose which group said it (Said by): nothing was saved; your text is still in the box.")
+        _flash(
+            "error", "Choose which group said it (Said by): nothing was saved; your text is still in the box."
+        )
         return
     try:
-        dl.add_quote(engine, round_id, cluster_id, pillar, state["ws_q_group"], state["ws_q_text"], kind=state["ws_q_kind"],
-                     speaker_name=state["ws_q_speaker"], author=user.label)
+        dl.add_quote(
+            engine,
+            round_id,
+            cluster_id,
+            pillar,
+            state["ws_q_group"],
+            state["ws_q_text"],
+            kind=state["ws_q_kind"],
+            speaker_name=state["ws_q_speaker"],
+            author=user.label,
+        )
     except store.ValidationError as exc:
-        _flash("error", "; ".join(f"{md(i.message)} — {md(i.hint)}" for i in exc.issues) + ". Nothing was saved; your text is still in the box.")
+        _flash(
+            "error",
+            "; ".join(f"{md(i.message)} — {md(i.hint)}" for i in exc.issues)
+            + ". Nothing was saved; your text is still in the box.",
+        )
     else:
         state["ws_q_text"] = ""
         state["ws_q_speaker"] = ""
@@ -243,15 +329,38 @@ def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
-        st.session_state["ws_pos"] = agenda.position(int(params["item"]) - 1) if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", ""))) else agenda.position(session.position)
+        st.session_state["ws_pos"] = (
+            agenda.position(int(params["item"]) - 1)
+            if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", "")))
+            else agenda.position(session.position)
+        )
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
     params.from_dict({"round": round_id, "item": str(pos + 1), "mode": mode})
     b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
-    b1.button("◀ Previous", key="ws-prev", on_click=_go, args=(-1, n), disabled=pos == 0, shortcut="Left", width="stretch")
-    b2.button("Next ▶", key="ws-next", on_click=_go, args=(1, n), disabled=pos == n - 1, shortcut="Right", width="stretch")
-    title.markdown(f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(item.cluster_id))} — {esc(PILLARS[item.pillar])}</div>", unsafe_allow_html=True)
+    b1.button(
+        "◀ Previous",
+        key="ws-prev",
+        on_click=_go,
+        args=(-1, n),
+        disabled=pos == 0,
+        shortcut="Left",
+        width="stretch",
+    )
+    b2.button(
+        "Next ▶",
+        key="ws-next",
+        on_click=_go,
+        args=(1, n),
+        disabled=pos == n - 1,
+        shortcut="Right",
+        width="stretch",
+    )
+    title.markdown(
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(item.cluster_id))} — {esc(PILLARS[item.pillar])}</div>",
+        unsafe_allow_html=True,
+    )
     pres.keyboard()
     _show_flash()
     return pos, item.cluster_id, item.pillar
@@ -260,13 +369,18 @@ def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
 def _room_table(here, tallies: pd.DataFrame) -> str:
     """The room's rating per group, with how many voted when it came from phones, and the room gap with its coverage."""
     voted = tallies.set_index("stakeholder_group")["n"] if len(tallies) else pd.Series(dtype=int)
-    rows = [[esc(STAKEHOLDERS[g]), pres.badge(here[g]), f"{int(voted[g])} voted" if g in voted.index else ""] for g in ws.GROUPS]
+    rows = [
+        [esc(STAKEHOLDERS[g]), pres.badge(here[g]), f"{int(voted[g])} voted" if g in voted.index else ""]
+        for g in ws.GROUPS
+    ]
     gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
     low = " — low coverage, read with care" if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
     n_total = f" · {int(tallies['n'].sum())} voted from phones" if len(tallies) else ""
-    return (pres.html_table(["Group", "Rating", "Votes"], rows, escape=False)
-            + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated{esc(low)}{n_total}. "
-            "The room's rating in this dialogue, not an indicator assessment.</p>")
+    return (
+        pres.html_table(["Group", "Rating", "Votes"], rows, escape=False)
+        + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated{esc(low)}{n_total}. "
+        "The room's rating in this dialogue, not an indicator assessment.</p>"
+    )
 
 
 def _quotes_list(cid: str, pillar: str, with_withdraw: bool) -> None:
@@ -280,7 +394,13 @@ def _quotes_list(cid: str, pillar: str, with_withdraw: bool) -> None:
         # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
         c1.markdown(f"**{md(ws.QUOTE_KINDS[q['kind']])}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
-            c2.button("✕", key=f"ws_wd_{q['id']}", on_click=_withdraw, args=(int(q["id"]),), help="withdraw this entry (kept in the history)")
+            c2.button(
+                "✕",
+                key=f"ws_wd_{q['id']}",
+                on_click=_withdraw,
+                args=(int(q["id"]),),
+                help="withdraw this entry (kept in the history)",
+            )
 
 
 def present() -> None:
@@ -297,13 +417,18 @@ def present() -> None:
     item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
 
     # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
-    sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
+    sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(
+        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+    )
     spot = sorted(sites["district"].unique())
     map_col, panel = st.columns([3, 2], gap="medium")
     fmap = None
     with map_col:
-        st.markdown(f"<p class='ws-note'>Item {pos + 1} of {n} · {esc(session.venue)}, {esc(session.date)} · "
-                    f"districts of {esc(ds.cluster_name(cid))}: <span class='ws-spot'>{esc(', '.join(spot) or 'none recorded')}</span></p>", unsafe_allow_html=True)
+        st.markdown(
+            f"<p class='ws-note'>Item {pos + 1} of {n} · {esc(session.venue)}, {esc(session.date)} · "
+            f"districts of {esc(ds.cluster_name(cid))}: <span class='ws-spot'>{esc(', '.join(spot) or 'none recorded')}</span></p>",
+            unsafe_allow_html=True,
+        )
         if atlas.districts is None:
             st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
         else:
@@ -311,7 +436,13 @@ def present() -> None:
             fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot)
             pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
             with st.container(key="ws_map_box"):
-                st_folium(fmap, key="ws_map", returned_objects=[], height=pres.MAP_HEIGHT_PX, use_container_width=True)
+                st_folium(
+                    fmap,
+                    key="ws_map",
+                    returned_objects=[],
+                    height=pres.MAP_HEIGHT_PX,
+                    use_container_width=True,
+                )
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
@@ -320,7 +451,10 @@ def present() -> None:
         link, note = pres.page_link("vote", {"r": round_id})
         q1, q2 = st.columns([2, 3], vertical_alignment="center")
         q1.image(pres.qr_png(link), width=180)
-        q2.markdown(f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{esc(link)}</p>", unsafe_allow_html=True)
+        q2.markdown(
+            f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{esc(link)}</p>",
+            unsafe_allow_html=True,
+        )
         if note:
             q2.caption(note)
         st.markdown(f"### The room's view: {PILLARS[pillar]}")
@@ -330,15 +464,26 @@ def present() -> None:
         rows = []
         for p in PILLARS:
             r = ind.loc[p]
-            rows.append([("▶ " if p == pillar else "") + PILLARS[p], "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}", f"{r['n_assessed']}/{r['n_indicators']}"])
+            rows.append(
+                [
+                    ("▶ " if p == pillar else "") + PILLARS[p],
+                    "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+                    f"{r['n_assessed']}/{r['n_indicators']}",
+                ]
+            )
         st.markdown("### Indicator gaps")
-        st.markdown(pres.html_table(["Pillar", "Gap", "Assessed"], rows)
-                    + f"<p class='ws-note'>From indicator assessments (round {esc(str(latest))}); not assessed = unknown, never zero.</p>", unsafe_allow_html=True)
+        st.markdown(
+            pres.html_table(["Pillar", "Gap", "Assessed"], rows)
+            + f"<p class='ws-note'>From indicator assessments (round {esc(str(latest))}); not assessed = unknown, never zero.</p>",
+            unsafe_allow_html=True,
+        )
 
     _quotes_list(cid, pillar, with_withdraw=False)
 
     with st.expander("The room's view: all clusters × pillars"):
-        st.caption("Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment.")
+        st.caption(
+            "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+        )
         matrix = ws.room_matrix(gaps, ds)
         st.markdown(pres.html_table(list(matrix.columns), matrix.values.tolist()), unsafe_allow_html=True)
 
@@ -347,24 +492,56 @@ def present() -> None:
         all_quotes = dl.quotes(engine, round_id)
         r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
         stem = ws.summary_file_stem(info)
-        st.caption(f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group.")
+        st.caption(
+            f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+        )
         d1, d2 = st.columns(2)
-        d1.download_button("Ratings (CSV)", ws.to_csv(r_table), file_name=f"{stem}-ratings.csv", mime="text/csv", key="ws_dl_rcsv", width="stretch")
-        d2.download_button("Quotes (CSV)", ws.to_csv(q_table), file_name=f"{stem}-quotes.csv", mime="text/csv", key="ws_dl_qcsv", width="stretch")
-        d1.download_button("Workbook (XLSX)", ws.to_xlsx(info, r_table, q_table, matrix), file_name=f"{stem}.xlsx", key="ws_dl_xlsx", width="stretch")
+        d1.download_button(
+            "Ratings (CSV)",
+            ws.to_csv(r_table),
+            file_name=f"{stem}-ratings.csv",
+            mime="text/csv",
+            key="ws_dl_rcsv",
+            width="stretch",
+        )
+        d2.download_button(
+            "Quotes (CSV)",
+            ws.to_csv(q_table),
+            file_name=f"{stem}-quotes.csv",
+            mime="text/csv",
+            key="ws_dl_qcsv",
+            width="stretch",
+        )
+        d1.download_button(
+            "Workbook (XLSX)",
+            ws.to_xlsx(info, r_table, q_table, matrix),
+            file_name=f"{stem}.xlsx",
+            key="ws_dl_xlsx",
+            width="stretch",
+        )
         try:
             pdf = ws.to_pdf(ds, info, gaps, all_quotes, agenda)
         except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
             d2.error(md(exc.issue))
         else:
-            d2.download_button("Printable summary (PDF)", pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="ws_dl_pdf", width="stretch")
+            d2.download_button(
+                "Printable summary (PDF)",
+                pdf,
+                file_name=f"{stem}.pdf",
+                mime="application/pdf",
+                key="ws_dl_pdf",
+                width="stretch",
+            )
 
     with st.expander("Offline check"):
         if st.toggle("Run the offline check", key="ws_offline"):
             offline_check.show(fmap)
 
     c1, c2 = st.columns(2)
-    c1.link_button("Facilitator's controls (presenter view, new window)", f"/workshop?round={round_id}&item={pos + 1}&mode=presenter")
+    c1.link_button(
+        "Facilitator's controls (presenter view, new window)",
+        f"/workshop?round={round_id}&item={pos + 1}&mode=presenter",
+    )
     if c2.button("Leave the presentation", key="ws_leave"):
         params.from_dict({"round": round_id})
         st.rerun()
@@ -376,8 +553,10 @@ def presenter() -> None:
     user = require_editor()
     agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
     pos, cid, pillar = _header(agenda)
-    st.caption(f"Presenter view: item {pos + 1} of {len(agenda)}. The room view (projector) follows where you move. "
-               f"Signed in as {md(user.label)}.")
+    st.caption(
+        f"Presenter view: item {pos + 1} of {len(agenda)}. The room view (projector) follows where you move. "
+        f"Signed in as {md(user.label)}."
+    )
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("### Votes from phones")
@@ -392,22 +571,47 @@ def presenter() -> None:
             value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
             version = int(stored.loc[g, "version"]) if g in stored.index else 0
             key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
-            cols[i % 2].radio(STAKEHOLDERS[g], ws.RATINGS, index=ws.RATINGS.index(value), key=key, on_change=_rate, args=(key, cid, pillar, g), horizontal=True)
+            cols[i % 2].radio(
+                STAKEHOLDERS[g],
+                ws.RATINGS,
+                index=ws.RATINGS.index(value),
+                key=key,
+                on_change=_rate,
+                args=(key, cid, pillar, g),
+                horizontal=True,
+            )
     gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
     here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
     tallies = vt.accepted_tallies(engine, round_id)
-    st.markdown(_room_table(here, tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]), unsafe_allow_html=True)
+    st.markdown(
+        _room_table(here, tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]),
+        unsafe_allow_html=True,
+    )
     with st.form("ws_quote_form", border=True):
         q1, q2, q3 = st.columns([5, 3, 3])
-        q1.radio("Said by (group)", ws.GROUPS, format_func=STAKEHOLDERS.get, key="ws_q_group", horizontal=True, index=None)
-        q2.radio("Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True)
+        q1.radio(
+            "Said by (group)",
+            ws.GROUPS,
+            format_func=STAKEHOLDERS.get,
+            key="ws_q_group",
+            horizontal=True,
+            index=None,
+        )
+        q2.radio(
+            "Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True
+        )
         q3.text_input("Name (optional)", key="ws_q_speaker")
         st.text_area("Quote or recommendation", key="ws_q_text", height=100)
         st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
     _quotes_list(cid, pillar, with_withdraw=True)
-    who_works_with_whom(atlas, round_id, cid, session.info, user)  # issue 17: "who works with whom", asked of the room
+    who_works_with_whom(
+        atlas, round_id, cid, session.info, user
+    )  # issue 17: "who works with whom", asked of the room
     c1, c2 = st.columns(2)
-    c1.link_button("Open the room view (projector, new window)", f"/workshop?round={round_id}&item={pos + 1}&mode=present")
+    c1.link_button(
+        "Open the room view (projector, new window)",
+        f"/workshop?round={round_id}&item={pos + 1}&mode=present",
+    )
     if c2.button("Leave the presentation", key="ws_leave"):
         params.from_dict({"round": round_id})
         st.rerun()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cluster_model.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, hash_password  # noqa: E402
+from cluster_model.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, hash_password
 
 DEFAULT_SECRETS = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
 
@@ -45,15 +45,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("username", help="lower-case login name, e.g. alice")
     parser.add_argument("--name", default="", help="full name shown with every change the user makes")
-    parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin instead of prompting")
-    parser.add_argument("--replace", action="store_true", help="replace the user if it exists (e.g. a new password)")
-    parser.add_argument("--admin", action="store_true", help="the user may lift sign-in locks (on the Data page)")
-    parser.add_argument("--secrets", type=Path, default=DEFAULT_SECRETS, help=f"secrets file (default {DEFAULT_SECRETS})")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of prompting",
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="replace the user if it exists (e.g. a new password)"
+    )
+    parser.add_argument(
+        "--admin", action="store_true", help="the user may lift sign-in locks (on the Data page)"
+    )
+    parser.add_argument(
+        "--secrets", type=Path, default=DEFAULT_SECRETS, help=f"secrets file (default {DEFAULT_SECRETS})"
+    )
     args = parser.parse_args(argv)
 
     username = args.username.strip().lower()
     if not USERNAME_PATTERN.match(username):
-        print("error: the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'", file=sys.stderr)
+        print(
+            "error: the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'",
+            file=sys.stderr,
+        )
         return 2
 
     if args.password_stdin:
@@ -64,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             print("error: the passwords differ; nothing was changed", file=sys.stderr)
             return 2
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        print(f"error: the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters; nothing was changed", file=sys.stderr)
+        print(
+            f"error: the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters; nothing was changed",
+            file=sys.stderr,
+        )
         return 2
 
     path: Path = args.secrets
@@ -72,20 +88,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         current = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        print(f"error: {path} is not valid TOML ({exc.args[0].split('(')[0].strip()}); fix it first", file=sys.stderr)
+        print(
+            f"error: {path} is not valid TOML ({exc.args[0].split('(')[0].strip()}); fix it first",
+            file=sys.stderr,
+        )
         return 1
     header = f"[atlas_auth.users.{username}]"
     existing = current.get("atlas_auth", {}).get("users", {}).get(username)
     if existing is not None:
         if not args.replace:
-            print(f"error: user '{username}' already exists; use --replace to set a new password", file=sys.stderr)
+            print(
+                f"error: user '{username}' already exists; use --replace to set a new password",
+                file=sys.stderr,
+            )
             return 1
         text = _remove_section(text, header).rstrip("\n") + "\n"
         args.name = args.name or str(existing.get("name", ""))
         args.admin = args.admin or bool(existing.get("admin", False))
     if text and not text.endswith("\n"):
         text += "\n"
-    text += f"\n{header}\nname = {json.dumps(args.name or username)}\npassword_hash = {json.dumps(hash_password(password))}\n" + ("admin = true\n" if args.admin else "")
+    text += (
+        f"\n{header}\nname = {json.dumps(args.name or username)}\npassword_hash = {json.dumps(hash_password(password))}\n"
+        + ("admin = true\n" if args.admin else "")
+    )
     tomllib.loads(text)  # never write a file Streamlit cannot read
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    print(f"{'Replaced' if args.replace else 'Added'} user '{username}' in {path}. Restart the app (or save the file) for Streamlit to read it.")
+    print(
+        f"{'Replaced' if args.replace else 'Added'} user '{username}' in {path}. Restart the app (or save the file) for Streamlit to read it."
+    )
     return 0
 
 

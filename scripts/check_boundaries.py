@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cluster_model.issues import DataFileError  # noqa: E402
-from geo.boundaries import boundaries_path, boundaries_province, load_boundaries  # noqa: E402
+from cluster_model.issues import DataFileError
+from geo.boundaries import boundaries_path, boundaries_province, load_boundaries
 
 
 def main() -> int:

@@ -44,13 +44,40 @@ EXPECTED_SHA256 = {
     "sindh_adm2.geojson": "077a168d84409ba5d201bf0a45b7e72a4604690cbcdaa94764b3064b2880ce8e",
 }
 EXPECTED_COUNTS = {"pakistan_adm2.geojson": 156, "sindh_adm2.geojson": 30}
-SINDH_DISTRICTS = frozenset({
-    "Badin", "Dadu", "Hyderabad", "Jamshoro", "Matiari", "Sujawal", "Tando Allah Yar",
-    "Tando Mohammad Khan", "Thatta", "Karachi Central", "Karachi East", "Karachi South",
-    "Karachi West", "Keamari", "Korangi", "Malir", "Jacobabad", "Kambar Shahdadkot",
-    "Kashmore", "Larkana", "Shikarpur", "Mirpur Khas", "Tharparkar", "Umerkot",
-    "Naushahro Feroze", "Sanghar", "Shaheed Benazirabad", "Ghotki", "Khairpur", "Sukkur",
-})
+SINDH_DISTRICTS = frozenset(
+    {
+        "Badin",
+        "Dadu",
+        "Hyderabad",
+        "Jamshoro",
+        "Matiari",
+        "Sujawal",
+        "Tando Allah Yar",
+        "Tando Mohammad Khan",
+        "Thatta",
+        "Karachi Central",
+        "Karachi East",
+        "Karachi South",
+        "Karachi West",
+        "Keamari",
+        "Korangi",
+        "Malir",
+        "Jacobabad",
+        "Kambar Shahdadkot",
+        "Kashmore",
+        "Larkana",
+        "Shikarpur",
+        "Mirpur Khas",
+        "Tharparkar",
+        "Umerkot",
+        "Naushahro Feroze",
+        "Sanghar",
+        "Shaheed Benazirabad",
+        "Ghotki",
+        "Khairpur",
+        "Sukkur",
+    }
+)
 SHARED_DIR = REPO_ROOT.parent / "shared" / "boundaries"
 
 
@@ -120,8 +147,9 @@ def _polygons(geometry: dict, arcs: list) -> list[list[list[list[float]]]]:
 def topology_to_features(topology: dict, object_name: str = "districts") -> list[dict]:
     """GeoJSON features (MultiPolygon, valid) of one TopoJSON object."""
     if object_name not in topology.get("objects", {}):
-        raise FetchError(f"TopoJSON has no object '{object_name}' "
-                         f"(found: {', '.join(topology.get('objects', {}))})")
+        raise FetchError(
+            f"TopoJSON has no object '{object_name}' (found: {', '.join(topology.get('objects', {}))})"
+        )
     arcs = _arc_coords(topology)
     features = []
     for geometry in topology["objects"][object_name]["geometries"]:
@@ -135,14 +163,18 @@ def topology_to_features(topology: dict, object_name: str = "districts") -> list
             parts = [p for p in shapely.get_parts(repaired) if p.geom_type in ("Polygon", "MultiPolygon")]
             multi = shapely.MultiPolygon(list(shapely.get_parts(parts)))
             geojson = json.loads(json.dumps(mapping(multi)))  # tuples -> lists
-        features.append({"type": "Feature", "properties": geometry.get("properties", {}),
-                         "geometry": geojson})
+        features.append(
+            {"type": "Feature", "properties": geometry.get("properties", {}), "geometry": geojson}
+        )
     return features
 
 
 def _collection_bytes(name: str, features: list[dict]) -> bytes:
-    text = json.dumps({"type": "FeatureCollection", "name": name, "features": features},
-                      separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        {"type": "FeatureCollection", "name": name, "features": features},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return text.encode("utf-8")
 
 
@@ -173,10 +205,14 @@ def verify(files: dict[str, bytes]) -> list[str]:
         if name == "sindh_adm2.geojson":
             names = {f["properties"].get("name") for f in features}
             if names != SINDH_DISTRICTS:
-                raise FetchError(f"{name}: district names differ from PROVENANCE.md: "
-                                 f"missing {sorted(SINDH_DISTRICTS - names)}, extra {sorted(names - SINDH_DISTRICTS)}")
-        notes.append(f"{name}: not byte-identical to the shared copy (sha256 {digest[:12]}…), "
-                     f"but feature count{' and names' if name.startswith('sindh') else ''} match")
+                raise FetchError(
+                    f"{name}: district names differ from PROVENANCE.md: "
+                    f"missing {sorted(SINDH_DISTRICTS - names)}, extra {sorted(names - SINDH_DISTRICTS)}"
+                )
+        notes.append(
+            f"{name}: not byte-identical to the shared copy (sha256 {digest[:12]}…), "
+            f"but feature count{' and names' if name.startswith('sindh') else ''} match"
+        )
     return notes
 
 
@@ -184,22 +220,29 @@ def fetch(out_dir: Path = DEFAULT_OUT, url: str = UPSTREAM_URL) -> list[str]:
     raw = download(url)
     digest = hashlib.sha256(raw).hexdigest()
     if digest != UPSTREAM_SHA256:
-        raise FetchError(f"downloaded file has sha256 {digest}, expected {UPSTREAM_SHA256}: "
-                         "upstream changed or the download is corrupt")
+        raise FetchError(
+            f"downloaded file has sha256 {digest}, expected {UPSTREAM_SHA256}: "
+            "upstream changed or the download is corrupt"
+        )
     files = convert(raw)
     notes = verify(files)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out_dir / name).write_bytes(data)
-    return notes + [f"wrote {', '.join(files)} to {out_dir}",
-                    f"use: export ATLAS_BOUNDARIES={out_dir / 'sindh_adm2.geojson'}"]
+    return notes + [
+        f"wrote {', '.join(files)} to {out_dir}",
+        f"use: export ATLAS_BOUNDARIES={out_dir / 'sindh_adm2.geojson'}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="target folder")
-    parser.add_argument("--if-missing", action="store_true",
-                        help="only when the app's boundary file is missing; never fail the setup (make setup)")
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="only when the app's boundary file is missing; never fail the setup (make setup)",
+    )
     args = parser.parse_args(argv)
     if args.if_missing:
         sys.path.insert(0, str(REPO_ROOT))
@@ -213,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         for note in fetch(args.out):
             print(note)
     except FetchError as exc:
-        print(f"{'WARNING' if args.if_missing else 'error'}: boundaries not downloaded: {exc}", file=sys.stderr)
+        print(
+            f"{'WARNING' if args.if_missing else 'error'}: boundaries not downloaded: {exc}", file=sys.stderr
+        )
         if args.if_missing:
             print("The atlas still starts, without its map, and says so.", file=sys.stderr)
             return 0

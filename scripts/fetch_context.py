@@ -47,15 +47,18 @@ FILES = {
     "pakistan_indicators.csv": (
         "ee0eefc70bfc55f63d1f4efd27fd889e3ee840ac69289da6390d587d5a87689e",
         "pakistan_district_indicators.csv",
-        "60d64b9220983e6e45fc624ff33c4c811b55803f04205314c89e5aad392616c8"),
+        "60d64b9220983e6e45fc624ff33c4c811b55803f04205314c89e5aad392616c8",
+    ),
     "domain_source_pak_indicators.csv": (
         "a9ca54ff2bbcd661c72c6a55d2dd56a97c57a70d2adddff930dd9df068418f16",
         "indicator_definitions.csv",
-        "9436905f0b622da7e17d1433fb3512e8cc61870a970ca7456f56a6ec1c7b0856"),
+        "9436905f0b622da7e17d1433fb3512e8cc61870a970ca7456f56a6ec1c7b0856",
+    ),
     "Povertyheadcount.xlsx": (
         "81579a95569cea5b6c9ecafc70f9a65c564bd7605dfbf5b673ad4161e35621a1",
         "poverty_headcount_2018.csv",
-        "c25c4741602371651b0517757a327b82a3a9be96becd2e44bf5d44e4187dd25f"),
+        "c25c4741602371651b0517757a327b82a3a9be96becd2e44bf5d44e4187dd25f",
+    ),
 }
 
 
@@ -73,7 +76,9 @@ def download(url: str, timeout: float = 60) -> bytes:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
-        raise FetchError(f"{url} answered {exc.code} {exc.reason}: the upstream file moved or the URL is wrong") from None
+        raise FetchError(
+            f"{url} answered {exc.code} {exc.reason}: the upstream file moved or the URL is wrong"
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
         host = urllib.parse.urlparse(url).netloc
         raise FetchError(
@@ -104,15 +109,19 @@ def fetch(out_dir: Path = DEFAULT_OUT, base_url: str | None = None, files: dict 
     for upstream, (raw_sha, target, target_sha) in files.items():
         raw = download(f"{base_url.rstrip('/')}/{urllib.parse.quote(upstream)}")
         if sha256(raw) != raw_sha:
-            raise FetchError(f"{upstream}: downloaded bytes have SHA-256 {sha256(raw)}, expected {raw_sha} "
-                             "(PROVENANCE.md): upstream changed or the download is corrupt; nothing was written")
+            raise FetchError(
+                f"{upstream}: downloaded bytes have SHA-256 {sha256(raw)}, expected {raw_sha} "
+                "(PROVENANCE.md): upstream changed or the download is corrupt; nothing was written"
+            )
         try:
             data = convert(upstream, raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise FetchError(f"{upstream}: cannot be converted ({exc}); nothing was written") from None
         if sha256(data) != target_sha:
-            raise FetchError(f"{target}: converted file has SHA-256 {sha256(data)}, expected {target_sha}: "
-                             "the conversion (pandas version?) differs from the shared copy; nothing was written")
+            raise FetchError(
+                f"{target}: converted file has SHA-256 {sha256(data)}, expected {target_sha}: "
+                "the conversion (pandas version?) differs from the shared copy; nothing was written"
+            )
         converted[target] = data
         notes.append(f"{upstream}: SHA-256 verified; converted to {target} (SHA-256 matches the shared copy)")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -130,8 +139,11 @@ def present(folder: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="target folder")
-    parser.add_argument("--if-missing", action="store_true",
-                        help="only when the app's context folder lacks the files; never fail the setup")
+    parser.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="only when the app's context folder lacks the files; never fail the setup",
+    )
     args = parser.parse_args(argv)
     if args.if_missing:
         sys.path.insert(0, str(REPO_ROOT))
@@ -145,9 +157,15 @@ def main(argv: list[str] | None = None) -> int:
         for note in fetch(args.out):
             print(note)
     except FetchError as exc:
-        print(f"{'WARNING' if args.if_missing else 'error'}: district context not downloaded: {exc}", file=sys.stderr)
+        print(
+            f"{'WARNING' if args.if_missing else 'error'}: district context not downloaded: {exc}",
+            file=sys.stderr,
+        )
         if args.if_missing:
-            print("The atlas still starts; its District context layer says the files are missing.", file=sys.stderr)
+            print(
+                "The atlas still starts; its District context layer says the files are missing.",
+                file=sys.stderr,
+            )
             return 0
         return 1
     return 0

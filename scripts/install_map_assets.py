@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import shutil
 import os
+import shutil
 import sys
 import tarfile
 import tempfile
@@ -30,8 +30,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from geo.offline import (  # noqa: E402
-    LEAFLET_DIR, LEAFLET_VERSION, REQUIRED_ASSETS, TOPOJSON_CLIENT_DIR, TOPOJSON_CLIENT_VERSION, VENDOR_DIR,
+from geo.offline import (
+    LEAFLET_DIR,
+    LEAFLET_VERSION,
+    REQUIRED_ASSETS,
+    TOPOJSON_CLIENT_DIR,
+    TOPOJSON_CLIENT_VERSION,
+    VENDOR_DIR,
 )
 
 # axe-core: the accessibility checker the browser tests inject into every page (never loaded by the app).
@@ -50,10 +55,21 @@ DEFAULT_REGISTRY = "https://registry.npmjs.org"
 
 # (npm spec, folder under static/vendor/, {path in the package: path in the folder}); a directory is copied whole.
 PACKAGES = (
-    (f"leaflet@{LEAFLET_VERSION}", LEAFLET_DIR,
-     {"dist/leaflet.js": "leaflet.js", "dist/leaflet.css": "leaflet.css", "dist/images": "images", "LICENSE": "LICENSE"}),
-    (f"topojson-client@{TOPOJSON_CLIENT_VERSION}", TOPOJSON_CLIENT_DIR,
-     {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"}),
+    (
+        f"leaflet@{LEAFLET_VERSION}",
+        LEAFLET_DIR,
+        {
+            "dist/leaflet.js": "leaflet.js",
+            "dist/leaflet.css": "leaflet.css",
+            "dist/images": "images",
+            "LICENSE": "LICENSE",
+        },
+    ),
+    (
+        f"topojson-client@{TOPOJSON_CLIENT_VERSION}",
+        TOPOJSON_CLIENT_DIR,
+        {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"},
+    ),
     (f"axe-core@{AXE_CORE_VERSION}", AXE_CORE_DIR, {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
 )
 
@@ -101,7 +117,9 @@ def _download(spec: str, workdir: Path) -> Path:
     # Plain HTTPS, no npm: a fresh machine has Python and make only. The pinned integrity hash
     # (checked next) is what makes the download trustworthy, so every package must have one.
     if spec not in KNOWN_INTEGRITY:
-        raise InstallError(f"{spec} has no pinned integrity hash in KNOWN_INTEGRITY; add it (npm view {spec} dist.integrity).")
+        raise InstallError(
+            f"{spec} has no pinned integrity hash in KNOWN_INTEGRITY; add it (npm view {spec} dist.integrity)."
+        )
     url = tarball_url(spec)
     target = workdir / url.rsplit("/", 1)[-1]
     try:
@@ -140,11 +158,17 @@ def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: 
                 shutil.copytree(package / src, staging / dest)
             elif (package / src).is_file():
                 shutil.copy2(package / src, staging / dest)
-        sums = [f"{_sha256(p)}  {p.relative_to(staging).as_posix()}"
-                for p in sorted(staging.rglob("*")) if p.is_file()]
+        sums = [
+            f"{_sha256(p)}  {p.relative_to(staging).as_posix()}"
+            for p in sorted(staging.rglob("*"))
+            if p.is_file()
+        ]
         (staging / MANIFEST).write_text("\n".join(sums) + "\n")
-        missing = [rel for rel in REQUIRED_ASSETS + TEST_ASSETS
-                   if rel.startswith(f"{folder}/") and not (staging / rel.removeprefix(f"{folder}/")).is_file()]
+        missing = [
+            rel
+            for rel in REQUIRED_ASSETS + TEST_ASSETS
+            if rel.startswith(f"{folder}/") and not (staging / rel.removeprefix(f"{folder}/")).is_file()
+        ]
         if missing:
             raise InstallError(f"{spec} tarball lacks {', '.join(missing)}")
         if target.exists():

@@ -40,13 +40,19 @@ def source_font() -> Path:
     try:
         import pylopdf_fonts_ar
     except ImportError:
-        raise InstallError(f"the {PACKAGE} package is not installed: run `make setup` (pip install -r requirements.txt).") from None
+        raise InstallError(
+            f"the {PACKAGE} package is not installed: run `make setup` (pip install -r requirements.txt)."
+        ) from None
     path = pylopdf_fonts_ar.serif_path()
     if not path.is_file():
-        raise InstallError(f"{path} is missing from the {PACKAGE} package; reinstall it (pip install --force-reinstall {PACKAGE}).")
+        raise InstallError(
+            f"{path} is missing from the {PACKAGE} package; reinstall it (pip install --force-reinstall {PACKAGE})."
+        )
     if _sha256(path) != FONT_SHA256:
-        raise InstallError(f"{path} is not the pinned Noto Naskh Arabic (SHA-256 differs); "
-                           f"check the {PACKAGE} version in requirements.txt and update FONT_SHA256 only after checking the new file.")
+        raise InstallError(
+            f"{path} is not the pinned Noto Naskh Arabic (SHA-256 differs); "
+            f"check the {PACKAGE} version in requirements.txt and update FONT_SHA256 only after checking the new file."
+        )
     return path
 
 
@@ -60,7 +66,9 @@ def _licence_text() -> str:
     for file in dist.files or []:
         if file.name.upper().startswith("LICENSE"):
             return Path(dist.locate_file(file)).read_text(encoding="utf-8")
-    raise InstallError(f"the {PACKAGE} package has no licence file; the font cannot be served without its OFL text.")
+    raise InstallError(
+        f"the {PACKAGE} package has no licence file; the font cannot be served without its OFL text."
+    )
 
 
 def install(target: Path = TARGET, force: bool = False) -> bool:

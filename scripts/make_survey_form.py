@@ -15,13 +15,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from cluster_model.loading import DATA_DIR, load_dataset  # noqa: E402
-from cluster_model.survey import FORM_FILE, build_xlsform  # noqa: E402
+from cluster_model.loading import DATA_DIR, load_dataset
+from cluster_model.survey import FORM_FILE, build_xlsform
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(DATA_DIR), help="folder with indicators.csv, clusters.csv, sites.csv")
+    parser.add_argument(
+        "--data", default=str(DATA_DIR), help="folder with indicators.csv, clusters.csv, sites.csv"
+    )
     parser.add_argument("--out", default=str(REPO / "var" / "survey" / FORM_FILE))
     args = parser.parse_args(argv)
     ds = load_dataset(args.data)
@@ -31,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(build_xlsform(ds))
-    print(f"wrote {out}: {len(ds.indicators)} indicator questions, {len(ds.clusters)} clusters" + (f" ({len(errors)} bad row(s) in data/ left out, listed above)" if errors else ""))
+    print(
+        f"wrote {out}: {len(ds.indicators)} indicator questions, {len(ds.clusters)} clusters"
+        + (f" ({len(errors)} bad row(s) in data/ left out, listed above)" if errors else "")
+    )
     return 0
 
 

@@ -10,4 +10,7 @@ if [ -z "${ATLAS_TEST_PG_URL:-}" ]; then
     echo "Could not start a local PostgreSQL: the PostgreSQL store tests will be skipped (or fail when ATLAS_REQUIRE_POSTGRES=1)." >&2
   fi
 fi
+# Lint and format check first (ruff.toml): a style failure fails the suite, as in CI.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

@@ -50,17 +50,41 @@ def _seed_store(url: str) -> None:
 
     engine = store.open_store(url)
     agenda = workshop.Agenda.default(["cotton_textile", "mango", "coal"], list(PILLARS)).to_string()
-    dialogue.create_dialogue(engine, round_id=DIALOGUE, name="Demonstration dialogue (screenshots)", date="2026-11-26",
-                             venue="MUET, Jamshoro (demonstration)", facilitator="ICCK", agenda=agenda, author="screenshots")
+    dialogue.create_dialogue(
+        engine,
+        round_id=DIALOGUE,
+        name="Demonstration dialogue (screenshots)",
+        date="2026-11-26",
+        venue="MUET, Jamshoro (demonstration)",
+        facilitator="ICCK",
+        agenda=agenda,
+        author="screenshots",
+    )
 
 
 def _start(store_url: str):
     port = _free_port()
     env = {**os.environ, "ATLAS_DB_URL": store_url}
     log = open(Path(tempfile.gettempdir()) / f"atlas-screenshots-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -82,7 +106,9 @@ def _small_png(data: bytes, path: Path, width: int = MAX_WIDTH) -> None:
     image = Image.open(io.BytesIO(data)).convert("RGB")
     if image.width > width:
         image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, "PNG", optimize=True)
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        path, "PNG", optimize=True
+    )
     print(f"wrote {path.relative_to(REPO)} ({path.stat().st_size // 1024} KB)")
 
 
@@ -98,15 +124,19 @@ def _offline(context) -> None:
 
 def _settled(page, timeout=90_000) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1, .ws-title", timeout=timeout)
-    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')",
-                           timeout=timeout)
+    page.wait_for_function(
+        '() => document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
+        timeout=timeout,
+    )
     page.wait_for_timeout(2500)
 
 
 def take(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = (
+        os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if not chromium:
         raise SystemExit("Debian chromium is not installed: run `make system-packages`.")
     out.mkdir(parents=True, exist_ok=True)
@@ -116,7 +146,9 @@ def take(out: Path) -> None:
     proc, url = _start(store_url)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(
+                executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"]
+            )
             context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
             _offline(context)
             page = context.new_page()

@@ -20,12 +20,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from babel.messages.catalog import Catalog  # noqa: E402
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir  # noqa: E402
-from babel.messages.frontend import parse_mapping_cfg  # noqa: E402
-from babel.messages.pofile import read_po, write_po  # noqa: E402
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
 
-from cluster_model.i18n import DEFAULT_LANGUAGE, DOMAIN, DRAFT_NOTE, LANGUAGES, LOCALES_DIR, catalogue_path  # noqa: E402
+from cluster_model.i18n import DEFAULT_LANGUAGE, DOMAIN, DRAFT_NOTE, LANGUAGES, LOCALES_DIR, catalogue_path
 
 PROJECT = "Sindh Cluster Atlas"
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -37,8 +37,13 @@ def extract(root: Path = REPO_ROOT) -> Catalog:
         method_map, options_map = parse_mapping_cfg(handle, filename=str(root / "babel.cfg"))
     template = Catalog(project=PROJECT, domain=DOMAIN, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(root), method_map, options_map, keywords=DEFAULT_KEYWORDS,
-            comment_tags=COMMENT_TAGS, strip_comment_tags=True):
+        str(root),
+        method_map,
+        options_map,
+        keywords=DEFAULT_KEYWORDS,
+        comment_tags=COMMENT_TAGS,
+        strip_comment_tags=True,
+    ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
 
@@ -57,8 +62,13 @@ def update(template: Catalog, language: str, locales_dir: Path = LOCALES_DIR) ->
             catalog = read_po(handle, locale=language, domain=DOMAIN)
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     else:
-        catalog = Catalog(locale=language, domain=DOMAIN, project=PROJECT, fuzzy=False,
-                          header_comment=f"# {DRAFT_NOTE}\n# {LANGUAGES[language]} catalogue of the {PROJECT}.")
+        catalog = Catalog(
+            locale=language,
+            domain=DOMAIN,
+            project=PROJECT,
+            fuzzy=False,
+            header_comment=f"# {DRAFT_NOTE}\n# {LANGUAGES[language]} catalogue of the {PROJECT}.",
+        )
         catalog.update(template, no_fuzzy_matching=True)
     _write(catalog, path)
     return path
@@ -70,7 +80,9 @@ def message_ids(catalog: Catalog) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only say whether locales/atlas.pot is up to date")
+    parser.add_argument(
+        "--check", action="store_true", help="only say whether locales/atlas.pot is up to date"
+    )
     args = parser.parse_args(argv)
     template = extract()
     pot = LOCALES_DIR / f"{DOMAIN}.pot"
@@ -79,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             current = message_ids(read_po(handle))
         new = message_ids(template)
         if current != new:
-            print(f"{pot} is out of date: {len(new - current)} new, {len(current - new)} gone; run `make catalogues`.", file=sys.stderr)
+            print(
+                f"{pot} is out of date: {len(new - current)} new, {len(current - new)} gone; run `make catalogues`.",
+                file=sys.stderr,
+            )
             return 1
         print(f"{pot} is up to date ({len(new)} messages)")
         return 0

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+import support
 
-import support  # noqa: F401  (puts the repository on sys.path)
 from cluster_model.loading import DATA_DIR, load_dataset
 
 

@@ -12,8 +12,12 @@ from cluster_model.store.testing import BACKENDS, pg_url, temp_store
 def skip_or_fail_without_pg(backend: str) -> None:
     if backend == "postgresql" and not pg_url():
         if os.environ.get("ATLAS_REQUIRE_POSTGRES") == "1":
-            pytest.fail("ATLAS_REQUIRE_POSTGRES=1 but ATLAS_TEST_PG_URL is not set: run scripts/start_test_postgres.sh")
-        pytest.skip("ATLAS_TEST_PG_URL not set (eval \"$(bash scripts/start_test_postgres.sh)\" to run against PostgreSQL)")
+            pytest.fail(
+                "ATLAS_REQUIRE_POSTGRES=1 but ATLAS_TEST_PG_URL is not set: run scripts/start_test_postgres.sh"
+            )
+        pytest.skip(
+            'ATLAS_TEST_PG_URL not set (eval "$(bash scripts/start_test_postgres.sh)" to run against PostgreSQL)'
+        )
 
 
 @pytest.fixture(params=BACKENDS)

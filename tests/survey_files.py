@@ -23,23 +23,88 @@ PILLAR_OF = dict(zip(_DS.indicators["indicator_id"], _DS.indicators["pillar"]))
 INDICATORS = list(_DS.indicators["indicator_id"])
 
 
-def sub(sid: str, cluster: str, group: str, answers: dict[str, str], *, district: str = "larkana", enumerator: str = "EN-01", date: str = "2027-03-02", review: str = "",
-        instance: str = "", deprecated: str = "") -> dict:
+def sub(
+    sid: str,
+    cluster: str,
+    group: str,
+    answers: dict[str, str],
+    *,
+    district: str = "larkana",
+    enumerator: str = "EN-01",
+    date: str = "2027-03-02",
+    review: str = "",
+    instance: str = "",
+    deprecated: str = "",
+) -> dict:
     """``instance``: the current version's instanceID when the submission was edited (default: its id); ``deprecated``: the version an edit replaces."""
-    return {"id": sid, "cluster": cluster, "district": district, "group": group, "enumerator": enumerator, "date": date, "answers": answers, "review": review,
-            "instance": instance or sid, "deprecated": deprecated}
+    return {
+        "id": sid,
+        "cluster": cluster,
+        "district": district,
+        "group": group,
+        "enumerator": enumerator,
+        "date": date,
+        "answers": answers,
+        "review": review,
+        "instance": instance or sid,
+        "deprecated": deprecated,
+    }
 
 
 def odk_rows(subs: list[dict]) -> list[list[str]]:
     """ODK Central's CSV export (repeat-free form): '-' group paths, its metadata columns."""
-    header = ["SubmissionDate", "intro", "cluster", "district", "stakeholder_group", "enumerator", "survey_date"]
+    header = [
+        "SubmissionDate",
+        "intro",
+        "cluster",
+        "district",
+        "stakeholder_group",
+        "enumerator",
+        "survey_date",
+    ]
     header += [f"{PILLAR_OF[i]}-{i}" for i in INDICATORS]
-    header += ["meta-instanceID", "meta-instanceName", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"]
+    header += [
+        "meta-instanceID",
+        "meta-instanceName",
+        "KEY",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+    ]
     rows = [header]
     for s in subs:
-        rows.append(["2027-03-02T10:15:00.000Z", "", s["cluster"], s["district"], s["group"], s["enumerator"], s["date"]]
-                    + [s["answers"].get(i, "") for i in INDICATORS]
-                    + [f"uuid:{s['instance']}", f"{s['cluster']} {s['group']}", f"uuid:{s['id']}", "5", "collect-app", "0", "0", "", s["review"], "collect:abc", "0", "fe7d8e519c"])
+        rows.append(
+            [
+                "2027-03-02T10:15:00.000Z",
+                "",
+                s["cluster"],
+                s["district"],
+                s["group"],
+                s["enumerator"],
+                s["date"],
+            ]
+            + [s["answers"].get(i, "") for i in INDICATORS]
+            + [
+                f"uuid:{s['instance']}",
+                f"{s['cluster']} {s['group']}",
+                f"uuid:{s['id']}",
+                "5",
+                "collect-app",
+                "0",
+                "0",
+                "",
+                s["review"],
+                "collect:abc",
+                "0",
+                "fe7d8e519c",
+            ]
+        )
     return rows
 
 
@@ -47,12 +112,48 @@ def kobo_rows(subs: list[dict]) -> list[list[str]]:
     """KoboToolbox's export with XML values and headers, group names joined by '/'."""
     header = ["start", "end", "cluster", "district", "stakeholder_group", "enumerator", "survey_date"]
     header += [f"{PILLAR_OF[i]}/{i}" for i in INDICATORS]
-    header += ["meta/instanceID", "meta/deprecatedID", "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index"]
+    header += [
+        "meta/instanceID",
+        "meta/deprecatedID",
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_notes",
+        "_status",
+        "_submitted_by",
+        "__version__",
+        "_tags",
+        "_index",
+    ]
     rows = [header]
     for n, s in enumerate(subs, start=1):
-        rows.append(["2027-03-02T09:00:00.000+05:00", "2027-03-02T09:20:00.000+05:00", s["cluster"], s["district"], s["group"], s["enumerator"], s["date"]]
-                    + [s["answers"].get(i, "") for i in INDICATORS]
-                    + [f"uuid:{s['id']}", f"uuid:{s['deprecated']}" if s["deprecated"] else "", str(1000 + n), s["id"], "2027-03-02T04:21:00", s["review"], "", "submitted_via_web", "", "vXyZ", "", str(n)])
+        rows.append(
+            [
+                "2027-03-02T09:00:00.000+05:00",
+                "2027-03-02T09:20:00.000+05:00",
+                s["cluster"],
+                s["district"],
+                s["group"],
+                s["enumerator"],
+                s["date"],
+            ]
+            + [s["answers"].get(i, "") for i in INDICATORS]
+            + [
+                f"uuid:{s['id']}",
+                f"uuid:{s['deprecated']}" if s["deprecated"] else "",
+                str(1000 + n),
+                s["id"],
+                "2027-03-02T04:21:00",
+                s["review"],
+                "",
+                "submitted_via_web",
+                "",
+                "vXyZ",
+                "",
+                str(n),
+            ]
+        )
     return rows
 
 

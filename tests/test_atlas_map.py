@@ -8,16 +8,25 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pandas as pd
+import pytest
 
-from geo.atlas_map import (  # noqa: E402
-    GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, atlas_styles, build_atlas_base, build_atlas_map, build_sites_map,
-    clicked_district, decode_topojson, districts_topojson, gap_class,
+from geo.atlas_map import (
+    GAP_COLOURS,
+    NO_CLUSTER_FILL,
+    NOT_ASSESSED_FILL,
+    atlas_styles,
+    build_atlas_base,
+    build_atlas_map,
+    build_sites_map,
+    clicked_district,
+    decode_topojson,
+    districts_topojson,
+    gap_class,
 )
-from geo.boundaries import load_boundaries, simplify_for_display  # noqa: E402
-from geo.offline import cdn_urls_in  # noqa: E402
+from geo.boundaries import load_boundaries, simplify_for_display
+from geo.offline import cdn_urls_in
 
 SINDH = REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
 pytestmark = pytest.mark.skipif(not SINDH.exists(), reason="shared boundary files not present")
@@ -38,8 +47,12 @@ def sites():
 @pytest.fixture(scope="module")
 def scores():
     return pd.DataFrame(
-        {"gap": [0.5, np.nan, 0.0], "coverage": [0.4, 0.0, 1.0], "n_clusters": [2, 1, 1],
-         "label": ["gap 0.50, 40% assessed", "not assessed", "gap 0.00, 100% assessed"]},
+        {
+            "gap": [0.5, np.nan, 0.0],
+            "coverage": [0.4, 0.0, 1.0],
+            "n_clusters": [2, 1, 1],
+            "label": ["gap 0.50, 40% assessed", "not assessed", "gap 0.00, 100% assessed"],
+        },
         index=["Sanghar", "Hyderabad", "Thatta"],
     )
 
@@ -52,7 +65,9 @@ def _table(html):
 
 def _data_block(html, name):
     """A JSON data block the atlas map puts in its HTML (see geo.atlas_map._DataElement)."""
-    found = re.search(rf'<script type="application/json" id="atlas-{name}-[0-9a-f]{{8}}">(.*?)</script>', html)
+    found = re.search(
+        rf'<script type="application/json" id="atlas-{name}-[0-9a-f]{{8}}">(.*?)</script>', html
+    )
     return json.loads(found.group(1))
 
 
@@ -102,8 +117,10 @@ def test_no_internet_assets_unless_basemap(districts, scores, sites):
 
 
 def test_cdn_urls_in_finds_remote_scripts():
-    html = ('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn.example/y.css"/>'
-            '<script src="/app/static/vendor/z.js"></script><style>@import url("http://a.b/c.css");</style>')
+    html = (
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//cdn.example/y.css"/>'
+        '<script src="/app/static/vendor/z.js"></script><style>@import url("http://a.b/c.css");</style>'
+    )
     assert cdn_urls_in(html) == ["https://cdn.example/x.js", "//cdn.example/y.css", "http://a.b/c.css"]
 
 
@@ -157,7 +174,11 @@ def test_shared_locations_stay_visible(districts, scores, sites):
 
 
 def test_selected_and_highlight_outlined(districts, scores, sites):
-    html = build_atlas_map(districts, scores, sites, selected="Sanghar", highlight=["Thatta"]).get_root().render()
+    html = (
+        build_atlas_map(districts, scores, sites, selected="Sanghar", highlight=["Thatta"])
+        .get_root()
+        .render()
+    )
     outlines = _table(html)["outlines"]
     assert outlines["Sanghar"]["weight"] == 4 and outlines["Thatta"]["weight"] == 3
     assert all(o["fill"] is False for o in outlines.values()) and set(outlines) == {"Sanghar", "Thatta"}
@@ -175,8 +196,9 @@ def test_sites_map_highlights_cluster_districts(districts, sites):
 
 
 def test_clicked_district():
-    clicked = {"last_active_drawing": {"type": "Feature", "properties": {"district": "Sanghar"},
-                                       "geometry": None}}
+    clicked = {
+        "last_active_drawing": {"type": "Feature", "properties": {"district": "Sanghar"}, "geometry": None}
+    }
     assert clicked_district(clicked) == "Sanghar"
     assert clicked_district(None) is None
     assert clicked_district({"last_active_drawing": None}) is None
@@ -213,10 +235,17 @@ def _rounded_geojson(districts, decimals):
     import shapely
 
     rounded = shapely.transform(districts.geometry.values, lambda xy: np.round(xy, decimals))
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": shapely.geometry.mapping(g),
-         "properties": {"district": str(d), "division": None if pd.isna(v) else str(v)}}
-        for d, v, g in zip(districts["district"], districts["division"], rounded)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(g),
+                "properties": {"district": str(d), "division": None if pd.isna(v) else str(v)},
+            }
+            for d, v, g in zip(districts["district"], districts["division"], rounded)
+        ],
+    }
 
 
 def test_topojson_is_compact_and_faithful(districts):
@@ -227,7 +256,9 @@ def test_topojson_is_compact_and_faithful(districts):
     from ui.data_access import display_quantization, fitted_zoom
 
     q = display_quantization(districts.total_bounds)
-    px = 360 / (256 * 2 ** fitted_zoom(districts.total_bounds))  # degrees of longitude per pixel, default view
+    px = 360 / (
+        256 * 2 ** fitted_zoom(districts.total_bounds)
+    )  # degrees of longitude per pixel, default view
     text = districts_topojson(districts, q)
     assert districts_topojson(districts, q) is text  # cached
     topo = json.loads(text)

@@ -44,7 +44,13 @@ def test_add_user_script_stores_only_a_hash(tmp_path):
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text('[connections.atlas]\nurl = "sqlite:///x.db"\n')
-    run = lambda *args, pw=PASSWORD: subprocess.run([sys.executable, "scripts/add_user.py", *args, "--password-stdin", "--secrets", str(secrets)], input=pw + "\n", capture_output=True, text=True, cwd=REPO)  # noqa: E731
+    run = lambda *args, pw=PASSWORD: subprocess.run(
+        [sys.executable, "scripts/add_user.py", *args, "--password-stdin", "--secrets", str(secrets)],
+        input=pw + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     done = run("alice", "--name", "Alice Example")
     assert done.returncode == 0, done.stderr
     data = tomllib.loads(secrets.read_text())
@@ -58,12 +64,16 @@ def test_add_user_script_stores_only_a_hash(tmp_path):
     assert again.returncode != 0 and "already exists" in again.stderr
     assert run("alice", "--replace", pw="a new long password").returncode == 0
     record = tomllib.loads(secrets.read_text())["atlas_auth"]["users"]["alice"]
-    assert verify_password("a new long password", record["password_hash"]) and record["name"] == "Alice Example"
+    assert (
+        verify_password("a new long password", record["password_hash"]) and record["name"] == "Alice Example"
+    )
     assert run("bob", pw="short").returncode != 0
 
 
 def test_secrets_file_is_ignored_by_git():
-    out = subprocess.run(["git", "check-ignore", ".streamlit/secrets.toml"], cwd=REPO, capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "check-ignore", ".streamlit/secrets.toml"], cwd=REPO, capture_output=True, text=True
+    )
     assert out.returncode == 0
 
 

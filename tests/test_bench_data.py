@@ -8,9 +8,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.synth import PAKISTAN_ADM2, write_synthetic  # noqa: E402
-from cluster_model.loading import load_dataset  # noqa: E402
-from geo.boundaries import load_boundaries  # noqa: E402
+from bench.synth import PAKISTAN_ADM2, write_synthetic
+from cluster_model.loading import load_dataset
+from geo.boundaries import load_boundaries
 
 pytestmark = pytest.mark.skipif(not PAKISTAN_ADM2.exists(), reason="shared boundary files not present")
 

@@ -9,14 +9,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import geopandas as gpd  # noqa: E402
-import pytest  # noqa: E402
-import shapely  # noqa: E402
+import geopandas as gpd
+import pytest
+import shapely
 
-from cluster_model.issues import DataFileError  # noqa: E402
-from geo import boundaries  # noqa: E402
-from geo.boundaries import (  # noqa: E402
-    BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, provenance_text, simplify_for_display,
+from cluster_model.issues import DataFileError
+from geo import boundaries
+from geo.boundaries import (
+    BOUNDARY_ATTRIBUTION,
+    boundaries_path,
+    load_boundaries,
+    provenance_text,
+    simplify_for_display,
 )
 
 SHARED = REPO.parent / "shared" / "boundaries"
@@ -36,7 +40,9 @@ def test_sindh_file_gives_30_districts(sindh):
     assert len(sindh) == 30 and sindh["district"].is_unique
     assert sindh.crs.to_epsg() == 4326
     assert set(sindh["province"]) == {"Sindh"}
-    assert {"Karachi South", "Mirpur Khas", "Shaheed Benazirabad", "Kambar Shahdadkot"} <= set(sindh["district"])
+    assert {"Karachi South", "Mirpur Khas", "Shaheed Benazirabad", "Kambar Shahdadkot"} <= set(
+        sindh["district"]
+    )
     assert sindh.loc[sindh["district"] == "Sanghar", "division"].item() == "Shaheed Benazirabad"
     assert sindh.geometry.is_valid.all()
     assert set(sindh.geom_type) == {"MultiPolygon"}
@@ -146,8 +152,11 @@ def test_simplify_keeps_shared_borders(sindh):
     after = shapely.get_num_coordinates(simple.geometry.values).sum()
     assert after < before / 2
     # Shared borders stay shared: no gaps or overlaps appear between neighbours.
-    overlap = sum(simple.geometry.iloc[i].intersection(simple.geometry.iloc[j]).area
-                  for i in range(30) for j in range(i + 1, 30))
+    overlap = sum(
+        simple.geometry.iloc[i].intersection(simple.geometry.iloc[j]).area
+        for i in range(30)
+        for j in range(i + 1, 30)
+    )
     assert overlap < 1e-4
     assert abs(simple.union_all().area - sindh.union_all().area) / sindh.union_all().area < 0.01
     assert shapely.get_num_coordinates(sindh.geometry.values).sum() == before  # input untouched
@@ -172,7 +181,7 @@ def test_provenance_text_next_to_file():
 # ------------------------------------------------ scripts/fetch_boundaries.py
 
 sys.path.insert(0, str(REPO / "scripts"))
-import fetch_boundaries  # noqa: E402
+import fetch_boundaries
 
 
 def _tiny_topology():
@@ -180,20 +189,49 @@ def _tiny_topology():
     and a degenerate 3-position hole that must be dropped."""
     return {
         "type": "Topology",
-        "objects": {"districts": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[0, 1], [4]],
-             "properties": {"name": "West", "division": "D", "province": "Sindh", "osmRelations": [1]}},
-            {"type": "MultiPolygon", "arcs": [[[~0, 2]]],
-             "properties": {"name": "East", "division": "D", "province": "Sindh", "osmRelations": [2]}},
-            {"type": "Polygon", "arcs": [[3]],
-             "properties": {"name": "Knot", "division": "P", "province": "Punjab", "osmRelations": [3]}},
-        ]}},
+        "objects": {
+            "districts": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0, 1], [4]],
+                        "properties": {
+                            "name": "West",
+                            "division": "D",
+                            "province": "Sindh",
+                            "osmRelations": [1],
+                        },
+                    },
+                    {
+                        "type": "MultiPolygon",
+                        "arcs": [[[~0, 2]]],
+                        "properties": {
+                            "name": "East",
+                            "division": "D",
+                            "province": "Sindh",
+                            "osmRelations": [2],
+                        },
+                    },
+                    {
+                        "type": "Polygon",
+                        "arcs": [[3]],
+                        "properties": {
+                            "name": "Knot",
+                            "division": "P",
+                            "province": "Punjab",
+                            "osmRelations": [3],
+                        },
+                    },
+                ],
+            }
+        },
         "arcs": [
-            [[68.0, 25.0], [68.0, 26.0]],                          # 0: shared border, south→north
+            [[68.0, 25.0], [68.0, 26.0]],  # 0: shared border, south→north
             [[68.0, 26.0], [67.0, 26.0], [67.0, 25.0], [68.0, 25.0]],  # 1: rest of West
             [[68.0, 25.0], [69.0, 25.0], [69.0, 26.0], [68.0, 26.0]],  # 2: rest of East
             [[70.0, 30.0], [71.0, 31.0], [71.0, 30.0], [70.0, 31.0], [70.0, 30.0]],  # 3: bow-tie
-            [[67.5, 25.5], [67.6, 25.5], [67.5, 25.5]],            # 4: degenerate hole
+            [[67.5, 25.5], [67.6, 25.5], [67.5, 25.5]],  # 4: degenerate hole
         ],
     }
 
@@ -218,8 +256,9 @@ def test_fetch_verifies_and_writes(monkeypatch, tmp_path):
     raw = json.dumps(_tiny_topology()).encode()
     monkeypatch.setattr(fetch_boundaries, "download", lambda url=None: raw)
     monkeypatch.setattr(fetch_boundaries, "UPSTREAM_SHA256", hashlib.sha256(raw).hexdigest())
-    monkeypatch.setattr(fetch_boundaries, "EXPECTED_COUNTS",
-                        {"pakistan_adm2.geojson": 3, "sindh_adm2.geojson": 2})
+    monkeypatch.setattr(
+        fetch_boundaries, "EXPECTED_COUNTS", {"pakistan_adm2.geojson": 3, "sindh_adm2.geojson": 2}
+    )
     monkeypatch.setattr(fetch_boundaries, "SINDH_DISTRICTS", frozenset({"West", "East"}))
     notes = fetch_boundaries.fetch(tmp_path)
     assert any("not byte-identical" in n for n in notes)
@@ -228,8 +267,11 @@ def test_fetch_verifies_and_writes(monkeypatch, tmp_path):
     assert len(load_boundaries(tmp_path / "pakistan_adm2.geojson", province=None)) == 3
     # A byte-identical file is recognised by its sha256.
     files = fetch_boundaries.convert(raw)
-    monkeypatch.setitem(fetch_boundaries.EXPECTED_SHA256, "sindh_adm2.geojson",
-                        hashlib.sha256(files["sindh_adm2.geojson"]).hexdigest())
+    monkeypatch.setitem(
+        fetch_boundaries.EXPECTED_SHA256,
+        "sindh_adm2.geojson",
+        hashlib.sha256(files["sindh_adm2.geojson"]).hexdigest(),
+    )
     assert any("byte-identical" in n and "not" not in n for n in fetch_boundaries.verify(files))
 
 

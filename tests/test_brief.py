@@ -22,7 +22,9 @@ def districts():
 
 @pytest.fixture(scope="module")
 def sites(dataset):
-    return dataset.sites.merge(dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    return dataset.sites.merge(
+        dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+    )
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -32,8 +34,14 @@ def pages_text(pdf: bytes) -> list[str]:
 def test_one_page_per_district_with_content(dataset, districts, sites):
     view = make_view(dataset, dataset.latest_round(), ["hrm", "technology"], [], ["Thatta", "Tharparkar"])
     calls = []
-    pdf = district_brief_pdf(dataset, districts, sites, view, ["Thatta", "Tharparkar", "Hyderabad"],
-                             progress=lambda i, n, d: calls.append((i, n, d)))
+    pdf = district_brief_pdf(
+        dataset,
+        districts,
+        sites,
+        view,
+        ["Thatta", "Tharparkar", "Hyderabad"],
+        progress=lambda i, n, d: calls.append((i, n, d)),
+    )
     pages = pages_text(pdf)
     assert len(pages) == 3
     thatta, thar, hyd = pages

@@ -11,14 +11,29 @@ from cluster_model.vocabulary import AGGLOMERATION, FUNCTIONAL, INSUFFICIENT, PO
 
 
 def defining(statuses):
-    return pd.DataFrame({
-        "cluster_id": "c", "indicator_id": [f"d{i}" for i in range(len(statuses))], "pillar": "structure",
-        "weight": 1.0, "cluster_defining": True, "status": statuses, "round_id": "r", "source_id": "s", "note": "",
-    })
+    return pd.DataFrame(
+        {
+            "cluster_id": "c",
+            "indicator_id": [f"d{i}" for i in range(len(statuses))],
+            "pillar": "structure",
+            "weight": 1.0,
+            "cluster_defining": True,
+            "status": statuses,
+            "round_id": "r",
+            "source_id": "s",
+            "note": "",
+        }
+    )
 
 
 def run(statuses, published=None):
-    pub = pd.DataFrame({"cluster_id": ["c"], "classification": [published], "source_id": ["hrd_study"], "note": ["n"]}) if published else None
+    pub = (
+        pd.DataFrame(
+            {"cluster_id": ["c"], "classification": [published], "source_id": ["hrd_study"], "note": ["n"]}
+        )
+        if published
+        else None
+    )
     return classify(defining(statuses), {}, DEFAULT_RULES, pub)["c"]
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import support
 
-import support  # noqa: F401
 from cluster_model import context as cx
 from cluster_model.loading import DATA_DIR
 from geo.boundaries import load_boundaries
@@ -95,7 +95,9 @@ def test_poverty_2018_interval_from_mse(ctx, folder):
     assert units.at["Tharparkar", "ci_high"] == pytest.approx(thar["povrate"] * 100 + half)
     # Karachi's MSE is given as 0: no interval is stated rather than a false zero-width one.
     assert pd.isna(units.at["Karachi City", "ci_low"])
-    assert "no interval" in cx.describe(ctx, "poverty_rate_2018", units.reset_index().set_index("unit").loc["Karachi City"])
+    assert "no interval" in cx.describe(
+        ctx, "poverty_rate_2018", units.reset_index().set_index("unit").loc["Karachi City"]
+    )
 
 
 def test_trend_2004_to_2014(ctx, folder):
@@ -104,7 +106,8 @@ def test_trend_2004_to_2014(ctx, folder):
     assert list(own["year"]) == [2004, 2006, 2008, 2010, 2012, 2014]
     raw = pd.read_csv(folder / cx.INDICATORS_FILE)
     expected = raw[(raw["District"] == "Tharparkar") & (raw["Year"] == 2004)].iloc[0][
-        "Adult literacy, 25 or more years old (% of population aged 25 or more)"]
+        "Adult literacy, 25 or more years old (% of population aged 25 or more)"
+    ]
     assert own.iloc[0]["value"] == pytest.approx(expected)
     assert set(t["series"]) == {"district", "provincial average"}
 
@@ -125,8 +128,15 @@ def test_breaks_are_quantiles_of_units_and_classify():
 
 
 def test_all_of_pakistan_loads_every_province(folder):
-    national = list(load_boundaries(Path(folder).parent / "boundaries" / "pakistan_adm2.geojson", province=None)["district"]) \
-        if (Path(folder).parent / "boundaries" / "pakistan_adm2.geojson").exists() else None
+    national = (
+        list(
+            load_boundaries(Path(folder).parent / "boundaries" / "pakistan_adm2.geojson", province=None)[
+                "district"
+            ]
+        )
+        if (Path(folder).parent / "boundaries" / "pakistan_adm2.geojson").exists()
+        else None
+    )
     ctx = cx.load_context(folder, DATA_DIR, None, national)
     units = cx.unit_table(ctx, "adult_literacy")
     assert units["province"].nunique() >= 4
@@ -134,6 +144,7 @@ def test_all_of_pakistan_loads_every_province(folder):
 
 
 # ---------------------------------------------------------------- bad input
+
 
 def test_missing_folder_is_one_clear_issue(tmp_path):
     ctx = cx.load_context(tmp_path / "nowhere", DATA_DIR, "Sindh", None)
@@ -149,7 +160,9 @@ def test_other_encoding_names_file_and_line(broken, sindh):
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
     ctx = cx.load_context(folder, data, "Sindh", sindh)
     issue = next(i for i in ctx.issues if i.file.endswith(cx.INDICATORS_FILE))
-    assert "not UTF-8" in issue.message and "0x96" in issue.message and issue.row == 1 and "iconv" in issue.hint
+    assert (
+        "not UTF-8" in issue.message and "0x96" in issue.message and issue.row == 1 and "iconv" in issue.hint
+    )
     # The other file still loads: the 2018 poverty layer works.
     assert "poverty_rate_2018" in set(ctx.indicators["indicator_id"])
 
@@ -157,28 +170,46 @@ def test_other_encoding_names_file_and_line(broken, sindh):
 def test_unknown_indicator_is_reported_with_line_and_suggestion(broken, sindh):
     folder, data = broken
     path = data / cx.CHOSEN_FILE
-    support.append_row(path, 'bad_one,hrm,Adult literacy typo,pakistan_district_indicators.csv,'
-                             '"Adult literacy, 25+ (%)",%,1,positive,2014,PSLM,')
+    support.append_row(
+        path,
+        "bad_one,hrm,Adult literacy typo,pakistan_district_indicators.csv,"
+        '"Adult literacy, 25+ (%)",%,1,positive,2014,PSLM,',
+    )
     ctx = cx.load_context(folder, data, "Sindh", sindh)
     issue = next(i for i in ctx.issues if "bad_one" in i.message)
-    assert issue.row == 16 and issue.column == "column" and "not in pakistan_district_indicators.csv" in issue.message
+    assert (
+        issue.row == 16
+        and issue.column == "column"
+        and "not in pakistan_district_indicators.csv" in issue.message
+    )
     assert "Did you mean" in issue.hint and "Adult literacy" in issue.hint
-    assert "bad_one" not in set(ctx.indicators["indicator_id"]) and "adult_literacy" in set(ctx.indicators["indicator_id"])
+    assert "bad_one" not in set(ctx.indicators["indicator_id"]) and "adult_literacy" in set(
+        ctx.indicators["indicator_id"]
+    )
 
 
 def test_unmatched_district_name_is_reported(broken, sindh):
     folder, data = broken
     cw = data / cx.CROSSWALK_FILE
-    cw.write_text(cw.read_text(encoding="utf-8").replace("Sindh,Sukkur,Sukkur,", "Sindh,Sukkur,Sukkar,"), encoding="utf-8")
+    cw.write_text(
+        cw.read_text(encoding="utf-8").replace("Sindh,Sukkur,Sukkur,", "Sindh,Sukkur,Sukkar,"),
+        encoding="utf-8",
+    )
     path = folder / cx.INDICATORS_FILE
-    path.write_text(path.read_text(encoding="utf-8").replace("Sindh,Umerkot,", "Sindh,Omerkot,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Sindh,Umerkot,", "Sindh,Omerkot,"), encoding="utf-8"
+    )
     ctx = cx.load_context(folder, data, "Sindh", sindh)
     msgs = _messages(ctx)
     crosswalk_issue = next(i for i in ctx.issues if i.value == "Sukkar")
     assert crosswalk_issue.file.endswith("context_crosswalk.csv") and crosswalk_issue.row == 26
     assert "not in the boundary file" in crosswalk_issue.message and "'Sukkur'" in crosswalk_issue.hint
-    assert any(m.startswith("pakistan_district_indicators.csv") and "'Omerkot' (Sindh) matches no boundary district" in m
-               and "context_crosswalk.csv" in m for m in msgs)
+    assert any(
+        m.startswith("pakistan_district_indicators.csv")
+        and "'Omerkot' (Sindh) matches no boundary district" in m
+        and "context_crosswalk.csv" in m
+        for m in msgs
+    )
     table = cx.district_table(ctx, "adult_literacy", sindh)
     # Sukkur still matches by its own name; Umerkot's figures are not on the map, the rest are.
     assert pd.isna(table.at["Umerkot", "value"]) and table["value"].notna().sum() == 29
@@ -243,11 +274,18 @@ def test_context_map_layer_styles_and_legend(ctx, sindh):
     assert set(table["class"]) <= set(range(len(CONTEXT_COLOURS))) and len(table) == 30
     assert table.loc[KARACHI, "class"].nunique() == 1
     tip = table.at["Tharparkar", "text"]
-    for part in ("28.4% in 2014", "rank 21 of 24 in Sindh", "provincial average 38.9%", "PBS PSLM",
-                 "Poverty 2018 (provisional): 54.5%, 95% interval 50.0–59.0%"):
+    for part in (
+        "28.4% in 2014",
+        "rank 21 of 24 in Sindh",
+        "provincial average 38.9%",
+        "PBS PSLM",
+        "Poverty 2018 (provisional): 54.5%, 95% interval 50.0–59.0%",
+    ):
         assert part in tip, (part, tip)
     # A district without a figure is grey, never the lowest class.
-    broken = ctx.values[~((ctx.values["unit"] == "Tharparkar") & (ctx.values["indicator_id"] == "adult_literacy"))]
+    broken = ctx.values[
+        ~((ctx.values["unit"] == "Tharparkar") & (ctx.values["indicator_id"] == "adult_literacy"))
+    ]
     ctx2 = cx.ContextData(ctx.folder, ctx.indicators, broken, ctx.crosswalk, ctx.definitions, [])
     _, _, table2 = build_context_map(districts, None, ctx2, "adult_literacy")
     assert table2.at["Tharparkar", "class"] == -1 and "no figure" in table2.at["Tharparkar", "text"]

@@ -9,15 +9,17 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
+from support import REPO
 
 from cluster_model import context as cx
 from cluster_model.loading import DATA_DIR
-from support import REPO
 
 APP = str(REPO / "app.py")
 CREDIT = cx.CONTEXT_CREDIT
 
-pytestmark = pytest.mark.skipif(not cx.context_dir().is_dir(), reason="context files missing: run `make setup`")
+pytestmark = pytest.mark.skipif(
+    not cx.context_dir().is_dir(), reason="context files missing: run `make setup`"
+)
 
 
 def run_app() -> AppTest:
@@ -95,14 +97,20 @@ def test_missing_context_folder_is_said_and_the_atlas_keeps_working(monkeypatch,
 def test_unknown_indicator_in_the_choice_is_named_on_the_page(monkeypatch, tmp_path):
     data = tmp_path / "data"
     import shutil
+
     shutil.copytree(DATA_DIR, data)
     with (data / cx.CHOSEN_FILE).open("a", encoding="utf-8") as f:
-        f.write("typo,hrm,Typo,pakistan_district_indicators.csv,Adult literacy typo,%,1,positive,2014,PSLM,\n")
+        f.write(
+            "typo,hrm,Typo,pakistan_district_indicators.csv,Adult literacy typo,%,1,positive,2014,PSLM,\n"
+        )
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
     monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
     at = to_context(run_app())
     page = texts(at)
-    assert "context_indicators.csv, line 16" in page and "'Adult literacy typo' is not in pakistan_district_indicators.csv" in page
+    assert (
+        "context_indicators.csv, line 16" in page
+        and "'Adult literacy typo' is not in pakistan_district_indicators.csv" in page
+    )
     assert at.dataframe[-1].value.shape[0] == 24  # the other figures still work
 
 
@@ -114,9 +122,13 @@ def test_gaps_meet_poverty_page():
     assert "Where gaps meet poverty" in page and CREDIT in page
     table = at.dataframe[-1].value
     assert "not assessed" in set(table["Cluster gap"])  # unknown kept visibly unknown, not zero
-    assert table["District (survey unit)"].str.startswith("Karachi City (one figure for 7 districts").sum() == 1
+    assert (
+        table["District (survey unit)"].str.startswith("Karachi City (one figure for 7 districts").sum() == 1
+    )
     thar = table[table["District (survey unit)"] == "Tharparkar"].iloc[0]
-    assert thar["Poverty rate 2018 (%)"] == pytest.approx(54.5, abs=0.05) and thar["95% interval"] == "50.0–59.0"
+    assert (
+        thar["Poverty rate 2018 (%)"] == pytest.approx(54.5, abs=0.05) and thar["95% interval"] == "50.0–59.0"
+    )
     assert at.get("vega_lite_chart")
 
 
@@ -130,7 +142,15 @@ def test_methods_explains_the_context_figures():
 
 
 def test_exports_carry_context_with_year_source_and_credit():
-    from cluster_model.exports import add_context, make_view, notes_lines, to_csv_bytes, to_xlsx_bytes, sources_table, view_tables
+    from cluster_model.exports import (
+        add_context,
+        make_view,
+        notes_lines,
+        sources_table,
+        to_csv_bytes,
+        to_xlsx_bytes,
+        view_tables,
+    )
     from cluster_model.loading import load_dataset
     from geo.boundaries import load_boundaries
     from geo.brief import district_brief_pdf
@@ -140,9 +160,13 @@ def test_exports_carry_context_with_year_source_and_credit():
     ds = load_dataset(DATA_DIR)
     districts = load_boundaries(province="Sindh")
     ctx = cx.load_context(cx.context_dir(), DATA_DIR, "Sindh", list(districts["district"]))
-    sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    sites = ds.sites.merge(
+        ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+    )
     ev = make_view(ds, ds.latest_round(), ["technology", "support", "hrm", "incentive"])
-    tables, notes = add_context(view_tables(ds, sites, ev), notes_lines(ds, ev), ctx, list(districts["district"]))
+    tables, notes = add_context(
+        view_tables(ds, sites, ev), notes_lines(ds, ev), ctx, list(districts["district"])
+    )
     sheet = tables["District context"]
     thar = sheet[(sheet["District"] == "Tharparkar") & (sheet["Indicator"] == "Adult literacy (25+)")].iloc[0]
     assert thar["Value"] == pytest.approx(28.43) and thar["Year"] == 2014 and "PSLM" in thar["Source"]
@@ -157,14 +181,28 @@ def test_exports_carry_context_with_year_source_and_credit():
     assert "District context: Tharparkar" in text and "Adult literacy (25+) 28.4% 2014 21 of 24" in text
     assert "World Bank Data4Pakistan district estimate (PBS PSLM)" in text and "via PakIndicatorsApp" in text
     # GeoJSON members.
-    collection = add_context_to_geojson({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"district": "Malir"}, "geometry": None}]}, ctx)
+    collection = add_context_to_geojson(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"district": "Malir"}, "geometry": None}],
+        },
+        ctx,
+    )
     figures = {f["indicator"]: f for f in collection["features"][0]["properties"]["context"]}
-    assert figures["Adult literacy (25+)"]["year"] == 2014 and "Karachi City" in figures["Adult literacy (25+)"]["survey_unit"]
+    assert (
+        figures["Adult literacy (25+)"]["year"] == 2014
+        and "Karachi City" in figures["Adult literacy (25+)"]["survey_unit"]
+    )
     assert collection["context_credit"] == CREDIT
     json.dumps(collection)
     # Snapshot: the context classes with the year in the legend title.
-    spec = snapshot_chart(districts, None, None, title="t", context=snapshot_context(ctx, "adult_literacy", list(districts["district"]))).to_dict()
+    spec = snapshot_chart(
+        districts,
+        None,
+        None,
+        title="t",
+        context=snapshot_context(ctx, "adult_literacy", list(districts["district"])),
+    ).to_dict()
     text = json.dumps(spec)
     assert "Adult literacy (25+), 2014" in text and "no figure (unknown)" in text
     # The PNG looked at: the context classes' colours are on it, the gap colours are not.
@@ -202,11 +240,16 @@ def test_all_of_pakistan_title_does_not_say_sindh(monkeypatch):
 
 def test_text_from_the_files_is_shown_as_text_not_markup(monkeypatch, tmp_path):
     import shutil
+
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     path = data / cx.CHOSEN_FILE
-    path.write_text(path.read_text(encoding="utf-8").replace("Adult literacy (25+)", "Adult [literacy](http://example.org) *25*"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Adult literacy (25+)", "Adult [literacy](http://example.org) *25*"
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
     monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
     at = to_context(run_app())

@@ -48,6 +48,14 @@ def test_district_detail_covers_only_its_clusters_and_pillars(dataset):
     assert (checklist["Pillar"] == checklist["Pillar"].iloc[0]).all()  # HRM only
     fisheries = gaps.set_index("Cluster").loc[dataset.cluster_name("fisheries")].iloc[0]
     cotton = gaps.set_index("Cluster").loc[dataset.cluster_name("cotton_textile")].iloc[0]
-    assert fisheries.startswith("gap 0.50") and cotton == "not assessed"  # fisheries' two HRM values are partial
-    sourced = matrix[matrix["cluster_id"].isin(["fisheries", "cotton_textile"]) & (matrix["pillar"] == "hrm") & (matrix["source_id"] != "")]
-    assert len(sourced) == 3 and (checklist["Source"] != "—").sum() == len(sourced)  # fisheries' HRM values, each cited
+    assert (
+        fisheries.startswith("gap 0.50") and cotton == "not assessed"
+    )  # fisheries' two HRM values are partial
+    sourced = matrix[
+        matrix["cluster_id"].isin(["fisheries", "cotton_textile"])
+        & (matrix["pillar"] == "hrm")
+        & (matrix["source_id"] != "")
+    ]
+    assert len(sourced) == 3 and (checklist["Source"] != "—").sum() == len(
+        sourced
+    )  # fisheries' HRM values, each cited

@@ -11,7 +11,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cluster_model.spreadsheet import neutralise_formula
 from cluster_model.exports import (
     ILLUSTRATIVE_MARK,
     district_scores,
@@ -24,6 +23,7 @@ from cluster_model.exports import (
     used_source_ids,
     view_tables,
 )
+from cluster_model.spreadsheet import neutralise_formula
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 
@@ -32,12 +32,16 @@ INJECTIONS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"]
 
 @pytest.fixture(scope="module")
 def sites(dataset):
-    return dataset.sites.merge(dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    return dataset.sites.merge(
+        dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+    )
 
 
 @pytest.fixture(scope="module")
 def hrm_view(dataset):
-    return make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
+    return make_view(
+        dataset, dataset.latest_round(), ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25"
+    )
 
 
 def test_neutralise_formula():
@@ -72,13 +76,19 @@ def test_csv_round_trips_with_sources_and_unknown_empty(dataset, sites):
         back = pd.read_csv(io.BytesIO(data), comment="#")
         assert list(back.columns) == list(table.columns), name
         assert len(back) == len(table), name
-        pd.testing.assert_frame_equal(back.astype(object).where(back.notna(), ""), table.astype(object).where(table.notna(), "").reset_index(drop=True),
-                                      check_dtype=False, check_exact=False)
+        pd.testing.assert_frame_equal(
+            back.astype(object).where(back.notna(), ""),
+            table.astype(object).where(table.notna(), "").reset_index(drop=True),
+            check_dtype=False,
+            check_exact=False,
+        )
     text = to_csv_bytes(tables["Districts"], notes).decode("utf-8-sig")
     trailer = [line for line in text.splitlines() if line.startswith("#")]
     assert any("Policy dialogue report, MUET, 2019" in line for line in trailer)
     assert any(BOUNDARY_ATTRIBUTION in line for line in trailer)
-    hyd = pd.read_csv(io.BytesIO(to_csv_bytes(tables["Districts"], notes)), comment="#").query("District == 'Hyderabad'")
+    hyd = pd.read_csv(io.BytesIO(to_csv_bytes(tables["Districts"], notes)), comment="#").query(
+        "District == 'Hyderabad'"
+    )
     assert hyd["Gap"].isna().all() and (hyd["Gap status"] == "not assessed").all()  # empty, never 0
 
 
@@ -87,7 +97,7 @@ def test_csv_and_xlsx_neutralise_formulas(dataset):
     back = pd.read_csv(io.BytesIO(to_csv_bytes(df, ["note"])), comment="#")
     assert list(back["Text"][:6]) == ["'" + v for v in INJECTIONS]
     assert back["Text"][6] == "a # in text" and back["Number"][0] == -2
-    xlsx = to_xlsx_bytes({"Data": df}, sources_table(dataset), ["=HYPERLINK(\"http://x\")"])
+    xlsx = to_xlsx_bytes({"Data": df}, sources_table(dataset), ['=HYPERLINK("http://x")'])
     wb = openpyxl.load_workbook(io.BytesIO(xlsx))
     ws = wb["Data"]
     for i, bad in enumerate(INJECTIONS, start=2):
@@ -96,7 +106,7 @@ def test_csv_and_xlsx_neutralise_formulas(dataset):
         assert cell.data_type == "s" and cell.value == "'" + bad.replace("\r", "\n")
     assert ws.cell(row=2, column=2).value == -2  # a number stays a number
     notes = [c.value for c in wb["Sources"]["A"] if c.value]
-    assert "'=HYPERLINK(\"http://x\")" in notes
+    assert '\'=HYPERLINK("http://x")' in notes
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -107,7 +117,9 @@ def test_xlsx_has_sources_sheet_and_empty_unknowns(dataset, sites):
     view = make_view(dataset, dataset.latest_round(), ["technology"], [], ["Hyderabad"])
     tables = view_tables(dataset, sites, view)
     src = sources_table(dataset, used_source_ids(dataset, tables))
-    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(tables, src, notes_lines(dataset, view, sources=src))))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(to_xlsx_bytes(tables, src, notes_lines(dataset, view, sources=src)))
+    )
     assert wb.sheetnames == [*tables, "Sources"]
     text = " ".join(str(c.value) for row in wb["Sources"].iter_rows() for c in row if c.value)
     assert "Policy dialogue report, MUET, 2019" in text and BOUNDARY_ATTRIBUTION in text and "ODbL" in text
@@ -138,10 +150,16 @@ def test_geojson_validates_and_round_trips(dataset, sites, hrm_view, tmp_path):
     view = make_view(dataset, dataset.latest_round(), ["hrm", "technology"], [], [])
     src = sources_table(dataset)
     collection = districts_geojson(
-        districts, district_scores(dataset, sites, view), district_scores(dataset, sites, view, per_pillar=True),
+        districts,
+        district_scores(dataset, sites, view),
+        district_scores(dataset, sites, view, per_pillar=True),
         cluster_names=dict(zip(dataset.clusters["cluster_id"], dataset.clusters["name"])),
-        sources=src.to_dict("records"), generated="2026-11-25", round_info={"id": view.round_id},
-        filters=view.as_dict(), illustrative=False)
+        sources=src.to_dict("records"),
+        generated="2026-11-25",
+        round_info={"id": view.round_id},
+        filters=view.as_dict(),
+        illustrative=False,
+    )
     data = to_geojson_bytes(collection)
     doc = json.loads(data)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 30
@@ -162,7 +180,9 @@ def test_geojson_validates_and_round_trips(dataset, sites, hrm_view, tmp_path):
     hyd = back.set_index("district").loc["Hyderabad"]
     assert hyd["status"] == "not assessed" and pd.isna(hyd["gap"])
     # the filtered view keeps only the chosen districts
-    only = districts_geojson(districts, district_scores(dataset, sites, hrm_view), only=["Thatta", "Tharparkar"])
+    only = districts_geojson(
+        districts, district_scores(dataset, sites, hrm_view), only=["Thatta", "Tharparkar"]
+    )
     assert {f["properties"]["district"] for f in only["features"]} == {"Thatta", "Tharparkar"}
 
 

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import support
+
 from cluster_model import context as cx
 from cluster_model.loading import DATA_DIR
 
 sys.path.insert(0, str(support.REPO / "scripts"))
-import fetch_boundaries  # noqa: E402
-import fetch_context  # noqa: E402
+import fetch_boundaries
+import fetch_context
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,24 @@ def upstream_files(tmp_path_factory) -> tuple[Path, dict]:
     if not (shared / cx.INDICATORS_FILE).exists():
         pytest.skip(f"no shared context files in {shared}: run `make setup`")
     root = tmp_path_factory.mktemp("upstream")
-    (root / "pakistan_indicators.csv").write_bytes((shared / cx.INDICATORS_FILE).read_text(encoding="utf-8").encode("cp1252"))
-    (root / "domain_source_pak_indicators.csv").write_bytes(b"\xef\xbb\xbf" + (shared / cx.DEFINITIONS_FILE).read_bytes())
+    (root / "pakistan_indicators.csv").write_bytes(
+        (shared / cx.INDICATORS_FILE).read_text(encoding="utf-8").encode("cp1252")
+    )
+    (root / "domain_source_pak_indicators.csv").write_bytes(
+        b"\xef\xbb\xbf" + (shared / cx.DEFINITIONS_FILE).read_bytes()
+    )
     buffer = io.BytesIO()
     pd.read_csv(shared / cx.POVERTY_FILE).to_excel(buffer, index=False, sheet_name="Headcount")
     (root / "Povertyheadcount.xlsx").write_bytes(buffer.getvalue())
-    files = {name: (hashlib.sha256((root / name).read_bytes()).hexdigest(), target, target_sha)
-             for name, (_, target, target_sha) in fetch_context.FILES.items()}
+    files = {
+        name: (hashlib.sha256((root / name).read_bytes()).hexdigest(), target, target_sha)
+        for name, (_, target, target_sha) in fetch_context.FILES.items()
+    }
     workbook_csv = fetch_context.convert("Povertyheadcount.xlsx", buffer.getvalue())
-    files["Povertyheadcount.xlsx"] = (*files["Povertyheadcount.xlsx"][:2], hashlib.sha256(workbook_csv).hexdigest())
+    files["Povertyheadcount.xlsx"] = (
+        *files["Povertyheadcount.xlsx"][:2],
+        hashlib.sha256(workbook_csv).hexdigest(),
+    )
     return root, files
 
 
@@ -78,7 +87,9 @@ def test_download_verify_convert_gives_the_shared_bytes(server, upstream_files, 
         if name != "Povertyheadcount.xlsx":  # the real pinned value: byte-identical to the shared copy
             assert target_sha == fetch_context.FILES[name][2]
             assert (out / target).read_bytes() == (cx.context_dir() / target).read_bytes()
-    pd.testing.assert_frame_equal(pd.read_csv(out / cx.POVERTY_FILE), pd.read_csv(cx.context_dir() / cx.POVERTY_FILE), rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / cx.POVERTY_FILE), pd.read_csv(cx.context_dir() / cx.POVERTY_FILE), rtol=1e-12
+    )
     assert sum("SHA-256 verified" in n for n in notes) == 3
     # And the app reads the downloaded folder like the shared one.
     ctx = cx.load_context(out, DATA_DIR, "Sindh", None)
@@ -91,7 +102,10 @@ def test_corrupt_download_writes_nothing(server, upstream_files, tmp_path):
     name = "Povertyheadcount.xlsx"
     bad[name] = ("0" * 64, *files[name][1:])
     out = tmp_path / "context"
-    with pytest.raises(fetch_context.FetchError, match="Povertyheadcount.xlsx: downloaded bytes have SHA-256 .* nothing was written"):
+    with pytest.raises(
+        fetch_context.FetchError,
+        match="Povertyheadcount.xlsx: downloaded bytes have SHA-256 .* nothing was written",
+    ):
         fetch_context.fetch(out, base_url=server, files=bad)
     assert not out.exists() or not any(out.iterdir())  # all-or-nothing: not even the two good files
 
@@ -118,7 +132,9 @@ def test_offline_says_what_to_do(tmp_path):
     assert "could not reach 127.0.0.1" in message and "ATLAS_CONTEXT" in message and "make setup" in message
 
 
-def test_setup_step_downloads_when_missing_and_never_fails(monkeypatch, server, upstream_files, tmp_path, capsys):
+def test_setup_step_downloads_when_missing_and_never_fails(
+    monkeypatch, server, upstream_files, tmp_path, capsys
+):
     _, files = upstream_files
     monkeypatch.setenv("ATLAS_CONTEXT", str(tmp_path / "none"))
     monkeypatch.setattr(fetch_context, "FILES", files)
@@ -139,8 +155,12 @@ def test_setup_step_downloads_when_missing_and_never_fails(monkeypatch, server, 
 
 def test_boundaries_setup_step_offline_warns_and_continues(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("ATLAS_BOUNDARIES", str(tmp_path / "none.geojson"))
-    monkeypatch.setattr(fetch_boundaries, "UPSTREAM_URL", f"http://127.0.0.1:{_closed_port()}/geography.topojson.json")
-    monkeypatch.setattr(fetch_boundaries.fetch, "__defaults__", (fetch_boundaries.DEFAULT_OUT, fetch_boundaries.UPSTREAM_URL))
+    monkeypatch.setattr(
+        fetch_boundaries, "UPSTREAM_URL", f"http://127.0.0.1:{_closed_port()}/geography.topojson.json"
+    )
+    monkeypatch.setattr(
+        fetch_boundaries.fetch, "__defaults__", (fetch_boundaries.DEFAULT_OUT, fetch_boundaries.UPSTREAM_URL)
+    )
     assert fetch_boundaries.main(["--if-missing", "--out", str(tmp_path / "b")]) == 0
     err = capsys.readouterr().err
     assert "WARNING: boundaries not downloaded" in err and "could not reach 127.0.0.1" in err

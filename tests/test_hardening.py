@@ -13,7 +13,7 @@ import math
 import re
 import tomllib
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,14 +31,16 @@ from cluster_model.store import dialogue as dl
 from cluster_model.store import signin
 from cluster_model.store.importer import MAX_ROWS, read_upload
 from geo.boundaries import load_boundaries
+from tests.store_support import backend, engine, store_env
 from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
-from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures (SQLite and PostgreSQL)
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery 9"
 HOSTILE_HTML = """<iframe srcdoc="<script>parent.document.title='pwned'</script>"></iframe><img src=x onerror=alert(1)>"""
-HOSTILE_MD = "![tracker](http://evil.example/pixel.png) [click me](http://evil.example/) www.evil.example <b>bold</b>"
+HOSTILE_MD = (
+    "![tracker](http://evil.example/pixel.png) [click me](http://evil.example/) www.evil.example <b>bold</b>"
+)
 HEADER = "round_id,cluster_id,indicator_id,status,source_id,note"
 
 
@@ -89,15 +91,35 @@ def test_escaping_helpers():
     text = _live(md(HOSTILE_MD))
     for raw in ("![", "](", "[click", "<b>", "www.evil", "http:"):
         assert raw not in text, raw
-    assert md("district_aliases.csv") == "district_aliases.csv" and md("Alice (alice)") == "Alice (alice)"  # plain text stays readable
+    assert (
+        md("district_aliases.csv") == "district_aliases.csv" and md("Alice (alice)") == "Alice (alice)"
+    )  # plain text stays readable
     assert md("- item\n# heading\n1. one").splitlines()[0].startswith("\\-")
     assert "\\$" in md("$x$") and ":red\\[" in md(":red[x]")
     assert len(md("x" * 100_000, limit=80)) < 130
 
 
 def test_workshop_presentation_escapes_venue_quote_and_speaker(db):
-    dl.create_dialogue(db, round_id="dlg-x", name="Hostile", date="2027-01-01", venue=HOSTILE_HTML, facilitator="F", agenda="mango:T", author="seed")
-    dl.add_quote(db, "dlg-x", "mango", "technology", "industry", HOSTILE_MD + " " + HOSTILE_HTML, speaker_name="[me](http://evil.example)", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-x",
+        name="Hostile",
+        date="2027-01-01",
+        venue=HOSTILE_HTML,
+        facilitator="F",
+        agenda="mango:T",
+        author="seed",
+    )
+    dl.add_quote(
+        db,
+        "dlg-x",
+        "mango",
+        "technology",
+        "industry",
+        HOSTILE_MD + " " + HOSTILE_HTML,
+        speaker_name="[me](http://evil.example)",
+        author="seed",
+    )
     at = AppTest.from_file(str(REPO / "pages" / "workshop.py"), default_timeout=90)
     at.query_params.update({"round": "dlg-x", "mode": "present"})
     at.run()
@@ -113,7 +135,13 @@ def test_workshop_presentation_escapes_venue_quote_and_speaker(db):
 
 def test_link_notice_repeats_little_and_no_markdown():
     vocab = Vocabulary(clusters=("mango",), districts=("Thatta",), rounds=("r1",), default_round="r1")
-    _, notices = parse_query({"district": "![x](http://evil.example/p.png)" + "A" * 100_000, "sectors": ",".join(f"bad{i}" for i in range(50))}, vocab)
+    _, notices = parse_query(
+        {
+            "district": "![x](http://evil.example/p.png)" + "A" * 100_000,
+            "sectors": ",".join(f"bad{i}" for i in range(50)),
+        },
+        vocab,
+    )
     assert len(notices) == 2 and all(len(n) < 400 for n in notices)
     assert "more" in notices[1]
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
@@ -129,7 +157,9 @@ def test_visitors_see_no_traceback():
     assert config["client"]["showErrorDetails"] == "none"
     from cluster_model.store.importer import MAX_BYTES
 
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES  # a bigger upload is refused before it is read
+    assert (
+        config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES
+    )  # a bigger upload is refused before it is read
 
 
 # --------------------------------------------------------------------------- 2: sign-in throttling in the store
@@ -138,11 +168,13 @@ def test_visitors_see_no_traceback():
 def test_failures_grow_delays_and_lock_across_engines(tmp_path):
     url = f"sqlite:///{tmp_path}/t.db"
     engine = store.open_store(url)
-    t0 = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2027, 1, 1, tzinfo=UTC)
     for i in range(3):
         assert signin.check_allowed(engine, "alice", "10.0.0.1", now=t0) is None
         signin.record_failure(engine, "alice", "10.0.0.1", now=t0)
-    refusal = signin.check_allowed(engine, "alice", "10.0.0.9", now=t0)  # another address: the account still waits
+    refusal = signin.check_allowed(
+        engine, "alice", "10.0.0.9", now=t0
+    )  # another address: the account still waits
     assert refusal is not None and not refusal.locked and refusal.wait_seconds >= 2
     signin.record_failure(engine, "alice", "10.0.0.1", now=t0 + timedelta(seconds=10))
     later = signin.check_allowed(engine, "alice", "10.0.0.1", now=t0 + timedelta(seconds=10))
@@ -158,7 +190,9 @@ def test_failures_grow_delays_and_lock_across_engines(tmp_path):
     locked = signin.check_allowed(engine, "alice", "10.0.0.2", now=now + timedelta(minutes=2))
     assert locked is not None and locked.locked and "locked" in locked.message()
     assert [(l["kind"], l["key"]) for l in signin.locks(engine, now=now)] == [("account", "alice")]
-    assert signin.check_allowed(engine, "alice", "10.0.0.2", now=now + timedelta(minutes=16)) is None  # the timeout lifts it
+    assert (
+        signin.check_allowed(engine, "alice", "10.0.0.2", now=now + timedelta(minutes=16)) is None
+    )  # the timeout lifts it
     signin.record_failure(engine, "alice", "10.0.0.1", now=now + timedelta(minutes=16))
     signin.lift_lock(engine, "account", "alice")  # an admin lifts it
     assert signin.check_allowed(engine, "alice", "10.0.0.3", now=now + timedelta(minutes=16)) is None
@@ -166,7 +200,7 @@ def test_failures_grow_delays_and_lock_across_engines(tmp_path):
 
 
 def test_address_is_throttled_across_accounts(db):
-    t0 = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2027, 1, 1, tzinfo=UTC)
     for i in range(4):
         signin.record_failure(db, f"user{i}", "10.9.9.9", now=t0)
     refusal = signin.check_allowed(db, "someone-else", "10.9.9.9", now=t0)
@@ -215,11 +249,13 @@ def test_password_field_autocompletes_current_password(db):
 
 
 def test_session_token_lives_bounded_and_ends_on_sign_out(db):
-    t0 = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2027, 1, 1, tzinfo=UTC)
     token = signin.create_session(db, User("alice", "Alice"), now=t0)
     assert signin.session_user(db, token, now=t0 + timedelta(hours=11)) == User("alice", "Alice")
     assert signin.session_user(db, token, now=t0 + timedelta(hours=12, seconds=1)) is None  # expired
-    assert signin.session_user(db, token + "x", now=t0) is None and signin.session_user(db, "", now=t0) is None
+    assert (
+        signin.session_user(db, token + "x", now=t0) is None and signin.session_user(db, "", now=t0) is None
+    )
     with db.connect() as conn:  # only a hash of the token is stored
         stored = conn.exec_driver_sql("SELECT token_sha256 FROM editor_sessions").scalars().all()
     assert token not in stored and len(stored) == 1
@@ -247,10 +283,16 @@ def test_first_editor_needs_the_setup_code_and_only_once(db):
     at.run()
     assert not at.exception and [t.label for t in at.tabs][:2] == ["Edit round", "Import"]
     record = signin.accounts(db)["alice"]
-    assert record["admin"] and record["password_hash"].startswith("scrypt$") and PASSWORD not in record["password_hash"]
+    assert (
+        record["admin"]
+        and record["password_hash"].startswith("scrypt$")
+        and PASSWORD not in record["password_hash"]
+    )
     again = _data_page()
     again.run()
-    assert not [t for t in again.text_input if t.key == "atlas_setup_code"]  # an account exists: no setup form
+    assert not [
+        t for t in again.text_input if t.key == "atlas_setup_code"
+    ]  # an account exists: no setup form
     assert [b.label for b in again.button] == ["Sign in"]
     with pytest.raises(ValueError):
         signin.create_first_account(db, "mallory", "M", PASSWORD)
@@ -261,7 +303,7 @@ def test_first_editor_needs_the_setup_code_and_only_once(db):
 def test_admin_lifts_a_lock_on_the_data_page(db):
     users = {"root": {"name": "Admin", "password_hash": hash_password(PASSWORD), "admin": True}}
     for i in range(LOCK_AFTER["account"]):
-        signin.record_failure(db, "bob", f"10.0.0.{i}", now=datetime.now(timezone.utc) - timedelta(seconds=5))
+        signin.record_failure(db, "bob", f"10.0.0.{i}", now=datetime.now(UTC) - timedelta(seconds=5))
     assert signin.locks(db)
     at = _data_page(users)
     at.run()
@@ -294,13 +336,18 @@ def _xlsx_with_sheet_xml(sheet_xml: str) -> bytes:
 
 def _sheet(rows: str, dimension: str | None) -> str:
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f"{dim}<sheetData>{rows}</sheetData></worksheet>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{dim}<sheetData>{rows}</sheetData></worksheet>"
+    )
 
 
 def _header_row() -> str:
-    cells = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(HEADER.split(",")))
+    cells = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for i, h in enumerate(HEADER.split(","))
+    )
     return f'<row r="1">{cells}</row>'
 
 
@@ -312,7 +359,9 @@ def test_xlsx_declaring_a_huge_sheet_is_refused_before_reading():
 
 
 def test_xlsx_reading_stops_at_the_row_limit():
-    rows = _header_row() + "".join(f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>mango</t></is></c></row>' for n in range(2, 200_002))
+    rows = _header_row() + "".join(
+        f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>mango</t></is></c></row>' for n in range(2, 200_002)
+    )
     data = _xlsx_with_sheet_xml(_sheet(rows, None))  # no declared size: the limit applies while reading
     assert len(data) < 2_000_000
     with pytest.raises(store.ValidationError) as info:
@@ -339,7 +388,9 @@ def test_xlsx_unpacking_to_too_much_is_refused():
 @pytest.fixture
 def sqlite_engine(tmp_path):
     engine = store.open_store(f"sqlite:///{tmp_path}/imp.db")
-    store.create_round(engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice")
+    store.create_round(
+        engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
     yield engine
     engine.dispose()
 
@@ -354,27 +405,36 @@ def test_column_named_like_an_internal_one_is_ignored(sqlite_engine):
 
 
 def test_csv_lines_are_counted_from_the_file(sqlite_engine):
-    data = (HEADER + "\n\n,mango,tech_rnd_link,present,icck_desk,\"two\nlines\"\n\n\n,rice,tech_equipment,good,icck_desk,x\n").encode()
+    data = (
+        HEADER
+        + '\n\n,mango,tech_rnd_link,present,icck_desk,"two\nlines"\n\n\n,rice,tech_equipment,good,icck_desk,x\n'
+    ).encode()
     plan = store.plan_import(sqlite_engine, "survey-2027", data, "blank.csv")
     assert [(i.row, i.column) for i in plan.issues] == [(7, "status")]  # line 7 in any editor
 
 
 def test_csv_unquoted_comma_names_the_line(sqlite_engine):
-    data = (HEADER + "\n,mango,tech_rnd_link,present,icck_desk,fine\n,rice,tech_equipment,absent,icck_desk,husking, by hand\n").encode()
+    data = (
+        HEADER
+        + "\n,mango,tech_rnd_link,present,icck_desk,fine\n,rice,tech_equipment,absent,icck_desk,husking, by hand\n"
+    ).encode()
     plan = store.plan_import(sqlite_engine, "survey-2027", data, "comma.csv")
     issue = plan.issues[0]
     assert issue.row == 3 and "line 3 has 7 values" in issue.message and "double quotes" in issue.hint
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (b"a,b\n1,2\n\xff\xfe,3\n", "line 3 is not UTF-8"),
-    (b'a,b\n1,"unterminated\n', "at line"),
-    (b"a,b\n1,2\x00\n", "NUL"),
-    (b"a,b\n1," + b"x" * 200_000 + b"\n", "at line 2"),
-    (b"", "is empty"),
-    (b"round_id;cluster_id;indicator_id\n;mango;x\n", "separated by ';'"),
-    ("a,b\n1,2\n".encode("utf-16"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"a,b\n1,2\n\xff\xfe,3\n", "line 3 is not UTF-8"),
+        (b'a,b\n1,"unterminated\n', "at line"),
+        (b"a,b\n1,2\x00\n", "NUL"),
+        (b"a,b\n1," + b"x" * 200_000 + b"\n", "at line 2"),
+        (b"", "is empty"),
+        (b"round_id;cluster_id;indicator_id\n;mango;x\n", "separated by ';'"),
+        ("a,b\n1,2\n".encode("utf-16"), "not UTF-8"),
+    ],
+)
 def test_unreadable_csv_says_where(raw, expected):
     with pytest.raises(DataFileError) as info:
         read_csv_rows(raw, "f.csv")
@@ -383,16 +443,34 @@ def test_unreadable_csv_says_where(raw, expected):
 
 def test_one_note_limit_for_every_path(sqlite_engine, data_copy):
     long_note = "n" * (MAX_NOTE_CHARS + 1)
-    plan = store.plan_import(sqlite_engine, "survey-2027", (HEADER + f"\n,mango,tech_rnd_link,present,icck_desk,{long_note}\n").encode(), "long.csv")
+    plan = store.plan_import(
+        sqlite_engine,
+        "survey-2027",
+        (HEADER + f"\n,mango,tech_rnd_link,present,icck_desk,{long_note}\n").encode(),
+        "long.csv",
+    )
     assert not plan.ok and plan.issues[0].column == "note" and f"{MAX_NOTE_CHARS:,}" in plan.issues[0].message
     with pytest.raises(store.ValidationError):
-        store.save_assessments(sqlite_engine, "survey-2027", [store.Edit("mango", "tech_rnd_link", "present", "icck_desk", long_note, 0)], author="alice")
+        store.save_assessments(
+            sqlite_engine,
+            "survey-2027",
+            [store.Edit("mango", "tech_rnd_link", "present", "icck_desk", long_note, 0)],
+            author="alice",
+        )
     with (data_copy / "assessments.csv").open("a", encoding="utf-8") as f:
         f.write(f"desk-2026,rice,tech_equipment,absent,hrd_study,{long_note}\n")
     ds = load_dataset(data_copy)
     assert any(i.column == "note" and "characters" in i.message for i in ds.issues)
     with pytest.raises(store.ValidationError):
-        store.create_round(sqlite_engine, round_id="r-long", name="x", date="2027-01-01", kind="survey", author="a", notes=long_note)
+        store.create_round(
+            sqlite_engine,
+            round_id="r-long",
+            name="x",
+            date="2027-01-01",
+            kind="survey",
+            author="a",
+            notes=long_note,
+        )
 
 
 def _square(x0, y0, size):
@@ -401,7 +479,11 @@ def _square(x0, y0, size):
 
 @pytest.mark.parametrize("suffix, declare", [(".geojson", None), (".gpkg", 4326)])
 def test_projected_metres_declared_as_lonlat_are_refused(tmp_path, suffix, declare):
-    gdf = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=[_square(500_000, 2_700_000, 10_000), _square(510_000, 2_700_000, 10_000)], crs=declare)
+    gdf = gpd.GeoDataFrame(
+        {"name": ["A", "B"]},
+        geometry=[_square(500_000, 2_700_000, 10_000), _square(510_000, 2_700_000, 10_000)],
+        crs=declare,
+    )
     path = tmp_path / f"metres{suffix}"
     gdf.to_file(path)
     with pytest.raises(DataFileError) as info:
@@ -412,10 +494,17 @@ def test_projected_metres_declared_as_lonlat_are_refused(tmp_path, suffix, decla
 @pytest.mark.parametrize("bad", ["-0.5", ".nan", ".inf", "-.inf", "yes", "[1, 2]", "'0.5; DROP'"])
 def test_rules_out_of_range_are_refused(data_copy, bad):
     rules = data_copy / "rules.yaml"
-    rules.write_text(rules.read_text().replace("functional_max_missing: 0.5", f"functional_max_missing: {bad}"))
+    rules.write_text(
+        rules.read_text().replace("functional_max_missing: 0.5", f"functional_max_missing: {bad}")
+    )
     ds = load_dataset(data_copy)
     assert ds.rules.functional_max_missing == 0.5  # the defaults, said so
-    assert any(("functional_max_missing" in i.message and "out of range" in i.message) or "not a number" in i.message or "could not convert" in i.message for i in ds.issues)
+    assert any(
+        ("functional_max_missing" in i.message and "out of range" in i.message)
+        or "not a number" in i.message
+        or "could not convert" in i.message
+        for i in ds.issues
+    )
 
 
 def test_rules_infinite_count_does_not_crash(data_copy):
@@ -427,7 +516,16 @@ def test_rules_infinite_count_does_not_crash(data_copy):
 
 @pytest.mark.parametrize("item", ["²", "٣", "-1", "1e9", "99999999999999999999", ""])
 def test_workshop_item_from_a_link_never_crashes(db, item):
-    dl.create_dialogue(db, round_id="dlg-i", name="Items", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:TS", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-i",
+        name="Items",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TS",
+        author="seed",
+    )
     at = AppTest.from_file(str(REPO / "pages" / "workshop.py"), default_timeout=90)
     at.query_params.update({"round": "dlg-i", "mode": "present", "item": item})
     at.run()
@@ -437,7 +535,16 @@ def test_workshop_item_from_a_link_never_crashes(db, item):
 def test_pdf_prints_urdu_and_sindhi_letters_and_refuses_to_drop_one(db, dataset):
     from pypdf import PdfReader
 
-    dl.create_dialogue(db, round_id="dlg-u", name="اردو ڈائیلاگ", date="2027-01-01", venue="ٿرپارڪر", facilitator="F", agenda="mango:T", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-u",
+        name="اردو ڈائیلاگ",
+        date="2027-01-01",
+        venue="ٿرپارڪر",
+        facilitator="F",
+        agenda="mango:T",
+        author="seed",
+    )
     dl.add_quote(db, "dlg-u", "mango", "technology", "community", "پاڻي ۾ ے بہت کم ہے", author="seed")
     info = dl.get_session(db, "dlg-u").info
     rat, quotes = dl.ratings(db, "dlg-u"), dl.quotes(db, "dlg-u")
@@ -456,15 +563,35 @@ def test_workshop_fields_and_agenda_are_bounded(db):
     from cluster_model.store.dialogue import MAX_AGENDA_ITEMS
 
     with pytest.raises(store.ValidationError) as info:
-        dl.create_dialogue(db, round_id="dlg-long", name="Long", date="2027-01-01", venue="V" * 10_000, facilitator="F", agenda="mango:T", author="seed")
+        dl.create_dialogue(
+            db,
+            round_id="dlg-long",
+            name="Long",
+            date="2027-01-01",
+            venue="V" * 10_000,
+            facilitator="F",
+            agenda="mango:T",
+            author="seed",
+        )
     assert info.value.issues[0].column == "venue"
-    dl.create_dialogue(db, round_id="dlg-ok", name="Ok", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:T", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-ok",
+        name="Ok",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:T",
+        author="seed",
+    )
     with pytest.raises(store.ValidationError):
         dl.set_agenda(db, "dlg-ok", "mango:" + "T" * (MAX_AGENDA_ITEMS + 1), author="seed")
     with pytest.raises(store.ValidationError):
         dl.set_agenda(db, "dlg-ok", "mango:T," * 1_000_000, author="seed")
     with pytest.raises(store.ValidationError):
-        dl.add_quote(db, "dlg-ok", "mango", "technology", "industry", "ok", speaker_name="S" * 5000, author="seed")
+        dl.add_quote(
+            db, "dlg-ok", "mango", "technology", "industry", "ok", speaker_name="S" * 5000, author="seed"
+        )
     assert dl.get_session(db, "dlg-ok").agenda == "mango:T"
 
 
@@ -473,7 +600,13 @@ def test_add_user_can_make_an_admin_and_refuses_a_huge_password(tmp_path):
     import sys
 
     secrets = tmp_path / "secrets.toml"
-    run = lambda *args, pw=PASSWORD: subprocess.run([sys.executable, "scripts/add_user.py", *args, "--password-stdin", "--secrets", str(secrets)], input=pw + "\n", capture_output=True, text=True, cwd=REPO)  # noqa: E731
+    run = lambda *args, pw=PASSWORD: subprocess.run(
+        [sys.executable, "scripts/add_user.py", *args, "--password-stdin", "--secrets", str(secrets)],
+        input=pw + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert run("root", "--admin").returncode == 0
     assert tomllib.loads(secrets.read_text())["atlas_auth"]["users"]["root"]["admin"] is True
     assert run("bob", pw="p" * 5000).returncode == 2
@@ -483,18 +616,29 @@ def test_csv_line_endings_all_count_the_same():
     for newline in ("\n", "\r\n", "\r"):
         raw = newline.join(["a,b", "", "1,2", '3,"x' + newline + 'y"', "5,6", ""]).encode()
         df, lines = read_csv_rows(raw, "f.csv")
-        assert lines == [3, 4, 6] and df.iloc[1]["b"] == "x" + newline + "y" or df.iloc[1]["b"].replace("\r\n", "\n").replace("\r", "\n") == "x\ny"
+        assert (
+            lines == [3, 4, 6]
+            and df.iloc[1]["b"] == "x" + newline + "y"
+            or df.iloc[1]["b"].replace("\r\n", "\n").replace("\r", "\n") == "x\ny"
+        )
 
 
 def test_signin_throttle_on_every_backend(engine):
     """SQLite and PostgreSQL (tests.store_support): the same counts; concurrent failures all counted."""
     from concurrent.futures import ThreadPoolExecutor
 
-    t0 = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2027, 1, 1, tzinfo=UTC)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda i: signin.record_failure(engine, "carol", f"10.0.1.{i}", now=t0), range(LOCK_AFTER["account"])))
+        list(
+            pool.map(
+                lambda i: signin.record_failure(engine, "carol", f"10.0.1.{i}", now=t0),
+                range(LOCK_AFTER["account"]),
+            )
+        )
     locks = signin.locks(engine, now=t0)
-    assert [(l["kind"], l["key"], l["failures"]) for l in locks] == [("account", "carol", LOCK_AFTER["account"])]
+    assert [(l["kind"], l["key"], l["failures"]) for l in locks] == [
+        ("account", "carol", LOCK_AFTER["account"])
+    ]
     with pytest.raises(ValueError):
         signin.create_first_account(engine, "Not A Name!", "x", PASSWORD)
     signin.create_first_account(engine, "carol", "Carol", PASSWORD)
@@ -507,8 +651,14 @@ def test_text_from_data_files_never_becomes_markup(monkeypatch, data_copy):
     from support import append_row
 
     monkeypatch.delenv("ATLAS_DB_URL")  # a store of its own, seeded from the copy
-    append_row(data_copy / "evidence.csv", 'E99,"![t](http://evil.example/p.png) <iframe srcdoc=x></iframe> see www.evil.example","[me](http://evil.example/me)",industry,technology,mango,dialogue2019')
-    append_row(data_copy / "sites.csv", 'mango,"Tando <b>Jam</b>",Hyderabad,25.42,68.53,"![n](http://evil.example/n.png) :red[alarm] $x$",dialogue2019')
+    append_row(
+        data_copy / "evidence.csv",
+        'E99,"![t](http://evil.example/p.png) <iframe srcdoc=x></iframe> see www.evil.example","[me](http://evil.example/me)",industry,technology,mango,dialogue2019',
+    )
+    append_row(
+        data_copy / "sites.csv",
+        'mango,"Tando <b>Jam</b>",Hyderabad,25.42,68.53,"![n](http://evil.example/n.png) :red[alarm] $x$",dialogue2019',
+    )
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     at.query_params.update({"cluster": "mango"})
@@ -518,17 +668,27 @@ def test_text_from_data_files_never_becomes_markup(monkeypatch, data_copy):
     assert any("evil" in b for b, _ in bodies)  # the hostile rows are on the page …
     for body, allow in bodies:  # … as text
         live = _live(body)
-        assert "](" not in live and "<iframe" not in live and "<b>" not in live and ":red[" not in live and "www.evil" not in live, body
+        assert (
+            "](" not in live
+            and "<iframe" not in live
+            and "<b>" not in live
+            and ":red[" not in live
+            and "www.evil" not in live
+        ), body
 
 
 def _data_row(n: int, status: str = "present") -> str:
     values = ["", "mango", "tech_rnd_link" if n % 2 else "tech_equipment", status, "icck_desk", f"row {n}"]
-    cells = "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v)
+    cells = "".join(
+        f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v
+    )
     return f'<row r="{n}">{cells}</row>'
 
 
 def test_xlsx_declaring_too_few_rows_is_read_to_its_end():
-    data = _xlsx_with_sheet_xml(_sheet(_header_row() + _data_row(2) + _data_row(3) + _data_row(40, "good"), "A1:F2"))
+    data = _xlsx_with_sheet_xml(
+        _sheet(_header_row() + _data_row(2) + _data_row(3) + _data_row(40, "good"), "A1:F2")
+    )
     df = read_upload(data, "small-dimension.xlsx")
     assert list(df["_line"]) == [2, 3, 40]  # nothing cut off at the declared row 2
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
-
 from support import REPO
+
 from cluster_model import i18n
 from cluster_model.issues import DataFileError
 
 sys.path.insert(0, str(REPO / "scripts"))
-import update_catalogues  # noqa: E402
+import update_catalogues
 
 TRANSLATED = ["ur", "sd"]
 
@@ -69,8 +69,18 @@ def test_vocabulary_labels_are_in_the_template(template):
     from cluster_model.vocabulary import PILLARS, STAKEHOLDERS, Status
 
     ids = _ids(template)
-    for label in [*PILLARS.values(), *STAKEHOLDERS.values(), *(s.label for s in Status), "functional cluster",
-                  "potential cluster", "agglomeration", "insufficient evidence", "Atlas", "Methods & sources", "Pillars"]:
+    for label in [
+        *PILLARS.values(),
+        *STAKEHOLDERS.values(),
+        *(s.label for s in Status),
+        "functional cluster",
+        "potential cluster",
+        "agglomeration",
+        "insufficient evidence",
+        "Atlas",
+        "Methods & sources",
+        "Pillars",
+    ]:
         assert label in ids
 
 
@@ -89,10 +99,14 @@ def test_a_new_marked_string_is_caught(tmp_path):
     """The check above can fail: a page that calls _() with a new string is found by the same extraction."""
     (tmp_path / "babel.cfg").write_text((REPO / "babel.cfg").read_text())
     (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "new.py").write_text('from ui.i18n import _\nst.title(_("A brand new heading"))\n'
-                                               'st.caption(ngettext("{n} site", "{n} sites", 3))\n')
+    (tmp_path / "pages" / "new.py").write_text(
+        'from ui.i18n import _\nst.title(_("A brand new heading"))\n'
+        'st.caption(ngettext("{n} site", "{n} sites", 3))\n'
+    )
     (tmp_path / "cluster_model").mkdir()
-    (tmp_path / "cluster_model" / "vocabulary.py").write_text((REPO / "cluster_model" / "vocabulary.py").read_text())
+    (tmp_path / "cluster_model" / "vocabulary.py").write_text(
+        (REPO / "cluster_model" / "vocabulary.py").read_text()
+    )
     extracted = _ids(update_catalogues.extract(tmp_path))
     assert {"A brand new heading", "{n} site", "Technology"} <= extracted
     assert not i18n.translator("ur").has("A brand new heading")
@@ -111,15 +125,19 @@ def test_update_merges_a_new_string_as_untranslated(tmp_path):
         assert catalog.get("A brand new heading").string == ""
         assert catalog.get("Technology").string and catalog.get("Technology").fuzzy  # drafts kept as drafts
         assert (catalog.header_comment or "").startswith(f"# {i18n.DRAFT_NOTE}")
-        assert i18n.translator(language, tmp_path).gettext("A brand new heading") == "A brand new heading [en]"
+        assert (
+            i18n.translator(language, tmp_path).gettext("A brand new heading") == "A brand new heading [en]"
+        )
 
 
 # --- Arabic script ------------------------------------------------------------------------
 
 # Letters of the other language that look alike but are different code points:
 # Urdu writes ی ک ہ, Sindhi writes ي ڪ ه.
-WRONG_LETTERS = {"ur": {"\u064a": "Arabic yeh ي", "\u06aa": "Sindhi kaf ڪ", "\u0643": "Arabic kaf ك"},
-                 "sd": {"\u06cc": "Farsi yeh ی", "\u06c1": "heh goal ہ", "\u0643": "Arabic kaf ك"}}
+WRONG_LETTERS = {
+    "ur": {"\u064a": "Arabic yeh ي", "\u06aa": "Sindhi kaf ڪ", "\u0643": "Arabic kaf ك"},
+    "sd": {"\u06cc": "Farsi yeh ی", "\u06c1": "heh goal ہ", "\u0643": "Arabic kaf ك"},
+}
 
 
 def _strings(catalog: Catalog) -> list[str]:
@@ -175,7 +193,9 @@ def _catalogue_with(tmp_path: Path, entries: dict, language: str = "ur") -> Path
 
 
 def test_missing_or_empty_entry_falls_back_to_english_visibly(tmp_path):
-    _catalogue_with(tmp_path, {"Atlas": "اٹلس", "Filters": "", ("{n} site", "{n} sites"): ("{n} مقام", "{n} مقامات")})
+    _catalogue_with(
+        tmp_path, {"Atlas": "اٹلس", "Filters": "", ("{n} site", "{n} sites"): ("{n} مقام", "{n} مقامات")}
+    )
     ur = i18n.translator("ur", tmp_path)
     assert ur.gettext("Atlas") == "اٹلس"
     assert ur.gettext("Filters") == "Filters [en]"  # empty: never an empty label
@@ -214,13 +234,17 @@ def test_a_broken_or_missing_catalogue_is_a_clear_error(tmp_path):
 # --- the language in the URL --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, code", [(None, "en"), ("", "en"), ("en", "en"), ("ur", "ur"), ("sd", "sd"),
-                                       (" SD ", "sd"), (["ur"], "ur")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [(None, "en"), ("", "en"), ("en", "en"), ("ur", "ur"), ("sd", "sd"), (" SD ", "sd"), (["ur"], "ur")],
+)
 def test_offered_languages_are_read_without_notice(raw, code):
     assert i18n.parse_language(raw) == (code, None)
 
 
-@pytest.mark.parametrize("raw", ["xx", "urdu", "ur,sd", "<b>ur</b>", "x" * 5000, "**bold** [link](http://example.org)"])
+@pytest.mark.parametrize(
+    "raw", ["xx", "urdu", "ur,sd", "<b>ur</b>", "x" * 5000, "**bold** [link](http://example.org)"]
+)
 def test_other_values_open_in_english_with_a_short_plain_notice(raw):
     code, notice = i18n.parse_language(raw)
     assert code == "en"
@@ -279,10 +303,12 @@ def test_notices_for_the_methods_page_and_the_en_mark():
         at.run()
         assert not at.exception
         texts[lang] = [m.value for m in at.markdown]
-    assert texts["en"] == ["None", "The Urdu and Sindhi texts and names are drafts awaiting review by a native speaker."]
+    assert texts["en"] == [
+        "None",
+        "The Urdu and Sindhi texts and names are drafts awaiting review by a native speaker.",
+    ]
     assert texts["ur"][0].startswith("[en] سے") and "اہلِ زبان" in texts["ur"][1]
     assert "[en]" in texts["sd"][0] and "جائزو" in texts["sd"][1]
-
 
 
 def test_the_language_switch_changes_the_session_language():

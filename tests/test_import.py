@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from cluster_model import store
 from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
-from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
+from tests.store_support import backend, engine, store_env
 
 HEADER = "round_id,cluster_id,indicator_id,status,source_id,note"
 GOOD = [
@@ -45,17 +45,26 @@ def _history_rows(engine) -> int:
 
 @pytest.fixture
 def new_round(engine):
-    store.create_round(engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice")
+    store.create_round(
+        engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
     return "survey-2027"
 
 
 def test_csv_with_one_bad_row_names_the_row_then_fixed_file_commits(engine, new_round):
-    bad = GOOD[:1] + [",rice,tech_equipment,absent,icck_desk,manual husking".replace("rice", "ricee")] + GOOD[2:]
+    bad = (
+        GOOD[:1]
+        + [",rice,tech_equipment,absent,icck_desk,manual husking".replace("rice", "ricee")]
+        + GOOD[2:]
+    )
     plan = store.plan_import(engine, new_round, _csv(bad), "survey.csv")
     assert not plan.ok and len(plan.issues) == 1
     issue = plan.issues[0]
     assert (issue.row, issue.column, issue.value) == (3, "cluster_id", "ricee")
-    assert str(issue) == "survey.csv, line 3, column 'cluster_id': unknown cluster 'ricee' — use one of the ids in clusters.csv"
+    assert (
+        str(issue)
+        == "survey.csv, line 3, column 'cluster_id': unknown cluster 'ricee' — use one of the ids in clusters.csv"
+    )
     with pytest.raises(store.ValidationError):
         store.commit_import(engine, plan, author="alice")
     assert store.round_grid(engine, new_round)["version"].max() == 0  # nothing stored
@@ -67,18 +76,30 @@ def test_csv_with_one_bad_row_names_the_row_then_fixed_file_commits(engine, new_
     assert (result.created, result.updated) == (3, 0)
     after = store.load_dataset(engine)
     # The map changes: Mirpur Khas (mango) had an absent R&D link, now present.
-    g0 = district_gaps(assessment_matrix(before, new_round), before.sites, before.rules, ["technology"]).set_index("district")
-    g1 = district_gaps(assessment_matrix(after, new_round), after.sites, after.rules, ["technology"]).set_index("district")
+    g0 = district_gaps(
+        assessment_matrix(before, new_round), before.sites, before.rules, ["technology"]
+    ).set_index("district")
+    g1 = district_gaps(
+        assessment_matrix(after, new_round), after.sites, after.rules, ["technology"]
+    ).set_index("district")
     assert g0.at["Mirpur Khas", "gap"] == 1.0 and g1.at["Mirpur Khas", "gap"] == 0.0
     h = store.history(engine, round_id=new_round)
     assert set(h["via"]) == {"import"} and set(h["changed_by"]) == {"alice"} and len(h) == 3
 
 
 def test_xlsx_messages_use_sheet_rows(engine, new_round):
-    rows = [["", "mango", "tech_rnd_link", "present", "icck_desk", "ok"], ["", "mango", "tech_processing", "great", "icck_desk", "x"]]
+    rows = [
+        ["", "mango", "tech_rnd_link", "present", "icck_desk", "ok"],
+        ["", "mango", "tech_processing", "great", "icck_desk", "x"],
+    ]
     plan = store.plan_import(engine, new_round, _xlsx(rows, blank_row_after_header=True), "survey.xlsx")
-    assert [(i.row, i.column, i.value) for i in plan.issues] == [(4, "status", "great")]  # row 2 is blank in the sheet
-    assert "not an allowed status" in plan.issues[0].message and "present, partial, absent, not assessed" in plan.issues[0].hint
+    assert [(i.row, i.column, i.value) for i in plan.issues] == [
+        (4, "status", "great")
+    ]  # row 2 is blank in the sheet
+    assert (
+        "not an allowed status" in plan.issues[0].message
+        and "present, partial, absent, not assessed" in plan.issues[0].hint
+    )
     plan = store.plan_import(engine, new_round, _xlsx(rows[:1]), "survey.xlsx")
     assert plan.ok and plan.count("new") == 1
 
@@ -105,20 +126,47 @@ def test_missing_source_hint_says_what_to_do(engine, new_round):
 
 
 def test_duplicate_rows_name_both_lines(engine, new_round):
-    plan = store.plan_import(engine, new_round, _csv([GOOD[0], GOOD[1], GOOD[0].replace("present", "partial")]), "f.csv")
+    plan = store.plan_import(
+        engine, new_round, _csv([GOOD[0], GOOD[1], GOOD[0].replace("present", "partial")]), "f.csv"
+    )
     assert len(plan.issues) == 1 and plan.issues[0].row == 4
-    assert "duplicate assessment (survey-2027, mango, tech_rnd_link) already given on line 2" in plan.issues[0].message
+    assert (
+        "duplicate assessment (survey-2027, mango, tech_rnd_link) already given on line 2"
+        in plan.issues[0].message
+    )
 
 
 def test_formula_looking_cells(engine, new_round):
-    plan = store.plan_import(engine, new_round, _csv([',mango,tech_processing,absent,icck_desk,"=HYPERLINK(""http://evil"")"', ",rice,tech_equipment,absent,icck_desk,@SUM(A1)"]), "f.csv")
+    plan = store.plan_import(
+        engine,
+        new_round,
+        _csv(
+            [
+                ',mango,tech_processing,absent,icck_desk,"=HYPERLINK(""http://evil"")"',
+                ",rice,tech_equipment,absent,icck_desk,@SUM(A1)",
+            ]
+        ),
+        "f.csv",
+    )
     assert [(i.row, i.column) for i in plan.issues] == [(2, "note"), (3, "note")]
     assert "looks like a spreadsheet formula" in plan.issues[0].message
     # An XLSX formula cell is refused too (its formula text, not a computed value, is seen).
-    plan = store.plan_import(engine, new_round, _xlsx([["", "mango", "tech_processing", "absent", "icck_desk", "=1+1"]]), "f.xlsx")
+    plan = store.plan_import(
+        engine, new_round, _xlsx([["", "mango", "tech_processing", "absent", "icck_desk", "=1+1"]]), "f.xlsx"
+    )
     assert [(i.row, i.column, i.value) for i in plan.issues] == [(2, "note", "=1+1")]
     # A leading apostrophe marks text: accepted, stored without the apostrophe. A plain '-' is ordinary text.
-    plan = store.plan_import(engine, new_round, _csv([",mango,tech_processing,absent,icck_desk,'=not a formula", ",rice,tech_equipment,absent,icck_desk,-5% since 2019"]), "f.csv")
+    plan = store.plan_import(
+        engine,
+        new_round,
+        _csv(
+            [
+                ",mango,tech_processing,absent,icck_desk,'=not a formula",
+                ",rice,tech_equipment,absent,icck_desk,-5% since 2019",
+            ]
+        ),
+        "f.csv",
+    )
     assert plan.ok, plan.issues
     store.commit_import(engine, plan, author="alice")
     grid = store.round_grid(engine, new_round).set_index(["cluster_id", "indicator_id"])
@@ -128,7 +176,11 @@ def test_formula_looking_cells(engine, new_round):
 
 def test_wrong_columns_and_wrong_file_type(engine, new_round):
     plan = store.plan_import(engine, new_round, b"cluster,indicator\nmango,x\n", "f.csv")
-    assert len(plan.issues) == 1 and plan.issues[0].row == 1 and "missing column(s) cluster_id, indicator_id, status, source_id, note" in plan.issues[0].message
+    assert (
+        len(plan.issues) == 1
+        and plan.issues[0].row == 1
+        and "missing column(s) cluster_id, indicator_id, status, source_id, note" in plan.issues[0].message
+    )
     plan = store.plan_import(engine, new_round, b"whatever", "f.pdf")
     assert "neither .csv nor .xlsx" in plan.issues[0].message
     plan = store.plan_import(engine, new_round, b"not a zip", "f.xlsx")
@@ -152,7 +204,12 @@ def test_import_is_all_or_nothing_when_a_write_fails_midway(engine, new_round):
 
 def test_preview_then_someone_else_edits_then_commit_is_refused(engine, new_round):
     plan = store.plan_import(engine, new_round, _csv(GOOD), "f.csv")
-    store.save_assessments(engine, new_round, [store.Edit("rice", "tech_equipment", "partial", "icck_desk", "bob's view", 0)], author="bob")
+    store.save_assessments(
+        engine,
+        new_round,
+        [store.Edit("rice", "tech_equipment", "partial", "icck_desk", "bob's view", 0)],
+        author="bob",
+    )
     with pytest.raises(store.ConflictError) as exc:
         store.commit_import(engine, plan, author="alice")
     (c,) = exc.value.conflicts
@@ -163,7 +220,12 @@ def test_preview_then_someone_else_edits_then_commit_is_refused(engine, new_roun
 
 def test_stale_export_version_is_reported_in_preview(engine):
     _, exported = store.export_round(engine, "desk-2026", "csv")
-    store.save_assessments(engine, "desk-2026", [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "bob", 1)], author="bob")
+    store.save_assessments(
+        engine,
+        "desk-2026",
+        [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "bob", 1)],
+        author="bob",
+    )
     edited = exported.decode("utf-8-sig").replace("tech_rnd_link,absent", "tech_rnd_link,present").encode()
     plan = store.plan_import(engine, "desk-2026", edited, "export.csv")
     assert len(plan.issues) == 1 and plan.issues[0].column == "version"
@@ -171,8 +233,21 @@ def test_stale_export_version_is_reported_in_preview(engine):
 
 
 def test_illustrative_export_cannot_enter_a_real_round(engine, new_round):
-    store.create_round(engine, round_id="demo", name="Demo", date="2026-12-01", kind="survey", illustrative=True, author="alice")
-    store.save_assessments(engine, "demo", [store.Edit("jute", "tech_equipment", "present", "icck_desk", "invented", 0)], author="alice")
+    store.create_round(
+        engine,
+        round_id="demo",
+        name="Demo",
+        date="2026-12-01",
+        kind="survey",
+        illustrative=True,
+        author="alice",
+    )
+    store.save_assessments(
+        engine,
+        "demo",
+        [store.Edit("jute", "tech_equipment", "present", "icck_desk", "invented", 0)],
+        author="alice",
+    )
     _, data = store.export_round(engine, "demo", "csv")
     plan = store.plan_import(engine, new_round, data.replace(b",demo,", b",,"), "demo.csv")
     assert plan.issues and plan.issues[0].column == store.ILLUSTRATIVE_COLUMN

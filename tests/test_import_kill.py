@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from cluster_model import store
 from cluster_model.store import schema as s
-from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
+from tests.store_support import backend, engine, store_env
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,23 +37,37 @@ CHILD = textwrap.dedent(
 
 def _snapshot(engine) -> tuple:
     with engine.connect() as conn:
-        count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar_one()  # noqa: E731
+        count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar_one()
         return count(s.assessments), count(s.assessment_history), store.revision(conn)
 
 
 def test_sigkill_mid_import_changes_nothing(store_env, tmp_path):
     engine, url, schema = store_env
-    store.create_round(engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice")
+    store.create_round(
+        engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
     ds = store.load_dataset(engine)
     lines = ["round_id,cluster_id,indicator_id,status,source_id,note"]
-    lines += [f",{c},{i},partial,icck_desk,bulk row {n}" for n, (c, i) in enumerate((c, i) for c in ds.clusters["cluster_id"] for i in ds.indicators["indicator_id"])]
+    lines += [
+        f",{c},{i},partial,icck_desk,bulk row {n}"
+        for n, (c, i) in enumerate(
+            (c, i) for c in ds.clusters["cluster_id"] for i in ds.indicators["indicator_id"]
+        )
+    ]
     big = tmp_path / "big.csv"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(lines) - 1 == 16 * 26
     before = _snapshot(engine)
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, url, schema or "", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, schema or "", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
     try:
         line = child.stdout.readline()
         assert line.startswith("INSIDE 208 416"), line + child.stderr.read() if not line else line

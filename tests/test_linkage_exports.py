@@ -25,12 +25,43 @@ ROUND = "survey-2027"
 @pytest.fixture
 def scenario(tmp_path):
     engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
-    store.create_round(engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice")
-    sl.add_institutions(engine, [{"institution_id": "growers", "name": "-Growers' association", "kind": "association", "district": "Umerkot", "source_id": "icck_desk"}], author="alice")
-    sl.save_links(engine, ROUND, [
-        {"institution_id": "growers", "cluster_id": "red_chili", "link_type": "membership", "status": "active", "source_id": "icck_desk"},
-        {"institution_id": "muet", "cluster_id": "red_chili", "link_type": "research", "status": "needed but absent", "source_id": "icck_desk"},
-    ], author="alice")
+    store.create_round(
+        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
+    sl.add_institutions(
+        engine,
+        [
+            {
+                "institution_id": "growers",
+                "name": "-Growers' association",
+                "kind": "association",
+                "district": "Umerkot",
+                "source_id": "icck_desk",
+            }
+        ],
+        author="alice",
+    )
+    sl.save_links(
+        engine,
+        ROUND,
+        [
+            {
+                "institution_id": "growers",
+                "cluster_id": "red_chili",
+                "link_type": "membership",
+                "status": "active",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "muet",
+                "cluster_id": "red_chili",
+                "link_type": "research",
+                "status": "needed but absent",
+                "source_id": "icck_desk",
+            },
+        ],
+        author="alice",
+    )
     ds = store.load_dataset(engine)
     yield ds, sl.load_linkages(engine, ds)
     engine.dispose()
@@ -60,13 +91,15 @@ def test_matrix_csv_xlsx_png_open_and_carry_change_sources_and_unknown(scenario)
     assert png.format == "PNG" and png.width > 600 and png.height > 400
     rgb = png.convert("RGB")
     colours = {c for _, c in rgb.getcolors(maxcolors=1_000_000)}
-    hexes = {tuple(int(L.CELL_COLOURS[s][i:i + 2], 16) for i in (1, 3, 5)) for s in L.CELL_STATES}
+    hexes = {tuple(int(L.CELL_COLOURS[s][i : i + 2], 16) for i in (1, 3, 5)) for s in L.CELL_STATES}
     assert hexes <= colours  # active, weak, absent and unknown cells are all drawn, each in its own colour
 
 
 def test_district_brief_carries_institutions_and_missing_links_with_sources(scenario):
     ds, lk = scenario
-    sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    sites = ds.sites.merge(
+        ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+    )
     view = make_view(ds, ROUND, ["support", "technology"], [], [])
     pdf = district_brief_pdf(ds, None, sites, view, ["Umerkot"], extra_page=linkage_page(ds, lk, ROUND))
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
@@ -74,5 +107,9 @@ def test_district_brief_carries_institutions_and_missing_links_with_sources(scen
     page = pages[1]
     assert "Institutions and links: Umerkot" in page
     assert "-Growers' association" in page and "Membership" in page and ds.citation("icck_desk") in page
-    assert "Red chili: missing links" in page and "Research & development" in page and "needed but absent" in page
+    assert (
+        "Red chili: missing links" in page
+        and "Research & development" in page
+        and "needed but absent" in page
+    )
     assert "Finance" in page and "unknown" in page

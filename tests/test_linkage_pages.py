@@ -29,14 +29,18 @@ def db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/linkages.db"
     monkeypatch.setenv("ATLAS_DB_URL", url)
     engine = store.open_store(url)
-    store.create_round(engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice")
+    store.create_round(
+        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
     yield engine
     engine.dispose()
 
 
 def _app(page: str, **query) -> AppTest:
     at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=120)
-    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}}
+    at.secrets["atlas_auth"] = {
+        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
+    }
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
@@ -64,7 +68,14 @@ def _add_institution(at: AppTest, **fields) -> None:
         if widget:
             at.text_input(key=widget).input(value)
         else:
-            at.selectbox(key={"kind": "lm_i_kind", "group": "lm_i_group", "district": "lm_i_district", "source": "lm_i_source"}[key]).select(value)
+            at.selectbox(
+                key={
+                    "kind": "lm_i_kind",
+                    "group": "lm_i_group",
+                    "district": "lm_i_district",
+                    "source": "lm_i_source",
+                }[key]
+            ).select(value)
     _submit(at, "Add institution")
 
 
@@ -85,7 +96,7 @@ def _svg(at: AppTest) -> ET.Element:
     blocks = [f.proto.srcdoc for f in at.get("iframe") if "linkage-network" in f.proto.srcdoc]
     assert len(blocks) == 1
     body = blocks[0]
-    return ET.fromstring(body[body.index("<svg"): body.index("</svg>") + 6])
+    return ET.fromstring(body[body.index("<svg") : body.index("</svg>") + 6])
 
 
 def test_editor_adds_red_chili_links_profile_draws_them_and_matrix_shows_the_change(db):
@@ -94,10 +105,26 @@ def test_editor_adds_red_chili_links_profile_draws_them_and_matrix_shows_the_cha
     assert not any(b.label == "Add institution" for b in at.button)  # signed out: no write path
     _sign_in(at)
 
-    _add_institution(at, id="umerkot_growers", name="Umerkot chili growers' association", kind="association", group="industry", district="Umerkot",
-                     lat="25.36", lon="69.74", source="icck_desk")
+    _add_institution(
+        at,
+        id="umerkot_growers",
+        name="Umerkot chili growers' association",
+        kind="association",
+        group="industry",
+        district="Umerkot",
+        lat="25.36",
+        lon="69.74",
+        source="icck_desk",
+    )
     assert [s.value for s in at.success] == ["Added institution 'umerkot_growers'."]
-    _add_institution(at, id="umerkot_tvet", name="A technical institute in Umerkot", kind="technical_institute", group="government", source="icck_desk")
+    _add_institution(
+        at,
+        id="umerkot_tvet",
+        name="A technical institute in Umerkot",
+        kind="technical_institute",
+        group="government",
+        source="icck_desk",
+    )
     _add_link(at, "umerkot_growers", "membership", "active")
     _add_link(at, "umerkot_tvet", "training", "weak")
     _add_link(at, "muet", "research", "needed but absent")
@@ -111,20 +138,32 @@ def test_editor_adds_red_chili_links_profile_draws_them_and_matrix_shows_the_cha
     assert matrix.at["Dates & palm", "Infrastructure"] == "active (1)"  # the seed's link, carried forward
     change = at.dataframe[1].value
     assert set(zip(change["Kind of support"], change["Before"], change["Now"])) == {
-        ("Membership", "unknown", "active"), ("Training", "unknown", "weak"), ("Research & development", "unknown", "absent")}
-    assert "**2** active, **1** weak, **1** absent, **108** unknown" in at.info[0].value  # red chili + dates & palm
+        ("Membership", "unknown", "active"),
+        ("Training", "unknown", "weak"),
+        ("Research & development", "unknown", "absent"),
+    }
+    assert (
+        "**2** active, **1** weak, **1** absent, **108** unknown" in at.info[0].value
+    )  # red chili + dates & palm
 
     # The profile draws the three links by status and lists what is missing.
     prof = _app("clusters", round=ROUND, cluster="red_chili")
     svg = _svg(prof)
-    links = {p.get("data-institution"): p.get("data-status") for p in svg.iter(f"{NS}path") if p.get("class") == "link"}
+    links = {
+        p.get("data-institution"): p.get("data-status")
+        for p in svg.iter(f"{NS}path")
+        if p.get("class") == "link"
+    }
     assert links == {"umerkot_growers": "active", "umerkot_tvet": "weak", "muet": "needed but absent"}
     tables = [d.value for d in prof.dataframe]
     listed = next(t for t in tables if "Institution" in t.columns and "Status" in t.columns)
     assert list(listed["Status"]) == ["active", "weak", "needed but absent"]
     missing = next(t for t in tables if "Kind of support" in t.columns).set_index("Kind of support")
     assert "Membership" not in missing.index
-    assert missing.at["Training", "State"] == "weak" and missing.at["Research & development", "State"] == "absent"
+    assert (
+        missing.at["Training", "State"] == "weak"
+        and missing.at["Research & development", "State"] == "absent"
+    )
     assert missing.at["Finance", "State"] == "unknown"
 
     # In the earlier round none of it shows: the desk review knew no Red chili link.
@@ -136,11 +175,15 @@ def test_editor_adds_red_chili_links_profile_draws_them_and_matrix_shows_the_cha
 def test_bad_institution_is_refused_with_what_to_do_and_nothing_saved(db):
     at = _app("linkages", round=ROUND)
     _sign_in(at)
-    _add_institution(at, id="lahore_lab", name="A lab in Lahore", kind="lab", lat="31.52", lon="74.36", source="icck_desk")
+    _add_institution(
+        at, id="lahore_lab", name="A lab in Lahore", kind="lab", lat="31.52", lon="74.36", source="icck_desk"
+    )
     assert any("nothing was saved" in e.value for e in at.error)
     problems = _problems(at)
     assert "outside the province" in problems.iloc[0]["Problem"] and problems.iloc[0]["What to do"]
-    assert "lahore_lab" not in set(sl.load_linkages(db, store.load_dataset(db)).institutions["institution_id"])
+    assert "lahore_lab" not in set(
+        sl.load_linkages(db, store.load_dataset(db)).institutions["institution_id"]
+    )
     # Adding the same link twice: the second is a duplicate, named as such.
     _add_link(at, "muet", "research", "active", "dialogue2019")
     _add_link(at, "muet", "research", "weak", "dialogue2019")
@@ -152,7 +195,10 @@ def test_atlas_district_panel_lists_institutions_and_the_layer_toggle_works(db):
     panel = [d.value for d in at.dataframe if "Clusters served" in d.value.columns]
     assert len(panel) == 1
     row = panel[0].set_index("Institution").loc["Khairpur special economic zone"]
-    assert "Dates & palm (Infrastructure, active)" in row["Clusters served"] and row["Source"] == "HRD-cluster-poverty study (abstract)"
+    assert (
+        "Dates & palm (Infrastructure, active)" in row["Clusters served"]
+        and row["Source"] == "HRD-cluster-poverty study (abstract)"
+    )
     at.toggle(key="w_institutions_layer").set_value(True).run()
     assert not at.exception
     keys = [h.proto.body for h in at.get("html") if "institutions-key" in h.proto.body]
@@ -163,8 +209,16 @@ def test_export_page_carries_institutions_and_missing_links_with_sources(db):
     at = _app("export", sectors="dates_palm")
     names = [m.value for m in at.markdown]
     assert any("Institutions & links" in n for n in names) and any("Missing links" in n for n in names)
-    links = next(d.value for d in at.dataframe if "Kind of support" not in d.value.columns and "Link" in d.value.columns and "Institution" in d.value.columns)
-    assert list(links["Institution"]) == ["Khairpur special economic zone"] and list(links["Source"]) == ["HRD-cluster-poverty study (abstract)"]
+    links = next(
+        d.value
+        for d in at.dataframe
+        if "Kind of support" not in d.value.columns
+        and "Link" in d.value.columns
+        and "Institution" in d.value.columns
+    )
+    assert list(links["Institution"]) == ["Khairpur special economic zone"] and list(links["Source"]) == [
+        "HRD-cluster-poverty study (abstract)"
+    ]
     sources = at.dataframe[-1].value
     assert "hrd_study" in set(sources["Source id"])
 
@@ -172,7 +226,16 @@ def test_export_page_carries_institutions_and_missing_links_with_sources(db):
 def test_workshop_records_who_works_with_whom_from_the_room(db):
     from cluster_model.store import dialogue as dl
 
-    dl.create_dialogue(db, round_id="dlg-l", name="Umerkot dialogue", date="2027-04-01", venue="Umerkot", facilitator="F", agenda="red_chili:S", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-l",
+        name="Umerkot dialogue",
+        date="2027-04-01",
+        venue="Umerkot",
+        facilitator="F",
+        agenda="red_chili:S",
+        author="seed",
+    )
     at = _app("workshop", round="dlg-l")
     _sign_in(at)
     # The facilitator's window records the room (the projected room view has no controls).
@@ -196,7 +259,9 @@ def test_workshop_records_who_works_with_whom_from_the_room(db):
     lk = sl.load_linkages(db, store.load_dataset(db))
     mine = lk.links[lk.links["round_id"] == "dlg-l"].sort_values("link_type")
     assert list(zip(mine["institution_id"], mine["link_type"], mine["status"])) == [
-        ("umerkot_chili_traders", "market_access", "active"), ("muet", "research", "needed but absent")]
+        ("umerkot_chili_traders", "market_access", "active"),
+        ("muet", "research", "needed but absent"),
+    ]
     assert set(mine["source_id"]) == {"room-dlg-l"}
     ds = store.load_dataset(db)
     assert "Umerkot" in ds.citation("room-dlg-l") and "dlg-l" in ds.citation("room-dlg-l")
@@ -204,7 +269,10 @@ def test_workshop_records_who_works_with_whom_from_the_room(db):
     assert pd.isna(new["lat"]) and new["district"] == ""  # the room gave no location: unknown
     assert set(sl.link_history(db, round_id="dlg-l")["via"]) == {"workshop"}
     shown = next(d.value for d in at.dataframe if "Link" in d.value.columns)
-    assert set(shown["Institution"]) == {"Umerkot Chili Traders", "Mehran University of Engineering and Technology (MUET)"}
+    assert set(shown["Institution"]) == {
+        "Umerkot Chili Traders",
+        "Mehran University of Engineering and Technology (MUET)",
+    }
 
     # A new institution without a name is refused; nothing is written.
     at.selectbox(key="ws_link_inst").select("__new__")
@@ -226,13 +294,21 @@ def test_editor_corrects_an_institutions_location(db):
     at.selectbox(key="lm_e_locsrc_sedf_1").select("inst_coords")
     at.selectbox(key="lm_e_district_sedf_1").select("Karachi South")
     _submit(at, "Save institution")
-    assert any("Saved 'Sindh Enterprise Development Fund (SEDF)'" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("Saved 'Sindh Enterprise Development Fund (SEDF)'" in s.value for s in at.success), [
+        e.value for e in at.error
+    ]
     row = sl.load_linkages(db, store.load_dataset(db)).institutions.set_index("institution_id").loc["sedf"]
     assert (row["lat"], row["lon"], row["version"]) == (24.86, 67.01, 2)
 
 
 def test_methods_page_explains_the_linkage_matrix_from_the_framework_file(db):
     at = _app("methods")
-    table = next(d.value for d in at.dataframe if "Kind of support" in d.value.columns).set_index("Kind of support")
-    assert table.at["Training", "Expected"] == "yes" and "Training or technical institute serving the cluster" in table.at["Training", "Indicators it answers"]
+    table = next(d.value for d in at.dataframe if "Kind of support" in d.value.columns).set_index(
+        "Kind of support"
+    )
+    assert (
+        table.at["Training", "Expected"] == "yes"
+        and "Training or technical institute serving the cluster"
+        in table.at["Training", "Indicators it answers"]
+    )
     assert table.at["Market access", "Expected"] == "no"

@@ -7,14 +7,14 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
+import support
 from sqlalchemy import func, select
+from store_support import backend, engine, store_env
 
-import support  # noqa: F401
 from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.store import linkages as sl
 from cluster_model.store import schema as s
-from store_support import backend, engine, store_env  # noqa: F401  (fixtures)
 
 CHILI = "red_chili"
 
@@ -25,24 +25,71 @@ def count(engine, table) -> int:
 
 
 def new_round(engine, round_id="survey-2027", date="2027-03-01"):
-    store.create_round(engine, round_id=round_id, name="Survey 2027", date=date, kind="survey", author="alice")
+    store.create_round(
+        engine, round_id=round_id, name="Survey 2027", date=date, kind="survey", author="alice"
+    )
     return round_id
 
 
 def two_institutions(engine):
-    return sl.add_institutions(engine, [
-        {"institution_id": "umerkot_growers", "name": "Umerkot chili growers' association", "kind": "association", "stakeholder_group": "industry",
-         "district": "Umerkot", "lat": "25.36", "lon": "69.74", "location_note": "editor-supplied, to verify", "location_source_id": "inst_coords", "source_id": "icck_desk"},
-        {"institution_id": "sindh_tvet", "name": "A technical institute", "kind": "technical_institute", "stakeholder_group": "government", "source_id": "icck_desk"},
-    ], author="alice")
+    return sl.add_institutions(
+        engine,
+        [
+            {
+                "institution_id": "umerkot_growers",
+                "name": "Umerkot chili growers' association",
+                "kind": "association",
+                "stakeholder_group": "industry",
+                "district": "Umerkot",
+                "lat": "25.36",
+                "lon": "69.74",
+                "location_note": "editor-supplied, to verify",
+                "location_source_id": "inst_coords",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "sindh_tvet",
+                "name": "A technical institute",
+                "kind": "technical_institute",
+                "stakeholder_group": "government",
+                "source_id": "icck_desk",
+            },
+        ],
+        author="alice",
+    )
 
 
 def three_links(engine, round_id):
-    return sl.save_links(engine, round_id, [
-        {"institution_id": "umerkot_growers", "cluster_id": CHILI, "link_type": "membership", "status": "active", "source_id": "icck_desk"},
-        {"institution_id": "sindh_tvet", "cluster_id": CHILI, "link_type": "training", "status": "weak", "source_id": "icck_desk"},
-        {"institution_id": "muet", "cluster_id": CHILI, "link_type": "research", "status": "needed but absent", "source_id": "icck_desk", "note": "no R&D link known"},
-    ], author="alice", new_only=True)
+    return sl.save_links(
+        engine,
+        round_id,
+        [
+            {
+                "institution_id": "umerkot_growers",
+                "cluster_id": CHILI,
+                "link_type": "membership",
+                "status": "active",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "sindh_tvet",
+                "cluster_id": CHILI,
+                "link_type": "training",
+                "status": "weak",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "muet",
+                "cluster_id": CHILI,
+                "link_type": "research",
+                "status": "needed but absent",
+                "source_id": "icck_desk",
+                "note": "no R&D link known",
+            },
+        ],
+        author="alice",
+        new_only=True,
+    )
 
 
 # --------------------------------------------------------------------------- store
@@ -72,13 +119,46 @@ def test_editor_adds_institutions_and_links_with_history(engine):
     hist = sl.link_history(engine, round_id=rid)
     assert len(hist) == 3 and set(hist["action"]) == {"create"} and set(hist["changed_by"]) == {"alice"}
     # A change keeps the old value in the history.
-    sl.save_links(engine, rid, [{"institution_id": "sindh_tvet", "cluster_id": CHILI, "link_type": "training", "status": "active", "source_id": "icck_desk", "base_version": 1}], author="bob")
+    sl.save_links(
+        engine,
+        rid,
+        [
+            {
+                "institution_id": "sindh_tvet",
+                "cluster_id": CHILI,
+                "link_type": "training",
+                "status": "active",
+                "source_id": "icck_desk",
+                "base_version": 1,
+            }
+        ],
+        author="bob",
+    )
     hist = sl.link_history(engine, round_id=rid)
     last = hist.iloc[0]
-    assert (last["old_status"], last["new_status"], last["changed_by"], last["new_version"]) == ("weak", "active", "bob", 2)
+    assert (last["old_status"], last["new_status"], last["changed_by"], last["new_version"]) == (
+        "weak",
+        "active",
+        "bob",
+        2,
+    )
     # A save based on the old version is refused; nothing changes.
     with pytest.raises(store.ValidationError, match="changed by bob"):
-        sl.save_links(engine, rid, [{"institution_id": "sindh_tvet", "cluster_id": CHILI, "link_type": "training", "status": "weak", "source_id": "icck_desk", "base_version": 1}], author="carol")
+        sl.save_links(
+            engine,
+            rid,
+            [
+                {
+                    "institution_id": "sindh_tvet",
+                    "cluster_id": CHILI,
+                    "link_type": "training",
+                    "status": "weak",
+                    "source_id": "icck_desk",
+                    "base_version": 1,
+                }
+            ],
+            author="carol",
+        )
     assert len(sl.link_history(engine, round_id=rid)) == 4
 
 
@@ -88,10 +168,28 @@ def test_adding_the_same_link_twice_is_refused_and_nothing_is_written(engine):
     three_links(engine, rid)
     before = count(engine, s.links)
     with pytest.raises(store.ValidationError) as err:
-        sl.save_links(engine, rid, [
-            {"institution_id": "muet", "partner_id": "muistd", "link_type": "research", "status": "active", "source_id": "dialogue2019"},
-            {"institution_id": "umerkot_growers", "cluster_id": CHILI, "link_type": "membership", "status": "weak", "source_id": "icck_desk"},
-        ], author="alice", new_only=True)
+        sl.save_links(
+            engine,
+            rid,
+            [
+                {
+                    "institution_id": "muet",
+                    "partner_id": "muistd",
+                    "link_type": "research",
+                    "status": "active",
+                    "source_id": "dialogue2019",
+                },
+                {
+                    "institution_id": "umerkot_growers",
+                    "cluster_id": CHILI,
+                    "link_type": "membership",
+                    "status": "weak",
+                    "source_id": "icck_desk",
+                },
+            ],
+            author="alice",
+            new_only=True,
+        )
     assert "already exists" in str(err.value) and "line 2" in str(err.value)
     assert count(engine, s.links) == before  # the good first row was not kept either
 
@@ -99,20 +197,40 @@ def test_adding_the_same_link_twice_is_refused_and_nothing_is_written(engine):
 # --------------------------------------------------------------------------- validation
 
 
-@pytest.mark.parametrize("row, column, words", [
-    ({"institution_id": "nobody", "cluster_id": CHILI}, "institution_id", "unknown institution 'nobody'"),
-    ({"cluster_id": "tea"}, "cluster_id", "unknown cluster 'tea'"),
-    ({"link_type": "friendship"}, "link_type", "unknown kind of link 'friendship'"),
-    ({"cluster_id": "", "partner_id": "muet"}, "partner_id", "linked to itself"),
-    ({"status": "dormant"}, "status", "not an allowed link status"),
-    ({"source_id": ""}, "source_id", "needs a source"),
-    ({"source_id": "hearsay"}, "source_id", "unknown source 'hearsay'"),
-    ({"partner_id": "sedf"}, "partner_id", "both a cluster and a partner"),
-])
+@pytest.mark.parametrize(
+    "row, column, words",
+    [
+        ({"institution_id": "nobody", "cluster_id": CHILI}, "institution_id", "unknown institution 'nobody'"),
+        ({"cluster_id": "tea"}, "cluster_id", "unknown cluster 'tea'"),
+        ({"link_type": "friendship"}, "link_type", "unknown kind of link 'friendship'"),
+        ({"cluster_id": "", "partner_id": "muet"}, "partner_id", "linked to itself"),
+        ({"status": "dormant"}, "status", "not an allowed link status"),
+        ({"source_id": ""}, "source_id", "needs a source"),
+        ({"source_id": "hearsay"}, "source_id", "unknown source 'hearsay'"),
+        ({"partner_id": "sedf"}, "partner_id", "both a cluster and a partner"),
+    ],
+)
 def test_bad_link_rows_name_file_row_and_what_to_do(row, column, words):
-    base = {"_line": 7, "round_id": "desk-2026", "institution_id": "muet", "cluster_id": CHILI, "partner_id": "", "link_type": "research", "status": "active", "source_id": "dialogue2019", "note": ""}
+    base = {
+        "_line": 7,
+        "round_id": "desk-2026",
+        "institution_id": "muet",
+        "cluster_id": CHILI,
+        "partner_id": "",
+        "link_type": "research",
+        "status": "active",
+        "source_id": "dialogue2019",
+        "note": "",
+    }
     df = pd.DataFrame([{**base, **row}])
-    good, issues = L.validate_links(df, file="links.csv", rounds=["desk-2026"], clusters=[CHILI], institutions=["muet", "sedf"], sources=["dialogue2019"])
+    good, issues = L.validate_links(
+        df,
+        file="links.csv",
+        rounds=["desk-2026"],
+        clusters=[CHILI],
+        institutions=["muet", "sedf"],
+        sources=["dialogue2019"],
+    )
     assert good.empty and len(issues) == 1
     issue = issues[0]
     assert (issue.file, issue.row, issue.column) == ("links.csv", 7, column)
@@ -121,26 +239,80 @@ def test_bad_link_rows_name_file_row_and_what_to_do(row, column, words):
 
 
 def test_reversed_institution_pair_is_a_duplicate():
-    df = pd.DataFrame([
-        {"_line": 2, "round_id": "r", "institution_id": "muet", "cluster_id": "", "partner_id": "sedf", "link_type": "finance", "status": "active", "source_id": "x", "note": ""},
-        {"_line": 3, "round_id": "r", "institution_id": "sedf", "cluster_id": "", "partner_id": "muet", "link_type": "finance", "status": "weak", "source_id": "x", "note": ""},
-    ])
-    good, issues = L.validate_links(df, file="f.csv", rounds=["r"], clusters=[], institutions=["muet", "sedf"], sources=["x"])
-    assert len(good) == 1 and issues[0].row == 3 and "duplicate link" in issues[0].message and "line 2" in issues[0].message
+    df = pd.DataFrame(
+        [
+            {
+                "_line": 2,
+                "round_id": "r",
+                "institution_id": "muet",
+                "cluster_id": "",
+                "partner_id": "sedf",
+                "link_type": "finance",
+                "status": "active",
+                "source_id": "x",
+                "note": "",
+            },
+            {
+                "_line": 3,
+                "round_id": "r",
+                "institution_id": "sedf",
+                "cluster_id": "",
+                "partner_id": "muet",
+                "link_type": "finance",
+                "status": "weak",
+                "source_id": "x",
+                "note": "",
+            },
+        ]
+    )
+    good, issues = L.validate_links(
+        df, file="f.csv", rounds=["r"], clusters=[], institutions=["muet", "sedf"], sources=["x"]
+    )
+    assert (
+        len(good) == 1
+        and issues[0].row == 3
+        and "duplicate link" in issues[0].message
+        and "line 2" in issues[0].message
+    )
 
 
-@pytest.mark.parametrize("row, column, words", [
-    ({"kind": "club"}, "kind", "unknown kind 'club'"),
-    ({"lat": "31.5", "lon": "74.3"}, "lat", "outside the province"),  # Lahore
-    ({"lat": "68.3", "lon": "25.4"}, "lat", "outside the province"),  # swapped
-    ({"lat": "25.4"}, "lat", "not a pair of numbers"),
-    ({"source_id": ""}, "source_id", "needs a source"),
-    ({"institution_id": "muet"}, "institution_id", "already exists"),
-    ({"lat": "25.4", "lon": "68.3", "location_source_id": ""}, "location_source_id", "location without a source"),
-])
+@pytest.mark.parametrize(
+    "row, column, words",
+    [
+        ({"kind": "club"}, "kind", "unknown kind 'club'"),
+        ({"lat": "31.5", "lon": "74.3"}, "lat", "outside the province"),  # Lahore
+        ({"lat": "68.3", "lon": "25.4"}, "lat", "outside the province"),  # swapped
+        ({"lat": "25.4"}, "lat", "not a pair of numbers"),
+        ({"source_id": ""}, "source_id", "needs a source"),
+        ({"institution_id": "muet"}, "institution_id", "already exists"),
+        (
+            {"lat": "25.4", "lon": "68.3", "location_source_id": ""},
+            "location_source_id",
+            "location without a source",
+        ),
+    ],
+)
 def test_bad_institution_rows(row, column, words):
-    base = {"_line": 4, "institution_id": "new_inst", "name": "New", "kind": "ngo", "stakeholder_group": "", "district": "", "lat": "", "lon": "", "location_note": "", "location_source_id": "inst_coords", "source_id": "icck_desk", "note": ""}
-    good, issues = L.validate_institutions(pd.DataFrame([{**base, **row}]), file="institutions.csv", sources=["icck_desk", "inst_coords"], taken=["muet"])
+    base = {
+        "_line": 4,
+        "institution_id": "new_inst",
+        "name": "New",
+        "kind": "ngo",
+        "stakeholder_group": "",
+        "district": "",
+        "lat": "",
+        "lon": "",
+        "location_note": "",
+        "location_source_id": "inst_coords",
+        "source_id": "icck_desk",
+        "note": "",
+    }
+    good, issues = L.validate_institutions(
+        pd.DataFrame([{**base, **row}]),
+        file="institutions.csv",
+        sources=["icck_desk", "inst_coords"],
+        taken=["muet"],
+    )
     assert good.empty and len(issues) == 1
     assert (issues[0].row, issues[0].column) == (4, column) and words in str(issues[0]) and issues[0].hint
 
@@ -149,11 +321,21 @@ def test_the_seed_file_itself_is_clean(dataset):
     from cluster_model.loading import DATA_DIR, read_table
 
     inst = read_table(DATA_DIR / "institutions.csv", L.INSTITUTION_COLUMNS)
-    _, issues = L.validate_institutions(inst, file="institutions.csv", sources=dataset.sources["source_id"], districts=set(dataset.sites["district"]) | {"Jamshoro"})
+    _, issues = L.validate_institutions(
+        inst,
+        file="institutions.csv",
+        sources=dataset.sources["source_id"],
+        districts=set(dataset.sites["district"]) | {"Jamshoro"},
+    )
     assert issues == []
     issues = []
     kinds = L.load_link_types(dataset, DATA_DIR / "link_types.csv", issues)
-    assert issues == [] and {k.link_type for k in kinds if k.expected} >= {"training", "membership", "research", "finance"}
+    assert issues == [] and {k.link_type for k in kinds if k.expected} >= {
+        "training",
+        "membership",
+        "research",
+        "finance",
+    }
 
 
 # --------------------------------------------------------------------------- import
@@ -173,7 +355,19 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
     return out.getvalue()
 
 
-INST_ROW = ["umerkot_growers", "Umerkot chili growers", "association", "industry", "Umerkot", 25.36, 69.74, "editor-supplied, to verify", "inst_coords", "icck_desk", ""]
+INST_ROW = [
+    "umerkot_growers",
+    "Umerkot chili growers",
+    "association",
+    "industry",
+    "Umerkot",
+    25.36,
+    69.74,
+    "editor-supplied, to verify",
+    "inst_coords",
+    "icck_desk",
+    "",
+]
 LINK_ROW = ["", "umerkot_growers", CHILI, "", "membership", "active", "icck_desk", "from a field visit"]
 
 
@@ -189,15 +383,21 @@ def test_xlsx_import_previews_then_commits_institutions_and_links_together(engin
     assert sl.link_history(engine, round_id=rid).iloc[0]["via"] == "import"
     # The same file again: the institution is there, unchanged; the link too.
     again = sl.plan_linkage_import(engine, rid, data, "field.xlsx")
-    assert again.ok and again.summary() == "0 new institution, 0 new link, 0 changed link, 1 unchanged link, 1 unchanged institution(s)"
+    assert (
+        again.ok
+        and again.summary()
+        == "0 new institution, 0 new link, 0 changed link, 1 unchanged link, 1 unchanged institution(s)"
+    )
 
 
 def test_csv_import_with_one_bad_row_writes_nothing(engine):
     rid = new_round(engine)
-    rows = [L.LINK_COLUMNS,
-            [rid, "muet", CHILI, "", "research", "active", "dialogue2019", ""],
-            [rid, "muet", "", "muet", "research", "active", "dialogue2019", ""],
-            [rid, "muet", CHILI, "", "research", "weak", "dialogue2019", ""]]
+    rows = [
+        L.LINK_COLUMNS,
+        [rid, "muet", CHILI, "", "research", "active", "dialogue2019", ""],
+        [rid, "muet", "", "muet", "research", "active", "dialogue2019", ""],
+        [rid, "muet", CHILI, "", "research", "weak", "dialogue2019", ""],
+    ]
     data = "\n".join(",".join(r) for r in rows).encode()
     plan = sl.plan_linkage_import(engine, rid, data, "links.csv")
     assert [(i.row, i.column) for i in plan.issues] == [(3, "partner_id"), (4, "link_type")]
@@ -217,7 +417,9 @@ def test_commit_rechecks_against_the_store_as_it_is_now(engine):
     data = _xlsx({"institutions": [L.INSTITUTION_COLUMNS, INST_ROW]})
     plan = sl.plan_linkage_import(engine, rid, data, "a.xlsx")
     other = _xlsx({"institutions": [L.INSTITUTION_COLUMNS, [INST_ROW[0], "Another name", *INST_ROW[2:]]]})
-    sl.commit_linkage_import(engine, sl.plan_linkage_import(engine, rid, other, "b.xlsx"), author="bob")  # someone else first, same id
+    sl.commit_linkage_import(
+        engine, sl.plan_linkage_import(engine, rid, other, "b.xlsx"), author="bob"
+    )  # someone else first, same id
     with pytest.raises(store.ValidationError, match="already exists"):
         sl.commit_linkage_import(engine, plan, author="alice")
     assert count(engine, s.institutions) == 5
@@ -251,7 +453,10 @@ def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine
 
     missing = L.missing_links(ds, lk, rid, CHILI).set_index("link_type")
     assert "membership" not in missing.index  # an active link provides it
-    assert missing.at["training", "State"] == "weak" and "A technical institute" in missing.at["training", "Links"]
+    assert (
+        missing.at["training", "State"] == "weak"
+        and "A technical institute" in missing.at["training", "Links"]
+    )
     assert missing.at["research", "State"] == "absent"
     assert missing.at["finance", "State"] == "unknown" and "unknown" in missing.at["finance", "Links"]
     assert "market_access" not in missing.index  # not expected by the support/technology indicators
@@ -261,7 +466,9 @@ def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine
     assert changes.at["membership", "change"] == "unknown → active"
     assert changes.at["research", "change"] == "unknown → absent"
     assert changes.at["finance", "change"] == "no change" and changes.at["finance", "state_now"] == "unknown"
-    wide = L.matrix_table(ds, L.linkage_matrix(ds, lk, rid, [CHILI]), L.matrix_changes(ds, lk, rid, "desk-2026", [CHILI]))
+    wide = L.matrix_table(
+        ds, L.linkage_matrix(ds, lk, rid, [CHILI]), L.matrix_changes(ds, lk, rid, "desk-2026", [CHILI])
+    )
     assert wide.loc[0, "Membership"] == "active (1) [was unknown]" and wide.loc[0, "Finance"] == "unknown"
 
 
@@ -269,7 +476,10 @@ def test_links_carry_forward_to_later_real_rounds_but_not_back(engine):
     rid = new_round(engine)
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
-    assert L.linkage_matrix(ds, lk, rid, ["dates_palm"]).set_index("link_type").at["infrastructure", "state"] == "active"
+    assert (
+        L.linkage_matrix(ds, lk, rid, ["dates_palm"]).set_index("link_type").at["infrastructure", "state"]
+        == "active"
+    )
     two_institutions(engine)
     three_links(engine, rid)
     ds, lk = store.load_dataset(engine), None
@@ -278,17 +488,46 @@ def test_links_carry_forward_to_later_real_rounds_but_not_back(engine):
 
 
 def test_unknown_is_never_counted_as_absent(dataset):
-    lk = L.Linkages(pd.DataFrame(columns=L.INSTITUTION_COLUMNS), pd.DataFrame(columns=["round_id", "institution_id", "target", "link_type", "status", "source_id", "note"]))
+    lk = L.Linkages(
+        pd.DataFrame(columns=L.INSTITUTION_COLUMNS),
+        pd.DataFrame(
+            columns=["round_id", "institution_id", "target", "link_type", "status", "source_id", "note"]
+        ),
+    )
     long = L.linkage_matrix(dataset, lk, "desk-2026")
     assert L.state_counts(long) == {"active": 0, "weak": 0, "absent": 0, "unknown": 16 * len(L.LINK_TYPES)}
 
 
 def test_network_svg_draws_each_link_by_status_and_escapes_names(engine):
     rid = new_round(engine)
-    sl.add_institutions(engine, [{"institution_id": "evil", "name": "<script>alert(1)</script> & co", "kind": "ngo", "source_id": "icck_desk"}], author="alice")
+    sl.add_institutions(
+        engine,
+        [
+            {
+                "institution_id": "evil",
+                "name": "<script>alert(1)</script> & co",
+                "kind": "ngo",
+                "source_id": "icck_desk",
+            }
+        ],
+        author="alice",
+    )
     two_institutions(engine)
     three_links(engine, rid)
-    sl.save_links(engine, rid, [{"institution_id": "evil", "cluster_id": CHILI, "link_type": "finance", "status": "weak", "source_id": "icck_desk"}], author="alice")
+    sl.save_links(
+        engine,
+        rid,
+        [
+            {
+                "institution_id": "evil",
+                "cluster_id": CHILI,
+                "link_type": "finance",
+                "status": "weak",
+                "source_id": "icck_desk",
+            }
+        ],
+        author="alice",
+    )
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
     svg = L.network_svg(ds, lk, rid, CHILI)
@@ -298,9 +537,23 @@ def test_network_svg_draws_each_link_by_status_and_escapes_names(engine):
     paths = [p for p in root.iter(f"{ns}path") if p.get("class") == "link"]
     assert sorted(p.get("data-status") for p in paths) == ["active", "needed but absent", "weak", "weak"]
     dash = {p.get("data-status"): p.get("stroke-dasharray") for p in paths}
-    assert dash["active"] is None and dash["weak"] and dash["needed but absent"] and dash["weak"] != dash["needed but absent"]
-    kinds = {g.get("data-institution"): g.get("data-kind") for g in root.iter(f"{ns}g") if g.get("class") == "institution-node"}
-    assert kinds == {"umerkot_growers": "association", "sindh_tvet": "technical_institute", "muet": "university", "evil": "ngo"}
+    assert (
+        dash["active"] is None
+        and dash["weak"]
+        and dash["needed but absent"]
+        and dash["weak"] != dash["needed but absent"]
+    )
+    kinds = {
+        g.get("data-institution"): g.get("data-kind")
+        for g in root.iter(f"{ns}g")
+        if g.get("class") == "institution-node"
+    }
+    assert kinds == {
+        "umerkot_growers": "association",
+        "sindh_tvet": "technical_institute",
+        "muet": "university",
+        "evil": "ngo",
+    }
 
 
 def test_store_without_linkage_tables_is_upgraded_and_seeded(tmp_path):
@@ -320,24 +573,46 @@ def test_store_without_linkage_tables_is_upgraded_and_seeded(tmp_path):
     assert store.current_version(eng) == 6 if store.SCHEMA_VERSION == 6 else store.current_version(eng) >= 6
     assert count(eng, s.institutions) == 4 and count(eng, s.links) == 1
     with eng.connect() as conn:
-        assert conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == "inst_coords")).first() is not None
+        assert (
+            conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == "inst_coords")).first()
+            is not None
+        )
 
 
 def test_editor_corrects_an_institution_with_history_and_conflict_check(engine):
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
     v = int(lk.institutions.set_index("institution_id").at["sedf", "version"])
-    sl.update_institution(engine, "sedf", {"district": "Karachi South", "lat": "24.85", "lon": "67.02", "location_note": "verified on OSM", "location_source_id": "inst_coords"},
-                          base_version=v, author="alice")
+    sl.update_institution(
+        engine,
+        "sedf",
+        {
+            "district": "Karachi South",
+            "lat": "24.85",
+            "lon": "67.02",
+            "location_note": "verified on OSM",
+            "location_source_id": "inst_coords",
+        },
+        base_version=v,
+        author="alice",
+    )
     row = sl.load_linkages(engine, ds).institutions.set_index("institution_id").loc["sedf"]
     assert (row["district"], row["lat"], row["version"]) == ("Karachi South", 24.85, v + 1)
     last = sl.institution_history(engine, "sedf").iloc[0]
-    assert last["action"] == "update" and '"lat": null' in last["old_value"] and '"lat": 24.85' in last["new_value"]
+    assert (
+        last["action"] == "update"
+        and '"lat": null' in last["old_value"]
+        and '"lat": 24.85' in last["new_value"]
+    )
     with pytest.raises(store.ValidationError, match="changed by alice"):
         sl.update_institution(engine, "sedf", {"name": "SEDF"}, base_version=v, author="bob")
     with pytest.raises(store.ValidationError, match="outside the province"):
-        sl.update_institution(engine, "sedf", {"lat": "33.7", "lon": "73.1"}, base_version=v + 1, author="bob")
-    assert sl.load_linkages(engine, ds).institutions.set_index("institution_id").at["sedf", "version"] == v + 1
+        sl.update_institution(
+            engine, "sedf", {"lat": "33.7", "lon": "73.1"}, base_version=v + 1, author="bob"
+        )
+    assert (
+        sl.load_linkages(engine, ds).institutions.set_index("institution_id").at["sedf", "version"] == v + 1
+    )
 
 
 def test_round_workbook_imports_again_unchanged_and_institutions_are_not_duplicated(engine):
@@ -346,13 +621,19 @@ def test_round_workbook_imports_again_unchanged_and_institutions_are_not_duplica
     three_links(engine, rid)
     name, data = sl.linkage_workbook(engine, rid)
     assert name == f"linkages-{rid}.xlsx"
-    links_only = _xlsx({"links": [list(r) for r in __import__("openpyxl").load_workbook(io.BytesIO(data))["links"].values]})
+    links_only = _xlsx(
+        {"links": [list(r) for r in __import__("openpyxl").load_workbook(io.BytesIO(data))["links"].values]}
+    )
     plan = sl.plan_linkage_import(engine, rid, links_only, name)
     assert plan.ok and plan.summary().endswith("3 unchanged link")
     # The whole workbook again: its institutions are the stored ones, unchanged, not new.
     whole = sl.plan_linkage_import(engine, rid, data, name)
     assert whole.ok, whole.issues
-    assert (whole.preview["change"] == "unchanged institution").sum() == 6 and whole.summary().endswith("6 unchanged institution(s)") and "new institution" not in set(whole.preview["change"])
+    assert (
+        (whole.preview["change"] == "unchanged institution").sum() == 6
+        and whole.summary().endswith("6 unchanged institution(s)")
+        and "new institution" not in set(whole.preview["change"])
+    )
     before = count(engine, s.institution_history)
     sl.commit_linkage_import(engine, whole, author="alice")
     assert count(engine, s.institution_history) == before
@@ -364,4 +645,6 @@ def test_round_workbook_imports_again_unchanged_and_institutions_are_not_duplica
     buf = io.BytesIO()
     wb.save(buf)
     edited = sl.plan_linkage_import(engine, rid, buf.getvalue(), name)
-    assert [(i.row, i.column) for i in edited.issues] == [(2, "institution_id")] and "already exists" in edited.issues[0].message
+    assert [(i.row, i.column) for i in edited.issues] == [
+        (2, "institution_id")
+    ] and "already exists" in edited.issues[0].message

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from support import append_row
+
 from cluster_model.loading import load_dataset
 from cluster_model.vocabulary import PILLARS
-
-from support import append_row
 
 
 def test_shipped_data_has_no_issues(dataset):
@@ -35,7 +35,10 @@ def test_every_assessment_has_a_known_source(dataset):
 
 def test_only_published_participation_figures_are_shipped(dataset):
     p = dataset.participation
-    assert sorted(zip(p["cluster_id"], p["level"], p["local_share_pct"])) == [("fisheries", "managerial", 1.0), ("fisheries", "supervisory", 1.0)]
+    assert sorted(zip(p["cluster_id"], p["level"], p["local_share_pct"])) == [
+        ("fisheries", "managerial", 1.0),
+        ("fisheries", "supervisory", 1.0),
+    ]
 
 
 def _issue_for(issues, file_name, line):
@@ -64,10 +67,15 @@ def test_unknown_cluster_indicator_round_status_and_missing_source_are_reported(
 
 
 def test_duplicate_assessment_keeps_first_and_reports_second(data_copy):
-    line = append_row(data_copy / "assessments.csv", "desk-2026,fisheries,hrm_local_supervisory,absent,hrd_study,dup")
+    line = append_row(
+        data_copy / "assessments.csv", "desk-2026,fisheries,hrm_local_supervisory,absent,hrd_study,dup"
+    )
     ds = load_dataset(data_copy)
     assert "duplicate assessment" in _issue_for(ds.issues, "assessments.csv", line).message
-    row = ds.assessments[(ds.assessments["cluster_id"] == "fisheries") & (ds.assessments["indicator_id"] == "hrm_local_supervisory")]
+    row = ds.assessments[
+        (ds.assessments["cluster_id"] == "fisheries")
+        & (ds.assessments["indicator_id"] == "hrm_local_supervisory")
+    ]
     assert list(row["status"]) == ["partial"]
 
 
@@ -82,7 +90,9 @@ def test_unknown_pillar_and_out_of_range_values(data_copy):
 
 
 def test_unknown_cluster_in_evidence_list(data_copy):
-    line = append_row(data_copy / "evidence.csv", 'E99,"Said",someone,industry,technology,rice;cement,dialogue2019')
+    line = append_row(
+        data_copy / "evidence.csv", 'E99,"Said",someone,industry,technology,rice;cement,dialogue2019'
+    )
     ds = load_dataset(data_copy)
     assert "'cement'" in _issue_for(ds.issues, "evidence.csv", line).message
 
@@ -100,7 +110,9 @@ def test_missing_file_and_missing_column_do_not_stop_the_rest(data_copy):
 
 
 def test_broken_rules_fall_back_to_defaults_with_an_issue(data_copy):
-    (data_copy / "rules.yaml").write_text("gap_scoring: {gap_value: {present: 0, partial: 7, absent: 1}, low_coverage_warning: 0.5}\nclassification: {partial_counts_as_missing: 0.5, functional_max_missing: 0.5, potential_max_missing: 2, min_assessed: 4}\n")
+    (data_copy / "rules.yaml").write_text(
+        "gap_scoring: {gap_value: {present: 0, partial: 7, absent: 1}, low_coverage_warning: 0.5}\nclassification: {partial_counts_as_missing: 0.5, functional_max_missing: 0.5, potential_max_missing: 2, min_assessed: 4}\n"
+    )
     ds = load_dataset(data_copy)
     assert ds.rules.gap_value["partial"] == 0.5
     assert any("rules.yaml" in i.file and "out of range" in i.message for i in ds.issues)
@@ -111,6 +123,18 @@ def test_default_round_skips_a_newer_round_without_assessments(dataset):
 
     import pandas as pd
 
-    newer = pd.DataFrame([{"_line": 3, "round_id": "dialogue-2027", "name": "Dialogue", "date": "2027-01-01", "kind": "dialogue", "illustrative": False, "notes": ""}])
+    newer = pd.DataFrame(
+        [
+            {
+                "_line": 3,
+                "round_id": "dialogue-2027",
+                "name": "Dialogue",
+                "date": "2027-01-01",
+                "kind": "dialogue",
+                "illustrative": False,
+                "notes": "",
+            }
+        ]
+    )
     ds = dataclasses.replace(dataset, rounds=pd.concat([dataset.rounds, newer], ignore_index=True))
     assert ds.latest_round() == "desk-2026"

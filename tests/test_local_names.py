@@ -7,8 +7,8 @@ import unicodedata
 
 import pandas as pd
 import pytest
-
 from support import REPO
+
 from cluster_model.issues import DataFileError
 from cluster_model.local_names import DRAFT_SOURCE, NAMES_FILE, load_names
 
@@ -46,8 +46,11 @@ def test_every_cluster_district_and_place_has_an_urdu_and_a_sindhi_draft_name():
 
 def test_lookup_and_visible_english_fallback(tmp_path):
     path = tmp_path / "names.csv"
-    path.write_text(HEADER + "district,Thatta,Thatta,ٹھٹہ,,draft,draft_translation\n"
-                    "cluster,mango,Mango,آم,انب,reviewed,draft_translation\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "district,Thatta,Thatta,ٹھٹہ,,draft,draft_translation\n"
+        "cluster,mango,Mango,آم,انب,reviewed,draft_translation\n",
+        encoding="utf-8",
+    )
     names, issues = load_names(path)
     assert issues == []
     assert names.name("district", "Thatta", "ur") == "ٹھٹہ"
@@ -73,20 +76,31 @@ def test_arabic_names_round_trip_through_the_csv(tmp_path):
 
 def test_bad_rows_are_named_by_line_and_column_and_the_good_ones_kept(tmp_path):
     path = tmp_path / "names.csv"
-    path.write_text(HEADER
-                    + "district,Thatta,Thatta,ٹھٹہ,ٺٽو,draft,draft_translation\n"       # line 2: good
-                    + "district,Atlantis,Atlantis,اٹلانٹس,,draft,draft_translation\n"   # 3: unknown id
-                    + "place,Kotri,,کوٹری,ڪوٽڙي,draft,draft_translation\n"             # 4: empty English
-                    + "cluster,mango,Mango,Aam,انب,draft,draft_translation\n"          # 5: Latin letters in ur
-                    + "cluster,rice,Rice,چاول,,reviewed,draft_translation\n"          # 6: reviewed but sd empty
-                    + "town,Hala,Hala,ہالا,هالا,draft,draft_translation\n"             # 7: unknown kind
-                    + "district,Thatta,Thatta,ٹھٹا,ٺٽو,maybe,\n"                       # 8: bad status, no source
-                    + "district,Thatta,Thatta,ٹھٹا,ٺٽو,draft,draft_translation\n",     # 9: duplicate of line 2
-                    encoding="utf-8")
+    path.write_text(
+        HEADER
+        + "district,Thatta,Thatta,ٹھٹہ,ٺٽو,draft,draft_translation\n"  # line 2: good
+        + "district,Atlantis,Atlantis,اٹلانٹس,,draft,draft_translation\n"  # 3: unknown id
+        + "place,Kotri,,کوٹری,ڪوٽڙي,draft,draft_translation\n"  # 4: empty English
+        + "cluster,mango,Mango,Aam,انب,draft,draft_translation\n"  # 5: Latin letters in ur
+        + "cluster,rice,Rice,چاول,,reviewed,draft_translation\n"  # 6: reviewed but sd empty
+        + "town,Hala,Hala,ہالا,هالا,draft,draft_translation\n"  # 7: unknown kind
+        + "district,Thatta,Thatta,ٹھٹا,ٺٽو,maybe,\n"  # 8: bad status, no source
+        + "district,Thatta,Thatta,ٹھٹا,ٺٽو,draft,draft_translation\n",  # 9: duplicate of line 2
+        encoding="utf-8",
+    )
     known = {"cluster": {"mango", "rice"}, "district": {"Thatta"}, "place": {"Kotri"}}
     names, issues = load_names(path, known=known)
     found = {(i.row, i.column) for i in issues}
-    assert found == {(3, "id"), (4, "en"), (5, "ur"), (6, "sd"), (7, "kind"), (8, "status"), (8, "source"), (9, "id")}
+    assert found == {
+        (3, "id"),
+        (4, "en"),
+        (5, "ur"),
+        (6, "sd"),
+        (7, "kind"),
+        (8, "status"),
+        (8, "source"),
+        (9, "id"),
+    }
     text = {(i.row, i.column): str(i) for i in issues}
     assert "unknown district 'Atlantis'" in text[(3, "id")] and "boundary file" in text[(3, "id")]
     assert "empty English name" in text[(4, "en")]

@@ -6,12 +6,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from cluster_model.issues import DataFileError  # noqa: E402
-from geo.boundaries import load_boundaries  # noqa: E402
-from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_column, normalise  # noqa: E402
+from cluster_model.issues import DataFileError
+from geo.boundaries import load_boundaries
+from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_column, normalise
 
 SINDH = REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
 ALIASES = REPO / "data" / "district_aliases.csv"
@@ -20,14 +20,26 @@ needs_shared = pytest.mark.skipif(not SINDH.exists(), reason="shared boundary fi
 
 # Spellings named in shared/DOMAIN.md and the district they must resolve to.
 DOMAIN_SPELLINGS = {
-    "Mirpurkhas": "Mirpur Khas", "Mirpur Khas": "Mirpur Khas",
-    "Umerkot": "Umerkot", "Umarkot": "Umerkot",
-    "Naushahro Feroze": "Naushahro Feroze", "Naushero Feroz": "Naushahro Feroze",
-    "Shaheed Benazirabad": "Shaheed Benazirabad", "Nawabshah": "Shaheed Benazirabad",
-    "Qambar Shahdadkot": "Kambar Shahdadkot", "Kambar Shahdad Kot": "Kambar Shahdadkot",
-    "Tharparkar": "Tharparkar", "Thar": "Tharparkar",
-    "Thatta": "Thatta", "Hyderabad": "Hyderabad", "Larkana": "Larkana", "Sanghar": "Sanghar",
-    "Shikarpur": "Shikarpur", "Khairpur": "Khairpur", "Jamshoro": "Jamshoro", "Matiari": "Matiari",
+    "Mirpurkhas": "Mirpur Khas",
+    "Mirpur Khas": "Mirpur Khas",
+    "Umerkot": "Umerkot",
+    "Umarkot": "Umerkot",
+    "Naushahro Feroze": "Naushahro Feroze",
+    "Naushero Feroz": "Naushahro Feroze",
+    "Shaheed Benazirabad": "Shaheed Benazirabad",
+    "Nawabshah": "Shaheed Benazirabad",
+    "Qambar Shahdadkot": "Kambar Shahdadkot",
+    "Kambar Shahdad Kot": "Kambar Shahdadkot",
+    "Tharparkar": "Tharparkar",
+    "Thar": "Tharparkar",
+    "Thatta": "Thatta",
+    "Hyderabad": "Hyderabad",
+    "Larkana": "Larkana",
+    "Sanghar": "Sanghar",
+    "Shikarpur": "Shikarpur",
+    "Khairpur": "Khairpur",
+    "Jamshoro": "Jamshoro",
+    "Matiari": "Matiari",
 }
 
 
@@ -122,7 +134,9 @@ def test_every_real_site_lies_in_its_district(districts, matcher):
 
 @needs_shared
 def test_site_outside_its_district_warns_with_the_containing_one(districts):
-    sites = pd.DataFrame({"district": ["Thatta", "Sanghar"], "lat": [25.3960, 26.0464], "lon": [68.3578, 68.9481]})
+    sites = pd.DataFrame(
+        {"district": ["Thatta", "Sanghar"], "lat": [25.3960, 26.0464], "lon": [68.3578, 68.9481]}
+    )
     issues = check_sites_within(sites, districts, "data/sites.csv")
     assert len(issues) == 1
     assert issues[0].severity == "warning" and issues[0].row == 2

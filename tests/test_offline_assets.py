@@ -8,12 +8,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import folium  # noqa: E402
-import folium.plugins  # noqa: E402
-import pytest  # noqa: E402
+import folium
+import folium.plugins
+import pytest
 
-from geo import offline  # noqa: E402
-from geo.offline import LOCAL_CSS, LOCAL_JS, REQUIRED_ASSETS, TOPOJSON_JS, VENDOR_DIR, localise_map, missing_assets  # noqa: E402
+from geo import offline
+from geo.offline import (
+    LOCAL_CSS,
+    LOCAL_JS,
+    REQUIRED_ASSETS,
+    TOPOJSON_JS,
+    VENDOR_DIR,
+    localise_map,
+    missing_assets,
+)
 
 SCRIPT = REPO / "scripts" / "install_map_assets.py"
 
@@ -111,7 +119,7 @@ def fake_registry(tmp_path):
     served: dict[str, bytes] = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
+        def do_GET(self):
             data = served.get(self.path)
             self.send_response(200 if data is not None else 404)
             self.end_headers()
@@ -127,7 +135,11 @@ def fake_registry(tmp_path):
 
 
 def _use_fake_package(monkeypatch, installer, integrity: str) -> None:
-    monkeypatch.setattr(installer, "PACKAGES", (("fake-lib@1.0.0", "fake-lib-1.0.0", {"fake.js": "fake.js", "LICENSE": "LICENSE"}),))
+    monkeypatch.setattr(
+        installer,
+        "PACKAGES",
+        (("fake-lib@1.0.0", "fake-lib-1.0.0", {"fake.js": "fake.js", "LICENSE": "LICENSE"}),),
+    )
     monkeypatch.setattr(installer, "KNOWN_INTEGRITY", {"fake-lib@1.0.0": integrity})
     monkeypatch.setattr(installer, "REQUIRED_ASSETS", ("fake-lib-1.0.0/fake.js",))
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import REPO, append_row
 
 APP = str(REPO / "app.py")
@@ -25,7 +24,12 @@ def run_app(**query) -> AppTest:
 
 def text_of(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    parts += [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.subheader] + [t.value for t in at.title]
+    parts += (
+        [w.value for w in at.warning]
+        + [e.value for e in at.error]
+        + [s.value for s in at.subheader]
+        + [t.value for t in at.title]
+    )
     parts += [str(m.value) for m in at.metric]
     for df in at.dataframe:
         parts.append(df.value.to_csv())
@@ -183,8 +187,20 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     url = f"sqlite:///{tmp_path}/rounds.db"
     monkeypatch.setenv("ATLAS_DB_URL", url)
     engine = store.open_store(url)
-    store.create_round(engine, round_id="survey-2027", name="Cluster survey 2027", date="2027-03-01", kind="survey", author="test")
-    store.save_assessments(engine, "survey-2027", [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "seen in survey")], author="test")
+    store.create_round(
+        engine,
+        round_id="survey-2027",
+        name="Cluster survey 2027",
+        date="2027-03-01",
+        kind="survey",
+        author="test",
+    )
+    store.save_assessments(
+        engine,
+        "survey-2027",
+        [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "seen in survey")],
+        author="test",
+    )
 
     at = run_app()
     assert at.sidebar.selectbox(key="w_round").value == "survey-2027"  # the newest real round is the default
@@ -192,8 +208,16 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
     assert larkana["Gap"] == "1.00 (low coverage)"  # 1 of 21 assessed
     # Rice was not assessed before: no comparison, rather than a made-up rise from zero.
-    assert larkana["Change since Desk review of the 2019 sources"] == "no comparison (not assessed in one of the rounds)"
-    assert at.dataframe[-1].value.set_index("District").loc["Thatta", "Change since Desk review of the 2019 sources"] == "no change"
+    assert (
+        larkana["Change since Desk review of the 2019 sources"]
+        == "no comparison (not assessed in one of the rounds)"
+    )
+    assert (
+        at.dataframe[-1]
+        .value.set_index("District")
+        .loc["Thatta", "Change since Desk review of the 2019 sources"]
+        == "no change"
+    )
     at.run()  # a rerun reuses the memoised tables: they come back as they were
     assert not at.exception
     assert list(at.dataframe[-1].value.columns).count("Change since Desk review of the 2019 sources") == 1
@@ -203,10 +227,17 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     at.selectbox(key="w_cluster").set_value("rice").run()
     text = text_of(at)
     assert "Since **Desk review of the 2019 sources**" in text
-    assert "no comparison (not assessed in one of the rounds)" in text  # rice had nothing assessed before: unknown, not 'up 1.00'
+    assert (
+        "no comparison (not assessed in one of the rounds)" in text
+    )  # rice had nothing assessed before: unknown, not 'up 1.00'
     changed = [df.value for df in at.dataframe if "Before" in df.value.columns][0]
-    assert changed.iloc[0].to_dict() == {"Indicator": "Modern production equipment in common use", "Before": "not assessed", "Now": "absent",
-                                             "Source now": "ICCK desk review of the two source documents", "Note": "seen in survey"}
+    assert changed.iloc[0].to_dict() == {
+        "Indicator": "Modern production equipment in common use",
+        "Before": "not assessed",
+        "Now": "absent",
+        "Source now": "ICCK desk review of the two source documents",
+        "Note": "seen in survey",
+    }
 
 
 def test_filters_survive_moving_between_pages():

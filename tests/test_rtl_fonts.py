@@ -8,13 +8,13 @@ import sys
 import pandas as pd
 import pytest
 from babel.messages.pofile import read_po
-
 from support import REPO
+
 from cluster_model import i18n
 from ui import rtl
 
 sys.path.insert(0, str(REPO / "scripts"))
-import install_web_fonts  # noqa: E402
+import install_web_fonts
 
 
 def _in_font_range(ch: str) -> bool:

@@ -14,16 +14,20 @@ from cluster_model.vocabulary import PILLARS
 
 def matrix_of(rows):
     """rows: (cluster, indicator, pillar, weight, status)"""
-    return pd.DataFrame(rows, columns=["cluster_id", "indicator_id", "pillar", "weight", "status"]).assign(cluster_defining=False, round_id="r", source_id="s", note="")
+    return pd.DataFrame(rows, columns=["cluster_id", "indicator_id", "pillar", "weight", "status"]).assign(
+        cluster_defining=False, round_id="r", source_id="s", note=""
+    )
 
 
 def test_gap_is_weighted_over_assessed_only():
-    m = matrix_of([
-        ("a", "i1", "technology", 1, "present"),
-        ("a", "i2", "technology", 1, "absent"),
-        ("a", "i3", "technology", 2, "partial"),
-        ("a", "i4", "technology", 4, "not assessed"),
-    ])
+    m = matrix_of(
+        [
+            ("a", "i1", "technology", 1, "present"),
+            ("a", "i2", "technology", 1, "absent"),
+            ("a", "i3", "technology", 2, "partial"),
+            ("a", "i4", "technology", 4, "not assessed"),
+        ]
+    )
     row = cluster_gaps(m, DEFAULT_RULES, ["technology"]).iloc[0]
     assert row["gap"] == pytest.approx((0 + 1 + 2 * 0.5) / 4)
     assert row["coverage"] == pytest.approx(4 / 8)
@@ -48,11 +52,13 @@ def test_adding_not_assessed_indicators_never_changes_the_gap():
 
 
 def test_district_pools_clusters_with_a_site_there_and_counts_multisite_clusters_in_each():
-    m = matrix_of([
-        ("a", "i1", "technology", 1, "absent"),
-        ("b", "i1", "technology", 1, "present"),
-        ("c", "i1", "technology", 1, "not assessed"),
-    ])
+    m = matrix_of(
+        [
+            ("a", "i1", "technology", 1, "absent"),
+            ("b", "i1", "technology", 1, "present"),
+            ("c", "i1", "technology", 1, "not assessed"),
+        ]
+    )
     sites = pd.DataFrame({"cluster_id": ["a", "b", "b", "c"], "district": ["X", "X", "Y", "Z"]})
     d = district_gaps(m, sites, DEFAULT_RULES, ["technology"]).set_index("district")
     assert d.loc["X", "gap"] == 0.5 and d.loc["X", "n_clusters"] == 2
@@ -64,18 +70,24 @@ def test_district_pools_clusters_with_a_site_there_and_counts_multisite_clusters
 
 def test_district_gap_weighs_every_indicator_of_every_cluster_there():
     """The district figure is over all its clusters' indicators, weighted, not an average of cluster gaps."""
-    m = matrix_of([
-        ("a", "i1", "technology", 1, "absent"),
-        ("a", "i2", "hrm", 3, "present"),
-        ("b", "i1", "technology", 2, "partial"),
-        ("b", "i2", "hrm", 1, "not assessed"),
-    ])
+    m = matrix_of(
+        [
+            ("a", "i1", "technology", 1, "absent"),
+            ("a", "i2", "hrm", 3, "present"),
+            ("b", "i1", "technology", 2, "partial"),
+            ("b", "i2", "hrm", 1, "not assessed"),
+        ]
+    )
     sites = pd.DataFrame({"cluster_id": ["a", "b"], "district": ["X", "X"]})
     x = district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"]).set_index("district").loc["X"]
-    assert x["gap"] == pytest.approx((1 * 1 + 3 * 0 + 2 * 0.5) / (1 + 3 + 2))  # not the mean of a's 0.25 and b's 0.5
+    assert x["gap"] == pytest.approx(
+        (1 * 1 + 3 * 0 + 2 * 0.5) / (1 + 3 + 2)
+    )  # not the mean of a's 0.25 and b's 0.5
     assert x["coverage"] == pytest.approx(6 / 7)
     assert (x["n_indicators"], x["n_assessed"], x["n_gaps"], x["n_clusters"]) == (4, 3, 2, 2)
-    by_pillar = district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"], per_pillar=True).set_index(["district", "pillar"])
+    by_pillar = district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"], per_pillar=True).set_index(
+        ["district", "pillar"]
+    )
     assert by_pillar.loc[("X", "technology"), "gap"] == pytest.approx((1 + 1) / 3)
     assert by_pillar.loc[("X", "hrm"), "gap"] == 0 and by_pillar.loc[("X", "hrm"), "n_assessed"] == 1
 

@@ -12,16 +12,28 @@ from ui.share import share_url
 from ui.state import ViewState, Vocabulary, parse_query
 
 REPO = Path(__file__).resolve().parent.parent
-VOCAB = Vocabulary(clusters=("fisheries", "coal", "jute"), districts=("Thatta", "Tharparkar", "Hyderabad"),
-                   rounds=("desk-2026",), default_round="desk-2026")
+VOCAB = Vocabulary(
+    clusters=("fisheries", "coal", "jute"),
+    districts=("Thatta", "Tharparkar", "Hyderabad"),
+    rounds=("desk-2026",),
+    default_round="desk-2026",
+)
 
 
 def test_share_url_round_trips_through_parse_query():
-    state = ViewState(pillars=["hrm"], sectors=["fisheries", "coal"], districts=["Thatta", "Tharparkar"],
-                      round="desk-2026", district="Thatta", basemap=True)
+    state = ViewState(
+        pillars=["hrm"],
+        sectors=["fisheries", "coal"],
+        districts=["Thatta", "Tharparkar"],
+        round="desk-2026",
+        district="Thatta",
+        basemap=True,
+    )
     url = share_url(state, "atlas", "https://atlas.example.org/app/")
     parts = urlsplit(url)
-    assert parts.scheme == "https" and parts.netloc == "atlas.example.org" and parts.path == "/app/"  # the default page is the root
+    assert (
+        parts.scheme == "https" and parts.netloc == "atlas.example.org" and parts.path == "/app/"
+    )  # the default page is the root
     back, notices = parse_query(dict(parse_qsl(parts.query)), VOCAB)
     assert back == state and notices == []
 
@@ -34,7 +46,9 @@ def test_share_url_relative_and_default_state():
 
 
 def test_district_names_with_spaces_survive():
-    vocab = Vocabulary(clusters=(), districts=("Mirpur Khas", "Shaheed Benazirabad"), rounds=("r",), default_round="r")
+    vocab = Vocabulary(
+        clusters=(), districts=("Mirpur Khas", "Shaheed Benazirabad"), rounds=("r",), default_round="r"
+    )
     state = ViewState(districts=["Mirpur Khas", "Shaheed Benazirabad"], round="r")
     back, _ = parse_query(dict(parse_qsl(urlsplit(share_url(state, "atlas")).query)), vocab)
     assert back.districts == state.districts

@@ -9,9 +9,17 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cluster_model.exports import make_view, snapshot_texts, district_scores, sources_table
+from cluster_model.exports import district_scores, make_view, snapshot_texts, sources_table
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
-from geo.snapshot import LEGEND_DOMAIN, NOT_ASSESSED_LABEL, SMALL_PNG_LIMIT, WATERMARK, render, render_small_png, snapshot_chart
+from geo.snapshot import (
+    LEGEND_DOMAIN,
+    NOT_ASSESSED_LABEL,
+    SMALL_PNG_LIMIT,
+    WATERMARK,
+    render,
+    render_small_png,
+    snapshot_chart,
+)
 
 pytestmark = pytest.mark.skipif(not boundaries_path().exists(), reason="boundary file not available")
 
@@ -23,15 +31,27 @@ def districts():
 
 @pytest.fixture(scope="module")
 def sites(dataset):
-    return dataset.sites.merge(dataset.clusters[["cluster_id", "name", "number"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    return dataset.sites.merge(
+        dataset.clusters[["cluster_id", "name", "number"]].rename(columns={"name": "cluster_name"}),
+        on="cluster_id",
+    )
 
 
 def make_chart(ds, districts, sites, pillars=("hrm",), chosen=("Thatta", "Tharparkar"), scale_width=None):
     view = make_view(ds, ds.latest_round(include_illustrative=True), list(pillars), [], list(chosen))
     title, subtitle, credits = snapshot_texts(ds, view, sources_table(ds)["Source id"])
     kwargs = {"width": scale_width} if scale_width else {}
-    chart = snapshot_chart(districts, district_scores(ds, sites, dataclasses.replace(view, districts=[])), sites, title=title, subtitle_lines=subtitle,
-                           credits=credits, illustrative=view.illustrative, highlight=list(chosen) or None, **kwargs)
+    chart = snapshot_chart(
+        districts,
+        district_scores(ds, sites, dataclasses.replace(view, districts=[])),
+        sites,
+        title=title,
+        subtitle_lines=subtitle,
+        credits=credits,
+        illustrative=view.illustrative,
+        highlight=list(chosen) or None,
+        **kwargs,
+    )
     return chart, title
 
 
@@ -67,6 +87,7 @@ def test_svg_has_title_legend_and_credits(hrm_chart):
     chart, title = hrm_chart
     svg = render(chart, "svg").decode("utf-8")
     import html
+
     text = html.unescape(svg)
     assert title in text
     assert "OpenStreetMap" in text and BOUNDARY_ATTRIBUTION in text
@@ -97,11 +118,14 @@ def test_illustrative_round_is_watermarked(dataset, districts, sites):
     chart, _ = make_chart(fake, districts, sites, pillars=("hrm", "technology"), chosen=())
     svg = render(chart, "svg").decode("utf-8")
     import html
+
     assert html.unescape(svg).count(WATERMARK) >= 3  # over the map, not just in a corner
 
 
 def test_whole_province_view_and_all_pillars(dataset, districts, sites):
-    chart, title = make_chart(dataset, districts, sites, pillars=("technology", "support", "hrm", "incentive"), chosen=())
+    chart, title = make_chart(
+        dataset, districts, sites, pillars=("technology", "support", "hrm", "incentive"), chosen=()
+    )
     assert "all four pillars" in title
     img = Image.open(io.BytesIO(render(chart, "png")))
     assert img.width > 1000
@@ -123,7 +147,9 @@ def test_geometry_error_under_half_an_output_pixel(districts):
     px_per_degree = k * np.pi / 180 / np.cos(np.radians(max(abs(box[1]), abs(box[3]))))
     error = shapely.hausdorff_distance(np.asarray(districts.geometry.values), simple).max() * px_per_degree
     assert error * 2 < 0.5
-    assert sum(len(shapely.get_coordinates(g)) for g in simple) < sum(len(shapely.get_coordinates(g)) for g in districts.geometry)
+    assert sum(len(shapely.get_coordinates(g)) for g in simple) < sum(
+        len(shapely.get_coordinates(g)) for g in districts.geometry
+    )
 
 
 def test_no_clip_paths_and_many_sites_become_dots(dataset, districts, sites):
@@ -136,9 +162,15 @@ def test_no_clip_paths_and_many_sites_become_dots(dataset, districts, sites):
     scores = district_scores(dataset, sites, view)
     rng = np.random.default_rng(1)
     many = sites.sample(400, replace=True, random_state=1).assign(
-        lat=lambda d: d["lat"] + rng.uniform(-0.3, 0.3, len(d)), lon=lambda d: d["lon"] + rng.uniform(-0.3, 0.3, len(d)))
+        lat=lambda d: d["lat"] + rng.uniform(-0.3, 0.3, len(d)),
+        lon=lambda d: d["lon"] + rng.uniform(-0.3, 0.3, len(d)),
+    )
     for s, highlight in ((sites, None), (many, None), (sites, ["Thatta"])):
-        svg = html.unescape(render(snapshot_chart(districts, scores, s, title="t", highlight=highlight), "svg").decode("utf-8"))
+        svg = html.unescape(
+            render(snapshot_chart(districts, scores, s, title="t", highlight=highlight), "svg").decode(
+                "utf-8"
+            )
+        )
         assert "clip-path" not in svg.split("role-legend")[0]
         assert BOUNDARY_ATTRIBUTION in svg
     svg = html.unescape(render(snapshot_chart(districts, scores, many, title="t"), "svg").decode("utf-8"))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import csv
+import io
 
 import pandas as pd
 import pytest
@@ -11,13 +11,24 @@ from sqlalchemy import func, select
 
 from cluster_model import store
 from cluster_model.history import cluster_gap_changes, district_gap_changes, previous_round, status_changes
-from cluster_model.loading import DATA_DIR, load_dataset as load_csv
+from cluster_model.loading import DATA_DIR
+from cluster_model.loading import load_dataset as load_csv
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import schema as s
 from cluster_model.store.testing import temp_store
-from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
+from tests.store_support import backend, engine, store_env
 
-TABLES = ["sources", "indicators", "clusters", "sites", "rounds", "assessments", "participation", "evidence", "published"]
+TABLES = [
+    "sources",
+    "indicators",
+    "clusters",
+    "sites",
+    "rounds",
+    "assessments",
+    "participation",
+    "evidence",
+    "published",
+]
 
 
 def _count(engine, table) -> int:
@@ -33,7 +44,10 @@ def test_seeded_store_reads_back_the_csv_dataset(engine):
         assert "_line" in got.columns  # pages drop it
         key = [c for c in want.columns if c != "_line"]
         pd.testing.assert_frame_equal(
-            got[key].sort_values(key).reset_index(drop=True), want[key].sort_values(key).reset_index(drop=True), check_dtype=False, obj=name
+            got[key].sort_values(key).reset_index(drop=True),
+            want[key].sort_values(key).reset_index(drop=True),
+            check_dtype=False,
+            obj=name,
         )
     assert ds.indicators["cluster_defining"].dtype == bool and ds.rounds["illustrative"].dtype == bool
     assert list(ds.indicators["indicator_id"]) == list(ref.indicators["indicator_id"])  # framework order kept
@@ -41,7 +55,10 @@ def test_seeded_store_reads_back_the_csv_dataset(engine):
     # Unknown participation stays unknown, never 0; scoring gives the same numbers as from CSV.
     m1, m2 = assessment_matrix(ds, "desk-2026"), assessment_matrix(ref, "desk-2026")
     g1, g2 = cluster_gaps(m1, ds.rules, ["hrm"]), cluster_gaps(m2, ref.rules, ["hrm"])
-    pd.testing.assert_frame_equal(g1.sort_values("cluster_id").reset_index(drop=True), g2.sort_values("cluster_id").reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        g1.sort_values("cluster_id").reset_index(drop=True),
+        g2.sort_values("cluster_id").reset_index(drop=True),
+    )
     assert (ds.assessments["version"] == 1).all()
 
 
@@ -68,19 +85,35 @@ def test_seed_only_on_an_empty_store(backend, tmp_path):
 
 
 def test_create_round_and_validation(engine):
-    store.create_round(engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="Survey", author="alice", notes="field work")
+    store.create_round(
+        engine,
+        round_id="survey-2027",
+        name="Survey 2027",
+        date="2027-03-01",
+        kind="Survey",
+        author="alice",
+        notes="field work",
+    )
     rounds = store.list_rounds(engine).set_index("round_id")
     assert rounds.at["survey-2027", "kind"] == "survey" and rounds.at["survey-2027", "created_by"] == "alice"
     assert not rounds.at["survey-2027", "illustrative"]
     with pytest.raises(store.ValidationError, match="already exists"):
-        store.create_round(engine, round_id="survey-2027", name="Again", date="2027-03-01", kind="survey", author="alice")
+        store.create_round(
+            engine, round_id="survey-2027", name="Again", date="2027-03-01", kind="survey", author="alice"
+        )
     with pytest.raises(store.ValidationError) as exc:
-        store.create_round(engine, round_id="x-1", name="Bad kind", date="2027-03-01", kind="census", author="alice")
+        store.create_round(
+            engine, round_id="x-1", name="Bad kind", date="2027-03-01", kind="census", author="alice"
+        )
     assert exc.value.issues[0].column == "kind" and "not an allowed round kind" in exc.value.issues[0].message
     with pytest.raises(store.ValidationError, match="not a date"):
-        store.create_round(engine, round_id="x-2", name="Bad date", date="01/03/2027", kind="survey", author="alice")
+        store.create_round(
+            engine, round_id="x-2", name="Bad date", date="01/03/2027", kind="survey", author="alice"
+        )
     with pytest.raises(store.ValidationError, match="not a usable round id"):
-        store.create_round(engine, round_id="Has Spaces", name="Bad id", date="2027-03-01", kind="survey", author="alice")
+        store.create_round(
+            engine, round_id="Has Spaces", name="Bad id", date="2027-03-01", kind="survey", author="alice"
+        )
     assert len(store.list_rounds(engine)) == 2
 
 
@@ -88,17 +121,36 @@ def test_every_change_appends_history(engine):
     grid = store.round_grid(engine, "desk-2026").set_index(["cluster_id", "indicator_id"])
     v = int(grid.loc[("mango", "tech_rnd_link"), "version"])
     rev = store.revision(engine)
-    r1 = store.save_assessments(engine, "desk-2026", [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "now a link", v)], author="alice")
-    r2 = store.save_assessments(engine, "desk-2026", [store.Edit("mango", "tech_rnd_link", "present", "icck_desk", "joint project", v + 1)], author="bob")
+    r1 = store.save_assessments(
+        engine,
+        "desk-2026",
+        [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "now a link", v)],
+        author="alice",
+    )
+    r2 = store.save_assessments(
+        engine,
+        "desk-2026",
+        [store.Edit("mango", "tech_rnd_link", "present", "icck_desk", "joint project", v + 1)],
+        author="bob",
+    )
     assert (r1.updated, r2.updated) == (1, 1) and r2.revision > r1.revision > rev
     h = store.history(engine, round_id="desk-2026", cluster_id="mango", indicator_id="tech_rnd_link")
     assert list(h["action"]) == ["update", "update", "seed"]
     assert list(h["changed_by"])[:2] == ["bob", "alice"]
     newest, middle = h.iloc[0], h.iloc[1]
     assert (middle["old_status"], middle["new_status"]) == ("absent", "partial")
-    assert (newest["old_status"], newest["new_status"], newest["old_note"], newest["new_note"]) == ("partial", "present", "now a link", "joint project")
+    assert (newest["old_status"], newest["new_status"], newest["old_note"], newest["new_note"]) == (
+        "partial",
+        "present",
+        "now a link",
+        "joint project",
+    )
     assert newest["changed_at"] is not None and newest["changed_at"].tzinfo is not None
-    row = store.load_dataset(engine).assessments.set_index(["round_id", "cluster_id", "indicator_id"]).loc[("desk-2026", "mango", "tech_rnd_link")]
+    row = (
+        store.load_dataset(engine)
+        .assessments.set_index(["round_id", "cluster_id", "indicator_id"])
+        .loc[("desk-2026", "mango", "tech_rnd_link")]
+    )
     assert (row["status"], row["version"], row["updated_by"]) == ("present", 3, "bob")
 
 
@@ -119,20 +171,36 @@ def test_save_validation_refuses_everything(engine):
 
 
 def test_change_since_previous_round(engine):
-    store.create_round(engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice")
-    store.save_assessments(engine, "survey-2027", [
-        store.Edit("mango", "tech_rnd_link", "present", "icck_desk", "link established", 0),
-        store.Edit("rice", "tech_equipment", "absent", "icck_desk", "manual husking", 0),
-    ], author="alice")
+    store.create_round(
+        engine, round_id="survey-2027", name="Survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
+    store.save_assessments(
+        engine,
+        "survey-2027",
+        [
+            store.Edit("mango", "tech_rnd_link", "present", "icck_desk", "link established", 0),
+            store.Edit("rice", "tech_equipment", "absent", "icck_desk", "manual husking", 0),
+        ],
+        author="alice",
+    )
     ds = store.load_dataset(engine)
     assert previous_round(ds, "survey-2027") == "desk-2026" and previous_round(ds, "desk-2026") is None
     ch = status_changes(ds, "survey-2027", only_changed=True).set_index(["cluster_id", "indicator_id"])
     assert set(ch.index) == {("mango", "tech_rnd_link"), ("rice", "tech_equipment")}
     assert tuple(ch.loc[("mango", "tech_rnd_link"), ["status_before", "status_now"]]) == ("absent", "present")
-    assert tuple(ch.loc[("rice", "tech_equipment"), ["status_before", "status_now"]]) == ("not assessed", "absent")
+    assert tuple(ch.loc[("rice", "tech_equipment"), ["status_before", "status_now"]]) == (
+        "not assessed",
+        "absent",
+    )
     gaps = cluster_gap_changes(ds, "survey-2027", ["technology"]).set_index("cluster_id")
-    assert gaps.at["mango", "gap_before"] == 1.0 and gaps.at["mango", "gap_now"] == 0.0 and gaps.at["mango", "gap_delta"] == -1.0
-    assert pd.isna(gaps.at["rice", "gap_before"]) and pd.isna(gaps.at["rice", "gap_delta"])  # unknown before: no delta, not 0
+    assert (
+        gaps.at["mango", "gap_before"] == 1.0
+        and gaps.at["mango", "gap_now"] == 0.0
+        and gaps.at["mango", "gap_delta"] == -1.0
+    )
+    assert pd.isna(gaps.at["rice", "gap_before"]) and pd.isna(
+        gaps.at["rice", "gap_delta"]
+    )  # unknown before: no delta, not 0
     assert gaps.at["automobile", "coverage_delta"] == 0 and pd.isna(gaps.at["automobile", "gap_delta"])
     dist = district_gap_changes(ds, ds.sites, "survey-2027", ["technology"]).set_index("district")
     assert dist.at["Mirpur Khas", "gap_delta"] == -1.0
@@ -140,8 +208,21 @@ def test_change_since_previous_round(engine):
 
 
 def test_illustrative_round_kept_and_marked_in_every_export(engine):
-    store.create_round(engine, round_id="demo", name="Training demo", date="2026-12-01", kind="survey", illustrative=True, author="alice")
-    store.save_assessments(engine, "demo", [store.Edit("jute", "tech_equipment", "present", "icck_desk", "invented", 0)], author="alice")
+    store.create_round(
+        engine,
+        round_id="demo",
+        name="Training demo",
+        date="2026-12-01",
+        kind="survey",
+        illustrative=True,
+        author="alice",
+    )
+    store.save_assessments(
+        engine,
+        "demo",
+        [store.Edit("jute", "tech_equipment", "present", "icck_desk", "invented", 0)],
+        author="alice",
+    )
     ds = store.load_dataset(engine)
     assert bool(ds.rounds.set_index("round_id").at["demo", "illustrative"]) is True
     assert ds.latest_round() == "desk-2026"  # invented data is never the default
@@ -155,14 +236,21 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
     wb = load_workbook(io.BytesIO(data))
     assert "ILLUSTRATIVE" in name
     sheet = list(wb["assessments"].values)
-    assert sheet[0][0] == store.ILLUSTRATIVE_COLUMN and all(r[0] == store.ILLUSTRATIVE_TEXT for r in sheet[1:])
+    assert sheet[0][0] == store.ILLUSTRATIVE_COLUMN and all(
+        r[0] == store.ILLUSTRATIVE_TEXT for r in sheet[1:]
+    )
     assert wb["about"]["A1"].value == store.ILLUSTRATIVE_TEXT
     name, data = store.export_round(engine, "desk-2026", "csv")  # a real round says nothing of the kind
     assert "ILLUSTRATIVE" not in name and b"ILLUSTRATIVE" not in data
 
 
 def test_export_neutralises_formulas_and_round_trips(engine):
-    store.save_assessments(engine, "desk-2026", [store.Edit("rice", "tech_digital", "partial", "icck_desk", "=HYPERLINK(\"http://x\")", 0)], author="alice")
+    store.save_assessments(
+        engine,
+        "desk-2026",
+        [store.Edit("rice", "tech_digital", "partial", "icck_desk", '=HYPERLINK("http://x")', 0)],
+        author="alice",
+    )
     _, data = store.export_round(engine, "desk-2026", "csv")
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

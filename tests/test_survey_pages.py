@@ -40,7 +40,9 @@ def db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/survey-page.db"
     monkeypatch.setenv("ATLAS_DB_URL", url)
     engine = store.open_store(url)
-    store.create_round(engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice")
+    store.create_round(
+        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
     return engine
 
 
@@ -51,7 +53,9 @@ def _ok(at: AppTest) -> AppTest:
 
 def _data_page() -> AppTest:
     at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
-    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}}
+    at.secrets["atlas_auth"] = {
+        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
+    }
     _ok(at.run())
     at.text_input(key="atlas_signin_user").input("alice")
     at.text_input(key="atlas_signin_password").input(PASSWORD)
@@ -78,7 +82,9 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
 
     offered: list[bytes] = []
     real = survey.build_xlsform
-    monkeypatch.setattr(survey, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1])  # the bytes the form button offers
+    monkeypatch.setattr(
+        survey, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1]
+    )  # the bytes the form button offers
 
     atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
     before = _ranking(atlas)
@@ -89,10 +95,18 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     assert any(d.label == "Survey form (XLSForm)" for d in at.get("download_button"))
     (tmp_path / "form.xlsx").write_bytes(offered[-1])  # the form as an editor downloads it converts cleanly
     warnings: list[str] = []
-    assert "sindh_cluster_survey" in convert(xlsform=str(tmp_path / "form.xlsx"), warnings=warnings).xform and warnings == []
+    assert (
+        "sindh_cluster_survey" in convert(xlsform=str(tmp_path / "form.xlsx"), warnings=warnings).xform
+        and warnings == []
+    )
     odk = _import(at, "odk-central.csv", as_csv(odk_rows(ODK)), "text/csv")
     assert "4 submission(s): 4 new" in odk and "Imported 4 submission(s)" in odk and "2 value(s) new" in odk
-    kobo = _import(at, "kobo.xlsx", as_xlsx(kobo_rows(KOBO)), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    kobo = _import(
+        at,
+        "kobo.xlsx",
+        as_xlsx(kobo_rows(KOBO)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     assert "3 submission(s): 3 new" in kobo and "1 value(s) new" in kobo
     assert any("This round holds 7 submission(s), 7 of them counted." in c.value for c in at.caption)
     # Each value links to the submissions behind it.
@@ -100,7 +114,11 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     _ok(at.run())
     behind = next(df.value for df in at.dataframe if "answer" in df.value.columns)
     assert sorted(zip(behind["submission_id"], behind["stakeholder_group"], behind["answer"])) == [
-        ("a1", "industry", "absent"), ("a2", "government", "absent"), ("a3", "community", "absent"), ("a4", "academia", "present")]
+        ("a1", "industry", "absent"),
+        ("a2", "government", "absent"),
+        ("a3", "community", "absent"),
+        ("a4", "academia", "present"),
+    ]
     assert any(d.label == "Export submissions (CSV)" for d in at.get("download_button"))
 
     # The map's data: the Atlas ranks districts by the new values (what the store now says).
@@ -108,16 +126,26 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     assert atlas.sidebar.selectbox(key="w_round").value == ROUND
     after = _ranking(atlas)
     ds = store.load_dataset(db)
-    expected = district_gaps(assessment_matrix(ds, ROUND), ds.sites, ds.rules, ["technology", "support", "hrm", "incentive"]).set_index("district")["gap"]
-    figure = lambda table, d: table.at[d, "Gap"].split(" ")[0]  # the ranking adds "(low coverage)" where it applies
-    assert figure(after, "Larkana") == f"{expected['Larkana']:.2f}" == "0.50"  # absent and present: was not assessed
+    expected = district_gaps(
+        assessment_matrix(ds, ROUND), ds.sites, ds.rules, ["technology", "support", "hrm", "incentive"]
+    ).set_index("district")["gap"]
+    figure = lambda table, d: table.at[d, "Gap"].split(" ")[
+        0
+    ]  # the ranking adds "(low coverage)" where it applies
+    assert (
+        figure(after, "Larkana") == f"{expected['Larkana']:.2f}" == "0.50"
+    )  # absent and present: was not assessed
     assert figure(after, "Thatta") == f"{expected['Thatta']:.2f}" != figure(before, "Thatta")
 
     # The district panel says how many respondents and how much they agreed.
     atlas.selectbox(key="w_district").set_value("Larkana")
     _ok(atlas.run())
-    panel = "\n".join(m.value for m in atlas.markdown)  # the evidence list (issue #10 item 5), notes escaped as text
-    assert md("Field survey: 3 of 4 respondent(s) (75%) said absent (present 1, partial 0, absent 3).") in panel
+    panel = "\n".join(
+        m.value for m in atlas.markdown
+    )  # the evidence list (issue #10 item 5), notes escaped as text
+    assert (
+        md("Field survey: 3 of 4 respondent(s) (75%) said absent (present 1, partial 0, absent 3).") in panel
+    )
 
     # So does the cluster profile.
     atlas.query_params["cluster"] = "fisheries"
@@ -126,7 +154,10 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     atlas.selectbox(key="w_cluster").set_value("fisheries")
     _ok(atlas.run())
     profile = "\n".join(m.value for m in atlas.markdown)  # the checklist by pillar, as an evidence list
-    assert md("Field survey: 2 of 3 respondent(s) (67%) said absent (present 0, partial 1, absent 2).") in profile
+    assert (
+        md("Field survey: 2 of 3 respondent(s) (67%) said absent (present 0, partial 1, absent 2).")
+        in profile
+    )
     assert md("Field survey 'Cluster survey 2027' (7 submission(s), ODK Collect / KoboToolbox)") in profile
 
 
@@ -138,7 +169,11 @@ def test_bad_submissions_file_lists_every_problem_and_stores_nothing(db):
     _ok(at.run())
     assert any("nothing was saved" in e.value for e in at.error)
     problems = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
-    assert problems.iloc[0][["Line", "Column", "Value"]].tolist() == [4, "technology-tech_equipment", "mostly"]
+    assert problems.iloc[0][["Line", "Column", "Value"]].tolist() == [
+        4,
+        "technology-tech_equipment",
+        "mostly",
+    ]
     assert not any(b.label == "Commit survey import" for b in at.button)
     assert store.round_grid(db, ROUND)["version"].max() == 0
 

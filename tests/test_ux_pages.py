@@ -9,9 +9,9 @@ import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import REPO
 
 from cluster_model.auth import hash_password
-from support import REPO
 
 APP = str(REPO / "app.py")
 
@@ -57,6 +57,7 @@ def shown_text(at: AppTest) -> str:
 
 # ---------------------------------------------------------------- item 2: the brief follows the view
 
+
 def test_item2_brief_districts_follow_the_sidebar():
     at = run_app(district="Mirpur Khas")
     to_page(at, "export")
@@ -70,6 +71,7 @@ def test_item2_brief_districts_follow_the_sidebar():
 
 
 # ---------------------------------------------------------------- item 4: low coverage is not a finding
+
 
 def test_item4_no_district_is_preselected_on_a_low_coverage_score():
     at = run_app()
@@ -87,10 +89,15 @@ def test_item4_ties_are_marked_in_the_ranking():
     at = run_app(pillars="hrm")
     ranking = at.dataframe[-1].value
     tied = ranking[ranking["Gap"].str.startswith("0.50")]
-    assert len(tied) >= 2 and set(tied["Rank"]) == {tied["Rank"].iloc[0]} and tied["Rank"].iloc[0].startswith("=")
+    assert (
+        len(tied) >= 2
+        and set(tied["Rank"]) == {tied["Rank"].iloc[0]}
+        and tied["Rank"].iloc[0].startswith("=")
+    )
 
 
 # ---------------------------------------------------------------- item 5: evidence readable
+
 
 def test_item5_district_evidence_is_a_readable_list():
     at = run_app(district="Thatta")
@@ -102,6 +109,7 @@ def test_item5_district_evidence_is_a_readable_list():
 
 
 # ---------------------------------------------------------------- item 6: written for officials
+
 
 def test_item6_methods_shows_no_server_internals():
     at = run_app()
@@ -128,6 +136,7 @@ def test_item6_clusters_page_speaks_plainly():
 
 # ---------------------------------------------------------------- item 13: Compare opens on evidence
 
+
 def test_item13_compare_opens_on_the_most_assessed_and_mentions_no_map():
     at = run_app()
     to_page(at, "compare")
@@ -137,7 +146,9 @@ def test_item13_compare_opens_on_the_most_assessed_and_mentions_no_map():
     assert "Grey on the map" not in shown_text(at)
     at.radio(key="w_compare_kind").set_value("clusters").run()
     table = at.dataframe[0].value
-    assert any(c != "not assessed" for c in table.drop(columns=table.columns[0]).to_numpy().ravel().tolist()), table
+    assert any(
+        c != "not assessed" for c in table.drop(columns=table.columns[0]).to_numpy().ravel().tolist()
+    ), table
 
 
 # ---------------------------------------------------------------- item 14: Data page
@@ -180,6 +191,7 @@ def test_item14_signed_in_editor_sees_no_none_and_a_plain_save_label(data_page):
 
 
 # ---------------------------------------------------------------- item 15: Clusters
+
 
 def test_item15_clusters_title_above_picker_and_notes_not_cut():
     at = run_app(cluster="fisheries")

@@ -26,7 +26,10 @@ def districts():
 
 @pytest.fixture(scope="module")
 def sites(dataset):
-    return dataset.sites.merge(dataset.clusters[["cluster_id", "name", "number"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    return dataset.sites.merge(
+        dataset.clusters[["cluster_id", "name", "number"]].rename(columns={"name": "cluster_name"}),
+        on="cluster_id",
+    )
 
 
 def chart_for(ds, districts, sites, chosen):
@@ -41,17 +44,27 @@ def _layers(spec):
 
 
 def _boxes(values, w_per_char, height, key_x, key_y, text, dy=0.0):
-    return [(v[key_x] - (w_per_char * len(v[text]) + 10) / 2, v[key_y] + dy - height / 2,
-             v[key_x] + (w_per_char * len(v[text]) + 10) / 2, v[key_y] + dy + height / 2) for v in values]
+    return [
+        (
+            v[key_x] - (w_per_char * len(v[text]) + 10) / 2,
+            v[key_y] + dy - height / 2,
+            v[key_x] + (w_per_char * len(v[text]) + 10) / 2,
+            v[key_y] + dy + height / 2,
+        )
+        for v in values
+    ]
 
 
 def test_item9_badges_clear_of_each_other_and_of_names(dataset, districts, sites):
     spec = chart_for(dataset, districts, sites, []).to_dict(validate=False)
-    badge_values = next(l["data"]["values"] for l in _layers(spec)
-                        if l.get("mark", {}).get("type") == "text" and l["encoding"].get("text", {}).get("field") == "code")
+    badge_values = next(
+        l["data"]["values"]
+        for l in _layers(spec)
+        if l.get("mark", {}).get("type") == "text" and l["encoding"].get("text", {}).get("field") == "code"
+    )
     boxes = _boxes(badge_values, 6.2, 15, "bx", "by", "code")
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     codes = {v["code"] for v in badge_values}
     assert {"2/13", "7/16", "15"} <= codes  # the three that collided (Hyderabad, Kotri, Hala)
@@ -66,7 +79,8 @@ def test_item9_zoomed_snapshot_fills_its_map_and_has_a_locator(dataset, district
     chosen = districts[districts["district"].isin(["Thatta", "Tharparkar"])]
     minx, miny, maxx, maxy = chosen.total_bounds
     import math
-    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+
+    merc = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
     k = spec["vconcat"][0]["projection"]["scale"]
     used = k * (merc(maxy) - merc(miny)) / height
     used_x = k * math.radians(maxx - minx) / spec["vconcat"][0]["width"]

@@ -20,7 +20,16 @@ def db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/vote.db"
     monkeypatch.setenv("ATLAS_DB_URL", url)
     engine = store.open_store(url)
-    dl.create_dialogue(engine, round_id=ROUND, name="Phone test", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:T,rice:H", author="seed")
+    dl.create_dialogue(
+        engine,
+        round_id=ROUND,
+        name="Phone test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:T,rice:H",
+        author="seed",
+    )
     yield engine
     engine.dispose()
 
@@ -51,7 +60,9 @@ def test_pick_group_once_vote_change_and_closed_item(db):
     assert [b.label for b in at.button] == ["Industry", "Government", "Community", "Academia"]
     at.button(key="vote_group_community").click().run()
     assert at.query_params["g"] == "community"
-    assert "Mango — Technology" in _markdown(at) and "Modern production equipment in common use" in _markdown(at)
+    assert "Mango — Technology" in _markdown(at) and "Modern production equipment in common use" in _markdown(
+        at
+    )
 
     at.text_input(key="vote_comment_mango_technology").input("<script>alert(1)</script> no lab")
     at.button(key="vote_absent").click().run()
@@ -83,5 +94,14 @@ def test_comment_longer_than_the_limit_is_refused(db):
     at.run()
     # The box itself stops typing at the limit; a client sending more is refused by the store.
     with pytest.raises(vt.VoteRefused, match="longer than"):
-        vt.cast_vote(db, ROUND, "mango", "technology", token=at.query_params["t"], group="industry", choice="present", comment="x" * 500)
+        vt.cast_vote(
+            db,
+            ROUND,
+            "mango",
+            "technology",
+            token=at.query_params["t"],
+            group="industry",
+            choice="present",
+            comment="x" * 500,
+        )
     assert at.text_input(key="vote_comment_mango_technology").max_chars == 200

@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
+from store_support import backend, engine, store_env
 
 from cluster_model import voting as v
 from cluster_model import workshop as ws
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.store.migrations import current_version
-from store_support import engine, store_env, backend  # noqa: F401
 
 ROUND = "dlg-votes"
 
 
 @pytest.fixture
 def session(engine):
-    dl.create_dialogue(engine, round_id=ROUND, name="Vote test", date="2027-02-01", venue="MUET", facilitator="F", agenda="mango:TS,rice:H", author="seed")
+    dl.create_dialogue(
+        engine,
+        round_id=ROUND,
+        name="Vote test",
+        date="2027-02-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TS,rice:H",
+        author="seed",
+    )
     return engine
 
 
@@ -65,7 +74,9 @@ def test_forged_and_expired_passes_are_refused(session):
     forged = good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB")
     with pytest.raises(vt.VoteRefused, match="not valid"):
         _vote(session, forged)
-    other_secret = URLSafeTimedSerializer("another server's secret", salt="atlas-room-device-pass").dumps("dev1")
+    other_secret = URLSafeTimedSerializer("another server's secret", salt="atlas-room-device-pass").dumps(
+        "dev1"
+    )
     with pytest.raises(vt.VoteRefused, match="not valid"):
         _vote(session, other_secret)
     with pytest.raises(vt.VoteRefused, match="expired"):
@@ -74,13 +85,16 @@ def test_forged_and_expired_passes_are_refused(session):
     assert vt.raw_votes(session, ROUND).empty
 
 
-@pytest.mark.parametrize("kw, words", [
-    (dict(group="press"), "stakeholder group"),
-    (dict(choice="maybe"), "not one of the choices"),
-    (dict(comment="x" * (v.MAX_COMMENT_CHARS + 1)), "longer than"),
-    (dict(item=("mango", "hrm")), "not on the dialogue's agenda"),
-    (dict(item=("nonsense", "technology")), "not on the dialogue's agenda"),
-])
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        (dict(group="press"), "stakeholder group"),
+        (dict(choice="maybe"), "not one of the choices"),
+        (dict(comment="x" * (v.MAX_COMMENT_CHARS + 1)), "longer than"),
+        (dict(item=("mango", "hrm")), "not on the dialogue's agenda"),
+        (dict(item=("nonsense", "technology")), "not on the dialogue's agenda"),
+    ],
+)
 def test_bad_votes_are_refused_with_a_clear_message(session, kw, words):
     with pytest.raises(vt.VoteRefused, match=words):
         _vote(session, vt.issue_pass(session), **kw)
@@ -89,25 +103,45 @@ def test_bad_votes_are_refused_with_a_clear_message(session, kw, words):
 
 def test_unknown_dialogue_is_refused(session):
     with pytest.raises(vt.VoteRefused, match="does not exist"):
-        vt.cast_vote(session, "no-such-round", "mango", "technology", token=vt.issue_pass(session), group="industry", choice="present")
+        vt.cast_vote(
+            session,
+            "no-such-round",
+            "mango",
+            "technology",
+            token=vt.issue_pass(session),
+            group="industry",
+            choice="present",
+        )
     assert vt.current_item(session, "no-such-round") is None
 
 
 def test_a_device_voting_faster_than_a_person_is_slowed_down(session):
     token = vt.issue_pass(session)
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     for i in range(v.RATE_MAX_VOTES):
         _vote(session, token, choice=["present", "partial"][i % 2], now=t0 + timedelta(milliseconds=100 * i))
     with pytest.raises(vt.VoteRefused, match="Too many votes"):
         _vote(session, token, now=t0 + timedelta(seconds=1))
-    _vote(session, token, choice="absent", now=t0 + timedelta(seconds=v.RATE_WINDOW_S + 1))  # later, allowed again
+    _vote(
+        session, token, choice="absent", now=t0 + timedelta(seconds=v.RATE_WINDOW_S + 1)
+    )  # later, allowed again
     assert len(vt.raw_votes(session, ROUND)) == v.RATE_MAX_VOTES + 1
 
 
 def test_closed_item_refuses_votes_and_accepting_keeps_n_per_group_and_split(session):
     tokens = [vt.issue_pass(session) for _ in range(7)]
-    for tok, (g, c) in zip(tokens, [("industry", "present"), ("industry", "present"), ("industry", "absent"), ("government", "partial"),
-                                    ("community", "absent"), ("community", "present"), ("academia", "dont_know")]):
+    for tok, (g, c) in zip(
+        tokens,
+        [
+            ("industry", "present"),
+            ("industry", "present"),
+            ("industry", "absent"),
+            ("government", "partial"),
+            ("community", "absent"),
+            ("community", "present"),
+            ("academia", "dont_know"),
+        ],
+    ):
         _vote(session, tok, group=g, choice=c)
     with pytest.raises(vt.VoteRefused, match="Close the voting"):
         vt.accept_tally(session, ROUND, "mango", "technology", author="F")
@@ -117,7 +151,13 @@ def test_closed_item_refuses_votes_and_accepting_keeps_n_per_group_and_split(ses
     result = vt.accept_tally(session, ROUND, "mango", "technology", author="F")
     assert result.n == 7
     acc = vt.accepted_tallies(session, ROUND).set_index("stakeholder_group")
-    assert acc.loc["industry", ["n_present", "n_partial", "n_absent", "n_dont_know", "n"]].tolist() == [2, 0, 1, 0, 3]
+    assert acc.loc["industry", ["n_present", "n_partial", "n_absent", "n_dont_know", "n"]].tolist() == [
+        2,
+        0,
+        1,
+        0,
+        3,
+    ]
     assert acc.loc["industry", "rating"] == "present"
     assert acc.loc["community", "rating"] == "partial"  # a 1–1 tie
     assert acc.loc["academia", "rating"] == ws.NOT_RATED
@@ -134,7 +174,13 @@ def test_closed_item_refuses_votes_and_accepting_keeps_n_per_group_and_split(ses
 
 def test_current_item_follows_the_facilitator(session):
     cur = vt.current_item(session, ROUND)
-    assert (cur.item.cluster_id, cur.item.pillar, cur.position, cur.n_items, cur.state) == ("mango", "technology", 0, 3, "open")
+    assert (cur.item.cluster_id, cur.item.pillar, cur.position, cur.n_items, cur.state) == (
+        "mango",
+        "technology",
+        0,
+        3,
+        "open",
+    )
     dl.set_position(session, ROUND, 2, author="F")
     assert vt.current_item(session, ROUND).item.pillar == "hrm"
 

@@ -15,7 +15,7 @@ from cluster_model import workshop as ws
 from cluster_model.loading import DATA_DIR, load_dataset
 from cluster_model.store import dialogue as dl
 from cluster_model.store import schema as s
-from tests.store_support import backend, engine, store_env  # noqa: F401 - fixtures
+from tests.store_support import backend, engine, store_env
 
 CLUSTERS = list(load_dataset(DATA_DIR).clusters["cluster_id"])
 
@@ -26,7 +26,9 @@ CLUSTERS = list(load_dataset(DATA_DIR).clusters["cluster_id"])
 def test_default_agenda_is_sixteen_clusters_by_four_pillars_and_round_trips():
     agenda = ws.Agenda.default(CLUSTERS)
     assert len(agenda) == 64
-    assert agenda[0] == ws.AgendaItem("fisheries", "technology") and agenda[63] == ws.AgendaItem("jute", "incentive")
+    assert agenda[0] == ws.AgendaItem("fisheries", "technology") and agenda[63] == ws.AgendaItem(
+        "jute", "incentive"
+    )
     text = agenda.to_string()
     assert text.startswith("fisheries:TSHI,automobile:TSHI") and len(text) < 250
     assert ws.Agenda.from_string(text, CLUSTERS) == agenda
@@ -34,14 +36,23 @@ def test_default_agenda_is_sixteen_clusters_by_four_pillars_and_round_trips():
 
 def test_agenda_edits_and_bad_strings():
     agenda = ws.Agenda.from_string("mango:TH,rice:I", CLUSTERS)
-    assert [(i.cluster_id, i.pillar) for i in agenda.items] == [("mango", "technology"), ("mango", "hrm"), ("rice", "incentive")]
+    assert [(i.cluster_id, i.pillar) for i in agenda.items] == [
+        ("mango", "technology"),
+        ("mango", "hrm"),
+        ("rice", "incentive"),
+    ]
     moved = agenda.move(2, -1).move(1, -1)
     assert moved.to_string() == "rice:I,mango:TH"
     assert agenda.move(0, -1) == agenda  # cannot move past the start
     assert agenda.remove(1).to_string() == "mango:T,rice:I"
     assert agenda.add("sugar", "support", CLUSTERS).to_string() == "mango:TH,rice:I,sugar:S"
     assert agenda.position("7") == 2 and agenda.position(-3) == 0 and agenda.position(None) == 0
-    for bad, words in (("atlantis:T", "does not exist"), ("mango:TX", "not a pillar code"), ("mango", "cluster:pillars"), ("", "empty")):
+    for bad, words in (
+        ("atlantis:T", "does not exist"),
+        ("mango:TX", "not a pillar code"),
+        ("mango", "cluster:pillars"),
+        ("", "empty"),
+    ):
         with pytest.raises(ws.AgendaError, match=words):
             ws.Agenda.from_string(bad, CLUSTERS)
     with pytest.raises(ws.AgendaError):
@@ -56,14 +67,20 @@ def _ratings(rows):
 
 
 def test_room_gap_is_the_mean_of_the_groups_that_rated_and_not_rated_is_unknown(dataset):
-    rows = [("mango", "technology", "industry", "absent"), ("mango", "technology", "academia", "partial"),
-            ("mango", "technology", "community", "not rated"), ("rice", "hrm", "government", "present")]
+    rows = [
+        ("mango", "technology", "industry", "absent"),
+        ("mango", "technology", "academia", "partial"),
+        ("mango", "technology", "community", "not rated"),
+        ("rice", "hrm", "government", "present"),
+    ]
     gaps = ws.room_gaps(_ratings(rows), dataset.rules, CLUSTERS).set_index(["cluster_id", "pillar"])
     mango = gaps.loc[("mango", "technology")]
     assert mango["gap"] == pytest.approx(0.75) and mango["n_rated"] == 2 and mango["coverage"] == 0.5
     assert mango["community"] == "not rated" and mango["government"] == "not rated"
     assert gaps.loc[("rice", "hrm"), "gap"] == 0.0  # "present" is a real zero
-    assert pd.isna(gaps.loc[("sugar", "support"), "gap"]) and gaps.loc[("sugar", "support"), "coverage"] == 0  # unknown, never 0
+    assert (
+        pd.isna(gaps.loc[("sugar", "support"), "gap"]) and gaps.loc[("sugar", "support"), "coverage"] == 0
+    )  # unknown, never 0
     assert len(gaps) == 64
 
 
@@ -71,11 +88,19 @@ def test_room_gap_by_district_and_matrix(dataset):
     sites = dataset.sites[["cluster_id", "district"]]
     gaps = ws.room_gaps(_ratings([("fisheries", "hrm", "community", "absent")]), dataset.rules, CLUSTERS)
     by_district = ws.room_district_gaps(gaps, sites, ["hrm"])
-    assert by_district.loc["Thatta", "gap"] == 1.0  # fisheries and jute are in Thatta; only fisheries was rated
+    assert (
+        by_district.loc["Thatta", "gap"] == 1.0
+    )  # fisheries and jute are in Thatta; only fisheries was rated
     assert by_district.loc["Thatta", "coverage"] == pytest.approx(1 / 8)
     assert pd.isna(by_district.loc["Larkana", "gap"]) and "not rated" in by_district.loc["Larkana", "label"]
     matrix = ws.room_matrix(gaps, dataset)
-    assert list(matrix.columns) == ["Cluster", "Technology", "Support institutions & infrastructure", "Capabilities & HRM", "Incentive mechanism"]
+    assert list(matrix.columns) == [
+        "Cluster",
+        "Technology",
+        "Support institutions & infrastructure",
+        "Capabilities & HRM",
+        "Incentive mechanism",
+    ]
     assert matrix.set_index("Cluster").loc["Fisheries", "Capabilities & HRM"] == "1.00 (1/4)"
     assert matrix.set_index("Cluster").loc["Fisheries", "Technology"] == "not rated"
 
@@ -84,8 +109,16 @@ def test_room_gap_by_district_and_matrix(dataset):
 
 
 def _dialogue(engine, round_id="dlg-1", agenda=None):
-    dl.create_dialogue(engine, round_id=round_id, name="Cluster dialogue", date="2027-02-01", venue="MUET, Jamshoro", facilitator="Dr F",
-                       agenda=agenda or ws.Agenda.default(CLUSTERS).to_string(), author="alice")
+    dl.create_dialogue(
+        engine,
+        round_id=round_id,
+        name="Cluster dialogue",
+        date="2027-02-01",
+        venue="MUET, Jamshoro",
+        facilitator="Dr F",
+        agenda=agenda or ws.Agenda.default(CLUSTERS).to_string(),
+        author="alice",
+    )
     return round_id
 
 
@@ -99,7 +132,12 @@ def test_create_dialogue_makes_a_dialogue_round_and_session(engine):
     rounds = store.list_rounds(engine).set_index("round_id")
     assert rounds.loc[rid, "kind"] == "dialogue" and rounds.loc[rid, "date"] == "2027-02-01"
     session = dl.get_session(engine, rid)
-    assert (session.venue, session.facilitator, session.position, session.date) == ("MUET, Jamshoro", "Dr F", 0, "2027-02-01")
+    assert (session.venue, session.facilitator, session.position, session.date) == (
+        "MUET, Jamshoro",
+        "Dr F",
+        0,
+        "2027-02-01",
+    )
     assert dl.list_sessions(engine).set_index("round_id").loc[rid, "has_session"]
     # The indicator dataset is untouched: the round has no assessments.
     assert (store.load_dataset(engine).assessments["round_id"] != rid).all()
@@ -107,40 +145,78 @@ def test_create_dialogue_makes_a_dialogue_round_and_session(engine):
 
 def test_bad_session_input_writes_nothing(engine):
     rounds_before = _count(engine, s.rounds)
-    for kwargs, words in ((dict(venue=""), "venue"), (dict(facilitator=" "), "facilitator"), (dict(agenda="atlantis:T"), "atlantis"), (dict(round_id="Bad Id"), "not a usable round id")):
-        args = dict(round_id="dlg-x", name="X", date="2027-01-01", venue="V", facilitator="F", agenda="mango:T", author="alice") | kwargs
+    for kwargs, words in (
+        (dict(venue=""), "venue"),
+        (dict(facilitator=" "), "facilitator"),
+        (dict(agenda="atlantis:T"), "atlantis"),
+        (dict(round_id="Bad Id"), "not a usable round id"),
+    ):
+        args = (
+            dict(
+                round_id="dlg-x",
+                name="X",
+                date="2027-01-01",
+                venue="V",
+                facilitator="F",
+                agenda="mango:T",
+                author="alice",
+            )
+            | kwargs
+        )
         with pytest.raises(store.ValidationError, match=words):
             dl.create_dialogue(engine, **args)
     assert _count(engine, s.rounds) == rounds_before and _count(engine, s.dialogue_sessions) == 0
     with pytest.raises(store.ValidationError, match="not a dialogue"):
-        dl.start_session(engine, round_id="desk-2026", venue="V", facilitator="F", agenda="mango:T", author="alice")
+        dl.start_session(
+            engine, round_id="desk-2026", venue="V", facilitator="F", agenda="mango:T", author="alice"
+        )
 
 
 def test_ratings_are_saved_one_by_one_with_history(engine):
     rid = _dialogue(engine)
-    assert dl.record_rating(engine, rid, "mango", "technology", "industry", "absent", author="alice").action == "create"
-    assert dl.record_rating(engine, rid, "mango", "technology", "industry", "absent", author="alice").action == "same"
+    assert (
+        dl.record_rating(engine, rid, "mango", "technology", "industry", "absent", author="alice").action
+        == "create"
+    )
+    assert (
+        dl.record_rating(engine, rid, "mango", "technology", "industry", "absent", author="alice").action
+        == "same"
+    )
     result = dl.record_rating(engine, rid, "mango", "technology", "industry", "Partial", author="bob")
     assert (result.action, result.version) == ("update", 2)
     got = dl.ratings(engine, rid)
-    assert got[["cluster_id", "pillar", "stakeholder_group", "rating", "author", "version"]].values.tolist() == [["mango", "technology", "industry", "partial", "bob", 2]]
+    assert got[
+        ["cluster_id", "pillar", "stakeholder_group", "rating", "author", "version"]
+    ].values.tolist() == [["mango", "technology", "industry", "partial", "bob", 2]]
     h = dl.history(engine, rid)
     ratings = h[h["entity"] == "rating"]
-    assert ratings[["action", "old_value", "new_value", "changed_by"]].values.tolist() == [["update", "absent", "partial", "bob"], ["create", None, "absent", "alice"]]
+    assert ratings[["action", "old_value", "new_value", "changed_by"]].values.tolist() == [
+        ["update", "absent", "partial", "bob"],
+        ["create", None, "absent", "alice"],
+    ]
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("cluster_id", "atlantis", "cluster 'atlantis' does not exist"),
-    ("pillar", "tech", "'tech' is not a pillar"),
-    ("group", "press", "'press' is not a stakeholder group"),
-    ("rating", "zero", "'zero' is not a rating"),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("cluster_id", "atlantis", "cluster 'atlantis' does not exist"),
+        ("pillar", "tech", "'tech' is not a pillar"),
+        ("group", "press", "'press' is not a stakeholder group"),
+        ("rating", "zero", "'zero' is not a rating"),
+    ],
+)
 def test_unknown_values_are_refused_and_nothing_is_written(engine, field, value, words):
     rid = _dialogue(engine)
-    args = {"cluster_id": "mango", "pillar": "technology", "group": "industry", "rating": "absent"} | {field: value}
+    args = {"cluster_id": "mango", "pillar": "technology", "group": "industry", "rating": "absent"} | {
+        field: value
+    }
     with pytest.raises(store.ValidationError, match=words):
-        dl.record_rating(engine, rid, args["cluster_id"], args["pillar"], args["group"], args["rating"], author="alice")
-    assert _count(engine, s.dialogue_ratings) == 0 and (dl.history(engine, rid)["entity"] == "rating").sum() == 0
+        dl.record_rating(
+            engine, rid, args["cluster_id"], args["pillar"], args["group"], args["rating"], author="alice"
+        )
+    assert (
+        _count(engine, s.dialogue_ratings) == 0 and (dl.history(engine, rid)["entity"] == "rating").sum() == 0
+    )
 
 
 def test_quotes_empty_refused_speaker_optional_withdraw_keeps_it(engine):
@@ -150,10 +226,32 @@ def test_quotes_empty_refused_speaker_optional_withdraw_keeps_it(engine):
     with pytest.raises(store.ValidationError, match="kind"):
         dl.add_quote(engine, rid, "oil_gas", "incentive", "community", "Text", kind="rumour", author="alice")
     assert _count(engine, s.dialogue_quotes) == 0
-    q1 = dl.add_quote(engine, rid, "oil_gas", "incentive", "community", "Regulate oil & gas so locals share in jobs and CSR.", author="alice")
-    q2 = dl.add_quote(engine, rid, "mango", "technology", "industry", "An R&D centre for mango exports.", kind="recommendation", speaker_name="Grower", author="alice")
+    q1 = dl.add_quote(
+        engine,
+        rid,
+        "oil_gas",
+        "incentive",
+        "community",
+        "Regulate oil & gas so locals share in jobs and CSR.",
+        author="alice",
+    )
+    q2 = dl.add_quote(
+        engine,
+        rid,
+        "mango",
+        "technology",
+        "industry",
+        "An R&D centre for mango exports.",
+        kind="recommendation",
+        speaker_name="Grower",
+        author="alice",
+    )
     got = dl.quotes(engine, rid).set_index("id")
-    assert got.loc[q1, "speaker_name"] is None and got.loc[q2, "speaker_name"] == "Grower" and got.loc[q2, "kind"] == "recommendation"
+    assert (
+        got.loc[q1, "speaker_name"] is None
+        and got.loc[q2, "speaker_name"] == "Grower"
+        and got.loc[q2, "kind"] == "recommendation"
+    )
     dl.withdraw_quote(engine, rid, q1, author="bob")
     assert list(dl.quotes(engine, rid, include_withdrawn=False)["id"]) == [q2]
     assert len(dl.quotes(engine, rid)) == 2  # nothing deleted
@@ -196,7 +294,16 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
     rid = _dialogue(engine, agenda="mango:TS,oil_gas:I")
     dl.record_rating(engine, rid, "mango", "technology", "industry", "absent", author="alice")
     dl.record_rating(engine, rid, "mango", "technology", "academia", "partial", author="alice")
-    dl.add_quote(engine, rid, "mango", "technology", "industry", "=HYPERLINK(\"http://x\")", speaker_name="@grower", author="alice")
+    dl.add_quote(
+        engine,
+        rid,
+        "mango",
+        "technology",
+        "industry",
+        '=HYPERLINK("http://x")',
+        speaker_name="@grower",
+        author="alice",
+    )
     info = dl.get_session(engine, rid).info
     rat, quotes = dl.ratings(engine, rid), dl.quotes(engine, rid)
     r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, quotes)
@@ -211,10 +318,16 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
     wb = load_workbook(io.BytesIO(ws.to_xlsx(info, r_table, q_table, ws.room_matrix(gaps, ds))))
     assert wb.sheetnames == ["about", "ratings", "quotes", "room gaps"]
     about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True)}
-    assert about["Venue"] == "MUET, Jamshoro" and about["Date"] == "2027-02-01" and "dialogue round" in about["Sources"]
+    assert (
+        about["Venue"] == "MUET, Jamshoro"
+        and about["Date"] == "2027-02-01"
+        and "dialogue round" in about["Sources"]
+    )
     assert wb["quotes"]["F2"].value.startswith("'=") and wb["quotes"]["F2"].data_type == "s"
 
-    pdf = ws.to_pdf(ds, info, gaps, quotes, ws.Agenda.from_string("mango:TS,oil_gas:I", list(ds.clusters["cluster_id"])))
+    pdf = ws.to_pdf(
+        ds, info, gaps, quotes, ws.Agenda.from_string("mango:TS,oil_gas:I", list(ds.clusters["cluster_id"]))
+    )
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
 
 

@@ -27,7 +27,9 @@ def db(tmp_path, monkeypatch):
 
 def _app() -> AppTest:
     at = AppTest.from_file(str(REPO / "pages" / "workshop.py"), default_timeout=90)
-    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}}
+    at.secrets["atlas_auth"] = {
+        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
+    }
     return at
 
 
@@ -39,11 +41,25 @@ def _sign_in(at: AppTest) -> None:
 
 
 def _texts(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success] + [c.value for c in at.caption])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [e.value for e in at.error]
+        + [s.value for s in at.success]
+        + [c.value for c in at.caption]
+    )
 
 
 def test_viewer_can_present_but_not_record(db):
-    dl.create_dialogue(db, round_id="dlg-v", name="Viewer test", date="2027-01-01", venue="MUET", facilitator="F", agenda="mango:TS,rice:H", author="seed")
+    dl.create_dialogue(
+        db,
+        round_id="dlg-v",
+        name="Viewer test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TS,rice:H",
+        author="seed",
+    )
     at = _app()
     at.query_params.update({"round": "dlg-v", "mode": "present"})
     at.run()
@@ -67,11 +83,18 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     at = _app()
     at.run()
     _sign_in(at)
-    for key, value in (("Round id (new round)", "dlg-e"), ("Name (new round)", "Editor test"), ("Venue", "MUET, Jamshoro"), ("Facilitator", "Dr F")):
+    for key, value in (
+        ("Round id (new round)", "dlg-e"),
+        ("Name (new round)", "Editor test"),
+        ("Venue", "MUET, Jamshoro"),
+        ("Facilitator", "Dr F"),
+    ):
         next(t for t in at.text_input if t.label == key).input(value)
     next(b for b in at.button if b.label == "Create dialogue").click()
     at.run()
-    assert any("Choose at least one cluster" in e.value for e in at.error)  # no 64-item default agenda (issue 10, item 12)
+    assert any(
+        "Choose at least one cluster" in e.value for e in at.error
+    )  # no 64-item default agenda (issue 10, item 12)
     assert dl.get_session(db, "dlg-e") is None
     at.multiselect(key="ws_new_clusters").set_value(["fisheries", "mango"])
     next(b for b in at.button if b.label == "Create dialogue").click()
@@ -99,7 +122,9 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     community = next(r for r in at.radio if r.label == "Community")
     community.set_value("absent").run()
     rows = dl.ratings(db, "dlg-e")
-    assert rows[["cluster_id", "pillar", "stakeholder_group", "rating", "author"]].values.tolist() == [["fisheries", "support", "community", "absent", "Alice Example (alice)"]]
+    assert rows[["cluster_id", "pillar", "stakeholder_group", "rating", "author"]].values.tolist() == [
+        ["fisheries", "support", "community", "absent", "Alice Example (alice)"]
+    ]
     assert "○ absent" in _texts(at) and "Room gap: 1.00" in _texts(at)
     assert "1 of 4 groups rated — low coverage" in _texts(at)  # one group is not the room (issue 10, item 4)
 
@@ -119,7 +144,9 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     next(b for b in at.button if b.label == "Save quote").click()
     at.run()
     saved = dl.quotes(db, "dlg-e")
-    assert saved[["text", "speaker_name", "stakeholder_group"]].values.tolist() == [["=Hire locally.", "Elder", "industry"]]
+    assert saved[["text", "speaker_name", "stakeholder_group"]].values.tolist() == [
+        ["=Hire locally.", "Elder", "industry"]
+    ]
     assert "Said in the room (1)" in _texts(at)
 
     # Back in the room view: the room's view matrix and the summary are on the page.

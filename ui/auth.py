@@ -87,10 +87,14 @@ def _cookie_script(token: str | None) -> str:
     # The token is random and only its hash is stored; SameSite=Strict keeps it
     # off requests from other sites. (A cookie set from the page cannot be
     # HttpOnly: Streamlit gives a script no way to send a Set-Cookie header.)
-    value = json.dumps(f"{COOKIE}={token}; Max-Age={int(SESSION_HOURS * 3600)}" if token else f"{COOKIE}=; Max-Age=0")
-    return ("<script>(function () { var w = window.parent;"
-            f" w.document.cookie = {value} + '; Path=/; SameSite=Strict' + (w.location.protocol === 'https:' ? '; Secure' : '');"
-            " })();</script>")
+    value = json.dumps(
+        f"{COOKIE}={token}; Max-Age={int(SESSION_HOURS * 3600)}" if token else f"{COOKIE}=; Max-Age=0"
+    )
+    return (
+        "<script>(function () { var w = window.parent;"
+        f" w.document.cookie = {value} + '; Path=/; SameSite=Strict' + (w.location.protocol === 'https:' ? '; Secure' : '');"
+        " })();</script>"
+    )
 
 
 def _flush_cookie() -> None:
@@ -134,7 +138,9 @@ def current_editor() -> User | None:
         found = signin.session_user(_engine(), token)
         record = accounts().get(found.username) if found else None
         if found is not None and isinstance(record, Mapping):
-            user = User(found.username, str(record.get("name") or found.username), bool(record.get("admin", False)))
+            user = User(
+                found.username, str(record.get("name") or found.username), bool(record.get("admin", False))
+            )
             state[_USER_KEY], state[_TOKEN_KEY] = user, token
             return user
         state["atlas_cookie_refused"] = token  # expired or ended: ask for the password; clear the cookie
@@ -170,8 +176,11 @@ def setup_code() -> str:
     with _setup_lock:
         if _setup_code is None:
             _setup_code = secrets.token_urlsafe(12)
-            print(f"\n  No editor account exists yet. To create the first one, open the Data or Workshop page\n"
-                  f"  and enter this setup code: {_setup_code}\n", flush=True)
+            print(
+                f"\n  No editor account exists yet. To create the first one, open the Data or Workshop page\n"
+                f"  and enter this setup code: {_setup_code}\n",
+                flush=True,
+            )
     return _setup_code
 
 
@@ -182,14 +191,29 @@ def announce_setup_code() -> None:
 
 
 def _first_editor_form() -> None:
-    st.info("No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
-            "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`.")
+    st.info(
+        "No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
+        "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`."
+    )
     with st.form("atlas_first_editor", clear_on_submit=False):
         code = st.text_input("Setup code", type="password", autocomplete="off", key="atlas_setup_code")
-        username = st.text_input("Username", key="atlas_setup_user", autocomplete="username", help="2-64 lower-case letters, digits, '.', '_' or '-'")
+        username = st.text_input(
+            "Username",
+            key="atlas_setup_user",
+            autocomplete="username",
+            help="2-64 lower-case letters, digits, '.', '_' or '-'",
+        )
         name = st.text_input("Full name (shown with every change)", key="atlas_setup_name", max_chars=200)
-        password = st.text_input("Password", type="password", autocomplete="new-password", key="atlas_setup_password", help=f"at least {MIN_PASSWORD_LENGTH} characters")
-        repeat = st.text_input("Repeat the password", type="password", autocomplete="new-password", key="atlas_setup_repeat")
+        password = st.text_input(
+            "Password",
+            type="password",
+            autocomplete="new-password",
+            key="atlas_setup_password",
+            help=f"at least {MIN_PASSWORD_LENGTH} characters",
+        )
+        repeat = st.text_input(
+            "Repeat the password", type="password", autocomplete="new-password", key="atlas_setup_repeat"
+        )
         go = st.form_submit_button("Create the first editor", type="primary")
     if not go:
         return
@@ -201,7 +225,9 @@ def _first_editor_form() -> None:
     if not hmac.compare_digest(str(code).strip().encode(), setup_code().encode()):
         signin.record_failure(engine, "(setup)", address)
         log.warning("first-editor setup refused: wrong setup code from %s", _for_log(address))
-        st.error("That is not the setup code this server printed. Look in the console where the app was started.")
+        st.error(
+            "That is not the setup code this server printed. Look in the console where the app was started."
+        )
         return
     username = (username or "").strip().lower()
     if not USERNAME_PATTERN.match(username):
@@ -211,7 +237,9 @@ def _first_editor_form() -> None:
         st.error("The two passwords differ.")
         return
     try:
-        user = signin.create_first_account(engine, username, (name or "").strip(), password, other_accounts=len(accounts()))
+        user = signin.create_first_account(
+            engine, username, (name or "").strip(), password, other_accounts=len(accounts())
+        )
     except ValueError as exc:
         st.error(f"Not created: {exc}.")
         return
@@ -231,7 +259,9 @@ def sign_in_panel() -> None:
         except Exception:  # noqa: BLE001
             logged_in = False
         if logged_in:
-            st.warning("You are signed in, but your account is not on the editors' list. Ask the ICCK administrator to add it.")
+            st.warning(
+                "You are signed in, but your account is not on the editors' list. Ask the ICCK administrator to add it."
+            )
             st.button("Sign out", on_click=sign_out)
         else:
             st.button("Sign in to edit", type="primary", on_click=st.login)
@@ -243,19 +273,31 @@ def sign_in_panel() -> None:
     with st.form("atlas_sign_in", clear_on_submit=True):
         st.markdown("**Sign in to edit**")
         username = st.text_input("Username", key="atlas_signin_user", autocomplete="username")
-        password = st.text_input("Password", type="password", key="atlas_signin_password", autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", key="atlas_signin_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in")
     if submitted:
         engine, address = _engine(), _address()
         refusal = signin.check_allowed(engine, username, address)
         if refusal is not None:
-            log.warning("sign-in refused unchecked (%s, %s) for %s from %s", refusal.kind, "locked" if refusal.locked else "delay", _for_log(username), _for_log(address))
+            log.warning(
+                "sign-in refused unchecked (%s, %s) for %s from %s",
+                refusal.kind,
+                "locked" if refusal.locked else "delay",
+                _for_log(username),
+                _for_log(address),
+            )
             st.error(refusal.message())
             return
         user = authenticate(users, username, password)
         if user is None:
             signin.record_failure(engine, username, address)
-            log.warning("sign-in refused: wrong username or password for %s from %s", _for_log(username), _for_log(address))
+            log.warning(
+                "sign-in refused: wrong username or password for %s from %s",
+                _for_log(username),
+                _for_log(address),
+            )
             st.error("Wrong username or password.")
         else:
             signin.record_success(engine, user.username)
@@ -274,10 +316,17 @@ def locks_panel(user: User) -> None:
             st.caption("No account or address is locked.")
         for i, lock in enumerate(found):
             c1, c2 = st.columns([4, 1])
-            c1.text(f"{lock['kind']} {lock['key']}: {lock['failures']} failed sign-ins; locked until {lock['locked_until']:%H:%M} UTC")
+            c1.text(
+                f"{lock['kind']} {lock['key']}: {lock['failures']} failed sign-ins; locked until {lock['locked_until']:%H:%M} UTC"
+            )
             if c2.button("Lift", key=f"atlas_lift_{i}"):
                 signin.lift_lock(_engine(), lock["kind"], lock["key"])
-                log.info("sign-in lock on %s %s lifted by %s", lock["kind"], _for_log(lock["key"]), _for_log(user.username))
+                log.info(
+                    "sign-in lock on %s %s lifted by %s",
+                    lock["kind"],
+                    _for_log(lock["key"]),
+                    _for_log(user.username),
+                )
                 st.rerun()
 
 

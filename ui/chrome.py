@@ -16,7 +16,11 @@ def show_issues(issues: list[DataIssue]) -> None:
     warnings = [i for i in issues if i.severity != "error"]
     if not issues:
         return
-    title = f"{len(errors)} data problem(s)" + (f", {len(warnings)} warning(s)" if warnings else "") + ": the rows named below are not shown until fixed"
+    title = (
+        f"{len(errors)} data problem(s)"
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+        + ": the rows named below are not shown until fixed"
+    )
     with st.expander("⚠️ " + title, expanded=bool(errors)):
         for issue in errors + warnings:
             text = f"**{md(issue.where())}** — {md(issue.message)}"
@@ -29,7 +33,10 @@ def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
     """Mark illustrative (invented) data loudly; returns whether it is shown."""
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     if not row.empty and bool(row.iloc[0]["illustrative"]):
-        st.error("ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it.", icon="⚠️")
+        st.error(
+            "ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it.",
+            icon="⚠️",
+        )
         return True
     return False
 
@@ -41,7 +48,11 @@ def footer(ds: Dataset, round_id: str | None, has_map: bool = True) -> None:
     st.caption(
         f"{round_text}. Clusters and evidence: {ds.citation('dialogue2019')}; {ds.citation('hrd_study')}. "
         f"District boundaries {BOUNDARY_ATTRIBUTION}."
-        + (" Grey on the map means not assessed (unknown), never zero." if has_map else " Not assessed means unknown, never zero.")
+        + (
+            " Grey on the map means not assessed (unknown), never zero."
+            if has_map
+            else " Not assessed means unknown, never zero."
+        )
     )
 
 

@@ -6,7 +6,6 @@ cluster_model.context, everything it draws from geo.context_map.
 
 from __future__ import annotations
 
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -34,9 +33,14 @@ def layer_switch() -> str:
     """The map's two kinds of evidence; the chosen one stays for the session."""
     if LAYER_KEY not in st.session_state:
         st.session_state[LAYER_KEY] = st.session_state.get(KEPT_LAYER, GAPS)
-    st.session_state[KEPT_LAYER] = st.radio("Show", [GAPS, CONTEXT], key=LAYER_KEY, horizontal=True,
-                    help="Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
-                         "about the whole district (World Bank Data4Pakistan); they never change a gap score.")
+    st.session_state[KEPT_LAYER] = st.radio(
+        "Show",
+        [GAPS, CONTEXT],
+        key=LAYER_KEY,
+        horizontal=True,
+        help="Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
+        "about the whole district (World Bank Data4Pakistan); they never change a gap score.",
+    )
     return st.session_state[KEPT_LAYER]
 
 
@@ -47,9 +51,12 @@ def pick_indicator(ctx: cx.ContextData) -> str:
     ids = [i for _, i, _ in options]
     if st.session_state.get(INDICATOR_KEY) not in ids:
         kept = st.session_state.get(KEPT_INDICATOR)
-        st.session_state[INDICATOR_KEY] = kept if kept in ids else DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
-    st.session_state[KEPT_INDICATOR] = st.selectbox("District figure (grouped by the pillar it informs)", ids, key=INDICATOR_KEY,
-                                                    format_func=labels.get)
+        st.session_state[INDICATOR_KEY] = (
+            kept if kept in ids else DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
+        )
+    st.session_state[KEPT_INDICATOR] = st.selectbox(
+        "District figure (grouped by the pillar it informs)", ids, key=INDICATOR_KEY, format_func=labels.get
+    )
     return st.session_state[KEPT_INDICATOR]
 
 
@@ -59,13 +66,22 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
         return None
     data["series"] = data["series"].replace({"district": unit})
     meta = ctx.indicator(indicator_id)
-    return (alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None),
-        y=alt.Y("value:Q", title=str(meta["unit"]), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=[unit, "provincial average"], range=["#045a8d", "#999999"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["series", "year", alt.Tooltip("value:Q", format=".1f")],
-    ).properties(height=170, title=f"{meta['label']}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}"))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("value:Q", title=str(meta["unit"]), scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[unit, "provincial average"], range=["#045a8d", "#999999"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["series", "year", alt.Tooltip("value:Q", format=".1f")],
+        )
+        .properties(height=170, title=f"{meta['label']}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}")
+    )
 
 
 def _take_click(clicked: str | None, state: view.ViewState) -> None:
@@ -74,30 +90,43 @@ def _take_click(clicked: str | None, state: view.ViewState) -> None:
         state.district = clicked
 
 
-def district_panel(ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, district: str, province: str | None) -> None:
+def district_panel(
+    ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, district: str, province: str | None
+) -> None:
     meta = ctx.indicator(indicator_id)
     st.markdown(f"### {md(district)}")
     row = table.loc[district] if district in table.index else None
     if row is None or not isinstance(row["unit"], str):
-        st.warning(f"No survey unit of the context files is matched to {md(district)}: no figure (see the problems listed above).")
+        st.warning(
+            f"No survey unit of the context files is matched to {md(district)}: no figure (see the problems listed above)."
+        )
         return
     if row["shared_with"] > 1:
-        st.info(f"Figure for **{md(cx.unit_label(row['unit'], row['districts']))}** — the surveys treat Karachi as one unit: "
-                "one figure for these districts together, not a measurement of each.")
+        st.info(
+            f"Figure for **{md(cx.unit_label(row['unit'], row['districts']))}** — the surveys treat Karachi as one unit: "
+            "one figure for these districts together, not a measurement of each."
+        )
     elif row["unit"] != district:
         st.caption(f"Survey unit: {md(row['unit'])}")
     if pd.isna(row["value"]):
         st.metric(f"{md(meta['label'])} ({int(meta['year'])})", "no figure")
     else:
-        st.metric(f"{md(meta['label'])} ({int(meta['year'])})", cx.format_value(row["value"], str(meta["unit"])),
-                  help=ctx.definition(indicator_id) or None)
-        st.write(f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {md(row['province'])} (1 = best; "
-                 f"{'higher is better' if meta['direction'] == 'positive' else 'higher is worse'}). "
-                 f"Provincial average: **{cx.format_value(row['province_average'], str(meta['unit']))}** "
-                 f"(unweighted mean of the {int(row['n_ranked'])} districts' figures).")
+        st.metric(
+            f"{md(meta['label'])} ({int(meta['year'])})",
+            cx.format_value(row["value"], str(meta["unit"])),
+            help=ctx.definition(indicator_id) or None,
+        )
+        st.write(
+            f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {md(row['province'])} (1 = best; "
+            f"{'higher is better' if meta['direction'] == 'positive' else 'higher is worse'}). "
+            f"Provincial average: **{cx.format_value(row['province_average'], str(meta['unit']))}** "
+            f"(unweighted mean of the {int(row['n_ranked'])} districts' figures)."
+        )
         if not pd.isna(row.get("ci_low")):
-            st.write(f"95% interval: {cx.format_value(row['ci_low'], str(meta['unit']))} – "
-                     f"{cx.format_value(row['ci_high'], str(meta['unit']))} (from the estimate's mean squared error).")
+            st.write(
+                f"95% interval: {cx.format_value(row['ci_low'], str(meta['unit']))} – "
+                f"{cx.format_value(row['ci_high'], str(meta['unit']))} (from the estimate's mean squared error)."
+            )
         elif meta["column"] == "povrate":
             st.write("95% interval: none can be stated — the upstream file gives this estimate an MSE of 0.")
     st.caption(f"Year {int(meta['year'])}. Source: {md(meta['source'])}. {cx.CONTEXT_CREDIT}.")
@@ -107,8 +136,11 @@ def district_panel(ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, 
     if indicator_id != "poverty_rate_2018" and "poverty_rate_2018" in set(ctx.indicators["indicator_id"]):
         pov = cx.district_table(ctx, "poverty_rate_2018", [district]).iloc[0]
         if not pd.isna(pov["value"]):
-            interval = ("no interval (upstream gives an MSE of 0)" if pd.isna(pov["ci_low"]) else
-                        f"95% interval {pov['ci_low']:.1f}–{pov['ci_high']:.1f}%")
+            interval = (
+                "no interval (upstream gives an MSE of 0)"
+                if pd.isna(pov["ci_low"])
+                else f"95% interval {pov['ci_low']:.1f}–{pov['ci_high']:.1f}%"
+            )
             st.write(f"Poverty rate 2018 (provisional): **{pov['value']:.1f}%**, {interval}.")
     with st.expander("Every district figure here, with year and source"):
         st.dataframe(cx.context_rows(ctx, district), hide_index=True, width="stretch")
@@ -118,26 +150,37 @@ def unit_ranking(ctx: cx.ContextData, indicator_id: str) -> pd.DataFrame:
     """Survey units ranked, each listed once (Karachi City once, with the districts it covers)."""
     meta = ctx.indicator(indicator_id)
     units = cx.unit_table(ctx, indicator_id).sort_values(["province", "rank"])
-    return pd.DataFrame({
-        "Rank": units["rank"], "District (survey unit)": units["unit"],
-        "Boundary districts covered": units["districts"].map(lambda d: ", ".join(sorted(d)) if d else "none matched"),
-        str(meta["label"]): units["value"].map(lambda v: cx.format_value(v, str(meta["unit"]))),
-        "Year": units["year"], "Province": units["province"], "Source": meta["source"],
-    })
+    return pd.DataFrame(
+        {
+            "Rank": units["rank"],
+            "District (survey unit)": units["unit"],
+            "Boundary districts covered": units["districts"].map(
+                lambda d: ", ".join(sorted(d)) if d else "none matched"
+            ),
+            str(meta["label"]): units["value"].map(lambda v: cx.format_value(v, str(meta["unit"]))),
+            "Year": units["year"],
+            "Province": units["province"],
+            "Source": meta["source"],
+        }
+    )
 
 
 def show(atlas: AtlasData, state: view.ViewState) -> None:
     """The whole District context view: picker, map, district panel, ranking, credit."""
     ctx = get_context(atlas)
-    st.caption("Public figures about each district as a whole — poverty, literacy, labour, infrastructure — from World Bank "
-               "Data4Pakistan estimates based on PBS surveys. They are context beside the cluster gaps: estimates with "
-               "sampling error, years old, and never part of a gap score (see Methods).")
+    st.caption(
+        "Public figures about each district as a whole — poverty, literacy, labour, infrastructure — from World Bank "
+        "Data4Pakistan estimates based on PBS surveys. They are context beside the cluster gaps: estimates with "
+        "sampling error, years old, and never part of a gap score (see Methods)."
+    )
     if ctx.issues:
         st.markdown("**District context data problems**")
         show_issues(ctx.issues)
     if not ctx.available:
-        st.error("No district context figure can be shown: the context files could not be used (details above). "
-                 "The Cluster gaps view and the other pages work as before.")
+        st.error(
+            "No district context figure can be shown: the context files could not be used (details above). "
+            "The Cluster gaps view and the other pages work as before."
+        )
         return
     indicator_id = pick_indicator(ctx)
     meta = ctx.indicator(indicator_id)
@@ -147,22 +190,45 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         if atlas.districts is None:
-            st.error(f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above).")
+            st.error(
+                f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above)."
+            )
             table = cx.district_table(ctx, indicator_id, list(ctx.crosswalk["district"]))
         else:
             _take_click(clicked_district(st.session_state.get("context_map")), state)
-            base, styles, table = build_context_map(atlas.districts, sites, ctx, indicator_id, selected=state.district,
-                                                    basemap=state.basemap)
-            _take_click(clicked_district(st_folium(base, key="context_map", feature_group_to_add=styles,
-                                                   returned_objects=["last_active_drawing"], height=620,
-                                                   use_container_width=True, render=False)), state)
-        st.caption(f"{md(meta['label'])}, {int(meta['year'])} — {md(meta['unit'])}. Source: {md(meta['source'])}. "
-                   f"{cx.CONTEXT_CREDIT}. Grey: no figure.")
+            base, styles, table = build_context_map(
+                atlas.districts, sites, ctx, indicator_id, selected=state.district, basemap=state.basemap
+            )
+            _take_click(
+                clicked_district(
+                    st_folium(
+                        base,
+                        key="context_map",
+                        feature_group_to_add=styles,
+                        returned_objects=["last_active_drawing"],
+                        height=620,
+                        use_container_width=True,
+                        render=False,
+                    )
+                ),
+                state,
+            )
+        st.caption(
+            f"{md(meta['label'])}, {int(meta['year'])} — {md(meta['unit'])}. Source: {md(meta['source'])}. "
+            f"{cx.CONTEXT_CREDIT}. Grey: no figure."
+        )
     with panel_col:
         options = list(atlas.district_names)
         if state.district not in options:
             state.district = options[0] if options else None
-        view.bound(st.selectbox, "w_district", state, "district", label="District (or click the map)", options=options)
+        view.bound(
+            st.selectbox,
+            "w_district",
+            state,
+            "district",
+            label="District (or click the map)",
+            options=options,
+        )
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
     st.subheader(f"Districts ranked by {md(meta['label'].lower())}, {int(meta['year'])}")
@@ -176,4 +242,3 @@ def export_indicator(ctx: cx.ContextData) -> str | None:
         return None
     chosen = st.session_state.get(KEPT_INDICATOR)
     return chosen if chosen in set(ctx.indicators["indicator_id"]) else None
-

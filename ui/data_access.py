@@ -54,7 +54,7 @@ def display_tolerance(bounds) -> float:
     try:
         zoom = fitted_zoom(bounds)
         lat = max(abs(float(bounds[1])), abs(float(bounds[3])))
-        deg_per_px = 360 / (256 * 2 ** zoom) * math.cos(math.radians(min(lat, 85)))
+        deg_per_px = 360 / (256 * 2**zoom) * math.cos(math.radians(min(lat, 85)))
     except (ValueError, OverflowError, TypeError):
         return DISPLAY_TOLERANCE_DEG
     return SIMPLIFY_PX * deg_per_px
@@ -65,12 +65,14 @@ def display_quantization(bounds) -> int:
     try:
         minx, miny, maxx, maxy = (float(v) for v in bounds)
         zoom = fitted_zoom(bounds)
-        deg_per_px = 360 / (256 * 2 ** zoom)  # longitude; a latitude degree spans 1/cos(lat) as many pixels
+        deg_per_px = 360 / (256 * 2**zoom)  # longitude; a latitude degree spans 1/cos(lat) as many pixels
         lat = max(abs(miny), abs(maxy))
-        cells = max((maxx - minx) / deg_per_px, (maxy - miny) / (deg_per_px * math.cos(math.radians(min(lat, 85)))))
-        return int(min(10 ** 7, max(10 ** 3, math.ceil(cells / QUANTIZE_PX) + 1)))
+        cells = max(
+            (maxx - minx) / deg_per_px, (maxy - miny) / (deg_per_px * math.cos(math.radians(min(lat, 85))))
+        )
+        return int(min(10**7, max(10**3, math.ceil(cells / QUANTIZE_PX) + 1)))
     except (ValueError, OverflowError, TypeError):
-        return 10 ** 5
+        return 10**5
 
 
 @dataclass
@@ -81,7 +83,9 @@ class AtlasData:
     sites: pd.DataFrame  # sites whose district matched the boundaries, with cluster_name
     issues: list[DataIssue] = field(default_factory=list)
     _memo: dict = field(default_factory=dict, repr=False)
-    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # re-entrant: a memoised value may build on another
+    _lock: threading.RLock = field(
+        default_factory=threading.RLock, repr=False
+    )  # re-entrant: a memoised value may build on another
 
     def memo(self, key: tuple, compute):
         """``compute()`` once per key for this data (round and filters in the key).
@@ -163,26 +167,41 @@ def _read_store(folder: str, data_mtimes: tuple, url: str) -> tuple[Dataset, lis
     try:
         ds = store.load_dataset(_open_store(url, folder), folder)
     except Exception as exc:  # noqa: BLE001
-        problem = DataIssue(store.safe_url(url), f"the evidence store cannot be opened ({type(exc).__name__}); showing the data/ files instead",
-                            "check the database URL in ATLAS_DB_URL or .streamlit/secrets.toml, and that the database is running")
+        problem = DataIssue(
+            store.safe_url(url),
+            f"the evidence store cannot be opened ({type(exc).__name__}); showing the data/ files instead",
+            "check the database URL in ATLAS_DB_URL or .streamlit/secrets.toml, and that the database is running",
+        )
         return seed, [problem, *seed.issues]
     return ds, seed.issues
 
 
 @st.cache_resource(show_spinner="Loading district boundaries…", max_entries=4)
-def _display_districts(boundary_file: str, boundary_mtime: int, province: str | None) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
+def _display_districts(
+    boundary_file: str, boundary_mtime: int, province: str | None
+) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
     """Boundaries simplified for the default view; loaded once per file, not per data change."""
     try:
         raw = load_boundaries(boundary_file, province=province)
     except DataFileError as exc:
         return None, exc.issue
     districts = simplify_for_display(raw, display_tolerance(raw.total_bounds))
-    districts.attrs["display_quantization"] = display_quantization(raw.total_bounds)  # geo.atlas_map.districts_topojson
+    districts.attrs["display_quantization"] = display_quantization(
+        raw.total_bounds
+    )  # geo.atlas_map.districts_topojson
     return districts, None
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=4)
-def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file: str, boundary_mtime: int, province: str | None) -> AtlasData:
+def _assemble(
+    folder: str,
+    data_mtimes: tuple,
+    url: str,
+    revision,
+    boundary_file: str,
+    boundary_mtime: int,
+    province: str | None,
+) -> AtlasData:
     # Rebuilt when the store's revision or a file changes. Shared by all sessions and never copied:
     # callers must not mutate it.
     ds, issues = _read_store(folder, data_mtimes, url)
@@ -191,7 +210,9 @@ def _assemble(folder: str, data_mtimes: tuple, url: str, revision, boundary_file
     if boundary_issue is not None:
         issues.insert(0, boundary_issue)
 
-    sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id")
+    sites = ds.sites.merge(
+        ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
+    )
     if districts is not None:
         sites_file = str(Path(folder) / "sites.csv")
         aliases = load_aliases(Path(folder) / "district_aliases.csv", issues)

@@ -24,7 +24,16 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))", re.MULTILINE)
 # the text *after* parsing, so escapes do not stop them: an invisible WORD JOINER (U+2060)
 # breaks each pattern without changing what a reader sees.
 WORD_JOINER = "\u2060"
-_AUTOLINK = [re.compile(p) for p in (r"(?i)(?<=[a-z])(?=://)", r"(?i)(?<=\bmailto)(?=:)", r"(?i)(?<=\bxmpp)(?=:)", r"(?i)(?<=\bwww)(?=\.)", r"(?<=@)")]
+_AUTOLINK = [
+    re.compile(p)
+    for p in (
+        r"(?i)(?<=[a-z])(?=://)",
+        r"(?i)(?<=\bmailto)(?=:)",
+        r"(?i)(?<=\bxmpp)(?=:)",
+        r"(?i)(?<=\bwww)(?=\.)",
+        r"(?<=@)",
+    )
+]
 
 
 def esc(value: object) -> str:
@@ -47,7 +56,9 @@ def md(value: object, limit: int | None = None) -> str:
     """
     text = shorten(value, limit) if limit else ("" if value is None else str(value))
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit() else m.group(2) + "\\"), text)
+    text = _MD_LINE_START.sub(
+        lambda m: m.group(1) + ("\\" + m.group(2) if not m.group(2)[0].isdigit() else m.group(2) + "\\"), text
+    )
     for pattern in _AUTOLINK:
         text = pattern.sub(WORD_JOINER, text)
     return "  \n".join(line.strip("\r") for line in text.split("\n"))

@@ -27,7 +27,7 @@ _LANG_KEY = "atlas_lang"
 _NOTICE_KEY = "atlas_lang_notice"
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker name
     """Mark a string for the catalogue without translating it here (translate where it is shown)."""
     return message
 
@@ -94,8 +94,13 @@ def language_switch(container=None) -> str:
     """A selectbox of the three languages, each named in itself; returns the chosen code."""
     container = container or st.sidebar
     codes = list(i18n.LANGUAGES)
-    chosen = container.selectbox("Language · زبان · ٻولي", codes, index=codes.index(current_language()),
-                                 format_func=i18n.LANGUAGES.get, key="w_lang")
+    chosen = container.selectbox(
+        "Language · زبان · ٻولي",
+        codes,
+        index=codes.index(current_language()),
+        format_func=i18n.LANGUAGES.get,
+        key="w_lang",
+    )
     if chosen != current_language():
         set_language(chosen)
     return chosen

@@ -10,7 +10,7 @@ the catalogues keep these entries. Delete a line here once the page itself says
 from __future__ import annotations
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker name
     return message
 
 

@@ -40,7 +40,10 @@ def _is_illustrative(atlas: AtlasData, round_id: str | None) -> bool:
 def show_svg(svg: str, height: int = 450) -> None:
     """The network drawing, already escaped by ``network_svg`` (no data becomes markup). In a
     component frame: ``st.html`` sanitises SVG away. Nothing in it loads anything."""
-    components.html(f'<!doctype html><html><body style="margin:0;background:#fff"><div class="linkage-network-box">{svg}</div></body></html>', height=height)
+    components.html(
+        f'<!doctype html><html><body style="margin:0;background:#fff"><div class="linkage-network-box">{svg}</div></body></html>',
+        height=height,
+    )
 
 
 # --------------------------------------------------------------------------- cluster profile
@@ -51,8 +54,10 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
     ds = atlas.dataset
     lk = get_linkages(atlas)
     st.subheader("Institutions and links")
-    st.caption("Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
-               "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent.")
+    st.caption(
+        "Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
+        "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
+    )
     table = L.cluster_links(ds, lk, round_id, cluster_id)
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -61,14 +66,19 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
         if table.empty:
             st.info("No institution is linked to this cluster yet: unknown, not absent.")
         else:
-            st.dataframe(table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch")
+            st.dataframe(
+                table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch"
+            )
     inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
     if not inst.empty:
         with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
             st.dataframe(inst, hide_index=True, width="stretch")
     st.markdown("**Missing links**")
     missing = L.missing_links(ds, lk, round_id, cluster_id)
-    st.caption(L.PILLAR_NOTE + " Listed: the kinds no active link provides, with what the links and the indicator assessments say.")
+    st.caption(
+        L.PILLAR_NOTE
+        + " Listed: the kinds no active link provides, with what the links and the indicator assessments say."
+    )
     if missing.empty:
         st.success("Every kind of support the framework expects has an active link.")
     else:
@@ -78,22 +88,43 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
 # --------------------------------------------------------------------------- atlas layer and district panel
 
 
-def with_institutions_layer(styles: folium.FeatureGroup, atlas: AtlasData, state) -> folium.FeatureGroup | list[folium.FeatureGroup]:
+def with_institutions_layer(
+    styles: folium.FeatureGroup, atlas: AtlasData, state
+) -> folium.FeatureGroup | list[folium.FeatureGroup]:
     """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
-    on = st.toggle("Institutions layer", key=LAYER_KEY, help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
-                   "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.")
+    on = st.toggle(
+        "Institutions layer",
+        key=LAYER_KEY,
+        help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
+        "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.",
+    )
     if not on:
         return styles
     ds = atlas.dataset
     lk = get_linkages(atlas)
     view = L.links_in_view(ds, lk, state.round)
-    layer = build_institutions_layer(lk.institutions, view, atlas.sites, cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
-                                     cluster_ids=state.sectors or None, district=state.district)
-    key = " ".join(f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
-                   for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()]))
+    layer = build_institutions_layer(
+        lk.institutions,
+        view,
+        atlas.sites,
+        cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
+        cluster_ids=state.sectors or None,
+        district=state.district,
+    )
+    key = " ".join(
+        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
+        for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()])
+    )
     unplaced = lk.institutions[lk.institutions["lat"].isna()]
-    st.html(f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
-            + (f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}." if len(unplaced) else "") + "</div>")
+    st.html(
+        f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
+        + (
+            f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}."
+            if len(unplaced)
+            else ""
+        )
+        + "</div>"
+    )
     return [styles, layer]
 
 
@@ -121,15 +152,30 @@ def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]
 
 
 def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
-    data = long.assign(cluster=[ds.cluster_name(c) for c in long["cluster_id"]], kind=long["link_type"].map(L.LINK_TYPES),
-                       text=[L.cell_text(r) for r in long.to_dict("records")])
+    data = long.assign(
+        cluster=[ds.cluster_name(c) for c in long["cluster_id"]],
+        kind=long["link_type"].map(L.LINK_TYPES),
+        text=[L.cell_text(r) for r in long.to_dict("records")],
+    )
     order = list(dict.fromkeys(data["cluster"]))
-    base = alt.Chart(data).encode(x=alt.X("kind:N", sort=list(L.LINK_TYPES.values()), title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
-                                  y=alt.Y("cluster:N", sort=order, title=None))
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "kind:N",
+            sort=list(L.LINK_TYPES.values()),
+            title=None,
+            axis=alt.Axis(labelAngle=-30, orient="top"),
+        ),
+        y=alt.Y("cluster:N", sort=order, title=None),
+    )
     rect = base.mark_rect(stroke="#fff").encode(
-        color=alt.Color("state:N", scale=alt.Scale(domain=L.CELL_STATES, range=[L.CELL_COLOURS[s] for s in L.CELL_STATES]), title="Link",
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["cluster", "kind", "text"])
+        color=alt.Color(
+            "state:N",
+            scale=alt.Scale(domain=L.CELL_STATES, range=[L.CELL_COLOURS[s] for s in L.CELL_STATES]),
+            title="Link",
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=["cluster", "kind", "text"],
+    )
     text = base.mark_text(fontSize=10).encode(text="text:N")
     return (rect + text).properties(title=title, width=alt.Step(110), height=alt.Step(24))
 
@@ -142,12 +188,18 @@ def matrix_png(chart: alt.Chart) -> bytes:
 
 def institutions_table(ds, lk: L.Linkages) -> pd.DataFrame:
     i = lk.institutions
-    return pd.DataFrame({
-        "Id": i["institution_id"], "Institution": i["name"], "Kind": i["kind"].map(L.INSTITUTION_KINDS),
-        "Stakeholder group": i["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
-        "District": i["district"].replace("", "unknown"), "Location note": i["location_note"],
-        "Source": i["source_id"].map(ds.citation), "Note": i["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Id": i["institution_id"],
+            "Institution": i["name"],
+            "Kind": i["kind"].map(L.INSTITUTION_KINDS),
+            "Stakeholder group": i["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
+            "District": i["district"].replace("", "unknown"),
+            "Location note": i["location_note"],
+            "Source": i["source_id"].map(ds.citation),
+            "Note": i["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def refresh() -> None:
@@ -157,8 +209,23 @@ def refresh() -> None:
 
 def show_problems(exc: store.ValidationError) -> None:
     st.error(f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
-    st.dataframe(pd.DataFrame([{"File": i.file, "Line": i.row, "Column": i.column or "", "Value": i.value or "", "Problem": i.message, "What to do": i.hint} for i in exc.issues]),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "File": i.file,
+                    "Line": i.row,
+                    "Column": i.column or "",
+                    "Value": i.value or "",
+                    "Problem": i.message,
+                    "What to do": i.hint,
+                }
+                for i in exc.issues
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def brief_page(atlas: AtlasData, round_id: str | None):
@@ -182,31 +249,80 @@ def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]
     previous = previous_round(ds, round_id)
     changes = L.matrix_changes(ds, lk, round_id, previous, cluster_ids) if previous else None
     table = L.matrix_table(ds, long, changes)
-    chart = matrix_chart(ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else ""))
+    chart = matrix_chart(
+        ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else "")
+    )
     links_now = L.links_in_view(ds, lk, round_id)
-    used = set(links_now["source_id"]) | set(lk.institutions["source_id"]) | (set(lk.institutions["location_source_id"]) - {""})
+    used = (
+        set(links_now["source_id"])
+        | set(lk.institutions["source_id"])
+        | (set(lk.institutions["location_source_id"]) - {""})
+    )
     sources = sources_table(ds, used)
-    notes = [f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({round_id})",
-             "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent)."
-             + (f" [was …]: the state in the previous round, {previous}." if previous else ""),
-             *([f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."] if illustrative else []),
-             "Sources:", *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()], f"District boundaries {BOUNDARY_ATTRIBUTION}"]
+    notes = [
+        f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({round_id})",
+        "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent)."
+        + (f" [was …]: the state in the previous round, {previous}." if previous else ""),
+        *(
+            [f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."]
+            if illustrative
+            else []
+        ),
+        "Sources:",
+        *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()],
+        f"District boundaries {BOUNDARY_ATTRIBUTION}",
+    ]
     export = table.assign(Illustrative=ILLUSTRATIVE_MARK) if illustrative else table
-    cells = long.assign(cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES))
+    cells = long.assign(
+        cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES)
+    )
     if changes is not None:
-        cells = cells.merge(changes[["cluster_id", "link_type", "state_before", "change"]], on=["cluster_id", "link_type"])
-    links_sheet = pd.DataFrame({"Round": links_now["round_id"], "Institution": links_now["institution_id"].map(lk.name),
-                                "With": [ds.cluster_name(t) if k == L.CLUSTER else lk.name(t) for k, t in zip(links_now["kind_of_target"], links_now["target_id"])],
-                                "Link": links_now["link_type"].map(L.LINK_TYPES), "Status": links_now["status"], "Source": links_now["source_id"].map(ds.citation),
-                                "Note": links_now["note"]})
+        cells = cells.merge(
+            changes[["cluster_id", "link_type", "state_before", "change"]], on=["cluster_id", "link_type"]
+        )
+    links_sheet = pd.DataFrame(
+        {
+            "Round": links_now["round_id"],
+            "Institution": links_now["institution_id"].map(lk.name),
+            "With": [
+                ds.cluster_name(t) if k == L.CLUSTER else lk.name(t)
+                for k, t in zip(links_now["kind_of_target"], links_now["target_id"])
+            ],
+            "Link": links_now["link_type"].map(L.LINK_TYPES),
+            "Status": links_now["status"],
+            "Source": links_now["source_id"].map(ds.citation),
+            "Note": links_now["note"],
+        }
+    )
     stem = ("ILLUSTRATIVE-" if illustrative else "") + f"linkage-matrix-{round_id}"
     files = {
         "csv": (f"{stem}.csv", "text/csv", lambda: to_csv_bytes(export, notes)),
-        "xlsx": (f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 lambda: to_xlsx_bytes({"Matrix": export, "Cells": cells, "Links": links_sheet, "Institutions": institutions_table(ds, lk)}, sources, notes)),
+        "xlsx": (
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda: to_xlsx_bytes(
+                {
+                    "Matrix": export,
+                    "Cells": cells,
+                    "Links": links_sheet,
+                    "Institutions": institutions_table(ds, lk),
+                },
+                sources,
+                notes,
+            ),
+        ),
         "png": (f"{stem}.png", "image/png", lambda: matrix_png(chart)),
     }
-    return {"long": long, "previous": previous, "changes": changes, "table": table, "chart": chart, "files": files, "illustrative": illustrative, "round_name": round_name}
+    return {
+        "long": long,
+        "previous": previous,
+        "changes": changes,
+        "table": table,
+        "chart": chart,
+        "files": files,
+        "illustrative": illustrative,
+        "round_name": round_name,
+    }
 
 
 def methods_section(atlas: AtlasData) -> None:
@@ -215,12 +331,26 @@ def methods_section(atlas: AtlasData) -> None:
     lk = get_linkages(atlas)
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     st.header("Institutions and linkages")
-    st.markdown("A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
-                "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
-                "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
-                "recorded. Links carry forward to later real rounds until changed, like assessments. "
-                "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
-                "of a cluster are the expected kinds with no active link.")
-    st.dataframe(pd.DataFrame([{"Kind of support": k.label, "Expected": "yes" if k.expected else "no",
-                                "Indicators it answers": "; ".join(names.get(i, i) for i in k.indicators) or "none", "Note": k.note} for k in lk.kinds]),
-                 hide_index=True, width="stretch")
+    st.markdown(
+        "A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
+        "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
+        "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
+        "recorded. Links carry forward to later real rounds until changed, like assessments. "
+        "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
+        "of a cluster are the expected kinds with no active link."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Kind of support": k.label,
+                    "Expected": "yes" if k.expected else "no",
+                    "Indicators it answers": "; ".join(names.get(i, i) for i in k.indicators) or "none",
+                    "Note": k.note,
+                }
+                for k in lk.kinds
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

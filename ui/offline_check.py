@@ -79,8 +79,10 @@ def show(m: folium.Map | None) -> None:
     """Draw the check (inside an expander on the workshop page)."""
     report = server_report(m)
     if report.missing:
-        st.error("Map files missing under static/vendor (run `make run` or `python scripts/install_map_assets.py` once, with internet): "
-                 + ", ".join(report.missing))
+        st.error(
+            "Map files missing under static/vendor (run `make run` or `python scripts/install_map_assets.py` once, with internet): "
+            + ", ".join(report.missing)
+        )
     else:
         st.success("Map files: all installed under static/vendor and served by this app.")
     if m is None:

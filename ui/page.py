@@ -13,8 +13,8 @@ from cluster_model.vocabulary import PILLARS
 from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
-from ui.share import share_box
 from ui.html import md
+from ui.share import share_box
 
 
 def vocabulary(atlas: AtlasData) -> view.Vocabulary:
@@ -32,21 +32,63 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
     with st.sidebar:
         st.markdown("### Filters")
-        labels = {r.round_id: f"{r.name} ({r.date})" + (" — ILLUSTRATIVE" if r.illustrative else "") for r in rounds.itertuples()}
+        labels = {
+            r.round_id: f"{r.name} ({r.date})" + (" — ILLUSTRATIVE" if r.illustrative else "")
+            for r in rounds.itertuples()
+        }
         if labels:
             if state.round not in labels:
                 state.round = ds.latest_round()
-            view.bound(st.selectbox, "w_round", state, "round", label="Assessment round", options=list(labels), format_func=labels.get)
+            view.bound(
+                st.selectbox,
+                "w_round",
+                state,
+                "round",
+                label="Assessment round",
+                options=list(labels),
+                format_func=labels.get,
+            )
         else:
             st.warning("No assessment round could be loaded: every indicator shows as not assessed.")
         # No pillar chosen means all four.
-        view.bound(st.multiselect, "w_pillars", state, "pillars", to_state=lambda v: v or list(PILLARS), label="Pillars",
-                   options=list(PILLARS), format_func=PILLARS.get, help="The four aspects the 2019 dialogue examined every cluster under.")
-        view.bound(st.multiselect, "w_sectors", state, "sectors", label="Sectors", options=list(ds.clusters["cluster_id"]),
-                   format_func=ds.cluster_name, placeholder="All 16 clusters")
-        view.bound(st.multiselect, "w_districts", state, "districts", label="Districts", options=atlas.district_names, placeholder="All districts")
-        view.bound(st.toggle, "w_basemap", state, "basemap", label="Online basemap (needs internet)",
-                   help="Off by default: the atlas works with no internet at all.")
+        view.bound(
+            st.multiselect,
+            "w_pillars",
+            state,
+            "pillars",
+            to_state=lambda v: v or list(PILLARS),
+            label="Pillars",
+            options=list(PILLARS),
+            format_func=PILLARS.get,
+            help="The four aspects the 2019 dialogue examined every cluster under.",
+        )
+        view.bound(
+            st.multiselect,
+            "w_sectors",
+            state,
+            "sectors",
+            label="Sectors",
+            options=list(ds.clusters["cluster_id"]),
+            format_func=ds.cluster_name,
+            placeholder="All 16 clusters",
+        )
+        view.bound(
+            st.multiselect,
+            "w_districts",
+            state,
+            "districts",
+            label="Districts",
+            options=atlas.district_names,
+            placeholder="All districts",
+        )
+        view.bound(
+            st.toggle,
+            "w_basemap",
+            state,
+            "basemap",
+            label="Online basemap (needs internet)",
+            help="Off by default: the atlas works with no internet at all.",
+        )
 
 
 def leave_pages_folder_mode() -> None:

@@ -117,8 +117,9 @@ def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
     for child in m._children.values():
         if getattr(child, "_name", "") == "AtlasExtras" and hasattr(child, "legend_html"):
-            child.legend_html = (child.legend_html.replace("<b>Cluster gap</b>", f"<b>{esc(legend_title)}</b>", 1)
-                                 .replace("not assessed (unknown)", "not rated (unknown)", 1))
+            child.legend_html = child.legend_html.replace(
+                "<b>Cluster gap</b>", f"<b>{esc(legend_title)}</b>", 1
+            ).replace("not assessed (unknown)", "not rated (unknown)", 1)
     return m
 
 

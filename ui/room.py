@@ -27,23 +27,32 @@ CHOICE_SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNO
 def tally_html(t: vt.Tally, state: str) -> str:
     """The tally as a table per group (counts, not one rating) and how many have voted."""
     # Symbols as column heads (the key is under the table): the table fits a projector's side panel.
-    head = "".join(f"<th scope='col' aria-label='{html.escape(label)}' title='{html.escape(label)}'>{CHOICE_SYMBOL[c]}</th>" for c, label in v.CHOICES.items())
+    head = "".join(
+        f"<th scope='col' aria-label='{html.escape(label)}' title='{html.escape(label)}'>{CHOICE_SYMBOL[c]}</th>"
+        for c, label in v.CHOICES.items()
+    )
     key = " ".join(f"{CHOICE_SYMBOL[c]} {html.escape(label.lower())}" for c, label in v.CHOICES.items())
     rows = []
     for g in v.GROUPS:
         cells = "".join(f"<td data-choice='{c}'>{t.counts[g][c]}</td>" for c in v.CHOICES)
-        rows.append(f"<tr data-group='{g}'><th scope='row'>{html.escape(STAKEHOLDERS[g])}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>")
+        rows.append(
+            f"<tr data-group='{g}'><th scope='row'>{html.escape(STAKEHOLDERS[g])}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>"
+        )
     state_text = "voting open" if state == vt.OPEN else "voting closed"
-    return (f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
-            f"<table><thead><tr><th>Group</th>{head}<th>Voted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"<p class='ws-note'>{key}</p>"
-            f"<p class='ws-note'><b class='ws-voted'>{t.n} voted</b> · {t.groups_voted()} of 4 groups · {state_text}</p></div>")
+    return (
+        f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
+        f"<table><thead><tr><th>Group</th>{head}<th>Voted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='ws-note'>{key}</p>"
+        f"<p class='ws-note'><b class='ws-voted'>{t.n} voted</b> · {t.groups_voted()} of 4 groups · {state_text}</p></div>"
+    )
 
 
 def comments_html(t: vt.Tally, limit: int = 5) -> str:
     if not t.comments:
         return ""
-    items = "".join(f"<li><b>{html.escape(STAKEHOLDERS[g])}:</b> {html.escape(c)}</li>" for g, c in t.comments[:limit])
+    items = "".join(
+        f"<li><b>{html.escape(STAKEHOLDERS[g])}:</b> {html.escape(c)}</li>" for g, c in t.comments[:limit]
+    )
     return f"<div class='ws-note'>Latest comments from phones:<ul>{items}</ul></div>"
 
 
@@ -60,7 +69,12 @@ def live_tally(engine, round_id: str, cluster_id: str, pillar: str, *, follow: b
             stored = vt.stored_position(engine, round_id)
             seen = st.session_state.get("ws_seen_stored")
             st.session_state["ws_seen_stored"] = stored
-            if seen is not None and stored is not None and stored != seen and stored != st.session_state.get("ws_pos"):
+            if (
+                seen is not None
+                and stored is not None
+                and stored != seen
+                and stored != st.session_state.get("ws_pos")
+            ):
                 st.session_state["ws_pos"] = stored
                 st.rerun(scope="app")
         t = vt.tally(engine, round_id, cluster_id, pillar)
@@ -82,22 +96,56 @@ def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, au
             st.session_state["ws_flash"] = ("error", str(exc))
         else:
             if isinstance(result, vt.Tally):
-                st.session_state["ws_flash"] = ("success", f"Accepted: {result.n} votes from {result.groups_voted()} group(s) are in the dialogue round.")
+                st.session_state["ws_flash"] = (
+                    "success",
+                    f"Accepted: {result.n} votes from {result.groups_voted()} group(s) are in the dialogue round.",
+                )
 
     c1, c2 = st.columns(2)
     if state == vt.OPEN:
-        c1.button("Close voting on this item", key="ws_vote_close", on_click=act, args=(vt.close_item,), width="stretch")
+        c1.button(
+            "Close voting on this item",
+            key="ws_vote_close",
+            on_click=act,
+            args=(vt.close_item,),
+            width="stretch",
+        )
     else:
-        c1.button("Reopen voting", key="ws_vote_reopen", on_click=act, args=(vt.reopen_item,), width="stretch")
-    c2.button("Accept the tally into the round", key="ws_vote_accept", on_click=act, args=(vt.accept_tally,), type="primary",
-              disabled=state == vt.OPEN, help="Close the voting first; the tally (n per group and the split) and each group's rating are stored.", width="stretch")
+        c1.button(
+            "Reopen voting", key="ws_vote_reopen", on_click=act, args=(vt.reopen_item,), width="stretch"
+        )
+    c2.button(
+        "Accept the tally into the round",
+        key="ws_vote_accept",
+        on_click=act,
+        args=(vt.accept_tally,),
+        type="primary",
+        disabled=state == vt.OPEN,
+        help="Close the voting first; the tally (n per group and the split) and each group's rating are stored.",
+        width="stretch",
+    )
 
 
 def accepted_table(ds: Dataset, tallies: pd.DataFrame) -> pd.DataFrame:
     """Accepted tallies for reading: cluster, pillar, group, n voted, the split, the rating it gave."""
-    rows = [{"Cluster": ds.cluster_name(r["cluster_id"]), "Pillar": PILLARS.get(r["pillar"], r["pillar"]), "Group": STAKEHOLDERS.get(r["stakeholder_group"], r["stakeholder_group"]),
-             "Voted (n)": int(r["n"]), "Split": v.split_text({"present": r["n_present"], "partial": r["n_partial"], "absent": r["n_absent"], v.DONT_KNOW: r["n_dont_know"]}),
-             "Group's rating": r["rating"]} for r in tallies.to_dict("records")]
+    rows = [
+        {
+            "Cluster": ds.cluster_name(r["cluster_id"]),
+            "Pillar": PILLARS.get(r["pillar"], r["pillar"]),
+            "Group": STAKEHOLDERS.get(r["stakeholder_group"], r["stakeholder_group"]),
+            "Voted (n)": int(r["n"]),
+            "Split": v.split_text(
+                {
+                    "present": r["n_present"],
+                    "partial": r["n_partial"],
+                    "absent": r["n_absent"],
+                    v.DONT_KNOW: r["n_dont_know"],
+                }
+            ),
+            "Group's rating": r["rating"],
+        }
+        for r in tallies.to_dict("records")
+    ]
     return pd.DataFrame(rows, columns=["Cluster", "Pillar", "Group", "Voted (n)", "Split", "Group's rating"])
 
 
@@ -111,8 +159,12 @@ def dialogue_round_panel(engine, ds: Dataset, round_id: str | None) -> None:
     if tallies.empty:
         st.caption("No vote from phones has been accepted into this dialogue round yet.")
         return
-    st.caption("What the people in the room voted from their phones, per stakeholder group: how many voted and how they split. "
-               "The room's view, not an indicator assessment; 'don't know' is counted but gives no rating.")
+    st.caption(
+        "What the people in the room voted from their phones, per stakeholder group: how many voted and how they split. "
+        "The room's view, not an indicator assessment; 'don't know' is counted but gives no rating."
+    )
     table = accepted_table(ds, tallies)
-    with st.container(key="room_votes_table"):  # a plain HTML table, every cell escaped: readable at any width
+    with st.container(
+        key="room_votes_table"
+    ):  # a plain HTML table, every cell escaped: readable at any width
         st.markdown(html_table(list(table.columns), table.values.tolist()), unsafe_allow_html=True)

@@ -31,13 +31,19 @@ FONT_URL = f"{STATIC_URL}/fonts/noto-naskh-arabic/{FONT_FILE}"
 # Arabic, Arabic Supplement, Extended-B/A, presentation forms, and the joiners/marks Urdu and Sindhi use.
 ARABIC_RANGE = "U+0600-06FF, U+0750-077F, U+0870-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F, U+25CC"
 # Streamlit's own fonts after ours; icons (Material Symbols ligatures) keep their font.
-_TEXT = (".stApp :is(p, li, h1, h2, h3, h4, h5, h6, label, td, th, input, textarea, button, summary, "
-         "div, span):not([data-testid='stIconMaterial'])")
-_RTL_TEXT = (":is([data-testid='stMain'], [data-testid='stSidebar']) :is(p, li, h1, h2, h3, h4, h5, h6, label, "
-             "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer'], [data-testid='stHeading'])")
+_TEXT = (
+    ".stApp :is(p, li, h1, h2, h3, h4, h5, h6, label, td, th, input, textarea, button, summary, "
+    "div, span):not([data-testid='stIconMaterial'])"
+)
+_RTL_TEXT = (
+    ":is([data-testid='stMain'], [data-testid='stSidebar']) :is(p, li, h1, h2, h3, h4, h5, h6, label, "
+    "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer'], [data-testid='stHeading'])"
+)
 # Drawn left to right even on an RTL page.
-_LTR = ("[data-testid='stMain'] :is(code, pre, iframe, canvas, svg, [data-testid='stVegaLiteChart'], "
-        "[data-testid='stDeckGlJsonChart'], .leaflet-container)")
+_LTR = (
+    "[data-testid='stMain'] :is(code, pre, iframe, canvas, svg, [data-testid='stVegaLiteChart'], "
+    "[data-testid='stDeckGlJsonChart'], .leaflet-container)"
+)
 
 
 def font_css() -> str:
@@ -67,8 +73,10 @@ def _script(language: str) -> str:
     # A fixed code from LANGUAGES, never a value from the URL.
     code = language if language in LANGUAGES else DEFAULT_LANGUAGE
     direction = "rtl" if is_rtl(code) else "ltr"
-    return ("<script>(() => { const m = window.document.querySelector(\"[data-testid='stMain']\"); "
-            f"if (m) {{ m.setAttribute('dir', '{direction}'); m.setAttribute('lang', '{code}'); }} }})();</script>")
+    return (
+        "<script>(() => { const m = window.document.querySelector(\"[data-testid='stMain']\"); "
+        f"if (m) {{ m.setAttribute('dir', '{direction}'); m.setAttribute('lang', '{code}'); }} }})();</script>"
+    )
 
 
 def apply(language: str) -> None:

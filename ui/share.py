@@ -50,6 +50,8 @@ def share_box(state: ViewState, page_path: str = "atlas") -> str:
     url = share_url(state, page_path, app_base_url())
     with st.sidebar.expander("Share this view"):
         st.code(url, language=None, wrap_lines=True)
-        st.caption("Copy this link (button at the right of the box): it opens this page with the same filters, "
-                   "selection and round.")
+        st.caption(
+            "Copy this link (button at the right of the box): it opens this page with the same filters, "
+            "selection and round."
+        )
     return url

@@ -78,7 +78,9 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
         if bad:
             shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
             more = f" and {len(bad) - NOTICE_VALUES} more" if len(bad) > NOTICE_VALUES else ""
-            notices.append(f"The link's {f.name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored.")
+            notices.append(
+                f"The link's {f.name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored."
+            )
         if f.name in LIST_FIELDS:
             if good or f.name != "pillars":
                 setattr(state, f.name, good)

@@ -16,8 +16,8 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
-from ui.linkage_views import get_linkages, refresh, show_problems
 from ui.html import md
+from ui.linkage_views import get_linkages, refresh, show_problems
 
 NEW = "__new__"
 
@@ -42,20 +42,53 @@ def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: 
     options = [NEW, *lk.institutions["institution_id"]]
     with st.form(f"ws_link_form_{cluster_id}", border=True):
         c1, c2, c3 = st.columns([4, 3, 3])
-        inst = c1.selectbox("Institution", options, format_func=lambda i: "A new one the room names…" if i == NEW else lk.name(i), key="ws_link_inst")
-        kind = c2.selectbox("Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="ws_link_type")
+        inst = c1.selectbox(
+            "Institution",
+            options,
+            format_func=lambda i: "A new one the room names…" if i == NEW else lk.name(i),
+            key="ws_link_inst",
+        )
+        kind = c2.selectbox(
+            "Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="ws_link_type"
+        )
         status = c3.radio("Status", L.LINK_STATUSES, key="ws_link_status", horizontal=True)
         n1, n2, n3 = st.columns([4, 3, 3])
         new_name = n1.text_input("New institution's name", key="ws_link_new_name")
-        new_kind = n2.selectbox("Its kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="ws_link_new_kind")
-        new_group = n3.selectbox("Its group", ["", *STAKEHOLDERS], format_func=lambda g: STAKEHOLDERS.get(g, "not stated"), key="ws_link_new_group")
+        new_kind = n2.selectbox(
+            "Its kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="ws_link_new_kind"
+        )
+        new_group = n3.selectbox(
+            "Its group",
+            ["", *STAKEHOLDERS],
+            format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+            key="ws_link_new_group",
+        )
         note = st.text_input("What the room said (note)", key="ws_link_note")
         save = st.form_submit_button("Record the link", type="primary")
     if save:
-        new = {"institution_id": _slug(new_name), "name": new_name, "kind": new_kind, "stakeholder_group": new_group} if inst == NEW else None
+        new = (
+            {
+                "institution_id": _slug(new_name),
+                "name": new_name,
+                "kind": new_kind,
+                "stakeholder_group": new_group,
+            }
+            if inst == NEW
+            else None
+        )
         try:
-            sl.record_room_link(get_engine(), round_id, source_citation=info.source(), author=editor.label, institution_id="" if inst == NEW else inst,
-                                new_institution=new, cluster_id=cluster_id, link_type=kind, status=status, note=note)
+            sl.record_room_link(
+                get_engine(),
+                round_id,
+                source_citation=info.source(),
+                author=editor.label,
+                institution_id="" if inst == NEW else inst,
+                new_institution=new,
+                cluster_id=cluster_id,
+                link_type=kind,
+                status=status,
+                note=note,
+            )
         except sl.ValidationError as exc:
             show_problems(exc)
         else:

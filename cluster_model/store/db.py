@@ -18,7 +18,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select, update
@@ -34,17 +34,17 @@ ENV_URL = "ATLAS_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-
 def now_utc() -> datetime:
     """Now, timezone-aware in UTC: every time the store writes."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value):
     """A stored time as timezone-aware UTC (SQLite returns naive datetimes); None or NaT stays None."""
     if not isinstance(value, datetime) or value != value:  # None, pandas' NA; NaT is not equal to itself
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 def default_url() -> str:
     return f"sqlite:///{DEFAULT_DB_PATH}"
@@ -110,7 +110,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):
         # A write transaction takes the write lock at once, so a read-then-write
         # never fails half-way because another writer got in between.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("atlas_write") else "BEGIN")
+        conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get("atlas_write") else "BEGIN"
+        )
 
 
 @contextmanager
@@ -129,7 +131,12 @@ def write_transaction(engine: Engine, *, bump: bool = True) -> Iterator[Connecti
 
 
 def bump_revision(conn: Connection) -> int:
-    result = conn.execute(update(store_revision).where(store_revision.c.id == 1).values(revision=store_revision.c.revision + 1).returning(store_revision.c.revision))
+    result = conn.execute(
+        update(store_revision)
+        .where(store_revision.c.id == 1)
+        .values(revision=store_revision.c.revision + 1)
+        .returning(store_revision.c.revision)
+    )
     row = result.first()
     if row is None:
         raise RuntimeError("the store is not initialised: call cluster_model.store.open_store() first")
@@ -139,6 +146,8 @@ def bump_revision(conn: Connection) -> int:
 def revision(engine: Engine | Connection) -> int:
     """The store's revision: changes whenever anything is written. Use it as a cache key."""
     if isinstance(engine, Connection):
-        return int(engine.execute(select(store_revision.c.revision).where(store_revision.c.id == 1)).scalar_one())
+        return int(
+            engine.execute(select(store_revision.c.revision).where(store_revision.c.id == 1)).scalar_one()
+        )
     with engine.connect() as conn:
         return revision(conn)

@@ -13,7 +13,9 @@ class ValidationError(Exception):
 
     def __init__(self, issues: list[DataIssue]):
         self.issues = list(issues)
-        super().__init__(f"{len(self.issues)} problem(s), nothing was saved:\n" + "\n".join(str(i) for i in self.issues))
+        super().__init__(
+            f"{len(self.issues)} problem(s), nothing was saved:\n" + "\n".join(str(i) for i in self.issues)
+        )
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,21 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from ..issues import DataIssue
-from ..issues import DataFileError
+from ..issues import DataFileError, DataIssue
 from ..loading import Check, formula_like, read_csv_rows, validate_assessments
+from ..spreadsheet import FORMULA_TRIGGERS
 from . import schema as s
 from .errors import ConflictError, ValidationError
-from ..spreadsheet import FORMULA_TRIGGERS
-from .repository import ASSESSMENT_COLUMNS, ILLUSTRATIVE_COLUMN, Edit, SaveResult, _grid, _ids, round_info, save_assessments
+from .repository import (
+    ASSESSMENT_COLUMNS,
+    ILLUSTRATIVE_COLUMN,
+    Edit,
+    SaveResult,
+    _grid,
+    _ids,
+    round_info,
+    save_assessments,
+)
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -58,8 +66,12 @@ class ImportPlan:
 
     def summary(self) -> str:
         if self.issues:
-            return f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
-        return f"{self.count('new')} new, {self.count('changed')} changed, {self.count('unchanged')} unchanged"
+            return (
+                f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+            )
+        return (
+            f"{self.count('new')} new, {self.count('changed')} changed, {self.count('unchanged')} unchanged"
+        )
 
 
 # --------------------------------------------------------------------------- reading files
@@ -93,7 +105,15 @@ def read_upload(data: bytes, filename: str) -> pd.DataFrame:
     """
     name = filename.lower()
     if len(data) > MAX_BYTES:
-        raise ValidationError([DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it, or import one round at a time")])
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+                    "split it, or import one round at a time",
+                )
+            ]
+        )
     if name.endswith(".csv"):
         try:
             df, lines = read_csv_rows(data, filename, max_rows=MAX_ROWS)
@@ -102,15 +122,41 @@ def read_upload(data: bytes, filename: str) -> pd.DataFrame:
     elif name.endswith(".xlsx"):
         df, lines = _read_xlsx(data, filename)
     else:
-        raise ValidationError([DataIssue(filename, "is neither .csv nor .xlsx", "download the template and save your data in that format")])
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    "is neither .csv nor .xlsx",
+                    "download the template and save your data in that format",
+                )
+            ]
+        )
     df.columns = [str(c).strip().lower() for c in df.columns]
     repeated = sorted({c for c in df.columns[pd.Index(df.columns).duplicated()] if c in KNOWN_COLUMNS})
     if repeated:
-        raise ValidationError([DataIssue(filename, f"column(s) {', '.join(repeated)} appear more than once in the header", "keep one column of each name", row=1)])
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"column(s) {', '.join(repeated)} appear more than once in the header",
+                    "keep one column of each name",
+                    row=1,
+                )
+            ]
+        )
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         found = ", ".join(repr(shorten(c)) for c in list(df.columns)[:30]) or "none"
-        raise ValidationError([DataIssue(filename, f"missing column(s) {', '.join(missing)}; found {found}", f"the header row (line 1) must contain: {', '.join(ASSESSMENT_COLUMNS)}", row=1)])
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"missing column(s) {', '.join(missing)}; found {found}",
+                    f"the header row (line 1) must contain: {', '.join(ASSESSMENT_COLUMNS)}",
+                    row=1,
+                )
+            ]
+        )
     df = df.loc[:, [c for c in KNOWN_COLUMNS if c in df.columns]]
     if "round_id" not in df.columns:
         df["round_id"] = ""
@@ -120,7 +166,9 @@ def read_upload(data: bytes, filename: str) -> pd.DataFrame:
     blank = (df[ASSESSMENT_COLUMNS] == "").all(axis=1)
     df = df[~blank].reset_index(drop=True)
     if len(df) > MAX_ROWS:
-        raise ValidationError([DataIssue(filename, f"{len(df)} rows is more than {MAX_ROWS}", "split the file")])
+        raise ValidationError(
+            [DataIssue(filename, f"{len(df)} rows is more than {MAX_ROWS}", "split the file")]
+        )
     return df
 
 
@@ -136,11 +184,26 @@ def _check_xlsx_container(data: bytes, filename: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
+                    "save it as .xlsx (Excel 2007 or later)",
+                )
+            ]
+        ) from exc
     total = sum(m.file_size for m in members)
     if len(members) > MAX_XLSX_PARTS or total > MAX_UNCOMPRESSED:
-        raise ValidationError([DataIssue(filename, f"the workbook unpacks to {total / 1e6:,.0f} MB in {len(members)} parts; at most {MAX_UNCOMPRESSED // 10**6} MB are read",
-                                         "save only the assessments sheet (no images or other sheets), or save it as CSV")])
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"the workbook unpacks to {total / 1e6:,.0f} MB in {len(members)} parts; at most {MAX_UNCOMPRESSED // 10**6} MB are read",
+                    "save only the assessments sheet (no images or other sheets), or save it as CSV",
+                )
+            ]
+        )
 
 
 def _declared_size_only(self) -> None:
@@ -157,7 +220,9 @@ def _declared_size_only(self) -> None:
             if element.tag == DATA_TAG:
                 return
             if element.tag == DIMENSION_TAG:
-                self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(element).boundaries
+                self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(
+                    element
+                ).boundaries
                 return
     finally:
         src.close()
@@ -172,41 +237,83 @@ def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
     _check_xlsx_container(data, filename)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
+    except Exception as exc:
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
+                    "save it as .xlsx (Excel 2007 or later)",
+                )
+            ]
+        ) from exc
     try:
         ws = wb["assessments"] if "assessments" in wb.sheetnames else wb.worksheets[0]
         # The sheet's declared size (its <dimension>), checked before reading a row.
         declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
         if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_XLSX_COLUMNS:
-            raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {MAX_ROWS:,} rows and {MAX_XLSX_COLUMNS} columns are read",
-                                             "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV")])
+            raise ValidationError(
+                [
+                    DataIssue(
+                        filename,
+                        f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {MAX_ROWS:,} rows and {MAX_XLSX_COLUMNS} columns are read",
+                        "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV",
+                    )
+                ]
+            )
         # Row by row, at most MAX_XLSX_COLUMNS wide, stopping at the row limit (a sheet may not declare its
         # size). max_row is given so that a too-small declared size cannot cut the data short unnoticed.
         rows = ws.iter_rows(max_col=MAX_XLSX_COLUMNS, max_row=1_048_576)
         header_cells = next(rows, None)
         if not header_cells:
-            raise ValidationError([DataIssue(filename, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1")])
+            raise ValidationError(
+                [DataIssue(filename, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1")]
+            )
         header = [_cell_text(c.value) for c in header_cells]
         records, lines = [], []
         for number, cells in enumerate(rows, start=2):
             if number > MAX_ROWS + 1 + MAX_XLSX_BLANK_ROWS:
-                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS + MAX_XLSX_BLANK_ROWS:,} rows (blank rows count too)", "delete the empty rows, or split the file", row=number)])
+                raise ValidationError(
+                    [
+                        DataIssue(
+                            filename,
+                            f"more than {MAX_ROWS + MAX_XLSX_BLANK_ROWS:,} rows (blank rows count too)",
+                            "delete the empty rows, or split the file",
+                            row=number,
+                        )
+                    ]
+                )
             values = [c.value for c in cells]
             if not cells or all(v is None or str(v).strip() == "" for v in values):
                 continue
             if len(records) >= MAX_ROWS:
-                raise ValidationError([DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)])
+                raise ValidationError(
+                    [DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)]
+                )
             # A formula cell keeps its formula text (starting with '='), which validation reports.
-            records.append([_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values)))
+            records.append(
+                [_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values))
+            )
             lines.append(next((c.row for c in cells if getattr(c, "row", None)), number))
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet (bad XML, a part that fails its checksum) is the file's problem
-        raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later), or as CSV")]) from exc
+    except Exception as exc:
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
+                    "save it as .xlsx (Excel 2007 or later), or as CSV",
+                )
+            ]
+        ) from exc
     finally:
         wb.close()
-    df = pd.DataFrame(records, columns=range(len(header)), dtype=str) if records else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    df = (
+        pd.DataFrame(records, columns=range(len(header)), dtype=str)
+        if records
+        else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
+    )
     df.columns = header
     return df, lines
 
@@ -223,18 +330,49 @@ def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> Im
     with engine.connect() as conn, conn.begin():
         info = round_info(conn, round_id)
         if info is None:
-            return ImportPlan(round_id, filename, pd.DataFrame(), [DataIssue(filename, f"round '{round_id}' does not exist", "create the round first, then import into it")])
+            return ImportPlan(
+                round_id,
+                filename,
+                pd.DataFrame(),
+                [
+                    DataIssue(
+                        filename,
+                        f"round '{round_id}' does not exist",
+                        "create the round first, then import into it",
+                    )
+                ],
+            )
         df["round_id"] = df["round_id"].where(df["round_id"] != "", round_id)
         current = _grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
-        clusters, indicators, sources = _ids(conn, s.clusters.c.cluster_id), _ids(conn, s.indicators.c.indicator_id), _ids(conn, s.sources.c.source_id)
+        clusters, indicators, sources = (
+            _ids(conn, s.clusters.c.cluster_id),
+            _ids(conn, s.indicators.c.indicator_id),
+            _ids(conn, s.sources.c.source_id),
+        )
 
     def extra(d: pd.DataFrame) -> list[Check]:
         checks: list[Check] = [formula_like(d, c) for c in ASSESSMENT_COLUMNS]
         if ILLUSTRATIVE_COLUMN in d.columns and not info["illustrative"]:
-            checks.insert(0, (d[ILLUSTRATIVE_COLUMN] != "", ILLUSTRATIVE_COLUMN, lambda r: "this row comes from an export of an illustrative (invented) round", f"round '{round_id}' holds real data: do not import invented values into it"))
+            checks.insert(
+                0,
+                (
+                    d[ILLUSTRATIVE_COLUMN] != "",
+                    ILLUSTRATIVE_COLUMN,
+                    lambda r: "this row comes from an export of an illustrative (invented) round",
+                    f"round '{round_id}' holds real data: do not import invented values into it",
+                ),
+            )
         return checks
 
-    good, issues = validate_assessments(df, file=filename, rounds=[round_id], clusters=clusters, indicators=indicators, sources=sources, extra_checks=extra)
+    good, issues = validate_assessments(
+        df,
+        file=filename,
+        rounds=[round_id],
+        clusters=clusters,
+        indicators=indicators,
+        sources=sources,
+        extra_checks=extra,
+    )
     # Formula checks ran on the cells as written; now drop the protecting apostrophe.
     good["note"] = good["note"].map(_unescape)
     changes = []
@@ -247,33 +385,95 @@ def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> Im
         stated = row.get("version", "")
         if stated not in ("", None) and kind != "unchanged" and str(stated) != str(int(cur["version"])):
             when = cur["updated_at"].strftime("%Y-%m-%d %H:%M UTC") if cur["updated_at"] is not None else "?"
-            issues.append(DataIssue(filename, f"this value was changed after your export (version {stated}): it is now '{cur['status']}' (source {cur['source_id'] or '—'}), changed by {cur['updated_by'] or '—'} at {when}", "check it, then export again or clear the version cell to overwrite", row=int(row["_line"]), column="version", value=str(stated)))
+            issues.append(
+                DataIssue(
+                    filename,
+                    f"this value was changed after your export (version {stated}): it is now '{cur['status']}' (source {cur['source_id'] or '—'}), changed by {cur['updated_by'] or '—'} at {when}",
+                    "check it, then export again or clear the version cell to overwrite",
+                    row=int(row["_line"]),
+                    column="version",
+                    value=str(stated),
+                )
+            )
             continue
-        changes.append({
-            "_line": int(row["_line"]), "cluster_id": key[0], "indicator_id": key[1], "change": kind,
-            "old_status": old[0] if old else "", "status": new[0],
-            "old_source_id": old[1] if old else "", "source_id": new[1],
-            "old_note": old[2] if old else "", "note": new[2],
-            "base_version": int(cur["version"]),
-        })
+        changes.append(
+            {
+                "_line": int(row["_line"]),
+                "cluster_id": key[0],
+                "indicator_id": key[1],
+                "change": kind,
+                "old_status": old[0] if old else "",
+                "status": new[0],
+                "old_source_id": old[1] if old else "",
+                "source_id": new[1],
+                "old_note": old[2] if old else "",
+                "note": new[2],
+                "base_version": int(cur["version"]),
+            }
+        )
     issues.sort(key=lambda i: (i.row or 0, i.column or ""))
-    columns = ["_line", "cluster_id", "indicator_id", "change", "old_status", "status", "old_source_id", "source_id", "old_note", "note", "base_version"]
+    columns = [
+        "_line",
+        "cluster_id",
+        "indicator_id",
+        "change",
+        "old_status",
+        "status",
+        "old_source_id",
+        "source_id",
+        "old_note",
+        "note",
+        "base_version",
+    ]
     return ImportPlan(round_id, filename, pd.DataFrame(changes, columns=columns), issues)
 
 
-def commit_import(engine: Engine, plan: ImportPlan, *, author: str, on_progress: Callable[[int, int], None] | None = None) -> SaveResult:
+def commit_import(
+    engine: Engine, plan: ImportPlan, *, author: str, on_progress: Callable[[int, int], None] | None = None
+) -> SaveResult:
     """Write a clean plan in one transaction. Values changed since the preview → ConflictError, nothing written."""
     if plan.issues:
         raise ValidationError(plan.issues)
     todo = plan.changes[plan.changes["change"] != "unchanged"] if not plan.changes.empty else plan.changes
-    edits = [Edit(r["cluster_id"], r["indicator_id"], r["status"], r["source_id"], r["note"], int(r["base_version"]), int(r["_line"])) for r in todo.to_dict("records")]
-    result = save_assessments(engine, plan.round_id, edits, author=author, via="import", file=plan.file, on_progress=on_progress)
+    edits = [
+        Edit(
+            r["cluster_id"],
+            r["indicator_id"],
+            r["status"],
+            r["source_id"],
+            r["note"],
+            int(r["base_version"]),
+            int(r["_line"]),
+        )
+        for r in todo.to_dict("records")
+    ]
+    result = save_assessments(
+        engine, plan.round_id, edits, author=author, via="import", file=plan.file, on_progress=on_progress
+    )
     return SaveResult(result.created, result.updated, plan.count("unchanged"), result.revision)
 
 
-def import_file(engine: Engine, round_id: str, data: bytes, filename: str, *, author: str, on_progress: Callable[[int, int], None] | None = None) -> SaveResult:
+def import_file(
+    engine: Engine,
+    round_id: str,
+    data: bytes,
+    filename: str,
+    *,
+    author: str,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SaveResult:
     """Plan and commit in one go; raises ValidationError (with every issue) or ConflictError."""
-    return commit_import(engine, plan_import(engine, round_id, data, filename), author=author, on_progress=on_progress)
+    return commit_import(
+        engine, plan_import(engine, round_id, data, filename), author=author, on_progress=on_progress
+    )
 
 
-__all__ = ["ImportPlan", "read_upload", "plan_import", "commit_import", "import_file", "ConflictError", "ValidationError"]
+__all__ = [
+    "ImportPlan",
+    "read_upload",
+    "plan_import",
+    "commit_import",
+    "import_file",
+    "ConflictError",
+    "ValidationError",
+]

@@ -27,17 +27,36 @@ from sqlalchemy import Engine, and_, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from ..issues import DataIssue
-from ..linkages import INSTITUTION_COLUMNS, LINK_COLUMNS, Linkages, load_link_types, validate_institutions, validate_links
-from ..loading import DATA_DIR, COLUMNS, Dataset, read_table
+from ..linkages import (
+    INSTITUTION_COLUMNS,
+    LINK_COLUMNS,
+    Linkages,
+    load_link_types,
+    validate_institutions,
+    validate_links,
+)
+from ..loading import COLUMNS, DATA_DIR, Dataset, read_table
 from ..spreadsheet import neutralise_formula
 from . import schema as s
-from .db import now_utc as _now, revision, write_transaction
+from .db import now_utc as _now
+from .db import revision, write_transaction
 from .errors import ValidationError
 from .importer import MAX_BYTES, MAX_ROWS, _cell_text, _unescape
 
 SEED_AUTHOR = "seed (data/ CSV files)"
-INSTITUTION_STORED = ["institution_id", "name", "kind", "stakeholder_group", "district", "lat", "lon", "location_note", "location_source_id", "source_id", "note"]
-
+INSTITUTION_STORED = [
+    "institution_id",
+    "name",
+    "kind",
+    "stakeholder_group",
+    "district",
+    "lat",
+    "lon",
+    "location_note",
+    "location_source_id",
+    "source_id",
+    "note",
+]
 
 
 def _ids(conn: Connection, column) -> list[str]:
@@ -55,13 +74,24 @@ def _author(author: str) -> str:
 
 def read_linkages(conn: Connection) -> Linkages:
     i = s.institutions
-    inst = pd.DataFrame([dict(r) for r in conn.execute(select(i).order_by(i.c.name)).mappings()], columns=[c.name for c in i.columns])
+    inst = pd.DataFrame(
+        [dict(r) for r in conn.execute(select(i).order_by(i.c.name)).mappings()],
+        columns=[c.name for c in i.columns],
+    )
     for c in ("stakeholder_group", "district", "location_note", "location_source_id", "note"):
         inst[c] = inst[c].fillna("").astype(str)
     inst["lat"] = pd.to_numeric(inst["lat"], errors="coerce")
     inst["lon"] = pd.to_numeric(inst["lon"], errors="coerce")
     lk = s.links
-    links = pd.DataFrame([dict(r) for r in conn.execute(select(lk).order_by(lk.c.round_id, lk.c.institution_id, lk.c.target, lk.c.link_type)).mappings()], columns=[c.name for c in lk.columns])
+    links = pd.DataFrame(
+        [
+            dict(r)
+            for r in conn.execute(
+                select(lk).order_by(lk.c.round_id, lk.c.institution_id, lk.c.target, lk.c.link_type)
+            ).mappings()
+        ],
+        columns=[c.name for c in lk.columns],
+    )
     links["note"] = links["note"].fillna("").astype(str)
     return Linkages(inst, links)
 
@@ -101,20 +131,32 @@ def institution_history(engine: Engine, institution_id: str | None = None) -> pd
 
 def _known(conn: Connection) -> dict[str, list[str]]:
     return {
-        "rounds": _ids(conn, s.rounds.c.round_id), "clusters": _ids(conn, s.clusters.c.cluster_id),
-        "institutions": _ids(conn, s.institutions.c.institution_id), "sources": _ids(conn, s.sources.c.source_id),
+        "rounds": _ids(conn, s.rounds.c.round_id),
+        "clusters": _ids(conn, s.clusters.c.cluster_id),
+        "institutions": _ids(conn, s.institutions.c.institution_id),
+        "sources": _ids(conn, s.sources.c.source_id),
     }
 
 
 def _frame(rows: Iterable[dict], columns: list[str]) -> pd.DataFrame:
     records = []
     for n, r in enumerate(rows, start=1):
-        rec = {c: ("" if r.get(c) is None or (isinstance(r.get(c), float) and pd.isna(r.get(c))) else str(r.get(c))) for c in columns}
+        rec = {
+            c: (
+                ""
+                if r.get(c) is None or (isinstance(r.get(c), float) and pd.isna(r.get(c)))
+                else str(r.get(c))
+            )
+            for c in columns
+        }
         rec["_line"] = int(r.get("_line", n))
         if "base_version" in r:
             rec["base_version"] = r["base_version"]
         records.append(rec)
-    return pd.DataFrame(records, columns=["_line", *columns] + (["base_version"] if any("base_version" in r for r in records) else []))
+    return pd.DataFrame(
+        records,
+        columns=["_line", *columns] + (["base_version"] if any("base_version" in r for r in records) else []),
+    )
 
 
 def _insert_institutions(conn: Connection, good: pd.DataFrame, author: str, via: str, now: datetime) -> int:
@@ -124,46 +166,129 @@ def _insert_institutions(conn: Connection, good: pd.DataFrame, author: str, via:
         for c in ("lat", "lon"):
             values[c] = None if values[c] is None or pd.isna(values[c]) else float(values[c])
         conn.execute(insert(s.institutions).values(**values, version=1, updated_by=author, updated_at=now))
-        conn.execute(insert(s.institution_history).values(institution_id=values["institution_id"], action="seed" if via == "seed" else "create", via=via, old_value=None,
-                                                          new_value=json.dumps(values, ensure_ascii=False, sort_keys=True), old_version=None, new_version=1, changed_by=author, changed_at=now))
+        conn.execute(
+            insert(s.institution_history).values(
+                institution_id=values["institution_id"],
+                action="seed" if via == "seed" else "create",
+                via=via,
+                old_value=None,
+                new_value=json.dumps(values, ensure_ascii=False, sort_keys=True),
+                old_version=None,
+                new_version=1,
+                changed_by=author,
+                changed_at=now,
+            )
+        )
     return len(good)
 
 
-def _upsert_links(conn: Connection, good: pd.DataFrame, author: str, via: str, now: datetime, *, refuse_existing: bool, file: str) -> tuple[int, int, int]:
+def _upsert_links(
+    conn: Connection,
+    good: pd.DataFrame,
+    author: str,
+    via: str,
+    now: datetime,
+    *,
+    refuse_existing: bool,
+    file: str,
+) -> tuple[int, int, int]:
     """Create or update each link; returns (created, updated, unchanged). Raises ValidationError (nothing kept)."""
     lk = s.links
     created = updated = same = 0
     problems: list[DataIssue] = []
     for r in good.to_dict("records"):
-        pk = and_(lk.c.round_id == r["round_id"], lk.c.institution_id == r["institution_id"], lk.c.target == r["target"], lk.c.link_type == r["link_type"])
+        pk = and_(
+            lk.c.round_id == r["round_id"],
+            lk.c.institution_id == r["institution_id"],
+            lk.c.target == r["target"],
+            lk.c.link_type == r["link_type"],
+        )
         cur = conn.execute(select(lk).where(pk)).mappings().first()
         new = (r["status"], r["source_id"], r["note"])
         if cur is not None and refuse_existing:
-            problems.append(DataIssue(file, f"this link already exists in round '{r['round_id']}' (status '{cur['status']}', set by {cur['updated_by']})",
-                                      "change its status in the links table instead of adding it again", row=int(r["_line"]), column="link_type", value=r["link_type"]))
+            problems.append(
+                DataIssue(
+                    file,
+                    f"this link already exists in round '{r['round_id']}' (status '{cur['status']}', set by {cur['updated_by']})",
+                    "change its status in the links table instead of adding it again",
+                    row=int(r["_line"]),
+                    column="link_type",
+                    value=r["link_type"],
+                )
+            )
             continue
         base = r.get("base_version")
-        if cur is not None and base not in (None, "") and not pd.isna(base) and int(base) != int(cur["version"]):
-            problems.append(DataIssue(file, f"this link was changed by {cur['updated_by']} after you loaded it: it is now '{cur['status']}'",
-                                      "reload, check and save again", row=int(r["_line"]), column="status", value=r["status"]))
+        if (
+            cur is not None
+            and base not in (None, "")
+            and not pd.isna(base)
+            and int(base) != int(cur["version"])
+        ):
+            problems.append(
+                DataIssue(
+                    file,
+                    f"this link was changed by {cur['updated_by']} after you loaded it: it is now '{cur['status']}'",
+                    "reload, check and save again",
+                    row=int(r["_line"]),
+                    column="status",
+                    value=r["status"],
+                )
+            )
             continue
         if cur is not None and (cur["status"], cur["source_id"], cur["note"]) == new:
             same += 1
             continue
         version = 1 if cur is None else int(cur["version"]) + 1
         if cur is None:
-            conn.execute(insert(lk).values(round_id=r["round_id"], institution_id=r["institution_id"], target=r["target"], link_type=r["link_type"], status=new[0], source_id=new[1], note=new[2],
-                                           version=1, updated_by=author, updated_at=now))
+            conn.execute(
+                insert(lk).values(
+                    round_id=r["round_id"],
+                    institution_id=r["institution_id"],
+                    target=r["target"],
+                    link_type=r["link_type"],
+                    status=new[0],
+                    source_id=new[1],
+                    note=new[2],
+                    version=1,
+                    updated_by=author,
+                    updated_at=now,
+                )
+            )
             created += 1
         else:
-            conn.execute(update(lk).where(pk).values(status=new[0], source_id=new[1], note=new[2], version=version, updated_by=author, updated_at=now))
+            conn.execute(
+                update(lk)
+                .where(pk)
+                .values(
+                    status=new[0],
+                    source_id=new[1],
+                    note=new[2],
+                    version=version,
+                    updated_by=author,
+                    updated_at=now,
+                )
+            )
             updated += 1
-        conn.execute(insert(s.link_history).values(
-            round_id=r["round_id"], institution_id=r["institution_id"], target=r["target"], link_type=r["link_type"],
-            action="seed" if via == "seed" else ("create" if cur is None else "update"), via=via,
-            old_status=cur["status"] if cur else None, old_source_id=cur["source_id"] if cur else None, old_note=cur["note"] if cur else None,
-            new_status=new[0], new_source_id=new[1], new_note=new[2], old_version=int(cur["version"]) if cur else None, new_version=version, changed_by=author, changed_at=now,
-        ))
+        conn.execute(
+            insert(s.link_history).values(
+                round_id=r["round_id"],
+                institution_id=r["institution_id"],
+                target=r["target"],
+                link_type=r["link_type"],
+                action="seed" if via == "seed" else ("create" if cur is None else "update"),
+                via=via,
+                old_status=cur["status"] if cur else None,
+                old_source_id=cur["source_id"] if cur else None,
+                old_note=cur["note"] if cur else None,
+                new_status=new[0],
+                new_source_id=new[1],
+                new_note=new[2],
+                old_version=int(cur["version"]) if cur else None,
+                new_version=version,
+                changed_by=author,
+                changed_at=now,
+            )
+        )
     if problems:
         raise ValidationError(problems)
     return created, updated, same
@@ -178,14 +303,29 @@ class LinkageResult:
     revision: int
 
 
-def add_institutions(engine: Engine, rows: Iterable[dict], *, author: str, via: str = "editor", file: str = "editor form",
-                     districts: Iterable[str] | None = None, contains: Callable[[float, float], bool] | None = None) -> LinkageResult:
+def add_institutions(
+    engine: Engine,
+    rows: Iterable[dict],
+    *,
+    author: str,
+    via: str = "editor",
+    file: str = "editor form",
+    districts: Iterable[str] | None = None,
+    contains: Callable[[float, float], bool] | None = None,
+) -> LinkageResult:
     """Add new institutions, all or nothing. Raises ValidationError (every problem) and writes nothing then."""
     author = _author(author)
     df = _frame(rows, INSTITUTION_COLUMNS)
     with write_transaction(engine) as conn:
         k = _known(conn)
-        good, issues = validate_institutions(df, file=file, sources=k["sources"], taken=k["institutions"], districts=districts, contains=contains)
+        good, issues = validate_institutions(
+            df,
+            file=file,
+            sources=k["sources"],
+            taken=k["institutions"],
+            districts=districts,
+            contains=contains,
+        )
         if issues:
             raise ValidationError(issues)
         n = _insert_institutions(conn, good, author, via, _now())
@@ -193,8 +333,17 @@ def add_institutions(engine: Engine, rows: Iterable[dict], *, author: str, via: 
     return LinkageResult(n, 0, 0, 0, rev)
 
 
-def update_institution(engine: Engine, institution_id: str, values: dict, *, base_version: int, author: str, file: str = "editor form",
-                       districts: Iterable[str] | None = None, contains: Callable[[float, float], bool] | None = None) -> LinkageResult:
+def update_institution(
+    engine: Engine,
+    institution_id: str,
+    values: dict,
+    *,
+    base_version: int,
+    author: str,
+    file: str = "editor form",
+    districts: Iterable[str] | None = None,
+    contains: Callable[[float, float], bool] | None = None,
+) -> LinkageResult:
     """Change an institution (name, kind, group, district, location, sources, note; not its id), based on
     ``base_version``: changed meanwhile -> ValidationError naming who; history keeps old and new."""
     author = _author(author)
@@ -202,12 +351,39 @@ def update_institution(engine: Engine, institution_id: str, values: dict, *, bas
     with write_transaction(engine) as conn:
         cur = conn.execute(select(i).where(i.c.institution_id == institution_id)).mappings().first()
         if cur is None:
-            raise ValidationError([DataIssue(file, f"unknown institution '{institution_id}'", "reload the page: it may have been renamed")])
+            raise ValidationError(
+                [
+                    DataIssue(
+                        file,
+                        f"unknown institution '{institution_id}'",
+                        "reload the page: it may have been renamed",
+                    )
+                ]
+            )
         if int(cur["version"]) != int(base_version):
-            raise ValidationError([DataIssue(file, f"'{cur['name']}' was changed by {cur['updated_by']} after you loaded it", "reload, check and save again")])
-        row = {**{c: ("" if cur[c] is None else cur[c]) for c in INSTITUTION_STORED}, **values, "institution_id": institution_id, "_line": 1}
+            raise ValidationError(
+                [
+                    DataIssue(
+                        file,
+                        f"'{cur['name']}' was changed by {cur['updated_by']} after you loaded it",
+                        "reload, check and save again",
+                    )
+                ]
+            )
+        row = {
+            **{c: ("" if cur[c] is None else cur[c]) for c in INSTITUTION_STORED},
+            **values,
+            "institution_id": institution_id,
+            "_line": 1,
+        }
         k = _known(conn)
-        good, issues = validate_institutions(_frame([row], INSTITUTION_COLUMNS), file=file, sources=k["sources"], districts=districts, contains=contains)
+        good, issues = validate_institutions(
+            _frame([row], INSTITUTION_COLUMNS),
+            file=file,
+            sources=k["sources"],
+            districts=districts,
+            contains=contains,
+        )
         if issues:
             raise ValidationError(issues)
         new = {c: good.iloc[0][c] for c in INSTITUTION_STORED}
@@ -218,16 +394,43 @@ def update_institution(engine: Engine, institution_id: str, values: dict, *, bas
         if old == new:
             return LinkageResult(0, 0, 0, 1, revision(conn))
         now = _now()
-        conn.execute(update(i).where(i.c.institution_id == institution_id).values(**{c: new[c] for c in INSTITUTION_STORED if c != "institution_id"},
-                                                                                  version=int(cur["version"]) + 1, updated_by=author, updated_at=now))
-        conn.execute(insert(s.institution_history).values(institution_id=institution_id, action="update", via="editor", old_value=json.dumps(old, ensure_ascii=False, sort_keys=True),
-                                                          new_value=json.dumps(new, ensure_ascii=False, sort_keys=True), old_version=int(cur["version"]),
-                                                          new_version=int(cur["version"]) + 1, changed_by=author, changed_at=now))
+        conn.execute(
+            update(i)
+            .where(i.c.institution_id == institution_id)
+            .values(
+                **{c: new[c] for c in INSTITUTION_STORED if c != "institution_id"},
+                version=int(cur["version"]) + 1,
+                updated_by=author,
+                updated_at=now,
+            )
+        )
+        conn.execute(
+            insert(s.institution_history).values(
+                institution_id=institution_id,
+                action="update",
+                via="editor",
+                old_value=json.dumps(old, ensure_ascii=False, sort_keys=True),
+                new_value=json.dumps(new, ensure_ascii=False, sort_keys=True),
+                old_version=int(cur["version"]),
+                new_version=int(cur["version"]) + 1,
+                changed_by=author,
+                changed_at=now,
+            )
+        )
         rev = revision(conn)
     return LinkageResult(0, 0, 1, 0, rev)
 
 
-def save_links(engine: Engine, round_id: str, rows: Iterable[dict], *, author: str, via: str = "editor", file: str = "editor form", new_only: bool = False) -> LinkageResult:
+def save_links(
+    engine: Engine,
+    round_id: str,
+    rows: Iterable[dict],
+    *,
+    author: str,
+    via: str = "editor",
+    file: str = "editor form",
+    new_only: bool = False,
+) -> LinkageResult:
     """Create or update links in ``round_id`` (rows: LINK_COLUMNS; round_id may be empty; optional
     base_version refuses a value changed meanwhile). ``new_only``: an existing link is a duplicate error."""
     author = _author(author)
@@ -236,8 +439,17 @@ def save_links(engine: Engine, round_id: str, rows: Iterable[dict], *, author: s
     with write_transaction(engine) as conn:
         k = _known(conn)
         if round_id not in k["rounds"]:
-            raise ValidationError([DataIssue(file, f"round '{round_id}' does not exist", "create the round first (Data page)")])
-        good, issues = validate_links(df, file=file, rounds=[round_id], clusters=k["clusters"], institutions=k["institutions"], sources=k["sources"])
+            raise ValidationError(
+                [DataIssue(file, f"round '{round_id}' does not exist", "create the round first (Data page)")]
+            )
+        good, issues = validate_links(
+            df,
+            file=file,
+            rounds=[round_id],
+            clusters=k["clusters"],
+            institutions=k["institutions"],
+            sources=k["sources"],
+        )
         if issues:
             raise ValidationError(issues)
         c, u, same = _upsert_links(conn, good, author, via, _now(), refuse_existing=new_only, file=file)
@@ -245,12 +457,36 @@ def save_links(engine: Engine, round_id: str, rows: Iterable[dict], *, author: s
     return LinkageResult(0, c, u, same, rev)
 
 
-def ensure_source(conn: Connection, source_id: str, citation: str, *, title: str = "", kind: str = "", date: str = "", location: str = "", note: str = "") -> None:
+def ensure_source(
+    conn: Connection,
+    source_id: str,
+    citation: str,
+    *,
+    title: str = "",
+    kind: str = "",
+    date: str = "",
+    location: str = "",
+    note: str = "",
+) -> None:
     """Add a source row if it is not there (e.g. a workshop session as the source of links recorded in the room)."""
-    if conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == source_id)).first() is not None:
+    if (
+        conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == source_id)).first()
+        is not None
+    ):
         return
     position = len(_ids(conn, s.sources.c.source_id))
-    conn.execute(insert(s.sources).values(source_id=source_id, position=position, citation=citation, title=title, kind=kind, date=date, location=location, note=note))
+    conn.execute(
+        insert(s.sources).values(
+            source_id=source_id,
+            position=position,
+            citation=citation,
+            title=title,
+            kind=kind,
+            date=date,
+            location=location,
+            note=note,
+        )
+    )
 
 
 # --------------------------------------------------------------------------- seed
@@ -278,18 +514,40 @@ def seed_linkages_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> l
             links = read_table(data_dir / "links.csv", LINK_COLUMNS)
             sources = read_table(data_dir / "sources.csv", COLUMNS["sources.csv"])
         except Exception as exc:  # noqa: BLE001 - DataFileError: report it, seed nothing
-            issue = getattr(exc, "issue", None) or DataIssue(str(data_dir), f"linkage seed files cannot be read ({type(exc).__name__})", "restore them from git")
+            issue = getattr(exc, "issue", None) or DataIssue(
+                str(data_dir),
+                f"linkage seed files cannot be read ({type(exc).__name__})",
+                "restore them from git",
+            )
             return [issue]
         have = set(_ids(conn, s.sources.c.source_id))
         needed = set(inst["source_id"]) | set(inst["location_source_id"]) | set(links["source_id"])
         for r in sources[sources["source_id"].isin(needed - have)].to_dict("records"):
-            ensure_source(conn, r["source_id"], r["citation"], title=r["title"], kind=r["kind"], date=r["date"], location=r["location"], note=r["note"])
+            ensure_source(
+                conn,
+                r["source_id"],
+                r["citation"],
+                title=r["title"],
+                kind=r["kind"],
+                date=r["date"],
+                location=r["location"],
+                note=r["note"],
+            )
         k = _known(conn)
         now = _now()
-        good, bad = validate_institutions(inst, file=str(data_dir / "institutions.csv"), sources=k["sources"], taken=k["institutions"])
+        good, bad = validate_institutions(
+            inst, file=str(data_dir / "institutions.csv"), sources=k["sources"], taken=k["institutions"]
+        )
         issues += bad
         _insert_institutions(conn, good, SEED_AUTHOR, "seed", now)
-        good_links, bad = validate_links(links, file=str(data_dir / "links.csv"), rounds=k["rounds"], clusters=k["clusters"], institutions=_ids(conn, s.institutions.c.institution_id), sources=k["sources"])
+        good_links, bad = validate_links(
+            links,
+            file=str(data_dir / "links.csv"),
+            rounds=k["rounds"],
+            clusters=k["clusters"],
+            institutions=_ids(conn, s.institutions.c.institution_id),
+            sources=k["sources"],
+        )
         issues += bad
         _upsert_links(conn, good_links, SEED_AUTHOR, "seed", now, refuse_existing=False, file="links.csv")
     return issues
@@ -313,9 +571,14 @@ class LinkagePlan:
 
     def summary(self) -> str:
         if self.issues:
-            return f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+            return (
+                f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+            )
         counts = self.preview["change"].value_counts() if not self.preview.empty else {}
-        text = ", ".join(f"{int(counts.get(k, 0))} {k}" for k in ("new institution", "new link", "changed link", "unchanged link"))
+        text = ", ".join(
+            f"{int(counts.get(k, 0))} {k}"
+            for k in ("new institution", "new link", "changed link", "unchanged link")
+        )
         same = int(counts.get("unchanged institution", 0))
         return text + (f", {same} unchanged institution(s)" if same else "")
 
@@ -335,26 +598,56 @@ def read_linkage_upload(data: bytes, filename: str) -> tuple[pd.DataFrame | None
     """(institutions, links) read from a CSV (one of them) or XLSX (sheets 'institutions' / 'links'). Raises ValidationError."""
     name = filename.lower()
     if len(data) > MAX_BYTES:
-        raise ValidationError([DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it")])
+        raise ValidationError(
+            [DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it")]
+        )
     frames: dict[str, pd.DataFrame] = {}
     if name.endswith(".csv"):
         try:
             df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValidationError([DataIssue(filename, f"cannot be read as CSV ({type(exc).__name__})", "save it as UTF-8 CSV with a header row")]) from exc
+            raise ValidationError(
+                [
+                    DataIssue(
+                        filename,
+                        f"cannot be read as CSV ({type(exc).__name__})",
+                        "save it as UTF-8 CSV with a header row",
+                    )
+                ]
+            ) from exc
         df = _read_sheet(df, list(range(2, len(df) + 2)))
-        kind = "links" if "link_type" in df.columns else ("institutions" if {"name", "kind"} <= set(df.columns) else None)
+        kind = (
+            "links"
+            if "link_type" in df.columns
+            else ("institutions" if {"name", "kind"} <= set(df.columns) else None)
+        )
         if kind is None:
-            raise ValidationError([DataIssue(filename, f"the header row is neither an institutions nor a links table; found {', '.join(c for c in df.columns if c != '_line') or 'none'}",
-                                             f"institutions: {', '.join(INSTITUTION_COLUMNS)}; links: {', '.join(LINK_COLUMNS)}", row=1)])
+            raise ValidationError(
+                [
+                    DataIssue(
+                        filename,
+                        f"the header row is neither an institutions nor a links table; found {', '.join(c for c in df.columns if c != '_line') or 'none'}",
+                        f"institutions: {', '.join(INSTITUTION_COLUMNS)}; links: {', '.join(LINK_COLUMNS)}",
+                        row=1,
+                    )
+                ]
+            )
         frames[kind] = df
     elif name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-            raise ValidationError([DataIssue(filename, f"cannot be read as an Excel workbook ({type(exc).__name__})", "save it as .xlsx (Excel 2007 or later)")]) from exc
+        except Exception as exc:
+            raise ValidationError(
+                [
+                    DataIssue(
+                        filename,
+                        f"cannot be read as an Excel workbook ({type(exc).__name__})",
+                        "save it as .xlsx (Excel 2007 or later)",
+                    )
+                ]
+            ) from exc
         for sheet in ("institutions", "links"):
             if sheet not in wb.sheetnames:
                 continue
@@ -363,33 +656,102 @@ def read_linkage_upload(data: bytes, filename: str) -> tuple[pd.DataFrame | None
                 continue
             header = [_cell_text(v) for v in rows[0]]
             body = [[v for v in r][: len(header)] + [None] * max(0, len(header) - len(r)) for r in rows[1:]]
-            frames[sheet] = _read_sheet(pd.DataFrame(body, columns=header, dtype=object), list(range(2, len(body) + 2)))
+            frames[sheet] = _read_sheet(
+                pd.DataFrame(body, columns=header, dtype=object), list(range(2, len(body) + 2))
+            )
         wb.close()
         if not frames:
-            raise ValidationError([DataIssue(filename, "has no sheet named 'institutions' or 'links'", "download the template and keep its sheet names")])
+            raise ValidationError(
+                [
+                    DataIssue(
+                        filename,
+                        "has no sheet named 'institutions' or 'links'",
+                        "download the template and keep its sheet names",
+                    )
+                ]
+            )
     else:
-        raise ValidationError([DataIssue(filename, "is neither .csv nor .xlsx", "download the template and save your data in that format")])
-    for sheet, cols in (("institutions", [c for c in INSTITUTION_COLUMNS if c not in ("lat", "lon", "location_note", "location_source_id", "note", "stakeholder_group", "district")]),
-                        ("links", ["institution_id", "link_type", "status", "source_id"])):
+        raise ValidationError(
+            [
+                DataIssue(
+                    filename,
+                    "is neither .csv nor .xlsx",
+                    "download the template and save your data in that format",
+                )
+            ]
+        )
+    for sheet, cols in (
+        (
+            "institutions",
+            [
+                c
+                for c in INSTITUTION_COLUMNS
+                if c
+                not in (
+                    "lat",
+                    "lon",
+                    "location_note",
+                    "location_source_id",
+                    "note",
+                    "stakeholder_group",
+                    "district",
+                )
+            ],
+        ),
+        ("links", ["institution_id", "link_type", "status", "source_id"]),
+    ):
         if sheet in frames:
             missing = [c for c in cols if c not in frames[sheet].columns]
             if missing:
-                raise ValidationError([DataIssue(f"{filename} ({sheet})", f"missing column(s) {', '.join(missing)}", f"the header row (line 1) must contain: {', '.join(INSTITUTION_COLUMNS if sheet == 'institutions' else LINK_COLUMNS)}", row=1)])
+                raise ValidationError(
+                    [
+                        DataIssue(
+                            f"{filename} ({sheet})",
+                            f"missing column(s) {', '.join(missing)}",
+                            f"the header row (line 1) must contain: {', '.join(INSTITUTION_COLUMNS if sheet == 'institutions' else LINK_COLUMNS)}",
+                            row=1,
+                        )
+                    ]
+                )
             if len(frames[sheet]) > MAX_ROWS:
-                raise ValidationError([DataIssue(filename, f"{len(frames[sheet])} rows is more than {MAX_ROWS}", "split the file")])
+                raise ValidationError(
+                    [
+                        DataIssue(
+                            filename, f"{len(frames[sheet])} rows is more than {MAX_ROWS}", "split the file"
+                        )
+                    ]
+                )
     return frames.get("institutions"), frames.get("links")
 
 
-def _check(conn: Connection, round_id: str, filename: str, inst: pd.DataFrame | None, links: pd.DataFrame | None,
-           districts, contains) -> tuple[pd.DataFrame, pd.DataFrame, list[DataIssue]]:
+def _check(
+    conn: Connection,
+    round_id: str,
+    filename: str,
+    inst: pd.DataFrame | None,
+    links: pd.DataFrame | None,
+    districts,
+    contains,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[DataIssue]]:
     k = _known(conn)
     issues: list[DataIssue] = []
     good_i = pd.DataFrame(columns=["_line", *INSTITUTION_COLUMNS])
-    label_i, label_l = (f"{filename} (institutions)", f"{filename} (links)") if filename.lower().endswith(".xlsx") else (filename, filename)
+    label_i, label_l = (
+        (f"{filename} (institutions)", f"{filename} (links)")
+        if filename.lower().endswith(".xlsx")
+        else (filename, filename)
+    )
     unchanged_i: list[str] = []
     if inst is not None:
         inst, unchanged_i = _drop_unchanged_institutions(conn, inst)
-        good_i, bad = validate_institutions(inst, file=label_i, sources=k["sources"], taken=k["institutions"], districts=districts, contains=contains)
+        good_i, bad = validate_institutions(
+            inst,
+            file=label_i,
+            sources=k["sources"],
+            taken=k["institutions"],
+            districts=districts,
+            contains=contains,
+        )
         issues += bad
         good_i["note"] = good_i["note"].map(_unescape)
     good_l = pd.DataFrame(columns=["_line", *LINK_COLUMNS, "target"])
@@ -400,8 +762,17 @@ def _check(conn: Connection, round_id: str, filename: str, inst: pd.DataFrame | 
         links["round_id"] = links["round_id"].where(links["round_id"] != "", round_id)
         # Institutions of the same file count as known (they are written first), even the rows with problems:
         # their own problem is reported once, on their own line.
-        in_file = list(inst["institution_id"]) if inst is not None and "institution_id" in inst.columns else []
-        good_l, bad = validate_links(links, file=label_l, rounds=[round_id], clusters=k["clusters"], institutions=k["institutions"] + in_file, sources=k["sources"])
+        in_file = (
+            list(inst["institution_id"]) if inst is not None and "institution_id" in inst.columns else []
+        )
+        good_l, bad = validate_links(
+            links,
+            file=label_l,
+            rounds=[round_id],
+            clusters=k["clusters"],
+            institutions=k["institutions"] + in_file,
+            sources=k["sources"],
+        )
         issues += bad
         good_l["note"] = good_l["note"].map(_unescape)
     issues.sort(key=lambda i: (i.file, i.row or 0))
@@ -434,8 +805,15 @@ def _drop_unchanged_institutions(conn: Connection, inst: pd.DataFrame) -> tuple[
     return inst.loc[keep], same
 
 
-def plan_linkage_import(engine: Engine, round_id: str, data: bytes, filename: str, *, districts: Iterable[str] | None = None,
-                        contains: Callable[[float, float], bool] | None = None) -> LinkagePlan:
+def plan_linkage_import(
+    engine: Engine,
+    round_id: str,
+    data: bytes,
+    filename: str,
+    *,
+    districts: Iterable[str] | None = None,
+    contains: Callable[[float, float], bool] | None = None,
+) -> LinkagePlan:
     """Check the file against the store and list what would change. Writes nothing."""
     empty = pd.DataFrame(columns=["what", "line", "item", "change", "old_status", "status"])
     try:
@@ -444,27 +822,100 @@ def plan_linkage_import(engine: Engine, round_id: str, data: bytes, filename: st
         return LinkagePlan(round_id, filename, pd.DataFrame(), pd.DataFrame(), empty, exc.issues)
     with engine.connect() as conn, conn.begin():
         if round_id not in _ids(conn, s.rounds.c.round_id):
-            return LinkagePlan(round_id, filename, pd.DataFrame(), pd.DataFrame(), empty, [DataIssue(filename, f"round '{round_id}' does not exist", "create the round first, then import into it")])
+            return LinkagePlan(
+                round_id,
+                filename,
+                pd.DataFrame(),
+                pd.DataFrame(),
+                empty,
+                [
+                    DataIssue(
+                        filename,
+                        f"round '{round_id}' does not exist",
+                        "create the round first, then import into it",
+                    )
+                ],
+            )
         good_i, good_l, issues = _check(conn, round_id, filename, inst, links, districts, contains)
-        current = {(r["institution_id"], r["target"], r["link_type"]): r for r in conn.execute(select(s.links).where(s.links.c.round_id == round_id)).mappings()}
-    rows = [{"what": "institution", "line": int(r["_line"]), "item": f"{r['institution_id']}: {r['name']}", "change": "new institution", "old_status": "", "status": ""} for r in good_i.to_dict("records")]
-    rows += [{"what": "institution", "line": None, "item": i, "change": "unchanged institution", "old_status": "", "status": ""} for i in good_i.attrs.get("unchanged", [])]
+        current = {
+            (r["institution_id"], r["target"], r["link_type"]): r
+            for r in conn.execute(select(s.links).where(s.links.c.round_id == round_id)).mappings()
+        }
+    rows = [
+        {
+            "what": "institution",
+            "line": int(r["_line"]),
+            "item": f"{r['institution_id']}: {r['name']}",
+            "change": "new institution",
+            "old_status": "",
+            "status": "",
+        }
+        for r in good_i.to_dict("records")
+    ]
+    rows += [
+        {
+            "what": "institution",
+            "line": None,
+            "item": i,
+            "change": "unchanged institution",
+            "old_status": "",
+            "status": "",
+        }
+        for i in good_i.attrs.get("unchanged", [])
+    ]
     for r in good_l.to_dict("records"):
         cur = current.get((r["institution_id"], r["target"], r["link_type"]))
-        change = "new link" if cur is None else ("unchanged link" if (cur["status"], cur["source_id"], cur["note"]) == (r["status"], r["source_id"], r["note"]) else "changed link")
-        rows.append({"what": "link", "line": int(r["_line"]), "item": f"{r['institution_id']} → {r['target']} ({r['link_type']})", "change": change, "old_status": cur["status"] if cur else "", "status": r["status"]})
-    return LinkagePlan(round_id, filename, inst if inst is not None else pd.DataFrame(), links if links is not None else pd.DataFrame(), pd.DataFrame(rows, columns=list(empty.columns)), issues)
+        change = (
+            "new link"
+            if cur is None
+            else (
+                "unchanged link"
+                if (cur["status"], cur["source_id"], cur["note"]) == (r["status"], r["source_id"], r["note"])
+                else "changed link"
+            )
+        )
+        rows.append(
+            {
+                "what": "link",
+                "line": int(r["_line"]),
+                "item": f"{r['institution_id']} → {r['target']} ({r['link_type']})",
+                "change": change,
+                "old_status": cur["status"] if cur else "",
+                "status": r["status"],
+            }
+        )
+    return LinkagePlan(
+        round_id,
+        filename,
+        inst if inst is not None else pd.DataFrame(),
+        links if links is not None else pd.DataFrame(),
+        pd.DataFrame(rows, columns=list(empty.columns)),
+        issues,
+    )
 
 
-def commit_linkage_import(engine: Engine, plan: LinkagePlan, *, author: str, districts: Iterable[str] | None = None,
-                          contains: Callable[[float, float], bool] | None = None) -> LinkageResult:
+def commit_linkage_import(
+    engine: Engine,
+    plan: LinkagePlan,
+    *,
+    author: str,
+    districts: Iterable[str] | None = None,
+    contains: Callable[[float, float], bool] | None = None,
+) -> LinkageResult:
     """Write a clean plan in one transaction (checked again against the store as it is now). All or nothing."""
     if plan.issues:
         raise ValidationError(plan.issues)
     author = _author(author)
     with write_transaction(engine) as conn:
-        good_i, good_l, issues = _check(conn, plan.round_id, plan.file, plan.institutions if not plan.institutions.empty else None,
-                                        plan.links if not plan.links.empty else None, districts, contains)
+        good_i, good_l, issues = _check(
+            conn,
+            plan.round_id,
+            plan.file,
+            plan.institutions if not plan.institutions.empty else None,
+            plan.links if not plan.links.empty else None,
+            districts,
+            contains,
+        )
         if issues:
             raise ValidationError(issues)
         now = _now()
@@ -497,12 +948,18 @@ def export_linkages(engine: Engine, round_id: str | None = None) -> dict[str, pd
         lk = read_linkages(conn)
     links = lk.links if round_id is None else lk.links[lk.links["round_id"] == round_id]
     parts = links["target"].str.partition(":") if not links.empty else pd.DataFrame({0: [], 2: []})
-    out_links = pd.DataFrame({
-        "round_id": links["round_id"], "institution_id": links["institution_id"],
-        "cluster_id": [b if a == "cluster" else "" for a, b in zip(parts[0], parts[2])],
-        "partner_id": [b if a == "institution" else "" for a, b in zip(parts[0], parts[2])],
-        "link_type": links["link_type"], "status": links["status"], "source_id": links["source_id"], "note": links["note"].map(neutralise_formula),
-    })
+    out_links = pd.DataFrame(
+        {
+            "round_id": links["round_id"],
+            "institution_id": links["institution_id"],
+            "cluster_id": [b if a == "cluster" else "" for a, b in zip(parts[0], parts[2])],
+            "partner_id": [b if a == "institution" else "" for a, b in zip(parts[0], parts[2])],
+            "link_type": links["link_type"],
+            "status": links["status"],
+            "source_id": links["source_id"],
+            "note": links["note"].map(neutralise_formula),
+        }
+    )
     inst = lk.institutions[INSTITUTION_COLUMNS].copy()
     for c in ("name", "note", "location_note"):
         inst[c] = inst[c].map(neutralise_formula)
@@ -516,8 +973,20 @@ def session_source_id(round_id: str) -> str:
     return f"room-{round_id}"[:100]
 
 
-def record_room_link(engine: Engine, round_id: str, *, source_citation: str, author: str, institution_id: str = "", new_institution: dict | None = None,
-                     cluster_id: str = "", partner_id: str = "", link_type: str, status: str, note: str = "") -> LinkageResult:
+def record_room_link(
+    engine: Engine,
+    round_id: str,
+    *,
+    source_citation: str,
+    author: str,
+    institution_id: str = "",
+    new_institution: dict | None = None,
+    cluster_id: str = "",
+    partner_id: str = "",
+    link_type: str,
+    status: str,
+    note: str = "",
+) -> LinkageResult:
     """A link stated in a workshop room, stored in the dialogue round with the session as its source.
 
     ``new_institution`` ({id, name, kind, stakeholder_group}) adds an institution the room named
@@ -530,20 +999,60 @@ def record_room_link(engine: Engine, round_id: str, *, source_citation: str, aut
     with write_transaction(engine) as conn:
         k = _known(conn)
         if round_id not in k["rounds"]:
-            raise ValidationError([DataIssue(file, f"round '{round_id}' does not exist", "open the dialogue again from the Workshop page")])
-        ensure_source(conn, source_id, source_citation, title="Statements recorded in a workshop room", kind="dialogue", note="Recorded live by the facilitator's team.")
+            raise ValidationError(
+                [
+                    DataIssue(
+                        file,
+                        f"round '{round_id}' does not exist",
+                        "open the dialogue again from the Workshop page",
+                    )
+                ]
+            )
+        ensure_source(
+            conn,
+            source_id,
+            source_citation,
+            title="Statements recorded in a workshop room",
+            kind="dialogue",
+            note="Recorded live by the facilitator's team.",
+        )
         now = _now()
         if new_institution:
-            row = {**{c: "" for c in INSTITUTION_COLUMNS}, **new_institution, "source_id": source_id, "_line": 1}
-            good_i, issues = validate_institutions(_frame([row], INSTITUTION_COLUMNS), file=file, sources=[*k["sources"], source_id], taken=k["institutions"])
+            row = {
+                **{c: "" for c in INSTITUTION_COLUMNS},
+                **new_institution,
+                "source_id": source_id,
+                "_line": 1,
+            }
+            good_i, issues = validate_institutions(
+                _frame([row], INSTITUTION_COLUMNS),
+                file=file,
+                sources=[*k["sources"], source_id],
+                taken=k["institutions"],
+            )
             if issues:
                 raise ValidationError(issues)
             _insert_institutions(conn, good_i, author, "workshop", now)
             institution_id = str(good_i.iloc[0]["institution_id"])
-        link = {"round_id": round_id, "institution_id": institution_id, "cluster_id": cluster_id, "partner_id": partner_id, "link_type": link_type, "status": status,
-                "source_id": source_id, "note": note, "_line": 1}
-        good, issues = validate_links(_frame([link], LINK_COLUMNS), file=file, rounds=[round_id], clusters=k["clusters"],
-                                      institutions=_ids(conn, s.institutions.c.institution_id), sources=[*k["sources"], source_id])
+        link = {
+            "round_id": round_id,
+            "institution_id": institution_id,
+            "cluster_id": cluster_id,
+            "partner_id": partner_id,
+            "link_type": link_type,
+            "status": status,
+            "source_id": source_id,
+            "note": note,
+            "_line": 1,
+        }
+        good, issues = validate_links(
+            _frame([link], LINK_COLUMNS),
+            file=file,
+            rounds=[round_id],
+            clusters=k["clusters"],
+            institutions=_ids(conn, s.institutions.c.institution_id),
+            sources=[*k["sources"], source_id],
+        )
         if issues:
             raise ValidationError(issues)
         c, u, same = _upsert_links(conn, good, author, "workshop", now, refuse_existing=False, file=file)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.engine import Connection
@@ -42,7 +42,9 @@ def _v3_signin(conn: Connection) -> None:
 def _v4_room_votes(conn: Connection) -> None:
     # New tables only (votes from phones); the device-pass secret is made once, here.
     s.metadata.create_all(conn, tables=s.VOTE_TABLES)
-    conn.execute(insert(s.room_secret).values(id=1, secret=secrets.token_hex(32), created_at=datetime.now(timezone.utc)))
+    conn.execute(
+        insert(s.room_secret).values(id=1, secret=secrets.token_hex(32), created_at=datetime.now(UTC))
+    )
 
 
 def _v5_survey(conn: Connection) -> None:
@@ -56,10 +58,22 @@ def _v6_linkages(conn: Connection) -> None:
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
-    (1, "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification", _v1_initial),
+    (
+        1,
+        "initial schema: sources, indicators, clusters, sites, rounds, assessments, history, participation, evidence, published classification",
+        _v1_initial,
+    ),
     (2, "workshop mode: dialogue sessions, the room's ratings, quotes and their history", _v2_dialogue),
-    (3, "sign-in: failed attempts and locks per account and address, editors' sessions, accounts made with the setup code", _v3_signin),
-    (4, "the room votes from phones: raw votes, closed items, accepted tallies, device-pass secret", _v4_room_votes),
+    (
+        3,
+        "sign-in: failed attempts and locks per account and address, editors' sessions, accounts made with the setup code",
+        _v3_signin,
+    ),
+    (
+        4,
+        "the room votes from phones: raw votes, closed items, accepted tallies, device-pass secret",
+        _v4_room_votes,
+    ),
     (5, "field surveys: raw ODK/KoboToolbox submissions and their answers", _v5_survey),
     (6, "institutions and linkages: institutions, links per round, and their history", _v6_linkages),
 ]
@@ -87,11 +101,17 @@ def upgrade(engine: Engine) -> list[int]:
                 continue
             log.info("applying schema step %s: %s", version, name)
             step(conn)
-            conn.execute(insert(s.schema_migrations).values(version=version, name=name[:200], applied_at=datetime.now(timezone.utc)))
+            conn.execute(
+                insert(s.schema_migrations).values(
+                    version=version, name=name[:200], applied_at=datetime.now(UTC)
+                )
+            )
             done.append(version)
     unknown = have - {v for v, _, _ in MIGRATIONS}
     if unknown:
-        raise RuntimeError(f"the database has schema version(s) {sorted(unknown)} that this code does not know; update the code")
+        raise RuntimeError(
+            f"the database has schema version(s) {sorted(unknown)} that this code does not know; update the code"
+        )
     return done
 
 

@@ -31,7 +31,9 @@ from ..loading import COLUMNS, DATA_DIR, Dataset, load_rules, validate_assessmen
 from ..spreadsheet import neutralise_formula
 from ..vocabulary import STATUSES, Status
 from . import schema as s
-from .db import now_utc as _now, as_utc as _utc, make_engine, revision, safe_url, write_transaction
+from .db import as_utc as _utc
+from .db import make_engine, revision, safe_url, write_transaction
+from .db import now_utc as _now
 from .errors import Conflict, ConflictError, ValidationError
 from .migrations import upgrade
 from .seed import seed_if_empty
@@ -47,7 +49,14 @@ ILLUSTRATIVE_TEXT = "ILLUSTRATIVE DATA: invented for demonstration and training;
 # --------------------------------------------------------------------------- opening
 
 
-def open_store(url: str | None = None, *, data_dir: Path | str = DATA_DIR, schema: str | None = None, seed: bool = True, **engine_kwargs) -> Engine:
+def open_store(
+    url: str | None = None,
+    *,
+    data_dir: Path | str = DATA_DIR,
+    schema: str | None = None,
+    seed: bool = True,
+    **engine_kwargs,
+) -> Engine:
     """Engine for the store at ``url`` (see :func:`.db.resolve_url`), schema up to date, seeded from ``data_dir`` if empty."""
     engine = make_engine(url, schema=schema, **engine_kwargs)
     applied = upgrade(engine)
@@ -61,10 +70,12 @@ def open_store(url: str | None = None, *, data_dir: Path | str = DATA_DIR, schem
 
         linkage_issues = seed_linkages_if_empty(engine, data_dir)
         if linkage_issues:
-            log.warning("linkage seed: %d row(s) skipped: %s", len(linkage_issues), "; ".join(map(str, linkage_issues)))
+            log.warning(
+                "linkage seed: %d row(s) skipped: %s",
+                len(linkage_issues),
+                "; ".join(map(str, linkage_issues)),
+            )
     return engine
-
-
 
 
 # --------------------------------------------------------------------------- reading
@@ -81,28 +92,77 @@ def _frame(conn: Connection, table, columns: list[str], order_by, text_columns: 
 
 def read_dataset(conn: Connection, data_dir: Path | str = DATA_DIR) -> Dataset:
     """The whole store as a :class:`Dataset` (all rounds). Rules come from ``data_dir/rules.yaml``."""
-    text = lambda name: [c for c in COLUMNS[name] if c not in ("weight", "cluster_defining", "lat", "lon", "illustrative", "local_share_pct")]  # noqa: E731
+
+    def text(name: str) -> list[str]:
+        numeric = ("weight", "cluster_defining", "lat", "lon", "illustrative", "local_share_pct")
+        return [c for c in COLUMNS[name] if c not in numeric]
+
     sources = _frame(conn, s.sources, COLUMNS["sources.csv"], [s.sources.c.position], text("sources.csv"))
-    indicators = _frame(conn, s.indicators, COLUMNS["indicators.csv"], [s.indicators.c.position], text("indicators.csv"))
+    indicators = _frame(
+        conn, s.indicators, COLUMNS["indicators.csv"], [s.indicators.c.position], text("indicators.csv")
+    )
     indicators["weight"] = indicators["weight"].astype(float)
     indicators["cluster_defining"] = indicators["cluster_defining"].astype(bool)
-    clusters = _frame(conn, s.clusters, COLUMNS["clusters.csv"], [s.clusters.c.cluster_id], text("clusters.csv"))
-    clusters = clusters.assign(_n=pd.to_numeric(clusters["number"], errors="coerce")).sort_values(["_n", "cluster_id"]).drop(columns="_n").reset_index(drop=True)
+    clusters = _frame(
+        conn, s.clusters, COLUMNS["clusters.csv"], [s.clusters.c.cluster_id], text("clusters.csv")
+    )
+    clusters = (
+        clusters.assign(_n=pd.to_numeric(clusters["number"], errors="coerce"))
+        .sort_values(["_n", "cluster_id"])
+        .drop(columns="_n")
+        .reset_index(drop=True)
+    )
     clusters["_line"] = range(2, len(clusters) + 2)
     sites = _frame(conn, s.sites, COLUMNS["sites.csv"], [s.sites.c.site_pk], text("sites.csv"))
     sites[["lat", "lon"]] = sites[["lat", "lon"]].astype(float)
-    rounds = _frame(conn, s.rounds, COLUMNS["rounds.csv"], [s.rounds.c.date, s.rounds.c.round_id], text("rounds.csv"))
+    rounds = _frame(
+        conn, s.rounds, COLUMNS["rounds.csv"], [s.rounds.c.date, s.rounds.c.round_id], text("rounds.csv")
+    )
     rounds["illustrative"] = rounds["illustrative"].astype(bool)
     extra = ["version", "updated_by", "updated_at"]
-    assessments = _frame(conn, s.assessments, ASSESSMENT_COLUMNS + extra, [s.assessments.c.round_id, s.assessments.c.cluster_id, s.assessments.c.indicator_id], ASSESSMENT_COLUMNS + ["updated_by"])
+    assessments = _frame(
+        conn,
+        s.assessments,
+        ASSESSMENT_COLUMNS + extra,
+        [s.assessments.c.round_id, s.assessments.c.cluster_id, s.assessments.c.indicator_id],
+        ASSESSMENT_COLUMNS + ["updated_by"],
+    )
     assessments["updated_at"] = assessments["updated_at"].map(_utc)
-    participation = _frame(conn, s.participation, COLUMNS["participation.csv"], [s.participation.c.cluster_id, s.participation.c.dimension, s.participation.c.level], text("participation.csv"))
-    participation["local_share_pct"] = pd.to_numeric(participation["local_share_pct"], errors="coerce")  # NULL stays unknown (NaN)
-    evidence = _frame(conn, s.evidence, COLUMNS["evidence.csv"], [s.evidence.c.position], text("evidence.csv"))
-    published = _frame(conn, s.published_classification, COLUMNS["published_classification.csv"], [s.published_classification.c.cluster_id], text("published_classification.csv"))
+    participation = _frame(
+        conn,
+        s.participation,
+        COLUMNS["participation.csv"],
+        [s.participation.c.cluster_id, s.participation.c.dimension, s.participation.c.level],
+        text("participation.csv"),
+    )
+    participation["local_share_pct"] = pd.to_numeric(
+        participation["local_share_pct"], errors="coerce"
+    )  # NULL stays unknown (NaN)
+    evidence = _frame(
+        conn, s.evidence, COLUMNS["evidence.csv"], [s.evidence.c.position], text("evidence.csv")
+    )
+    published = _frame(
+        conn,
+        s.published_classification,
+        COLUMNS["published_classification.csv"],
+        [s.published_classification.c.cluster_id],
+        text("published_classification.csv"),
+    )
     issues: list[DataIssue] = []
     rules = load_rules(Path(data_dir) / "rules.yaml", issues)
-    return Dataset(sources, indicators, clusters, sites, rounds, assessments, participation, evidence, published, rules, issues)
+    return Dataset(
+        sources,
+        indicators,
+        clusters,
+        sites,
+        rounds,
+        assessments,
+        participation,
+        evidence,
+        published,
+        rules,
+        issues,
+    )
 
 
 def load_dataset(engine: Engine, data_dir: Path | str = DATA_DIR) -> Dataset:
@@ -123,7 +183,17 @@ def round_info(conn: Connection, round_id: str) -> dict | None:
 # --------------------------------------------------------------------------- rounds
 
 
-def create_round(engine: Engine, *, round_id: str, name: str, date: str | date_type, kind: str, author: str, illustrative: bool = False, notes: str = "") -> None:
+def create_round(
+    engine: Engine,
+    *,
+    round_id: str,
+    name: str,
+    date: str | date_type,
+    kind: str,
+    author: str,
+    illustrative: bool = False,
+    notes: str = "",
+) -> None:
     """Open a new assessment round. Its values start as the previous real round's
     (values carry forward until reassessed, see ``scoring.rounds_in_view``).
 
@@ -132,14 +202,36 @@ def create_round(engine: Engine, *, round_id: str, name: str, date: str | date_t
     _require_author(author)
     if isinstance(date, date_type):
         date = date.isoformat()
-    row = pd.DataFrame([{"_line": 2, "round_id": str(round_id).strip(), "name": str(name).strip(), "date": str(date).strip(), "kind": str(kind).strip(), "illustrative": "yes" if illustrative else "no", "notes": str(notes or "").strip()}])
+    row = pd.DataFrame(
+        [
+            {
+                "_line": 2,
+                "round_id": str(round_id).strip(),
+                "name": str(name).strip(),
+                "date": str(date).strip(),
+                "kind": str(kind).strip(),
+                "illustrative": "yes" if illustrative else "no",
+                "notes": str(notes or "").strip(),
+            }
+        ]
+    )
     with write_transaction(engine) as conn:
         taken = set(_ids(conn, s.rounds.c.round_id))
 
         def extra(df: pd.DataFrame):
             return [
-                (~df["round_id"].map(lambda v: bool(ROUND_ID_PATTERN.match(v))), "round_id", lambda r: f"'{r['round_id']}' is not a usable round id", "use lower-case letters, digits, '-' or '_', e.g. survey-2027"),
-                (df["round_id"].isin(taken), "round_id", lambda r: f"round '{r['round_id']}' already exists", "choose another id, or open the existing round"),
+                (
+                    ~df["round_id"].map(lambda v: bool(ROUND_ID_PATTERN.match(v))),
+                    "round_id",
+                    lambda r: f"'{r['round_id']}' is not a usable round id",
+                    "use lower-case letters, digits, '-' or '_', e.g. survey-2027",
+                ),
+                (
+                    df["round_id"].isin(taken),
+                    "round_id",
+                    lambda r: f"round '{r['round_id']}' already exists",
+                    "choose another id, or open the existing round",
+                ),
                 (df["name"] == "", "name", lambda r: "'name' is empty", "give the round a name"),
             ]
 
@@ -147,12 +239,27 @@ def create_round(engine: Engine, *, round_id: str, name: str, date: str | date_t
         if issues:
             raise ValidationError(issues)
         rec = good.iloc[0]
-        conn.execute(insert(s.rounds).values(round_id=rec["round_id"], name=rec["name"], date=rec["date"], kind=rec["kind"], illustrative=bool(rec["illustrative"]), notes=rec["notes"], created_by=author, created_at=_now()))
+        conn.execute(
+            insert(s.rounds).values(
+                round_id=rec["round_id"],
+                name=rec["name"],
+                date=rec["date"],
+                kind=rec["kind"],
+                illustrative=bool(rec["illustrative"]),
+                notes=rec["notes"],
+                created_by=author,
+                created_at=_now(),
+            )
+        )
 
 
 def list_rounds(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
-        rows = conn.execute(select(s.rounds).order_by(s.rounds.c.date.desc(), s.rounds.c.round_id.desc())).mappings().all()
+        rows = (
+            conn.execute(select(s.rounds).order_by(s.rounds.c.date.desc(), s.rounds.c.round_id.desc()))
+            .mappings()
+            .all()
+        )
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in s.rounds.columns])
 
 
@@ -191,14 +298,46 @@ def round_grid(engine: Engine, round_id: str) -> pd.DataFrame:
 
 
 def _grid(conn: Connection, round_id: str) -> pd.DataFrame:
-    clusters = pd.DataFrame(conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.number)).all(), columns=["cluster_id", "number"])
-    clusters = clusters.assign(_n=pd.to_numeric(clusters["number"], errors="coerce")).sort_values(["_n", "cluster_id"])[["cluster_id"]]
-    indicators = pd.DataFrame(conn.execute(select(s.indicators.c.indicator_id, s.indicators.c.pillar).order_by(s.indicators.c.position)).all(), columns=["indicator_id", "pillar"])
-    current = pd.DataFrame(
-        conn.execute(select(s.assessments.c.cluster_id, s.assessments.c.indicator_id, s.assessments.c.status, s.assessments.c.source_id, s.assessments.c.note, s.assessments.c.version, s.assessments.c.updated_by, s.assessments.c.updated_at).where(s.assessments.c.round_id == round_id)).all(),
-        columns=["cluster_id", "indicator_id", "status", "source_id", "note", "version", "updated_by", "updated_at"],
+    clusters = pd.DataFrame(
+        conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.number)).all(),
+        columns=["cluster_id", "number"],
     )
-    grid = clusters.merge(indicators, how="cross").merge(current, on=["cluster_id", "indicator_id"], how="left")
+    clusters = clusters.assign(_n=pd.to_numeric(clusters["number"], errors="coerce")).sort_values(
+        ["_n", "cluster_id"]
+    )[["cluster_id"]]
+    indicators = pd.DataFrame(
+        conn.execute(
+            select(s.indicators.c.indicator_id, s.indicators.c.pillar).order_by(s.indicators.c.position)
+        ).all(),
+        columns=["indicator_id", "pillar"],
+    )
+    current = pd.DataFrame(
+        conn.execute(
+            select(
+                s.assessments.c.cluster_id,
+                s.assessments.c.indicator_id,
+                s.assessments.c.status,
+                s.assessments.c.source_id,
+                s.assessments.c.note,
+                s.assessments.c.version,
+                s.assessments.c.updated_by,
+                s.assessments.c.updated_at,
+            ).where(s.assessments.c.round_id == round_id)
+        ).all(),
+        columns=[
+            "cluster_id",
+            "indicator_id",
+            "status",
+            "source_id",
+            "note",
+            "version",
+            "updated_by",
+            "updated_at",
+        ],
+    )
+    grid = clusters.merge(indicators, how="cross").merge(
+        current, on=["cluster_id", "indicator_id"], how="left"
+    )
     grid["status"] = grid["status"].fillna(Status.NOT_ASSESSED.value)
     grid[["source_id", "note", "updated_by"]] = grid[["source_id", "note", "updated_by"]].fillna("")
     grid["version"] = grid["version"].fillna(0).astype(int)
@@ -216,7 +355,10 @@ def edits_from_grid(original: pd.DataFrame, edited: pd.DataFrame) -> list[Edit]:
     edits = []
     for pos, row in enumerate(edited.to_dict("records"), start=1):
         k = (row["cluster_id"], row["indicator_id"])
-        new = tuple("" if pd.isna(row.get(c)) or row.get(c) is None else str(row.get(c)).strip() for c in ("status", "source_id", "note"))
+        new = tuple(
+            "" if pd.isna(row.get(c)) or row.get(c) is None else str(row.get(c)).strip()
+            for c in ("status", "source_id", "note")
+        )
         if k in base.index:
             old_row = base.loc[k]
             old = tuple(str(old_row[c]) for c in ("status", "source_id", "note"))
@@ -228,7 +370,16 @@ def edits_from_grid(original: pd.DataFrame, edited: pd.DataFrame) -> list[Edit]:
     return edits
 
 
-def save_assessments(engine: Engine, round_id: str, edits: Iterable[Edit], *, author: str, via: str = "editor", file: str = "editor", on_progress: Callable[[int, int], None] | None = None) -> SaveResult:
+def save_assessments(
+    engine: Engine,
+    round_id: str,
+    edits: Iterable[Edit],
+    *,
+    author: str,
+    via: str = "editor",
+    file: str = "editor",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SaveResult:
     """Store ``edits`` in round ``round_id``, all or nothing.
 
     Validation (unknown cluster/indicator/source, status not allowed, missing
@@ -239,12 +390,25 @@ def save_assessments(engine: Engine, round_id: str, edits: Iterable[Edit], *, au
     _require_author(author)
     edits = list(edits)
     df = pd.DataFrame(
-        [{"_line": e.line if e.line is not None else i + 1, "round_id": round_id, "cluster_id": e.cluster_id, "indicator_id": e.indicator_id, "status": e.status, "source_id": e.source_id, "note": e.note or ""} for i, e in enumerate(edits)],
+        [
+            {
+                "_line": e.line if e.line is not None else i + 1,
+                "round_id": round_id,
+                "cluster_id": e.cluster_id,
+                "indicator_id": e.indicator_id,
+                "status": e.status,
+                "source_id": e.source_id,
+                "note": e.note or "",
+            }
+            for i, e in enumerate(edits)
+        ],
         columns=["_line", *ASSESSMENT_COLUMNS],
     )
     with write_transaction(engine) as conn:
         if round_info(conn, round_id) is None:
-            raise ValidationError([DataIssue(file, f"round '{round_id}' does not exist", "create the round first")])
+            raise ValidationError(
+                [DataIssue(file, f"round '{round_id}' does not exist", "create the round first")]
+            )
         good, issues = validate_assessments(
             df.astype({c: str for c in ASSESSMENT_COLUMNS}),
             file=file,
@@ -254,12 +418,27 @@ def save_assessments(engine: Engine, round_id: str, edits: Iterable[Edit], *, au
             sources=_ids(conn, s.sources.c.source_id),
         )
         if issues:
-            raise ValidationError(sorted(issues, key=lambda i: (i.row or 0)))
+            raise ValidationError(sorted(issues, key=lambda i: i.row or 0))
         counts = {"create": 0, "update": 0, "same": 0}
         conflicts: list[Conflict] = []
         now = _now()
         for done, e in enumerate(edits, start=1):
-            outcome = _apply(conn, round_id, Edit(e.cluster_id, e.indicator_id, e.status.lower(), e.source_id, e.note or "", e.base_version, e.line), author, via, now)
+            outcome = _apply(
+                conn,
+                round_id,
+                Edit(
+                    e.cluster_id,
+                    e.indicator_id,
+                    e.status.lower(),
+                    e.source_id,
+                    e.note or "",
+                    e.base_version,
+                    e.line,
+                ),
+                author,
+                via,
+                now,
+            )
             if isinstance(outcome, Conflict):
                 conflicts.append(outcome)
             else:
@@ -278,21 +457,107 @@ def _apply(conn: Connection, round_id: str, e: Edit, author: str, via: str, now:
     current = conn.execute(select(a).where(pk)).mappings().first()
     new = (e.status, e.source_id, e.note)
     if current is not None and (current["status"], current["source_id"], current["note"]) == new:
-        return "same"  # already the value asked for (perhaps saved by someone else): nothing to do, nothing lost
+        return (
+            "same"  # already the value asked for (perhaps saved by someone else): nothing to do, nothing lost
+        )
     current_version = int(current["version"]) if current is not None else 0
     if current_version != e.base_version:
-        if current is None:  # based on a value that no longer exists: cannot happen without deletes, but be safe
-            return Conflict(round_id, e.cluster_id, e.indicator_id, new, Status.NOT_ASSESSED.value, "", "", 0, "nobody", None)
-        return Conflict(round_id, e.cluster_id, e.indicator_id, new, current["status"], current["source_id"], current["note"], current_version, current["updated_by"], _utc(current["updated_at"]))
-    history = dict(round_id=round_id, cluster_id=e.cluster_id, indicator_id=e.indicator_id, via=via, new_status=e.status, new_source_id=e.source_id, new_note=e.note, new_version=current_version + 1, changed_by=author, changed_at=now)
+        if (
+            current is None
+        ):  # based on a value that no longer exists: cannot happen without deletes, but be safe
+            return Conflict(
+                round_id,
+                e.cluster_id,
+                e.indicator_id,
+                new,
+                Status.NOT_ASSESSED.value,
+                "",
+                "",
+                0,
+                "nobody",
+                None,
+            )
+        return Conflict(
+            round_id,
+            e.cluster_id,
+            e.indicator_id,
+            new,
+            current["status"],
+            current["source_id"],
+            current["note"],
+            current_version,
+            current["updated_by"],
+            _utc(current["updated_at"]),
+        )
+    history = dict(
+        round_id=round_id,
+        cluster_id=e.cluster_id,
+        indicator_id=e.indicator_id,
+        via=via,
+        new_status=e.status,
+        new_source_id=e.source_id,
+        new_note=e.note,
+        new_version=current_version + 1,
+        changed_by=author,
+        changed_at=now,
+    )
     if current is None:
-        conn.execute(insert(a).values(round_id=round_id, cluster_id=e.cluster_id, indicator_id=e.indicator_id, status=e.status, source_id=e.source_id, note=e.note, version=1, updated_by=author, updated_at=now))
+        conn.execute(
+            insert(a).values(
+                round_id=round_id,
+                cluster_id=e.cluster_id,
+                indicator_id=e.indicator_id,
+                status=e.status,
+                source_id=e.source_id,
+                note=e.note,
+                version=1,
+                updated_by=author,
+                updated_at=now,
+            )
+        )
         conn.execute(insert(s.assessment_history).values(action="create", **history))
         return "create"
-    result = conn.execute(update(a).where(pk, a.c.version == current_version).values(status=e.status, source_id=e.source_id, note=e.note, version=current_version + 1, updated_by=author, updated_at=now))
-    if result.rowcount != 1:  # changed between our read and write (writers take turns, so only as a last defence)
-        raise ConflictError([Conflict(round_id, e.cluster_id, e.indicator_id, new, current["status"], current["source_id"], current["note"], current_version, current["updated_by"], _utc(current["updated_at"]))])
-    conn.execute(insert(s.assessment_history).values(action="update", old_status=current["status"], old_source_id=current["source_id"], old_note=current["note"], old_version=current_version, **history))
+    result = conn.execute(
+        update(a)
+        .where(pk, a.c.version == current_version)
+        .values(
+            status=e.status,
+            source_id=e.source_id,
+            note=e.note,
+            version=current_version + 1,
+            updated_by=author,
+            updated_at=now,
+        )
+    )
+    if (
+        result.rowcount != 1
+    ):  # changed between our read and write (writers take turns, so only as a last defence)
+        raise ConflictError(
+            [
+                Conflict(
+                    round_id,
+                    e.cluster_id,
+                    e.indicator_id,
+                    new,
+                    current["status"],
+                    current["source_id"],
+                    current["note"],
+                    current_version,
+                    current["updated_by"],
+                    _utc(current["updated_at"]),
+                )
+            ]
+        )
+    conn.execute(
+        insert(s.assessment_history).values(
+            action="update",
+            old_status=current["status"],
+            old_source_id=current["source_id"],
+            old_note=current["note"],
+            old_version=current_version,
+            **history,
+        )
+    )
     return "update"
 
 
@@ -304,7 +569,14 @@ def _require_author(author: str) -> None:
 # --------------------------------------------------------------------------- history
 
 
-def history(engine: Engine, *, round_id: str | None = None, cluster_id: str | None = None, indicator_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
+def history(
+    engine: Engine,
+    *,
+    round_id: str | None = None,
+    cluster_id: str | None = None,
+    indicator_id: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
     """Every recorded change (newest first): who, when, old and new values."""
     h = s.assessment_history
     q = select(h).order_by(h.c.change_id.desc())
@@ -333,14 +605,35 @@ def export_round(engine: Engine, round_id: str, fmt: str = "csv") -> tuple[str, 
         info = round_info(conn, round_id)
         if info is None:
             raise KeyError(f"round '{round_id}' does not exist")
-        rows = conn.execute(select(s.assessments).where(s.assessments.c.round_id == round_id).order_by(s.assessments.c.cluster_id, s.assessments.c.indicator_id)).mappings().all()
+        rows = (
+            conn.execute(
+                select(s.assessments)
+                .where(s.assessments.c.round_id == round_id)
+                .order_by(s.assessments.c.cluster_id, s.assessments.c.indicator_id)
+            )
+            .mappings()
+            .all()
+        )
     columns = [*ASSESSMENT_COLUMNS, "version", "updated_by", "updated_at"]
-    records = [[r[c] if c != "updated_at" else (_utc(r[c]).isoformat(timespec="seconds") if r[c] else "") for c in columns] for r in rows]
+    records = [
+        [
+            r[c] if c != "updated_at" else (_utc(r[c]).isoformat(timespec="seconds") if r[c] else "")
+            for c in columns
+        ]
+        for r in rows
+    ]
     if info["illustrative"]:
         columns = [ILLUSTRATIVE_COLUMN, *columns]
         records = [[ILLUSTRATIVE_TEXT, *rec] for rec in records]
     stem = ("ILLUSTRATIVE-" if info["illustrative"] else "") + f"assessments-{round_id}"
-    return _write_table(stem, fmt, columns, records, notice=ILLUSTRATIVE_TEXT if info["illustrative"] else None, round_info=info)
+    return _write_table(
+        stem,
+        fmt,
+        columns,
+        records,
+        notice=ILLUSTRATIVE_TEXT if info["illustrative"] else None,
+        round_info=info,
+    )
 
 
 def import_template(fmt: str = "csv", engine: Engine | None = None) -> tuple[str, bytes]:
@@ -348,11 +641,25 @@ def import_template(fmt: str = "csv", engine: Engine | None = None) -> tuple[str
     lists = None
     if engine is not None:
         with engine.connect() as conn:
-            lists = {"status": STATUSES, "cluster_id": _ids(conn, s.clusters.c.cluster_id), "indicator_id": _ids(conn, s.indicators.c.indicator_id), "source_id": _ids(conn, s.sources.c.source_id)}
+            lists = {
+                "status": STATUSES,
+                "cluster_id": _ids(conn, s.clusters.c.cluster_id),
+                "indicator_id": _ids(conn, s.indicators.c.indicator_id),
+                "source_id": _ids(conn, s.sources.c.source_id),
+            }
     return _write_table("assessments-template", fmt, list(ASSESSMENT_COLUMNS), [], allowed=lists)
 
 
-def _write_table(stem: str, fmt: str, columns: list[str], records: list[list], *, notice: str | None = None, round_info: dict | None = None, allowed: dict | None = None) -> tuple[str, bytes]:
+def _write_table(
+    stem: str,
+    fmt: str,
+    columns: list[str],
+    records: list[list],
+    *,
+    notice: str | None = None,
+    round_info: dict | None = None,
+    allowed: dict | None = None,
+) -> tuple[str, bytes]:
     records = [[neutralise_formula("" if v is None else v) for v in rec] for rec in records]
     if fmt == "csv":
         buf = io.StringIO()
@@ -378,7 +685,13 @@ def _write_table(stem: str, fmt: str, columns: list[str], records: list[list], *
     if round_info:
         for key in ("round_id", "name", "date", "kind", "illustrative", "notes"):
             info.append([key, str(round_info[key])])
-    info.append(["Import the 'assessments' sheet again after editing; the header row must stay in row 1. Statuses: " + ", ".join(STATUSES) + ". Every row needs a source_id."])
+    info.append(
+        [
+            "Import the 'assessments' sheet again after editing; the header row must stay in row 1. Statuses: "
+            + ", ".join(STATUSES)
+            + ". Every row needs a source_id."
+        ]
+    )
     if allowed:
         for key, values in allowed.items():
             info.append([key, *values])

@@ -178,7 +178,18 @@ published_classification = Table(
 )
 
 # Tables in load (foreign-key) order; the reverse is a safe drop order.
-DATA_TABLES = [sources, indicators, clusters, sites, rounds, assessments, assessment_history, participation, evidence, published_classification]
+DATA_TABLES = [
+    sources,
+    indicators,
+    clusters,
+    sites,
+    rounds,
+    assessments,
+    assessment_history,
+    participation,
+    evidence,
+    published_classification,
+]
 
 # --------------------------------------------------------------------------- workshop (dialogue) capture
 # Added by schema step 2. A dialogue round (rounds.kind = "dialogue") gets one
@@ -228,7 +239,9 @@ dialogue_quotes = Table(
     Column("kind", String(20), nullable=False),  # quote / recommendation
     Column("author", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("withdrawn_by", String(200), nullable=True),  # set (never deleted) when a mistaken entry is withdrawn
+    Column(
+        "withdrawn_by", String(200), nullable=True
+    ),  # set (never deleted) when a mistaken entry is withdrawn
     Column("withdrawn_at", DateTime(timezone=True), nullable=True),
 )
 
@@ -272,7 +285,9 @@ survey_submissions = Table(
     Column("enumerator", Text, nullable=False, default=""),
     Column("survey_date", String(10), nullable=False, default=""),
     Column("submitted_at", String(40), nullable=False, default=""),  # as the exporter wrote it
-    Column("counted", Boolean, nullable=False),  # False: rejected in ODK Central / not approved in KoboToolbox
+    Column(
+        "counted", Boolean, nullable=False
+    ),  # False: rejected in ODK Central / not approved in KoboToolbox
     Column("excluded_reason", Text, nullable=False, default=""),
     Column("raw", Text, nullable=False),
     Column("file", Text, nullable=False),
@@ -458,7 +473,9 @@ room_tallies = Table(
     Column("n_partial", Integer, nullable=False),
     Column("n_absent", Integer, nullable=False),
     Column("n_dont_know", Integer, nullable=False),
-    Column("rating", String(20), nullable=False),  # the group's rating from the tally (cluster_model.voting.group_rating)
+    Column(
+        "rating", String(20), nullable=False
+    ),  # the group's rating from the tally (cluster_model.voting.group_rating)
     Column("last_vote_id", Integer, nullable=False),  # the votes counted: every vote up to this id
     Column("accepted_by", String(200), nullable=False),
     Column("accepted_at", DateTime(timezone=True), nullable=False),

@@ -8,7 +8,7 @@ are not stored; their issues are returned for the caller to show or log.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -26,12 +26,26 @@ SEED_AUTHOR = "seed (data/ CSV files)"
 def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
     out = []
     for rec in df[columns].to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and math.isnan(v) else (v.item() if hasattr(v, "item") else v)) for k, v in rec.items()})
+        out.append(
+            {
+                k: (
+                    None
+                    if isinstance(v, float) and math.isnan(v)
+                    else (v.item() if hasattr(v, "item") else v)
+                )
+                for k, v in rec.items()
+            }
+        )
     return out
 
 
 def is_seeded(conn: Connection) -> bool:
-    return conn.execute(select(s.store_revision.c.seeded_at).where(s.store_revision.c.id == 1)).scalar_one_or_none() is not None
+    return (
+        conn.execute(
+            select(s.store_revision.c.seeded_at).where(s.store_revision.c.id == 1)
+        ).scalar_one_or_none()
+        is not None
+    )
 
 
 def seed_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> list[DataIssue] | None:
@@ -44,12 +58,14 @@ def seed_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> list[DataI
             return None
         ds = load_dataset(data_dir)
         write_dataset(conn, ds)
-        conn.execute(update(s.store_revision).where(s.store_revision.c.id == 1).values(seeded_at=datetime.now(timezone.utc)))
+        conn.execute(
+            update(s.store_revision).where(s.store_revision.c.id == 1).values(seeded_at=datetime.now(UTC))
+        )
         return list(ds.issues)
 
 
 def write_dataset(conn: Connection, ds: Dataset, author: str = SEED_AUTHOR) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cols = lambda table: [c.name for c in table.columns]  # noqa: E731
 
     def put(table, df: pd.DataFrame, **extra) -> None:
@@ -66,8 +82,18 @@ def write_dataset(conn: Connection, ds: Dataset, author: str = SEED_AUTHOR) -> N
     put(s.rounds, ds.rounds, created_by=author, created_at=now)
     put(s.assessments, ds.assessments, version=1, updated_by=author, updated_at=now)
     if not ds.assessments.empty:
-        hist = ds.assessments.rename(columns={"status": "new_status", "source_id": "new_source_id", "note": "new_note"})
-        put(s.assessment_history, hist, action="seed", via="seed", new_version=1, changed_by=author, changed_at=now)
+        hist = ds.assessments.rename(
+            columns={"status": "new_status", "source_id": "new_source_id", "note": "new_note"}
+        )
+        put(
+            s.assessment_history,
+            hist,
+            action="seed",
+            via="seed",
+            new_version=1,
+            changed_by=author,
+            changed_at=now,
+        )
     put(s.participation, ds.participation)
     put(s.evidence, ds.evidence.reset_index(drop=True).assign(position=range(len(ds.evidence))))
     put(s.published_classification, ds.published)

@@ -24,10 +24,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from ..auth import FAILURE_WINDOW_MINUTES, LOCK_AFTER, LOCK_MINUTES, SESSION_HOURS, USERNAME_PATTERN, User, hash_password, retry_delay_seconds
+from ..auth import (
+    FAILURE_WINDOW_MINUTES,
+    LOCK_AFTER,
+    LOCK_MINUTES,
+    SESSION_HOURS,
+    USERNAME_PATTERN,
+    User,
+    hash_password,
+    retry_delay_seconds,
+)
 from ..loading import MAX_NAME_CHARS
 from . import schema as s
-from .db import now_utc as _now, as_utc as _utc, is_sqlite, write_transaction
+from .db import as_utc as _utc
+from .db import is_sqlite, write_transaction
+from .db import now_utc as _now
 
 t = s.signin_throttle
 _PG_LOCK = 7431521  # an advisory lock of its own (migrations use 7431520)
@@ -38,8 +49,6 @@ def _serialise(conn: Connection) -> None:
     (two failures at once must not both insert the same row, nor lose a count)."""
     if not is_sqlite(conn):
         conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK})"))
-
-
 
 
 @dataclass(frozen=True)
@@ -53,16 +62,23 @@ class Refusal:
     def message(self) -> str:
         minutes = max(1, round(self.wait_seconds / 60))
         if self.locked:
-            return (f"Too many failed sign-ins for this {'account' if self.kind == 'account' else 'network address'}: "
-                    f"signing in is locked for about {minutes} minute(s). An administrator can lift the lock.")
+            return (
+                f"Too many failed sign-ins for this {'account' if self.kind == 'account' else 'network address'}: "
+                f"signing in is locked for about {minutes} minute(s). An administrator can lift the lock."
+            )
         return f"Too many failed sign-ins: wait {self.wait_seconds} second(s), then try again."
 
 
 def _keys(username: str, address: str | None) -> list[tuple[str, str]]:
-    return [("account", (username or "").strip().lower()[:200] or "(empty)"), ("address", (address or "local")[:200])]
+    return [
+        ("account", (username or "").strip().lower()[:200] or "(empty)"),
+        ("address", (address or "local")[:200]),
+    ]
 
 
-def check_allowed(engine: Engine, username: str, address: str | None, *, now: datetime | None = None) -> Refusal | None:
+def check_allowed(
+    engine: Engine, username: str, address: str | None, *, now: datetime | None = None
+) -> Refusal | None:
     """None if an attempt for ``username`` from ``address`` may be tried now, else why not."""
     now = now or _now()
     worst: Refusal | None = None
@@ -87,7 +103,9 @@ def check_allowed(engine: Engine, username: str, address: str | None, *, now: da
     return worst
 
 
-def record_failure(engine: Engine, username: str, address: str | None, *, now: datetime | None = None) -> None:
+def record_failure(
+    engine: Engine, username: str, address: str | None, *, now: datetime | None = None
+) -> None:
     """Count a refused sign-in against the account and the address; lock a key that reached its limit."""
     now = now or _now()
     with write_transaction(engine, bump=False) as conn:
@@ -96,12 +114,18 @@ def record_failure(engine: Engine, username: str, address: str | None, *, now: d
             row = conn.execute(select(t).where(and_(t.c.kind == kind, t.c.key == key))).mappings().first()
             if row is None:
                 failures = 1
-            elif now - _utc(row["last_failure_at"]) > timedelta(minutes=FAILURE_WINDOW_MINUTES) and not _still_locked(row, now):
+            elif now - _utc(row["last_failure_at"]) > timedelta(
+                minutes=FAILURE_WINDOW_MINUTES
+            ) and not _still_locked(row, now):
                 failures = 1  # an old run of failures is forgotten
             else:
                 failures = int(row["failures"]) + 1
             limit = LOCK_AFTER[kind]
-            locked_until = now + timedelta(minutes=LOCK_MINUTES) if failures >= limit and failures % limit == 0 else (row["locked_until"] if row is not None else None)
+            locked_until = (
+                now + timedelta(minutes=LOCK_MINUTES)
+                if failures >= limit and failures % limit == 0
+                else (row["locked_until"] if row is not None else None)
+            )
             values = dict(failures=failures, last_failure_at=now, locked_until=locked_until)
             if row is None:
                 conn.execute(insert(t).values(kind=kind, key=key, **values))
@@ -125,8 +149,16 @@ def locks(engine: Engine, *, now: datetime | None = None) -> list[dict]:
     """Keys locked now: [{kind, key, failures, locked_until}]."""
     now = now or _now()
     with engine.connect() as conn:
-        rows = conn.execute(select(t).where(t.c.locked_until.is_not(None)).order_by(t.c.kind, t.c.key)).mappings().all()
-    return [dict(kind=r["kind"], key=r["key"], failures=int(r["failures"]), locked_until=_utc(r["locked_until"])) for r in rows if _utc(r["locked_until"]) > now]
+        rows = (
+            conn.execute(select(t).where(t.c.locked_until.is_not(None)).order_by(t.c.kind, t.c.key))
+            .mappings()
+            .all()
+        )
+    return [
+        dict(kind=r["kind"], key=r["key"], failures=int(r["failures"]), locked_until=_utc(r["locked_until"]))
+        for r in rows
+        if _utc(r["locked_until"]) > now
+    ]
 
 
 def lift_lock(engine: Engine, kind: str, key: str) -> None:
@@ -142,13 +174,25 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_session(engine: Engine, user: User, *, hours: float = SESSION_HOURS, now: datetime | None = None) -> str:
+def create_session(
+    engine: Engine, user: User, *, hours: float = SESSION_HOURS, now: datetime | None = None
+) -> str:
     """A new random session token for ``user`` (only its hash is stored), valid for ``hours``."""
     now = now or _now()
     token = secrets.token_urlsafe(32)
     with write_transaction(engine, bump=False) as conn:
-        conn.execute(delete(s.editor_sessions).where(s.editor_sessions.c.expires_at < now))  # tidy expired rows
-        conn.execute(insert(s.editor_sessions).values(token_sha256=_digest(token), username=user.username, name=user.name, created_at=now, expires_at=now + timedelta(hours=hours)))
+        conn.execute(
+            delete(s.editor_sessions).where(s.editor_sessions.c.expires_at < now)
+        )  # tidy expired rows
+        conn.execute(
+            insert(s.editor_sessions).values(
+                token_sha256=_digest(token),
+                username=user.username,
+                name=user.name,
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+            )
+        )
     return token
 
 
@@ -158,7 +202,11 @@ def session_user(engine: Engine, token: str | None, *, now: datetime | None = No
         return None
     now = now or _now()
     with engine.connect() as conn:
-        row = conn.execute(select(s.editor_sessions).where(s.editor_sessions.c.token_sha256 == _digest(token))).mappings().first()
+        row = (
+            conn.execute(select(s.editor_sessions).where(s.editor_sessions.c.token_sha256 == _digest(token)))
+            .mappings()
+            .first()
+        )
     if row is None or _utc(row["expires_at"]) <= now:
         return None
     return User(row["username"], row["name"])
@@ -177,10 +225,15 @@ def accounts(engine: Engine) -> dict[str, dict]:
     """{username: {name, password_hash, admin}}: the same shape as ``[atlas_auth.users]`` in secrets."""
     with engine.connect() as conn:
         rows = conn.execute(select(s.editor_accounts)).mappings().all()
-    return {r["username"]: {"name": r["name"], "password_hash": r["password_hash"], "admin": bool(r["admin"])} for r in rows}
+    return {
+        r["username"]: {"name": r["name"], "password_hash": r["password_hash"], "admin": bool(r["admin"])}
+        for r in rows
+    }
 
 
-def create_first_account(engine: Engine, username: str, name: str, password: str, *, other_accounts: int = 0) -> User:
+def create_first_account(
+    engine: Engine, username: str, name: str, password: str, *, other_accounts: int = 0
+) -> User:
     """The first editor (an admin). Refused (ValueError) once any account exists, here or in secrets."""
     if not USERNAME_PATTERN.match(username or ""):
         raise ValueError("the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'")
@@ -192,5 +245,9 @@ def create_first_account(engine: Engine, username: str, name: str, password: str
         have = conn.execute(select(func.count()).select_from(s.editor_accounts)).scalar_one()
         if have or other_accounts:
             raise ValueError("an editor account already exists: ask an administrator to add you")
-        conn.execute(insert(s.editor_accounts).values(username=username, name=name or username, password_hash=digest, admin=True, created_at=_now()))
+        conn.execute(
+            insert(s.editor_accounts).values(
+                username=username, name=name or username, password_hash=digest, admin=True, created_at=_now()
+            )
+        )
     return User(username, name or username)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
@@ -62,10 +62,15 @@ class SurveyPlan:
 
     def summary(self) -> str:
         if self.issues:
-            return f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+            return (
+                f"{len(self.issues)} problem(s) in {self.file}: nothing will be imported until they are fixed"
+            )
         excluded = int((~self.submissions["counted"].astype(bool)).sum()) if not self.submissions.empty else 0
-        subs = (f"{len(self.submissions)} submission(s): {self.count('new', 'submissions')} new, {self.count('changed', 'submissions')} changed, "
-                f"{self.count('unchanged', 'submissions')} already imported" + (f", {excluded} rejected (kept, not counted)" if excluded else ""))
+        subs = (
+            f"{len(self.submissions)} submission(s): {self.count('new', 'submissions')} new, {self.count('changed', 'submissions')} changed, "
+            f"{self.count('unchanged', 'submissions')} already imported"
+            + (f", {excluded} rejected (kept, not counted)" if excluded else "")
+        )
         return f"{subs}. Values: {self.count('new')} new, {self.count('changed')} changed, {self.count('unchanged')} unchanged"
 
 
@@ -82,51 +87,134 @@ class SurveyResult:
 
 
 def _fingerprint(sub: dict, answers: list[tuple[str, str]]) -> str:
-    keep = {k: sub[k] for k in ("cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted")}
+    keep = {
+        k: sub[k]
+        for k in ("cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted")
+    }
     return json.dumps([keep, sorted(answers)], sort_keys=True)
 
 
 def _stored(conn: Connection, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The round's current (not replaced) submissions and their answers."""
     t, a = s.survey_submissions, s.survey_answers
-    cols = ["id", "submission_id", "cluster_id", "district", "stakeholder_group", "enumerator", "survey_date", "counted"]
-    subs = pd.DataFrame([tuple(r) for r in conn.execute(select(*[t.c[c] for c in cols]).where(t.c.round_id == round_id, t.c.replaced_at.is_(None))).all()], columns=cols)
-    answers = pd.DataFrame([tuple(r) for r in conn.execute(
-        select(a.c.submission_pk, a.c.indicator_id, a.c.answer).join(t, t.c.id == a.c.submission_pk).where(t.c.round_id == round_id, t.c.replaced_at.is_(None))).all()],
-        columns=["submission_pk", "indicator_id", "answer"])
+    cols = [
+        "id",
+        "submission_id",
+        "cluster_id",
+        "district",
+        "stakeholder_group",
+        "enumerator",
+        "survey_date",
+        "counted",
+    ]
+    subs = pd.DataFrame(
+        [
+            tuple(r)
+            for r in conn.execute(
+                select(*[t.c[c] for c in cols]).where(t.c.round_id == round_id, t.c.replaced_at.is_(None))
+            ).all()
+        ],
+        columns=cols,
+    )
+    answers = pd.DataFrame(
+        [
+            tuple(r)
+            for r in conn.execute(
+                select(a.c.submission_pk, a.c.indicator_id, a.c.answer)
+                .join(t, t.c.id == a.c.submission_pk)
+                .where(t.c.round_id == round_id, t.c.replaced_at.is_(None))
+            ).all()
+        ],
+        columns=["submission_pk", "indicator_id", "answer"],
+    )
     return subs, answers
 
 
-def _plan(conn: Connection, round_id: str, filename: str, df: pd.DataFrame | None, parsed: sv.Submissions | None = None) -> SurveyPlan:
+def _plan(
+    conn: Connection,
+    round_id: str,
+    filename: str,
+    df: pd.DataFrame | None,
+    parsed: sv.Submissions | None = None,
+) -> SurveyPlan:
     empty = pd.DataFrame(columns=["change"])
     info = round_info(conn, round_id)
     if info is None:
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"round '{round_id}' does not exist", "create a round of kind 'survey' first, then import into it")])
+        return SurveyPlan(
+            round_id,
+            filename,
+            empty,
+            empty,
+            [
+                DataIssue(
+                    filename,
+                    f"round '{round_id}' does not exist",
+                    "create a round of kind 'survey' first, then import into it",
+                )
+            ],
+        )
     if info["kind"] != "survey":
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"round '{round_id}' is a {info['kind']} round, not a survey",
-                                                                       "pick or create a round of kind 'survey' for field submissions")])
+        return SurveyPlan(
+            round_id,
+            filename,
+            empty,
+            empty,
+            [
+                DataIssue(
+                    filename,
+                    f"round '{round_id}' is a {info['kind']} round, not a survey",
+                    "pick or create a round of kind 'survey' for field submissions",
+                )
+            ],
+        )
     if parsed is None:
-        clusters = pd.DataFrame(conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.name)).all(), columns=["cluster_id", "name"])
-        indicators = [str(i) for i in conn.execute(select(s.indicators.c.indicator_id).order_by(s.indicators.c.position)).scalars()]
+        clusters = pd.DataFrame(
+            conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.name)).all(),
+            columns=["cluster_id", "name"],
+        )
+        indicators = [
+            str(i)
+            for i in conn.execute(
+                select(s.indicators.c.indicator_id).order_by(s.indicators.c.position)
+            ).scalars()
+        ]
         districts = sorted({str(d) for d in conn.execute(select(s.sites.c.district)).scalars()})
-        parsed = sv.read_submissions(df, file=filename, clusters=clusters, indicators=indicators, districts=districts)
+        parsed = sv.read_submissions(
+            df, file=filename, clusters=clusters, indicators=indicators, districts=districts
+        )
     if parsed.issues:
         return SurveyPlan(round_id, filename, empty, empty, parsed.issues, parsed.ignored_columns, parsed)
 
     stored, stored_answers = _stored(conn, round_id)
     stored_by_id = {r["submission_id"]: r for r in stored.to_dict("records")}
-    answers_by_pk = stored_answers.groupby("submission_pk").apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False).to_dict() if not stored_answers.empty else {}
-    incoming_answers = parsed.answers.groupby("submission_id").apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False).to_dict() if not parsed.answers.empty else {}
+    answers_by_pk = (
+        stored_answers.groupby("submission_pk")
+        .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
+        .to_dict()
+        if not stored_answers.empty
+        else {}
+    )
+    incoming_answers = (
+        parsed.answers.groupby("submission_id")
+        .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
+        .to_dict()
+        if not parsed.answers.empty
+        else {}
+    )
     subs = parsed.submissions.copy()
     kinds, replaced_pks = [], []
     for sub in subs.to_dict("records"):
         old = stored_by_id.get(sub["submission_id"])
-        if old is None and sub["replaces"] in stored_by_id:  # an edit under a new id, naming the version it replaces
+        if (
+            old is None and sub["replaces"] in stored_by_id
+        ):  # an edit under a new id, naming the version it replaces
             kinds.append("changed")
             replaced_pks.append(stored_by_id[sub["replaces"]]["id"])
         elif old is None:
             kinds.append("new")
-        elif _fingerprint(old, answers_by_pk.get(old["id"], [])) == _fingerprint(sub, incoming_answers.get(sub["submission_id"], [])):
+        elif _fingerprint(old, answers_by_pk.get(old["id"], [])) == _fingerprint(
+            sub, incoming_answers.get(sub["submission_id"], [])
+        ):
             kinds.append("unchanged")
         else:
             kinds.append("changed")
@@ -135,9 +223,13 @@ def _plan(conn: Connection, round_id: str, filename: str, df: pd.DataFrame | Non
 
     # Every counted answer the round will hold: stored ones not being replaced, plus the file's new and changed ones.
     keep = stored[stored["counted"].astype(bool) & ~stored["id"].isin(replaced_pks)]
-    kept_answers = stored_answers.merge(keep[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[["cluster_id", "indicator_id", "answer"]]
+    kept_answers = stored_answers.merge(keep[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[
+        ["cluster_id", "indicator_id", "answer"]
+    ]
     adding = subs[(subs["change"] != "unchanged") & subs["counted"].astype(bool)]
-    new_answers = parsed.answers.merge(adding[["submission_id", "cluster_id"]], on="submission_id")[["cluster_id", "indicator_id", "answer"]]
+    new_answers = parsed.answers.merge(adding[["submission_id", "cluster_id"]], on="submission_id")[
+        ["cluster_id", "indicator_id", "answer"]
+    ]
     results = sv.aggregate(pd.concat([kept_answers, new_answers], ignore_index=True))
 
     grid = _grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
@@ -151,25 +243,80 @@ def _plan(conn: Connection, round_id: str, filename: str, df: pd.DataFrame | Non
         status = r["status"] or Status.NOT_ASSESSED.value
         new, old = (status, source, r["note"]), (cur["status"], cur["source_id"], cur["note"])
         kind = "new" if not exists else ("unchanged" if new == old else "changed")
-        changes.append({"cluster_id": r["cluster_id"], "indicator_id": r["indicator_id"], "change": kind, "old_status": cur["status"] if exists else "",
-                        "status": status, "n_respondents": int(r["n_respondents"]), "agreement": r["agreement"], "dont_know": int(r[sv.DONT_KNOW]),
-                        "tie": bool(r["tie"]), "source_id": source, "note": r["note"], "base_version": int(cur["version"])})
+        changes.append(
+            {
+                "cluster_id": r["cluster_id"],
+                "indicator_id": r["indicator_id"],
+                "change": kind,
+                "old_status": cur["status"] if exists else "",
+                "status": status,
+                "n_respondents": int(r["n_respondents"]),
+                "agreement": r["agreement"],
+                "dont_know": int(r[sv.DONT_KNOW]),
+                "tie": bool(r["tie"]),
+                "source_id": source,
+                "note": r["note"],
+                "base_version": int(cur["version"]),
+            }
+        )
     # A survey value no counted answer supports any more (its submissions were edited or rejected): not assessed now.
     answered = set(zip(results["cluster_id"], results["indicator_id"]))
-    for (cluster_id, indicator_id), cur in grid[(grid["source_id"] == source) & (grid["status"] != Status.NOT_ASSESSED.value)].iterrows():
+    for (cluster_id, indicator_id), cur in grid[
+        (grid["source_id"] == source) & (grid["status"] != Status.NOT_ASSESSED.value)
+    ].iterrows():
         if (cluster_id, indicator_id) not in answered:
-            changes.append({"cluster_id": cluster_id, "indicator_id": indicator_id, "change": "changed", "old_status": cur["status"], "status": Status.NOT_ASSESSED.value,
-                            "n_respondents": 0, "agreement": float("nan"), "dont_know": 0, "tie": False, "source_id": source,
-                            "note": "Field survey: no counted submission answers this any more.", "base_version": int(cur["version"])})
-    columns = ["cluster_id", "indicator_id", "change", "old_status", "status", "n_respondents", "agreement", "dont_know", "tie", "source_id", "note", "base_version"]
-    return SurveyPlan(round_id, filename, subs, pd.DataFrame(changes, columns=columns), [], parsed.ignored_columns, parsed)
+            changes.append(
+                {
+                    "cluster_id": cluster_id,
+                    "indicator_id": indicator_id,
+                    "change": "changed",
+                    "old_status": cur["status"],
+                    "status": Status.NOT_ASSESSED.value,
+                    "n_respondents": 0,
+                    "agreement": float("nan"),
+                    "dont_know": 0,
+                    "tie": False,
+                    "source_id": source,
+                    "note": "Field survey: no counted submission answers this any more.",
+                    "base_version": int(cur["version"]),
+                }
+            )
+    columns = [
+        "cluster_id",
+        "indicator_id",
+        "change",
+        "old_status",
+        "status",
+        "n_respondents",
+        "agreement",
+        "dont_know",
+        "tie",
+        "source_id",
+        "note",
+        "base_version",
+    ]
+    return SurveyPlan(
+        round_id, filename, subs, pd.DataFrame(changes, columns=columns), [], parsed.ignored_columns, parsed
+    )
 
 
 def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str) -> SurveyPlan:
     """Check an exported submissions file against the store and work out what would change. Writes nothing."""
     empty = pd.DataFrame(columns=["change"])
     if len(data) > MAX_BYTES:
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "export fewer submissions at a time (filter by date)")])
+        return SurveyPlan(
+            round_id,
+            filename,
+            empty,
+            empty,
+            [
+                DataIssue(
+                    filename,
+                    f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+                    "export fewer submissions at a time (filter by date)",
+                )
+            ],
+        )
     try:
         df = sv.read_table(data, filename, _read_xlsx)
     except ValidationError as exc:  # the XLSX reader's own checks
@@ -177,9 +324,33 @@ def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str
     except DataFileError as exc:
         return SurveyPlan(round_id, filename, empty, empty, [exc.issue])
     except (UnicodeDecodeError, csv.Error) as exc:
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"cannot be read as CSV ({type(exc).__name__})", "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox")])
+        return SurveyPlan(
+            round_id,
+            filename,
+            empty,
+            empty,
+            [
+                DataIssue(
+                    filename,
+                    f"cannot be read as CSV ({type(exc).__name__})",
+                    "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox",
+                )
+            ],
+        )
     if len(df) > MAX_ROWS:
-        return SurveyPlan(round_id, filename, empty, empty, [DataIssue(filename, f"{len(df)} submissions is more than {MAX_ROWS}", "export fewer submissions at a time (filter by date)")])
+        return SurveyPlan(
+            round_id,
+            filename,
+            empty,
+            empty,
+            [
+                DataIssue(
+                    filename,
+                    f"{len(df)} submissions is more than {MAX_ROWS}",
+                    "export fewer submissions at a time (filter by date)",
+                )
+            ],
+        )
     with engine.connect() as conn, conn.begin():
         return _plan(conn, round_id, filename, df)
 
@@ -189,9 +360,14 @@ def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str
 
 def _ensure_source(conn: Connection, round_id: str, info: dict, n_submissions: int, now: datetime) -> str:
     src = survey_source_id(round_id)
-    values = dict(citation=f"Field survey '{info['name']}' ({n_submissions} submission(s), ODK Collect / KoboToolbox)", title=str(info["name"]), kind="field survey",
-                  date=str(info["date"]), location=f"survey submissions of round {round_id} in the evidence store",
-                  note="Each value is the status most respondents gave; 'don't know' is not counted; a tie stays not assessed. Every raw submission is kept.")
+    values = dict(
+        citation=f"Field survey '{info['name']}' ({n_submissions} submission(s), ODK Collect / KoboToolbox)",
+        title=str(info["name"]),
+        kind="field survey",
+        date=str(info["date"]),
+        location=f"survey submissions of round {round_id} in the evidence store",
+        note="Each value is the status most respondents gave; 'don't know' is not counted; a tie stays not assessed. Every raw submission is kept.",
+    )
     if conn.execute(select(s.sources.c.source_id).where(s.sources.c.source_id == src)).first() is None:
         position = (conn.execute(select(func.max(s.sources.c.position))).scalar() or 0) + 1
         conn.execute(insert(s.sources).values(source_id=src, position=position, **values))
@@ -208,13 +384,19 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
     if not author or not str(author).strip():
         raise ValueError("every change needs the name of the person making it")
     if plan.issues or plan.parsed is None:
-        raise ValidationError(plan.issues or [DataIssue(plan.file, "nothing to import", "preview the file first")])
-    previewed = {(r["cluster_id"], r["indicator_id"]): int(r["base_version"]) for r in plan.changes.to_dict("records")}
+        raise ValidationError(
+            plan.issues or [DataIssue(plan.file, "nothing to import", "preview the file first")]
+        )
+    previewed = {
+        (r["cluster_id"], r["indicator_id"]): int(r["base_version"]) for r in plan.changes.to_dict("records")
+    }
     with write_transaction(engine) as conn:
-        fresh = _plan(conn, plan.round_id, plan.file, None, plan.parsed)  # the store as it is now, under the writers' lock
+        fresh = _plan(
+            conn, plan.round_id, plan.file, None, plan.parsed
+        )  # the store as it is now, under the writers' lock
         if fresh.issues:
             raise ValidationError(fresh.issues)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         t = s.survey_submissions
         added = replaced = 0
         answers = plan.parsed.answers
@@ -223,18 +405,50 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
                 continue
             if sub["change"] == "changed":
                 ids = [sub["submission_id"], sub["replaces"]] if sub["replaces"] else [sub["submission_id"]]
-                replaced += conn.execute(update(t).where(t.c.round_id == plan.round_id, t.c.submission_id.in_(ids), t.c.replaced_at.is_(None)).values(replaced_at=now)).rowcount
-            pk = conn.execute(insert(t).values(
-                round_id=plan.round_id, submission_id=sub["submission_id"], cluster_id=sub["cluster_id"], district=sub["district"], stakeholder_group=sub["stakeholder_group"],
-                enumerator=sub["enumerator"], survey_date=sub["survey_date"], submitted_at=str(sub["submitted_at"])[:40], counted=bool(sub["counted"]),
-                excluded_reason=sub["excluded_reason"], raw=sub["raw"], file=plan.file, line=int(sub["_line"]), imported_by=author, imported_at=now,
-            ).returning(t.c.id)).scalar_one()
+                replaced += conn.execute(
+                    update(t)
+                    .where(
+                        t.c.round_id == plan.round_id, t.c.submission_id.in_(ids), t.c.replaced_at.is_(None)
+                    )
+                    .values(replaced_at=now)
+                ).rowcount
+            pk = conn.execute(
+                insert(t)
+                .values(
+                    round_id=plan.round_id,
+                    submission_id=sub["submission_id"],
+                    cluster_id=sub["cluster_id"],
+                    district=sub["district"],
+                    stakeholder_group=sub["stakeholder_group"],
+                    enumerator=sub["enumerator"],
+                    survey_date=sub["survey_date"],
+                    submitted_at=str(sub["submitted_at"])[:40],
+                    counted=bool(sub["counted"]),
+                    excluded_reason=sub["excluded_reason"],
+                    raw=sub["raw"],
+                    file=plan.file,
+                    line=int(sub["_line"]),
+                    imported_by=author,
+                    imported_at=now,
+                )
+                .returning(t.c.id)
+            ).scalar_one()
             mine = answers[answers["submission_id"] == sub["submission_id"]]
             if not mine.empty:
-                conn.execute(insert(s.survey_answers), [{"submission_pk": pk, "indicator_id": a["indicator_id"], "answer": a["answer"]} for a in mine.to_dict("records")])
+                conn.execute(
+                    insert(s.survey_answers),
+                    [
+                        {"submission_pk": pk, "indicator_id": a["indicator_id"], "answer": a["answer"]}
+                        for a in mine.to_dict("records")
+                    ],
+                )
             added += 1
         info = round_info(conn, plan.round_id)
-        n_current = conn.execute(select(func.count()).select_from(t).where(t.c.round_id == plan.round_id, t.c.replaced_at.is_(None))).scalar_one()
+        n_current = conn.execute(
+            select(func.count())
+            .select_from(t)
+            .where(t.c.round_id == plan.round_id, t.c.replaced_at.is_(None))
+        ).scalar_one()
         _ensure_source(conn, plan.round_id, info, int(n_current), now)
         counts = {"create": 0, "update": 0, "same": 0}
         conflicts = []
@@ -242,7 +456,14 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
             if r["change"] == "unchanged":
                 continue
             key = (r["cluster_id"], r["indicator_id"])
-            edit = Edit(key[0], key[1], r["status"], r["source_id"], r["note"], previewed.get(key, int(r["base_version"])))
+            edit = Edit(
+                key[0],
+                key[1],
+                r["status"],
+                r["source_id"],
+                r["note"],
+                previewed.get(key, int(r["base_version"])),
+            )
             outcome = _apply(conn, plan.round_id, edit, author, VIA, now)
             if isinstance(outcome, str):
                 counts[outcome] += 1
@@ -254,7 +475,9 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
     return SurveyResult(added, replaced, counts["create"], counts["update"], rev)
 
 
-def import_survey_file(engine: Engine, round_id: str, data: bytes, filename: str, *, author: str) -> SurveyResult:
+def import_survey_file(
+    engine: Engine, round_id: str, data: bytes, filename: str, *, author: str
+) -> SurveyResult:
     """Plan and commit in one go; raises ValidationError (with every issue) or ConflictError."""
     return commit_survey_import(engine, plan_survey_import(engine, round_id, data, filename), author=author)
 
@@ -278,14 +501,20 @@ def survey_results(engine: Engine, round_id: str) -> pd.DataFrame:
     with engine.connect() as conn, conn.begin():
         subs, answers = _stored(conn, round_id)
     counted = subs[subs["counted"].astype(bool)]
-    return sv.aggregate(answers.merge(counted[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[["cluster_id", "indicator_id", "answer"]])
+    return sv.aggregate(
+        answers.merge(counted[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[
+            ["cluster_id", "indicator_id", "answer"]
+        ]
+    )
 
 
 def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
     """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
     df = survey_submissions(engine, round_id, include_replaced=True).drop(columns=["id"])
     for c in ("imported_at", "replaced_at"):
-        df[c] = df[c].map(lambda v: "" if v is None or pd.isna(v) else pd.Timestamp(v).isoformat(timespec="seconds"))
+        df[c] = df[c].map(
+            lambda v: "" if v is None or pd.isna(v) else pd.Timestamp(v).isoformat(timespec="seconds")
+        )
     df = df.map(lambda v: neutralise_formula("" if v is None else v))
     return f"{round_id}-submissions.csv", df.to_csv(index=False).encode("utf-8")
 
@@ -293,12 +522,42 @@ def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
 def survey_evidence(engine: Engine, round_id: str, cluster_id: str, indicator_id: str) -> pd.DataFrame:
     """The submissions behind one value: submission id, stakeholder group, district, enumerator, date, answer, counted."""
     t, a = s.survey_submissions, s.survey_answers
-    cols = [t.c.submission_id, t.c.stakeholder_group, t.c.district, t.c.enumerator, t.c.survey_date, a.c.answer, t.c.counted, t.c.file, t.c.line]
-    q = (select(*cols).join(a, a.c.submission_pk == t.c.id)
-         .where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, a.c.indicator_id == indicator_id, t.c.replaced_at.is_(None)).order_by(t.c.id))
+    cols = [
+        t.c.submission_id,
+        t.c.stakeholder_group,
+        t.c.district,
+        t.c.enumerator,
+        t.c.survey_date,
+        a.c.answer,
+        t.c.counted,
+        t.c.file,
+        t.c.line,
+    ]
+    q = (
+        select(*cols)
+        .join(a, a.c.submission_pk == t.c.id)
+        .where(
+            t.c.round_id == round_id,
+            t.c.cluster_id == cluster_id,
+            a.c.indicator_id == indicator_id,
+            t.c.replaced_at.is_(None),
+        )
+        .order_by(t.c.id)
+    )
     with engine.connect() as conn:
         rows = conn.execute(q).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in cols])
 
 
-__all__ = ["SurveyPlan", "SurveyResult", "commit_survey_import", "export_submissions", "import_survey_file", "plan_survey_import", "survey_evidence", "survey_results", "survey_source_id", "survey_submissions"]
+__all__ = [
+    "SurveyPlan",
+    "SurveyResult",
+    "commit_survey_import",
+    "export_submissions",
+    "import_survey_file",
+    "plan_survey_import",
+    "survey_evidence",
+    "survey_results",
+    "survey_source_id",
+    "survey_submissions",
+]

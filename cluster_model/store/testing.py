@@ -23,7 +23,9 @@ def pg_url() -> str | None:
 
 
 @contextmanager
-def temp_store(backend: str, tmp_path: Path, *, seed: bool = True) -> Iterator[tuple[Engine, str, str | None]]:
+def temp_store(
+    backend: str, tmp_path: Path, *, seed: bool = True
+) -> Iterator[tuple[Engine, str, str | None]]:
     """Yield (engine, url, schema) for a fresh store; clean up afterwards."""
     from .repository import open_store
 

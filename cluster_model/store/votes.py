@@ -32,7 +32,9 @@ from .. import voting as v
 from ..vocabulary import STAKEHOLDERS
 from ..workshop import NOT_RATED, Agenda, AgendaItem
 from . import schema as s
-from .db import now_utc as _now, as_utc as _utc, write_transaction
+from .db import as_utc as _utc
+from .db import now_utc as _now
+from .db import write_transaction
 from .dialogue import _author, _cluster_ids, _history, _locked_session, write_rating
 
 OPEN, CLOSED = "open", "closed"
@@ -42,17 +44,17 @@ class VoteRefused(ValueError):
     """A vote or facilitator action that was refused; ``str()`` is the message to show."""
 
 
-
-
 # --------------------------------------------------------------------------- device passes
 
-_secrets: "weakref.WeakKeyDictionary[Engine, str]" = weakref.WeakKeyDictionary()
+_secrets: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 def _secret(engine: Engine) -> str:
     if engine not in _secrets:
         with engine.connect() as conn:
-            _secrets[engine] = conn.execute(select(s.room_secret.c.secret).where(s.room_secret.c.id == 1)).scalar_one()
+            _secrets[engine] = conn.execute(
+                select(s.room_secret.c.secret).where(s.room_secret.c.id == 1)
+            ).scalar_one()
     return _secrets[engine]
 
 
@@ -66,7 +68,9 @@ def check_pass(engine: Engine, token: str, *, max_age_s: int = v.PASS_MAX_AGE_S)
     try:
         return v.device_of(token, _secret(engine), max_age_s=max_age_s)
     except v.PassError as exc:
-        raise VoteRefused(f"{exc}: votes from it are refused. Open the link on the screen again to get a new one.") from None
+        raise VoteRefused(
+            f"{exc}: votes from it are refused. Open the link on the screen again to get a new one."
+        ) from None
 
 
 # --------------------------------------------------------------------------- the item on screen
@@ -88,26 +92,43 @@ def _agenda(conn: Connection, agenda: str) -> Agenda:
 
 def _state(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> str:
     t = s.room_vote_items
-    row = conn.execute(select(t.c.state).where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar)).scalar()
+    row = conn.execute(
+        select(t.c.state).where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar)
+    ).scalar()
     return row or OPEN
 
 
 def current_item(engine: Engine, round_id: str) -> CurrentItem | None:
     """The agenda item the room is on (where the facilitator last moved), or None for an unknown dialogue."""
     with engine.connect() as conn:
-        row = conn.execute(select(s.dialogue_sessions).where(s.dialogue_sessions.c.round_id == str(round_id or ""))).mappings().first()
+        row = (
+            conn.execute(
+                select(s.dialogue_sessions).where(s.dialogue_sessions.c.round_id == str(round_id or ""))
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         agenda = _agenda(conn, row["agenda"])
         pos = agenda.position(row["position"])
         item = agenda[pos]
-        return CurrentItem(row["round_id"], item, pos, len(agenda), _state(conn, row["round_id"], item.cluster_id, item.pillar), row["venue"])
+        return CurrentItem(
+            row["round_id"],
+            item,
+            pos,
+            len(agenda),
+            _state(conn, row["round_id"], item.cluster_id, item.pillar),
+            row["venue"],
+        )
 
 
 def stored_position(engine: Engine, round_id: str) -> int | None:
     """Where the facilitator last moved the room (0-based), or None for an unknown dialogue."""
     with engine.connect() as conn:
-        return conn.execute(select(s.dialogue_sessions.c.position).where(s.dialogue_sessions.c.round_id == round_id)).scalar()
+        return conn.execute(
+            select(s.dialogue_sessions.c.position).where(s.dialogue_sessions.c.round_id == round_id)
+        ).scalar()
 
 
 def item_state(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> str:
@@ -120,11 +141,23 @@ def item_state(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> s
 
 def _session_shared(conn: Connection, round_id: str):
     t = s.dialogue_sessions
-    return conn.execute(select(t).where(t.c.round_id == round_id).with_for_update(read=True)).mappings().first()
+    return (
+        conn.execute(select(t).where(t.c.round_id == round_id).with_for_update(read=True)).mappings().first()
+    )
 
 
-def cast_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, *, token: str, group: str, choice: str, comment: str | None = None,
-              now: datetime | None = None) -> int:
+def cast_vote(
+    engine: Engine,
+    round_id: str,
+    cluster_id: str,
+    pillar: str,
+    *,
+    token: str,
+    group: str,
+    choice: str,
+    comment: str | None = None,
+    now: datetime | None = None,
+) -> int:
     """Store one vote from a phone; returns its id. :class:`VoteRefused` (nothing written) when it cannot count."""
     device = check_pass(engine, token)
     if group not in STAKEHOLDERS:
@@ -133,7 +166,9 @@ def cast_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, *, to
         raise VoteRefused("That is not one of the choices: present, partial, absent or don't know.")
     comment = str(comment or "").strip() or None
     if comment and len(comment) > v.MAX_COMMENT_CHARS:
-        raise VoteRefused(f"The comment is longer than {v.MAX_COMMENT_CHARS} characters ({len(comment)}): shorten it and vote again.")
+        raise VoteRefused(
+            f"The comment is longer than {v.MAX_COMMENT_CHARS} characters ({len(comment)}): shorten it and vote again."
+        )
     now = now or _now()
     with write_transaction(engine, bump=False) as conn:
         session = _session_shared(conn, round_id)
@@ -141,21 +176,49 @@ def cast_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, *, to
             raise VoteRefused("This dialogue does not exist here: open the link shown on the screen.")
         items = _agenda(conn, session["agenda"]).items
         if AgendaItem(cluster_id, pillar) not in items:
-            raise VoteRefused("This item is not on the dialogue's agenda: reload the page to see the current item.")
+            raise VoteRefused(
+                "This item is not on the dialogue's agenda: reload the page to see the current item."
+            )
         if _state(conn, round_id, cluster_id, pillar) != OPEN:
-            raise VoteRefused("Voting on this item is closed: your vote was not counted. Wait for the next item.")
+            raise VoteRefused(
+                "Voting on this item is closed: your vote was not counted. Wait for the next item."
+            )
         t = s.room_votes
-        recent = conn.execute(select(func.count()).where(t.c.device == device, t.c.cast_at > now - timedelta(seconds=v.RATE_WINDOW_S))).scalar_one()
+        recent = conn.execute(
+            select(func.count()).where(
+                t.c.device == device, t.c.cast_at > now - timedelta(seconds=v.RATE_WINDOW_S)
+            )
+        ).scalar_one()
         if recent >= v.RATE_MAX_VOTES:
-            raise VoteRefused(f"Too many votes from this phone in a short time: wait {v.RATE_WINDOW_S} seconds, then vote again.")
-        return int(conn.execute(insert(t).values(round_id=round_id, cluster_id=cluster_id, pillar=pillar, device=device, stakeholder_group=group,
-                                                 choice=choice, comment=comment, cast_at=now).returning(t.c.vote_id)).scalar_one())
+            raise VoteRefused(
+                f"Too many votes from this phone in a short time: wait {v.RATE_WINDOW_S} seconds, then vote again."
+            )
+        return int(
+            conn.execute(
+                insert(t)
+                .values(
+                    round_id=round_id,
+                    cluster_id=cluster_id,
+                    pillar=pillar,
+                    device=device,
+                    stakeholder_group=group,
+                    choice=choice,
+                    comment=comment,
+                    cast_at=now,
+                )
+                .returning(t.c.vote_id)
+            ).scalar_one()
+        )
 
 
 def _latest_ids(round_id: str, cluster_id: str, pillar: str):
     t = s.room_votes
-    return (select(func.max(t.c.vote_id).label("vote_id"))
-            .where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar).group_by(t.c.device).subquery())
+    return (
+        select(func.max(t.c.vote_id).label("vote_id"))
+        .where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar)
+        .group_by(t.c.device)
+        .subquery()
+    )
 
 
 @dataclass(frozen=True)
@@ -180,8 +243,11 @@ class Tally:
 def _tally(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> Tally:
     t = s.room_votes
     latest = _latest_ids(round_id, cluster_id, pillar)
-    rows = conn.execute(select(t.c.vote_id, t.c.stakeholder_group, t.c.choice, t.c.comment).join(latest, latest.c.vote_id == t.c.vote_id)
-                        .order_by(t.c.vote_id.desc())).all()
+    rows = conn.execute(
+        select(t.c.vote_id, t.c.stakeholder_group, t.c.choice, t.c.comment)
+        .join(latest, latest.c.vote_id == t.c.vote_id)
+        .order_by(t.c.vote_id.desc())
+    ).all()
     counts = {g: {c: 0 for c in v.CHOICES} for g in v.GROUPS}
     comments = []
     for _vote_id, group, choice, comment in rows:
@@ -200,9 +266,21 @@ def my_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, device:
     """This device's counting vote on the item (choice, group, comment), or None."""
     t = s.room_votes
     with engine.connect() as conn:
-        row = conn.execute(select(t.c.choice, t.c.stakeholder_group, t.c.comment)
-                           .where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar, t.c.device == device)
-                           .order_by(t.c.vote_id.desc()).limit(1)).mappings().first()
+        row = (
+            conn.execute(
+                select(t.c.choice, t.c.stakeholder_group, t.c.comment)
+                .where(
+                    t.c.round_id == round_id,
+                    t.c.cluster_id == cluster_id,
+                    t.c.pillar == pillar,
+                    t.c.device == device,
+                )
+                .order_by(t.c.vote_id.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
     return dict(row) if row else None
 
 
@@ -222,8 +300,28 @@ def _set_state(engine: Engine, round_id: str, cluster_id: str, pillar: str, stat
         now = _now()
         key = and_(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar)
         conn.execute(delete(t).where(key))
-        conn.execute(insert(t).values(round_id=round_id, cluster_id=cluster_id, pillar=pillar, state=state, changed_by=author, changed_at=now))
-        _history(conn, round_id, "voting", "close" if state == CLOSED else "reopen", author, now, cluster_id=cluster_id, pillar=pillar, old_value=old, new_value=state)
+        conn.execute(
+            insert(t).values(
+                round_id=round_id,
+                cluster_id=cluster_id,
+                pillar=pillar,
+                state=state,
+                changed_by=author,
+                changed_at=now,
+            )
+        )
+        _history(
+            conn,
+            round_id,
+            "voting",
+            "close" if state == CLOSED else "reopen",
+            author,
+            now,
+            cluster_id=cluster_id,
+            pillar=pillar,
+            old_value=old,
+            new_value=state,
+        )
 
 
 def close_item(engine: Engine, round_id: str, cluster_id: str, pillar: str, *, author: str) -> None:
@@ -245,40 +343,99 @@ def accept_tally(engine: Engine, round_id: str, cluster_id: str, pillar: str, *,
     with write_transaction(engine, bump=False) as conn:
         _locked_session(conn, round_id)
         if _state(conn, round_id, cluster_id, pillar) != CLOSED:
-            raise VoteRefused("Close the voting on this item first, so the tally cannot change while it is accepted.")
+            raise VoteRefused(
+                "Close the voting on this item first, so the tally cannot change while it is accepted."
+            )
         result = _tally(conn, round_id, cluster_id, pillar)
         if result.n == 0:
             raise VoteRefused("Nobody has voted on this item: there is no tally to accept.")
         now = _now()
         t = s.room_tallies
-        conn.execute(delete(t).where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar))
+        conn.execute(
+            delete(t).where(t.c.round_id == round_id, t.c.cluster_id == cluster_id, t.c.pillar == pillar)
+        )
         for g in v.GROUPS:
             c = result.counts[g]
             if not sum(c.values()):
                 continue
             rating = v.group_rating(c) or NOT_RATED
-            conn.execute(insert(t).values(round_id=round_id, cluster_id=cluster_id, pillar=pillar, stakeholder_group=g,
-                                          n_present=c["present"], n_partial=c["partial"], n_absent=c["absent"], n_dont_know=c[v.DONT_KNOW],
-                                          rating=rating, last_vote_id=result.last_vote_id, accepted_by=author, accepted_at=now))
-            write_rating(conn, round_id, cluster_id, pillar, g, rating, author=f"{author} (room vote, n={sum(c.values())}: {v.split_text(c)})")
-        _history(conn, round_id, "voting", "accept", author, now, cluster_id=cluster_id, pillar=pillar,
-                 new_value=f"{result.n} voted; " + "; ".join(f"{g}: {v.split_text(result.counts[g])}" for g in v.GROUPS))
+            conn.execute(
+                insert(t).values(
+                    round_id=round_id,
+                    cluster_id=cluster_id,
+                    pillar=pillar,
+                    stakeholder_group=g,
+                    n_present=c["present"],
+                    n_partial=c["partial"],
+                    n_absent=c["absent"],
+                    n_dont_know=c[v.DONT_KNOW],
+                    rating=rating,
+                    last_vote_id=result.last_vote_id,
+                    accepted_by=author,
+                    accepted_at=now,
+                )
+            )
+            write_rating(
+                conn,
+                round_id,
+                cluster_id,
+                pillar,
+                g,
+                rating,
+                author=f"{author} (room vote, n={sum(c.values())}: {v.split_text(c)})",
+            )
+        _history(
+            conn,
+            round_id,
+            "voting",
+            "accept",
+            author,
+            now,
+            cluster_id=cluster_id,
+            pillar=pillar,
+            new_value=f"{result.n} voted; "
+            + "; ".join(f"{g}: {v.split_text(result.counts[g])}" for g in v.GROUPS),
+        )
     return result
 
 
 # --------------------------------------------------------------------------- reading
 
 
-TALLY_COLUMNS = ["cluster_id", "pillar", "stakeholder_group", "n_present", "n_partial", "n_absent", "n_dont_know", "n", "rating", "accepted_by", "accepted_at"]
+TALLY_COLUMNS = [
+    "cluster_id",
+    "pillar",
+    "stakeholder_group",
+    "n_present",
+    "n_partial",
+    "n_absent",
+    "n_dont_know",
+    "n",
+    "rating",
+    "accepted_by",
+    "accepted_at",
+]
 
 
 def accepted_tallies(engine: Engine, round_id: str) -> pd.DataFrame:
     """One row per cluster × pillar × group accepted from a room vote, with n and the split."""
     t = s.room_tallies
     with engine.connect() as conn:
-        rows = conn.execute(select(t).where(t.c.round_id == round_id).order_by(t.c.cluster_id, t.c.pillar, t.c.stakeholder_group)).mappings().all()
+        rows = (
+            conn.execute(
+                select(t)
+                .where(t.c.round_id == round_id)
+                .order_by(t.c.cluster_id, t.c.pillar, t.c.stakeholder_group)
+            )
+            .mappings()
+            .all()
+        )
     df = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in t.columns])
-    df["n"] = (df[["n_present", "n_partial", "n_absent", "n_dont_know"]].sum(axis=1) if len(df) else pd.Series(dtype=int))
+    df["n"] = (
+        df[["n_present", "n_partial", "n_absent", "n_dont_know"]].sum(axis=1)
+        if len(df)
+        else pd.Series(dtype=int)
+    )
     df["accepted_at"] = df["accepted_at"].map(_utc)
     return df[TALLY_COLUMNS]
 
@@ -296,7 +453,9 @@ def raw_votes(engine: Engine, round_id: str) -> pd.DataFrame:
     t = s.room_votes
     cols = ["vote_id", "cluster_id", "pillar", "device", "stakeholder_group", "choice", "comment", "cast_at"]
     with engine.connect() as conn:
-        rows = conn.execute(select(*[t.c[c] for c in cols]).where(t.c.round_id == round_id).order_by(t.c.vote_id)).all()
+        rows = conn.execute(
+            select(*[t.c[c] for c in cols]).where(t.c.round_id == round_id).order_by(t.c.vote_id)
+        ).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=cols)
     df["cast_at"] = df["cast_at"].map(_utc)
     return df

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from browser_support import ARTIFACTS, CHROMIUM_ARGS, OfflinePage, chromium_path, start_server, stop_server
 
 
@@ -22,7 +21,9 @@ def browser():
     path = chromium_path()
     if not path:
         if os.environ.get("ATLAS_REQUIRE_BROWSER"):
-            pytest.fail("Debian chromium is required (ATLAS_REQUIRE_BROWSER is set) but not installed: apt-get install chromium")
+            pytest.fail(
+                "Debian chromium is required (ATLAS_REQUIRE_BROWSER is set) but not installed: apt-get install chromium"
+            )
         pytest.skip("Debian chromium not installed: run `make system-packages` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -10,8 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from bench import browser as harness  # noqa: E402
-from geo.boundaries import load_boundaries  # noqa: E402
+from bench import browser as harness
+from geo.boundaries import load_boundaries
 
 SINDH = REPO.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
 
@@ -28,8 +28,12 @@ def test_harness_measures_repaint_bytes_and_start_on_sindh(browser, tmp_path):
     changes = out["changes"]
     assert [c["view"] for c in changes] == ["new", "new", "repeated", "repeated"]
     # Walked out along the path and back: the last change returns to all four pillars.
-    assert [sorted(c["to"]) for c in changes] == [sorted(harness.PATH[0]), sorted(harness.PATH[1]),
-                                                  sorted(harness.PATH[0]), sorted(harness.PILLARS)]
+    assert [sorted(c["to"]) for c in changes] == [
+        sorted(harness.PATH[0]),
+        sorted(harness.PATH[1]),
+        sorted(harness.PATH[0]),
+        sorted(harness.PILLARS),
+    ]
     for c in changes:
         # On the real Sindh data these two steps change gaps: the fills really changed, and were timed.
         assert c["fills_changed"], c

@@ -4,14 +4,13 @@ coloured, Karachi's seven as one unit labelled so, year and source in the legend
 from __future__ import annotations
 
 import pytest
+from browser_support import ARTIFACTS
 from playwright.sync_api import Error as PlaywrightError
+from test_offline_map import map_frame
 
 from cluster_model import context as cx
 from geo.boundaries import boundaries_path, load_boundaries
 from geo.context_map import CONTEXT_COLOURS, NO_FIGURE_FILL
-
-from browser_support import ARTIFACTS
-from test_offline_map import map_frame
 
 KARACHI = {"Karachi Central", "Karachi East", "Karachi South", "Karachi West", "Keamari", "Korangi", "Malir"}
 
@@ -67,7 +66,14 @@ def test_district_context_adult_literacy_colours_all_30_with_karachi_as_one(serv
     assert "Karachi City (one figure for 7 districts together" in state["tip"]
     # Year, unit, source, stated breaks and the credit in the legend.
     legend = state["legend"]
-    for text in ("Adult literacy (25+), 2014", "% of people aged 25+", "quantiles", "no figure (unknown)",
-                 "PBS PSLM", cx.CONTEXT_CREDIT, "Karachi City: one figure for its districts together"):
+    for text in (
+        "Adult literacy (25+), 2014",
+        "% of people aged 25+",
+        "quantiles",
+        "no figure (unknown)",
+        "PBS PSLM",
+        cx.CONTEXT_CREDIT,
+        "Karachi City: one figure for its districts together",
+    ):
         assert text in legend, (text, legend)
     assert offline_page.refused == [], f"the page tried to reach the internet: {offline_page.refused}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from browser_support import OfflinePage, start_server, stop_server
 
 

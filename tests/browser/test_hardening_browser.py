@@ -18,8 +18,8 @@ import time
 import urllib.request
 
 import pytest
-
 from browser_support import ARTIFACTS, OfflinePage, free_port, start_server, stop_server
+
 from cluster_model import store
 from cluster_model.store import dialogue as dl
 
@@ -34,8 +34,26 @@ def hardening_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hardening")
     url = f"sqlite:///{folder}/atlas.db"
     engine = store.open_store(url)
-    dl.create_dialogue(engine, round_id="dlg-hostile", name="Hostile", date="2027-01-01", venue=VENUE, facilitator="F", agenda="mango:T", author="seed")
-    dl.add_quote(engine, "dlg-hostile", "mango", "technology", "industry", QUOTE, speaker_name="[me](http://evil.example/me)", author="seed")
+    dl.create_dialogue(
+        engine,
+        round_id="dlg-hostile",
+        name="Hostile",
+        date="2027-01-01",
+        venue=VENUE,
+        facilitator="F",
+        agenda="mango:T",
+        author="seed",
+    )
+    dl.add_quote(
+        engine,
+        "dlg-hostile",
+        "mango",
+        "technology",
+        "industry",
+        QUOTE,
+        speaker_name="[me](http://evil.example/me)",
+        author="seed",
+    )
     engine.dispose()
     secrets = folder / "secrets.toml"
     secrets.write_text("")  # no account: the first editor is made in the browser
@@ -46,7 +64,10 @@ def hardening_server(tmp_path_factory):
 
 
 def _settled(page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]') && document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')", timeout=60_000)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
+        timeout=60_000,
+    )
 
 
 def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server, browser):
@@ -59,11 +80,30 @@ def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server
         _settled(page)
         page.wait_for_timeout(1500)  # time for a frame's script to have run, if one existed
         assert page.evaluate("() => window.__pwned") is None and page.title() != "pwned"
-        assert page.evaluate("() => [...document.querySelectorAll('iframe[srcdoc]')].filter(f => f.srcdoc.includes('pwned')).length") == 0
-        assert page.evaluate("() => [...document.querySelectorAll('img')].filter(i => i.src.includes('evil.example')).length") == 0
-        assert page.evaluate("() => [...document.querySelectorAll('a')].filter(a => a.href.includes('evil.example')).length") == 0
-        main = page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")  # ui.html's invisible autolink breaker
-        assert "<iframe srcdoc=" in main and "![tracker](http://evil.example/pixel.png)" in main  # shown as the text it is
+        assert (
+            page.evaluate(
+                "() => [...document.querySelectorAll('iframe[srcdoc]')].filter(f => f.srcdoc.includes('pwned')).length"
+            )
+            == 0
+        )
+        assert (
+            page.evaluate(
+                "() => [...document.querySelectorAll('img')].filter(i => i.src.includes('evil.example')).length"
+            )
+            == 0
+        )
+        assert (
+            page.evaluate(
+                "() => [...document.querySelectorAll('a')].filter(a => a.href.includes('evil.example')).length"
+            )
+            == 0
+        )
+        main = (
+            page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
+        )  # ui.html's invisible autolink breaker
+        assert (
+            "<iframe srcdoc=" in main and "![tracker](http://evil.example/pixel.png)" in main
+        )  # shown as the text it is
         assert not [u for u in off.refused if "evil.example" in u], off.refused
     finally:
         off.close()
@@ -111,7 +151,9 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         page.reload(wait_until="domcontentloaded")  # a reload keeps the sign-in
         page.get_by_text("Signed in as").wait_for(timeout=60_000)
         page.get_by_role("tab", name="Edit round").wait_for(timeout=30_000)
-        page.goto(base + "/workshop", wait_until="domcontentloaded")  # and on the Workshop page, in a new session
+        page.goto(
+            base + "/workshop", wait_until="domcontentloaded"
+        )  # and on the Workshop page, in a new session
         page.get_by_role("tab", name="New dialogue").wait_for(timeout=60_000)
         page.get_by_text("Signed in as").wait_for(timeout=30_000)
         page.goto(base + "/data", wait_until="domcontentloaded")
@@ -124,7 +166,9 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         _settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         assert page.locator("input[type=password]").get_attribute("autocomplete") == "current-password"
-        assert page.get_by_role("button", name="Create the first editor").count() == 0  # an account exists now
+        assert (
+            page.get_by_role("button", name="Create the first editor").count() == 0
+        )  # an account exists now
 
         # The ended token (if the browser kept it) and a forged one are refused.
         off.context.add_cookies([{"name": "atlas_session", "value": cookie["value"], "url": base}])
@@ -148,8 +192,22 @@ def test_unexpected_error_shows_visitors_no_traceback(tmp_path, browser):
     port = free_port()
     log = open(ARTIFACTS / f"streamlit-error-{port}.log", "w")
     # Run from the repository, so its .streamlit/config.toml applies (as with `make run`).
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ARTIFACTS.parent, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ARTIFACTS.parent,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -165,11 +223,19 @@ def test_unexpected_error_shows_visitors_no_traceback(tmp_path, browser):
             off.page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
             off.page.get_by_text("This app has encountered an error").wait_for(timeout=60_000)
             body = off.page.locator("body").inner_text()
-            assert "secret detail" not in body and "/srv/atlas" not in body and "Traceback" not in body and "boom.py" not in body
+            assert (
+                "secret detail" not in body
+                and "/srv/atlas" not in body
+                and "Traceback" not in body
+                and "boom.py" not in body
+            )
         finally:
             off.close()
         log.flush()
-        assert "secret detail at /srv/atlas/internal/path.py" in (ARTIFACTS / f"streamlit-error-{port}.log").read_text()  # the log keeps it
+        assert (
+            "secret detail at /srv/atlas/internal/path.py"
+            in (ARTIFACTS / f"streamlit-error-{port}.log").read_text()
+        )  # the log keeps it
     finally:
         stop_server(proc)
         log.close()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import tempfile
 
 import pytest
+from browser_support import ARTIFACTS, start_server, stop_server
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_support import ARTIFACTS, start_server, stop_server
 from cluster_model import store
 from cluster_model.store import linkages as sl
 
@@ -23,17 +23,60 @@ ROUND = "survey-2027"
 def linked_server():
     url = f"sqlite:///{tempfile.mkdtemp(prefix='atlas-linkages-')}/atlas.db"
     engine = store.open_store(url)
-    store.create_round(engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice")
-    sl.add_institutions(engine, [
-        {"institution_id": "umerkot_growers", "name": "Umerkot <b>chili</b> growers", "kind": "association", "district": "Umerkot", "lat": "25.40", "lon": "69.70",
-         "location_note": "editor-supplied, to verify", "location_source_id": "inst_coords", "source_id": "icck_desk"},
-        {"institution_id": "umerkot_tvet", "name": "A technical institute", "kind": "technical_institute", "source_id": "icck_desk"},
-    ], author="alice")
-    sl.save_links(engine, ROUND, [
-        {"institution_id": "umerkot_growers", "cluster_id": "red_chili", "link_type": "membership", "status": "active", "source_id": "icck_desk"},
-        {"institution_id": "umerkot_tvet", "cluster_id": "red_chili", "link_type": "training", "status": "weak", "source_id": "icck_desk"},
-        {"institution_id": "muet", "cluster_id": "red_chili", "link_type": "research", "status": "needed but absent", "source_id": "icck_desk"},
-    ], author="alice")
+    store.create_round(
+        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
+    )
+    sl.add_institutions(
+        engine,
+        [
+            {
+                "institution_id": "umerkot_growers",
+                "name": "Umerkot <b>chili</b> growers",
+                "kind": "association",
+                "district": "Umerkot",
+                "lat": "25.40",
+                "lon": "69.70",
+                "location_note": "editor-supplied, to verify",
+                "location_source_id": "inst_coords",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "umerkot_tvet",
+                "name": "A technical institute",
+                "kind": "technical_institute",
+                "source_id": "icck_desk",
+            },
+        ],
+        author="alice",
+    )
+    sl.save_links(
+        engine,
+        ROUND,
+        [
+            {
+                "institution_id": "umerkot_growers",
+                "cluster_id": "red_chili",
+                "link_type": "membership",
+                "status": "active",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "umerkot_tvet",
+                "cluster_id": "red_chili",
+                "link_type": "training",
+                "status": "weak",
+                "source_id": "icck_desk",
+            },
+            {
+                "institution_id": "muet",
+                "cluster_id": "red_chili",
+                "link_type": "research",
+                "status": "needed but absent",
+                "source_id": "icck_desk",
+            },
+        ],
+        author="alice",
+    )
     engine.dispose()
     proc, base = start_server({"ATLAS_DB_URL": url})
     yield base
@@ -75,7 +118,11 @@ def test_cluster_profile_draws_the_network_by_status_offline(linked_server, offl
     assert all(l["w"] > 10 or l["h"] > 10 for l in drawn["links"])  # each line really drawn
     assert by_status["active"]["dash"] == "none"
     assert by_status["weak"]["dash"] not in ("none", by_status["needed but absent"]["dash"])
-    assert {n["id"]: n["kind"] for n in drawn["nodes"]} == {"umerkot_growers": "association", "umerkot_tvet": "technical_institute", "muet": "university"}
+    assert {n["id"]: n["kind"] for n in drawn["nodes"]} == {
+        "umerkot_growers": "association",
+        "umerkot_tvet": "technical_institute",
+        "muet": "university",
+    }
     assert all(n["visible"] for n in drawn["nodes"])
     # The name's markup is text, not markup.
     assert drawn["bold"] == 0 and any("<b>chili</b>" in n["text"] for n in drawn["nodes"])
@@ -125,7 +172,11 @@ def test_atlas_institutions_layer_draws_markers_and_lines_to_the_sites_offline(l
     for _ in range(60):
         page.wait_for_timeout(500)
         for f in page.frames:
-            if f != page.main_frame and f.query_selector(".leaflet-container") and f.query_selector("path.atlas-institution"):
+            if (
+                f != page.main_frame
+                and f.query_selector(".leaflet-container")
+                and f.query_selector("path.atlas-institution")
+            ):
                 frame = f
         if frame:
             break
@@ -133,9 +184,16 @@ def test_atlas_institutions_layer_draws_markers_and_lines_to_the_sites_offline(l
     page.wait_for_timeout(800)
     drawn = frame.evaluate(LAYER_JS)
     kinds = sorted(i["cls"].split("kind-")[1] for i in drawn["institutions"])
-    assert kinds == ["association", "university", "university", "zone"]  # growers, MUET, MUISTD, Khairpur SEZ; no location: not drawn
+    assert kinds == [
+        "association",
+        "university",
+        "university",
+        "zone",
+    ]  # growers, MUET, MUISTD, Khairpur SEZ; no location: not drawn
     assert all(i["drawn"] for i in drawn["institutions"])
-    assert any("&lt;b&gt;chili&lt;/b&gt;" in i["tip"] for i in drawn["institutions"])  # escaped in the tooltip
+    assert any(
+        "&lt;b&gt;chili&lt;/b&gt;" in i["tip"] for i in drawn["institutions"]
+    )  # escaped in the tooltip
     links = {l["cls"].split()[-1]: l for l in drawn["links"]}
     assert set(links) == {"link-active", "link-needed-but-absent"}  # the technical institute has no location
     assert links["link-active"]["dash"] is None and links["link-needed-but-absent"]["dash"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
+from browser_support import ARTIFACTS
+
 from cluster_model.loading import load_dataset
 from geo.boundaries import boundaries_path, load_boundaries
-
-from browser_support import ARTIFACTS
 
 MAP_LAYERS_JS = """
 () => {
@@ -67,7 +67,9 @@ def test_atlas_draws_every_district_and_site_offline(server, offline_page):
     marker_text = " | ".join(drawn["markers"])
     sites = ds.sites.merge(ds.clusters[["cluster_id", "name"]], on="cluster_id")
     for site in sites.itertuples():
-        assert html.escape(site.name) in marker_text and html.escape(site.place) in marker_text, f"site not drawn: {site.name} at {site.place}"
+        assert html.escape(site.name) in marker_text and html.escape(site.place) in marker_text, (
+            f"site not drawn: {site.name} at {site.place}"
+        )
 
     # The legend (a data block in the map's HTML) with its site key, styled by the badge CSS.
     legend = frame.evaluate(LEGEND_JS)
@@ -112,9 +114,15 @@ def test_clicking_a_district_selects_it(server, offline_page):
     sites = load_dataset().sites
     current = page.get_by_text("District (or click the map)").locator("xpath=..").inner_text()
     # the district whose inner point lies farthest from any site marker (markers sit above the districts)
-    inner = {d: g.representative_point() for d, g in zip(districts["district"], districts.geometry) if d not in current}
-    clearance = {d: min(((p.x - lon) ** 2 + (p.y - lat) ** 2) ** 0.5 for lat, lon in zip(sites["lat"], sites["lon"]))
-                 for d, p in inner.items()}
+    inner = {
+        d: g.representative_point()
+        for d, g in zip(districts["district"], districts.geometry)
+        if d not in current
+    }
+    clearance = {
+        d: min(((p.x - lon) ** 2 + (p.y - lat) ** 2) ** 0.5 for lat, lon in zip(sites["lat"], sites["lon"]))
+        for d, p in inner.items()
+    }
     target = max(clearance, key=clearance.get)
     point = inner[target]
     # Bring the whole map into view first: a mousedown in a partly hidden iframe scrolls the page,
@@ -148,7 +156,9 @@ def test_cluster_page_map_draws_its_sites_offline(server, offline_page):
     own = ds.sites[ds.sites["cluster_id"] == "cotton_textile"]
     assert len(own) >= 2
     assert len(drawn["markers"]) == len(own[["lat", "lon"]].drop_duplicates())
-    assert set(own["district"]) <= set(drawn["districts"]), drawn["districts"]  # the districts layer, as on the Atlas
+    assert set(own["district"]) <= set(drawn["districts"]), drawn[
+        "districts"
+    ]  # the districts layer, as on the Atlas
     tips = " | ".join(drawn["markers"])
     assert all(html.escape(place) in tips for place in own["place"]), tips
     legend = frame.evaluate(LEGEND_JS)

@@ -14,8 +14,8 @@ import contextlib
 import re
 
 import pytest
-
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+
 from cluster_model import store
 from cluster_model.auth import hash_password
 from cluster_model.store import dialogue as dl
@@ -24,9 +24,18 @@ from cluster_model.store import votes as vt
 PASSWORD = "room vote test password 3"
 ROUND = "dlg-room-vote"
 # (group, choice) for the ten phones.
-PHONES = [("industry", "Present"), ("industry", "Present"), ("industry", "Present"), ("industry", "Absent"),
-          ("government", "Partial"), ("government", "Partial"), ("government", "Partial"),
-          ("community", "Absent"), ("community", "Don't know"), ("academia", "Present")]
+PHONES = [
+    ("industry", "Present"),
+    ("industry", "Present"),
+    ("industry", "Present"),
+    ("industry", "Absent"),
+    ("government", "Partial"),
+    ("government", "Partial"),
+    ("government", "Partial"),
+    ("community", "Absent"),
+    ("community", "Don't know"),
+    ("academia", "Present"),
+]
 COMMENT = "<b>bold</b><img src=x onerror=alert(1)> no training centre"
 
 
@@ -35,10 +44,20 @@ def vote_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("room-vote")
     url = f"sqlite:///{folder}/atlas.db"
     engine = store.open_store(url)
-    dl.create_dialogue(engine, round_id=ROUND, name="Room vote test", date="2027-03-01", venue="MUET, Jamshoro", facilitator="Dr F",
-                       agenda="mango:TH,rice:S", author="test setup")
+    dl.create_dialogue(
+        engine,
+        round_id=ROUND,
+        name="Room vote test",
+        date="2027-03-01",
+        venue="MUET, Jamshoro",
+        facilitator="Dr F",
+        agenda="mango:TH,rice:S",
+        author="test setup",
+    )
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n')
+    secrets.write_text(
+        f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n'
+    )
     proc, base = start_server({"ATLAS_DB_URL": url, "STREAMLIT_SECRETS_FILES": str(secrets)})
     yield base, engine
     stop_server(proc)
@@ -46,7 +65,10 @@ def vote_server(tmp_path_factory):
 
 
 def _settled(page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]') && document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')", timeout=90_000)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
+        timeout=90_000,
+    )
 
 
 def _voted(page) -> int:
@@ -71,13 +93,18 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
 
         for phone in phones:
             # The projector's link names this computer's network address; the test server listens on 127.0.0.1.
-            phone.page.goto(base + link[link.index("/vote"):], wait_until="commit")
+            phone.page.goto(base + link[link.index("/vote") :], wait_until="commit")
         for i, (phone, (group, choice)) in enumerate(zip(phones, PHONES)):
             p = phone.page
             p.get_by_role("button", name=group.capitalize(), exact=True).click(timeout=90_000)
             p.locator("#vote-item").wait_for(timeout=120_000)
-            assert "Mango" in p.locator("#vote-item").inner_text() and "Technology" in p.locator("#vote-item").inner_text()
-            assert p.get_by_text("Modern production equipment in common use").is_visible()  # the indicators, in plain words
+            assert (
+                "Mango" in p.locator("#vote-item").inner_text()
+                and "Technology" in p.locator("#vote-item").inner_text()
+            )
+            assert p.get_by_text(
+                "Modern production equipment in common use"
+            ).is_visible()  # the indicators, in plain words
             if i == 7:
                 p.get_by_role("textbox", name="Comment (optional)").fill(COMMENT)
                 p.get_by_role("textbox", name="Comment (optional)").press("Enter")
@@ -94,9 +121,18 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
 
         # The projector, never reloaded, shows the tally per group and how many voted.
         proj = projector.page
-        proj.wait_for_function("() => document.querySelector('.ws-tally')?.dataset.voted === '10'", timeout=90_000)
-        proj.wait_for_function("() => document.querySelector(\".ws-tally tr[data-group='industry'] td[data-choice='partial']\")?.textContent === '1'", timeout=90_000)
-        assert (_cell(proj, "industry", "present"), _cell(proj, "industry", "partial"), _cell(proj, "industry", "absent")) == ("3", "1", "0")
+        proj.wait_for_function(
+            "() => document.querySelector('.ws-tally')?.dataset.voted === '10'", timeout=90_000
+        )
+        proj.wait_for_function(
+            "() => document.querySelector(\".ws-tally tr[data-group='industry'] td[data-choice='partial']\")?.textContent === '1'",
+            timeout=90_000,
+        )
+        assert (
+            _cell(proj, "industry", "present"),
+            _cell(proj, "industry", "partial"),
+            _cell(proj, "industry", "absent"),
+        ) == ("3", "1", "0")
         assert _cell(proj, "government", "partial") == "3"
         assert _cell(proj, "community", "dont_know") == "1"
         assert "10 voted" in proj.locator(".ws-voted").first.inner_text()
@@ -123,7 +159,9 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         late = phones[9].page
         late.get_by_text("Voting on this item is closed").first.wait_for(timeout=90_000)
         late.get_by_role("button", name=re.compile("^. Absent$")).wait_for(state="detached", timeout=90_000)
-        proj.wait_for_function("() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000)
+        proj.wait_for_function(
+            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
+        )
 
         _settled(f)
         f.get_by_role("button", name="Accept the tally into the round").click()
@@ -149,7 +187,10 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
             text = table.inner_text()
             assert "Mango" in text and "Technology" in text
             rows = {r.split("\t")[2]: r.split("\t") for r in text.splitlines() if "\t" in r}
-            assert rows["Industry"][3] == "4" and "3 present · 1 partial · 0 absent · 0 don't know" in rows["Industry"][4]
+            assert (
+                rows["Industry"][3] == "4"
+                and "3 present · 1 partial · 0 absent · 0 don't know" in rows["Industry"][4]
+            )
             assert rows["Community"][3] == "2"
             atlas.page.screenshot(path=str(ARTIFACTS / "vote-atlas-dialogue-round.png"), full_page=True)
             assert atlas.refused == []
@@ -195,5 +236,8 @@ def test_room_view_on_a_phone_keeps_the_legend_off_the_map(vote_server, browser)
 
 
 def _wait_frames(page):
-    page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('.leaflet-container'); } catch (e) { return false; } })", timeout=120_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('.leaflet-container'); } catch (e) { return false; } })",
+        timeout=120_000,
+    )
     return page.frames

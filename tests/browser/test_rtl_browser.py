@@ -15,10 +15,9 @@ import time
 import urllib.request
 
 import pytest
-
 from browser_support import ARTIFACTS, REPO, OfflinePage, free_port, stop_server
 
-APP = '''
+APP = """
 import streamlit as st
 from ui.i18n import _, current_language
 from ui.rtl import apply
@@ -28,7 +27,7 @@ st.sidebar.markdown("### " + _("Filters"))
 st.sidebar.write(_("Pillars"))
 st.title(_("Atlas"))
 st.write(_("The four aspects the 2019 dialogue examined every cluster under."))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +41,25 @@ def rtl_server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-rtl-{port}.log", "w")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(folder / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)  # cwd: .streamlit/config.toml
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(folder / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # cwd: .streamlit/config.toml
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         if proc.poll() is not None:
@@ -97,7 +112,9 @@ def test_urdu_reads_right_to_left_with_the_local_font(browser, rtl_server):
         arabic = sum(1 for ch in layout["text"] if "\u0600" <= ch <= "\u06ff")
         latin = sum(1 for ch in layout["text"] if ch.isascii() and ch.isalpha())
         assert arabic > 3 * latin
-        assert layout["naskh"] >= 1 and fonts and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
+        assert (
+            layout["naskh"] >= 1 and fonts and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
+        )
         assert page.refused == []
     finally:
         page.close()

@@ -13,10 +13,11 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+from store_support import skip_or_fail_without_pg
+
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.store.testing import temp_store
-from store_support import skip_or_fail_without_pg
 
 ROUND = "dlg-two-servers"
 
@@ -29,7 +30,16 @@ def _pg_url_with_schema(url: str, schema: str) -> str:
 def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browser, tmp_path):
     skip_or_fail_without_pg("postgresql")
     with temp_store("postgresql", tmp_path) as (engine, url, schema):
-        dl.create_dialogue(engine, round_id=ROUND, name="Two servers", date="2027-04-01", venue="MUET", facilitator="F", agenda="rice:TS", author="test setup")
+        dl.create_dialogue(
+            engine,
+            round_id=ROUND,
+            name="Two servers",
+            date="2027-04-01",
+            venue="MUET",
+            facilitator="F",
+            agenda="rice:TS",
+            author="test setup",
+        )
         shared = {"ATLAS_DB_URL": _pg_url_with_schema(url, schema)}
         proc_a, base_a = start_server(shared)
         proc_b, base_b = start_server(shared)
@@ -49,21 +59,31 @@ def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browse
             p.locator("#vote-mine").wait_for(timeout=90_000)
 
             # Server B's projector shows the vote made through server A, without a reload.
-            proj.wait_for_function("() => document.querySelector('.ws-tally')?.dataset.voted === '1'", timeout=90_000)
-            assert proj.locator(".ws-tally tr[data-group='government'] td[data-choice='absent']").inner_text() == "1"
+            proj.wait_for_function(
+                "() => document.querySelector('.ws-tally')?.dataset.voted === '1'", timeout=90_000
+            )
+            assert (
+                proj.locator(".ws-tally tr[data-group='government'] td[data-choice='absent']").inner_text()
+                == "1"
+            )
 
             # The same phone (its pass from A) votes again through B: accepted, and still one vote.
             token = parse_qs(urlparse(p.url).query)["t"][0]
             p.goto(f"{base_b}/vote?r={ROUND}&g=government&t={token}", wait_until="domcontentloaded")
             p.get_by_role("button", name=re.compile("^. Present$")).click(timeout=120_000)
             p.get_by_text("Your vote: ● Present").wait_for(timeout=90_000)
-            proj.wait_for_function("() => document.querySelector(\".ws-tally tr[data-group='government'] td[data-choice='present']\")?.textContent === '1'", timeout=90_000)
+            proj.wait_for_function(
+                "() => document.querySelector(\".ws-tally tr[data-group='government'] td[data-choice='present']\")?.textContent === '1'",
+                timeout=90_000,
+            )
             assert proj.locator(".ws-tally").get_attribute("data-voted") == "1"
             assert vt.tally(engine, ROUND, "rice", "technology").n == 1
             assert len(vt.raw_votes(engine, ROUND)) == 2
             assert projector.refused == [] and phone.refused == []
         except Exception:
-            projector.page.screenshot(path=str(ARTIFACTS / "two-servers-failure-projector.png"), full_page=True)
+            projector.page.screenshot(
+                path=str(ARTIFACTS / "two-servers-failure-projector.png"), full_page=True
+            )
             phone.page.screenshot(path=str(ARTIFACTS / "two-servers-failure-phone.png"), full_page=True)
             raise
         finally:

@@ -8,13 +8,19 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from browser_support import ARTIFACTS, OfflinePage
 from ux_support import MAP_IFRAME, map_frame, record, run_axe, split_ours
 
 PAGES = ["/", "/clusters", "/compare", "/export", "/methods", "/data", "/workshop"]
-TITLES = {"/": "Sindh Cluster Atlas", "/clusters": None, "/compare": "Compare", "/export": "Export",
-          "/methods": "Methods & sources", "/data": "Data", "/workshop": None}
+TITLES = {
+    "/": "Sindh Cluster Atlas",
+    "/clusters": None,
+    "/compare": "Compare",
+    "/export": "Export",
+    "/methods": "Methods & sources",
+    "/data": "Data",
+    "/workshop": None,
+}
 
 
 def wait_app(page, timeout=90_000):
@@ -35,7 +41,16 @@ def share_link(page) -> str:
 
 # ---------------------------------------------------------------- item 1
 
-@pytest.mark.parametrize("path", ["/?pillars=hrm&districts=Thatta,Tharparkar", "/clusters?cluster=mango", "/compare", "/export?pillars=hrm"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?pillars=hrm&districts=Thatta,Tharparkar",
+        "/clusters?cluster=mango",
+        "/compare",
+        "/export?pillars=hrm",
+    ],
+)
 def test_item1_every_link_the_app_offers_opens_its_view_without_a_dialog(server, browser, path):
     source = OfflinePage(browser)
     try:
@@ -43,7 +58,11 @@ def test_item1_every_link_the_app_offers_opens_its_view_without_a_dialog(server,
         wait_app(source.page)
         links = [share_link(source.page)]
         if path.startswith("/export"):
-            links.append(source.page.locator("[data-testid='stMain'] [data-testid='stCode'] code").last.inner_text().strip())
+            links.append(
+                source.page.locator("[data-testid='stMain'] [data-testid='stCode'] code")
+                .last.inner_text()
+                .strip()
+            )
     finally:
         source.close()
     for link in links:
@@ -56,7 +75,9 @@ def test_item1_every_link_the_app_offers_opens_its_view_without_a_dialog(server,
             assert fresh.page.get_by_text("Page not found").count() == 0, url
             assert fresh.page.locator("h1").count() >= 1, url
             if "pillars=hrm" in url:
-                fresh.page.locator("[data-testid='stSidebar']").get_by_text("Capabilities & HRM").first.wait_for(timeout=30_000)
+                fresh.page.locator("[data-testid='stSidebar']").get_by_text(
+                    "Capabilities & HRM"
+                ).first.wait_for(timeout=30_000)
         finally:
             fresh.close()
 
@@ -106,14 +127,25 @@ def test_items_4_7_16_map_is_labelled_fitted_keyed_and_named(server, browser):
         facts = frame.evaluate(MAP_FACTS_JS)
         page.query_selector(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "ux-atlas-map.png"))
         # 7: names on the map, the legend says what it shows and sits below the province, the key is open
-        assert len(facts["labels"]) >= 15 and {"Tharparkar", "Khairpur", "Sanghar"} <= set(facts["labels"]), facts["labels"]
+        assert len(facts["labels"]) >= 15 and {"Tharparkar", "Khairpur", "Sanghar"} <= set(facts["labels"]), (
+            facts["labels"]
+        )
         assert "District gap, chosen pillars" in facts["legendText"]
         province, legend, frame_box = facts["province"], facts["legend"], facts["frame"]
         assert province["b"] <= legend["t"] + 1, (province, legend)  # no district under the legend
-        assert province["b"] - province["t"] >= 0.5 * frame_box["h"], (province, frame_box)  # fills the frame's height above the legend
-        assert province["t"] - frame_box["t"] <= 20 and legend["t"] - province["b"] <= 20, (province, legend, frame_box)
+        assert province["b"] - province["t"] >= 0.5 * frame_box["h"], (
+            province,
+            frame_box,
+        )  # fills the frame's height above the legend
+        assert province["t"] - frame_box["t"] <= 20 and legend["t"] - province["b"] <= 20, (
+            province,
+            legend,
+            frame_box,
+        )
         assert facts["keyVisible"] and "Fisheries" in facts["keyText"] and "Jute" in facts["keyText"]
-        assert facts["badgeShadow"] and re.search(r"0px 0px 0px 1\.5px", facts["badgeShadow"]), facts["badgeShadow"]
+        assert facts["badgeShadow"] and re.search(r"0px 0px 0px 1\.5px", facts["badgeShadow"]), facts[
+            "badgeShadow"
+        ]
         # 4: low-coverage gap figures are hatched on the map, and the legend says so
         fills = {p["name"]: p["fill"] for p in facts["paths"]}
         assert fills["Mirpur Khas"].startswith("url(#atlas-hatch-"), fills["Mirpur Khas"]
@@ -125,7 +157,9 @@ def test_items_4_7_16_map_is_labelled_fitted_keyed_and_named(server, browser):
             assert p["label"] and p["label"].startswith(p["name"]) and p["tabindex"] == "0", p
         thar = next(p for p in facts["paths"] if p["name"] == "Tharparkar")
         assert "gap" in thar["label"] or "not assessed" in thar["label"], thar
-        assert any(m and "Coal" in m and "Tharparkar" in m for m in facts["markerLabels"]), facts["markerLabels"]
+        assert any(m and "Coal" in m and "Tharparkar" in m for m in facts["markerLabels"]), facts[
+            "markerLabels"
+        ]
         assert not any(m and m.startswith("CT") for m in facts["markerLabels"])
         assert offline_page.refused == []
     finally:
@@ -137,7 +171,11 @@ def test_item16_summary_skip_link_and_keyboard_selection(server, browser):
     try:
         page, frame = open_atlas(offline_page, server)
         main = page.locator("[data-testid='stMain']").inner_text()
-        assert re.search(r"The map shows the 30 districts .* Highest gap: .*\d of \d+ indicators assessed.* not assessed \(unknown\)", main, re.S), main[:800]
+        assert re.search(
+            r"The map shows the 30 districts .* Highest gap: .*\d of \d+ indicators assessed.* not assessed \(unknown\)",
+            main,
+            re.S,
+        ), main[:800]
         skip = page.get_by_role("link", name=re.compile("Skip the map"))
         assert skip.count() == 1
         assert page.locator("#districts-ranked-by-gap").count() == 1
@@ -149,7 +187,9 @@ def test_item16_summary_skip_link_and_keyboard_selection(server, browser):
         }""")
         assert order
         # Enter on a focused district selects it, as a click does
-        frame.evaluate("() => { const p = [...document.querySelectorAll('path.leaflet-interactive')].find(p => (p.getAttribute('aria-label') || '').startsWith('Sanghar')); p.focus(); }")
+        frame.evaluate(
+            "() => { const p = [...document.querySelectorAll('path.leaflet-interactive')].find(p => (p.getAttribute('aria-label') || '').startsWith('Sanghar')); p.focus(); }"
+        )
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="Sanghar").wait_for(timeout=30_000)
     finally:
@@ -164,16 +204,21 @@ def test_item7_clicking_a_district_leaves_no_focus_box(server, browser):
         page.wait_for_timeout(300)
         box = frame.evaluate("""() => { const p = [...document.querySelectorAll('path.leaflet-interactive')].find(p => (p.getAttribute('aria-label') || '').startsWith('Tharparkar'));
                                       p.setAttribute('data-probe', '1'); const r = p.getBoundingClientRect(); return [r.width, r.height]; }""")
-        frame.locator("path[data-probe]").click(position={"x": box[0] * 0.7, "y": box[1] * 0.6}, timeout=10_000)
+        frame.locator("path[data-probe]").click(
+            position={"x": box[0] * 0.7, "y": box[1] * 0.6}, timeout=10_000
+        )
         page.get_by_role("heading", name="Tharparkar").wait_for(timeout=30_000)
         frame = map_frame(page)
-        style = frame.evaluate("() => { const a = document.activeElement; return a && a.tagName.toLowerCase() === 'path' ? getComputedStyle(a).outlineStyle : 'none'; }")
+        style = frame.evaluate(
+            "() => { const a = document.activeElement; return a && a.tagName.toLowerCase() === 'path' ? getComputedStyle(a).outlineStyle : 'none'; }"
+        )
         assert style == "none", style
     finally:
         offline_page.close()
 
 
 # ---------------------------------------------------------------- item 8
+
 
 def test_item8_online_basemap_offline_says_so_and_credits_osm_once(server, browser):
     offline_page = OfflinePage(browser, width=1280, height=720)
@@ -190,17 +235,22 @@ def test_item8_online_basemap_offline_says_so_and_credits_osm_once(server, brows
 
 # ---------------------------------------------------------------- item 17
 
+
 def test_item17_district_picker_in_under_ten_key_presses(server, browser):
     offline_page = OfflinePage(browser, width=1280, height=720)
     try:
         page, _ = open_atlas(offline_page, server)
-        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        page.evaluate(
+            "() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }"
+        )
         presses = 0
         for _ in range(9):
             key = "Enter" if presses == 1 else "Tab"  # Tab to "Skip to main content", Enter, then Tab on
             page.keyboard.press(key)
             presses += 1
-            label = page.evaluate("() => document.activeElement && document.activeElement.getAttribute('aria-label')")
+            label = page.evaluate(
+                "() => document.activeElement && document.activeElement.getAttribute('aria-label')"
+            )
             if label and "District (or click the map)" in label:
                 break
         assert label and "District (or click the map)" in label, (presses, label)
@@ -263,6 +313,7 @@ def test_item19_phone_legend_leaves_the_map_visible(server, browser):
 
 
 # ---------------------------------------------------------------- item 18: axe-core on every page
+
 
 @pytest.mark.parametrize("path", PAGES)
 def test_item18_axe_finds_no_serious_violation_in_what_the_atlas_controls(server, browser, path):

@@ -9,10 +9,9 @@ no overlapping labels) at 1280x720 and 1920x1080 and save screenshots.
 
 from __future__ import annotations
 
-
 import pytest
-
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+
 from cluster_model.auth import hash_password
 
 PASSWORD = "workshop test password 7"
@@ -63,7 +62,7 @@ def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
     """Pairs of text boxes that overlap by more than 2 px each way (lines of one node excluded)."""
     bad = []
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
             dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
             if dx > 2 and dy > 2 and (a["text"], a["x"], a["y"]) != (b["text"], b["x"], b["y"]):
@@ -76,7 +75,9 @@ def editor_server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     folder = tmp_path_factory.mktemp("secrets")
     secrets = folder / "secrets.toml"
-    secrets.write_text(f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n')
+    secrets.write_text(
+        f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n'
+    )
     proc, url = start_server({"STREAMLIT_SECRETS_FILES": str(secrets)})
     yield url
     stop_server(proc)
@@ -87,13 +88,20 @@ def _title(page) -> str:
 
 
 def _wait_title(page, text: str) -> None:
-    page.wait_for_function("t => { const h = document.querySelector('.ws-title'); return h && h.textContent.includes(t); }", arg=text, timeout=30_000)
+    page.wait_for_function(
+        "t => { const h = document.querySelector('.ws-title'); return h && h.textContent.includes(t); }",
+        arg=text,
+        timeout=30_000,
+    )
     _settled(page)
 
 
 def _settled(page) -> None:
     """The script run has finished: no element left over from the previous run."""
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]') && document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"notRunning\"]')", timeout=30_000)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
+        timeout=30_000,
+    )
 
 
 def _sign_in(page) -> None:
@@ -178,7 +186,9 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         assert "Capabilities & HRM" in _title(page)
 
         # Reload: the same item, the rating and the quote are still there.
-        page.goto(f"{editor_server}/workshop?round={ROUND}&mode=present", wait_until="domcontentloaded")  # the room view, fresh
+        page.goto(
+            f"{editor_server}/workshop?round={ROUND}&mode=present", wait_until="domcontentloaded"
+        )  # the room view, fresh
         _wait_title(page, "Fisheries — Capabilities & HRM")
         panel = page.locator(".ws-panel:not(.ws-tally)").first
         panel.wait_for(timeout=30_000)
@@ -210,7 +220,9 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
             map_small = [t for t in frame.evaluate(MAP_TEXT_JS) if t["size"] < 20]
             assert not map_small, f"map text under 20 px: {map_small[:5]}"
             # Issue 10 item 11: the map takes the screen's height, not streamlit-folium's fixed 520 px.
-            map_height = frame.evaluate("() => document.querySelector('.leaflet-container').getBoundingClientRect().height")
+            map_height = frame.evaluate(
+                "() => document.querySelector('.leaflet-container').getBoundingClientRect().height"
+            )
             assert map_height >= height - 200, f"map {map_height:.0f} px high on a {height} px screen"
 
         # The offline check, in the UI, says everything is local.
@@ -218,9 +230,16 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         page.get_by_text("Offline check", exact=True).click()
         page.get_by_text("Run the offline check").click()
         page.get_by_text("Map files: all installed").wait_for(timeout=30_000)
-        page.get_by_text("Map HTML: no script, stylesheet or image from another host.").wait_for(timeout=30_000)
-        check = page.frame_locator("iframe[srcdoc*='Browser check'], iframe[title*='st.iframe']").last.locator("#out")
-        page.wait_for_function("() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('#out[data-remote]'); } catch (e) { return false; } })", timeout=30_000)
+        page.get_by_text("Map HTML: no script, stylesheet or image from another host.").wait_for(
+            timeout=30_000
+        )
+        check = page.frame_locator(
+            "iframe[srcdoc*='Browser check'], iframe[title*='st.iframe']"
+        ).last.locator("#out")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('#out[data-remote]'); } catch (e) { return false; } })",
+            timeout=30_000,
+        )
         assert check.get_attribute("data-remote") == "0", check.inner_text()
         page.screenshot(path=str(ARTIFACTS / "workshop-offline-check.png"), full_page=True)
 

@@ -50,9 +50,26 @@ async () => {
 """
 
 # Streamlit elements whose markup the atlas writes (text, tables, alerts): a violation there is ours.
-OURS = {"stMarkdown", "stMarkdownContainer", "stCaptionContainer", "stHeading", "stAlert", "stAlertContainer",
-        "stAlertContentInfo", "stTable", "stImage", "stText", "stCode", "stVerticalBlock", "stHorizontalBlock",
-        "stColumn", "stMain", "stMainBlockContainer", "stAppViewBlockContainer", "stElementContainer"}
+OURS = {
+    "stMarkdown",
+    "stMarkdownContainer",
+    "stCaptionContainer",
+    "stHeading",
+    "stAlert",
+    "stAlertContainer",
+    "stAlertContentInfo",
+    "stTable",
+    "stImage",
+    "stText",
+    "stCode",
+    "stVerticalBlock",
+    "stHorizontalBlock",
+    "stColumn",
+    "stMain",
+    "stMainBlockContainer",
+    "stAppViewBlockContainer",
+    "stElementContainer",
+}
 
 
 def run_axe(frame) -> list[dict]:
