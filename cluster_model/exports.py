@@ -28,20 +28,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .classification import classify_dataset
 from .evidence import evidence_items
 from .identity import atlas_name, region_name
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
+from .scoring import gap_label
 from .spreadsheet import neutralise_formula
+from .view import View
 from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
 NOT_ASSESSED = "not assessed"
@@ -69,56 +67,12 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the filtered view
 
-
-@dataclass
-class ExportView:
-    """What is exported: the filters and round in force, in words and as tables."""
-
-    round_id: str | None
-    round_label: str
-    illustrative: bool
-    pillars: list[str]
-    sectors: list[str]
-    districts: list[str]
-    generated: str = field(default_factory=lambda: date.today().isoformat())
-
-    @property
-    def pillar_labels(self) -> list[str]:
-        return [PILLARS.get(p, p) for p in self.pillars]
-
-    def filter_lines(self, ds: Dataset) -> list[str]:
-        return [
-            "Pillars: " + ", ".join(self.pillar_labels),
-            "Sectors: "
-            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else "all clusters"),
-            "Districts: " + (", ".join(self.districts) if self.districts else "all districts"),
-            "Round: " + self.round_label + (f" — {ILLUSTRATIVE_MARK}" if self.illustrative else ""),
-        ]
-
-    def as_dict(self) -> dict:
-        return {"pillars": self.pillars, "sectors": self.sectors, "districts": self.districts}
+# The filters and round in force are a ``cluster_model.view.View`` (built by ``make_view``); the
+# functions below take the dataset and sites too, and use the view's kept results when they match.
 
 
-def make_view(
-    ds: Dataset,
-    round_id: str | None,
-    pillars: Sequence[str],
-    sectors: Sequence[str] = (),
-    districts: Sequence[str] = (),
-    generated: str | None = None,
-) -> ExportView:
-    row = ds.rounds[ds.rounds["round_id"] == round_id]
-    if row.empty:
-        label, illustrative = "no round (every indicator not assessed)", False
-    else:
-        r = row.iloc[0]
-        label, illustrative = f"{r['name']} ({r['date']})", bool(r["illustrative"])
-    view = ExportView(
-        round_id, label, illustrative, list(pillars) or list(PILLARS), list(sectors), list(districts)
-    )
-    if generated:
-        view.generated = generated
-    return view
+def _bound(view: View, ds: Dataset, sites: pd.DataFrame) -> View:
+    return view.over(ds, sites)
 
 
 def _gap_status(gap) -> str:
@@ -139,29 +93,17 @@ def _gap_columns(scores: pd.DataFrame) -> dict[str, pd.Series | list[str]]:
     }
 
 
-def view_clusters(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> list[str]:
+def view_clusters(ds: Dataset, sites: pd.DataFrame, view: View) -> list[str]:
     """Clusters in the view: the sector filter, narrowed to those with a site in the chosen districts."""
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    if view.districts:
-        there = set(sites.loc[sites["district"].isin(view.districts), "cluster_id"])
-        ids = [c for c in ids if c in there]
-    return ids
+    return _bound(view, ds, sites).view_clusters()
 
 
-def district_scores(
-    ds: Dataset, sites: pd.DataFrame, view: ExportView, per_pillar: bool = False
-) -> pd.DataFrame:
+def district_scores(ds: Dataset, sites: pd.DataFrame, view: View, per_pillar: bool = False) -> pd.DataFrame:
     """Rows of :func:`district_gaps` for the view (districts filter applied)."""
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    placed = sites[sites["cluster_id"].isin(ids)]
-    scores = district_gaps(matrix, placed, ds.rules, view.pillars, per_pillar=per_pillar)
-    if view.districts:
-        scores = scores[scores["district"].isin(view.districts)]
-    return scores.reset_index(drop=True)
+    return _bound(view, ds, sites).district_scores(per_pillar=per_pillar)
 
 
-def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def district_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """District × (all chosen pillars, then each pillar): gap, coverage, counts, clusters."""
     overall = district_scores(ds, sites, view).assign(pillar=ALL_PILLARS_LABEL)
     each = district_scores(ds, sites, view, per_pillar=True)
@@ -185,11 +127,10 @@ def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     ).reset_index(drop=True)
 
 
-def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Cluster × pillar gaps with coverage, and the districts where each cluster sits."""
-    ids = view_clusters(ds, sites, view)
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    per = cluster_gaps(matrix, ds.rules, view.pillars)
+    bound = _bound(view, ds, sites)
+    per = bound.cluster_gaps(bound.view_clusters())
     where = sites.groupby("cluster_id")["district"].agg(lambda s: "; ".join(sorted(set(s))))
     return pd.DataFrame(
         {
@@ -204,10 +145,10 @@ def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.
     )
 
 
-def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def indicator_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Every indicator of the chosen pillars for the clusters in view: status, source, note."""
-    ids = view_clusters(ds, sites, view)
-    matrix = assessment_matrix(ds, view.round_id, ids)
+    bound = _bound(view, ds, sites)
+    matrix = bound.matrix_for(bound.view_clusters())
     matrix = matrix[matrix["pillar"].isin(view.pillars)]
     names = ds.indicators.set_index("indicator_id")["name"]
     rounds = ds.rounds.set_index("round_id")["name"]
@@ -226,10 +167,10 @@ def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Da
     ).reset_index(drop=True)
 
 
-def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def classification_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Computed and published classification of the clusters in view, with the comparison."""
-    ids = view_clusters(ds, sites, view)
-    results = classify_dataset(ds, assessment_matrix(ds, view.round_id, ids))
+    bound = _bound(view, ds, sites)
+    ids, results = bound.view_clusters(), bound.classes
     rows = []
     for cid in ids:
         r = results.get(cid)
@@ -260,7 +201,7 @@ def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> 
     )
 
 
-def evidence_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def evidence_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     ev = evidence_items(ds, view_clusters(ds, sites, view), view.pillars)
     return pd.DataFrame(
         {
@@ -275,7 +216,7 @@ def evidence_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     )
 
 
-def view_tables(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> dict[str, pd.DataFrame]:
+def view_tables(ds: Dataset, sites: pd.DataFrame, view: View) -> dict[str, pd.DataFrame]:
     """The filtered view as named tables (sheet name → table).
 
     ``sites`` are the sites with canonical district names (``AtlasData.sites``).
@@ -341,7 +282,7 @@ def used_source_ids(ds: Dataset, tables: dict[str, pd.DataFrame]) -> set[str]:
 
 
 def notes_lines(
-    ds: Dataset, view: ExportView, title: str | None = None, sources: pd.DataFrame | None = None
+    ds: Dataset, view: View, title: str | None = None, sources: pd.DataFrame | None = None
 ) -> list[str]:
     """Plain-text lines: title, date, filters, illustrative warning, sources, licences."""
     title = title or f"{atlas_name()} export"
@@ -430,7 +371,7 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-").replace("--", "-")
 
 
-def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
+def export_filename(view: View, ext: str, kind: str = "") -> str:
     """e.g. ``sindh-atlas_hrm_thatta-tharparkar_2026-11-25.png`` (kind adds e.g. ``_brief``)."""
     pillars = "all-pillars" if set(view.pillars) == set(PILLARS) else "-".join(view.pillars)
     where = "-".join(_slug(d) for d in view.districts) if view.districts else "sindh"
@@ -442,7 +383,7 @@ def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
     return "_".join(parts) + "." + ext.lstrip(".")
 
 
-def snapshot_title(view: ExportView) -> str:
+def snapshot_title(view: View) -> str:
     what = (
         "Cluster gaps, all four pillars"
         if set(view.pillars) == set(PILLARS)
@@ -453,7 +394,7 @@ def snapshot_title(view: ExportView) -> str:
 
 
 def snapshot_texts(
-    ds: Dataset, view: ExportView, source_ids: Iterable[str]
+    ds: Dataset, view: View, source_ids: Iterable[str]
 ) -> tuple[str, list[str], list[str]]:
     """(title, subtitle lines, credit lines) for a map snapshot of the view."""
     subtitle = [

@@ -10,7 +10,6 @@ the round is illustrative. Everything fits on one page by construction.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable, Sequence
 
@@ -20,13 +19,12 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
-from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
-from cluster_model.exports import ExportView, district_scores
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.pdf_fonts import add_fonts
-from cluster_model.scoring import assessment_matrix, gap_label
+from cluster_model.scoring import gap_label
+from cluster_model.view import View
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
@@ -102,7 +100,7 @@ def district_brief_pdf(
     ds: Dataset,
     districts: gpd.GeoDataFrame | None,
     sites: pd.DataFrame,
-    view: ExportView,
+    view: View,
     chosen: Sequence[str],
     *,
     progress: Callable[[int, int, str], None] | None = None,
@@ -123,13 +121,11 @@ def district_brief_pdf(
     pdf = _Brief(footer)
     pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
     pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    classes = classify_dataset(ds, matrix)
+    data = view.over(ds, sites)
+    matrix, classes = data.matrix_for(), data.classes
     # The brief's own district list decides which districts are shown, not the view's district filter.
-    every = dataclasses.replace(view, districts=[])
-    overall = district_scores(ds, sites, every).set_index("district")
-    per_pillar = district_scores(ds, sites, every, per_pillar=True)
+    overall = data.district_scores(every_district=True).set_index("district")
+    per_pillar = data.district_scores(per_pillar=True, every_district=True)
     width = PAGE_W - 2 * MARGIN
 
     for i, name in enumerate(chosen):

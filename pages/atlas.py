@@ -6,21 +6,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.history import change_label, gap_changes, previous_round
+from cluster_model.history import change_label, previous_round
 from cluster_model.identity import atlas_name
-from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
-from cluster_model.tables import district_detail, map_summary, ranking_table, status_counts
+from cluster_model.scoring import gap_label
+from cluster_model.tables import map_summary
 from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, room
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner
 from ui.data_access import get_engine
+from ui.data_view import get_view
 from ui.html import md
 
 atlas, state = page.start()
 ds = atlas.dataset
-cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
 st.title(atlas_name(), anchor=False)
 if (
@@ -35,33 +35,12 @@ st.caption(
 )
 illustrative_banner(ds, state.round)
 
-# Everything derived from the data is memoised per view (round, sectors, pillars, district):
-# going back to an earlier choice costs no recomputation.
-sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
+# Everything derived from the data is computed once per view (round and filters) and kept on it
+# (ui.data_view): going back to an earlier choice costs no recomputation.
+data = get_view(atlas, state)
 # Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
-sites = atlas.memo(
-    ("sites", sector_key),
-    lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)].merge(
-        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
-    ),
-)
-
-
-def round_matrix(round_id: str) -> pd.DataFrame:
-    return atlas.memo(("matrix", round_id, sector_key), lambda: assessment_matrix(ds, round_id, cluster_ids))
-
-
-def round_scores(round_id: str) -> pd.DataFrame:
-    return atlas.memo(
-        ("scores", round_id, sector_key, pillar_key),
-        lambda: rank_by_gap(district_gaps(round_matrix(round_id), sites, ds.rules, state.pillars)),
-    )
-
-
-matrix = round_matrix(state.round)
-counts = atlas.memo(
-    ("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars)
-)
+sites = data.placed_sites()
+counts = data.status_counts()
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(
@@ -69,24 +48,14 @@ st.info(
     f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed."
 )
 
-all_scores = round_scores(state.round)
-scores = (
-    all_scores[all_scores["district"].isin(state.districts)].reset_index(drop=True)
-    if state.districts
-    else all_scores
-)
+scores = data.shown_districts()
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
 labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
-    deltas = atlas.memo(
-        ("changes", state.round, previous, sector_key, pillar_key),
-        lambda: gap_changes(all_scores, round_scores(previous), ["district"]).set_index("district")[
-            "gap_delta"
-        ],
-    )
+    deltas = data.district_changes(get_view(atlas, state, round_id=previous))
     change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
     changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
@@ -180,10 +149,7 @@ with panel_col:
             + (" — low coverage, read with care." if r["low_coverage"] else ".")
         )
         here = list(r["clusters"])
-        gap_table, checklist = atlas.memo(
-            ("district", state.round, sector_key, pillar_key, state.district),
-            lambda: district_detail(ds, matrix, here, state.pillars),
-        )
+        gap_table, checklist = data.district_detail(here)
         st.markdown("**Clusters here, gap by pillar**")
         st.dataframe(gap_table, hide_index=True, width="stretch")
         with st.expander(
@@ -200,10 +166,7 @@ st.caption(
     + ". Districts whose clusters are not assessed are listed last, as unknown. "
     "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
 )
-table = atlas.memo(
-    ("ranking", state.round, sector_key, pillar_key, tuple(state.districts)),
-    lambda: ranking_table(ds, scores),
-)
+table = data.ranking_table()
 if change_column:
     table = table.copy()  # the memoised table stays as it is
     table.insert(4, change_column, changes)

@@ -7,17 +7,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, classify_dataset
+from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE
 from cluster_model.evidence import evidence_items
 from cluster_model.history import change_label, cluster_gap_changes, previous_round, status_changes
 from cluster_model.participation import participation_grid
-from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
+from cluster_model.scoring import gap_label
 from cluster_model.tables import indicator_checklist
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
 from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
+from ui.data_view import get_view
 from ui.html import md
 
 
@@ -60,8 +61,9 @@ st.caption(
     + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples())
 )
 
-matrix = assessment_matrix(ds, state.round, [cid])
-result = classify_dataset(ds, matrix)[cid]
+data = get_view(atlas, state)
+matrix = data.matrix_for([cid])
+result = data.classes[cid]
 
 left, right = st.columns([2, 3], gap="medium")
 with left:
@@ -103,7 +105,7 @@ with right:
     )
 
 st.subheader("Indicators by pillar")
-per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
+per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
 tabs = st.tabs([INDICATOR_GROUPS[g] for g in INDICATOR_GROUPS])
 for tab, group in zip(tabs, INDICATOR_GROUPS):
     with tab:
@@ -117,14 +119,13 @@ previous = previous_round(ds, state.round)
 if previous is None:
     st.caption("This is the first round of its kind: nothing to compare yet.")
 else:
-    gap_change = (
-        cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
-    )
+    before = get_view(atlas, state, round_id=previous)
+    gap_change = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id").loc[cid]
     st.markdown(
         f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
         f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%})."
     )
-    changed = status_changes(ds, state.round, previous, only_changed=True)
+    changed = status_changes(data, before, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]
     if changed.empty:
         st.caption("No indicator of this cluster changed status.")

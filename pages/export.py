@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-
-import pandas as pd
 import streamlit as st
 
 from cluster_model.exports import (
     add_context,
-    district_scores,
     export_filename,
-    make_view,
     notes_lines,
     snapshot_texts,
     sources_table,
@@ -27,19 +21,17 @@ from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_c
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
 from ui import linkage_views, page
-from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
+from ui.data_view import get_view
 from ui.html import md
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
 ds = atlas.dataset
-ev = make_view(ds, state.round, state.pillars, state.sectors, state.districts)
-sites = atlas.sites.merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
-if state.sectors:
-    sites = sites[sites["cluster_id"].isin(state.sectors)]
+ev = get_view(atlas, state)
+sites = ev.placed_sites()
 
 st.title("Export")
 st.caption(
@@ -51,10 +43,10 @@ with st.container(border=True):
     st.markdown("**What will be exported**")
     st.markdown("\n".join(f"- {md(line)}" for line in ev.filter_lines(ds)) + f"\n- Date: {md(ev.generated)}")
 
-tables = view_tables(ds, sites, ev)
-tables.update(
-    linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"]))
-)
+tables = {
+    **ev.keep(("tables",), lambda: view_tables(ds, atlas.sites, ev)),
+    **linkage_views.export_tables(atlas, state.round, ev.cluster_ids),
+}
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
@@ -68,26 +60,14 @@ if context_indicator:
         f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
     )
     credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
-data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) if len(ds.assessments) else 0
-view_key = hashlib.sha1(
-    repr(
-        (
-            sorted(view.to_query(state).items()),
-            ev.generated,
-            str(atlas.boundary_file),
-            data_hash,
-            context_indicator,
-        )
-    ).encode()
-).hexdigest()
 
 
 def _chart() -> dict:
-    """The snapshot's Vega-Lite spec, built once per view and kept for the PNG/SVG/PDF downloads."""
-    specs = st.session_state.setdefault("_export_spec", {})
-    if view_key not in specs:
+    """The snapshot's Vega-Lite spec, built once per view (and figure shown) and kept for the PNG/SVG/PDF downloads."""
+
+    def build() -> dict:
         # Scores of every district (the context around the chosen ones keeps its true colours).
-        scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
+        scores = ev.district_scores(every_district=True)
         chart = snapshot_chart(
             atlas.districts,
             scores,
@@ -101,9 +81,9 @@ def _chart() -> dict:
             if context_indicator
             else None,
         )
-        specs.clear()
-        specs[view_key] = chart.to_dict(validate=False)
-    return specs[view_key]
+        return chart.to_dict(validate=False)
+
+    return ev.keep(("snapshot spec", context_indicator), build)
 
 
 # ------------------------------------------------------------------ map snapshot
@@ -114,17 +94,14 @@ if atlas.districts is None:
         "Data downloads below still work."
     )
 else:
-    cache = st.session_state.setdefault("_export_png", {})
-    if view_key not in cache:
-        with st.spinner("Rendering the map snapshot…"):
-            try:
-                cache.clear()
-                cache[view_key] = render(_chart(), "png", scale=2)
-            except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
-                st.error(
-                    f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
-                )
-    png = cache.get(view_key)
+    png = None
+    with st.spinner("Rendering the map snapshot…"):
+        try:
+            png = ev.keep(("snapshot png", context_indicator), lambda: render(_chart(), "png", scale=2))
+        except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
+            st.error(
+                f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
+            )
     if png:
         cols = st.columns(4)
         cols[0].download_button(
@@ -176,8 +153,7 @@ chosen = st.multiselect(
     key="export_brief_districts:" + ",".join(default),
 )
 st.caption("The brief covers: " + (", ".join(chosen) if chosen else "no district yet") + ".")
-briefs = st.session_state.setdefault("_export_briefs", {})
-brief_key = (view_key, tuple(chosen))
+brief_key = ("briefs", context_indicator, tuple(chosen))  # kept on the view: built once, on the button
 if st.button("Build district briefs", disabled=not chosen):
     with st.status(f"Building {len(chosen)} district brief(s)…", expanded=True) as status:
         bar = st.progress(0.0)
@@ -186,28 +162,30 @@ if st.button("Build district briefs", disabled=not chosen):
             bar.progress(i / n, text=f"{name} ({i + 1} of {n})" if name else "done")
 
         try:
-            briefs.clear()
-            briefs[brief_key] = district_brief_pdf(
-                ds,
-                atlas.districts,
-                sites,
-                ev,
-                chosen,
-                progress=progress,
-                context=ctx if ctx.available else None,
-                extra_page=linkage_views.brief_page(atlas, state.round),
+            ev.keep(
+                brief_key,
+                lambda: district_brief_pdf(
+                    ds,
+                    atlas.districts,
+                    atlas.sites,
+                    ev,
+                    chosen,
+                    progress=progress,
+                    context=ctx if ctx.available else None,
+                    extra_page=linkage_views.brief_page(atlas, state.round),
+                ),
             )
             status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
             status.update(label="The briefs could not be built", state="error")
             st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
-if brief_key in briefs:
+if ev.kept(brief_key) is not None:
     # Named after the districts it holds, not the sidebar's filter.
     st.download_button(
         "Download district briefs (PDF)",
-        briefs[brief_key],
-        export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
+        ev.kept(brief_key),
+        export_filename(ev.replace(districts=list(chosen)), "pdf", "brief"),
         MIME["pdf"],
         type="primary",
         on_click="ignore",
@@ -242,8 +220,8 @@ if atlas.districts is not None:
     def _geojson() -> bytes:
         collection = districts_geojson(
             atlas.districts,
-            district_scores(ds, sites, ev),
-            district_scores(ds, sites, ev, per_pillar=True),
+            ev.district_scores(),
+            ev.district_scores(per_pillar=True),
             cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
             sources=sources.to_dict("records"),
             licence=[note for note in notes if note.startswith("Licence")],

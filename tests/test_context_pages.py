@@ -144,7 +144,6 @@ def test_methods_explains_the_context_figures():
 def test_exports_carry_context_with_year_source_and_credit():
     from cluster_model.exports import (
         add_context,
-        make_view,
         notes_lines,
         sources_table,
         to_csv_bytes,
@@ -152,6 +151,7 @@ def test_exports_carry_context_with_year_source_and_credit():
         view_tables,
     )
     from cluster_model.loading import load_dataset
+    from cluster_model.view import make_view
     from geo.boundaries import load_boundaries
     from geo.brief import district_brief_pdf
     from geo.context_map import add_context_to_geojson, snapshot_context

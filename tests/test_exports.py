@@ -15,7 +15,6 @@ from cluster_model.exports import (
     ILLUSTRATIVE_MARK,
     district_scores,
     export_filename,
-    make_view,
     notes_lines,
     sources_table,
     to_csv_bytes,
@@ -24,6 +23,7 @@ from cluster_model.exports import (
     view_tables,
 )
 from cluster_model.spreadsheet import neutralise_formula
+from cluster_model.view import make_view
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 
@@ -138,9 +138,9 @@ def test_illustrative_marks_every_row(dataset, sites):
 
 
 def test_filename():
-    from cluster_model.exports import ExportView
+    from cluster_model.view import View
 
-    view = ExportView("desk-2026", "x", False, ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
+    view = View("desk-2026", "x", False, ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
     assert export_filename(view, "png") == "sindh-atlas_hrm_thatta-tharparkar_2026-11-25.png"
 
 

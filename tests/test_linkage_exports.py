@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from cluster_model import linkages as L
 from cluster_model import store
-from cluster_model.exports import make_view
 from cluster_model.store import linkages as sl
+from cluster_model.view import make_view
 from geo.brief import district_brief_pdf
 from geo.linkage_brief import linkage_page
 from ui.linkage_views import matrix_view

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cluster_model.exports import district_scores, make_view, snapshot_texts, sources_table
+from cluster_model.exports import district_scores, snapshot_texts, sources_table
+from cluster_model.view import make_view
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.snapshot import (
     LEGEND_DOMAIN,

@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from cluster_model import store
-from cluster_model.history import cluster_gap_changes, district_gap_changes, previous_round, status_changes
+from cluster_model.history import (
+    cluster_gap_changes,
+    district_gap_changes,
+    previous_round,
+    round_views,
+    status_changes,
+)
 from cluster_model.loading import DATA_DIR
 from cluster_model.loading import load_dataset as load_csv
 from cluster_model.scoring import assessment_matrix, cluster_gaps
@@ -185,14 +191,15 @@ def test_change_since_previous_round(engine):
     )
     ds = store.load_dataset(engine)
     assert previous_round(ds, "survey-2027") == "desk-2026" and previous_round(ds, "desk-2026") is None
-    ch = status_changes(ds, "survey-2027", only_changed=True).set_index(["cluster_id", "indicator_id"])
+    now, before = round_views(ds, "survey-2027")  # the previous round found by previous_round
+    ch = status_changes(now, before, only_changed=True).set_index(["cluster_id", "indicator_id"])
     assert set(ch.index) == {("mango", "tech_rnd_link"), ("rice", "tech_equipment")}
     assert tuple(ch.loc[("mango", "tech_rnd_link"), ["status_before", "status_now"]]) == ("absent", "present")
     assert tuple(ch.loc[("rice", "tech_equipment"), ["status_before", "status_now"]]) == (
         "not assessed",
         "absent",
     )
-    gaps = cluster_gap_changes(ds, "survey-2027", ["technology"]).set_index("cluster_id")
+    gaps = cluster_gap_changes(now, before, ["technology"]).set_index("cluster_id")
     assert (
         gaps.at["mango", "gap_before"] == 1.0
         and gaps.at["mango", "gap_now"] == 0.0
@@ -202,7 +209,7 @@ def test_change_since_previous_round(engine):
         gaps.at["rice", "gap_delta"]
     )  # unknown before: no delta, not 0
     assert gaps.at["automobile", "coverage_delta"] == 0 and pd.isna(gaps.at["automobile", "gap_delta"])
-    dist = district_gap_changes(ds, ds.sites, "survey-2027", ["technology"]).set_index("district")
+    dist = district_gap_changes(now, before, ds.sites, ["technology"]).set_index("district")
     assert dist.at["Mirpur Khas", "gap_delta"] == -1.0
     assert dist.at["Larkana", "coverage_now"] > dist.at["Larkana", "coverage_before"]
 
