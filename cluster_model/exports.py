@@ -1,7 +1,7 @@
-"""Data downloads of the filtered view: tables, CSV and XLSX, each with its sources.
+"""Data downloads of the filtered view: tables with their sources, notes and file names.
 
-Pure pandas/openpyxl: no streamlit, no geometry (the GeoJSON export lives in
-``geo/export_geojson.py``).
+Pure pandas: no streamlit, no geometry (the GeoJSON export lives in ``geo/export_geojson.py``), no file
+format (``outputs/tables.py`` writes the CSV and XLSX, neutralising formula cells).
 
 Honesty rules carried into every file:
 
@@ -11,34 +11,18 @@ Honesty rules carried into every file:
   carries the list of sources and the licence notes.
 * Illustrative (invented) rounds: every data row gets an ``Illustrative``
   column reading "ILLUSTRATIVE — not real data", and the notes say it too.
-* Formula injection (OWASP "CSV injection"): every text cell beginning with
-  ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'`` so a
-  spreadsheet shows it as text instead of running it.
-
-CSV layout (chosen over a sidecar file, so the sources cannot get separated
-from the data): a normal header + rows, text fields quoted, followed by
-trailing lines that start with ``#`` holding the sources, licence and filters.
-Read it back with ``pandas.read_csv(path, comment="#")`` (a ``#`` inside a
-quoted text field is data, not a comment). The file is UTF-8 with a BOM so
-Excel shows non-ASCII characters correctly.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .evidence import evidence_items
 from .identity import atlas_name, region_name
 from .loading import Dataset
 from .scoring import gap_label
-from .spreadsheet import neutralise_formula
 from .view import View
 from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
@@ -50,19 +34,6 @@ DATA_LICENCE = (
     "no licence has been stated for them yet — cite the sources."
 )
 ALL_PILLARS_LABEL = "all chosen pillars"
-
-
-# --------------------------------------------------------------------------- formula injection
-
-
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with :func:`neutralise_formula` applied to every text cell and header."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(str(c)) for c in out.columns]
-    return out
 
 
 # --------------------------------------------------------------------------- the filtered view
@@ -303,67 +274,6 @@ def notes_lines(
     return lines
 
 
-# --------------------------------------------------------------------------- writers
-
-
-def to_csv_bytes(df: pd.DataFrame, sources_note: Sequence[str] | str) -> bytes:
-    """CSV (UTF-8 with BOM) + trailing ``# `` lines with sources and licence.
-
-    Text cells are neutralised against formula injection and quoted, so a ``#``
-    in the data is never taken for a comment. Unknown values are empty cells.
-    Read back with ``pd.read_csv(buf, comment="#")``.
-    """
-    note = sources_note.splitlines() if isinstance(sources_note, str) else list(sources_note)
-    body = neutralise_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    trailer = "".join("# " + line.replace("\r", " ").replace("\n", " ") + "\n" for line in note)
-    return (body + trailer).encode("utf-8-sig")
-
-
-def _autosize(ws, frame: pd.DataFrame) -> None:
-    for i, column in enumerate(frame.columns, start=1):
-        longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 70)
-
-
-def _write_frame(ws, frame: pd.DataFrame, start_row: int = 1) -> None:
-    bold = Font(bold=True)
-    for j, column in enumerate(frame.columns, start=1):
-        ws.cell(row=start_row, column=j, value=neutralise_formula(str(column))).font = bold
-    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        for j, value in enumerate(row, start=1):
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-                continue  # unknown: an empty cell, never 0
-            if hasattr(value, "item"):
-                value = value.item()  # numpy scalar → python
-            cell = ws.cell(row=i, column=j, value=neutralise_formula(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
-
-
-def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], sources: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
-    """Workbook: one sheet per table, then a "Sources" sheet (sources, licence, filters, notes)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
-        _write_frame(ws, frame)
-        _autosize(ws, frame)
-    ws = wb.create_sheet(title="Sources")
-    _write_frame(ws, sources)
-    _autosize(ws, sources)
-    row = len(sources) + 3
-    for line in notes:
-        cell = ws.cell(row=row, column=1, value=neutralise_formula(str(line)))
-        cell.data_type = "s"
-        if "ILLUSTRATIVE" in line:
-            cell.font = Font(bold=True, color="C00000")
-        row += 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 # --------------------------------------------------------------------------- names and captions
 
 
@@ -393,9 +303,7 @@ def snapshot_title(view: View) -> str:
     return f"{what} — {where}"
 
 
-def snapshot_texts(
-    ds: Dataset, view: View, source_ids: Iterable[str]
-) -> tuple[str, list[str], list[str]]:
+def snapshot_texts(ds: Dataset, view: View, source_ids: Iterable[str]) -> tuple[str, list[str], list[str]]:
     """(title, subtitle lines, credit lines) for a map snapshot of the view."""
     subtitle = [
         "; ".join(view.filter_lines(ds)[:3]),

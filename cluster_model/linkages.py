@@ -598,7 +598,9 @@ def state_counts(long: pd.DataFrame) -> dict[str, int]:
     return {s: int((long["state"] == s).sum()) for s in CELL_STATES}
 
 
-def missing_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, view=None) -> pd.DataFrame:
+def missing_links(
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, view=None
+) -> pd.DataFrame:
     """Kinds of support the framework expects (mapped to support / technology indicators) that no
     active link provides, with what the links and the indicator assessments say, and their sources.
 

@@ -160,7 +160,9 @@ class View:
         chosen = tuple(pillars) if pillars is not None else tuple(self.pillars)
         return self._keep(
             ("cluster_gaps", ids, chosen, per_pillar),
-            lambda: cluster_gaps(self.matrix_for(ids), self._data().rules, list(chosen), per_pillar=per_pillar),
+            lambda: cluster_gaps(
+                self.matrix_for(ids), self._data().rules, list(chosen), per_pillar=per_pillar
+            ),
         )
 
     def placed_sites(self) -> pd.DataFrame:

@@ -40,7 +40,6 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
-from cluster_model.pdf_fonts import FONT_DIR
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
     BORDER,
@@ -54,6 +53,7 @@ from geo.atlas_map import (
     gap_class,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
+from outputs.pdf import FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
 
 WATERMARK = ILLUSTRATIVE_MARK
 FONT = "DejaVu Sans"

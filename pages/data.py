@@ -13,11 +13,12 @@ from cluster_model import store
 from cluster_model.issues import DataIssue
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
+from outputs import tables
+from ui import page
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.page import leave_pages_folder_mode
 
 
 def _changed() -> None:
@@ -82,7 +83,7 @@ def _write(action):
     return None
 
 
-leave_pages_folder_mode()
+atlas, state = page.start(shared_filters=False)
 engine = get_engine()
 ds = store.load_dataset(engine, data_dir())
 editor = current_editor()
@@ -110,8 +111,14 @@ if round_id:
         st.caption(md(chosen["notes"]))
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
-        name, data = store.export_round(engine, round_id, fmt)
-        col.download_button(f"Export round as {fmt.upper()}", data, file_name=name, key=f"export_{fmt}")
+        # Built when clicked (a callable), not on every rerun of the page.
+        col.download_button(
+            f"Export round as {fmt.upper()}",
+            lambda fmt=fmt: tables.export_round(engine, round_id, fmt)[1],
+            file_name=tables.round_file_name(round_id, bool(chosen["illustrative"]), fmt),
+            key=f"export_{fmt}",
+            on_click="ignore",
+        )
 
 if round_id and editor is None:
     # Signed out: the round itself, read-only (sources as citations, unknown spelled out).
@@ -224,8 +231,13 @@ with tab_import:
     )
     t1, t2 = st.columns(2)
     for col, fmt in ((t1, "csv"), (t2, "xlsx")):
-        name, data = store.import_template(fmt, engine)
-        col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"template_{fmt}")
+        col.download_button(
+            f"Template ({fmt.upper()})",
+            lambda fmt=fmt: tables.import_template(fmt, engine)[1],
+            file_name=tables.template_file_name(fmt),
+            key=f"template_{fmt}",
+            on_click="ignore",
+        )
     if round_id:
         upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
         if upload is not None:
@@ -327,9 +339,10 @@ def _survey_section(round_id: str | None) -> None:
     )
     st.download_button(
         "Survey form (XLSForm)",
-        build_xlsform(ds),
+        lambda: build_xlsform(ds),
         file_name=FORM_FILE,
         key="survey_form",
+        on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     if not round_id or chosen["kind"] != "survey":
@@ -408,8 +421,13 @@ def _survey_section(round_id: str | None) -> None:
         f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."
     )
     if not stored.empty:
-        name, data = si.export_submissions(engine, round_id)
-        st.download_button("Export submissions (CSV)", data, file_name=name, key="survey_export")
+        st.download_button(
+            "Export submissions (CSV)",
+            lambda: tables.export_submissions(engine, round_id)[1],
+            file_name=si.submissions_file_name(round_id),
+            key="survey_export",
+            on_click="ignore",
+        )
         grid = store.round_grid(engine, round_id)
         pairs = [
             (r.cluster_id, r.indicator_id)
@@ -448,3 +466,4 @@ def _survey_section(round_id: str | None) -> None:
 
 st.divider()
 _survey_section(round_id)
+page.end(atlas, state, "data", has_map=False, shared_filters=False, round_id=round_id)

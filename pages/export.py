@@ -10,16 +10,15 @@ from cluster_model.exports import (
     notes_lines,
     snapshot_texts,
     sources_table,
-    to_csv_bytes,
-    to_xlsx_bytes,
     used_source_ids,
     view_tables,
 )
 from cluster_model.issues import DataFileError
-from geo.brief import district_brief_pdf
 from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
+from outputs.brief import district_brief_pdf
+from outputs.tables import to_csv_bytes, to_xlsx_bytes
 from ui import linkage_views, page
 from ui.chrome import illustrative_banner
 from ui.context_access import get_context

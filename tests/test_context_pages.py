@@ -146,16 +146,15 @@ def test_exports_carry_context_with_year_source_and_credit():
         add_context,
         notes_lines,
         sources_table,
-        to_csv_bytes,
-        to_xlsx_bytes,
         view_tables,
     )
     from cluster_model.loading import load_dataset
     from cluster_model.view import make_view
     from geo.boundaries import load_boundaries
-    from geo.brief import district_brief_pdf
     from geo.context_map import add_context_to_geojson, snapshot_context
     from geo.snapshot import snapshot_chart
+    from outputs.brief import district_brief_pdf
+    from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
     ds = load_dataset(DATA_DIR)
     districts = load_boundaries(province="Sindh")

@@ -31,6 +31,7 @@ from cluster_model.store import dialogue as dl
 from cluster_model.store import signin
 from cluster_model.store.importer import MAX_ROWS, read_upload
 from geo.boundaries import load_boundaries
+from outputs import tables, workshop_summary
 from tests.store_support import backend, engine, store_env
 from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
@@ -550,12 +551,12 @@ def test_pdf_prints_urdu_and_sindhi_letters_and_refuses_to_drop_one(db, dataset)
     rat, quotes = dl.ratings(db, "dlg-u"), dl.quotes(db, "dlg-u")
     gaps = ws.room_gaps(rat, dataset.rules, list(dataset.clusters["cluster_id"]))
     agenda = ws.Agenda.from_string("mango:T", list(dataset.clusters["cluster_id"]))
-    pdf = ws.to_pdf(dataset, info, gaps, quotes, agenda)
+    pdf = workshop_summary.summary_pdf(dataset, info, gaps, quotes, agenda)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "ے" in text and "۾" in text and "ڻ" in text
     dl.add_quote(db, "dlg-u", "mango", "technology", "industry", "great 😀 ☃ 漢字", author="seed")
     with pytest.raises(DataFileError) as failed:
-        ws.to_pdf(dataset, info, gaps, dl.quotes(db, "dlg-u"), agenda)
+        workshop_summary.summary_pdf(dataset, info, gaps, dl.quotes(db, "dlg-u"), agenda)
     assert "U+6F22" in failed.value.issue.message  # named, not dropped
 
 

@@ -15,8 +15,8 @@ from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.store import linkages as sl
 from cluster_model.view import make_view
-from geo.brief import district_brief_pdf
-from geo.linkage_brief import linkage_page
+from outputs.brief import district_brief_pdf
+from outputs.linkage_brief import linkage_page
 from ui.linkage_views import matrix_view
 
 ROUND = "survey-2027"

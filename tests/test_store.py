@@ -22,6 +22,7 @@ from cluster_model.loading import load_dataset as load_csv
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import schema as s
 from cluster_model.store.testing import temp_store
+from outputs import tables
 from tests.store_support import backend, engine, store_env
 
 TABLES = [
@@ -233,11 +234,11 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
     ds = store.load_dataset(engine)
     assert bool(ds.rounds.set_index("round_id").at["demo", "illustrative"]) is True
     assert ds.latest_round() == "desk-2026"  # invented data is never the default
-    name, data = store.export_round(engine, "demo", "csv")
+    name, data = tables.export_round(engine, "demo", "csv")
     assert "ILLUSTRATIVE" in name
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows and all(r[store.ILLUSTRATIVE_COLUMN] == store.ILLUSTRATIVE_TEXT for r in rows)
-    name, data = store.export_round(engine, "demo", "xlsx")
+    name, data = tables.export_round(engine, "demo", "xlsx")
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data))
@@ -247,7 +248,7 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
         r[0] == store.ILLUSTRATIVE_TEXT for r in sheet[1:]
     )
     assert wb["about"]["A1"].value == store.ILLUSTRATIVE_TEXT
-    name, data = store.export_round(engine, "desk-2026", "csv")  # a real round says nothing of the kind
+    name, data = tables.export_round(engine, "desk-2026", "csv")  # a real round says nothing of the kind
     assert "ILLUSTRATIVE" not in name and b"ILLUSTRATIVE" not in data
 
 
@@ -258,7 +259,7 @@ def test_export_neutralises_formulas_and_round_trips(engine):
         [store.Edit("rice", "tech_digital", "partial", "icck_desk", '=HYPERLINK("http://x")', 0)],
         author="alice",
     )
-    _, data = store.export_round(engine, "desk-2026", "csv")
+    _, data = tables.export_round(engine, "desk-2026", "csv")
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     plan = store.plan_import(engine, "desk-2026", data, "export.csv")

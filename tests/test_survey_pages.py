@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
 from streamlit.testing.v1 import AppTest
+from support import record_deferred_downloads
 
 from cluster_model import store
 from cluster_model.auth import hash_password
@@ -90,9 +91,12 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     before = _ranking(atlas)
     assert before.at["Larkana", "Gap"] == "not assessed"
 
+    downloads = record_deferred_downloads(monkeypatch)
     at = _data_page()
     assert at.selectbox(key="data_round").value == ROUND
     assert any(d.label == "Survey form (XLSForm)" for d in at.get("download_button"))
+    assert offered == []  # built when the button is clicked, not on every run of the page
+    downloads[survey.FORM_FILE]()  # the click
     (tmp_path / "form.xlsx").write_bytes(offered[-1])  # the form as an editor downloads it converts cleanly
     warnings: list[str] = []
     assert (

@@ -230,7 +230,7 @@ def show_problems(exc: store.ValidationError) -> None:
 
 def brief_page(atlas: AtlasData, round_id: str | None):
     """The district brief's linkage page (after each district's page)."""
-    from geo.linkage_brief import linkage_page
+    from outputs.linkage_brief import linkage_page
 
     return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
 
@@ -238,9 +238,10 @@ def brief_page(atlas: AtlasData, round_id: str | None):
 def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
     """Everything the Linkage matrix page shows and exports, built once: the long and wide
     tables, the change since the previous round, the chart, and the files (name, bytes builder)."""
-    from cluster_model.exports import sources_table, to_csv_bytes, to_xlsx_bytes
+    from cluster_model.exports import sources_table
     from cluster_model.history import previous_round
     from geo.boundaries import BOUNDARY_ATTRIBUTION
+    from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
     rows = ds.rounds[ds.rounds["round_id"] == round_id]
     illustrative = bool(not rows.empty and rows.iloc[0]["illustrative"])

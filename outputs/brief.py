@@ -16,78 +16,23 @@ from collections.abc import Callable, Sequence
 import geopandas as gpd
 import pandas as pd
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from cluster_model.evidence import evidence_items
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
-from cluster_model.pdf_fonts import add_fonts
 from cluster_model.scoring import gap_label
 from cluster_model.view import View
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
-
-PAGE_W, PAGE_H, MARGIN = 210, 297, 14
-BOTTOM_RESERVE = 8  # page-number line
-GREY = (90, 90, 90)
-
-
-class _Brief(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4", unit="mm")
-        add_fonts(self)
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(False)
-        self.footer_text = footer_text
-
-    def footer(self):
-        self.set_y(-MARGIN + 2)
-        self.set_font("DejaVu", "", 7)
-        self.set_text_color(*GREY)
-        self.cell(0, 4, f"{self.footer_text} · page {self.page_no()}", align="C")
-
-
-def _h(pdf: FPDF, w: float, line_h: float, text: str) -> float:
-    return pdf.multi_cell(w, line_h, text, align="L", dry_run=True, output=MethodReturnValue.HEIGHT)
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 10.5)
-    pdf.set_text_color(0, 0, 0)
-    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "", 8.5)
-
-
-def _watermark(pdf: FPDF) -> None:
-    with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
-        pdf.set_font("DejaVu", "B", 34)
-        with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):
-            w = pdf.get_string_width(WATERMARK)
-            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, WATERMARK)
-
-
-def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
-    pdf.set_font("DejaVu", "", 8.5)
-    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(
-        col_widths=widths,
-        text_align="LEFT",
-        line_height=4.6,
-        padding=1,
-        headings_style=heading,
-        first_row_as_headings=True,
-        width=sum(widths),
-    ) as table:
-        head = table.row()
-        for h in header:
-            head.cell(h)
-        for r in rows:
-            row = table.row()
-            for v in r:
-                row.cell(v)
+from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W
+from outputs.pdf import A4Pages as _Brief
+from outputs.pdf import heading as _heading
+from outputs.pdf import table as _table
+from outputs.pdf import text_height as _h
+from outputs.pdf import watermark as _watermark
 
 
 def _locator_png(districts: gpd.GeoDataFrame | None, district: str) -> bytes | None:
@@ -112,7 +57,7 @@ def district_brief_pdf(
 
     ``sites``: sites with canonical district names (``AtlasData.sites``).
     ``progress(i, n, district)`` is called before each page. ``extra_page(pdf, district, cluster_ids)``
-    adds pages after each district's page (the linkage page, ``geo.linkage_brief``).
+    adds pages after each district's page (the linkage page, ``outputs.linkage_brief``).
     Raises DataFileError if the DejaVu fonts are missing.
     """
     if not chosen:
