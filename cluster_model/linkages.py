@@ -671,11 +671,12 @@ def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, distr
 
 
 def export_tables(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str]
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str], view=None
 ) -> dict[str, pd.DataFrame]:
     """For exports and briefs: the clusters' institutions and links, and their missing links, each with sources."""
     links, missing = [], []
-    view = make_view(ds, round_id)  # one matrix for every cluster's missing links
+    if view is None or view.round_id != round_id:
+        view = make_view(ds, round_id)  # one matrix for every cluster's missing links
     for cid in cluster_ids:
         t = cluster_links(ds, lk, round_id, cid).drop(columns=["institution_id", "link_type"])
         links.append(t.assign(Cluster=ds.cluster_name(cid)))

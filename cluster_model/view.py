@@ -41,6 +41,9 @@ class View:
     dataset: Dataset | None = field(default=None, repr=False, compare=False)
     # Sites with canonical district names (``AtlasData.sites``): the districts scored.
     sites: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    # The unfiltered view of the same round: what depends on the round alone (matrix, classes) is taken from it,
+    # so views of one round with different filters share one matrix.
+    base: View | None = field(default=None, repr=False, compare=False)
     _kept: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
@@ -103,7 +106,16 @@ class View:
     @property
     def matrix(self) -> pd.DataFrame:
         """Every cluster × indicator with its status as of the round (all clusters; the one place it is built)."""
+        if self._shares_base():
+            return self.base.matrix
         return self._keep(("matrix",), lambda: assessment_matrix(self._data(), self.round_id))
+
+    def _shares_base(self) -> bool:
+        return (
+            self.base is not None
+            and self.base.round_id == self.round_id
+            and self.base.dataset is self.dataset
+        )
 
     def matrix_for(self, cluster_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """The matrix rows of ``cluster_ids`` (default: the sector filter), in their order."""
@@ -216,6 +228,8 @@ class View:
     @property
     def classes(self) -> dict:
         """Computed and published classification of every cluster (``classification.classify_dataset``)."""
+        if self._shares_base():
+            return self.base.classes
         return self._keep(("classes",), lambda: classify_dataset(self._data(), self.matrix))
 
 
@@ -235,6 +249,7 @@ def make_view(
     districts: Sequence[str] = (),
     generated: str | None = None,
     sites: pd.DataFrame | None = None,
+    base: View | None = None,
 ) -> View:
     """The view of ``ds`` for these filters (no pillar chosen means all four)."""
     row = ds.rounds[ds.rounds["round_id"] == round_id]
@@ -252,6 +267,7 @@ def make_view(
         list(districts),
         dataset=ds,
         sites=sites,
+        base=base,
     )
     if generated:
         view.generated = generated

@@ -26,9 +26,11 @@ from sqlalchemy import Engine
 
 from cluster_model import linkages as L
 from cluster_model import store
+from cluster_model.loading import Dataset
 from cluster_model.spreadsheet import neutralise_formula
 from cluster_model.store import TableRows, survey_import
 from cluster_model.store import linkages as store_linkages
+from cluster_model.survey import xlsform_sheets
 from cluster_model.vocabulary import STATUSES
 from cluster_model.workshop import SessionInfo, metadata_rows
 
@@ -229,6 +231,24 @@ LINKAGE_TEMPLATE_NAMES = {"csv": "links-template.csv", "xlsx": "linkages-templat
 
 def linkage_workbook_name(round_id: str) -> str:
     return f"linkages-{round_id}.xlsx"
+
+
+# --------------------------------------------------------------------------- the field survey form
+
+
+def build_xlsform(ds: Dataset) -> bytes:
+    """The XLSForm (.xlsx) for ODK Collect / KoboToolbox, from the indicator framework in ``ds``."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in xlsform_sheets(ds).items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- the workshop summary

@@ -328,7 +328,7 @@ with tab_history:
 def _survey_section(round_id: str | None) -> None:
     """The survey form to download, and the import of its submissions into a survey round (editors only)."""
     from cluster_model.store import survey_import as si
-    from cluster_model.survey import FORM_FILE, build_xlsform
+    from cluster_model.survey import FORM_FILE
 
     st.subheader("Field survey (ODK Collect / KoboToolbox)")
     st.markdown(
@@ -339,7 +339,7 @@ def _survey_section(round_id: str | None) -> None:
     )
     st.download_button(
         "Survey form (XLSForm)",
-        lambda: build_xlsform(ds),
+        lambda: tables.build_xlsform(ds),
         file_name=FORM_FILE,
         key="survey_form",
         on_click="ignore",

@@ -56,17 +56,26 @@ def test_the_view_is_built_once_for_atlas_clusters_compare_and_a_rerun(matrix_bu
     assert matrix_builds == after_atlas, "a page or rerun rebuilt the view instead of taking the cached one"
 
 
-def test_a_changed_filter_builds_a_new_view_and_going_back_reuses_the_first(matrix_builds):
+def test_a_changed_filter_builds_one_new_view_on_the_same_matrix_and_going_back_reuses_the_first(
+    matrix_builds, monkeypatch
+):
+    import ui.data_view as data_view
+
+    views: list = []
+    real = data_view.make_view
+    monkeypatch.setattr(data_view, "make_view", lambda *a, **k: views.append(a[2:5]) or real(*a, **k))
     st.cache_resource.clear()
     at = _ok(AppTest.from_file(APP, default_timeout=120).run())
-    first = len(matrix_builds)
+    first_views, first_builds = len(views), len(matrix_builds)
+    assert first_views >= 1 and first_builds >= 1
     at.multiselect(key="w_pillars").set_value(["hrm"])
     _ok(at.run())
-    assert len(matrix_builds) > first  # other filters: another view
-    second = len(matrix_builds)
+    assert len(views) > first_views  # other filters: another view ...
+    assert len(matrix_builds) == first_builds  # ... on the round's one matrix
+    second = len(views)
     at.multiselect(key="w_pillars").set_value(["technology", "support", "hrm", "incentive"])
     _ok(at.run())
-    assert len(matrix_builds) == second  # back to the first filters: the view kept is reused
+    assert len(views) == second  # back to the first filters: the view kept is reused
 
 
 def test_the_view_keeps_what_it_computed(dataset):
@@ -106,10 +115,26 @@ def test_data_page_downloads_are_built_only_when_clicked(monkeypatch):
 
 def test_round_export_neutralises_formulas_and_says_illustrative(tmp_path):
     engine = store.open_store(f"sqlite:///{tmp_path}/o.db")
+    store.create_round(
+        engine,
+        round_id="demo",
+        name="Training demo",
+        date="2026-12-01",
+        kind="survey",
+        illustrative=True,
+        author="alice",
+    )
+    store.save_assessments(
+        engine,
+        "demo",
+        [store.Edit("jute", "tech_equipment", "present", "icck_desk", "=HYPERLINK(1)", 0)],
+        author="alice",
+    )
     name, data = tables.export_round(engine, "demo", "csv")
     assert name.startswith("ILLUSTRATIVE-") and name == tables.round_file_name("demo", True, "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == store.ILLUSTRATIVE_COLUMN and all(r[0] == store.ILLUSTRATIVE_TEXT for r in rows[1:])
+    assert rows[1][rows[0].index("note")] == "'=HYPERLINK(1)"  # shown as text, never run
     name, data = tables.import_template("xlsx", engine)
     assert name == tables.template_file_name("xlsx")
     allowed = {

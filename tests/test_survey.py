@@ -26,8 +26,8 @@ from cluster_model.store.survey_import import (
     survey_results,
     survey_submissions,
 )
-from cluster_model.survey import aggregate, build_xlsform
-from outputs.tables import export_submissions
+from cluster_model.survey import aggregate
+from outputs.tables import build_xlsform, export_submissions
 from tests.store_support import backend, engine, store_env
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
 

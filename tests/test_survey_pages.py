@@ -80,11 +80,12 @@ def _ranking(at: AppTest) -> pd.DataFrame:
 
 def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monkeypatch, tmp_path):
     import cluster_model.survey as survey
+    from outputs import tables
 
     offered: list[bytes] = []
-    real = survey.build_xlsform
+    real = tables.build_xlsform
     monkeypatch.setattr(
-        survey, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1]
+        tables, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1]
     )  # the bytes the form button offers
 
     atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())

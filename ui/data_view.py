@@ -20,15 +20,19 @@ _KEEP = object()
 def get_view(atlas: AtlasData, state: ViewState, round_id=_KEEP) -> View:
     """The view of the sidebar's filters (``round_id``: another round with the same filters, e.g. the previous)."""
     rid = state.round if round_id is _KEEP else round_id
-    key = ("view", rid, tuple(state.pillars), tuple(state.sectors), tuple(state.districts), date.today())
+    return _view(atlas, rid, tuple(state.pillars), tuple(state.sectors), tuple(state.districts))
+
+
+def _view(atlas: AtlasData, rid, pillars: tuple, sectors: tuple, districts: tuple) -> View:
+    unfiltered = not (pillars or sectors or districts)
+    # A filtered view takes the round's matrix and classes from the unfiltered view of its round: built once.
+    base = None if unfiltered else _view(atlas, rid, (), (), ())
     return atlas.memo(
-        key,
-        lambda: make_view(
-            atlas.dataset, rid, state.pillars, state.sectors, state.districts, sites=atlas.sites
-        ),
+        ("view", rid, pillars, sectors, districts, date.today()),
+        lambda: make_view(atlas.dataset, rid, pillars, sectors, districts, sites=atlas.sites, base=base),
     )
 
 
 def get_round_view(atlas: AtlasData, round_id: str | None) -> View:
     """The view of one round with no filter (every cluster, pillar and district): the Workshop's and history's."""
-    return get_view(atlas, ViewState(round=round_id, pillars=[], sectors=[], districts=[]))
+    return _view(atlas, round_id, (), (), ())

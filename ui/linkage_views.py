@@ -22,6 +22,7 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
+from ui.data_view import get_round_view
 from ui.html import md
 
 LAYER_KEY = "w_institutions_layer"
@@ -74,7 +75,7 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
         with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
             st.dataframe(inst, hide_index=True, width="stretch")
     st.markdown("**Missing links**")
-    missing = L.missing_links(ds, lk, round_id, cluster_id)
+    missing = L.missing_links(ds, lk, round_id, cluster_id, get_round_view(atlas, round_id))
     st.caption(
         L.PILLAR_NOTE
         + " Listed: the kinds no active link provides, with what the links and the indicator assessments say."
@@ -145,7 +146,9 @@ def district_panel(atlas: AtlasData, state) -> None:
 
 def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
     """Sheets for the Export page: the clusters' institutions and links, and their missing links, with sources."""
-    tables = L.export_tables(atlas.dataset, get_linkages(atlas), round_id, cluster_ids)
+    tables = L.export_tables(
+        atlas.dataset, get_linkages(atlas), round_id, cluster_ids, get_round_view(atlas, round_id)
+    )
     if _is_illustrative(atlas, round_id):
         tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
     return tables
