@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import os
 import shutil
 import sys
 import tarfile
@@ -30,6 +29,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from cluster_model.settings import settings
 from geo.offline import (
     LEAFLET_DIR,
     LEAFLET_VERSION,
@@ -101,10 +101,7 @@ def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
 
 def registry_url() -> str:
     """The npm registry to download from: ATLAS_NPM_REGISTRY, else npm's usual setting, else the public one."""
-    for name in ("ATLAS_NPM_REGISTRY", "NPM_CONFIG_REGISTRY", "npm_config_registry"):
-        if os.environ.get(name):
-            return os.environ[name].rstrip("/")
-    return DEFAULT_REGISTRY
+    return settings().npm_registry or DEFAULT_REGISTRY
 
 
 def tarball_url(spec: str, registry: str | None = None) -> str:

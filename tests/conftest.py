@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 import support
 
+from cluster_model import settings
 from cluster_model.loading import DATA_DIR, load_dataset
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Each test reads the environment as it sets it (cluster_model.settings reads it once per process)."""
+    settings.reset()
+    yield
+    settings.reset()
 
 
 @pytest.fixture(scope="session")

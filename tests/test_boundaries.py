@@ -13,6 +13,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from cluster_model import settings
 from cluster_model.issues import DataFileError
 from geo import boundaries
 from geo.boundaries import (
@@ -166,8 +167,10 @@ def test_paths_and_attribution(monkeypatch, tmp_path):
     monkeypatch.delenv("ATLAS_BOUNDARIES", raising=False)
     assert boundaries_path() == boundaries.DEFAULT_BOUNDARIES
     monkeypatch.setenv("ATLAS_BOUNDARIES", str(tmp_path / "x.gpkg"))
+    settings.reset()
     assert boundaries_path() == tmp_path / "x.gpkg"
     monkeypatch.setenv("ATLAS_PROVINCE", "")
+    settings.reset()
     assert boundaries.boundaries_province() is None
     assert BOUNDARY_ATTRIBUTION == "© OpenStreetMap contributors, ODbL 1.0"
     assert provenance_text(tmp_path / "x.gpkg") is None
