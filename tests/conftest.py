@@ -20,6 +20,23 @@ def fresh_settings():
     settings.reset()
 
 
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    """pytest's monkeypatch; setting or deleting an environment variable also makes
+    cluster_model.settings read the environment again, as a new process would."""
+
+    def rereading(change):
+        def changed(*args, **kwargs):
+            change(*args, **kwargs)
+            settings.reset()
+
+        return changed
+
+    monkeypatch.setenv = rereading(monkeypatch.setenv)
+    monkeypatch.delenv = rereading(monkeypatch.delenv)
+    return monkeypatch
+
+
 @pytest.fixture(scope="session")
 def dataset():
     return load_dataset(DATA_DIR)

@@ -10,7 +10,6 @@ import pytest
 import support
 
 from cluster_model import context as cx
-from cluster_model import settings
 from cluster_model.loading import DATA_DIR
 from geo.boundaries import load_boundaries
 
@@ -253,14 +252,12 @@ def test_atlas_name_follows_the_province(monkeypatch):
     monkeypatch.delenv("ATLAS_PROVINCE", raising=False)
     assert atlas_name() == "Sindh Cluster Atlas"
     monkeypatch.setenv("ATLAS_PROVINCE", "")
-    settings.reset()
     assert atlas_name() == "Pakistan Cluster Atlas"
     ds = load_dataset(DATA_DIR)
     view = make_view(ds, ds.latest_round(), ["hrm"])
     assert notes_lines(ds, view)[0] == "Pakistan Cluster Atlas export"
     assert "Sindh" not in snapshot_title(view)
     monkeypatch.setenv("ATLAS_NAME", "ICCK Atlas")
-    settings.reset()
     assert atlas_name() == "ICCK Atlas"
 
 

@@ -23,7 +23,6 @@ import pytest
 import support
 
 from cluster_model import context as cx
-from cluster_model import settings
 from cluster_model.loading import DATA_DIR
 
 sys.path.insert(0, str(support.REPO / "scripts"))
@@ -150,7 +149,6 @@ def test_setup_step_downloads_when_missing_and_never_fails(
     assert "WARNING: district context not downloaded" in err and "still starts" in err
     # Present: nothing downloaded.
     monkeypatch.setenv("ATLAS_CONTEXT", str(out))
-    settings.reset()
     assert fetch_context.main(["--if-missing", "--out", str(tmp_path / "third")]) == 0
     assert not (tmp_path / "third").exists() and "present" in capsys.readouterr().out
 

@@ -65,23 +65,32 @@ def test_default_store_sits_beside_the_data_folder_everywhere(monkeypatch, tmp_p
     """The UI and the store agree on the default database when ATLAS_DATA_DIR moves (they did not)."""
     monkeypatch.delenv("ATLAS_DB_URL", raising=False)
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "copy" / "data"))
-    config.reset()
     expected = f"sqlite:///{tmp_path.resolve() / 'copy' / 'var' / 'atlas.db'}"
     assert store.default_url() == store.resolve_url() == expected
     assert store.resolve_url("sqlite:///configured.db") == "sqlite:///configured.db"
 
 
-def test_read_once_until_reset_and_override(monkeypatch, tmp_path):
+def test_read_once_until_reset_and_override(tmp_path):
+    with pytest.MonkeyPatch.context() as env:  # the plain one: tests/conftest.py's monkeypatch resets
+        env.setenv("ATLAS_SHARED", str(tmp_path))
+        config.reset()
+        assert config.settings().shared_dir == tmp_path
+        env.setenv("ATLAS_SHARED", str(tmp_path / "other"))
+        assert config.settings().shared_dir == tmp_path  # read once per process
+        with config.override(shared_dir=Path("/elsewhere")) as changed:
+            assert config.settings() is changed and changed.shared_dir == Path("/elsewhere")
+        assert config.settings().shared_dir == tmp_path
+        config.reset()
+        assert config.settings().shared_dir == tmp_path / "other"
+
+
+def test_monkeypatched_environment_is_read_again(monkeypatch, tmp_path):
+    """tests/conftest.py: a test that changes a variable after a read sees the change."""
+    assert config.settings().shared_dir != tmp_path
     monkeypatch.setenv("ATLAS_SHARED", str(tmp_path))
-    config.reset()
     assert config.settings().shared_dir == tmp_path
-    monkeypatch.setenv("ATLAS_SHARED", str(tmp_path / "other"))
-    assert config.settings().shared_dir == tmp_path  # read once per process
-    with config.override(shared_dir=Path("/elsewhere")) as changed:
-        assert config.settings() is changed and changed.shared_dir == Path("/elsewhere")
-    assert config.settings().shared_dir == tmp_path
-    config.reset()
-    assert config.settings().shared_dir == tmp_path / "other"
+    monkeypatch.delenv("ATLAS_SHARED")
+    assert config.settings().shared_dir != tmp_path
 
 
 def test_child_env_uses_the_settings_names():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from cluster_model import settings, store
+from cluster_model import store
 from cluster_model.history import cluster_gap_changes, district_gap_changes, previous_round, status_changes
 from cluster_model.loading import DATA_DIR
 from cluster_model.loading import load_dataset as load_csv
@@ -264,7 +264,6 @@ def test_url_resolution_and_masking(monkeypatch, tmp_path):
     assert store.resolve_url(None).endswith("var/atlas.db")
     assert store.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
     monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path}/env.db")
-    settings.reset()
     assert store.resolve_url("sqlite:///x.db") == f"sqlite:///{tmp_path}/env.db"
     masked = store.safe_url("postgresql+psycopg://editor:s3cr3t-pw@db.example/atlas")
     assert "s3cr3t-pw" not in masked and "editor" in masked
