@@ -62,7 +62,8 @@ def _small_png(data: bytes, path: Path, width: int = MAX_WIDTH) -> None:
     image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
         path, "PNG", optimize=True
     )
-    print(f"wrote {path.relative_to(REPO)} ({path.stat().st_size // 1024} KB)")
+    shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    print(f"wrote {shown} ({path.stat().st_size // 1024} KB)")
 
 
 def _offline(context) -> None:
