@@ -52,6 +52,7 @@ from jinja2 import Template
 
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.offline import TOPOJSON_JS, localise_map
+from geo.projection import display_quantization
 
 # Gap classes: fixed breaks, ColorBrewer YlOrRd (5 classes, colour-blind safe).
 GAP_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -87,7 +88,6 @@ SECTOR_COLOURS = (
 _topojson_cache: dict[tuple[int, int], str] = {}
 _markers_cache: dict[int, tuple[str, str]] = {}
 TOPOJSON_OBJECT = "districts"
-DEFAULT_QUANTIZATION = 10**5
 
 
 # ---------------------------------------------------------------- geometry
@@ -97,11 +97,10 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
     """The districts as a TopoJSON string (object ``districts``; properties district, division).
 
     Shared borders are stored once; coordinates are quantized to ``quantization``
-    grid points per axis (``districts.attrs["display_quantization"]``, set by the
-    data loader from the pixel size of the default view) and delta-encoded.
-    Cached per frame object.
+    grid points per axis (default: from the pixel size of the districts' default view,
+    geo.projection.display_quantization) and delta-encoded. Cached per frame object.
     """
-    quantization = int(quantization or districts.attrs.get("display_quantization") or DEFAULT_QUANTIZATION)
+    quantization = int(quantization or display_quantization(districts.total_bounds))
     key = (id(districts), quantization)
     if key in _topojson_cache:
         return _topojson_cache[key]

@@ -38,17 +38,18 @@ committed: ``static/vendor/`` is git-ignored).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import folium
 import folium.elements
 
+from cluster_model.settings import settings
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
-# Where Streamlit serves <repo>/static; override if the app runs under a base URL path.
-STATIC_URL = os.environ.get("ATLAS_STATIC_URL", "/app/static").rstrip("/")
+# Where Streamlit serves <repo>/static; ATLAS_STATIC_URL if the app runs under a base URL path.
+STATIC_URL = settings().static_url
 
 
 def _folium_leaflet_version() -> str:

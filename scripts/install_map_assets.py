@@ -16,20 +16,19 @@ git-ignored; nothing here is committed.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import os
+import io
 import shutil
 import sys
 import tarfile
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from verified_download import DownloadError, download, matches, replace_folder, sha256_hex
+
+from cluster_model.settings import settings
 from geo.offline import (
     LEAFLET_DIR,
     LEAFLET_VERSION,
@@ -78,8 +77,14 @@ class InstallError(Exception):
     pass
 
 
+OFFLINE_HINT = (
+    "The map files come from the npm registry once; connect to the internet (or set ATLAS_NPM_REGISTRY "
+    "to a reachable mirror) and rerun `make setup`. Once installed, the atlas needs no internet."
+)
+
+
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_hex(path.read_bytes())
 
 
 def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
@@ -101,10 +106,7 @@ def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
 
 def registry_url() -> str:
     """The npm registry to download from: ATLAS_NPM_REGISTRY, else npm's usual setting, else the public one."""
-    for name in ("ATLAS_NPM_REGISTRY", "NPM_CONFIG_REGISTRY", "npm_config_registry"):
-        if os.environ.get(name):
-            return os.environ[name].rstrip("/")
-    return DEFAULT_REGISTRY
+    return settings().npm_registry or DEFAULT_REGISTRY
 
 
 def tarball_url(spec: str, registry: str | None = None) -> str:
@@ -113,42 +115,31 @@ def tarball_url(spec: str, registry: str | None = None) -> str:
     return f"{registry or registry_url()}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
 
 
-def _download(spec: str, workdir: Path) -> Path:
+def _download(spec: str) -> bytes:
+    """The package's tarball, checked against its pinned integrity hash."""
     # Plain HTTPS, no npm: a fresh machine has Python and make only. The pinned integrity hash
-    # (checked next) is what makes the download trustworthy, so every package must have one.
+    # is what makes the download trustworthy, so every package must have one.
     if spec not in KNOWN_INTEGRITY:
         raise InstallError(
             f"{spec} has no pinned integrity hash in KNOWN_INTEGRITY; add it (npm view {spec} dist.integrity)."
         )
     url = tarball_url(spec)
-    target = workdir / url.rsplit("/", 1)[-1]
     try:
-        with urllib.request.urlopen(url, timeout=120) as response, open(target, "wb") as out:
-            shutil.copyfileobj(response, out)
-    except (urllib.error.URLError, OSError) as exc:
+        data = download(url, offline_hint=OFFLINE_HINT)
+    except DownloadError as exc:
+        raise InstallError(f"could not download {spec} from {url}: {exc}") from None
+    if not matches(data, KNOWN_INTEGRITY[spec]):
         raise InstallError(
-            f"could not download {spec} from {url} ({getattr(exc, 'reason', exc)}). The map files come from the npm "
-            "registry once; connect to the internet (or set ATLAS_NPM_REGISTRY to a reachable mirror) and rerun "
-            "`make setup`. Once installed, the atlas needs no internet."
-        ) from None
-    return target
-
-
-def _check_integrity(tarball: Path, spec: str) -> None:
-    expected = KNOWN_INTEGRITY[spec]
-    algo, _, digest = expected.partition("-")
-    actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
-    if actual != digest:
-        raise InstallError(f"{tarball.name}: integrity mismatch (expected {expected}).")
+            f"{url.rsplit('/', 1)[-1]}: integrity mismatch (expected {KNOWN_INTEGRITY[spec]})."
+        )
+    return data
 
 
 def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: Path) -> None:
     target = vendor_dir / folder
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        tarball = _download(spec, tmpdir)
-        _check_integrity(tarball, spec)
-        with tarfile.open(tarball) as archive:
+        with tarfile.open(fileobj=io.BytesIO(_download(spec))) as archive:
             archive.extractall(tmpdir / "x", filter="data")
         package = tmpdir / "x" / "package"
         staging = tmpdir / "out"
@@ -171,10 +162,7 @@ def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: 
         ]
         if missing:
             raise InstallError(f"{spec} tarball lacks {', '.join(missing)}")
-        if target.exists():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(staging, target)
+        replace_folder(staging, target)
 
 
 def install(vendor_dir: Path = VENDOR_DIR, force: bool = False) -> bool:

@@ -36,3 +36,20 @@ def record_deferred_downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return recorded
+
+
+def seed_coverage(pillars=None) -> tuple[int, int]:
+    """(assessed, total) cluster × indicator values in data/ for the pillars (default: the four dialogue
+    pillars): what the Atlas's coverage line says for the seed as it stands, so tests follow the data."""
+    from cluster_model.loading import DATA_DIR, load_dataset
+    from cluster_model.vocabulary import PILLARS
+
+    ds = load_dataset(DATA_DIR)
+    chosen = set(pillars or PILLARS)
+    indicators = set(ds.indicators.loc[ds.indicators["pillar"].isin(chosen), "indicator_id"])
+    known = ds.assessments[
+        ds.assessments["indicator_id"].isin(indicators)
+        & ds.assessments["status"].isin(["present", "partial", "absent"])
+    ]
+    assessed = len(known.drop_duplicates(["cluster_id", "indicator_id"]))
+    return assessed, len(ds.clusters) * len(indicators)

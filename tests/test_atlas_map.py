@@ -253,7 +253,7 @@ def test_topojson_is_compact_and_faithful(districts):
     import geopandas as gpd
     import shapely
 
-    from ui.data_access import display_quantization, fitted_zoom
+    from geo.projection import display_quantization, fitted_zoom
 
     q = display_quantization(districts.total_bounds)
     px = 360 / (

@@ -10,17 +10,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
+from signin_support import page_app, page_store, sign_in
 from streamlit.testing.v1 import AppTest
 from support import record_deferred_downloads
 
 from cluster_model import store
-from cluster_model.auth import hash_password
 from cluster_model.scoring import assessment_matrix, district_gaps
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
 from ui.html import md
 
 REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
 ROUND = "survey-2027"
 
 ODK = [
@@ -38,9 +37,7 @@ KOBO = [
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/survey-page.db"
-    monkeypatch.setenv("ATLAS_DB_URL", url)
-    engine = store.open_store(url)
+    engine = page_store(tmp_path, monkeypatch, "survey-page")
     store.create_round(
         engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
     )
@@ -53,15 +50,9 @@ def _ok(at: AppTest) -> AppTest:
 
 
 def _data_page() -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
-    at.secrets["atlas_auth"] = {
-        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
-    }
+    at = page_app("data", timeout=60)
     _ok(at.run())
-    at.text_input(key="atlas_signin_user").input("alice")
-    at.text_input(key="atlas_signin_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click()
-    return _ok(at.run())
+    return _ok(sign_in(at))
 
 
 def _import(at: AppTest, name: str, data: bytes, mime: str) -> str:
