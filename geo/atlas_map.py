@@ -53,6 +53,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from cluster_model import disk_cache
+from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.offline import (
     ATLAS_JS,
@@ -64,8 +65,7 @@ from geo.offline import (
     localise_map,
 )
 
-# Gap classes: fixed breaks, ColorBrewer YlOrRd (5 classes, colour-blind safe).
-GAP_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Gap classes: fixed breaks (cluster_model.scoring.GAP_BREAKS), ColorBrewer YlOrRd (5 classes, colour-blind safe).
 GAP_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NOT_ASSESSED_FILL = "#9e9e9e"
 NOT_ASSESSED_DASH = "6 4"
@@ -209,80 +209,6 @@ def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dic
 
 
 # ---------------------------------------------------------------- styling
-
-
-def gap_class(gap: float | None) -> int | None:
-    """Index of the gap class (0..4) for a gap in 0..1; None when not assessed."""
-    if gap is None or pd.isna(gap):
-        return None
-    gap = min(max(float(gap), 0.0), 1.0)
-    return min(int(np.searchsorted(GAP_BREAKS, gap, side="right")) - 1, len(GAP_COLOURS) - 1)
-
-
-def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.DataFrame:
-    """Status, gap class and text of every district in one pass (indexed by name).
-
-    status is "gap", "not_assessed" (clusters there, nothing assessed: unknown,
-    never the zero-gap colour) or "no_cluster"; gap_class is 0..4, or -1 when
-    there is no gap figure; low_coverage marks a gap figure resting on few assessed indicators
-    (the map hatches it). Shared by the map, the snapshot and the GeoJSON export.
-    """
-    index = pd.Index([str(n) for n in names], name="district")
-    if scores is None or len(scores) == 0:
-        return pd.DataFrame(
-            {"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False},
-            index=index,
-        )
-    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
-    n = (
-        pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy()
-        if "n_clusters" in sc
-        else np.zeros(len(index))
-    )
-    gap = (
-        pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float)
-        if "gap" in sc
-        else np.full(len(index), np.nan)
-    )
-    label = (
-        sc["label"].fillna("").astype(str).to_numpy()
-        if "label" in sc
-        else np.full(len(index), "", dtype=object)
-    )
-    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap"))
-    cls = np.clip(
-        np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1,
-        0,
-        len(GAP_COLOURS) - 1,
-    )
-    text = [
-        (lab or f"gap {g:.2f}")
-        if st_ == "gap"
-        else (lab or "not assessed")
-        if st_ == "not_assessed"
-        else "no cluster named"
-        for st_, g, lab in zip(status, gap, label)
-    ]
-    low = (
-        sc["low_coverage"].fillna(False).astype(bool).to_numpy()
-        if "low_coverage" in sc
-        else np.zeros(len(index), dtype=bool)
-    )
-    return pd.DataFrame(
-        {
-            "status": status,
-            "gap_class": np.where(status == "gap", cls, -1),
-            "text": text,
-            "low_coverage": low & (status == "gap"),
-        },
-        index=index,
-    )
-
-
-def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
-    """(status, text) of one district; see :func:`district_statuses`."""
-    row = district_statuses([district], scores).iloc[0]
-    return str(row["status"]), str(row["text"])
 
 
 def hatch_id(gap_class: int) -> str:
@@ -749,7 +675,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
     ):
         super().__init__(served)
         self._name = "AtlasExtras"
-        self.legend_html = legend_html
+        self.set_legend(legend_html)
         # The maps' CSS is a served file too (a content-named copy of MAP_EXTRAS_CSS).
         self.default_css = [("atlas_map_css", _served_url("atlas-map", MAP_EXTRAS_CSS, ".css"))]
         self.options = {
@@ -761,14 +687,9 @@ class _MapExtras(JSCSSMixin, _DataElement):
             "fit": fit,
         }
 
-    @property
-    def legend_html(self) -> str:
-        return self._legend_html
-
-    @legend_html.setter
-    def legend_html(self, value: str) -> None:  # the workshop view retitles the legend
-        self._legend_html = value
-        self.add_data("legend", _js_json(value))
+    def set_legend(self, legend_html: str) -> None:
+        self.legend_html = legend_html
+        self.add_data("legend", _js_json(legend_html))
 
 
 def _swatch(fill: str, border: str = BORDER, dashed: bool = False) -> str:
@@ -864,7 +785,20 @@ ATLAS_MAP_ID = hashlib.md5(b"sindh-cluster-atlas map").hexdigest()  # a fixed na
 class AtlasMap(folium.Map):
     """A folium Map whose element id is always the same, so the same view sends byte-identical
     messages and Streamlit's message cache can skip them (folium draws a random id per map).
-    ``_generate_id`` is branca's hook for this (python-visualization/branca#203)."""
+    ``_generate_id`` is branca's hook for this (python-visualization/branca#203).
+
+    Keeps its legend's HTML (``legend_html``) and site key (``marker_key``), so a view can show
+    the legend elsewhere or give it another title (``set_legend``) without reaching into folium."""
+
+    legend_html: str = ""
+    marker_key: list = []
+    extras: _MapExtras | None = None
+
+    def set_legend(self, legend: str) -> None:
+        """Replace the legend's HTML (built and escaped by the caller, e.g. with ``legend_html``)."""
+        self.legend_html = legend
+        if self.extras is not None:
+            self.extras.set_legend(legend)
 
     @classmethod
     def _generate_id(cls) -> str:
@@ -904,8 +838,9 @@ def build_atlas_base(
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
         body, marker_key = _site_markers_cached(sites)
         _SiteMarkers(body, served, len(sites)).add_to(layer)
+    m.marker_key = marker_key
     m.legend_html = legend_html(marker_key, legend_title, not_assessed_label)
-    _MapExtras(
+    m.extras = _MapExtras(
         m.legend_html,
         BOUNDARY_ATTRIBUTION,
         None if basemap else BACKGROUND,

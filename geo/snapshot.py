@@ -41,6 +41,7 @@ import vl_convert as vlc
 from PIL import Image
 
 from cluster_model.pdf_fonts import FONT_DIR
+from cluster_model.scoring import district_status, district_statuses, gap_class
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
     BORDER,
@@ -49,9 +50,6 @@ from geo.atlas_map import (
     HIGHLIGHT_OUTLINE,
     NO_CLUSTER_FILL,
     NOT_ASSESSED_FILL,
-    district_status,
-    district_statuses,
-    gap_class,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cluster_model.scoring import gap_class
 from geo.atlas_map import (
     GAP_COLOURS,
     NO_CLUSTER_FILL,
@@ -23,7 +24,6 @@ from geo.atlas_map import (
     clicked_district,
     decode_topojson,
     districts_topojson,
-    gap_class,
 )
 from geo.boundaries import load_boundaries, simplify_for_display
 from geo.offline import cdn_urls_in
