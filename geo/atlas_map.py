@@ -75,6 +75,7 @@ SELECTED_OUTLINE = "#000000"
 HIGHLIGHT_OUTLINE = "#1f5fbf"
 BACKGROUND = "#eef1f4"  # plain light background when there are no tiles
 ATLAS_LEGEND_TITLE = "District gap, chosen pillars"  # what the colours show, as the exports say it
+MAX_ZOOM = 18
 CLUSTER_SITES_ABOVE = 100  # more site markers than this are gathered into counted clusters
 NOT_ASSESSED_LABEL = (
     "not assessed (unknown)"  # the legend's grey row; the workshop says "not rated (unknown)"
@@ -753,6 +754,7 @@ def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> f
         tiles=None,
         control_scale=True,
         attributionControl=True,
+        maxZoom=MAX_ZOOM,  # with no tile layer Leaflet has none, and Leaflet.markercluster needs one
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)").add_to(m)

@@ -102,7 +102,7 @@
       });
       if (loaded[1]) { districtNames(map, layer, loaded[1], o.namesLabel); }
       state.apply();
-    });
+    }).catch(report("districts"));
   }
 
   function districtNames(map, layer, labels, namesLabel) {
@@ -216,7 +216,12 @@
       });
       // Each marker names itself when it is drawn ("add"; inside a cluster, when the cluster opens).
       if (target.addLayers) { target.addLayers(made); } else { made.forEach(function (m) { target.addLayer(m); }); }
-    });
+    }).catch(report("site markers"));
+  }
+
+  // A failure inside a Promise is otherwise silent: say it in the console (the browser tests read it).
+  function report(what) {
+    return function (e) { console.error("Atlas map, " + what + ": " + e); };
   }
 
   // Legend, attribution, plain background, the frame's title, and the fit: the legend is a strip
@@ -243,7 +248,7 @@
         }
         legendDiv.addEventListener("toggle", function () { fit(); }, true);
         fit();
-      });
+      }).catch(report("legend"));
     }
     if (!map.attributionControl) { L.control.attribution().addTo(map); }
     var tiles = [];
