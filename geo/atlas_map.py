@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
-from jinja2 import Template
+from folium.template import Template
 
 from cluster_model import disk_cache
 from cluster_model.scoring import GAP_BREAKS, district_statuses
