@@ -40,6 +40,7 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
+from cluster_model.scoring import district_statuses
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
     BORDER,
@@ -48,7 +49,6 @@ from geo.atlas_map import (
     HIGHLIGHT_OUTLINE,
     NO_CLUSTER_FILL,
     NOT_ASSESSED_FILL,
-    district_statuses,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.projection import mercator_lat, mercator_px_per_radian, mercator_y, pixel_tolerance

@@ -106,7 +106,7 @@ with map_col:
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
-        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap)
+        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True)
         styles = atlas_styles(
             fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
         )

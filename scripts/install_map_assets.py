@@ -7,7 +7,8 @@ registry over plain HTTPS (no npm needed; ATLAS_NPM_REGISTRY names another regis
 checks it against the pinned npm integrity hash, and copies the files
 the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
 Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
-``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; axe-core (for the
+``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; Leaflet.markercluster
+(national maps gather their sites into counted clusters): its script and two stylesheets; axe-core (for the
 browser tests' accessibility checks only): ``axe.min.js``. Idempotent:
 does nothing when the installed files match their manifests. static/vendor/ is
 git-ignored; nothing here is committed.
@@ -32,6 +33,8 @@ from cluster_model.settings import settings
 from geo.offline import (
     LEAFLET_DIR,
     LEAFLET_VERSION,
+    MARKERCLUSTER_DIR,
+    MARKERCLUSTER_VERSION,
     REQUIRED_ASSETS,
     TOPOJSON_CLIENT_DIR,
     TOPOJSON_CLIENT_VERSION,
@@ -46,6 +49,7 @@ TEST_ASSETS = (f"{AXE_CORE_DIR}/axe.min.js",)
 # npm "dist.integrity" of the tarballs we accept, by package@version.
 KNOWN_INTEGRITY = {
     f"axe-core@{AXE_CORE_VERSION}": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+    f"leaflet.markercluster@{MARKERCLUSTER_VERSION}": "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
     "leaflet@1.9.3": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
     "topojson-client@3.1.0": "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
 }
@@ -68,6 +72,16 @@ PACKAGES = (
         f"topojson-client@{TOPOJSON_CLIENT_VERSION}",
         TOPOJSON_CLIENT_DIR,
         {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"},
+    ),
+    (
+        f"leaflet.markercluster@{MARKERCLUSTER_VERSION}",
+        MARKERCLUSTER_DIR,
+        {
+            "dist/leaflet.markercluster.js": "leaflet.markercluster.js",
+            "dist/MarkerCluster.css": "MarkerCluster.css",
+            "dist/MarkerCluster.Default.css": "MarkerCluster.Default.css",
+            "MIT-LICENCE.txt": "LICENSE",
+        },
     ),
     (f"axe-core@{AXE_CORE_VERSION}", AXE_CORE_DIR, {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
 )

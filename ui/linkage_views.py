@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import io
+from typing import TYPE_CHECKING
 
-import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
@@ -24,6 +24,9 @@ from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
+
+if TYPE_CHECKING:
+    import altair as alt
 
 LAYER_KEY = "w_institutions_layer"
 
@@ -155,6 +158,8 @@ def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]
 
 
 def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
+    import altair as alt  # here, not at import: the Atlas's first screen draws no chart (issue #14)
+
     data = long.assign(
         cluster=[ds.cluster_name(c) for c in long["cluster_id"]],
         kind=long["link_type"].map(L.LINK_TYPES),

@@ -78,6 +78,12 @@ def open_store(
 # --------------------------------------------------------------------------- reading
 
 
+def _utc_column(values: pd.Series) -> pd.Series:
+    """A column of stored times as timezone-aware UTC in one vectorised step (naive values are UTC,
+    as ``as_utc`` reads them; NULL is NaT). Per row, ``as_utc`` took seconds on 78,000 assessments."""
+    return pd.to_datetime(values, utc=True)
+
+
 def _frame(conn: Connection, table, columns: list[str], order_by, text_columns: list[str]) -> pd.DataFrame:
     rows = conn.execute(select(*[table.c[c] for c in columns]).order_by(*order_by)).all()
     df = pd.DataFrame([tuple(r) for r in rows], columns=columns)
@@ -124,7 +130,7 @@ def read_dataset(conn: Connection, data_dir: Path | str = DATA_DIR) -> Dataset:
         [s.assessments.c.round_id, s.assessments.c.cluster_id, s.assessments.c.indicator_id],
         ASSESSMENT_COLUMNS + ["updated_by"],
     )
-    assessments["updated_at"] = assessments["updated_at"].map(_utc)
+    assessments["updated_at"] = _utc_column(assessments["updated_at"])
     participation = _frame(
         conn,
         s.participation,
@@ -338,7 +344,7 @@ def _grid(conn: Connection, round_id: str) -> pd.DataFrame:
     grid["status"] = grid["status"].fillna(Status.NOT_ASSESSED.value)
     grid[["source_id", "note", "updated_by"]] = grid[["source_id", "note", "updated_by"]].fillna("")
     grid["version"] = grid["version"].fillna(0).astype(int)
-    grid["updated_at"] = grid["updated_at"].map(_utc)
+    grid["updated_at"] = _utc_column(grid["updated_at"])
     return grid.reset_index(drop=True)
 
 
@@ -585,7 +591,7 @@ def history(
     with engine.connect() as conn:
         rows = conn.execute(q).mappings().all()
     df = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in h.columns])
-    df["changed_at"] = df["changed_at"].map(_utc)
+    df["changed_at"] = _utc_column(df["changed_at"])
     return df
 
 
