@@ -40,10 +40,11 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from cluster_model.settings import child_env_vars, settings
 from cluster_model.vocabulary import PILLARS
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = settings().chromium or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -56,11 +57,9 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = (1400, 900)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-QUIET_S = float(os.environ.get("BENCH_QUIET_S", "1.5"))  # still for this long = done (not part of the figure)
+QUIET_S = settings().bench_quiet_s  # still for this long = done (not part of the figure)
 CHANGE_TIMEOUT_S = 180
-NO_REPAINT_S = float(
-    os.environ.get("BENCH_NO_REPAINT_S", "20")
-)  # map untouched this long after a click: no repaint
+NO_REPAINT_S = settings().bench_no_repaint_s  # map untouched this long after a click: no repaint
 MAP_IFRAME = "iframe[title^='Map'], iframe[title*='folium']"  # the atlas titles its map; the reference keeps streamlit-folium's title
 
 # From all four pillars, one pillar added or removed per step, every choice new. Chosen so that on
@@ -164,7 +163,7 @@ class _Server:
                 "true",
             ],
             cwd=REPO,
-            env={**os.environ, **env},
+            env=child_env_vars(env),
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

@@ -30,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from cluster_model.settings import export_vars
 
 IMPORTS = [
     "streamlit",
@@ -97,7 +98,7 @@ def import_times() -> list[tuple[str, float]]:
 def first_run(case: str, tmp: Path, pstats_file: Path | None) -> tuple[float, pstats.Stats]:
     env, query = case_env(case, tmp)
     url = f"sqlite:///{tmp}/profile-{case}.db"
-    os.environ.update({**env, "ATLAS_DB_URL": url})
+    export_vars({**env, "ATLAS_DB_URL": url})
     # Seed the store in another process: the measured start comes after this first-run set-up.
     subprocess.run(
         [

@@ -16,7 +16,6 @@ d3 would keep the map from ever drawing).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -26,8 +25,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.loading import DATA_DIR, load_dataset
+from cluster_model.loading import load_dataset
 from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap
+from cluster_model.settings import settings
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries
 from geo.names import DistrictMatcher, load_aliases, match_column
@@ -35,7 +35,7 @@ from geo.offline import LOCAL_CSS, LOCAL_JS
 
 st.set_page_config(page_title="Atlas (reference)", layout="wide")
 
-folder = Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
+folder = settings().data_dir
 ds = load_dataset(folder)
 districts = load_boundaries(boundaries_path(), province=boundaries_province())
 issues: list = []

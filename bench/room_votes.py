@@ -27,19 +27,21 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))  # scripts/ is not a package
+
+from atlas_server import start_server, stop_server
 
 from cluster_model import voting as v
+from cluster_model.settings import settings
 
 ROUND = "bench-room-vote"
 ITEM = ("rice", "hrm")
@@ -51,7 +53,7 @@ JOIN_ATTEMPTS = 3
 JOIN_ALL_S = 900  # all phones together; the ones not joined by then do not vote
 CONFIRM_S = 60  # vote -> the phone's "Counted" message
 PROJECTOR_SETTLE_S = 30  # after the last confirmation, for the projector to catch up
-CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = settings().chromium or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -65,51 +67,6 @@ CHROMIUM_ARGS = [
 LABELS = {c: label for c, label in v.CHOICES.items()}
 # The vote buttons' labels as pages/vote.py draws them ("● Present", ...), in v.CHOICES order.
 VOTE_LABELS = [f"{sym} {LABELS[c]}" for sym, c in zip("●◐○?", v.CHOICES)]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db_url: str, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO,
-        env={**os.environ, "ATLAS_DB_URL": db_url},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log_path}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not become healthy in 120 s")
 
 
 # ------------------------------------------------------------------ one simulated phone
@@ -350,7 +307,7 @@ def main() -> int:
         )
     rng = random.Random(7)
     plan = [(v.GROUPS[i % 4], rng.choice(list(v.CHOICES))) for i in range(args.phones)]
-    proc, base = start_server(db_url, tmp / "streamlit.log")
+    proc, base = start_server(db_url=db_url, log_dir=tmp)
     t_start = time.time()
     try:
         with sync_playwright() as pw:
@@ -380,11 +337,7 @@ def main() -> int:
             shown = int(page.evaluate("() => document.querySelector('.ws-tally').dataset.voted"))
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
     raw = vt.raw_votes(engine, round_id)
     t = vt.tally(engine, round_id, *ITEM)

@@ -22,11 +22,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from cluster_model.settings import export_vars, settings
 from cluster_model.vocabulary import PILLARS
 
 SHARED = REPO.parent / "shared" / "boundaries"
 APPS = {"ours": REPO / "app.py", "reference": REPO / "bench" / "reference_app.py"}
-RERUNS = int(os.environ.get("BENCH_RERUNS", "20"))
+RERUNS = settings().bench_reruns
 PILLAR_CYCLE = (
     ["hrm"],
     ["technology", "hrm"],
@@ -40,7 +41,7 @@ NEW_CHOICES = [
 MAP_HEIGHT = 620
 VIEWPORT = (1400, 900)  # as bench/browser.py
 # Pillar changes per view kind (new, repeated) in Chromium; the median of these is reported.
-BROWSER_CHANGES = int(os.environ.get("BENCH_BROWSER_CHANGES", "10"))
+BROWSER_CHANGES = settings().bench_browser_changes
 KB = 1000  # the budgets are in KB
 
 
@@ -69,7 +70,7 @@ def case_env(case: str, tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
     env, query = case_env(case, tmp)
-    os.environ.update(env)
+    export_vars(env)
     import streamlit_folium
     from streamlit.testing.v1 import AppTest
 
@@ -452,7 +453,7 @@ def main() -> None:
                         ],
                         check=True,
                         cwd=REPO,
-                        stderr=subprocess.DEVNULL if not os.environ.get("BENCH_VERBOSE") else None,
+                        stderr=subprocess.DEVNULL if not settings().bench_verbose else None,
                     )
                     r = json.loads(out.read_text())
                 w, h = 790, MAP_HEIGHT

@@ -96,6 +96,20 @@ class Settings:
         "none (`make test` starts one: `scripts/start_test_postgres.sh`)",
         "Tests: a PostgreSQL server the store tests also run against.",
     )
+    bench_reruns: int = _var("BENCH_RERUNS", "`20`", "Bench: AppTest reruns per case (server-only rows).", 20)
+    bench_browser_changes: int = _var(
+        "BENCH_BROWSER_CHANGES", "`10`", "Bench: pillar changes per case in Chromium (median of these).", 10
+    )
+    bench_quiet_s: float = _var(
+        "BENCH_QUIET_S", "`1.5`", "Bench: a page still this long (s) has finished a change.", 1.5
+    )
+    bench_no_repaint_s: float = _var(
+        "BENCH_NO_REPAINT_S",
+        "`20`",
+        "Bench: give up on a change whose map has not repainted after (s).",
+        20.0,
+    )
+    bench_verbose: bool = _var("BENCH_VERBOSE", "off", "Bench: show the bench servers' output.", False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -118,6 +132,11 @@ class Settings:
             npm_registry=registry.rstrip("/") if registry else None,
             chromium=environ.get("ATLAS_CHROMIUM") or None,
             test_pg_url=environ.get("ATLAS_TEST_PG_URL") or None,
+            bench_reruns=int(environ.get("BENCH_RERUNS") or 20),
+            bench_browser_changes=int(environ.get("BENCH_BROWSER_CHANGES") or 10),
+            bench_quiet_s=float(environ.get("BENCH_QUIET_S") or 1.5),
+            bench_no_repaint_s=float(environ.get("BENCH_NO_REPAINT_S") or 20),
+            bench_verbose=bool(_text(environ.get("BENCH_VERBOSE"))),
         )
 
     @property
@@ -154,6 +173,18 @@ def markdown_table() -> str:
 def child_env(**values: str | Path) -> dict[str, str]:
     """This process's environment with some settings changed, for a child process (a server, a script)."""
     return {**os.environ, **{env_name(key): str(value) for key, value in values.items()}}
+
+
+def child_env_vars(variables: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment with some variables (by their names) set, for a child process."""
+    return {**os.environ, **variables}
+
+
+def export_vars(variables: Mapping[str, str]) -> None:
+    """Set variables for this process and its children (a bench worker that runs the app in-process),
+    and read the settings again."""
+    os.environ.update(variables)
+    reset()
 
 
 _current: Settings | None = None

@@ -12,7 +12,7 @@ from cluster_model import settings as config
 from cluster_model import store
 from cluster_model.settings import DEFAULT_DATA_DIR, Settings
 
-SOURCE_FOLDERS = ("cluster_model", "geo", "outputs", "ui", "pages", "scripts")
+SOURCE_FOLDERS = ("cluster_model", "geo", "outputs", "ui", "pages", "scripts", "bench")
 
 
 def _readme_variables() -> list[str]:
