@@ -26,8 +26,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model.loading import load_dataset
-from cluster_model.scoring import assessment_matrix, district_gaps, rank_by_gap
 from cluster_model.settings import settings
+from cluster_model.view import make_view
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries
 from geo.names import DistrictMatcher, load_aliases, match_column
@@ -59,8 +59,7 @@ pillars = st.sidebar.multiselect(
 ) or list(PILLARS)
 
 st.title("Atlas (reference implementation)")
-matrix = assessment_matrix(ds, round_id, list(ds.clusters["cluster_id"]))
-scores = rank_by_gap(district_gaps(matrix, sites, ds.rules, pillars))
+scores = make_view(ds, round_id, pillars, sites=sites).ranked_districts()
 
 minx, miny, maxx, maxy = districts.total_bounds
 m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6)

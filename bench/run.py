@@ -144,15 +144,13 @@ def time_snapshot():
         from geo import snapshot
     except Exception:  # noqa: BLE001 - exports may not have landed
         return None
-    from cluster_model.scoring import assessment_matrix, district_gaps
-    from cluster_model.vocabulary import PILLARS
+    from cluster_model.view import make_view
     from ui.data_access import get_atlas_data
 
     atlas = get_atlas_data()
     ds = atlas.dataset
     round_id = ds.latest_round() or ds.latest_round(include_illustrative=True)
-    matrix = assessment_matrix(ds, round_id, list(ds.clusters["cluster_id"]))
-    scores = district_gaps(matrix, atlas.sites, ds.rules, list(PILLARS))
+    scores = make_view(ds, round_id, sites=atlas.sites).district_scores()
     times = []
     for _ in range(3):
         t0 = time.perf_counter()

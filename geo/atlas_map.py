@@ -52,9 +52,9 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from cluster_model import disk_cache
 from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
+from geo.derived import content_key, derived
 from geo.offline import (
     ATLAS_JS,
     MARKERCLUSTER_CSS,
@@ -101,38 +101,6 @@ SECTOR_COLOURS = (
 )
 
 
-# Derived JSON (TopoJSON, label points, markers), keyed by a hash of what they are computed from:
-# the Atlas rebuilds its map on every rerun, and these cost 0.1-0.5 s on a national map.
-_derived_cache: dict[tuple, object] = {}
-_DERIVED_CACHE_SIZE = 32
-
-
-def _content_key(frame: pd.DataFrame, columns: Iterable[str], geometry: bool = False) -> str:
-    """A hash of ``frame``'s values in ``columns`` (and its geometry as WKB): the same data give the same key."""
-    digest = hashlib.sha256()
-    cols = [c for c in columns if c in frame.columns]
-    digest.update(repr(cols).encode())
-    digest.update(pd.util.hash_pandas_object(frame[cols].astype(str), index=False).to_numpy().tobytes())
-    if geometry:
-        for wkb in frame.geometry.to_wkb():
-            digest.update(wkb or b"")
-    return digest.hexdigest()
-
-
-def _derived(key: tuple, compute, on_disk=None):
-    """``compute()`` once per key in this process; with ``on_disk`` (the function that computes it),
-    also kept in var/cache/ between starts, keyed by the content and that function's code."""
-    if key not in _derived_cache:
-        if len(_derived_cache) >= _DERIVED_CACHE_SIZE:
-            _derived_cache.pop(next(iter(_derived_cache)))  # oldest first
-        if on_disk is not None:
-            disk_key = disk_cache.files_hash([], repr(key), on_disk)
-            _derived_cache[key] = disk_cache.cached(disk_cache.DEFAULT_DIR / "map", key[0], disk_key, compute)
-        else:
-            _derived_cache[key] = compute()
-    return _derived_cache[key]
-
-
 TOPOJSON_OBJECT = "districts"
 
 
@@ -147,8 +115,8 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
     geo.projection.display_quantization) and delta-encoded. Cached by content.
     """
     quantization = int(quantization or display_quantization(districts.total_bounds))
-    key = ("topojson", _content_key(districts, ["district", "division"], geometry=True), quantization)
-    return _derived(key, lambda: _districts_topojson(districts, quantization), on_disk=_districts_topojson)
+    key = ("topojson", content_key(districts, ["district", "division"], geometry=True), quantization)
+    return derived(key, lambda: _districts_topojson(districts, quantization), on_disk=_districts_topojson)
 
 
 def _districts_topojson(districts: gpd.GeoDataFrame, quantization: int) -> str:
@@ -509,8 +477,8 @@ def district_label_points(districts: gpd.GeoDataFrame) -> str:
     """JSON ``[[name, lat, lon], ...]``: where each district's name is written (the pole of
     inaccessibility of its largest part, so the name sits well inside), largest district first.
     Cached by content."""
-    key = ("labels", _content_key(districts, ["district"], geometry=True))
-    return _derived(key, lambda: _district_label_points(districts), on_disk=_district_label_points)
+    key = ("labels", content_key(districts, ["district"], geometry=True))
+    return derived(key, lambda: _district_label_points(districts), on_disk=_district_label_points)
 
 
 def _district_label_points(districts: gpd.GeoDataFrame) -> str:
@@ -777,7 +745,7 @@ SITE_COLUMNS = (
 def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, list]:
     """(markers JSON, their legend key) for a sites frame, cached by content: both are built
     from every site (2,000 on a national map) but never change with the scores."""
-    return _derived(("markers", _content_key(sites, SITE_COLUMNS)), lambda: site_markers_data(sites))
+    return derived(("markers", content_key(sites, SITE_COLUMNS)), lambda: site_markers_data(sites))
 
 
 ATLAS_MAP_ID = hashlib.md5(b"sindh-cluster-atlas map").hexdigest()  # a fixed name, not security

@@ -29,7 +29,6 @@ import json
 import math
 import textwrap
 import threading
-import weakref
 from collections.abc import Iterable, Sequence
 
 import altair as alt
@@ -51,6 +50,7 @@ from geo.atlas_map import (
     NOT_ASSESSED_FILL,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
+from geo.derived import content_key, derived
 from geo.projection import mercator_lat, mercator_px_per_radian, mercator_y, pixel_tolerance
 from outputs.pdf import FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
 
@@ -114,24 +114,12 @@ def _rounded(geoms, decimals: int = DECIMALS) -> np.ndarray:
     return shapely.orient_polygons(rounded, exterior_cw=True)
 
 
-_prepared: dict[int, tuple] = {}
-_geometry_json: dict[tuple, tuple] = {}
-
-
-def _forget(key, cache: dict) -> None:
-    cache.pop(key, None)
-
-
 def _prepare(districts: gpd.GeoDataFrame) -> tuple[np.ndarray, gpd.GeoSeries]:
-    """(areas in m², label points), computed once per districts frame.
-
-    Cached by identity, like geo.atlas_map.districts_topojson: treat the frame as immutable.
-    """
-    key = id(districts)
-    if key not in _prepared:
-        _prepared[key] = (districts.to_crs(6933).area.values, districts.geometry.representative_point())
-        weakref.finalize(districts, _forget, key, _prepared)
-    return _prepared[key]
+    """(areas in m², label points), computed once per districts' content."""
+    return derived(
+        ("snapshot-prepare", content_key(districts, ["district"], geometry=True)),
+        lambda: (districts.to_crs(6933).area.values, districts.geometry.representative_point()),
+    )
 
 
 def _pixel_geometry(
@@ -139,20 +127,19 @@ def _pixel_geometry(
 ) -> tuple[np.ndarray, list[str | None]]:
     """(simplified geometries, their GeoJSON text), for one output pixel size.
 
-    Cached per districts frame and (tolerance, decimals): a view only re-colours them.
+    Cached per districts' content and (tolerance, decimals): a view only re-colours them.
     """
-    key = (id(districts), tolerance, decimals)
-    if key not in _geometry_json:
+
+    def compute():
         geoms = np.asarray(districts.geometry.values)
         simple = shapely.simplify(geoms, tolerance, preserve_topology=True)
         simple = np.where(shapely.is_empty(simple) | shapely.is_missing(simple), geoms, simple)
         simple = _rounded(simple, decimals)
         texts = [None if g is None or g.is_empty else t for g, t in zip(simple, shapely.to_geojson(simple))]
-        if len(_geometry_json) > 16:  # a few pixel sizes per frame (province, zoomed views)
-            _geometry_json.pop(next(iter(_geometry_json)))
-        _geometry_json[key] = (simple, texts)
-        weakref.finalize(districts, _forget, key, _geometry_json)
-    return _geometry_json[key]
+        return simple, texts
+
+    key = ("snapshot-geometry", content_key(districts, ["district"], geometry=True), tolerance, decimals)
+    return derived(key, compute)
 
 
 def _features_json(geometry_texts: Sequence[str | None], props: Sequence[dict]) -> str:
