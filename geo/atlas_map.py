@@ -873,22 +873,27 @@ def _hatch_swatch(colour: str) -> str:
     )
 
 
-def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap") -> str:
-    """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key."""
+def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap", tr=None) -> str:
+    """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key.
+
+    ``tr``: a ``cluster_model.i18n.Translator`` for the legend's language (default English)."""
+    _ = tr.gettext if tr else str
+    hatched, unknown = _("hatched: low coverage, few indicators assessed"), _("not assessed (unknown)")
+    no_cluster, sites_title, title = _("no cluster named"), _("Cluster sites"), _(title)
     # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
     rows = [
         f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"
         for i, colour in enumerate(GAP_COLOURS)
     ]
-    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</div>")
-    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}not assessed (unknown)</div>")
-    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</div>")
+    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}{html.escape(hatched)}</div>")
+    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}{html.escape(unknown)}</div>")
+    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}{html.escape(no_cluster)}</div>")
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
         # Open: the badges' numbers mean nothing without it (closed by the map script on a narrow map).
         key_html = (
-            f'<details class="atlas-key-box" open><summary><b>Cluster sites ({len(marker_key)})</b></summary>'
+            f'<details class="atlas-key-box" open><summary><b>{html.escape(sites_title)} ({len(marker_key)})</b></summary>'
             '<div class="atlas-key">'
             + "".join(
                 f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key
@@ -945,6 +950,7 @@ def build_atlas_base(
     basemap: bool = False,
     legend_title: str = ATLAS_LEGEND_TITLE,
     labels: bool = True,
+    tr=None,
 ) -> folium.Map:
     """The part of the atlas map that does not depend on round, pillars, sectors' scores or
     selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
@@ -959,7 +965,7 @@ def build_atlas_base(
         body, marker_key = _site_markers_cached(sites)
         _SiteMarkers(body).add_to(layer)
     _MapExtras(
-        legend_html(marker_key, legend_title),
+        legend_html(marker_key, legend_title, tr),
         BOUNDARY_ATTRIBUTION,
         None if basemap else BACKGROUND,
         fit=_bounds(districts),
@@ -994,13 +1000,14 @@ def build_atlas_map(
     basemap: bool = False,
     highlight: Iterable[str] | None = None,
     legend_title: str = "Cluster gap",
+    tr=None,
 ) -> folium.Map:
     """Districts filled by gap class, site markers, legend; offline unless basemap.
 
     One map with the styles inside; the Atlas page sends the two parts separately.
     (The workshop view retitles the "Cluster gap" legend; the Atlas says ``ATLAS_LEGEND_TITLE``.)
     """
-    m = build_atlas_base(districts, sites, basemap=basemap, legend_title=legend_title)
+    m = build_atlas_base(districts, sites, basemap=basemap, legend_title=legend_title, tr=tr)
     atlas_styles(m, districts, district_scores, selected=selected, highlight=highlight).add_to(m)
     return m
 

@@ -20,8 +20,9 @@ from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
+from ui.i18n import N_, _
 
-GAPS, CONTEXT = "Cluster gaps", "District context"
+GAPS, CONTEXT = N_("Cluster gaps"), N_("District context")
 
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
 # Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
@@ -34,12 +35,15 @@ def layer_switch() -> str:
     if LAYER_KEY not in st.session_state:
         st.session_state[LAYER_KEY] = st.session_state.get(KEPT_LAYER, GAPS)
     st.session_state[KEPT_LAYER] = st.radio(
-        "Show",
+        _("Show"),
         [GAPS, CONTEXT],
         key=LAYER_KEY,
         horizontal=True,
-        help="Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
-        "about the whole district (World Bank Data4Pakistan); they never change a gap score.",
+        format_func=_,
+        help=_(
+            "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
+            "about the whole district (World Bank Data4Pakistan); they never change a gap score."
+        ),
     )
     return st.session_state[KEPT_LAYER]
 

@@ -23,6 +23,7 @@ from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.html import md
+from ui.i18n import _, name, table_in_language
 
 LAYER_KEY = "w_institutions_layer"
 
@@ -93,10 +94,12 @@ def with_institutions_layer(
 ) -> folium.FeatureGroup | list[folium.FeatureGroup]:
     """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
     on = st.toggle(
-        "Institutions layer",
+        _("Institutions layer"),
         key=LAYER_KEY,
-        help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
-        "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.",
+        help=_(
+            "Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
+            "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify."
+        ),
     )
     if not on:
         return styles
@@ -133,11 +136,13 @@ def district_panel(atlas: AtlasData, state) -> None:
     if not state.district:
         return
     table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
-    st.markdown(f"**Institutions in {md(state.district)}**")
+    st.markdown(
+        "**" + _("Institutions in {district}").format(district=md(name("district", state.district))) + "**"
+    )
     if table.empty:
-        st.caption("None recorded with this district (unknown, not absent).")
+        st.caption(_("None recorded with this district (unknown, not absent)."))
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- exports

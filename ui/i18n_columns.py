@@ -1,0 +1,38 @@
+"""Table headers shown through ``ui.i18n.table_in_language`` (which translates them at run time).
+
+The domain builds its tables with English headers (cluster_model/tables.py and
+others); this list puts those headers into the catalogues. Add a header here
+when a page shows a new table column.
+"""
+
+from __future__ import annotations
+
+from ui.i18n import N_
+
+HEADERS = (
+    N_("Cluster"),
+    N_("Pillar"),
+    N_("Indicator"),
+    N_("Status"),
+    N_("Source"),
+    N_("Note"),
+    N_("Round"),
+    N_("Cluster-defining"),
+    N_("Rank"),
+    N_("District"),
+    N_("Gap"),
+    N_("Assessed"),
+    N_("Indicators with a gap"),
+    N_("Indicators assessed"),
+    N_("Clusters"),
+    N_("Institution"),
+    N_("Kind"),
+    N_("Clusters served"),
+    N_("Location"),
+    N_("Sindh Cluster Atlas"),  # cluster_model.identity.atlas_name()'s default
+    # legend titles of geo/atlas_map.py
+    N_("District gap, chosen pillars"),
+    N_("Cluster gap"),
+    N_("yes"),
+    N_("no"),
+)
