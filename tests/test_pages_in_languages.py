@@ -11,18 +11,7 @@ import re
 import pytest
 from test_pages import run_app, text_of, to_page
 
-PAGES = ["atlas"]  # grows as each page is translated
-    "atlas",
-    "clusters",
-    "compare",
-    "poverty",
-    "linkages",
-    "export",
-    "methods",
-    "data",
-    "workshop",
-    "vote",
-]
+DONE = ["atlas", "clusters"]  # grows as each page is translated
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -35,7 +24,7 @@ def _visible(at) -> str:
 
 
 @pytest.mark.parametrize("lang", ["ur", "sd"])
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", DONE)
 def test_page_in_language(page, lang):
     at = run_app(lang=lang)
     if page != "atlas":

@@ -32,19 +32,23 @@ DEFAULT_INDICATOR = "adult_literacy"
 
 def layer_switch() -> str:
     """The map's two kinds of evidence; the chosen one stays for the session."""
-    if LAYER_KEY not in st.session_state:
-        st.session_state[LAYER_KEY] = st.session_state.get(KEPT_LAYER, GAPS)
-    st.session_state[KEPT_LAYER] = st.radio(
-        _("Show"),
-        [GAPS, CONTEXT],
-        key=LAYER_KEY,
-        horizontal=True,
-        format_func=_,
-        help=_(
-            "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
-            "about the whole district (World Bank Data4Pakistan); they never change a gap score."
-        ),
-    )
+    # The options are the labels in the page's language (AppTest cannot read a radio's format_func).
+    labels = {GAPS: _(GAPS), CONTEXT: _(CONTEXT)}
+    layer_of = {label: layer for layer, label in labels.items()}
+    if st.session_state.get(LAYER_KEY) not in layer_of:
+        st.session_state[LAYER_KEY] = labels[st.session_state.get(KEPT_LAYER, GAPS)]
+    st.session_state[KEPT_LAYER] = layer_of[
+        st.radio(
+            _("Show"),
+            list(labels.values()),
+            key=LAYER_KEY,
+            horizontal=True,
+            help=_(
+                "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
+                "about the whole district (World Bank Data4Pakistan); they never change a gap score."
+            ),
+        )
+    ]
     return st.session_state[KEPT_LAYER]
 
 

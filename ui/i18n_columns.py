@@ -30,6 +30,24 @@ HEADERS = (
     N_("Clusters served"),
     N_("Location"),
     N_("Sindh Cluster Atlas"),  # cluster_model.identity.atlas_name()'s default
+    N_("Before"),
+    N_("Now"),
+    N_("Source now"),
+    N_("Dimension"),
+    N_("Level"),
+    N_("Local share"),
+    N_("unknown"),
+    N_("Kind of support"),
+    N_("Link"),
+    N_("Links"),
+    N_("Sources"),
+    N_("Stakeholder group"),
+    N_("State"),
+    N_("What the assessments say"),
+    # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
+    N_(
+        "Expected kinds of support come from the Support institutions & infrastructure and Technology indicators (data/link_types.csv)."
+    ),
     # legend titles of geo/atlas_map.py
     N_("District gap, chosen pillars"),
     N_("Cluster gap"),

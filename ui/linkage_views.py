@@ -23,7 +23,7 @@ from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, name, table_in_language
+from ui.i18n import _, known, name, table_in_language
 
 LAYER_KEY = "w_institutions_layer"
 
@@ -54,10 +54,12 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
     """The cluster's institutions and links (network + list) and its missing links."""
     ds = atlas.dataset
     lk = get_linkages(atlas)
-    st.subheader("Institutions and links")
+    st.subheader(_("Institutions and links"))
     st.caption(
-        "Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
-        "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
+        _(
+            "Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
+            "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
+        )
     )
     table = L.cluster_links(ds, lk, round_id, cluster_id)
     left, right = st.columns([3, 2], gap="medium")
@@ -65,25 +67,30 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
         show_svg(L.network_svg(ds, lk, round_id, cluster_id))
     with right:
         if table.empty:
-            st.info("No institution is linked to this cluster yet: unknown, not absent.")
+            st.info(_("No institution is linked to this cluster yet: unknown, not absent."))
         else:
             st.dataframe(
-                table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch"
+                table_in_language(table.drop(columns=["institution_id", "link_type"])),
+                hide_index=True,
+                width="stretch",
             )
     inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
     if not inst.empty:
-        with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
-            st.dataframe(inst, hide_index=True, width="stretch")
-    st.markdown("**Missing links**")
+        with st.expander(_("The {n} institution(s), where they are and their sources").format(n=len(inst))):
+            st.dataframe(table_in_language(inst), hide_index=True, width="stretch")
+    st.markdown("**" + _("Missing links") + "**")
     missing = L.missing_links(ds, lk, round_id, cluster_id)
     st.caption(
-        L.PILLAR_NOTE
-        + " Listed: the kinds no active link provides, with what the links and the indicator assessments say."
+        known(L.PILLAR_NOTE)
+        + " "
+        + _(
+            "Listed: the kinds no active link provides, with what the links and the indicator assessments say."
+        )
     )
     if missing.empty:
-        st.success("Every kind of support the framework expects has an active link.")
+        st.success(_("Every kind of support the framework expects has an active link."))
     else:
-        st.dataframe(missing.drop(columns=["link_type"]), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(missing.drop(columns=["link_type"])), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- atlas layer and district panel
