@@ -79,6 +79,12 @@ def untranslated_notice() -> str | None:
     return _("Words marked [en] have no translation yet and are shown in English.")
 
 
+def english_only() -> None:
+    """Say, on an Urdu or Sindhi page, that the text below is written by the domain in English only (for now)."""
+    if current_language() != i18n.DEFAULT_LANGUAGE:
+        st.caption(_("The next section is available in English only for now."))
+
+
 def draft_notice(names_drafts: int) -> str | None:
     """What the Methods page says (in every language) while any Urdu/Sindhi text or name is a draft.
 
