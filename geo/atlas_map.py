@@ -879,7 +879,8 @@ def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "C
     ``tr``: a ``cluster_model.i18n.Translator`` for the legend's language (default English)."""
     _ = tr.gettext if tr else str
     hatched, unknown = _("hatched: low coverage, few indicators assessed"), _("not assessed (unknown)")
-    no_cluster, sites_title, title = _("no cluster named"), _("Cluster sites"), _(title)
+    no_cluster, sites_title = _("no cluster named"), _("Cluster sites")
+    title = _(title) if tr is None or tr.has(title) else title  # a title given already translated
     # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
     rows = [
         f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"

@@ -16,7 +16,7 @@ from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner
 from ui.data_access import get_engine
 from ui.html import md
-from ui.i18n import _, known, name, table_in_language, translator
+from ui.i18n import _, current_language, known, name, table_in_language, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -42,9 +42,15 @@ illustrative_banner(ds, state.round)
 sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
 # Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
 sites = atlas.memo(
-    ("sites", sector_key),
-    lambda: atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)].merge(
-        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+    ("sites", sector_key, current_language()),
+    lambda: (
+        atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)]
+        .merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
+        .pipe(
+            lambda f: f.assign(
+                cluster_name=[name("cluster", c, n) for c, n in zip(f["cluster_id"], f["cluster_name"])]
+            )
+        )
     ),
 )
 

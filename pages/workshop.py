@@ -20,6 +20,7 @@ filters would replace them; the sidebar is hidden when presenting).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -31,7 +32,7 @@ from cluster_model.issues import DataFileError
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
-from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
+from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import build_atlas_map
 from ui import offline_check, room
 from ui import presentation as pres
@@ -39,16 +40,26 @@ from ui.auth import current_editor, require_editor, sign_out
 from ui.chrome import footer, show_issues
 from ui.data_access import get_atlas_data, get_engine
 from ui.html import esc, md
+from ui.i18n import _, current_language, known, language_switch, table_in_language, translator, with_language
+from ui.i18n import name as local_name
 from ui.page import leave_pages_folder_mode
+from ui.rtl import apply as apply_direction
 from ui.workshop_links import who_works_with_whom
 
 leave_pages_folder_mode()
+language_switch(st.sidebar)
+apply_direction(current_language())
+tr = translator()
 atlas = get_atlas_data()
 ds = atlas.dataset
 engine = get_engine()
 editor = current_editor()
 cluster_ids = list(ds.clusters["cluster_id"])
 params = st.query_params
+
+
+def _cluster(cluster_id: str) -> str:
+    return local_name("cluster", cluster_id, ds.cluster_name(cluster_id))
 
 
 def _problems(exc: store.ValidationError) -> None:
@@ -71,7 +82,9 @@ ready = sessions[sessions["has_session"]]
 round_id = params.get("round")
 if round_id is not None and round_id not in set(ready["round_id"]):
     st.warning(
-        f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below."
+        _("The link's dialogue round '{round}' has no workshop session here; pick one below.").format(
+            round=md(round_id, limit=80)
+        )
     )
     round_id = None
 mode = params.get("mode") if params.get("mode") in ("present", "presenter") and round_id else "setup"
@@ -88,39 +101,49 @@ def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
 
 
 def setup() -> None:
-    st.title("Workshop")
+    st.title(_("Workshop"))
     st.caption(
-        "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
-        "Works with no internet: everything is served by this computer."
+        _(
+            "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
+            "Works with no internet: everything is served by this computer."
+        )
     )
     show_issues(atlas.issues)
     _show_flash()
     labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
-    st.subheader("Open a dialogue")
+    st.subheader(_("Open a dialogue"))
     if labels:
         options = list(labels)
         default = options.index(round_id) if round_id in options else 0
-        chosen = st.selectbox("Dialogue round", options, index=default, format_func=labels.get, key="ws_pick")
+        chosen = st.selectbox(
+            _("Dialogue round"), options, index=default, format_func=labels.get, key="ws_pick"
+        )
         params["round"] = chosen
         s = dl.get_session(engine, chosen)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
         st.write(
-            f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
-            f"({md(ds.cluster_name(agenda[s.position].cluster_id))} — {PILLARS[agenda[s.position].pillar]})."
+            _("Agenda: **{n} items**; the room is at item {at} ({cluster} — {pillar}).").format(
+                n=len(agenda),
+                at=s.position + 1,
+                cluster=md(_cluster(agenda[s.position].cluster_id)),
+                pillar=tr.pillar(agenda[s.position].pillar),
+            )
         )
-        if st.button("▶ Start presentation", type="primary", key="ws_start"):
-            params.from_dict({"round": chosen, "item": str(s.position + 1), "mode": "present"})
+        if st.button("▶ " + _("Start presentation"), type="primary", key="ws_start"):
+            params.from_dict(with_language({"round": chosen, "item": str(s.position + 1), "mode": "present"}))
             st.rerun()
-        with st.expander("Agenda (in order)"):
-            st.dataframe(agenda.table(ds), hide_index=True, width="stretch")
+        with st.expander(_("Agenda (in order)")):
+            st.dataframe(table_in_language(agenda.table(ds)), hide_index=True, width="stretch")
     else:
-        st.info("No dialogue round has a workshop session yet. An editor creates one below.")
+        st.info(_("No dialogue round has a workshop session yet. An editor creates one below."))
 
     st.divider()
     if editor is None:
-        st.subheader("Prepare a dialogue")
+        st.subheader(_("Prepare a dialogue"))
         st.caption(
-            "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+            _(
+                "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+            )
         )
     user = require_editor()
     st.sidebar.caption(f"Signed in as **{md(user.label)}**")
@@ -193,7 +216,7 @@ def setup() -> None:
             else:
                 st.cache_data.clear()
                 _flash("success", f"Dialogue '{md(made)}' is ready: press Start presentation.")
-                params.from_dict({"round": made})
+                params.from_dict(with_language({"round": made}))
                 st.rerun()
 
     with tab_agenda:
@@ -337,10 +360,10 @@ def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
-    params.from_dict({"round": round_id, "item": str(pos + 1), "mode": mode})
+    params.from_dict(with_language({"round": round_id, "item": str(pos + 1), "mode": mode}))
     b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
     b1.button(
-        "◀ Previous",
+        "◀ " + _("Previous"),
         key="ws-prev",
         on_click=_go,
         args=(-1, n),
@@ -349,7 +372,7 @@ def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     b2.button(
-        "Next ▶",
+        _("Next") + " ▶",
         key="ws-next",
         on_click=_go,
         args=(1, n),
@@ -358,7 +381,7 @@ def _header(agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     title.markdown(
-        f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(item.cluster_id))} — {esc(PILLARS[item.pillar])}</div>",
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_cluster(item.cluster_id))} — {esc(tr.pillar(item.pillar))}</div>",
         unsafe_allow_html=True,
     )
     pres.keyboard()
@@ -370,29 +393,36 @@ def _room_table(here, tallies: pd.DataFrame) -> str:
     """The room's rating per group, with how many voted when it came from phones, and the room gap with its coverage."""
     voted = tallies.set_index("stakeholder_group")["n"] if len(tallies) else pd.Series(dtype=int)
     rows = [
-        [esc(STAKEHOLDERS[g]), pres.badge(here[g]), f"{int(voted[g])} voted" if g in voted.index else ""]
+        [
+            esc(tr.stakeholder(g)),
+            pres.badge(here[g]),
+            _("{n} voted").format(n=int(voted[g])) if g in voted.index else "",
+        ]
         for g in ws.GROUPS
     ]
-    gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
-    low = " — low coverage, read with care" if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
-    n_total = f" · {int(tallies['n'].sum())} voted from phones" if len(tallies) else ""
+    gap_text = _("not rated (unknown)") if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
+    low = " — " + _("low coverage, read with care") if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
+    n_total = " · " + _("{n} voted from phones").format(n=int(tallies["n"].sum())) if len(tallies) else ""
+    room_gap = _("Room gap: {gap}").format(gap=gap_text)
+    rated = _("{n} of 4 groups rated").format(n=here["n_rated"])
     return (
-        pres.html_table(["Group", "Rating", "Votes"], rows, escape=False)
-        + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated{esc(low)}{n_total}. "
-        "The room's rating in this dialogue, not an indicator assessment.</p>"
+        pres.html_table([_("Group"), _("Rating"), _("Votes")], rows, escape=False)
+        + f"<p class='ws-note'><b>{esc(room_gap)}</b> · {esc(rated)}{esc(low)}{esc(n_total)}. "
+        + esc(_("The room's rating in this dialogue, not an indicator assessment."))
+        + "</p>"
     )
 
 
 def _quotes_list(cid: str, pillar: str, with_withdraw: bool) -> None:
     qs = dl.quotes(engine, round_id, include_withdrawn=False)
     mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
-    st.markdown(f"### Said in the room ({len(mine)})")
+    st.markdown("### " + _("Said in the room ({n})").format(n=len(mine)))
     for q in mine.to_dict("records"):
-        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        who = tr.stakeholder(q["stakeholder_group"]) + (f", {q['speaker_name']}" if q["speaker_name"] else "")
         c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
         # Plain Markdown with every character of the participant's text escaped: inside an HTML block a blank
         # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
-        c1.markdown(f"**{md(ws.QUOTE_KINDS[q['kind']])}** ({md(who)}): {md(q['text'])}")
+        c1.markdown(f"**{md(known(ws.QUOTE_KINDS[q['kind']]))}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
             c2.button(
                 "✕",
@@ -420,21 +450,28 @@ def present() -> None:
     sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(
         ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
     )
+    sites = sites.assign(
+        cluster_name=sites["cluster_id"].map(_cluster)
+    )  # the legend's key in the page's language
     spot = sorted(sites["district"].unique())
     map_col, panel = st.columns([3, 2], gap="medium")
     fmap = None
     with map_col:
         st.markdown(
-            f"<p class='ws-note'>Item {pos + 1} of {n} · {esc(session.venue)}, {esc(session.date)} · "
-            f"districts of {esc(ds.cluster_name(cid))}: <span class='ws-spot'>{esc(', '.join(spot) or 'none recorded')}</span></p>",
+            f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
+            f"{esc(session.venue)}, {esc(session.date)} · "
+            f"{esc(_('districts of {cluster}:').format(cluster=_cluster(cid)))} <span class='ws-spot'>"
+            f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
             unsafe_allow_html=True,
         )
         if atlas.districts is None:
-            st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+            st.error(
+                _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+            )
         else:
             scores = ws.room_district_gaps(gaps, atlas.sites, [pillar], vt.n_voted(engine, round_id))
-            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot)
-            pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
+            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot, tr=tr)
+            pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
             with st.container(key="ws_map_box"):
                 st_folium(
                     fmap,
@@ -446,18 +483,19 @@ def present() -> None:
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
-        st.markdown("### Votes from phones")
+        st.markdown("### " + _("Votes from phones"))
         room.live_tally(engine, round_id, cid, pillar, follow=True)
-        link, note = pres.page_link("vote", {"r": round_id})
+        link, note = pres.page_link("vote", with_language({"r": round_id}))
         q1, q2 = st.columns([2, 3], vertical_alignment="center")
         q1.image(pres.qr_png(link), width=180)
         q2.markdown(
-            f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{esc(link)}</p>",
+            f"<p class='ws-note'>{esc(_('Vote from your phone: scan the code or open'))}</p>"
+            f"<p class='ws-link' id='ws-link'>{esc(link)}</p>",
             unsafe_allow_html=True,
         )
         if note:
-            q2.caption(note)
-        st.markdown(f"### The room's view: {PILLARS[pillar]}")
+            q2.caption(known(note))
+        st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(ds)
         ind = cluster_gaps(assessment_matrix(ds, latest, [cid]), ds.rules, list(PILLARS)).set_index("pillar")
@@ -466,38 +504,46 @@ def present() -> None:
             r = ind.loc[p]
             rows.append(
                 [
-                    ("▶ " if p == pillar else "") + PILLARS[p],
-                    "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+                    ("▶ " if p == pillar else "") + tr.pillar(p),
+                    _("not assessed") if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
                     f"{r['n_assessed']}/{r['n_indicators']}",
                 ]
             )
-        st.markdown("### Indicator gaps")
+        st.markdown("### " + _("Indicator gaps"))
+        from_note = _(
+            "From indicator assessments (round {round}); not assessed = unknown, never zero."
+        ).format(round=latest)
         st.markdown(
-            pres.html_table(["Pillar", "Gap", "Assessed"], rows)
-            + f"<p class='ws-note'>From indicator assessments (round {esc(str(latest))}); not assessed = unknown, never zero.</p>",
+            pres.html_table([_("Pillar"), _("Gap"), _("Assessed")], rows)
+            + f"<p class='ws-note'>{esc(from_note)}</p>",
             unsafe_allow_html=True,
         )
 
     _quotes_list(cid, pillar, with_withdraw=False)
 
-    with st.expander("The room's view: all clusters × pillars"):
+    with st.expander(_("The room's view: all clusters × pillars")):
         st.caption(
-            "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+            _(
+                "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+            )
         )
         matrix = ws.room_matrix(gaps, ds)
-        st.markdown(pres.html_table(list(matrix.columns), matrix.values.tolist()), unsafe_allow_html=True)
+        shown = table_in_language(matrix)
+        st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
-    with st.expander("End of session: summary"):
+    with st.expander(_("End of session: summary")):
         info = session.info
         all_quotes = dl.quotes(engine, round_id)
         r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
         stem = ws.summary_file_stem(info)
         st.caption(
-            f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+            _(
+                "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+            ).format(ratings=len(r_table), quotes=len(q_table))
         )
         d1, d2 = st.columns(2)
         d1.download_button(
-            "Ratings (CSV)",
+            _("Ratings (CSV)"),
             ws.to_csv(r_table),
             file_name=f"{stem}-ratings.csv",
             mime="text/csv",
@@ -505,7 +551,7 @@ def present() -> None:
             width="stretch",
         )
         d2.download_button(
-            "Quotes (CSV)",
+            _("Quotes (CSV)"),
             ws.to_csv(q_table),
             file_name=f"{stem}-quotes.csv",
             mime="text/csv",
@@ -513,7 +559,7 @@ def present() -> None:
             width="stretch",
         )
         d1.download_button(
-            "Workbook (XLSX)",
+            _("Workbook (XLSX)"),
             ws.to_xlsx(info, r_table, q_table, matrix),
             file_name=f"{stem}.xlsx",
             key="ws_dl_xlsx",
@@ -525,7 +571,7 @@ def present() -> None:
             d2.error(md(exc.issue))
         else:
             d2.download_button(
-                "Printable summary (PDF)",
+                _("Printable summary (PDF)"),
                 pdf,
                 file_name=f"{stem}.pdf",
                 mime="application/pdf",
@@ -533,17 +579,17 @@ def present() -> None:
                 width="stretch",
             )
 
-    with st.expander("Offline check"):
-        if st.toggle("Run the offline check", key="ws_offline"):
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
             offline_check.show(fmap)
 
     c1, c2 = st.columns(2)
     c1.link_button(
-        "Facilitator's controls (presenter view, new window)",
-        f"/workshop?round={round_id}&item={pos + 1}&mode=presenter",
+        _("Facilitator's controls (presenter view, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "presenter"})),
     )
-    if c2.button("Leave the presentation", key="ws_leave"):
-        params.from_dict({"round": round_id})
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
         st.rerun()
 
 
@@ -554,17 +600,20 @@ def presenter() -> None:
     agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
     pos, cid, pillar = _header(agenda)
     st.caption(
-        f"Presenter view: item {pos + 1} of {len(agenda)}. The room view (projector) follows where you move. "
-        f"Signed in as {md(user.label)}."
+        _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
+            n=pos + 1, total=len(agenda)
+        )
+        + " "
+        + _("Signed in as {user}.").format(user=md(user.label))
     )
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.markdown("### Votes from phones")
+        st.markdown("### " + _("Votes from phones"))
         room.live_tally(engine, round_id, cid, pillar, follow=False)
         room.facilitator_controls(engine, round_id, cid, pillar, author=user.label)
     rat = dl.ratings(engine, round_id)
     with right:
-        st.markdown("### Record the room's rating by hand")
+        st.markdown("### " + _("Record the room's rating by hand"))
         stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
         cols = st.columns(2)
         for i, g in enumerate(ws.GROUPS):
@@ -572,7 +621,7 @@ def presenter() -> None:
             version = int(stored.loc[g, "version"]) if g in stored.index else 0
             key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
             cols[i % 2].radio(
-                STAKEHOLDERS[g],
+                tr.stakeholder(g),
                 ws.RATINGS,
                 index=ws.RATINGS.index(value),
                 key=key,
@@ -590,30 +639,34 @@ def presenter() -> None:
     with st.form("ws_quote_form", border=True):
         q1, q2, q3 = st.columns([5, 3, 3])
         q1.radio(
-            "Said by (group)",
+            _("Said by (group)"),
             ws.GROUPS,
-            format_func=STAKEHOLDERS.get,
+            format_func=tr.stakeholder,
             key="ws_q_group",
             horizontal=True,
             index=None,
         )
         q2.radio(
-            "Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True
+            _("Kind"),
+            list(ws.QUOTE_KINDS),
+            format_func=lambda k: known(ws.QUOTE_KINDS[k]),
+            key="ws_q_kind",
+            horizontal=True,
         )
-        q3.text_input("Name (optional)", key="ws_q_speaker")
-        st.text_area("Quote or recommendation", key="ws_q_text", height=100)
-        st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(cid, pillar))
+        q3.text_input(_("Name (optional)"), key="ws_q_speaker")
+        st.text_area(_("Quote or recommendation"), key="ws_q_text", height=100)
+        st.form_submit_button(_("Save quote"), type="primary", on_click=_quote, args=(cid, pillar))
     _quotes_list(cid, pillar, with_withdraw=True)
     who_works_with_whom(
         atlas, round_id, cid, session.info, user
     )  # issue 17: "who works with whom", asked of the room
     c1, c2 = st.columns(2)
     c1.link_button(
-        "Open the room view (projector, new window)",
-        f"/workshop?round={round_id}&item={pos + 1}&mode=present",
+        _("Open the room view (projector, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "present"})),
     )
-    if c2.button("Leave the presentation", key="ws_leave"):
-        params.from_dict({"round": round_id})
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
         st.rerun()
 
 

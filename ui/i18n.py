@@ -104,6 +104,27 @@ def _local_names(mtime: float):
     return names
 
 
+def phone_language_switch() -> str:
+    """The phone vote page's own switch (it has no sidebar): three buttons in a row, each language
+    named in itself; the choice is kept in the page's address (``lang=``) with the pass and group."""
+    code = current_language()
+    columns = st.columns(len(i18n.LANGUAGES))
+    for column, (option, label) in zip(columns, i18n.LANGUAGES.items()):
+        if column.button(
+            label,
+            key=f"phone_lang_{option}",
+            type="primary" if option == code else "tertiary",
+            width="stretch",
+        ):
+            set_language(option)
+            code = option
+    if code == i18n.DEFAULT_LANGUAGE:
+        st.query_params.pop(LANG_PARAM, None)
+    else:
+        st.query_params[LANG_PARAM] = code
+    return code
+
+
 def local_names():
     """data/names.csv, re-read when the file changes."""
     from cluster_model.local_names import NAMES_FILE

@@ -1,8 +1,9 @@
-"""Table headers shown through ``ui.i18n.table_in_language`` (which translates them at run time).
+"""English texts the domain writes that pages show translated (marked here for the catalogues).
 
-The domain builds its tables with English headers (cluster_model/tables.py and
-others); this list puts those headers into the catalogues. Add a header here
-when a page shows a new table column.
+``HEADERS``: table headers, translated at run time by ``ui.i18n.table_in_language``
+(the domain builds its tables with English headers: cluster_model/tables.py and
+others). ``DOMAIN_TEXTS``: fixed labels and messages of the domain, translated by
+``ui.i18n.known`` where a page shows them. Add a line when a page shows a new one.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ HEADERS = (
     N_("Level"),
     N_("Local share"),
     N_("unknown"),
+    N_("Voted (n)"),
+    N_("Split"),
+    N_("Group's rating"),
     N_("Kind of support"),
     N_("Link"),
     N_("Links"),
@@ -53,4 +57,36 @@ HEADERS = (
     N_("Cluster gap"),
     N_("yes"),
     N_("no"),
+)
+
+DOMAIN_TEXTS = (
+    # cluster_model.voting.CHOICES
+    N_("Present"),
+    N_("Partial"),
+    N_("Absent"),
+    N_("Don't know"),
+    # cluster_model.store.votes.VoteRefused, the messages without figures
+    N_("Pick your stakeholder group first (industry, government, community or academia)."),
+    N_("That is not one of the choices: present, partial, absent or don't know."),
+    N_("This dialogue does not exist here: open the link shown on the screen."),
+    N_("This item is not on the dialogue's agenda: reload the page to see the current item."),
+    N_("Voting on this item is closed: your vote was not counted. Wait for the next item."),
+    N_("This item is not on the dialogue's agenda."),
+    N_("Close the voting on this item first, so the tally cannot change while it is accepted."),
+    N_("Nobody has voted on this item: there is no tally to accept."),
+)
+
+# Translated inside f-strings (``f"{_('…')}"``), which Babel cannot read on Python 3.11.
+IN_FSTRINGS = (
+    N_("Asked once. Your vote is anonymous: no name, no account."),
+    N_("Latest comments from phones:"),
+    N_("Vote from your phone: scan the code or open"),
+    N_("Which group are you from?"),
+    N_("Your vote:"),
+    N_("districts of {cluster}:"),
+    N_("none recorded"),
+    N_("not published"),
+    N_("Quote"),
+    N_("Recommendation"),
+    N_("not rated"),
 )

@@ -21,6 +21,7 @@ import streamlit as st
 
 from cluster_model.workshop import NOT_RATED
 from ui.html import esc
+from ui.i18n import _
 
 MIN_FONT_PX = 20
 # st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
@@ -117,9 +118,10 @@ def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
     for child in m._children.values():
         if getattr(child, "_name", "") == "AtlasExtras" and hasattr(child, "legend_html"):
+            # The legend is in the page's language (geo.atlas_map.legend_html translates it).
             child.legend_html = child.legend_html.replace(
-                "<b>Cluster gap</b>", f"<b>{esc(legend_title)}</b>", 1
-            ).replace("not assessed (unknown)", "not rated (unknown)", 1)
+                f"<b>{esc(_('Cluster gap'))}</b>", f"<b>{esc(legend_title)}</b>", 1
+            ).replace(esc(_("not assessed (unknown)")), esc(_("not rated (unknown)")), 1)
     return m
 
 
@@ -127,7 +129,8 @@ def legend_below(m: folium.Map) -> str:
     """The map's legend as page HTML, shown under the map only on phone-sized screens (where it is hidden in the map)."""
     for child in m._children.values():
         if getattr(child, "_name", "") == "AtlasExtras" and getattr(child, "legend_html", ""):
-            return f"<div class='ws-legend-below' role='note' aria-label='Map legend'>{child.legend_html}</div>"  # built and escaped by geo.atlas_map
+            label = _("Map legend")
+            return f"<div class='ws-legend-below' role='note' aria-label='{esc(label)}'>{child.legend_html}</div>"  # built and escaped by geo.atlas_map
     return ""
 
 
@@ -174,10 +177,15 @@ def page_link(path: str, params: dict[str, str]) -> tuple[str, str | None]:
     if host in ("localhost", "127.0.0.1", "::1"):
         lan = lan_address()
         if lan:
-            note = f"The projector uses 'localhost'; phones get this computer's network address ({lan}). The app must listen on it (the default)."
+            note = _(
+                "The projector uses 'localhost'; phones get this computer's network address ({address}). "
+                "The app must listen on it (the default)."
+            ).format(address=lan)
             host = lan
         else:
-            note = "This computer is on no network: phones cannot open the link until it joins one (a phone hotspot or the room's Wi-Fi)."
+            note = _(
+                "This computer is on no network: phones cannot open the link until it joins one (a phone hotspot or the room's Wi-Fi)."
+            )
     netloc = host + (f":{port}" if port else "")
     return f"{scheme}://{netloc}/{path.strip('/')}?{urlencode(params)}", note
 

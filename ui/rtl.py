@@ -61,6 +61,8 @@ def rtl_css() -> str:
         # Streamlit aligns text left explicitly; "start" is the right edge in RTL.
         f"{_RTL_TEXT} {{ text-align: start; }}\n"
         f"{_LTR} {{ direction: ltr; }}\n"
+        # The Workshop's HTML tables (ui/presentation.py) align left explicitly.
+        "[data-testid='stMain'] :is(.ws-panel th, .ws-panel td, table th, table td) { text-align: start !important; }\n"
     )
 
 
