@@ -86,17 +86,35 @@ class ExportView:
     def pillar_labels(self) -> list[str]:
         return [PILLARS.get(p, p) for p in self.pillars]
 
-    def filter_lines(self, ds: Dataset) -> list[str]:
+    def filter_lines(self, ds: Dataset, tr=None) -> list[str]:
+        """The filters in words; ``tr``: a ``cluster_model.i18n.Translator`` (default English)."""
+        _ = tr.gettext if tr else str
         return [
-            "Pillars: " + ", ".join(self.pillar_labels),
-            "Sectors: "
-            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else "all clusters"),
-            "Districts: " + (", ".join(self.districts) if self.districts else "all districts"),
-            "Round: " + self.round_label + (f" — {ILLUSTRATIVE_MARK}" if self.illustrative else ""),
+            _("Pillars:") + " " + ", ".join(_(label) for label in self.pillar_labels),
+            _("Sectors:")
+            + " "
+            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else _("all clusters")),
+            _("Districts:")
+            + " "
+            + (", ".join(_local_districts(self.districts, tr)) if self.districts else _("all districts")),
+            _("Round:")
+            + " "
+            + self.round_label
+            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
         ]
 
     def as_dict(self) -> dict:
         return {"pillars": self.pillars, "sectors": self.sectors, "districts": self.districts}
+
+
+def _local_districts(districts: Sequence[str], tr=None) -> list[str]:
+    """District names in ``tr``'s language (data/names.csv), English without a translator."""
+    if tr is None or tr.language == "en":
+        return list(districts)
+    from .local_names import load_names
+
+    names = load_names()[0]
+    return [names.name("district", d, tr.language) for d in districts]
 
 
 def make_view(
@@ -400,7 +418,12 @@ def _write_frame(ws, frame: pd.DataFrame, start_row: int = 1) -> None:
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
 
 
-def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], sources: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
+def to_xlsx_bytes(
+    sheets: dict[str, pd.DataFrame],
+    sources: pd.DataFrame,
+    notes: Sequence[str] = (),
+    sources_title: str = "Sources",
+) -> bytes:
     """Workbook: one sheet per table, then a "Sources" sheet (sources, licence, filters, notes)."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -408,7 +431,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], sources: pd.DataFrame, notes:
         ws = wb.create_sheet(title=name[:31])
         _write_frame(ws, frame)
         _autosize(ws, frame)
-    ws = wb.create_sheet(title="Sources")
+    ws = wb.create_sheet(title=sources_title[:31])
     _write_frame(ws, sources)
     _autosize(ws, sources)
     row = len(sources) + 3
@@ -442,31 +465,49 @@ def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
     return "_".join(parts) + "." + ext.lstrip(".")
 
 
-def snapshot_title(view: ExportView) -> str:
+def snapshot_title(view: ExportView, tr=None) -> str:
+    """``tr``: a ``cluster_model.i18n.Translator`` for the title's language (default English)."""
+    _ = tr.gettext if tr else str
     what = (
-        "Cluster gaps, all four pillars"
+        _("Cluster gaps, all four pillars")
         if set(view.pillars) == set(PILLARS)
-        else " & ".join(view.pillar_labels) + " gaps"
+        else _("{pillars} gaps").format(pillars=" & ".join(_(label) for label in view.pillar_labels))
     )
-    where = ", ".join(view.districts) if view.districts else f"{region_name()} districts"
+    region = region_name()
+    region = tr.gettext(region) if tr and tr.has(region) else region
+    where = (
+        ", ".join(_local_districts(view.districts, tr))
+        if view.districts
+        else _("{region} districts").format(region=region)
+    )
     return f"{what} — {where}"
 
 
 def snapshot_texts(
-    ds: Dataset, view: ExportView, source_ids: Iterable[str]
+    ds: Dataset, view: ExportView, source_ids: Iterable[str], tr=None
 ) -> tuple[str, list[str], list[str]]:
-    """(title, subtitle lines, credit lines) for a map snapshot of the view."""
+    """(title, subtitle lines, credit lines) for a map snapshot of the view; ``tr``: its language."""
+    _ = tr.gettext if tr else str
+    name = atlas_name()
+    name = tr.gettext(name) if tr and tr.has(name) else name
+    lines = view.filter_lines(ds, tr)
     subtitle = [
-        "; ".join(view.filter_lines(ds)[:3]),
-        f"{view.filter_lines(ds)[3]} · made {view.generated} with the {atlas_name()} (ICCK)",
+        "; ".join(lines[:3]),
+        f"{lines[3]} · " + _("made {date} with the {atlas} (ICCK)").format(date=view.generated, atlas=name),
     ]
     cites = [ds.citation(s) for s in sorted(set(source_ids)) if s != BOUNDARY_SOURCE_ID]
     credits = [
-        "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero.",
-        "Data: " + "; ".join(cites) + ". Site markers are town centres, not surveyed cluster footprints.",
-        "District boundaries © OpenStreetMap contributors, ODbL 1.0.",
+        _(
+            "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero."
+        ),
+        _("Data:")
+        + " "
+        + "; ".join(cites)
+        + ". "
+        + _("Site markers are town centres, not surveyed cluster footprints."),
+        _("District boundaries") + " © OpenStreetMap contributors, ODbL 1.0.",
     ]
-    return snapshot_title(view), subtitle, credits
+    return snapshot_title(view, tr), subtitle, credits
 
 
 # --------------------------------------------------------------------------- district context (cluster_model.context)

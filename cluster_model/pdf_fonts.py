@@ -86,11 +86,19 @@ def check_text(text: str) -> None:
         )
 
 
-def add_fonts(pdf) -> None:
-    """Register DejaVu (regular and bold) with Lateef as fallback, turn on shaping, and check every text written."""
-    for style, path in font_paths().items():
+def add_fonts(pdf, arabic_first: bool = False) -> None:
+    """Register DejaVu (regular and bold) with Lateef as fallback, turn on shaping, and check every text written.
+
+    ``arabic_first`` (a PDF in Urdu or Sindhi): Lateef is the main font, registered under the family
+    name the code sets (``FAMILY``), and DejaVu the fallback. DejaVu has some Arabic letters (ہ, ے …)
+    but not others: as the main font it would split a word between two fonts, which then cannot join.
+    """
+    main, fallback = (
+        (arabic_font_paths(), font_paths()) if arabic_first else (font_paths(), arabic_font_paths())
+    )
+    for style, path in main.items():
         pdf.add_font(FAMILY, style, str(path))
-    for style, path in arabic_font_paths().items():
+    for style, path in fallback.items():
         pdf.add_font(ARABIC_FAMILY, style, str(path))
     pdf.set_fallback_fonts([ARABIC_FAMILY], exact_match=False)
     pdf.set_text_shaping(True)

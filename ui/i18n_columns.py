@@ -48,6 +48,35 @@ HEADERS = (
     N_("Stakeholder group"),
     N_("State"),
     N_("What the assessments say"),
+    # CSV/XLSX headers and sheet names of cluster_model.exports and linkages (pages/export.py)
+    N_("Assessed in round"),
+    N_("Citation"),
+    N_("Classification"),
+    N_("Cluster gaps"),
+    N_("Cluster-defining indicators assessed"),
+    N_("Comparison"),
+    N_("Computed classification"),
+    N_("Computed from"),
+    N_("Date"),
+    N_("Districts"),
+    N_("Evidence"),
+    N_("Evidence id"),
+    N_("Gap status"),
+    N_("Indicators"),
+    N_("Indicators in scope"),
+    N_("Licence / terms"),
+    N_("Pillars"),
+    N_("Published by"),
+    N_("Published classification"),
+    N_("Share of indicators assessed"),
+    N_("Source id"),
+    N_("Speaker"),
+    N_("Statement"),
+    N_("Summary"),
+    N_("Title"),
+    N_("Where"),
+    N_("Missing links"),
+    N_("Institutions & links"),
     # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
     N_(
         "Expected kinds of support come from the Support institutions & infrastructure and Technology indicators (data/link_types.csv)."
@@ -89,4 +118,11 @@ IN_FSTRINGS = (
     N_("Quote"),
     N_("Recommendation"),
     N_("not rated"),
+    # cluster_model.classification comparison words, cluster_model.identity.region_name()'s default
+    N_("agrees"),
+    N_("differs"),
+    N_("not comparable"),
+    N_("Sindh"),
+    # geo.snapshot.NOT_ASSESSED_LABEL (the snapshot legend)
+    N_("not assessed (unknown, hatched)"),
 )
