@@ -512,6 +512,15 @@ HOVER_STYLE = {"weight": 3, "color": "#333333"}
 _labels_cache: dict[int, str] = {}
 
 
+def _labels_in_language(label_points: str, language: str) -> str:
+    """The district labels' names in Urdu or Sindhi (data/names.csv; English marked [en] when missing)."""
+    from cluster_model.local_names import load_names
+
+    names = load_names()[0]
+    rows = json.loads(label_points)
+    return _js_json([[names.name("district", n, language), lat, lon] for n, lat, lon in rows])
+
+
 def district_label_points(districts: gpd.GeoDataFrame) -> str:
     """JSON ``[[name, lat, lon], ...]``: where each district's name is written (the pole of
     inaccessibility of its largest part, so the name sits well inside), largest district first.
@@ -957,9 +966,10 @@ def build_atlas_base(
     selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
     script every call for the same frames; colour it with ``atlas_styles``."""
     m = _base_map(districts, basemap)
-    _DistrictsLayer(
-        districts_topojson(districts), district_label_points(districts) if labels else None
-    ).add_to(m)
+    label_points = district_label_points(districts) if labels else None
+    if label_points and tr is not None and tr.language != "en":
+        label_points = _labels_in_language(label_points, tr.language)
+    _DistrictsLayer(districts_topojson(districts), label_points).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)

@@ -11,7 +11,20 @@ import re
 import pytest
 from test_pages import run_app, text_of, to_page
 
-DONE = ["atlas", "clusters", "methods", "workshop", "vote", "export"]  # grows as each page is translated
+PAGES = [
+    "atlas",
+    "clusters",
+    "compare",
+    "poverty",
+    "linkages",
+    "export",
+    "methods",
+    "data",
+    "workshop",
+    "vote",
+]
+# Pages whose own text is all translated (the others open without error, partly in English).
+TRANSLATED = ["atlas", "clusters", "methods", "workshop", "vote", "export"]
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -24,15 +37,17 @@ def _visible(at) -> str:
 
 
 @pytest.mark.parametrize("lang", ["ur", "sd"])
-@pytest.mark.parametrize("page", DONE)
+@pytest.mark.parametrize("page", PAGES)
 def test_page_in_language(page, lang):
     at = run_app(lang=lang)
     if page != "atlas":
         at = to_page(at, page)
     text = _visible(at)
     assert not at.exception
+    assert at.query_params.get("lang") in (lang, [lang])
+    if page not in TRANSLATED:
+        return
     untranslated = sorted({m for m in re.findall(r"([^\n.:]{0,60}) \[en\]", text) if LATIN_WORD.search(m)})
     # names missing from data/names.csv are data, flagged [en] on purpose; UI strings must all be translated
     assert not untranslated, untranslated
     assert len(ARABIC.findall(text)) > 30, text[:500]
-    assert at.query_params.get("lang") in (lang, [lang])

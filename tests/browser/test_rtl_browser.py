@@ -1,6 +1,6 @@
 """The RTL helper in a real Streamlit server and headless Chromium, offline.
 
-The pages are not wired yet (issue 13's next step), so a small app calls
+A small app calls
 ui.rtl.apply(): Urdu lays the main content out right to left with the sidebar on
 the right and draws Arabic script with Noto Naskh Arabic fetched from the
 app itself; English stays left to right.
@@ -125,6 +125,35 @@ def test_english_stays_left_to_right(browser, rtl_server):
     try:
         assert layout["direction"] == "ltr" and layout["dir"] == "ltr"
         assert layout["sideX"] < layout["mainX"]
+        assert page.refused == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("ur", "سندھ کلسٹر اٹلس"), ("sd", "سنڌ ڪلسٽر ائٽلس")])
+def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(browser, server, lang, heading):
+    """The real app: /?lang=ur|sd lays the page out right to left, mostly in Arabic script, map legend
+    included, with nothing requested from outside; the language stays in the URL."""
+    page, layout, fonts = _open(browser, f"{server}/?lang={lang}", heading)
+    try:
+        legend = page.page.frame_locator("iframe").first.locator(".atlas-legend-rows")
+        legend.wait_for(timeout=60_000)
+        page.page.wait_for_timeout(1500)  # the page's last elements (ranking, footer)
+        layout = page.page.evaluate(LAYOUT)
+        page.page.screenshot(path=str(ARTIFACTS / f"rtl-atlas-{lang}.png"), full_page=True)
+        assert layout["direction"] == "rtl" and layout["dir"] == "rtl" and layout["lang"] == lang
+        assert layout["sideX"] > layout["mainX"]  # the sidebar on the reading side
+        # the title starts at the right edge of the content (the wide layout pads the block by 5rem)
+        assert layout["blockRight"] - layout["h1Right"] <= 100 < layout["h1Left"] - layout["blockLeft"], (
+            layout
+        )
+        arabic = sum(1 for ch in layout["text"] if "\u0600" <= ch <= "\u06ff")
+        latin = sum(1 for ch in layout["text"] if ch.isascii() and ch.isalpha())
+        assert arabic > 2 * latin, (arabic, latin)
+        legend_text = legend.inner_text()
+        assert sum(1 for ch in legend_text if "\u0600" <= ch <= "\u06ff") > 20, legend_text
+        assert f"lang={lang}" in page.page.url
+        assert layout["naskh"] >= 1 and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
         assert page.refused == []
     finally:
         page.close()
