@@ -196,7 +196,9 @@ def name_from_english(kind: str, english: str) -> str:
     if current_language() == i18n.DEFAULT_LANGUAGE or not isinstance(english, str):
         return english
     by_english = {(k, row["en"]): i for (k, i), row in local_names().rows.items()}
-    return name(kind, by_english.get((kind, english), english), english)
+    if (kind, english) not in by_english:
+        return english  # not a name the table knows (or already translated): shown as it is
+    return name(kind, by_english[(kind, english)], english)
 
 
 _NAME_COLUMNS = {"Cluster": "cluster", "District": "district", "Clusters": "cluster", "Districts": "district"}

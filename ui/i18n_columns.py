@@ -76,6 +76,11 @@ HEADERS = (
     N_("Title"),
     N_("Where"),
     N_("Missing links"),
+    N_("District (survey unit)"),
+    N_("Coverage"),
+    N_("Poverty rate 2018 (%)"),
+    N_("95% interval"),
+    N_("Number of poor (1,000s)"),
     N_("Institutions & links"),
     # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
     N_(
