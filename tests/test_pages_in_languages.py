@@ -24,7 +24,7 @@ PAGES = [
     "vote",
 ]
 # Pages whose own text is all translated (the others open without error, partly in English).
-TRANSLATED = ["atlas", "clusters", "compare", "poverty", "methods", "workshop", "vote", "export"]
+TRANSLATED = ["atlas", "clusters", "compare", "poverty", "linkages", "methods", "workshop", "vote", "export"]
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 

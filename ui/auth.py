@@ -29,6 +29,7 @@ import streamlit as st
 
 from cluster_model.auth import MIN_PASSWORD_LENGTH, SESSION_HOURS, USERNAME_PATTERN, User, authenticate
 from cluster_model.store import signin
+from ui.i18n import _
 
 AUTH_SECTION = "atlas_auth"
 COOKIE = "atlas_session"
@@ -264,19 +265,19 @@ def sign_in_panel() -> None:
             )
             st.button("Sign out", on_click=sign_out)
         else:
-            st.button("Sign in to edit", type="primary", on_click=st.login)
+            st.button(_("Sign in to edit"), type="primary", on_click=st.login)
         return
     users = accounts()
     if not users:
         _first_editor_form()
         return
     with st.form("atlas_sign_in", clear_on_submit=True):
-        st.markdown("**Sign in to edit**")
-        username = st.text_input("Username", key="atlas_signin_user", autocomplete="username")
+        st.markdown("**" + _("Sign in to edit") + "**")
+        username = st.text_input(_("Username"), key="atlas_signin_user", autocomplete="username")
         password = st.text_input(
-            "Password", type="password", key="atlas_signin_password", autocomplete="current-password"
+            _("Password"), type="password", key="atlas_signin_password", autocomplete="current-password"
         )
-        submitted = st.form_submit_button("Sign in")
+        submitted = st.form_submit_button(_("Sign in"))
     if submitted:
         engine, address = _engine(), _address()
         refusal = signin.check_allowed(engine, username, address)
