@@ -24,7 +24,18 @@ PAGES = [
     "vote",
 ]
 # Pages whose own text is all translated (the others open without error, partly in English).
-TRANSLATED = ["atlas", "clusters", "compare", "poverty", "linkages", "methods", "workshop", "vote", "export"]
+TRANSLATED = [
+    "atlas",
+    "clusters",
+    "compare",
+    "poverty",
+    "linkages",
+    "data",
+    "methods",
+    "workshop",
+    "vote",
+    "export",
+]
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -51,3 +62,29 @@ def test_page_in_language(page, lang):
     # names missing from data/names.csv are data, flagged [en] on purpose; UI strings must all be translated
     assert not untranslated, untranslated
     assert len(ARABIC.findall(text)) > 30, text[:500]
+    # A UI string not marked for translation at all stays English: every heading, label and button
+    # must have Arabic-script words (file formats and symbols aside).
+    english = [label for label in _labels(at) if LATIN_WORD.search(label) and not ARABIC.search(label)]
+    assert not [e for e in english if e not in NOT_WORDS], english
+
+
+# Shown as they are in every language: file formats, the switch (each language named in itself), and
+# the titles of the two source documents (Methods page).
+NOT_WORDS = {
+    "CSV",
+    "SVG",
+    "PDF",
+    "GeoJSON",
+    "English",
+    "Language · زبان · ٻولي",
+    "Policy dialogue report, MUET, 2019",
+    "HRD-cluster-poverty study (abstract)",
+}
+
+
+def _labels(at) -> list[str]:
+    out = [t.value for t in at.title] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    out += [b.label for b in at.button] + [e.label for e in at.expander] + [t.label for t in at.tabs]
+    for kind in ("selectbox", "multiselect", "radio", "toggle", "text_input", "checkbox"):
+        out += [w.label for w in getattr(at, kind)]
+    return [str(x) for x in out if x]

@@ -193,29 +193,31 @@ def announce_setup_code() -> None:
 
 def _first_editor_form() -> None:
     st.info(
-        "No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
-        "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`."
+        _(
+            "No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
+            "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`."
+        )
     )
     with st.form("atlas_first_editor", clear_on_submit=False):
-        code = st.text_input("Setup code", type="password", autocomplete="off", key="atlas_setup_code")
+        code = st.text_input(_("Setup code"), type="password", autocomplete="off", key="atlas_setup_code")
         username = st.text_input(
-            "Username",
+            _("Username"),
             key="atlas_setup_user",
             autocomplete="username",
             help="2-64 lower-case letters, digits, '.', '_' or '-'",
         )
-        name = st.text_input("Full name (shown with every change)", key="atlas_setup_name", max_chars=200)
+        name = st.text_input(_("Full name (shown with every change)"), key="atlas_setup_name", max_chars=200)
         password = st.text_input(
-            "Password",
+            _("Password"),
             type="password",
             autocomplete="new-password",
             key="atlas_setup_password",
             help=f"at least {MIN_PASSWORD_LENGTH} characters",
         )
         repeat = st.text_input(
-            "Repeat the password", type="password", autocomplete="new-password", key="atlas_setup_repeat"
+            _("Repeat the password"), type="password", autocomplete="new-password", key="atlas_setup_repeat"
         )
-        go = st.form_submit_button("Create the first editor", type="primary")
+        go = st.form_submit_button(_("Create the first editor"), type="primary")
     if not go:
         return
     engine, address = _engine(), _address()

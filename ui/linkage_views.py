@@ -342,7 +342,7 @@ def methods_section(atlas: AtlasData) -> None:
     ds = atlas.dataset
     lk = get_linkages(atlas)
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
-    st.header("Institutions and linkages")
+    st.header(_("Institutions and linkages"))
     st.markdown(
         "A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
         "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "

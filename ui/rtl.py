@@ -1,8 +1,7 @@
 """Arabic-script font and right-to-left layout for Urdu and Sindhi pages (issue 13).
 
-:func:`page_style` is the CSS and :func:`apply` draws it on a page. Not wired
-into the pages yet: the next step calls ``apply(current_language())`` from
-``ui.page.start()``.
+:func:`page_style` is the CSS and :func:`apply` draws it on a page; ``ui.page.start()``,
+the Workshop and the phone vote page call ``apply(current_language())``.
 
 * The font: Noto Naskh Arabic, served by Streamlit from ``static/fonts/`` (put
   there by ``scripts/install_web_fonts.py`` at ``make setup``, never from a
