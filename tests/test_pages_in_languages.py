@@ -88,3 +88,12 @@ def _labels(at) -> list[str]:
     for kind in ("selectbox", "multiselect", "radio", "toggle", "text_input", "checkbox"):
         out += [w.label for w in getattr(at, kind)]
     return [str(x) for x in out if x]
+
+
+def test_atlas_district_context_view_in_sindhi():
+    at = run_app(lang="sd")
+    at.radio[0].set_value("ضلعي پس منظر").run()  # "District context", as the switch names it in Sindhi
+    assert not at.exception
+    text = _visible(at)
+    assert "هر ضلعي بابت مجموعي عوامي انگ" in text
+    assert not [m for m in re.findall(r"([^\n.:]{0,60}) \[en\]", text) if LATIN_WORD.search(m)]

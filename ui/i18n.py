@@ -188,7 +188,8 @@ def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
     for column in out.columns:
         if column in vocabulary_columns or column in PILLAR_LABELS:
             out[column] = out[column].astype(object).map(cell)
-    return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) else c)
+    # A header from data (e.g. a context figure's label) is shown as it is.
+    return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) and tr.has(c) else c)
 
 
 def name_from_english(kind: str, english: str) -> str:
