@@ -50,6 +50,11 @@ leave_pages_folder_mode()
 language_switch(st.sidebar)
 apply_direction(current_language())
 tr = translator()
+# This page manages its own URL parameters: keep the language among them (as ui.state.publish does elsewhere).
+if current_language() == "en":
+    st.query_params.pop("lang", None)
+elif st.query_params.get("lang") != current_language():
+    st.query_params["lang"] = current_language()
 atlas = get_atlas_data()
 ds = atlas.dataset
 engine = get_engine()
