@@ -113,11 +113,11 @@ def test_comment_longer_than_the_limit_is_refused(db):
 
 
 def test_the_phone_has_its_own_language_switch_kept_in_its_address(db):
-    """No sidebar on a phone: three buttons, each language named in itself; Sindhi reads right to left."""
+    """No sidebar on a phone: one row of the three languages, each named in itself."""
     at = _app(r=ROUND, g="community")
     at.run()
-    assert [b.label for b in at.button if b.key.startswith("phone_lang_")] == ["English", "اردو", "سنڌي"]
-    at.button(key="phone_lang_sd").click().run()
+    assert at.radio(key="phone_lang").options == ["English", "اردو", "سنڌي"]
+    at.radio(key="phone_lang").set_value("سنڌي").run()
     assert not at.exception
     assert at.query_params["lang"] == "sd" and at.query_params["g"] == "community" and at.query_params["t"]
     text = _markdown(at)
@@ -126,5 +126,5 @@ def test_the_phone_has_its_own_language_switch_kept_in_its_address(db):
     assert [b.label for b in at.button if b.key == "vote_present"] == ["● موجود"]
     at.button(key="vote_absent").click().run()
     assert "ڳڻيو ويو" in at.success[0].value
-    at.button(key="phone_lang_en").click().run()
+    at.radio(key="phone_lang").set_value("English").run()
     assert "lang" not in at.query_params and "Mango — Technology" in _markdown(at)

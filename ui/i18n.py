@@ -105,23 +105,26 @@ def _local_names(mtime: float):
 
 
 def phone_language_switch() -> str:
-    """The phone vote page's own switch (it has no sidebar): three buttons in a row, each language
-    named in itself; the choice is kept in the page's address (``lang=``) with the pass and group."""
+    """The phone vote page's own switch (it has no sidebar): one compact row of the three languages,
+    each named in itself; the choice is kept in the page's address (``lang=``) with the pass and group."""
+    by_label = {label: code for code, label in i18n.LANGUAGES.items()}
+    if st.session_state.get("phone_lang") not in by_label:
+        st.session_state["phone_lang"] = i18n.LANGUAGES[current_language()]
+    st.radio(
+        "Language · زبان · ٻولي",
+        list(by_label),
+        key="phone_lang",
+        horizontal=True,
+        label_visibility="collapsed",
+        on_change=lambda: set_language(by_label[st.session_state["phone_lang"]]),
+    )
     code = current_language()
-    columns = st.columns(len(i18n.LANGUAGES))
-    for column, (option, label) in zip(columns, i18n.LANGUAGES.items()):
-        if column.button(
-            label,
-            key=f"phone_lang_{option}",
-            type="primary" if option == code else "tertiary",
-            width="stretch",
-        ):
-            set_language(option)
-            code = option
-    if code == i18n.DEFAULT_LANGUAGE:
-        st.query_params.pop(LANG_PARAM, None)
-    else:
-        st.query_params[LANG_PARAM] = code
+    wanted = None if code == i18n.DEFAULT_LANGUAGE else code
+    if st.query_params.get(LANG_PARAM) != wanted:  # touch the address only when it changes
+        if wanted is None:
+            del st.query_params[LANG_PARAM]
+        else:
+            st.query_params[LANG_PARAM] = wanted
     return code
 
 

@@ -157,3 +157,68 @@ def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(browser, serve
         assert page.refused == []
     finally:
         page.close()
+
+
+def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(browser, tmp_path):
+    """Done when of issue 13: the projector and a phone in Sindhi, right to left, Arabic script, offline."""
+    from browser_support import start_server
+
+    from cluster_model import store
+    from cluster_model.store import dialogue as dl
+
+    db = f"sqlite:///{tmp_path}/workshop.db"
+    engine = store.open_store(db)
+    dl.create_dialogue(
+        engine,
+        round_id="dlg-sd",
+        name="Sindhi test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:T,rice:H",
+        author="seed",
+    )
+    engine.dispose()
+    proc, url = start_server({"ATLAS_DB_URL": db})
+    projector = OfflinePage(browser, width=1280, height=720)
+    phone = OfflinePage(browser, width=390, height=844)
+    try:
+        projector.page.goto(
+            f"{url}/workshop?round=dlg-sd&mode=present&lang=sd", wait_until="domcontentloaded"
+        )
+        title = projector.page.locator(".ws-title")
+        title.wait_for(timeout=90_000)
+        assert title.inner_text() == "انب — ٽيڪنالاجي"  # Mango — Technology
+        projector.page.locator("#ws-link").wait_for(timeout=60_000)
+        assert "lang=sd" in projector.page.locator("#ws-link").inner_text()
+        # The projector's legend (inside the map, or under it on a small screen) is in Sindhi.
+        legend = projector.page.frame_locator("iframe").first.locator(".atlas-legend-rows")
+        legend.wait_for(state="attached", timeout=60_000)
+        assert sum(1 for ch in legend.text_content() if "\u0600" <= ch <= "\u06ff") > 20
+        projector.page.wait_for_timeout(1000)
+        main = projector.page.evaluate(
+            "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+            " return {dir: m.getAttribute('dir'), text: m.innerText}; }"
+        )
+        projector.page.screenshot(path=str(ARTIFACTS / "workshop-present-sd.png"))
+        assert main["dir"] == "rtl"
+        arabic = sum(1 for ch in main["text"] if "\u0600" <= ch <= "\u06ff")
+        latin = sum(1 for ch in main["text"] if ch.isascii() and ch.isalpha())
+        assert arabic > 2 * latin, (arabic, latin)
+
+        phone.page.goto(f"{url}/vote?r=dlg-sd&lang=sd", wait_until="domcontentloaded")
+        phone.page.get_by_role("button", name="صنعت").click(timeout=90_000)  # Industry
+        phone.page.locator("#vote-item").wait_for(timeout=60_000)
+        assert phone.page.locator("#vote-item").inner_text() == "انب — ٽيڪنالاجي"
+        phone.page.wait_for_timeout(1000)
+        assert (
+            phone.page.evaluate("document.querySelector(\"[data-testid='stMain']\").getAttribute('dir')")
+            == "rtl"
+        )
+        phone.page.screenshot(path=str(ARTIFACTS / "vote-phone-sd.png"))
+        assert "lang=sd" in phone.page.url and "g=industry" in phone.page.url
+        assert projector.refused == [] and phone.refused == []
+    finally:
+        projector.close()
+        phone.close()
+        stop_server(proc)
