@@ -114,6 +114,8 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
 def item_panel(now: vt.CurrentItem) -> None:
     cid, pillar = now.item.cluster_id, now.item.pillar
     names = ds.indicators[ds.indicators["pillar"] == pillar]["name"].tolist()
+    if tr.language != "en":  # indicator names are data, in English only for now: marked as untranslated
+        names = [f"{n} [en]" for n in names]
     item_of = _("Item {n} of {total}").format(n=now.position + 1, total=now.n_items)
     question = _("Is this in place in the cluster? It covers:")
     st.markdown(
