@@ -112,7 +112,16 @@ def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
         widget.run()
         fresh.append(time.perf_counter() - t0)
     script_file = out.with_suffix(".js")
-    script_file.write_text(sent[-1]["script"], encoding="utf-8")
+    # The app's districts, markers and legend are files the map fetches (geo.atlas_map, served=True):
+    # appended here so the simplification check reads the districts that were sent.
+    from geo.atlas_map import SERVED_DIR
+
+    served = [
+        (SERVED_DIR / name).read_text(encoding="utf-8")
+        for name in dict.fromkeys(re.findall(r"/generated/([\w.-]+\.json)", sent[-1]["script"]))
+        if (SERVED_DIR / name).is_file()
+    ]
+    script_file.write_text("\n".join([sent[-1]["script"], *served]), encoding="utf-8")
     result = {
         "first_run_s": first,
         "rerun_s": statistics.median(times),

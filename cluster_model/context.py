@@ -28,7 +28,6 @@ from __future__ import annotations
 import difflib
 import io
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_model.issues import DataIssue
+from cluster_model.settings import settings
 from cluster_model.vocabulary import PILLARS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -97,9 +97,9 @@ _MISSING_HINT = (
 def context_dir() -> Path:
     """The folder with the context files: $ATLAS_CONTEXT if set, else ../shared/context,
     else the copy `make setup` downloaded into var/context."""
-    env = os.environ.get("ATLAS_CONTEXT")
-    if env:
-        return Path(env)
+    configured = settings().context
+    if configured:
+        return configured
     if not DEFAULT_CONTEXT_DIR.is_dir() and DOWNLOADED_CONTEXT_DIR.is_dir():
         return DOWNLOADED_CONTEXT_DIR
     return DEFAULT_CONTEXT_DIR

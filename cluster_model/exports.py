@@ -1,7 +1,7 @@
-"""Data downloads of the filtered view: tables, CSV and XLSX, each with its sources.
+"""Data downloads of the filtered view: tables with their sources, notes and file names.
 
-Pure pandas/openpyxl: no streamlit, no geometry (the GeoJSON export lives in
-``geo/export_geojson.py``).
+Pure pandas: no streamlit, no geometry (the GeoJSON export lives in ``geo/export_geojson.py``), no file
+format (``outputs/tables.py`` writes the CSV and XLSX, neutralising formula cells).
 
 Honesty rules carried into every file:
 
@@ -11,37 +11,19 @@ Honesty rules carried into every file:
   carries the list of sources and the licence notes.
 * Illustrative (invented) rounds: every data row gets an ``Illustrative``
   column reading "ILLUSTRATIVE — not real data", and the notes say it too.
-* Formula injection (OWASP "CSV injection"): every text cell beginning with
-  ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'`` so a
-  spreadsheet shows it as text instead of running it.
-
-CSV layout (chosen over a sidecar file, so the sources cannot get separated
-from the data): a normal header + rows, text fields quoted, followed by
-trailing lines that start with ``#`` holding the sources, licence and filters.
-Read it back with ``pandas.read_csv(path, comment="#")`` (a ``#`` inside a
-quoted text field is data, not a comment). The file is UTF-8 with a BOM so
-Excel shows non-ASCII characters correctly.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from .classification import classify_dataset
 from .evidence import evidence_items
 from .identity import atlas_name, region_name
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
-from .spreadsheet import neutralise_formula
+from .scoring import gap_label
+from .view import View, local_districts
 from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
 NOT_ASSESSED = "not assessed"
@@ -54,89 +36,14 @@ DATA_LICENCE = (
 ALL_PILLARS_LABEL = "all chosen pillars"
 
 
-# --------------------------------------------------------------------------- formula injection
-
-
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with :func:`neutralise_formula` applied to every text cell and header."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(str(c)) for c in out.columns]
-    return out
-
-
 # --------------------------------------------------------------------------- the filtered view
 
-
-@dataclass
-class ExportView:
-    """What is exported: the filters and round in force, in words and as tables."""
-
-    round_id: str | None
-    round_label: str
-    illustrative: bool
-    pillars: list[str]
-    sectors: list[str]
-    districts: list[str]
-    generated: str = field(default_factory=lambda: date.today().isoformat())
-
-    @property
-    def pillar_labels(self) -> list[str]:
-        return [PILLARS.get(p, p) for p in self.pillars]
-
-    def filter_lines(self, ds: Dataset, tr=None) -> list[str]:
-        """The filters in words; ``tr``: a ``cluster_model.i18n.Translator`` (default English)."""
-        _ = tr.gettext if tr else str
-        return [
-            _("Pillars:") + " " + ", ".join(_(label) for label in self.pillar_labels),
-            _("Sectors:")
-            + " "
-            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else _("all clusters")),
-            _("Districts:")
-            + " "
-            + (", ".join(_local_districts(self.districts, tr)) if self.districts else _("all districts")),
-            _("Round:")
-            + " "
-            + self.round_label
-            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
-        ]
-
-    def as_dict(self) -> dict:
-        return {"pillars": self.pillars, "sectors": self.sectors, "districts": self.districts}
+# The filters and round in force are a ``cluster_model.view.View`` (built by ``make_view``); the
+# functions below take the dataset and sites too, and use the view's kept results when they match.
 
 
-def _local_districts(districts: Sequence[str], tr=None) -> list[str]:
-    """District names in ``tr``'s language (data/names.csv), English without a translator."""
-    if tr is None or tr.language == "en":
-        return list(districts)
-    from .local_names import load_names
-
-    names = load_names()[0]
-    return [names.name("district", d, tr.language) for d in districts]
-
-
-def make_view(
-    ds: Dataset,
-    round_id: str | None,
-    pillars: Sequence[str],
-    sectors: Sequence[str] = (),
-    districts: Sequence[str] = (),
-    generated: str | None = None,
-) -> ExportView:
-    row = ds.rounds[ds.rounds["round_id"] == round_id]
-    if row.empty:
-        label, illustrative = "no round (every indicator not assessed)", False
-    else:
-        r = row.iloc[0]
-        label, illustrative = f"{r['name']} ({r['date']})", bool(r["illustrative"])
-    view = ExportView(
-        round_id, label, illustrative, list(pillars) or list(PILLARS), list(sectors), list(districts)
-    )
-    if generated:
-        view.generated = generated
-    return view
+def _bound(view: View, ds: Dataset, sites: pd.DataFrame) -> View:
+    return view.over(ds, sites)
 
 
 def _gap_status(gap) -> str:
@@ -157,29 +64,17 @@ def _gap_columns(scores: pd.DataFrame) -> dict[str, pd.Series | list[str]]:
     }
 
 
-def view_clusters(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> list[str]:
+def view_clusters(ds: Dataset, sites: pd.DataFrame, view: View) -> list[str]:
     """Clusters in the view: the sector filter, narrowed to those with a site in the chosen districts."""
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    if view.districts:
-        there = set(sites.loc[sites["district"].isin(view.districts), "cluster_id"])
-        ids = [c for c in ids if c in there]
-    return ids
+    return _bound(view, ds, sites).view_clusters()
 
 
-def district_scores(
-    ds: Dataset, sites: pd.DataFrame, view: ExportView, per_pillar: bool = False
-) -> pd.DataFrame:
+def district_scores(ds: Dataset, sites: pd.DataFrame, view: View, per_pillar: bool = False) -> pd.DataFrame:
     """Rows of :func:`district_gaps` for the view (districts filter applied)."""
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    placed = sites[sites["cluster_id"].isin(ids)]
-    scores = district_gaps(matrix, placed, ds.rules, view.pillars, per_pillar=per_pillar)
-    if view.districts:
-        scores = scores[scores["district"].isin(view.districts)]
-    return scores.reset_index(drop=True)
+    return _bound(view, ds, sites).district_scores(per_pillar=per_pillar)
 
 
-def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def district_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """District × (all chosen pillars, then each pillar): gap, coverage, counts, clusters."""
     overall = district_scores(ds, sites, view).assign(pillar=ALL_PILLARS_LABEL)
     each = district_scores(ds, sites, view, per_pillar=True)
@@ -203,11 +98,10 @@ def district_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     ).reset_index(drop=True)
 
 
-def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Cluster × pillar gaps with coverage, and the districts where each cluster sits."""
-    ids = view_clusters(ds, sites, view)
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    per = cluster_gaps(matrix, ds.rules, view.pillars)
+    bound = _bound(view, ds, sites)
+    per = bound.cluster_gaps(bound.view_clusters())
     where = sites.groupby("cluster_id")["district"].agg(lambda s: "; ".join(sorted(set(s))))
     return pd.DataFrame(
         {
@@ -222,10 +116,10 @@ def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.
     )
 
 
-def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def indicator_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Every indicator of the chosen pillars for the clusters in view: status, source, note."""
-    ids = view_clusters(ds, sites, view)
-    matrix = assessment_matrix(ds, view.round_id, ids)
+    bound = _bound(view, ds, sites)
+    matrix = bound.matrix_for(bound.view_clusters())
     matrix = matrix[matrix["pillar"].isin(view.pillars)]
     names = ds.indicators.set_index("indicator_id")["name"]
     rounds = ds.rounds.set_index("round_id")["name"]
@@ -244,10 +138,10 @@ def indicator_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Da
     ).reset_index(drop=True)
 
 
-def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def classification_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """Computed and published classification of the clusters in view, with the comparison."""
-    ids = view_clusters(ds, sites, view)
-    results = classify_dataset(ds, assessment_matrix(ds, view.round_id, ids))
+    bound = _bound(view, ds, sites)
+    ids, results = bound.view_clusters(), bound.classes
     rows = []
     for cid in ids:
         r = results.get(cid)
@@ -278,7 +172,7 @@ def classification_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> 
     )
 
 
-def evidence_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.DataFrame:
+def evidence_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     ev = evidence_items(ds, view_clusters(ds, sites, view), view.pillars)
     return pd.DataFrame(
         {
@@ -293,7 +187,7 @@ def evidence_table(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> pd.Dat
     )
 
 
-def view_tables(ds: Dataset, sites: pd.DataFrame, view: ExportView) -> dict[str, pd.DataFrame]:
+def view_tables(ds: Dataset, sites: pd.DataFrame, view: View) -> dict[str, pd.DataFrame]:
     """The filtered view as named tables (sheet name → table).
 
     ``sites`` are the sites with canonical district names (``AtlasData.sites``).
@@ -359,7 +253,7 @@ def used_source_ids(ds: Dataset, tables: dict[str, pd.DataFrame]) -> set[str]:
 
 
 def notes_lines(
-    ds: Dataset, view: ExportView, title: str | None = None, sources: pd.DataFrame | None = None
+    ds: Dataset, view: View, title: str | None = None, sources: pd.DataFrame | None = None
 ) -> list[str]:
     """Plain-text lines: title, date, filters, illustrative warning, sources, licences."""
     title = title or f"{atlas_name()} export"
@@ -380,72 +274,6 @@ def notes_lines(
     return lines
 
 
-# --------------------------------------------------------------------------- writers
-
-
-def to_csv_bytes(df: pd.DataFrame, sources_note: Sequence[str] | str) -> bytes:
-    """CSV (UTF-8 with BOM) + trailing ``# `` lines with sources and licence.
-
-    Text cells are neutralised against formula injection and quoted, so a ``#``
-    in the data is never taken for a comment. Unknown values are empty cells.
-    Read back with ``pd.read_csv(buf, comment="#")``.
-    """
-    note = sources_note.splitlines() if isinstance(sources_note, str) else list(sources_note)
-    body = neutralise_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    trailer = "".join("# " + line.replace("\r", " ").replace("\n", " ") + "\n" for line in note)
-    return (body + trailer).encode("utf-8-sig")
-
-
-def _autosize(ws, frame: pd.DataFrame) -> None:
-    for i, column in enumerate(frame.columns, start=1):
-        longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 70)
-
-
-def _write_frame(ws, frame: pd.DataFrame, start_row: int = 1) -> None:
-    bold = Font(bold=True)
-    for j, column in enumerate(frame.columns, start=1):
-        ws.cell(row=start_row, column=j, value=neutralise_formula(str(column))).font = bold
-    for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        for j, value in enumerate(row, start=1):
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-                continue  # unknown: an empty cell, never 0
-            if hasattr(value, "item"):
-                value = value.item()  # numpy scalar → python
-            cell = ws.cell(row=i, column=j, value=neutralise_formula(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
-
-
-def to_xlsx_bytes(
-    sheets: dict[str, pd.DataFrame],
-    sources: pd.DataFrame,
-    notes: Sequence[str] = (),
-    sources_title: str = "Sources",
-) -> bytes:
-    """Workbook: one sheet per table, then a "Sources" sheet (sources, licence, filters, notes)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
-        _write_frame(ws, frame)
-        _autosize(ws, frame)
-    ws = wb.create_sheet(title=sources_title[:31])
-    _write_frame(ws, sources)
-    _autosize(ws, sources)
-    row = len(sources) + 3
-    for line in notes:
-        cell = ws.cell(row=row, column=1, value=neutralise_formula(str(line)))
-        cell.data_type = "s"
-        if "ILLUSTRATIVE" in line:
-            cell.font = Font(bold=True, color="C00000")
-        row += 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 # --------------------------------------------------------------------------- names and captions
 
 
@@ -453,7 +281,7 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-").replace("--", "-")
 
 
-def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
+def export_filename(view: View, ext: str, kind: str = "") -> str:
     """e.g. ``sindh-atlas_hrm_thatta-tharparkar_2026-11-25.png`` (kind adds e.g. ``_brief``)."""
     pillars = "all-pillars" if set(view.pillars) == set(PILLARS) else "-".join(view.pillars)
     where = "-".join(_slug(d) for d in view.districts) if view.districts else "sindh"
@@ -465,7 +293,7 @@ def export_filename(view: ExportView, ext: str, kind: str = "") -> str:
     return "_".join(parts) + "." + ext.lstrip(".")
 
 
-def snapshot_title(view: ExportView, tr=None) -> str:
+def snapshot_title(view: View, tr=None) -> str:
     """``tr``: a ``cluster_model.i18n.Translator`` for the title's language (default English)."""
     _ = tr.gettext if tr else str
     what = (
@@ -476,7 +304,7 @@ def snapshot_title(view: ExportView, tr=None) -> str:
     region = region_name()
     region = tr.gettext(region) if tr and tr.has(region) else region
     where = (
-        ", ".join(_local_districts(view.districts, tr))
+        ", ".join(local_districts(view.districts, tr))
         if view.districts
         else _("{region} districts").format(region=region)
     )
@@ -484,7 +312,7 @@ def snapshot_title(view: ExportView, tr=None) -> str:
 
 
 def snapshot_texts(
-    ds: Dataset, view: ExportView, source_ids: Iterable[str], tr=None
+    ds: Dataset, view: View, source_ids: Iterable[str], tr=None
 ) -> tuple[str, list[str], list[str]]:
     """(title, subtitle lines, credit lines) for a map snapshot of the view; ``tr``: its language."""
     _ = tr.gettext if tr else str

@@ -1,8 +1,8 @@
 """Change since the previous round: per cluster × indicator and per cluster / district gap.
 
 Pure pandas over a :class:`Dataset`; each round's values are those shown for it
-(``scoring.assessment_matrix``: a real round carries earlier real values
-forward, an illustrative round stands alone). A delta is NaN when either side
+(the matrix of each round's :class:`~cluster_model.view.View`: a real round
+carries earlier real values forward, an illustrative round stands alone). A delta is NaN when either side
 is unknown (nothing assessed): unknown is never zero.
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_gaps
+from .scoring import cluster_gaps, district_gaps
+from .view import View, make_view
 
 
 def previous_round(ds: Dataset, round_id: str | None) -> str | None:
@@ -26,19 +27,21 @@ def previous_round(ds: Dataset, round_id: str | None) -> str | None:
     return ids[pos - 1] if pos > 0 else None
 
 
-def status_changes(
-    ds: Dataset, round_id: str | None, previous: str | None = None, *, only_changed: bool = False
-) -> pd.DataFrame:
+def round_views(ds: Dataset, round_id: str | None, previous: str | None = None) -> tuple[View, View]:
+    """Views of ``round_id`` and of the round before it (``previous``, else :func:`previous_round`)."""
+    previous = previous if previous is not None else previous_round(ds, round_id)
+    return make_view(ds, round_id), make_view(ds, previous)
+
+
+def status_changes(now: View, before: View, *, only_changed: bool = False) -> pd.DataFrame:
     """Per cluster × indicator: status, source and note in the previous round and now.
 
     Columns: cluster_id, indicator_id, pillar, status_before, status_now,
     source_before, source_now, note_now, changed. With no previous round every
     ``*_before`` is "not assessed"/"".
     """
-    previous = previous if previous is not None else previous_round(ds, round_id)
-    now = assessment_matrix(ds, round_id)
-    before = assessment_matrix(ds, previous)  # all "not assessed" when previous is None
-    out = now[["cluster_id", "indicator_id", "pillar", "status", "source_id", "note"]].merge(
+    before = before.matrix  # all "not assessed" when there is no previous round
+    out = now.matrix[["cluster_id", "indicator_id", "pillar", "status", "source_id", "note"]].merge(
         before[["cluster_id", "indicator_id", "status", "source_id"]],
         on=["cluster_id", "indicator_id"],
         suffixes=("_now", "_before"),
@@ -73,24 +76,24 @@ def gap_changes(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.D
     return out
 
 
-def cluster_gap_changes(
-    ds: Dataset, round_id: str | None, pillars: list[str], previous: str | None = None
-) -> pd.DataFrame:
+def cluster_gap_changes(now: View, before: View, pillars: list[str]) -> pd.DataFrame:
     """Per cluster: gap and coverage in the previous round and now, and the deltas (negative gap_delta = better)."""
-    previous = previous if previous is not None else previous_round(ds, round_id)
-    now = cluster_gaps(assessment_matrix(ds, round_id), ds.rules, pillars, per_pillar=False)
-    before = cluster_gaps(assessment_matrix(ds, previous), ds.rules, pillars, per_pillar=False)
-    return gap_changes(now, before, ["cluster_id"])
+    rules = now._data().rules
+    return gap_changes(
+        cluster_gaps(now.matrix, rules, pillars, per_pillar=False),
+        cluster_gaps(before.matrix, rules, pillars, per_pillar=False),
+        ["cluster_id"],
+    )
 
 
-def district_gap_changes(
-    ds: Dataset, sites: pd.DataFrame, round_id: str | None, pillars: list[str], previous: str | None = None
-) -> pd.DataFrame:
+def district_gap_changes(now: View, before: View, sites: pd.DataFrame, pillars: list[str]) -> pd.DataFrame:
     """Per district (``sites`` with canonical ``district``): gap and coverage before and now, and the deltas."""
-    previous = previous if previous is not None else previous_round(ds, round_id)
-    now = district_gaps(assessment_matrix(ds, round_id), sites, ds.rules, pillars)
-    before = district_gaps(assessment_matrix(ds, previous), sites, ds.rules, pillars)
-    return gap_changes(now, before, ["district"])
+    rules = now._data().rules
+    return gap_changes(
+        district_gaps(now.matrix, sites, rules, pillars),
+        district_gaps(before.matrix, sites, rules, pillars),
+        ["district"],
+    )
 
 
 def change_label(gap_delta: float, tr=None) -> str:

@@ -2,23 +2,17 @@
 
 ``ATLAS_NAME`` sets the name outright; otherwise it is "<region> Cluster Atlas", where the region
 is ``ATLAS_REGION`` or else the province kept by ``ATLAS_PROVINCE`` (default Sindh; empty = all of
-Pakistan, the national boundary file).
+Pakistan, the national boundary file). The rule lives on :class:`cluster_model.settings.Settings`.
 """
 
 from __future__ import annotations
 
-import os
-
-DEFAULT_PROVINCE = "Sindh"  # as geo.boundaries: the province kept when ATLAS_PROVINCE is unset
+from .settings import settings
 
 
 def region_name() -> str:
-    region = os.environ.get("ATLAS_REGION", "").strip()
-    if region:
-        return region
-    province = os.environ.get("ATLAS_PROVINCE", DEFAULT_PROVINCE).strip()
-    return province or "Pakistan"
+    return settings().region_name
 
 
 def atlas_name() -> str:
-    return os.environ.get("ATLAS_NAME", "").strip() or f"{region_name()} Cluster Atlas"
+    return settings().atlas_name

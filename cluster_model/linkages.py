@@ -37,7 +37,8 @@ from .loading import (
     split_list,
     unknown,
 )
-from .scoring import assessment_matrix, rounds_in_view
+from .scoring import rounds_in_view
+from .view import make_view
 from .vocabulary import PILLARS, STAKEHOLDERS
 
 # --------------------------------------------------------------------------- vocabulary (from issue 17)
@@ -597,11 +598,16 @@ def state_counts(long: pd.DataFrame) -> dict[str, int]:
     return {s: int((long["state"] == s).sum()) for s in CELL_STATES}
 
 
-def missing_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str) -> pd.DataFrame:
+def missing_links(
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, view=None
+) -> pd.DataFrame:
     """Kinds of support the framework expects (mapped to support / technology indicators) that no
-    active link provides, with what the links and the indicator assessments say, and their sources."""
+    active link provides, with what the links and the indicator assessments say, and their sources.
+
+    ``view``: the round's ``cluster_model.view.View`` when the caller has one (its matrix is reused)."""
+    view = view if view is not None and view.round_id == round_id else make_view(ds, round_id)
     long = linkage_matrix(ds, lk, round_id, [cluster_id]).set_index("link_type")
-    matrix = assessment_matrix(ds, round_id, [cluster_id]).set_index("indicator_id")
+    matrix = view.matrix_for([cluster_id]).set_index("indicator_id")
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     links = cluster_links(ds, lk, round_id, cluster_id)
     rows = []
@@ -665,14 +671,16 @@ def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, distr
 
 
 def export_tables(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str]
+    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str], view=None
 ) -> dict[str, pd.DataFrame]:
     """For exports and briefs: the clusters' institutions and links, and their missing links, each with sources."""
     links, missing = [], []
+    if view is None or view.round_id != round_id:
+        view = make_view(ds, round_id)  # one matrix for every cluster's missing links
     for cid in cluster_ids:
         t = cluster_links(ds, lk, round_id, cid).drop(columns=["institution_id", "link_type"])
         links.append(t.assign(Cluster=ds.cluster_name(cid)))
-        m = missing_links(ds, lk, round_id, cid).drop(columns=["link_type"])
+        m = missing_links(ds, lk, round_id, cid, view).drop(columns=["link_type"])
         missing.append(m.assign(Cluster=ds.cluster_name(cid)))
     cols_l = ["Cluster", "Institution", "Kind", "Link", "Status", "Round", "Source", "Note"]
     cols_m = ["Cluster", "Kind of support", "Links", "State", "What the assessments say", "Sources"]

@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from .issues import DataFileError, DataIssue
+from .settings import DEFAULT_DATA_DIR
 from .vocabulary import (
     CLASSES,
     INDICATOR_GROUPS,
@@ -27,7 +28,7 @@ from .vocabulary import (
     STATUSES,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = DEFAULT_DATA_DIR  # the seed in the repository; ATLAS_DATA_DIR may name a copy (settings)
 
 ROUND_KINDS = ["survey", "dialogue", "desk review"]
 YES_NO = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}

@@ -15,6 +15,9 @@ with a site in that district; a cluster with sites in two districts counts in bo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from .loading import Dataset, Rules
@@ -169,3 +172,85 @@ def gap_label(gap: float, coverage: float, tr=None) -> str:
     if pd.isna(gap):
         return _("not assessed")
     return _("gap {gap} · {share} assessed").format(gap=f"{gap:.2f}", share=f"{coverage:.0%}")
+
+
+# --------------------------------------------------------------------------- district status
+# The status rules every view shares (map, snapshot, GeoJSON export): geo turns them into colours.
+
+# Gap classes: fixed breaks, five classes.
+GAP_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+N_GAP_CLASSES = len(GAP_BREAKS) - 1
+
+
+def gap_class(gap: float | None) -> int | None:
+    """Index of the gap class (0..4) for a gap in 0..1; None when not assessed."""
+    if gap is None or pd.isna(gap):
+        return None
+    gap = min(max(float(gap), 0.0), 1.0)
+    return min(int(np.searchsorted(GAP_BREAKS, gap, side="right")) - 1, N_GAP_CLASSES - 1)
+
+
+def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Status, gap class and text of every district in one pass (indexed by name).
+
+    status is "gap", "not_assessed" (clusters there, nothing assessed: unknown,
+    never the zero-gap colour) or "no_cluster"; gap_class is 0..4, or -1 when
+    there is no gap figure; low_coverage marks a gap figure resting on few assessed indicators
+    (the map hatches it). Shared by the map, the snapshot and the GeoJSON export.
+    """
+    index = pd.Index([str(n) for n in names], name="district")
+    if scores is None or len(scores) == 0:
+        return pd.DataFrame(
+            {"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False},
+            index=index,
+        )
+    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
+    n = (
+        pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy()
+        if "n_clusters" in sc
+        else np.zeros(len(index))
+    )
+    gap = (
+        pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float)
+        if "gap" in sc
+        else np.full(len(index), np.nan)
+    )
+    label = (
+        sc["label"].fillna("").astype(str).to_numpy()
+        if "label" in sc
+        else np.full(len(index), "", dtype=object)
+    )
+    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap"))
+    cls = np.clip(
+        np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1,
+        0,
+        N_GAP_CLASSES - 1,
+    )
+    text = [
+        (lab or f"gap {g:.2f}")
+        if st_ == "gap"
+        else (lab or "not assessed")
+        if st_ == "not_assessed"
+        else "no cluster named"
+        for st_, g, lab in zip(status, gap, label)
+    ]
+    low = (
+        sc["low_coverage"].fillna(False).astype(bool).to_numpy()
+        if "low_coverage" in sc
+        else np.zeros(len(index), dtype=bool)
+    )
+    return pd.DataFrame(
+        {
+            "status": status,
+            "gap_class": np.where(status == "gap", cls, -1),
+            "text": text,
+            "low_coverage": low & (status == "gap"),
+        },
+        index=index,
+    )
+
+
+def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
+    """(status, text) of one district; see :func:`district_statuses`."""
+    row = district_statuses([district], scores).iloc[0]
+    return str(row["status"]), str(row["text"])

@@ -3,7 +3,7 @@
 Plain pandas/openpyxl; the store side (survey rounds, raw submissions) is
 :mod:`cluster_model.store.survey_import`.
 
-* :func:`build_xlsform` writes the cluster survey as an XLSForm: one select_one
+* :func:`xlsform_sheets` lays out the cluster survey as an XLSForm (``outputs.tables.build_xlsform`` writes it): one select_one
   question per indicator, grouped by pillar, with the indicator's "how assessed"
   text as the hint; the respondent's cluster, district and stakeholder group
   (IGCA), the enumerator and the date.
@@ -157,24 +157,6 @@ def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
         [FORM_TITLE, FORM_ID, version, f"concat(${{{CLUSTER}}}, ' ', ${{{GROUP}}}, ' ', ${{{SURVEY_DATE}}})"],
     ]
     return {"survey": survey, "choices": choices, "settings": settings}
-
-
-def build_xlsform(ds: Dataset) -> bytes:
-    """The XLSForm (.xlsx) for ODK Collect / KoboToolbox, from the indicator framework in ``ds``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in xlsform_sheets(ds).items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- reading exports

@@ -22,8 +22,6 @@ This is what the people in the room said, recorded as a dialogue round. It is
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,8 +30,6 @@ from datetime import datetime
 import pandas as pd
 
 from .loading import Dataset, Rules
-from .pdf_fonts import add_fonts
-from .spreadsheet import neutralise_formula
 from .vocabulary import PILLARS, STAKEHOLDERS, Status
 
 NOT_RATED = "not rated"
@@ -372,122 +368,6 @@ def metadata_rows(info: SessionInfo) -> list[tuple[str, str]]:
             "Cluster list and pillars: Policy dialogue report, MUET, 2019.",
         ),
     ]
-
-
-def to_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 (with BOM, for spreadsheet programs) CSV; formula-like cells neutralised."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(table.columns)
-    for rec in table.itertuples(index=False):
-        w.writerow([neutralise_formula("" if v is None else v) for v in rec])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(info: SessionInfo, ratings: pd.DataFrame, quotes: pd.DataFrame, matrix: pd.DataFrame) -> bytes:
-    """Workbook: about (metadata and sources), ratings, quotes, room gaps."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    about = wb.active
-    about.title = "about"
-    for key, value in metadata_rows(info):
-        about.append([key, neutralise_formula(value)])
-        about.cell(row=about.max_row, column=1).font = Font(bold=True)
-    about.column_dimensions["A"].width = 14
-    about.column_dimensions["B"].width = 110
-    for title, frame in (("ratings", ratings), ("quotes", quotes), ("room gaps", matrix)):
-        ws = wb.create_sheet(title)
-        ws.append([str(c) for c in frame.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for rec in frame.itertuples(index=False):
-            ws.append([neutralise_formula("" if v is None else v) for v in rec])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula
-        for i, col in enumerate(frame.columns, start=1):
-            width = max([len(str(col))] + [min(len(str(v)), 60) for v in frame[col]]) + 2
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-_SHORT = {
-    Status.PRESENT.value: "present",
-    Status.PARTIAL.value: "partial",
-    Status.ABSENT.value: "absent",
-    NOT_RATED: "–",
-}
-
-
-def to_pdf(ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFrame, agenda: Agenda) -> bytes:
-    """A printable summary (A4 landscape): per agenda item, the four groups' ratings, the room gap and the quotes.
-
-    Fits one page for a short session; a long one continues on the next page.
-    """
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_auto_page_break(True, margin=10)
-    pdf.set_margins(10, 10, 10)
-    add_fonts(pdf)
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(
-        0,
-        4,
-        f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
-        "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
-        "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
-        "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(1)
-    widths = [38, 52, 24, 24, 24, 24, 26]
-    head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
-    pdf.set_font("DejaVu", "B", 7.5)
-    for w, h in zip(widths, head):
-        pdf.cell(w, 4.5, h, border=1)
-    pdf.ln()
-    pdf.set_font("DejaVu", "", 7.5)
-    by_pair = gaps.set_index(["cluster_id", "pillar"])
-    for item in agenda.items:
-        if (item.cluster_id, item.pillar) not in by_pair.index:
-            continue
-        row = by_pair.loc[(item.cluster_id, item.pillar)]
-        gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
-        cells = [
-            ds.cluster_name(item.cluster_id),
-            PILLARS[item.pillar],
-            *[_SHORT[row[g]] for g in GROUPS],
-            gap,
-        ]
-        for w, text in zip(widths, cells):
-            pdf.cell(w, 4, text, border=1)
-        pdf.ln()
-    live = quotes[quotes["withdrawn_at"].isna()] if len(quotes) else quotes
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 9)
-    pdf.cell(0, 5, f"Quotes and recommendations ({len(live)})", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 7.5)
-    if not len(live):
-        pdf.cell(0, 4, "None recorded.", new_x="LMARGIN", new_y="NEXT")
-    for q in live.to_dict("records"):
-        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
-        pdf.multi_cell(
-            0,
-            4,
-            f"• {ds.cluster_name(q['cluster_id'])} — {PILLARS[q['pillar']]} — {QUOTE_KINDS[q['kind']]} ({who}): {q['text']}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-    return bytes(pdf.output())
 
 
 def summary_file_stem(info: SessionInfo) -> str:

@@ -36,9 +36,11 @@ Treat the districts and sites frames as immutable.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-import weakref
+import os
+import threading
 import zlib
 from collections.abc import Iterable
 
@@ -48,13 +50,23 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
-from jinja2 import Template
+from folium.template import Template
 
+from cluster_model import disk_cache
+from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
-from geo.offline import TOPOJSON_JS, localise_map
+from geo.offline import (
+    ATLAS_JS,
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_JS,
+    STATIC_URL,
+    TOPOJSON_JS,
+    VENDOR_DIR,
+    localise_map,
+)
+from geo.projection import display_quantization
 
-# Gap classes: fixed breaks, ColorBrewer YlOrRd (5 classes, colour-blind safe).
-GAP_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Gap classes: fixed breaks (cluster_model.scoring.GAP_BREAKS), ColorBrewer YlOrRd (5 classes, colour-blind safe).
 GAP_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NOT_ASSESSED_FILL = "#9e9e9e"
 NOT_ASSESSED_DASH = "6 4"
@@ -64,6 +76,11 @@ SELECTED_OUTLINE = "#000000"
 HIGHLIGHT_OUTLINE = "#1f5fbf"
 BACKGROUND = "#eef1f4"  # plain light background when there are no tiles
 ATLAS_LEGEND_TITLE = "District gap, chosen pillars"  # what the colours show, as the exports say it
+MAX_ZOOM = 18
+CLUSTER_SITES_ABOVE = 100  # more site markers than this are gathered into counted clusters
+NOT_ASSESSED_LABEL = (
+    "not assessed (unknown)"  # the legend's grey row; the workshop says "not rated (unknown)"
+)
 MAP_TITLE = "Map of Sindh's districts coloured by cluster gap, with the cluster sites"
 
 # Marker colours (Okabe-Ito plus a few dark, distinct tones), picked by a
@@ -84,10 +101,39 @@ SECTOR_COLOURS = (
 )
 
 
-_topojson_cache: dict[tuple[int, int], str] = {}
-_markers_cache: dict[int, tuple[str, str]] = {}
+# Derived JSON (TopoJSON, label points, markers), keyed by a hash of what they are computed from:
+# the Atlas rebuilds its map on every rerun, and these cost 0.1-0.5 s on a national map.
+_derived_cache: dict[tuple, object] = {}
+_DERIVED_CACHE_SIZE = 32
+
+
+def _content_key(frame: pd.DataFrame, columns: Iterable[str], geometry: bool = False) -> str:
+    """A hash of ``frame``'s values in ``columns`` (and its geometry as WKB): the same data give the same key."""
+    digest = hashlib.sha256()
+    cols = [c for c in columns if c in frame.columns]
+    digest.update(repr(cols).encode())
+    digest.update(pd.util.hash_pandas_object(frame[cols].astype(str), index=False).to_numpy().tobytes())
+    if geometry:
+        for wkb in frame.geometry.to_wkb():
+            digest.update(wkb or b"")
+    return digest.hexdigest()
+
+
+def _derived(key: tuple, compute, on_disk=None):
+    """``compute()`` once per key in this process; with ``on_disk`` (the function that computes it),
+    also kept in var/cache/ between starts, keyed by the content and that function's code."""
+    if key not in _derived_cache:
+        if len(_derived_cache) >= _DERIVED_CACHE_SIZE:
+            _derived_cache.pop(next(iter(_derived_cache)))  # oldest first
+        if on_disk is not None:
+            disk_key = disk_cache.files_hash([], repr(key), on_disk)
+            _derived_cache[key] = disk_cache.cached(disk_cache.DEFAULT_DIR / "map", key[0], disk_key, compute)
+        else:
+            _derived_cache[key] = compute()
+    return _derived_cache[key]
+
+
 TOPOJSON_OBJECT = "districts"
-DEFAULT_QUANTIZATION = 10**5
 
 
 # ---------------------------------------------------------------- geometry
@@ -97,14 +143,15 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
     """The districts as a TopoJSON string (object ``districts``; properties district, division).
 
     Shared borders are stored once; coordinates are quantized to ``quantization``
-    grid points per axis (``districts.attrs["display_quantization"]``, set by the
-    data loader from the pixel size of the default view) and delta-encoded.
-    Cached per frame object.
+    grid points per axis (default: from the pixel size of the districts' default view,
+    geo.projection.display_quantization) and delta-encoded. Cached by content.
     """
-    quantization = int(quantization or districts.attrs.get("display_quantization") or DEFAULT_QUANTIZATION)
-    key = (id(districts), quantization)
-    if key in _topojson_cache:
-        return _topojson_cache[key]
+    quantization = int(quantization or display_quantization(districts.total_bounds))
+    key = ("topojson", _content_key(districts, ["district", "division"], geometry=True), quantization)
+    return _derived(key, lambda: _districts_topojson(districts, quantization), on_disk=_districts_topojson)
+
+
+def _districts_topojson(districts: gpd.GeoDataFrame, quantization: int) -> str:
     import topojson  # only here: importing it is slow-ish and the other maps do not need it
 
     frame = gpd.GeoDataFrame(
@@ -124,10 +171,7 @@ def districts_topojson(districts: gpd.GeoDataFrame, quantization: int | None = N
         toposimplify=False,
     )
     # No "<" at all (only names can hold one): safe in a <script> block and in a JSON data block.
-    text = json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
-    _topojson_cache[key] = text
-    weakref.finalize(districts, _topojson_cache.pop, key, None)
-    return text
+    return json.dumps(topo.to_dict(), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
 
 
 def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dict:
@@ -165,80 +209,6 @@ def decode_topojson(topo: dict | str, object_name: str = TOPOJSON_OBJECT) -> dic
 
 
 # ---------------------------------------------------------------- styling
-
-
-def gap_class(gap: float | None) -> int | None:
-    """Index of the gap class (0..4) for a gap in 0..1; None when not assessed."""
-    if gap is None or pd.isna(gap):
-        return None
-    gap = min(max(float(gap), 0.0), 1.0)
-    return min(int(np.searchsorted(GAP_BREAKS, gap, side="right")) - 1, len(GAP_COLOURS) - 1)
-
-
-def district_statuses(names: Iterable[str], scores: pd.DataFrame | None) -> pd.DataFrame:
-    """Status, gap class and text of every district in one pass (indexed by name).
-
-    status is "gap", "not_assessed" (clusters there, nothing assessed: unknown,
-    never the zero-gap colour) or "no_cluster"; gap_class is 0..4, or -1 when
-    there is no gap figure; low_coverage marks a gap figure resting on few assessed indicators
-    (the map hatches it). Shared by the map, the snapshot and the GeoJSON export.
-    """
-    index = pd.Index([str(n) for n in names], name="district")
-    if scores is None or len(scores) == 0:
-        return pd.DataFrame(
-            {"status": "no_cluster", "gap_class": -1, "text": "no cluster named", "low_coverage": False},
-            index=index,
-        )
-    sc = scores[~scores.index.duplicated(keep="first")].reindex(index)
-    n = (
-        pd.to_numeric(sc["n_clusters"], errors="coerce").fillna(0).to_numpy()
-        if "n_clusters" in sc
-        else np.zeros(len(index))
-    )
-    gap = (
-        pd.to_numeric(sc["gap"], errors="coerce").to_numpy(dtype=float)
-        if "gap" in sc
-        else np.full(len(index), np.nan)
-    )
-    label = (
-        sc["label"].fillna("").astype(str).to_numpy()
-        if "label" in sc
-        else np.full(len(index), "", dtype=object)
-    )
-    status = np.where(n <= 0, "no_cluster", np.where(np.isnan(gap), "not_assessed", "gap"))
-    cls = np.clip(
-        np.searchsorted(GAP_BREAKS, np.clip(np.nan_to_num(gap), 0.0, 1.0), side="right") - 1,
-        0,
-        len(GAP_COLOURS) - 1,
-    )
-    text = [
-        (lab or f"gap {g:.2f}")
-        if st_ == "gap"
-        else (lab or "not assessed")
-        if st_ == "not_assessed"
-        else "no cluster named"
-        for st_, g, lab in zip(status, gap, label)
-    ]
-    low = (
-        sc["low_coverage"].fillna(False).astype(bool).to_numpy()
-        if "low_coverage" in sc
-        else np.zeros(len(index), dtype=bool)
-    )
-    return pd.DataFrame(
-        {
-            "status": status,
-            "gap_class": np.where(status == "gap", cls, -1),
-            "text": text,
-            "low_coverage": low & (status == "gap"),
-        },
-        index=index,
-    )
-
-
-def district_status(district: str, scores: pd.DataFrame | None) -> tuple[str, str]:
-    """(status, text) of one district; see :func:`district_statuses`."""
-    row = district_statuses([district], scores).iloc[0]
-    return str(row["status"]), str(row["text"])
 
 
 def hatch_id(gap_class: int) -> str:
@@ -373,43 +343,82 @@ class _DataElement(MacroElement):
     place name is read as Jinja and breaks the map. These elements hand the figure their
     header, html and script as plain text instead.
 
-    Large data go in JSON data blocks in the map's HTML (``add_data``), read by the script
-    with ``{{ this.read("name") }}``: streamlit-folium rewrites the whole script on every run
-    (dedent, variable renaming, hashing), which for half a megabyte of national arcs and
-    markers was most of a rerun; the HTML passes through untouched. A block's id carries a
-    checksum of its data, so new data make a new script and streamlit-folium redraws the map.
+    Data (``add_data``) are read by the script as a Promise, ``{{ this.read("name") }}``:
+    * inline (default): a JSON data block in the map's HTML, named by a checksum of its data;
+    * served (``served=True``, the Atlas page): a content-hashed file under ``static/generated/``
+      that Streamlit's static serving hands out and the browser caches. What goes to the
+      browser on every rerun then holds no geometry, markers or legend (issue #14: they were
+      ~100 KB for Sindh and ~640 KB for Pakistan on every pillar change).
     """
 
-    def __init__(self):
+    # Subclasses define their header / html / script macros in ``_template``, as MacroElement's
+    # documentation asks (streamlit-folium reads the script macro from it too); rendered as plain text here.
+
+    def __init__(self, served: bool = False):
         super().__init__()
-        self._blocks: dict[str, tuple[str, str]] = {}  # name -> (element id, JSON text)
+        self.served = served
+        self.blocks: dict[str, tuple[str, str]] = {}  # name -> (block id or file name, JSON text)
 
     def add_data(self, name: str, json_text: str) -> None:
         """``json_text``: JSON with no "<" (see ``_js_json``), safe inside a <script> block."""
-        self._blocks[name] = (f"atlas-{name}-{zlib.crc32(json_text.encode()):08x}", json_text)
+        if self.served:
+            digest = hashlib.sha256(json_text.encode()).hexdigest()[:20]
+            self.blocks[name] = (f"{name}-{digest}.json", json_text)
+        else:
+            self.blocks[name] = (f"atlas-{name}-{zlib.crc32(json_text.encode()):08x}", json_text)
 
     def read(self, name: str) -> str:
-        """A JavaScript expression for the value of data block ``name``."""
-        return f'JSON.parse(document.getElementById("{self._blocks[name][0]}").textContent)'
+        """A JavaScript expression: a Promise of the value of data block ``name``."""
+        ref = self.blocks[name][0]
+        if self.served:
+            url = _js_string(f"{SERVED_URL}/{ref}")
+            return (
+                f"fetch({url}).then(function (r) {{ if (!r.ok) {{ throw new Error({url} + ': ' + r.status); }}"
+                " return r.json(); })"
+            )
+        return f'Promise.resolve(JSON.parse(document.getElementById("{ref}").textContent))'
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        for name, (block_id, text) in self._blocks.items():
-            figure.html.add_child(
-                _RenderedText(f'<script type="application/json" id="{block_id}">{text}</script>'),
-                name=f"{self.get_name()}_{name}",
-            )
-        macros = self._template.module.__dict__
-        for part in ("header", "html", "script"):
-            if part in macros:
-                getattr(figure, part).add_child(
-                    _RenderedText(macros[part](self, kwargs)), name=self.get_name()
+        for name, (ref, text) in self.blocks.items():
+            if self.served:
+                _write_served(ref, text)
+            else:
+                figure.html.add_child(
+                    _RenderedText(f'<script type="application/json" id="{ref}">{text}</script>'),
+                    name=f"{self.get_name()}_{name}",
                 )
-        for child in self._children.values():
-            child.render(**kwargs)
+        for part in ("header", "html", "script"):
+            macro = getattr(self._template.module, part, None)
+            if macro is not None:
+                getattr(figure, part).add_child(_RenderedText(macro(self, kwargs)), name=self.get_name())
 
 
-class _SiteMarkers(_DataElement):
+# Generated map files (districts, markers, legend), named by a hash of their content and served by
+# Streamlit's static serving (.streamlit/config.toml): the browser fetches each once and caches it.
+SERVED_DIR = VENDOR_DIR.parent / "generated"
+SERVED_URL = f"{STATIC_URL}/generated"
+
+
+def _served_url(name: str, text: str, suffix: str = ".json") -> str:
+    """URL of a content-named served copy of ``text`` (written on first use)."""
+    file_name = f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:20]}{suffix}"
+    _write_served(file_name, text)
+    return f"{SERVED_URL}/{file_name}"
+
+
+def _write_served(file_name: str, text: str) -> None:
+    """Write a content-named file once (atomically: a browser never reads half of one)."""
+    target = SERVED_DIR / file_name
+    if target.is_file():
+        return
+    SERVED_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+
+
+class _SiteMarkers(JSCSSMixin, _DataElement):
     """All site markers as one script block and one data table: the same Leaflet markers,
     DivIcons and tooltips folium would write, without one folium element (and one template
     render) per marker. ``body`` (a data block) is JSON: ``{"clusters": [[code, colour, name, text colour]],
@@ -420,45 +429,24 @@ class _SiteMarkers(_DataElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var layer = {{ this._parent.get_name() }};
-            var data = {{ this.read("markers") }};
-            var K = data.clusters;
-            function badge(k) {
-                return '<span class="atlas-badge" style="background:' + k[1] + ';color:' + k[3] + '">' + k[0] + '</span>';
-            }
-            data.markers.forEach(function (m) {
-                var seen = {}, badges = [], codes = [];
-                m[2].forEach(function (e) {
-                    if (!seen[e[0]]) { seen[e[0]] = true; badges.push(badge(K[e[0]])); codes.push(K[e[0]][0]); }
-                });
-                var w = 28 * badges.length;
-                var icon = L.divIcon({html: '<div style="white-space:nowrap">' + badges.join(" ") + '</div>',
-                                      iconSize: [w, 24], iconAnchor: [Math.floor(w / 2), 12], className: "atlas-site"});
-                var tip = '<div>' + m[2].map(function (e) {
-                    return '<b>' + K[e[0]][2] + '</b> \u2014 ' + e[1] + (e[2] ? '<br><i>' + e[2] + '</i>' : '');
-                }).join('<br>') + '</div>';
-                var marker = L.marker([m[0], m[1]], {icon: icon}).bindTooltip(tip, {sticky: false}).addTo(layer);
-                // A screen reader hears "Cluster site: Cotton & textile; Oil & gas, Sanghar", not the badge codes.
-                var names = [], sp = document.createElement("span");
-                m[2].forEach(function (e) { sp.innerHTML = K[e[0]][2] + ", " + e[1]; names.push(sp.textContent); });
-                // Starts with the badges' visible text, as WCAG 2.5.3 (label in name) asks.
-                sp.innerHTML = codes.join(" ");
-                var name = sp.textContent + ": cluster site, " + names.join("; ");
-                function label() { var el = marker.getElement(); if (el) { el.setAttribute("aria-label", name); } }
-                marker.on("add", label);
-                label();
-            });
-        })();
+        AtlasMap.markers({{ this._parent.get_name() }}, {{ this.read("markers") }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
+    default_js = [ATLAS_JS]
 
-    def __init__(self, body: str):
-        super().__init__()
+    def __init__(self, body: str, served: bool = False, n_markers: int = 0):
+        super().__init__(served)
         self._name = "SiteMarkers"
         self.body = body
         self.add_data("markers", body)
+        # A national map's thousands of badges would overlap into an unreadable mass: gathered into
+        # counted clusters (Leaflet.markercluster, served locally) that open as one zooms in.
+        cluster = n_markers > CLUSTER_SITES_ABOVE
+        self.options = {"cluster": cluster}
+        if cluster:
+            self.default_js = [ATLAS_JS, *MARKERCLUSTER_JS]
+            self.default_css = list(MARKERCLUSTER_CSS)
 
 
 def _js_string(text: str) -> str:
@@ -466,10 +454,10 @@ def _js_string(text: str) -> str:
     return json.dumps(text).replace("</", "<\\/")
 
 
-def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """One marker per location; clusters sharing a location share the marker.
+def site_markers_data(sites: pd.DataFrame) -> tuple[str, list[tuple[str, str, str]]]:
+    """(markers JSON for ``_SiteMarkers``, the (code, colour, cluster name) key entries for the legend).
 
-    Returns the (code, colour, cluster name) key entries for the legend.
+    One marker per location; clusters sharing a location share the marker.
     """
     key: dict[str, tuple[str, str, str]] = {}
     index: dict[str, int] = {}
@@ -500,16 +488,21 @@ def _add_site_markers(layer, sites: pd.DataFrame) -> list[tuple[str, str, str]]:
         [html.escape(code), colour, html.escape(name), badge_text_colour(colour)]
         for code, colour, name in key.values()
     ]
-    _SiteMarkers(_js_json({"clusters": clusters, "markers": markers})).add_to(layer)
-    return sorted(key.values(), key=lambda k: (len(k[0]), k[0]))
+    return _js_json({"clusters": clusters, "markers": markers}), sorted(
+        key.values(), key=lambda k: (len(k[0]), k[0])
+    )
+
+
+def _add_site_markers(layer, sites: pd.DataFrame, served: bool = False) -> list[tuple[str, str, str]]:
+    """Add the site markers to ``layer``; returns their legend key entries."""
+    body, marker_key = site_markers_data(sites)
+    _SiteMarkers(body, served, len(sites)).add_to(layer)
+    return marker_key
 
 
 # ---------------------------------------------------------------- districts: base layer + style table
 
 HOVER_STYLE = {"weight": 3, "color": "#333333"}
-
-
-_labels_cache: dict[int, str] = {}
 
 
 def _labels_in_language(label_points: str, language: str) -> str:
@@ -524,34 +517,25 @@ def _labels_in_language(label_points: str, language: str) -> str:
 def district_label_points(districts: gpd.GeoDataFrame) -> str:
     """JSON ``[[name, lat, lon], ...]``: where each district's name is written (the pole of
     inaccessibility of its largest part, so the name sits well inside), largest district first.
-    Cached per frame object."""
-    key = id(districts)
-    if key not in _labels_cache:
-        from shapely.ops import polylabel
-
-        rows = []
-        for name, geom in zip(districts["district"].astype(str), districts.geometry):
-            if geom is None or geom.is_empty:
-                continue
-            part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-            try:
-                point = polylabel(part, tolerance=0.01)
-            except Exception:  # noqa: BLE001 - odd geometry: fall back to a point inside it
-                point = part.representative_point()
-            rows.append((geom.area, [name, round(point.y, 4), round(point.x, 4)]))
-        _labels_cache[key] = _js_json([r for _, r in sorted(rows, key=lambda r: -r[0])])
-        weakref.finalize(districts, _labels_cache.pop, key, None)
-    return _labels_cache[key]
+    Cached by content."""
+    key = ("labels", _content_key(districts, ["district"], geometry=True))
+    return _derived(key, lambda: _district_label_points(districts), on_disk=_district_label_points)
 
 
-def _hatch_patterns_svg() -> str:
-    """SVG patterns for low-coverage gap figures: stripes of each gap colour on white."""
-    patterns = "".join(
-        f'<pattern id="{hatch_id(i)}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
-        f'<rect width="7" height="7" fill="#ffffff"/><rect width="3.5" height="7" fill="{colour}"/></pattern>'
-        for i, colour in enumerate(GAP_COLOURS)
-    )
-    return f'<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>{patterns}</defs></svg>'
+def _district_label_points(districts: gpd.GeoDataFrame) -> str:
+    from shapely.ops import polylabel
+
+    rows = []
+    for name, geom in zip(districts["district"].astype(str), districts.geometry):
+        if geom is None or geom.is_empty:
+            continue
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        try:
+            point = polylabel(part, tolerance=0.01)
+        except Exception:  # noqa: BLE001 - odd geometry: fall back to a point inside it
+            point = part.representative_point()
+        rows.append((geom.area, [name, round(point.y, 4), round(point.x, 4)]))
+    return _js_json([r for _, r in sorted(rows, key=lambda r: -r[0])])
 
 
 class _DistrictsLayer(JSCSSMixin, _DataElement):
@@ -566,112 +550,39 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
 
     _template = Template(
         """
-        {% macro html(this, kwargs) %}
-        {{ this.patterns }}
-        {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var topo = {{ this.read("topology") }};
-            // On the map, and on the window for the style group that streamlit-folium evaluates on its own.
-            var state = map._atlasDistricts = window.__atlasDistricts = {style: {}, tip: {}, plain: {{ this.plain|tojson }}};
-            var layer = L.geoJson(topojson.feature(topo, topo.objects[{{ this.object_name|tojson }}]), {
-                style: function (f) { return state.style[f.properties.district] || state.plain; }
-            });
-            layer.bindTooltip(function (l) {
-                return state.tip[l.feature.properties.district] || "";
-            }, {sticky: true});
-            layer.on("mouseover", function (e) { e.layer.setStyle({{ this.hover|tojson }}); });
-            layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
-            state.layer = layer.addTo(map);
-            layer.eachLayer(function (l) {
-                var path = l._path;
-                if (!path) { return; }
-                path.setAttribute("tabindex", "0");
-                path.setAttribute("role", "button");
-                if (!path.getAttribute("aria-label")) { path.setAttribute("aria-label", l.feature.properties.district); }
-                path.addEventListener("keydown", function (e) {
-                    if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
-                        e.preventDefault();
-                        // The same event a mouse click gives (streamlit-folium reads the clicked feature from it).
-                        l.fire("click", {latlng: l.getBounds().getCenter(), originalEvent: e}, true);
-                    }
-                });
-            });
-            {% if this.labels %}
-            var pane = map.createPane("atlasLabels");
-            pane.style.zIndex = 450;
-            pane.style.pointerEvents = "none";
-            var labels = {{ this.read("labels") }}, shown = L.layerGroup().addTo(map), markers = [];
-            var bounds = {};
-            layer.eachLayer(function (l) { bounds[l.feature.properties.district] = l.getBounds(); });
-            labels.forEach(function (d) {
-                var icon = L.divIcon({className: "", iconSize: null,
-                                      html: '<span class="atlas-district-label" aria-hidden="true"></span>'});
-                var m = L.marker([d[1], d[2]], {icon: icon, interactive: false, keyboard: false, pane: "atlasLabels"});
-                m._atlasName = d[0];
-                markers.push(m);
-            });
-            // Largest first; a name is written only where it fits inside its district and clear of the others.
-            function place() {
-                shown.clearLayers();
-                var boxes = [];
-                markers.forEach(function (m) {
-                    var p = map.latLngToContainerPoint(m.getLatLng()), w = m._atlasName.length * 6.3 + 4, h = 13;
-                    var b = bounds[m._atlasName];
-                    if (b) {
-                        var sw = map.latLngToContainerPoint(b.getSouthWest()), ne = map.latLngToContainerPoint(b.getNorthEast());
-                        if (ne.x - sw.x < w * 0.75 || sw.y - ne.y < h) { return; }
-                    }
-                    var box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
-                    for (var i = 0; i < boxes.length; i++) {
-                        var o = boxes[i];
-                        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) { return; }
-                    }
-                    boxes.push(box);
-                    shown.addLayer(m);
-                    m.getElement().firstChild.textContent = m._atlasName;
-                });
-            }
-            map.on("zoomend resize", function () { if (map.hasLayer(shown)) { place(); } });
-            map.whenReady(place);
-            var toggle = L.control({position: "topleft"});
-            toggle.onAdd = function () {
-                var div = L.DomUtil.create("div", "atlas-names-toggle leaflet-bar");
-                div.innerHTML = '<label><input type="checkbox" checked> District names</label>';
-                var box = div.querySelector("input");
-                box.addEventListener("change", function () {
-                    if (box.checked) { shown.addTo(map); place(); } else { map.removeLayer(shown); }
-                });
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            toggle.addTo(map);
-            map._atlasPlaceLabels = place;
-            {% endif %}
-        })();
+        AtlasMap.districts({{ this._parent.get_name() }}, {
+            topology: {{ this.read("topology") }},
+            labels: {{ this.read("labels") if this.labels else "null" }},
+            {%- for key, value in this.options.items() %}
+            {{ key }}: {{ value|tojson }},
+            {%- endfor %}
+        });
         {% endmacro %}
         """
     )
-    default_js = [TOPOJSON_JS]
+    default_js = [TOPOJSON_JS, ATLAS_JS]
 
-    def __init__(self, topojson_text: str, labels_json: str | None = None):
-        super().__init__()
+    def __init__(self, topojson_text: str, labels_json: str | None = None, served: bool = False):
+        super().__init__(served)
         self._name = "AtlasDistricts"
         self.add_data("topology", topojson_text)
         self.labels = bool(labels_json)
         if labels_json:
             self.add_data("labels", labels_json)
-        self.patterns = _hatch_patterns_svg()
-        self.object_name = TOPOJSON_OBJECT
-        self.plain = {
-            "color": BORDER,
-            "weight": 1,
-            "opacity": 1,
-            "fillColor": NO_CLUSTER_FILL,
-            "fillOpacity": 0.6,
+        self.options = {
+            "object": TOPOJSON_OBJECT,
+            "plain": {
+                "color": BORDER,
+                "weight": 1,
+                "opacity": 1,
+                "fillColor": NO_CLUSTER_FILL,
+                "fillOpacity": 0.6,
+            },
+            "hover": HOVER_STYLE,
+            "hatch": GAP_COLOURS,  # low-coverage fills: url(#atlas-hatch-<class>), see hatch_id
+            "namesLabel": "District names",
         }
-        self.hover = HOVER_STYLE
 
 
 class _DistrictStyles(_DataElement):
@@ -682,28 +593,11 @@ class _DistrictStyles(_DataElement):
         """
         {% macro script(this, kwargs) %}
         (function () {
-            // streamlit-folium evaluates this group apart from the map script, where the map has another name.
-            var group = {{ this._parent.get_name() }};
-            var state = (typeof {{ this.map_name }} !== "undefined" && {{ this.map_name }}._atlasDistricts)
-                || window.__atlasDistricts;
-            if (!state) { return; }
             var data = /* atlas-styles */ {{ this.data }};
-            state.style = {}; state.tip = {};
-            for (var d in data.districts) {
-                state.style[d] = data.styles[data.districts[d][0]];
-                state.tip[d] = data.districts[d][1];
-            }
-            var text = document.createElement("div");
-            state.layer.eachLayer(function (l) {
-                state.layer.resetStyle(l);
-                // The district's name and figure, for a screen reader (the tooltip's text).
-                text.innerHTML = (state.tip[l.feature.properties.district] || l.feature.properties.district).replace(/<br>/g, ". ");
-                if (l._path) { l._path.setAttribute("aria-label", text.textContent); }
-            });
-            state.layer.eachLayer(function (l) {
-                var o = data.outlines[l.feature.properties.district];
-                if (o) { L.geoJson(l.feature, {style: o, interactive: false}).addTo(group); }
-            });
+            // streamlit-folium evaluates this group apart from the map script, where the map has another name.
+            AtlasMap.styles({{ this._parent.get_name() }},
+                (typeof {{ this.map_name }} !== "undefined" && {{ this.map_name }}._atlasDistricts) || window.__atlasDistricts,
+                data);
         })();
         {% endmacro %}
         """
@@ -755,7 +649,7 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 # ---------------------------------------------------------------- legend
 
 
-class _MapExtras(_DataElement):
+class _MapExtras(JSCSSMixin, _DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
 
     The legend is a strip along the bottom (collapsible; its site key starts closed on a
@@ -766,77 +660,17 @@ class _MapExtras(_DataElement):
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-        <style>{{ this.css }}</style>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var title = {{ this.title|tojson }};
-            // The component's iframe and the map are named for what they show (a screen reader's first word of the map).
-            try { if (window.frameElement) { window.frameElement.title = title; } } catch (e) {}
-            map.getContainer().setAttribute("aria-label", title);
-            map.getContainer().setAttribute("role", "region");
-            var legendDiv = null;
-            {% if this.legend_html %}
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = legendDiv = L.DomUtil.create("div", "atlas-legend");
-                div.innerHTML = {{ this.read("legend") }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo(map);
-            if (map.getSize().x < 420) {
-                legendDiv.querySelectorAll("details.atlas-key-box").forEach(function (d) { d.open = false; });
-            }
-            {% endif %}
-            if (!map.attributionControl) { L.control.attribution().addTo(map); }
-            var tiles = [];
-            map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiles.push(l); } });
-            tiles.forEach(function (t) {
-                if (t.getAttribution()) { map.attributionControl.removeAttribution(t.getAttribution()); }
-                var warned = false;
-                t.on("tileerror", function () {
-                    if (warned) { return; }
-                    warned = true;
-                    var note = L.control({position: "topright"});
-                    note.onAdd = function () {
-                        var div = L.DomUtil.create("div", "atlas-tiles-notice");
-                        div.setAttribute("role", "status");
-                        div.textContent = "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it.";
-                        return div;
-                    };
-                    note.addTo(map);
-                });
-            });
-            map.attributionControl.addAttribution(tiles.length ? {{ this.tiles_attribution|tojson }} : {{ this.attribution|tojson }});
-            {% if this.background %}
-            map.getContainer().style.background = {{ this.background|tojson }};
-            {% endif %}
-            {% if this.fit %}
-            map.options.zoomSnap = 0.1;
-            var fitBounds = L.latLngBounds({{ this.fit|tojson }});
-            function fit() {
-                var size = map.getSize(), bottom = 8;
-                if (legendDiv) {
-                    var top = legendDiv.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-                    bottom = Math.max(8, size.y - top + 6);
-                }
-                map.fitBounds(fitBounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8, bottom], animate: false});
-            }
-            // Again once the frame has its final size (streamlit-folium sizes it after the script ran).
-            fit();
-            setTimeout(fit, 0);
-            setTimeout(fit, 300);
-            map.on("resize", fit);
-            if (legendDiv) { legendDiv.addEventListener("toggle", fit, true); }
-            {% endif %}
-        })();
+        AtlasMap.extras({{ this._parent.get_name() }}, {
+            legend: {{ this.read("legend") if this.legend_html else "null" }},
+            {%- for key, value in this.options.items() %}
+            {{ key }}: {{ value|tojson }},
+            {%- endfor %}
+        });
         {% endmacro %}
         """
     )
+    default_js = [ATLAS_JS]
 
     def __init__(
         self,
@@ -846,25 +680,25 @@ class _MapExtras(_DataElement):
         *,
         fit: list | None = None,
         title: str = MAP_TITLE,
+        served: bool = False,
     ):
-        super().__init__()
+        super().__init__(served)
         self._name = "AtlasExtras"
-        self.css = MAP_EXTRAS_CSS
+        self.set_legend(legend_html)
+        # The maps' CSS is a served file too (a content-named copy of MAP_EXTRAS_CSS).
+        self.default_css = [("atlas_map_css", _served_url("atlas-map", MAP_EXTRAS_CSS, ".css"))]
+        self.options = {
+            "title": title,
+            "attribution": attribution,
+            "tilesAttribution": f"Map data and boundaries {attribution}",
+            "tilesFailed": "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it.",
+            "background": background,
+            "fit": fit,
+        }
+
+    def set_legend(self, legend_html: str) -> None:
         self.legend_html = legend_html
-        self.attribution = attribution
-        self.tiles_attribution = f"Map data and boundaries {attribution}"
-        self.background = background
-        self.fit = fit
-        self.title = title
-
-    @property
-    def legend_html(self) -> str:
-        return self._legend_html
-
-    @legend_html.setter
-    def legend_html(self, value: str) -> None:  # the workshop view retitles the legend
-        self._legend_html = value
-        self.add_data("legend", _js_json(value))
+        self.add_data("legend", _js_json(legend_html))
 
 
 def _swatch(fill: str, border: str = BORDER, dashed: bool = False) -> str:
@@ -882,14 +716,21 @@ def _hatch_swatch(colour: str) -> str:
     )
 
 
-def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "Cluster gap", tr=None) -> str:
+def legend_html(
+    marker_key: Iterable[tuple[str, str, str]] = (),
+    title: str = "Cluster gap",
+    not_assessed_label: str = NOT_ASSESSED_LABEL,
+    tr=None,
+) -> str:
     """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key.
 
-    ``tr``: a ``cluster_model.i18n.Translator`` for the legend's language (default English)."""
+    ``tr``: a ``cluster_model.i18n.Translator`` for the legend's language (default English); a
+    ``title`` or ``not_assessed_label`` given already translated is kept as it is."""
     _ = tr.gettext if tr else str
-    hatched, unknown = _("hatched: low coverage, few indicators assessed"), _("not assessed (unknown)")
-    no_cluster, sites_title = _("no cluster named"), _("Cluster sites")
-    title = _(title) if tr is None or tr.has(title) else title  # a title given already translated
+    hatched, no_cluster = _("hatched: low coverage, few indicators assessed"), _("no cluster named")
+    sites_title = _("Cluster sites")
+    title = _(title) if tr is None or tr.has(title) else title
+    unknown = _(not_assessed_label) if tr is None or tr.has(not_assessed_label) else not_assessed_label
     # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
     rows = [
         f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"
@@ -922,12 +763,13 @@ def legend_html(marker_key: Iterable[tuple[str, str, str]] = (), title: str = "C
 def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> folium.Map:
     """Empty map fitted to ``districts`` (padded by ``pad`` degrees), local assets only."""
     minx, miny, maxx, maxy = districts.total_bounds + np.array([-pad, -pad, pad, pad])
-    m = folium.Map(
+    m = AtlasMap(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=6,
         tiles=None,
         control_scale=True,
         attributionControl=True,
+        maxZoom=MAX_ZOOM,  # with no tile layer Leaflet has none, and Leaflet.markercluster needs one
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)").add_to(m)
@@ -935,17 +777,51 @@ def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> f
     return localise_map(m)
 
 
+SITE_COLUMNS = (
+    "cluster_id",
+    "cluster_name",
+    "code",
+    "number",
+    "cluster_number",
+    "place",
+    "location_note",
+    "lat",
+    "lon",
+)
+
+
 def _site_markers_cached(sites: pd.DataFrame) -> tuple[str, list]:
-    """(markers script body, their legend key) for a sites frame, cached per frame object:
-    both are built from every site (2,000 on a national map) but never change with it."""
-    key = id(sites)
-    if key not in _markers_cache:
-        holder = folium.FeatureGroup()
-        marker_key = _add_site_markers(holder, sites)
-        body = next(iter(holder._children.values())).body
-        _markers_cache[key] = (body, marker_key)
-        weakref.finalize(sites, _markers_cache.pop, key, None)
-    return _markers_cache[key]
+    """(markers JSON, their legend key) for a sites frame, cached by content: both are built
+    from every site (2,000 on a national map) but never change with the scores."""
+    return _derived(("markers", _content_key(sites, SITE_COLUMNS)), lambda: site_markers_data(sites))
+
+
+ATLAS_MAP_ID = hashlib.md5(b"sindh-cluster-atlas map").hexdigest()  # a fixed name, not security
+
+
+class AtlasMap(folium.Map):
+    """A folium Map whose element id is always the same, so the same view sends byte-identical
+    messages and Streamlit's message cache can skip them (folium draws a random id per map).
+    ``_generate_id`` is branca's hook for this (python-visualization/branca#203).
+
+    Keeps its legend's HTML (``legend_html``) and site key (``marker_key``), so a view can show
+    the legend elsewhere or give it another title (``set_legend``) without reaching into folium."""
+
+    legend_html: str = ""
+    marker_key: list = []
+    extras: _MapExtras | None = None
+
+    def set_legend(self, legend: str) -> None:
+        """Replace the legend's HTML (built and escaped by the caller, e.g. with ``legend_html``)."""
+        self.legend_html = legend
+        if self.extras is not None:
+            self.extras.set_legend(legend)
+
+    @classmethod
+    def _generate_id(cls) -> str:
+        # Looks like folium's random ids (32 hex digits): streamlit-folium renames every "_<id>" it
+        # finds in the script, so a word such as "atlas" would rename parts of the map's own code.
+        return ATLAS_MAP_ID
 
 
 def _bounds(frame: gpd.GeoDataFrame, pad: float = 0.0) -> list:
@@ -959,27 +835,36 @@ def build_atlas_base(
     *,
     basemap: bool = False,
     legend_title: str = ATLAS_LEGEND_TITLE,
+    not_assessed_label: str = NOT_ASSESSED_LABEL,
     labels: bool = True,
+    served: bool = False,
     tr=None,
 ) -> folium.Map:
     """The part of the atlas map that does not depend on round, pillars, sectors' scores or
     selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
-    script every call for the same frames; colour it with ``atlas_styles``."""
+    script every call for the same frames; colour it with ``atlas_styles``.
+
+    ``served``: districts, markers and legend go to the browser as content-hashed files
+    (fetched once, then cached) instead of inside the map; for a page served by Streamlit.
+    The legend's HTML is kept as ``m.legend_html`` (e.g. to show it below a small map)."""
     m = _base_map(districts, basemap)
     label_points = district_label_points(districts) if labels else None
     if label_points and tr is not None and tr.language != "en":
         label_points = _labels_in_language(label_points, tr.language)
-    _DistrictsLayer(districts_topojson(districts), label_points).add_to(m)
+    _DistrictsLayer(districts_topojson(districts), label_points, served=served).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
         body, marker_key = _site_markers_cached(sites)
-        _SiteMarkers(body).add_to(layer)
-    _MapExtras(
-        legend_html(marker_key, legend_title, tr),
+        _SiteMarkers(body, served, len(sites)).add_to(layer)
+    m.marker_key = marker_key
+    m.legend_html = legend_html(marker_key, legend_title, not_assessed_label, tr)
+    m.extras = _MapExtras(
+        m.legend_html,
         BOUNDARY_ATTRIBUTION,
         None if basemap else BACKGROUND,
         fit=_bounds(districts),
+        served=served,
     ).add_to(m)
     return m
 
@@ -1011,14 +896,22 @@ def build_atlas_map(
     basemap: bool = False,
     highlight: Iterable[str] | None = None,
     legend_title: str = "Cluster gap",
+    not_assessed_label: str = NOT_ASSESSED_LABEL,
     tr=None,
 ) -> folium.Map:
     """Districts filled by gap class, site markers, legend; offline unless basemap.
 
     One map with the styles inside; the Atlas page sends the two parts separately.
-    (The workshop view retitles the "Cluster gap" legend; the Atlas says ``ATLAS_LEGEND_TITLE``.)
+    (The workshop view titles the legend with the room's pillar; the Atlas says ``ATLAS_LEGEND_TITLE``.)
     """
-    m = build_atlas_base(districts, sites, basemap=basemap, legend_title=legend_title, tr=tr)
+    m = build_atlas_base(
+        districts,
+        sites,
+        basemap=basemap,
+        legend_title=legend_title,
+        not_assessed_label=not_assessed_label,
+        tr=tr,
+    )
     atlas_styles(m, districts, district_scores, selected=selected, highlight=highlight).add_to(m)
     return m
 

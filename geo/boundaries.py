@@ -10,7 +10,6 @@ or raises ``DataFileError`` with a message the user can act on.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,13 +18,13 @@ import pyogrio
 import shapely
 
 from cluster_model.issues import DataFileError, DataIssue
+from cluster_model.settings import DEFAULT_PROVINCE, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BOUNDARIES = REPO_ROOT.parent / "shared" / "boundaries" / "sindh_adm2.geojson"
 DOWNLOADED_BOUNDARIES = (
     REPO_ROOT / "var" / "boundaries" / "sindh_adm2.geojson"
 )  # `make setup` without ../shared
-DEFAULT_PROVINCE = "Sindh"
 
 BOUNDARY_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
 
@@ -42,9 +41,9 @@ _MISSING_HINT = (
 def boundaries_path() -> Path:
     """The boundary file to use: $ATLAS_BOUNDARIES if set, else the shared default, else the
     copy `make setup` downloaded into var/boundaries."""
-    env = os.environ.get("ATLAS_BOUNDARIES")
-    if env:
-        return Path(env)
+    configured = settings().boundaries
+    if configured:
+        return configured
     if not DEFAULT_BOUNDARIES.exists() and DOWNLOADED_BOUNDARIES.exists():
         return DOWNLOADED_BOUNDARIES
     return DEFAULT_BOUNDARIES
@@ -52,13 +51,7 @@ def boundaries_path() -> Path:
 
 def boundaries_province() -> str | None:
     """Province to keep: $ATLAS_PROVINCE (empty string = all), default Sindh."""
-    value = os.environ.get("ATLAS_PROVINCE", DEFAULT_PROVINCE).strip()
-    return value or None
-
-
-def boundary_attribution() -> str:
-    """The attribution the boundary licence (ODbL) requires wherever it is shown."""
-    return BOUNDARY_ATTRIBUTION
+    return settings().province
 
 
 def provenance_text(path: str | Path | None = None) -> str | None:

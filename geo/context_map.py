@@ -131,12 +131,6 @@ def legend_html(ctx: cx.ContextData, indicator_id: str, edges: list[float], shar
     )
 
 
-def _set_legend(m: folium.Map, legend: str) -> None:
-    for child in m._children.values():
-        if hasattr(child, "legend_html"):
-            child.legend_html = legend
-
-
 def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame) -> list[tuple[str, float, float]]:
     """(label, lat, lon) for each survey unit that covers several districts: one label per unit."""
     labels = []
@@ -164,7 +158,7 @@ def build_context_map(
     table, edges = context_frame(ctx, indicator_id, names)
     m = build_atlas_base(districts, sites, basemap=basemap)
     shared_units = sorted(table.loc[table["shared_with"] > 1, "unit"].dropna().unique())
-    _set_legend(m, legend_html(ctx, indicator_id, edges, shared_units))
+    m.set_legend(legend_html(ctx, indicator_id, edges, shared_units))
     for text, lat, lon in _unit_labels(districts, table):
         folium.Marker(
             [lat, lon],

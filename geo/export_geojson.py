@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cluster_model.scoring import district_status
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
-from geo.atlas_map import district_status
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
 DECIMALS = 5  # ~1 m

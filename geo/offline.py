@@ -38,17 +38,19 @@ committed: ``static/vendor/`` is git-ignored).
 
 from __future__ import annotations
 
-import os
+import hashlib
 import re
 from pathlib import Path
 
 import folium
 import folium.elements
 
+from cluster_model.settings import settings
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
-# Where Streamlit serves <repo>/static; override if the app runs under a base URL path.
-STATIC_URL = os.environ.get("ATLAS_STATIC_URL", "/app/static").rstrip("/")
+# Where Streamlit serves <repo>/static; ATLAS_STATIC_URL if the app runs under a base URL path.
+STATIC_URL = settings().static_url
 
 
 def _folium_leaflet_version() -> str:
@@ -80,6 +82,26 @@ REQUIRED_ASSETS += (f"{TOPOJSON_CLIENT_DIR}/topojson-client.min.js",)
 
 LOCAL_JS = [("leaflet", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.js")]
 LOCAL_CSS = [("leaflet_css", f"{STATIC_URL}/vendor/{LEAFLET_DIR}/leaflet.css")]
+# Leaflet.markercluster: the national map's 2,000 sites gathered into counted clusters at low zoom.
+MARKERCLUSTER_VERSION = "1.5.3"
+MARKERCLUSTER_DIR = f"leaflet.markercluster-{MARKERCLUSTER_VERSION}"
+REQUIRED_ASSETS += (
+    f"{MARKERCLUSTER_DIR}/leaflet.markercluster.js",
+    f"{MARKERCLUSTER_DIR}/MarkerCluster.css",
+    f"{MARKERCLUSTER_DIR}/MarkerCluster.Default.css",
+)
+MARKERCLUSTER_JS = [("markercluster", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [
+    ("markercluster_css", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/MarkerCluster.Default.css"),
+]
+
+# The Atlas maps' own script (committed, static/atlas/), versioned by its content so browsers refetch it after a change.
+ATLAS_JS_FILE = REPO_ROOT / "static" / "atlas" / "atlas-map.js"
+ATLAS_JS = (
+    "atlas_map",
+    f"{STATIC_URL}/atlas/atlas-map.js?v={hashlib.sha256(ATLAS_JS_FILE.read_bytes()).hexdigest()[:12]}",
+)
 # Loaded only by maps that draw TopoJSON (geo.atlas_map's districts layer), after Leaflet.
 TOPOJSON_JS = ("topojson_client", f"{STATIC_URL}/vendor/{TOPOJSON_CLIENT_DIR}/topojson-client.min.js")
 

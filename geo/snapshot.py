@@ -42,7 +42,7 @@ from PIL import Image
 
 from cluster_model.i18n import is_rtl
 from cluster_model.local_names import load_names
-from cluster_model.pdf_fonts import ARABIC_DIR, FONT_DIR
+from cluster_model.scoring import district_statuses
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
     BORDER,
@@ -51,11 +51,10 @@ from geo.atlas_map import (
     HIGHLIGHT_OUTLINE,
     NO_CLUSTER_FILL,
     NOT_ASSESSED_FILL,
-    district_status,
-    district_statuses,
-    gap_class,
 )
 from geo.boundaries import BOUNDARY_ATTRIBUTION
+from geo.projection import mercator_lat, mercator_px_per_radian, mercator_y, pixel_tolerance
+from outputs.pdf import ARABIC_DIR, FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
 
 WATERMARK = ILLUSTRATIVE_MARK
 FONT = "DejaVu Sans"
@@ -109,14 +108,6 @@ def _scores_by_district(district_scores: pd.DataFrame | None) -> pd.DataFrame:
     if "district" in district_scores.columns:
         return district_scores.set_index("district")
     return district_scores
-
-
-def district_category(district: str, scores: pd.DataFrame) -> str:
-    """Legend category of a district: a gap class, not assessed, or no cluster."""
-    status, _ = district_status(district, scores)
-    if status == "gap":
-        return GAP_LABELS[gap_class(scores.loc[district, "gap"])]
-    return NOT_ASSESSED_LABEL if status == "not_assessed" else NO_CLUSTER_LABEL
 
 
 def _rounded(geoms, decimals: int = DECIMALS) -> np.ndarray:
@@ -188,33 +179,6 @@ def _json_data(text: str) -> alt.InlineData:
     return alt.InlineData(values=text, format=alt.DataFormat(type="json"))
 
 
-def _mercator_px_per_radian(box, width: int, height: int) -> float:
-    """The scale fitting the box into width × height: CSS px per radian of longitude."""
-    minx, miny, maxx, maxy = box
-    dx, dy = math.radians(maxx - minx), _merc(maxy) - _merc(miny)
-    return min(width / max(dx, 1e-9), height / max(dy, 1e-9))
-
-
-def _pixel_tolerance(box, k: float) -> tuple[float, int]:
-    """(simplification tolerance in degrees, decimals) keeping the error < MAX_ERROR_PX on the map."""
-    lat = max(abs(box[1]), abs(box[3]))
-    px_per_degree = k * math.pi / 180 / math.cos(math.radians(min(lat, 85.0)))  # north-south, the finer one
-    degree = MAX_ERROR_PX / px_per_degree  # degrees per error budget
-    decimals = int(
-        min(max(math.ceil(-math.log10(0.25 * degree / 0.5)), 2), 6)
-    )  # rounding <= 0.25 of the budget
-    tolerance = float(f"{0.6 * degree:.2g}")  # simplification 0.6, rounding 0.25: total < the budget
-    return tolerance, decimals
-
-
-def _merc(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
-
-
-def _unmerc(y: float) -> float:
-    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
-
-
 def _projection(
     box, width: int, height: int, k: float
 ) -> tuple[alt.Projection, tuple[float, float, float, float]]:
@@ -225,12 +189,16 @@ def _projection(
     by default: the map layers say ``clip=False``. Site dots are the only points.
     """
     minx, miny, maxx, maxy = box
-    cx, cy = (minx + maxx) / 2, (_merc(miny) + _merc(maxy)) / 2
+    cx, cy = (minx + maxx) / 2, (mercator_y(miny) + mercator_y(maxy)) / 2
     half_x, half_y = math.degrees(width / k / 2), height / k / 2
     projection = alt.Projection(
-        type="mercator", scale=k, center=[cx, _unmerc(cy)], translate=[width / 2, height / 2], pointRadius=1.8
+        type="mercator",
+        scale=k,
+        center=[cx, mercator_lat(cy)],
+        translate=[width / 2, height / 2],
+        pointRadius=1.8,
     )
-    return projection, (cx - half_x, _unmerc(cy - half_y), cx + half_x, _unmerc(cy + half_y))
+    return projection, (cx - half_x, mercator_lat(cy - half_y), cx + half_x, mercator_lat(cy + half_y))
 
 
 def _clip_json(geoms, texts: Sequence[str | None], rect) -> list[str | None]:
@@ -330,13 +298,13 @@ class _Pixels:
     """Where a lon/lat lands on the snapshot (the same Mercator as the chart's projection)."""
 
     def __init__(self, box, width: int, height: int, k: float):
-        self.cx, self.cy = (box[0] + box[2]) / 2, (_merc(box[1]) + _merc(box[3])) / 2
+        self.cx, self.cy = (box[0] + box[2]) / 2, (mercator_y(box[1]) + mercator_y(box[3])) / 2
         self.width, self.height, self.k = width, height, k
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
         return (
             self.width / 2 + self.k * math.radians(lon - self.cx),
-            self.height / 2 - self.k * (_merc(lat) - self.cy),
+            self.height / 2 - self.k * (mercator_y(lat) - self.cy),
         )
 
 
@@ -512,8 +480,8 @@ def snapshot_chart(
     scores = _scores_by_district(district_scores)
     box = _fit_box(districts, highlight)
     height = _map_height(box, width)
-    k = _mercator_px_per_radian(box, width, height)
-    tolerance, decimals = _pixel_tolerance(box, k)
+    k = mercator_px_per_radian(box, width, height)
+    tolerance, decimals = pixel_tolerance(box, k, MAX_ERROR_PX)
     projection, rect = _projection(box, width, height, k)
     areas, points = _prepare(districts)
     geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
@@ -733,7 +701,9 @@ def _locator(
     """The province in outline with the ``chosen`` districts filled (no configuration: nestable)."""
     box = _fit_box(districts, [])
     height = _map_height(box, width)
-    _, texts = _pixel_geometry(districts, *_pixel_tolerance(box, _mercator_px_per_radian(box, width, height)))
+    _, texts = _pixel_geometry(
+        districts, *pixel_tolerance(box, mercator_px_per_radian(box, width, height), MAX_ERROR_PX)
+    )
     chosen = set(chosen)
     props = [{"district": str(d), "on": d in chosen} for d in districts["district"]]
     return (

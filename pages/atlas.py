@@ -6,21 +6,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.history import change_label, gap_changes, previous_round
+from cluster_model.history import change_label, previous_round
 from cluster_model.identity import atlas_name
-from cluster_model.scoring import assessment_matrix, district_gaps, gap_label, rank_by_gap
-from cluster_model.tables import district_detail, map_summary, ranking_table, status_counts
+from cluster_model.scoring import gap_label
+from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, room
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner
 from ui.data_access import get_engine
+from ui.data_view import get_view
 from ui.html import md
 from ui.i18n import _, current_language, known, name, table_in_language, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
-cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
 st.title(known(atlas_name()), anchor=False)
 if (
@@ -37,39 +37,23 @@ st.caption(
 )
 illustrative_banner(ds, state.round)
 
-# Everything derived from the data is memoised per view (round, sectors, pillars, district):
-# going back to an earlier choice costs no recomputation.
-sector_key, pillar_key = tuple(state.sectors), tuple(state.pillars)
+# Everything derived from the data is computed once per view (round and filters) and kept on it
+# (ui.data_view): going back to an earlier choice costs no recomputation.
+data = get_view(atlas, state)
 # Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
-sites = atlas.memo(
-    ("sites", sector_key, current_language()),
-    lambda: (
-        atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)]
-        .merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
-        .pipe(
-            lambda f: f.assign(
-                cluster_name=[name("cluster", c, n) for c, n in zip(f["cluster_id"], f["cluster_name"])]
-            )
-        )
-    ),
-)
-
-
-def round_matrix(round_id: str) -> pd.DataFrame:
-    return atlas.memo(("matrix", round_id, sector_key), lambda: assessment_matrix(ds, round_id, cluster_ids))
-
-
-def round_scores(round_id: str) -> pd.DataFrame:
-    return atlas.memo(
-        ("scores", round_id, sector_key, pillar_key),
-        lambda: rank_by_gap(district_gaps(round_matrix(round_id), sites, ds.rules, state.pillars)),
+placed = data.placed_sites()
+# The markers' key names the clusters in the page's language (kept on the view, per language).
+sites = (
+    placed
+    if current_language() == "en"
+    else data.keep(
+        ("placed_sites", current_language()),
+        lambda: placed.assign(
+            cluster_name=[name("cluster", c, n) for c, n in zip(placed["cluster_id"], placed["cluster_name"])]
+        ),
     )
-
-
-matrix = round_matrix(state.round)
-counts = atlas.memo(
-    ("counts", state.round, sector_key, pillar_key), lambda: status_counts(matrix, state.pillars)
 )
+counts = data.status_counts()
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(
@@ -86,24 +70,14 @@ st.info(
     )
 )
 
-all_scores = round_scores(state.round)
-scores = (
-    all_scores[all_scores["district"].isin(state.districts)].reset_index(drop=True)
-    if state.districts
-    else all_scores
-)
+scores = data.shown_districts()
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
 labels = [gap_label(g, c, translator()) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
-    deltas = atlas.memo(
-        ("changes", state.round, previous, sector_key, pillar_key),
-        lambda: gap_changes(all_scores, round_scores(previous), ["district"]).set_index("district")[
-            "gap_delta"
-        ],
-    )
+    deltas = data.district_changes(get_view(atlas, state, round_id=previous))
     change_column = _("Change since {round}").format(
         round=ds.rounds.set_index("round_id").at[previous, "name"]
     )
@@ -166,7 +140,7 @@ with map_col:
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
-        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, tr=translator())
+        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True, tr=translator())
         styles = atlas_styles(
             fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
         )
@@ -214,10 +188,7 @@ with panel_col:
             + (" — " + _("low coverage, read with care.") if r["low_coverage"] else ".")
         )
         here = list(r["clusters"])
-        gap_table, checklist = atlas.memo(
-            ("district", state.round, sector_key, pillar_key, state.district),
-            lambda: district_detail(ds, matrix, here, state.pillars),
-        )
+        gap_table, checklist = data.district_detail(here)
         st.markdown("**" + _("Clusters here, gap by pillar") + "**")
         st.dataframe(table_in_language(gap_table), hide_index=True, width="stretch")
         with st.expander(
@@ -238,10 +209,7 @@ st.caption(
         "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
     )
 )
-table = atlas.memo(
-    ("ranking", state.round, sector_key, pillar_key, tuple(state.districts)),
-    lambda: ranking_table(ds, scores),
-)
+table = data.ranking_table()
 if change_column:
     table = table.copy()  # the memoised table stays as it is
     table.insert(4, change_column, changes)

@@ -7,17 +7,18 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, classify_dataset
+from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE
 from cluster_model.evidence import evidence_items
 from cluster_model.history import change_label, cluster_gap_changes, previous_round, status_changes
 from cluster_model.participation import participation_grid
-from cluster_model.scoring import assessment_matrix, cluster_gaps, gap_label
+from cluster_model.scoring import gap_label
 from cluster_model.tables import indicator_checklist
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
 from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
+from ui.data_view import get_view
 from ui.html import md
 from ui.i18n import _, name, table_in_language, translator
 from ui.i18n import known as in_language
@@ -74,8 +75,9 @@ st.caption(
     )
 )
 
-matrix = assessment_matrix(ds, state.round, [cid])
-result = classify_dataset(ds, matrix)[cid]
+data = get_view(atlas, state)
+matrix = data.matrix_for([cid])
+result = data.classes[cid]
 
 left, right = st.columns([2, 3], gap="medium")
 with left:
@@ -124,7 +126,7 @@ with right:
     st.markdown(f"**{settle}:** {md(result.to_move_up)}")
 
 st.subheader(_("Indicators by pillar"))
-per_pillar = cluster_gaps(matrix, ds.rules, list(INDICATOR_GROUPS))
+per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
 tabs = st.tabs([_(INDICATOR_GROUPS[g]) for g in INDICATOR_GROUPS])
 for tab, group in zip(tabs, INDICATOR_GROUPS):
     with tab:
@@ -138,9 +140,8 @@ previous = previous_round(ds, state.round)
 if previous is None:
     st.caption(_("This is the first round of its kind: nothing to compare yet."))
 else:
-    gap_change = (
-        cluster_gap_changes(ds, state.round, state.pillars, previous).set_index("cluster_id").loc[cid]
-    )
+    before = get_view(atlas, state, round_id=previous)
+    gap_change = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id").loc[cid]
     st.markdown(
         _("Since **{round}**, chosen pillars: **{change}** (coverage {before} → {now}).").format(
             round=md(ds.rounds.set_index("round_id").at[previous, "name"]),
@@ -149,7 +150,7 @@ else:
             now=f"{gap_change['coverage_now']:.0%}",
         )
     )
-    changed = status_changes(ds, state.round, previous, only_changed=True)
+    changed = status_changes(data, before, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]
     if changed.empty:
         st.caption(_("No indicator of this cluster changed status."))

@@ -6,10 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label
+from cluster_model.scoring import gap_label
 from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
+from ui.data_view import get_view
 from ui.i18n import _, name, translator
 
 MIN_ITEMS, MAX_ITEMS = 2, 5
@@ -46,23 +47,17 @@ view.bound(
 )
 kind = state.compare_kind
 
-cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
-matrix = assessment_matrix(ds, state.round, cluster_ids)
+data = get_view(atlas, state)
+cluster_ids = data.cluster_ids
 if kind == "districts":
-    scores = district_gaps(
-        matrix,
-        atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)],
-        ds.rules,
-        state.pillars,
-        per_pillar=True,
-    ).rename(columns={"district": "item"})
+    scores = data.district_scores(per_pillar=True, every_district=True).rename(columns={"district": "item"})
     options = sorted(scores["item"].unique())
 
     def label(d: str) -> str:
         return name("district", d)
 
 else:
-    scores = cluster_gaps(matrix, ds.rules, state.pillars).rename(columns={"cluster_id": "item"})
+    scores = data.cluster_gaps().rename(columns={"cluster_id": "item"})
     options = cluster_ids
 
     def label(c: str) -> str:

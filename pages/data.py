@@ -13,12 +13,13 @@ from cluster_model import store
 from cluster_model.issues import DataIssue
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
+from outputs import tables
+from ui import page
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
 from ui.i18n import _, table_in_language
-from ui.page import leave_pages_folder_mode
 
 
 def _changed() -> None:
@@ -83,7 +84,7 @@ def _write(action):
     return None
 
 
-leave_pages_folder_mode()
+atlas, state = page.start(shared_filters=False)
 engine = get_engine()
 ds = store.load_dataset(engine, data_dir())
 editor = current_editor()
@@ -115,12 +116,13 @@ if round_id:
         st.caption(md(chosen["notes"]))
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
-        name, data = store.export_round(engine, round_id, fmt)
+        # Built when clicked (a callable), not on every rerun of the page.
         col.download_button(
             _("Export round as {format}").format(format=fmt.upper()),
-            data,
-            file_name=name,
+            lambda fmt=fmt: tables.export_round(engine, round_id, fmt)[1],
+            file_name=tables.round_file_name(round_id, bool(chosen["illustrative"]), fmt),
             key=f"export_{fmt}",
+            on_click="ignore",
         )
 
 if round_id and editor is None:
@@ -236,8 +238,13 @@ with tab_import:
     )
     t1, t2 = st.columns(2)
     for col, fmt in ((t1, "csv"), (t2, "xlsx")):
-        name, data = store.import_template(fmt, engine)
-        col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"template_{fmt}")
+        col.download_button(
+            f"Template ({fmt.upper()})",
+            lambda fmt=fmt: tables.import_template(fmt, engine)[1],
+            file_name=tables.template_file_name(fmt),
+            key=f"template_{fmt}",
+            on_click="ignore",
+        )
     if round_id:
         upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
         if upload is not None:
@@ -328,7 +335,7 @@ with tab_history:
 def _survey_section(round_id: str | None) -> None:
     """The survey form to download, and the import of its submissions into a survey round (editors only)."""
     from cluster_model.store import survey_import as si
-    from cluster_model.survey import FORM_FILE, build_xlsform
+    from cluster_model.survey import FORM_FILE
 
     st.subheader("Field survey (ODK Collect / KoboToolbox)")
     st.markdown(
@@ -339,9 +346,10 @@ def _survey_section(round_id: str | None) -> None:
     )
     st.download_button(
         "Survey form (XLSForm)",
-        build_xlsform(ds),
+        lambda: tables.build_xlsform(ds),
         file_name=FORM_FILE,
         key="survey_form",
+        on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     if not round_id or chosen["kind"] != "survey":
@@ -420,8 +428,13 @@ def _survey_section(round_id: str | None) -> None:
         f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."
     )
     if not stored.empty:
-        name, data = si.export_submissions(engine, round_id)
-        st.download_button("Export submissions (CSV)", data, file_name=name, key="survey_export")
+        st.download_button(
+            "Export submissions (CSV)",
+            lambda: tables.export_submissions(engine, round_id)[1],
+            file_name=si.submissions_file_name(round_id),
+            key="survey_export",
+            on_click="ignore",
+        )
         grid = store.round_grid(engine, round_id)
         pairs = [
             (r.cluster_id, r.indicator_id)
@@ -460,3 +473,4 @@ def _survey_section(round_id: str | None) -> None:
 
 st.divider()
 _survey_section(round_id)
+page.end(atlas, state, "data", has_map=False, shared_filters=False, round_id=round_id)

@@ -2,46 +2,37 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-
-import pandas as pd
 import streamlit as st
 
 from cluster_model.exports import (
     add_context,
-    district_scores,
     export_filename,
-    make_view,
     notes_lines,
     snapshot_texts,
     sources_table,
-    to_csv_bytes,
-    to_xlsx_bytes,
     used_source_ids,
     view_tables,
 )
 from cluster_model.issues import DataFileError
-from geo.brief import district_brief_pdf
 from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
+from outputs.brief import district_brief_pdf
+from outputs.tables import to_csv_bytes, to_xlsx_bytes
 from ui import linkage_views, page
-from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
+from ui.data_view import get_view
 from ui.html import md
 from ui.i18n import _, current_language, known, name, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
 ds = atlas.dataset
-ev = make_view(ds, state.round, state.pillars, state.sectors, state.districts)
+ev = get_view(atlas, state)
 tr = translator()
-sites = atlas.sites.merge(ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left")
-if state.sectors:
-    sites = sites[sites["cluster_id"].isin(state.sectors)]
+sites = ev.placed_sites()
 
 st.title(_("Export"))
 st.caption(
@@ -60,10 +51,10 @@ with st.container(border=True):
         + f" {md(ev.generated)}"
     )
 
-tables = view_tables(ds, sites, ev)
-tables.update(
-    linkage_views.export_tables(atlas, state.round, state.sectors or list(ds.clusters["cluster_id"]))
-)
+tables = {
+    **ev.keep(("tables",), lambda: view_tables(ds, atlas.sites, ev)),
+    **linkage_views.export_tables(atlas, state.round, ev.cluster_ids),
+}
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"], tr)
@@ -77,27 +68,14 @@ if context_indicator:
         f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
     )
     credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
-data_hash = int(pd.util.hash_pandas_object(ds.assessments, index=False).sum()) if len(ds.assessments) else 0
-view_key = hashlib.sha1(
-    repr(
-        (
-            sorted(view.to_query(state).items()),
-            ev.generated,
-            str(atlas.boundary_file),
-            data_hash,
-            context_indicator,
-            current_language(),
-        )
-    ).encode()
-).hexdigest()
 
 
 def _chart() -> dict:
-    """The snapshot's Vega-Lite spec, built once per view and kept for the PNG/SVG/PDF downloads."""
-    specs = st.session_state.setdefault("_export_spec", {})
-    if view_key not in specs:
+    """The snapshot's Vega-Lite spec, built once per view (and figure shown) and kept for the PNG/SVG/PDF downloads."""
+
+    def build() -> dict:
         # Scores of every district (the context around the chosen ones keeps its true colours).
-        scores = district_scores(ds, sites, dataclasses.replace(ev, districts=[]))
+        scores = ev.district_scores(every_district=True)
         chart = snapshot_chart(
             atlas.districts,
             scores,
@@ -112,9 +90,9 @@ def _chart() -> dict:
             else None,
             tr=tr,
         )
-        specs.clear()
-        specs[view_key] = chart.to_dict(validate=False)
-    return specs[view_key]
+        return chart.to_dict(validate=False)
+
+    return ev.keep(("snapshot spec", context_indicator, tr.language), build)
 
 
 # ------------------------------------------------------------------ map snapshot
@@ -127,17 +105,16 @@ if atlas.districts is None:
         )
     )
 else:
-    cache = st.session_state.setdefault("_export_png", {})
-    if view_key not in cache:
-        with st.spinner(_("Rendering the map snapshot…")):
-            try:
-                cache.clear()
-                cache[view_key] = render(_chart(), "png", scale=2)
-            except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
-                st.error(
-                    f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
-                )
-    png = cache.get(view_key)
+    png = None
+    with st.spinner(_("Rendering the map snapshot…")):
+        try:
+            png = ev.keep(
+                ("snapshot png", context_indicator, tr.language), lambda: render(_chart(), "png", scale=2)
+            )
+        except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
+            st.error(
+                f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
+            )
     if png:
         cols = st.columns(4)
         cols[0].download_button(
@@ -195,8 +172,8 @@ st.caption(
     + (", ".join(name("district", d) for d in chosen) if chosen else _("no district yet"))
     + "."
 )
-briefs = st.session_state.setdefault("_export_briefs", {})
-brief_key = (view_key, tuple(chosen))
+# Kept on the view (built once, on the button), per language.
+brief_key = ("briefs", context_indicator, tr.language, tuple(chosen))
 if st.button(_("Build district briefs"), disabled=not chosen):
     with st.status(_("Building {n} district brief(s)…").format(n=len(chosen)), expanded=True) as status:
         bar = st.progress(0.0)
@@ -205,17 +182,19 @@ if st.button(_("Build district briefs"), disabled=not chosen):
             bar.progress(i / n, text=f"{district} ({i + 1}/{n})" if district else _("done"))
 
         try:
-            briefs.clear()
-            briefs[brief_key] = district_brief_pdf(
-                ds,
-                atlas.districts,
-                sites,
-                ev,
-                chosen,
-                progress=progress,
-                context=ctx if ctx.available else None,
-                extra_page=linkage_views.brief_page(atlas, state.round),
-                tr=tr,
+            ev.keep(
+                brief_key,
+                lambda: district_brief_pdf(
+                    ds,
+                    atlas.districts,
+                    atlas.sites,
+                    ev,
+                    chosen,
+                    progress=progress,
+                    context=ctx if ctx.available else None,
+                    extra_page=linkage_views.brief_page(atlas, state.round),
+                    tr=tr,
+                ),
             )
             status.update(
                 label=_("{n} district brief(s) ready").format(n=len(chosen)), state="complete", expanded=False
@@ -224,12 +203,12 @@ if st.button(_("Build district briefs"), disabled=not chosen):
             issue = getattr(exc, "issue", None)
             status.update(label=_("The briefs could not be built"), state="error")
             st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
-if brief_key in briefs:
+if ev.kept(brief_key) is not None:
     # Named after the districts it holds, not the sidebar's filter.
     st.download_button(
         _("Download district briefs (PDF)"),
-        briefs[brief_key],
-        export_filename(dataclasses.replace(ev, districts=list(chosen)), "pdf", "brief"),
+        ev.kept(brief_key),
+        export_filename(ev.replace(districts=list(chosen)), "pdf", "brief"),
         MIME["pdf"],
         type="primary",
         on_click="ignore",
@@ -269,8 +248,8 @@ if atlas.districts is not None:
     def _geojson() -> bytes:
         collection = districts_geojson(
             atlas.districts,
-            district_scores(ds, sites, ev),
-            district_scores(ds, sites, ev, per_pillar=True),
+            ev.district_scores(),
+            ev.district_scores(per_pillar=True),
             cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
             sources=sources.to_dict("records"),
             licence=[note for note in notes if note.startswith("Licence")],

@@ -13,6 +13,7 @@ from cluster_model import linkages as L
 from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from geo.institutions_layer import province_contains
+from outputs import tables
 from ui import linkage_views as lv
 from ui import page
 from ui.auth import current_editor, sign_in_panel
@@ -378,15 +379,21 @@ with t_import:
     )
     d1, d2 = st.columns(2)
     for col, fmt in ((d1, "xlsx"), (d2, "csv")):
-        name, data = sl.linkage_template(fmt)
-        col.download_button(f"Template ({fmt.upper()})", data, file_name=name, key=f"lm_template_{fmt}")
+        # Built when clicked (a callable), not on every rerun.
+        col.download_button(
+            f"Template ({fmt.upper()})",
+            lambda fmt=fmt: tables.linkage_template(fmt)[1],
+            file_name=tables.LINKAGE_TEMPLATE_NAMES[fmt],
+            key=f"lm_template_{fmt}",
+            on_click="ignore",
+        )
     if state.round:
-        name, data = sl.linkage_workbook(engine, state.round)
         st.download_button(
             "Export the institutions and this round's links (XLSX, ready to import again)",
-            data,
-            file_name=name,
+            lambda: tables.linkage_workbook(engine, state.round)[1],
+            file_name=tables.linkage_workbook_name(state.round),
             key="lm_export_round",
+            on_click="ignore",
         )
     upload = (
         st.file_uploader(f"Import into round '{state.round}'", type=["csv", "xlsx"], key="lm_upload")

@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import context as cx
-from cluster_model.scoring import assessment_matrix, district_gaps
+from cluster_model.scoring import district_gaps
 from ui import page
 from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
 from ui.context_view import md
+from ui.data_view import get_view
 from ui.i18n import _, name, table_in_language, translator
 
 atlas, state = page.start()
@@ -39,10 +40,10 @@ if not ctx.available or "poverty_rate_2018" not in set(ctx.indicators["indicator
     page.end(atlas, state, "poverty")
     st.stop()
 
-cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
+data = get_view(atlas, state)
+cluster_ids = data.cluster_ids
 sites = atlas.sites[atlas.sites["cluster_id"].isin(cluster_ids)]
-matrix = assessment_matrix(ds, state.round, cluster_ids)
-unit_gaps = district_gaps(matrix, cx.sites_by_unit(ctx, sites), ds.rules, state.pillars)
+unit_gaps = district_gaps(data.matrix_for(cluster_ids), cx.sites_by_unit(ctx, sites), ds.rules, state.pillars)
 frame = cx.gaps_meet_poverty(ctx, unit_gaps)
 meta = ctx.indicator("poverty_rate_2018")
 

@@ -18,16 +18,15 @@ Afterwards: ``export ATLAS_BOUNDARIES=<out>/sindh_adm2.geojson``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import shapely
 from shapely.geometry import mapping, shape
+from verified_download import DownloadError, sha256_hex, write_files
+from verified_download import download as download_pinned
+from verified_download import verify as verify_download
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "var" / "boundaries"
@@ -81,22 +80,16 @@ SINDH_DISTRICTS = frozenset(
 SHARED_DIR = REPO_ROOT.parent / "shared" / "boundaries"
 
 
-class FetchError(Exception):
-    pass
+FetchError = DownloadError  # the name the callers and tests know
+OFFLINE_HINT = (
+    f"Copy the files pakistan_adm2.geojson and sindh_adm2.geojson from {SHARED_DIR} (or another "
+    "machine's shared/boundaries/) and set ATLAS_BOUNDARIES to the sindh_adm2.geojson copy"
+)
 
 
-def download(url: str = UPSTREAM_URL, timeout: float = 60) -> bytes:
+def download(url: str = UPSTREAM_URL) -> bytes:
     """The raw upstream bytes; FetchError with what to do when offline."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read()
-    except (urllib.error.URLError, OSError) as exc:
-        host = urllib.parse.urlparse(url).netloc
-        raise FetchError(
-            f"could not reach {host} ({getattr(exc, 'reason', exc)}); copy the files "
-            f"pakistan_adm2.geojson and sindh_adm2.geojson from {SHARED_DIR} (or another "
-            "machine's shared/boundaries/) and set ATLAS_BOUNDARIES to the sindh_adm2.geojson copy"
-        ) from None
+    return download_pinned(url, offline_hint=OFFLINE_HINT)
 
 
 def _arc_coords(topology: dict) -> list[list[list[float]]]:
@@ -195,7 +188,7 @@ def verify(files: dict[str, bytes]) -> list[str]:
     """
     notes = []
     for name, data in files.items():
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_hex(data)
         if digest == EXPECTED_SHA256.get(name):
             notes.append(f"{name}: sha256 matches PROVENANCE.md (byte-identical)")
             continue
@@ -218,17 +211,10 @@ def verify(files: dict[str, bytes]) -> list[str]:
 
 def fetch(out_dir: Path = DEFAULT_OUT, url: str = UPSTREAM_URL) -> list[str]:
     raw = download(url)
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != UPSTREAM_SHA256:
-        raise FetchError(
-            f"downloaded file has sha256 {digest}, expected {UPSTREAM_SHA256}: "
-            "upstream changed or the download is corrupt"
-        )
+    verify_download(raw, UPSTREAM_SHA256, UPSTREAM_PATH)
     files = convert(raw)
     notes = verify(files)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out_dir / name).write_bytes(data)
+    write_files(out_dir, files)  # only now, all verified; each atomically
     return notes + [
         f"wrote {', '.join(files)} to {out_dir}",
         f"use: export ATLAS_BOUNDARIES={out_dir / 'sindh_adm2.geojson'}",

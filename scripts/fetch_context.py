@@ -21,17 +21,14 @@ Output files are data, not code: never commit them (var/ is git-ignored).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
-import os
 import sys
-import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
+from verified_download import DownloadError, sha256_hex, verify, write_files
+from verified_download import download as download_pinned
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared" / "context"
@@ -62,30 +59,17 @@ FILES = {
 }
 
 
-class FetchError(Exception):
-    pass
+FetchError = DownloadError  # the name the callers and tests know
+OFFLINE_HINT = (
+    "Without network: copy the folder shared/context/ (pakistan_district_indicators.csv, "
+    f"indicator_definitions.csv, poverty_headcount_2018.csv) from another machine to {SHARED_DIR} "
+    "or set ATLAS_CONTEXT to where you put it; then run `make setup` again"
+)
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def download(url: str, timeout: float = 60) -> bytes:
+def download(url: str) -> bytes:
     """The bytes at ``url``; FetchError saying what to do when there is no network."""
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        raise FetchError(
-            f"{url} answered {exc.code} {exc.reason}: the upstream file moved or the URL is wrong"
-        ) from None
-    except (urllib.error.URLError, OSError) as exc:
-        host = urllib.parse.urlparse(url).netloc
-        raise FetchError(
-            f"could not reach {host} ({getattr(exc, 'reason', exc)}). Without network: copy the folder "
-            f"shared/context/ (pakistan_district_indicators.csv, indicator_definitions.csv, poverty_headcount_2018.csv) "
-            f"from another machine to {SHARED_DIR} or set ATLAS_CONTEXT to where you put it; then run `make setup` again"
-        ) from None
+    return download_pinned(url, offline_hint=OFFLINE_HINT)
 
 
 def convert(name: str, raw: bytes) -> bytes:
@@ -108,27 +92,19 @@ def fetch(out_dir: Path = DEFAULT_OUT, base_url: str | None = None, files: dict 
     notes = []
     for upstream, (raw_sha, target, target_sha) in files.items():
         raw = download(f"{base_url.rstrip('/')}/{urllib.parse.quote(upstream)}")
-        if sha256(raw) != raw_sha:
-            raise FetchError(
-                f"{upstream}: downloaded bytes have SHA-256 {sha256(raw)}, expected {raw_sha} "
-                "(PROVENANCE.md): upstream changed or the download is corrupt; nothing was written"
-            )
+        verify(raw, raw_sha, upstream, pinned_in=" (PROVENANCE.md)")
         try:
             data = convert(upstream, raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise FetchError(f"{upstream}: cannot be converted ({exc}); nothing was written") from None
-        if sha256(data) != target_sha:
+        if sha256_hex(data) != target_sha:
             raise FetchError(
-                f"{target}: converted file has SHA-256 {sha256(data)}, expected {target_sha}: "
+                f"{target}: converted file has SHA-256 {sha256_hex(data)}, expected {target_sha}: "
                 "the conversion (pandas version?) differs from the shared copy; nothing was written"
             )
         converted[target] = data
         notes.append(f"{upstream}: SHA-256 verified; converted to {target} (SHA-256 matches the shared copy)")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for target, data in converted.items():  # write each atomically: a reader never sees half a file
-        with tempfile.NamedTemporaryFile(dir=out_dir, delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, out_dir / target)
+    write_files(out_dir, converted)  # only now, all verified; each atomically
     return notes + [f"wrote {', '.join(converted)} to {out_dir}"]
 
 

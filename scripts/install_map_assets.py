@@ -7,7 +7,8 @@ registry over plain HTTPS (no npm needed; ATLAS_NPM_REGISTRY names another regis
 checks it against the pinned npm integrity hash, and copies the files
 the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
 Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
-``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; axe-core (for the
+``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; Leaflet.markercluster
+(national maps gather their sites into counted clusters): its script and two stylesheets; axe-core (for the
 browser tests' accessibility checks only): ``axe.min.js``. Idempotent:
 does nothing when the installed files match their manifests. static/vendor/ is
 git-ignored; nothing here is committed.
@@ -16,23 +17,24 @@ git-ignored; nothing here is committed.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import os
+import io
 import shutil
 import sys
 import tarfile
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from verified_download import DownloadError, download, matches, replace_folder, sha256_hex
+
+from cluster_model.settings import settings
 from geo.offline import (
     LEAFLET_DIR,
     LEAFLET_VERSION,
+    MARKERCLUSTER_DIR,
+    MARKERCLUSTER_VERSION,
     REQUIRED_ASSETS,
     TOPOJSON_CLIENT_DIR,
     TOPOJSON_CLIENT_VERSION,
@@ -47,6 +49,7 @@ TEST_ASSETS = (f"{AXE_CORE_DIR}/axe.min.js",)
 # npm "dist.integrity" of the tarballs we accept, by package@version.
 KNOWN_INTEGRITY = {
     f"axe-core@{AXE_CORE_VERSION}": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+    f"leaflet.markercluster@{MARKERCLUSTER_VERSION}": "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
     "leaflet@1.9.3": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
     "topojson-client@3.1.0": "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
 }
@@ -70,6 +73,16 @@ PACKAGES = (
         TOPOJSON_CLIENT_DIR,
         {"dist/topojson-client.min.js": "topojson-client.min.js", "LICENSE": "LICENSE"},
     ),
+    (
+        f"leaflet.markercluster@{MARKERCLUSTER_VERSION}",
+        MARKERCLUSTER_DIR,
+        {
+            "dist/leaflet.markercluster.js": "leaflet.markercluster.js",
+            "dist/MarkerCluster.css": "MarkerCluster.css",
+            "dist/MarkerCluster.Default.css": "MarkerCluster.Default.css",
+            "MIT-LICENCE.txt": "LICENSE",
+        },
+    ),
     (f"axe-core@{AXE_CORE_VERSION}", AXE_CORE_DIR, {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
 )
 
@@ -78,8 +91,14 @@ class InstallError(Exception):
     pass
 
 
+OFFLINE_HINT = (
+    "The map files come from the npm registry once; connect to the internet (or set ATLAS_NPM_REGISTRY "
+    "to a reachable mirror) and rerun `make setup`. Once installed, the atlas needs no internet."
+)
+
+
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_hex(path.read_bytes())
 
 
 def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
@@ -101,10 +120,7 @@ def installed_ok(vendor_dir: Path, folder: str | None = None) -> bool:
 
 def registry_url() -> str:
     """The npm registry to download from: ATLAS_NPM_REGISTRY, else npm's usual setting, else the public one."""
-    for name in ("ATLAS_NPM_REGISTRY", "NPM_CONFIG_REGISTRY", "npm_config_registry"):
-        if os.environ.get(name):
-            return os.environ[name].rstrip("/")
-    return DEFAULT_REGISTRY
+    return settings().npm_registry or DEFAULT_REGISTRY
 
 
 def tarball_url(spec: str, registry: str | None = None) -> str:
@@ -113,42 +129,31 @@ def tarball_url(spec: str, registry: str | None = None) -> str:
     return f"{registry or registry_url()}/{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
 
 
-def _download(spec: str, workdir: Path) -> Path:
+def _download(spec: str) -> bytes:
+    """The package's tarball, checked against its pinned integrity hash."""
     # Plain HTTPS, no npm: a fresh machine has Python and make only. The pinned integrity hash
-    # (checked next) is what makes the download trustworthy, so every package must have one.
+    # is what makes the download trustworthy, so every package must have one.
     if spec not in KNOWN_INTEGRITY:
         raise InstallError(
             f"{spec} has no pinned integrity hash in KNOWN_INTEGRITY; add it (npm view {spec} dist.integrity)."
         )
     url = tarball_url(spec)
-    target = workdir / url.rsplit("/", 1)[-1]
     try:
-        with urllib.request.urlopen(url, timeout=120) as response, open(target, "wb") as out:
-            shutil.copyfileobj(response, out)
-    except (urllib.error.URLError, OSError) as exc:
+        data = download(url, offline_hint=OFFLINE_HINT)
+    except DownloadError as exc:
+        raise InstallError(f"could not download {spec} from {url}: {exc}") from None
+    if not matches(data, KNOWN_INTEGRITY[spec]):
         raise InstallError(
-            f"could not download {spec} from {url} ({getattr(exc, 'reason', exc)}). The map files come from the npm "
-            "registry once; connect to the internet (or set ATLAS_NPM_REGISTRY to a reachable mirror) and rerun "
-            "`make setup`. Once installed, the atlas needs no internet."
-        ) from None
-    return target
-
-
-def _check_integrity(tarball: Path, spec: str) -> None:
-    expected = KNOWN_INTEGRITY[spec]
-    algo, _, digest = expected.partition("-")
-    actual = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
-    if actual != digest:
-        raise InstallError(f"{tarball.name}: integrity mismatch (expected {expected}).")
+            f"{url.rsplit('/', 1)[-1]}: integrity mismatch (expected {KNOWN_INTEGRITY[spec]})."
+        )
+    return data
 
 
 def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: Path) -> None:
     target = vendor_dir / folder
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        tarball = _download(spec, tmpdir)
-        _check_integrity(tarball, spec)
-        with tarfile.open(tarball) as archive:
+        with tarfile.open(fileobj=io.BytesIO(_download(spec))) as archive:
             archive.extractall(tmpdir / "x", filter="data")
         package = tmpdir / "x" / "package"
         staging = tmpdir / "out"
@@ -171,10 +176,7 @@ def _install_package(spec: str, folder: str, files: dict[str, str], vendor_dir: 
         ]
         if missing:
             raise InstallError(f"{spec} tarball lacks {', '.join(missing)}")
-        if target.exists():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(staging, target)
+        replace_folder(staging, target)
 
 
 def install(vendor_dir: Path = VENDOR_DIR, force: bool = False) -> bool:

@@ -14,11 +14,11 @@ font server for anything. Idempotent: does nothing when the copy is in place.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from verified_download import matches, write_atomic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET = REPO_ROOT / "static" / "fonts" / "noto-naskh-arabic"
@@ -30,10 +30,6 @@ FONT_SHA256 = "67b5a525a661b607971fbd3f96a81b89d3a768e74534fca84f18ac97e6fab72f"
 
 class InstallError(Exception):
     pass
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def source_font() -> Path:
@@ -48,7 +44,7 @@ def source_font() -> Path:
         raise InstallError(
             f"{path} is missing from the {PACKAGE} package; reinstall it (pip install --force-reinstall {PACKAGE})."
         )
-    if _sha256(path) != FONT_SHA256:
+    if not matches(path.read_bytes(), FONT_SHA256):
         raise InstallError(
             f"{path} is not the pinned Noto Naskh Arabic (SHA-256 differs); "
             f"check the {PACKAGE} version in requirements.txt and update FONT_SHA256 only after checking the new file."
@@ -58,7 +54,7 @@ def source_font() -> Path:
 
 def installed_ok(target: Path = TARGET) -> bool:
     font = target / FONT_FILE
-    return font.is_file() and _sha256(font) == FONT_SHA256 and (target / "OFL.txt").is_file()
+    return font.is_file() and matches(font.read_bytes(), FONT_SHA256) and (target / "OFL.txt").is_file()
 
 
 def _licence_text() -> str:
@@ -76,9 +72,8 @@ def install(target: Path = TARGET, force: bool = False) -> bool:
     if not force and installed_ok(target):
         return False
     font = source_font()
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "OFL.txt").write_text(_licence_text(), encoding="utf-8")
-    shutil.copy2(font, target / FONT_FILE)
+    write_atomic(target / "OFL.txt", _licence_text().encode("utf-8"))
+    write_atomic(target / FONT_FILE, font.read_bytes())
     return True
 
 

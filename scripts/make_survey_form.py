@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from cluster_model.loading import DATA_DIR, load_dataset
-from cluster_model.survey import FORM_FILE, build_xlsform
+from cluster_model.survey import FORM_FILE
+from outputs.tables import build_xlsform
 
 
 def main(argv: list[str] | None = None) -> int:

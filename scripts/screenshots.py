@@ -17,29 +17,20 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from atlas_server import ServerError, chromium_path, start_server, stop_server
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 DIALOGUE = "dialogue-demo-screenshots"
 MAX_WIDTH = 1280  # px; screenshots are palette-quantised to keep the repository small
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _seed_store(url: str) -> None:
@@ -62,44 +53,6 @@ def _seed_store(url: str) -> None:
     )
 
 
-def _start(store_url: str):
-    port = _free_port()
-    env = {**os.environ, "ATLAS_DB_URL": store_url}
-    log = open(Path(tempfile.gettempdir()) / f"atlas-screenshots-{port}.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not become healthy in 90 s")
-
-
 def _small_png(data: bytes, path: Path, width: int = MAX_WIDTH) -> None:
     from PIL import Image
 
@@ -109,7 +62,8 @@ def _small_png(data: bytes, path: Path, width: int = MAX_WIDTH) -> None:
     image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
         path, "PNG", optimize=True
     )
-    print(f"wrote {path.relative_to(REPO)} ({path.stat().st_size // 1024} KB)")
+    shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    print(f"wrote {shown} ({path.stat().st_size // 1024} KB)")
 
 
 def _offline(context) -> None:
@@ -134,16 +88,17 @@ def _settled(page, timeout=90_000) -> None:
 def take(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    chromium = (
-        os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    chromium = chromium_path()
     if not chromium:
         raise SystemExit("Debian chromium is not installed: run `make system-packages`.")
     out.mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(prefix="atlas-screenshots-")
     store_url = f"sqlite:///{folder}/atlas.db"
     _seed_store(store_url)
-    proc, url = _start(store_url)
+    try:
+        proc, url = start_server(db_url=store_url)
+    except ServerError as exc:
+        raise SystemExit(str(exc)) from None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
@@ -190,11 +145,7 @@ def take(out: Path) -> None:
         first.save(buffer, "PNG")
         _small_png(buffer.getvalue(), out / "brief-page.png", width=900)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -8,7 +8,33 @@ from pathlib import Path
 import pytest
 import support
 
+from cluster_model import settings
 from cluster_model.loading import DATA_DIR, load_dataset
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Each test reads the environment as it sets it (cluster_model.settings reads it once per process)."""
+    settings.reset()
+    yield
+    settings.reset()
+
+
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    """pytest's monkeypatch; setting or deleting an environment variable also makes
+    cluster_model.settings read the environment again, as a new process would."""
+
+    def rereading(change):
+        def changed(*args, **kwargs):
+            change(*args, **kwargs)
+            settings.reset()
+
+        return changed
+
+    monkeypatch.setenv = rereading(monkeypatch.setenv)
+    monkeypatch.delenv = rereading(monkeypatch.delenv)
+    return monkeypatch
 
 
 @pytest.fixture(scope="session")

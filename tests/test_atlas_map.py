@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cluster_model.scoring import gap_class
 from geo.atlas_map import (
     GAP_COLOURS,
     NO_CLUSTER_FILL,
@@ -23,7 +24,6 @@ from geo.atlas_map import (
     clicked_district,
     decode_topojson,
     districts_topojson,
-    gap_class,
 )
 from geo.boundaries import load_boundaries, simplify_for_display
 from geo.offline import cdn_urls_in
@@ -218,10 +218,15 @@ def test_streamlit_folium_gets_only_local_links(districts, scores, sites):
         assert not isinstance(element, branca.colormap.ColorMap)  # would add d3 from a CDN
         if isinstance(element, folium.elements.JSCSSMixin):
             links += [u for _, u in element.default_js + element.default_css]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith("/app/static/") for u in links)
+    # Each local link is a file the app serves (vendor files are installed by `make setup`).
+    repo = Path(__file__).resolve().parents[1]
+    for url in links:
+        path = repo / "static" / url.removeprefix("/app/static/").split("?")[0]
+        assert path.is_file() or "/vendor/" in url, url
     assert cdn_urls_in(sf._get_header(m)) == []
     script = sf.generate_leaflet_string(m)
-    assert "atlas-legend" in script and "ODbL" in script
+    assert "AtlasMap.extras(" in script and "ODbL" in script
 
 
 def _walk(element):
@@ -253,7 +258,7 @@ def test_topojson_is_compact_and_faithful(districts):
     import geopandas as gpd
     import shapely
 
-    from ui.data_access import display_quantization, fitted_zoom
+    from geo.projection import display_quantization, fitted_zoom
 
     q = display_quantization(districts.total_bounds)
     px = 360 / (
@@ -287,3 +292,40 @@ def test_base_map_script_does_not_change_with_styles(districts, scores, sites):
     assert table["styles"][table["districts"]["Sanghar"][0]]["fillColor"] == GAP_COLOURS[4]
     assert table["outlines"]["Thatta"]["weight"] == 4
     assert "window.__atlasDistricts" in groups[1]  # found without the map's (renamed) variable
+
+
+def _sent(m, styles):
+    """What st_folium hands its frontend for a base map and its style group: header, html, map script, group."""
+    import streamlit_folium as sf
+
+    m.render()
+    parts = [sf._get_html(m), sf._get_header(m)]
+    parts.append(sf.generate_leaflet_string(m))
+    parts.append(sf._get_feature_group_string(styles, map=m))
+    return "\n".join(parts), sf.get_full_id(m)
+
+
+def test_served_map_sends_no_geometry_and_the_same_view_is_identical(districts, scores, sites):
+    """Issue #14: per rerun only the style table travels; geometry, markers and legend are served files,
+    and a repeated view is byte-identical (no random element ids), so Streamlit's cache can skip it."""
+    from geo.atlas_map import SERVED_DIR
+
+    runs = []
+    for _ in range(2):  # two reruns of the same view build new maps
+        m = build_atlas_base(districts, sites, served=True)
+        runs.append(_sent(m, atlas_styles(m, districts, scores, selected="Sanghar")))
+    assert runs[0] == runs[1]
+    text, _ = runs[0]
+    assert '"Topology"' not in text and '"arcs"' not in text  # no geometry in the message
+    assert "Cluster sites (" not in text  # nor the legend's key
+    assert len(text.encode()) < 20_000
+    # The districts, markers and legend are content-named files the map fetches.
+    served = re.findall(r"/app/static/generated/([\w.-]+\.json)", text)
+    assert {name.split("-")[0] for name in served} == {"topology", "labels", "markers", "legend"}
+    topology = json.loads((SERVED_DIR / next(n for n in served if n.startswith("topology"))).read_text())
+    names = {f["properties"]["district"] for f in decode_topojson(topology)["features"]}
+    assert names == set(districts["district"])
+    # Another view changes only the style table.
+    m = build_atlas_base(districts, sites, served=True)
+    other, _ = _sent(m, atlas_styles(m, districts, scores.assign(gap=[0.9, np.nan, 0.1])))
+    assert other != text and other.split("/* atlas-styles */")[0] == text.split("/* atlas-styles */")[0]

@@ -10,14 +10,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from signin_support import PASSWORD, page_app, password_hash, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import store
 from cluster_model.auth import authenticate, hash_password, verify_password
 
 REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
-HASH = hash_password(PASSWORD)
+HASH = password_hash(PASSWORD)  # the editor's, as the page's secrets hold it
 WRITE_FUNCTIONS = ["save_assessments", "create_round", "commit_import", "import_file", "plan_import"]
 
 
@@ -92,8 +92,7 @@ def page(tmp_path, monkeypatch):
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(store, name, spy)
-    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
-    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": HASH}}}
+    at = page_app("data", timeout=60)
     at.calls = calls
     return at
 
@@ -113,13 +112,6 @@ def _everything(at: AppTest) -> str:
     return "\n".join(out)
 
 
-def _sign_in(at: AppTest, username: str, password: str) -> None:
-    at.text_input(key="atlas_signin_user").input(username)
-    at.text_input(key="atlas_signin_password").input(password)
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
-
-
 def test_signed_out_session_reaches_no_write_path(page):
     page.run()
     assert not page.exception
@@ -134,10 +126,10 @@ def test_signed_out_session_reaches_no_write_path(page):
 
 def test_wrong_password_is_refused(page):
     page.run()
-    _sign_in(page, "alice", "not the password")
+    sign_in(page, "alice", "not the password")
     assert [e.value for e in page.error] == ["Wrong username or password."]
     assert [b.label for b in page.button] == ["Sign in"] and not page.tabs
-    _sign_in(page, "mallory", PASSWORD)  # unknown user: the same message
+    sign_in(page, "mallory", PASSWORD)  # unknown user: the same message
     assert [e.value for e in page.error] == ["Wrong username or password."]
     assert page.calls == []
     text = _everything(page)
@@ -146,7 +138,7 @@ def test_wrong_password_is_refused(page):
 
 def test_signed_in_editor_can_open_a_round_and_no_hash_is_shown(page):
     page.run()
-    _sign_in(page, "alice", PASSWORD)
+    sign_in(page, "alice", PASSWORD)
     assert not page.exception and not page.error
     assert [t.label for t in page.tabs] == ["Edit round", "Import", "New round", "History"]
     assert any("Signed in as **Alice Example (alice)**" in c.value for c in page.sidebar.caption)

@@ -4,6 +4,7 @@ import hashlib
 import json
 import sys
 import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -277,7 +278,7 @@ def test_fetch_verifies_and_writes(monkeypatch, tmp_path):
 
 def test_fetch_rejects_wrong_checksum_and_wrong_content(monkeypatch, tmp_path):
     monkeypatch.setattr(fetch_boundaries, "download", lambda url=None: b"{}")
-    with pytest.raises(fetch_boundaries.FetchError, match="sha256"):
+    with pytest.raises(fetch_boundaries.FetchError, match="SHA-256"):
         fetch_boundaries.fetch(tmp_path)
     assert not any(tmp_path.iterdir())
     files = fetch_boundaries.convert(json.dumps(_tiny_topology()).encode())
@@ -289,7 +290,7 @@ def test_fetch_without_network_says_what_to_do(monkeypatch, tmp_path, capsys):
     def offline(*args, **kwargs):
         raise urllib.error.URLError("no route to host")
 
-    monkeypatch.setattr(fetch_boundaries.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
     assert fetch_boundaries.main(["--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "could not reach raw.githubusercontent.com" in err

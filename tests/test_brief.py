@@ -8,9 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cluster_model.exports import make_view
+from cluster_model.view import make_view
 from geo.boundaries import boundaries_path, load_boundaries, simplify_for_display
-from geo.brief import district_brief_pdf
+from outputs.brief import district_brief_pdf
 
 
 @pytest.fixture(scope="module")

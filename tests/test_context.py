@@ -245,9 +245,10 @@ def test_non_numeric_cell_is_reported_and_shown_as_no_figure(broken, sindh):
 
 
 def test_atlas_name_follows_the_province(monkeypatch):
-    from cluster_model.exports import make_view, notes_lines, snapshot_title
+    from cluster_model.exports import notes_lines, snapshot_title
     from cluster_model.identity import atlas_name
     from cluster_model.loading import load_dataset
+    from cluster_model.view import make_view
 
     monkeypatch.delenv("ATLAS_PROVINCE", raising=False)
     assert atlas_name() == "Sindh Cluster Atlas"

@@ -15,17 +15,16 @@ from cluster_model.exports import (
     ILLUSTRATIVE_MARK,
     district_scores,
     export_filename,
-    make_view,
     notes_lines,
     sources_table,
-    to_csv_bytes,
-    to_xlsx_bytes,
     used_source_ids,
     view_tables,
 )
 from cluster_model.spreadsheet import neutralise_formula
+from cluster_model.view import make_view
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.export_geojson import districts_geojson, to_geojson_bytes
+from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
 INJECTIONS = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"]
 
@@ -138,9 +137,9 @@ def test_illustrative_marks_every_row(dataset, sites):
 
 
 def test_filename():
-    from cluster_model.exports import ExportView
+    from cluster_model.view import View
 
-    view = ExportView("desk-2026", "x", False, ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
+    view = View("desk-2026", "x", False, ["hrm"], [], ["Thatta", "Tharparkar"], generated="2026-11-25")
     assert export_filename(view, "png") == "sindh-atlas_hrm_thatta-tharparkar_2026-11-25.png"
 
 
@@ -187,8 +186,8 @@ def test_geojson_validates_and_round_trips(dataset, sites, hrm_view, tmp_path):
 
 
 def test_missing_pdf_font_is_a_clear_error(monkeypatch, tmp_path):
-    from cluster_model import pdf_fonts
     from cluster_model.issues import DataFileError
+    from outputs import pdf as pdf_fonts
 
     monkeypatch.setattr(pdf_fonts, "FONT_DIR", tmp_path)
     with pytest.raises(DataFileError) as caught:

@@ -14,11 +14,12 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
-from cluster_model.exports import district_scores, make_view, snapshot_texts, sources_table
+from cluster_model.exports import district_scores, snapshot_texts, sources_table
 from cluster_model.i18n import translator
+from cluster_model.view import make_view
 from geo.boundaries import boundaries_path, load_boundaries, simplify_for_display
-from geo.brief import district_brief_pdf
 from geo.snapshot import render, snapshot_chart
+from outputs.brief import district_brief_pdf
 
 pytestmark = pytest.mark.skipif(not boundaries_path().exists(), reason="boundary file not available")
 REFERENCE = Path(__file__).parent / "reference" / "snapshot-sd-thatta-hrm.png"
@@ -131,7 +132,7 @@ def test_csv_and_xlsx_headers_follow_the_language():
     """pages/export.py renames headers with ui.i18n.known: every export header has a translation."""
     import pandas as pd
 
-    from cluster_model.exports import to_csv_bytes, to_xlsx_bytes
+    from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
     tr = translator("sd")
     frame = pd.DataFrame({"District": ["Thatta"], "Gap": [0.5], "Share of indicators assessed": [0.15]})

@@ -20,23 +20,24 @@ import geopandas as gpd
 import pytest
 import shapely
 from openpyxl import Workbook
+from signin_support import PASSWORD, page_app, page_store, password_hash, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import store
 from cluster_model import workshop as ws
-from cluster_model.auth import LOCK_AFTER, User, hash_password
+from cluster_model.auth import LOCK_AFTER, User
 from cluster_model.issues import DataFileError
 from cluster_model.loading import MAX_NOTE_CHARS, load_dataset, read_csv_rows
 from cluster_model.store import dialogue as dl
 from cluster_model.store import signin
 from cluster_model.store.importer import MAX_ROWS, read_upload
 from geo.boundaries import load_boundaries
+from outputs import tables, workshop_summary
 from tests.store_support import backend, engine, store_env
 from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
 
 REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
 HOSTILE_HTML = """<iframe srcdoc="<script>parent.document.title='pwned'</script>"></iframe><img src=x onerror=alert(1)>"""
 HOSTILE_MD = (
     "![tracker](http://evil.example/pixel.png) [click me](http://evil.example/) www.evil.example <b>bold</b>"
@@ -46,9 +47,7 @@ HEADER = "round_id,cluster_id,indicator_id,status,source_id,note"
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/hardening.db"
-    monkeypatch.setenv("ATLAS_DB_URL", url)
-    engine = store.open_store(url)
+    engine = page_store(tmp_path, monkeypatch, "hardening")
     yield engine
     engine.dispose()
 
@@ -209,37 +208,27 @@ def test_address_is_throttled_across_accounts(db):
 
 
 def _data_page(secrets_users: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
-    if secrets_users is not None:
-        at.secrets["atlas_auth"] = {"users": secrets_users}
-    return at
-
-
-def _sign_in(at: AppTest, username: str, password: str) -> None:
-    at.text_input(key="atlas_signin_user").input(username)
-    at.text_input(key="atlas_signin_password").input(password)
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    return page_app("data", timeout=60, users=secrets_users, editor=False)
 
 
 def test_guessing_is_throttled_across_browser_sessions_and_logged_without_password(db, caplog):
-    users = {"alice": {"name": "Alice", "password_hash": hash_password(PASSWORD)}}
+    users = {"alice": {"name": "Alice", "password_hash": password_hash(PASSWORD)}}
     caplog.set_level(logging.INFO, logger="atlas.auth")
     for attempt in range(3):
         at = _data_page(users)  # a new browser session each time (a reload)
         at.run()
-        _sign_in(at, "alice", f"guess number {attempt}")
+        sign_in(at, "alice", f"guess number {attempt}")
         assert [e.value for e in at.error] == ["Wrong username or password."]
     at = _data_page(users)
     at.run()
-    _sign_in(at, "alice", PASSWORD)  # even the right password waits now: nothing is checked
+    sign_in(at, "alice", PASSWORD)  # even the right password waits now: nothing is checked
     assert not at.tabs and "Too many failed sign-ins" in at.error[0].value
     logged = caplog.text
     assert "alice" in logged and "guess number" not in logged and PASSWORD not in logged
 
 
 def test_password_field_autocompletes_current_password(db):
-    at = _data_page({"alice": {"name": "Alice", "password_hash": hash_password(PASSWORD)}})
+    at = _data_page({"alice": {"name": "Alice", "password_hash": password_hash(PASSWORD)}})
     at.run()
     assert at.text_input(key="atlas_signin_password").proto.autocomplete == "current-password"
     assert at.text_input(key="atlas_signin_user").proto.autocomplete == "username"
@@ -296,18 +285,18 @@ def test_first_editor_needs_the_setup_code_and_only_once(db):
     assert [b.label for b in again.button] == ["Sign in"]
     with pytest.raises(ValueError):
         signin.create_first_account(db, "mallory", "M", PASSWORD)
-    _sign_in(again, "alice", PASSWORD)
+    sign_in(again, "alice", PASSWORD)
     assert [t.label for t in again.tabs][:1] == ["Edit round"]
 
 
 def test_admin_lifts_a_lock_on_the_data_page(db):
-    users = {"root": {"name": "Admin", "password_hash": hash_password(PASSWORD), "admin": True}}
+    users = {"root": {"name": "Admin", "password_hash": password_hash(PASSWORD), "admin": True}}
     for i in range(LOCK_AFTER["account"]):
         signin.record_failure(db, "bob", f"10.0.0.{i}", now=datetime.now(UTC) - timedelta(seconds=5))
     assert signin.locks(db)
     at = _data_page(users)
     at.run()
-    _sign_in(at, "root", PASSWORD)
+    sign_in(at, "root", PASSWORD)
     assert any(e.label.startswith("Sign-in locks (1)") for e in at.expander)
     next(b for b in at.button if b.label == "Lift").click()
     at.run()
@@ -550,12 +539,12 @@ def test_pdf_prints_urdu_and_sindhi_letters_and_refuses_to_drop_one(db, dataset)
     rat, quotes = dl.ratings(db, "dlg-u"), dl.quotes(db, "dlg-u")
     gaps = ws.room_gaps(rat, dataset.rules, list(dataset.clusters["cluster_id"]))
     agenda = ws.Agenda.from_string("mango:T", list(dataset.clusters["cluster_id"]))
-    pdf = ws.to_pdf(dataset, info, gaps, quotes, agenda)
+    pdf = workshop_summary.summary_pdf(dataset, info, gaps, quotes, agenda)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "ے" in text and "۾" in text and "ڻ" in text
     dl.add_quote(db, "dlg-u", "mango", "technology", "industry", "great 😀 ☃ 漢字", author="seed")
     with pytest.raises(DataFileError) as failed:
-        ws.to_pdf(dataset, info, gaps, dl.quotes(db, "dlg-u"), agenda)
+        workshop_summary.summary_pdf(dataset, info, gaps, dl.quotes(db, "dlg-u"), agenda)
     assert "U+6F22" in failed.value.issue.message  # named, not dropped
 
 

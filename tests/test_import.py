@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cluster_model import store
 from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
+from outputs import tables
 from tests.store_support import backend, engine, store_env
 
 HEADER = "round_id,cluster_id,indicator_id,status,source_id,note"
@@ -219,7 +220,7 @@ def test_preview_then_someone_else_edits_then_commit_is_refused(engine, new_roun
 
 
 def test_stale_export_version_is_reported_in_preview(engine):
-    _, exported = store.export_round(engine, "desk-2026", "csv")
+    _, exported = tables.export_round(engine, "desk-2026", "csv")
     store.save_assessments(
         engine,
         "desk-2026",
@@ -248,6 +249,6 @@ def test_illustrative_export_cannot_enter_a_real_round(engine, new_round):
         [store.Edit("jute", "tech_equipment", "present", "icck_desk", "invented", 0)],
         author="alice",
     )
-    _, data = store.export_round(engine, "demo", "csv")
+    _, data = tables.export_round(engine, "demo", "csv")
     plan = store.plan_import(engine, new_round, data.replace(b",demo,", b",,"), "demo.csv")
     assert plan.issues and plan.issues[0].column == store.ILLUSTRATIVE_COLUMN

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from cluster_model import linkages as L
 from cluster_model import store
-from cluster_model.exports import make_view
 from cluster_model.store import linkages as sl
-from geo.brief import district_brief_pdf
-from geo.linkage_brief import linkage_page
+from cluster_model.view import make_view
+from outputs.brief import district_brief_pdf
+from outputs.linkage_brief import linkage_page
 from ui.linkage_views import matrix_view
 
 ROUND = "survey-2027"

@@ -8,27 +8,22 @@ missing; the matrix shows the change since the previous round. Bad input is refu
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from signin_support import page_app, page_store, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import store
-from cluster_model.auth import hash_password
 from cluster_model.store import linkages as sl
 
-REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
 ROUND = "survey-2027"
 NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/linkages.db"
-    monkeypatch.setenv("ATLAS_DB_URL", url)
-    engine = store.open_store(url)
+    engine = page_store(tmp_path, monkeypatch, "linkages")
     store.create_round(
         engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
     )
@@ -37,22 +32,14 @@ def db(tmp_path, monkeypatch):
 
 
 def _app(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=120)
-    at.secrets["atlas_auth"] = {
-        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
-    }
-    for k, v in query.items():
-        at.query_params[k] = v
+    at = page_app(page, timeout=120, **query)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def _sign_in(at: AppTest) -> None:
-    at.text_input(key="atlas_signin_user").input("alice")
-    at.text_input(key="atlas_signin_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    sign_in(at)
     assert not at.exception, [e.value for e in at.exception]
 
 

@@ -15,6 +15,7 @@ from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.store import linkages as sl
 from cluster_model.store import schema as s
+from outputs import tables
 
 CHILI = "red_chili"
 
@@ -619,7 +620,7 @@ def test_round_workbook_imports_again_unchanged_and_institutions_are_not_duplica
     rid = new_round(engine)
     two_institutions(engine)
     three_links(engine, rid)
-    name, data = sl.linkage_workbook(engine, rid)
+    name, data = tables.linkage_workbook(engine, rid)
     assert name == f"linkages-{rid}.xlsx"
     links_only = _xlsx(
         {"links": [list(r) for r in __import__("openpyxl").load_workbook(io.BytesIO(data))["links"].values]}

@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import REPO, append_row
+from support import REPO, append_row, seed_coverage
 
 APP = str(REPO / "app.py")
 
@@ -47,7 +47,8 @@ def test_atlas_home_shows_coverage_and_ranking():
     at = run_app()
     assert at.title[0].value == "Sindh Cluster Atlas"
     info = at.info[0].value
-    assert "12 of 336" in info and "324" in info
+    assessed, total = seed_coverage()
+    assert f"**{assessed} of {total}**" in info and f"**{total - assessed}** are not assessed" in info
     ranking = at.dataframe[-1].value
     assert set(ranking["District"]) >= {"Thatta", "Tharparkar", "Hyderabad", "Karachi South"}
     # Unknown is shown as unknown, not as a zero gap, and ranked last.
@@ -59,7 +60,7 @@ def test_atlas_home_shows_coverage_and_ranking():
 def test_pillar_and_sector_filters_change_the_view():
     at = run_app()
     at.sidebar.multiselect(key="w_pillars").set_value(["hrm"]).run()
-    assert "of 80" in at.info[0].value  # 16 clusters × 5 HRM indicators
+    assert f"of {seed_coverage(['hrm'])[1]}**" in at.info[0].value  # clusters × HRM indicators
     at.sidebar.multiselect(key="w_sectors").set_value(["fisheries"]).run()
     ranking = at.dataframe[-1].value
     assert list(ranking["District"]) == ["Thatta"]
@@ -178,7 +179,7 @@ def test_bad_status_is_reported_and_app_keeps_running(monkeypatch, data_copy):
     at = run_app()
     problems = " ".join(e.value for e in at.error)
     assert f"assessments.csv, line {line}" in problems and "'good' is not an allowed status" in problems
-    assert "12 of 336" in at.info[0].value
+    assert "{} of {}".format(*seed_coverage()) in at.info[0].value
 
 
 def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, tmp_path):
@@ -204,7 +205,10 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
 
     at = run_app()
     assert at.sidebar.selectbox(key="w_round").value == "survey-2027"  # the newest real round is the default
-    assert "13 of 336" in at.info[0].value  # the desk review's 12 carried forward, plus the new one
+    assessed, total = seed_coverage()
+    assert (
+        f"{assessed + 1} of {total}" in at.info[0].value
+    )  # the desk review's carried forward, plus the new one
     larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
     assert larkana["Gap"] == "1.00 (low coverage)"  # 1 of 21 assessed
     # Rice was not assessed before: no comparison, rather than a made-up rise from zero.

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cluster_model.exports import district_scores, make_view, snapshot_texts, sources_table
+from cluster_model.exports import district_scores, snapshot_texts, sources_table
+from cluster_model.view import make_view
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.snapshot import (
     LEGEND_DOMAIN,
@@ -136,12 +137,14 @@ def test_geometry_error_under_half_an_output_pixel(districts):
     import numpy as np
     import shapely
 
-    from geo import snapshot
+    from geo import projection, snapshot
 
     box = snapshot._fit_box(districts, [])
     width = snapshot.MAP_WIDTH
-    k = snapshot._mercator_px_per_radian(box, width, snapshot._map_height(box, width))
-    simple, texts = snapshot._pixel_geometry(districts, *snapshot._pixel_tolerance(box, k))
+    k = projection.mercator_px_per_radian(box, width, snapshot._map_height(box, width))
+    simple, texts = snapshot._pixel_geometry(
+        districts, *projection.pixel_tolerance(box, k, snapshot.MAX_ERROR_PX)
+    )
     assert all(texts)
     # degrees -> CSS px, north-south at the highest latitude (the finest direction in Mercator)
     px_per_degree = k * np.pi / 180 / np.cos(np.radians(max(abs(box[1]), abs(box[3]))))

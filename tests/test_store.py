@@ -10,12 +10,19 @@ import pytest
 from sqlalchemy import func, select
 
 from cluster_model import store
-from cluster_model.history import cluster_gap_changes, district_gap_changes, previous_round, status_changes
+from cluster_model.history import (
+    cluster_gap_changes,
+    district_gap_changes,
+    previous_round,
+    round_views,
+    status_changes,
+)
 from cluster_model.loading import DATA_DIR
 from cluster_model.loading import load_dataset as load_csv
 from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import schema as s
 from cluster_model.store.testing import temp_store
+from outputs import tables
 from tests.store_support import backend, engine, store_env
 
 TABLES = [
@@ -185,14 +192,15 @@ def test_change_since_previous_round(engine):
     )
     ds = store.load_dataset(engine)
     assert previous_round(ds, "survey-2027") == "desk-2026" and previous_round(ds, "desk-2026") is None
-    ch = status_changes(ds, "survey-2027", only_changed=True).set_index(["cluster_id", "indicator_id"])
+    now, before = round_views(ds, "survey-2027")  # the previous round found by previous_round
+    ch = status_changes(now, before, only_changed=True).set_index(["cluster_id", "indicator_id"])
     assert set(ch.index) == {("mango", "tech_rnd_link"), ("rice", "tech_equipment")}
     assert tuple(ch.loc[("mango", "tech_rnd_link"), ["status_before", "status_now"]]) == ("absent", "present")
     assert tuple(ch.loc[("rice", "tech_equipment"), ["status_before", "status_now"]]) == (
         "not assessed",
         "absent",
     )
-    gaps = cluster_gap_changes(ds, "survey-2027", ["technology"]).set_index("cluster_id")
+    gaps = cluster_gap_changes(now, before, ["technology"]).set_index("cluster_id")
     assert (
         gaps.at["mango", "gap_before"] == 1.0
         and gaps.at["mango", "gap_now"] == 0.0
@@ -202,7 +210,7 @@ def test_change_since_previous_round(engine):
         gaps.at["rice", "gap_delta"]
     )  # unknown before: no delta, not 0
     assert gaps.at["automobile", "coverage_delta"] == 0 and pd.isna(gaps.at["automobile", "gap_delta"])
-    dist = district_gap_changes(ds, ds.sites, "survey-2027", ["technology"]).set_index("district")
+    dist = district_gap_changes(now, before, ds.sites, ["technology"]).set_index("district")
     assert dist.at["Mirpur Khas", "gap_delta"] == -1.0
     assert dist.at["Larkana", "coverage_now"] > dist.at["Larkana", "coverage_before"]
 
@@ -226,11 +234,11 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
     ds = store.load_dataset(engine)
     assert bool(ds.rounds.set_index("round_id").at["demo", "illustrative"]) is True
     assert ds.latest_round() == "desk-2026"  # invented data is never the default
-    name, data = store.export_round(engine, "demo", "csv")
+    name, data = tables.export_round(engine, "demo", "csv")
     assert "ILLUSTRATIVE" in name
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows and all(r[store.ILLUSTRATIVE_COLUMN] == store.ILLUSTRATIVE_TEXT for r in rows)
-    name, data = store.export_round(engine, "demo", "xlsx")
+    name, data = tables.export_round(engine, "demo", "xlsx")
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data))
@@ -240,7 +248,7 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
         r[0] == store.ILLUSTRATIVE_TEXT for r in sheet[1:]
     )
     assert wb["about"]["A1"].value == store.ILLUSTRATIVE_TEXT
-    name, data = store.export_round(engine, "desk-2026", "csv")  # a real round says nothing of the kind
+    name, data = tables.export_round(engine, "desk-2026", "csv")  # a real round says nothing of the kind
     assert "ILLUSTRATIVE" not in name and b"ILLUSTRATIVE" not in data
 
 
@@ -251,7 +259,7 @@ def test_export_neutralises_formulas_and_round_trips(engine):
         [store.Edit("rice", "tech_digital", "partial", "icck_desk", '=HYPERLINK("http://x")', 0)],
         author="alice",
     )
-    _, data = store.export_round(engine, "desk-2026", "csv")
+    _, data = tables.export_round(engine, "desk-2026", "csv")
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     plan = store.plan_import(engine, "desk-2026", data, "export.csv")

@@ -21,13 +21,13 @@ from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
 from cluster_model.store.survey_import import (
     commit_survey_import,
-    export_submissions,
     plan_survey_import,
     survey_evidence,
     survey_results,
     survey_submissions,
 )
-from cluster_model.survey import aggregate, build_xlsform
+from cluster_model.survey import aggregate
+from outputs.tables import build_xlsform, export_submissions
 from tests.store_support import backend, engine, store_env
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
 

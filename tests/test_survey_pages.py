@@ -10,16 +10,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
+from signin_support import page_app, page_store, sign_in
 from streamlit.testing.v1 import AppTest
+from support import record_deferred_downloads
 
 from cluster_model import store
-from cluster_model.auth import hash_password
 from cluster_model.scoring import assessment_matrix, district_gaps
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
 from ui.html import md
 
 REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
 ROUND = "survey-2027"
 
 ODK = [
@@ -37,9 +37,7 @@ KOBO = [
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/survey-page.db"
-    monkeypatch.setenv("ATLAS_DB_URL", url)
-    engine = store.open_store(url)
+    engine = page_store(tmp_path, monkeypatch, "survey-page")
     store.create_round(
         engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
     )
@@ -52,15 +50,9 @@ def _ok(at: AppTest) -> AppTest:
 
 
 def _data_page() -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=60)
-    at.secrets["atlas_auth"] = {
-        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
-    }
+    at = page_app("data", timeout=60)
     _ok(at.run())
-    at.text_input(key="atlas_signin_user").input("alice")
-    at.text_input(key="atlas_signin_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click()
-    return _ok(at.run())
+    return _ok(sign_in(at))
 
 
 def _import(at: AppTest, name: str, data: bytes, mime: str) -> str:
@@ -79,20 +71,24 @@ def _ranking(at: AppTest) -> pd.DataFrame:
 
 def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monkeypatch, tmp_path):
     import cluster_model.survey as survey
+    from outputs import tables
 
     offered: list[bytes] = []
-    real = survey.build_xlsform
+    real = tables.build_xlsform
     monkeypatch.setattr(
-        survey, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1]
+        tables, "build_xlsform", lambda ds: offered.append(real(ds)) or offered[-1]
     )  # the bytes the form button offers
 
     atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
     before = _ranking(atlas)
     assert before.at["Larkana", "Gap"] == "not assessed"
 
+    downloads = record_deferred_downloads(monkeypatch)
     at = _data_page()
     assert at.selectbox(key="data_round").value == ROUND
     assert any(d.label == "Survey form (XLSForm)" for d in at.get("download_button"))
+    assert offered == []  # built when the button is clicked, not on every run of the page
+    downloads[survey.FORM_FILE]()  # the click
     (tmp_path / "form.xlsx").write_bytes(offered[-1])  # the form as an editor downloads it converts cleanly
     warnings: list[str] = []
     assert (

@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from signin_support import page_app, sign_in
 from streamlit.testing.v1 import AppTest
 from support import REPO
-
-from cluster_model.auth import hash_password
 
 APP = str(REPO / "app.py")
 
@@ -153,16 +152,11 @@ def test_item13_compare_opens_on_the_most_assessed_and_mentions_no_map():
 
 # ---------------------------------------------------------------- item 14: Data page
 
-PASSWORD = "correct horse battery staple"
-HASH = hash_password(PASSWORD)
-
 
 @pytest.fixture
 def data_page(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path}/page.db")
-    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=90)
-    at.secrets["atlas_auth"] = {"users": {"alice": {"name": "Alice Example", "password_hash": HASH}}}
-    return at
+    return page_app("data")
 
 
 def test_item14_signed_out_visitors_read_the_round(data_page):
@@ -177,10 +171,7 @@ def test_item14_signed_out_visitors_read_the_round(data_page):
 
 def test_item14_signed_in_editor_sees_no_none_and_a_plain_save_label(data_page):
     data_page.run()
-    data_page.text_input(key="atlas_signin_user").input("alice")
-    data_page.text_input(key="atlas_signin_password").input(PASSWORD)
-    next(b for b in data_page.button if b.label == "Sign in").click()
-    data_page.run()
+    sign_in(data_page)
     assert not data_page.exception
     labels = [b.label for b in data_page.button]
     assert "Save 0 change(s)" not in labels and "Save changes (none yet)" in labels

@@ -12,7 +12,8 @@ import json
 import pytest
 from PIL import Image
 
-from cluster_model.exports import district_scores, make_view
+from cluster_model.exports import district_scores
+from cluster_model.view import make_view
 from geo.boundaries import boundaries_path, load_boundaries, simplify_for_display
 from geo.snapshot import render, snapshot_chart
 

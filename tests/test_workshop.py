@@ -8,6 +8,7 @@ import io
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from cluster_model import store
@@ -15,6 +16,7 @@ from cluster_model import workshop as ws
 from cluster_model.loading import DATA_DIR, load_dataset
 from cluster_model.store import dialogue as dl
 from cluster_model.store import schema as s
+from outputs import tables, workshop_summary
 from tests.store_support import backend, engine, store_env
 
 CLUSTERS = list(load_dataset(DATA_DIR).clusters["cluster_id"])
@@ -309,13 +311,13 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
     r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, quotes)
     gaps = ws.room_gaps(rat, ds.rules, list(ds.clusters["cluster_id"]))
 
-    rows = list(csv.reader(io.StringIO(ws.to_csv(r_table).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(tables.workshop_csv(r_table).decode("utf-8-sig"))))
     assert rows[0] == ws.RATING_COLUMNS and len(rows) == 3
     assert all("MUET, Jamshoro" in r[-1] and "2027-02-01" in r[-1] for r in rows[1:])
-    q_rows = list(csv.reader(io.StringIO(ws.to_csv(q_table).decode("utf-8-sig"))))
+    q_rows = list(csv.reader(io.StringIO(tables.workshop_csv(q_table).decode("utf-8-sig"))))
     assert q_rows[1][5].startswith("'=") and q_rows[1][3] == "'@grower"
 
-    wb = load_workbook(io.BytesIO(ws.to_xlsx(info, r_table, q_table, ws.room_matrix(gaps, ds))))
+    wb = load_workbook(io.BytesIO(tables.workshop_xlsx(info, r_table, q_table, ws.room_matrix(gaps, ds))))
     assert wb.sheetnames == ["about", "ratings", "quotes", "room gaps"]
     about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True)}
     assert (
@@ -325,10 +327,14 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
     )
     assert wb["quotes"]["F2"].value.startswith("'=") and wb["quotes"]["F2"].data_type == "s"
 
-    pdf = ws.to_pdf(
+    pdf = workshop_summary.summary_pdf(
         ds, info, gaps, quotes, ws.Agenda.from_string("mango:TS,oil_gas:I", list(ds.clusters["cluster_id"]))
     )
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert (
+        "Dialogue summary:" in text and "Quotes and recommendations (1)" in text
+    )  # outputs.workshop_summary
 
 
 def test_methods_text_says_it_is_not_an_indicator_assessment():

@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from signin_support import page_app, page_store, sign_in
 from streamlit.testing.v1 import AppTest
 
-from cluster_model import store
 from cluster_model import workshop as ws
-from cluster_model.auth import hash_password
 from cluster_model.store import dialogue as dl
-
-REPO = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery 9"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/workshop.db"
-    monkeypatch.setenv("ATLAS_DB_URL", url)
-    engine = store.open_store(url)
+    engine = page_store(tmp_path, monkeypatch, "workshop")
     yield engine
     engine.dispose()
 
 
 def _app() -> AppTest:
-    at = AppTest.from_file(str(REPO / "pages" / "workshop.py"), default_timeout=90)
-    at.secrets["atlas_auth"] = {
-        "users": {"alice": {"name": "Alice Example", "password_hash": hash_password(PASSWORD)}}
-    }
-    return at
-
-
-def _sign_in(at: AppTest) -> None:
-    at.text_input(key="atlas_signin_user").input("alice")
-    at.text_input(key="atlas_signin_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    return page_app("workshop")
 
 
 def _texts(at: AppTest) -> str:
@@ -82,7 +63,7 @@ def test_setup_signed_out_offers_no_write_path(db):
 def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     at = _app()
     at.run()
-    _sign_in(at)
+    sign_in(at)
     for key, value in (
         ("Round id (new round)", "dlg-e"),
         ("Name (new round)", "Editor test"),

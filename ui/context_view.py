@@ -6,7 +6,8 @@ cluster_model.context, everything it draws from geo.context_map.
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -21,6 +22,9 @@ from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
 from ui.i18n import N_, _, name, table_in_language
+
+if TYPE_CHECKING:
+    import altair as alt
 
 GAPS, CONTEXT = N_("Cluster gaps"), N_("District context")
 
@@ -72,6 +76,8 @@ def pick_indicator(ctx: cx.ContextData) -> str:
 
 
 def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str | None) -> alt.Chart | None:
+    import altair as alt  # here, not at import: the Atlas's first screen draws no chart (issue #14)
+
     data = cx.trend(ctx, indicator_id, unit, province)
     if data["year"].nunique() < 2:
         return None

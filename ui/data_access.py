@@ -6,8 +6,6 @@ and hands the pages a bundle plus the list of issues to show.
 
 from __future__ import annotations
 
-import math
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,63 +14,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cluster_model import store
+from cluster_model import disk_cache, store
+from cluster_model import loading as loading_rules
 from cluster_model.issues import DataFileError, DataIssue
-from cluster_model.loading import DATA_DIR, Dataset, load_dataset
+from cluster_model.loading import Dataset, load_dataset
+from cluster_model.settings import settings
+from geo import boundaries as boundaries_module
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries, simplify_for_display
 from geo.names import DistrictMatcher, check_sites_within, load_aliases, match_column
-
-# Fallback simplification (about 100 m) when the bounds are unusable.
-DISPLAY_TOLERANCE_DEG = 0.001
-# The display geometry is fitted to the pixel size of the map at the zoom Leaflet
-# picks for the whole province (or country): simplified by SIMPLIFY_PX. coverage_simplify
-# moves vertices several times its tolerance (measured by bench/run.py: ~5x), hence the
-# small SIMPLIFY_PX; the benchmark checks < 1 px.
-MAP_MAX_WIDTH, MAP_HEIGHT = 1100, 620  # the widest the Atlas map gets (wide layout), its height
-SIMPLIFY_PX = 0.12
-# The Atlas sends the districts as TopoJSON quantized to a grid of QUANTIZE_PX pixels at that
-# zoom; integers are delta-encoded, so a finer grid costs little. Measured (Sindh, zoom 7): a
-# 0.25 px grid moved some Karachi vertices 1.6 px (the topology step snaps/drops points, not
-# only rounds them), 0.1 px 0.24 px, 0.05 px 0.04 px for +8 % bytes: hence 0.05.
-QUANTIZE_PX = 0.05
-
-
-def fitted_zoom(bounds, width: int = MAP_MAX_WIDTH, height: int = MAP_HEIGHT) -> int:
-    """The zoom Leaflet's fitBounds picks (zoomSnap 1, no padding) for lon/lat bounds."""
-    minx, miny, maxx, maxy = (float(v) for v in bounds)
-
-    def merc_y(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = max(maxx - minx, 1e-9) / 360 * 256
-    dy = max(merc_y(maxy) - merc_y(miny), 1e-9) / (2 * math.pi) * 256
-    return max(0, min(18, int(math.floor(math.log2(min(width / dx, height / dy))))))
-
-
-def display_tolerance(bounds) -> float:
-    """Simplification tolerance in degrees for the default view of ``bounds``."""
-    try:
-        zoom = fitted_zoom(bounds)
-        lat = max(abs(float(bounds[1])), abs(float(bounds[3])))
-        deg_per_px = 360 / (256 * 2**zoom) * math.cos(math.radians(min(lat, 85)))
-    except (ValueError, OverflowError, TypeError):
-        return DISPLAY_TOLERANCE_DEG
-    return SIMPLIFY_PX * deg_per_px
-
-
-def display_quantization(bounds) -> int:
-    """TopoJSON quantization (grid points per axis) for the default view of ``bounds``: cells <= QUANTIZE_PX."""
-    try:
-        minx, miny, maxx, maxy = (float(v) for v in bounds)
-        zoom = fitted_zoom(bounds)
-        deg_per_px = 360 / (256 * 2**zoom)  # longitude; a latitude degree spans 1/cos(lat) as many pixels
-        lat = max(abs(miny), abs(maxy))
-        cells = max(
-            (maxx - minx) / deg_per_px, (maxy - miny) / (deg_per_px * math.cos(math.radians(min(lat, 85))))
-        )
-        return int(min(10**7, max(10**3, math.ceil(cells / QUANTIZE_PX) + 1)))
-    except (ValueError, OverflowError, TypeError):
-        return 10**5
+from geo.projection import display_quantization, display_tolerance
 
 
 @dataclass
@@ -116,7 +66,7 @@ def _mtimes(folder: Path) -> tuple:
 
 def data_dir() -> Path:
     """The editable inputs: ``data/``, or ATLAS_DATA_DIR (another copy, for trials and tests)."""
-    return Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
+    return settings().data_dir
 
 
 def store_url() -> str:
@@ -125,9 +75,7 @@ def store_url() -> str:
         configured = st.secrets.get("connections", {}).get("atlas", {}).get("url")
     except Exception:  # noqa: BLE001 - no secrets file: use the default store
         configured = None
-    if configured or os.environ.get("ATLAS_DB_URL"):
-        return store.resolve_url(configured)
-    return f"sqlite:///{data_dir().resolve().parent / 'var' / 'atlas.db'}"
+    return store.resolve_url(configured)
 
 
 @st.cache_resource(show_spinner="Opening the evidence store…")
@@ -155,10 +103,20 @@ def get_dataset() -> Dataset:
     return get_atlas_data().dataset
 
 
+def cache_dir() -> Path:
+    """Derived results kept between starts (cluster_model.disk_cache): var/cache beside the data folder."""
+    return data_dir().resolve().parent / "var" / "cache"
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _seed(folder: str, data_mtimes: tuple) -> Dataset:
-    """The validated seed files: their problems are shown, their good rows seed an empty store."""
-    return load_dataset(folder)
+    """The validated seed files: their problems are shown, their good rows seed an empty store.
+
+    Validated once per content of the files (and of the rules that validate them), not on every
+    start: 1.4 s for the national data."""
+    files = [p for p in Path(folder).glob("*") if p.is_file()]
+    key = disk_cache.files_hash(files, loading_rules)
+    return disk_cache.cached(cache_dir(), "seed", key, lambda: load_dataset(folder))
 
 
 def _read_store(folder: str, data_mtimes: tuple, url: str) -> tuple[Dataset, list[DataIssue]]:
@@ -181,15 +139,23 @@ def _display_districts(
     boundary_file: str, boundary_mtime: int, province: str | None
 ) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
     """Boundaries simplified for the default view; loaded once per file, not per data change."""
+    # Kept on disk per content of the boundary file (and of the code that reads and simplifies it).
+    key = disk_cache.files_hash(
+        [Path(boundary_file)], str(province), boundaries_module, display_tolerance, display_quantization
+    )
+    return disk_cache.cached(
+        cache_dir(), "districts", key, lambda: _compute_display_districts(boundary_file, province)
+    )
+
+
+def _compute_display_districts(
+    boundary_file: str, province: str | None
+) -> tuple[gpd.GeoDataFrame | None, DataIssue | None]:
     try:
         raw = load_boundaries(boundary_file, province=province)
     except DataFileError as exc:
         return None, exc.issue
-    districts = simplify_for_display(raw, display_tolerance(raw.total_bounds))
-    districts.attrs["display_quantization"] = display_quantization(
-        raw.total_bounds
-    )  # geo.atlas_map.districts_topojson
-    return districts, None
+    return simplify_for_display(raw, display_tolerance(raw.total_bounds)), None
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=4)
@@ -225,4 +191,4 @@ def _assemble(
 
 def shared_dir() -> Path:
     """The shared folder with seeds/ and boundaries/ (ATLAS_SHARED, else ../shared)."""
-    return Path(os.environ.get("ATLAS_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+    return settings().shared_dir

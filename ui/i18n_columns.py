@@ -97,6 +97,8 @@ HEADERS = (
 )
 
 DOMAIN_TEXTS = (
+    # geo.atlas_map.NOT_ASSESSED_LABEL: the legend's grey row (legend_html translates it with its tr)
+    N_("not assessed (unknown)"),
     # cluster_model.voting.CHOICES
     N_("Present"),
     N_("Partial"),

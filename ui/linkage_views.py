@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import io
+from typing import TYPE_CHECKING
 
-import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
@@ -22,8 +22,12 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
+from ui.data_view import get_round_view
 from ui.html import md
 from ui.i18n import _, known, name, table_in_language
+
+if TYPE_CHECKING:
+    import altair as alt
 
 LAYER_KEY = "w_institutions_layer"
 
@@ -79,7 +83,7 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
         with st.expander(_("The {n} institution(s), where they are and their sources").format(n=len(inst))):
             st.dataframe(table_in_language(inst), hide_index=True, width="stretch")
     st.markdown("**" + _("Missing links") + "**")
-    missing = L.missing_links(ds, lk, round_id, cluster_id)
+    missing = L.missing_links(ds, lk, round_id, cluster_id, get_round_view(atlas, round_id))
     st.caption(
         known(L.PILLAR_NOTE)
         + " "
@@ -157,13 +161,17 @@ def district_panel(atlas: AtlasData, state) -> None:
 
 def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
     """Sheets for the Export page: the clusters' institutions and links, and their missing links, with sources."""
-    tables = L.export_tables(atlas.dataset, get_linkages(atlas), round_id, cluster_ids)
+    tables = L.export_tables(
+        atlas.dataset, get_linkages(atlas), round_id, cluster_ids, get_round_view(atlas, round_id)
+    )
     if _is_illustrative(atlas, round_id):
         tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
     return tables
 
 
 def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
+    import altair as alt  # here, not at import: the Atlas's first screen draws no chart (issue #14)
+
     data = long.assign(
         cluster=[ds.cluster_name(c) for c in long["cluster_id"]],
         kind=long["link_type"].map(L.LINK_TYPES),
@@ -242,7 +250,7 @@ def show_problems(exc: store.ValidationError) -> None:
 
 def brief_page(atlas: AtlasData, round_id: str | None):
     """The district brief's linkage page (after each district's page)."""
-    from geo.linkage_brief import linkage_page
+    from outputs.linkage_brief import linkage_page
 
     return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
 
@@ -250,9 +258,10 @@ def brief_page(atlas: AtlasData, round_id: str | None):
 def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
     """Everything the Linkage matrix page shows and exports, built once: the long and wide
     tables, the change since the previous round, the chart, and the files (name, bytes builder)."""
-    from cluster_model.exports import sources_table, to_csv_bytes, to_xlsx_bytes
+    from cluster_model.exports import sources_table
     from cluster_model.history import previous_round
     from geo.boundaries import BOUNDARY_ATTRIBUTION
+    from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
     rows = ds.rounds[ds.rounds["round_id"] == round_id]
     illustrative = bool(not rows.empty and rows.iloc[0]["illustrative"])

@@ -108,24 +108,47 @@ def leave_pages_folder_mode() -> None:
         st.rerun()
 
 
-def start() -> tuple[AtlasData, view.ViewState]:
-    """Load (cached), restore the view state, draw the filters and any problems."""
+def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
+    """Load (cached), restore the view state, draw the filters and any problems.
+
+    ``shared_filters=False``: a page with its own controls and URL parameters (Data, Workshop): no sidebar
+    filters, no notices about the link's filter values, and the page shows the data problems where it wants.
+    """
     leave_pages_folder_mode()
     language_switch(st.sidebar)
     apply_direction(current_language())
     if notice := language_notice():
         st.warning(notice)
     atlas = get_atlas_data()
-    state = view.view_state(vocabulary(atlas))
-    sidebar_filters(atlas, state)
-    for notice in view.link_notices():
-        st.warning(md(notice))
-    show_issues(atlas.issues)
+    if shared_filters:
+        state = view.view_state(vocabulary(atlas))
+    else:  # this page's URL parameters are its own: never read them as the shared filters
+        state = st.session_state.get(view._STATE_KEY) or view.ViewState(round=atlas.dataset.latest_round())
+    if shared_filters:
+        sidebar_filters(atlas, state)
+        for notice in view.link_notices():
+            st.warning(md(notice))
+        show_issues(atlas.issues)
     return atlas, state
 
 
-def end(atlas: AtlasData, state: view.ViewState, page_path: str, has_map: bool = True) -> None:
-    """Mirror the (possibly changed) state into the URL, offer the link, credit the sources."""
-    view.publish(state)
-    share_box(state, page_path)
-    footer(atlas.dataset, state.round, has_map)
+_STATE_ROUND = object()
+
+
+def end(
+    atlas: AtlasData,
+    state: view.ViewState,
+    page_path: str,
+    has_map: bool = True,
+    shared_filters: bool = True,
+    round_id=_STATE_ROUND,
+) -> None:
+    """Mirror the (possibly changed) state into the URL, offer the link, credit the sources.
+
+    ``shared_filters=False`` (as in :func:`start`): the page keeps its own URL, so only the credits are drawn,
+    for ``round_id`` (default: the sidebar's round).
+    """
+    if shared_filters:
+        view.publish(state)
+        share_box(state, page_path)
+    footer(atlas.dataset, state.round if round_id is _STATE_ROUND else round_id, has_map)

@@ -20,8 +20,9 @@ import folium
 import streamlit as st
 
 from cluster_model.workshop import NOT_RATED
+from geo.atlas_map import AtlasMap, legend_html
 from ui.html import esc
-from ui.i18n import _
+from ui.i18n import _, translator
 
 MIN_FONT_PX = 20
 # st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
@@ -113,25 +114,22 @@ def apply() -> None:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 
 
-def readable_map(m: folium.Map, legend_title: str) -> folium.Map:
+def readable_map(m: AtlasMap, legend_title: str) -> AtlasMap:
     """Big legend/tooltip type inside the map, and a legend title saying what the colours are."""
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
-    for child in m._children.values():
-        if getattr(child, "_name", "") == "AtlasExtras" and hasattr(child, "legend_html"):
-            # The legend is in the page's language (geo.atlas_map.legend_html translates it).
-            child.legend_html = child.legend_html.replace(
-                f"<b>{esc(_('Cluster gap'))}</b>", f"<b>{esc(legend_title)}</b>", 1
-            ).replace(esc(_("not assessed (unknown)")), esc(_("not rated (unknown)")), 1)
+    # The legend in the page's language (geo.atlas_map.legend_html translates its fixed rows).
+    m.set_legend(
+        legend_html(m.marker_key, legend_title, not_assessed_label=_("not rated (unknown)"), tr=translator())
+    )
     return m
 
 
-def legend_below(m: folium.Map) -> str:
+def legend_below(m: AtlasMap) -> str:
     """The map's legend as page HTML, shown under the map only on phone-sized screens (where it is hidden in the map)."""
-    for child in m._children.values():
-        if getattr(child, "_name", "") == "AtlasExtras" and getattr(child, "legend_html", ""):
-            label = _("Map legend")
-            return f"<div class='ws-legend-below' role='note' aria-label='{esc(label)}'>{child.legend_html}</div>"  # built and escaped by geo.atlas_map
-    return ""
+    if not m.legend_html:
+        return ""
+    label = _("Map legend")
+    return f"<div class='ws-legend-below' role='note' aria-label='{esc(label)}'>{m.legend_html}</div>"  # built and escaped by geo.atlas_map
 
 
 def badge(rating: str) -> str:

@@ -1,7 +1,8 @@
 """Shareable links: a URL that reopens the same page, filters, selection and round.
 
 The query string is exactly ``ui.state.to_query(state)``, so ``ui.state.parse_query``
-(which app.py runs on a session's first load) restores the same view.
+(which ``ui.page.start()`` runs, through ``ui.state.view_state``, on a session's first load)
+restores the same view.
 """
 
 from __future__ import annotations

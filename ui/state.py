@@ -142,8 +142,3 @@ def bound(widget, key: str, state: ViewState, field: str, *, to_state=None, **kw
 
     st.session_state[key] = getattr(state, field)
     return widget(key=key, on_change=on_change, **kwargs)
-
-
-def current() -> ViewState:
-    """The state app.py prepared for this run (pages call this)."""
-    return st.session_state[_STATE_KEY]

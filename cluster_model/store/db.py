@@ -2,8 +2,8 @@
 
 The database URL is, in order: the environment variable ``ATLAS_DB_URL``; the
 URL the caller passes (the UI passes ``[connections.atlas] url`` from
-Streamlit's secrets); else a SQLite file at ``<repo>/var/atlas.db`` (``var/``
-is outside git). Any SQLAlchemy URL works; SQLite and PostgreSQL are tested.
+Streamlit's secrets); else a SQLite file in ``var/`` beside the data folder
+(``<repo>/var/atlas.db``; ``var/`` is outside git). See cluster_model/settings.py. Any SQLAlchemy URL works; SQLite and PostgreSQL are tested.
 
 SQLite connections use WAL (readers never wait for a writer), a busy timeout
 and foreign keys. Every multi-row write goes through :func:`write_transaction`:
@@ -15,7 +15,6 @@ caches see the change.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,13 +23,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import Connection, make_url
 
+from ..settings import settings
 from .schema import store_revision
 
 log = logging.getLogger(__name__)
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_DB_PATH = REPO_DIR / "var" / "atlas.db"
-ENV_URL = "ATLAS_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -47,12 +44,12 @@ def as_utc(value):
 
 
 def default_url() -> str:
-    return f"sqlite:///{DEFAULT_DB_PATH}"
+    return settings().default_db_url
 
 
 def resolve_url(configured: str | None = None) -> str:
     """The database URL: ``ATLAS_DB_URL``, else ``configured`` (from secrets), else the default SQLite file."""
-    return os.environ.get(ENV_URL) or configured or default_url()
+    return settings().db_url or configured or default_url()
 
 
 def safe_url(url: str) -> str:

@@ -925,23 +925,6 @@ def commit_linkage_import(
     return LinkageResult(n, c, u, same, rev)
 
 
-def linkage_template(fmt: str = "xlsx") -> tuple[str, bytes]:
-    """An empty import file: XLSX with both sheets, or the links CSV."""
-    if fmt == "csv":
-        return "links-template.csv", (",".join(LINK_COLUMNS) + "\n").encode("utf-8-sig")
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "institutions"
-    ws.append(INSTITUTION_COLUMNS)
-    wl = wb.create_sheet("links")
-    wl.append(LINK_COLUMNS)
-    out = io.BytesIO()
-    wb.save(out)
-    return "linkages-template.xlsx", out.getvalue()
-
-
 def export_linkages(engine: Engine, round_id: str | None = None) -> dict[str, pd.DataFrame]:
     """Institutions and (the round's, or every) link rows, as stored, ready to edit and import again."""
     with engine.connect() as conn, conn.begin():
@@ -1058,22 +1041,3 @@ def record_room_link(
         c, u, same = _upsert_links(conn, good, author, "workshop", now, refuse_existing=False, file=file)
         rev = revision(conn)
     return LinkageResult(1 if new_institution else 0, c, u, same, rev)
-
-
-def linkage_workbook(engine: Engine, round_id: str) -> tuple[str, bytes]:
-    """Institutions and the round's links as an XLSX with the import's sheet names: edit, import again."""
-    from openpyxl import Workbook
-
-    tables = export_linkages(engine, round_id)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, frame in tables.items():
-        ws = wb.create_sheet(name)
-        ws.append(list(frame.columns))
-        for rec in frame.itertuples(index=False):
-            ws.append(["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in rec])
-            for cell in ws[ws.max_row]:
-                cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type  # never a formula
-    out = io.BytesIO()
-    wb.save(out)
-    return f"linkages-{round_id}.xlsx", out.getvalue()

@@ -27,7 +27,6 @@ from sqlalchemy.engine import Connection
 
 from .. import survey as sv
 from ..issues import DataFileError, DataIssue
-from ..spreadsheet import neutralise_formula
 from ..vocabulary import Status
 from . import schema as s
 from .db import revision, write_transaction
@@ -508,15 +507,18 @@ def survey_results(engine: Engine, round_id: str) -> pd.DataFrame:
     )
 
 
-def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
-    """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
+def submissions_rows(engine: Engine, round_id: str) -> pd.DataFrame:
+    """Every submission of the round as stored, replaced ones too (times as ISO text), for the export file."""
     df = survey_submissions(engine, round_id, include_replaced=True).drop(columns=["id"])
     for c in ("imported_at", "replaced_at"):
         df[c] = df[c].map(
             lambda v: "" if v is None or pd.isna(v) else pd.Timestamp(v).isoformat(timespec="seconds")
         )
-    df = df.map(lambda v: neutralise_formula("" if v is None else v))
-    return f"{round_id}-submissions.csv", df.to_csv(index=False).encode("utf-8")
+    return df
+
+
+def submissions_file_name(round_id: str) -> str:
+    return f"{round_id}-submissions.csv"
 
 
 def survey_evidence(engine: Engine, round_id: str, cluster_id: str, indicator_id: str) -> pd.DataFrame:
@@ -553,7 +555,8 @@ __all__ = [
     "SurveyPlan",
     "SurveyResult",
     "commit_survey_import",
-    "export_submissions",
+    "submissions_file_name",
+    "submissions_rows",
     "import_survey_file",
     "plan_survey_import",
     "survey_evidence",

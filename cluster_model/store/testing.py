@@ -6,7 +6,6 @@ prints it); each store gets its own schema, dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-PG_ENV = "ATLAS_TEST_PG_URL"
+from ..settings import settings
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
 def pg_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
+    return settings().test_pg_url
 
 
 @contextmanager
@@ -39,7 +39,7 @@ def temp_store(
         return
     url = pg_url()
     if not url:
-        raise RuntimeError(f"{PG_ENV} is not set")
+        raise RuntimeError("ATLAS_TEST_PG_URL is not set")
     schema = "t_" + uuid.uuid4().hex[:12]
     admin = create_engine(url)
     with admin.begin() as conn:

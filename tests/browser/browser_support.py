@@ -1,4 +1,4 @@
-"""Browser-test helpers: a real Streamlit server, and pages with the internet cut off.
+"""Browser-test helpers: a real Streamlit server (scripts/atlas_server.py), and pages with the internet cut off.
 
 Every request the page makes to a host other than localhost is refused and
 recorded, so a test can assert the dashboard needs nothing from outside.
@@ -6,18 +6,15 @@ recorded, so a test can assert the dashboard needs nothing from outside.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+import atlas_server  # scripts/ is not a package: on sys.path above
+from atlas_server import chromium_path, free_port, stop_server  # the tests import them from here
+
 ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 CHROMIUM_ARGS = [
@@ -32,55 +29,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_path() -> str | None:
-    return os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(env_extra: dict[str, str] | None = None):
-    port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    # A store of its own, seeded from data/: never the developer's var/atlas.db.
-    store_env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='atlas-store-')}/atlas.db"}
-    env = {**os.environ, **store_env, **(env_extra or {})}
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not become healthy in 90 s")
+    """The real atlas on a free port, with a store of its own (never the developer's var/atlas.db)."""
+    return atlas_server.start_server(env_extra, log_dir=ARTIFACTS)
 
 
 class OfflinePage:
@@ -103,11 +54,3 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
-
-
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()

@@ -10,96 +10,31 @@ the round is illustrative. Everything fits on one page by construction.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import pandas as pd
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from cluster_model.classification import classify_dataset
 from cluster_model.evidence import evidence_items
-from cluster_model.exports import ExportView, district_scores
 from cluster_model.i18n import is_rtl
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
-from cluster_model.pdf_fonts import add_fonts
-from cluster_model.scoring import assessment_matrix, gap_label
+from cluster_model.scoring import gap_label
+from cluster_model.view import View
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
-
-PAGE_W, PAGE_H, MARGIN = 210, 297, 14
-BOTTOM_RESERVE = 8  # page-number line
-GREY = (90, 90, 90)
-
-
-class _Brief(FPDF):
-    def __init__(self, footer_text: str, rtl: bool = False):
-        super().__init__(format="A4", unit="mm")
-        add_fonts(self, arabic_first=rtl)
-        self.align = "R" if rtl else "L"
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(False)
-        self.footer_text = footer_text
-
-    align = "L"  # "R" for a brief in Urdu or Sindhi (district_brief_pdf's tr)
-    page_word = "page"
-
-    def footer(self):
-        self.set_y(-MARGIN + 2)
-        self.set_font("DejaVu", "", 7)
-        self.set_text_color(*GREY)
-        self.cell(0, 4, f"{self.footer_text} · {self.page_word} {self.page_no()}", align="C")
-
-
-def _h(pdf: FPDF, w: float, line_h: float, text: str) -> float:
-    return pdf.multi_cell(
-        w, line_h, text, align=getattr(pdf, "align", "L"), dry_run=True, output=MethodReturnValue.HEIGHT
-    )
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 10.5)
-    pdf.set_text_color(0, 0, 0)
-    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=getattr(pdf, "align", "L"))
-    pdf.set_font("DejaVu", "", 8.5)
-
-
-def _watermark(pdf: FPDF) -> None:
-    with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
-        pdf.set_font("DejaVu", "B", 34)
-        with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):
-            w = pdf.get_string_width(WATERMARK)
-            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, WATERMARK)
-
-
-def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
-    if getattr(pdf, "align", "L") == "R":  # right to left: the first column on the right
-        header, rows, widths = header[::-1], [r[::-1] for r in rows], widths[::-1]
-    pdf.set_font("DejaVu", "", 8.5)
-    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
-    with pdf.table(
-        col_widths=widths,
-        text_align="RIGHT" if getattr(pdf, "align", "L") == "R" else "LEFT",
-        line_height=4.6,
-        padding=1,
-        headings_style=heading,
-        first_row_as_headings=True,
-        width=sum(widths),
-    ) as table:
-        head = table.row()
-        for h in header:
-            head.cell(h)
-        for r in rows:
-            row = table.row()
-            for v in r:
-                row.cell(v)
+from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W
+from outputs.pdf import A4Pages as _Brief
+from outputs.pdf import heading as _heading
+from outputs.pdf import table as _table
+from outputs.pdf import text_height as _h
+from outputs.pdf import watermark as _watermark
 
 
 def _locator_png(districts: gpd.GeoDataFrame | None, district: str) -> bytes | None:
@@ -112,7 +47,7 @@ def district_brief_pdf(
     ds: Dataset,
     districts: gpd.GeoDataFrame | None,
     sites: pd.DataFrame,
-    view: ExportView,
+    view: View,
     chosen: Sequence[str],
     *,
     progress: Callable[[int, int, str], None] | None = None,
@@ -125,9 +60,9 @@ def district_brief_pdf(
 
     ``sites``: sites with canonical district names (``AtlasData.sites``).
     ``progress(i, n, district)`` is called before each page. ``extra_page(pdf, district, cluster_ids)``
-    adds pages after each district's page (the linkage page, ``geo.linkage_brief``).
+    adds pages after each district's page (the linkage page, ``outputs.linkage_brief``).
     ``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English); an
-    Urdu or Sindhi brief is right-aligned, its Arabic-script text shaped by HarfBuzz (pdf_fonts), and
+    Urdu or Sindhi brief is right-aligned, its Arabic-script text shaped by HarfBuzz (outputs.pdf), and
     its names come from data/names.csv. The district context page and ``extra_page`` stay in English.
     Raises DataFileError if the DejaVu fonts are missing.
     """
@@ -149,13 +84,11 @@ def district_brief_pdf(
     pdf.page_word = _("page")
     pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
     pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
-    ids = view.sectors or list(ds.clusters["cluster_id"])
-    matrix = assessment_matrix(ds, view.round_id, ids)
-    classes = classify_dataset(ds, matrix)
+    data = view.over(ds, sites)
+    matrix, classes = data.matrix_for(), data.classes
     # The brief's own district list decides which districts are shown, not the view's district filter.
-    every = dataclasses.replace(view, districts=[])
-    overall = district_scores(ds, sites, every).set_index("district")
-    per_pillar = district_scores(ds, sites, every, per_pillar=True)
+    overall = data.district_scores(every_district=True).set_index("district")
+    per_pillar = data.district_scores(per_pillar=True, every_district=True)
     width = PAGE_W - 2 * MARGIN
 
     for i, name in enumerate(chosen):

@@ -1,6 +1,6 @@
 """A district brief's linkage page: for each cluster named in the district, its institutions and
 links and its missing links, each with its source (issue 17). Added after the district's page by
-``geo.brief.district_brief_pdf(..., extra_page=...)``; the district page itself is unchanged.
+``outputs.brief.district_brief_pdf(..., extra_page=...)``; the district page itself is unchanged.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from fpdf.enums import XPos, YPos
 
 from cluster_model import linkages as L
 from cluster_model.loading import Dataset
-from geo.brief import BOTTOM_RESERVE, GREY, MARGIN, _heading, _table, _watermark
+from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN
+from outputs.pdf import heading as _heading
+from outputs.pdf import table as _table
+from outputs.pdf import watermark as _watermark
 
 
 def linkage_page(

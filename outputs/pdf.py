@@ -1,4 +1,6 @@
-"""The Unicode fonts every PDF and snapshot uses, and the check that no letter is dropped.
+"""How every PDF the atlas writes is laid out: the fonts, the check that no letter is dropped, the
+page with its footer, headings, tables and the illustrative watermark (the district brief in
+``outputs/brief.py``, its linkage page, and the workshop summary use them).
 
 fpdf2's built-in fonts cannot print names such as "Naushahro Feroze — ©", so the
 PDFs embed Debian's DejaVu Sans (fonts-dejavu-core) for Latin text and SIL's
@@ -16,10 +18,16 @@ made rather than made wrong. A missing font file is the same kind of clear error
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .issues import DataFileError, DataIssue
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import FontFace
+
+from cluster_model.issues import DataFileError, DataIssue
+from cluster_model.vocabulary import ILLUSTRATIVE_MARK as WATERMARK
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -109,3 +117,84 @@ def add_fonts(pdf, arabic_first: bool = False) -> None:
         return write(text)
 
     pdf.normalize_text = checked
+
+
+# --------------------------------------------------------------------------- layout
+
+PAGE_W, PAGE_H, MARGIN = 210, 297, 14
+BOTTOM_RESERVE = 8  # page-number line
+GREY = (90, 90, 90)
+
+
+class A4Pages(FPDF):
+    """A4 portrait, the fonts registered and checked, a footer line with the page number on every page.
+
+    ``rtl`` (a PDF in Urdu or Sindhi): Lateef is the main font and text is right-aligned (``align``);
+    the helpers below follow ``align``. ``page_word``: the footer's "page" in the PDF's language."""
+
+    align = "L"  # "R" for a PDF in Urdu or Sindhi
+    page_word = "page"
+
+    def __init__(self, footer_text: str, rtl: bool = False):
+        super().__init__(format="A4", unit="mm")
+        add_fonts(self, arabic_first=rtl)
+        self.align = "R" if rtl else "L"
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(False)
+        self.footer_text = footer_text
+
+    def footer(self):
+        self.set_y(-MARGIN + 2)
+        self.set_font("DejaVu", "", 7)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, f"{self.footer_text} · {self.page_word} {self.page_no()}", align="C")
+
+
+def text_height(pdf: FPDF, w: float, line_h: float, text: str) -> float:
+    """The height ``text`` takes in a ``multi_cell`` of width ``w`` (measured, not drawn)."""
+    return pdf.multi_cell(
+        w, line_h, text, align=getattr(pdf, "align", "L"), dry_run=True, output=MethodReturnValue.HEIGHT
+    )
+
+
+def heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 10.5)
+    pdf.set_text_color(0, 0, 0)
+    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=getattr(pdf, "align", "L"))
+    pdf.set_font("DejaVu", "", 8.5)
+
+
+def watermark(pdf: FPDF) -> None:
+    """The illustrative-data mark across the page (every page of an illustrative round carries it)."""
+    with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
+        pdf.set_font("DejaVu", "B", 34)
+        with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):
+            w = pdf.get_string_width(WATERMARK)
+            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, WATERMARK)
+
+
+def table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+    """A bordered table, the header row bold on grey; rows wrap and run on to the next page.
+    Mirrored (the first column on the right) when the PDF is right to left."""
+    rtl = getattr(pdf, "align", "L") == "R"
+    if rtl:
+        header, rows, widths = header[::-1], [r[::-1] for r in rows], widths[::-1]
+    pdf.set_font("DejaVu", "", 8.5)
+    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+    with pdf.table(
+        col_widths=widths,
+        text_align="RIGHT" if rtl else "LEFT",
+        line_height=4.6,
+        padding=1,
+        headings_style=heading,
+        first_row_as_headings=True,
+        width=sum(widths),
+    ) as table:
+        head = table.row()
+        for h in header:
+            head.cell(h)
+        for r in rows:
+            row = table.row()
+            for v in r:
+                row.cell(v)

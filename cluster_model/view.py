@@ -1,0 +1,292 @@
+"""One view of the data: the filters and round in force, and everything derived from them, computed once.
+
+A :class:`View` is what every page, the district brief and every export look at: the dataset, the round,
+the pillars, sectors and districts chosen, in words (for titles and file notes) and as tables. The
+assessment matrix of the round is built here and nowhere else (``scoring.assessment_matrix`` has this
+one caller); the district scores, cluster gaps and classes are computed from it on first use and kept
+on the view, so a page that asks twice, or a second page with the same filters, does not recompute them.
+
+A view is read-only once built: the Streamlit pages share one per filters and data revision
+(``ui.data_view.get_view``); treat the frames it returns as read-only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .classification import classify_dataset
+from .loading import Dataset
+from .scoring import assessment_matrix, cluster_gaps, district_gaps, rank_by_gap
+from .tables import district_detail, ranking_table, status_counts
+from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
+
+
+def local_districts(districts: Sequence[str], tr=None) -> list[str]:
+    """District names in ``tr``'s language (data/names.csv), English without a translator."""
+    if tr is None or tr.language == "en":
+        return list(districts)
+    from .local_names import load_names
+
+    names = load_names()[0]
+    return [names.name("district", d, tr.language) for d in districts]
+
+
+@dataclass
+class View:
+    """The filters and round in force, in words and as tables (lazily computed, then kept)."""
+
+    round_id: str | None
+    round_label: str
+    illustrative: bool
+    pillars: list[str]
+    sectors: list[str]
+    districts: list[str]
+    generated: str = field(default_factory=lambda: date.today().isoformat())
+    dataset: Dataset | None = field(default=None, repr=False, compare=False)
+    # Sites with canonical district names (``AtlasData.sites``): the districts scored.
+    sites: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    # The unfiltered view of the same round: what depends on the round alone (matrix, classes) is taken from it,
+    # so views of one round with different filters share one matrix.
+    base: View | None = field(default=None, repr=False, compare=False)
+    _kept: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ in words
+
+    @property
+    def pillar_labels(self) -> list[str]:
+        return [PILLARS.get(p, p) for p in self.pillars]
+
+    def filter_lines(self, ds: Dataset | None = None, tr=None) -> list[str]:
+        """The filters in words; ``tr``: a ``cluster_model.i18n.Translator`` (default English)."""
+        ds = ds if ds is not None else self.dataset
+        _ = tr.gettext if tr else str
+        return [
+            _("Pillars:") + " " + ", ".join(_(label) for label in self.pillar_labels),
+            _("Sectors:")
+            + " "
+            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else _("all clusters")),
+            _("Districts:")
+            + " "
+            + (", ".join(local_districts(self.districts, tr)) if self.districts else _("all districts")),
+            _("Round:")
+            + " "
+            + self.round_label
+            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
+        ]
+
+    def as_dict(self) -> dict:
+        return {"pillars": self.pillars, "sectors": self.sectors, "districts": self.districts}
+
+    def replace(self, **changes) -> View:
+        """The same view with some filters changed (a new view: nothing computed is carried over)."""
+        return dataclasses.replace(self, **changes)
+
+    def over(self, ds: Dataset, sites: pd.DataFrame | None) -> View:
+        """This view when it already scores ``sites`` of ``ds``; else the same filters over them."""
+        if self.dataset is ds and (sites is None or self.sites is sites):
+            return self
+        return self.replace(dataset=ds, sites=sites)
+
+    # ------------------------------------------------------------------ computed once, kept
+
+    def keep(self, key: tuple, compute):
+        """``compute()`` once for this view (a product of it such as a rendered snapshot), then kept on it."""
+        return self._keep(("kept", *key), compute)
+
+    def kept(self, key: tuple):
+        """What :meth:`keep` holds under ``key``, or None when nothing was made yet."""
+        with self._lock:
+            return self._kept.get(("kept", *key))
+
+    def _keep(self, key: tuple, compute):
+        with self._lock:  # views are shared by sessions, which run in threads
+            if key not in self._kept:
+                self._kept[key] = compute()
+            return self._kept[key]
+
+    def _data(self) -> Dataset:
+        if self.dataset is None:
+            raise ValueError("this view has no dataset: build it with cluster_model.view.make_view")
+        return self.dataset
+
+    @property
+    def cluster_ids(self) -> list[str]:
+        """The clusters of the sector filter (all when none is chosen)."""
+        return list(self.sectors) or list(self._data().clusters["cluster_id"])
+
+    @property
+    def matrix(self) -> pd.DataFrame:
+        """Every cluster × indicator with its status as of the round (all clusters; the one place it is built)."""
+        if self._shares_base():
+            return self.base.matrix
+        return self._keep(("matrix",), lambda: assessment_matrix(self._data(), self.round_id))
+
+    def _shares_base(self) -> bool:
+        return (
+            self.base is not None
+            and self.base.round_id == self.round_id
+            and self.base.dataset is self.dataset
+        )
+
+    def matrix_for(self, cluster_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """The matrix rows of ``cluster_ids`` (default: the sector filter), in their order."""
+        ids = list(cluster_ids) if cluster_ids is not None else self.cluster_ids
+        return self._keep(("matrix", tuple(ids)), lambda: _rows_of(self.matrix, ids))
+
+    def view_clusters(self) -> list[str]:
+        """Clusters in the sector filter that have a site in one of the chosen districts (all when none chosen)."""
+
+        def compute() -> list[str]:
+            ids = self.cluster_ids
+            if self.districts:
+                sites = self._sites()
+                there = set(sites.loc[sites["district"].isin(self.districts), "cluster_id"])
+                ids = [c for c in ids if c in there]
+            return ids
+
+        return self._keep(("view_clusters",), compute)
+
+    def _sites(self) -> pd.DataFrame:
+        return self.sites if self.sites is not None else self._data().sites
+
+    def district_scores(self, per_pillar: bool = False, every_district: bool = False) -> pd.DataFrame:
+        """Rows of :func:`scoring.district_gaps` for the sector filter and pillars.
+
+        Only the chosen districts unless ``every_district`` (a map keeps its context's true colours).
+        """
+
+        def compute() -> pd.DataFrame:
+            ids = self.cluster_ids
+            sites = self._sites()
+            scores = district_gaps(
+                self.matrix_for(ids),
+                sites[sites["cluster_id"].isin(ids)],
+                self._data().rules,
+                self.pillars,
+                per_pillar=per_pillar,
+            )
+            if self.districts and not every_district:
+                scores = scores[scores["district"].isin(self.districts)]
+            return scores.reset_index(drop=True)
+
+        return self._keep(("district_scores", per_pillar, every_district), compute)
+
+    def ranked_districts(self) -> pd.DataFrame:
+        """Every district's scores (district filter not applied), highest gap first, unknown last."""
+        return self._keep(("ranked",), lambda: rank_by_gap(self.district_scores(every_district=True)))
+
+    def cluster_gaps(
+        self, cluster_ids: Sequence[str] | None = None, pillars: Sequence[str] | None = None, per_pillar=True
+    ) -> pd.DataFrame:
+        """Rows of :func:`scoring.cluster_gaps` (default: the sector filter, the chosen pillars)."""
+        ids = tuple(cluster_ids) if cluster_ids is not None else tuple(self.cluster_ids)
+        chosen = tuple(pillars) if pillars is not None else tuple(self.pillars)
+        return self._keep(
+            ("cluster_gaps", ids, chosen, per_pillar),
+            lambda: cluster_gaps(
+                self.matrix_for(ids), self._data().rules, list(chosen), per_pillar=per_pillar
+            ),
+        )
+
+    def placed_sites(self) -> pd.DataFrame:
+        """Sites of the sector filter with their cluster's number (the map's badges)."""
+        ds = self._data()
+        return self._keep(
+            ("placed_sites",),
+            lambda: self._sites()[self._sites()["cluster_id"].isin(self.cluster_ids)].merge(
+                ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+            ),
+        )
+
+    def shown_districts(self) -> pd.DataFrame:
+        """:meth:`ranked_districts` narrowed to the district filter (all when none is chosen)."""
+
+        def compute() -> pd.DataFrame:
+            ranked = self.ranked_districts()
+            if not self.districts:
+                return ranked
+            return ranked[ranked["district"].isin(self.districts)].reset_index(drop=True)
+
+        return self._keep(("shown_districts",), compute)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many indicator values of the sector filter and pillars are present, partial, absent, not assessed."""
+        return self._keep(("status_counts",), lambda: status_counts(self.matrix_for(), self.pillars))
+
+    def district_changes(self, before: View) -> pd.Series:
+        """Gap change per district since ``before`` (a view of an earlier round with the same filters)."""
+        from .history import gap_changes  # history builds on views
+
+        return self._keep(
+            ("district_changes", before.round_id),
+            lambda: gap_changes(self.ranked_districts(), before.ranked_districts(), ["district"]).set_index(
+                "district"
+            )["gap_delta"],
+        )
+
+    def district_detail(self, cluster_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(gap by pillar, indicator checklist) of the clusters in one district (``tables.district_detail``)."""
+        ids = tuple(cluster_ids)
+        return self._keep(
+            ("district_detail", ids),
+            lambda: district_detail(self._data(), self.matrix_for(), list(ids), self.pillars),
+        )
+
+    def ranking_table(self) -> pd.DataFrame:
+        """The district ranking as shown (``tables.ranking_table`` of :meth:`shown_districts`)."""
+        return self._keep(("ranking_table",), lambda: ranking_table(self._data(), self.shown_districts()))
+
+    @property
+    def classes(self) -> dict:
+        """Computed and published classification of every cluster (``classification.classify_dataset``)."""
+        if self._shares_base():
+            return self.base.classes
+        return self._keep(("classes",), lambda: classify_dataset(self._data(), self.matrix))
+
+
+def _rows_of(matrix: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """``matrix`` rows of ``ids``, clusters in the order of ``ids`` (as a matrix built for them)."""
+    position = {c: i for i, c in enumerate(ids)}
+    rows = matrix[matrix["cluster_id"].isin(position)]
+    order = rows["cluster_id"].map(position).to_numpy().argsort(kind="stable")
+    return rows.iloc[order].reset_index(drop=True)
+
+
+def make_view(
+    ds: Dataset,
+    round_id: str | None,
+    pillars: Sequence[str] = (),
+    sectors: Sequence[str] = (),
+    districts: Sequence[str] = (),
+    generated: str | None = None,
+    sites: pd.DataFrame | None = None,
+    base: View | None = None,
+) -> View:
+    """The view of ``ds`` for these filters (no pillar chosen means all four)."""
+    row = ds.rounds[ds.rounds["round_id"] == round_id]
+    if row.empty:
+        label, illustrative = "no round (every indicator not assessed)", False
+    else:
+        r = row.iloc[0]
+        label, illustrative = f"{r['name']} ({r['date']})", bool(r["illustrative"])
+    view = View(
+        round_id,
+        label,
+        illustrative,
+        list(pillars) or list(PILLARS),
+        list(sectors),
+        list(districts),
+        dataset=ds,
+        sites=sites,
+        base=base,
+    )
+    if generated:
+        view.generated = generated
+    return view

@@ -1,0 +1,89 @@
+"""The workshop's printable summary (PDF): per agenda item, the groups' ratings, the room gap and the quotes.
+
+Laid out with the atlas's PDF fonts (``outputs.pdf``: DejaVu with Lateef and shaping for Urdu and Sindhi
+quotes, every character checked); its CSV and XLSX are written by ``outputs.tables``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from fpdf import FPDF
+
+from cluster_model.loading import Dataset
+from cluster_model.vocabulary import PILLARS, STAKEHOLDERS, Status
+from cluster_model.workshop import GROUPS, NOT_RATED, QUOTE_KINDS, Agenda, SessionInfo
+from outputs.pdf import add_fonts
+
+_SHORT = {
+    Status.PRESENT.value: "present",
+    Status.PARTIAL.value: "partial",
+    Status.ABSENT.value: "absent",
+    NOT_RATED: "–",
+}
+
+
+def summary_pdf(
+    ds: Dataset, info: SessionInfo, gaps: pd.DataFrame, quotes: pd.DataFrame, agenda: Agenda
+) -> bytes:
+    """A printable summary (A4 landscape): per agenda item, the four groups' ratings, the room gap and the quotes.
+
+    Fits one page for a short session; a long one continues on the next page.
+    """
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(True, margin=10)
+    pdf.set_margins(10, 10, 10)
+    add_fonts(pdf)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
+        "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
+        "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
+        "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(1)
+    widths = [38, 52, 24, 24, 24, 24, 26]
+    head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
+    pdf.set_font("DejaVu", "B", 7.5)
+    for w, h in zip(widths, head):
+        pdf.cell(w, 4.5, h, border=1)
+    pdf.ln()
+    pdf.set_font("DejaVu", "", 7.5)
+    by_pair = gaps.set_index(["cluster_id", "pillar"])
+    for item in agenda.items:
+        if (item.cluster_id, item.pillar) not in by_pair.index:
+            continue
+        row = by_pair.loc[(item.cluster_id, item.pillar)]
+        gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
+        cells = [
+            ds.cluster_name(item.cluster_id),
+            PILLARS[item.pillar],
+            *[_SHORT[row[g]] for g in GROUPS],
+            gap,
+        ]
+        for w, text in zip(widths, cells):
+            pdf.cell(w, 4, text, border=1)
+        pdf.ln()
+    live = quotes[quotes["withdrawn_at"].isna()] if len(quotes) else quotes
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(0, 5, f"Quotes and recommendations ({len(live)})", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7.5)
+    if not len(live):
+        pdf.cell(0, 4, "None recorded.", new_x="LMARGIN", new_y="NEXT")
+    for q in live.to_dict("records"):
+        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        pdf.multi_cell(
+            0,
+            4,
+            f"• {ds.cluster_name(q['cluster_id'])} — {PILLARS[q['pillar']]} — {QUOTE_KINDS[q['kind']]} ({who}): {q['text']}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    return bytes(pdf.output())

@@ -1,0 +1,457 @@
+"""The Workshop's room view (the projector) and presenter view (the facilitator's controls); ``pages/workshop.py`` draws them.
+
+The phones' own page is ``pages/vote.py`` (``ui/room.py`` holds the live tally both views show).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cluster_model import store
+from cluster_model import workshop as ws
+from cluster_model.issues import DataFileError
+from cluster_model.store import dialogue as dl
+from cluster_model.store import votes as vt
+from cluster_model.vocabulary import PILLARS
+from geo.atlas_map import build_atlas_map
+from outputs import tables
+from outputs.pdf import check_text, font_paths
+from outputs.workshop_summary import summary_pdf
+from ui import offline_check, room
+from ui import presentation as pres
+from ui.auth import current_editor, require_editor
+from ui.data_view import get_round_view
+from ui.html import esc, md
+from ui.i18n import _, known, table_in_language, translator, with_language
+from ui.i18n import name as local_name
+from ui.workshop_links import who_works_with_whom
+from ui.workshop_session import Workshop, flash, show_flash
+
+
+def _cluster(w: Workshop, cluster_id: str) -> str:
+    """The cluster's name in the page's language (data/names.csv)."""
+    return local_name("cluster", cluster_id, w.ds.cluster_name(cluster_id))
+
+
+def _go(w: Workshop, delta: int, n: int) -> None:
+    engine, round_id = w.engine, w.round_id
+    pos = min(max(st.session_state["ws_pos"] + delta, 0), n - 1)
+    st.session_state["ws_pos"] = pos
+    user = current_editor()
+    if user is not None:  # the room's place is kept only when an editor moves it
+        dl.set_position(engine, round_id, pos, author=user.label)
+
+
+def _rate(w: Workshop, key: str, cluster_id: str, pillar: str, group: str) -> None:
+    engine, round_id = w.engine, w.round_id
+    user = current_editor()
+    if user is None:
+        flash("error", "Sign in as an editor to record ratings: nothing was saved.")
+        return
+    try:
+        dl.record_rating(
+            engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label
+        )
+    except store.ValidationError as exc:
+        flash("error", "; ".join(md(i.message) for i in exc.issues) + ": nothing was saved.")
+
+
+def _quote(w: Workshop, cluster_id: str, pillar: str) -> None:
+    engine, round_id = w.engine, w.round_id
+    user = current_editor()
+    if user is None:
+        flash("error", "Sign in as an editor to record quotes: nothing was saved.")
+        return
+    state = st.session_state
+    if state.get("ws_q_group") is None:
+        flash(
+            "error", "Choose which group said it (Said by): nothing was saved; your text is still in the box."
+        )
+        return
+    try:
+        dl.add_quote(
+            engine,
+            round_id,
+            cluster_id,
+            pillar,
+            state["ws_q_group"],
+            state["ws_q_text"],
+            kind=state["ws_q_kind"],
+            speaker_name=state["ws_q_speaker"],
+            author=user.label,
+        )
+    except store.ValidationError as exc:
+        flash(
+            "error",
+            "; ".join(f"{md(i.message)} — {md(i.hint)}" for i in exc.issues)
+            + ". Nothing was saved; your text is still in the box.",
+        )
+    else:
+        state["ws_q_text"] = ""
+        state["ws_q_speaker"] = ""
+        flash("success", "Saved.")
+
+
+def _withdraw(w: Workshop, quote_id: int) -> None:
+    engine, round_id = w.engine, w.round_id
+    user = current_editor()
+    if user is not None:
+        dl.withdraw_quote(engine, round_id, quote_id, author=user.label)
+
+
+def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
+    """Previous / title / next, shared by the room view and the presenter view; returns (position, cluster, pillar)."""
+    params, round_id, mode, session = w.params, w.round_id, w.mode, w.session
+    n = len(agenda)
+    if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
+        st.session_state["ws_pos_round"] = round_id
+        st.session_state["ws_pos"] = (
+            agenda.position(int(params["item"]) - 1)
+            if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", "")))
+            else agenda.position(session.position)
+        )
+    pos = agenda.position(st.session_state["ws_pos"])
+    st.session_state["ws_pos"] = pos
+    item = agenda[pos]
+    params.from_dict(with_language({"round": round_id, "item": str(pos + 1), "mode": mode}))
+    b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
+    b1.button(
+        "◀ " + _("Previous"),
+        key="ws-prev",
+        on_click=_go,
+        args=(w, -1, n),
+        disabled=pos == 0,
+        shortcut="Left",
+        width="stretch",
+    )
+    b2.button(
+        _("Next") + " ▶",
+        key="ws-next",
+        on_click=_go,
+        args=(w, 1, n),
+        disabled=pos == n - 1,
+        shortcut="Right",
+        width="stretch",
+    )
+    title.markdown(
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_cluster(w, item.cluster_id))} — {esc(translator().pillar(item.pillar))}</div>",
+        unsafe_allow_html=True,
+    )
+    pres.keyboard()
+    show_flash()
+    return pos, item.cluster_id, item.pillar
+
+
+def _room_table(here, tallies: pd.DataFrame) -> str:
+    """The room's rating per group, with how many voted when it came from phones, and the room gap with its coverage."""
+    tr = translator()
+    voted = tallies.set_index("stakeholder_group")["n"] if len(tallies) else pd.Series(dtype=int)
+    rows = [
+        [
+            esc(tr.stakeholder(g)),
+            pres.badge(here[g]),
+            _("{n} voted").format(n=int(voted[g])) if g in voted.index else "",
+        ]
+        for g in ws.GROUPS
+    ]
+    gap_text = _("not rated (unknown)") if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
+    low = " — " + _("low coverage, read with care") if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
+    n_total = " · " + _("{n} voted from phones").format(n=int(tallies["n"].sum())) if len(tallies) else ""
+    room_gap = _("Room gap: {gap}").format(gap=gap_text)
+    rated = _("{n} of 4 groups rated").format(n=here["n_rated"])
+    return (
+        pres.html_table([_("Group"), _("Rating"), _("Votes")], rows, escape=False)
+        + f"<p class='ws-note'><b>{esc(room_gap)}</b> · {esc(rated)}{esc(low)}{esc(n_total)}. "
+        + esc(_("The room's rating in this dialogue, not an indicator assessment."))
+        + "</p>"
+    )
+
+
+def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> None:
+    engine, round_id = w.engine, w.round_id
+    qs = dl.quotes(engine, round_id, include_withdrawn=False)
+    mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
+    tr = translator()
+    st.markdown("### " + _("Said in the room ({n})").format(n=len(mine)))
+    for q in mine.to_dict("records"):
+        who = tr.stakeholder(q["stakeholder_group"]) + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
+        # Plain Markdown with every character of the participant's text escaped: inside an HTML block a blank
+        # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
+        c1.markdown(f"**{md(known(ws.QUOTE_KINDS[q['kind']]))}** ({md(who)}): {md(q['text'])}")
+        if c2 is not None:
+            c2.button(
+                "✕",
+                key=f"ws_wd_{q['id']}",
+                on_click=_withdraw,
+                args=(w, int(q["id"])),
+                help="withdraw this entry (kept in the history)",
+            )
+
+
+def present(w: Workshop) -> None:
+    """The room view (what the projector shows): map, question, live tally, link for phones. No editing controls."""
+    atlas, ds, engine, cluster_ids, params, round_id, session = (
+        w.atlas,
+        w.ds,
+        w.engine,
+        w.cluster_ids,
+        w.params,
+        w.round_id,
+        w.session,
+    )
+    tr = translator()
+    pres.apply()
+    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    pos, cid, pillar = _header(w, agenda)
+    n = len(agenda)
+
+    rat = dl.ratings(engine, round_id)
+    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+    tallies = vt.accepted_tallies(engine, round_id)
+    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
+
+    # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
+    sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(
+        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+    )
+    sites = sites.assign(
+        cluster_name=sites["cluster_id"].map(lambda c: _cluster(w, c))
+    )  # the legend's key in the page's language
+    spot = sorted(sites["district"].unique())
+    map_col, panel = st.columns([3, 2], gap="medium")
+    fmap = None
+    with map_col:
+        st.markdown(
+            f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
+            f"{esc(session.venue)}, {esc(session.date)} · "
+            f"{esc(_('districts of {cluster}:').format(cluster=_cluster(w, cid)))} <span class='ws-spot'>"
+            f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
+            unsafe_allow_html=True,
+        )
+        if atlas.districts is None:
+            st.error(
+                _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+            )
+        else:
+            scores = ws.room_district_gaps(gaps, atlas.sites, [pillar], vt.n_voted(engine, round_id))
+            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot, tr=tr)
+            pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
+            with st.container(key="ws_map_box"):
+                st_folium(
+                    fmap,
+                    key="ws_map",
+                    returned_objects=[],
+                    height=pres.MAP_HEIGHT_PX,
+                    use_container_width=True,
+                )
+            st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
+
+    with panel:
+        st.markdown("### " + _("Votes from phones"))
+        room.live_tally(engine, round_id, cid, pillar, follow=True)
+        link, note = pres.page_link("vote", with_language({"r": round_id}))
+        q1, q2 = st.columns([2, 3], vertical_alignment="center")
+        q1.image(pres.qr_png(link), width=180)
+        q2.markdown(
+            f"<p class='ws-note'>{esc(_('Vote from your phone: scan the code or open'))}</p>"
+            f"<p class='ws-link' id='ws-link'>{esc(link)}</p>",
+            unsafe_allow_html=True,
+        )
+        if note:
+            q2.caption(known(note))
+        st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
+        st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
+        latest = ws.indicator_round(ds)
+        ind = get_round_view(atlas, latest).cluster_gaps([cid], list(PILLARS)).set_index("pillar")
+        rows = []
+        for p in PILLARS:
+            r = ind.loc[p]
+            rows.append(
+                [
+                    ("▶ " if p == pillar else "") + tr.pillar(p),
+                    _("not assessed") if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+                    f"{r['n_assessed']}/{r['n_indicators']}",
+                ]
+            )
+        st.markdown("### " + _("Indicator gaps"))
+        from_note = _(
+            "From indicator assessments (round {round}); not assessed = unknown, never zero."
+        ).format(round=latest)
+        st.markdown(
+            pres.html_table([_("Pillar"), _("Gap"), _("Assessed")], rows)
+            + f"<p class='ws-note'>{esc(from_note)}</p>",
+            unsafe_allow_html=True,
+        )
+
+    _quotes_list(w, cid, pillar, with_withdraw=False)
+
+    with st.expander(_("The room's view: all clusters × pillars")):
+        st.caption(
+            _(
+                "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+            )
+        )
+        matrix = ws.room_matrix(gaps, ds)
+        shown = table_in_language(matrix)
+        st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
+
+    with st.expander(_("End of session: summary")):
+        info = session.info
+        all_quotes = dl.quotes(engine, round_id)
+        r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
+        stem = ws.summary_file_stem(info)
+        st.caption(
+            _(
+                "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+            ).format(ratings=len(r_table), quotes=len(q_table))
+        )
+        d1, d2 = st.columns(2)
+        # Each file is built when its button is clicked (a callable), not on every rerun of the room view.
+        d1.download_button(
+            _("Ratings (CSV)"),
+            lambda: tables.workshop_csv(r_table),
+            file_name=f"{stem}-ratings.csv",
+            mime="text/csv",
+            key="ws_dl_rcsv",
+            width="stretch",
+        )
+        d2.download_button(
+            _("Quotes (CSV)"),
+            lambda: tables.workshop_csv(q_table),
+            file_name=f"{stem}-quotes.csv",
+            mime="text/csv",
+            key="ws_dl_qcsv",
+            width="stretch",
+        )
+        d1.download_button(
+            _("Workbook (XLSX)"),
+            lambda: tables.workshop_xlsx(info, r_table, q_table, matrix),
+            file_name=f"{stem}.xlsx",
+            key="ws_dl_xlsx",
+            width="stretch",
+        )
+        try:
+            # Checked now, cheaply, so the page says it rather than a failed click: the fonts are there and
+            # every quote can be printed.
+            font_paths()
+            live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
+            for text in [*live.get("text", []), *live.get("speaker_name", [])]:
+                check_text(text or "")
+        except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
+            d2.error(md(exc.issue))
+        else:
+            d2.download_button(
+                _("Printable summary (PDF)"),
+                lambda: summary_pdf(ds, info, gaps, all_quotes, agenda),
+                file_name=f"{stem}.pdf",
+                mime="application/pdf",
+                key="ws_dl_pdf",
+                width="stretch",
+            )
+
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
+            offline_check.show(fmap)
+
+    c1, c2 = st.columns(2)
+    c1.link_button(
+        _("Facilitator's controls (presenter view, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "presenter"})),
+    )
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
+        st.rerun()
+
+
+def presenter(w: Workshop) -> None:
+    """The facilitator's window: the same agenda, the live tally, voting and recording controls. The room view follows it."""
+    atlas, ds, engine, cluster_ids, params, round_id, session = (
+        w.atlas,
+        w.ds,
+        w.engine,
+        w.cluster_ids,
+        w.params,
+        w.round_id,
+        w.session,
+    )
+    tr = translator()
+    st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
+    user = require_editor()
+    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    pos, cid, pillar = _header(w, agenda)
+    st.caption(
+        _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
+            n=pos + 1, total=len(agenda)
+        )
+        + " "
+        + _("Signed in as {user}.").format(user=md(user.label))
+    )
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("### " + _("Votes from phones"))
+        room.live_tally(engine, round_id, cid, pillar, follow=False)
+        room.facilitator_controls(engine, round_id, cid, pillar, author=user.label)
+    rat = dl.ratings(engine, round_id)
+    with right:
+        st.markdown("### " + _("Record the room's rating by hand"))
+        stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
+        cols = st.columns(2)
+        for i, g in enumerate(ws.GROUPS):
+            value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
+            version = int(stored.loc[g, "version"]) if g in stored.index else 0
+            key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
+            cols[i % 2].radio(
+                tr.stakeholder(g),
+                ws.RATINGS,
+                index=ws.RATINGS.index(value),
+                key=key,
+                on_change=_rate,
+                args=(w, key, cid, pillar, g),
+                horizontal=True,
+            )
+    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+    tallies = vt.accepted_tallies(engine, round_id)
+    st.markdown(
+        _room_table(here, tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]),
+        unsafe_allow_html=True,
+    )
+    with st.form("ws_quote_form", border=True):
+        q1, q2, q3 = st.columns([5, 3, 3])
+        q1.radio(
+            _("Said by (group)"),
+            ws.GROUPS,
+            format_func=tr.stakeholder,
+            key="ws_q_group",
+            horizontal=True,
+            index=None,
+        )
+        q2.radio(
+            _("Kind"),
+            list(ws.QUOTE_KINDS),
+            format_func=lambda k: known(ws.QUOTE_KINDS[k]),
+            key="ws_q_kind",
+            horizontal=True,
+        )
+        q3.text_input(_("Name (optional)"), key="ws_q_speaker")
+        st.text_area(_("Quote or recommendation"), key="ws_q_text", height=100)
+        st.form_submit_button(_("Save quote"), type="primary", on_click=_quote, args=(w, cid, pillar))
+    _quotes_list(w, cid, pillar, with_withdraw=True)
+    who_works_with_whom(
+        atlas, round_id, cid, session.info, user
+    )  # issue 17: "who works with whom", asked of the room
+    c1, c2 = st.columns(2)
+    c1.link_button(
+        _("Open the room view (projector, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "present"})),
+    )
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
+        st.rerun()

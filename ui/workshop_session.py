@@ -1,0 +1,48 @@
+"""What the Workshop's views share: the page's context for this run, and the messages kept across a rerun."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from cluster_model import store
+from cluster_model.loading import Dataset
+from ui.data_access import AtlasData
+from ui.html import md
+from ui.state import ViewState
+
+
+@dataclass
+class Workshop:
+    """This run of the Workshop page: the data, the store, who is signed in, and the dialogue the URL names."""
+
+    atlas: AtlasData
+    state: ViewState
+    ds: Dataset
+    engine: Engine
+    editor: object  # ui.auth's signed-in editor, or None
+    cluster_ids: list[str]
+    params: object  # st.query_params: this page keeps its own URL parameters
+    sessions: pd.DataFrame
+    ready: pd.DataFrame  # dialogue rounds with a workshop session
+    round_id: str | None
+    mode: str  # setup, present or presenter
+    session: object  # cluster_model.store.dialogue's session of round_id, or None
+
+
+def problems(exc: store.ValidationError) -> None:
+    for issue in exc.issues:
+        st.error(md(issue.message) + (f" — {md(issue.hint)}" if issue.hint else ""))
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state["ws_flash"] = (kind, text)
+
+
+def show_flash() -> None:
+    kind, text = st.session_state.pop("ws_flash", (None, None))
+    if kind:
+        getattr(st, kind)(text)

@@ -1,0 +1,218 @@
+"""The Workshop's setup view: open a dialogue, create one, edit its agenda (``pages/workshop.py`` draws it)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cluster_model import store
+from cluster_model import workshop as ws
+from cluster_model.store import dialogue as dl
+from cluster_model.vocabulary import PILLARS
+from ui import page
+from ui.auth import require_editor, sign_out
+from ui.chrome import show_issues
+from ui.html import md
+from ui.i18n import _, table_in_language, translator, with_language
+from ui.i18n import name as local_name
+from ui.workshop_session import Workshop, flash, problems, show_flash
+
+
+def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
+    if not clusters or not pillars:
+        return None
+    return ws.Agenda.default(clusters, [p for p in PILLARS if p in pillars]).to_string()
+
+
+def setup(w: Workshop) -> None:
+    atlas, ds, engine, editor, cluster_ids, params, sessions, ready, round_id = (
+        w.atlas,
+        w.ds,
+        w.engine,
+        w.editor,
+        w.cluster_ids,
+        w.params,
+        w.sessions,
+        w.ready,
+        w.round_id,
+    )
+    tr = translator()
+    st.title(_("Workshop"))
+    st.caption(
+        _(
+            "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
+            "Works with no internet: everything is served by this computer."
+        )
+    )
+    show_issues(atlas.issues)
+    show_flash()
+    labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
+    st.subheader(_("Open a dialogue"))
+    if labels:
+        options = list(labels)
+        default = options.index(round_id) if round_id in options else 0
+        chosen = st.selectbox(
+            _("Dialogue round"), options, index=default, format_func=labels.get, key="ws_pick"
+        )
+        params["round"] = chosen
+        s = dl.get_session(engine, chosen)
+        agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
+        at = agenda[s.position]
+        st.write(
+            _("Agenda: **{n} items**; the room is at item {at} ({cluster} — {pillar}).").format(
+                n=len(agenda),
+                at=s.position + 1,
+                cluster=md(local_name("cluster", at.cluster_id, ds.cluster_name(at.cluster_id))),
+                pillar=tr.pillar(at.pillar),
+            )
+        )
+        if st.button("▶ " + _("Start presentation"), type="primary", key="ws_start"):
+            params.from_dict(with_language({"round": chosen, "item": str(s.position + 1), "mode": "present"}))
+            st.rerun()
+        with st.expander(_("Agenda (in order)")):
+            st.dataframe(table_in_language(agenda.table(ds)), hide_index=True, width="stretch")
+    else:
+        st.info(_("No dialogue round has a workshop session yet. An editor creates one below."))
+
+    st.divider()
+    if editor is None:
+        st.subheader(_("Prepare a dialogue"))
+        st.caption(
+            _(
+                "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+            )
+        )
+    user = require_editor()
+    st.sidebar.caption(f"Signed in as **{md(user.label)}**")
+    st.sidebar.button("Sign out", on_click=sign_out, key="ws_sign_out")
+
+    tab_new, tab_agenda = st.tabs(["New dialogue", "Edit the agenda"])
+    with tab_new:
+        orphan = sessions[~sessions["has_session"]]
+        with st.form("ws_new"):
+            st.markdown(
+                "A dialogue round: where and when the room met is the source of every rating recorded in it."
+            )
+            existing = st.selectbox(
+                "Round",
+                ["(new round)", *orphan["round_id"]],
+                help="Or attach the session to a dialogue round already opened on the Data page.",
+            )
+            new_id = st.text_input(
+                "Round id (new round)",
+                placeholder="dialogue-muet-2027",
+                help="lower-case letters, digits, '-' or '_'",
+            )
+            name = st.text_input("Name (new round)", placeholder="Cluster policy dialogue, MUET")
+            date = st.date_input("Date (new round)")
+            venue = st.text_input("Venue", placeholder="MUET, Jamshoro")
+            facilitator = st.text_input("Facilitator")
+            # No default: a 64-item agenda starting where nothing is assessed helps nobody (issue 10, item 12).
+            clusters = st.multiselect(
+                "Clusters, in the order the room takes them",
+                cluster_ids,
+                default=[],
+                format_func=ds.cluster_name,
+                placeholder="Choose the clusters the room will discuss",
+                key="ws_new_clusters",
+            )
+            pillars = st.multiselect(
+                "Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get
+            )
+            go = st.form_submit_button("Create dialogue", type="primary")
+        if go:
+            agenda = _agenda_from_choice(clusters, pillars)
+            if agenda is None:
+                st.error("Choose at least one cluster and one pillar for the agenda: nothing was created.")
+                return
+            try:
+                if existing == "(new round)":
+                    dl.create_dialogue(
+                        engine,
+                        round_id=new_id,
+                        name=name,
+                        date=date,
+                        venue=venue,
+                        facilitator=facilitator,
+                        agenda=agenda,
+                        author=user.label,
+                    )
+                    made = new_id.strip()
+                else:
+                    dl.start_session(
+                        engine,
+                        round_id=existing,
+                        venue=venue,
+                        facilitator=facilitator,
+                        agenda=agenda,
+                        author=user.label,
+                    )
+                    made = existing
+            except store.ValidationError as exc:
+                problems(exc)
+            else:
+                st.cache_data.clear()
+                flash("success", f"Dialogue '{md(made)}' is ready: press Start presentation.")
+                params.from_dict(with_language({"round": made}))
+                st.rerun()
+
+    with tab_agenda:
+        if not labels:
+            st.info("Create a dialogue first.")
+            return
+        rid = params.get("round")
+        s = dl.get_session(engine, rid)
+        agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
+        st.caption(
+            "Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop): "
+            f"`{agenda.to_string()}`"
+        )
+        for i, item in enumerate(agenda.items):
+            c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
+            c1.write(f"{i + 1}\\. {md(ds.cluster_name(item.cluster_id))} — {PILLARS[item.pillar]}")
+            for col, label, change, disabled in (
+                (c2, "↑", lambda a, i=i: a.move(i, -1), i == 0),
+                (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
+                (c4, "✕", lambda a, i=i: a.remove(i), len(agenda) == 1),
+            ):
+                if col.button(
+                    label,
+                    key=f"ws_ag_{label}_{i}",
+                    disabled=disabled,
+                    help={"↑": "move up", "↓": "move down", "✕": "remove"}[label],
+                ):
+                    dl.set_agenda(
+                        engine, rid, change(agenda).to_string(), author=user.label, position=s.position
+                    )
+                    st.rerun()
+        with st.form("ws_agenda_move"):
+            m1, m2 = st.columns(2)
+            src = m1.selectbox(
+                "Move item",
+                range(len(agenda)),
+                format_func=lambda i: (
+                    f"{i + 1}. {ds.cluster_name(agenda[i].cluster_id)} — {PILLARS[agenda[i].pillar]}"
+                ),
+            )
+            dst = m2.number_input("to position", min_value=1, max_value=len(agenda), value=1, step=1)
+            if st.form_submit_button("Move"):
+                dl.set_agenda(
+                    engine,
+                    rid,
+                    agenda.move_to(src, int(dst) - 1).to_string(),
+                    author=user.label,
+                    position=s.position,
+                )
+                st.rerun()
+        with st.form("ws_agenda_text"):
+            text = st.text_input(
+                "Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)",
+                value=agenda.to_string(),
+            )
+            if st.form_submit_button("Save agenda"):
+                try:
+                    dl.set_agenda(engine, rid, text, author=user.label)
+                except store.ValidationError as exc:
+                    problems(exc)
+                else:
+                    st.rerun()
+    page.end(atlas, w.state, "workshop", shared_filters=False, round_id=ds.latest_round())
