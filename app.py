@@ -12,6 +12,7 @@ import streamlit as st
 
 from cluster_model.identity import atlas_name
 from ui.auth import announce_setup_code
+from ui.i18n import _
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
@@ -22,15 +23,15 @@ except Exception:
     logging.getLogger("atlas.auth").exception("could not check for editor accounts")
 
 pages = [
-    st.Page("pages/atlas.py", title="Atlas", default=True, url_path="atlas"),
-    st.Page("pages/clusters.py", title="Clusters", url_path="clusters"),
-    st.Page("pages/compare.py", title="Compare", url_path="compare"),
-    st.Page("pages/poverty.py", title="Gaps & poverty", url_path="poverty"),
-    st.Page("pages/linkages.py", title="Linkage matrix", url_path="linkages"),
-    st.Page("pages/export.py", title="Export", url_path="export"),
-    st.Page("pages/methods.py", title="Methods & sources", url_path="methods"),
-    st.Page("pages/data.py", title="Data (editors)", url_path="data"),
-    st.Page("pages/workshop.py", title="Workshop", url_path="workshop"),
-    st.Page("pages/vote.py", title="Vote (phones)", url_path="vote", visibility="hidden"),
+    st.Page("pages/atlas.py", title=_("Atlas"), default=True, url_path="atlas"),
+    st.Page("pages/clusters.py", title=_("Clusters"), url_path="clusters"),
+    st.Page("pages/compare.py", title=_("Compare"), url_path="compare"),
+    st.Page("pages/poverty.py", title=_("Gaps & poverty"), url_path="poverty"),
+    st.Page("pages/linkages.py", title=_("Linkage matrix"), url_path="linkages"),
+    st.Page("pages/export.py", title=_("Export"), url_path="export"),
+    st.Page("pages/methods.py", title=_("Methods & sources"), url_path="methods"),
+    st.Page("pages/data.py", title=_("Data (editors)"), url_path="data"),
+    st.Page("pages/workshop.py", title=_("Workshop"), url_path="workshop"),
+    st.Page("pages/vote.py", title=_("Vote (phones)"), url_path="vote", visibility="hidden"),
 ]
 st.navigation(pages).run()

@@ -23,7 +23,7 @@ from .evidence import evidence_items
 from .identity import atlas_name, region_name
 from .loading import Dataset
 from .scoring import gap_label
-from .view import View
+from .view import View, local_districts
 from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
 NOT_ASSESSED = "not assessed"
@@ -293,29 +293,49 @@ def export_filename(view: View, ext: str, kind: str = "") -> str:
     return "_".join(parts) + "." + ext.lstrip(".")
 
 
-def snapshot_title(view: View) -> str:
+def snapshot_title(view: View, tr=None) -> str:
+    """``tr``: a ``cluster_model.i18n.Translator`` for the title's language (default English)."""
+    _ = tr.gettext if tr else str
     what = (
-        "Cluster gaps, all four pillars"
+        _("Cluster gaps, all four pillars")
         if set(view.pillars) == set(PILLARS)
-        else " & ".join(view.pillar_labels) + " gaps"
+        else _("{pillars} gaps").format(pillars=" & ".join(_(label) for label in view.pillar_labels))
     )
-    where = ", ".join(view.districts) if view.districts else f"{region_name()} districts"
+    region = region_name()
+    region = tr.gettext(region) if tr and tr.has(region) else region
+    where = (
+        ", ".join(local_districts(view.districts, tr))
+        if view.districts
+        else _("{region} districts").format(region=region)
+    )
     return f"{what} — {where}"
 
 
-def snapshot_texts(ds: Dataset, view: View, source_ids: Iterable[str]) -> tuple[str, list[str], list[str]]:
-    """(title, subtitle lines, credit lines) for a map snapshot of the view."""
+def snapshot_texts(
+    ds: Dataset, view: View, source_ids: Iterable[str], tr=None
+) -> tuple[str, list[str], list[str]]:
+    """(title, subtitle lines, credit lines) for a map snapshot of the view; ``tr``: its language."""
+    _ = tr.gettext if tr else str
+    name = atlas_name()
+    name = tr.gettext(name) if tr and tr.has(name) else name
+    lines = view.filter_lines(ds, tr)
     subtitle = [
-        "; ".join(view.filter_lines(ds)[:3]),
-        f"{view.filter_lines(ds)[3]} · made {view.generated} with the {atlas_name()} (ICCK)",
+        "; ".join(lines[:3]),
+        f"{lines[3]} · " + _("made {date} with the {atlas} (ICCK)").format(date=view.generated, atlas=name),
     ]
     cites = [ds.citation(s) for s in sorted(set(source_ids)) if s != BOUNDARY_SOURCE_ID]
     credits = [
-        "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero.",
-        "Data: " + "; ".join(cites) + ". Site markers are town centres, not surveyed cluster footprints.",
-        "District boundaries © OpenStreetMap contributors, ODbL 1.0.",
+        _(
+            "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero."
+        ),
+        _("Data:")
+        + " "
+        + "; ".join(cites)
+        + ". "
+        + _("Site markers are town centres, not surveyed cluster footprints."),
+        _("District boundaries") + " © OpenStreetMap contributors, ODbL 1.0.",
     ]
-    return snapshot_title(view), subtitle, credits
+    return snapshot_title(view, tr), subtitle, credits
 
 
 # --------------------------------------------------------------------------- district context (cluster_model.context)

@@ -96,10 +96,12 @@ def district_gap_changes(now: View, before: View, sites: pd.DataFrame, pillars: 
     )
 
 
-def change_label(gap_delta: float) -> str:
-    """Short text for a gap change; never hides unknown."""
+def change_label(gap_delta: float, tr=None) -> str:
+    """Short text for a gap change; never hides unknown. ``tr``: a Translator (default English)."""
+    _ = tr.gettext if tr else str
     if pd.isna(gap_delta):
-        return "no comparison (not assessed in one of the rounds)"
+        return _("no comparison (not assessed in one of the rounds)")
     if abs(gap_delta) < 1e-9:
-        return "no change"
-    return f"gap {'down' if gap_delta < 0 else 'up'} {abs(gap_delta):.2f}"
+        return _("no change")
+    text = _("gap down {change}") if gap_delta < 0 else _("gap up {change}")
+    return text.format(change=f"{abs(gap_delta):.2f}")

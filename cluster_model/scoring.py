@@ -163,11 +163,15 @@ def rank_by_gap(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def gap_label(gap: float, coverage: float) -> str:
-    """Short human text for a gap figure with its coverage; never hides unknown."""
+def gap_label(gap: float, coverage: float, tr=None) -> str:
+    """Short human text for a gap figure with its coverage; never hides unknown.
+
+    ``tr``: a ``cluster_model.i18n.Translator`` for the text's language (default English).
+    """
+    _ = tr.gettext if tr else str
     if pd.isna(gap):
-        return "not assessed"
-    return f"gap {gap:.2f} · {coverage:.0%} assessed"
+        return _("not assessed")
+    return _("gap {gap} · {share} assessed").format(gap=f"{gap:.2f}", share=f"{coverage:.0%}")
 
 
 # --------------------------------------------------------------------------- district status

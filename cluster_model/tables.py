@@ -101,9 +101,12 @@ def status_counts(matrix: pd.DataFrame, pillars: list[str]) -> dict[str, int]:
     return {s.value: int(counts.get(s.value, 0)) for s in Status}
 
 
-def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: list[str]) -> str:
+def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: list[str], tr=None) -> str:
     """The map in words (for a screen reader, and anyone who cannot read colours): what is
-    shown, the highest and lowest gap with their coverage, and how many districts are unknown."""
+    shown, the highest and lowest gap with their coverage, and how many districts are unknown.
+
+    ``tr``: a ``cluster_model.i18n.Translator`` for the text's language (default English)."""
+    _ = tr.gettext if tr else str
     with_cluster = (
         district_scores[district_scores["n_clusters"] > 0]
         if "n_clusters" in district_scores
@@ -114,32 +117,34 @@ def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: 
     )
     unknown = len(with_cluster) - len(known)
     parts = [
-        f"The map shows the {n_districts} districts coloured by cluster gap for "
-        + (", ".join(pillar_labels) if pillar_labels else "all pillars")
-        + "."
+        _("The map shows the {n} districts coloured by cluster gap for {pillars}.").format(
+            n=n_districts, pillars=", ".join(pillar_labels) if pillar_labels else _("all pillars")
+        )
     ]
 
     def figure(row) -> str:
-        return (
-            f"{row['district']}, {row['gap']:.2f} ({row['n_assessed']} of {row['n_indicators']} indicators assessed"
-            + (", low coverage)" if row.get("low_coverage") else ")")
-        )
+        return _("{district}, {gap} ({n} of {total} indicators assessed").format(
+            district=row["district"], gap=f"{row['gap']:.2f}", n=row["n_assessed"], total=row["n_indicators"]
+        ) + (", " + _("low coverage") + ")" if row.get("low_coverage") else ")")
 
     if known.empty:
-        parts.append("No district has an assessed gap yet.")
+        parts.append(_("No district has an assessed gap yet."))
     elif len(known) == 1:
-        parts.append(f"Only one district has an assessed gap: {figure(known.iloc[0])}.")
+        parts.append(
+            _("Only one district has an assessed gap: {figure}.").format(figure=figure(known.iloc[0]))
+        )
     else:
         top, bottom = known.iloc[0], known.iloc[-1]
         ties_top = int((known["gap"].round(2) == round(top["gap"], 2)).sum())
         parts.append(
-            f"Highest gap: {figure(top)}"
-            + (f", shared by {ties_top} districts" if ties_top > 1 else "")
+            _("Highest gap: {figure}").format(figure=figure(top))
+            + (", " + _("shared by {n} districts").format(n=ties_top) if ties_top > 1 else "")
             + "."
         )
-        parts.append(f"Lowest gap: {figure(bottom)}.")
+        parts.append(_("Lowest gap: {figure}.").format(figure=figure(bottom)))
     parts.append(
-        f"{unknown} district(s) with clusters are not assessed (unknown); "
-        f"{max(n_districts - len(with_cluster), 0)} have no cluster named."
+        _(
+            "{unknown} district(s) with clusters are not assessed (unknown); {none} have no cluster named."
+        ).format(unknown=unknown, none=max(n_districts - len(with_cluster), 0))
     )
     return " ".join(parts)

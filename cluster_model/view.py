@@ -27,6 +27,16 @@ from .tables import district_detail, ranking_table, status_counts
 from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
 
 
+def local_districts(districts: Sequence[str], tr=None) -> list[str]:
+    """District names in ``tr``'s language (data/names.csv), English without a translator."""
+    if tr is None or tr.language == "en":
+        return list(districts)
+    from .local_names import load_names
+
+    names = load_names()[0]
+    return [names.name("district", d, tr.language) for d in districts]
+
+
 @dataclass
 class View:
     """The filters and round in force, in words and as tables (lazily computed, then kept)."""
@@ -53,14 +63,22 @@ class View:
     def pillar_labels(self) -> list[str]:
         return [PILLARS.get(p, p) for p in self.pillars]
 
-    def filter_lines(self, ds: Dataset | None = None) -> list[str]:
+    def filter_lines(self, ds: Dataset | None = None, tr=None) -> list[str]:
+        """The filters in words; ``tr``: a ``cluster_model.i18n.Translator`` (default English)."""
         ds = ds if ds is not None else self.dataset
+        _ = tr.gettext if tr else str
         return [
-            "Pillars: " + ", ".join(self.pillar_labels),
-            "Sectors: "
-            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else "all clusters"),
-            "Districts: " + (", ".join(self.districts) if self.districts else "all districts"),
-            "Round: " + self.round_label + (f" — {ILLUSTRATIVE_MARK}" if self.illustrative else ""),
+            _("Pillars:") + " " + ", ".join(_(label) for label in self.pillar_labels),
+            _("Sectors:")
+            + " "
+            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else _("all clusters")),
+            _("Districts:")
+            + " "
+            + (", ".join(local_districts(self.districts, tr)) if self.districts else _("all districts")),
+            _("Round:")
+            + " "
+            + self.round_label
+            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
         ]
 
     def as_dict(self) -> dict:

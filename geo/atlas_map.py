@@ -473,6 +473,15 @@ def _add_site_markers(layer, sites: pd.DataFrame, served: bool = False) -> list[
 HOVER_STYLE = {"weight": 3, "color": "#333333"}
 
 
+def _labels_in_language(label_points: str, language: str) -> str:
+    """The district labels' names in Urdu or Sindhi (data/names.csv; English marked [en] when missing)."""
+    from cluster_model.local_names import load_names
+
+    names = load_names()[0]
+    rows = json.loads(label_points)
+    return _js_json([[names.name("district", n, language), lat, lon] for n, lat, lon in rows])
+
+
 def district_label_points(districts: gpd.GeoDataFrame) -> str:
     """JSON ``[[name, lat, lon], ...]``: where each district's name is written (the pole of
     inaccessibility of its largest part, so the name sits well inside), largest district first.
@@ -679,24 +688,31 @@ def legend_html(
     marker_key: Iterable[tuple[str, str, str]] = (),
     title: str = "Cluster gap",
     not_assessed_label: str = NOT_ASSESSED_LABEL,
+    tr=None,
 ) -> str:
-    """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key."""
+    """Legend HTML: gap classes, hatching for low coverage, not assessed, no cluster, and the marker key.
+
+    ``tr``: a ``cluster_model.i18n.Translator`` for the legend's language (default English); a
+    ``title`` or ``not_assessed_label`` given already translated is kept as it is."""
+    _ = tr.gettext if tr else str
+    hatched, no_cluster = _("hatched: low coverage, few indicators assessed"), _("no cluster named")
+    sites_title = _("Cluster sites")
+    title = _(title) if tr is None or tr.has(title) else title
+    unknown = _(not_assessed_label) if tr is None or tr.has(not_assessed_label) else not_assessed_label
     # Rows and key entries are divs, swatches and badges spans (the workshop view enlarges those by tag).
     rows = [
         f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"
         for i, colour in enumerate(GAP_COLOURS)
     ]
-    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}hatched: low coverage, few indicators assessed</div>")
-    rows.append(
-        f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}{html.escape(not_assessed_label)}</div>"
-    )
-    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}no cluster named</div>")
+    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}{html.escape(hatched)}</div>")
+    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}{html.escape(unknown)}</div>")
+    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}{html.escape(no_cluster)}</div>")
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
         # Open: the badges' numbers mean nothing without it (closed by the map script on a narrow map).
         key_html = (
-            f'<details class="atlas-key-box" open><summary><b>Cluster sites ({len(marker_key)})</b></summary>'
+            f'<details class="atlas-key-box" open><summary><b>{html.escape(sites_title)} ({len(marker_key)})</b></summary>'
             '<div class="atlas-key">'
             + "".join(
                 f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key
@@ -790,6 +806,7 @@ def build_atlas_base(
     not_assessed_label: str = NOT_ASSESSED_LABEL,
     labels: bool = True,
     served: bool = False,
+    tr=None,
 ) -> folium.Map:
     """The part of the atlas map that does not depend on round, pillars, sectors' scores or
     selection: districts (TopoJSON) and their names, site markers, legend, attribution. Same
@@ -799,16 +816,17 @@ def build_atlas_base(
     (fetched once, then cached) instead of inside the map; for a page served by Streamlit.
     The legend's HTML is kept as ``m.legend_html`` (e.g. to show it below a small map)."""
     m = _base_map(districts, basemap)
-    _DistrictsLayer(
-        districts_topojson(districts), district_label_points(districts) if labels else None, served=served
-    ).add_to(m)
+    label_points = district_label_points(districts) if labels else None
+    if label_points and tr is not None and tr.language != "en":
+        label_points = _labels_in_language(label_points, tr.language)
+    _DistrictsLayer(districts_topojson(districts), label_points, served=served).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
         body, marker_key = _site_markers_cached(sites)
         _SiteMarkers(body, served, len(sites)).add_to(layer)
     m.marker_key = marker_key
-    m.legend_html = legend_html(marker_key, legend_title, not_assessed_label)
+    m.legend_html = legend_html(marker_key, legend_title, not_assessed_label, tr)
     m.extras = _MapExtras(
         m.legend_html,
         BOUNDARY_ATTRIBUTION,
@@ -847,6 +865,7 @@ def build_atlas_map(
     highlight: Iterable[str] | None = None,
     legend_title: str = "Cluster gap",
     not_assessed_label: str = NOT_ASSESSED_LABEL,
+    tr=None,
 ) -> folium.Map:
     """Districts filled by gap class, site markers, legend; offline unless basemap.
 
@@ -854,7 +873,12 @@ def build_atlas_map(
     (The workshop view titles the legend with the room's pillar; the Atlas says ``ATLAS_LEGEND_TITLE``.)
     """
     m = build_atlas_base(
-        districts, sites, basemap=basemap, legend_title=legend_title, not_assessed_label=not_assessed_label
+        districts,
+        sites,
+        basemap=basemap,
+        legend_title=legend_title,
+        not_assessed_label=not_assessed_label,
+        tr=tr,
     )
     atlas_styles(m, districts, district_scores, selected=selected, highlight=highlight).add_to(m)
     return m

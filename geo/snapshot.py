@@ -39,6 +39,8 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
+from cluster_model.i18n import is_rtl
+from cluster_model.local_names import load_names
 from cluster_model.scoring import district_statuses
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
@@ -52,10 +54,13 @@ from geo.atlas_map import (
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
 from geo.projection import mercator_lat, mercator_px_per_radian, mercator_y, pixel_tolerance
-from outputs.pdf import FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
+from outputs.pdf import ARABIC_DIR, FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
 
 WATERMARK = ILLUSTRATIVE_MARK
 FONT = "DejaVu Sans"
+# Urdu and Sindhi snapshots: Lateef (fonts-sil-lateef, made for Sindhi and Urdu) first, DejaVu for the rest;
+# vl-convert's renderer (resvg) shapes the Arabic script and orders mixed runs (bidi) itself.
+FONT_RTL = "Lateef, DejaVu Sans"
 SMALL_PNG_LIMIT = 300 * 1024
 DECIMALS = 3  # ~100 m, matches the display simplification; keeps the spec small
 MAP_WIDTH = 720
@@ -88,8 +93,9 @@ def _register_fonts() -> None:
     global _fonts_registered
     with _fonts_lock:
         if not _fonts_registered:
-            if FONT_DIR.is_dir():
-                vlc.register_font_directory(str(FONT_DIR))
+            for folder in (FONT_DIR, ARABIC_DIR):
+                if folder.is_dir():
+                    vlc.register_font_directory(str(folder))
             _fonts_registered = True
 
 
@@ -258,15 +264,15 @@ def _map_height(box, width: int) -> int:
 
 
 def _text_block(
-    lines: Sequence[tuple[str, str]], width: int, size: int = 11, line_height: int = 15
+    lines: Sequence[tuple[str, str]], width: int, size: int = 11, line_height: int = 15, rtl: bool = False
 ) -> alt.Chart:
-    """Left-aligned lines of text (text, colour) as a chart of its own."""
+    """Left-aligned (right-aligned when ``rtl``) lines of text (text, colour) as a chart of its own."""
     rows = [{"t": text, "y": i * line_height, "c": colour} for i, (text, colour) in enumerate(lines)]
     return (
         alt.Chart(alt.Data(values=rows))
-        .mark_text(align="left", baseline="top", fontSize=size, limit=width)
+        .mark_text(align="right" if rtl else "left", baseline="top", fontSize=size, limit=width)
         .encode(
-            x=alt.value(0),
+            x=alt.value(width if rtl else 0),
             y=alt.Y("y:Q", scale=None, axis=None),
             text="t:N",
             color=alt.Color("c:N", scale=None, legend=None),
@@ -423,6 +429,7 @@ def snapshot_chart(
     legend: bool = True,
     labels: bool = True,
     context: dict | None = None,
+    tr=None,
 ) -> alt.Chart:
     """The map snapshot as one altair chart (map, legend, texts, watermark).
 
@@ -432,8 +439,29 @@ def snapshot_chart(
     lon, cluster_id and optionally number, cluster_name, place. ``highlight``:
     districts to zoom to and outline; the rest of the province stays, faint,
     for context. ``credits`` are printed under the map; the boundary
-    attribution is always added if missing.
+    attribution is always added if missing. ``tr``: a ``cluster_model.i18n.Translator`` for the
+    snapshot's words, names (data/names.csv) and direction (default English); ``title``,
+    ``subtitle_lines`` and ``credits`` come already in that language.
     """
+    _ = tr.gettext if tr else str
+    rtl = tr is not None and is_rtl(tr.language)
+    local = load_names()[0] if tr is not None and tr.language != "en" else None
+
+    def local_name(kind: str, id_: str, english: str | None = None) -> str:
+        return local.name(kind, id_, tr.language, english) if local else (english or id_)
+
+    def legend_word(label: str) -> str:
+        if label in GAP_LABELS:
+            low, high = label.removeprefix("gap ").split("–")
+            return _("gap {low}–{high}").format(low=low, high=high)
+        return _(label)
+
+    if local is not None and sites is not None and len(sites) and "cluster_name" in sites:
+        sites = sites.assign(
+            cluster_name=[
+                local_name("cluster", c, n) for c, n in zip(sites["cluster_id"], sites["cluster_name"])
+            ]
+        )
     names = [str(d) for d in districts["district"]]
     highlight = [d for d in dict.fromkeys(highlight or []) if d in set(names)]
     scores = _scores_by_district(district_scores)
@@ -446,6 +474,7 @@ def snapshot_chart(
     geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
     geometry_texts = _clip_json(geoms, geometry_texts, rect)
     categories, texts, status = _categories(names, scores)
+    categories = [legend_word(c) for c in categories]
     if (
         context is not None
     ):  # District context layer (geo.context_map.snapshot_context): its classes, not gaps
@@ -464,12 +493,12 @@ def snapshot_chart(
             color=alt.Color(
                 "properties.category:N",
                 scale=alt.Scale(
-                    domain=list(context["domain"] if context else LEGEND_DOMAIN),
+                    domain=list(context["domain"] if context else [legend_word(d) for d in LEGEND_DOMAIN]),
                     range=list(context["range"] if context else LEGEND_RANGE),
                 ),
                 legend=alt.Legend(
-                    title=context["title"] if context else "District gap, chosen pillars",
-                    orient="right",
+                    title=context["title"] if context else _("District gap, chosen pillars"),
+                    orient="left" if rtl else "right",
                     symbolType="square",
                     symbolStrokeColor=BORDER,
                     symbolStrokeWidth=1,
@@ -494,7 +523,7 @@ def snapshot_chart(
     # Hatching over "not assessed" districts, so unknown never reads as a colour class.
     spacing = max(box[2] - box[0], box[3] - box[1]) / 70
     for on, opacity in ((True, 1.0), (False, 0.35)):
-        unknown = context["none"] if context else NOT_ASSESSED_LABEL
+        unknown = context["none"] if context else legend_word(NOT_ASSESSED_LABEL)
         na = [g for g, c, f in zip(geoms, categories, focus) if c == unknown and f == on and g is not None]
         hatch = _hatch(na, rect, spacing)
         if hatch is not None:
@@ -527,7 +556,7 @@ def snapshot_chart(
             min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px**2)
             keep = (status != "no_cluster") & (np.asarray(areas) > min_area)
         values = [
-            {"lon": round(p.x, 3), "lat": round(p.y, 3), "name": d}
+            {"lon": round(p.x, 3), "lat": round(p.y, 3), "name": local_name("district", d)}
             for p, d, on in zip(points, names, keep)
             if on
         ]
@@ -571,7 +600,7 @@ def snapshot_chart(
             alt.Chart(alt.Data(values=marks.to_dict("records")))
             .mark_text(
                 clip=False,
-                text=WATERMARK,
+                text=_(WATERMARK),
                 angle=330,
                 fontSize=max(18, width // 22),
                 fontWeight="bold",
@@ -596,12 +625,12 @@ def snapshot_chart(
 
     credit_lines = list(credits)
     if not any(BOUNDARY_ATTRIBUTION in c for c in credit_lines):
-        credit_lines.append(f"District boundaries {BOUNDARY_ATTRIBUTION}.")
+        credit_lines.append(_("District boundaries") + f" {BOUNDARY_ATTRIBUTION}.")
     text_lines: list[tuple[str, str]] = []
     if site_note:
         text_lines += [(x, "#111111") for x in textwrap.wrap(site_note, int(width / 6.4))]
     if site_key:
-        lines, line = [], "Sites (cluster number in the 2019 dialogue report):"
+        lines, line = [], _("Sites (cluster number in the 2019 dialogue report):")
         for item in site_key:  # wrap between items, never inside a name
             if len(line) + len(item) + 3 > width / 6.6:
                 lines.append(line)
@@ -612,36 +641,40 @@ def snapshot_chart(
     text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
     if illustrative:
         text_lines.append(
-            (WATERMARK.upper() + ": invented for demonstration and training. Do not cite.", "#c00000")
+            (
+                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
+                "#c00000",
+            )
         )
     inset = None
     if highlight and len(highlight) <= LOCATOR_MAX_DISTRICTS:
         # A few districts, zoomed in: a small locator map shows where they lie in the province.
         inset = _locator(districts, highlight, LOCATOR_WIDTH).properties(
-            title=alt.TitleParams("Where in Sindh", fontSize=11, anchor="start")
+            title=alt.TitleParams(_("Where in Sindh"), fontSize=11, anchor="end" if rtl else "start")
         )
-    footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0))
+    footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0), rtl=rtl)
     if inset is not None:
-        footer = alt.hconcat(footer, inset, spacing=20)
+        footer = alt.hconcat(inset, footer, spacing=20) if rtl else alt.hconcat(footer, inset, spacing=20)
 
-    subtitle = list(subtitle_lines) + ([WATERMARK] if illustrative else [])
+    subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
+    font = FONT_RTL if rtl else FONT
     return (
         alt.vconcat(the_map, footer, spacing=8)
         .properties(
             title=alt.TitleParams(
                 text=title,
                 subtitle=subtitle,
-                anchor="start",
+                anchor="end" if rtl else "start",
                 fontSize=18,
                 subtitleFontSize=12,
                 subtitleColor="#333333",
                 offset=10,
             )
         )
-        .configure(font=FONT)
+        .configure(font=font)
         .configure_view(stroke=None)
-        .configure_legend(labelFont=FONT, titleFont=FONT)
-        .configure_title(font=FONT, subtitleFont=FONT)
+        .configure_legend(labelFont=font, titleFont=font)
+        .configure_title(font=font, subtitleFont=font)
     )
 
 

@@ -20,8 +20,10 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from cluster_model.evidence import evidence_items
+from cluster_model.i18n import is_rtl
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
+from cluster_model.local_names import load_names
 from cluster_model.scoring import gap_label
 from cluster_model.view import View
 from cluster_model.vocabulary import PILLARS
@@ -52,18 +54,34 @@ def district_brief_pdf(
     max_evidence: int = 8,
     context=None,
     extra_page: Callable[[FPDF, str, list[str]], None] | None = None,
+    tr=None,
 ) -> bytes:
     """A PDF with one A4 page per district in ``chosen`` (in that order).
 
     ``sites``: sites with canonical district names (``AtlasData.sites``).
     ``progress(i, n, district)`` is called before each page. ``extra_page(pdf, district, cluster_ids)``
     adds pages after each district's page (the linkage page, ``outputs.linkage_brief``).
+    ``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English); an
+    Urdu or Sindhi brief is right-aligned, its Arabic-script text shaped by HarfBuzz (outputs.pdf), and
+    its names come from data/names.csv. The district context page and ``extra_page`` stay in English.
     Raises DataFileError if the DejaVu fonts are missing.
     """
     if not chosen:
         raise ValueError("choose at least one district for the brief")
-    footer = f"{atlas_name()} · generated {view.generated} · District boundaries {BOUNDARY_ATTRIBUTION}"
-    pdf = _Brief(footer)
+    _ = tr.gettext if tr else str
+    local = load_names()[0] if tr is not None and tr.language != "en" else None
+
+    def place(kind: str, id_: str, english: str | None = None) -> str:
+        return local.name(kind, id_, tr.language, english) if local else (english or id_)
+
+    def known(text: str) -> str:
+        return tr.gettext(text) if tr and tr.has(text) else text
+
+    title = known(atlas_name())
+    footer = f"{title} · " + _("generated {date}").format(date=view.generated)
+    footer += " · " + _("District boundaries") + f" {BOUNDARY_ATTRIBUTION}"
+    pdf = _Brief(footer, rtl=tr is not None and is_rtl(tr.language))
+    pdf.page_word = _("page")
     pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
     pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
     data = view.over(ds, sites)
@@ -82,11 +100,19 @@ def district_brief_pdf(
         map_w = 52
         text_w = width - map_w - 4
         pdf.set_font("DejaVu", "B", 17)
-        pdf.multi_cell(text_w, 8, f"District brief: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            text_w,
+            8,
+            _("District brief: {district}").format(district=place("district", name)),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+            align=pdf.align,
+        )
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(*GREY)
-        for line in [f"{atlas_name()} · generated {view.generated}", *view.filter_lines(ds)]:
-            pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        made = f"{title} · " + _("generated {date}").format(date=view.generated)
+        for line in [made, *view.filter_lines(ds, tr)]:
+            pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
         pdf.set_text_color(0, 0, 0)
         if view.illustrative:
             pdf.set_font("DejaVu", "B", 10)
@@ -94,20 +120,21 @@ def district_brief_pdf(
             pdf.multi_cell(
                 text_w,
                 5,
-                WATERMARK.upper() + ": invented for demonstration and training. Do not cite.",
+                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
+                align=pdf.align,
             )
             pdf.set_text_color(0, 0, 0)
         r = overall.loc[name] if name in overall.index else None
         pdf.ln(1)
         pdf.set_font("DejaVu", "B", 11)
         headline = (
-            "No cluster of the current sector filter is named in this district by the 2019 dialogue."
+            _("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
             if r is None
-            else f"Gap, chosen pillars: {gap_label(r['gap'], r['coverage'])}"
+            else _("Gap, chosen pillars") + ": " + gap_label(r["gap"], r["coverage"], tr)
         )
-        pdf.multi_cell(text_w, 5.5, headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(text_w, 5.5, headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
         png = _locator_png(districts, name)
         if png:
             pdf.image(io.BytesIO(png), x=PAGE_W - MARGIN - map_w, y=top, w=map_w)
@@ -115,59 +142,97 @@ def district_brief_pdf(
             pdf.set_font("DejaVu", "", 6.5)
             pdf.set_text_color(*GREY)
             pdf.multi_cell(
-                map_w, 3, f"{name} (blue) in {region_name()}. Boundaries {BOUNDARY_ATTRIBUTION}", align="C"
+                map_w,
+                3,
+                _("{district} (blue) in {region}.").format(
+                    district=place("district", name), region=known(region_name())
+                )
+                + " "
+                + _("Boundaries")
+                + f" {BOUNDARY_ATTRIBUTION}",
+                align="C",
             )
             pdf.set_text_color(0, 0, 0)
         pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
 
         # --- pillar gaps
-        _heading(pdf, "Gap by pillar (weighted share of assessed indicators absent or partial)")
+        _heading(pdf, _("Gap by pillar (weighted share of assessed indicators absent or partial)"))
         rows = []
         for p in view.pillars:
             pr = per_pillar[(per_pillar["district"] == name) & (per_pillar["pillar"] == p)]
             if pr.empty:
-                rows.append([PILLARS[p], "no cluster here", "—", "—"])
+                rows.append([_(PILLARS[p]), _("no cluster here"), "—", "—"])
             else:
                 x = pr.iloc[0]
                 rows.append(
                     [
-                        PILLARS[p],
-                        "not assessed" if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
-                        f"{x['coverage']:.0%} ({int(x['n_assessed'])} of {int(x['n_indicators'])})",
+                        _(PILLARS[p]),
+                        _("not assessed") if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
+                        f"{x['coverage']:.0%} ("
+                        + _("{n} of {total}").format(n=int(x["n_assessed"]), total=int(x["n_indicators"]))
+                        + ")",
                         str(int(x["n_gaps"])),
                     ]
                 )
-        _table(pdf, ["Pillar", "Gap", "Indicators assessed", "With a gap"], rows, (70, 30, 50, 32))
+        _table(
+            pdf, [_("Pillar"), _("Gap"), _("Indicators assessed"), _("With a gap")], rows, (70, 30, 50, 32)
+        )
         pdf.set_font("DejaVu", "", 7.5)
         pdf.set_text_color(*GREY)
         pdf.multi_cell(
             0,
             3.6,
-            "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent.",
+            _(
+                "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent."
+            ),
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
+            align=pdf.align,
         )
         pdf.set_text_color(0, 0, 0)
 
         # --- clusters
         here = list(r["clusters"]) if r is not None else []
-        _heading(pdf, f"Clusters named in {name} ({len(here)})")
+        _heading(
+            pdf, _("Clusters named in {district} ({n})").format(district=place("district", name), n=len(here))
+        )
         if here:
             crow = []
             for cid in here:
                 c = classes.get(cid)
-                computed = "—" if c is None else c.computed + (" (provisional)" if c.provisional else "")
+                computed = (
+                    "—"
+                    if c is None
+                    else known(c.computed) + (" (" + _("provisional") + ")" if c.provisional else "")
+                )
                 published = (
                     "—"
                     if c is None or not c.published
-                    else f"{c.published} ({ds.citation(c.published_source)})"
+                    else f"{known(c.published)} ({ds.citation(c.published_source)})"
                 )
-                crow.append([ds.cluster_name(cid), computed, published, "—" if c is None else c.comparison])
+                crow.append(
+                    [
+                        place("cluster", cid, ds.cluster_name(cid)),
+                        computed,
+                        published,
+                        "—" if c is None else known(c.comparison),
+                    ]
+                )
             _table(
-                pdf, ["Cluster", "Computed (this round)", "Published", "Comparison"], crow, (34, 42, 76, 30)
+                pdf,
+                [_("Cluster"), _("Computed (this round)"), _("Published"), _("Comparison")],
+                crow,
+                (34, 42, 76, 30),
             )
         else:
-            pdf.multi_cell(0, 4.6, "None for the current sector filter.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                0,
+                4.6,
+                _("None for the current sector filter."),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                align=pdf.align,
+            )
 
         # --- sources block, measured first so evidence can fill the space above it
         ev = (
@@ -181,24 +246,26 @@ def district_brief_pdf(
             matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]
         ) - {""}
         source_lines = [f"• {ds.citation(s)}" for s in sorted(used)] + [
-            f"• District boundaries {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."
+            "• "
+            + _("District boundaries")
+            + f" {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."
         ]
         pdf.set_font("DejaVu", "", 7.5)
         sources_h = 7 + sum(_h(pdf, width, 3.6, s) for s in source_lines)
         limit = PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h
 
         # --- evidence, cut to fit
-        _heading(
-            pdf, f"What the sources say about these clusters ({len(ev)} item{'s' if len(ev) != 1 else ''})"
-        )
+        _heading(pdf, _("What the sources say about these clusters ({n} item(s))").format(n=len(ev)))
         pdf.set_font("DejaVu", "", 8)
         shown = 0
-        for _, e in ev.iterrows():
-            text = f"• {e['statement']} — {e['speaker'] or 'speaker not stated'} ({e['group_label']}; {e['pillar_labels']}). Source: {e['source']}."
+        for _i, e in ev.iterrows():
+            speaker = e["speaker"] or _("speaker not stated")
+            text = f"• {e['statement']} — {speaker} ({known(e['group_label'])}; {e['pillar_labels']}). "
+            text += _("Source:") + f" {e['source']}."
             more_h = 4
             if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
                 break
-            pdf.multi_cell(width, 3.9, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width, 3.9, text, align=pdf.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(0.6)
             shown += 1
         if shown < len(ev):
@@ -206,26 +273,28 @@ def district_brief_pdf(
             pdf.multi_cell(
                 width,
                 3.9,
-                f"… {len(ev) - shown} more (see the Evidence sheet of the data download).",
+                "… " + _("{n} more (see the Evidence sheet of the data download).").format(n=len(ev) - shown),
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
+                align=pdf.align,
             )
             pdf.set_text_color(0, 0, 0)
         if len(ev) == 0:
             pdf.multi_cell(
                 width,
                 3.9,
-                "No evidence item for these clusters and pillars.",
+                _("No evidence item for these clusters and pillars."),
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
+                align=pdf.align,
             )
 
         # --- sources at the bottom of the page
         pdf.set_y(PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h)
-        _heading(pdf, "Sources")
+        _heading(pdf, _("Sources"))
         pdf.set_font("DejaVu", "", 7.5)
         for s in source_lines:
-            pdf.multi_cell(width, 3.6, s, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width, 3.6, s, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
 
         if view.illustrative:
             _watermark(pdf)

@@ -94,11 +94,19 @@ def check_text(text: str) -> None:
         )
 
 
-def add_fonts(pdf) -> None:
-    """Register DejaVu (regular and bold) with Lateef as fallback, turn on shaping, and check every text written."""
-    for style, path in font_paths().items():
+def add_fonts(pdf, arabic_first: bool = False) -> None:
+    """Register DejaVu (regular and bold) with Lateef as fallback, turn on shaping, and check every text written.
+
+    ``arabic_first`` (a PDF in Urdu or Sindhi): Lateef is the main font, registered under the family
+    name the code sets (``FAMILY``), and DejaVu the fallback. DejaVu has some Arabic letters (ہ, ے …)
+    but not others: as the main font it would split a word between two fonts, which then cannot join.
+    """
+    main, fallback = (
+        (arabic_font_paths(), font_paths()) if arabic_first else (font_paths(), arabic_font_paths())
+    )
+    for style, path in main.items():
         pdf.add_font(FAMILY, style, str(path))
-    for style, path in arabic_font_paths().items():
+    for style, path in fallback.items():
         pdf.add_font(ARABIC_FAMILY, style, str(path))
     pdf.set_fallback_fonts([ARABIC_FAMILY], exact_match=False)
     pdf.set_text_shaping(True)
@@ -119,11 +127,18 @@ GREY = (90, 90, 90)
 
 
 class A4Pages(FPDF):
-    """A4 portrait, the fonts registered and checked, a footer line with the page number on every page."""
+    """A4 portrait, the fonts registered and checked, a footer line with the page number on every page.
 
-    def __init__(self, footer_text: str):
+    ``rtl`` (a PDF in Urdu or Sindhi): Lateef is the main font and text is right-aligned (``align``);
+    the helpers below follow ``align``. ``page_word``: the footer's "page" in the PDF's language."""
+
+    align = "L"  # "R" for a PDF in Urdu or Sindhi
+    page_word = "page"
+
+    def __init__(self, footer_text: str, rtl: bool = False):
         super().__init__(format="A4", unit="mm")
-        add_fonts(self)
+        add_fonts(self, arabic_first=rtl)
+        self.align = "R" if rtl else "L"
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.footer_text = footer_text
@@ -132,19 +147,21 @@ class A4Pages(FPDF):
         self.set_y(-MARGIN + 2)
         self.set_font("DejaVu", "", 7)
         self.set_text_color(*GREY)
-        self.cell(0, 4, f"{self.footer_text} · page {self.page_no()}", align="C")
+        self.cell(0, 4, f"{self.footer_text} · {self.page_word} {self.page_no()}", align="C")
 
 
 def text_height(pdf: FPDF, w: float, line_h: float, text: str) -> float:
     """The height ``text`` takes in a ``multi_cell`` of width ``w`` (measured, not drawn)."""
-    return pdf.multi_cell(w, line_h, text, align="L", dry_run=True, output=MethodReturnValue.HEIGHT)
+    return pdf.multi_cell(
+        w, line_h, text, align=getattr(pdf, "align", "L"), dry_run=True, output=MethodReturnValue.HEIGHT
+    )
 
 
 def heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 10.5)
     pdf.set_text_color(0, 0, 0)
-    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=getattr(pdf, "align", "L"))
     pdf.set_font("DejaVu", "", 8.5)
 
 
@@ -158,12 +175,16 @@ def watermark(pdf: FPDF) -> None:
 
 
 def table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
-    """A bordered table, the header row bold on grey; rows wrap and run on to the next page."""
+    """A bordered table, the header row bold on grey; rows wrap and run on to the next page.
+    Mirrored (the first column on the right) when the PDF is right to left."""
+    rtl = getattr(pdf, "align", "L") == "R"
+    if rtl:
+        header, rows, widths = header[::-1], [r[::-1] for r in rows], widths[::-1]
     pdf.set_font("DejaVu", "", 8.5)
     heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
     with pdf.table(
         col_widths=widths,
-        text_align="LEFT",
+        text_align="RIGHT" if rtl else "LEFT",
         line_height=4.6,
         padding=1,
         headings_style=heading,

@@ -85,15 +85,21 @@ def _write_frame(ws, frame: pd.DataFrame, start_row: int = 1) -> None:
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
 
 
-def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], sources: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
-    """Workbook: one sheet per table, then a "Sources" sheet (sources, licence, filters, notes)."""
+def to_xlsx_bytes(
+    sheets: dict[str, pd.DataFrame],
+    sources: pd.DataFrame,
+    notes: Sequence[str] = (),
+    sources_title: str = "Sources",
+) -> bytes:
+    """Workbook: one sheet per table, then a "Sources" sheet (sources, licence, filters, notes);
+    ``sources_title``: that sheet's name in the export's language."""
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
         ws = wb.create_sheet(title=name[:31])
         _write_frame(ws, frame)
         _autosize(ws, frame)
-    ws = wb.create_sheet(title="Sources")
+    ws = wb.create_sheet(title=sources_title[:31])
     _write_frame(ws, sources)
     _autosize(ws, sources)
     row = len(sources) + 3

@@ -10,7 +10,6 @@ from cluster_model.history import change_label, previous_round
 from cluster_model.identity import atlas_name
 from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
-from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, room
 from ui import state as view
@@ -18,11 +17,12 @@ from ui.chrome import evidence_list, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
 from ui.html import md
+from ui.i18n import _, current_language, known, name, table_in_language, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
 
-st.title(atlas_name(), anchor=False)
+st.title(known(atlas_name()), anchor=False)
 if (
     context_view.layer_switch() == context_view.CONTEXT
 ):  # public district figures: their own view, never in the gaps
@@ -30,8 +30,10 @@ if (
     page.end(atlas, state, "atlas")
     st.stop()
 st.caption(
-    "Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
-    "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero."
+    _(
+        "Indicator gaps of the 16 industrial clusters named by the 2019 Sindh policy dialogue, by district. "
+        "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero."
+    )
 )
 illustrative_banner(ds, state.round)
 
@@ -39,25 +41,47 @@ illustrative_banner(ds, state.round)
 # (ui.data_view): going back to an earlier choice costs no recomputation.
 data = get_view(atlas, state)
 # Badges carry the cluster's number (as in the Clusters picker); the legend's key names them.
-sites = data.placed_sites()
+placed = data.placed_sites()
+# The markers' key names the clusters in the page's language (kept on the view, per language).
+sites = (
+    placed
+    if current_language() == "en"
+    else data.keep(
+        ("placed_sites", current_language()),
+        lambda: placed.assign(
+            cluster_name=[name("cluster", c, n) for c, n in zip(placed["cluster_id"], placed["cluster_name"])]
+        ),
+    )
+)
 counts = data.status_counts()
 assessed = counts["present"] + counts["partial"] + counts["absent"]
 total = sum(counts.values())
 st.info(
-    f"**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
-    f"({counts['present']} present, {counts['partial']} partial, {counts['absent']} absent); **{counts['not assessed']}** are not assessed."
+    _(
+        "**{assessed} of {total}** indicator values for the chosen pillars and clusters are assessed in this round "
+        "({present} present, {partial} partial, {absent} absent); **{unknown}** are not assessed."
+    ).format(
+        assessed=assessed,
+        total=total,
+        present=counts["present"],
+        partial=counts["partial"],
+        absent=counts["absent"],
+        unknown=counts["not assessed"],
+    )
 )
 
 scores = data.shown_districts()
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
-labels = [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])]
+labels = [gap_label(g, c, translator()) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
     deltas = data.district_changes(get_view(atlas, state, round_id=previous))
-    change_column = f"Change since {ds.rounds.set_index('round_id').at[previous, 'name']}"
-    changes = [change_label(deltas.get(d, float("nan"))) for d in scores["district"]]
+    change_column = _("Change since {round}").format(
+        round=ds.rounds.set_index("round_id").at[previous, "name"]
+    )
+    changes = [change_label(deltas.get(d, float("nan")), translator()) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
 
 
@@ -75,7 +99,7 @@ if state.district not in options:
     # Open the highest gap only when it rests on enough evidence: a low-coverage 1.00 is not a finding.
     firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)]
     state.district = firm["district"].iloc[0] if not firm.empty else None
-pick_col, _ = st.columns([2, 3])
+pick_col, _right = st.columns([2, 3])
 with pick_col:
     if atlas.districts is not None:
         _take_click(clicked_district(st.session_state.get("atlas_map")))
@@ -84,10 +108,11 @@ with pick_col:
         "w_district",
         state,
         "district",
-        label="District (or click the map)",
+        label=_("District (or click the map)"),
         options=options,
         index=None,
-        placeholder="Choose a district",
+        format_func=lambda d: name("district", d),
+        placeholder=_("Choose a district"),
     )
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
@@ -95,18 +120,27 @@ map_col, panel_col = st.columns([3, 2], gap="medium")
 with map_col:
     if atlas.districts is None:
         st.error(
-            f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above). "
-            "Tables below still work."
+            _(
+                "The map cannot be drawn: the boundary file {file} could not be used (details above). "
+                "Tables below still work."
+            ).format(file=md(atlas.boundary_file.name))
         )
     else:
         # A click reruns the script with the component's new value already in session state: it was
         # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
-        st.markdown("[Skip the map: go to the district ranking](#districts-ranked-by-gap)")
-        st.caption(map_summary(scores, len(options), [PILLARS[p] for p in state.pillars]))
+        st.markdown("[" + _("Skip the map: go to the district ranking") + "](#districts-ranked-by-gap)")
+        st.caption(
+            map_summary(
+                scores.assign(district=scores["district"].map(lambda d: name("district", d))),
+                len(options),
+                [translator().pillar(p) for p in state.pillars],
+                translator(),
+            )
+        )
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
-        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True)
+        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True, tr=translator())
         styles = atlas_styles(
             fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
         )
@@ -129,42 +163,51 @@ with panel_col:
     row = scores[scores["district"] == state.district]
     if state.district is None:
         st.info(
-            "Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
-            "No district is opened for you: every gap figure in this view rests on few assessed indicators."
+            _(
+                "Choose a district on the map or in the list above to see its clusters and the evidence behind its figure. "
+                "No district is opened for you: every gap figure in this view rests on few assessed indicators."
+            )
         )
     elif row.empty:
-        st.markdown(f"### {md(state.district)}")
-        st.write("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
+        st.markdown(f"### {md(name('district', state.district))}")
+        st.write(_("No cluster of the current sector filter is named in this district by the 2019 dialogue."))
     else:
         r = row.iloc[0]
-        st.markdown(f"### {md(state.district)}")
+        st.markdown(f"### {md(name('district', state.district))}")
         st.metric(
-            "Gap, chosen pillars",
-            "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
-            help="Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods.",
+            _("Gap, chosen pillars"),
+            _("not assessed") if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+            help=_(
+                "Weighted share of assessed indicators that are absent (1) or partial (0.5). See Methods."
+            ),
         )
         st.caption(
-            f"{r['coverage']:.0%} of the indicators behind this figure are assessed "
-            f"({r['n_assessed']} of {r['n_indicators']})"
-            + (" — low coverage, read with care." if r["low_coverage"] else ".")
+            _("{share} of the indicators behind this figure are assessed ({n} of {total})").format(
+                share=f"{r['coverage']:.0%}", n=r["n_assessed"], total=r["n_indicators"]
+            )
+            + (" — " + _("low coverage, read with care.") if r["low_coverage"] else ".")
         )
         here = list(r["clusters"])
         gap_table, checklist = data.district_detail(here)
-        st.markdown("**Clusters here, gap by pillar**")
-        st.dataframe(gap_table, hide_index=True, width="stretch")
+        st.markdown("**" + _("Clusters here, gap by pillar") + "**")
+        st.dataframe(table_in_language(gap_table), hide_index=True, width="stretch")
         with st.expander(
-            f"The {r['n_indicators']} indicator values behind this figure, with their sources",
+            _("The {n} indicator values behind this figure, with their sources").format(n=r["n_indicators"]),
             expanded=len(here) <= 2,
         ):
             evidence_list(checklist)
     linkage_views.district_panel(atlas, state)
 
-st.subheader("Districts ranked by gap", anchor="districts-ranked-by-gap")
+st.subheader(_("Districts ranked by gap"), anchor="districts-ranked-by-gap")
 st.caption(
-    "Chosen pillars: "
-    + ", ".join(PILLARS[p] for p in state.pillars)
-    + ". Districts whose clusters are not assessed are listed last, as unknown. "
-    "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
+    _("Chosen pillars:")
+    + " "
+    + ", ".join(translator().pillar(p) for p in state.pillars)
+    + ". "
+    + _(
+        "Districts whose clusters are not assessed are listed last, as unknown. "
+        "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
+    )
 )
 table = data.ranking_table()
 if change_column:
@@ -172,12 +215,18 @@ if change_column:
     table.insert(4, change_column, changes)
 low = scores["low_coverage"].astype(bool).to_numpy()
 st.dataframe(
-    table.assign(
-        Gap=[
-            ("not assessed" if pd.isna(g) else f"{g:.2f}" + (" (low coverage)" if lo else ""))
-            for g, lo in zip(table["Gap"], low)
-        ],
-        Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
+    table_in_language(
+        table.assign(
+            Gap=[
+                (
+                    _("not assessed")
+                    if pd.isna(g)
+                    else f"{g:.2f}" + (" (" + _("low coverage") + ")" if lo else "")
+                )
+                for g, lo in zip(table["Gap"], low)
+            ],
+            Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
+        )
     ),
     hide_index=True,
     width="stretch",

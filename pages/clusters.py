@@ -20,11 +20,19 @@ from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import get_view
 from ui.html import md
+from ui.i18n import _, name, table_in_language, translator
+from ui.i18n import known as in_language
 
 
 def site_line(place: str, district: str, note) -> str:
     """ "Hala, Matiari district — …": the district once, the note only when it says more than the place."""
-    where = f"**{md(place)}** district" if place == district else f"**{md(place)}**, {md(district)} district"
+    where = (
+        _("**{place}** district").format(place=md(name("place", place)))
+        if place == district
+        else _("**{place}**, {district} district").format(
+            place=md(name("place", place)), district=md(name("district", district))
+        )
+    )
     note = "" if note is None or pd.isna(note) else str(note).strip()
     trivial = note.lower().rstrip(".") in {
         f"marker at {place.lower()} town",
@@ -47,18 +55,24 @@ view.bound(
     "w_cluster",
     state,
     "cluster",
-    label="Cluster",
+    label=_("Cluster"),
     options=options,
-    format_func=lambda c: f"{numbers[c]}. {ds.cluster_name(c)}",
+    format_func=lambda c: f"{numbers[c]}. {name('cluster', c, ds.cluster_name(c))}",
 )
 cid = state.cluster
-title.title(md(ds.cluster_name(cid)))
+title.title(md(name("cluster", cid, ds.cluster_name(cid))))
 illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
 st.caption(
-    f"Named in the {md(ds.citation('dialogue2019'))} at: "
-    + "; ".join(f"{md(s.place)} ({md(s.district)} district)" for s in all_sites.itertuples())
+    _("Named in the {source} at:").format(source=md(ds.citation("dialogue2019")))
+    + " "
+    + "; ".join(
+        _("{place} ({district} district)").format(
+            place=md(name("place", s.place)), district=md(name("district", s.district))
+        )
+        for s in all_sites.itertuples()
+    )
 )
 
 data = get_view(atlas, state)
@@ -78,68 +92,82 @@ with left:
     st.markdown("\n".join(site_line(s.place, s.district, s.location_note) for s in all_sites.itertuples()))
 
 with right:
-    st.subheader("Cluster or agglomeration?")
+    st.subheader(_("Cluster or agglomeration?"))
     c1, c2 = st.columns(2)
-    c1.markdown(
-        f"Computed from indicators  \n**{result.computed}{' (provisional)' if result.provisional else ''}**"
+    provisional = " (" + _("provisional") + ")" if result.provisional else ""
+    c1.markdown(_("Computed from indicators") + f"  \n**{in_language(result.computed)}{provisional}**")
+    c2.markdown(
+        _("Published (HRD study)")
+        + f"  \n**{in_language(result.published) if result.published else _('not published')}**"
     )
-    c2.markdown(f"Published (HRD study)  \n**{result.published or 'not published'}**")
     if result.comparison == DIFFERS:
         st.warning(
-            f"**Disagreement:** the indicators give *{result.computed}*, the study published *{result.published}*. "
-            "Check the assessments, or record why the study differs."
+            _(
+                "**Disagreement:** the indicators give *{computed}*, the study published *{published}*. "
+                "Check the assessments, or record why the study differs."
+            ).format(computed=in_language(result.computed), published=in_language(result.published))
         )
     elif result.comparison == NOT_COMPARABLE:
         st.info(
-            f"The published classification (*{result.published}*) cannot be checked yet: too few cluster-defining indicators are assessed."
+            _(
+                "The published classification (*{published}*) cannot be checked yet: too few cluster-defining indicators are assessed."
+            ).format(published=in_language(result.published))
         )
     elif result.comparison == AGREES:
-        st.success("The computed classification agrees with the published one.")
+        st.success(_("The computed classification agrees with the published one."))
     if result.published_note:
-        st.caption(f"Published: {md(result.published_note)} — {md(ds.citation(result.published_source))}")
-    st.markdown("**Why**")
+        st.caption(
+            _("Published:") + f" {md(result.published_note)} — {md(ds.citation(result.published_source))}"
+        )
+    st.markdown("**" + _("Why") + "**")
     for reason in result.reasons:
         st.markdown(f"- {md(reason)}")
-    st.markdown(
-        f"**{'What would settle it' if result.computed == INSUFFICIENT else 'What would move it up'}:** {md(result.to_move_up)}"
-    )
+    settle = _("What would settle it") if result.computed == INSUFFICIENT else _("What would move it up")
+    st.markdown(f"**{settle}:** {md(result.to_move_up)}")
 
-st.subheader("Indicators by pillar")
+st.subheader(_("Indicators by pillar"))
 per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
-tabs = st.tabs([INDICATOR_GROUPS[g] for g in INDICATOR_GROUPS])
+tabs = st.tabs([_(INDICATOR_GROUPS[g]) for g in INDICATOR_GROUPS])
 for tab, group in zip(tabs, INDICATOR_GROUPS):
     with tab:
         row = per_pillar[per_pillar["pillar"] == group]
         if not row.empty and group in PILLARS:
-            st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"]))
+            st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"], translator()))
         evidence_list(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]))
 
-st.subheader("Change since the previous round")
+st.subheader(_("Change since the previous round"))
 previous = previous_round(ds, state.round)
 if previous is None:
-    st.caption("This is the first round of its kind: nothing to compare yet.")
+    st.caption(_("This is the first round of its kind: nothing to compare yet."))
 else:
     before = get_view(atlas, state, round_id=previous)
     gap_change = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id").loc[cid]
     st.markdown(
-        f"Since **{md(ds.rounds.set_index('round_id').at[previous, 'name'])}**, chosen pillars: **{change_label(gap_change['gap_delta'])}** "
-        f"(coverage {gap_change['coverage_before']:.0%} → {gap_change['coverage_now']:.0%})."
+        _("Since **{round}**, chosen pillars: **{change}** (coverage {before} → {now}).").format(
+            round=md(ds.rounds.set_index("round_id").at[previous, "name"]),
+            change=change_label(gap_change["gap_delta"], translator()),
+            before=f"{gap_change['coverage_before']:.0%}",
+            now=f"{gap_change['coverage_now']:.0%}",
+        )
     )
     changed = status_changes(data, before, only_changed=True)
     changed = changed[changed["cluster_id"] == cid]
     if changed.empty:
-        st.caption("No indicator of this cluster changed status.")
+        st.caption(_("No indicator of this cluster changed status."))
     else:
         names = ds.indicators.set_index("indicator_id")["name"]
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Indicator": changed["indicator_id"].map(names),
-                    "Before": changed["status_before"],
-                    "Now": changed["status_now"],
-                    "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"),
-                    "Note": changed["note_now"],
-                }
+            table_in_language(
+                pd.DataFrame(
+                    {
+                        "Indicator": changed["indicator_id"].map(names),
+                        "Before": changed["status_before"],
+                        "Now": changed["status_now"],
+                        "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"),
+                        "Note": changed["note_now"],
+                    },
+                ),
+                ("Before", "Now"),
             ),
             hide_index=True,
             width="stretch",
@@ -147,20 +175,23 @@ else:
 
 linkage_views.cluster_section(atlas, state.round, cid)
 
-st.subheader("Local people in the workforce")
+st.subheader(_("Local people in the workforce"))
 grid = participation_grid(ds, cid)
 known = grid[grid["known"]]
 if known.empty:
     st.info(
-        "No published figure: the share of local people at every job and skill level is **unknown** for this cluster."
+        _(
+            "No published figure: the share of local people at every job and skill level is **unknown** for this cluster."
+        )
     )
-chart_data = grid.assign(share=grid["local_share_pct"].fillna(0), shown=grid["display"])
+grid = grid.assign(dimension=grid["dimension"].map(in_language), level=grid["level"].map(in_language))
+chart_data = grid.assign(share=grid["local_share_pct"].fillna(0), shown=grid["display"].map(in_language))
 bars = (
     alt.Chart(chart_data)
     .mark_bar()
     .encode(
         y=alt.Y("level:N", sort=list(grid["level"]), title=None),
-        x=alt.X("share:Q", title="Local people, % of posts", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("share:Q", title=_("Local people, % of posts"), scale=alt.Scale(domain=[0, 100])),
         color=alt.condition("datum.known", alt.value("#1f77b4"), alt.value("transparent")),
         tooltip=["dimension", "level", "shown", "source"],
     )
@@ -187,24 +218,28 @@ chart = (
 st.altair_chart(chart, width="stretch")
 # A static table wraps long notes; an interactive grid cut them off.
 st.table(
-    readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
-        columns={
-            "dimension": "Dimension",
-            "level": "Level",
-            "display": "Local share",
-            "source": "Source",
-            "note": "Note",
-        }
+    table_in_language(
+        readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
+            columns={
+                "dimension": "Dimension",
+                "level": "Level",
+                "display": "Local share",
+                "source": "Source",
+                "note": "Note",
+            }
+        ),
+        ("Local share",),
     )
 )
 
-st.subheader("Evidence")
+st.subheader(_("Evidence"))
 items = evidence_items(ds, [cid])
 if items.empty:
-    st.write("No evidence item mentions this cluster yet.")
+    st.write(_("No evidence item mentions this cluster yet."))
+unstated = _("speaker not stated")
 for item in items.itertuples():
     st.markdown(
-        f"> {md(item.statement)}\n\n— {md(item.speaker or 'speaker not stated')} · *{md(item.group_label)}* · {md(item.pillar_labels)} · {md(item.source)}"
+        f"> {md(item.statement)}\n\n— {md(item.speaker or unstated)} · *{md(in_language(item.group_label))}* · {md(item.pillar_labels)} · {md(item.source)}"
     )
 
 page.end(atlas, state, "clusters")

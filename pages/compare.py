@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model.scoring import gap_label
-from cluster_model.vocabulary import PILLARS
 from ui import page
 from ui import state as view
 from ui.chrome import illustrative_banner
 from ui.data_view import get_view
+from ui.i18n import _, name, translator
 
 MIN_ITEMS, MAX_ITEMS = 2, 5
 
@@ -26,7 +26,7 @@ def most_assessed(scores: pd.DataFrame, options: list[str], n: int) -> list[str]
 atlas, state = page.start()
 ds = atlas.dataset
 
-st.title("Compare")
+st.title(_("Compare"))
 illustrative_banner(ds, state.round)
 
 
@@ -41,7 +41,7 @@ view.bound(
     state,
     "compare_kind",
     to_state=kind_chosen,
-    label="Compare",
+    label=_("Compare"),
     options=view.COMPARE_KINDS,
     horizontal=True,
 )
@@ -52,11 +52,17 @@ cluster_ids = data.cluster_ids
 if kind == "districts":
     scores = data.district_scores(per_pillar=True, every_district=True).rename(columns={"district": "item"})
     options = sorted(scores["item"].unique())
-    label = str
+
+    def label(d: str) -> str:
+        return name("district", d)
+
 else:
     scores = data.cluster_gaps().rename(columns={"cluster_id": "item"})
     options = cluster_ids
-    label = ds.cluster_name
+
+    def label(c: str) -> str:
+        return name("cluster", c, ds.cluster_name(c))
+
 
 # Open on the two with the most assessed values, not on two that are unknown on every pillar.
 state.compare = [o for o in state.compare if o in options] or most_assessed(scores, options, 2)
@@ -65,7 +71,9 @@ view.bound(
     "w_compare",
     state,
     "compare",
-    label=f"Choose {MIN_ITEMS} to {MAX_ITEMS} {kind}",
+    label=(
+        _("Choose {low} to {high} districts") if kind == "districts" else _("Choose {low} to {high} clusters")
+    ).format(low=MIN_ITEMS, high=MAX_ITEMS),
     options=options,
     format_func=label,
     max_selections=MAX_ITEMS,
@@ -76,10 +84,10 @@ chosen = state.compare
 def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, pillars: list[str]) -> None:
     data = scores[scores["item"].isin(chosen)].copy()
     data["name"] = data["item"].map(label)
-    data["Pillar"] = data["pillar"].map(PILLARS)
+    data["Pillar"] = data["pillar"].map(translator().pillar)
     data["known"] = data["gap"].notna()
     data["bar"] = data["gap"].fillna(0)
-    data["text"] = [gap_label(g, c) for g, c in zip(data["gap"], data["coverage"])]
+    data["text"] = [gap_label(g, c, translator()) for g, c in zip(data["gap"], data["coverage"])]
 
     order = [label(c) for c in chosen]
     # Horizontal bars, one small chart per pillar: long names and "not assessed" labels stay readable.
@@ -90,7 +98,7 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
     bars = base.mark_bar(height=16).encode(
         x=alt.X(
             "bar:Q",
-            title="Gap (0 = every assessed indicator present, 1 = all absent)",
+            title=_("Gap (0 = every assessed indicator present, 1 = all absent)"),
             scale=alt.Scale(domain=[0, 1]),
         ),
         color=alt.Color("name:N", title=None, sort=order, legend=None),
@@ -107,7 +115,7 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
         .facet(
             row=alt.Row(
                 "Pillar:N",
-                sort=[PILLARS[p] for p in pillars],
+                sort=[translator().pillar(p) for p in pillars],
                 title=None,
                 header=alt.Header(
                     labelAngle=0,
@@ -122,17 +130,24 @@ def draw_comparison(scores: pd.DataFrame, chosen: list[str], label, kind: str, p
     )
     st.altair_chart(chart, width="content")
     st.caption(
-        "Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table."
+        _("Bars are absent where nothing is assessed: that is unknown, not zero. Coverage is in the table.")
     )
 
     table = data.pivot(index="name", columns="Pillar", values="text").reindex(
-        index=[label(c) for c in chosen], columns=[PILLARS[p] for p in pillars]
+        index=[label(c) for c in chosen], columns=[translator().pillar(p) for p in pillars]
     )
-    st.dataframe(table.rename_axis(kind.capitalize()[:-1]).reset_index(), hide_index=True, width="stretch")
+    first = _("District") if kind == "districts" else _("Cluster")
+    st.dataframe(table.rename_axis(first).reset_index(), hide_index=True, width="stretch")
 
 
 if len(chosen) < MIN_ITEMS:
-    st.info(f"Choose at least {MIN_ITEMS} {kind} to compare.")
+    st.info(
+        (
+            _("Choose at least {n} districts to compare.")
+            if kind == "districts"
+            else _("Choose at least {n} clusters to compare.")
+        ).format(n=MIN_ITEMS)
+    )
 else:
     draw_comparison(scores, chosen, label, kind, state.pillars)
 

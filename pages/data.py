@@ -19,6 +19,7 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
+from ui.i18n import _, table_in_language
 
 
 def _changed() -> None:
@@ -88,21 +89,25 @@ engine = get_engine()
 ds = store.load_dataset(engine, data_dir())
 editor = current_editor()
 
-st.title("Data")
+st.title(_("Data"))
 st.caption(
-    "Indicator assessments come in rounds (survey, dialogue, desk review). Every change is kept with who made it and when."
+    _(
+        "Indicator assessments come in rounds (survey, dialogue, desk review). Every change is kept with who made it and when."
+    )
 )
 
 rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
 if rounds.empty:
-    st.warning("The store holds no round yet.")
+    st.warning(_("The store holds no round yet."))
 labels = {
-    r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — ILLUSTRATIVE" if r.illustrative else "")
+    r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
     for r in rounds.itertuples()
 }
 if st.session_state.get("data_round_next") in labels:  # a round just created opens next
     st.session_state["data_round"] = st.session_state.pop("data_round_next")
-round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="data_round") if labels else None
+round_id = (
+    st.selectbox(_("Round"), list(labels), format_func=labels.get, key="data_round") if labels else None
+)
 
 if round_id:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
@@ -113,7 +118,7 @@ if round_id:
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
         # Built when clicked (a callable), not on every rerun of the page.
         col.download_button(
-            f"Export round as {fmt.upper()}",
+            _("Export round as {format}").format(format=fmt.upper()),
             lambda fmt=fmt: tables.export_round(engine, round_id, fmt)[1],
             file_name=tables.round_file_name(round_id, bool(chosen["illustrative"]), fmt),
             key=f"export_{fmt}",
@@ -123,7 +128,7 @@ if round_id:
 if round_id and editor is None:
     # Signed out: the round itself, read-only (sources as citations, unknown spelled out).
     st.dataframe(
-        store_round_table(store.round_grid(engine, round_id)),
+        table_in_language(store_round_table(store.round_grid(engine, round_id))),
         hide_index=True,
         width="stretch",
         key="data_round_table",
@@ -131,8 +136,10 @@ if round_id and editor is None:
 
 st.divider()
 if editor is None:
-    st.subheader("Editing")
-    st.caption("Viewing is open to everyone. Editing, importing and opening rounds need an editor account.")
+    st.subheader(_("Editing"))
+    st.caption(
+        _("Viewing is open to everyone. Editing, importing and opening rounds need an editor account.")
+    )
 user = require_editor()  # stops here for viewers: nothing below is reachable signed out
 
 st.sidebar.caption(f"Signed in as **{md(user.label)}**")

@@ -25,22 +25,31 @@ from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.html import md
+from ui.i18n import _, current_language, known, name, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
 ds = atlas.dataset
 ev = get_view(atlas, state)
+tr = translator()
 sites = ev.placed_sites()
 
-st.title("Export")
+st.title(_("Export"))
 st.caption(
-    "Everything below is the view chosen in the sidebar. Every file carries its title, the filters and round, "
-    "the date, the sources and the boundary licence."
+    _(
+        "Everything below is the view chosen in the sidebar. Every file carries its title, the filters and round, "
+        "the date, the sources and the boundary licence."
+    )
 )
 illustrative_banner(ds, state.round)
 with st.container(border=True):
-    st.markdown("**What will be exported**")
-    st.markdown("\n".join(f"- {md(line)}" for line in ev.filter_lines(ds)) + f"\n- Date: {md(ev.generated)}")
+    st.markdown("**" + _("What will be exported") + "**")
+    st.markdown(
+        "\n".join(f"- {md(line)}" for line in ev.filter_lines(ds, tr))
+        + "\n- "
+        + _("Date:")
+        + f" {md(ev.generated)}"
+    )
 
 tables = {
     **ev.keep(("tables",), lambda: view_tables(ds, atlas.sites, ev)),
@@ -48,7 +57,7 @@ tables = {
 }
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
-title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"])
+title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"], tr)
 # District context (cluster_model.context): its own sheet, brief page, GeoJSON members and credit; the snapshot
 # shows the figure chosen on the Atlas when the Atlas shows District context.
 ctx = get_context(atlas)
@@ -79,24 +88,29 @@ def _chart() -> dict:
             context=snapshot_context(ctx, context_indicator, atlas.district_names)
             if context_indicator
             else None,
+            tr=tr,
         )
         return chart.to_dict(validate=False)
 
-    return ev.keep(("snapshot spec", context_indicator), build)
+    return ev.keep(("snapshot spec", context_indicator, tr.language), build)
 
 
 # ------------------------------------------------------------------ map snapshot
-st.subheader("1 · Map snapshot")
+st.subheader("1 · " + _("Map snapshot"))
 if atlas.districts is None:
     st.error(
-        "No map snapshot: the district boundary file could not be used (see the data problems above). "
-        "Data downloads below still work."
+        _(
+            "No map snapshot: the district boundary file could not be used (see the data problems above). "
+            "Data downloads below still work."
+        )
     )
 else:
     png = None
-    with st.spinner("Rendering the map snapshot…"):
+    with st.spinner(_("Rendering the map snapshot…")):
         try:
-            png = ev.keep(("snapshot png", context_indicator), lambda: render(_chart(), "png", scale=2))
+            png = ev.keep(
+                ("snapshot png", context_indicator, tr.language), lambda: render(_chart(), "png", scale=2)
+            )
         except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
             st.error(
                 f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
@@ -104,21 +118,21 @@ else:
     if png:
         cols = st.columns(4)
         cols[0].download_button(
-            "Map snapshot (PNG, print)",
+            _("Map snapshot (PNG, print)"),
             png,
             export_filename(ev, "png"),
             MIME["png"],
             type="primary",
             on_click="ignore",
-            help="2× resolution, for reports and printing.",
+            help=_("2× resolution, for reports and printing."),
         )
         cols[1].download_button(
-            "PNG (small, messaging)",
+            _("PNG (small, messaging)"),
             lambda: render_small_png(_chart()),
             export_filename(ev, "png", "small"),
             MIME["png"],
             on_click="ignore",
-            help="Under 300 KB, for WhatsApp and e-mail.",
+            help=_("Under 300 KB, for WhatsApp and e-mail."),
         )
         cols[2].download_button(
             "SVG",
@@ -126,7 +140,7 @@ else:
             export_filename(ev, "svg"),
             MIME["svg"],
             on_click="ignore",
-            help="Vector, for editing in Inkscape or Illustrator.",
+            help=_("Vector, for editing in Inkscape or Illustrator."),
         )
         cols[3].download_button(
             "PDF",
@@ -135,30 +149,37 @@ else:
             MIME["pdf"],
             on_click="ignore",
         )
-        with st.expander("Preview", expanded=True):
-            st.image(png, width="stretch", caption="Preview of the map snapshot: " + title)
+        with st.expander(_("Preview"), expanded=True):
+            st.image(png, width="stretch", caption=_("Preview of the map snapshot:") + " " + title)
 
 # ------------------------------------------------------------------ district briefs
-st.subheader("2 · District briefs (PDF, one page per district)")
+st.subheader("2 · " + _("District briefs (PDF, one page per district)"))
 default = [
     d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names
 ]
 # Keyed by the view's districts: when the sidebar changes, the choice starts again from the new view
 # instead of keeping an earlier district (a brief of Mirpur Khas named after Thatta and Tharparkar).
 chosen = st.multiselect(
-    "Districts for the brief",
+    _("Districts for the brief"),
     atlas.district_names,
     default=default,
+    format_func=lambda d: name("district", d),
     key="export_brief_districts:" + ",".join(default),
 )
-st.caption("The brief covers: " + (", ".join(chosen) if chosen else "no district yet") + ".")
-brief_key = ("briefs", context_indicator, tuple(chosen))  # kept on the view: built once, on the button
-if st.button("Build district briefs", disabled=not chosen):
-    with st.status(f"Building {len(chosen)} district brief(s)…", expanded=True) as status:
+st.caption(
+    _("The brief covers:")
+    + " "
+    + (", ".join(name("district", d) for d in chosen) if chosen else _("no district yet"))
+    + "."
+)
+# Kept on the view (built once, on the button), per language.
+brief_key = ("briefs", context_indicator, tr.language, tuple(chosen))
+if st.button(_("Build district briefs"), disabled=not chosen):
+    with st.status(_("Building {n} district brief(s)…").format(n=len(chosen)), expanded=True) as status:
         bar = st.progress(0.0)
 
-        def progress(i: int, n: int, name: str) -> None:
-            bar.progress(i / n, text=f"{name} ({i + 1} of {n})" if name else "done")
+        def progress(i: int, n: int, district: str) -> None:
+            bar.progress(i / n, text=f"{district} ({i + 1}/{n})" if district else _("done"))
 
         try:
             ev.keep(
@@ -172,17 +193,20 @@ if st.button("Build district briefs", disabled=not chosen):
                     progress=progress,
                     context=ctx if ctx.available else None,
                     extra_page=linkage_views.brief_page(atlas, state.round),
+                    tr=tr,
                 ),
             )
-            status.update(label=f"{len(chosen)} district brief(s) ready", state="complete", expanded=False)
+            status.update(
+                label=_("{n} district brief(s) ready").format(n=len(chosen)), state="complete", expanded=False
+            )
         except (DataFileError, ValueError) as exc:
             issue = getattr(exc, "issue", None)
-            status.update(label="The briefs could not be built", state="error")
+            status.update(label=_("The briefs could not be built"), state="error")
             st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
 if ev.kept(brief_key) is not None:
     # Named after the districts it holds, not the sidebar's filter.
     st.download_button(
-        "Download district briefs (PDF)",
+        _("Download district briefs (PDF)"),
         ev.kept(brief_key),
         export_filename(ev.replace(districts=list(chosen)), "pdf", "brief"),
         MIME["pdf"],
@@ -190,26 +214,31 @@ if ev.kept(brief_key) is not None:
         on_click="ignore",
     )
 elif not chosen:
-    st.caption("Choose one or more districts.")
+    st.caption(_("Choose one or more districts."))
 
 # ------------------------------------------------------------------ data downloads
-st.subheader("3 · Data of this view")
+st.subheader("3 · " + _("Data of this view"))
 st.caption(
-    "Unknown values are empty cells marked “not assessed”, never 0. Sources and licence travel with every file "
-    "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members)."
+    _(
+        "Unknown values are empty cells marked “not assessed”, never 0. Sources and licence travel with every file "
+        "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members)."
+    )
 )
+# Headers and sheet names in the page's language (data values stay as they are, for machines too).
+tables_shown = {known(k): t.rename(columns=known) for k, t in tables.items()}
+sources_shown = sources.rename(columns=known)
 cols = st.columns([2, 1, 1, 1])
-table_name = cols[0].selectbox("Table for CSV", list(tables), key="export_csv_table")
+table_name = cols[0].selectbox(_("Table for CSV"), list(tables), key="export_csv_table", format_func=known)
 cols[1].download_button(
     "CSV",
-    lambda: to_csv_bytes(tables[table_name], notes),
+    lambda: to_csv_bytes(tables_shown[known(table_name)], notes),
     export_filename(ev, "csv", table_name.lower().replace(" ", "-")),
     "text/csv",
     on_click="ignore",
 )
 cols[2].download_button(
-    "XLSX (all tables)",
-    lambda: to_xlsx_bytes(tables, sources, notes),
+    _("XLSX (all tables)"),
+    lambda: to_xlsx_bytes(tables_shown, sources_shown, notes, sources_title=known("Sources")),
     export_filename(ev, "xlsx"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
@@ -235,16 +264,18 @@ if atlas.districts is not None:
     cols[3].download_button(
         "GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore"
     )
-with st.expander("Preview the tables"):
-    for name, table in tables.items():
-        st.markdown(f"**{name}** ({len(table)} rows)")
+with st.expander(_("Preview the tables")):
+    for sheet, table in tables_shown.items():
+        st.markdown(f"**{md(sheet)}** ({len(table)})")
         st.dataframe(table, hide_index=True, width="stretch")
-    st.markdown("**Sources**")
-    st.dataframe(sources, hide_index=True, width="stretch")
+    st.markdown("**" + _("Sources") + "**")
+    st.dataframe(sources_shown, hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ shareable link
-st.subheader("4 · Link to this view")
-st.code(share_url(state, "atlas", app_base_url()), language=None, wrap_lines=True)
-st.caption("Opens the Atlas with the same pillars, sectors, districts, selected district and round.")
+st.subheader("4 · " + _("Link to this view"))
+st.code(share_url(state, "atlas", app_base_url(), current_language()), language=None, wrap_lines=True)
+st.caption(
+    _("Opens the Atlas with the same pillars, sectors, districts, selected district, round and language.")
+)
 
 page.end(atlas, state, "export")

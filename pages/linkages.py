@@ -20,17 +20,20 @@ from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
 from ui.html import md
+from ui.i18n import _, table_in_language
 
 atlas, state = page.start()
 ds = atlas.dataset
 lk = lv.get_linkages(atlas)
 cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
 
-st.title("Linkage matrix")
+st.title(_("Linkage matrix"))
 st.caption(
-    'Which kinds of support each cluster has a link to — the ICCK\'s second objective, "identification and assessment of institutes and linkages" '
-    "(policy dialogue, 2019). A cell is **active** or **weak** when such a link is recorded, **absent** when a link is recorded as needed but absent, "
-    "and **unknown** when nothing is recorded: unknown is never shown as absent."
+    _(
+        'Which kinds of support each cluster has a link to — the ICCK\'s second objective, "identification and assessment of institutes and linkages" '
+        "(policy dialogue, 2019). A cell is **active** or **weak** when such a link is recorded, **absent** when a link is recorded as needed but absent, "
+        "and **unknown** when nothing is recorded: unknown is never shown as absent."
+    )
 )
 illustrative_banner(ds, state.round)
 
@@ -44,50 +47,69 @@ long, previous, changes, table, round_name = (
 )
 counts = L.state_counts(long)
 st.info(
-    f"**{len(long)}** cells ({len(cluster_ids)} clusters × {len(L.LINK_TYPES)} kinds of support): "
-    f"**{counts['active']}** active, **{counts['weak']}** weak, **{counts['absent']}** absent, **{counts['unknown']}** unknown (no link recorded)."
+    _(
+        "**{cells}** cells ({clusters} clusters × {kinds} kinds of support): "
+        "**{active}** active, **{weak}** weak, **{absent}** absent, **{unknown}** unknown (no link recorded)."
+    ).format(
+        cells=len(long),
+        clusters=len(cluster_ids),
+        kinds=len(L.LINK_TYPES),
+        active=counts["active"],
+        weak=counts["weak"],
+        absent=counts["absent"],
+        unknown=counts["unknown"],
+    )
 )
 st.altair_chart(mv["chart"], width="content")
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table_in_language(table), hide_index=True, width="stretch")
 
-st.subheader("Change since the previous round")
+st.subheader(_("Change since the previous round"))
 if previous is None:
-    st.caption("This is the first round of its kind: nothing to compare yet.")
+    st.caption(_("This is the first round of its kind: nothing to compare yet."))
     changed = pd.DataFrame()
 else:
     prev_name = ds.rounds.set_index("round_id").at[previous, "name"]
     changed = changes[changes["changed"]]
-    st.caption(f"Compared with **{md(prev_name)}** ({md(previous)}). {len(changed)} cell(s) changed.")
+    st.caption(
+        _("Compared with **{round}** ({id}). {n} cell(s) changed.").format(
+            round=md(prev_name), id=md(previous), n=len(changed)
+        )
+    )
     if not changed.empty:
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Cluster": changed["cluster_id"].map(ds.cluster_name),
-                    "Kind of support": changed["link_type"].map(L.LINK_TYPES),
-                    "Before": changed["state_before"],
-                    "Now": changed["state_now"],
-                }
+            table_in_language(
+                pd.DataFrame(
+                    {
+                        "Cluster": changed["cluster_id"].map(ds.cluster_name),
+                        "Kind of support": changed["link_type"].map(L.LINK_TYPES),
+                        "Before": changed["state_before"],
+                        "Now": changed["state_now"],
+                    }
+                ),
+                ("Before", "Now"),
             ),
             hide_index=True,
             width="stretch",
         )
 
 # ------------------------------------------------------------------ exports
-st.subheader("Export")
+st.subheader(_("Export"))
 for col, (fmt, (name, mime, build)) in zip(st.columns(3), mv["files"].items()):
     col.download_button(fmt.upper(), build, name, mime, on_click="ignore", key=f"lm_{fmt}")
 
-st.subheader("Institutions")
+st.subheader(_("Institutions"))
 st.caption(
-    "Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest."
+    _(
+        "Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest."
+    )
 )
-st.dataframe(lv.institutions_table(ds, lk), hide_index=True, width="stretch")
+st.dataframe(table_in_language(lv.institutions_table(ds, lk)), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ editing (signed-in editors)
-st.subheader("Edit institutions and links")
+st.subheader(_("Edit institutions and links"))
 editor = current_editor()
 if editor is None:
-    st.caption("Viewing is open to everyone. Adding institutions and links needs an editor account.")
+    st.caption(_("Viewing is open to everyone. Adding institutions and links needs an editor account."))
     sign_in_panel()
     page.end(atlas, state, "linkages")
     st.stop()

@@ -13,34 +13,46 @@ from ui.chrome import readable
 from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
 from ui.html import md
+from ui.i18n import _, draft_notice, english_only, local_names, untranslated_notice
 
 
 def store_kind(url: str) -> str:
     """The kind of database, for people: never its address or path on the server."""
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
-    return {"sqlite": "a SQLite database", "postgresql": "a PostgreSQL database"}.get(scheme, "a database")
+    return {"sqlite": _("a SQLite database"), "postgresql": _("a PostgreSQL database")}.get(
+        scheme, _("a database")
+    )
 
 
 atlas, state = page.start()
 ds = atlas.dataset
 rules = ds.rules
 
-st.title("Methods & sources")
+st.title(_("Methods & sources"))
+# The Urdu and Sindhi texts and names are drafts until a native speaker reviews them: said in every language.
+if notice := draft_notice(local_names().drafts):
+    st.info(notice)
+if notice := untranslated_notice():
+    st.caption(notice)
 st.markdown(
-    "The atlas is the instrument the 2019 dialogue asked the **Industrial Cluster Centre of Knowledge (ICCK)** for: "
-    "collect and disseminate evidence, assess institutes and linkages, and publish cluster indicators regularly. "
-    "Every figure on screen comes from a source listed below or is shown as **not assessed / unknown**."
+    _(
+        "The atlas is the instrument the 2019 dialogue asked the **Industrial Cluster Centre of Knowledge (ICCK)** for: "
+        "collect and disseminate evidence, assess institutes and linkages, and publish cluster indicators regularly. "
+        "Every figure on screen comes from a source listed below or is shown as **not assessed / unknown**."
+    )
 )
 
-st.header("Indicator framework")
+st.header(_("Indicator framework"))
 st.caption(
-    "Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
-    "UNIDO's cluster-development approach); neither source document lists its indicators."
+    _(
+        "Kept by the ICCK in the atlas's indicator framework file. Grounded in the cluster literature (Porter; Schmitz's collective efficiency; "
+        "UNIDO's cluster-development approach); neither source document lists its indicators."
+    )
 )
 framework = ds.indicators.assign(group=ds.indicators["pillar"].map(INDICATOR_GROUPS))
 for label in INDICATOR_GROUPS.values():
     rows = framework[framework["group"] == label]
-    with st.expander(f"{label} — {len(rows)} indicators"):
+    with st.expander(_(label) + " — " + _("{n} indicators").format(n=len(rows))):
         st.dataframe(
             readable(
                 rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]
@@ -49,81 +61,110 @@ for label in INDICATOR_GROUPS.values():
             width="stretch",
         )
 
-st.header("Gap score")
+st.header(_("Gap score"))
 st.markdown(
-    "For each cluster, or each district (all the clusters named there), the **gap** says how far the assessed indicators "
-    "of the chosen pillars fall short: an indicator assessed *absent* counts fully, *partial* counts half, *present* not at all. "
-    "Indicators that are **not assessed** are left out of the gap — they are unknown, not zero — and lower the **coverage** instead. "
-    "With nothing assessed the gap is *not assessed*. A cluster with sites in two districts counts in both."
+    _(
+        "For each cluster, or each district (all the clusters named there), the **gap** says how far the assessed indicators "
+        "of the chosen pillars fall short: an indicator assessed *absent* counts fully, *partial* counts half, *present* not at all. "
+        "Indicators that are **not assessed** are left out of the gap — they are unknown, not zero — and lower the **coverage** instead. "
+        "With nothing assessed the gap is *not assessed*. A cluster with sites in two districts counts in both."
+    )
 )
 st.latex(
     r"\text{gap} = \frac{\sum_{i \in \text{assessed}} w_i\, g(s_i)}{\sum_{i \in \text{assessed}} w_i}\qquad"
     r"\text{coverage} = \frac{\sum_{i \in \text{assessed}} w_i}{\sum_{i \in \text{scope}} w_i}"
 )
-st.table(pd.DataFrame({"status": list(rules.gap_value), "g (gap value)": list(rules.gap_value.values())}))
+st.table(
+    pd.DataFrame(
+        {_("Status"): [_(s) for s in rules.gap_value], _("g (gap value)"): list(rules.gap_value.values())}
+    )
+)
 st.markdown(
-    f"Here *w* is an indicator's weight and *g* its gap value. A figure whose coverage is below "
-    f"**{rules.low_coverage_warning:.0%}** is flagged *low coverage*. The ICCK sets these values in the rules file of the atlas."
+    _(
+        "Here *w* is an indicator's weight and *g* its gap value. A figure whose coverage is below "
+        "**{share}** is flagged *low coverage*. The ICCK sets these values in the rules file of the atlas."
+    ).format(share=f"{rules.low_coverage_warning:.0%}")
 )
 
-st.header("Cluster, potential cluster or agglomeration")
+st.header(_("Cluster, potential cluster or agglomeration"))
 st.markdown(
-    "The HRD-cluster-poverty study classifies a sector by which cluster-defining indicators are present or absent. "
-    "The atlas makes that rule explicit: it counts the cluster-defining indicators that are **missing** "
-    f"(absent counts 1, partial counts {rules.partial_counts_as_missing:g}). With at most **{rules.functional_max_missing:g}** missing "
-    f"a sector is a *functional cluster*; with at most **{rules.potential_max_missing:g}**, a *potential cluster*; otherwise an *agglomeration*.\n\n"
-    "Indicators that are not assessed could go either way, so the rule is applied twice — as if they were all present, and all absent. "
-    "If both give the same class, that is the result. If not, and fewer than "
-    f"**{rules.min_assessed}** cluster-defining indicators are assessed, the result is *insufficient evidence*; otherwise the "
-    "better class is shown as *provisional*, with its range."
+    _(
+        "The HRD-cluster-poverty study classifies a sector by which cluster-defining indicators are present or absent. "
+        "The atlas makes that rule explicit: it counts the cluster-defining indicators that are **missing** "
+        "(absent counts 1, partial counts {partial}). With at most **{functional}** missing "
+        "a sector is a *functional cluster*; with at most **{potential}**, a *potential cluster*; otherwise an *agglomeration*."
+    ).format(
+        partial=f"{rules.partial_counts_as_missing:g}",
+        functional=f"{rules.functional_max_missing:g}",
+        potential=f"{rules.potential_max_missing:g}",
+    )
+    + "\n\n"
+    + _(
+        "Indicators that are not assessed could go either way, so the rule is applied twice — as if they were all present, and all absent. "
+        "If both give the same class, that is the result. If not, and fewer than "
+        "**{n}** cluster-defining indicators are assessed, the result is *insufficient evidence*; otherwise the "
+        "better class is shown as *provisional*, with its range."
+    ).format(n=rules.min_assessed)
 )
 st.markdown(
-    "The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
-    "where they differ, the Clusters page says so."
+    _(
+        "The classification **published** by the HRD-cluster-poverty study is kept as a sourced fact and shown beside the computed one; "
+        "where they differ, the Clusters page says so."
+    )
 )
 
+english_only()
 st.markdown(workshop.methods_markdown())
 
-st.header("Stakeholder groups and rounds")
+st.header(_("Stakeholder groups and rounds"))
 st.markdown(
-    "Evidence is tagged with the dialogue's four stakeholder groups (IGCA): "
-    + ", ".join(STAKEHOLDERS.values())
+    _("Evidence is tagged with the dialogue's four stakeholder groups (IGCA):")
+    + " "
+    + ", ".join(_(g) for g in STAKEHOLDERS.values())
     + "."
 )
 st.dataframe(readable(ds.rounds.drop(columns=["_line"])), hide_index=True, width="stretch")
 
-st.header("Where the data lives")
+st.header(_("Where the data lives"))
 st.markdown(
-    f"Assessments are kept in the ICCK's evidence database ({store_kind(store_url())}). It was filled once from the ICCK's data files; "
-    "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
-    "(who, when, old value, new value)."
+    _(
+        "Assessments are kept in the ICCK's evidence database ({kind}). It was filled once from the ICCK's data files; "
+        "since then every change is made on the **Data** page by a signed-in editor and appended to the history "
+        "(who, when, old value, new value)."
+    ).format(kind=store_kind(store_url()))
 )
 
+english_only()
 linkage_views.methods_section(atlas)
 
-st.header("Sources")
+st.header(_("Sources"))
 st.dataframe(readable(ds.sources.drop(columns=["_line"])), hide_index=True, width="stretch")
 
-st.header("District boundaries")
+st.header(_("District boundaries"))
 # The file's name, not its path on the server.
 st.markdown(
-    f"Boundary file: **{md(atlas.boundary_file.name)}**. Licence: **{BOUNDARY_ATTRIBUTION}** — share-alike; credit it on every map and export."
+    _(
+        "Boundary file: **{file}**. Licence: **{licence}** — share-alike; credit it on every map and export."
+    ).format(file=md(atlas.boundary_file.name), licence=BOUNDARY_ATTRIBUTION)
 )
 provenance = provenance_text(atlas.boundary_file)
 if provenance:
-    with st.expander("Provenance and known limits (PROVENANCE.md)"):
+    with st.expander(_("Provenance and known limits (PROVENANCE.md)")):
         st.markdown(provenance)
 else:
-    st.warning("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown.")
+    st.warning(_("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown."))
 
 # District context: its own block (cluster_model.context), apart from the gap method.
+english_only()
 st.markdown(context.methods_markdown())
 st.dataframe(context.methods_table(get_context(atlas)), hide_index=True, width="stretch")
 st.caption(
-    f"Files read from the folder **{md(context.context_dir().name)}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits."
+    _(
+        "Files read from the folder **{folder}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits."
+    ).format(folder=md(context.context_dir().name))
 )
 
-st.header("The two source documents")
+st.header(_("The two source documents"))
 for name, title in [
     ("policy-dialogue-2019.txt", "Policy dialogue report, MUET, 2019"),
     ("hrd-cluster-poverty-abstract.txt", "HRD-cluster-poverty study (abstract)"),
@@ -134,8 +175,10 @@ for name, title in [
             st.text(path.read_text(encoding="utf-8"))
         else:
             st.warning(
-                f"The text of this document is not installed with this copy of the atlas ({name}). "
-                "An administrator can point ATLAS_SHARED to the folder holding it."
+                _(
+                    "The text of this document is not installed with this copy of the atlas ({file}). "
+                    "An administrator can point ATLAS_SHARED to the folder holding it."
+                ).format(file=name)
             )
 
 page.end(atlas, state, "methods", has_map=False)

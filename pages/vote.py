@@ -18,9 +18,11 @@ import streamlit as st
 
 from cluster_model import voting as v
 from cluster_model.store import votes as vt
-from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
+from cluster_model.vocabulary import STAKEHOLDERS
 from ui.data_access import get_dataset, get_engine
+from ui.i18n import _, current_language, known, name, phone_language_switch, translator
 from ui.page import leave_pages_folder_mode
+from ui.rtl import apply as apply_direction
 
 leave_pages_folder_mode()
 PHONE_REFRESH_S = 4  # the phone looks for the next item this often (cheap: three small queries)
@@ -41,13 +43,18 @@ html { font-size: 18px; }
 SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNOW: "?"}
 
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
-engine = get_engine()
 params = st.query_params
+phone_language_switch()  # the phone's own switch (no sidebar here); kept in the address as lang=
+apply_direction(current_language())
+tr = translator()
+engine = get_engine()
 round_id = params.get("r")
 cur = vt.current_item(engine, round_id) if round_id else None
 if cur is None:
     st.error(
-        "This voting link is not for a dialogue on this computer. Scan the QR code on the screen again, or type the short link shown under it."
+        _(
+            "This voting link is not for a dialogue on this computer. Scan the QR code on the screen again, or type the short link shown under it."
+        )
     )
     st.stop()
 
@@ -58,8 +65,8 @@ if not token:
 try:
     device = vt.check_pass(engine, token)
 except vt.VoteRefused as exc:
-    st.error(str(exc))
-    if st.button("Get a new voting pass", key="vote_new_pass", type="primary", width="stretch"):
+    st.error(known(str(exc)))
+    if st.button(_("Get a new voting pass"), key="vote_new_pass", type="primary", width="stretch"):
         params["t"] = vt.issue_pass(engine)
         st.rerun()
     st.stop()
@@ -67,12 +74,12 @@ except vt.VoteRefused as exc:
 group = params.get("g")
 if group not in STAKEHOLDERS:
     st.markdown(
-        "<div class='vote-q'>Which group are you from?</div>"
-        "<p class='vote-note'>Asked once. Your vote is anonymous: no name, no account.</p>",
+        f"<div class='vote-q'>{html.escape(_('Which group are you from?'))}</div>"
+        f"<p class='vote-note'>{html.escape(_('Asked once. Your vote is anonymous: no name, no account.'))}</p>",
         unsafe_allow_html=True,
     )
     for g, label in STAKEHOLDERS.items():
-        if st.button(label, key=f"vote_group_{g}", width="stretch"):
+        if st.button(_(label), key=f"vote_group_{g}", width="stretch"):
             params["g"] = g
             st.rerun()
     st.stop()
@@ -93,11 +100,13 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
             comment=st.session_state.get(comment_key),
         )
     except vt.VoteRefused as exc:
-        st.session_state["vote_msg"] = ("error", str(exc))
+        st.session_state["vote_msg"] = ("error", known(str(exc)))
     else:
         st.session_state["vote_msg"] = (
             "success",
-            f"Counted: {v.CHOICES[choice]}. You can change it until the facilitator closes this item.",
+            _("Counted: {choice}. You can change it until the facilitator closes this item.").format(
+                choice=_(v.CHOICES[choice])
+            ),
         )
 
 
@@ -105,10 +114,15 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
 def item_panel(now: vt.CurrentItem) -> None:
     cid, pillar = now.item.cluster_id, now.item.pillar
     names = ds.indicators[ds.indicators["pillar"] == pillar]["name"].tolist()
+    if tr.language != "en":  # indicator names are data, in English only for now: marked as untranslated
+        names = [f"{n} [en]" for n in names]
+    item_of = _("Item {n} of {total}").format(n=now.position + 1, total=now.n_items)
+    question = _("Is this in place in the cluster? It covers:")
     st.markdown(
-        f"<p class='vote-note'>Item {now.position + 1} of {now.n_items} · {html.escape(STAKEHOLDERS[group])}</p>"
-        f"<div class='vote-q' id='vote-item'>{html.escape(ds.cluster_name(cid))} — {html.escape(PILLARS[pillar])}</div>"
-        f"<p class='vote-note'>Is this in place in the cluster? It covers:</p>"
+        f"<p class='vote-note'>{html.escape(item_of)} · {html.escape(tr.stakeholder(group))}</p>"
+        f"<div class='vote-q' id='vote-item'>{html.escape(name('cluster', cid, ds.cluster_name(cid)))} — "
+        f"{html.escape(tr.pillar(pillar))}</div>"
+        f"<p class='vote-note'>{html.escape(question)}</p>"
         f"<ul class='vote-ind'>{''.join(f'<li>{html.escape(n)}</li>' for n in names)}</ul>",
         unsafe_allow_html=True,
     )
@@ -118,22 +132,23 @@ def item_panel(now: vt.CurrentItem) -> None:
     mine = vt.my_vote(engine, round_id, cid, pillar, device)
     if mine:
         st.markdown(
-            f"<p class='vote-mine' id='vote-mine'>Your vote: {html.escape(SYMBOL[mine['choice']] + ' ' + v.CHOICES[mine['choice']])}</p>",
+            f"<p class='vote-mine' id='vote-mine'>{html.escape(_('Your vote:'))} "
+            f"{html.escape(SYMBOL[mine['choice']] + ' ' + _(v.CHOICES[mine['choice']]))}</p>",
             unsafe_allow_html=True,
         )
     if now.state != vt.OPEN:
-        st.info("Voting on this item is closed. Wait for the next item: this page follows the screen.")
+        st.info(_("Voting on this item is closed. Wait for the next item: this page follows the screen."))
         return
     comment_key = f"vote_comment_{cid}_{pillar}"
     st.text_input(
-        "Comment (optional)",
+        _("Comment (optional)"),
         key=comment_key,
         max_chars=v.MAX_COMMENT_CHARS,
-        placeholder="A few words, if you like",
+        placeholder=_("A few words, if you like"),
     )
     for choice, label in v.CHOICES.items():
         st.button(
-            f"{SYMBOL[choice]} {label}",
+            f"{SYMBOL[choice]} {_(label)}",
             key=f"vote_{choice}",
             on_click=_cast,
             args=(cid, pillar, choice, comment_key),
@@ -158,6 +173,6 @@ def follow_the_screen(shown: vt.CurrentItem) -> None:
 
 item_panel(cur)
 follow_the_screen(cur)
-if st.button("Change my group", key="vote_change_group"):
+if st.button(_("Change my group"), key="vote_change_group"):
     del params["g"]
     st.rerun()

@@ -27,11 +27,17 @@ from ui import page
 from ui.auth import current_editor
 from ui.data_access import get_engine
 from ui.html import md
+from ui.i18n import _, current_language
 from ui.workshop_room import present, presenter
 from ui.workshop_session import Workshop
 from ui.workshop_setup import setup
 
 atlas, state = page.start(shared_filters=False)
+# This page manages its own URL parameters: keep the language among them (as ui.state.publish does elsewhere).
+if current_language() == "en":
+    st.query_params.pop("lang", None)
+elif st.query_params.get("lang") != current_language():
+    st.query_params["lang"] = current_language()
 ds = atlas.dataset
 engine = get_engine()
 params = st.query_params
@@ -40,7 +46,9 @@ ready = sessions[sessions["has_session"]]
 round_id = params.get("round")
 if round_id is not None and round_id not in set(ready["round_id"]):
     st.warning(
-        f"The link's dialogue round '{md(round_id, limit=80)}' has no workshop session here; pick one below."
+        _("The link's dialogue round '{round}' has no workshop session here; pick one below.").format(
+            round=md(round_id, limit=80)
+        )
     )
     round_id = None
 mode = params.get("mode") if params.get("mode") in ("present", "presenter") and round_id else "setup"

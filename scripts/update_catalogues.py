@@ -4,7 +4,7 @@
     python scripts/update_catalogues.py --check  # exit 1 when the template is out of date
 
 What is extracted is set in babel.cfg: strings marked ``_()``, ``ngettext()`` or
-``N_()`` in app.py, cluster_model/, geo/, ui/ and pages/, and the fixed
+``N_()`` in app.py, cluster_model/, geo/, outputs/, ui/ and pages/, and the fixed
 vocabulary. A new string arrives in each ``.po`` with an empty translation (the
 catalogue test then names it until someone translates it); a string no longer
 in the code is kept at the end as obsolete (``#~``) for reference. Locations

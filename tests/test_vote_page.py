@@ -57,7 +57,12 @@ def test_pick_group_once_vote_change_and_closed_item(db):
     at.run()
     token = at.query_params["t"]
     assert vt.check_pass(db, token)  # a signed pass was issued and kept in the address
-    assert [b.label for b in at.button] == ["Industry", "Government", "Community", "Academia"]
+    assert [b.label for b in at.button if b.key.startswith("vote_group_")] == [
+        "Industry",
+        "Government",
+        "Community",
+        "Academia",
+    ]
     at.button(key="vote_group_community").click().run()
     assert at.query_params["g"] == "community"
     assert "Mango — Technology" in _markdown(at) and "Modern production equipment in common use" in _markdown(
@@ -105,3 +110,21 @@ def test_comment_longer_than_the_limit_is_refused(db):
             comment="x" * 500,
         )
     assert at.text_input(key="vote_comment_mango_technology").max_chars == 200
+
+
+def test_the_phone_has_its_own_language_switch_kept_in_its_address(db):
+    """No sidebar on a phone: one row of the three languages, each named in itself."""
+    at = _app(r=ROUND, g="community")
+    at.run()
+    assert at.radio(key="phone_lang").options == ["English", "اردو", "سنڌي"]
+    at.radio(key="phone_lang").set_value("سنڌي").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "sd" and at.query_params["g"] == "community" and at.query_params["t"]
+    text = _markdown(at)
+    assert "انب — ٽيڪنالاجي" in text  # Mango — Technology, from data/names.csv and the catalogue
+    assert "ڇا هي ڪلسٽر ۾ موجود آهي؟" in text
+    assert [b.label for b in at.button if b.key == "vote_present"] == ["● موجود"]
+    at.button(key="vote_absent").click().run()
+    assert "ڳڻيو ويو" in at.success[0].value
+    at.radio(key="phone_lang").set_value("English").run()
+    assert "lang" not in at.query_params and "Mango — Technology" in _markdown(at)

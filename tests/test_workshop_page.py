@@ -144,3 +144,30 @@ def test_unknown_round_in_link_says_so(db):
     at.run()
     assert not at.exception
     assert any("no-such-round" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("lang", ["ur", "sd"])
+def test_projector_in_urdu_and_sindhi_keeps_the_language_in_its_links(db, lang):
+    dl.create_dialogue(
+        db,
+        round_id="dlg-l",
+        name="Language test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TS,rice:H",
+        author="seed",
+    )
+    at = _app()
+    at.query_params.update({"round": "dlg-l", "mode": "present", "lang": lang})
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    title = {"ur": "آم — ٹیکنالوجی", "sd": "انب — ٽيڪنالاجي"}[lang]
+    assert title in text and "Mango" not in text
+    assert "[en]" not in text
+    assert (
+        f"lang={lang}" in text
+    )  # the phones' link (under the QR code) opens the vote page in the same language
+    at.button(key="ws-next").click().run()
+    assert at.query_params["lang"] == lang and at.query_params["item"] == "2"

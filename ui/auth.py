@@ -29,6 +29,7 @@ import streamlit as st
 
 from cluster_model.auth import MIN_PASSWORD_LENGTH, SESSION_HOURS, USERNAME_PATTERN, User, authenticate
 from cluster_model.store import signin
+from ui.i18n import _
 
 AUTH_SECTION = "atlas_auth"
 COOKIE = "atlas_session"
@@ -192,29 +193,31 @@ def announce_setup_code() -> None:
 
 def _first_editor_form() -> None:
     st.info(
-        "No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
-        "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`."
+        _(
+            "No editor account exists yet. Create the first one (it can lift sign-in locks) with the **setup code** "
+            "that the server printed in its console when it started. More editors are added with `scripts/add_user.py`."
+        )
     )
     with st.form("atlas_first_editor", clear_on_submit=False):
-        code = st.text_input("Setup code", type="password", autocomplete="off", key="atlas_setup_code")
+        code = st.text_input(_("Setup code"), type="password", autocomplete="off", key="atlas_setup_code")
         username = st.text_input(
-            "Username",
+            _("Username"),
             key="atlas_setup_user",
             autocomplete="username",
             help="2-64 lower-case letters, digits, '.', '_' or '-'",
         )
-        name = st.text_input("Full name (shown with every change)", key="atlas_setup_name", max_chars=200)
+        name = st.text_input(_("Full name (shown with every change)"), key="atlas_setup_name", max_chars=200)
         password = st.text_input(
-            "Password",
+            _("Password"),
             type="password",
             autocomplete="new-password",
             key="atlas_setup_password",
             help=f"at least {MIN_PASSWORD_LENGTH} characters",
         )
         repeat = st.text_input(
-            "Repeat the password", type="password", autocomplete="new-password", key="atlas_setup_repeat"
+            _("Repeat the password"), type="password", autocomplete="new-password", key="atlas_setup_repeat"
         )
-        go = st.form_submit_button("Create the first editor", type="primary")
+        go = st.form_submit_button(_("Create the first editor"), type="primary")
     if not go:
         return
     engine, address = _engine(), _address()
@@ -264,19 +267,19 @@ def sign_in_panel() -> None:
             )
             st.button("Sign out", on_click=sign_out)
         else:
-            st.button("Sign in to edit", type="primary", on_click=st.login)
+            st.button(_("Sign in to edit"), type="primary", on_click=st.login)
         return
     users = accounts()
     if not users:
         _first_editor_form()
         return
     with st.form("atlas_sign_in", clear_on_submit=True):
-        st.markdown("**Sign in to edit**")
-        username = st.text_input("Username", key="atlas_signin_user", autocomplete="username")
+        st.markdown("**" + _("Sign in to edit") + "**")
+        username = st.text_input(_("Username"), key="atlas_signin_user", autocomplete="username")
         password = st.text_input(
-            "Password", type="password", key="atlas_signin_password", autocomplete="current-password"
+            _("Password"), type="password", key="atlas_signin_password", autocomplete="current-password"
         )
-        submitted = st.form_submit_button("Sign in")
+        submitted = st.form_submit_button(_("Sign in"))
     if submitted:
         engine, address = _engine(), _address()
         refusal = signin.check_allowed(engine, username, address)

@@ -8,6 +8,7 @@ from cluster_model.issues import DataIssue
 from cluster_model.loading import Dataset
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui.html import md
+from ui.i18n import _, name_from_english
 
 
 def show_issues(issues: list[DataIssue]) -> None:
@@ -17,15 +18,16 @@ def show_issues(issues: list[DataIssue]) -> None:
     if not issues:
         return
     title = (
-        f"{len(errors)} data problem(s)"
-        + (f", {len(warnings)} warning(s)" if warnings else "")
-        + ": the rows named below are not shown until fixed"
+        _("{n} data problem(s)").format(n=len(errors))
+        + (", " + _("{n} warning(s)").format(n=len(warnings)) if warnings else "")
+        + ": "
+        + _("the rows named below are not shown until fixed")
     )
     with st.expander("⚠️ " + title, expanded=bool(errors)):
         for issue in errors + warnings:
             text = f"**{md(issue.where())}** — {md(issue.message)}"
             if issue.hint:
-                text += f"  \n*What to do:* {md(issue.hint)}"
+                text += "  \n*" + _("What to do:") + f"* {md(issue.hint)}"
             (st.error if issue.severity == "error" else st.warning)(text)
 
 
@@ -34,7 +36,7 @@ def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     if not row.empty and bool(row.iloc[0]["illustrative"]):
         st.error(
-            "ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it.",
+            _("ILLUSTRATIVE DATA — this round is invented for demonstration and training. Do not cite it."),
             icon="⚠️",
         )
         return True
@@ -43,15 +45,20 @@ def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
 
 def footer(ds: Dataset, round_id: str | None, has_map: bool = True) -> None:
     row = ds.rounds[ds.rounds["round_id"] == round_id]
-    round_text = f"Round: {row.iloc[0]['name']} ({row.iloc[0]['date']})" if not row.empty else "No round"
+    round_text = (
+        _("Round:") + f" {row.iloc[0]['name']} ({row.iloc[0]['date']})" if not row.empty else _("No round")
+    )
     st.divider()
     st.caption(
-        f"{round_text}. Clusters and evidence: {ds.citation('dialogue2019')}; {ds.citation('hrd_study')}. "
-        f"District boundaries {BOUNDARY_ATTRIBUTION}."
+        f"{round_text}. "
+        + _("Clusters and evidence:")
+        + f" {ds.citation('dialogue2019')}; {ds.citation('hrd_study')}. "
+        + _("District boundaries")
+        + f" {BOUNDARY_ATTRIBUTION}. "
         + (
-            " Grey on the map means not assessed (unknown), never zero."
+            _("Grey on the map means not assessed (unknown), never zero.")
             if has_map
-            else " Not assessed means unknown, never zero."
+            else _("Not assessed means unknown, never zero.")
         )
     )
 
@@ -65,18 +72,18 @@ def evidence_list(checklist) -> None:
     groups = checklist.groupby("Cluster", sort=False) if "Cluster" in checklist else [(None, checklist)]
     for cluster, rows in groups:
         if cluster is not None:
-            st.markdown(f"**{md(cluster)}**")
+            st.markdown(f"**{md(name_from_english('cluster', cluster))}**")
         lines = []
         for r in rows.itertuples(index=False):
             row = r._asdict()
             note = str(row.get("Note") or "")
-            line = f"- **{md(row['Status'])}** · {md(row['Indicator'])}"
+            line = f"- **{md(_(row['Status']))}** · {md(row['Indicator'])}"
             if "Pillar" in row:
-                line += f" ({md(row['Pillar'])})"
+                line += f" ({md(_(row['Pillar']))})"
             if note not in ("", "—"):
                 line += f"  \n  {md(note)}"
             if row["Source"] not in ("", "—"):
-                line += f"  \n  *Source: {md(row['Source'])}*"
+                line += "  \n  *" + _("Source:") + f" {md(row['Source'])}*"
             lines.append(line)
         st.markdown("\n".join(lines))
 
@@ -86,7 +93,7 @@ def readable(frame):
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == bool:
-            out[column] = out[column].map({True: "yes", False: "no"})
+            out[column] = out[column].map({True: _("yes"), False: _("no")})
         elif out[column].dtype == object or out[column].isna().any():
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out

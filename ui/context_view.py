@@ -21,11 +21,12 @@ from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
+from ui.i18n import N_, _, name, table_in_language
 
 if TYPE_CHECKING:
     import altair as alt
 
-GAPS, CONTEXT = "Cluster gaps", "District context"
+GAPS, CONTEXT = N_("Cluster gaps"), N_("District context")
 
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
 # Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
@@ -35,16 +36,23 @@ DEFAULT_INDICATOR = "adult_literacy"
 
 def layer_switch() -> str:
     """The map's two kinds of evidence; the chosen one stays for the session."""
-    if LAYER_KEY not in st.session_state:
-        st.session_state[LAYER_KEY] = st.session_state.get(KEPT_LAYER, GAPS)
-    st.session_state[KEPT_LAYER] = st.radio(
-        "Show",
-        [GAPS, CONTEXT],
-        key=LAYER_KEY,
-        horizontal=True,
-        help="Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
-        "about the whole district (World Bank Data4Pakistan); they never change a gap score.",
-    )
+    # The options are the labels in the page's language (AppTest cannot read a radio's format_func).
+    labels = {GAPS: _(GAPS), CONTEXT: _(CONTEXT)}
+    layer_of = {label: layer for layer, label in labels.items()}
+    if st.session_state.get(LAYER_KEY) not in layer_of:
+        st.session_state[LAYER_KEY] = labels[st.session_state.get(KEPT_LAYER, GAPS)]
+    st.session_state[KEPT_LAYER] = layer_of[
+        st.radio(
+            _("Show"),
+            list(labels.values()),
+            key=LAYER_KEY,
+            horizontal=True,
+            help=_(
+                "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
+                "about the whole district (World Bank Data4Pakistan); they never change a gap score."
+            ),
+        )
+    ]
     return st.session_state[KEPT_LAYER]
 
 
@@ -59,7 +67,10 @@ def pick_indicator(ctx: cx.ContextData) -> str:
             kept if kept in ids else DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
         )
     st.session_state[KEPT_INDICATOR] = st.selectbox(
-        "District figure (grouped by the pillar it informs)", ids, key=INDICATOR_KEY, format_func=labels.get
+        _("District figure (grouped by the pillar it informs)"),
+        ids,
+        key=INDICATOR_KEY,
+        format_func=labels.get,
     )
     return st.session_state[KEPT_INDICATOR]
 
@@ -148,7 +159,7 @@ def district_panel(
                 else f"95% interval {pov['ci_low']:.1f}–{pov['ci_high']:.1f}%"
             )
             st.write(f"Poverty rate 2018 (provisional): **{pov['value']:.1f}%**, {interval}.")
-    with st.expander("Every district figure here, with year and source"):
+    with st.expander(_("Every district figure here, with year and source")):
         st.dataframe(cx.context_rows(ctx, district), hide_index=True, width="stretch")
 
 
@@ -175,17 +186,21 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     """The whole District context view: picker, map, district panel, ranking, credit."""
     ctx = get_context(atlas)
     st.caption(
-        "Public figures about each district as a whole — poverty, literacy, labour, infrastructure — from World Bank "
-        "Data4Pakistan estimates based on PBS surveys. They are context beside the cluster gaps: estimates with "
-        "sampling error, years old, and never part of a gap score (see Methods)."
+        _(
+            "Public figures about each district as a whole — poverty, literacy, labour, infrastructure — from World Bank "
+            "Data4Pakistan estimates based on PBS surveys. They are context beside the cluster gaps: estimates with "
+            "sampling error, years old, and never part of a gap score (see Methods)."
+        )
     )
     if ctx.issues:
-        st.markdown("**District context data problems**")
+        st.markdown("**" + _("District context data problems") + "**")
         show_issues(ctx.issues)
     if not ctx.available:
         st.error(
-            "No district context figure can be shown: the context files could not be used (details above). "
-            "The Cluster gaps view and the other pages work as before."
+            _(
+                "No district context figure can be shown: the context files could not be used (details above). "
+                "The Cluster gaps view and the other pages work as before."
+            )
         )
         return
     indicator_id = pick_indicator(ctx)
@@ -232,14 +247,17 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             "w_district",
             state,
             "district",
-            label="District (or click the map)",
+            label=_("District (or click the map)"),
             options=options,
+            format_func=lambda d: name("district", d),
         )
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
     st.subheader(f"Districts ranked by {md(meta['label'].lower())}, {int(meta['year'])}")
-    st.caption("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
-    st.dataframe(unit_ranking(ctx, indicator_id), hide_index=True, width="stretch")
+    st.caption(
+        _("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
+    )
+    st.dataframe(table_in_language(unit_ranking(ctx, indicator_id)), hide_index=True, width="stretch")
 
 
 def export_indicator(ctx: cx.ContextData) -> str | None:

@@ -11,16 +11,19 @@ The catalogues and the fallback rules are in ``cluster_model.i18n``; domain
 code that writes exports takes an explicit ``cluster_model.i18n.translator(lang)``
 (get it here with :func:`translator`), never the Streamlit session.
 
-Not wired into the pages yet (issue 13, next step): the pages call ``_()``, the
-sidebar offers :func:`language_switch`, and ``ui.state.publish`` keeps ``lang``
-in the URL through :func:`with_language`.
+The pages call ``_()``, ``ui.page.start`` draws :func:`language_switch` in the
+sidebar, and ``ui.state.publish`` and the share link keep ``lang`` in the URL
+through :func:`with_language`.
 """
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from cluster_model import i18n
+from cluster_model.vocabulary import INDICATOR_GROUPS
 
 LANG_PARAM = "lang"
 _LANG_KEY = "atlas_lang"
@@ -59,6 +62,12 @@ def _(message: str) -> str:
     return translator().gettext(message)
 
 
+def known(text: str) -> str:
+    """``text`` translated when the catalogue has it, else unchanged (text that may come from data)."""
+    tr = translator()
+    return tr.gettext(text) if tr.has(text) else text
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translator().ngettext(singular, plural, n)
 
@@ -70,6 +79,12 @@ def untranslated_notice() -> str | None:
     return _("Words marked [en] have no translation yet and are shown in English.")
 
 
+def english_only() -> None:
+    """Say, on an Urdu or Sindhi page, that the text below is written by the domain in English only (for now)."""
+    if current_language() != i18n.DEFAULT_LANGUAGE:
+        st.caption(_("The next section is available in English only for now."))
+
+
 def draft_notice(names_drafts: int) -> str | None:
     """What the Methods page says (in every language) while any Urdu/Sindhi text or name is a draft.
 
@@ -79,6 +94,118 @@ def draft_notice(names_drafts: int) -> str | None:
     if not texts_drafts and not names_drafts:
         return None
     return _("The Urdu and Sindhi texts and names are drafts awaiting review by a native speaker.")
+
+
+@st.cache_resource(show_spinner=False)
+def _local_names(mtime: float):
+    from cluster_model.local_names import load_names
+
+    names, _issues = load_names()  # its problems are listed on the Methods page
+    return names
+
+
+def phone_language_switch() -> str:
+    """The phone vote page's own switch (it has no sidebar): one compact row of the three languages,
+    each named in itself; the choice is kept in the page's address (``lang=``) with the pass and group."""
+    by_label = {label: code for code, label in i18n.LANGUAGES.items()}
+    if st.session_state.get("phone_lang") not in by_label:
+        st.session_state["phone_lang"] = i18n.LANGUAGES[current_language()]
+    st.radio(
+        "Language · زبان · ٻولي",
+        list(by_label),
+        key="phone_lang",
+        horizontal=True,
+        label_visibility="collapsed",
+        on_change=lambda: set_language(by_label[st.session_state["phone_lang"]]),
+    )
+    code = current_language()
+    wanted = None if code == i18n.DEFAULT_LANGUAGE else code
+    if st.query_params.get(LANG_PARAM) != wanted:  # touch the address only when it changes
+        if wanted is None:
+            del st.query_params[LANG_PARAM]
+        else:
+            st.query_params[LANG_PARAM] = wanted
+    return code
+
+
+def local_names():
+    """data/names.csv, re-read when the file changes."""
+    from cluster_model.local_names import NAMES_FILE
+
+    return _local_names(NAMES_FILE.stat().st_mtime if NAMES_FILE.is_file() else 0.0)
+
+
+def name(kind: str, id_: str, english: str | None = None) -> str:
+    """A cluster, district or place name in the session's language (English marked [en] when missing)."""
+    return local_names().name(kind, id_, current_language(), english)
+
+
+_GAP_CELL = re.compile(r"gap (?P<gap>[0-9.]+) · (?P<share>[0-9]+%) assessed")
+_OF_CELL = re.compile(r"(?P<n>[0-9]+) of (?P<total>[0-9]+)")
+PILLAR_LABELS = frozenset(INDICATOR_GROUPS.values())
+# Columns whose cells are vocabulary words (status, pillar, class, yes/no), translated cell by cell.
+VOCABULARY_COLUMNS = (
+    "Indicators assessed",
+    "Status",
+    "Pillar",
+    "Cluster-defining",
+    "Class",
+    "Classification",
+    "Group",
+    "Stakeholder group",
+)
+
+
+def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
+    """A table for the page: headers translated (ui/i18n_columns.py lists them for the catalogue),
+    and the vocabulary words in ``vocabulary_columns``; data values (names, notes, sources) stay as they are."""
+    tr = translator()
+    if tr.language == i18n.DEFAULT_LANGUAGE:
+        return frame
+    out = frame.copy()
+
+    def cell(v):
+        if not isinstance(v, str):
+            return v
+        if tr.has(v):
+            return tr.gettext(v)
+        # cluster_model.scoring.gap_label's English text, as the domain's tables carry it
+        if found := _OF_CELL.fullmatch(v):
+            return tr.gettext("{n} of {total}").format(**found.groupdict())
+        found = _GAP_CELL.fullmatch(v)
+        return tr.gettext("gap {gap} · {share} assessed").format(**found.groupdict()) if found else v
+
+    for column, kind in _NAME_COLUMNS.items():
+        if column in out.columns:
+            out[column] = (
+                out[column]
+                .astype(object)
+                .map(
+                    lambda v, kind=kind: (
+                        ", ".join(name_from_english(kind, x) for x in v.split(", "))
+                        if isinstance(v, str)
+                        else v
+                    )
+                )
+            )
+    for column in out.columns:
+        if column in vocabulary_columns or column in PILLAR_LABELS:
+            out[column] = out[column].astype(object).map(cell)
+    # A header from data (e.g. a context figure's label) is shown as it is.
+    return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) and tr.has(c) else c)
+
+
+def name_from_english(kind: str, english: str) -> str:
+    """The local name of a cluster/district/place the domain's tables give in English."""
+    if current_language() == i18n.DEFAULT_LANGUAGE or not isinstance(english, str):
+        return english
+    by_english = {(k, row["en"]): i for (k, i), row in local_names().rows.items()}
+    if (kind, english) not in by_english:
+        return english  # not a name the table knows (or already translated): shown as it is
+    return name(kind, by_english[(kind, english)], english)
+
+
+_NAME_COLUMNS = {"Cluster": "cluster", "District": "district", "Clusters": "cluster", "Districts": "district"}
 
 
 def with_language(params: dict[str, str]) -> dict[str, str]:
@@ -94,13 +221,12 @@ def language_switch(container=None) -> str:
     """A selectbox of the three languages, each named in itself; returns the chosen code."""
     container = container or st.sidebar
     codes = list(i18n.LANGUAGES)
-    chosen = container.selectbox(
+    # Set before the rerun (a callback), so app.py's page titles already follow the choice.
+    st.session_state["w_lang"] = current_language()
+    return container.selectbox(
         "Language · زبان · ٻولي",
         codes,
-        index=codes.index(current_language()),
         format_func=i18n.LANGUAGES.get,
         key="w_lang",
+        on_change=lambda: set_language(st.session_state["w_lang"]),
     )
-    if chosen != current_language():
-        set_language(chosen)
-    return chosen

@@ -24,6 +24,7 @@ from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
+from ui.i18n import _, known, name, table_in_language
 
 if TYPE_CHECKING:
     import altair as alt
@@ -57,10 +58,12 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
     """The cluster's institutions and links (network + list) and its missing links."""
     ds = atlas.dataset
     lk = get_linkages(atlas)
-    st.subheader("Institutions and links")
+    st.subheader(_("Institutions and links"))
     st.caption(
-        "Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
-        "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
+        _(
+            "Who supports this cluster, as recorded by the ICCK (editors add links on the Linkage matrix page). "
+            "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
+        )
     )
     table = L.cluster_links(ds, lk, round_id, cluster_id)
     left, right = st.columns([3, 2], gap="medium")
@@ -68,25 +71,30 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
         show_svg(L.network_svg(ds, lk, round_id, cluster_id))
     with right:
         if table.empty:
-            st.info("No institution is linked to this cluster yet: unknown, not absent.")
+            st.info(_("No institution is linked to this cluster yet: unknown, not absent."))
         else:
             st.dataframe(
-                table.drop(columns=["institution_id", "link_type"]), hide_index=True, width="stretch"
+                table_in_language(table.drop(columns=["institution_id", "link_type"])),
+                hide_index=True,
+                width="stretch",
             )
     inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
     if not inst.empty:
-        with st.expander(f"The {len(inst)} institution(s), where they are and their sources"):
-            st.dataframe(inst, hide_index=True, width="stretch")
-    st.markdown("**Missing links**")
+        with st.expander(_("The {n} institution(s), where they are and their sources").format(n=len(inst))):
+            st.dataframe(table_in_language(inst), hide_index=True, width="stretch")
+    st.markdown("**" + _("Missing links") + "**")
     missing = L.missing_links(ds, lk, round_id, cluster_id, get_round_view(atlas, round_id))
     st.caption(
-        L.PILLAR_NOTE
-        + " Listed: the kinds no active link provides, with what the links and the indicator assessments say."
+        known(L.PILLAR_NOTE)
+        + " "
+        + _(
+            "Listed: the kinds no active link provides, with what the links and the indicator assessments say."
+        )
     )
     if missing.empty:
-        st.success("Every kind of support the framework expects has an active link.")
+        st.success(_("Every kind of support the framework expects has an active link."))
     else:
-        st.dataframe(missing.drop(columns=["link_type"]), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(missing.drop(columns=["link_type"])), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- atlas layer and district panel
@@ -97,10 +105,12 @@ def with_institutions_layer(
 ) -> folium.FeatureGroup | list[folium.FeatureGroup]:
     """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
     on = st.toggle(
-        "Institutions layer",
+        _("Institutions layer"),
         key=LAYER_KEY,
-        help="Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
-        "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify.",
+        help=_(
+            "Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
+            "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify."
+        ),
     )
     if not on:
         return styles
@@ -137,11 +147,13 @@ def district_panel(atlas: AtlasData, state) -> None:
     if not state.district:
         return
     table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
-    st.markdown(f"**Institutions in {md(state.district)}**")
+    st.markdown(
+        "**" + _("Institutions in {district}").format(district=md(name("district", state.district))) + "**"
+    )
     if table.empty:
-        st.caption("None recorded with this district (unknown, not absent).")
+        st.caption(_("None recorded with this district (unknown, not absent)."))
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- exports
@@ -339,7 +351,7 @@ def methods_section(atlas: AtlasData) -> None:
     ds = atlas.dataset
     lk = get_linkages(atlas)
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
-    st.header("Institutions and linkages")
+    st.header(_("Institutions and linkages"))
     st.markdown(
         "A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
         "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "

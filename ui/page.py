@@ -14,6 +14,8 @@ from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
 from ui.html import md
+from ui.i18n import _, current_language, language_notice, language_switch, name, translator
+from ui.rtl import apply as apply_direction
 from ui.share import share_box
 
 
@@ -31,9 +33,9 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     ds = atlas.dataset
     rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
     with st.sidebar:
-        st.markdown("### Filters")
+        st.markdown("### " + _("Filters"))
         labels = {
-            r.round_id: f"{r.name} ({r.date})" + (" — ILLUSTRATIVE" if r.illustrative else "")
+            r.round_id: f"{r.name} ({r.date})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
             for r in rounds.itertuples()
         }
         if labels:
@@ -44,12 +46,12 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
                 "w_round",
                 state,
                 "round",
-                label="Assessment round",
+                label=_("Assessment round"),
                 options=list(labels),
                 format_func=labels.get,
             )
         else:
-            st.warning("No assessment round could be loaded: every indicator shows as not assessed.")
+            st.warning(_("No assessment round could be loaded: every indicator shows as not assessed."))
         # No pillar chosen means all four.
         view.bound(
             st.multiselect,
@@ -57,37 +59,38 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             state,
             "pillars",
             to_state=lambda v: v or list(PILLARS),
-            label="Pillars",
+            label=_("Pillars"),
             options=list(PILLARS),
-            format_func=PILLARS.get,
-            help="The four aspects the 2019 dialogue examined every cluster under.",
+            format_func=translator().pillar,
+            help=_("The four aspects the 2019 dialogue examined every cluster under."),
         )
         view.bound(
             st.multiselect,
             "w_sectors",
             state,
             "sectors",
-            label="Sectors",
+            label=_("Sectors"),
             options=list(ds.clusters["cluster_id"]),
-            format_func=ds.cluster_name,
-            placeholder="All 16 clusters",
+            format_func=lambda c: name("cluster", c, ds.cluster_name(c)),
+            placeholder=_("All 16 clusters"),
         )
         view.bound(
             st.multiselect,
             "w_districts",
             state,
             "districts",
-            label="Districts",
+            label=_("Districts"),
             options=atlas.district_names,
-            placeholder="All districts",
+            format_func=lambda d: name("district", d),
+            placeholder=_("All districts"),
         )
         view.bound(
             st.toggle,
             "w_basemap",
             state,
             "basemap",
-            label="Online basemap (needs internet)",
-            help="Off by default: the atlas works with no internet at all.",
+            label=_("Online basemap (needs internet)"),
+            help=_("Off by default: the atlas works with no internet at all."),
         )
 
 
@@ -112,6 +115,10 @@ def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
     filters, no notices about the link's filter values, and the page shows the data problems where it wants.
     """
     leave_pages_folder_mode()
+    language_switch(st.sidebar)
+    apply_direction(current_language())
+    if notice := language_notice():
+        st.warning(notice)
     atlas = get_atlas_data()
     if shared_filters:
         state = view.view_state(vocabulary(atlas))

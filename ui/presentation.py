@@ -22,6 +22,7 @@ import streamlit as st
 from cluster_model.workshop import NOT_RATED
 from geo.atlas_map import AtlasMap, legend_html
 from ui.html import esc
+from ui.i18n import _, translator
 
 MIN_FONT_PX = 20
 # st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
@@ -116,7 +117,10 @@ def apply() -> None:
 def readable_map(m: AtlasMap, legend_title: str) -> AtlasMap:
     """Big legend/tooltip type inside the map, and a legend title saying what the colours are."""
     m.get_root().header.add_child(folium.Element(MAP_CSS), name="workshop_map_css")
-    m.set_legend(legend_html(m.marker_key, legend_title, not_assessed_label="not rated (unknown)"))
+    # The legend in the page's language (geo.atlas_map.legend_html translates its fixed rows).
+    m.set_legend(
+        legend_html(m.marker_key, legend_title, not_assessed_label=_("not rated (unknown)"), tr=translator())
+    )
     return m
 
 
@@ -124,7 +128,8 @@ def legend_below(m: AtlasMap) -> str:
     """The map's legend as page HTML, shown under the map only on phone-sized screens (where it is hidden in the map)."""
     if not m.legend_html:
         return ""
-    return f"<div class='ws-legend-below' role='note' aria-label='Map legend'>{m.legend_html}</div>"  # built and escaped by geo.atlas_map
+    label = _("Map legend")
+    return f"<div class='ws-legend-below' role='note' aria-label='{esc(label)}'>{m.legend_html}</div>"  # built and escaped by geo.atlas_map
 
 
 def badge(rating: str) -> str:
@@ -170,10 +175,15 @@ def page_link(path: str, params: dict[str, str]) -> tuple[str, str | None]:
     if host in ("localhost", "127.0.0.1", "::1"):
         lan = lan_address()
         if lan:
-            note = f"The projector uses 'localhost'; phones get this computer's network address ({lan}). The app must listen on it (the default)."
+            note = _(
+                "The projector uses 'localhost'; phones get this computer's network address ({address}). "
+                "The app must listen on it (the default)."
+            ).format(address=lan)
             host = lan
         else:
-            note = "This computer is on no network: phones cannot open the link until it joins one (a phone hotspot or the room's Wi-Fi)."
+            note = _(
+                "This computer is on no network: phones cannot open the link until it joins one (a phone hotspot or the room's Wi-Fi)."
+            )
     netloc = host + (f":{port}" if port else "")
     return f"{scheme}://{netloc}/{path.strip('/')}?{urlencode(params)}", note
 

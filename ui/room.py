@@ -17,6 +17,7 @@ from cluster_model import voting as v
 from cluster_model.loading import Dataset
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
+from ui.i18n import _, known, table_in_language, translator
 from ui.presentation import html_table
 
 # How often the projector reads the tally (the budget is 2 s from vote to screen).
@@ -27,33 +28,39 @@ CHOICE_SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNO
 def tally_html(t: vt.Tally, state: str) -> str:
     """The tally as a table per group (counts, not one rating) and how many have voted."""
     # Symbols as column heads (the key is under the table): the table fits a projector's side panel.
+    tr = translator()
+    choices = {c: tr.gettext(label) for c, label in v.CHOICES.items()}
     head = "".join(
         f"<th scope='col' aria-label='{html.escape(label)}' title='{html.escape(label)}'>{CHOICE_SYMBOL[c]}</th>"
-        for c, label in v.CHOICES.items()
+        for c, label in choices.items()
     )
-    key = " ".join(f"{CHOICE_SYMBOL[c]} {html.escape(label.lower())}" for c, label in v.CHOICES.items())
+    key = " ".join(f"{CHOICE_SYMBOL[c]} {html.escape(label.lower())}" for c, label in choices.items())
     rows = []
     for g in v.GROUPS:
         cells = "".join(f"<td data-choice='{c}'>{t.counts[g][c]}</td>" for c in v.CHOICES)
         rows.append(
-            f"<tr data-group='{g}'><th scope='row'>{html.escape(STAKEHOLDERS[g])}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>"
+            f"<tr data-group='{g}'><th scope='row'>{html.escape(tr.stakeholder(g))}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>"
         )
-    state_text = "voting open" if state == vt.OPEN else "voting closed"
+    state_text = _("voting open") if state == vt.OPEN else _("voting closed")
+    group, voted = html.escape(_("Group")), html.escape(_("Voted"))
+    n_voted = html.escape(_("{n} voted").format(n=t.n))
+    groups = html.escape(_("{n} of 4 groups").format(n=t.groups_voted()))
     return (
         f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
-        f"<table><thead><tr><th>Group</th>{head}<th>Voted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<table><thead><tr><th>{group}</th>{head}<th>{voted}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<p class='ws-note'>{key}</p>"
-        f"<p class='ws-note'><b class='ws-voted'>{t.n} voted</b> · {t.groups_voted()} of 4 groups · {state_text}</p></div>"
+        f"<p class='ws-note'><b class='ws-voted'>{n_voted}</b> · {groups} · {html.escape(state_text)}</p></div>"
     )
 
 
 def comments_html(t: vt.Tally, limit: int = 5) -> str:
     if not t.comments:
         return ""
+    tr = translator()
     items = "".join(
-        f"<li><b>{html.escape(STAKEHOLDERS[g])}:</b> {html.escape(c)}</li>" for g, c in t.comments[:limit]
+        f"<li><b>{html.escape(tr.stakeholder(g))}:</b> {html.escape(c)}</li>" for g, c in t.comments[:limit]
     )
-    return f"<div class='ws-note'>Latest comments from phones:<ul>{items}</ul></div>"
+    return f"<div class='ws-note'>{html.escape(_('Latest comments from phones:'))}<ul>{items}</ul></div>"
 
 
 def live_tally(engine, round_id: str, cluster_id: str, pillar: str, *, follow: bool) -> None:
@@ -93,18 +100,20 @@ def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, au
         try:
             result = fn(engine, round_id, cluster_id, pillar, author=author)
         except vt.VoteRefused as exc:
-            st.session_state["ws_flash"] = ("error", str(exc))
+            st.session_state["ws_flash"] = ("error", known(str(exc)))
         else:
             if isinstance(result, vt.Tally):
                 st.session_state["ws_flash"] = (
                     "success",
-                    f"Accepted: {result.n} votes from {result.groups_voted()} group(s) are in the dialogue round.",
+                    _("Accepted: {n} votes from {groups} group(s) are in the dialogue round.").format(
+                        n=result.n, groups=result.groups_voted()
+                    ),
                 )
 
     c1, c2 = st.columns(2)
     if state == vt.OPEN:
         c1.button(
-            "Close voting on this item",
+            _("Close voting on this item"),
             key="ws_vote_close",
             on_click=act,
             args=(vt.close_item,),
@@ -112,16 +121,18 @@ def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, au
         )
     else:
         c1.button(
-            "Reopen voting", key="ws_vote_reopen", on_click=act, args=(vt.reopen_item,), width="stretch"
+            _("Reopen voting"), key="ws_vote_reopen", on_click=act, args=(vt.reopen_item,), width="stretch"
         )
     c2.button(
-        "Accept the tally into the round",
+        _("Accept the tally into the round"),
         key="ws_vote_accept",
         on_click=act,
         args=(vt.accept_tally,),
         type="primary",
         disabled=state == vt.OPEN,
-        help="Close the voting first; the tally (n per group and the split) and each group's rating are stored.",
+        help=_(
+            "Close the voting first; the tally (n per group and the split) and each group's rating are stored."
+        ),
         width="stretch",
     )
 
@@ -155,15 +166,17 @@ def dialogue_round_panel(engine, ds: Dataset, round_id: str | None) -> None:
     if not round_id or round_id not in rounds.index or rounds.loc[round_id, "kind"] != "dialogue":
         return
     tallies = vt.accepted_tallies(engine, round_id)
-    st.subheader("The room's votes in this dialogue")
+    st.subheader(_("The room's votes in this dialogue"))
     if tallies.empty:
-        st.caption("No vote from phones has been accepted into this dialogue round yet.")
+        st.caption(_("No vote from phones has been accepted into this dialogue round yet."))
         return
     st.caption(
-        "What the people in the room voted from their phones, per stakeholder group: how many voted and how they split. "
-        "The room's view, not an indicator assessment; 'don't know' is counted but gives no rating."
+        _(
+            "What the people in the room voted from their phones, per stakeholder group: how many voted and how they split. "
+            "The room's view, not an indicator assessment; 'don't know' is counted but gives no rating."
+        )
     )
-    table = accepted_table(ds, tallies)
+    table = table_in_language(accepted_table(ds, tallies), ("Group", "Pillar", "Group's rating"))
     with st.container(
         key="room_votes_table"
     ):  # a plain HTML table, every cell escaped: readable at any width

@@ -1,8 +1,7 @@
 """Arabic-script font and right-to-left layout for Urdu and Sindhi pages (issue 13).
 
-:func:`page_style` is the CSS and :func:`apply` draws it on a page. Not wired
-into the pages yet: the next step calls ``apply(current_language())`` from
-``ui.page.start()``.
+:func:`page_style` is the CSS and :func:`apply` draws it on a page; ``ui.page.start()``,
+the Workshop and the phone vote page call ``apply(current_language())``.
 
 * The font: Noto Naskh Arabic, served by Streamlit from ``static/fonts/`` (put
   there by ``scripts/install_web_fonts.py`` at ``make setup``, never from a
@@ -61,6 +60,8 @@ def rtl_css() -> str:
         # Streamlit aligns text left explicitly; "start" is the right edge in RTL.
         f"{_RTL_TEXT} {{ text-align: start; }}\n"
         f"{_LTR} {{ direction: ltr; }}\n"
+        # The Workshop's HTML tables (ui/presentation.py) align left explicitly.
+        "[data-testid='stMain'] :is(.ws-panel th, .ws-panel td, table th, table td) { text-align: start !important; }\n"
     )
 
 

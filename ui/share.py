@@ -11,20 +11,25 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from cluster_model.i18n import DEFAULT_LANGUAGE
+from ui.i18n import _, current_language
 from ui.state import ViewState, to_query
 
 # The page app.py marks default=True: Streamlit serves it at the app's root only ("/atlas" is "Page not found").
 DEFAULT_PAGE = "atlas"
 
 
-def share_url(state: ViewState, page_path: str = "", base_url: str | None = None) -> str:
+def share_url(
+    state: ViewState, page_path: str = "", base_url: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """The link for ``state`` on page ``page_path`` (e.g. "atlas", "export").
 
     ``base_url`` is the app's root (scheme, host and base path, e.g.
     "https://atlas.example.org/app"); without it the link is relative ("/export?…").
     The Atlas, the default page, is the root ("/?…").
     """
-    query = urlencode(to_query(state), safe=",")
+    params = to_query(state) | ({} if language == DEFAULT_LANGUAGE else {"lang": language})
+    query = urlencode(params, safe=",")
     root = (base_url or "").split("?", 1)[0].rstrip("/")
     page_path = page_path.strip("/")
     path = f"{root}/{page_path}" if page_path and page_path != DEFAULT_PAGE else f"{root}/"
@@ -48,11 +53,13 @@ def app_base_url() -> str | None:
 
 def share_box(state: ViewState, page_path: str = "atlas") -> str:
     """Sidebar expander "Share this view" with the copyable link; returns the link."""
-    url = share_url(state, page_path, app_base_url())
-    with st.sidebar.expander("Share this view"):
+    url = share_url(state, page_path, app_base_url(), current_language())
+    with st.sidebar.expander(_("Share this view")):
         st.code(url, language=None, wrap_lines=True)
         st.caption(
-            "Copy this link (button at the right of the box): it opens this page with the same filters, "
-            "selection and round."
+            _(
+                "Copy this link (button at the right of the box): it opens this page with the same filters, "
+                "selection, round and language."
+            )
         )
     return url

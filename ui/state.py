@@ -14,6 +14,7 @@ import streamlit as st
 
 from cluster_model.vocabulary import PILLARS
 from ui.html import shorten
+from ui.i18n import with_language
 
 COMPARE_KINDS = ("districts", "clusters")
 LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
@@ -122,7 +123,7 @@ def link_notices() -> list[str]:
 
 def publish(state: ViewState) -> None:
     """Mirror the state into the URL (query params), without a rerun."""
-    wanted = to_query(state)
+    wanted = with_language(to_query(state))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

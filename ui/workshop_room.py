@@ -6,6 +6,7 @@ The phones' own page is ``pages/vote.py`` (``ui/room.py`` holds the live tally b
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,7 @@ from cluster_model import workshop as ws
 from cluster_model.issues import DataFileError
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
-from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
+from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import build_atlas_map
 from outputs import tables
 from outputs.pdf import check_text, font_paths
@@ -26,8 +27,15 @@ from ui import presentation as pres
 from ui.auth import current_editor, require_editor
 from ui.data_view import get_round_view
 from ui.html import esc, md
+from ui.i18n import _, known, table_in_language, translator, with_language
+from ui.i18n import name as local_name
 from ui.workshop_links import who_works_with_whom
 from ui.workshop_session import Workshop, flash, show_flash
+
+
+def _cluster(w: Workshop, cluster_id: str) -> str:
+    """The cluster's name in the page's language (data/names.csv)."""
+    return local_name("cluster", cluster_id, w.ds.cluster_name(cluster_id))
 
 
 def _go(w: Workshop, delta: int, n: int) -> None:
@@ -98,7 +106,7 @@ def _withdraw(w: Workshop, quote_id: int) -> None:
 
 def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     """Previous / title / next, shared by the room view and the presenter view; returns (position, cluster, pillar)."""
-    ds, params, round_id, mode, session = w.ds, w.params, w.round_id, w.mode, w.session
+    params, round_id, mode, session = w.params, w.round_id, w.mode, w.session
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
@@ -110,10 +118,10 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
     item = agenda[pos]
-    params.from_dict({"round": round_id, "item": str(pos + 1), "mode": mode})
+    params.from_dict(with_language({"round": round_id, "item": str(pos + 1), "mode": mode}))
     b1, title, b2 = st.columns([2, 9, 2], vertical_alignment="center")
     b1.button(
-        "◀ Previous",
+        "◀ " + _("Previous"),
         key="ws-prev",
         on_click=_go,
         args=(w, -1, n),
@@ -122,7 +130,7 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     b2.button(
-        "Next ▶",
+        _("Next") + " ▶",
         key="ws-next",
         on_click=_go,
         args=(w, 1, n),
@@ -131,7 +139,7 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     title.markdown(
-        f"<div class='ws-title' role='heading' aria-level='1'>{esc(ds.cluster_name(item.cluster_id))} — {esc(PILLARS[item.pillar])}</div>",
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_cluster(w, item.cluster_id))} — {esc(translator().pillar(item.pillar))}</div>",
         unsafe_allow_html=True,
     )
     pres.keyboard()
@@ -141,18 +149,26 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
 
 def _room_table(here, tallies: pd.DataFrame) -> str:
     """The room's rating per group, with how many voted when it came from phones, and the room gap with its coverage."""
+    tr = translator()
     voted = tallies.set_index("stakeholder_group")["n"] if len(tallies) else pd.Series(dtype=int)
     rows = [
-        [esc(STAKEHOLDERS[g]), pres.badge(here[g]), f"{int(voted[g])} voted" if g in voted.index else ""]
+        [
+            esc(tr.stakeholder(g)),
+            pres.badge(here[g]),
+            _("{n} voted").format(n=int(voted[g])) if g in voted.index else "",
+        ]
         for g in ws.GROUPS
     ]
-    gap_text = "not rated (unknown)" if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
-    low = " — low coverage, read with care" if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
-    n_total = f" · {int(tallies['n'].sum())} voted from phones" if len(tallies) else ""
+    gap_text = _("not rated (unknown)") if pd.isna(here["gap"]) else f"{here['gap']:.2f}"
+    low = " — " + _("low coverage, read with care") if 0 < here["n_rated"] < ws.MIN_GROUPS_FIRM else ""
+    n_total = " · " + _("{n} voted from phones").format(n=int(tallies["n"].sum())) if len(tallies) else ""
+    room_gap = _("Room gap: {gap}").format(gap=gap_text)
+    rated = _("{n} of 4 groups rated").format(n=here["n_rated"])
     return (
-        pres.html_table(["Group", "Rating", "Votes"], rows, escape=False)
-        + f"<p class='ws-note'><b>Room gap: {gap_text}</b> · {here['n_rated']} of 4 groups rated{esc(low)}{n_total}. "
-        "The room's rating in this dialogue, not an indicator assessment.</p>"
+        pres.html_table([_("Group"), _("Rating"), _("Votes")], rows, escape=False)
+        + f"<p class='ws-note'><b>{esc(room_gap)}</b> · {esc(rated)}{esc(low)}{esc(n_total)}. "
+        + esc(_("The room's rating in this dialogue, not an indicator assessment."))
+        + "</p>"
     )
 
 
@@ -160,13 +176,14 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
     engine, round_id = w.engine, w.round_id
     qs = dl.quotes(engine, round_id, include_withdrawn=False)
     mine = qs[(qs["cluster_id"] == cid) & (qs["pillar"] == pillar)]
-    st.markdown(f"### Said in the room ({len(mine)})")
+    tr = translator()
+    st.markdown("### " + _("Said in the room ({n})").format(n=len(mine)))
     for q in mine.to_dict("records"):
-        who = STAKEHOLDERS[q["stakeholder_group"]] + (f", {q['speaker_name']}" if q["speaker_name"] else "")
+        who = tr.stakeholder(q["stakeholder_group"]) + (f", {q['speaker_name']}" if q["speaker_name"] else "")
         c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
         # Plain Markdown with every character of the participant's text escaped: inside an HTML block a blank
         # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
-        c1.markdown(f"**{md(ws.QUOTE_KINDS[q['kind']])}** ({md(who)}): {md(q['text'])}")
+        c1.markdown(f"**{md(known(ws.QUOTE_KINDS[q['kind']]))}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
             c2.button(
                 "✕",
@@ -188,6 +205,7 @@ def present(w: Workshop) -> None:
         w.round_id,
         w.session,
     )
+    tr = translator()
     pres.apply()
     agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
     pos, cid, pillar = _header(w, agenda)
@@ -203,21 +221,28 @@ def present(w: Workshop) -> None:
     sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(
         ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
     )
+    sites = sites.assign(
+        cluster_name=sites["cluster_id"].map(lambda c: _cluster(w, c))
+    )  # the legend's key in the page's language
     spot = sorted(sites["district"].unique())
     map_col, panel = st.columns([3, 2], gap="medium")
     fmap = None
     with map_col:
         st.markdown(
-            f"<p class='ws-note'>Item {pos + 1} of {n} · {esc(session.venue)}, {esc(session.date)} · "
-            f"districts of {esc(ds.cluster_name(cid))}: <span class='ws-spot'>{esc(', '.join(spot) or 'none recorded')}</span></p>",
+            f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
+            f"{esc(session.venue)}, {esc(session.date)} · "
+            f"{esc(_('districts of {cluster}:').format(cluster=_cluster(w, cid)))} <span class='ws-spot'>"
+            f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
             unsafe_allow_html=True,
         )
         if atlas.districts is None:
-            st.error("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+            st.error(
+                _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
+            )
         else:
             scores = ws.room_district_gaps(gaps, atlas.sites, [pillar], vt.n_voted(engine, round_id))
-            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot)
-            pres.readable_map(fmap, f"Room's view: {PILLARS[pillar]}")
+            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot, tr=tr)
+            pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
             with st.container(key="ws_map_box"):
                 st_folium(
                     fmap,
@@ -229,18 +254,19 @@ def present(w: Workshop) -> None:
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
     with panel:
-        st.markdown("### Votes from phones")
+        st.markdown("### " + _("Votes from phones"))
         room.live_tally(engine, round_id, cid, pillar, follow=True)
-        link, note = pres.page_link("vote", {"r": round_id})
+        link, note = pres.page_link("vote", with_language({"r": round_id}))
         q1, q2 = st.columns([2, 3], vertical_alignment="center")
         q1.image(pres.qr_png(link), width=180)
         q2.markdown(
-            f"<p class='ws-note'>Vote from your phone: scan the code or open</p><p class='ws-link' id='ws-link'>{esc(link)}</p>",
+            f"<p class='ws-note'>{esc(_('Vote from your phone: scan the code or open'))}</p>"
+            f"<p class='ws-link' id='ws-link'>{esc(link)}</p>",
             unsafe_allow_html=True,
         )
         if note:
-            q2.caption(note)
-        st.markdown(f"### The room's view: {PILLARS[pillar]}")
+            q2.caption(known(note))
+        st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(ds)
         ind = get_round_view(atlas, latest).cluster_gaps([cid], list(PILLARS)).set_index("pillar")
@@ -249,39 +275,47 @@ def present(w: Workshop) -> None:
             r = ind.loc[p]
             rows.append(
                 [
-                    ("▶ " if p == pillar else "") + PILLARS[p],
-                    "not assessed" if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
+                    ("▶ " if p == pillar else "") + tr.pillar(p),
+                    _("not assessed") if pd.isna(r["gap"]) else f"{r['gap']:.2f}",
                     f"{r['n_assessed']}/{r['n_indicators']}",
                 ]
             )
-        st.markdown("### Indicator gaps")
+        st.markdown("### " + _("Indicator gaps"))
+        from_note = _(
+            "From indicator assessments (round {round}); not assessed = unknown, never zero."
+        ).format(round=latest)
         st.markdown(
-            pres.html_table(["Pillar", "Gap", "Assessed"], rows)
-            + f"<p class='ws-note'>From indicator assessments (round {esc(str(latest))}); not assessed = unknown, never zero.</p>",
+            pres.html_table([_("Pillar"), _("Gap"), _("Assessed")], rows)
+            + f"<p class='ws-note'>{esc(from_note)}</p>",
             unsafe_allow_html=True,
         )
 
     _quotes_list(w, cid, pillar, with_withdraw=False)
 
-    with st.expander("The room's view: all clusters × pillars"):
+    with st.expander(_("The room's view: all clusters × pillars")):
         st.caption(
-            "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+            _(
+                "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
+            )
         )
         matrix = ws.room_matrix(gaps, ds)
-        st.markdown(pres.html_table(list(matrix.columns), matrix.values.tolist()), unsafe_allow_html=True)
+        shown = table_in_language(matrix)
+        st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
-    with st.expander("End of session: summary"):
+    with st.expander(_("End of session: summary")):
         info = session.info
         all_quotes = dl.quotes(engine, round_id)
         r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
         stem = ws.summary_file_stem(info)
         st.caption(
-            f"{len(r_table)} rating(s) and {len(q_table)} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+            _(
+                "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+            ).format(ratings=len(r_table), quotes=len(q_table))
         )
         d1, d2 = st.columns(2)
         # Each file is built when its button is clicked (a callable), not on every rerun of the room view.
         d1.download_button(
-            "Ratings (CSV)",
+            _("Ratings (CSV)"),
             lambda: tables.workshop_csv(r_table),
             file_name=f"{stem}-ratings.csv",
             mime="text/csv",
@@ -289,7 +323,7 @@ def present(w: Workshop) -> None:
             width="stretch",
         )
         d2.download_button(
-            "Quotes (CSV)",
+            _("Quotes (CSV)"),
             lambda: tables.workshop_csv(q_table),
             file_name=f"{stem}-quotes.csv",
             mime="text/csv",
@@ -297,7 +331,7 @@ def present(w: Workshop) -> None:
             width="stretch",
         )
         d1.download_button(
-            "Workbook (XLSX)",
+            _("Workbook (XLSX)"),
             lambda: tables.workshop_xlsx(info, r_table, q_table, matrix),
             file_name=f"{stem}.xlsx",
             key="ws_dl_xlsx",
@@ -314,7 +348,7 @@ def present(w: Workshop) -> None:
             d2.error(md(exc.issue))
         else:
             d2.download_button(
-                "Printable summary (PDF)",
+                _("Printable summary (PDF)"),
                 lambda: summary_pdf(ds, info, gaps, all_quotes, agenda),
                 file_name=f"{stem}.pdf",
                 mime="application/pdf",
@@ -322,17 +356,17 @@ def present(w: Workshop) -> None:
                 width="stretch",
             )
 
-    with st.expander("Offline check"):
-        if st.toggle("Run the offline check", key="ws_offline"):
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
             offline_check.show(fmap)
 
     c1, c2 = st.columns(2)
     c1.link_button(
-        "Facilitator's controls (presenter view, new window)",
-        f"/workshop?round={round_id}&item={pos + 1}&mode=presenter",
+        _("Facilitator's controls (presenter view, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "presenter"})),
     )
-    if c2.button("Leave the presentation", key="ws_leave"):
-        params.from_dict({"round": round_id})
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
         st.rerun()
 
 
@@ -347,22 +381,26 @@ def presenter(w: Workshop) -> None:
         w.round_id,
         w.session,
     )
+    tr = translator()
     st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
     user = require_editor()
     agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
     pos, cid, pillar = _header(w, agenda)
     st.caption(
-        f"Presenter view: item {pos + 1} of {len(agenda)}. The room view (projector) follows where you move. "
-        f"Signed in as {md(user.label)}."
+        _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
+            n=pos + 1, total=len(agenda)
+        )
+        + " "
+        + _("Signed in as {user}.").format(user=md(user.label))
     )
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.markdown("### Votes from phones")
+        st.markdown("### " + _("Votes from phones"))
         room.live_tally(engine, round_id, cid, pillar, follow=False)
         room.facilitator_controls(engine, round_id, cid, pillar, author=user.label)
     rat = dl.ratings(engine, round_id)
     with right:
-        st.markdown("### Record the room's rating by hand")
+        st.markdown("### " + _("Record the room's rating by hand"))
         stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
         cols = st.columns(2)
         for i, g in enumerate(ws.GROUPS):
@@ -370,7 +408,7 @@ def presenter(w: Workshop) -> None:
             version = int(stored.loc[g, "version"]) if g in stored.index else 0
             key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
             cols[i % 2].radio(
-                STAKEHOLDERS[g],
+                tr.stakeholder(g),
                 ws.RATINGS,
                 index=ws.RATINGS.index(value),
                 key=key,
@@ -388,28 +426,32 @@ def presenter(w: Workshop) -> None:
     with st.form("ws_quote_form", border=True):
         q1, q2, q3 = st.columns([5, 3, 3])
         q1.radio(
-            "Said by (group)",
+            _("Said by (group)"),
             ws.GROUPS,
-            format_func=STAKEHOLDERS.get,
+            format_func=tr.stakeholder,
             key="ws_q_group",
             horizontal=True,
             index=None,
         )
         q2.radio(
-            "Kind", list(ws.QUOTE_KINDS), format_func=ws.QUOTE_KINDS.get, key="ws_q_kind", horizontal=True
+            _("Kind"),
+            list(ws.QUOTE_KINDS),
+            format_func=lambda k: known(ws.QUOTE_KINDS[k]),
+            key="ws_q_kind",
+            horizontal=True,
         )
-        q3.text_input("Name (optional)", key="ws_q_speaker")
-        st.text_area("Quote or recommendation", key="ws_q_text", height=100)
-        st.form_submit_button("Save quote", type="primary", on_click=_quote, args=(w, cid, pillar))
+        q3.text_input(_("Name (optional)"), key="ws_q_speaker")
+        st.text_area(_("Quote or recommendation"), key="ws_q_text", height=100)
+        st.form_submit_button(_("Save quote"), type="primary", on_click=_quote, args=(w, cid, pillar))
     _quotes_list(w, cid, pillar, with_withdraw=True)
     who_works_with_whom(
         atlas, round_id, cid, session.info, user
     )  # issue 17: "who works with whom", asked of the room
     c1, c2 = st.columns(2)
     c1.link_button(
-        "Open the room view (projector, new window)",
-        f"/workshop?round={round_id}&item={pos + 1}&mode=present",
+        _("Open the room view (projector, new window)"),
+        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "present"})),
     )
-    if c2.button("Leave the presentation", key="ws_leave"):
-        params.from_dict({"round": round_id})
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        params.from_dict(with_language({"round": round_id}))
         st.rerun()

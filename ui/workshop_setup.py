@@ -12,6 +12,8 @@ from ui import page
 from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
 from ui.html import md
+from ui.i18n import _, table_in_language, translator, with_language
+from ui.i18n import name as local_name
 from ui.workshop_session import Workshop, flash, problems, show_flash
 
 
@@ -33,39 +35,51 @@ def setup(w: Workshop) -> None:
         w.ready,
         w.round_id,
     )
-    st.title("Workshop")
+    tr = translator()
+    st.title(_("Workshop"))
     st.caption(
-        "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
-        "Works with no internet: everything is served by this computer."
+        _(
+            "Project the atlas in a policy dialogue and record the room's view, per stakeholder group, as a round of kind 'dialogue'. "
+            "Works with no internet: everything is served by this computer."
+        )
     )
     show_issues(atlas.issues)
     show_flash()
     labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
-    st.subheader("Open a dialogue")
+    st.subheader(_("Open a dialogue"))
     if labels:
         options = list(labels)
         default = options.index(round_id) if round_id in options else 0
-        chosen = st.selectbox("Dialogue round", options, index=default, format_func=labels.get, key="ws_pick")
+        chosen = st.selectbox(
+            _("Dialogue round"), options, index=default, format_func=labels.get, key="ws_pick"
+        )
         params["round"] = chosen
         s = dl.get_session(engine, chosen)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
+        at = agenda[s.position]
         st.write(
-            f"Agenda: **{len(agenda)} items**; the room is at item {s.position + 1} "
-            f"({md(ds.cluster_name(agenda[s.position].cluster_id))} — {PILLARS[agenda[s.position].pillar]})."
+            _("Agenda: **{n} items**; the room is at item {at} ({cluster} — {pillar}).").format(
+                n=len(agenda),
+                at=s.position + 1,
+                cluster=md(local_name("cluster", at.cluster_id, ds.cluster_name(at.cluster_id))),
+                pillar=tr.pillar(at.pillar),
+            )
         )
-        if st.button("▶ Start presentation", type="primary", key="ws_start"):
-            params.from_dict({"round": chosen, "item": str(s.position + 1), "mode": "present"})
+        if st.button("▶ " + _("Start presentation"), type="primary", key="ws_start"):
+            params.from_dict(with_language({"round": chosen, "item": str(s.position + 1), "mode": "present"}))
             st.rerun()
-        with st.expander("Agenda (in order)"):
-            st.dataframe(agenda.table(ds), hide_index=True, width="stretch")
+        with st.expander(_("Agenda (in order)")):
+            st.dataframe(table_in_language(agenda.table(ds)), hide_index=True, width="stretch")
     else:
-        st.info("No dialogue round has a workshop session yet. An editor creates one below.")
+        st.info(_("No dialogue round has a workshop session yet. An editor creates one below."))
 
     st.divider()
     if editor is None:
-        st.subheader("Prepare a dialogue")
+        st.subheader(_("Prepare a dialogue"))
         st.caption(
-            "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+            _(
+                "Viewing and presenting are open to everyone; creating a dialogue and recording the room need an editor account."
+            )
         )
     user = require_editor()
     st.sidebar.caption(f"Signed in as **{md(user.label)}**")
@@ -138,7 +152,7 @@ def setup(w: Workshop) -> None:
             else:
                 st.cache_data.clear()
                 flash("success", f"Dialogue '{md(made)}' is ready: press Start presentation.")
-                params.from_dict({"round": made})
+                params.from_dict(with_language({"round": made}))
                 st.rerun()
 
     with tab_agenda:

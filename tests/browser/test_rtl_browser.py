@@ -1,6 +1,6 @@
 """The RTL helper in a real Streamlit server and headless Chromium, offline.
 
-The pages are not wired yet (issue 13's next step), so a small app calls
+A small app calls
 ui.rtl.apply(): Urdu lays the main content out right to left with the sidebar on
 the right and draws Arabic script with Noto Naskh Arabic fetched from the
 app itself; English stays left to right.
@@ -128,3 +128,102 @@ def test_english_stays_left_to_right(browser, rtl_server):
         assert page.refused == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("ur", "سندھ کلسٹر اٹلس"), ("sd", "سنڌ ڪلسٽر ائٽلس")])
+def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(browser, server, lang, heading):
+    """The real app: /?lang=ur|sd lays the page out right to left, mostly in Arabic script, map legend
+    included, with nothing requested from outside; the language stays in the URL."""
+    page, layout, fonts = _open(browser, f"{server}/?lang={lang}", heading)
+    try:
+        legend = page.page.frame_locator("iframe").first.locator(".atlas-legend-rows")
+        legend.wait_for(timeout=60_000)
+        page.page.wait_for_timeout(1500)  # the page's last elements (ranking, footer)
+        layout = page.page.evaluate(LAYOUT)
+        page.page.screenshot(path=str(ARTIFACTS / f"rtl-atlas-{lang}.png"), full_page=True)
+        assert layout["direction"] == "rtl" and layout["dir"] == "rtl" and layout["lang"] == lang
+        assert layout["sideX"] > layout["mainX"]  # the sidebar on the reading side
+        # the title starts at the right edge of the content (the wide layout pads the block by 5rem)
+        assert layout["blockRight"] - layout["h1Right"] <= 100 < layout["h1Left"] - layout["blockLeft"], (
+            layout
+        )
+        arabic = sum(1 for ch in layout["text"] if "\u0600" <= ch <= "\u06ff")
+        latin = sum(1 for ch in layout["text"] if ch.isascii() and ch.isalpha())
+        assert arabic > 2 * latin, (arabic, latin)
+        legend_text = legend.inner_text()
+        assert sum(1 for ch in legend_text if "\u0600" <= ch <= "\u06ff") > 20, legend_text
+        assert f"lang={lang}" in page.page.url
+        assert layout["naskh"] >= 1 and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
+        assert page.refused == []
+    finally:
+        page.close()
+
+
+def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(browser, tmp_path):
+    """Done when of issue 13: the projector and a phone in Sindhi, right to left, Arabic script, offline."""
+    from browser_support import start_server
+
+    from cluster_model import store
+    from cluster_model.store import dialogue as dl
+
+    db = f"sqlite:///{tmp_path}/workshop.db"
+    engine = store.open_store(db)
+    dl.create_dialogue(
+        engine,
+        round_id="dlg-sd",
+        name="Sindhi test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:T,rice:H",
+        author="seed",
+    )
+    engine.dispose()
+    proc, url = start_server({"ATLAS_DB_URL": db})
+    projector = OfflinePage(browser, width=1280, height=720)
+    phone = OfflinePage(browser, width=390, height=844)
+    try:
+        projector.page.goto(
+            f"{url}/workshop?round=dlg-sd&mode=present&lang=sd", wait_until="domcontentloaded"
+        )
+        title = projector.page.locator(".ws-title")
+        title.wait_for(timeout=90_000)
+        assert title.inner_text() == "انب — ٽيڪنالاجي"  # Mango — Technology
+        projector.page.locator("#ws-link").wait_for(timeout=60_000)
+        assert "lang=sd" in projector.page.locator("#ws-link").inner_text()
+        # The projector's legend (inside the map, or under it on a small screen) is in Sindhi.
+        legend_text = ""
+        for _ in range(90):  # the map is one of the page's frames (the keyboard script is another)
+            found = [f for f in projector.page.frames if f.locator(".atlas-legend-rows").count()]
+            if found:
+                legend_text = found[0].locator(".atlas-legend-rows").first.text_content()
+                break
+            projector.page.wait_for_timeout(1000)
+        assert sum(1 for ch in legend_text if "\u0600" <= ch <= "\u06ff") > 20, legend_text
+        projector.page.wait_for_timeout(1000)
+        main = projector.page.evaluate(
+            "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+            " return {dir: m.getAttribute('dir'), text: m.innerText}; }"
+        )
+        projector.page.screenshot(path=str(ARTIFACTS / "workshop-present-sd.png"))
+        assert main["dir"] == "rtl"
+        arabic = sum(1 for ch in main["text"] if "\u0600" <= ch <= "\u06ff")
+        latin = sum(1 for ch in main["text"] if ch.isascii() and ch.isalpha())
+        assert arabic > 2 * latin, (arabic, latin)
+
+        phone.page.goto(f"{url}/vote?r=dlg-sd&lang=sd", wait_until="domcontentloaded")
+        phone.page.get_by_role("button", name="صنعت").click(timeout=90_000)  # Industry
+        phone.page.locator("#vote-item").wait_for(timeout=60_000)
+        assert phone.page.locator("#vote-item").inner_text() == "انب — ٽيڪنالاجي"
+        phone.page.wait_for_timeout(1000)
+        assert (
+            phone.page.evaluate("document.querySelector(\"[data-testid='stMain']\").getAttribute('dir')")
+            == "rtl"
+        )
+        phone.page.screenshot(path=str(ARTIFACTS / "vote-phone-sd.png"))
+        assert "lang=sd" in phone.page.url and "g=industry" in phone.page.url
+        assert projector.refused == [] and phone.refused == []
+    finally:
+        projector.close()
+        phone.close()
+        stop_server(proc)

@@ -1,0 +1,160 @@
+"""English texts the domain writes that pages show translated (marked here for the catalogues).
+
+``HEADERS``: table headers, translated at run time by ``ui.i18n.table_in_language``
+(the domain builds its tables with English headers: cluster_model/tables.py and
+others). ``DOMAIN_TEXTS``: fixed labels and messages of the domain, translated by
+``ui.i18n.known`` where a page shows them. Add a line when a page shows a new one.
+"""
+
+from __future__ import annotations
+
+from ui.i18n import N_
+
+HEADERS = (
+    N_("Cluster"),
+    N_("Pillar"),
+    N_("Indicator"),
+    N_("Status"),
+    N_("Source"),
+    N_("Note"),
+    N_("Round"),
+    N_("Cluster-defining"),
+    N_("Rank"),
+    N_("District"),
+    N_("Gap"),
+    N_("Assessed"),
+    N_("Indicators with a gap"),
+    N_("Indicators assessed"),
+    N_("Clusters"),
+    N_("Institution"),
+    N_("Kind"),
+    N_("Clusters served"),
+    N_("Location"),
+    N_("Sindh Cluster Atlas"),  # cluster_model.identity.atlas_name()'s default
+    N_("Before"),
+    N_("Now"),
+    N_("Source now"),
+    N_("Dimension"),
+    N_("Level"),
+    N_("Local share"),
+    N_("unknown"),
+    N_("Voted (n)"),
+    N_("Split"),
+    N_("Group's rating"),
+    N_("Kind of support"),
+    N_("Link"),
+    N_("Links"),
+    N_("Sources"),
+    N_("Stakeholder group"),
+    N_("State"),
+    N_("What the assessments say"),
+    # CSV/XLSX headers and sheet names of cluster_model.exports and linkages (pages/export.py)
+    N_("Assessed in round"),
+    N_("Citation"),
+    N_("Classification"),
+    N_("Cluster gaps"),
+    N_("Cluster-defining indicators assessed"),
+    N_("Comparison"),
+    N_("Computed classification"),
+    N_("Computed from"),
+    N_("Date"),
+    N_("Districts"),
+    N_("Evidence"),
+    N_("Evidence id"),
+    N_("Gap status"),
+    N_("Indicators"),
+    N_("Indicators in scope"),
+    N_("Licence / terms"),
+    N_("Pillars"),
+    N_("Published by"),
+    N_("Published classification"),
+    N_("Share of indicators assessed"),
+    N_("Source id"),
+    N_("Speaker"),
+    N_("Statement"),
+    N_("Summary"),
+    N_("Title"),
+    N_("Where"),
+    N_("Missing links"),
+    N_("District (survey unit)"),
+    N_("Boundary districts covered"),
+    N_("Year"),
+    N_("Province"),
+    N_("Coverage"),
+    N_("Poverty rate 2018 (%)"),
+    N_("95% interval"),
+    N_("Number of poor (1,000s)"),
+    N_("Institutions & links"),
+    # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
+    N_(
+        "Expected kinds of support come from the Support institutions & infrastructure and Technology indicators (data/link_types.csv)."
+    ),
+    # legend titles of geo/atlas_map.py
+    N_("District gap, chosen pillars"),
+    N_("Cluster gap"),
+    N_("yes"),
+    N_("no"),
+)
+
+DOMAIN_TEXTS = (
+    # geo.atlas_map.NOT_ASSESSED_LABEL: the legend's grey row (legend_html translates it with its tr)
+    N_("not assessed (unknown)"),
+    # cluster_model.voting.CHOICES
+    N_("Present"),
+    N_("Partial"),
+    N_("Absent"),
+    N_("Don't know"),
+    # cluster_model.store.votes.VoteRefused, the messages without figures
+    N_("Pick your stakeholder group first (industry, government, community or academia)."),
+    N_("That is not one of the choices: present, partial, absent or don't know."),
+    N_("This dialogue does not exist here: open the link shown on the screen."),
+    N_("This item is not on the dialogue's agenda: reload the page to see the current item."),
+    N_("Voting on this item is closed: your vote was not counted. Wait for the next item."),
+    N_("This item is not on the dialogue's agenda."),
+    N_("Close the voting on this item first, so the tally cannot change while it is accepted."),
+    N_("Nobody has voted on this item: there is no tally to accept."),
+)
+
+# Translated inside f-strings (``f"{_('…')}"``), which Babel cannot read on Python 3.11.
+IN_FSTRINGS = (
+    N_("Asked once. Your vote is anonymous: no name, no account."),
+    N_("Latest comments from phones:"),
+    N_("Vote from your phone: scan the code or open"),
+    N_("Which group are you from?"),
+    N_("Your vote:"),
+    N_("districts of {cluster}:"),
+    N_("none recorded"),
+    N_("not published"),
+    N_("Quote"),
+    N_("Recommendation"),
+    N_("not rated"),
+    # cluster_model.classification comparison words, cluster_model.identity.region_name()'s default
+    N_("agrees"),
+    N_("differs"),
+    N_("not comparable"),
+    N_("Sindh"),
+    # cluster_model.linkages: kinds of support, cell states, institution kinds; institutions table headers
+    N_("Training"),
+    N_("Research & development"),
+    N_("Finance"),
+    N_("Regulation & standards"),
+    N_("Market access"),
+    N_("Membership"),
+    N_("Infrastructure"),
+    N_("active"),
+    N_("weak"),
+    N_("absent"),
+    N_("University or research institute"),
+    N_("Technical / vocational institute"),
+    N_("Producers' or business association"),
+    N_("Chamber"),
+    N_("Special economic zone or industrial estate"),
+    N_("Government agency"),
+    N_("Development fund or financier"),
+    N_("Testing or certification lab"),
+    N_("NGO"),
+    N_("Id"),
+    N_("Location note"),
+    # geo.snapshot.NOT_ASSESSED_LABEL (the snapshot legend)
+    N_("not assessed (unknown, hatched)"),
+)
