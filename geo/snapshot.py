@@ -39,6 +39,7 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
+from cluster_model.fonts import ARABIC_DIR, FONT_DIR  # the fonts every PDF embeds, so the map matches them
 from cluster_model.i18n import is_rtl
 from cluster_model.local_names import load_names
 from cluster_model.scoring import district_statuses
@@ -54,7 +55,6 @@ from geo.atlas_map import (
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
 from geo.projection import mercator_lat, mercator_px_per_radian, mercator_y, pixel_tolerance
-from outputs.pdf import ARABIC_DIR, FONT_DIR  # the fonts every PDF embeds, so the map snapshot matches them
 
 WATERMARK = ILLUSTRATIVE_MARK
 FONT = "DejaVu Sans"

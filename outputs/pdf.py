@@ -26,16 +26,11 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
+from cluster_model.fonts import ARABIC_DIR, ARABIC_FAMILY, ARABIC_FILES, FAMILY, FONT_DIR, FONT_FILES
 from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK as WATERMARK
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-FAMILY = "DejaVu"
-# Arabic script (Urdu, Sindhi): used for every character DejaVu lacks.
-ARABIC_DIR = Path("/usr/share/fonts/opentype/lateef")
-ARABIC_FILES = {"": "Lateef-Regular.ttf", "B": "Lateef-Bold.ttf"}
-ARABIC_FAMILY = "Lateef"
+# Arabic script (Urdu, Sindhi) is drawn in Lateef: every character DejaVu lacks.
 _HINT = "install the fonts-dejavu-core and fonts-sil-lateef packages (make system-packages, see scripts/system_packages.sh)"
 # Not drawn, so no font needs them: controls, format marks (e.g. U+200F right-to-left mark), line breaks.
 _NOT_DRAWN = {"Cc", "Cf", "Zl", "Zp"}
