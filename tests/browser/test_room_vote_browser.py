@@ -231,6 +231,10 @@ def test_room_view_on_a_phone_keeps_the_legend_off_the_map(vote_server, browser)
         legend_box = below.bounding_box()
         assert legend_box["y"] >= map_box["y"] + map_box["height"] - 1  # under the map
         p.screenshot(path=str(ARTIFACTS / "workshop-room-view-390.png"), full_page=True)
+    except Exception:
+        with contextlib.suppress(Exception):
+            phone.page.screenshot(path=str(ARTIFACTS / "workshop-room-view-390-failure.png"), full_page=True)
+        raise
     finally:
         phone.close()
 
