@@ -60,6 +60,10 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+PG_POOL_SIZE = 20  # connections kept open per app server (PostgreSQL)
+PG_MAX_OVERFLOW = 20  # more opened for a burst, closed again when returned
+
+
 def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -84,6 +88,12 @@ def make_engine(url: str | None = None, *, schema: str | None = None, **kwargs) 
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
+    # Streamlit runs every browser session's script in its own thread, so a room of
+    # phones voting at once asks for dozens of connections together; SQLAlchemy's
+    # default pool (5 kept + 10 overflow) made them queue for a connection (#12 bench).
+    # Two app servers sharing one PostgreSQL still fit in its default 100 connections.
+    kwargs.setdefault("pool_size", PG_POOL_SIZE)
+    kwargs.setdefault("max_overflow", PG_MAX_OVERFLOW)
     if schema:
         if not schema.replace("_", "").isalnum():
             raise ValueError("schema name must be letters, digits and underscores")
