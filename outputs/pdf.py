@@ -122,7 +122,7 @@ GREY = (90, 90, 90)
 
 
 class A4Pages(FPDF):
-    """A4 portrait, the fonts registered and checked, a footer line with the page number on every page.
+    """A4 (portrait, or ``landscape``), the fonts registered and checked, a footer line with the page number on every page.
 
     ``rtl`` (a PDF in Urdu or Sindhi): Lateef is the main font and text is right-aligned (``align``);
     the helpers below follow ``align``. ``page_word``: the footer's "page" in the PDF's language."""
@@ -130,12 +130,14 @@ class A4Pages(FPDF):
     align = "L"  # "R" for a PDF in Urdu or Sindhi
     page_word = "page"
 
-    def __init__(self, footer_text: str, rtl: bool = False):
-        super().__init__(format="A4", unit="mm")
+    def __init__(self, footer_text: str, rtl: bool = False, landscape: bool = False, flowing: bool = False):
+        super().__init__(orientation="L" if landscape else "P", format="A4", unit="mm")
         add_fonts(self, arabic_first=rtl)
         self.align = "R" if rtl else "L"
         self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(False)
+        # The briefs place every block themselves; a ``flowing`` document (the workshop summary) runs on
+        # to the next page by itself, above the footer.
+        self.set_auto_page_break(flowing, margin=MARGIN if flowing else 0)
         self.footer_text = footer_text
 
     def footer(self):

@@ -1,18 +1,17 @@
 """The workshop's printable summary (PDF): per agenda item, the groups' ratings, the room gap and the quotes.
 
-Laid out with the atlas's PDF fonts (``outputs.pdf``: DejaVu with Lateef and shaping for Urdu and Sindhi
+Laid out by ``outputs.pdf`` (A4 landscape pages, the table, headings; its fonts: DejaVu with Lateef and shaping for Urdu and Sindhi
 quotes, every character checked); its CSV and XLSX are written by ``outputs.tables``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from fpdf import FPDF
 
 from cluster_model.loading import Dataset
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS, Status
 from cluster_model.workshop import GROUPS, NOT_RATED, QUOTE_KINDS, Agenda, SessionInfo
-from outputs.pdf import add_fonts
+from outputs.pdf import A4Pages, heading, table
 
 _SHORT = {
     Status.PRESENT.value: "present",
@@ -29,10 +28,7 @@ def summary_pdf(
 
     Fits one page for a short session; a long one continues on the next page.
     """
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_auto_page_break(True, margin=10)
-    pdf.set_margins(10, 10, 10)
-    add_fonts(pdf)
+    pdf = A4Pages(f"Dialogue summary: {info.name}", landscape=True, flowing=True)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
@@ -48,33 +44,20 @@ def summary_pdf(
         new_y="NEXT",
     )
     pdf.ln(1)
-    widths = [38, 52, 24, 24, 24, 24, 26]
-    head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
-    pdf.set_font("DejaVu", "B", 7.5)
-    for w, h in zip(widths, head):
-        pdf.cell(w, 4.5, h, border=1)
-    pdf.ln()
-    pdf.set_font("DejaVu", "", 7.5)
     by_pair = gaps.set_index(["cluster_id", "pillar"])
+    rows = []
     for item in agenda.items:
         if (item.cluster_id, item.pillar) not in by_pair.index:
             continue
         row = by_pair.loc[(item.cluster_id, item.pillar)]
         gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
-        cells = [
-            ds.cluster_name(item.cluster_id),
-            PILLARS[item.pillar],
-            *[_SHORT[row[g]] for g in GROUPS],
-            gap,
-        ]
-        for w, text in zip(widths, cells):
-            pdf.cell(w, 4, text, border=1)
-        pdf.ln()
+        rows.append(
+            [ds.cluster_name(item.cluster_id), PILLARS[item.pillar], *[_SHORT[row[g]] for g in GROUPS], gap]
+        )
+    head = ["Cluster", "Pillar", *[STAKEHOLDERS[g] for g in GROUPS], "Room gap"]
+    table(pdf, head, rows, [48, 62, 30, 30, 30, 30, 34])
     live = quotes[quotes["withdrawn_at"].isna()] if len(quotes) else quotes
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 9)
-    pdf.cell(0, 5, f"Quotes and recommendations ({len(live)})", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 7.5)
+    heading(pdf, f"Quotes and recommendations ({len(live)})")
     if not len(live):
         pdf.cell(0, 4, "None recorded.", new_x="LMARGIN", new_y="NEXT")
     for q in live.to_dict("records"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -335,6 +336,9 @@ def test_summary_files_carry_their_source_and_neutralise_formulas(engine):
     assert (
         "Dialogue summary:" in text and "Quotes and recommendations (1)" in text
     )  # outputs.workshop_summary
+    assert "Mango" in text and "Room gap" in text and "page 1" in text  # the table and the footer
+    Path("test-artifacts").mkdir(exist_ok=True)
+    Path("test-artifacts/workshop-summary.pdf").write_bytes(pdf)  # looked at by people, not asserted
 
 
 def test_methods_text_says_it_is_not_an_indicator_assessment():
