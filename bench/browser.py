@@ -44,17 +44,10 @@ from cluster_model.settings import child_env_vars, settings
 from cluster_model.vocabulary import PILLARS
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))  # scripts/ is not a package
+from atlas_server import CHROMIUM_ARGS
+
 CHROMIUM = settings().chromium or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = (1400, 900)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 QUIET_S = settings().bench_quiet_s  # still for this long = done (not part of the figure)

@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))  # scripts/ is not a package
 
-from atlas_server import start_server, stop_server
+from atlas_server import CHROMIUM_ARGS, start_server, stop_server
 
 from cluster_model import voting as v
 from cluster_model.settings import settings
@@ -54,16 +54,6 @@ JOIN_ALL_S = 900  # all phones together; the ones not joined by then do not vote
 CONFIRM_S = 60  # vote -> the phone's "Counted" message
 PROJECTOR_SETTLE_S = 30  # after the last confirmation, for the projector to catch up
 CHROMIUM = settings().chromium or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LABELS = {c: label for c, label in v.CHOICES.items()}
 # The vote buttons' labels as pages/vote.py draws them ("● Present", ...), in v.CHOICES order.
 VOTE_LABELS = [f"{sym} {LABELS[c]}" for sym, c in zip("●◐○?", v.CHOICES)]

@@ -27,6 +27,20 @@ from cluster_model.settings import child_env, settings
 HEALTHY_WITHIN_S = 90  # a cold start imports geopandas, folium and the store: seconds under load
 
 
+# Headless Debian Chromium as the tests, the screenshots and the benches launch it: no background
+# traffic of its own, so "nothing requested from outside" is the page's doing alone.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 class ServerError(RuntimeError):
     pass
 

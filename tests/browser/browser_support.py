@@ -13,20 +13,15 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 import atlas_server  # scripts/ is not a package: on sys.path above
-from atlas_server import chromium_path, free_port, stop_server  # the tests import them from here
+from atlas_server import (  # the tests import them from here
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    stop_server,
+)
 
 ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def start_server(env_extra: dict[str, str] | None = None):
