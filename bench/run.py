@@ -71,24 +71,8 @@ def case_env(case: str, tmp: Path) -> tuple[dict[str, str], dict[str, str]]:
 def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
     env, query = case_env(case, tmp)
     export_vars(env)
-    import streamlit_folium
     from streamlit.testing.v1 import AppTest
 
-    sent: list[dict] = []
-    original = streamlit_folium._component_func
-
-    def capture(**kwargs):
-        args = {k: v for k, v in kwargs.items() if not callable(v)}
-        # The map's HTML (our data blocks: districts, markers, legend) and its script: all the map data.
-        sent.append(
-            {
-                "bytes": len(json.dumps(args, default=str).encode()),
-                "script": (kwargs.get("html") or "") + "\n" + (kwargs.get("script") or ""),
-            }
-        )
-        return original(**kwargs)
-
-    streamlit_folium._component_func = capture
     at = AppTest.from_file(str(APPS[impl]), default_timeout=600)
     for k, v in query.items():
         at.query_params[k] = v
@@ -112,6 +96,18 @@ def worker(impl: str, case: str, tmp: Path, out: Path) -> None:
         t0 = time.perf_counter()
         widget.run()
         fresh.append(time.perf_counter() - t0)
+    # What the last run handed to the map component: its arguments as the browser receives them
+    # (AppTest's element tree, public API). The map's HTML and script hold everything not served as files.
+    maps = [e.proto for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")]
+    if not maps:
+        raise SystemExit(f"{impl}/{case}: no map component on the page")
+    map_args = json.loads(maps[-1].json_args)
+    sent = [
+        {
+            "bytes": len(maps[-1].json_args.encode()) + sum(len(a.bytes) for a in maps[-1].special_args),
+            "script": (map_args.get("html") or "") + "\n" + (map_args.get("script") or ""),
+        }
+    ]
     script_file = out.with_suffix(".js")
     # The app's districts, markers and legend are files the map fetches (geo.atlas_map, served=True):
     # appended here so the simplification check reads the districts that were sent.
