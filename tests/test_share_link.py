@@ -83,3 +83,17 @@ def test_export_page_runs_for_the_three_click_view():
     assert not at.error, [e.value for e in at.error]
     codes = [c.value for c in at.code]
     assert any("pillars=hrm" in c and "districts=Thatta,Tharparkar" in c for c in codes)
+
+
+def test_the_same_pillars_chosen_in_another_order_are_the_same_view():
+    """Pillars are kept in the dialogue's order, from a link and from the sidebar, so one choice gives
+    one link and one set of page messages (which Streamlit can then send again as cache references)."""
+    back, notices = parse_query({"pillars": "incentive,technology,incentive"}, VOCAB)
+    assert back.pillars == ["technology", "incentive"] and notices == []
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.sidebar.multiselect(key="w_pillars").set_value(["incentive", "hrm"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["atlas_view"].pillars == ["hrm", "incentive"]
+    assert at.sidebar.multiselect(key="w_pillars").value == ["hrm", "incentive"]
+    assert at.query_params["pillars"] == "hrm,incentive"

@@ -58,7 +58,9 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             "w_pillars",
             state,
             "pillars",
-            to_state=lambda v: v or list(PILLARS),
+            # Kept in the pillars' own order: the same choice is the same view, link and message
+            # however it was clicked together (Streamlit then re-sends it as a cache reference).
+            to_state=view.canonical_pillars,
             label=_("Pillars"),
             options=list(PILLARS),
             format_func=translator().pillar,

@@ -60,6 +60,11 @@ def _allowed(vocab: Vocabulary, name: str, kind: str = "districts") -> tuple[str
     }.get(name)
 
 
+def canonical_pillars(chosen) -> list[str]:
+    """The chosen pillars in the dialogue's order, without repeats; none chosen means all four."""
+    return [p for p in PILLARS if p in set(chosen)] or list(PILLARS)
+
+
 def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[str]]:
     """Build a view state from URL parameters; return it with notices for dropped values."""
     state = ViewState(round=vocab.default_round)
@@ -82,6 +87,8 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
             notices.append(
                 f"The link's {f.name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored."
             )
+        if f.name == "pillars":
+            good = canonical_pillars(good)
         if f.name in LIST_FIELDS:
             if good or f.name != "pillars":
                 setattr(state, f.name, good)
