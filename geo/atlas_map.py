@@ -212,12 +212,16 @@ def _outline_style(district, selected, highlight) -> dict:
     return {"stroke": False, "fill": False}
 
 
-def _tooltip_html(district, division, text) -> str:
-    parts = [f"<b>{html.escape(district)}</b>"]
-    if division:
-        parts.append(f"{html.escape(division)} division")
-    parts.append(html.escape(text))
-    return "<br>".join(parts)
+def district_tooltip_heads(districts: gpd.GeoDataFrame) -> str:
+    """JSON ``{district: "<b>name</b><br>division"}``: the fixed first lines of each district's
+    tooltip, HTML-escaped. Part of the base map (sent once); the style table adds the figure."""
+    heads = {}
+    for district, division in zip(districts["district"].astype(str), districts["division"]):
+        parts = [f"<b>{html.escape(district)}</b>"]
+        if not pd.isna(division):
+            parts.append(f"{html.escape(str(division))} division")
+        heads[district] = "<br>".join(parts)
+    return _js_json(heads)
 
 
 # ---------------------------------------------------------------- markers
@@ -521,6 +525,7 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
         {% macro script(this, kwargs) %}
         AtlasMap.districts({{ this._parent.get_name() }}, {
             topology: {{ this.read("topology") }},
+            heads: {{ this.read("heads") }},
             labels: {{ this.read("labels") if this.labels else "null" }},
             {%- for key, value in this.options.items() %}
             {{ key }}: {{ value|tojson }},
@@ -531,10 +536,13 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
     )
     default_js = [TOPOJSON_JS, ATLAS_JS]
 
-    def __init__(self, topojson_text: str, labels_json: str | None = None, served: bool = False):
+    def __init__(
+        self, topojson_text: str, heads_json: str, labels_json: str | None = None, served: bool = False
+    ):
         super().__init__(served)
         self._name = "AtlasDistricts"
         self.add_data("topology", topojson_text)
+        self.add_data("heads", heads_json)
         self.labels = bool(labels_json)
         if labels_json:
             self.add_data("labels", labels_json)
@@ -592,9 +600,8 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
     styles: list[dict] = []
     index: dict[str, int] = {}
     table, outlines = {}, {}
-    for district, division, status, cls, text, low in zip(
+    for district, status, cls, text, low in zip(
         names,
-        districts["division"],
         statuses["status"],
         statuses["gap_class"],
         statuses["text"],
@@ -605,10 +612,8 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
         if key not in index:
             index[key] = len(styles)
             styles.append(style)
-        table[district] = [
-            index[key],
-            _tooltip_html(district, None if pd.isna(division) else str(division), text),
-        ]
+        # Only the figure's line: the district's name and division are in the base map's heads.
+        table[district] = [index[key], html.escape(text)]
         if district == selected or district in highlight:
             outlines[district] = _outline_style(district, selected, highlight)
     return {"styles": styles, "districts": table, "outlines": outlines}
@@ -819,7 +824,9 @@ def build_atlas_base(
     label_points = district_label_points(districts) if labels else None
     if label_points and tr is not None and tr.language != "en":
         label_points = _labels_in_language(label_points, tr.language)
-    _DistrictsLayer(districts_topojson(districts), label_points, served=served).add_to(m)
+    _DistrictsLayer(
+        districts_topojson(districts), district_tooltip_heads(districts), label_points, served=served
+    ).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
@@ -905,7 +912,7 @@ def build_sites_map(
     scores = pd.DataFrame(
         {"gap": np.nan, "n_clusters": 1, "label": "site of this cluster"}, index=sorted(in_cluster)
     )
-    _DistrictsLayer(districts_topojson(districts)).add_to(m)
+    _DistrictsLayer(districts_topojson(districts), district_tooltip_heads(districts)).add_to(m)
     atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
     rows = (

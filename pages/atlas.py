@@ -13,11 +13,13 @@ from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, room
 from ui import state as view
-from ui.chrome import evidence_list, illustrative_banner
+from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
 from ui.html import md
 from ui.i18n import _, current_language, known, name, table_in_language, translator
+
+RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -214,23 +216,25 @@ if change_column:
     table = table.copy()  # the memoised table stays as it is
     table.insert(4, change_column, changes)
 low = scores["low_coverage"].astype(bool).to_numpy()
-st.dataframe(
-    table_in_language(
-        table.assign(
-            Gap=[
-                (
-                    _("not assessed")
-                    if pd.isna(g)
-                    else f"{g:.2f}" + (" (" + _("low coverage") + ")" if lo else "")
-                )
-                for g, lo in zip(table["Gap"], low)
-            ],
-            Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
-        )
-    ),
-    hide_index=True,
-    width="stretch",
+shown = table_in_language(
+    table.assign(
+        Gap=[
+            (_("not assessed") if pd.isna(g) else f"{g:.2f}" + (" (" + _("low coverage") + ")" if lo else ""))
+            for g, lo in zip(table["Gap"], low)
+        ],
+        Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
+    )
 )
+# A national ranking has 156 rows of up to a dozen cluster names (~70 KB on every pillar change, #14):
+# the first RANKING_ROWS with three names each, the whole table one switch away and in every download.
+clusters_column = _("Clusters")
+shown[clusters_column] = shown[clusters_column].map(first_names)
+if len(shown) > RANKING_ROWS and not st.toggle(
+    _("Show all {n} districts").format(n=len(shown)), key="w_ranking_all"
+):
+    st.caption(_("The {shown} highest of {n} districts.").format(shown=RANKING_ROWS, n=len(shown)))
+    shown = shown.head(RANKING_ROWS)
+st.dataframe(shown, hide_index=True, width="stretch")
 
 room.dialogue_round_panel(get_engine(), ds, state.round)  # a dialogue round: the room's votes, n per group
 

@@ -136,6 +136,22 @@ def test_injected_html_is_escaped(districts, scores, sites):
     assert "<b onmouseover" not in html
 
 
+def test_district_names_travel_once_and_each_rerun_carries_only_the_figure(districts, scores):
+    """Issue #14: the tooltip's name and division lines are part of the base map (sent once, escaped);
+    the style table of every rerun holds only each district's figure, escaped."""
+    odd = districts.copy()
+    odd.loc[odd["district"] == "Thatta", "division"] = "<img src=x onerror=alert(1)>"
+    odd_scores = scores.copy()
+    odd_scores.loc["Sanghar", "label"] = "gap 0.90 <b>"
+    html = build_atlas_map(odd, odd_scores, None).get_root().render()
+    heads = _data_block(html, "heads")
+    assert set(heads) == set(odd["district"])
+    assert heads["Thatta"] == "<b>Thatta</b><br>&lt;img src=x onerror=alert(1)&gt; division"
+    table = _table(html)
+    assert table["districts"]["Sanghar"][1] == "gap 0.90 &lt;b&gt;"
+    assert not any("Sanghar" in text or "division" in text for _, text in table["districts"].values())
+
+
 def test_template_syntax_in_names_is_kept_as_text(districts, scores, sites):
     """Cluster and place names are user-edited text: "{%" or "{{" in them must reach the
     map verbatim, not be read as Jinja (branca re-parses each rendered script as a template)."""
@@ -321,7 +337,7 @@ def test_served_map_sends_no_geometry_and_the_same_view_is_identical(districts, 
     assert len(text.encode()) < 20_000
     # The districts, markers and legend are content-named files the map fetches.
     served = re.findall(r"/app/static/generated/([\w.-]+\.json)", text)
-    assert {name.split("-")[0] for name in served} == {"topology", "labels", "markers", "legend"}
+    assert {name.split("-")[0] for name in served} == {"topology", "heads", "labels", "markers", "legend"}
     topology = json.loads((SERVED_DIR / next(n for n in served if n.startswith("topology"))).read_text())
     names = {f["properties"]["district"] for f in decode_topojson(topology)["features"]}
     assert names == set(districts["district"])

@@ -192,3 +192,34 @@ def test_item15_clusters_title_above_picker_and_notes_not_cut():
     assert kinds.index("title") < kinds.index("selectbox"), kinds
     # the participation notes in a static table (wraps), not a grid that cuts them off
     assert at.table and "Note" in at.table[-1].value.columns
+
+
+def test_national_ranking_shows_the_top_districts_with_a_switch_for_all(monkeypatch, tmp_path):
+    """Issue #14: at national scale the ranking starts with the 30 highest districts, three cluster
+    names each ("… and N more"); one switch shows all of them. Sindh's 30 districts are all shown."""
+    from bench.synth import PAKISTAN_ADM2, write_synthetic
+
+    if not PAKISTAN_ADM2.exists():
+        pytest.skip("national boundary file missing")
+    folder = write_synthetic(tmp_path / "synthetic", n_clusters=400, n_rounds=1)
+    monkeypatch.setenv("ATLAS_PROVINCE", "")
+    monkeypatch.setenv("ATLAS_BOUNDARIES", str(PAKISTAN_ADM2))
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(folder))
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
+    at = run_app(round="syn-r1")
+    ranking = at.dataframe[-1].value
+    assert len(ranking) == 30
+    assert any(c.value == "The 30 highest of 156 districts." for c in at.caption)
+    long_lists = [c for c in ranking["Clusters"] if " and " in c]
+    assert long_lists and all(c.count(", ") == 2 and c.endswith(" more") for c in long_lists)
+    at.toggle(key="w_ranking_all").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    everything = at.dataframe[-1].value
+    assert len(everything) == 156 and list(everything["District"][:30]) == list(ranking["District"])
+
+
+def test_sindh_ranking_is_whole():
+    at = run_app()
+    assert "w_ranking_all" not in [t.key for t in at.toggle]
+    ranking = at.dataframe[-1].value
+    assert len(ranking) >= 10 and not any(" more" in c for c in ranking["Clusters"])

@@ -66,13 +66,15 @@ def footer(ds: Dataset, round_id: str | None, has_map: bool = True) -> None:
 def evidence_list(checklist) -> None:
     """Indicator values as a readable list (status, indicator, full note, source), grouped by cluster.
 
-    A table cut the note and source off at 1280 px; a list wraps instead.
+    A table cut the note and source off at 1280 px; a list wraps instead. One Markdown element for
+    all clusters: a national district has a dozen, and each element costs ~100 bytes on every rerun (#14).
     ``checklist``: ``cluster_model.tables.indicator_checklist`` output.
     """
     groups = checklist.groupby("Cluster", sort=False) if "Cluster" in checklist else [(None, checklist)]
+    blocks = []
     for cluster, rows in groups:
         if cluster is not None:
-            st.markdown(f"**{md(name_from_english('cluster', cluster))}**")
+            blocks.append(f"**{md(name_from_english('cluster', cluster))}**")
         lines = []
         for r in rows.itertuples(index=False):
             row = r._asdict()
@@ -85,7 +87,9 @@ def evidence_list(checklist) -> None:
             if row["Source"] not in ("", "—"):
                 line += "  \n  *" + _("Source:") + f" {md(row['Source'])}*"
             lines.append(line)
-        st.markdown("\n".join(lines))
+        blocks.append("\n".join(lines))
+    if blocks:
+        st.markdown("\n\n".join(blocks))
 
 
 def readable(frame):
@@ -97,3 +101,14 @@ def readable(frame):
         elif out[column].dtype == object or out[column].isna().any():
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+def first_names(names: object, keep: int = 3) -> object:
+    """A ", "-separated list of names cut to its first ``keep``, saying how many more there are
+    (a table cell, e.g. the clusters of a district at national scale). Anything else is kept."""
+    if not isinstance(names, str):
+        return names
+    parts = names.split(", ")
+    if len(parts) <= keep:
+        return names
+    return _("{names} and {n} more").format(names=", ".join(parts[:keep]), n=len(parts) - keep)

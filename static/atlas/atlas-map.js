@@ -51,16 +51,22 @@
     // On the map, and on the window for the style group that streamlit-folium evaluates on its own.
     // The style group may run before the districts have arrived: it fills the table and calls
     // apply(), which restyles once the layer exists (and is called again when it does).
+    // heads: each district's name and division (sent once); tip: the figure's line (every rerun).
     var state = map._atlasDistricts = window.__atlasDistricts = {
-      style: {}, tip: {}, outlines: {}, group: null, layer: null, plain: o.plain
+      style: {}, tip: {}, heads: {}, outlines: {}, group: null, layer: null, plain: o.plain
     };
+    function tooltip(district) {
+      var head = state.heads[district], tip = state.tip[district];
+      return [head, tip].filter(function (t) { return t; }).join("<br>");
+    }
     state.apply = function () {
       if (!state.layer) { return; }
       var text = document.createElement("div");
       state.layer.eachLayer(function (l) {
         state.layer.resetStyle(l);
         // The district's name and figure, for a screen reader (the tooltip's text).
-        text.innerHTML = (state.tip[l.feature.properties.district] || l.feature.properties.district).replace(/<br>/g, ". ");
+        text.innerHTML = tooltip(l.feature.properties.district).replace(/<br>/g, ". ");
+        if (!text.textContent) { text.textContent = l.feature.properties.district; }
         if (l._path) { l._path.setAttribute("aria-label", text.textContent); }
       });
       if (state.group) {
@@ -77,13 +83,14 @@
       style: function (f) { return state.style[f.properties.district] || state.plain; }
     });
     layer.bindTooltip(function (l) {
-      return state.tip[l.feature.properties.district] || "";
+      return tooltip(l.feature.properties.district);
     }, {sticky: true});
     layer.on("mouseover", function (e) { e.layer.setStyle(o.hover); });
     layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
     layer.addTo(map);
-    Promise.all([o.topology, o.labels]).then(function (loaded) {
+    Promise.all([o.topology, o.labels, o.heads]).then(function (loaded) {
       var topo = loaded[0];
+      state.heads = loaded[2] || {};
       layer.addData(topojson.feature(topo, topo.objects[o.object]));
       state.layer = layer;
       layer.eachLayer(function (l) {
