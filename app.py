@@ -16,7 +16,9 @@ from ui.i18n import _
 from ui.page import leave_pages_folder_mode
 
 leave_pages_folder_mode()
-st.set_page_config(page_title=atlas_name(), layout="wide")
+# An emoji icon is drawn from a data: URL in the page; Streamlit's default favicon.png (no-cache) was
+# fetched again on every rerun, 1.3 KB per pillar change (#14).
+st.set_page_config(page_title=atlas_name(), page_icon="🗺️", layout="wide")
 try:
     announce_setup_code()  # prints the first-editor setup code to the console while no account exists
 except Exception:

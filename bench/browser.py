@@ -22,6 +22,11 @@ localhost is refused.
   payload lengths (binary frames are base64 in CDP: decoded length) plus
   ``Network.loadingFinished`` ``encodedDataLength`` of ``/_stcore/message`` responses, from the
   click until the change is over.
+* **Bytes on the wire**: the browser reaches the server through a counting TCP relay
+  (``_WireMeter``): every byte the server sends on any connection (websocket frames as compressed
+  by permessage-deflate, HTTP responses and their headers), from the click until the change is
+  over. With ``server.enableWebsocketCompression`` this is less than the payload above; without
+  it, a little more (frame and HTTP headers).
 * **New and repeated views**: one session walks a path of pillar choices, each step adding or
   removing one pillar, every choice on it not shown before (new views: nothing of them is cached,
   by the app or by the browser); then it walks the same path back (repeated views).
@@ -31,10 +36,12 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -180,10 +187,55 @@ class _Server:
         self.log.close()
 
 
+class _WireMeter:
+    """A TCP relay in front of the server that counts the bytes the server sends (all connections).
+
+    The browser opens ``url``; what it receives on the wire is what a slow link carries, after
+    websocket compression, with every header."""
+
+    def __init__(self, port: int):
+        self.server_port = port
+        self.sent = 0
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection(("127.0.0.1", self.server_port))
+            for src, dst, counted in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pipe, args=(src, dst, counted), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, counted: bool) -> None:
+        try:
+            while data := src.recv(65536):
+                if counted:
+                    with self._lock:
+                        self.sent += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._listener.close()
+
+
 class _Bytes:
     """Bytes the page receives over the websocket and as ``/_stcore/message`` responses (CDP)."""
 
-    def __init__(self, cdp):
+    def __init__(self, cdp, wire: _WireMeter | None = None):
+        self.wire = wire
         self.ws = 0
         self.message = 0
         self.other_http = 0
@@ -206,8 +258,8 @@ class _Bytes:
         else:
             self.other_http += int(e["encodedDataLength"])
 
-    def snapshot(self) -> tuple[int, int, int]:
-        return self.ws, self.message, self.other_http
+    def snapshot(self) -> tuple[int, int, int, int]:
+        return self.ws, self.message, self.other_http, self.wire.sent if self.wire else 0
 
 
 def _wait_painted(page, timeout_ms: int = 120_000) -> None:
@@ -288,6 +340,7 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
         "ws_bytes": b1[0] - b0[0],
         "message_bytes": b1[1] - b0[1],
         "other_http_bytes": b1[2] - b0[2],
+        "wire_bytes": b1[3] - b0[3],
     }
 
 
@@ -338,8 +391,9 @@ def _measure(
             lambda r: r.status >= 400 and out["console_errors"].append(f"{r.status} {r.url[:200]}"),
         )
         server = _Server(app, env, log)
+        wire = _WireMeter(server.port)
         try:
-            page.goto(server.url + query_s, wait_until="domcontentloaded")
+            page.goto(wire.url + query_s, wait_until="domcontentloaded")
             _wait_painted(page)
             starts.append((time.perf_counter() - server.t0, server.ready))
             if attempt == "setup":
@@ -352,7 +406,7 @@ def _measure(
                            const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }"""
                 )
             )
-            meter = _Bytes(ctx.new_cdp_session(page))
+            meter = _Bytes(ctx.new_cdp_session(page), wire)
             page.evaluate(INSTRUMENT_JS)
             _wait_still(page, since=_state(page)["now"])
             out["n_paths"] = _state(page)["nPaths"]
@@ -363,8 +417,9 @@ def _measure(
             for current, wanted in zip(back, back[1:]):
                 changes.append({**_change(page, meter, current, wanted), "view": "repeated"})
         finally:
-            server.stop()
             ctx.close()
+            wire.close()
+            server.stop()
     refused = out.pop("refused")
     # start_ready_s: process start -> /_stcore/health answers (imports, server up; the script has not run yet)
     out.update(
@@ -384,6 +439,7 @@ def _measure(
         out[view] = {
             "repaint_s": statistics.median(times) if times else None,
             "bytes": statistics.median(c["ws_bytes"] + c["message_bytes"] for c in rows),
+            "wire_bytes": statistics.median(c["wire_bytes"] for c in rows),
             "n": len(rows),
             "n_repainted": len(times),
             "n_fills_changed": sum(c["fills_changed"] for c in rows),

@@ -39,7 +39,11 @@ def test_harness_measures_repaint_bytes_and_start_on_sindh(browser, tmp_path):
         assert c["fills_changed"], c
         assert c["repaint_s"] > 0 and c["fill_change_s"] > 0
         assert c["ws_bytes"] > 0  # the rerun came over the websocket
+        # ... through the counting relay, compressed (server.enableWebsocketCompression): fewer bytes
+        # on the wire than the messages hold.
+        assert 0 < c["wire_bytes"] < c["ws_bytes"] + c["message_bytes"]
+        assert c["other_http_bytes"] == 0  # nothing fetched again per rerun (the default favicon was)
         assert c["n_paths"] == out["n_paths"]
     for view in ("new", "repeated"):
         assert out[view]["n"] == 2 and out[view]["n_fills_changed"] == 2
-        assert out[view]["repaint_s"] > 0 and out[view]["bytes"] > 0
+        assert out[view]["repaint_s"] > 0 and out[view]["bytes"] > 0 and out[view]["wire_bytes"] > 0
