@@ -32,7 +32,7 @@ check-boundaries: $(STAMP)
 	$(PY) scripts/check_boundaries.py
 
 run: setup fonts
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 # Debian's chromium (browser tests) and postgresql (store tests), when missing and we are root.
 system-packages:

@@ -10,6 +10,12 @@ import logging
 
 import streamlit as st
 
+from ui import warmup
+
+# Under ``streamlit run serve.py`` the server prepares the first screen as it starts (ui/warmup.py):
+# wait for it before importing what it imports, so no module is taken half-imported.
+warmup.wait()
+
 from cluster_model.identity import atlas_name
 from ui.auth import announce_setup_code
 from ui.i18n import _

@@ -1,4 +1,4 @@
-"""Start the real atlas (``streamlit run app.py``) on a free local port, wait until it is healthy, stop it.
+"""Start the real atlas (``streamlit run serve.py``, as ``make run``) on a free local port, wait until it is healthy, stop it.
 
 Used by scripts/screenshots.py and the browser tests (tests/browser/browser_support.py). The
 server gets a store of its own unless the caller names one, so it never writes to the
@@ -80,7 +80,7 @@ def start_server(
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.port",
             str(port),
             "--server.address",

@@ -116,7 +116,15 @@ def open_atlas(offline_page, server, query=""):
     page = offline_page.page
     page.goto(f"{server}/{query}", wait_until="domcontentloaded")
     frame = map_frame(page)
-    page.wait_for_timeout(1500)  # the fit after the frame is sized, labels placed
+    # Styled and named: every district's label carries its figure (the style table and the served
+    # names have both arrived), and names are written on the map; then the fit after the frame is sized.
+    frame.wait_for_function(
+        """() => { const ps = [...document.querySelectorAll('path.leaflet-interactive[tabindex="0"]')];
+                   return ps.length > 0 && ps.every(p => (p.getAttribute('aria-label') || '').includes('. '))
+                     && document.querySelectorAll('.atlas-district-label').length > 0; }""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1500)
     return page, frame
 
 
