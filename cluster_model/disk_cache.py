@@ -2,7 +2,7 @@
 
 Used for what a start would otherwise recompute from unchanged inputs (issue #14): the
 validated seed files, the display geometry of a boundary file, its TopoJSON. Files live
-in ``var/cache/`` (generated, git-ignored), never in ``data/``. A key is a hash of the
+in ``settings().cache_dir`` (``var/cache/`` beside the data folder: generated, git-ignored), never in ``data/``. A key is a hash of the
 inputs' bytes plus a hash of the code that derives them, so a changed file or a changed
 rule recomputes. Anything unreadable is recomputed; a cache failure never stops the app.
 """
@@ -21,8 +21,6 @@ from typing import TypeVar
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-REPO_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = REPO_DIR / "var" / "cache"
 MAX_FILES = 64  # per folder: older entries are removed beyond this
 
 

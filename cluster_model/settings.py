@@ -64,7 +64,10 @@ class Settings:
         "ATLAS_REGION", "the province, or Pakistan when there is none", "The region in the atlas's title."
     )
     data_dir: Path = _var(
-        "ATLAS_DATA_DIR", "`data/`", "Another copy of the editable inputs.", DEFAULT_DATA_DIR
+        "ATLAS_DATA_DIR",
+        "`data/`",
+        "Another copy of the editable inputs (its generated files, the cache too, go in the `var/` beside it).",
+        DEFAULT_DATA_DIR,
     )
     shared_dir: Path = _var(
         "ATLAS_SHARED",
@@ -140,10 +143,20 @@ class Settings:
         )
 
     @property
+    def var_dir(self) -> Path:
+        """Generated files: ``var/`` beside the data folder (``<repo>/var`` for the usual ``data/``;
+        a copy of the data gets its own, so its store and caches never mix with another's)."""
+        return self.data_dir.resolve().parent / "var"
+
+    @property
     def default_db_url(self) -> str:
-        """The store when no URL is configured: SQLite in ``var/`` beside the data folder
-        (``<repo>/var/atlas.db`` for the usual ``data/``; a copy of the data gets its own)."""
-        return f"sqlite:///{self.data_dir.resolve().parent / 'var' / 'atlas.db'}"
+        """The store when no URL is configured: SQLite in :attr:`var_dir`."""
+        return f"sqlite:///{self.var_dir / 'atlas.db'}"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived results kept between starts (cluster_model.disk_cache): ``cache/`` in :attr:`var_dir`."""
+        return self.var_dir / "cache"
 
     @property
     def region_name(self) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cluster_model import disk_cache
+from cluster_model.settings import settings
 
 # The Atlas rebuilds its map on every rerun, and these cost 0.1-0.5 s on a national map.
 _derived_cache: dict[tuple, object] = {}
@@ -39,7 +40,7 @@ def derived(key: tuple, compute, on_disk=None):
             _derived_cache.pop(next(iter(_derived_cache)))  # oldest first
         if on_disk is not None:
             disk_key = disk_cache.files_hash([], repr(key), on_disk)
-            _derived_cache[key] = disk_cache.cached(disk_cache.DEFAULT_DIR / "map", key[0], disk_key, compute)
+            _derived_cache[key] = disk_cache.cached(settings().cache_dir / "map", key[0], disk_key, compute)
         else:
             _derived_cache[key] = compute()
     return _derived_cache[key]

@@ -4,8 +4,6 @@ then one all-or-nothing commit). Thin: reads state, calls cluster_model.store, d
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +12,7 @@ from cluster_model.issues import DataIssue
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from outputs import tables
-from ui import page
+from ui import page, uploads
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
@@ -28,23 +26,7 @@ def _changed() -> None:
 
 
 def _show_issues(issues: list[DataIssue]) -> None:
-    st.error(f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Line": i.row,
-                    "Column": i.column or "",
-                    "Value": i.value or "",
-                    "Problem": i.message,
-                    "What to do": i.hint,
-                }
-                for i in issues
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    uploads.show_issues(issues, f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
 
 
 def _show_conflict(exc: store.ConflictError) -> None:
@@ -247,46 +229,50 @@ with tab_import:
         )
     if round_id:
         upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
-        if upload is not None:
-            data = upload.getvalue()
-            plan_key = f"data_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
-            if plan_key not in st.session_state:
-                st.session_state[plan_key] = store.plan_import(engine, round_id, data, upload.name)
-            plan = st.session_state[plan_key]
-            if plan.issues:
-                _show_issues(plan.issues)
-            else:
-                st.info("Preview: " + md(plan.summary()))
-                preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
-                    cluster=lambda d: d["cluster_id"].map(cluster_names),
-                    indicator=lambda d: d["indicator_id"].map(names),
-                )
-                st.dataframe(
-                    preview[
-                        [
-                            "_line",
-                            "cluster",
-                            "indicator",
-                            "change",
-                            "old_status",
-                            "status",
-                            "old_source_id",
-                            "source_id",
-                            "note",
-                        ]
-                    ].rename(columns={"_line": "line"}),
-                    hide_index=True,
-                    width="stretch",
-                )
-                if st.button("Commit import", type="primary", key="commit_import", disabled=preview.empty):
-                    result = _write(lambda: store.commit_import(engine, plan, author=require_editor().label))
-                    if result is not None:
-                        _changed()
-                        st.session_state.pop(plan_key, None)
-                        st.session_state.pop(f"data_grid_{round_id}", None)
-                        st.success(
-                            f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
-                        )
+
+        def _preview(plan) -> bool:
+            st.info("Preview: " + md(plan.summary()))
+            preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
+                cluster=lambda d: d["cluster_id"].map(cluster_names),
+                indicator=lambda d: d["indicator_id"].map(names),
+            )
+            st.dataframe(
+                preview[
+                    [
+                        "_line",
+                        "cluster",
+                        "indicator",
+                        "change",
+                        "old_status",
+                        "status",
+                        "old_source_id",
+                        "source_id",
+                        "note",
+                    ]
+                ].rename(columns={"_line": "line"}),
+                hide_index=True,
+                width="stretch",
+            )
+            return not preview.empty
+
+        def _commit(plan) -> str | None:
+            result = _write(lambda: store.commit_import(engine, plan, author=require_editor().label))
+            if result is None:
+                return None
+            _changed()
+            st.session_state.pop(f"data_grid_{round_id}", None)
+            return f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
+
+        uploads.import_upload(
+            upload,
+            key=f"data_plan_{round_id}",
+            plan=lambda data, name: store.plan_import(engine, round_id, data, name),
+            problems="{n} problem(s): nothing was saved. Fix them and try again.",
+            preview=_preview,
+            apply_label="Commit import",
+            apply_key="commit_import",
+            apply=_commit,
+        )
 
 with tab_new:
     with st.form("new_round"):
@@ -360,69 +346,73 @@ def _survey_section(round_id: str | None) -> None:
     upload = st.file_uploader(
         f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload"
     )
-    if upload is not None:
-        data = upload.getvalue()
-        plan_key = f"survey_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
-        if plan_key not in st.session_state:
-            st.session_state[plan_key] = si.plan_survey_import(engine, round_id, data, upload.name)
-        plan = st.session_state[plan_key]
-        if plan.issues:
-            _show_issues(plan.issues)
-        else:
-            st.info("Preview: " + plan.summary())
-            if plan.ignored_columns:
-                st.text(
-                    "Columns not used (exporter metadata and other questions): "
-                    + ", ".join(plan.ignored_columns)
-                )
-            preview = plan.changes[plan.changes["change"] != "unchanged"]
+
+    def _preview(plan) -> bool:
+        st.info("Preview: " + plan.summary())
+        if plan.ignored_columns:
+            st.text(
+                "Columns not used (exporter metadata and other questions): " + ", ".join(plan.ignored_columns)
+            )
+        preview = plan.changes[plan.changes["change"] != "unchanged"]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Cluster": preview["cluster_id"].map(cluster_names),
+                    "Indicator": preview["indicator_id"].map(names),
+                    "Change": preview["change"],
+                    "Before": preview["old_status"],
+                    "Now": preview["status"],
+                    "Respondents": preview["n_respondents"],
+                    "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                    "Don't know": preview["dont_know"],
+                    "Note": preview["note"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Cluster": preview["cluster_id"].map(cluster_names),
-                        "Indicator": preview["indicator_id"].map(names),
-                        "Change": preview["change"],
-                        "Before": preview["old_status"],
-                        "Now": preview["status"],
-                        "Respondents": preview["n_respondents"],
-                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
-                        "Don't know": preview["dont_know"],
-                        "Note": preview["note"],
-                    }
-                ),
+                plan.submissions[
+                    [
+                        "_line",
+                        "submission_id",
+                        "cluster_id",
+                        "district",
+                        "stakeholder_group",
+                        "enumerator",
+                        "survey_date",
+                        "change",
+                        "counted",
+                        "excluded_reason",
+                    ]
+                ].rename(columns={"_line": "line"}),
                 hide_index=True,
                 width="stretch",
             )
-            with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
-                st.dataframe(
-                    plan.submissions[
-                        [
-                            "_line",
-                            "submission_id",
-                            "cluster_id",
-                            "district",
-                            "stakeholder_group",
-                            "enumerator",
-                            "survey_date",
-                            "change",
-                            "counted",
-                            "excluded_reason",
-                        ]
-                    ].rename(columns={"_line": "line"}),
-                    hide_index=True,
-                    width="stretch",
-                )
-            nothing = preview.empty and not (plan.submissions["change"] != "unchanged").any()
-            if st.button("Commit survey import", type="primary", key="commit_survey", disabled=nothing):
-                result = _write(lambda: si.commit_survey_import(engine, plan, author=require_editor().label))
-                if result is not None:
-                    _changed()
-                    st.session_state.pop(plan_key, None)
-                    st.session_state.pop(f"data_grid_{round_id}", None)
-                    st.success(
-                        f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
-                        f"{result.created} value(s) new, {result.updated} changed."
-                    )
+        return not preview.empty or bool((plan.submissions["change"] != "unchanged").any())
+
+    def _commit(plan) -> str | None:
+        result = _write(lambda: si.commit_survey_import(engine, plan, author=require_editor().label))
+        if result is None:
+            return None
+        _changed()
+        st.session_state.pop(f"data_grid_{round_id}", None)
+        return (
+            f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
+            f"{result.created} value(s) new, {result.updated} changed."
+        )
+
+    uploads.import_upload(
+        upload,
+        key=f"survey_plan_{round_id}",
+        plan=lambda data, name: si.plan_survey_import(engine, round_id, data, name),
+        problems="{n} problem(s): nothing was saved. Fix them and try again.",
+        preview=_preview,
+        apply_label="Commit survey import",
+        apply_key="commit_survey",
+        apply=_commit,
+    )
     stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
     st.caption(
         f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."

@@ -4,8 +4,6 @@ and links, changing a link's status, and importing a CSV/XLSX (preview, then all
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +13,7 @@ from cluster_model.vocabulary import STAKEHOLDERS
 from geo.institutions_layer import province_contains
 from outputs import tables
 from ui import linkage_views as lv
-from ui import page
+from ui import page, uploads
 from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
@@ -400,31 +398,37 @@ with t_import:
         if state.round
         else None
     )
-    if upload is not None:
-        data = upload.getvalue()
-        plan_key = f"lm_plan_{state.round}_{hashlib.sha256(data).hexdigest()[:16]}"
-        if plan_key not in st.session_state:
-            st.session_state[plan_key] = sl.plan_linkage_import(
-                engine, state.round, data, upload.name, districts=districts, contains=contains
+
+    def _preview(plan) -> bool:
+        st.info("Preview: " + plan.summary())
+        st.dataframe(plan.preview, hide_index=True, width="stretch")
+        return True
+
+    def _commit(plan) -> str | None:
+        try:
+            res = sl.commit_linkage_import(
+                engine, plan, author=editor.label, districts=districts, contains=contains
             )
-        plan = st.session_state[plan_key]
-        if plan.issues:
-            lv.show_problems(sl.ValidationError(plan.issues))
-        else:
-            st.info("Preview: " + plan.summary())
-            st.dataframe(plan.preview, hide_index=True, width="stretch")
-            if st.button("Commit import", type="primary", key="lm_commit"):
-                try:
-                    res = sl.commit_linkage_import(
-                        engine, plan, author=editor.label, districts=districts, contains=contains
-                    )
-                except sl.ValidationError as exc:
-                    lv.show_problems(exc)
-                else:
-                    st.session_state.pop(plan_key, None)
-                    _done(
-                        f"Imported: {res.institutions} institution(s), {res.created} new link(s), {res.updated} changed."
-                    )
+        except sl.ValidationError as exc:
+            lv.show_problems(exc)
+            return None
+        return (
+            f"Imported: {res.institutions} institution(s), {res.created} new link(s), {res.updated} changed."
+        )
+
+    uploads.import_upload(
+        upload,
+        key=f"lm_plan_{state.round}",
+        plan=lambda data, name: sl.plan_linkage_import(
+            engine, state.round, data, name, districts=districts, contains=contains
+        ),
+        problems="{n} problem(s): nothing was saved. Fix them and try again.",
+        preview=_preview,
+        apply_label="Commit import",
+        apply_key="lm_commit",
+        apply=_commit,
+        done=_done,
+    )
 
 with t_hist:
     st.caption("Every change to a link or an institution, newest first: who, when, old and new value.")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import shapely
 from shapely.geometry import mapping, shape
-from verified_download import DownloadError, sha256_hex, write_files
+from verified_download import DownloadError, setup_step, sha256_hex, write_files
 from verified_download import download as download_pinned
 from verified_download import verify as verify_download
 
@@ -230,26 +230,22 @@ def main(argv: list[str] | None = None) -> int:
         help="only when the app's boundary file is missing; never fail the setup (make setup)",
     )
     args = parser.parse_args(argv)
-    if args.if_missing:
+
+    def present() -> tuple[bool, str]:
         sys.path.insert(0, str(REPO_ROOT))
         from geo.boundaries import boundaries_path
 
         if boundaries_path().exists():
-            print(f"Boundary file present: {boundaries_path()}")
-            return 0
-        print(f"Boundary file {boundaries_path()} not found: downloading from {UPSTREAM_REPO}…")
-    try:
-        for note in fetch(args.out):
-            print(note)
-    except FetchError as exc:
-        print(
-            f"{'WARNING' if args.if_missing else 'error'}: boundaries not downloaded: {exc}", file=sys.stderr
-        )
-        if args.if_missing:
-            print("The atlas still starts, without its map, and says so.", file=sys.stderr)
-            return 0
-        return 1
-    return 0
+            return True, f"Boundary file present: {boundaries_path()}"
+        return False, f"Boundary file {boundaries_path()} not found: downloading from {UPSTREAM_REPO}…"
+
+    return setup_step(
+        lambda: fetch(args.out),
+        what="boundaries",
+        if_missing=args.if_missing,
+        present=present,
+        still_starts="The atlas still starts, without its map, and says so.",
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import urllib.parse
 from pathlib import Path
 
 import pandas as pd
-from verified_download import DownloadError, sha256_hex, verify, write_files
+from verified_download import DownloadError, setup_step, sha256_hex, verify, write_files
 from verified_download import download as download_pinned
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -121,30 +121,25 @@ def main(argv: list[str] | None = None) -> int:
         help="only when the app's context folder lacks the files; never fail the setup",
     )
     args = parser.parse_args(argv)
-    if args.if_missing:
+
+    def files_present() -> tuple[bool, str]:
         sys.path.insert(0, str(REPO_ROOT))
         from cluster_model.context import context_dir
 
         if present(context_dir()):
-            print(f"District context files present in {context_dir()}")
-            return 0
-        print(f"District context files not found in {context_dir()}: downloading them from {UPSTREAM_REPO}…")
-    try:
-        for note in fetch(args.out):
-            print(note)
-    except FetchError as exc:
-        print(
-            f"{'WARNING' if args.if_missing else 'error'}: district context not downloaded: {exc}",
-            file=sys.stderr,
+            return True, f"District context files present in {context_dir()}"
+        return (
+            False,
+            f"District context files not found in {context_dir()}: downloading them from {UPSTREAM_REPO}…",
         )
-        if args.if_missing:
-            print(
-                "The atlas still starts; its District context layer says the files are missing.",
-                file=sys.stderr,
-            )
-            return 0
-        return 1
-    return 0
+
+    return setup_step(
+        lambda: fetch(args.out),
+        what="district context",
+        if_missing=args.if_missing,
+        present=files_present,
+        still_starts="The atlas still starts; its District context layer says the files are missing.",
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Shared by the setup scripts that bring files from outside (fetch_boundaries.py, 
 install_map_assets.py) and install_web_fonts.py (which copies a pinned file out of a wheel):
 HTTPS only (plain HTTP only from this machine, for the tests' local servers); a hash pinned in the
 script is what makes a download trustworthy; without network, an error that says what to do; a
-reader never sees half a file.
+reader never sees half a file. ``setup_step`` is the fetch scripts' ``--if-missing`` flow for ``make setup``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import base64
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -104,3 +106,34 @@ def replace_folder(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(incoming, target)
+
+
+def setup_step(
+    fetch: Callable[[], Iterable[str]],
+    *,
+    what: str,
+    if_missing: bool,
+    present: Callable[[], tuple[bool, str]],
+    still_starts: str,
+) -> int:
+    """Run a fetch script's download and return its exit code (fetch_boundaries.py, fetch_context.py).
+
+    With ``if_missing`` (``make setup``): ``present()`` says whether the app already has the files and the
+    line to print; when it has them nothing is downloaded, and a failed download is a warning saying
+    ``still_starts``, exit 0, so the setup goes on. Without it a failed download is an error, exit 1.
+    """
+    if if_missing:
+        found, line = present()
+        print(line)
+        if found:
+            return 0
+    try:
+        for note in fetch():
+            print(note)
+    except DownloadError as exc:
+        print(f"{'WARNING' if if_missing else 'error'}: {what} not downloaded: {exc}", file=sys.stderr)
+        if if_missing:
+            print(still_starts, file=sys.stderr)
+            return 0
+        return 1
+    return 0

@@ -70,6 +70,28 @@ def test_default_store_sits_beside_the_data_folder_everywhere(monkeypatch, tmp_p
     assert store.resolve_url("sqlite:///configured.db") == "sqlite:///configured.db"
 
 
+def test_one_cache_folder_beside_the_data_folder_everywhere(monkeypatch, tmp_path):
+    """The seed/boundary cache (ui.data_access) and the map cache (geo.derived) are kept in the same
+    var/cache when ATLAS_DATA_DIR moves (they were not: one was beside the repository)."""
+    from cluster_model import disk_cache
+    from geo import derived
+    from ui import data_access
+
+    folders = []
+
+    def kept(folder, name, key, compute):
+        folders.append(Path(folder))
+        return compute()
+
+    monkeypatch.setattr(disk_cache, "cached", kept)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "copy" / "data"))
+    expected = tmp_path.resolve() / "copy" / "var" / "cache"
+    assert data_access.cache_dir() == config.settings().cache_dir == expected
+    key = ("test-cache-folder", str(tmp_path))  # new to this process, so it reaches the disk cache
+    assert derived.derived(key, lambda: 42, on_disk=test_defaults_and_parsing) == 42
+    assert folders and all(f.parent == data_access.cache_dir() for f in folders)
+
+
 def test_read_once_until_reset_and_override(tmp_path):
     with pytest.MonkeyPatch.context() as env:  # the plain one: tests/conftest.py's monkeypatch resets
         env.setenv("ATLAS_SHARED", str(tmp_path))

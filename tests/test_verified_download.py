@@ -45,3 +45,34 @@ def test_writes_leave_no_partial_or_temporary_files(tmp_path):
     vd.replace_folder(staging, target)
     assert [p.name for p in target.iterdir()] == ["lib.js"]
     assert [p.name for p in target.parent.iterdir()] == ["lib-1"]  # nothing left beside it
+
+
+def test_setup_step_skips_present_files_and_only_warns_when_offline_in_setup(capsys):
+    calls = []
+
+    def offline():
+        calls.append("fetch")
+        raise vd.DownloadError("could not reach example.org (no route). Copy the files by hand")
+
+    def fetched():
+        calls.append("fetch")
+        return ["wrote a.csv"]
+
+    step = dict(what="the files", still_starts="The atlas still starts.")
+    # Present: said so, nothing downloaded.
+    assert vd.setup_step(offline, if_missing=True, present=lambda: (True, "files present in x"), **step) == 0
+    assert calls == [] and "files present in x" in capsys.readouterr().out
+    # Missing, offline, in `make setup`: a warning with what to do, exit 0.
+    assert vd.setup_step(offline, if_missing=True, present=lambda: (False, "not found in x"), **step) == 0
+    out, err = capsys.readouterr()
+    assert calls == ["fetch"] and "not found in x" in out
+    assert "WARNING: the files not downloaded: could not reach example.org" in err
+    assert "Copy the files by hand" in err and "The atlas still starts." in err
+    # Run by hand, offline: an error, exit 1; presence is not asked.
+    never = lambda: pytest.fail("presence checked without --if-missing")
+    assert vd.setup_step(offline, if_missing=False, present=never, **step) == 1
+    err = capsys.readouterr().err
+    assert "error: the files not downloaded: could not reach" in err and "still starts" not in err
+    # Downloaded: its notes printed, exit 0.
+    assert vd.setup_step(fetched, if_missing=False, present=never, **step) == 0
+    assert "wrote a.csv" in capsys.readouterr().out

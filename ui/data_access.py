@@ -105,7 +105,7 @@ def get_dataset() -> Dataset:
 
 def cache_dir() -> Path:
     """Derived results kept between starts (cluster_model.disk_cache): var/cache beside the data folder."""
-    return data_dir().resolve().parent / "var" / "cache"
+    return settings().cache_dir
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

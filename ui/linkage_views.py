@@ -25,6 +25,7 @@ from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
 from ui.i18n import _, known, name, table_in_language
+from ui.uploads import show_issues
 
 if TYPE_CHECKING:
     import altair as alt
@@ -228,24 +229,7 @@ def refresh() -> None:
 
 
 def show_problems(exc: store.ValidationError) -> None:
-    st.error(f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "File": i.file,
-                    "Line": i.row,
-                    "Column": i.column or "",
-                    "Value": i.value or "",
-                    "Problem": i.message,
-                    "What to do": i.hint,
-                }
-                for i in exc.issues
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    show_issues(exc.issues, f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
 
 
 def brief_page(atlas: AtlasData, round_id: str | None):

@@ -196,30 +196,21 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
 
 def present(w: Workshop) -> None:
     """The room view (what the projector shows): map, question, live tally, link for phones. No editing controls."""
-    atlas, ds, engine, cluster_ids, params, round_id, session = (
-        w.atlas,
-        w.ds,
-        w.engine,
-        w.cluster_ids,
-        w.params,
-        w.round_id,
-        w.session,
-    )
     tr = translator()
     pres.apply()
-    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
     pos, cid, pillar = _header(w, agenda)
     n = len(agenda)
 
-    rat = dl.ratings(engine, round_id)
-    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    rat = dl.ratings(w.engine, w.round_id)
+    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
     here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
-    tallies = vt.accepted_tallies(engine, round_id)
+    tallies = vt.accepted_tallies(w.engine, w.round_id)
     item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
 
     # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
-    sites = atlas.sites[atlas.sites["cluster_id"] == cid].merge(
-        ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
+    sites = w.atlas.sites[w.atlas.sites["cluster_id"] == cid].merge(
+        w.ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
     )
     sites = sites.assign(
         cluster_name=sites["cluster_id"].map(lambda c: _cluster(w, c))
@@ -230,18 +221,18 @@ def present(w: Workshop) -> None:
     with map_col:
         st.markdown(
             f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
-            f"{esc(session.venue)}, {esc(session.date)} · "
+            f"{esc(w.session.venue)}, {esc(w.session.date)} · "
             f"{esc(_('districts of {cluster}:').format(cluster=_cluster(w, cid)))} <span class='ws-spot'>"
             f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
             unsafe_allow_html=True,
         )
-        if atlas.districts is None:
+        if w.atlas.districts is None:
             st.error(
                 _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
             )
         else:
-            scores = ws.room_district_gaps(gaps, atlas.sites, [pillar], vt.n_voted(engine, round_id))
-            fmap = build_atlas_map(atlas.districts, scores, sites, highlight=spot, tr=tr)
+            scores = ws.room_district_gaps(gaps, w.atlas.sites, [pillar], vt.n_voted(w.engine, w.round_id))
+            fmap = build_atlas_map(w.atlas.districts, scores, sites, highlight=spot, tr=tr)
             pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
             with st.container(key="ws_map_box"):
                 st_folium(
@@ -255,8 +246,8 @@ def present(w: Workshop) -> None:
 
     with panel:
         st.markdown("### " + _("Votes from phones"))
-        room.live_tally(engine, round_id, cid, pillar, follow=True)
-        link, note = pres.page_link("vote", with_language({"r": round_id}))
+        room.live_tally(w.engine, w.round_id, cid, pillar, follow=True)
+        link, note = pres.page_link("vote", with_language({"r": w.round_id}))
         q1, q2 = st.columns([2, 3], vertical_alignment="center")
         q1.image(pres.qr_png(link), width=180)
         q2.markdown(
@@ -268,8 +259,8 @@ def present(w: Workshop) -> None:
             q2.caption(known(note))
         st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
-        latest = ws.indicator_round(ds)
-        ind = get_round_view(atlas, latest).cluster_gaps([cid], list(PILLARS)).set_index("pillar")
+        latest = ws.indicator_round(w.ds)
+        ind = get_round_view(w.atlas, latest).cluster_gaps([cid], list(PILLARS)).set_index("pillar")
         rows = []
         for p in PILLARS:
             r = ind.loc[p]
@@ -298,14 +289,14 @@ def present(w: Workshop) -> None:
                 "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
             )
         )
-        matrix = ws.room_matrix(gaps, ds)
+        matrix = ws.room_matrix(gaps, w.ds)
         shown = table_in_language(matrix)
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
     with st.expander(_("End of session: summary")):
-        info = session.info
-        all_quotes = dl.quotes(engine, round_id)
-        r_table, q_table = ws.ratings_table(ds, info, rat), ws.quotes_table(ds, info, all_quotes)
+        info = w.session.info
+        all_quotes = dl.quotes(w.engine, w.round_id)
+        r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
         stem = ws.summary_file_stem(info)
         st.caption(
             _(
@@ -349,7 +340,7 @@ def present(w: Workshop) -> None:
         else:
             d2.download_button(
                 _("Printable summary (PDF)"),
-                lambda: summary_pdf(ds, info, gaps, all_quotes, agenda),
+                lambda: summary_pdf(w.ds, info, gaps, all_quotes, agenda),
                 file_name=f"{stem}.pdf",
                 mime="application/pdf",
                 key="ws_dl_pdf",
@@ -363,28 +354,19 @@ def present(w: Workshop) -> None:
     c1, c2 = st.columns(2)
     c1.link_button(
         _("Facilitator's controls (presenter view, new window)"),
-        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "presenter"})),
+        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "presenter"})),
     )
     if c2.button(_("Leave the presentation"), key="ws_leave"):
-        params.from_dict(with_language({"round": round_id}))
+        w.params.from_dict(with_language({"round": w.round_id}))
         st.rerun()
 
 
 def presenter(w: Workshop) -> None:
     """The facilitator's window: the same agenda, the live tally, voting and recording controls. The room view follows it."""
-    atlas, ds, engine, cluster_ids, params, round_id, session = (
-        w.atlas,
-        w.ds,
-        w.engine,
-        w.cluster_ids,
-        w.params,
-        w.round_id,
-        w.session,
-    )
     tr = translator()
     st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
     user = require_editor()
-    agenda = ws.Agenda.from_string(session.agenda, cluster_ids)
+    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
     pos, cid, pillar = _header(w, agenda)
     st.caption(
         _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
@@ -396,9 +378,9 @@ def presenter(w: Workshop) -> None:
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("### " + _("Votes from phones"))
-        room.live_tally(engine, round_id, cid, pillar, follow=False)
-        room.facilitator_controls(engine, round_id, cid, pillar, author=user.label)
-    rat = dl.ratings(engine, round_id)
+        room.live_tally(w.engine, w.round_id, cid, pillar, follow=False)
+        room.facilitator_controls(w.engine, w.round_id, cid, pillar, author=user.label)
+    rat = dl.ratings(w.engine, w.round_id)
     with right:
         st.markdown("### " + _("Record the room's rating by hand"))
         stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
@@ -406,7 +388,7 @@ def presenter(w: Workshop) -> None:
         for i, g in enumerate(ws.GROUPS):
             value = stored.loc[g, "rating"] if g in stored.index else ws.NOT_RATED
             version = int(stored.loc[g, "version"]) if g in stored.index else 0
-            key = f"ws_rate_{round_id}_{cid}_{pillar}_{g}_v{version}"
+            key = f"ws_rate_{w.round_id}_{cid}_{pillar}_{g}_v{version}"
             cols[i % 2].radio(
                 tr.stakeholder(g),
                 ws.RATINGS,
@@ -416,9 +398,9 @@ def presenter(w: Workshop) -> None:
                 args=(w, key, cid, pillar, g),
                 horizontal=True,
             )
-    gaps = ws.room_gaps(rat, ds.rules, cluster_ids)
+    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
     here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
-    tallies = vt.accepted_tallies(engine, round_id)
+    tallies = vt.accepted_tallies(w.engine, w.round_id)
     st.markdown(
         _room_table(here, tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]),
         unsafe_allow_html=True,
@@ -445,13 +427,13 @@ def presenter(w: Workshop) -> None:
         st.form_submit_button(_("Save quote"), type="primary", on_click=_quote, args=(w, cid, pillar))
     _quotes_list(w, cid, pillar, with_withdraw=True)
     who_works_with_whom(
-        atlas, round_id, cid, session.info, user
+        w.atlas, w.round_id, cid, w.session.info, user
     )  # issue 17: "who works with whom", asked of the room
     c1, c2 = st.columns(2)
     c1.link_button(
         _("Open the room view (projector, new window)"),
-        "/workshop?" + urlencode(with_language({"round": round_id, "item": pos + 1, "mode": "present"})),
+        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "present"})),
     )
     if c2.button(_("Leave the presentation"), key="ws_leave"):
-        params.from_dict(with_language({"round": round_id}))
+        w.params.from_dict(with_language({"round": w.round_id}))
         st.rerun()

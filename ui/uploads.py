@@ -1,0 +1,88 @@
+"""Importing an uploaded CSV/XLSX: planned once, its problems or its preview shown, then applied all or nothing.
+
+Shared by the Data page (assessments, field-survey submissions) and the Linkage page. The page
+passes what is its own: the planner (which checks the file against the store and writes nothing),
+the preview, the write, and every text a person reads (translated by the page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from cluster_model.issues import DataIssue
+
+
+class Plan(Protocol):
+    issues: list[DataIssue]
+
+
+P = TypeVar("P", bound=Plan)
+
+
+def show_issues(issues: list[DataIssue], heading: str) -> None:
+    """``heading``, then one row per problem: file, line, column, value, problem, what to do.
+
+    A table, so a value from the file is shown as plain text, never read as markup."""
+    st.error(heading)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "File": i.file,
+                    "Line": i.row,
+                    "Column": i.column or "",
+                    "Value": i.value or "",
+                    "Problem": i.message,
+                    "What to do": i.hint,
+                }
+                for i in issues
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def import_upload(
+    upload,
+    *,
+    key: str,
+    plan: Callable[[bytes, str], P],
+    problems: str,
+    preview: Callable[[P], bool],
+    apply_label: str,
+    apply_key: str,
+    apply: Callable[[P], str | None],
+    done: Callable[[str], None] = st.success,
+) -> None:
+    """The import of ``upload`` (what ``st.file_uploader`` returned; None: nothing to do).
+
+    The file is planned once per session and content (``plan(bytes, file name)``, kept under ``key``
+    and a hash of the bytes), not on every rerun; the same file again reuses the plan, another file
+    is planned anew. A plan with problems shows them under ``problems`` (``{n}``: their number) and
+    offers nothing to apply. Otherwise ``preview(plan)`` draws what would change and says whether
+    anything would; the button ``apply_label`` then runs ``apply(plan)``, which writes and returns
+    the message to show with ``done``, or shows why the write was refused and returns None (the
+    plan is kept). After a write the plan is forgotten: the store it was checked against has changed.
+    """
+    if upload is None:
+        return
+    data = upload.getvalue()
+    plan_key = f"{key}_{hashlib.sha256(data).hexdigest()[:16]}"
+    if plan_key not in st.session_state:
+        st.session_state[plan_key] = plan(data, upload.name)
+    planned = st.session_state[plan_key]
+    if planned.issues:
+        show_issues(planned.issues, problems.format(n=len(planned.issues)))
+        return
+    anything = preview(planned)
+    if st.button(apply_label, type="primary", key=apply_key, disabled=not anything):
+        message = apply(planned)
+        if message is not None:
+            st.session_state.pop(plan_key, None)
+            done(message)
