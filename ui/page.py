@@ -14,7 +14,7 @@ from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
 from ui.html import md
-from ui.i18n import _, current_language, language_notice, language_switch, name, translator
+from ui.i18n import _, current_language, language_notice, language_switch, local_names, translator
 from ui.rtl import apply as apply_direction
 from ui.share import share_box
 
@@ -66,6 +66,9 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             format_func=translator().pillar,
             help=_("The four aspects the 2019 dialogue examined every cluster under."),
         )
+        # One look-up of the names table for the pickers' options: ui.i18n.name() per option cost
+        # ~0.15 ms (a cached call), 0.2 s of every rerun with 1,000 clusters (#14).
+        names, language = local_names(), current_language()
         view.bound(
             st.multiselect,
             "w_sectors",
@@ -73,7 +76,7 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             "sectors",
             label=_("Sectors"),
             options=list(ds.clusters["cluster_id"]),
-            format_func=lambda c: name("cluster", c, ds.cluster_name(c)),
+            format_func=lambda c: names.name("cluster", c, language, ds.cluster_name(c)),
             placeholder=_("All 16 clusters"),
         )
         view.bound(
@@ -83,7 +86,7 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             "districts",
             label=_("Districts"),
             options=atlas.district_names,
-            format_func=lambda d: name("district", d),
+            format_func=lambda d: names.name("district", d, language),
             placeholder=_("All districts"),
         )
         view.bound(
