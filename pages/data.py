@@ -19,7 +19,7 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, table_in_language
+from ui.i18n import _, data_text, table_in_language
 
 
 def _changed() -> None:
@@ -113,7 +113,7 @@ if round_id:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
     illustrative_banner(ds, round_id)
     if chosen["notes"]:
-        st.caption(md(chosen["notes"]))
+        st.caption(md(data_text(chosen["notes"])))
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
         # Built when clicked (a callable), not on every rerun of the page.

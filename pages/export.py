@@ -25,7 +25,7 @@ from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, known, name, translator
+from ui.i18n import _, current_language, known, name, table_in_language, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -267,9 +267,9 @@ if atlas.districts is not None:
 with st.expander(_("Preview the tables")):
     for sheet, table in tables_shown.items():
         st.markdown(f"**{md(sheet)}** ({len(table)})")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
     st.markdown("**" + _("Sources") + "**")
-    st.dataframe(sources_shown, hide_index=True, width="stretch")
+    st.dataframe(table_in_language(sources_shown), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ shareable link
 st.subheader("4 · " + _("Link to this view"))
