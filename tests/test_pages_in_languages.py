@@ -182,3 +182,25 @@ def _pieces(at) -> list[str]:
 def unmarked_english(at) -> list[str]:
     """The pieces with English words and no [en] mark."""
     return [p for p in _pieces(at) if _english_words(p) and not MARK.search(p)]
+
+
+def test_indicator_names_in_sindhi_from_the_names_table_with_a_marked_fallback(tmp_path, monkeypatch):
+    from cluster_model import local_names
+
+    english = "Modern production equipment in common use"
+    sindhi = "عام استعمال ۾ جديد پيداواري مشينري"  # data/names.csv, kind indicator, tech_equipment
+    at = to_page(run_app(lang="sd"), "clusters")
+    text = _visible(at)
+    assert sindhi in text and english not in text
+    # The row removed: the name shows in English, visibly marked, never empty.
+    rows = local_names.NAMES_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [r for r in rows if not r.startswith("indicator,tech_equipment,")]
+    assert len(kept) == len(rows) - 1
+    table = tmp_path / "names.csv"
+    table.write_text("".join(kept), encoding="utf-8")
+    monkeypatch.setattr(local_names, "NAMES_FILE", table)
+    at = to_page(run_app(lang="sd"), "clusters")
+    text = _visible(at)
+    assert sindhi not in text
+    assert re.search(re.escape(english) + r" \\?\[en\\?\]", text), text[:2000]
+    assert "عام استعمال ۾" not in text

@@ -116,10 +116,12 @@ def draft_notice(names_drafts: int) -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _local_names(mtime: float):
+def _local_names(path: str, mtime: float):
+    from pathlib import Path
+
     from cluster_model.local_names import load_names
 
-    names, _issues = load_names()  # its problems are listed on the Methods page
+    names, _issues = load_names(Path(path))  # its problems are listed on the Methods page
     return names
 
 
@@ -149,9 +151,10 @@ def phone_language_switch() -> str:
 
 def local_names():
     """data/names.csv, re-read when the file changes."""
-    from cluster_model.local_names import NAMES_FILE
+    from cluster_model import local_names as ln
 
-    return _local_names(NAMES_FILE.stat().st_mtime if NAMES_FILE.is_file() else 0.0)
+    path = ln.NAMES_FILE  # read at each call: a test points it at another table
+    return _local_names(str(path), path.stat().st_mtime if path.is_file() else 0.0)
 
 
 def name(kind: str, id_: str, english: str | None = None) -> str:
@@ -257,7 +260,8 @@ def name_from_english(kind: str, english: str) -> str:
         return english
     by_english = _by_english(local_names())
     if (kind, english) not in by_english:
-        return english  # not a name the table knows (or already translated): shown as it is
+        # not a name the table knows: shown as it is, marked [en] when English (already translated: unchanged)
+        return translator().data(english)
     return name(kind, by_english[(kind, english)], english)
 
 
