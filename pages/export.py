@@ -192,7 +192,7 @@ if st.button(_("Build district briefs"), disabled=not chosen):
                     chosen,
                     progress=progress,
                     context=ctx if ctx.available else None,
-                    extra_page=linkage_views.brief_page(atlas, state.round),
+                    extra_page=linkage_views.brief_page(atlas, state.round, tr),
                     tr=tr,
                 ),
             )

@@ -248,11 +248,11 @@ def show_problems(exc: store.ValidationError) -> None:
     )
 
 
-def brief_page(atlas: AtlasData, round_id: str | None):
-    """The district brief's linkage page (after each district's page)."""
+def brief_page(atlas: AtlasData, round_id: str | None, tr=None):
+    """The district brief's linkage page (after each district's page), in ``tr``'s language."""
     from outputs.linkage_brief import linkage_page
 
-    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
+    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id), tr)
 
 
 def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
