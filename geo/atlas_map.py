@@ -531,7 +531,13 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
     )
     default_js = [TOPOJSON_JS, ATLAS_JS]
 
-    def __init__(self, topojson_text: str, labels_json: str | None = None, served: bool = False):
+    def __init__(
+        self,
+        topojson_text: str,
+        labels_json: str | None = None,
+        served: bool = False,
+        names_label: str = "District names",
+    ):
         super().__init__(served)
         self._name = "AtlasDistricts"
         self.add_data("topology", topojson_text)
@@ -549,7 +555,7 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
             },
             "hover": HOVER_STYLE,
             "hatch": GAP_COLOURS,  # low-coverage fills: url(#atlas-hatch-<class>), see hatch_id
-            "namesLabel": "District names",
+            "namesLabel": names_label,  # the names checkbox, in the page's language
         }
 
 
@@ -617,6 +623,11 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 # ---------------------------------------------------------------- legend
 
 
+TILES_FAILED = (
+    "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."
+)
+
+
 class _MapExtras(JSCSSMixin, _DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
 
@@ -649,6 +660,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
         fit: list | None = None,
         title: str = MAP_TITLE,
         served: bool = False,
+        tiles_failed: str = TILES_FAILED,
     ):
         super().__init__(served)
         self._name = "AtlasExtras"
@@ -659,7 +671,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
             "title": title,
             "attribution": attribution,
             "tilesAttribution": f"Map data and boundaries {attribution}",
-            "tilesFailed": "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it.",
+            "tilesFailed": tiles_failed,  # the offline-basemap notice, in the page's language
             "background": background,
             "fit": fit,
         }
@@ -819,7 +831,10 @@ def build_atlas_base(
     label_points = district_label_points(districts) if labels else None
     if label_points and tr is not None and tr.language != "en":
         label_points = _labels_in_language(label_points, tr.language)
-    _DistrictsLayer(districts_topojson(districts), label_points, served=served).add_to(m)
+    _ = tr.gettext if tr else str
+    _DistrictsLayer(
+        districts_topojson(districts), label_points, served=served, names_label=_("District names")
+    ).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
         layer = folium.FeatureGroup(name="Cluster sites").add_to(m)
@@ -833,6 +848,7 @@ def build_atlas_base(
         None if basemap else BACKGROUND,
         fit=_bounds(districts),
         served=served,
+        tiles_failed=_(TILES_FAILED),
     ).add_to(m)
     return m
 

@@ -152,11 +152,13 @@ def build_context_map(
     *,
     selected: str | None = None,
     basemap: bool = False,
+    tr=None,
 ) -> tuple[folium.Map, folium.FeatureGroup, pd.DataFrame]:
-    """(base map, style group for st_folium's feature_group_to_add, the district table shown)."""
+    """(base map, style group for st_folium's feature_group_to_add, the district table shown).
+    ``tr``: the page's ``cluster_model.i18n.Translator`` (district names and the map's controls)."""
     names = list(districts["district"].astype(str))
     table, edges = context_frame(ctx, indicator_id, names)
-    m = build_atlas_base(districts, sites, basemap=basemap)
+    m = build_atlas_base(districts, sites, basemap=basemap, tr=tr)
     shared_units = sorted(table.loc[table["shared_with"] > 1, "unit"].dropna().unique())
     m.set_legend(legend_html(ctx, indicator_id, edges, shared_units))
     for text, lat, lon in _unit_labels(districts, table):

@@ -21,7 +21,7 @@ from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
-from ui.i18n import N_, _, context_label, data_text, known, name, table_in_language
+from ui.i18n import N_, _, context_label, data_text, known, name, table_in_language, translator
 
 if TYPE_CHECKING:
     import altair as alt
@@ -247,7 +247,13 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
         else:
             _take_click(clicked_district(st.session_state.get("context_map")), state)
             base, styles, table = build_context_map(
-                atlas.districts, sites, ctx, indicator_id, selected=state.district, basemap=state.basemap
+                atlas.districts,
+                sites,
+                ctx,
+                indicator_id,
+                selected=state.district,
+                basemap=state.basemap,
+                tr=translator(),
             )
             _take_click(
                 clicked_district(

@@ -184,6 +184,10 @@ IN_FSTRINGS = (
     # cluster_model.evidence: an item's stakeholder group or pillars when the source does not say
     N_("not stated"),
     N_("whole cluster"),
+    # geo.atlas_map.TILES_FAILED: the map's notice when the online basemap cannot load
+    N_(
+        "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."
+    ),
     # geo.snapshot.NOT_ASSESSED_LABEL (the snapshot legend)
     N_("not assessed (unknown, hatched)"),
 )
