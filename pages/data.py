@@ -19,7 +19,7 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, data_text, table_in_language
+from ui.i18n import _, data_text, known, table_in_language
 
 
 def _changed() -> None:
@@ -100,7 +100,8 @@ rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
 if rounds.empty:
     st.warning(_("The store holds no round yet."))
 labels = {
-    r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
+    r.round_id: f"{data_text(r.name)} ({r.date}, {known(r.kind)})"
+    + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
     for r in rounds.itertuples()
 }
 if st.session_state.get("data_round_next") in labels:  # a round just created opens next

@@ -176,6 +176,9 @@ def _pieces(at) -> list[str]:
         pieces += [str(c) for c in frame.columns]
         pieces += [v for column in frame.columns for v in frame[column].tolist() if isinstance(v, str)]
     pieces += [label for label in _labels(at) if label not in NOT_WORDS]
+    for kind in ("selectbox", "multiselect", "radio"):  # the choices, as the widget shows them
+        for widget in getattr(at, kind):
+            pieces += [str(o) for o in widget.options if str(o) not in NOT_WORDS]
     return pieces
 
 

@@ -184,6 +184,10 @@ IN_FSTRINGS = (
     # cluster_model.evidence: an item's stakeholder group or pillars when the source does not say
     N_("not stated"),
     N_("whole cluster"),
+    # cluster_model.loading.ROUND_KINDS, shown with a round's name
+    N_("survey"),
+    N_("dialogue"),
+    N_("desk review"),
     # geo.atlas_map.TILES_FAILED: the map's notice when the online basemap cannot load
     N_(
         "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."

@@ -12,7 +12,7 @@ from ui import page
 from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
 from ui.html import md
-from ui.i18n import _, table_in_language, translator, with_language
+from ui.i18n import _, data_text, table_in_language, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop_session import Workshop, flash, problems, show_flash
 
@@ -45,7 +45,7 @@ def setup(w: Workshop) -> None:
     )
     show_issues(atlas.issues)
     show_flash()
-    labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
+    labels = {r.round_id: data_text(f"{r.name} — {r.venue}, {r.date}") for r in ready.itertuples()}
     st.subheader(_("Open a dialogue"))
     if labels:
         options = list(labels)
