@@ -19,7 +19,7 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, data_text, known, table_in_language
+from ui.i18n import _, data_text, indicator_name, known, name, ngettext, table_in_language
 
 
 def _changed() -> None:
@@ -28,19 +28,21 @@ def _changed() -> None:
 
 
 def _show_issues(issues: list[DataIssue]) -> None:
-    st.error(f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
+    st.error(_("{n} problem(s): nothing was saved. Fix them and try again.").format(n=len(issues)))
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Line": i.row,
-                    "Column": i.column or "",
-                    "Value": i.value or "",
-                    "Problem": i.message,
-                    "What to do": i.hint,
-                }
-                for i in issues
-            ]
+        table_in_language(
+            pd.DataFrame(
+                [
+                    {
+                        "Line": i.row,
+                        "Column": i.column or "",
+                        "Value": i.value or "",
+                        "Problem": i.message,
+                        "What to do": i.hint,
+                    }
+                    for i in issues
+                ]
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -49,11 +51,13 @@ def _show_issues(issues: list[DataIssue]) -> None:
 
 def _show_conflict(exc: store.ConflictError) -> None:
     st.error(
-        "Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
-        "press *Reload round* to see the current values, then apply your changes again."
+        _(
+            "Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
+            "press *Reload round* to see the current values, then apply your changes again."
+        )
     )
     for c in exc.conflicts:
-        st.markdown(f"- {md(c.message())}")
+        st.markdown(f"- {md(data_text(c.message()))}")
 
 
 def store_round_table(grid: pd.DataFrame) -> pd.DataFrame:
@@ -143,11 +147,13 @@ if editor is None:
     )
 user = require_editor()  # stops here for viewers: nothing below is reachable signed out
 
-st.sidebar.caption(f"Signed in as **{md(user.label)}**")
-st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+st.sidebar.caption(_("Signed in as **{user}**").format(user=md(data_text(user.label))))
+st.sidebar.button(_("Sign out"), on_click=sign_out, key="sign_out")
 locks_panel(user)
 
-tab_edit, tab_import, tab_new, tab_history = st.tabs(["Edit round", "Import", "New round", "History"])
+tab_edit, tab_import, tab_new, tab_history = st.tabs(
+    [_("Edit round"), _("Import"), _("New round"), _("History")]
+)
 
 names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
 cluster_names = dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))
@@ -156,7 +162,7 @@ source_label = dict(zip(ds.sources["source_id"], ds.sources["citation"])).get
 
 with tab_edit:
     if not round_id:
-        st.info("Open a round first (tab *New round*).")
+        st.info(_("Open a round first (tab *New round*)."))
     else:
         grid_key = f"data_grid_{round_id}"
         token_key = f"data_grid_token_{round_id}"
@@ -167,9 +173,9 @@ with tab_edit:
             st.session_state[token_key] = st.session_state.get(token_key, 0) + 1
         original = st.session_state[grid_key]
         shown = original.assign(
-            cluster=original["cluster_id"].map(cluster_names),
-            group=original["pillar"].map(INDICATOR_GROUPS),
-            indicator=original["indicator_id"].map(names),
+            cluster=[name("cluster", c, cluster_names.get(c)) for c in original["cluster_id"]],
+            group=original["pillar"].map(lambda p: _(INDICATOR_GROUPS[p]) if p in INDICATOR_GROUPS else p),
+            indicator=[indicator_name(i, names.get(i)) for i in original["indicator_id"]],
         )[
             [
                 "cluster_id",
@@ -187,8 +193,10 @@ with tab_edit:
             shown["source_id"].astype(object).where(shown["source_id"].astype(bool), None)
         )  # blank, not "None"
         st.caption(
-            "Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
-            "Every value you set needs a source."
+            _(
+                "Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
+                "Every value you set needs a source."
+            )
         )
         edited = st.data_editor(
             shown,
@@ -200,23 +208,28 @@ with tab_edit:
             column_config={
                 "cluster_id": None,
                 "indicator_id": None,
-                "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
-                "source_id": st.column_config.SelectboxColumn(
-                    "Source", options=source_ids, format_func=source_label
+                "cluster": st.column_config.TextColumn(_("Cluster")),
+                "group": st.column_config.TextColumn(_("Pillar")),
+                "indicator": st.column_config.TextColumn(_("Indicator")),
+                "status": st.column_config.SelectboxColumn(
+                    _("Status"), options=STATUSES, required=True, format_func=_
                 ),
-                "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
-                "updated_by": st.column_config.TextColumn("Last changed by"),
+                "source_id": st.column_config.SelectboxColumn(
+                    _("Source"), options=source_ids, format_func=source_label
+                ),
+                "note": st.column_config.TextColumn(_("Note"), max_chars=MAX_NOTE_CHARS),
+                "updated_by": st.column_config.TextColumn(_("Last changed by")),
             },
         )
         edits = store.edits_from_grid(original, edited)
         b1, b2 = st.columns([1, 1])
-        if b2.button("Reload round", key="reload_round"):
+        if b2.button(_("Reload round"), key="reload_round"):
             st.session_state.pop(grid_key, None)
             st.rerun()
         save_label = (
-            "Save changes (none yet)"
+            _("Save changes (none yet)")
             if not edits
-            else f"Save {len(edits)} change" + ("s" if len(edits) > 1 else "")
+            else ngettext("Save {n} change", "Save {n} changes", len(edits)).format(n=len(edits))
         )
         if b1.button(save_label, type="primary", disabled=not edits, key="save_round"):
             result = _write(
@@ -227,27 +240,33 @@ with tab_edit:
             if result is not None:
                 _changed()
                 st.session_state.pop(grid_key, None)
-                st.success(f"Saved: {result.created} new, {result.updated} changed.")
+                st.success(
+                    _("Saved: {created} new, {updated} changed.").format(
+                        created=result.created, updated=result.updated
+                    )
+                )
                 st.rerun()
 
 with tab_import:
     st.markdown(
-        "Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` ("
-        + ", ".join(STATUSES)
-        + "), `source_id`, `note`. "
-        "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        _(
+            "Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` ({statuses}), `source_id`, `note`. "
+            "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        ).format(statuses=", ".join(f"`{s}`" for s in STATUSES))
     )
     t1, t2 = st.columns(2)
     for col, fmt in ((t1, "csv"), (t2, "xlsx")):
         col.download_button(
-            f"Template ({fmt.upper()})",
+            _("Template ({format})").format(format=fmt.upper()),
             lambda fmt=fmt: tables.import_template(fmt, engine)[1],
             file_name=tables.template_file_name(fmt),
             key=f"template_{fmt}",
             on_click="ignore",
         )
     if round_id:
-        upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
+        upload = st.file_uploader(
+            _("Import into round '{round}'").format(round=round_id), type=["csv", "xlsx"], key="data_upload"
+        )
         if upload is not None:
             data = upload.getvalue()
             plan_key = f"data_plan_{round_id}_{hashlib.sha256(data).hexdigest()[:16]}"
@@ -257,7 +276,7 @@ with tab_import:
             if plan.issues:
                 _show_issues(plan.issues)
             else:
-                st.info("Preview: " + md(plan.summary()))
+                st.info(_("Preview:") + " " + md(data_text(plan.summary())))
                 preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
                     cluster=lambda d: d["cluster_id"].map(cluster_names),
                     indicator=lambda d: d["indicator_id"].map(names),
@@ -279,29 +298,31 @@ with tab_import:
                     hide_index=True,
                     width="stretch",
                 )
-                if st.button("Commit import", type="primary", key="commit_import", disabled=preview.empty):
+                if st.button(_("Commit import"), type="primary", key="commit_import", disabled=preview.empty):
                     result = _write(lambda: store.commit_import(engine, plan, author=require_editor().label))
                     if result is not None:
                         _changed()
                         st.session_state.pop(plan_key, None)
                         st.session_state.pop(f"data_grid_{round_id}", None)
                         st.success(
-                            f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
+                            _("Imported: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                                created=result.created, updated=result.updated, unchanged=result.unchanged
+                            )
                         )
 
 with tab_new:
     with st.form("new_round"):
         new_id = st.text_input(
-            "Round id", placeholder="survey-2027", help="lower-case letters, digits, '-' or '_'"
+            _("Round id"), placeholder="survey-2027", help=_("lower-case letters, digits, '-' or '_'")
         )
-        new_name = st.text_input("Name", placeholder="Cluster survey 2027")
-        new_date = st.date_input("Date")
-        new_kind = st.selectbox("Kind", ROUND_KINDS)
+        new_name = st.text_input(_("Name"), placeholder="Cluster survey 2027")
+        new_date = st.date_input(_("Date"))
+        new_kind = st.selectbox(_("Kind"), ROUND_KINDS, format_func=_)
         new_illustrative = st.checkbox(
-            "Illustrative (invented data for training; never mixed with real rounds)"
+            _("Illustrative (invented data for training; never mixed with real rounds)")
         )
-        new_notes = st.text_area("Notes")
-        create = st.form_submit_button("Create round", type="primary")
+        new_notes = st.text_area(_("Notes"))
+        create = st.form_submit_button(_("Create round"), type="primary")
     if create:
         try:
             store.create_round(
@@ -325,9 +346,11 @@ with tab_history:
     if round_id:
         hist = store.history(engine, round_id=round_id, limit=1000)
         st.caption(
-            f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
+            _(
+                "{n} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
+            ).format(n=len(hist))
         )
-        st.dataframe(hist.drop(columns=["change_id"]), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(hist.drop(columns=["change_id"])), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- field surveys (ODK Collect / KoboToolbox)
@@ -338,15 +361,17 @@ def _survey_section(round_id: str | None) -> None:
     from cluster_model.store import survey_import as si
     from cluster_model.survey import FORM_FILE
 
-    st.subheader("Field survey (ODK Collect / KoboToolbox)")
+    st.subheader(_("Field survey (ODK Collect / KoboToolbox)"))
     st.markdown(
-        "1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
-        "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
-        "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
-        "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted."
+        _(
+            "1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
+            "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
+            "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
+            "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted."
+        )
     )
     st.download_button(
-        "Survey form (XLSForm)",
+        _("Survey form (XLSForm)"),
         lambda: tables.build_xlsform(ds),
         file_name=FORM_FILE,
         key="survey_form",
@@ -355,11 +380,15 @@ def _survey_section(round_id: str | None) -> None:
     )
     if not round_id or chosen["kind"] != "survey":
         st.info(
-            "Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it."
+            _(
+                "Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it."
+            )
         )
         return
     upload = st.file_uploader(
-        f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload"
+        _("Import survey submissions into round '{round}'").format(round=round_id),
+        type=["csv", "xlsx"],
+        key="survey_upload",
     )
     if upload is not None:
         data = upload.getvalue()
@@ -370,31 +399,35 @@ def _survey_section(round_id: str | None) -> None:
         if plan.issues:
             _show_issues(plan.issues)
         else:
-            st.info("Preview: " + plan.summary())
+            st.info(_("Preview:") + " " + data_text(plan.summary()))
             if plan.ignored_columns:
                 st.text(
-                    "Columns not used (exporter metadata and other questions): "
+                    _("Columns not used (exporter metadata and other questions):")
+                    + " "
                     + ", ".join(plan.ignored_columns)
                 )
             preview = plan.changes[plan.changes["change"] != "unchanged"]
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Cluster": preview["cluster_id"].map(cluster_names),
-                        "Indicator": preview["indicator_id"].map(names),
-                        "Change": preview["change"],
-                        "Before": preview["old_status"],
-                        "Now": preview["status"],
-                        "Respondents": preview["n_respondents"],
-                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
-                        "Don't know": preview["dont_know"],
-                        "Note": preview["note"],
-                    }
+                table_in_language(
+                    pd.DataFrame(
+                        {
+                            "Cluster": preview["cluster_id"].map(cluster_names),
+                            "Indicator": preview["indicator_id"].map(names),
+                            "Change": preview["change"],
+                            "Before": preview["old_status"],
+                            "Now": preview["status"],
+                            "Respondents": preview["n_respondents"],
+                            "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                            "Don't know": preview["dont_know"],
+                            "Note": preview["note"],
+                        }
+                    ),
+                    ("Before", "Now"),
                 ),
                 hide_index=True,
                 width="stretch",
             )
-            with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
+            with st.expander(_("The {n} submission(s) in the file").format(n=len(plan.submissions))):
                 st.dataframe(
                     plan.submissions[
                         [
@@ -414,23 +447,32 @@ def _survey_section(round_id: str | None) -> None:
                     width="stretch",
                 )
             nothing = preview.empty and not (plan.submissions["change"] != "unchanged").any()
-            if st.button("Commit survey import", type="primary", key="commit_survey", disabled=nothing):
+            if st.button(_("Commit survey import"), type="primary", key="commit_survey", disabled=nothing):
                 result = _write(lambda: si.commit_survey_import(engine, plan, author=require_editor().label))
                 if result is not None:
                     _changed()
                     st.session_state.pop(plan_key, None)
                     st.session_state.pop(f"data_grid_{round_id}", None)
                     st.success(
-                        f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
-                        f"{result.created} value(s) new, {result.updated} changed."
+                        _(
+                            "Imported {added} submission(s) ({replaced} replacing earlier versions): "
+                            "{created} value(s) new, {updated} changed."
+                        ).format(
+                            added=result.submissions_added,
+                            replaced=result.submissions_replaced,
+                            created=result.created,
+                            updated=result.updated,
+                        )
                     )
     stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
     st.caption(
-        f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."
+        _("This round holds {n} submission(s), {counted} of them counted.").format(
+            n=len(stored), counted=int(stored["counted"].astype(bool).sum()) if not stored.empty else 0
+        )
     )
     if not stored.empty:
         st.download_button(
-            "Export submissions (CSV)",
+            _("Export submissions (CSV)"),
             lambda: tables.export_submissions(engine, round_id)[1],
             file_name=si.submissions_file_name(round_id),
             key="survey_export",
@@ -443,13 +485,15 @@ def _survey_section(round_id: str | None) -> None:
         ]
         if pairs:
             pick = st.selectbox(
-                "Submissions behind a value",
+                _("Submissions behind a value"),
                 pairs,
-                format_func=lambda p: f"{cluster_names.get(p[0], p[0])} — {names.get(p[1], p[1])}",
+                format_func=lambda p: (
+                    f"{name('cluster', p[0], cluster_names.get(p[0]))} — {indicator_name(p[1], names.get(p[1]))}"
+                ),
                 key="survey_value",
             )
             st.dataframe(si.survey_evidence(engine, round_id, *pick), hide_index=True, width="stretch")
-        with st.expander("Submissions stored in this round (raw rows kept as exported)"):
+        with st.expander(_("Submissions stored in this round (raw rows kept as exported)")):
             st.dataframe(
                 stored[
                     [

@@ -134,6 +134,7 @@ def test_atlas_district_context_view_in_sindhi(monkeypatch):
 MARK = re.compile(r"\\?\[en\\?\]")
 # Words that stay as they are in every language: names of formats, software and licences, the switch.
 KEPT = {"OpenStreetMap", "contributors", "ODbL", "SQLite", "PostgreSQL", "GeoJSON", "English", "Language"}
+KEPT |= {"KoboToolbox", "Kobo", "Collect", "Central", "XLSForm"}  # the survey tools, as they name themselves
 _NOT_TEXT = [
     re.compile(r"<style>.*?</style>", re.S),  # the phone page's stylesheet
     re.compile(r"\]\([^)]*\)"),  # a markdown link's target
@@ -172,6 +173,8 @@ def _pieces(at) -> list[str]:
     texts += [str(m.value) for m in at.metric] + [str(m.label) for m in at.metric]
     pieces = [p for t in texts for p in _paragraphs(str(t))]
     for df in at.dataframe:
+        if getattr(df, "editing_mode", "read_only") != "read_only":
+            continue  # an editor's grid: its cells are the values being edited (ids, statuses, notes)
         frame = df.value
         pieces += [str(c) for c in frame.columns]
         pieces += [v for column in frame.columns for v in frame[column].tolist() if isinstance(v, str)]
@@ -207,3 +210,28 @@ def test_indicator_names_in_sindhi_from_the_names_table_with_a_marked_fallback(t
     assert sindhi not in text
     assert re.search(re.escape(english) + r" \\?\[en\\?\]", text), text[:2000]
     assert "عام استعمال ۾" not in text
+
+
+@pytest.mark.parametrize("page", ["data", "linkages", "workshop"])
+def test_editor_forms_in_sindhi(page, tmp_path, monkeypatch):
+    """Signed in, the editors' forms (round editing and import, institutions and links, the workshop's
+    setup) are in Sindhi: every label and message through the catalogue, data text marked [en]."""
+    from signin_support import EDITOR, PASSWORD, page_app, page_store
+
+    from cluster_model.i18n import translator
+
+    page_store(tmp_path, monkeypatch).dispose()
+    missed = _record_untranslated(monkeypatch)
+    at = page_app(page, lang="sd")
+    at.run()
+    at.text_input(key="atlas_signin_user").input(EDITOR)
+    at.text_input(key="atlas_signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label == translator("sd").gettext("Sign in")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(ARABIC.search(str(t.label)) for t in at.tabs)  # signed in: the editors' tabs, named in Sindhi
+    assert not missed, sorted(missed)
+    english = [label for label in _labels(at) if LATIN_WORD.search(label) and not ARABIC.search(label)]
+    assert not [e for e in english if e not in NOT_WORDS], english
+    unmarked = unmarked_english(at)
+    assert not unmarked, unmarked[:10]
