@@ -22,6 +22,7 @@ from ui.i18n import (
     indicator_name,
     local_names,
     table_in_language,
+    translator,
     untranslated_notice,
 )
 
@@ -137,8 +138,7 @@ st.markdown(
     )
 )
 
-english_only()
-st.markdown(english_paragraphs(workshop.methods_markdown()))
+st.markdown(workshop.methods_markdown(translator()))
 
 st.header(_("Stakeholder groups and rounds"))
 st.markdown(
