@@ -235,3 +235,21 @@ def test_editor_forms_in_sindhi(page, tmp_path, monkeypatch):
     assert not [e for e in english if e not in NOT_WORDS], english
     unmarked = unmarked_english(at)
     assert not unmarked, unmarked[:10]
+
+
+def test_context_map_legend_in_sindhi():
+    """The District context map's legend (drawn inside the map, out of AppTest's sight) in Sindhi:
+    the figure's name from data/names.csv, the words from the catalogue, its source marked [en]."""
+    import html
+
+    from cluster_model import context as cx
+    from cluster_model.i18n import translator
+    from geo.context_map import legend_html
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files not installed: run `make setup`")
+    ctx = cx.load_context()
+    legend = legend_html(ctx, "adult_literacy", [10.0, 20.0, 30.0], ["Karachi City"], translator("sd"))
+    lines = [html.unescape(t) for t in re.split(r"<[^>]+>", legend) if t.strip()]
+    assert "بالغن جي خواندگي (25+), 2014" in lines
+    assert not [line for line in lines if _english_words(line) and not MARK.search(line)], lines
