@@ -21,7 +21,17 @@ from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
-from ui.i18n import N_, _, context_label, data_text, known, name, table_in_language, translator
+from ui.i18n import (
+    N_,
+    _,
+    context_label,
+    data_text,
+    known,
+    name,
+    name_from_english,
+    table_in_language,
+    translator,
+)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -81,23 +91,28 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
     data = cx.trend(ctx, indicator_id, unit, province)
     if data["year"].nunique() < 2:
         return None
-    data["series"] = data["series"].replace({"district": unit})
+    average = _("provincial average")
+    shown_unit = name_from_english("district", unit)  # a survey unit: a district's name, or marked [en]
+    data["series"] = data["series"].replace({"district": shown_unit, "provincial average": average})
     meta = ctx.indicator(indicator_id)
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=None),
-            y=alt.Y("value:Q", title=str(meta["unit"]), scale=alt.Scale(zero=False)),
+            y=alt.Y("value:Q", title=data_text(str(meta["unit"])), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(domain=[unit, "provincial average"], range=["#045a8d", "#999999"]),
+                scale=alt.Scale(domain=[shown_unit, average], range=["#045a8d", "#999999"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["series", "year", alt.Tooltip("value:Q", format=".1f")],
         )
-        .properties(height=170, title=f"{meta['label']}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}")
+        .properties(
+            height=170,
+            title=f"{context_label(indicator_id, meta['label'])}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}",
+        )
     )
 
 
