@@ -17,7 +17,6 @@ from ui.i18n import (
     N_,
     _,
     draft_notice,
-    english_only,
     english_paragraphs,
     indicator_name,
     local_names,
@@ -180,8 +179,7 @@ else:
     st.warning(_("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown."))
 
 # District context: its own block (cluster_model.context), apart from the gap method.
-english_only()
-st.markdown(english_paragraphs(context.methods_markdown()))
+st.markdown(context.methods_markdown(translator()))
 st.dataframe(table_in_language(context.methods_table(get_context(atlas))), hide_index=True, width="stretch")
 st.caption(
     _(
