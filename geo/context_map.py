@@ -208,11 +208,12 @@ def build_context_map(
     return m, group, table
 
 
-def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str]) -> dict:
-    """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts."""
+def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str], tr=None) -> dict:
+    """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts
+    (``tr``: a ``cluster_model.i18n.Translator``, English when None)."""
     table, edges = context_frame(ctx, indicator_id, districts)
     meta = ctx.indicator(indicator_id)
-    rows = legend_rows(meta, edges)
+    rows = legend_rows(meta, edges, tr)
     labels = [text for _, text in rows]
     category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
     return {
@@ -221,16 +222,27 @@ def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str
         "none": labels[-1],
         "domain": labels,
         "range": [colour for colour, _ in rows],
-        "title": [f"{meta['label']}, {int(meta['year'])}", str(meta["unit"])],
+        "title": [
+            f"{_figure_label(meta, tr)}, {int(meta['year'])}",
+            tr.data(str(meta["unit"])) if tr is not None else str(meta["unit"]),
+        ],
     }
 
 
-def snapshot_credits(ctx: cx.ContextData, indicator_id: str) -> list[str]:
+def snapshot_credits(ctx: cx.ContextData, indicator_id: str, tr=None) -> list[str]:
+    """The snapshot's credit lines for a context figure (``tr``: a Translator, English when None;
+    the source and credit as written, marked [en] when English)."""
+    _ = tr.gettext if tr is not None else str
+    data = tr.data if tr is not None else str
     meta = ctx.indicator(indicator_id)
     return [
-        f"{meta['label']} ({meta['year']}): {meta['source']}. Classes: quantiles of the district figures (each survey unit once); "
-        "grey hatched = no figure. Karachi City is one survey unit: one figure for its seven districts together.",
-        f"{cx.CONTEXT_CREDIT}. Estimates with sampling error; context only, never part of a gap score.",
+        f"{_figure_label(meta, tr)} ({meta['year']}): {data(str(meta['source']))}. "
+        + _(
+            "Classes: quantiles of the district figures (each survey unit once); grey hatched = no figure. "
+            "Karachi City is one survey unit: one figure for its seven districts together."
+        ),
+        f"{data(cx.CONTEXT_CREDIT)}. "
+        + _("Estimates with sampling error; context only, never part of a gap score."),
     ]
 
 

@@ -64,10 +64,11 @@ ctx = get_context(atlas)
 tables, notes = add_context(tables, notes, ctx, atlas.district_names)
 context_indicator = export_indicator(ctx)
 if context_indicator:
-    title = (
-        f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
+    title = _("{figure}, {year} — district context").format(
+        figure=name("context", context_indicator, ctx.label(context_indicator)),
+        year=int(ctx.indicator(context_indicator)["year"]),
     )
-    credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
+    credits = [*snapshot_credits(ctx, context_indicator, tr), *credits[1:]]
 
 
 def _chart() -> dict:
@@ -85,7 +86,7 @@ def _chart() -> dict:
             credits=credits,
             illustrative=ev.illustrative,
             highlight=ev.districts or None,
-            context=snapshot_context(ctx, context_indicator, atlas.district_names)
+            context=snapshot_context(ctx, context_indicator, atlas.district_names, tr)
             if context_indicator
             else None,
             tr=tr,

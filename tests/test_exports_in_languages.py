@@ -191,3 +191,18 @@ def test_urdu_brief_context_and_linkage_pages_are_in_urdu_shaped_and_mark_englis
     assert "No link recorded" not in linkage_text
     fonts = _fonts(pdf)
     assert "Lateef" in fonts and _shaped(fonts["Lateef"]), sorted(fonts)
+
+
+def test_sindhi_context_snapshot_legend_and_credits(districts):
+    from cluster_model import context as cx
+    from geo.context_map import snapshot_context, snapshot_credits
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files not installed: run `make setup`")
+    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    tr = translator("sd")
+    legend = snapshot_context(ctx, "adult_literacy", list(districts["district"]), tr)
+    assert legend["none"] == "ڪو انگ ناهي (اڻڄاتل)" and legend["title"][0] == "بالغن جي خواندگي (25+), 2014"
+    credits = snapshot_credits(ctx, "adult_literacy", tr)
+    assert "ڪراچي شهر هڪ سروي ايڪو آهي" in credits[0] and "[en]" in credits[0]  # the source, marked
+    assert "Classes" not in " ".join(credits) and "sampling error" not in " ".join(credits)

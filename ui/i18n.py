@@ -81,12 +81,6 @@ def untranslated_notice() -> str | None:
     return _("Words marked [en] have no translation yet and are shown in English.")
 
 
-def english_only() -> None:
-    """Say, on an Urdu or Sindhi page, that the text below is written by the domain in English only (for now)."""
-    if current_language() != i18n.DEFAULT_LANGUAGE:
-        st.caption(_("The next section is available in English only for now."))
-
-
 def english_paragraphs(markdown: str) -> str:
     """Markdown written in English only (a Methods section, a PROVENANCE.md) for the page: on an Urdu or
     Sindhi page each paragraph with English words is marked [en] (a table in its first header cell; a
