@@ -906,8 +906,11 @@ def build_sites_map(
     cluster_id: str,
     *,
     basemap: bool = False,
+    tr=None,
 ) -> folium.Map:
-    """Small map of one cluster's sites, with the districts they lie in highlighted."""
+    """Small map of one cluster's sites, with the districts they lie in highlighted.
+    ``tr``: a ``cluster_model.i18n.Translator`` for its key and notices (English when None)."""
+    _ = tr.gettext if tr else str
     own = sites[sites["cluster_id"] == cluster_id]
     in_cluster = set(own["district"])
     focus = districts[districts["district"].isin(in_cluster)]
@@ -919,15 +922,15 @@ def build_sites_map(
         return {"color": "#9a9a9a", "weight": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
 
     scores = pd.DataFrame(
-        {"gap": np.nan, "n_clusters": 1, "label": "site of this cluster"}, index=sorted(in_cluster)
+        {"gap": np.nan, "n_clusters": 1, "label": _("site of this cluster")}, index=sorted(in_cluster)
     )
-    _DistrictsLayer(districts_topojson(districts)).add_to(m)
+    _DistrictsLayer(districts_topojson(districts), names_label=_("District names")).add_to(m)
     atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
     rows = (
-        [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"]
+        [_swatch("#9ecae1", HIGHLIGHT_OUTLINE) + html.escape(_("district with a site"))]
         if len(own)
-        else ["no site recorded for this cluster"]
+        else [html.escape(_("no site recorded for this cluster"))]
     )
     rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
     key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
@@ -936,7 +939,8 @@ def build_sites_map(
         BOUNDARY_ATTRIBUTION,
         None if basemap else BACKGROUND,
         fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
-        title="Map of the districts where this cluster's sites lie",
+        title=_("Map of the districts where this cluster's sites lie"),
+        tiles_failed=_(TILES_FAILED),
     ).add_to(m)
     return m
 

@@ -83,7 +83,16 @@ left, right = st.columns([2, 3], gap="medium")
 with left:
     if atlas.districts is not None and not sites.empty:
         st_folium(
-            build_sites_map(atlas.districts, sites, cid),
+            build_sites_map(
+                atlas.districts,
+                sites.assign(  # the key and the markers' popups in the page's language
+                    cluster_name=name("cluster", cid, ds.cluster_name(cid)),
+                    place=[name("place", p) for p in sites["place"]],
+                    location_note=[data_text(n) for n in sites["location_note"]],
+                ),
+                cid,
+                tr=translator(),
+            ),
             key=f"sites_map_{cid}",
             returned_objects=[],
             height=340,

@@ -253,3 +253,24 @@ def test_context_map_legend_in_sindhi():
     lines = [html.unescape(t) for t in re.split(r"<[^>]+>", legend) if t.strip()]
     assert "بالغن جي خواندگي (25+), 2014" in lines
     assert not [line for line in lines if _english_words(line) and not MARK.search(line)], lines
+
+
+def test_clusters_sites_map_key_in_sindhi():
+    """The Clusters page's small map (drawn inside the map frame): its key and notices in Sindhi."""
+    import json
+
+    from cluster_model.i18n import translator
+    from cluster_model.loading import load_dataset
+    from geo.atlas_map import build_sites_map
+    from geo.boundaries import boundaries_path, load_boundaries
+
+    if not boundaries_path().exists():
+        pytest.skip("boundary file not available")
+    ds = load_dataset()
+    sites = ds.sites.assign(cluster_name="ٺٽو جو ڪلسٽر")
+    cid = sites["cluster_id"].iloc[0]
+    page = build_sites_map(load_boundaries(), sites, cid, tr=translator("sd")).get_root().render()
+    assert "جنهن ضلعي ۾ جاءِ آهي" in page and "district with a site" not in page
+    assert "هن ڪلسٽر جي جاءِ" in page and "site of this cluster" not in page
+    # the map's options are written as JSON with \\u escapes
+    assert json.dumps("ضلعن جا نالا")[1:-1] in page and "District names" not in page
