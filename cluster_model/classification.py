@@ -89,26 +89,6 @@ def classify(
         else:
             computed, provisional = best, True
 
-        reasons = [f"{n_assessed} of {len(rows)} cluster-defining indicators assessed"]
-        if absent:
-            reasons.append("absent: " + "; ".join(absent))
-        if partial:
-            reasons.append("partial: " + "; ".join(partial))
-        if unassessed:
-            reasons.append("not assessed: " + "; ".join(unassessed))
-        reasons.append(
-            f"{missing:g} missing (an absent indicator counts 1, a partial one {rules.partial_counts_as_missing:g}); "
-            f"a functional cluster has at most {rules.functional_max_missing:g} missing, a potential cluster at most {rules.potential_max_missing:g}"
-        )
-        if computed == INSUFFICIENT:
-            reasons.append(
-                f"could be anything from {worst} to {best}; assess at least {rules.min_assessed - n_assessed} more to narrow it"
-            )
-        elif provisional:
-            reasons.append(
-                f"provisional: {best} if the unassessed indicators are present, {worst} if they are absent"
-            )
-
         result = Classification(
             cluster_id,
             computed,
@@ -121,9 +101,8 @@ def classify(
             absent,
             partial,
             unassessed,
-            reasons,
-            _to_move_up(computed, missing, absent, partial, unassessed, rules),
         )
+        result.reasons, result.to_move_up = explain(result, rules)
         if pub is not None and cluster_id in pub.index:
             row = pub.loc[cluster_id]
             result.published, result.published_source, result.published_note = (
@@ -139,27 +118,79 @@ def classify(
     return results
 
 
-def _to_move_up(
-    current: str, missing: float, absent: list[str], partial: list[str], unassessed: list[str], rules: Rules
-) -> str:
-    """What would lift the class one step (or settle it), in words."""
+def explain(result: Classification, rules: Rules, tr=None, name=None) -> tuple[list[str], str]:
+    """Why the class is what it is, and what would lift it one step (or settle it), in words.
+
+    ``tr``: a ``cluster_model.i18n.Translator`` (English when None); ``name``: how an indicator's
+    English name is shown (e.g. in Urdu or Sindhi from data/names.csv), unchanged when None.
+    """
+    _ = tr.gettext if tr is not None else (lambda message: message)
+    shown = name or (lambda english: english)
+
+    def listed(names: list[str]) -> str:
+        return "; ".join(shown(n) for n in names)
+
+    best, worst = _(result.best_case), _(result.worst_case)
+    reasons = [
+        _("{n} of {total} cluster-defining indicators assessed").format(
+            n=result.n_assessed, total=result.n_defining
+        )
+    ]
+    if result.absent:
+        reasons.append(_("absent: {indicators}").format(indicators=listed(result.absent)))
+    if result.partial:
+        reasons.append(_("partial: {indicators}").format(indicators=listed(result.partial)))
+    if result.unassessed:
+        reasons.append(_("not assessed: {indicators}").format(indicators=listed(result.unassessed)))
+    reasons.append(
+        _(
+            "{missing} missing (an absent indicator counts 1, a partial one {partial}); "
+            "a functional cluster has at most {functional} missing, a potential cluster at most {potential}"
+        ).format(
+            missing=f"{result.missing:g}",
+            partial=f"{rules.partial_counts_as_missing:g}",
+            functional=f"{rules.functional_max_missing:g}",
+            potential=f"{rules.potential_max_missing:g}",
+        )
+    )
+    if result.computed == INSUFFICIENT:
+        reasons.append(
+            _("could be anything from {worst} to {best}; assess at least {n} more to narrow it").format(
+                worst=worst, best=best, n=rules.min_assessed - result.n_assessed
+            )
+        )
+    elif result.provisional:
+        reasons.append(
+            _(
+                "provisional: {best} if the unassessed indicators are present, {worst} if they are absent"
+            ).format(best=best, worst=worst)
+        )
+    return reasons, _to_move_up(result, rules, _, listed)
+
+
+def _to_move_up(result: Classification, rules: Rules, _, listed) -> str:
+    current, missing = result.computed, result.missing
     if current == INSUFFICIENT:
-        return "First assess: " + "; ".join(unassessed) + "."
+        return _("First assess: {indicators}.").format(indicators=listed(result.unassessed))
     if current == FUNCTIONAL:
-        return "Already the highest class; keep every cluster-defining indicator present."
+        return _("Already the highest class; keep every cluster-defining indicator present.")
     target, limit = (
         (POTENTIAL, rules.potential_max_missing)
         if current == AGGLOMERATION
         else (FUNCTIONAL, rules.functional_max_missing)
     )
-    needed = missing - limit
-    candidates = absent + partial
+    candidates = result.absent + result.partial
     if not candidates:
-        return f"To become a {target}: assess the remaining indicators."
-    return (
-        f"To become a {target}: reduce the missing score by {needed:g} or more (now {missing:g}, needs ≤ {limit:g}) by making present: "
-        + "; ".join(candidates)
-        + "."
+        return _("To become a {target}: assess the remaining indicators.").format(target=_(target))
+    return _(
+        "To become a {target}: reduce the missing score by {needed} or more (now {missing}, needs ≤ {limit}) "
+        "by making present: {indicators}."
+    ).format(
+        target=_(target),
+        needed=f"{missing - limit:g}",
+        missing=f"{missing:g}",
+        limit=f"{limit:g}",
+        indicators=listed(candidates),
     )
 
 

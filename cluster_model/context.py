@@ -879,47 +879,60 @@ def credit_lines(ctx: ContextData) -> list[str]:
 # ---------------------------------------------------------------- methods
 
 
-def methods_markdown() -> str:
-    """The Methods page's section on the district context figures (static text: no data value in it)."""
-    return f"""
-## District context figures
+def methods_markdown(tr=None) -> str:
+    """The Methods page's section on the district context figures (static text: no data value in it).
 
-**What they are.** Public figures about each district as a whole — poverty, number of poor, literacy,
-labour-force participation, child labour, school enrolment, electricity, piped water, access to public
-transport, mobile phones — from the World Bank's **Data4Pakistan** district estimates, built from Pakistan
-Bureau of Statistics surveys (HIES and PSLM; small-area estimation for poverty) and the census, as published
-in the open-source PakIndicatorsApp. Credit: *{CONTEXT_CREDIT}*.
-
-**Which, and why.** The ICCK chooses them in `data/context_indicators.csv`: each with the dialogue pillar it
-informs (literacy, labour and enrolment → Capabilities & HRM; electricity, water and transport → Support
-institutions & infrastructure; mobile phones → Technology; poverty → welfare context, no pillar), its label,
-unit, direction (higher is better or worse), year and source. Every one must exist in the files; one that
-does not is listed as a data problem by file and line.
-
-**Years.** The newest full round for Sindh is labelled **2014** (rounds 2004–2014 every two years); the trend
-chart shows 2004→2014. The **2018** poverty rates are provisional small-area estimates. The year is shown
-beside every value.
-
-**Estimates with sampling error.** These are survey estimates, not counts. The 2018 poverty file gives each
-estimate's mean squared error (MSE); the atlas shows the 95% interval, rate ± 1.96·√MSE. Karachi's MSE is
-given as 0 upstream, so no interval is stated for it. The other figures come without an error measure:
-small differences between districts may not be real.
-
-**District sets.** The surveys use the district set of their time: 24 Sindh districts with **Karachi City**
-as one unit. The boundaries use the 2023 census set: 30 districts, Karachi split into seven. The explicit
-crosswalk `data/context_crosswalk.csv` maps each survey unit to its boundary districts (and different
-spellings, e.g. Qambar Shahdadkot → Kambar Shahdadkot). A Karachi figure describes the seven Karachi districts
-together: it is drawn as one unit, ranked and averaged once and always labelled so — never as seven
-measurements. A name that matches nothing is listed as a data problem.
-
-**Ranks and averages.** Rank 1 is the best figure among the province's survey districts (lowest poverty,
-highest literacy …). The provincial average is the unweighted mean of those districts' figures. Map classes
-are quantiles (five classes) of the survey districts' figures, each counted once; grey means no figure.
-
-**They never change a cluster gap score.** The gap score uses only the dialogue's cluster indicators. The
-district figures are shown beside it — on the map's *District context* layer, in the district panel, on the
-*Gaps & poverty* page and in the exports — and are never mixed into it.
-"""
+    ``tr``: a ``cluster_model.i18n.Translator`` (English when None); the credit stays as written."""
+    _ = tr.gettext if tr is not None else (lambda message: message)
+    credit = tr.data(CONTEXT_CREDIT) if tr is not None else CONTEXT_CREDIT
+    return "\n\n".join(
+        [
+            "## " + _("District context figures"),
+            _(
+                "**What they are.** Public figures about each district as a whole — poverty, number of poor, literacy, "
+                "labour-force participation, child labour, school enrolment, electricity, piped water, access to public "
+                "transport, mobile phones — from the World Bank's **Data4Pakistan** district estimates, built from Pakistan "
+                "Bureau of Statistics surveys (HIES and PSLM; small-area estimation for poverty) and the census, as published "
+                "in the open-source PakIndicatorsApp. Credit: *{credit}*."
+            ).format(credit=credit),
+            _(
+                "**Which, and why.** The ICCK chooses them in `data/context_indicators.csv`: each with the dialogue pillar it "
+                "informs (literacy, labour and enrolment → Capabilities & HRM; electricity, water and transport → Support "
+                "institutions & infrastructure; mobile phones → Technology; poverty → welfare context, no pillar), its label, "
+                "unit, direction (higher is better or worse), year and source. Every one must exist in the files; one that "
+                "does not is listed as a data problem by file and line."
+            ),
+            _(
+                "**Years.** The newest full round for Sindh is labelled **2014** (rounds 2004–2014 every two years); the trend "
+                "chart shows 2004→2014. The **2018** poverty rates are provisional small-area estimates. The year is shown "
+                "beside every value."
+            ),
+            _(
+                "**Estimates with sampling error.** These are survey estimates, not counts. The 2018 poverty file gives each "
+                "estimate's mean squared error (MSE); the atlas shows the 95% interval, rate ± 1.96·√MSE. Karachi's MSE is "
+                "given as 0 upstream, so no interval is stated for it. The other figures come without an error measure: "
+                "small differences between districts may not be real."
+            ),
+            _(
+                "**District sets.** The surveys use the district set of their time: 24 Sindh districts with **Karachi City** "
+                "as one unit. The boundaries use the 2023 census set: 30 districts, Karachi split into seven. The explicit "
+                "crosswalk `data/context_crosswalk.csv` maps each survey unit to its boundary districts (and different "
+                "spellings, e.g. Qambar Shahdadkot → Kambar Shahdadkot). A Karachi figure describes the seven Karachi districts "
+                "together: it is drawn as one unit, ranked and averaged once and always labelled so — never as seven "
+                "measurements. A name that matches nothing is listed as a data problem."
+            ),
+            _(
+                "**Ranks and averages.** Rank 1 is the best figure among the province's survey districts (lowest poverty, "
+                "highest literacy …). The provincial average is the unweighted mean of those districts' figures. Map classes "
+                "are quantiles (five classes) of the survey districts' figures, each counted once; grey means no figure."
+            ),
+            _(
+                "**They never change a cluster gap score.** The gap score uses only the dialogue's cluster indicators. The "
+                "district figures are shown beside it — on the map's *District context* layer, in the district panel, on the "
+                "*Gaps & poverty* page and in the exports — and are never mixed into it."
+            ),
+        ]
+    )
 
 
 def methods_table(ctx: ContextData) -> pd.DataFrame:

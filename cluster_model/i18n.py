@@ -75,6 +75,25 @@ def parse_language(raw: object) -> tuple[str, str | None]:
     )
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_IDENTIFIER = re.compile(r"(?=.*[_0-9])[a-z0-9_-]+")
+
+
+def mark_data(text, language: str):
+    """Text from data (evidence, notes, citations, round and institution names) as a page or export shows it.
+
+    Such text stays in the language it was written in; in Urdu or Sindhi, text with
+    Latin letters (English) is marked " [en]" like an untranslated label, so a reader
+    sees it is English on purpose. Anything else (numbers, Arabic script, non-text)
+    is returned unchanged.
+    """
+    if language == DEFAULT_LANGUAGE or not isinstance(text, str) or not _LATIN.search(text):
+        return text
+    if _IDENTIFIER.fullmatch(text):  # an id (khairpur_sez, dialogue2019) is a code, not English words
+        return text
+    return text if text.rstrip().endswith(FALLBACK_MARK) else f"{text} {FALLBACK_MARK}"
+
+
 def is_rtl(language: str) -> bool:
     return language in RTL_LANGUAGES
 
@@ -181,6 +200,10 @@ class Translator:
         if singular in self._plural:
             return self._gnu.ngettext(singular, plural, n)
         return f"{singular if n == 1 else plural} {FALLBACK_MARK}"
+
+    def data(self, text):
+        """Text from data, marked " [en]" when English on an Urdu or Sindhi page (see :func:`mark_data`)."""
+        return mark_data(text, self.language)
 
     def has(self, message: str) -> bool:
         """A translation exists (draft or reviewed); English has every message."""

@@ -37,6 +37,14 @@ def local_districts(districts: Sequence[str], tr=None) -> list[str]:
     return [names.name("district", d, tr.language) for d in districts]
 
 
+def _local_name(kind: str, id_: str, english: str, tr=None) -> str:
+    if tr is None or tr.language == "en":
+        return english
+    from .local_names import load_names
+
+    return load_names()[0].name(kind, id_, tr.language, english)
+
+
 @dataclass
 class View:
     """The filters and round in force, in words and as tables (lazily computed, then kept)."""
@@ -71,13 +79,17 @@ class View:
             _("Pillars:") + " " + ", ".join(_(label) for label in self.pillar_labels),
             _("Sectors:")
             + " "
-            + (", ".join(ds.cluster_name(c) for c in self.sectors) if self.sectors else _("all clusters")),
+            + (
+                ", ".join(_local_name("cluster", c, ds.cluster_name(c), tr) for c in self.sectors)
+                if self.sectors
+                else _("all clusters")
+            ),
             _("Districts:")
             + " "
             + (", ".join(local_districts(self.districts, tr)) if self.districts else _("all districts")),
             _("Round:")
             + " "
-            + self.round_label
+            + (tr.data(self.round_label) if tr else self.round_label)
             + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
         ]
 

@@ -374,37 +374,46 @@ def summary_file_stem(info: SessionInfo) -> str:
     return "dialogue-" + re.sub(r"[^a-z0-9_-]+", "-", info.round_id.lower()).strip("-")
 
 
-def methods_markdown() -> str:
-    """Text for the Methods page: how the room's ratings become a gap."""
-    return """
-### Workshop mode: the room's view
+def methods_markdown(tr=None) -> str:
+    """Text for the Methods page: how the room's ratings become a gap.
 
-In a policy dialogue the facilitator steps through an agenda of clusters and pillars.
-For the cluster and pillar on screen, each stakeholder group in the room — **industry,
-government, community, academia** — gives its view of the pillar on the same scale as
-indicators: **present**, **partial** or **absent**; a group that does not say is
-**not rated** (unknown). Quotes and recommendations are recorded with the group and,
-if given, the speaker's name.
-
-Everything is stored as a round of kind *dialogue*, with its venue and date: that
-round, and the stakeholder group, are the source of every value.
-
-    room gap  = mean over the groups that rated of gap_value(rating)
-    coverage  = groups that rated / 4
-
-with `gap_value` from `data/rules.yaml` (present 0, partial 0.5, absent 1). With no group
-rating, the room gap is unknown — never 0. On the map, a district's room gap is the mean
-over the rated cluster × pillar pairs of its clusters.
-
-The room's view is shown apart from the indicator gap (its own matrix and map colouring,
-labelled "room's view"). It is what the people in the room said, not an indicator
-assessment, and it never changes an indicator's status. A room gap from one group of four
-is marked *low coverage*.
-
-**Votes from phones.** Participants can also vote from their phones (present / partial /
-absent / don't know, one counting vote per phone per item, anonymous). When the facilitator
-accepts an item's tally, each group's rating is the choice most of its voters made among
-present / partial / absent (a tie counts as partial; only "don't know" = not rated), and the
-round keeps how many voted in each group and how they split; every raw vote is kept. Gaps
-drawn from a tally say how many voted.
-"""
+    ``tr``: a ``cluster_model.i18n.Translator`` (English when None); the formula stays as code."""
+    _ = tr.gettext if tr is not None else (lambda message: message)
+    return "\n\n".join(
+        [
+            "### " + _("Workshop mode: the room's view"),
+            _(
+                "In a policy dialogue the facilitator steps through an agenda of clusters and pillars. "
+                "For the cluster and pillar on screen, each stakeholder group in the room — **industry, "
+                "government, community, academia** — gives its view of the pillar on the same scale as "
+                "indicators: **present**, **partial** or **absent**; a group that does not say is "
+                "**not rated** (unknown). Quotes and recommendations are recorded with the group and, "
+                "if given, the speaker's name."
+            ),
+            _(
+                "Everything is stored as a round of kind *dialogue*, with its venue and date: that "
+                "round, and the stakeholder group, are the source of every value."
+            ),
+            "    room gap  = mean over the groups that rated of gap_value(rating)\n"
+            "    coverage  = groups that rated / 4",
+            _(
+                "with `gap_value` from `data/rules.yaml` (present 0, partial 0.5, absent 1). With no group "
+                "rating, the room gap is unknown — never 0. On the map, a district's room gap is the mean "
+                "over the rated cluster × pillar pairs of its clusters."
+            ),
+            _(
+                "The room's view is shown apart from the indicator gap (its own matrix and map colouring, "
+                'labelled "room\'s view"). It is what the people in the room said, not an indicator '
+                "assessment, and it never changes an indicator's status. A room gap from one group of four "
+                "is marked *low coverage*."
+            ),
+            _(
+                "**Votes from phones.** Participants can also vote from their phones (present / partial / "
+                "absent / don't know, one counting vote per phone per item, anonymous). When the facilitator "
+                "accepts an item's tally, each group's rating is the choice most of its voters made among "
+                'present / partial / absent (a tie counts as partial; only "don\'t know" = not rated), and the '
+                "round keeps how many voted in each group and how they split; every raw vote is kept. Gaps "
+                "drawn from a tally say how many voted."
+            ),
+        ]
+    )

@@ -212,16 +212,29 @@ def _outline_style(district, selected, highlight) -> dict:
     return {"stroke": False, "fill": False}
 
 
-def district_tooltip_heads(districts: gpd.GeoDataFrame) -> str:
+def district_tooltip_heads(districts: gpd.GeoDataFrame, tr=None) -> str:
     """JSON ``{district: "<b>name</b><br>division"}``: the fixed first lines of each district's
-    tooltip, HTML-escaped. Part of the base map (sent once); the style table adds the figure."""
+    tooltip, HTML-escaped. Part of the base map (sent once); the style table adds the figure.
+
+    ``tr``: a Translator: the district's name from data/names.csv (English marked [en] when missing),
+    the division's as data (marked [en])."""
+    local = tr is not None and tr.language != "en"
+    names = _local_names() if local else None
     heads = {}
     for district, division in zip(districts["district"].astype(str), districts["division"]):
-        parts = [f"<b>{html.escape(district)}</b>"]
+        shown = names.name("district", district, tr.language) if local else district
+        parts = [f"<b>{html.escape(shown)}</b>"]
         if not pd.isna(division):
-            parts.append(f"{html.escape(str(division))} division")
+            line = tr.gettext("{division} division") if tr else "{division} division"
+            parts.append(html.escape(line.format(division=tr.data(str(division)) if local else division)))
         heads[district] = "<br>".join(parts)
     return _js_json(heads)
+
+
+def _local_names():
+    from cluster_model.local_names import load_names
+
+    return load_names()[0]
 
 
 # ---------------------------------------------------------------- markers
@@ -537,7 +550,12 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
     default_js = [TOPOJSON_JS, ATLAS_JS]
 
     def __init__(
-        self, topojson_text: str, heads_json: str, labels_json: str | None = None, served: bool = False
+        self,
+        topojson_text: str,
+        heads_json: str,
+        labels_json: str | None = None,
+        served: bool = False,
+        names_label: str = "District names",
     ):
         super().__init__(served)
         self._name = "AtlasDistricts"
@@ -557,7 +575,7 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
             },
             "hover": HOVER_STYLE,
             "hatch": GAP_COLOURS,  # low-coverage fills: url(#atlas-hatch-<class>), see hatch_id
-            "namesLabel": "District names",
+            "namesLabel": names_label,  # the names checkbox, in the page's language
         }
 
 
@@ -622,6 +640,11 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
 # ---------------------------------------------------------------- legend
 
 
+TILES_FAILED = (
+    "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."
+)
+
+
 class _MapExtras(JSCSSMixin, _DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
 
@@ -654,6 +677,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
         fit: list | None = None,
         title: str = MAP_TITLE,
         served: bool = False,
+        tiles_failed: str = TILES_FAILED,
     ):
         super().__init__(served)
         self._name = "AtlasExtras"
@@ -664,7 +688,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
             "title": title,
             "attribution": attribution,
             "tilesAttribution": f"Map data and boundaries {attribution}",
-            "tilesFailed": "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it.",
+            "tilesFailed": tiles_failed,  # the offline-basemap notice, in the page's language
             "background": background,
             "fit": fit,
         }
@@ -824,8 +848,13 @@ def build_atlas_base(
     label_points = district_label_points(districts) if labels else None
     if label_points and tr is not None and tr.language != "en":
         label_points = _labels_in_language(label_points, tr.language)
+    _ = tr.gettext if tr else str
     _DistrictsLayer(
-        districts_topojson(districts), district_tooltip_heads(districts), label_points, served=served
+        districts_topojson(districts),
+        district_tooltip_heads(districts, tr),
+        label_points,
+        served=served,
+        names_label=_("District names"),
     ).add_to(m)
     marker_key: list = []
     if sites is not None and len(sites):
@@ -840,6 +869,7 @@ def build_atlas_base(
         None if basemap else BACKGROUND,
         fit=_bounds(districts),
         served=served,
+        tiles_failed=_(TILES_FAILED),
     ).add_to(m)
     return m
 
@@ -897,8 +927,11 @@ def build_sites_map(
     cluster_id: str,
     *,
     basemap: bool = False,
+    tr=None,
 ) -> folium.Map:
-    """Small map of one cluster's sites, with the districts they lie in highlighted."""
+    """Small map of one cluster's sites, with the districts they lie in highlighted.
+    ``tr``: a ``cluster_model.i18n.Translator`` for its key and notices (English when None)."""
+    _ = tr.gettext if tr else str
     own = sites[sites["cluster_id"] == cluster_id]
     in_cluster = set(own["district"])
     focus = districts[districts["district"].isin(in_cluster)]
@@ -910,15 +943,17 @@ def build_sites_map(
         return {"color": "#9a9a9a", "weight": 1, "fillColor": NO_CLUSTER_FILL, "fillOpacity": 0.6}
 
     scores = pd.DataFrame(
-        {"gap": np.nan, "n_clusters": 1, "label": "site of this cluster"}, index=sorted(in_cluster)
+        {"gap": np.nan, "n_clusters": 1, "label": _("site of this cluster")}, index=sorted(in_cluster)
     )
-    _DistrictsLayer(districts_topojson(districts), district_tooltip_heads(districts)).add_to(m)
+    _DistrictsLayer(
+        districts_topojson(districts), district_tooltip_heads(districts, tr), names_label=_("District names")
+    ).add_to(m)
     atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
     rows = (
-        [f"{_swatch('#9ecae1', HIGHLIGHT_OUTLINE)}district with a site"]
+        [_swatch("#9ecae1", HIGHLIGHT_OUTLINE) + html.escape(_("district with a site"))]
         if len(own)
-        else ["no site recorded for this cluster"]
+        else [html.escape(_("no site recorded for this cluster"))]
     )
     rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
     key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
@@ -927,7 +962,8 @@ def build_sites_map(
         BOUNDARY_ATTRIBUTION,
         None if basemap else BACKGROUND,
         fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
-        title="Map of the districts where this cluster's sites lie",
+        title=_("Map of the districts where this cluster's sites lie"),
+        tiles_failed=_(TILES_FAILED),
     ).add_to(m)
     return m
 

@@ -93,35 +93,62 @@ def format_edge(value: float, unit: str) -> str:
     return f"{value:.1f}" if "%" in unit or abs(value) < 100 else f"{value:,.0f}"
 
 
-def legend_rows(meta: pd.Series, edges: list[float]) -> list[tuple[str | None, str]]:
+def legend_rows(meta: pd.Series, edges: list[float], tr=None) -> list[tuple[str | None, str]]:
     """(colour or None, text) lines of the legend; shared by the map and the snapshot."""
+    _ = tr.gettext if tr is not None else str
     unit = str(meta["unit"])
     rows: list[tuple[str | None, str]] = []
     for i in range(len(edges) - 1):
         rows.append((CONTEXT_COLOURS[i], f"{format_edge(edges[i], unit)}–{format_edge(edges[i + 1], unit)}"))
-    rows.append((NO_FIGURE_FILL, "no figure (unknown)"))
+    rows.append((NO_FIGURE_FILL, _("no figure (unknown)")))
     return rows
 
 
-def legend_html(ctx: cx.ContextData, indicator_id: str, edges: list[float], shared_units: list[str]) -> str:
+def _figure_label(meta: pd.Series, tr=None) -> str:
+    """The figure's label in ``tr``'s language (data/names.csv, kind context; English marked [en] when missing)."""
+    if tr is None or tr.language == "en":
+        return str(meta["label"])
+    from cluster_model.local_names import load_names
+
+    return load_names()[0].name("context", str(meta.name), tr.language, str(meta["label"]))
+
+
+def legend_html(
+    ctx: cx.ContextData, indicator_id: str, edges: list[float], shared_units: list[str], tr=None
+) -> str:
+    """The context map's legend; ``tr``: a ``cluster_model.i18n.Translator`` (English when None),
+    data text (unit, source, credit) as written, marked [en] when English."""
+    _ = tr.gettext if tr is not None else str
+    data = tr.data if tr is not None else str
     meta = ctx.indicator(indicator_id)
-    better = "higher is better" if meta["direction"] == "positive" else "higher is worse"
+    better = _("higher is better") if meta["direction"] == "positive" else _("higher is worse")
     parts = [
-        f"<b>{html.escape(str(meta['label']))}, {int(meta['year'])}</b>",
-        f"{html.escape(str(meta['unit']))} · {better}",
-        f"<i>{len(edges) - 1 if edges else 0} classes: quantiles of the district figures (each survey unit once)</i>",
+        f"<b>{html.escape(_figure_label(meta, tr))}, {int(meta['year'])}</b>",
+        f"{html.escape(data(str(meta['unit'])))} · {html.escape(better)}",
+        "<i>"
+        + html.escape(
+            _("{n} classes: quantiles of the district figures (each survey unit once)").format(
+                n=len(edges) - 1 if edges else 0
+            )
+        )
+        + "</i>",
     ]
-    for colour, text in legend_rows(meta, edges):
+    for colour, text in legend_rows(meta, edges, tr):
         dashed = "dashed" if colour == NO_FIGURE_FILL else "solid"
         parts.append(
             f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
             f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}'
         )
     for unit in shared_units:
-        parts.append(f"{html.escape(unit)}: one figure for its districts together")
+        parts.append(html.escape(_("{unit}: one figure for its districts together").format(unit=data(unit))))
     parts.append(
-        f"<small>Source: {html.escape(str(meta['source']))}<br>{html.escape(cx.CONTEXT_CREDIT)}<br>"
-        "Estimates with sampling error; context only, never part of a gap score.</small>"
+        "<small>"
+        + html.escape(_("Source:") + " " + data(str(meta["source"])))
+        + "<br>"
+        + html.escape(data(cx.CONTEXT_CREDIT))
+        + "<br>"
+        + html.escape(_("Estimates with sampling error; context only, never part of a gap score."))
+        + "</small>"
     )
     return (
         '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;max-width:260px;'
@@ -131,7 +158,7 @@ def legend_html(ctx: cx.ContextData, indicator_id: str, edges: list[float], shar
     )
 
 
-def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame) -> list[tuple[str, float, float]]:
+def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame, tr=None) -> list[tuple[str, float, float]]:
     """(label, lat, lon) for each survey unit that covers several districts: one label per unit."""
     labels = []
     shared = table[table["shared_with"] > 1]
@@ -140,7 +167,10 @@ def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame) -> list[tuple
         if geoms.empty:
             continue
         point = shapely.union_all(geoms.values).representative_point()
-        labels.append((f"{unit}: one figure for {len(group)} districts", point.y, point.x))
+        _ = tr.gettext if tr is not None else str
+        data = tr.data if tr is not None else str
+        text = _("{unit}: one figure for {n} districts").format(unit=data(unit), n=len(group))
+        labels.append((text, point.y, point.x))
     return labels
 
 
@@ -152,14 +182,16 @@ def build_context_map(
     *,
     selected: str | None = None,
     basemap: bool = False,
+    tr=None,
 ) -> tuple[folium.Map, folium.FeatureGroup, pd.DataFrame]:
-    """(base map, style group for st_folium's feature_group_to_add, the district table shown)."""
+    """(base map, style group for st_folium's feature_group_to_add, the district table shown).
+    ``tr``: the page's ``cluster_model.i18n.Translator`` (district names and the map's controls)."""
     names = list(districts["district"].astype(str))
     table, edges = context_frame(ctx, indicator_id, names)
-    m = build_atlas_base(districts, sites, basemap=basemap)
+    m = build_atlas_base(districts, sites, basemap=basemap, tr=tr)
     shared_units = sorted(table.loc[table["shared_with"] > 1, "unit"].dropna().unique())
-    m.set_legend(legend_html(ctx, indicator_id, edges, shared_units))
-    for text, lat, lon in _unit_labels(districts, table):
+    m.set_legend(legend_html(ctx, indicator_id, edges, shared_units, tr))
+    for text, lat, lon in _unit_labels(districts, table, tr):
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
@@ -176,11 +208,12 @@ def build_context_map(
     return m, group, table
 
 
-def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str]) -> dict:
-    """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts."""
+def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str], tr=None) -> dict:
+    """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts
+    (``tr``: a ``cluster_model.i18n.Translator``, English when None)."""
     table, edges = context_frame(ctx, indicator_id, districts)
     meta = ctx.indicator(indicator_id)
-    rows = legend_rows(meta, edges)
+    rows = legend_rows(meta, edges, tr)
     labels = [text for _, text in rows]
     category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
     return {
@@ -189,16 +222,27 @@ def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str
         "none": labels[-1],
         "domain": labels,
         "range": [colour for colour, _ in rows],
-        "title": [f"{meta['label']}, {int(meta['year'])}", str(meta["unit"])],
+        "title": [
+            f"{_figure_label(meta, tr)}, {int(meta['year'])}",
+            tr.data(str(meta["unit"])) if tr is not None else str(meta["unit"]),
+        ],
     }
 
 
-def snapshot_credits(ctx: cx.ContextData, indicator_id: str) -> list[str]:
+def snapshot_credits(ctx: cx.ContextData, indicator_id: str, tr=None) -> list[str]:
+    """The snapshot's credit lines for a context figure (``tr``: a Translator, English when None;
+    the source and credit as written, marked [en] when English)."""
+    _ = tr.gettext if tr is not None else str
+    data = tr.data if tr is not None else str
     meta = ctx.indicator(indicator_id)
     return [
-        f"{meta['label']} ({meta['year']}): {meta['source']}. Classes: quantiles of the district figures (each survey unit once); "
-        "grey hatched = no figure. Karachi City is one survey unit: one figure for its seven districts together.",
-        f"{cx.CONTEXT_CREDIT}. Estimates with sampling error; context only, never part of a gap score.",
+        f"{_figure_label(meta, tr)} ({meta['year']}): {data(str(meta['source']))}. "
+        + _(
+            "Classes: quantiles of the district figures (each survey unit once); grey hatched = no figure. "
+            "Karachi City is one survey unit: one figure for its seven districts together."
+        ),
+        f"{data(cx.CONTEXT_CREDIT)}. "
+        + _("Estimates with sampling error; context only, never part of a gap score."),
     ]
 
 

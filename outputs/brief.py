@@ -11,13 +11,13 @@ the round is illustrative. Everything fits on one page by construction.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
 from cluster_model.evidence import evidence_items
 from cluster_model.i18n import is_rtl
@@ -63,7 +63,8 @@ def district_brief_pdf(
     adds pages after each district's page (the linkage page, ``outputs.linkage_brief``).
     ``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English); an
     Urdu or Sindhi brief is right-aligned, its Arabic-script text shaped by HarfBuzz (outputs.pdf), and
-    its names come from data/names.csv. The district context page and ``extra_page`` stay in English.
+    its names come from data/names.csv (the context page too); data text (evidence, citations) stays as
+    written, marked [en] when English. ``extra_page`` is given the PDF and does its own translating.
     Raises DataFileError if the DejaVu fonts are missing.
     """
     if not chosen:
@@ -74,8 +75,11 @@ def district_brief_pdf(
     def place(kind: str, id_: str, english: str | None = None) -> str:
         return local.name(kind, id_, tr.language, english) if local else (english or id_)
 
+    def as_written(text):  # text from data: as written, marked [en] when English in an Urdu/Sindhi brief
+        return tr.data(text) if tr else text
+
     def known(text: str) -> str:
-        return tr.gettext(text) if tr and tr.has(text) else text
+        return tr.gettext(text) if tr and tr.has(text) else as_written(text)
 
     title = known(atlas_name())
     footer = f"{title} · " + _("generated {date}").format(date=view.generated)
@@ -208,7 +212,7 @@ def district_brief_pdf(
                 published = (
                     "—"
                     if c is None or not c.published
-                    else f"{known(c.published)} ({ds.citation(c.published_source)})"
+                    else f"{known(c.published)} ({as_written(ds.citation(c.published_source))})"
                 )
                 crow.append(
                     [
@@ -245,10 +249,12 @@ def district_brief_pdf(
         used |= set(
             matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]
         ) - {""}
-        source_lines = [f"• {ds.citation(s)}" for s in sorted(used)] + [
+        source_lines = [f"• {as_written(ds.citation(s))}" for s in sorted(used)] + [
             "• "
             + _("District boundaries")
-            + f" {BOUNDARY_ATTRIBUTION} (OpenStreetMap; 2023-census district set)."
+            + f" {BOUNDARY_ATTRIBUTION} ("
+            + _("OpenStreetMap; 2023-census district set")
+            + ")."
         ]
         pdf.set_font("DejaVu", "", 7.5)
         sources_h = 7 + sum(_h(pdf, width, 3.6, s) for s in source_lines)
@@ -260,8 +266,9 @@ def district_brief_pdf(
         shown = 0
         for _i, e in ev.iterrows():
             speaker = e["speaker"] or _("speaker not stated")
-            text = f"• {e['statement']} — {speaker} ({known(e['group_label'])}; {e['pillar_labels']}). "
-            text += _("Source:") + f" {e['source']}."
+            pillars = ", ".join(known(p) for p in str(e["pillar_labels"]).split(", "))
+            text = f"• {as_written(e['statement'])} — {as_written(speaker)} ({known(e['group_label'])}; {pillars}). "
+            text += _("Source:") + f" {as_written(e['source'])}."
             more_h = 4
             if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
                 break
@@ -301,7 +308,7 @@ def district_brief_pdf(
         if (
             context is not None and context.available
         ):  # cluster_model.context.ContextData: a second page, apart from the gaps
-            _context_page(pdf, context, name)
+            _context_page(pdf, context, name, tr, place)
         if extra_page is not None:
             extra_page(pdf, name, here)
     if progress:
@@ -309,66 +316,94 @@ def district_brief_pdf(
     return bytes(pdf.output())
 
 
-def _context_page(pdf: FPDF, context, name: str) -> None:
-    """A page of the district's public context figures with year, rank, interval and sources."""
+def _context_page(pdf: FPDF, context, name: str, tr=None, place=None) -> None:
+    """A page of the district's public context figures with year, rank, interval and sources.
+
+    ``tr``/``place`` as in :func:`district_brief_pdf`: headings, labels and table headers in the
+    brief's language, the figures' labels from data/names.csv; sources stay as written (marked [en]).
+    """
     from cluster_model.context import CONTEXT_CREDIT, context_rows
+
+    _ = tr.gettext if tr else str
+    data = tr.data if tr else str
+    place = place or (lambda kind, id_, english=None: english or id_)
+    align = getattr(pdf, "align", "L")
+    ids = dict(zip(context.indicators["label"], context.indicators["indicator_id"]))
+
+    def of(text: str) -> str:  # context_rows' "3 of 30"
+        found = re.fullmatch(r"([0-9]+) of ([0-9]+)", text or "")
+        return _("{n} of {total}").format(n=found[1], total=found[2]) if found else (text or "—")
 
     rows = context_rows(context, name)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(0, 7, f"District context: {name}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0,
+        7,
+        _("District context: {district}").format(district=place("district", name)),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+        align=align,
+    )
     pdf.set_font("DejaVu", "", 8.5)
     pdf.set_text_color(*GREY)
     pdf.multi_cell(
         0,
         4.2,
-        "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
-        "context beside the cluster gaps and never part of a gap score.",
+        _(
+            "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
+            "context beside the cluster gaps and never part of a gap score."
+        ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
+        align=align,
     )
     pdf.set_text_color(0, 0, 0)
     if rows.empty or rows["value"].isna().all():
-        pdf.multi_cell(0, 4.6, "No figure for this district.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    _heading(pdf, "Figures, with the year of each")
+        pdf.multi_cell(
+            0, 4.6, _("No figure for this district."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align
+        )
+    _heading(pdf, _("Figures, with the year of each"))
     pdf.set_font("DejaVu", "", 8)
-    with pdf.table(
-        col_widths=(60, 32, 11, 20, 30, 29),
-        text_align="LEFT",
-        line_height=4.2,
-        padding=0.8,
-        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
-        width=182,
-    ) as table:
-        for r in [["Figure", "Value", "Year", "Rank (of)", "Provincial average", "95% interval"]] + [
+    _table(
+        pdf,
+        [_("Figure"), _("Value"), _("Year"), _("Rank (of)"), _("Provincial average"), _("95% interval")],
+        [
             [
-                r["indicator"],
+                place("context", ids.get(r["indicator"], r["indicator"]), r["indicator"]),
                 r["shown as"],
                 str(r["year"]),
-                r["rank in province"] or "—",
+                of(r["rank in province"]),
                 r["provincial average"] or "—",
                 r["95% interval"] or "—",
             ]
-            for _, r in rows.iterrows()
-        ]:
-            row = table.row()
-            for v in r:
-                row.cell(v)
+            for _i, r in rows.iterrows()
+        ],
+        (60, 32, 11, 20, 30, 29),
+    )
     pdf.set_font("DejaVu", "", 7.5)
     pdf.set_text_color(*GREY)
-    shared = rows["survey unit"].iloc[0]
-    note = f"Figures for survey unit {shared}. " if shared and shared != name else ""
+    shared = rows["survey unit"].iloc[0] if not rows.empty else ""
+    note = (
+        _("Figures for survey unit {unit}.").format(unit=data(shared)) + " "
+        if shared and shared != name
+        else ""
+    )
     pdf.multi_cell(
         0,
         3.8,
-        note + "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
-        "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
-        "of their figures.",
+        note
+        + _(
+            "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
+            "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
+            "of their figures."
+        ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
+        align=align,
     )
     pdf.set_text_color(0, 0, 0)
-    _heading(pdf, "Sources")
+    _heading(pdf, _("Sources"))
     pdf.set_font("DejaVu", "", 7.5)
-    for line in [f"• {s}" for s in sorted(set(rows["source"]))] + [f"• {CONTEXT_CREDIT}."]:
-        pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in [f"• {data(s)}" for s in sorted(set(rows["source"]))] + [f"• {data(CONTEXT_CREDIT)}."]:
+        pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align)

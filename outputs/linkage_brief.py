@@ -12,6 +12,7 @@ from fpdf.enums import XPos, YPos
 
 from cluster_model import linkages as L
 from cluster_model.loading import Dataset
+from cluster_model.local_names import load_names
 from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN
 from outputs.pdf import heading as _heading
 from outputs.pdf import table as _table
@@ -19,78 +20,124 @@ from outputs.pdf import watermark as _watermark
 
 
 def linkage_page(
-    ds: Dataset, lk: L.Linkages, round_id: str | None, illustrative: bool = False
+    ds: Dataset, lk: L.Linkages, round_id: str | None, illustrative: bool = False, tr=None
 ) -> Callable[[FPDF, str, list[str]], None]:
+    """``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English): headings,
+    labels and table headers translated, cluster/district names from data/names.csv, data text
+    (institutions, notes, citations) as written, marked [en] when English."""
+    _ = tr.gettext if tr else str
+    data = tr.data if tr else (lambda text: text)
+    local = load_names()[0] if tr is not None and tr.language != "en" else None
+
+    def place(kind: str, id_: str, english: str | None = None) -> str:
+        return local.name(kind, id_, tr.language, english) if local else (english or id_)
+
+    def known(text):
+        return tr.gettext(text) if tr and isinstance(text, str) and tr.has(text) else data(text)
+
+    def cells(frame, columns) -> list[list[str]]:
+        return [
+            [known(v) if isinstance(v, str) else v for v in row] for row in frame[columns].values.tolist()
+        ]
+
     def add(pdf: FPDF, district: str, cluster_ids: list[str]) -> None:
+        align = getattr(pdf, "align", "L")
         pdf.add_page()
         pdf.set_auto_page_break(
             True, margin=MARGIN + BOTTOM_RESERVE
         )  # tables may run on; the district page stays one page
         try:
             pdf.set_font("DejaVu", "B", 15)
-            pdf.multi_cell(0, 7, f"Institutions and links: {district}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                0,
+                7,
+                _("Institutions and links: {district}").format(district=place("district", district)),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                align=align,
+            )
             pdf.set_font("DejaVu", "", 8.5)
             pdf.set_text_color(*GREY)
             pdf.multi_cell(
                 0,
                 4.2,
-                "Links recorded by the ICCK as of this round (active / weak / needed but absent). A kind of support with no link "
-                "recorded is unknown, not absent. " + L.PILLAR_NOTE,
+                _(
+                    "Links recorded by the ICCK as of this round (active / weak / needed but absent). A kind of support with no link "
+                    "recorded is unknown, not absent."
+                )
+                + " "
+                + known(L.PILLAR_NOTE),
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
+                align=align,
             )
             pdf.set_text_color(0, 0, 0)
             if not cluster_ids:
                 pdf.multi_cell(
                     0,
                     4.6,
-                    "No cluster of the current sector filter is named in this district.",
+                    _("No cluster of the current sector filter is named in this district."),
                     new_x=XPos.LMARGIN,
                     new_y=YPos.NEXT,
+                    align=align,
                 )
             tables = L.export_tables(ds, lk, round_id, cluster_ids)
             links, missing = tables["Institutions & links"], tables["Missing links"]
             for cid in cluster_ids:
-                name = ds.cluster_name(cid)
-                _heading(pdf, f"{name}: institutions and links")
-                mine = links[links["Cluster"] == name]
+                english = ds.cluster_name(cid)
+                name = place("cluster", cid, english)
+                _heading(pdf, _("{cluster}: institutions and links").format(cluster=name))
+                mine = links[links["Cluster"] == english]
                 if mine.empty:
-                    pdf.multi_cell(0, 4.6, "No link recorded (unknown).", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                    pdf.multi_cell(
+                        0,
+                        4.6,
+                        _("No link recorded (unknown)."),
+                        new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT,
+                        align=align,
+                    )
                 else:
                     _table(
                         pdf,
-                        ["Institution", "Link", "Status", "Source"],
-                        mine[["Institution", "Link", "Status", "Source"]].values.tolist(),
+                        [_("Institution"), _("Link"), _("Status"), _("Source")],
+                        cells(mine, ["Institution", "Link", "Status", "Source"]),
                         (62, 38, 30, 52),
                     )
-                _heading(pdf, f"{name}: missing links")
-                gaps = missing[missing["Cluster"] == name]
+                _heading(pdf, _("{cluster}: missing links").format(cluster=name))
+                gaps = missing[missing["Cluster"] == english]
                 if gaps.empty:
                     pdf.multi_cell(
                         0,
                         4.6,
-                        "Every expected kind of support has an active link.",
+                        _("Every expected kind of support has an active link."),
                         new_x=XPos.LMARGIN,
                         new_y=YPos.NEXT,
+                        align=align,
                     )
                 else:
                     _table(
                         pdf,
-                        ["Kind of support", "Links", "Assessments say", "Sources"],
-                        gaps[
-                            ["Kind of support", "Links", "What the assessments say", "Sources"]
-                        ].values.tolist(),
+                        [_("Kind of support"), _("Links"), _("Assessments say"), _("Sources")],
+                        cells(gaps, ["Kind of support", "Links", "What the assessments say", "Sources"]),
                         (32, 42, 66, 42),
                     )
             inst = L.district_institutions(ds, lk, round_id, district)
-            _heading(pdf, f"Institutions located in {district} ({len(inst)})")
+            _heading(
+                pdf,
+                _("Institutions located in {district} ({n})").format(
+                    district=place("district", district), n=len(inst)
+                ),
+            )
             if inst.empty:
-                pdf.multi_cell(0, 4.6, "None recorded (unknown).", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(
+                    0, 4.6, _("None recorded (unknown)."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align
+                )
             else:
                 _table(
                     pdf,
-                    ["Institution", "Clusters served", "Source"],
-                    inst[["Institution", "Clusters served", "Source"]].values.tolist(),
+                    [_("Institution"), _("Clusters served"), _("Source")],
+                    cells(inst, ["Institution", "Clusters served", "Source"]),
                     (60, 70, 52),
                 )
             if illustrative:

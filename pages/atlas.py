@@ -17,7 +17,7 @@ from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, known, name, table_in_language, translator
+from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
 
@@ -81,7 +81,7 @@ change_column = None
 if previous is not None:
     deltas = data.district_changes(get_view(atlas, state, round_id=previous))
     change_column = _("Change since {round}").format(
-        round=ds.rounds.set_index("round_id").at[previous, "name"]
+        round=data_text(ds.rounds.set_index("round_id").at[previous, "name"])
     )
     changes = [change_label(deltas.get(d, float("nan")), translator()) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE
+from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, explain
 from cluster_model.evidence import evidence_items
 from cluster_model.history import change_label, cluster_gap_changes, previous_round, status_changes
 from cluster_model.participation import participation_grid
@@ -20,7 +20,7 @@ from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, name, table_in_language, translator
+from ui.i18n import _, data_text, name, name_from_english, table_in_language, translator
 from ui.i18n import known as in_language
 
 
@@ -38,7 +38,7 @@ def site_line(place: str, district: str, note) -> str:
         f"marker at {place.lower()} town",
         f"marker at {place.lower()} city",
     }
-    return f"- {where}" + ("" if not note or trivial else f" — {md(note)}")
+    return f"- {where}" + ("" if not note or trivial else f" — {md(data_text(note))}")
 
 
 atlas, state = page.start()
@@ -65,7 +65,7 @@ illustrative_banner(ds, state.round)
 sites = atlas.sites[atlas.sites["cluster_id"] == cid]
 all_sites = ds.sites[ds.sites["cluster_id"] == cid]
 st.caption(
-    _("Named in the {source} at:").format(source=md(ds.citation("dialogue2019")))
+    _("Named in the {source} at:").format(source=md(data_text(ds.citation("dialogue2019"))))
     + " "
     + "; ".join(
         _("{place} ({district} district)").format(
@@ -83,7 +83,16 @@ left, right = st.columns([2, 3], gap="medium")
 with left:
     if atlas.districts is not None and not sites.empty:
         st_folium(
-            build_sites_map(atlas.districts, sites, cid),
+            build_sites_map(
+                atlas.districts,
+                sites.assign(  # the key and the markers' popups in the page's language
+                    cluster_name=name("cluster", cid, ds.cluster_name(cid)),
+                    place=[name("place", p) for p in sites["place"]],
+                    location_note=[data_text(n) for n in sites["location_note"]],
+                ),
+                cid,
+                tr=translator(),
+            ),
             key=f"sites_map_{cid}",
             returned_objects=[],
             height=340,
@@ -117,13 +126,17 @@ with right:
         st.success(_("The computed classification agrees with the published one."))
     if result.published_note:
         st.caption(
-            _("Published:") + f" {md(result.published_note)} — {md(ds.citation(result.published_source))}"
+            _("Published:")
+            + f" {md(data_text(result.published_note))} — {md(data_text(ds.citation(result.published_source)))}"
         )
     st.markdown("**" + _("Why") + "**")
-    for reason in result.reasons:
+    reasons, to_move_up = explain(
+        result, ds.rules, translator(), lambda english: name_from_english("indicator", english)
+    )
+    for reason in reasons:
         st.markdown(f"- {md(reason)}")
     settle = _("What would settle it") if result.computed == INSUFFICIENT else _("What would move it up")
-    st.markdown(f"**{settle}:** {md(result.to_move_up)}")
+    st.markdown(f"**{settle}:** {md(to_move_up)}")
 
 st.subheader(_("Indicators by pillar"))
 per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
@@ -144,7 +157,7 @@ else:
     gap_change = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id").loc[cid]
     st.markdown(
         _("Since **{round}**, chosen pillars: **{change}** (coverage {before} → {now}).").format(
-            round=md(ds.rounds.set_index("round_id").at[previous, "name"]),
+            round=md(data_text(ds.rounds.set_index("round_id").at[previous, "name"])),
             change=change_label(gap_change["gap_delta"], translator()),
             before=f"{gap_change['coverage_before']:.0%}",
             now=f"{gap_change['coverage_now']:.0%}",
@@ -239,7 +252,10 @@ if items.empty:
 unstated = _("speaker not stated")
 for item in items.itertuples():
     st.markdown(
-        f"> {md(item.statement)}\n\n— {md(item.speaker or unstated)} · *{md(in_language(item.group_label))}* · {md(item.pillar_labels)} · {md(item.source)}"
+        f"> {md(data_text(item.statement))}\n\n— {md(data_text(item.speaker) or unstated)}"
+        f" · *{md(in_language(item.group_label))}*"
+        f" · {md(', '.join(in_language(p) for p in str(item.pillar_labels).split(', ')))}"
+        f" · {md(data_text(item.source))}"
     )
 
 page.end(atlas, state, "clusters")

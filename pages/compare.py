@@ -43,6 +43,7 @@ view.bound(
     to_state=kind_chosen,
     label=_("Compare"),
     options=view.COMPARE_KINDS,
+    format_func=lambda k: _("Districts") if k == "districts" else _("Clusters"),
     horizontal=True,
 )
 kind = state.compare_kind

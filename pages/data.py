@@ -17,7 +17,7 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, table_in_language
+from ui.i18n import _, data_text, indicator_name, known, name, ngettext, table_in_language
 
 
 def _changed() -> None:
@@ -26,16 +26,20 @@ def _changed() -> None:
 
 
 def _show_issues(issues: list[DataIssue]) -> None:
-    uploads.show_issues(issues, f"{len(issues)} problem(s): nothing was saved. Fix them and try again.")
+    uploads.show_issues(
+        issues, _("{n} problem(s): nothing was saved. Fix them and try again.").format(n=len(issues))
+    )
 
 
 def _show_conflict(exc: store.ConflictError) -> None:
     st.error(
-        "Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
-        "press *Reload round* to see the current values, then apply your changes again."
+        _(
+            "Someone else changed these values after you loaded them, so **nothing was saved**. Your edits are still in the table: "
+            "press *Reload round* to see the current values, then apply your changes again."
+        )
     )
     for c in exc.conflicts:
-        st.markdown(f"- {md(c.message())}")
+        st.markdown(f"- {md(data_text(c.message()))}")
 
 
 def store_round_table(grid: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +86,8 @@ rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
 if rounds.empty:
     st.warning(_("The store holds no round yet."))
 labels = {
-    r.round_id: f"{r.name} ({r.date}, {r.kind})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
+    r.round_id: f"{data_text(r.name)} ({r.date}, {known(r.kind)})"
+    + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
     for r in rounds.itertuples()
 }
 if st.session_state.get("data_round_next") in labels:  # a round just created opens next
@@ -95,7 +100,7 @@ if round_id:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
     illustrative_banner(ds, round_id)
     if chosen["notes"]:
-        st.caption(md(chosen["notes"]))
+        st.caption(md(data_text(chosen["notes"])))
     c1, c2 = st.columns(2)
     for col, fmt in ((c1, "csv"), (c2, "xlsx")):
         # Built when clicked (a callable), not on every rerun of the page.
@@ -124,11 +129,13 @@ if editor is None:
     )
 user = require_editor()  # stops here for viewers: nothing below is reachable signed out
 
-st.sidebar.caption(f"Signed in as **{md(user.label)}**")
-st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+st.sidebar.caption(_("Signed in as **{user}**").format(user=md(data_text(user.label))))
+st.sidebar.button(_("Sign out"), on_click=sign_out, key="sign_out")
 locks_panel(user)
 
-tab_edit, tab_import, tab_new, tab_history = st.tabs(["Edit round", "Import", "New round", "History"])
+tab_edit, tab_import, tab_new, tab_history = st.tabs(
+    [_("Edit round"), _("Import"), _("New round"), _("History")]
+)
 
 names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
 cluster_names = dict(zip(ds.clusters["cluster_id"], ds.clusters["name"]))
@@ -137,7 +144,7 @@ source_label = dict(zip(ds.sources["source_id"], ds.sources["citation"])).get
 
 with tab_edit:
     if not round_id:
-        st.info("Open a round first (tab *New round*).")
+        st.info(_("Open a round first (tab *New round*)."))
     else:
         grid_key = f"data_grid_{round_id}"
         token_key = f"data_grid_token_{round_id}"
@@ -148,9 +155,9 @@ with tab_edit:
             st.session_state[token_key] = st.session_state.get(token_key, 0) + 1
         original = st.session_state[grid_key]
         shown = original.assign(
-            cluster=original["cluster_id"].map(cluster_names),
-            group=original["pillar"].map(INDICATOR_GROUPS),
-            indicator=original["indicator_id"].map(names),
+            cluster=[name("cluster", c, cluster_names.get(c)) for c in original["cluster_id"]],
+            group=original["pillar"].map(lambda p: _(INDICATOR_GROUPS[p]) if p in INDICATOR_GROUPS else p),
+            indicator=[indicator_name(i, names.get(i)) for i in original["indicator_id"]],
         )[
             [
                 "cluster_id",
@@ -168,8 +175,10 @@ with tab_edit:
             shown["source_id"].astype(object).where(shown["source_id"].astype(bool), None)
         )  # blank, not "None"
         st.caption(
-            "Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
-            "Every value you set needs a source."
+            _(
+                "Blank source and 'not assessed' means nobody has assessed it in this round (earlier real rounds' values still show on the map). "
+                "Every value you set needs a source."
+            )
         )
         edited = st.data_editor(
             shown,
@@ -181,23 +190,28 @@ with tab_edit:
             column_config={
                 "cluster_id": None,
                 "indicator_id": None,
-                "status": st.column_config.SelectboxColumn("Status", options=STATUSES, required=True),
-                "source_id": st.column_config.SelectboxColumn(
-                    "Source", options=source_ids, format_func=source_label
+                "cluster": st.column_config.TextColumn(_("Cluster")),
+                "group": st.column_config.TextColumn(_("Pillar")),
+                "indicator": st.column_config.TextColumn(_("Indicator")),
+                "status": st.column_config.SelectboxColumn(
+                    _("Status"), options=STATUSES, required=True, format_func=_
                 ),
-                "note": st.column_config.TextColumn("Note", max_chars=MAX_NOTE_CHARS),
-                "updated_by": st.column_config.TextColumn("Last changed by"),
+                "source_id": st.column_config.SelectboxColumn(
+                    _("Source"), options=source_ids, format_func=source_label
+                ),
+                "note": st.column_config.TextColumn(_("Note"), max_chars=MAX_NOTE_CHARS),
+                "updated_by": st.column_config.TextColumn(_("Last changed by")),
             },
         )
         edits = store.edits_from_grid(original, edited)
         b1, b2 = st.columns([1, 1])
-        if b2.button("Reload round", key="reload_round"):
+        if b2.button(_("Reload round"), key="reload_round"):
             st.session_state.pop(grid_key, None)
             st.rerun()
         save_label = (
-            "Save changes (none yet)"
+            _("Save changes (none yet)")
             if not edits
-            else f"Save {len(edits)} change" + ("s" if len(edits) > 1 else "")
+            else ngettext("Save {n} change", "Save {n} changes", len(edits)).format(n=len(edits))
         )
         if b1.button(save_label, type="primary", disabled=not edits, key="save_round"):
             result = _write(
@@ -208,30 +222,36 @@ with tab_edit:
             if result is not None:
                 _changed()
                 st.session_state.pop(grid_key, None)
-                st.success(f"Saved: {result.created} new, {result.updated} changed.")
+                st.success(
+                    _("Saved: {created} new, {updated} changed.").format(
+                        created=result.created, updated=result.updated
+                    )
+                )
                 st.rerun()
 
 with tab_import:
     st.markdown(
-        "Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` ("
-        + ", ".join(STATUSES)
-        + "), `source_id`, `note`. "
-        "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        _(
+            "Columns: `round_id` (may be empty), `cluster_id`, `indicator_id`, `status` ({statuses}), `source_id`, `note`. "
+            "Line numbers in messages are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        ).format(statuses=", ".join(f"`{s}`" for s in STATUSES))
     )
     t1, t2 = st.columns(2)
     for col, fmt in ((t1, "csv"), (t2, "xlsx")):
         col.download_button(
-            f"Template ({fmt.upper()})",
+            _("Template ({format})").format(format=fmt.upper()),
             lambda fmt=fmt: tables.import_template(fmt, engine)[1],
             file_name=tables.template_file_name(fmt),
             key=f"template_{fmt}",
             on_click="ignore",
         )
     if round_id:
-        upload = st.file_uploader(f"Import into round '{round_id}'", type=["csv", "xlsx"], key="data_upload")
+        upload = st.file_uploader(
+            _("Import into round '{round}'").format(round=round_id), type=["csv", "xlsx"], key="data_upload"
+        )
 
         def _preview(plan) -> bool:
-            st.info("Preview: " + md(plan.summary()))
+            st.info(_("Preview:") + " " + md(data_text(plan.summary())))
             preview = plan.changes[plan.changes["change"] != "unchanged"].assign(
                 cluster=lambda d: d["cluster_id"].map(cluster_names),
                 indicator=lambda d: d["indicator_id"].map(names),
@@ -261,15 +281,17 @@ with tab_import:
                 return None
             _changed()
             st.session_state.pop(f"data_grid_{round_id}", None)
-            return f"Imported: {result.created} new, {result.updated} changed, {result.unchanged} unchanged."
+            return _("Imported: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                created=result.created, updated=result.updated, unchanged=result.unchanged
+            )
 
         uploads.import_upload(
             upload,
             key=f"data_plan_{round_id}",
             plan=lambda data, name: store.plan_import(engine, round_id, data, name),
-            problems="{n} problem(s): nothing was saved. Fix them and try again.",
+            problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
             preview=_preview,
-            apply_label="Commit import",
+            apply_label=_("Commit import"),
             apply_key="commit_import",
             apply=_commit,
         )
@@ -277,16 +299,16 @@ with tab_import:
 with tab_new:
     with st.form("new_round"):
         new_id = st.text_input(
-            "Round id", placeholder="survey-2027", help="lower-case letters, digits, '-' or '_'"
+            _("Round id"), placeholder="survey-2027", help=_("lower-case letters, digits, '-' or '_'")
         )
-        new_name = st.text_input("Name", placeholder="Cluster survey 2027")
-        new_date = st.date_input("Date")
-        new_kind = st.selectbox("Kind", ROUND_KINDS)
+        new_name = st.text_input(_("Name"), placeholder="Cluster survey 2027")
+        new_date = st.date_input(_("Date"))
+        new_kind = st.selectbox(_("Kind"), ROUND_KINDS, format_func=_)
         new_illustrative = st.checkbox(
-            "Illustrative (invented data for training; never mixed with real rounds)"
+            _("Illustrative (invented data for training; never mixed with real rounds)")
         )
-        new_notes = st.text_area("Notes")
-        create = st.form_submit_button("Create round", type="primary")
+        new_notes = st.text_area(_("Notes"))
+        create = st.form_submit_button(_("Create round"), type="primary")
     if create:
         try:
             store.create_round(
@@ -310,9 +332,11 @@ with tab_history:
     if round_id:
         hist = store.history(engine, round_id=round_id, limit=1000)
         st.caption(
-            f"{len(hist)} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
+            _(
+                "{n} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
+            ).format(n=len(hist))
         )
-        st.dataframe(hist.drop(columns=["change_id"]), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(hist.drop(columns=["change_id"])), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- field surveys (ODK Collect / KoboToolbox)
@@ -323,15 +347,17 @@ def _survey_section(round_id: str | None) -> None:
     from cluster_model.store import survey_import as si
     from cluster_model.survey import FORM_FILE
 
-    st.subheader("Field survey (ODK Collect / KoboToolbox)")
+    st.subheader(_("Field survey (ODK Collect / KoboToolbox)"))
     st.markdown(
-        "1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
-        "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
-        "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
-        "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted."
+        _(
+            "1. Download the survey form (an XLSForm: one question per indicator, grouped by pillar) and upload it to ODK Central or KoboToolbox.  \n"
+            "2. Export the submissions: ODK Central as CSV; KoboToolbox as CSV or XLSX with *XML values and headers*, group names included.  \n"
+            "3. Import the file into a round of kind *survey*. Each indicator gets the status most respondents gave, with how many answered and how many agreed; "
+            "*don't know* is not counted as an assessment, and a tie for most answers stays *not assessed*. Rejected (ODK) or not approved (Kobo) submissions are kept but not counted."
+        )
     )
     st.download_button(
-        "Survey form (XLSForm)",
+        _("Survey form (XLSForm)"),
         lambda: tables.build_xlsform(ds),
         file_name=FORM_FILE,
         key="survey_form",
@@ -340,38 +366,47 @@ def _survey_section(round_id: str | None) -> None:
     )
     if not round_id or chosen["kind"] != "survey":
         st.info(
-            "Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it."
+            _(
+                "Pick a round of kind *survey* above (or open one in *New round*) to import submissions into it."
+            )
         )
         return
     upload = st.file_uploader(
-        f"Import survey submissions into round '{round_id}'", type=["csv", "xlsx"], key="survey_upload"
+        _("Import survey submissions into round '{round}'").format(round=round_id),
+        type=["csv", "xlsx"],
+        key="survey_upload",
     )
 
     def _preview(plan) -> bool:
-        st.info("Preview: " + plan.summary())
+        st.info(_("Preview:") + " " + data_text(plan.summary()))
         if plan.ignored_columns:
             st.text(
-                "Columns not used (exporter metadata and other questions): " + ", ".join(plan.ignored_columns)
+                _("Columns not used (exporter metadata and other questions):")
+                + " "
+                + ", ".join(plan.ignored_columns)
             )
         preview = plan.changes[plan.changes["change"] != "unchanged"]
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Cluster": preview["cluster_id"].map(cluster_names),
-                    "Indicator": preview["indicator_id"].map(names),
-                    "Change": preview["change"],
-                    "Before": preview["old_status"],
-                    "Now": preview["status"],
-                    "Respondents": preview["n_respondents"],
-                    "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
-                    "Don't know": preview["dont_know"],
-                    "Note": preview["note"],
-                }
+            table_in_language(
+                pd.DataFrame(
+                    {
+                        "Cluster": preview["cluster_id"].map(cluster_names),
+                        "Indicator": preview["indicator_id"].map(names),
+                        "Change": preview["change"],
+                        "Before": preview["old_status"],
+                        "Now": preview["status"],
+                        "Respondents": preview["n_respondents"],
+                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                        "Don't know": preview["dont_know"],
+                        "Note": preview["note"],
+                    }
+                ),
+                ("Before", "Now"),
             ),
             hide_index=True,
             width="stretch",
         )
-        with st.expander(f"The {len(plan.submissions)} submission(s) in the file"):
+        with st.expander(_("The {n} submission(s) in the file").format(n=len(plan.submissions))):
             st.dataframe(
                 plan.submissions[
                     [
@@ -398,28 +433,35 @@ def _survey_section(round_id: str | None) -> None:
             return None
         _changed()
         st.session_state.pop(f"data_grid_{round_id}", None)
-        return (
-            f"Imported {result.submissions_added} submission(s) ({result.submissions_replaced} replacing earlier versions): "
-            f"{result.created} value(s) new, {result.updated} changed."
+        return _(
+            "Imported {added} submission(s) ({replaced} replacing earlier versions): "
+            "{created} value(s) new, {updated} changed."
+        ).format(
+            added=result.submissions_added,
+            replaced=result.submissions_replaced,
+            created=result.created,
+            updated=result.updated,
         )
 
     uploads.import_upload(
         upload,
         key=f"survey_plan_{round_id}",
         plan=lambda data, name: si.plan_survey_import(engine, round_id, data, name),
-        problems="{n} problem(s): nothing was saved. Fix them and try again.",
+        problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
         preview=_preview,
-        apply_label="Commit survey import",
+        apply_label=_("Commit survey import"),
         apply_key="commit_survey",
         apply=_commit,
     )
     stored = si.survey_submissions(engine, round_id)  # read after a commit, so it includes it
     st.caption(
-        f"This round holds {len(stored)} submission(s), {int(stored['counted'].astype(bool).sum()) if not stored.empty else 0} of them counted."
+        _("This round holds {n} submission(s), {counted} of them counted.").format(
+            n=len(stored), counted=int(stored["counted"].astype(bool).sum()) if not stored.empty else 0
+        )
     )
     if not stored.empty:
         st.download_button(
-            "Export submissions (CSV)",
+            _("Export submissions (CSV)"),
             lambda: tables.export_submissions(engine, round_id)[1],
             file_name=si.submissions_file_name(round_id),
             key="survey_export",
@@ -432,13 +474,15 @@ def _survey_section(round_id: str | None) -> None:
         ]
         if pairs:
             pick = st.selectbox(
-                "Submissions behind a value",
+                _("Submissions behind a value"),
                 pairs,
-                format_func=lambda p: f"{cluster_names.get(p[0], p[0])} — {names.get(p[1], p[1])}",
+                format_func=lambda p: (
+                    f"{name('cluster', p[0], cluster_names.get(p[0]))} — {indicator_name(p[1], names.get(p[1]))}"
+                ),
                 key="survey_value",
             )
             st.dataframe(si.survey_evidence(engine, round_id, *pick), hide_index=True, width="stretch")
-        with st.expander("Submissions stored in this round (raw rows kept as exported)"):
+        with st.expander(_("Submissions stored in this round (raw rows kept as exported)")):
             st.dataframe(
                 stored[
                     [

@@ -25,7 +25,7 @@ from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, known, name, translator
+from ui.i18n import _, current_language, known, name, table_in_language, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -64,10 +64,11 @@ ctx = get_context(atlas)
 tables, notes = add_context(tables, notes, ctx, atlas.district_names)
 context_indicator = export_indicator(ctx)
 if context_indicator:
-    title = (
-        f"{ctx.label(context_indicator)}, {int(ctx.indicator(context_indicator)['year'])} — district context"
+    title = _("{figure}, {year} — district context").format(
+        figure=name("context", context_indicator, ctx.label(context_indicator)),
+        year=int(ctx.indicator(context_indicator)["year"]),
     )
-    credits = [*snapshot_credits(ctx, context_indicator), *credits[1:]]
+    credits = [*snapshot_credits(ctx, context_indicator, tr), *credits[1:]]
 
 
 def _chart() -> dict:
@@ -85,7 +86,7 @@ def _chart() -> dict:
             credits=credits,
             illustrative=ev.illustrative,
             highlight=ev.districts or None,
-            context=snapshot_context(ctx, context_indicator, atlas.district_names)
+            context=snapshot_context(ctx, context_indicator, atlas.district_names, tr)
             if context_indicator
             else None,
             tr=tr,
@@ -192,7 +193,7 @@ if st.button(_("Build district briefs"), disabled=not chosen):
                     chosen,
                     progress=progress,
                     context=ctx if ctx.available else None,
-                    extra_page=linkage_views.brief_page(atlas, state.round),
+                    extra_page=linkage_views.brief_page(atlas, state.round, tr),
                     tr=tr,
                 ),
             )
@@ -267,9 +268,9 @@ if atlas.districts is not None:
 with st.expander(_("Preview the tables")):
     for sheet, table in tables_shown.items():
         st.markdown(f"**{md(sheet)}** ({len(table)})")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
     st.markdown("**" + _("Sources") + "**")
-    st.dataframe(sources_shown, hide_index=True, width="stretch")
+    st.dataframe(table_in_language(sources_shown), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ shareable link
 st.subheader("4 · " + _("Link to this view"))

@@ -18,7 +18,7 @@ from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
 from ui.html import md
-from ui.i18n import _, table_in_language
+from ui.i18n import N_, _, data_text, known, name, table_in_language
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -92,8 +92,8 @@ else:
 
 # ------------------------------------------------------------------ exports
 st.subheader(_("Export"))
-for col, (fmt, (name, mime, build)) in zip(st.columns(3), mv["files"].items()):
-    col.download_button(fmt.upper(), build, name, mime, on_click="ignore", key=f"lm_{fmt}")
+for col, (fmt, (file_name, mime, build)) in zip(st.columns(3), mv["files"].items()):
+    col.download_button(fmt.upper(), build, file_name, mime, on_click="ignore", key=f"lm_{fmt}")
 
 st.subheader(_("Institutions"))
 st.caption(
@@ -104,6 +104,7 @@ st.caption(
 st.dataframe(table_in_language(lv.institutions_table(ds, lk)), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ editing (signed-in editors)
+LINKED_WITH = (N_("a cluster"), N_("another institution"))  # the radio's choices, shown translated
 st.subheader(_("Edit institutions and links"))
 editor = current_editor()
 if editor is None:
@@ -118,10 +119,19 @@ districts = atlas.district_names if atlas.districts is not None else None
 inst_ids = list(lk.institutions["institution_id"])
 source_ids = list(ds.sources["source_id"])
 st.caption(
-    f"Signed in as **{md(editor.label)}**. Links are recorded in the round chosen in the sidebar: **{md(round_name)}**."
+    _("Signed in as **{user}**. Links are recorded in the round chosen in the sidebar: **{round}**.").format(
+        user=md(editor.label), round=md(data_text(round_name))
+    )
 )
 t_inst, t_edit, t_link, t_change, t_import, t_hist = st.tabs(
-    ["Add institution", "Correct an institution", "Add link", "Change links", "Import", "History"]
+    [
+        _("Add institution"),
+        _("Correct an institution"),
+        _("Add link"),
+        _("Change links"),
+        _("Import"),
+        _("History"),
+    ]
 )
 
 
@@ -137,33 +147,41 @@ if "lm_flash" in st.session_state:
 with t_inst:
     with st.form("lm_add_inst", clear_on_submit=False):
         a1, a2 = st.columns(2)
-        i_id = a1.text_input("Id", placeholder="umerkot_growers", key="lm_i_id")
-        i_name = a2.text_input("Name", key="lm_i_name")
+        i_id = a1.text_input(_("Id"), placeholder="umerkot_growers", key="lm_i_id")
+        i_name = a2.text_input(_("Name"), key="lm_i_name")
         i_kind = a1.selectbox(
-            "Kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="lm_i_kind"
+            _("Kind"),
+            list(L.INSTITUTION_KINDS),
+            format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
+            key="lm_i_kind",
         )
         i_group = a2.selectbox(
-            "Stakeholder group (IGCA)",
+            _("Stakeholder group (IGCA)"),
             ["", *STAKEHOLDERS],
-            format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+            format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
             key="lm_i_group",
         )
         i_district = a1.selectbox(
-            "District", ["", *(districts or [])], format_func=lambda d: d or "unknown", key="lm_i_district"
+            _("District"),
+            ["", *(districts or [])],
+            format_func=lambda d: name("district", d) if d else _("unknown"),
+            key="lm_i_district",
         )
-        i_source = a2.selectbox("Source", source_ids, key="lm_i_source")
+        i_source = a2.selectbox(_("Source"), source_ids, key="lm_i_source")
         b1, b2, b3 = st.columns([1, 1, 2])
-        i_lat = b1.text_input("Latitude", key="lm_i_lat", help="decimal degrees; leave empty if unknown")
-        i_lon = b2.text_input("Longitude", key="lm_i_lon")
+        i_lat = b1.text_input(_("Latitude"), key="lm_i_lat", help="decimal degrees; leave empty if unknown")
+        i_lon = b2.text_input(_("Longitude"), key="lm_i_lon")
         i_loc_source = b3.selectbox(
-            "Location source",
+            _("Location source"),
             ["", *source_ids],
             index=(source_ids.index("inst_coords") + 1) if "inst_coords" in source_ids else 0,
             key="lm_i_locsrc",
         )
-        i_loc_note = st.text_input("Location note", value="Editor-supplied, to verify.", key="lm_i_locnote")
-        i_note = st.text_area("Note", key="lm_i_note")
-        add_inst = st.form_submit_button("Add institution", type="primary")
+        i_loc_note = st.text_input(
+            _("Location note"), value="Editor-supplied, to verify.", key="lm_i_locnote"
+        )
+        i_note = st.text_area(_("Note"), key="lm_i_note")
+        add_inst = st.form_submit_button(_("Add institution"), type="primary")
     if add_inst:
         row = {
             "institution_id": i_id,
@@ -183,60 +201,60 @@ with t_inst:
         except sl.ValidationError as exc:
             lv.show_problems(exc)
         else:
-            _done(f"Added institution '{i_id.strip()}'.")
+            _done(_("Added institution '{id}'.").format(id=i_id.strip()))
 
 with t_edit:
-    e_id = st.selectbox("Institution", inst_ids, format_func=lk.name, key="lm_e_pick")
+    e_id = st.selectbox(_("Institution"), inst_ids, format_func=lambda i: known(lk.name(i)), key="lm_e_pick")
     if e_id:
         cur = lk.institutions.set_index("institution_id").loc[e_id]
         as_text = lambda v: "" if pd.isna(v) else str(v)  # noqa: E731
         with st.form(f"lm_edit_{e_id}_{int(cur['version'])}"):
             a1, a2 = st.columns(2)
-            e_name = a1.text_input("Name", value=cur["name"])
+            e_name = a1.text_input(_("Name"), value=cur["name"])
             kinds = list(L.INSTITUTION_KINDS)
             e_kind = a2.selectbox(
-                "Kind",
+                _("Kind"),
                 kinds,
                 index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
-                format_func=L.INSTITUTION_KINDS.get,
+                format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
             )
             groups = ["", *STAKEHOLDERS]
             e_group = a1.selectbox(
-                "Stakeholder group (IGCA)",
+                _("Stakeholder group (IGCA)"),
                 groups,
                 index=groups.index(cur["stakeholder_group"]) if cur["stakeholder_group"] in groups else 0,
-                format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+                format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
             )
             dists = ["", *(districts or [])]
             e_district = a2.selectbox(
-                "District",
+                _("District"),
                 dists,
                 index=dists.index(cur["district"]) if cur["district"] in dists else 0,
-                format_func=lambda d: d or "unknown",
+                format_func=lambda d: name("district", d) if d else _("unknown"),
                 key=f"lm_e_district_{e_id}_{int(cur['version'])}",
             )
             b1, b2, b3 = st.columns([1, 1, 2])
             e_lat = b1.text_input(
-                "Latitude", value=as_text(cur["lat"]), key=f"lm_e_lat_{e_id}_{int(cur['version'])}"
+                _("Latitude"), value=as_text(cur["lat"]), key=f"lm_e_lat_{e_id}_{int(cur['version'])}"
             )
             e_lon = b2.text_input(
-                "Longitude", value=as_text(cur["lon"]), key=f"lm_e_lon_{e_id}_{int(cur['version'])}"
+                _("Longitude"), value=as_text(cur["lon"]), key=f"lm_e_lon_{e_id}_{int(cur['version'])}"
             )
             srcs = ["", *source_ids]
             e_locsrc = b3.selectbox(
-                "Location source",
+                _("Location source"),
                 srcs,
                 index=srcs.index(cur["location_source_id"]) if cur["location_source_id"] in srcs else 0,
                 key=f"lm_e_locsrc_{e_id}_{int(cur['version'])}",
             )
-            e_locnote = st.text_input("Location note", value=cur["location_note"])
+            e_locnote = st.text_input(_("Location note"), value=cur["location_note"])
             e_source = st.selectbox(
-                "Source",
+                _("Source"),
                 source_ids,
                 index=source_ids.index(cur["source_id"]) if cur["source_id"] in source_ids else 0,
             )
-            e_note = st.text_area("Note", value=cur["note"])
-            save_inst = st.form_submit_button("Save institution", type="primary")
+            e_note = st.text_area(_("Note"), value=cur["note"])
+            save_inst = st.form_submit_button(_("Save institution"), type="primary")
         if save_inst:
             values = {
                 "name": e_name,
@@ -263,29 +281,46 @@ with t_edit:
             except sl.ValidationError as exc:
                 lv.show_problems(exc)
             else:
-                _done(f"Saved '{e_name.strip()}'.")
+                _done(_("Saved '{name}'.").format(name=e_name.strip()))
 
 with t_link:
     if not state.round:
-        st.info("Open a round first (Data page).")
+        st.info(_("Open a round first (Data page)."))
     else:
         with st.form("lm_add_link"):
             l1, l2 = st.columns(2)
-            l_inst = l1.selectbox("Institution", inst_ids, format_func=lk.name, key="lm_l_inst")
+            l_inst = l1.selectbox(
+                _("Institution"), inst_ids, format_func=lambda i: known(lk.name(i)), key="lm_l_inst"
+            )
             l_with = l2.radio(
-                "Linked with", ["a cluster", "another institution"], horizontal=True, key="lm_l_with"
+                _("Linked with"),
+                ["a cluster", "another institution"],
+                horizontal=True,
+                key="lm_l_with",
+                format_func=_,
             )
             l_cluster = l1.selectbox(
-                "Cluster", list(ds.clusters["cluster_id"]), format_func=ds.cluster_name, key="lm_l_cluster"
+                _("Cluster"),
+                list(ds.clusters["cluster_id"]),
+                format_func=lambda c: name("cluster", c, ds.cluster_name(c)),
+                key="lm_l_cluster",
             )
-            l_partner = l2.selectbox("Partner institution", inst_ids, format_func=lk.name, key="lm_l_partner")
+            l_partner = l2.selectbox(
+                _("Partner institution"),
+                inst_ids,
+                format_func=lambda i: known(lk.name(i)),
+                key="lm_l_partner",
+            )
             l_type = l1.selectbox(
-                "Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="lm_l_type"
+                _("Kind of link"),
+                list(L.LINK_TYPES),
+                format_func=lambda t: known(L.LINK_TYPES.get(t, t)),
+                key="lm_l_type",
             )
-            l_status = l2.selectbox("Status", L.LINK_STATUSES, key="lm_l_status")
-            l_source = l1.selectbox("Source", source_ids, key="lm_l_source")
-            l_note = st.text_area("Note", key="lm_l_note")
-            add_link = st.form_submit_button("Add link", type="primary")
+            l_status = l2.selectbox(_("Status"), L.LINK_STATUSES, key="lm_l_status", format_func=known)
+            l_source = l1.selectbox(_("Source"), source_ids, key="lm_l_source")
+            l_note = st.text_area(_("Note"), key="lm_l_note")
+            add_link = st.form_submit_button(_("Add link"), type="primary")
         if add_link:
             row = {
                 "institution_id": l_inst,
@@ -301,17 +336,18 @@ with t_link:
             except sl.ValidationError as exc:
                 lv.show_problems(exc)
             else:
-                _done("Link added.")
+                _done(_("Link added."))
 
 with t_change:
     mine = lk.links[lk.links["round_id"] == state.round] if state.round else lk.links.iloc[0:0]
     if mine.empty:
         st.caption(
-            "No link is stored in this round yet (links of earlier rounds still count until changed here)."
+            _("No link is stored in this round yet (links of earlier rounds still count until changed here).")
         )
     else:
         grid = mine.assign(
-            institution=mine["institution_id"].map(lk.name), kind=mine["link_type"].map(L.LINK_TYPES)
+            institution=mine["institution_id"].map(lambda i: known(lk.name(i))),
+            kind=mine["link_type"].map(lambda t: known(L.LINK_TYPES.get(t, t))),
         )[
             [
                 "institution_id",
@@ -336,8 +372,10 @@ with t_change:
                 "institution_id": None,
                 "link_type": None,
                 "version": None,
-                "status": st.column_config.SelectboxColumn("Status", options=L.LINK_STATUSES, required=True),
-                "source_id": st.column_config.SelectboxColumn("Source", options=source_ids, required=True),
+                "status": st.column_config.SelectboxColumn(
+                    _("Status"), options=L.LINK_STATUSES, required=True
+                ),
+                "source_id": st.column_config.SelectboxColumn(_("Source"), options=source_ids, required=True),
             },
         )
         diff = [
@@ -345,7 +383,12 @@ with t_change:
             for n, (r, o) in enumerate(zip(edited.to_dict("records"), grid.to_dict("records")), start=1)
             if (r["status"], r["source_id"], r["note"]) != (o["status"], o["source_id"], o["note"])
         ]
-        if st.button(f"Save {len(diff)} change(s)", disabled=not diff, type="primary", key="lm_save_changes"):
+        if st.button(
+            _("Save {n} change(s)").format(n=len(diff)),
+            disabled=not diff,
+            type="primary",
+            key="lm_save_changes",
+        ):
             rows = []
             for n, r in diff:
                 kind, ident = L.split_target(r["target"])
@@ -367,19 +410,21 @@ with t_change:
             except sl.ValidationError as exc:
                 lv.show_problems(exc)
             else:
-                _done(f"Saved {len(rows)} change(s).")
+                _done(_("Saved {n} change(s).").format(n=len(rows)))
 
 with t_import:
     st.markdown(
-        "A CSV of institutions **or** of links (told apart by the header), or an XLSX with an `institutions` and/or a `links` sheet "
-        f"(institutions are stored first, so links may name them). Links: `{', '.join(L.LINK_COLUMNS)}` (empty round_id: the round chosen in the sidebar). "
-        f"Institutions: `{', '.join(L.INSTITUTION_COLUMNS)}`. Line numbers are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        _(
+            "A CSV of institutions **or** of links (told apart by the header), or an XLSX with an `institutions` and/or a `links` sheet "
+            "(institutions are stored first, so links may name them). Links: `{links}` (empty round_id: the round chosen in the sidebar). "
+            "Institutions: `{institutions}`. Line numbers are the spreadsheet's (header = line 1). Nothing is stored until you commit, and then all rows or none."
+        ).format(links=", ".join(L.LINK_COLUMNS), institutions=", ".join(L.INSTITUTION_COLUMNS))
     )
     d1, d2 = st.columns(2)
     for col, fmt in ((d1, "xlsx"), (d2, "csv")):
         # Built when clicked (a callable), not on every rerun.
         col.download_button(
-            f"Template ({fmt.upper()})",
+            _("Template ({format})").format(format=fmt.upper()),
             lambda fmt=fmt: tables.linkage_template(fmt)[1],
             file_name=tables.LINKAGE_TEMPLATE_NAMES[fmt],
             key=f"lm_template_{fmt}",
@@ -387,21 +432,23 @@ with t_import:
         )
     if state.round:
         st.download_button(
-            "Export the institutions and this round's links (XLSX, ready to import again)",
+            _("Export the institutions and this round's links (XLSX, ready to import again)"),
             lambda: tables.linkage_workbook(engine, state.round)[1],
             file_name=tables.linkage_workbook_name(state.round),
             key="lm_export_round",
             on_click="ignore",
         )
     upload = (
-        st.file_uploader(f"Import into round '{state.round}'", type=["csv", "xlsx"], key="lm_upload")
+        st.file_uploader(
+            _("Import into round '{round}'").format(round=state.round), type=["csv", "xlsx"], key="lm_upload"
+        )
         if state.round
         else None
     )
 
     def _preview(plan) -> bool:
-        st.info("Preview: " + plan.summary())
-        st.dataframe(plan.preview, hide_index=True, width="stretch")
+        st.info(_("Preview:") + " " + data_text(plan.summary()))
+        st.dataframe(table_in_language(plan.preview), hide_index=True, width="stretch")
         return True
 
     def _commit(plan) -> str | None:
@@ -412,8 +459,8 @@ with t_import:
         except sl.ValidationError as exc:
             lv.show_problems(exc)
             return None
-        return (
-            f"Imported: {res.institutions} institution(s), {res.created} new link(s), {res.updated} changed."
+        return _("Imported: {institutions} institution(s), {created} new link(s), {updated} changed.").format(
+            institutions=res.institutions, created=res.created, updated=res.updated
         )
 
     uploads.import_upload(
@@ -422,19 +469,25 @@ with t_import:
         plan=lambda data, name: sl.plan_linkage_import(
             engine, state.round, data, name, districts=districts, contains=contains
         ),
-        problems="{n} problem(s): nothing was saved. Fix them and try again.",
+        problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
         preview=_preview,
-        apply_label="Commit import",
+        apply_label=_("Commit import"),
         apply_key="lm_commit",
         apply=_commit,
         done=_done,
     )
 
 with t_hist:
-    st.caption("Every change to a link or an institution, newest first: who, when, old and new value.")
+    st.caption(_("Every change to a link or an institution, newest first: who, when, old and new value."))
     st.dataframe(
-        sl.link_history(engine, limit=1000).drop(columns=["change_id"]), hide_index=True, width="stretch"
+        table_in_language(sl.link_history(engine, limit=1000).drop(columns=["change_id"])),
+        hide_index=True,
+        width="stretch",
     )
-    st.dataframe(sl.institution_history(engine).drop(columns=["change_id"]), hide_index=True, width="stretch")
+    st.dataframe(
+        table_in_language(sl.institution_history(engine).drop(columns=["change_id"])),
+        hide_index=True,
+        width="stretch",
+    )
 
 page.end(atlas, state, "linkages")

@@ -13,7 +13,27 @@ from ui.chrome import readable
 from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
 from ui.html import md
-from ui.i18n import _, draft_notice, english_only, local_names, untranslated_notice
+from ui.i18n import (
+    N_,
+    _,
+    draft_notice,
+    english_paragraphs,
+    indicator_name,
+    local_names,
+    table_in_language,
+    translator,
+    untranslated_notice,
+)
+
+# The framework table's headers (data/indicators.csv's columns), translated by table_in_language.
+_FRAMEWORK_HEADERS = {
+    "indicator_id": N_("Id"),
+    "name": N_("Indicator"),
+    "how_assessed": N_("How it is assessed"),
+    "weight": N_("Weight"),
+    "cluster_defining": N_("Cluster-defining"),
+    "reference": N_("Reference"),
+}
 
 
 def store_kind(url: str) -> str:
@@ -54,8 +74,12 @@ for label in INDICATOR_GROUPS.values():
     rows = framework[framework["group"] == label]
     with st.expander(_(label) + " — " + _("{n} indicators").format(n=len(rows))):
         st.dataframe(
-            readable(
-                rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]
+            table_in_language(
+                readable(
+                    rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]
+                )
+                .assign(name=rows["indicator_id"].map(indicator_name))
+                .rename(columns=_FRAMEWORK_HEADERS)
             ),
             hide_index=True,
             width="stretch",
@@ -113,8 +137,7 @@ st.markdown(
     )
 )
 
-english_only()
-st.markdown(workshop.methods_markdown())
+st.markdown(workshop.methods_markdown(translator()))
 
 st.header(_("Stakeholder groups and rounds"))
 st.markdown(
@@ -123,7 +146,7 @@ st.markdown(
     + ", ".join(_(g) for g in STAKEHOLDERS.values())
     + "."
 )
-st.dataframe(readable(ds.rounds.drop(columns=["_line"])), hide_index=True, width="stretch")
+st.dataframe(table_in_language(readable(ds.rounds.drop(columns=["_line"]))), hide_index=True, width="stretch")
 
 st.header(_("Where the data lives"))
 st.markdown(
@@ -134,11 +157,12 @@ st.markdown(
     ).format(kind=store_kind(store_url()))
 )
 
-english_only()
 linkage_views.methods_section(atlas)
 
 st.header(_("Sources"))
-st.dataframe(readable(ds.sources.drop(columns=["_line"])), hide_index=True, width="stretch")
+st.dataframe(
+    table_in_language(readable(ds.sources.drop(columns=["_line"]))), hide_index=True, width="stretch"
+)
 
 st.header(_("District boundaries"))
 # The file's name, not its path on the server.
@@ -150,18 +174,17 @@ st.markdown(
 provenance = provenance_text(atlas.boundary_file)
 if provenance:
     with st.expander(_("Provenance and known limits (PROVENANCE.md)")):
-        st.markdown(provenance)
+        st.markdown(english_paragraphs(provenance))
 else:
     st.warning(_("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown."))
 
 # District context: its own block (cluster_model.context), apart from the gap method.
-english_only()
-st.markdown(context.methods_markdown())
-st.dataframe(context.methods_table(get_context(atlas)), hide_index=True, width="stretch")
+st.markdown(context.methods_markdown(translator()))
+st.dataframe(table_in_language(context.methods_table(get_context(atlas))), hide_index=True, width="stretch")
 st.caption(
     _(
         "Files read from the folder **{folder}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits."
-    ).format(folder=md(context.context_dir().name))
+    ).format(folder=f"`{context.context_dir().name}`")
 )
 
 st.header(_("The two source documents"))

@@ -13,7 +13,7 @@ from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
 from ui.context_view import md
 from ui.data_view import get_view
-from ui.i18n import _, name, table_in_language, translator
+from ui.i18n import _, data_text, name, table_in_language, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -113,7 +113,7 @@ left = (
 st.altair_chart(alt.hconcat(left, right).resolve_scale(y="shared"), width="content")
 st.caption(
     _("Poverty:")
-    + f" {md(meta['source'])}, {int(meta['year'])}. {cx.CONTEXT_CREDIT}. "
+    + f" {md(data_text(meta['source']))}, {int(meta['year'])}. {md(data_text(cx.CONTEXT_CREDIT))}. "
     + _(
         "Karachi City is one survey unit: its point "
         "stands for the seven Karachi districts together, with the gap over all their clusters. Karachi's estimate has "

@@ -20,7 +20,7 @@ from cluster_model import voting as v
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
 from ui.data_access import get_dataset, get_engine
-from ui.i18n import _, current_language, known, name, phone_language_switch, translator
+from ui.i18n import _, current_language, indicator_name, known, name, phone_language_switch, translator
 from ui.page import leave_pages_folder_mode
 from ui.rtl import apply as apply_direction
 
@@ -113,9 +113,9 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
 @st.fragment  # a tap reruns only this panel, not the whole app: less work per vote for the server
 def item_panel(now: vt.CurrentItem) -> None:
     cid, pillar = now.item.cluster_id, now.item.pillar
-    names = ds.indicators[ds.indicators["pillar"] == pillar]["name"].tolist()
-    if tr.language != "en":  # indicator names are data, in English only for now: marked as untranslated
-        names = [f"{n} [en]" for n in names]
+    rows = ds.indicators[ds.indicators["pillar"] == pillar]
+    # indicator names in the phone's language from data/names.csv (English marked [en] when missing)
+    names = [indicator_name(i, n) for i, n in zip(rows["indicator_id"], rows["name"])]
     item_of = _("Item {n} of {total}").format(n=now.position + 1, total=now.n_items)
     question = _("Is this in place in the cluster? It covers:")
     st.markdown(

@@ -100,7 +100,10 @@ def test_urdu_snapshot_pdf_has_shaped_text_in_an_embedded_arabic_font(dataset, d
     spec = chart.to_dict(validate=False)
     assert "ٹھٹہ" in str(spec) and "Lateef" in str(spec["config"]["font"])
     svg = render(chart, "svg").decode("utf-8")
-    assert "[en]" not in svg and ">Thatta<" not in svg and "Cluster" not in svg  # every word drawn is in Urdu
+    # Every word drawn is in Urdu, except the round's name (data, written in English): marked [en].
+    round_label = make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta"]).round_label
+    assert svg.count("[en]") == svg.count(f"{round_label} [en]") > 0
+    assert ">Thatta<" not in svg and "Cluster" not in svg
     pdf = render(chart, "pdf")
     fonts = _fonts(pdf)
     assert any(name.startswith("Lateef") for name in fonts), sorted(fonts)
@@ -145,3 +148,61 @@ def test_csv_and_xlsx_headers_follow_the_language():
 
     book = load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["ضلعا", "ذريعا"] and book["ضلعا"]["A1"].value == "ضلعو"
+
+
+def test_urdu_brief_context_and_linkage_pages_are_in_urdu_shaped_and_mark_english_data(
+    dataset, districts, sites, tmp_path
+):
+    from cluster_model import context as cx
+    from cluster_model import store
+    from cluster_model.store import linkages as sl
+    from outputs.linkage_brief import linkage_page
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files not installed: run `make setup`")
+    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        ds = store.load_dataset(engine)
+        lk = sl.load_linkages(engine, ds)
+    finally:
+        engine.dispose()
+    tr = translator("ur")
+    view = make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta"])
+    pdf = district_brief_pdf(
+        dataset,
+        districts,
+        sites,
+        view,
+        ["Thatta"],
+        context=ctx,
+        extra_page=linkage_page(ds, lk, dataset.latest_round(), tr=tr),
+        tr=tr,
+    )
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 3
+    context_text, linkage_text = pages[1].extract_text(), pages[2].extract_text()
+    assert "ضلعی پس منظر" in context_text and "ٹھٹہ" in context_text  # heading "District context: Thatta"
+    assert "اعداد، ہر ایک کے سال کے ساتھ" in context_text  # "Figures, with the year of each"
+    assert "غربت کی شرح" in context_text  # a figure's label, from data/names.csv
+    assert "District context" not in context_text and "Figures, with" not in context_text
+    assert "[en]" in context_text  # the sources stay in English, marked
+    assert "ادارے اور روابط" in linkage_text and "Institutions and links" not in linkage_text
+    assert "No link recorded" not in linkage_text
+    fonts = _fonts(pdf)
+    assert "Lateef" in fonts and _shaped(fonts["Lateef"]), sorted(fonts)
+
+
+def test_sindhi_context_snapshot_legend_and_credits(districts):
+    from cluster_model import context as cx
+    from geo.context_map import snapshot_context, snapshot_credits
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files not installed: run `make setup`")
+    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    tr = translator("sd")
+    legend = snapshot_context(ctx, "adult_literacy", list(districts["district"]), tr)
+    assert legend["none"] == "ڪو انگ ناهي (اڻڄاتل)" and legend["title"][0] == "بالغن جي خواندگي (25+), 2014"
+    credits = snapshot_credits(ctx, "adult_literacy", tr)
+    assert "ڪراچي شهر هڪ سروي ايڪو آهي" in credits[0] and "[en]" in credits[0]  # the source, marked
+    assert "Classes" not in " ".join(credits) and "sampling error" not in " ".join(credits)

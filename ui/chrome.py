@@ -8,7 +8,7 @@ from cluster_model.issues import DataIssue
 from cluster_model.loading import Dataset
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui.html import md
-from ui.i18n import _, name_from_english
+from ui.i18n import _, data_text, name_from_english
 
 
 def show_issues(issues: list[DataIssue]) -> None:
@@ -46,13 +46,15 @@ def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
 def footer(ds: Dataset, round_id: str | None, has_map: bool = True) -> None:
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     round_text = (
-        _("Round:") + f" {row.iloc[0]['name']} ({row.iloc[0]['date']})" if not row.empty else _("No round")
+        _("Round:") + f" {data_text(row.iloc[0]['name'])} ({row.iloc[0]['date']})"
+        if not row.empty
+        else _("No round")
     )
     st.divider()
     st.caption(
         f"{round_text}. "
         + _("Clusters and evidence:")
-        + f" {ds.citation('dialogue2019')}; {ds.citation('hrd_study')}. "
+        + f" {data_text(ds.citation('dialogue2019'))}; {data_text(ds.citation('hrd_study'))}. "
         + _("District boundaries")
         + f" {BOUNDARY_ATTRIBUTION}. "
         + (
@@ -79,13 +81,13 @@ def evidence_list(checklist) -> None:
         for r in rows.itertuples(index=False):
             row = r._asdict()
             note = str(row.get("Note") or "")
-            line = f"- **{md(_(row['Status']))}** · {md(row['Indicator'])}"
+            line = f"- **{md(_(row['Status']))}** · {md(name_from_english('indicator', row['Indicator']))}"
             if "Pillar" in row:
                 line += f" ({md(_(row['Pillar']))})"
             if note not in ("", "—"):
-                line += f"  \n  {md(note)}"
+                line += f"  \n  {md(data_text(note))}"
             if row["Source"] not in ("", "—"):
-                line += "  \n  *" + _("Source:") + f" {md(row['Source'])}*"
+                line += "  \n  *" + _("Source:") + f" {md(data_text(row['Source']))}*"
             lines.append(line)
         blocks.append("\n".join(lines))
     if blocks:

@@ -21,7 +21,17 @@ from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
 from ui.html import md
-from ui.i18n import N_, _, name, table_in_language
+from ui.i18n import (
+    N_,
+    _,
+    context_label,
+    data_text,
+    known,
+    name,
+    name_from_english,
+    table_in_language,
+    translator,
+)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -59,7 +69,7 @@ def layer_switch() -> str:
 def pick_indicator(ctx: cx.ContextData) -> str:
     """An indicator, grouped by the pillar it informs."""
     options = ctx.grouped_options()
-    labels = {i: f"{group} · {label}" for group, i, label in options}
+    labels = {i: f"{known(group)} · {context_label(i, label)}" for group, i, label in options}
     ids = [i for _, i, _ in options]
     if st.session_state.get(INDICATOR_KEY) not in ids:
         kept = st.session_state.get(KEPT_INDICATOR)
@@ -81,23 +91,28 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
     data = cx.trend(ctx, indicator_id, unit, province)
     if data["year"].nunique() < 2:
         return None
-    data["series"] = data["series"].replace({"district": unit})
+    average = _("provincial average")
+    shown_unit = name_from_english("district", unit)  # a survey unit: a district's name, or marked [en]
+    data["series"] = data["series"].replace({"district": shown_unit, "provincial average": average})
     meta = ctx.indicator(indicator_id)
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("year:O", title=None),
-            y=alt.Y("value:Q", title=str(meta["unit"]), scale=alt.Scale(zero=False)),
+            y=alt.Y("value:Q", title=data_text(str(meta["unit"])), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(domain=[unit, "provincial average"], range=["#045a8d", "#999999"]),
+                scale=alt.Scale(domain=[shown_unit, average], range=["#045a8d", "#999999"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["series", "year", alt.Tooltip("value:Q", format=".1f")],
         )
-        .properties(height=170, title=f"{meta['label']}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}")
+        .properties(
+            height=170,
+            title=f"{context_label(indicator_id, meta['label'])}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}",
+        )
     )
 
 
@@ -111,42 +126,62 @@ def district_panel(
     ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, district: str, province: str | None
 ) -> None:
     meta = ctx.indicator(indicator_id)
-    st.markdown(f"### {md(district)}")
+    label = context_label(indicator_id, meta["label"])
+    st.markdown(f"### {md(name('district', district))}")
     row = table.loc[district] if district in table.index else None
     if row is None or not isinstance(row["unit"], str):
         st.warning(
-            f"No survey unit of the context files is matched to {md(district)}: no figure (see the problems listed above)."
+            _(
+                "No survey unit of the context files is matched to {district}: no figure (see the problems listed above)."
+            ).format(district=md(name("district", district)))
         )
         return
     if row["shared_with"] > 1:
         st.info(
-            f"Figure for **{md(cx.unit_label(row['unit'], row['districts']))}** — the surveys treat Karachi as one unit: "
-            "one figure for these districts together, not a measurement of each."
+            _(
+                "Figure for **{unit}** — the surveys treat Karachi as one unit: "
+                "one figure for these districts together, not a measurement of each."
+            ).format(unit=md(data_text(cx.unit_label(row["unit"], row["districts"]))))
         )
     elif row["unit"] != district:
-        st.caption(f"Survey unit: {md(row['unit'])}")
+        st.caption(_("Survey unit:") + f" {md(data_text(row['unit']))}")
     if pd.isna(row["value"]):
-        st.metric(f"{md(meta['label'])} ({int(meta['year'])})", "no figure")
+        st.metric(f"{md(label)} ({int(meta['year'])})", _("no figure"))
     else:
         st.metric(
-            f"{md(meta['label'])} ({int(meta['year'])})",
+            f"{md(label)} ({int(meta['year'])})",
             cx.format_value(row["value"], str(meta["unit"])),
-            help=ctx.definition(indicator_id) or None,
+            help=data_text(ctx.definition(indicator_id)) or None,
         )
         st.write(
-            f"Rank **{int(row['rank'])} of {int(row['n_ranked'])}** in {md(row['province'])} (1 = best; "
-            f"{'higher is better' if meta['direction'] == 'positive' else 'higher is worse'}). "
-            f"Provincial average: **{cx.format_value(row['province_average'], str(meta['unit']))}** "
-            f"(unweighted mean of the {int(row['n_ranked'])} districts' figures)."
+            _(
+                "Rank **{rank} of {n}** in {province} (1 = best; {direction}). "
+                "Provincial average: **{average}** (unweighted mean of the {n} districts' figures)."
+            ).format(
+                rank=int(row["rank"]),
+                n=int(row["n_ranked"]),
+                province=md(known(str(row["province"]))),
+                direction=_("higher is better") if meta["direction"] == "positive" else _("higher is worse"),
+                average=cx.format_value(row["province_average"], str(meta["unit"])),
+            )
         )
         if not pd.isna(row.get("ci_low")):
             st.write(
-                f"95% interval: {cx.format_value(row['ci_low'], str(meta['unit']))} – "
-                f"{cx.format_value(row['ci_high'], str(meta['unit']))} (from the estimate's mean squared error)."
+                _("95% interval: {low} – {high} (from the estimate's mean squared error).").format(
+                    low=cx.format_value(row["ci_low"], str(meta["unit"])),
+                    high=cx.format_value(row["ci_high"], str(meta["unit"])),
+                )
             )
         elif meta["column"] == "povrate":
-            st.write("95% interval: none can be stated — the upstream file gives this estimate an MSE of 0.")
-    st.caption(f"Year {int(meta['year'])}. Source: {md(meta['source'])}. {cx.CONTEXT_CREDIT}.")
+            st.write(
+                _("95% interval: none can be stated — the upstream file gives this estimate an MSE of 0.")
+            )
+    st.caption(
+        _("Year {year}. Source: {source}.").format(
+            year=int(meta["year"]), source=md(data_text(meta["source"]))
+        )
+        + f" {md(data_text(cx.CONTEXT_CREDIT))}."
+    )
     chart = trend_chart(ctx, indicator_id, row["unit"], province)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
@@ -154,13 +189,19 @@ def district_panel(
         pov = cx.district_table(ctx, "poverty_rate_2018", [district]).iloc[0]
         if not pd.isna(pov["value"]):
             interval = (
-                "no interval (upstream gives an MSE of 0)"
+                _("no interval (upstream gives an MSE of 0)")
                 if pd.isna(pov["ci_low"])
-                else f"95% interval {pov['ci_low']:.1f}–{pov['ci_high']:.1f}%"
+                else _("95% interval {low}–{high}%").format(
+                    low=f"{pov['ci_low']:.1f}", high=f"{pov['ci_high']:.1f}"
+                )
             )
-            st.write(f"Poverty rate 2018 (provisional): **{pov['value']:.1f}%**, {interval}.")
+            st.write(
+                _("Poverty rate 2018 (provisional): **{value}%**, {interval}.").format(
+                    value=f"{pov['value']:.1f}", interval=interval
+                )
+            )
     with st.expander(_("Every district figure here, with year and source")):
-        st.dataframe(cx.context_rows(ctx, district), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(cx.context_rows(ctx, district)), hide_index=True, width="stretch")
 
 
 def unit_ranking(ctx: cx.ContextData, indicator_id: str) -> pd.DataFrame:
@@ -212,13 +253,22 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     with map_col:
         if atlas.districts is None:
             st.error(
-                f"The map cannot be drawn: the boundary file {md(atlas.boundary_file.name)} could not be used (details above)."
+                _(
+                    "The map cannot be drawn: the boundary file {file} could not be used (details above). "
+                    "Tables below still work."
+                ).format(file=md(atlas.boundary_file.name))
             )
             table = cx.district_table(ctx, indicator_id, list(ctx.crosswalk["district"]))
         else:
             _take_click(clicked_district(st.session_state.get("context_map")), state)
             base, styles, table = build_context_map(
-                atlas.districts, sites, ctx, indicator_id, selected=state.district, basemap=state.basemap
+                atlas.districts,
+                sites,
+                ctx,
+                indicator_id,
+                selected=state.district,
+                basemap=state.basemap,
+                tr=translator(),
             )
             _take_click(
                 clicked_district(
@@ -235,8 +285,10 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
                 state,
             )
         st.caption(
-            f"{md(meta['label'])}, {int(meta['year'])} — {md(meta['unit'])}. Source: {md(meta['source'])}. "
-            f"{cx.CONTEXT_CREDIT}. Grey: no figure."
+            f"{md(context_label(indicator_id, meta['label']))}, {int(meta['year'])} — {md(data_text(meta['unit']))}. "
+            + _("Source:")
+            + f" {md(data_text(meta['source']))}. {md(data_text(cx.CONTEXT_CREDIT))}. "
+            + _("Grey: no figure.")
         )
     with panel_col:
         options = list(atlas.district_names)
@@ -253,7 +305,11 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
         )
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
-    st.subheader(f"Districts ranked by {md(meta['label'].lower())}, {int(meta['year'])}")
+    st.subheader(
+        _("Districts ranked by {figure}, {year}").format(
+            figure=md(context_label(indicator_id, meta["label"]).lower()), year=int(meta["year"])
+        )
+    )
     st.caption(
         _("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import streamlit as st
 
 from cluster_model import i18n
@@ -63,9 +64,10 @@ def _(message: str) -> str:
 
 
 def known(text: str) -> str:
-    """``text`` translated when the catalogue has it, else unchanged (text that may come from data)."""
+    """``text`` translated when the catalogue has it, else as written (text that may come from data),
+    marked [en] when English on an Urdu or Sindhi page."""
     tr = translator()
-    return tr.gettext(text) if tr.has(text) else text
+    return tr.gettext(text) if tr.has(text) else tr.data(text)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -79,10 +81,21 @@ def untranslated_notice() -> str | None:
     return _("Words marked [en] have no translation yet and are shown in English.")
 
 
-def english_only() -> None:
-    """Say, on an Urdu or Sindhi page, that the text below is written by the domain in English only (for now)."""
-    if current_language() != i18n.DEFAULT_LANGUAGE:
-        st.caption(_("The next section is available in English only for now."))
+def english_paragraphs(markdown: str) -> str:
+    """Markdown written in English only (a Methods section, a PROVENANCE.md) for the page: on an Urdu or
+    Sindhi page each paragraph with English words is marked [en] (a table in its first header cell; a
+    code block is left as it is)."""
+    if current_language() == i18n.DEFAULT_LANGUAGE:
+        return markdown
+    out = []
+    for paragraph in re.split(r"\n\s*\n", markdown.strip("\n")):
+        if not re.search(r"[A-Za-z]", paragraph) or paragraph.startswith(("    ", "```")):
+            out.append(paragraph)
+        elif paragraph.lstrip().startswith("|"):
+            out.append(paragraph.replace("|", "| " + i18n.FALLBACK_MARK, 1))
+        else:
+            out.append(f"{paragraph.rstrip()} {i18n.FALLBACK_MARK}")
+    return "\n\n".join(out)
 
 
 def draft_notice(names_drafts: int) -> str | None:
@@ -97,10 +110,12 @@ def draft_notice(names_drafts: int) -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _local_names(mtime: float):
+def _local_names(path: str, mtime: float):
+    from pathlib import Path
+
     from cluster_model.local_names import load_names
 
-    names, _issues = load_names()  # its problems are listed on the Methods page
+    names, _issues = load_names(Path(path))  # its problems are listed on the Methods page
     return names
 
 
@@ -130,9 +145,10 @@ def phone_language_switch() -> str:
 
 def local_names():
     """data/names.csv, re-read when the file changes."""
-    from cluster_model.local_names import NAMES_FILE
+    from cluster_model import local_names as ln
 
-    return _local_names(NAMES_FILE.stat().st_mtime if NAMES_FILE.is_file() else 0.0)
+    path = ln.NAMES_FILE  # read at each call: a test points it at another table
+    return _local_names(str(path), path.stat().st_mtime if path.is_file() else 0.0)
 
 
 def name(kind: str, id_: str, english: str | None = None) -> str:
@@ -156,9 +172,14 @@ VOCABULARY_COLUMNS = (
 )
 
 
+_COUNTED_CELL = re.compile(r"(?P<word>[^()]+) \((?P<n>[0-9]+)\)")
+
+
 def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
     """A table for the page: headers translated (ui/i18n_columns.py lists them for the catalogue),
-    and the vocabulary words in ``vocabulary_columns``; data values (names, notes, sources) stay as they are."""
+    the vocabulary words, the names data/names.csv holds (clusters, districts, places, indicators,
+    context figures); the other data text (notes, sources, institutions) stays as it is, marked
+    " [en]" when English (``cluster_model.i18n.mark_data``)."""
     tr = translator()
     if tr.language == i18n.DEFAULT_LANGUAGE:
         return frame
@@ -172,8 +193,12 @@ def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
         # cluster_model.scoring.gap_label's English text, as the domain's tables carry it
         if found := _OF_CELL.fullmatch(v):
             return tr.gettext("{n} of {total}").format(**found.groupdict())
-        found = _GAP_CELL.fullmatch(v)
-        return tr.gettext("gap {gap} · {share} assessed").format(**found.groupdict()) if found else v
+        if found := _GAP_CELL.fullmatch(v):
+            return tr.gettext("gap {gap} · {share} assessed").format(**found.groupdict())
+        # a vocabulary word with a count, e.g. a linkage cell "active (2)"
+        if (found := _COUNTED_CELL.fullmatch(v)) and tr.has(found["word"]):
+            return f"{tr.gettext(found['word'])} ({found['n']})"
+        return tr.data(v)
 
     for column, kind in _NAME_COLUMNS.items():
         if column in out.columns:
@@ -182,30 +207,76 @@ def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
                 .astype(object)
                 .map(
                     lambda v, kind=kind: (
-                        ", ".join(name_from_english(kind, x) for x in v.split(", "))
+                        ", ".join(
+                            tr.gettext(x) if tr.has(x) else tr.data(name_from_english(kind, x))
+                            for x in v.split(", ")
+                        )
                         if isinstance(v, str)
                         else v
                     )
                 )
             )
     for column in out.columns:
-        if column in vocabulary_columns or column in PILLAR_LABELS:
+        if column not in _NAME_COLUMNS and not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].astype(object).map(cell)
-    # A header from data (e.g. a context figure's label) is shown as it is.
-    return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) and tr.has(c) else c)
+    # A header from data (a context figure's label) is shown by data/names.csv, else marked.
+    return out.rename(columns=lambda c: _header(c, tr))
+
+
+def _header(column, tr):
+    if not isinstance(column, str):
+        return column
+    if tr.has(column):
+        return tr.gettext(column)
+    found = name_from_english("context", column)
+    return found if found != column else tr.data(column)
+
+
+def indicator_name(indicator_id: str, english: str | None = None) -> str:
+    """An indicator's name in the session's language (data/names.csv; English marked [en] when missing)."""
+    return name("indicator", indicator_id, english)
+
+
+def context_label(indicator_id: str, english: str | None = None) -> str:
+    """A district context figure's label in the session's language (data/names.csv, kind ``context``)."""
+    return name("context", indicator_id, english)
+
+
+def data_text(text):
+    """Text from data (evidence, notes, citations, round names) shown as written: marked [en] when English
+    on an Urdu or Sindhi page (``cluster_model.i18n.mark_data``)."""
+    return translator().data(text)
 
 
 def name_from_english(kind: str, english: str) -> str:
-    """The local name of a cluster/district/place the domain's tables give in English."""
+    """The local name of a cluster/district/place/indicator/context figure the domain's tables give in English."""
     if current_language() == i18n.DEFAULT_LANGUAGE or not isinstance(english, str):
         return english
-    by_english = {(k, row["en"]): i for (k, i), row in local_names().rows.items()}
+    by_english = _by_english(local_names())
     if (kind, english) not in by_english:
-        return english  # not a name the table knows (or already translated): shown as it is
+        # not a name the table knows: shown as it is, marked [en] when English (already translated: unchanged)
+        return translator().data(english)
     return name(kind, by_english[(kind, english)], english)
 
 
-_NAME_COLUMNS = {"Cluster": "cluster", "District": "district", "Clusters": "cluster", "Districts": "district"}
+def _by_english(names) -> dict[tuple[str, str], str]:
+    cached = getattr(names, "_by_english", None)
+    if cached is None:
+        cached = {(k, row["en"]): i for (k, i), row in names.rows.items()}
+        names._by_english = cached
+    return cached
+
+
+_NAME_COLUMNS = {
+    "Cluster": "cluster",
+    "District": "district",
+    "Clusters": "cluster",
+    "Districts": "district",
+    "Indicator": "indicator",
+    "District (survey unit)": "district",
+    "indicator": "context",
+    "Figure": "context",
+}
 
 
 def with_language(params: dict[str, str]) -> dict[str, str]:

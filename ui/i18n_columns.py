@@ -85,6 +85,33 @@ HEADERS = (
     N_("95% interval"),
     N_("Number of poor (1,000s)"),
     N_("Institutions & links"),
+    N_("Expected"),
+    # district context tables (cluster_model.context.context_rows, methods_table)
+    N_("pillar"),
+    N_("indicator"),
+    N_("value"),
+    N_("shown as"),
+    N_("unit"),
+    N_("year"),
+    N_("rank in province"),
+    N_("provincial average"),
+    N_("survey unit"),
+    N_("source"),
+    N_("Pillar informed"),
+    N_("Figure"),
+    N_("Unit"),
+    N_("Direction"),
+    N_("Column in the file"),
+    N_("higher is better"),
+    N_("higher is worse"),
+    N_("Indicators it answers"),
+    # data/issues tables (ui/uploads.py, for pages/data.py and pages/linkages.py)
+    N_("File"),
+    N_("Line"),
+    N_("Column"),
+    N_("Value"),
+    N_("Problem"),
+    N_("What to do"),
     # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
     N_(
         "Expected kinds of support come from the Support institutions & infrastructure and Technology indicators (data/link_types.csv)."
@@ -155,6 +182,17 @@ IN_FSTRINGS = (
     N_("NGO"),
     N_("Id"),
     N_("Location note"),
+    # cluster_model.evidence: an item's stakeholder group or pillars when the source does not say
+    N_("not stated"),
+    N_("whole cluster"),
+    # cluster_model.loading.ROUND_KINDS, shown with a round's name
+    N_("survey"),
+    N_("dialogue"),
+    N_("desk review"),
+    # geo.atlas_map.TILES_FAILED: the map's notice when the online basemap cannot load
+    N_(
+        "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."
+    ),
     # geo.snapshot.NOT_ASSESSED_LABEL (the snapshot legend)
     N_("not assessed (unknown, hatched)"),
 )

@@ -24,7 +24,7 @@ from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
-from ui.i18n import _, known, name, table_in_language
+from ui.i18n import _, indicator_name, known, name, table_in_language
 from ui.uploads import show_issues
 
 if TYPE_CHECKING:
@@ -232,11 +232,11 @@ def show_problems(exc: store.ValidationError) -> None:
     show_issues(exc.issues, f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
 
 
-def brief_page(atlas: AtlasData, round_id: str | None):
-    """The district brief's linkage page (after each district's page)."""
+def brief_page(atlas: AtlasData, round_id: str | None, tr=None):
+    """The district brief's linkage page (after each district's page), in ``tr``'s language."""
     from outputs.linkage_brief import linkage_page
 
-    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id))
+    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id), tr)
 
 
 def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
@@ -337,24 +337,31 @@ def methods_section(atlas: AtlasData) -> None:
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     st.header(_("Institutions and linkages"))
     st.markdown(
-        "A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
-        "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
-        "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
-        "recorded. Links carry forward to later real rounds until changed, like assessments. "
-        "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
-        "of a cluster are the expected kinds with no active link."
+        _(
+            "A link joins an institution to a cluster (or to another institution), with a kind of support and a status — *active*, *weak* or "
+            "*needed but absent* — in a round, with a source. A matrix cell is **active** if any active link of that kind serves the cluster, "
+            "**weak** if only weak ones do, **absent** if the only record says the link is needed but absent, and **unknown** if nothing is "
+            "recorded. Links carry forward to later real rounds until changed, like assessments. "
+            "A kind of support is *expected* of every cluster when it answers a support or technology indicator; the **missing links** "
+            "of a cluster are the expected kinds with no active link."
+        )
     )
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Kind of support": k.label,
-                    "Expected": "yes" if k.expected else "no",
-                    "Indicators it answers": "; ".join(names.get(i, i) for i in k.indicators) or "none",
-                    "Note": k.note,
-                }
-                for k in lk.kinds
-            ]
+        table_in_language(
+            pd.DataFrame(
+                [
+                    {
+                        "Kind of support": k.label,
+                        "Expected": "yes" if k.expected else "no",
+                        "Indicators it answers": "; ".join(
+                            indicator_name(i, names.get(i, i)) for i in k.indicators
+                        )
+                        or _("none"),
+                        "Note": k.note,
+                    }
+                    for k in lk.kinds
+                ]
+            ),
         ),
         hide_index=True,
         width="stretch",

@@ -14,7 +14,15 @@ from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
 from ui.html import md
-from ui.i18n import _, current_language, language_notice, language_switch, local_names, translator
+from ui.i18n import (
+    _,
+    current_language,
+    data_text,
+    language_notice,
+    language_switch,
+    local_names,
+    translator,
+)
 from ui.rtl import apply as apply_direction
 from ui.share import share_box
 
@@ -35,7 +43,8 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     with st.sidebar:
         st.markdown("### " + _("Filters"))
         labels = {
-            r.round_id: f"{r.name} ({r.date})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
+            r.round_id: f"{data_text(r.name)} ({r.date})"
+            + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
             for r in rounds.itertuples()
         }
         if labels:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model.issues import DataIssue
+from ui.i18n import table_in_language
 
 
 class Plan(Protocol):
@@ -27,21 +28,24 @@ P = TypeVar("P", bound=Plan)
 def show_issues(issues: list[DataIssue], heading: str) -> None:
     """``heading``, then one row per problem: file, line, column, value, problem, what to do.
 
-    A table, so a value from the file is shown as plain text, never read as markup."""
+    A table, so a value from the file is shown as plain text, never read as markup; its headers in
+    the page's language, the file's values and the checks' messages marked as English data."""
     st.error(heading)
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "File": i.file,
-                    "Line": i.row,
-                    "Column": i.column or "",
-                    "Value": i.value or "",
-                    "Problem": i.message,
-                    "What to do": i.hint,
-                }
-                for i in issues
-            ]
+        table_in_language(
+            pd.DataFrame(
+                [
+                    {
+                        "File": i.file,
+                        "Line": i.row,
+                        "Column": i.column or "",
+                        "Value": i.value or "",
+                        "Problem": i.message,
+                        "What to do": i.hint,
+                    }
+                    for i in issues
+                ]
+            )
         ),
         hide_index=True,
         width="stretch",

@@ -17,6 +17,8 @@ from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
 from ui.html import md
+from ui.i18n import _, known, table_in_language
+from ui.i18n import name as local_name
 from ui.linkage_views import get_linkages, refresh, show_problems
 
 NEW = "__new__"
@@ -29,42 +31,54 @@ def _slug(name: str) -> str:
 def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: SessionInfo, editor) -> None:
     ds = atlas.dataset
     lk = get_linkages(atlas)
-    name = ds.cluster_name(cluster_id)
-    st.markdown(f"### Who works with whom: {md(name)}")
+    name = local_name("cluster", cluster_id, ds.cluster_name(cluster_id))
+    st.markdown("### " + _("Who works with whom: {cluster}").format(cluster=md(name)))
     stated = L.cluster_links(ds, lk, round_id, cluster_id)
     stated = stated[stated["Round"] == round_id]
     if stated.empty:
-        st.caption("No link stated in this dialogue yet for this cluster.")
+        st.caption(_("No link stated in this dialogue yet for this cluster."))
     else:
-        st.dataframe(stated[["Institution", "Link", "Status", "Note"]], hide_index=True, width="stretch")
+        st.dataframe(
+            table_in_language(stated[["Institution", "Link", "Status", "Note"]]),
+            hide_index=True,
+            width="stretch",
+        )
     if editor is None:
         return
     options = [NEW, *lk.institutions["institution_id"]]
     with st.form(f"ws_link_form_{cluster_id}", border=True):
         c1, c2, c3 = st.columns([4, 3, 3])
         inst = c1.selectbox(
-            "Institution",
+            _("Institution"),
             options,
-            format_func=lambda i: "A new one the room names…" if i == NEW else lk.name(i),
+            format_func=lambda i: _("A new one the room names…") if i == NEW else known(lk.name(i)),
             key="ws_link_inst",
         )
         kind = c2.selectbox(
-            "Kind of link", list(L.LINK_TYPES), format_func=L.LINK_TYPES.get, key="ws_link_type"
+            _("Kind of link"),
+            list(L.LINK_TYPES),
+            format_func=lambda t: known(L.LINK_TYPES.get(t, t)),
+            key="ws_link_type",
         )
-        status = c3.radio("Status", L.LINK_STATUSES, key="ws_link_status", horizontal=True)
+        status = c3.radio(
+            _("Status"), L.LINK_STATUSES, key="ws_link_status", horizontal=True, format_func=known
+        )
         n1, n2, n3 = st.columns([4, 3, 3])
-        new_name = n1.text_input("New institution's name", key="ws_link_new_name")
+        new_name = n1.text_input(_("New institution's name"), key="ws_link_new_name")
         new_kind = n2.selectbox(
-            "Its kind", list(L.INSTITUTION_KINDS), format_func=L.INSTITUTION_KINDS.get, key="ws_link_new_kind"
+            _("Its kind"),
+            list(L.INSTITUTION_KINDS),
+            format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
+            key="ws_link_new_kind",
         )
         new_group = n3.selectbox(
-            "Its group",
+            _("Its group"),
             ["", *STAKEHOLDERS],
-            format_func=lambda g: STAKEHOLDERS.get(g, "not stated"),
+            format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
             key="ws_link_new_group",
         )
-        note = st.text_input("What the room said (note)", key="ws_link_note")
-        save = st.form_submit_button("Record the link", type="primary")
+        note = st.text_input(_("What the room said (note)"), key="ws_link_note")
+        save = st.form_submit_button(_("Record the link"), type="primary")
     if save:
         new = (
             {

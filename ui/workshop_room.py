@@ -256,7 +256,7 @@ def present(w: Workshop) -> None:
             unsafe_allow_html=True,
         )
         if note:
-            q2.caption(known(note))
+            q2.caption(note)  # already in the page's language (presentation.page_link)
         st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(w.ds)

@@ -12,7 +12,7 @@ from ui import page
 from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
 from ui.html import md
-from ui.i18n import _, table_in_language, translator, with_language
+from ui.i18n import _, data_text, table_in_language, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop_session import Workshop, flash, problems, show_flash
 
@@ -45,7 +45,7 @@ def setup(w: Workshop) -> None:
     )
     show_issues(atlas.issues)
     show_flash()
-    labels = {r.round_id: f"{r.name} — {r.venue}, {r.date}" for r in ready.itertuples()}
+    labels = {r.round_id: data_text(f"{r.name} — {r.venue}, {r.date}") for r in ready.itertuples()}
     st.subheader(_("Open a dialogue"))
     if labels:
         options = list(labels)
@@ -82,47 +82,50 @@ def setup(w: Workshop) -> None:
             )
         )
     user = require_editor()
-    st.sidebar.caption(f"Signed in as **{md(user.label)}**")
-    st.sidebar.button("Sign out", on_click=sign_out, key="ws_sign_out")
+    st.sidebar.caption(_("Signed in as **{user}**").format(user=md(data_text(user.label))))
+    st.sidebar.button(_("Sign out"), on_click=sign_out, key="ws_sign_out")
 
-    tab_new, tab_agenda = st.tabs(["New dialogue", "Edit the agenda"])
+    tab_new, tab_agenda = st.tabs([_("New dialogue"), _("Edit the agenda")])
     with tab_new:
         orphan = sessions[~sessions["has_session"]]
         with st.form("ws_new"):
             st.markdown(
-                "A dialogue round: where and when the room met is the source of every rating recorded in it."
+                _(
+                    "A dialogue round: where and when the room met is the source of every rating recorded in it."
+                )
             )
             existing = st.selectbox(
-                "Round",
+                _("Round"),
                 ["(new round)", *orphan["round_id"]],
-                help="Or attach the session to a dialogue round already opened on the Data page.",
+                format_func=lambda r: _("(new round)") if r == "(new round)" else r,
+                help=_("Or attach the session to a dialogue round already opened on the Data page."),
             )
             new_id = st.text_input(
-                "Round id (new round)",
+                _("Round id (new round)"),
                 placeholder="dialogue-muet-2027",
-                help="lower-case letters, digits, '-' or '_'",
+                help=_("lower-case letters, digits, '-' or '_'"),
             )
-            name = st.text_input("Name (new round)", placeholder="Cluster policy dialogue, MUET")
-            date = st.date_input("Date (new round)")
-            venue = st.text_input("Venue", placeholder="MUET, Jamshoro")
-            facilitator = st.text_input("Facilitator")
+            name = st.text_input(_("Name (new round)"), placeholder="Cluster policy dialogue, MUET")
+            date = st.date_input(_("Date (new round)"))
+            venue = st.text_input(_("Venue"), placeholder="MUET, Jamshoro")
+            facilitator = st.text_input(_("Facilitator"))
             # No default: a 64-item agenda starting where nothing is assessed helps nobody (issue 10, item 12).
             clusters = st.multiselect(
-                "Clusters, in the order the room takes them",
+                _("Clusters, in the order the room takes them"),
                 cluster_ids,
                 default=[],
-                format_func=ds.cluster_name,
-                placeholder="Choose the clusters the room will discuss",
+                format_func=lambda c: local_name("cluster", c, ds.cluster_name(c)),
+                placeholder=_("Choose the clusters the room will discuss"),
                 key="ws_new_clusters",
             )
             pillars = st.multiselect(
-                "Pillars for each cluster", list(PILLARS), default=list(PILLARS), format_func=PILLARS.get
+                _("Pillars for each cluster"), list(PILLARS), default=list(PILLARS), format_func=tr.pillar
             )
-            go = st.form_submit_button("Create dialogue", type="primary")
+            go = st.form_submit_button(_("Create dialogue"), type="primary")
         if go:
             agenda = _agenda_from_choice(clusters, pillars)
             if agenda is None:
-                st.error("Choose at least one cluster and one pillar for the agenda: nothing was created.")
+                st.error(_("Choose at least one cluster and one pillar for the agenda: nothing was created."))
                 return
             try:
                 if existing == "(new round)":
@@ -151,24 +154,32 @@ def setup(w: Workshop) -> None:
                 problems(exc)
             else:
                 st.cache_data.clear()
-                flash("success", f"Dialogue '{md(made)}' is ready: press Start presentation.")
+                flash(
+                    "success",
+                    _("Dialogue '{round}' is ready: press Start presentation.").format(round=md(made)),
+                )
                 params.from_dict(with_language({"round": made}))
                 st.rerun()
 
     with tab_agenda:
         if not labels:
-            st.info("Create a dialogue first.")
+            st.info(_("Create a dialogue first."))
             return
         rid = params.get("round")
         s = dl.get_session(engine, rid)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
         st.caption(
-            "Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop): "
-            f"`{agenda.to_string()}`"
+            _(
+                "Reorder or remove items. Each change is saved at once. Short form (for copying to another laptop):"
+            )
+            + f" `{agenda.to_string()}`"
         )
         for i, item in enumerate(agenda.items):
             c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
-            c1.write(f"{i + 1}\\. {md(ds.cluster_name(item.cluster_id))} — {PILLARS[item.pillar]}")
+            c1.write(
+                f"{i + 1}\\. {md(local_name('cluster', item.cluster_id, ds.cluster_name(item.cluster_id)))}"
+                f" — {tr.pillar(item.pillar)}"
+            )
             for col, label, change, disabled in (
                 (c2, "↑", lambda a, i=i: a.move(i, -1), i == 0),
                 (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
@@ -178,7 +189,7 @@ def setup(w: Workshop) -> None:
                     label,
                     key=f"ws_ag_{label}_{i}",
                     disabled=disabled,
-                    help={"↑": "move up", "↓": "move down", "✕": "remove"}[label],
+                    help={"↑": _("move up"), "↓": _("move down"), "✕": _("remove")}[label],
                 ):
                     dl.set_agenda(
                         engine, rid, change(agenda).to_string(), author=user.label, position=s.position
@@ -187,14 +198,15 @@ def setup(w: Workshop) -> None:
         with st.form("ws_agenda_move"):
             m1, m2 = st.columns(2)
             src = m1.selectbox(
-                "Move item",
+                _("Move item"),
                 range(len(agenda)),
                 format_func=lambda i: (
-                    f"{i + 1}. {ds.cluster_name(agenda[i].cluster_id)} — {PILLARS[agenda[i].pillar]}"
+                    f"{i + 1}. {local_name('cluster', agenda[i].cluster_id, ds.cluster_name(agenda[i].cluster_id))}"
+                    f" — {tr.pillar(agenda[i].pillar)}"
                 ),
             )
-            dst = m2.number_input("to position", min_value=1, max_value=len(agenda), value=1, step=1)
-            if st.form_submit_button("Move"):
+            dst = m2.number_input(_("to position"), min_value=1, max_value=len(agenda), value=1, step=1)
+            if st.form_submit_button(_("Move")):
                 dl.set_agenda(
                     engine,
                     rid,
@@ -205,10 +217,10 @@ def setup(w: Workshop) -> None:
                 st.rerun()
         with st.form("ws_agenda_text"):
             text = st.text_input(
-                "Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)",
+                _("Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)"),
                 value=agenda.to_string(),
             )
-            if st.form_submit_button("Save agenda"):
+            if st.form_submit_button(_("Save agenda")):
                 try:
                     dl.set_agenda(engine, rid, text, author=user.label)
                 except store.ValidationError as exc:

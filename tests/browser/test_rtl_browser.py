@@ -130,10 +130,16 @@ def test_english_stays_left_to_right(browser, rtl_server):
         page.close()
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("ur", "سندھ کلسٹر اٹلس"), ("sd", "سنڌ ڪلسٽر ائٽلس")])
-def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(browser, server, lang, heading):
+@pytest.mark.parametrize(
+    ("lang", "heading", "names_toggle"),
+    [("ur", "سندھ کلسٹر اٹلس", "اضلاع کے نام"), ("sd", "سنڌ ڪلسٽر ائٽلس", "ضلعن جا نالا")],
+)
+def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(
+    browser, server, lang, heading, names_toggle
+):
     """The real app: /?lang=ur|sd lays the page out right to left, mostly in Arabic script, map legend
-    included, with nothing requested from outside; the language stays in the URL."""
+    and the map's "District names" checkbox included (labels from the catalogue, passed in the map's
+    options), with nothing requested from outside; the language stays in the URL."""
     page, layout, fonts = _open(browser, f"{server}/?lang={lang}", heading)
     try:
         legend = page.page.frame_locator("iframe").first.locator(".atlas-legend-rows")
@@ -152,6 +158,9 @@ def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(browser, serve
         assert arabic > 2 * latin, (arabic, latin)
         legend_text = legend.inner_text()
         assert sum(1 for ch in legend_text if "\u0600" <= ch <= "\u06ff") > 20, legend_text
+        toggle = page.page.frame_locator("iframe").first.locator(".atlas-names-toggle")
+        toggle.wait_for(timeout=30_000)
+        assert toggle.inner_text().strip() == names_toggle, toggle.inner_text()
         assert f"lang={lang}" in page.page.url
         assert layout["naskh"] >= 1 and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
         assert page.refused == []
