@@ -152,6 +152,19 @@ def test_district_names_travel_once_and_each_rerun_carries_only_the_figure(distr
     assert not any("Sanghar" in text or "division" in text for _, text in table["districts"].values())
 
 
+def test_district_tooltip_names_in_sindhi(districts, scores):
+    """Issue #13: on a Sindhi page the tooltip's name comes from data/names.csv, the division's word is
+    translated and the division's own name (data) is marked as English."""
+    from cluster_model.i18n import translator
+    from geo.atlas_map import district_tooltip_heads
+
+    heads = json.loads(district_tooltip_heads(districts, translator("sd")))
+    assert heads["Thatta"].startswith("<b>ٺٽو</b><br>")
+    assert "[en]" in heads["Thatta"] and "division" not in heads["Thatta"]
+    english = json.loads(district_tooltip_heads(districts))
+    assert english["Thatta"].startswith("<b>Thatta</b><br>") and english["Thatta"].endswith(" division")
+
+
 def test_template_syntax_in_names_is_kept_as_text(districts, scores, sites):
     """Cluster and place names are user-edited text: "{%" or "{{" in them must reach the
     map verbatim, not be read as Jinja (branca re-parses each rendered script as a template)."""
