@@ -52,6 +52,7 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from cluster_model.identity import region_name
 from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
@@ -81,7 +82,9 @@ CLUSTER_SITES_ABOVE = 100  # more site markers than this are gathered into count
 NOT_ASSESSED_LABEL = (
     "not assessed (unknown)"  # the legend's grey row; the workshop says "not rated (unknown)"
 )
-MAP_TITLE = "Map of Sindh's districts coloured by cluster gap, with the cluster sites"
+# The map frame's title (a screen reader's name for it); {region}: the atlas's region.
+MAP_TITLE = "Map of {region}'s districts coloured by cluster gap, with the cluster sites"
+TILES_ATTRIBUTION = "Map data and boundaries {attribution}"
 
 # Marker colours (Okabe-Ito plus a few dark, distinct tones), picked by a
 # stable hash of cluster_id so a cluster has the same colour on every map.
@@ -675,9 +678,10 @@ class _MapExtras(JSCSSMixin, _DataElement):
         background: str | None,
         *,
         fit: list | None = None,
-        title: str = MAP_TITLE,
+        title: str | None = None,
         served: bool = False,
         tiles_failed: str = TILES_FAILED,
+        tiles_attribution: str | None = None,
     ):
         super().__init__(served)
         self._name = "AtlasExtras"
@@ -685,9 +689,9 @@ class _MapExtras(JSCSSMixin, _DataElement):
         # The maps' CSS is a served file too (a content-named copy of MAP_EXTRAS_CSS).
         self.default_css = [("atlas_map_css", _served_url("atlas-map", MAP_EXTRAS_CSS, ".css"))]
         self.options = {
-            "title": title,
+            "title": title or MAP_TITLE.format(region=region_name()),
             "attribution": attribution,
-            "tilesAttribution": f"Map data and boundaries {attribution}",
+            "tilesAttribution": tiles_attribution or TILES_ATTRIBUTION.format(attribution=attribution),
             "tilesFailed": tiles_failed,  # the offline-basemap notice, in the page's language
             "background": background,
             "fit": fit,
@@ -869,7 +873,9 @@ def build_atlas_base(
         None if basemap else BACKGROUND,
         fit=_bounds(districts),
         served=served,
+        title=_(MAP_TITLE).format(region=tr.data(region_name()) if tr else region_name()),
         tiles_failed=_(TILES_FAILED),
+        tiles_attribution=_(TILES_ATTRIBUTION).format(attribution=BOUNDARY_ATTRIBUTION),
     ).add_to(m)
     return m
 
@@ -964,6 +970,7 @@ def build_sites_map(
         fit=_bounds(focus if len(focus) else districts, 0.3 if len(focus) else 0.0),
         title=_("Map of the districts where this cluster's sites lie"),
         tiles_failed=_(TILES_FAILED),
+        tiles_attribution=_(TILES_ATTRIBUTION).format(attribution=BOUNDARY_ATTRIBUTION),
     ).add_to(m)
     return m
 

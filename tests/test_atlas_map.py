@@ -165,6 +165,25 @@ def test_district_tooltip_names_in_sindhi(districts, scores):
     assert english["Thatta"].startswith("<b>Thatta</b><br>") and english["Thatta"].endswith(" division")
 
 
+def test_map_frame_title_names_the_region_in_the_page_language(districts, sites, monkeypatch):
+    """The frame's title (a screen reader's name for the map) says the atlas's region, not always
+    Sindh, and is in the page's language (#13)."""
+    from cluster_model import settings
+    from cluster_model.i18n import translator
+
+    assert build_atlas_base(districts, sites).extras.options["title"].startswith("Map of Sindh's districts")
+    monkeypatch.setenv("ATLAS_PROVINCE", "")
+    settings.reset()
+    try:
+        assert build_atlas_base(districts, sites).extras.options["title"].startswith("Map of Pakistan's")
+    finally:
+        monkeypatch.undo()
+        settings.reset()
+    options = build_atlas_base(districts, sites, tr=translator("ur")).extras.options
+    assert options["title"].startswith("Sindh [en] کے اضلاع کا نقشہ")
+    assert options["tilesAttribution"].startswith("نقشے کا ڈیٹا اور حدود")
+
+
 def test_template_syntax_in_names_is_kept_as_text(districts, scores, sites):
     """Cluster and place names are user-edited text: "{%" or "{{" in them must reach the
     map verbatim, not be read as Jinja (branca re-parses each rendered script as a template)."""

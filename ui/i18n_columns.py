@@ -193,6 +193,9 @@ IN_FSTRINGS = (
     N_(
         "The online basemap could not load (no internet?). Districts, sites and figures are all shown without it."
     ),
+    # geo.atlas_map.MAP_TITLE (the map frame's name for a screen reader) and TILES_ATTRIBUTION (with a basemap)
+    N_("Map of {region}'s districts coloured by cluster gap, with the cluster sites"),
+    N_("Map data and boundaries {attribution}"),
     # geo.snapshot.NOT_ASSESSED_LABEL (the snapshot legend)
     N_("not assessed (unknown, hatched)"),
 )
