@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import store
-from cluster_model.issues import DataIssue
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from outputs import tables
@@ -23,12 +22,6 @@ from ui.i18n import _, data_text, indicator_name, known, name, ngettext, table_i
 def _changed() -> None:
     """After any write: every cached view (map, profiles) must read the store again."""
     st.cache_data.clear()
-
-
-def _show_issues(issues: list[DataIssue]) -> None:
-    uploads.show_issues(
-        issues, _("{n} problem(s): nothing was saved. Fix them and try again.").format(n=len(issues))
-    )
 
 
 def _show_conflict(exc: store.ConflictError) -> None:
@@ -64,7 +57,7 @@ def _write(action):
     try:
         return action()
     except store.ValidationError as exc:
-        _show_issues(exc.issues)
+        uploads.show_refused(exc.issues)
     except store.ConflictError as exc:
         _show_conflict(exc)
     return None
@@ -289,7 +282,6 @@ with tab_import:
             upload,
             key=f"data_plan_{round_id}",
             plan=lambda data, name: store.plan_import(engine, round_id, data, name),
-            problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
             preview=_preview,
             apply_label=_("Commit import"),
             apply_key="commit_import",
@@ -322,7 +314,7 @@ with tab_new:
                 author=require_editor().label,
             )
         except store.ValidationError as exc:
-            _show_issues(exc.issues)
+            uploads.show_refused(exc.issues)
         else:
             _changed()
             st.session_state["data_round_next"] = new_id.strip()
@@ -447,7 +439,6 @@ def _survey_section(round_id: str | None) -> None:
         upload,
         key=f"survey_plan_{round_id}",
         plan=lambda data, name: si.plan_survey_import(engine, round_id, data, name),
-        problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
         preview=_preview,
         apply_label=_("Commit survey import"),
         apply_key="commit_survey",

@@ -469,7 +469,6 @@ with t_import:
         plan=lambda data, name: sl.plan_linkage_import(
             engine, state.round, data, name, districts=districts, contains=contains
         ),
-        problems=_("{n} problem(s): nothing was saved. Fix them and try again."),
         preview=_preview,
         apply_label=_("Commit import"),
         apply_key="lm_commit",

@@ -61,7 +61,6 @@ def _import_page():
         st.file_uploader("Import", key="up"),
         key="test_plan",
         plan=plan,
-        problems="{n} problem(s): nothing was saved. Fix them and try again.",
         preview=preview,
         apply_label="Apply import",
         apply_key="apply",

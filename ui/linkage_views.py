@@ -25,7 +25,7 @@ from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
 from ui.i18n import _, indicator_name, known, name, table_in_language
-from ui.uploads import show_issues
+from ui.uploads import show_refused
 
 if TYPE_CHECKING:
     import altair as alt
@@ -229,7 +229,7 @@ def refresh() -> None:
 
 
 def show_problems(exc: store.ValidationError) -> None:
-    show_issues(exc.issues, f"{len(exc.issues)} problem(s): nothing was saved. Fix them and try again.")
+    show_refused(exc.issues)
 
 
 def brief_page(atlas: AtlasData, round_id: str | None, tr=None):

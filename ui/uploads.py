@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model.issues import DataIssue
-from ui.i18n import table_in_language
+from ui.i18n import _, table_in_language
 
 
 class Plan(Protocol):
@@ -25,12 +25,13 @@ class Plan(Protocol):
 P = TypeVar("P", bound=Plan)
 
 
-def show_issues(issues: list[DataIssue], heading: str) -> None:
-    """``heading``, then one row per problem: file, line, column, value, problem, what to do.
+def show_refused(issues: list[DataIssue]) -> None:
+    """That nothing was saved and how many problems there are, then one row per problem: file, line,
+    column, value, problem, what to do. Every refused import and edit says it this one way.
 
     A table, so a value from the file is shown as plain text, never read as markup; its headers in
     the page's language, the file's values and the checks' messages marked as English data."""
-    st.error(heading)
+    st.error(_("{n} problem(s): nothing was saved. Fix them and try again.").format(n=len(issues)))
     st.dataframe(
         table_in_language(
             pd.DataFrame(
@@ -57,7 +58,6 @@ def import_upload(
     *,
     key: str,
     plan: Callable[[bytes, str], P],
-    problems: str,
     preview: Callable[[P], bool],
     apply_label: str,
     apply_key: str,
@@ -68,9 +68,8 @@ def import_upload(
 
     The file is planned once per session and content (``plan(bytes, file name)``, kept under ``key``
     and a hash of the bytes), not on every rerun; the same file again reuses the plan, another file
-    is planned anew. A plan with problems shows them under ``problems`` (``{n}``: their number) and
-    offers nothing to apply. Otherwise ``preview(plan)`` draws what would change and says whether
-    anything would; the button ``apply_label`` then runs ``apply(plan)``, which writes and returns
+    is planned anew. A plan with problems shows them (``show_refused``) and offers nothing to apply.
+    Otherwise ``preview(plan)`` draws what would change and says whether anything would; the button ``apply_label`` then runs ``apply(plan)``, which writes and returns
     the message to show with ``done``, or shows why the write was refused and returns None (the
     plan is kept). After a write the plan is forgotten: the store it was checked against has changed.
     """
@@ -82,7 +81,7 @@ def import_upload(
         st.session_state[plan_key] = plan(data, upload.name)
     planned = st.session_state[plan_key]
     if planned.issues:
-        show_issues(planned.issues, problems.format(n=len(planned.issues)))
+        show_refused(planned.issues)
         return
     anything = preview(planned)
     if st.button(apply_label, type="primary", key=apply_key, disabled=not anything):
