@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 import geopandas as gpd
 import pandas as pd
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from cluster_model.evidence import evidence_items
 from cluster_model.i18n import is_rtl
@@ -29,7 +28,7 @@ from cluster_model.view import View
 from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
-from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W
+from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W, paragraph
 from outputs.pdf import A4Pages as _Brief
 from outputs.pdf import heading as _heading
 from outputs.pdf import table as _table
@@ -104,30 +103,21 @@ def district_brief_pdf(
         map_w = 52
         text_w = width - map_w - 4
         pdf.set_font("DejaVu", "B", 17)
-        pdf.multi_cell(
-            text_w,
-            8,
-            _("District brief: {district}").format(district=place("district", name)),
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-            align=pdf.align,
-        )
+        paragraph(pdf, _("District brief: {district}").format(district=place("district", name)), 8, w=text_w)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(*GREY)
         made = f"{title} · " + _("generated {date}").format(date=view.generated)
         for line in [made, *view.filter_lines(ds, tr)]:
-            pdf.multi_cell(text_w, 4.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
+            paragraph(pdf, line, 4.6, w=text_w)
         pdf.set_text_color(0, 0, 0)
         if view.illustrative:
             pdf.set_font("DejaVu", "B", 10)
             pdf.set_text_color(192, 0, 0)
-            pdf.multi_cell(
-                text_w,
-                5,
+            paragraph(
+                pdf,
                 _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=pdf.align,
+                5,
+                w=text_w,
             )
             pdf.set_text_color(0, 0, 0)
         r = overall.loc[name] if name in overall.index else None
@@ -138,7 +128,7 @@ def district_brief_pdf(
             if r is None
             else _("Gap, chosen pillars") + ": " + gap_label(r["gap"], r["coverage"], tr)
         )
-        pdf.multi_cell(text_w, 5.5, headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
+        paragraph(pdf, headline, 5.5, w=text_w)
         png = _locator_png(districts, name)
         if png:
             pdf.image(io.BytesIO(png), x=PAGE_W - MARGIN - map_w, y=top, w=map_w)
@@ -183,15 +173,12 @@ def district_brief_pdf(
         )
         pdf.set_font("DejaVu", "", 7.5)
         pdf.set_text_color(*GREY)
-        pdf.multi_cell(
-            0,
-            3.6,
+        paragraph(
+            pdf,
             _(
                 "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent."
             ),
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-            align=pdf.align,
+            3.6,
         )
         pdf.set_text_color(0, 0, 0)
 
@@ -229,14 +216,7 @@ def district_brief_pdf(
                 (34, 42, 76, 30),
             )
         else:
-            pdf.multi_cell(
-                0,
-                4.6,
-                _("None for the current sector filter."),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=pdf.align,
-            )
+            paragraph(pdf, _("None for the current sector filter."), 4.6)
 
         # --- sources block, measured first so evidence can fill the space above it
         ev = (
@@ -272,36 +252,27 @@ def district_brief_pdf(
             more_h = 4
             if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
                 break
-            pdf.multi_cell(width, 3.9, text, align=pdf.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            paragraph(pdf, text, 3.9, w=width)
             pdf.ln(0.6)
             shown += 1
         if shown < len(ev):
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(
-                width,
-                3.9,
+            paragraph(
+                pdf,
                 "… " + _("{n} more (see the Evidence sheet of the data download).").format(n=len(ev) - shown),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=pdf.align,
+                3.9,
+                w=width,
             )
             pdf.set_text_color(0, 0, 0)
         if len(ev) == 0:
-            pdf.multi_cell(
-                width,
-                3.9,
-                _("No evidence item for these clusters and pillars."),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=pdf.align,
-            )
+            paragraph(pdf, _("No evidence item for these clusters and pillars."), 3.9, w=width)
 
         # --- sources at the bottom of the page
         pdf.set_y(PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h)
         _heading(pdf, _("Sources"))
         pdf.set_font("DejaVu", "", 7.5)
         for s in source_lines:
-            pdf.multi_cell(width, 3.6, s, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=pdf.align)
+            paragraph(pdf, s, 3.6, w=width)
 
         if view.illustrative:
             _watermark(pdf)
@@ -327,7 +298,6 @@ def _context_page(pdf: FPDF, context, name: str, tr=None, place=None) -> None:
     _ = tr.gettext if tr else str
     data = tr.data if tr else str
     place = place or (lambda kind, id_, english=None: english or id_)
-    align = getattr(pdf, "align", "L")
     ids = dict(zip(context.indicators["label"], context.indicators["indicator_id"]))
 
     def of(text: str) -> str:  # context_rows' "3 of 30"
@@ -337,32 +307,20 @@ def _context_page(pdf: FPDF, context, name: str, tr=None, place=None) -> None:
     rows = context_rows(context, name)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(
-        0,
-        7,
-        _("District context: {district}").format(district=place("district", name)),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-        align=align,
-    )
+    paragraph(pdf, _("District context: {district}").format(district=place("district", name)), 7)
     pdf.set_font("DejaVu", "", 8.5)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(
-        0,
-        4.2,
+    paragraph(
+        pdf,
         _(
             "Public figures about the whole district — poverty, literacy, labour, infrastructure. They are "
             "context beside the cluster gaps and never part of a gap score."
         ),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-        align=align,
+        4.2,
     )
     pdf.set_text_color(0, 0, 0)
     if rows.empty or rows["value"].isna().all():
-        pdf.multi_cell(
-            0, 4.6, _("No figure for this district."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align
-        )
+        paragraph(pdf, _("No figure for this district."), 4.6)
     _heading(pdf, _("Figures, with the year of each"))
     pdf.set_font("DejaVu", "", 8)
     _table(
@@ -389,21 +347,18 @@ def _context_page(pdf: FPDF, context, name: str, tr=None, place=None) -> None:
         if shared and shared != name
         else ""
     )
-    pdf.multi_cell(
-        0,
-        3.8,
+    paragraph(
+        pdf,
         note
         + _(
             "Estimates with sampling error (the 2018 poverty rate's 95% interval comes from its mean "
             "squared error); rank 1 = best among the province's survey districts; provincial average = unweighted mean "
             "of their figures."
         ),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-        align=align,
+        3.8,
     )
     pdf.set_text_color(0, 0, 0)
     _heading(pdf, _("Sources"))
     pdf.set_font("DejaVu", "", 7.5)
     for line in [f"• {data(s)}" for s in sorted(set(rows["source"]))] + [f"• {data(CONTEXT_CREDIT)}."]:
-        pdf.multi_cell(0, 3.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align)
+        paragraph(pdf, line, 3.6)

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from cluster_model import linkages as L
 from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
-from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN
+from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, paragraph
 from outputs.pdf import heading as _heading
 from outputs.pdf import table as _table
 from outputs.pdf import watermark as _watermark
@@ -41,46 +40,30 @@ def linkage_page(
         ]
 
     def add(pdf: FPDF, district: str, cluster_ids: list[str]) -> None:
-        align = getattr(pdf, "align", "L")
         pdf.add_page()
         pdf.set_auto_page_break(
             True, margin=MARGIN + BOTTOM_RESERVE
         )  # tables may run on; the district page stays one page
         try:
             pdf.set_font("DejaVu", "B", 15)
-            pdf.multi_cell(
-                0,
-                7,
-                _("Institutions and links: {district}").format(district=place("district", district)),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=align,
+            paragraph(
+                pdf, _("Institutions and links: {district}").format(district=place("district", district)), 7
             )
             pdf.set_font("DejaVu", "", 8.5)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(
-                0,
-                4.2,
+            paragraph(
+                pdf,
                 _(
                     "Links recorded by the ICCK as of this round (active / weak / needed but absent). A kind of support with no link "
                     "recorded is unknown, not absent."
                 )
                 + " "
                 + known(L.PILLAR_NOTE),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-                align=align,
+                4.2,
             )
             pdf.set_text_color(0, 0, 0)
             if not cluster_ids:
-                pdf.multi_cell(
-                    0,
-                    4.6,
-                    _("No cluster of the current sector filter is named in this district."),
-                    new_x=XPos.LMARGIN,
-                    new_y=YPos.NEXT,
-                    align=align,
-                )
+                paragraph(pdf, _("No cluster of the current sector filter is named in this district."), 4.6)
             tables = L.export_tables(ds, lk, round_id, cluster_ids)
             links, missing = tables["Institutions & links"], tables["Missing links"]
             for cid in cluster_ids:
@@ -89,14 +72,7 @@ def linkage_page(
                 _heading(pdf, _("{cluster}: institutions and links").format(cluster=name))
                 mine = links[links["Cluster"] == english]
                 if mine.empty:
-                    pdf.multi_cell(
-                        0,
-                        4.6,
-                        _("No link recorded (unknown)."),
-                        new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT,
-                        align=align,
-                    )
+                    paragraph(pdf, _("No link recorded (unknown)."), 4.6)
                 else:
                     _table(
                         pdf,
@@ -107,14 +83,7 @@ def linkage_page(
                 _heading(pdf, _("{cluster}: missing links").format(cluster=name))
                 gaps = missing[missing["Cluster"] == english]
                 if gaps.empty:
-                    pdf.multi_cell(
-                        0,
-                        4.6,
-                        _("Every expected kind of support has an active link."),
-                        new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT,
-                        align=align,
-                    )
+                    paragraph(pdf, _("Every expected kind of support has an active link."), 4.6)
                 else:
                     _table(
                         pdf,
@@ -130,9 +99,7 @@ def linkage_page(
                 ),
             )
             if inst.empty:
-                pdf.multi_cell(
-                    0, 4.6, _("None recorded (unknown)."), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=align
-                )
+                paragraph(pdf, _("None recorded (unknown)."), 4.6)
             else:
                 _table(
                     pdf,

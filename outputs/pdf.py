@@ -154,6 +154,12 @@ def text_height(pdf: FPDF, w: float, line_h: float, text: str) -> float:
     )
 
 
+def paragraph(pdf: FPDF, text: str, line_h: float, w: float = 0) -> None:
+    """``text`` wrapped in a block of width ``w`` (0: to the right margin), on the PDF's side
+    (``align``: right in Urdu and Sindhi), then the next line at the left margin."""
+    pdf.multi_cell(w, line_h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align=getattr(pdf, "align", "L"))
+
+
 def heading(pdf: FPDF, text: str) -> None:
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 10.5)
