@@ -235,6 +235,7 @@ def district_tooltip_heads(districts: gpd.GeoDataFrame, tr=None) -> str:
 
 
 def _local_names():
+    """The names table (data/names.csv) for the map's district names and tooltips in Urdu or Sindhi."""
     from cluster_model.local_names import load_names
 
     return load_names()[0]
@@ -495,9 +496,7 @@ HOVER_STYLE = {"weight": 3, "color": "#333333"}
 
 def _labels_in_language(label_points: str, language: str) -> str:
     """The district labels' names in Urdu or Sindhi (data/names.csv; English marked [en] when missing)."""
-    from cluster_model.local_names import load_names
-
-    names = load_names()[0]
+    names = _local_names()
     rows = json.loads(label_points)
     return _js_json([[names.name("district", n, language), lat, lon] for n, lat, lon in rows])
 
