@@ -56,3 +56,20 @@ def page_store(tmp_path: Path, monkeypatch, name: str = "page"):
     url = f"sqlite:///{tmp_path}/{name}.db"
     monkeypatch.setenv("ATLAS_DB_URL", url)
     return store.open_store(url)
+
+
+SURVEY_ROUND = "survey-2027"
+
+
+def page_store_with_survey_round(tmp_path: Path, monkeypatch, name: str = "page"):
+    """:func:`page_store` holding one empty survey round, ``SURVEY_ROUND``: what the import pages' tests start from."""
+    engine = page_store(tmp_path, monkeypatch, name)
+    store.create_round(
+        engine,
+        round_id=SURVEY_ROUND,
+        name="Cluster survey 2027",
+        date="2027-03-01",
+        kind="survey",
+        author="alice",
+    )
+    return engine

@@ -11,22 +11,19 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
-from signin_support import page_app, page_store, sign_in
+from signin_support import SURVEY_ROUND, page_app, page_store_with_survey_round, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import store
 from cluster_model.store import linkages as sl
 
-ROUND = "survey-2027"
+ROUND = SURVEY_ROUND
 NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    engine = page_store(tmp_path, monkeypatch, "linkages")
-    store.create_round(
-        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
-    )
+    engine = page_store_with_survey_round(tmp_path, monkeypatch, "linkages")
     yield engine
     engine.dispose()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
-from signin_support import page_app, page_store, sign_in
+from signin_support import SURVEY_ROUND, page_app, page_store_with_survey_round, sign_in
 from streamlit.testing.v1 import AppTest
 from support import record_deferred_downloads
 
@@ -20,7 +20,7 @@ from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
 from ui.html import md
 
 REPO = Path(__file__).resolve().parent.parent
-ROUND = "survey-2027"
+ROUND = SURVEY_ROUND
 
 ODK = [
     sub("a1", "rice", "industry", {"tech_equipment": "absent", "tech_processing": "present"}),
@@ -37,10 +37,7 @@ KOBO = [
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    engine = page_store(tmp_path, monkeypatch, "survey-page")
-    store.create_round(
-        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
-    )
+    engine = page_store_with_survey_round(tmp_path, monkeypatch, "survey-page")
     return engine
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from signin_support import page_app, page_store, sign_in
+from signin_support import SURVEY_ROUND, page_app, page_store_with_survey_round, sign_in
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import linkages as L
@@ -145,16 +145,13 @@ def test_a_bad_file_shows_its_problems_as_plain_text_and_writes_nothing():
 # ---------------------------------------------------------------- the pages that use it
 
 
-ROUND = "survey-2027"
+ROUND = SURVEY_ROUND
 ASSESSMENTS = "round_id,cluster_id,indicator_id,status,source_id,note\n"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    engine = page_store(tmp_path, monkeypatch, "uploads")
-    store.create_round(
-        engine, round_id=ROUND, name="Cluster survey 2027", date="2027-03-01", kind="survey", author="alice"
-    )
+    engine = page_store_with_survey_round(tmp_path, monkeypatch, "uploads")
     yield engine
     engine.dispose()
 
