@@ -129,31 +129,54 @@ def cluster_gaps(
     return _aggregate(_in_pillars(matrix, pillars), by, rules).reset_index()
 
 
+def pillar_sums(matrix: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Weight and count sums per cluster × pillar (clusters in the matrix's order): additive, so any
+    choice of pillars is summed from these 4 rows per cluster instead of the matrix's 26."""
+    return _sums(matrix, ["cluster_id", "pillar"], rules).reset_index()
+
+
+def district_sums(
+    matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What every pillar choice's district gaps are summed from: (sums per district × pillar, each
+    district's ``n_clusters`` and sorted ``clusters``). A view keeps them per round, so a new pillar
+    choice is a filter and a group-by over a few hundred rows (issue #14)."""
+    placed = sites[["cluster_id", "district"]].drop_duplicates()
+    # Per cluster first, then over each district's clusters: the same sums as summing the indicator
+    # rows per district, on a frame of sites instead of sites × indicators.
+    joined = pillar_sums(matrix, rules).merge(placed, on="cluster_id")
+    by_pillar = joined.groupby(["district", "pillar"], sort=False)[_SUMS].sum().reset_index()
+    # Each district's clusters (those of the matrix with a site there), sorted by id.
+    members = (
+        joined[["district", "cluster_id"]]
+        .drop_duplicates()
+        .sort_values("cluster_id")
+        .groupby("district", sort=False)["cluster_id"]
+    )
+    return by_pillar, pd.DataFrame({"n_clusters": members.size(), "clusters": members.agg(list)})
+
+
 def district_gaps(
-    matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = False
+    matrix: pd.DataFrame,
+    sites: pd.DataFrame,
+    rules: Rules,
+    pillars: list[str],
+    per_pillar: bool = False,
+    sums: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Gap and coverage per district over the clusters with a site there.
 
     ``sites`` needs ``cluster_id`` and ``district`` (canonical names). Returns
     one row per district (× pillar) with ``n_clusters`` and ``clusters``.
+    ``sums``: :func:`district_sums` of ``matrix`` and ``sites`` when the caller keeps them.
     """
-    placed = sites[["cluster_id", "district"]].drop_duplicates()
-    # Sum per cluster first, then over each district's clusters: the same sums as summing the
-    # indicator rows per district, on a frame of sites instead of sites × indicators.
-    per_cluster = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
-    cluster_sums = _sums(_in_pillars(matrix, pillars), per_cluster, rules).reset_index()
+    by_pillar, members = district_sums(matrix, sites, rules) if sums is None else sums
     by = ["district", "pillar"] if per_pillar else ["district"]
-    out = _ratios(cluster_sums.merge(placed, on="cluster_id").groupby(by, sort=False)[_SUMS].sum(), rules)
+    chosen = by_pillar[by_pillar["pillar"].isin(pillars)]
+    out = _ratios(chosen.groupby(by, sort=False)[_SUMS].sum(), rules)
     if out.empty:  # no pillar chosen, or no cluster placed: no district has a figure
         return out.reset_index().assign(n_clusters=pd.Series(dtype=int), clusters=pd.Series(dtype=object))
-    # The matrix's clusters, read off the 1,000-row sums rather than the 27,000-row matrix.
-    members = placed[placed["cluster_id"].isin(cluster_sums["cluster_id"].unique())].groupby("district")[
-        "cluster_id"
-    ]
-    out = out.join(members.nunique().rename("n_clusters"), on="district").join(
-        members.agg(lambda s: sorted(s)).rename("clusters"), on="district"
-    )
-    return out.reset_index()
+    return out.join(members, on="district").reset_index()
 
 
 def rank_by_gap(scores: pd.DataFrame) -> pd.DataFrame:

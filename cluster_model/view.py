@@ -22,7 +22,7 @@ import pandas as pd
 
 from .classification import classify_dataset
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_gaps, rank_by_gap
+from .scoring import assessment_matrix, cluster_gaps, district_gaps, district_sums, rank_by_gap
 from .tables import district_detail, ranking_table, status_counts
 from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
 
@@ -150,7 +150,32 @@ class View:
     def matrix_for(self, cluster_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """The matrix rows of ``cluster_ids`` (default: the sector filter), in their order."""
         ids = list(cluster_ids) if cluster_ids is not None else self.cluster_ids
+        if ids == self._all_cluster_ids():  # the whole matrix, already in that order
+            return self.matrix
         return self._keep(("matrix", tuple(ids)), lambda: _rows_of(self.matrix, ids))
+
+    def _all_cluster_ids(self) -> list[str]:
+        return self._round_view()._keep(
+            ("all_cluster_ids",), lambda: list(self._data().clusters["cluster_id"])
+        )
+
+    def _sites_keeper(self) -> View:
+        """The view that keeps what depends on the round and the sites alone (not on pillars)."""
+        return self.base if self._shares_base() and self.base.sites is self.sites else self
+
+    def _round_view(self) -> View:
+        """The view that keeps what depends on the round alone: the base when it is of this round."""
+        return self.base if self._shares_base() else self
+
+    def district_sums(self, cluster_ids: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:func:`scoring.district_sums` of ``cluster_ids`` (default: the sector filter): kept on the
+        round's view when it scores the same sites, so a new pillar choice sums a few hundred rows
+        instead of scoring the matrix again."""
+        ids = list(cluster_ids) if cluster_ids is not None else self.cluster_ids
+        return self._sites_keeper()._keep(
+            ("district_sums", tuple(ids)),
+            lambda: district_sums(self.matrix_for(ids), self._sites_of(ids), self._data().rules),
+        )
 
     def view_clusters(self) -> list[str]:
         """Clusters in the sector filter that have a site in one of the chosen districts (all when none chosen)."""
@@ -168,6 +193,14 @@ class View:
     def _sites(self) -> pd.DataFrame:
         return self.sites if self.sites is not None else self._data().sites
 
+    def _sites_of(self, ids: list[str]) -> pd.DataFrame:
+        """The sites of clusters ``ids``."""
+        if ids == self._all_cluster_ids():
+            return self._sites()
+        return self._keep(
+            ("sites_of", tuple(ids)), lambda: self._sites()[self._sites()["cluster_id"].isin(ids)]
+        )
+
     def district_scores(self, per_pillar: bool = False, every_district: bool = False) -> pd.DataFrame:
         """Rows of :func:`scoring.district_gaps` for the sector filter and pillars.
 
@@ -176,13 +209,13 @@ class View:
 
         def compute() -> pd.DataFrame:
             ids = self.cluster_ids
-            sites = self._sites()
             scores = district_gaps(
                 self.matrix_for(ids),
-                sites[sites["cluster_id"].isin(ids)],
+                self._sites_of(ids),
                 self._data().rules,
                 self.pillars,
                 per_pillar=per_pillar,
+                sums=self.district_sums(ids),
             )
             if self.districts and not every_district:
                 scores = scores[scores["district"].isin(self.districts)]
@@ -209,10 +242,11 @@ class View:
 
     def placed_sites(self) -> pd.DataFrame:
         """Sites of the sector filter with their cluster's number (the map's badges)."""
-        ds = self._data()
-        return self._keep(
-            ("placed_sites",),
-            lambda: self._sites()[self._sites()["cluster_id"].isin(self.cluster_ids)].merge(
+        ds, ids = self._data(), self.cluster_ids
+        # The same frame for every pillar choice (its map markers are hashed and built once).
+        return self._sites_keeper()._keep(
+            ("placed_sites", tuple(ids)),
+            lambda: self._sites()[self._sites()["cluster_id"].isin(ids)].merge(
                 ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
             ),
         )

@@ -85,6 +85,15 @@ def test_the_view_keeps_what_it_computed(dataset):
     assert view.classes is view.classes
     assert list(view.district_scores()["district"]) == ["Thatta"]
     assert len(view.district_scores(every_district=True)) > 1
+    # Views of one round share its district × pillar sums: a new pillar choice does not score the matrix again.
+    base = make_view(dataset, dataset.latest_round())
+    hrm = make_view(dataset, dataset.latest_round(), ["hrm"], base=base)
+    tech = make_view(dataset, dataset.latest_round(), ["technology"], base=base)
+    assert hrm.district_sums() is tech.district_sums() is base.district_sums()
+    assert hrm.matrix_for() is base.matrix  # all clusters: the whole matrix, not a copy
+    pd.testing.assert_frame_equal(
+        hrm.district_scores(), make_view(dataset, dataset.latest_round(), ["hrm"]).district_scores()
+    )
     # The derived view of another district list starts empty (nothing carried over that could be wrong).
     other = view.replace(districts=[])
     assert other.matrix is not view.matrix and other.matrix.equals(view.matrix)

@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from cluster_model.loading import DEFAULT_RULES
-from cluster_model.scoring import assessment_matrix, cluster_gaps, district_gaps, gap_label, rank_by_gap
+from cluster_model.scoring import (
+    assessment_matrix,
+    cluster_gaps,
+    district_gaps,
+    district_sums,
+    gap_label,
+    pillar_sums,
+    rank_by_gap,
+)
 from cluster_model.vocabulary import PILLARS
 
 
@@ -90,6 +98,49 @@ def test_district_gap_weighs_every_indicator_of_every_cluster_there():
     )
     assert by_pillar.loc[("X", "technology"), "gap"] == pytest.approx((1 + 1) / 3)
     assert by_pillar.loc[("X", "hrm"), "gap"] == 0 and by_pillar.loc[("X", "hrm"), "n_assessed"] == 1
+
+
+def test_district_gaps_from_kept_district_sums_equal_gaps_from_the_indicator_rows():
+    """A view sums each pillar choice from the round's per district × pillar sums (#14): the same figures
+    and clusters as summing the matrix's indicator rows per district."""
+    m = matrix_of(
+        [
+            ("b", "i1", "technology", 2, "partial"),  # b before a: the district's list is still sorted
+            ("b", "i2", "hrm", 1, "not assessed"),
+            ("a", "i1", "technology", 0.5, "absent"),
+            ("a", "i2", "hrm", 3, "present"),
+            ("a", "i3", "hrm", 1.25, "partial"),
+            ("c", "i4", "incentive", 1, "absent"),
+        ]
+    )
+    sites = pd.DataFrame({"cluster_id": ["b", "a", "c", "a"], "district": ["X", "X", "Y", "Z"]})
+    assert len(pillar_sums(m, DEFAULT_RULES)) == 5  # b: technology, hrm; a: technology, hrm; c: incentive
+    sums = district_sums(m, sites, DEFAULT_RULES)
+    figures = ["gap", "coverage", "n_indicators", "n_assessed", "n_gaps"]
+    for pillars in (["technology"], ["hrm"], ["technology", "hrm"], ["incentive", "hrm"], list(PILLARS)):
+        for per_pillar in (False, True):
+            kept = district_gaps(m, sites, DEFAULT_RULES, pillars, per_pillar=per_pillar, sums=sums)
+            assert kept.equals(district_gaps(m, sites, DEFAULT_RULES, pillars, per_pillar=per_pillar))
+            # Independently: each district's indicator rows pooled as if they were one cluster.
+            by = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
+            pooled = pd.concat(
+                m[m["cluster_id"].isin(sites.loc[sites["district"] == d, "cluster_id"])].assign(cluster_id=d)
+                for d in sites["district"].unique()
+            )
+            expected = cluster_gaps(pooled, DEFAULT_RULES, pillars, per_pillar=per_pillar)
+            got = kept.rename(columns={"district": "cluster_id"})
+            pd.testing.assert_frame_equal(
+                got.set_index(by).sort_index()[figures],
+                expected.set_index(by).sort_index()[figures],
+                check_dtype=False,
+            )
+    x = (
+        district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"], sums=sums)
+        .set_index("district")
+        .loc["X"]
+    )
+    assert x["clusters"] == ["a", "b"] and x["n_clusters"] == 2  # sorted, each once
+    assert x["gap"] == pytest.approx((0.5 * 1 + 3 * 0 + 1.25 * 0.5 + 2 * 0.5) / (0.5 + 3 + 1.25 + 2))
 
 
 def test_no_pillar_chosen_gives_no_figures_not_an_error():
