@@ -377,3 +377,22 @@ def test_served_map_sends_no_geometry_and_the_same_view_is_identical(districts, 
     m = build_atlas_base(districts, sites, served=True)
     other, _ = _sent(m, atlas_styles(m, districts, scores.assign(gap=[0.9, np.nan, 0.1])))
     assert other != text and other.split("/* atlas-styles */")[0] == text.split("/* atlas-styles */")[0]
+
+
+def test_content_key_is_remembered_per_frame_and_follows_the_data(monkeypatch):
+    """A rerun hands the map the same frames: their key is computed once per frame object (#14);
+    another frame with other values gets another key, one with the same values the same key."""
+    from geo import derived
+
+    hashed = []
+    real = derived._content_key
+    monkeypatch.setattr(derived, "_content_key", lambda *a: hashed.append(a[1]) or real(*a))
+    sites = pd.DataFrame({"cluster_id": ["a", "b"], "lat": [24.1, 25.2]})
+    first = derived.content_key(sites, ["cluster_id", "lat"])
+    assert derived.content_key(sites, ["cluster_id", "lat"]) == first
+    assert len(hashed) == 1  # the second call did not hash again
+    assert derived.content_key(sites.copy(), ["cluster_id", "lat"]) == first  # same data, same key
+    moved = sites.assign(lat=[24.1, 25.3])
+    assert derived.content_key(moved, ["cluster_id", "lat"]) != first
+    assert derived.content_key(sites, ["cluster_id"]) != first  # other columns, other key
+    assert len(hashed) == 4
