@@ -8,7 +8,7 @@ from cluster_model.issues import DataIssue
 from cluster_model.loading import Dataset
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui.html import md
-from ui.i18n import _, data_text, name_from_english
+from ui.i18n import _, data_text, name_from_english, translator
 
 
 def show_issues(issues: list[DataIssue]) -> None:
@@ -73,6 +73,16 @@ def evidence_list(checklist) -> None:
     ``checklist``: ``cluster_model.tables.indicator_checklist`` output.
     """
     groups = checklist.groupby("Cluster", sort=False) if "Cluster" in checklist else [(None, checklist)]
+    # Words and names repeat row after row (a national district lists ~300 values): each is looked up once.
+    tr = translator()
+    vocabulary = {
+        w: md(_(w))
+        for column in ("Status", "Pillar")
+        if column in checklist
+        for w in checklist[column].unique()
+    }
+    indicators = {i: md(name_from_english("indicator", i)) for i in checklist["Indicator"].unique()}
+    source_label = _("Source:")
     blocks = []
     for cluster, rows in groups:
         if cluster is not None:
@@ -81,13 +91,13 @@ def evidence_list(checklist) -> None:
         for r in rows.itertuples(index=False):
             row = r._asdict()
             note = str(row.get("Note") or "")
-            line = f"- **{md(_(row['Status']))}** · {md(name_from_english('indicator', row['Indicator']))}"
+            line = f"- **{vocabulary[row['Status']]}** · {indicators[row['Indicator']]}"
             if "Pillar" in row:
-                line += f" ({md(_(row['Pillar']))})"
+                line += f" ({vocabulary[row['Pillar']]})"
             if note not in ("", "—"):
-                line += f"  \n  {md(data_text(note))}"
+                line += f"  \n  {md(tr.data(note))}"
             if row["Source"] not in ("", "—"):
-                line += "  \n  *" + _("Source:") + f" {md(data_text(row['Source']))}*"
+                line += f"  \n  *{source_label} {md(tr.data(row['Source']))}*"
             lines.append(line)
         blocks.append("\n".join(lines))
     if blocks:

@@ -156,6 +156,13 @@ def name(kind: str, id_: str, english: str | None = None) -> str:
     return local_names().name(kind, id_, current_language(), english)
 
 
+def names(kind: str, ids) -> dict[str, str]:
+    """:func:`name` of each of ``ids``, the table and language looked up once (a national page names
+    156 districts per rerun)."""
+    table, language = local_names(), current_language()
+    return {id_: table.name(kind, id_, language) for id_ in ids}
+
+
 _GAP_CELL = re.compile(r"gap (?P<gap>[0-9.]+) · (?P<share>[0-9]+%) assessed")
 _OF_CELL = re.compile(r"(?P<n>[0-9]+) of (?P<total>[0-9]+)")
 PILLAR_LABELS = frozenset(INDICATOR_GROUPS.values())
