@@ -17,9 +17,10 @@ from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
+from ui.i18n import _, current_language, data_text, known, name, names, table_in_language, translator
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
+PICKER_WIDTH = 420  # px: the district picker, about the map column's width
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -76,14 +77,15 @@ scores = data.shown_districts()
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
 previous = previous_round(ds, state.round)
-labels = [gap_label(g, c, translator()) for g, c in zip(scores["gap"], scores["coverage"])]
+tr = translator()
+labels = [gap_label(g, c, tr) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
     deltas = data.district_changes(get_view(atlas, state, round_id=previous))
     change_column = _("Change since {round}").format(
         round=data_text(ds.rounds.set_index("round_id").at[previous, "name"])
     )
-    changes = [change_label(deltas.get(d, float("nan")), translator()) for d in scores["district"]]
+    changes = [change_label(deltas.get(d, float("nan")), tr) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
 
 
@@ -97,25 +99,25 @@ def _take_click(clicked: str | None) -> None:
 # The district picker comes before the map in the page (and in the Tab order): a keyboard user
 # reaches it without passing the map's 30 districts and 17 sites.
 options = list(atlas.district_names)
+district_label = names("district", options)
 if state.district not in options:
     # Open the highest gap only when it rests on enough evidence: a low-coverage 1.00 is not a finding.
     firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)]
     state.district = firm["district"].iloc[0] if not firm.empty else None
-pick_col, _right = st.columns([2, 3])
-with pick_col:
-    if atlas.districts is not None:
-        _take_click(clicked_district(st.session_state.get("atlas_map")))
-    view.bound(
-        st.selectbox,
-        "w_district",
-        state,
-        "district",
-        label=_("District (or click the map)"),
-        options=options,
-        index=None,
-        format_func=lambda d: name("district", d),
-        placeholder=_("Choose a district"),
-    )
+if atlas.districts is not None:
+    _take_click(clicked_district(st.session_state.get("atlas_map")))
+view.bound(
+    st.selectbox,
+    "w_district",
+    state,
+    "district",
+    label=_("District (or click the map)"),
+    options=options,
+    index=None,
+    format_func=district_label.get,
+    placeholder=_("Choose a district"),
+    width=PICKER_WIDTH,  # not a column: three fewer blocks re-sent on every rerun (#14)
+)
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
@@ -133,16 +135,18 @@ with map_col:
         st.markdown("[" + _("Skip the map: go to the district ranking") + "](#districts-ranked-by-gap)")
         st.caption(
             map_summary(
-                scores.assign(district=scores["district"].map(lambda d: name("district", d))),
+                scores.assign(
+                    district=[md(district_label.get(d) or name("district", d)) for d in scores["district"]]
+                ),
                 len(options),
-                [translator().pillar(p) for p in state.pillars],
-                translator(),
+                [tr.pillar(p) for p in state.pillars],
+                tr,
             )
         )
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
         # streamlit-folium keeps the drawn map; only the small style group (colours, tooltips, outlines) is re-sent and re-run.
-        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True, tr=translator())
+        fmap = build_atlas_base(atlas.districts, sites, basemap=state.basemap, served=True, tr=tr)
         styles = atlas_styles(
             fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
         )
@@ -193,25 +197,42 @@ with panel_col:
         gap_table, checklist = data.district_detail(here)
         st.markdown("**" + _("Clusters here, gap by pillar") + "**")
         st.dataframe(table_in_language(gap_table), hide_index=True, width="stretch")
-        with st.expander(
+        # Drawn only while open (Streamlit's lazy expander): a national district's list is ~300 values,
+        # and a collapsed one still cost the browser ~100 ms of every pillar change (#14).
+        evidence = st.expander(
             _("The {n} indicator values behind this figure, with their sources").format(n=r["n_indicators"]),
             expanded=len(here) <= 2,
-        ):
-            evidence_list(checklist)
+            key=f"evidence_open_{state.district}",
+            on_change="rerun",
+        )
+        if evidence.open:
+            with evidence:
+                evidence_list(checklist)
     linkage_views.district_panel(atlas, state)
 
+table = data.ranking_table()
+# A national ranking has 156 rows of up to a dozen cluster names (~70 KB on every pillar change, #14):
+# the first RANKING_ROWS with three names each, the whole table one switch away and in every download.
+# The switch's value is known before it is drawn (a rerun starts with it), so the caption can say so.
+cut = len(table) > RANKING_ROWS and not st.session_state.get("w_ranking_all", False)
 st.subheader(_("Districts ranked by gap"), anchor="districts-ranked-by-gap")
 st.caption(
     _("Chosen pillars:")
     + " "
-    + ", ".join(translator().pillar(p) for p in state.pillars)
+    + ", ".join(tr.pillar(p) for p in state.pillars)
     + ". "
     + _(
         "Districts whose clusters are not assessed are listed last, as unknown. "
         "A rank with “=” is shared: those districts have the same gap. “low coverage”: fewer than half the indicators behind the figure are assessed — read it with care."
     )
+    + (
+        " " + _("The {shown} highest of {n} districts.").format(shown=RANKING_ROWS, n=len(table))
+        if cut
+        else ""
+    )
 )
-table = data.ranking_table()
+if len(table) > RANKING_ROWS:
+    st.toggle(_("Show all {n} districts").format(n=len(table)), key="w_ranking_all")
 if change_column:
     table = table.copy()  # the memoised table stays as it is
     table.insert(4, change_column, changes)
@@ -225,14 +246,9 @@ shown = table_in_language(
         Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
     )
 )
-# A national ranking has 156 rows of up to a dozen cluster names (~70 KB on every pillar change, #14):
-# the first RANKING_ROWS with three names each, the whole table one switch away and in every download.
 clusters_column = _("Clusters")
 shown[clusters_column] = shown[clusters_column].map(first_names)
-if len(shown) > RANKING_ROWS and not st.toggle(
-    _("Show all {n} districts").format(n=len(shown)), key="w_ranking_all"
-):
-    st.caption(_("The {shown} highest of {n} districts.").format(shown=RANKING_ROWS, n=len(shown)))
+if cut:
     shown = shown.head(RANKING_ROWS)
 st.dataframe(shown, hide_index=True, width="stretch")
 

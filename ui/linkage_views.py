@@ -148,12 +148,13 @@ def district_panel(atlas: AtlasData, state) -> None:
     if not state.district:
         return
     table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
-    st.markdown(
+    heading = (
         "**" + _("Institutions in {district}").format(district=md(name("district", state.district))) + "**"
     )
-    if table.empty:
-        st.caption(_("None recorded with this district (unknown, not absent)."))
+    if table.empty:  # heading and note as one element: one fewer on every rerun (#14)
+        st.caption(heading + "  \n" + _("None recorded with this district (unknown, not absent)."))
     else:
+        st.markdown(heading)
         st.dataframe(table_in_language(table), hide_index=True, width="stretch")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
@@ -30,18 +31,29 @@ CLUSTERS_JS = """
 """
 
 
-@pytest.mark.skipif(not PAKISTAN.exists(), reason="shared boundary files not present")
-def test_national_map_gathers_sites_into_counted_clusters(browser, tmp_path):
-    folder = write_synthetic(tmp_path / "synthetic", n_clusters=120, n_rounds=1)
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    """A real server on the whole of Pakistan with 120 synthetic clusters: (data folder, url)."""
+    if not PAKISTAN.exists():
+        pytest.skip("shared boundary files not present")
+    folder = write_synthetic(tmp_path_factory.mktemp("national") / "synthetic", n_clusters=120, n_rounds=1)
+    proc, url = start_server(
+        {"ATLAS_BOUNDARIES": str(PAKISTAN), "ATLAS_PROVINCE": "", "ATLAS_DATA_DIR": str(folder)}
+    )
+    try:
+        yield folder, url
+    finally:
+        stop_server(proc)
+
+
+def test_national_map_gathers_sites_into_counted_clusters(browser, national):
+    folder, url = national
     with open(folder / "sites.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     # One marker per location (clusters sharing a place share a marker), as geo.atlas_map draws them.
     locations = {(round(float(r["lat"]), 4), round(float(r["lon"]), 4)) for r in rows}
     assert len(rows) > CLUSTER_SITES_ABOVE
 
-    proc, url = start_server(
-        {"ATLAS_BOUNDARIES": str(PAKISTAN), "ATLAS_PROVINCE": "", "ATLAS_DATA_DIR": str(folder)}
-    )
     offline = OfflinePage(browser)
     try:
         page = offline.page
@@ -74,4 +86,39 @@ def test_national_map_gathers_sites_into_counted_clusters(browser, tmp_path):
         assert offline.refused == []  # markercluster's script and styles come from the app itself
     finally:
         offline.close()
-        stop_server(proc)
+
+
+def test_a_busy_districts_evidence_is_drawn_when_its_list_is_opened(browser, national):
+    """A district with many clusters opens with its evidence list closed and not drawn at all (a
+    national district's ~300 values cost every pillar change, #14); opening it draws the list."""
+    folder, url = national
+    with open(folder / "sites.csv", encoding="utf-8") as fh:
+        clusters_in: dict[str, set] = {}
+        for r in csv.DictReader(fh):
+            clusters_in.setdefault(r["district"], set()).add(r["cluster_id"])
+    busy = max(clusters_in, key=lambda d: len(clusters_in[d]))
+    assert len(clusters_in[busy]) > 2, clusters_in  # more than two: the list starts closed
+    offline = OfflinePage(browser)
+    try:
+        page = offline.page
+        page.goto(f"{url}/?round=syn-r1&district={quote(busy)}", wait_until="domcontentloaded")
+        map_frame(page, timeout=180_000)
+        evidence = page.locator('[data-testid="stExpander"]').filter(
+            has_text="indicator values behind this figure"
+        )
+        evidence.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        assert evidence.locator("li").count() == 0  # closed: nothing drawn inside
+        evidence.locator("summary").click()
+        items = evidence.locator("li")
+        items.first.wait_for(timeout=60_000)
+        n_indicators = int(evidence.locator("summary").inner_text().split("The ")[1].split(" ")[0])
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length >= n",
+            arg=['[data-testid="stExpander"] li', n_indicators],
+            timeout=60_000,
+        )
+        assert evidence.locator("li").count() == n_indicators  # one item per indicator value, all drawn
+        assert offline.console_errors == []
+    finally:
+        offline.close()
