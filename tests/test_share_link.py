@@ -97,3 +97,18 @@ def test_the_same_pillars_chosen_in_another_order_are_the_same_view():
     assert at.session_state["atlas_view"].pillars == ["hrm", "incentive"]
     assert at.sidebar.multiselect(key="w_pillars").value == ["hrm", "incentive"]
     assert at.query_params["pillars"] == "hrm,incentive"
+
+
+def test_the_share_box_draws_its_link_only_when_opened():
+    """A closed "Share this view" draws nothing inside: its code box would make every first screen
+    fetch Streamlit's 1.5 MB syntax highlighter (#14). Opened, it shows this view's link."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["pillars"] = "hrm"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.label for e in at.sidebar.expander] == ["Share this view"]
+    assert list(at.sidebar.code) == []
+    at.session_state["share_open"] = True  # what the browser reports when the box is opened
+    at.run()
+    (link,) = [c.value for c in at.sidebar.code]
+    assert link.startswith("/?pillars=hrm&round=")

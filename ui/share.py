@@ -54,12 +54,16 @@ def app_base_url() -> str | None:
 def share_box(state: ViewState, page_path: str = "atlas") -> str:
     """Sidebar expander "Share this view" with the copyable link; returns the link."""
     url = share_url(state, page_path, app_base_url(), current_language())
-    with st.sidebar.expander(_("Share this view")):
-        st.code(url, language=None, wrap_lines=True)
-        st.caption(
-            _(
-                "Copy this link (button at the right of the box): it opens this page with the same filters, "
-                "selection, round and language."
+    # Drawn only while open (Streamlit's lazy expander): a code box makes the browser fetch and compile
+    # Streamlit's 1.5 MB syntax highlighter, which every first screen then waited for (#14: start to map).
+    box = st.sidebar.expander(_("Share this view"), key="share_open", on_change="rerun")
+    if box.open:
+        with box:
+            st.code(url, language=None, wrap_lines=True)
+            st.caption(
+                _(
+                    "Copy this link (button at the right of the box): it opens this page with the same filters, "
+                    "selection, round and language."
+                )
             )
-        )
     return url
