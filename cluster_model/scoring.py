@@ -157,20 +157,21 @@ def district_sums(
 
 
 def district_gaps(
-    matrix: pd.DataFrame,
-    sites: pd.DataFrame,
-    rules: Rules,
-    pillars: list[str],
-    per_pillar: bool = False,
-    sums: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    matrix: pd.DataFrame, sites: pd.DataFrame, rules: Rules, pillars: list[str], per_pillar: bool = False
 ) -> pd.DataFrame:
     """Gap and coverage per district over the clusters with a site there.
 
     ``sites`` needs ``cluster_id`` and ``district`` (canonical names). Returns
     one row per district (× pillar) with ``n_clusters`` and ``clusters``.
-    ``sums``: :func:`district_sums` of ``matrix`` and ``sites`` when the caller keeps them.
     """
-    by_pillar, members = district_sums(matrix, sites, rules) if sums is None else sums
+    return gaps_from_district_sums(district_sums(matrix, sites, rules), rules, pillars, per_pillar)
+
+
+def gaps_from_district_sums(
+    sums: tuple[pd.DataFrame, pd.DataFrame], rules: Rules, pillars: list[str], per_pillar: bool = False
+) -> pd.DataFrame:
+    """:func:`district_gaps` from :func:`district_sums` a caller keeps (a view, per round)."""
+    by_pillar, members = sums
     by = ["district", "pillar"] if per_pillar else ["district"]
     chosen = by_pillar[by_pillar["pillar"].isin(pillars)]
     out = _ratios(chosen.groupby(by, sort=False)[_SUMS].sum(), rules)

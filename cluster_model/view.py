@@ -22,7 +22,7 @@ import pandas as pd
 
 from .classification import classify_dataset
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_gaps, district_sums, rank_by_gap
+from .scoring import assessment_matrix, cluster_gaps, district_sums, gaps_from_district_sums, rank_by_gap
 from .tables import district_detail, ranking_table, status_counts
 from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
 
@@ -195,11 +195,7 @@ class View:
 
     def _sites_of(self, ids: list[str]) -> pd.DataFrame:
         """The sites of clusters ``ids``."""
-        if ids == self._all_cluster_ids():
-            return self._sites()
-        return self._keep(
-            ("sites_of", tuple(ids)), lambda: self._sites()[self._sites()["cluster_id"].isin(ids)]
-        )
+        return self._sites()[self._sites()["cluster_id"].isin(ids)]
 
     def district_scores(self, per_pillar: bool = False, every_district: bool = False) -> pd.DataFrame:
         """Rows of :func:`scoring.district_gaps` for the sector filter and pillars.
@@ -209,13 +205,8 @@ class View:
 
         def compute() -> pd.DataFrame:
             ids = self.cluster_ids
-            scores = district_gaps(
-                self.matrix_for(ids),
-                self._sites_of(ids),
-                self._data().rules,
-                self.pillars,
-                per_pillar=per_pillar,
-                sums=self.district_sums(ids),
+            scores = gaps_from_district_sums(
+                self.district_sums(ids), self._data().rules, self.pillars, per_pillar=per_pillar
             )
             if self.districts and not every_district:
                 scores = scores[scores["district"].isin(self.districts)]
@@ -246,7 +237,7 @@ class View:
         # The same frame for every pillar choice (its map markers are hashed and built once).
         return self._sites_keeper()._keep(
             ("placed_sites", tuple(ids)),
-            lambda: self._sites()[self._sites()["cluster_id"].isin(ids)].merge(
+            lambda: self._sites_of(ids).merge(
                 ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
             ),
         )

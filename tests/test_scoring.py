@@ -14,6 +14,7 @@ from cluster_model.scoring import (
     district_gaps,
     district_sums,
     gap_label,
+    gaps_from_district_sums,
     pillar_sums,
     rank_by_gap,
 )
@@ -119,7 +120,7 @@ def test_district_gaps_from_kept_district_sums_equal_gaps_from_the_indicator_row
     figures = ["gap", "coverage", "n_indicators", "n_assessed", "n_gaps"]
     for pillars in (["technology"], ["hrm"], ["technology", "hrm"], ["incentive", "hrm"], list(PILLARS)):
         for per_pillar in (False, True):
-            kept = district_gaps(m, sites, DEFAULT_RULES, pillars, per_pillar=per_pillar, sums=sums)
+            kept = gaps_from_district_sums(sums, DEFAULT_RULES, pillars, per_pillar=per_pillar)
             assert kept.equals(district_gaps(m, sites, DEFAULT_RULES, pillars, per_pillar=per_pillar))
             # Independently: each district's indicator rows pooled as if they were one cluster.
             by = ["cluster_id", "pillar"] if per_pillar else ["cluster_id"]
@@ -134,11 +135,7 @@ def test_district_gaps_from_kept_district_sums_equal_gaps_from_the_indicator_row
                 expected.set_index(by).sort_index()[figures],
                 check_dtype=False,
             )
-    x = (
-        district_gaps(m, sites, DEFAULT_RULES, ["technology", "hrm"], sums=sums)
-        .set_index("district")
-        .loc["X"]
-    )
+    x = gaps_from_district_sums(sums, DEFAULT_RULES, ["technology", "hrm"]).set_index("district").loc["X"]
     assert x["clusters"] == ["a", "b"] and x["n_clusters"] == 2  # sorted, each once
     assert x["gap"] == pytest.approx((0.5 * 1 + 3 * 0 + 1.25 * 0.5 + 2 * 0.5) / (0.5 + 3 + 1.25 + 2))
 
