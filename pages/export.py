@@ -25,7 +25,7 @@ from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, known, name, table_in_language, translator
+from ui.i18n import _, current_language, known, name, names, table_in_language, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -164,7 +164,7 @@ chosen = st.multiselect(
     _("Districts for the brief"),
     atlas.district_names,
     default=default,
-    format_func=lambda d: name("district", d),
+    format_func=names("district", atlas.district_names).get,
     key="export_brief_districts:" + ",".join(default),
 )
 st.caption(

@@ -29,6 +29,7 @@ from ui.i18n import (
     known,
     name,
     name_from_english,
+    names,
     table_in_language,
     translator,
 )
@@ -301,7 +302,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             "district",
             label=_("District (or click the map)"),
             options=options,
-            format_func=lambda d: name("district", d),
+            format_func=names("district", options).get,
         )
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)

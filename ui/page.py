@@ -20,7 +20,7 @@ from ui.i18n import (
     data_text,
     language_notice,
     language_switch,
-    local_names,
+    names,
     translator,
 )
 from ui.rtl import apply as apply_direction
@@ -75,9 +75,7 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             format_func=translator().pillar,
             help=_("The four aspects the 2019 dialogue examined every cluster under."),
         )
-        # One look-up of the names table for the pickers' options: ui.i18n.name() per option cost
-        # ~0.15 ms (a cached call), 0.2 s of every rerun with 1,000 clusters (#14).
-        names, language = local_names(), current_language()
+        cluster_labels = names("cluster", ds.clusters["cluster_id"], ds.cluster_name)
         view.bound(
             st.multiselect,
             "w_sectors",
@@ -85,7 +83,7 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             "sectors",
             label=_("Sectors"),
             options=list(ds.clusters["cluster_id"]),
-            format_func=lambda c: names.name("cluster", c, language, ds.cluster_name(c)),
+            format_func=cluster_labels.get,
             placeholder=_("All 16 clusters"),
         )
         view.bound(
@@ -95,7 +93,7 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             "districts",
             label=_("Districts"),
             options=atlas.district_names,
-            format_func=lambda d: names.name("district", d, language),
+            format_func=names("district", atlas.district_names).get,
             placeholder=_("All districts"),
         )
         view.bound(
