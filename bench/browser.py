@@ -349,10 +349,11 @@ def measure(
 ) -> dict:
     """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes.
 
+    ``n_changes=0``: the start only (an app without the Atlas's pillar filter, such as the floor).
     ``browser``: a launched Playwright Chromium to use (tests); else one is launched here.
     """
-    if not 1 <= n_changes <= len(PATH):
-        raise ValueError(f"n_changes must be 1..{len(PATH)}")
+    if not 0 <= n_changes <= len(PATH):
+        raise ValueError(f"n_changes must be 0..{len(PATH)}")
     if browser is not None:
         return _measure(browser, app, env, query, workdir, n_changes)
     from playwright.sync_api import sync_playwright
@@ -374,6 +375,7 @@ def _measure(
     log = workdir / f"server-{app.stem}-{os.getpid()}.log"
     out: dict = {"refused": [], "console_errors": []}
     starts = []
+    changes: list[dict] = []
     for attempt in ("setup", "measured"):
         ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
         ctx.route("**/*", _offline_route(out["refused"]))
@@ -396,7 +398,7 @@ def _measure(
             page.goto(wire.url + query_s, wait_until="domcontentloaded")
             _wait_painted(page)
             starts.append((time.perf_counter() - server.t0, server.ready))
-            if attempt == "setup":
+            if attempt == "setup" or not n_changes:
                 continue
             out["view"] = (
                 page.query_selector(MAP_IFRAME)
@@ -410,7 +412,6 @@ def _measure(
             page.evaluate(INSTRUMENT_JS)
             _wait_still(page, since=_state(page)["now"])
             out["n_paths"] = _state(page)["nPaths"]
-            changes = []
             for current, wanted in zip(path, path[1:]):
                 changes.append({**_change(page, meter, current, wanted), "view": "new"})
             back = path[::-1]
@@ -435,6 +436,8 @@ def _measure(
     )
     for view in ("new", "repeated"):
         rows = [c for c in changes if c["view"] == view]
+        if not rows:  # a start-only measurement
+            continue
         times = [c["repaint_s"] for c in rows if c["repaint_s"] is not None]
         out[view] = {
             "repaint_s": statistics.median(times) if times else None,

@@ -27,6 +27,8 @@ from cluster_model.vocabulary import PILLARS
 
 SHARED = REPO.parent / "shared" / "boundaries"
 APPS = {"ours": REPO / "app.py", "reference": REPO / "bench" / "reference_app.py"}
+# Start -> paint of a page holding one small map and nothing else: what the stack costs before any app work.
+FLOOR_APP = REPO / "bench" / "floor_app.py"
 # What a server runs (Chromium rows): ours as `make run` starts it, with its warm start (serve.py).
 SERVED = {**APPS, "ours": REPO / "serve.py"}
 RERUNS = settings().bench_reruns
@@ -258,6 +260,26 @@ def _ratio(a, b):
     return a / b if a is not None and b else None
 
 
+def floor_start(tmp: Path) -> dict:
+    """Server start -> map painted for the floor page (bench/floor_app.py): no pillar changes."""
+    from bench.browser import measure
+
+    env, query = case_env("a", tmp)
+    return measure(FLOOR_APP, env, query, tmp, n_changes=0)
+
+
+def floor_row(floor: dict) -> tuple:
+    return (
+        "(floor) one small map, nothing else",
+        "Chromium: server start -> map painted (after a set-up start)",
+        fmt(floor.get("start_s"), "s"),
+        "-",
+        "-",
+        "(reported)",
+        None,
+    )
+
+
 def browser_rows(label: str, case: str, o: dict, r: dict, a: dict | None) -> list[tuple]:
     """The Chromium rows of one case, with the budgets of issue #14."""
     rows = []
@@ -479,8 +501,19 @@ def main() -> None:
                 res[(impl, case)] = r
                 if args.json:  # as it goes: a long run that fails later still leaves its figures
                     Path(args.json).write_text(
-                        json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str)
+                        json.dumps(
+                            {k if isinstance(k, str) else f"{k[0]}-{k[1]}": v for k, v in res.items()},
+                            indent=1,
+                            default=str,
+                        )
                     )
+        if not args.no_browser:
+            print("[bench] floor: Chromium, server start -> map painted …", file=sys.stderr, flush=True)
+            try:
+                res["floor"] = floor_start(tmp)
+            except Exception as exc:  # noqa: BLE001 - report, do not abort the table
+                print(f"[bench] floor: Chromium failed: {exc}", file=sys.stderr, flush=True)
+                res["floor"] = {"error": str(exc)[:300]}
         rows = []
         for case, label in (("a", "(a) Sindh, 16 clusters"), ("b", "(b) Pakistan, 1,000 synth. clusters")):
             o, r = res[("ours", case)], res[("reference", case)]
@@ -488,6 +521,8 @@ def main() -> None:
                 rows += server_rows(label, case, o, r, res[("ours", "a")])
             if not args.no_browser:
                 rows += browser_rows(label, case, o["browser"], r["browser"], res[("ours", "a")]["browser"])
+        if not args.no_browser:
+            rows.append(floor_row(res["floor"]))
         head = ("case", "metric", "ours", "reference", "ratio", "budget", "pass")
         table = [head] + [
             (*row[:6], "-" if row[6] is None else ("PASS" if row[6] else "FAIL")) for row in rows
@@ -512,7 +547,11 @@ def main() -> None:
         )
         if args.json:
             Path(args.json).write_text(
-                json.dumps({f"{k[0]}-{k[1]}": v for k, v in res.items()}, indent=1, default=str)
+                json.dumps(
+                    {k if isinstance(k, str) else f"{k[0]}-{k[1]}": v for k, v in res.items()},
+                    indent=1,
+                    default=str,
+                )
             )
 
 

@@ -47,3 +47,13 @@ def test_harness_measures_repaint_bytes_and_start_on_sindh(browser, tmp_path):
     for view in ("new", "repeated"):
         assert out[view]["n"] == 2 and out[view]["n_fills_changed"] == 2
         assert out[view]["repaint_s"] > 0 and out[view]["bytes"] > 0 and out[view]["wire_bytes"] > 0
+
+
+def test_the_floor_page_paints_offline_and_is_timed_from_start_only(browser, tmp_path):
+    """The bench's floor (one small map, nothing else) draws its polygon with no internet; only its start is timed."""
+    out = harness.measure(REPO / "bench" / "floor_app.py", {}, {}, tmp_path, n_changes=0, browser=browser)
+
+    assert out["start_setup_s"] > 0 and out["start_s"] > 0
+    assert out["refused"] == 0, out["refused_hosts"]
+    assert out["console_errors"] == []
+    assert out["changes"] == [] and "new" not in out and "repeated" not in out
