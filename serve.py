@@ -11,12 +11,16 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from ui import warmup
 
 
 @asynccontextmanager
 async def _warm_start(_app):
+    # app.py's st.navigation decides every page, as ui.page.leave_pages_folder_mode sets on a first run;
+    # set here, before any session, the first visitor's script is not run twice to get there.
+    PagesManager.uses_pages_directory = False
     warmup.start()  # a background thread: the server answers at once
     yield
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -45,3 +46,62 @@ def test_without_serve_py_nothing_waits():
 
     assert not warmup._started
     warmup.wait()  # would block up to WAIT_AT_MOST_S if a warm-up had been started and not finished
+
+
+def test_after_the_warm_up_the_atlas_computes_no_figure_again_for_the_default_or_newest_round(tmp_path):
+    """The warm-up prepares what the Atlas page computes: for the default round, and for the newest round
+    when that is another (here an illustrative rehearsal after an earlier one, so with a change column).
+    Opened at either, the page computes only the opened district's detail itself."""
+    import pandas as pd
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    rounds = pd.read_csv(data / "rounds.csv", dtype=str, keep_default_na=False)
+    extra = [
+        {
+            "round_id": rid,
+            "name": f"Rehearsal {rid[-1]}",
+            "date": date,
+            "kind": "desk review",
+            "illustrative": "yes",
+            "notes": "test",
+        }
+        for rid, date in (("rehearsal-a", "2026-11-26"), ("rehearsal-b", "2026-11-27"))
+    ]
+    pd.concat([rounds, pd.DataFrame(extra)]).to_csv(data / "rounds.csv", index=False)
+    assessments = pd.read_csv(data / "assessments.csv", dtype=str, keep_default_na=False)
+    desk = assessments[assessments["round_id"] == "desk-2026"]
+    later = [desk.assign(round_id=rid) for rid in ("rehearsal-a", "rehearsal-b")]
+    later[1] = later[1].assign(status="absent")  # a change since rehearsal-a
+    pd.concat([assessments, *later]).to_csv(data / "assessments.csv", index=False)
+    script = textwrap.dedent(
+        """
+        from streamlit.testing.v1 import AppTest
+
+        import cluster_model.view as views
+        from ui import warmup
+
+        warmup.prepare_first_screen()
+        warmup.prepare_newest_round()
+        computed = []
+        keep = views.View._keep
+
+        def logged(self, key, compute):  # compute is called only when the figure is not kept yet
+            return keep(self, key, lambda: computed.append((self.round_id, key[0])) or compute())
+
+        views.View._keep = logged
+        for query in ({}, {"round": "rehearsal-b"}):
+            computed.clear()
+            at = AppTest.from_file("app.py", default_timeout=300)
+            at.query_params.update(query)
+            at.run()
+            assert not at.exception, at.exception
+            assert {k for _, k in computed} <= {"district_detail"}, (query, computed)
+        print("ok")
+        """
+    )
+    env = child_env(db_url=f"sqlite:///{tmp_path / 'atlas.db'}", data_dir=data)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]

@@ -9,6 +9,11 @@ itself (issue #14: server start to map painted).
 ``app.py`` calls :func:`wait` first, so a script never imports a module half-way through the warm-up's
 import of it; without ``serve.py`` (AppTest, ``streamlit run app.py``) nothing was started and it
 returns at once. A failed warm-up is logged and changes nothing: the script does the work as before.
+
+After the first screen (what :func:`wait` waits for), the thread goes on with the newest round when it
+is not the default (an illustrative round: a rehearsal, the national demo): every shared link names its
+round, and a workshop's link usually names the newest. A script that needs those figures meanwhile waits
+for them rather than computing them twice (a view's figures are kept under a lock while computed).
 """
 
 from __future__ import annotations
@@ -51,8 +56,13 @@ def _run() -> None:
         _LOG.info("first screen prepared in %.1f s", time.perf_counter() - t0)
     except Exception:  # noqa: BLE001 - the script will do the same work and report any problem itself
         _LOG.exception("warm-up failed; the first visitor's page will prepare itself")
+        return
     finally:
         _done.set()
+    try:
+        prepare_newest_round()
+    except Exception:  # noqa: BLE001 - as above
+        _LOG.exception("warm-up of the newest round failed; its first visitor's page will prepare it")
 
 
 def prepare_first_screen() -> None:
@@ -61,17 +71,45 @@ def prepare_first_screen() -> None:
     # The rest of what the Atlas page's script imports (ui.page brings the sidebar, auth and store).
     # Never a custom component's module (streamlit_folium): Streamlit registers a component only when
     # its module is imported inside a script run, so importing it here would leave the map a 404.
+    import folium.plugins  # noqa: F401 - most of what streamlit_folium imports, which may not be imported here
+
     import ui.page  # noqa: F401
     from cluster_model import i18n
     from geo.atlas_map import build_atlas_base
     from ui.data_access import get_atlas_data, get_engine
+    from ui.i18n import local_names
+
+    get_engine()
+    local_names()  # the picker's and the map summary's names
+    atlas = get_atlas_data()
+    view = _prepare_round(atlas, atlas.dataset.latest_round())
+    if atlas.districts is not None:
+        build_atlas_base(atlas.districts, view.placed_sites(), served=True, tr=i18n.translator("en"))
+
+
+def prepare_newest_round() -> None:
+    """The Atlas's figures for the newest round, illustrative or not, when it is not the default one."""
+    from ui.data_access import get_atlas_data
+
+    atlas = get_atlas_data()
+    newest = atlas.dataset.latest_round(include_illustrative=True)
+    if newest != atlas.dataset.latest_round():
+        _prepare_round(atlas, newest)
+
+
+def _prepare_round(atlas, round_id):
+    """What the Atlas page computes for a round with no filter: the view's figures and the change since
+    the previous round (the map's tooltips, the ranking). Returns the view."""
+    from cluster_model.history import previous_round
     from ui.data_view import get_view
     from ui.state import ViewState
 
-    get_engine()
-    atlas = get_atlas_data()
-    view = get_view(atlas, ViewState(round=atlas.dataset.latest_round()))
-    view.shown_districts()
-    view.ranking_table()
-    if atlas.districts is not None:
-        build_atlas_base(atlas.districts, view.placed_sites(), served=True, tr=i18n.translator("en"))
+    state = ViewState(round=round_id)
+    view = get_view(atlas, state)
+    view.placed_sites()
+    view.status_counts()
+    view.ranking_table()  # with shown_districts
+    previous = previous_round(atlas.dataset, round_id)
+    if previous is not None:
+        view.district_changes(get_view(atlas, state, round_id=previous))
+    return view
