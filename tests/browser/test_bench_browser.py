@@ -22,6 +22,7 @@ def test_harness_measures_repaint_bytes_and_start_on_sindh(browser, tmp_path):
     out = harness.measure(REPO / "app.py", env, {}, tmp_path, n_changes=2, browser=browser)
 
     assert out["start_setup_s"] > 0 and out["start_s"] > 0
+    assert len(out["start_samples_s"]) == harness.START_SAMPLES and min(out["start_samples_s"]) > 0
     assert out["refused"] == 0  # the app asks nothing of the internet
     assert out["n_paths"] == len(load_boundaries(SINDH, province="Sindh"))  # one filled path per district
     assert out["view"]["w"] > 0 and out["view"]["h"] > 0
