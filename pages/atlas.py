@@ -12,12 +12,11 @@ from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, room
-from ui import state as view
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
 from ui.html import md
-from ui.i18n import _, current_language, data_text, known, name, names, table_in_language, translator
+from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
 PICKER_WIDTH = 420  # px: the district picker, about the map column's width
@@ -99,22 +98,16 @@ def _take_click(clicked: str | None) -> None:
 # The district picker comes before the map in the page (and in the Tab order): a keyboard user
 # reaches it without passing the map's 30 districts and 17 sites.
 options = list(atlas.district_names)
-district_label = names("district", options)
 if state.district not in options:
     # Open the highest gap only when it rests on enough evidence: a low-coverage 1.00 is not a finding.
     firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)]
     state.district = firm["district"].iloc[0] if not firm.empty else None
 if atlas.districts is not None:
     _take_click(clicked_district(st.session_state.get("atlas_map")))
-view.bound(
-    st.selectbox,
-    "w_district",
+district_label = page.district_picker(
+    atlas,
     state,
-    "district",
-    label=_("District (or click the map)"),
-    options=options,
     index=None,
-    format_func=district_label.get,
     placeholder=_("Choose a district"),
     width=PICKER_WIDTH,  # not a column: three fewer blocks re-sent on every rerun (#14)
 )

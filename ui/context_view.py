@@ -16,6 +16,7 @@ from cluster_model import context as cx
 from geo.atlas_map import clicked_district
 from geo.boundaries import boundaries_province
 from geo.context_map import build_context_map
+from ui import page
 from ui import state as view
 from ui.chrome import show_issues
 from ui.context_access import get_context
@@ -29,7 +30,6 @@ from ui.i18n import (
     known,
     name,
     name_from_english,
-    names,
     table_in_language,
     translator,
 )
@@ -295,15 +295,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
         options = list(atlas.district_names)
         if state.district not in options:
             state.district = options[0] if options else None
-        view.bound(
-            st.selectbox,
-            "w_district",
-            state,
-            "district",
-            label=_("District (or click the map)"),
-            options=options,
-            format_func=names("district", options).get,
-        )
+        page.district_picker(atlas, state)
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
     st.subheader(

@@ -106,6 +106,25 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
         )
 
 
+def district_picker(atlas: AtlasData, state: view.ViewState, **options) -> dict[str, str]:
+    """The picker of the opened district (``state.district``), the same on every page that opens one
+    (its key, label and local names); ``options``: more of ``st.selectbox``'s. Returns the districts'
+    names in the page's language."""
+    districts = list(atlas.district_names)
+    labels = names("district", districts)
+    view.bound(
+        st.selectbox,
+        "w_district",
+        state,
+        "district",
+        label=_("District (or click the map)"),
+        options=districts,
+        format_func=labels.get,
+        **options,
+    )
+    return labels
+
+
 def leave_pages_folder_mode() -> None:
     """Make Streamlit run app.py's navigation, not its old `pages/` folder mode.
 
