@@ -264,8 +264,7 @@ def floor_start(tmp: Path) -> dict:
     """Server start -> map painted for the floor page (bench/floor_app.py): no pillar changes."""
     from bench.browser import measure
 
-    env, query = case_env("a", tmp)
-    return measure(FLOOR_APP, env, query, tmp, n_changes=0)
+    return measure(FLOOR_APP, {}, {}, tmp, n_changes=0)  # no data: no case's settings
 
 
 def floor_row(floor: dict) -> tuple:
