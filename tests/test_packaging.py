@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -88,3 +89,23 @@ def test_make_run_installs_no_test_tool():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--group runtime" in makefile and "--group test" in makefile
     assert not (ROOT / "requirements.txt").exists(), "one list: pyproject.toml"
+
+
+def _collected(*args: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    return [line for line in out.splitlines() if "::" in line]
+
+
+def test_browser_tests_are_marked_so_the_fast_suite_leaves_them_out():
+    # One small browser file beside a fast one: the marker is set by tests/browser/conftest.py.
+    files = ("tests/browser/test_deep_link.py", "tests/test_packaging.py")
+    browser_only = _collected("-m", "browser", *files)
+    fast_only = _collected("-m", "not browser", *files)
+    assert browser_only and all(t.startswith("tests/browser/") for t in browser_only)
+    assert fast_only and all(t.startswith("tests/test_packaging.py") for t in fast_only)
