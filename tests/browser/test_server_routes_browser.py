@@ -11,7 +11,7 @@ import time
 
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
-from test_hardening_browser import _settled
+from test_hardening_browser import _session_cookie, _settled
 
 from cluster_model.auth import hash_password
 from cluster_model.identity import atlas_name
@@ -29,17 +29,6 @@ def signin_server(tmp_path_factory):
     proc, base = start_server({"STREAMLIT_SECRETS_FILES": str(secrets)})
     yield base
     stop_server(proc)
-
-
-def _session_cookie(off, timeout: float = 30.0) -> dict:
-    """The session cookie, once the server has set it (the page asks for it after "Signed in as" shows)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = [c for c in off.context.cookies() if c["name"] == "atlas_session"]
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no atlas_session cookie after {timeout:.0f} s")
 
 
 def test_session_cookie_is_http_only_and_a_reload_stays_signed_in(signin_server, browser):
