@@ -4,18 +4,26 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.requirements-installed
+# Two stamps, both kept by pyproject.toml's dependency groups: `make run` installs the runtime
+# only, `make test` adds the test tools; each is skipped while pyproject.toml is unchanged.
+STAMP  := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
 PORT   ?= 8501
 
 .PHONY: setup run test bench bench-browser bench-votes boundaries context data-files system-packages fonts check-boundaries assets clean survey-form screenshots catalogues
 
 setup: $(STAMP) assets data-files check-boundaries
 
-$(STAMP): requirements.txt
+# pip >= 25.1 reads PEP 735 dependency groups (`--group`); a venv made by Python 3.11 has an older one.
+$(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --group runtime
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet --group test
+	touch $(TEST_STAMP)
 
 # Leaflet and the other map scripts, from the npm registry into static/vendor/ (not committed).
 assets: $(STAMP)
@@ -42,23 +50,23 @@ system-packages:
 fonts:
 	bash scripts/system_packages.sh fonts
 
-test: setup system-packages
+test: setup $(TEST_STAMP) system-packages
 	bash scripts/run_tests.sh
 
-bench: setup system-packages
+bench: setup $(TEST_STAMP) system-packages
 	$(PY) bench/run.py
 	$(PY) bench/room_votes.py
 
 # Only the room-vote load figures (80 phones on one item, projector in Chromium).
-bench-votes: setup system-packages
+bench-votes: setup $(TEST_STAMP) system-packages
 	$(PY) bench/room_votes.py
 
 # The README screenshots (docs/screenshots/), taken from the running app in headless Chromium, offline.
-screenshots: setup system-packages
+screenshots: setup $(TEST_STAMP) system-packages
 	$(PY) scripts/screenshots.py
 
 # Only the Chromium part of the bench (issue #14: repaint, bytes per change, start to paint).
-bench-browser: setup system-packages
+bench-browser: setup $(TEST_STAMP) system-packages
 	$(PY) bench/run.py --browser
 
 # For users without ../shared: download the public boundary files and verify their checksums.

@@ -4,6 +4,9 @@ The same app as ``streamlit run app.py``, with a warm start: as the server comes
 Atlas's first screen in the background (``ui/warmup.py``) while the first browser is still loading
 Streamlit's page, so the map paints sooner after a start (issue #14). ``st.App``'s lifespan is
 Streamlit's documented hook for work at server start.
+
+Its own routes: the editor's HttpOnly session cookie (``ui/session_cookie.py``), and ``/atlas``,
+which opens the Atlas (issue #24 item 27).
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
-from ui import warmup
+from ui import session_cookie, warmup
 
 
 @asynccontextmanager
@@ -25,4 +31,14 @@ async def _warm_start(_app):
     yield
 
 
-app = st.App("app.py", lifespan=_warm_start)
+async def _the_atlas(request: Request) -> RedirectResponse:
+    # The Atlas is app.py's default page, which Streamlit serves at "/" only: "/atlas", typed or
+    # bookmarked, showed "Page not found". Same query, so a shared view still opens as shared.
+    return RedirectResponse(request.url.replace(path="/"), status_code=307)
+
+
+app = st.App(
+    "app.py",
+    lifespan=_warm_start,
+    routes=[*session_cookie.routes, Route("/atlas", _the_atlas), Route("/atlas/", _the_atlas)],
+)

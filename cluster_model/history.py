@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .loading import Dataset
-from .scoring import cluster_gaps, district_gaps
+from .scoring import cluster_gaps, district_gaps, gap_changes
 from .view import View, make_view
 
 
@@ -64,16 +64,6 @@ def status_changes(now: View, before: View, *, only_changed: bool = False) -> pd
         ]
     ]
     return out[out["changed"]].reset_index(drop=True) if only_changed else out
-
-
-def gap_changes(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """Two rounds' scores (``cluster_gaps`` / ``district_gaps`` rows, one per ``key``) side by side:
-    ``*_now``, ``*_before`` and the deltas (negative gap_delta = better; NaN when either is unknown)."""
-    cols = ["gap", "coverage", "n_assessed", "n_gaps"]
-    out = now[key + cols].merge(before[key + cols], on=key, how="outer", suffixes=("_now", "_before"))
-    out["gap_delta"] = out["gap_now"] - out["gap_before"]  # NaN if either is unknown
-    out["coverage_delta"] = out["coverage_now"].fillna(0) - out["coverage_before"].fillna(0)
-    return out
 
 
 def cluster_gap_changes(now: View, before: View, pillars: list[str]) -> pd.DataFrame:

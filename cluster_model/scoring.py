@@ -187,6 +187,17 @@ def rank_by_gap(scores: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# Here, below both view and history (which compare rounds with it), so neither imports the other.
+def gap_changes(now: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Two rounds' scores (``cluster_gaps`` / ``district_gaps`` rows, one per ``key``) side by side:
+    ``*_now``, ``*_before`` and the deltas (negative gap_delta = better; NaN when either is unknown)."""
+    cols = ["gap", "coverage", "n_assessed", "n_gaps"]
+    out = now[key + cols].merge(before[key + cols], on=key, how="outer", suffixes=("_now", "_before"))
+    out["gap_delta"] = out["gap_now"] - out["gap_before"]  # NaN if either is unknown
+    out["coverage_delta"] = out["coverage_now"].fillna(0) - out["coverage_before"].fillna(0)
+    return out
+
+
 def gap_label(gap: float, coverage: float, tr=None) -> str:
     """Short human text for a gap figure with its coverage; never hides unknown.
 

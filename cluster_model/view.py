@@ -22,7 +22,14 @@ import pandas as pd
 
 from .classification import classify_dataset
 from .loading import Dataset
-from .scoring import assessment_matrix, cluster_gaps, district_sums, gaps_from_district_sums, rank_by_gap
+from .scoring import (
+    assessment_matrix,
+    cluster_gaps,
+    district_sums,
+    gap_changes,
+    gaps_from_district_sums,
+    rank_by_gap,
+)
 from .tables import district_detail, ranking_table, status_counts
 from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
 
@@ -259,8 +266,6 @@ class View:
 
     def district_changes(self, before: View) -> pd.Series:
         """Gap change per district since ``before`` (a view of an earlier round with the same filters)."""
-        from .history import gap_changes  # history builds on views
-
         return self._keep(
             ("district_changes", before.round_id),
             lambda: gap_changes(self.ranked_districts(), before.ranked_districts(), ["district"]).set_index(

@@ -33,8 +33,9 @@ ALTERNATIVE_NAME_COLUMNS = ("district", "shapeName", "ADM2_EN")
 OUTPUT_COLUMNS = ["district", "division", "province", "geometry"]
 
 _MISSING_HINT = (
-    "Set the ATLAS_BOUNDARIES environment variable to a district boundary file, "
-    "or run `make boundaries` (scripts/fetch_boundaries.py) to download one."
+    "Put sindh_adm2.geojson and pakistan_adm2.geojson in ../shared/boundaries beside the atlas folder "
+    f"({DEFAULT_BOUNDARIES.parent}), or run `make setup` to download and check them (once, with network), "
+    "or set ATLAS_BOUNDARIES to a district boundary file."
 )
 
 

@@ -82,8 +82,9 @@ SHARED_DIR = REPO_ROOT.parent / "shared" / "boundaries"
 
 FetchError = DownloadError  # the name the callers and tests know
 OFFLINE_HINT = (
-    f"Copy the files pakistan_adm2.geojson and sindh_adm2.geojson from {SHARED_DIR} (or another "
-    "machine's shared/boundaries/) and set ATLAS_BOUNDARIES to the sindh_adm2.geojson copy"
+    "Without network: copy the files pakistan_adm2.geojson and sindh_adm2.geojson (from another "
+    f"machine's shared/boundaries/) to {SHARED_DIR}, or set ATLAS_BOUNDARIES to where you put "
+    "sindh_adm2.geojson; then run `make setup` again"
 )
 
 

@@ -2,7 +2,7 @@
 
     python scripts/install_web_fonts.py [--force]
 
-The font comes from PyPI with requirements.txt: the ``pylopdf-fonts-ar`` wheel
+The font comes from PyPI with the runtime group of pyproject.toml: the ``pylopdf-fonts-ar`` wheel
 ships Google's Noto Naskh Arabic (SIL Open Font License 1.1) as one variable
 TTF, which covers every letter Urdu and Sindhi use. This copies that file,
 checked against its pinned SHA-256, and its licence into
@@ -37,7 +37,7 @@ def source_font() -> Path:
         import pylopdf_fonts_ar
     except ImportError:
         raise InstallError(
-            f"the {PACKAGE} package is not installed: run `make setup` (pip install -r requirements.txt)."
+            f"the {PACKAGE} package is not installed: run `make setup` (pip install --group runtime)."
         ) from None
     path = pylopdf_fonts_ar.serif_path()
     if not path.is_file():
@@ -47,7 +47,7 @@ def source_font() -> Path:
     if not matches(path.read_bytes(), FONT_SHA256):
         raise InstallError(
             f"{path} is not the pinned Noto Naskh Arabic (SHA-256 differs); "
-            f"check the {PACKAGE} version in requirements.txt and update FONT_SHA256 only after checking the new file."
+            f"check the {PACKAGE} version in pyproject.toml and update FONT_SHA256 only after checking the new file."
         )
     return path
 

@@ -6,7 +6,9 @@
 #   bash scripts/system_packages.sh fonts    # only the fonts the app needs (make run)
 set -euo pipefail
 need=()
-fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# grep reads all of fc-list's output: `grep -q` would stop at the match, fc-list would die of SIGPIPE
+# and pipefail would report the font missing (then every `make run` ran apt-get again).
+fc-list 2>/dev/null | grep -i dejavu >/dev/null || need+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/opentype/lateef/Lateef-Regular.ttf ] || need+=(fonts-sil-lateef)
 if [ "${1:-all}" != "fonts" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -68,7 +68,7 @@ def test_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_boundaries(tmp_path / "nope.geojson")
     assert "nope.geojson" in err.value.issue.file
-    assert "ATLAS_BOUNDARIES" in err.value.issue.hint and "make boundaries" in err.value.issue.hint
+    assert "ATLAS_BOUNDARIES" in err.value.issue.hint and "make setup" in err.value.issue.hint
 
 
 def test_not_a_vector_file(tmp_path):

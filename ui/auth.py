@@ -6,8 +6,8 @@ Two modes, chosen in ``.streamlit/secrets.toml`` (see docs/auth.md):
   (added with ``scripts/add_user.py``), plus the first editor created in the
   browser with the one-time setup code the server prints to its console. A
   successful sign-in opens a session in the store (12 h): the browser keeps a
-  random token in a cookie, so a reload keeps the editor signed in; signing out
-  deletes the session. Failed sign-ins are throttled per account and per client
+  random token in an HttpOnly cookie that the server sets (ui/session_cookie.py),
+  so a reload keeps the editor signed in; signing out deletes the session. Failed sign-ins are throttled per account and per client
   address in the store (cluster_model.store.signin).
 * oidc: ``[atlas_auth] mode = "oidc"`` plus Streamlit's ``[auth]`` section;
   ``st.login()`` signs in, and only e-mails listed in ``[atlas_auth] editors``
@@ -27,12 +27,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from cluster_model.auth import MIN_PASSWORD_LENGTH, SESSION_HOURS, USERNAME_PATTERN, User, authenticate
+from cluster_model.auth import MIN_PASSWORD_LENGTH, USERNAME_PATTERN, User, authenticate
 from cluster_model.store import signin
+from ui import session_cookie
 from ui.i18n import _
 
 AUTH_SECTION = "atlas_auth"
-COOKIE = "atlas_session"
+COOKIE = session_cookie.COOKIE
 _USER_KEY = "atlas_editor"
 _TOKEN_KEY = "atlas_session_token"
 _COOKIE_TODO = "atlas_session_cookie_todo"
@@ -84,24 +85,20 @@ def _for_log(value: str) -> str:
 # --------------------------------------------------------------------------- the session cookie
 
 
-def _cookie_script(token: str | None) -> str:
-    # The token is random and only its hash is stored; SameSite=Strict keeps it
-    # off requests from other sites. (A cookie set from the page cannot be
-    # HttpOnly: Streamlit gives a script no way to send a Set-Cookie header.)
-    value = json.dumps(
-        f"{COOKIE}={token}; Max-Age={int(SESSION_HOURS * 3600)}" if token else f"{COOKIE}=; Max-Age=0"
-    )
+def _cookie_script(ticket: str) -> str:
+    # The page only posts a one-time ticket; the server sets the HttpOnly cookie (ui/session_cookie.py).
     return (
         "<script>(function () { var w = window.parent;"
-        f" w.document.cookie = {value} + '; Path=/; SameSite=Strict' + (w.location.protocol === 'https:' ? '; Secure' : '');"
+        f" w.fetch({json.dumps(session_cookie.ROUTE)}, {{method: 'POST', body: {json.dumps(ticket)},"
+        " credentials: 'same-origin', cache: 'no-store'});"
         " })();</script>"
     )
 
 
 def _flush_cookie() -> None:
-    todo = st.session_state.pop(_COOKIE_TODO, None)
+    todo = st.session_state.pop(_COOKIE_TODO, None)  # the token to set, or "" to clear the cookie
     if todo is not None:
-        st.iframe(_cookie_script(todo or None), height=1)
+        st.iframe(_cookie_script(session_cookie.ticket_for(todo)), height=1)
 
 
 def _from_cookie() -> str | None:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM_ARGS, OfflinePage, chromium_path, start_server, stop_server
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test in this folder is a browser test: `pytest -m "not browser"` is the fast suite.
+    # (This hook sees the whole session's items, so it picks this folder's by path.)
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
