@@ -116,7 +116,7 @@ def read_upload(
         if width > max_columns:
             raise _refuse(
                 table.where,
-                f"the header has {width:,} columns; at most {max_columns} are read",
+                f"the header has more than {max_columns} columns; at most {max_columns} are read",
                 "delete the columns the template does not have",
                 row=1,
             )
@@ -229,13 +229,22 @@ def _read_sheet(ws, filename: str, max_rows: int, max_columns: int) -> UploadTab
             f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {max_rows:,} rows and {max_columns} columns are read",
             "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV",
         )
-    # Row by row, at most max_columns wide, stopping at the row limit (a sheet may not declare its
-    # size). max_row is given so that a too-small declared size cannot cut the data short unnoticed.
-    rows = ws.iter_rows(max_col=max_columns, max_row=XLSX_SHEET_ROWS)
+    # Row by row, one column wider than read (to see a header that goes on), stopping at the row
+    # limit (a sheet may not declare its size). max_row is given so that a too-small declared size
+    # cannot cut the data short unnoticed.
+    rows = ws.iter_rows(max_col=max_columns + 1, max_row=XLSX_SHEET_ROWS)
     header_cells = next(rows, None)
     if not header_cells:
         raise _refuse(where, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1", row=1)
     header = [cell_text(c.value) for c in header_cells]
+    if any(header[max_columns:]):
+        raise _refuse(
+            where,
+            f"the header has more than {max_columns} columns; at most {max_columns} are read",
+            "delete the columns the template does not have",
+            row=1,
+        )
+    header = header[:max_columns]
     records, lines = [], []
     for number, cells in enumerate(rows, start=2):
         if number > max_rows + 1 + MAX_BLANK_ROWS:

@@ -26,7 +26,7 @@ from cluster_model.store import linkages as sl
 from cluster_model.store import schema as s
 from cluster_model.store.importer import read_assessments
 from cluster_model.survey import read_table
-from cluster_model.uploads import UploadTable, read_upload
+from cluster_model.uploads import MAX_COLUMNS, UploadTable, read_upload
 
 TIME_LIMIT_S = 5  # the issue's bound for refusing a hostile upload; generous on a loaded machine
 
@@ -87,6 +87,19 @@ def test_linkage_workbook_inflating_to_millions_of_rows_is_refused_quickly(engin
     with pytest.raises(store.ValidationError):
         sl.commit_linkage_import(engine, plan, author="alice")
     assert _stored(engine) == before
+
+
+@pytest.mark.parametrize("filename", ["wide.csv", "wide.xlsx"])
+def test_a_header_wider_than_the_limit_is_refused_not_cut_short(filename):
+    header = [f"column_{i}" for i in range(MAX_COLUMNS + 1)]
+    if filename.endswith(".csv"):
+        data = (",".join(header) + "\n" + ",".join("x" for _ in header) + "\n").encode()
+    else:  # no declared size: the limit applies while reading
+        data = workbook_with_sheet_xml(sheet_xml(header_row(header), None), "links", header)
+    with pytest.raises(DataFileError) as info:
+        read_upload(data, filename)
+    issue = info.value.issue
+    assert issue.row == 1 and f"more than {MAX_COLUMNS} columns" in issue.message
 
 
 # --------------------------------------------------------------------------- properties

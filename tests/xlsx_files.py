@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 
 def workbook_with_sheet_xml(sheet_xml: str | bytes, title: str, header: list[str]) -> bytes:
@@ -40,6 +41,7 @@ def sheet_xml(rows: str, dimension: str | None) -> str:
 def header_row(header: list[str]) -> str:
     """Row 1 of a sheet, as inline strings."""
     cells = "".join(
-        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(header)
+        f'<c r="{get_column_letter(i + 1)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+        for i, h in enumerate(header)
     )
     return f'<row r="1">{cells}</row>'
