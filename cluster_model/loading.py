@@ -146,7 +146,7 @@ _SAVE_AS_CSV = (
 
 
 def read_csv_rows(
-    data: bytes | str, file: str, *, max_rows: int | None = None
+    data: bytes | str, file: str, *, max_rows: int | None = None, delimiter: str = ","
 ) -> tuple[pd.DataFrame, list[int]]:
     """Read CSV text into text columns, and the line in the file where each record starts.
 
@@ -156,6 +156,7 @@ def read_csv_rows(
     unquoted comma), an unterminated quote, bytes that are not UTF-8 or a
     runaway field raise :class:`DataFileError` naming the line. Blank lines are
     skipped. ``max_rows`` stops reading as soon as there are more data records.
+    ``delimiter``: the separator between values (KoboToolbox exports use ';').
     Header names are stripped; columns are not checked here.
     """
     import csv
@@ -180,7 +181,7 @@ def read_csv_rows(
             )
         )
     csv.field_size_limit(MAX_CSV_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     records: list[list[str]] = []
     lines: list[int] = []
@@ -192,7 +193,7 @@ def read_csv_rows(
                 continue
             if header is None:
                 header = [h.strip() for h in row]
-                if len(header) == 1 and header[0].count(";") >= 2:
+                if len(header) == 1 and delimiter != ";" and header[0].count(";") >= 2:
                     raise DataFileError(
                         DataIssue(
                             file,

@@ -14,3 +14,10 @@ def neutralise_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def unescape_formula(text: str) -> str:
+    """Undo :func:`neutralise_formula` on uploaded text: the apostrophe protecting formula-looking text goes."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text

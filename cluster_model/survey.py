@@ -26,9 +26,7 @@ Plain pandas/openpyxl; the store side (survey rounds, raw submissions) is
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ import pandas as pd
 
 from .issues import DataFileError, DataIssue
 from .loading import Dataset
+from .uploads import read_upload
 from .vocabulary import ASSESSED_STATUSES, INDICATOR_GROUPS, STAKEHOLDERS
 
 FORM_ID = "sindh_cluster_survey"
@@ -71,6 +70,9 @@ ID_COLUMNS = [
     "instanceid",
     "_uuid",
 ]
+# The submission version's own id: the same in two rows, or in a file and the store, is one
+# submission, whatever its KEY (#24 item 25).
+INSTANCE_COLUMNS = ["meta/instanceid", "meta-instanceid", "instanceid"]
 # An edit made in Collect / Enketo names the version it replaces here.
 DEPRECATED_COLUMNS = ["meta/deprecatedid", "meta-deprecatedid", "deprecatedid"]
 SUBMITTED_COLUMNS = ["submissiondate", "_submission_time"]
@@ -162,55 +164,27 @@ def xlsform_sheets(ds: Dataset) -> dict[str, list[list[str]]]:
 # --------------------------------------------------------------------------- reading exports
 
 
-def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
-    """CSV (comma, semicolon or tab: KoboToolbox's CSV uses ';') or XLSX as text columns plus ``_line``.
+# An export has one column per question plus about 15 of the exporter's own (ODK Central's
+# KEY, SubmitterID, ReviewState...; KoboToolbox's _id, _uuid, _validation_status...).
+MAX_EXPORT_COLUMNS = 300
+
+
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """CSV (comma, semicolon or tab: KoboToolbox's CSV uses ';') or XLSX (its first sheet) as text
+    columns plus ``_line``, read by the one upload reader (:func:`.uploads.read_upload`, with its limits).
 
     Header names are kept as written; columns without a header are dropped. ``_line`` is the
-    row a spreadsheet shows (header = 1; blank rows counted, a quoted line break is not a new row).
-    ``read_xlsx(data, filename) -> (frame, lines)`` is the assessment importer's reader (same
-    limits). Raises :class:`DataFileError` for a file that cannot be used, and
-    ``UnicodeDecodeError`` / ``csv.Error`` for an unreadable CSV.
+    line an editor shows (header = 1). Raises :class:`DataFileError` for a file that cannot be used.
     """
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        df, lines = read_xlsx(data, filename)
-        df = df.fillna("").astype(str)
-    elif name.endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        first = text.split("\n", 1)[0]
-        sep = max([",", ";", "\t"], key=first.count)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-        if not rows:
-            raise DataFileError(
-                DataIssue(
-                    filename, "the file is empty", "export the submissions again, with the header row", row=1
-                )
-            )
-        header, records, lines = rows[0], [], []
-        for number, cells in enumerate(rows[1:], start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-                raise DataFileError(
-                    DataIssue(
-                        filename,
-                        f"this row has {len(cells)} cells but the header only {len(header)}",
-                        "export the file again; do not edit it by hand",
-                        row=number,
-                    )
-                )
-            records.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
-            lines.append(number)
-        df = pd.DataFrame(records, columns=header, dtype=str)
-    else:
-        raise DataFileError(
-            DataIssue(
-                filename,
-                "is neither .csv nor .xlsx",
-                "export the submissions as CSV or XLSX from ODK Central or KoboToolbox",
-            )
-        )
-    named = [str(c).strip() != "" for c in df.columns]
+    (table,) = read_upload(
+        data,
+        filename,
+        separators=(",", ";", "\t"),
+        max_columns=MAX_EXPORT_COLUMNS,
+        fix="export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox",
+    )
+    df = table.frame
+    named = [str(c).strip() not in ("", "_line") for c in df.columns]
     df = df.loc[:, named]
     twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if twice:
@@ -222,8 +196,7 @@ def read_table(data: bytes, filename: str, read_xlsx) -> pd.DataFrame:
                 row=1,
             )
         )
-    df = df.apply(lambda col: col.map(lambda v: str(v).strip()))
-    df.insert(0, "_line", lines)
+    df.insert(0, "_line", df.index)
     blank = (df.drop(columns="_line") == "").all(axis=1)
     return df[~blank].reset_index(drop=True)
 
@@ -268,8 +241,19 @@ SUBMISSION_COLUMNS = [
     "counted",
     "excluded_reason",
     "replaces",
+    "instance_id",
     "raw",
 ]
+
+
+def _bare_id(value: str) -> str:
+    return re.sub(r"^uuid:", "", str(value).strip(), flags=re.IGNORECASE)
+
+
+def instance_id(raw: dict) -> str:
+    """The instanceID of a submission (its columns as exported), "" when the export has none."""
+    by_lower = {str(k).strip().lower(): v for k, v in raw.items()}
+    return next((_bare_id(by_lower[c]) for c in INSTANCE_COLUMNS if by_lower.get(c)), "")
 
 
 def read_submissions(
@@ -349,8 +333,9 @@ def read_submissions(
     submitted_column = next((by_lower[k] for k in SUBMITTED_COLUMNS if k in by_lower), None)
     review_column = next((by_lower[k] for k in REVIEW_COLUMNS if k in by_lower), None)
     deprecated_column = next((by_lower[k] for k in DEPRECATED_COLUMNS if k in by_lower), None)
+    instance_column = next((by_lower[k] for k in INSTANCE_COLUMNS if k in by_lower), None)
 
-    subs, answers, seen = [], [], {}
+    subs, answers, seen, seen_instance = [], [], {}, {}
     for row in df.to_dict("records"):
         line = int(row["_line"])
         row_issues: list[DataIssue] = []
@@ -358,7 +343,7 @@ def read_submissions(
         def bad(column: str, message: str, hint: str, value: str, row_issues=row_issues, line=line) -> None:
             row_issues.append(DataIssue(file, message, hint, row=line, column=column, value=value))
 
-        sid = re.sub(r"^uuid:", "", row[id_column].strip(), flags=re.IGNORECASE)
+        sid = _bare_id(row[id_column])
         if not sid:
             bad(
                 id_column,
@@ -382,6 +367,16 @@ def read_submissions(
             )
         else:
             seen[sid] = line
+        iid = _bare_id(row[instance_column]) if instance_column else ""
+        if iid and instance_column != id_column and iid in seen_instance:
+            bad(
+                instance_column,
+                f"submission instance '{iid}' is already on line {seen_instance[iid]}",
+                "keep one row per submission",
+                row[instance_column],
+            )
+        elif iid:
+            seen_instance[iid] = line
         raw_cluster = row[mapped[CLUSTER]]
         cluster_id = cluster_of.get(raw_cluster.lower())
         if cluster_id is None:
@@ -445,9 +440,8 @@ def read_submissions(
                 "submitted_at": row[submitted_column] if submitted_column else "",
                 "counted": not excluded,
                 "excluded_reason": excluded,
-                "replaces": re.sub(r"^uuid:", "", row[deprecated_column].strip(), flags=re.IGNORECASE)
-                if deprecated_column
-                else "",
+                "replaces": _bare_id(row[deprecated_column]) if deprecated_column else "",
+                "instance_id": iid,
                 "raw": json.dumps({c: row[c] for c in columns}, ensure_ascii=False),
             }
         )

@@ -30,10 +30,12 @@ from cluster_model.issues import DataFileError
 from cluster_model.loading import MAX_NOTE_CHARS, load_dataset, read_csv_rows
 from cluster_model.store import dialogue as dl
 from cluster_model.store import signin
-from cluster_model.store.importer import MAX_ROWS, read_upload
+from cluster_model.store.importer import read_assessments
+from cluster_model.uploads import MAX_ROWS
 from geo.boundaries import load_boundaries
 from outputs import tables, workshop_summary
 from tests.store_support import backend, engine, store_env
+from tests.xlsx_files import header_row, sheet_xml, workbook_with_sheet_xml
 from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
 
@@ -154,7 +156,7 @@ def test_link_notice_repeats_little_and_no_markdown():
 def test_visitors_see_no_traceback():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
-    from cluster_model.store.importer import MAX_BYTES
+    from cluster_model.uploads import MAX_BYTES
 
     assert (
         config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_BYTES
@@ -306,44 +308,18 @@ def test_admin_lifts_a_lock_on_the_data_page(db):
 # --------------------------------------------------------------------------- 3: spreadsheet bombs
 
 
-def _xlsx_with_sheet_xml(sheet_xml: str) -> bytes:
-    wb = Workbook()
-    wb.active.title = "assessments"
-    wb.active.append(HEADER.split(","))
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = sheet_xml.encode()
-            dst.writestr(item, data)
-    return out.getvalue()
-
-
-def _sheet(rows: str, dimension: str | None) -> str:
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"{dim}<sheetData>{rows}</sheetData></worksheet>"
-    )
+def _xlsx_with_sheet_xml(xml: str) -> bytes:
+    return workbook_with_sheet_xml(xml, "assessments", HEADER.split(","))
 
 
 def _header_row() -> str:
-    cells = "".join(
-        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
-        for i, h in enumerate(HEADER.split(","))
-    )
-    return f'<row r="1">{cells}</row>'
+    return header_row(HEADER.split(","))
 
 
 def test_xlsx_declaring_a_huge_sheet_is_refused_before_reading():
-    data = _xlsx_with_sheet_xml(_sheet(_header_row(), "A1:XFD1048576"))
+    data = _xlsx_with_sheet_xml(sheet_xml(_header_row(), "A1:XFD1048576"))
     with pytest.raises(store.ValidationError) as info:
-        read_upload(data, "big.xlsx")
+        read_assessments(data, "big.xlsx")
     assert "declares 1,048,576 rows" in info.value.issues[0].message
 
 
@@ -351,10 +327,10 @@ def test_xlsx_reading_stops_at_the_row_limit():
     rows = _header_row() + "".join(
         f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>mango</t></is></c></row>' for n in range(2, 200_002)
     )
-    data = _xlsx_with_sheet_xml(_sheet(rows, None))  # no declared size: the limit applies while reading
+    data = _xlsx_with_sheet_xml(sheet_xml(rows, None))  # no declared size: the limit applies while reading
     assert len(data) < 2_000_000
     with pytest.raises(store.ValidationError) as info:
-        read_upload(data, "many.xlsx")
+        read_assessments(data, "many.xlsx")
     issue = info.value.issues[0]
     assert issue.message == f"more than {MAX_ROWS:,} rows" and issue.row == MAX_ROWS + 2
 
@@ -367,7 +343,7 @@ def test_xlsx_unpacking_to_too_much_is_refused():
     data = out.getvalue()
     assert len(data) < 200_000
     with pytest.raises(store.ValidationError) as info:
-        read_upload(data, "bomb.xlsx")
+        read_assessments(data, "bomb.xlsx")
     assert "unpacks to" in info.value.issues[0].message
 
 
@@ -676,14 +652,14 @@ def _data_row(n: int, status: str = "present") -> str:
 
 def test_xlsx_declaring_too_few_rows_is_read_to_its_end():
     data = _xlsx_with_sheet_xml(
-        _sheet(_header_row() + _data_row(2) + _data_row(3) + _data_row(40, "good"), "A1:F2")
+        sheet_xml(_header_row() + _data_row(2) + _data_row(3) + _data_row(40, "good"), "A1:F2")
     )
-    df = read_upload(data, "small-dimension.xlsx")
+    df = read_assessments(data, "small-dimension.xlsx")
     assert list(df["_line"]) == [2, 3, 40]  # nothing cut off at the declared row 2
 
 
 def test_xlsx_far_away_row_is_refused_without_reading_a_million_blank_rows():
-    data = _xlsx_with_sheet_xml(_sheet(_header_row() + _data_row(2) + _data_row(1_000_000), None))
+    data = _xlsx_with_sheet_xml(sheet_xml(_header_row() + _data_row(2) + _data_row(1_000_000), None))
     with pytest.raises(store.ValidationError) as info:
-        read_upload(data, "far.xlsx")
+        read_assessments(data, "far.xlsx")
     assert "blank rows count too" in info.value.issues[0].message

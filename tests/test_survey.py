@@ -423,6 +423,27 @@ def test_a_resubmitted_answer_replaces_the_old_one_which_is_kept(engine, survey_
     assert len(a4) == 2 and a4["replaced_at"].notna().sum() == 1
 
 
+def test_a_repeated_instance_id_is_the_same_submission_whatever_its_key(engine, survey_round):
+    # #24 item 25: the instanceID is a submission's identity in ODK and Kobo, whatever the KEY says.
+    commit_survey_import(
+        engine, plan_survey_import(engine, ROUND, as_csv(odk_rows(ODK_SUBS)), "odk.csv"), author="alice"
+    )
+    rekeyed = [dict(x, id=f"{x['id']}-other-key", instance=x["instance"]) for x in ODK_SUBS]
+    plan = plan_survey_import(engine, ROUND, as_csv(odk_rows(rekeyed)), "odk-again.csv")
+    assert plan.summary().startswith("6 submission(s): 0 new, 0 changed, 6 already imported")
+    rekeyed[3] = dict(rekeyed[3], answers=dict(rekeyed[3]["answers"], tech_equipment="absent"))
+    plan = plan_survey_import(engine, ROUND, as_csv(odk_rows(rekeyed)), "odk-edited.csv")
+    assert plan.summary().startswith("6 submission(s): 0 new, 1 changed, 5 already imported")
+    result = commit_survey_import(engine, plan, author="bob")
+    assert (result.submissions_added, result.submissions_replaced) == (1, 1)
+    assert len(survey_submissions(engine, ROUND)) == 6  # the old version replaced, not counted twice
+
+    twice = [ODK_SUBS[0], dict(ODK_SUBS[1], instance=ODK_SUBS[0]["instance"])]
+    issues = plan_survey_import(engine, ROUND, as_csv(odk_rows(twice)), "twice.csv").issues
+    assert [(i.file, i.row, i.column) for i in issues] == [("twice.csv", 3, "meta-instanceID")]
+    assert "already on line 2" in issues[0].message
+
+
 def test_value_changed_after_the_preview_refuses_the_whole_import(engine, survey_round):
     plan = plan_survey_import(engine, ROUND, as_csv(odk_rows(ODK_SUBS)), "odk.csv")
     store.save_assessments(
@@ -503,24 +524,25 @@ def test_a_value_whose_only_submission_is_later_rejected_goes_back_to_not_assess
     )
 
 
-def test_csv_lines_are_the_rows_a_spreadsheet_shows_and_bad_headers_are_named(engine, survey_round):
+def test_csv_lines_are_the_lines_an_editor_shows_and_bad_headers_are_named(engine, survey_round):
     rows = odk_rows(ODK_SUBS[:3])
     i = rows[0].index("enumerator")
-    rows[1][i] = "EN-01\nsecond line"  # a quoted line break stays in its row
+    rows[1][i] = "EN-01\nsecond line"  # a quoted line break: the next record starts on line 3 + 1
     data = (
         as_csv(rows[:2]) + b"\n" + as_csv(rows[2:]).replace(b",absent,", b",gone,", 1)
-    )  # a blank row before line 4
+    )  # a blank line before line 5
     issues = plan_survey_import(engine, ROUND, data, "odk.csv").issues
-    assert [(x.row, x.column, x.value) for x in issues] == [(4, "technology-tech_equipment", "gone")]
+    # Lines as an editor shows them, as every upload reports them (the one reader, issue 25).
+    assert [(x.row, x.column, x.value) for x in issues] == [(5, "technology-tech_equipment", "gone")]
     dup = odk_rows(ODK_SUBS[:1])
     dup[0][1] = "cluster"  # 'intro' renamed: two 'cluster' columns
     issue = plan_survey_import(engine, ROUND, as_csv(dup), "odk.csv").issues[0]
     assert (issue.row, issue.message) == (1, "column(s) 'cluster' appear more than once in the header")
     ragged = as_csv(odk_rows(ODK_SUBS[:1])).rstrip(b"\n") + b",extra\n"
     issue = plan_survey_import(engine, ROUND, ragged, "odk.csv").issues[0]
-    assert issue.row == 2 and "cells but the header only" in issue.message
+    assert issue.row == 2 and "values but the header (line 1) has" in issue.message
     assert (
-        "cannot be read as CSV"
+        "is not UTF-8 text"
         in plan_survey_import(engine, ROUND, "cluster\nrice\xe9".encode("latin-1"), "odk.csv")
         .issues[0]
         .message

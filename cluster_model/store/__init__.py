@@ -12,7 +12,7 @@ Plain Python + pandas + SQLAlchemy; no Streamlit. Typical use::
 
 from .db import default_url, make_engine, resolve_url, revision, safe_url, write_transaction
 from .errors import Conflict, ConflictError, ValidationError
-from .importer import ImportPlan, commit_import, import_file, plan_import, read_upload
+from .importer import ImportPlan, commit_import, import_file, plan_import, read_assessments
 from .migrations import LATEST as SCHEMA_VERSION
 from .migrations import current_version, upgrade
 from .repository import (
@@ -65,7 +65,7 @@ __all__ = [
     "open_store",
     "plan_import",
     "read_dataset",
-    "read_upload",
+    "read_assessments",
     "resolve_url",
     "revision",
     "round_grid",

@@ -158,3 +158,8 @@ def revision(engine: Engine | Connection) -> int:
         )
     with engine.connect() as conn:
         return revision(conn)
+
+
+def column_values(conn: Connection, column) -> list[str]:
+    """Every value of one column as text: the ids an upload or an edit is checked against."""
+    return [str(v) for v in conn.execute(select(column)).scalars()]

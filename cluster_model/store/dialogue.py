@@ -45,17 +45,17 @@ def _fail(message: str, hint: str = "", column: str | None = None, value: str | 
     raise ValidationError([DataIssue(WHERE, message, hint, column=column, value=value)])
 
 
-def _author(author: str) -> str:
+def author_name(author: str) -> str:
     if not author or not str(author).strip():
         raise ValueError("every entry needs the name of the person making it")
     return str(author).strip()
 
 
-def _cluster_ids(conn: Connection) -> list[str]:
+def cluster_ids(conn: Connection) -> list[str]:
     return [str(c) for c in conn.execute(select(s.clusters.c.cluster_id)).scalars()]
 
 
-def _history(
+def write_history(
     conn: Connection, round_id: str, entity: str, action: str, author: str, now: datetime, **kw
 ) -> None:
     conn.execute(
@@ -115,7 +115,7 @@ def _check_session_fields(venue: str, facilitator: str) -> list[DataIssue]:
 
 def _check_agenda(conn: Connection, agenda: str) -> str:
     try:
-        parsed = Agenda.from_string(str(agenda)[: MAX_AGENDA_CHARS + 1], _cluster_ids(conn))
+        parsed = Agenda.from_string(str(agenda)[: MAX_AGENDA_CHARS + 1], cluster_ids(conn))
         if len(str(agenda)) > MAX_AGENDA_CHARS or len(parsed) > MAX_AGENDA_ITEMS:
             raise AgendaError(f"it is longer than {MAX_AGENDA_ITEMS} items")
         return parsed.to_string()
@@ -141,7 +141,7 @@ def create_dialogue(
     notes: str = "",
 ) -> None:
     """Open a new round of kind "dialogue" and its session. Raises ValidationError (nothing written)."""
-    author = _author(author)
+    author = author_name(author)
     issues = _check_session_fields(venue, facilitator)
     if issues:
         raise ValidationError(issues)
@@ -171,7 +171,7 @@ def start_session(
     engine: Engine, *, round_id: str, venue: str, facilitator: str, agenda: str, author: str
 ) -> None:
     """Attach a session to an existing round of kind "dialogue" (e.g. one opened on the Data page)."""
-    author = _author(author)
+    author = author_name(author)
     issues = _check_session_fields(venue, facilitator)
     if issues:
         raise ValidationError(issues)
@@ -204,7 +204,7 @@ def start_session(
                 updated_at=now,
             )
         )
-        _history(
+        write_history(
             conn,
             round_id,
             "session",
@@ -215,7 +215,7 @@ def start_session(
         )
 
 
-def _locked_session(conn: Connection, round_id: str):
+def locked_session(conn: Connection, round_id: str):
     row = (
         conn.execute(
             select(s.dialogue_sessions).where(s.dialogue_sessions.c.round_id == round_id).with_for_update()
@@ -273,28 +273,30 @@ def list_sessions(engine: Engine) -> pd.DataFrame:
 
 
 def set_agenda(engine: Engine, round_id: str, agenda: str, *, author: str, position: int = 0) -> None:
-    author = _author(author)
+    author = author_name(author)
     with write_transaction(engine, bump=False) as conn:
-        row = _locked_session(conn, round_id)
+        row = locked_session(conn, round_id)
         text = _check_agenda(conn, agenda)
         if text == row["agenda"]:
             return
         now = _now()
-        n = len(Agenda.from_string(text, _cluster_ids(conn)))
+        n = len(Agenda.from_string(text, cluster_ids(conn)))
         conn.execute(
             update(s.dialogue_sessions)
             .where(s.dialogue_sessions.c.round_id == round_id)
             .values(agenda=text, position=min(max(position, 0), n - 1), updated_by=author, updated_at=now)
         )
-        _history(conn, round_id, "agenda", "update", author, now, old_value=row["agenda"], new_value=text)
+        write_history(
+            conn, round_id, "agenda", "update", author, now, old_value=row["agenda"], new_value=text
+        )
 
 
 def set_position(engine: Engine, round_id: str, position: int, *, author: str) -> int:
     """Store where the room is on the agenda (clamped to it), so a reload resumes there."""
-    author = _author(author)
+    author = author_name(author)
     with write_transaction(engine, bump=False) as conn:
-        row = _locked_session(conn, round_id)
-        n = len(Agenda.from_string(row["agenda"], _cluster_ids(conn)))
+        row = locked_session(conn, round_id)
+        n = len(Agenda.from_string(row["agenda"], cluster_ids(conn)))
         position = min(max(int(position), 0), n - 1)
         if position != row["position"]:
             now = _now()
@@ -303,7 +305,7 @@ def set_position(engine: Engine, round_id: str, position: int, *, author: str) -
                 .where(s.dialogue_sessions.c.round_id == round_id)
                 .values(position=position, updated_by=author, updated_at=now)
             )
-            _history(
+            write_history(
                 conn,
                 round_id,
                 "position",
@@ -321,7 +323,7 @@ def set_position(engine: Engine, round_id: str, position: int, *, author: str) -
 
 def _check_entry(conn: Connection, cluster_id: str, pillar: str, group: str) -> None:
     issues = []
-    if cluster_id not in set(_cluster_ids(conn)):
+    if cluster_id not in set(cluster_ids(conn)):
         issues.append(
             DataIssue(
                 WHERE,
@@ -372,9 +374,9 @@ def record_rating(
     author: str,
 ) -> RatingResult:
     """Store one group's rating of one cluster × pillar (the last one entered counts; all are in the history)."""
-    author = _author(author)
+    author = author_name(author)
     with write_transaction(engine, bump=False) as conn:
-        _locked_session(conn, round_id)
+        locked_session(conn, round_id)
         return write_rating(conn, round_id, cluster_id, pillar, stakeholder_group, rating, author=author)
 
 
@@ -411,13 +413,13 @@ def write_rating(
                 round_id=round_id, rating=rating, author=author, updated_at=now, version=1, **where
             )
         )
-        _history(conn, round_id, "rating", "create", author, now, new_value=rating, **where)
+        write_history(conn, round_id, "rating", "create", author, now, new_value=rating, **where)
         return RatingResult("create", 1)
     if current["rating"] == rating:
         return RatingResult("same", int(current["version"]))
     version = int(current["version"]) + 1
     conn.execute(update(t).where(pk).values(rating=rating, author=author, updated_at=now, version=version))
-    _history(
+    write_history(
         conn,
         round_id,
         "rating",
@@ -444,11 +446,11 @@ def add_quote(
     speaker_name: str | None = None,
 ) -> int:
     """Store a quote or recommendation; returns its id. Empty text is refused."""
-    author = _author(author)
+    author = author_name(author)
     text = str(text or "").strip()
     speaker = str(speaker_name or "").strip() or None
     with write_transaction(engine, bump=False) as conn:
-        _locked_session(conn, round_id)
+        locked_session(conn, round_id)
         _check_entry(conn, cluster_id, pillar, stakeholder_group)
         if not text:
             _fail("the quote is empty", "type what was said before saving", column="text")
@@ -483,7 +485,7 @@ def add_quote(
             )
             .returning(s.dialogue_quotes.c.id)
         ).scalar_one()
-        _history(
+        write_history(
             conn,
             round_id,
             "quote",
@@ -501,10 +503,10 @@ def add_quote(
 
 def withdraw_quote(engine: Engine, round_id: str, quote_id: int, *, author: str) -> None:
     """Mark a mistaken entry withdrawn (kept in the store and the history, left out of the summary)."""
-    author = _author(author)
+    author = author_name(author)
     q = s.dialogue_quotes
     with write_transaction(engine, bump=False) as conn:
-        _locked_session(conn, round_id)
+        locked_session(conn, round_id)
         row = conn.execute(select(q).where(q.c.id == quote_id, q.c.round_id == round_id)).mappings().first()
         if row is None:
             _fail(f"there is no entry {quote_id} in round '{round_id}'")
@@ -512,7 +514,7 @@ def withdraw_quote(engine: Engine, round_id: str, quote_id: int, *, author: str)
             return
         now = _now()
         conn.execute(update(q).where(q.c.id == quote_id).values(withdrawn_by=author, withdrawn_at=now))
-        _history(
+        write_history(
             conn,
             round_id,
             "quote",

@@ -15,37 +15,29 @@ so no district matching is needed here.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from ..issues import DataFileError, DataIssue
-from ..loading import Check, formula_like, read_csv_rows, validate_assessments
-from ..spreadsheet import FORMULA_TRIGGERS
+from ..loading import Check, formula_like, validate_assessments
+from ..spreadsheet import unescape_formula
+from ..uploads import read_upload, shorten
 from . import schema as s
+from .db import column_values
 from .errors import ConflictError, ValidationError
 from .repository import (
     ASSESSMENT_COLUMNS,
     ILLUSTRATIVE_COLUMN,
     Edit,
     SaveResult,
-    _grid,
-    _ids,
+    read_grid,
     round_info,
     save_assessments,
 )
 
-MAX_ROWS = 20_000
-MAX_BYTES = 10 * 1024 * 1024
-# An XLSX is a zip: a few kilobytes can unpack to gigabytes. Limits on what is unpacked and read.
-MAX_UNCOMPRESSED = 40 * 10**6
-MAX_XLSX_PARTS = 200
-MAX_XLSX_COLUMNS = 50
-MAX_XLSX_BLANK_ROWS = 5_000
 REQUIRED = [c for c in ASSESSMENT_COLUMNS if c != "round_id"]
 KNOWN_COLUMNS = [*ASSESSMENT_COLUMNS, "version", ILLUSTRATIVE_COLUMN]  # every other column is ignored
 
@@ -77,60 +69,18 @@ class ImportPlan:
 # --------------------------------------------------------------------------- reading files
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _unescape(text: str) -> str:
-    # A leading apostrophe that protects formula-looking text (as exported) is removed.
-    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
-        return text[1:]
-    return text
-
-
-def read_upload(data: bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV or XLSX into text columns plus ``_line``. Raises ValidationError for a file that cannot be used.
+def read_assessments(data: bytes, filename: str) -> pd.DataFrame:
+    """An assessments upload as text columns plus ``_line``, read by the one upload reader
+    (sheet 'assessments', else the first). Raises ValidationError for a file that cannot be used.
 
     Only the columns the import knows are kept (any other column, even one named
-    like an internal one such as ``_line``, is ignored). Reading stops as soon as
-    the file has more than MAX_ROWS rows, so a huge file cannot hold the server.
+    like an internal one such as ``_line``, is ignored).
     """
-    name = filename.lower()
-    if len(data) > MAX_BYTES:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                    "split it, or import one round at a time",
-                )
-            ]
-        )
-    if name.endswith(".csv"):
-        try:
-            df, lines = read_csv_rows(data, filename, max_rows=MAX_ROWS)
-        except DataFileError as exc:
-            raise ValidationError([exc.issue]) from exc
-    elif name.endswith(".xlsx"):
-        df, lines = _read_xlsx(data, filename)
-    else:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    "is neither .csv nor .xlsx",
-                    "download the template and save your data in that format",
-                )
-            ]
-        )
+    try:
+        (table,) = read_upload(data, filename, sheets=("assessments",), or_first_sheet=True)
+    except DataFileError as exc:
+        raise ValidationError([exc.issue]) from exc
+    df = table.frame
     df.columns = [str(c).strip().lower() for c in df.columns]
     repeated = sorted({c for c in df.columns[pd.Index(df.columns).duplicated()] if c in KNOWN_COLUMNS})
     if repeated:
@@ -160,162 +110,10 @@ def read_upload(data: bytes, filename: str) -> pd.DataFrame:
     df = df.loc[:, [c for c in KNOWN_COLUMNS if c in df.columns]]
     if "round_id" not in df.columns:
         df["round_id"] = ""
-    df = df.apply(lambda col: col.map(_cell_text))
-    df.insert(0, "_line", lines)
+    df.insert(0, "_line", df.index)
     # Rows with nothing in them (e.g. trailing blank lines) are not data.
     blank = (df[ASSESSMENT_COLUMNS] == "").all(axis=1)
-    df = df[~blank].reset_index(drop=True)
-    if len(df) > MAX_ROWS:
-        raise ValidationError(
-            [DataIssue(filename, f"{len(df)} rows is more than {MAX_ROWS}", "split the file")]
-        )
-    return df
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _check_xlsx_container(data: bytes, filename: str) -> None:
-    """Refuse a workbook whose parts would unpack to more than MAX_UNCOMPRESSED bytes (a zip bomb)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                    "save it as .xlsx (Excel 2007 or later)",
-                )
-            ]
-        ) from exc
-    total = sum(m.file_size for m in members)
-    if len(members) > MAX_XLSX_PARTS or total > MAX_UNCOMPRESSED:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    f"the workbook unpacks to {total / 1e6:,.0f} MB in {len(members)} parts; at most {MAX_UNCOMPRESSED // 10**6} MB are read",
-                    "save only the assessments sheet (no images or other sheets), or save it as CSV",
-                )
-            ]
-        )
-
-
-def _declared_size_only(self) -> None:
-    """openpyxl 3.1's read-only sheet looks for the sheet's <dimension> with "end" events, so a sheet
-    without one is parsed to its end before a single row is read (a 3 MB upload held the server
-    for 30 s). Stop at the start of <sheetData> instead: <dimension> comes before it, or not at all."""
-    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
-    from openpyxl.worksheet.dimensions import SheetDimension
-    from openpyxl.xml.functions import iterparse
-
-    src = self._get_source()
-    try:
-        for _event, element in iterparse(src, events=("start",)):
-            if element.tag == DATA_TAG:
-                return
-            if element.tag == DIMENSION_TAG:
-                self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(
-                    element
-                ).boundaries
-                return
-    finally:
-        src.close()
-
-
-def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    if hasattr(ReadOnlyWorksheet, "_get_size"):  # openpyxl 3.1 (pinned); see _declared_size_only
-        ReadOnlyWorksheet._get_size = _declared_size_only
-    _check_xlsx_container(data, filename)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                    "save it as .xlsx (Excel 2007 or later)",
-                )
-            ]
-        ) from exc
-    try:
-        ws = wb["assessments"] if "assessments" in wb.sheetnames else wb.worksheets[0]
-        # The sheet's declared size (its <dimension>), checked before reading a row.
-        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
-        if declared_rows > MAX_ROWS + 1 or declared_cols > MAX_XLSX_COLUMNS:
-            raise ValidationError(
-                [
-                    DataIssue(
-                        filename,
-                        f"sheet '{shorten(ws.title)}' declares {declared_rows:,} rows × {declared_cols:,} columns; at most {MAX_ROWS:,} rows and {MAX_XLSX_COLUMNS} columns are read",
-                        "delete the empty rows and columns below and right of the data (or copy the data into a new workbook), or save it as CSV",
-                    )
-                ]
-            )
-        # Row by row, at most MAX_XLSX_COLUMNS wide, stopping at the row limit (a sheet may not declare its
-        # size). max_row is given so that a too-small declared size cannot cut the data short unnoticed.
-        rows = ws.iter_rows(max_col=MAX_XLSX_COLUMNS, max_row=1_048_576)
-        header_cells = next(rows, None)
-        if not header_cells:
-            raise ValidationError(
-                [DataIssue(filename, f"sheet '{shorten(ws.title)}' is empty", "put the header row in row 1")]
-            )
-        header = [_cell_text(c.value) for c in header_cells]
-        records, lines = [], []
-        for number, cells in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1 + MAX_XLSX_BLANK_ROWS:
-                raise ValidationError(
-                    [
-                        DataIssue(
-                            filename,
-                            f"more than {MAX_ROWS + MAX_XLSX_BLANK_ROWS:,} rows (blank rows count too)",
-                            "delete the empty rows, or split the file",
-                            row=number,
-                        )
-                    ]
-                )
-            values = [c.value for c in cells]
-            if not cells or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            if len(records) >= MAX_ROWS:
-                raise ValidationError(
-                    [DataIssue(filename, f"more than {MAX_ROWS:,} rows", "split the file", row=number)]
-                )
-            # A formula cell keeps its formula text (starting with '='), which validation reports.
-            records.append(
-                [_cell_text(v) for v in values][: len(header)] + [""] * max(0, len(header) - len(values))
-            )
-            lines.append(next((c.row for c in cells if getattr(c, "row", None)), number))
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                    "save it as .xlsx (Excel 2007 or later), or as CSV",
-                )
-            ]
-        ) from exc
-    finally:
-        wb.close()
-    df = (
-        pd.DataFrame(records, columns=range(len(header)), dtype=str)
-        if records
-        else pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(header))})
-    )
-    df.columns = header
-    return df, lines
+    return df[~blank].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- plan and commit
@@ -324,7 +122,7 @@ def _read_xlsx(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int]]:
 def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> ImportPlan:
     """Check the file against the store and work out what would change. Writes nothing."""
     try:
-        df = read_upload(data, filename)
+        df = read_assessments(data, filename)
     except ValidationError as exc:
         return ImportPlan(round_id, filename, pd.DataFrame(), exc.issues)
     with engine.connect() as conn, conn.begin():
@@ -343,11 +141,11 @@ def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> Im
                 ],
             )
         df["round_id"] = df["round_id"].where(df["round_id"] != "", round_id)
-        current = _grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
+        current = read_grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
         clusters, indicators, sources = (
-            _ids(conn, s.clusters.c.cluster_id),
-            _ids(conn, s.indicators.c.indicator_id),
-            _ids(conn, s.sources.c.source_id),
+            column_values(conn, s.clusters.c.cluster_id),
+            column_values(conn, s.indicators.c.indicator_id),
+            column_values(conn, s.sources.c.source_id),
         )
 
     def extra(d: pd.DataFrame) -> list[Check]:
@@ -374,7 +172,7 @@ def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> Im
         extra_checks=extra,
     )
     # Formula checks ran on the cells as written; now drop the protecting apostrophe.
-    good["note"] = good["note"].map(_unescape)
+    good["note"] = good["note"].map(unescape_formula)
     changes = []
     for row in good.to_dict("records"):
         key = (row["cluster_id"], row["indicator_id"])
@@ -470,7 +268,7 @@ def import_file(
 
 __all__ = [
     "ImportPlan",
-    "read_upload",
+    "read_assessments",
     "plan_import",
     "commit_import",
     "import_file",

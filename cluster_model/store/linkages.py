@@ -15,7 +15,6 @@ links in the same workbook may name them).
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
-from ..issues import DataIssue
+from ..issues import DataFileError, DataIssue
 from ..linkages import (
     INSTITUTION_COLUMNS,
     LINK_COLUMNS,
@@ -36,12 +35,12 @@ from ..linkages import (
     validate_links,
 )
 from ..loading import COLUMNS, DATA_DIR, Dataset, read_table
-from ..spreadsheet import neutralise_formula
+from ..spreadsheet import neutralise_formula, unescape_formula
+from ..uploads import UploadTable, read_upload
 from . import schema as s
+from .db import column_values, revision, write_transaction
 from .db import now_utc as _now
-from .db import revision, write_transaction
 from .errors import ValidationError
-from .importer import MAX_BYTES, MAX_ROWS, _cell_text, _unescape
 
 SEED_AUTHOR = "seed (data/ CSV files)"
 INSTITUTION_STORED = [
@@ -57,10 +56,6 @@ INSTITUTION_STORED = [
     "source_id",
     "note",
 ]
-
-
-def _ids(conn: Connection, column) -> list[str]:
-    return [str(v) for v in conn.execute(select(column)).scalars()]
 
 
 def _author(author: str) -> str:
@@ -131,10 +126,10 @@ def institution_history(engine: Engine, institution_id: str | None = None) -> pd
 
 def _known(conn: Connection) -> dict[str, list[str]]:
     return {
-        "rounds": _ids(conn, s.rounds.c.round_id),
-        "clusters": _ids(conn, s.clusters.c.cluster_id),
-        "institutions": _ids(conn, s.institutions.c.institution_id),
-        "sources": _ids(conn, s.sources.c.source_id),
+        "rounds": column_values(conn, s.rounds.c.round_id),
+        "clusters": column_values(conn, s.clusters.c.cluster_id),
+        "institutions": column_values(conn, s.institutions.c.institution_id),
+        "sources": column_values(conn, s.sources.c.source_id),
     }
 
 
@@ -474,7 +469,7 @@ def ensure_source(
         is not None
     ):
         return
-    position = len(_ids(conn, s.sources.c.source_id))
+    position = len(column_values(conn, s.sources.c.source_id))
     conn.execute(
         insert(s.sources).values(
             source_id=source_id,
@@ -520,7 +515,7 @@ def seed_linkages_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> l
                 "restore them from git",
             )
             return [issue]
-        have = set(_ids(conn, s.sources.c.source_id))
+        have = set(column_values(conn, s.sources.c.source_id))
         needed = set(inst["source_id"]) | set(inst["location_source_id"]) | set(links["source_id"])
         for r in sources[sources["source_id"].isin(needed - have)].to_dict("records"):
             ensure_source(
@@ -545,7 +540,7 @@ def seed_linkages_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> l
             file=str(data_dir / "links.csv"),
             rounds=k["rounds"],
             clusters=k["clusters"],
-            institutions=_ids(conn, s.institutions.c.institution_id),
+            institutions=column_values(conn, s.institutions.c.institution_id),
             sources=k["sources"],
         )
         issues += bad
@@ -583,39 +578,28 @@ class LinkagePlan:
         return text + (f", {same} unchanged institution(s)" if same else "")
 
 
-def _read_sheet(df: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
+def _linkage_table(table: UploadTable) -> pd.DataFrame:
+    """A table as read, with lower-case column names (the first of a repeated name kept) and ``_line``."""
+    df = table.frame
     df.columns = [str(c).strip().lower() for c in df.columns]
-    df = df.loc[:, ~pd.Index(df.columns).duplicated()]
-    df = df.apply(lambda col: col.map(_cell_text)) if not df.empty else df
-    df.insert(0, "_line", lines)
-    data_cols = [c for c in df.columns if c != "_line"]
-    if data_cols and not df.empty:
-        df = df[~(df[data_cols] == "").all(axis=1)]
+    df = df.loc[:, ~pd.Index(df.columns).duplicated() & (df.columns != "_line")]
+    df.insert(0, "_line", df.index)
     return df.reset_index(drop=True)
 
 
 def read_linkage_upload(data: bytes, filename: str) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """(institutions, links) read from a CSV (one of them) or XLSX (sheets 'institutions' / 'links'). Raises ValidationError."""
-    name = filename.lower()
-    if len(data) > MAX_BYTES:
-        raise ValidationError(
-            [DataIssue(filename, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "split it")]
-        )
+    """(institutions, links) read from a CSV (one of them) or XLSX (sheets 'institutions' / 'links')
+    by the one upload reader. Raises ValidationError."""
+    try:
+        tables = read_upload(data, filename, sheets=("institutions", "links"))
+    except DataFileError as exc:
+        raise ValidationError([exc.issue]) from exc
     frames: dict[str, pd.DataFrame] = {}
-    if name.endswith(".csv"):
-        try:
-            df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValidationError(
-                [
-                    DataIssue(
-                        filename,
-                        f"cannot be read as CSV ({type(exc).__name__})",
-                        "save it as UTF-8 CSV with a header row",
-                    )
-                ]
-            ) from exc
-        df = _read_sheet(df, list(range(2, len(df) + 2)))
+    for table in tables:
+        df = _linkage_table(table)
+        if table.sheet is not None:
+            frames[table.sheet] = df
+            continue
         kind = (
             "links"
             if "link_type" in df.columns
@@ -633,53 +617,6 @@ def read_linkage_upload(data: bytes, filename: str) -> tuple[pd.DataFrame | None
                 ]
             )
         frames[kind] = df
-    elif name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as exc:
-            raise ValidationError(
-                [
-                    DataIssue(
-                        filename,
-                        f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                        "save it as .xlsx (Excel 2007 or later)",
-                    )
-                ]
-            ) from exc
-        for sheet in ("institutions", "links"):
-            if sheet not in wb.sheetnames:
-                continue
-            rows = list(wb[sheet].iter_rows(values_only=True))
-            if not rows:
-                continue
-            header = [_cell_text(v) for v in rows[0]]
-            body = [[v for v in r][: len(header)] + [None] * max(0, len(header) - len(r)) for r in rows[1:]]
-            frames[sheet] = _read_sheet(
-                pd.DataFrame(body, columns=header, dtype=object), list(range(2, len(body) + 2))
-            )
-        wb.close()
-        if not frames:
-            raise ValidationError(
-                [
-                    DataIssue(
-                        filename,
-                        "has no sheet named 'institutions' or 'links'",
-                        "download the template and keep its sheet names",
-                    )
-                ]
-            )
-    else:
-        raise ValidationError(
-            [
-                DataIssue(
-                    filename,
-                    "is neither .csv nor .xlsx",
-                    "download the template and save your data in that format",
-                )
-            ]
-        )
     for sheet, cols in (
         (
             "institutions",
@@ -710,14 +647,6 @@ def read_linkage_upload(data: bytes, filename: str) -> tuple[pd.DataFrame | None
                             f"missing column(s) {', '.join(missing)}",
                             f"the header row (line 1) must contain: {', '.join(INSTITUTION_COLUMNS if sheet == 'institutions' else LINK_COLUMNS)}",
                             row=1,
-                        )
-                    ]
-                )
-            if len(frames[sheet]) > MAX_ROWS:
-                raise ValidationError(
-                    [
-                        DataIssue(
-                            filename, f"{len(frames[sheet])} rows is more than {MAX_ROWS}", "split the file"
                         )
                     ]
                 )
@@ -753,7 +682,7 @@ def _check(
             contains=contains,
         )
         issues += bad
-        good_i["note"] = good_i["note"].map(_unescape)
+        good_i["note"] = good_i["note"].map(unescape_formula)
     good_l = pd.DataFrame(columns=["_line", *LINK_COLUMNS, "target"])
     if links is not None:
         links = links.copy()
@@ -774,7 +703,7 @@ def _check(
             sources=k["sources"],
         )
         issues += bad
-        good_l["note"] = good_l["note"].map(_unescape)
+        good_l["note"] = good_l["note"].map(unescape_formula)
     issues.sort(key=lambda i: (i.file, i.row or 0))
     good_i.attrs["unchanged"] = unchanged_i
     return good_i, good_l, issues
@@ -821,7 +750,7 @@ def plan_linkage_import(
     except ValidationError as exc:
         return LinkagePlan(round_id, filename, pd.DataFrame(), pd.DataFrame(), empty, exc.issues)
     with engine.connect() as conn, conn.begin():
-        if round_id not in _ids(conn, s.rounds.c.round_id):
+        if round_id not in column_values(conn, s.rounds.c.round_id):
             return LinkagePlan(
                 round_id,
                 filename,
@@ -1033,7 +962,7 @@ def record_room_link(
             file=file,
             rounds=[round_id],
             clusters=k["clusters"],
-            institutions=_ids(conn, s.institutions.c.institution_id),
+            institutions=column_values(conn, s.institutions.c.institution_id),
             sources=[*k["sources"], source_id],
         )
         if issues:

@@ -29,9 +29,10 @@ from ..loading import COLUMNS, DATA_DIR, Dataset, load_rules, validate_assessmen
 from ..vocabulary import STATUSES, Status
 from . import schema as s
 from .db import as_utc as _utc
-from .db import make_engine, revision, safe_url, write_transaction
+from .db import column_values, make_engine, revision, safe_url, write_transaction
 from .db import now_utc as _now
 from .errors import Conflict, ConflictError, ValidationError
+from .linkages import seed_linkages_if_empty
 from .migrations import upgrade
 from .seed import seed_if_empty
 
@@ -63,8 +64,6 @@ def open_store(
         issues = seed_if_empty(engine, data_dir)
         if issues is not None:
             log.info("store seeded from %s (%d row(s) skipped by validation)", data_dir, len(issues))
-        from .linkages import seed_linkages_if_empty  # here: that module imports this one
-
         linkage_issues = seed_linkages_if_empty(engine, data_dir)
         if linkage_issues:
             log.warning(
@@ -174,10 +173,6 @@ def load_dataset(engine: Engine, data_dir: Path | str = DATA_DIR) -> Dataset:
         return read_dataset(conn, data_dir)
 
 
-def _ids(conn: Connection, column) -> list[str]:
-    return [str(v) for v in conn.execute(select(column)).scalars()]
-
-
 def round_info(conn: Connection, round_id: str) -> dict | None:
     row = conn.execute(select(s.rounds).where(s.rounds.c.round_id == round_id)).mappings().first()
     return dict(row) if row else None
@@ -219,7 +214,7 @@ def create_round(
         ]
     )
     with write_transaction(engine) as conn:
-        taken = set(_ids(conn, s.rounds.c.round_id))
+        taken = set(column_values(conn, s.rounds.c.round_id))
 
         def extra(df: pd.DataFrame):
             return [
@@ -296,11 +291,13 @@ def round_grid(engine: Engine, round_id: str) -> pd.DataFrame:
     Columns: cluster_id, indicator_id, pillar, status, source_id, note, version, updated_by, updated_at.
     """
     with engine.connect() as conn, conn.begin():
-        grid = _grid(conn, round_id)
+        grid = read_grid(conn, round_id)
     return grid
 
 
-def _grid(conn: Connection, round_id: str) -> pd.DataFrame:
+def read_grid(conn: Connection, round_id: str) -> pd.DataFrame:
+    """Every cluster × indicator of a round with its stored value and version (0: never assessed),
+    inside the caller's transaction; the importers plan against it."""
     clusters = pd.DataFrame(
         conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.number)).all(),
         columns=["cluster_id", "number"],
@@ -416,9 +413,9 @@ def save_assessments(
             df.astype({c: str for c in ASSESSMENT_COLUMNS}),
             file=file,
             rounds=[round_id],
-            clusters=_ids(conn, s.clusters.c.cluster_id),
-            indicators=_ids(conn, s.indicators.c.indicator_id),
-            sources=_ids(conn, s.sources.c.source_id),
+            clusters=column_values(conn, s.clusters.c.cluster_id),
+            indicators=column_values(conn, s.indicators.c.indicator_id),
+            sources=column_values(conn, s.sources.c.source_id),
         )
         if issues:
             raise ValidationError(sorted(issues, key=lambda i: i.row or 0))
@@ -426,7 +423,7 @@ def save_assessments(
         conflicts: list[Conflict] = []
         now = _now()
         for done, e in enumerate(edits, start=1):
-            outcome = _apply(
+            outcome = apply_edit(
                 conn,
                 round_id,
                 Edit(
@@ -454,7 +451,11 @@ def save_assessments(
     return SaveResult(counts["create"], counts["update"], counts["same"], rev)
 
 
-def _apply(conn: Connection, round_id: str, e: Edit, author: str, via: str, now: datetime) -> str | Conflict:
+def apply_edit(
+    conn: Connection, round_id: str, e: Edit, author: str, via: str, now: datetime
+) -> str | Conflict:
+    """Write one edit inside the caller's transaction: "create", "update", "same" or the Conflict
+    when the stored version is no longer the one the edit was based on."""
     a = s.assessments
     pk = and_(a.c.round_id == round_id, a.c.cluster_id == e.cluster_id, a.c.indicator_id == e.indicator_id)
     current = conn.execute(select(a).where(pk)).mappings().first()
@@ -661,8 +662,8 @@ def template_rows(engine: Engine | None = None) -> TableRows:
         with engine.connect() as conn:
             lists = {
                 "status": STATUSES,
-                "cluster_id": _ids(conn, s.clusters.c.cluster_id),
-                "indicator_id": _ids(conn, s.indicators.c.indicator_id),
-                "source_id": _ids(conn, s.sources.c.source_id),
+                "cluster_id": column_values(conn, s.clusters.c.cluster_id),
+                "indicator_id": column_values(conn, s.indicators.c.indicator_id),
+                "source_id": column_values(conn, s.sources.c.source_id),
             }
     return TableRows(TEMPLATE_STEM, list(ASSESSMENT_COLUMNS), [], allowed=lists)

@@ -16,7 +16,6 @@ every raw submission is kept in ``survey_submissions`` and its answers in
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,8 +30,7 @@ from ..vocabulary import Status
 from . import schema as s
 from .db import revision, write_transaction
 from .errors import ConflictError, ValidationError
-from .importer import MAX_BYTES, MAX_ROWS, _read_xlsx
-from .repository import Edit, _apply, _grid, round_info
+from .repository import Edit, apply_edit, read_grid, round_info
 
 VIA = "survey"
 
@@ -105,6 +103,7 @@ def _stored(conn: Connection, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame
         "enumerator",
         "survey_date",
         "counted",
+        "raw",
     ]
     subs = pd.DataFrame(
         [
@@ -186,6 +185,8 @@ def _plan(
 
     stored, stored_answers = _stored(conn, round_id)
     stored_by_id = {r["submission_id"]: r for r in stored.to_dict("records")}
+    stored_by_instance = {sv.instance_id(json.loads(r["raw"])): r for r in stored_by_id.values()}
+    stored_by_instance.pop("", None)
     answers_by_pk = (
         stored_answers.groupby("submission_pk")
         .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
@@ -201,9 +202,14 @@ def _plan(
         else {}
     )
     subs = parsed.submissions.copy()
-    kinds, replaced_pks = [], []
+    kinds, replaced_pks, replaces = [], [], []
     for sub in subs.to_dict("records"):
         old = stored_by_id.get(sub["submission_id"])
+        if old is None and sub["instance_id"] in stored_by_instance:
+            # The same instanceID under another KEY is the same submission: compared, replaced if changed.
+            old = stored_by_instance[sub["instance_id"]]
+            sub["replaces"] = old["submission_id"]
+        replaces.append(sub["replaces"])
         if (
             old is None and sub["replaces"] in stored_by_id
         ):  # an edit under a new id, naming the version it replaces
@@ -219,6 +225,7 @@ def _plan(
             kinds.append("changed")
             replaced_pks.append(old["id"])
     subs["change"] = kinds
+    subs["replaces"] = replaces
 
     # Every counted answer the round will hold: stored ones not being replaced, plus the file's new and changed ones.
     keep = stored[stored["counted"].astype(bool) & ~stored["id"].isin(replaced_pks)]
@@ -231,7 +238,7 @@ def _plan(
     ]
     results = sv.aggregate(pd.concat([kept_answers, new_answers], ignore_index=True))
 
-    grid = _grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
+    grid = read_grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
     source = survey_source_id(round_id)
     changes = []
     for r in results.to_dict("records"):
@@ -302,54 +309,10 @@ def _plan(
 def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str) -> SurveyPlan:
     """Check an exported submissions file against the store and work out what would change. Writes nothing."""
     empty = pd.DataFrame(columns=["change"])
-    if len(data) > MAX_BYTES:
-        return SurveyPlan(
-            round_id,
-            filename,
-            empty,
-            empty,
-            [
-                DataIssue(
-                    filename,
-                    f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                    "export fewer submissions at a time (filter by date)",
-                )
-            ],
-        )
     try:
-        df = sv.read_table(data, filename, _read_xlsx)
-    except ValidationError as exc:  # the XLSX reader's own checks
-        return SurveyPlan(round_id, filename, empty, empty, exc.issues)
+        df = sv.read_table(data, filename)
     except DataFileError as exc:
         return SurveyPlan(round_id, filename, empty, empty, [exc.issue])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        return SurveyPlan(
-            round_id,
-            filename,
-            empty,
-            empty,
-            [
-                DataIssue(
-                    filename,
-                    f"cannot be read as CSV ({type(exc).__name__})",
-                    "export the submissions as CSV (UTF-8) or XLSX from ODK Central or KoboToolbox",
-                )
-            ],
-        )
-    if len(df) > MAX_ROWS:
-        return SurveyPlan(
-            round_id,
-            filename,
-            empty,
-            empty,
-            [
-                DataIssue(
-                    filename,
-                    f"{len(df)} submissions is more than {MAX_ROWS}",
-                    "export fewer submissions at a time (filter by date)",
-                )
-            ],
-        )
     with engine.connect() as conn, conn.begin():
         return _plan(conn, round_id, filename, df)
 
@@ -463,7 +426,7 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
                 r["note"],
                 previewed.get(key, int(r["base_version"])),
             )
-            outcome = _apply(conn, plan.round_id, edit, author, VIA, now)
+            outcome = apply_edit(conn, plan.round_id, edit, author, VIA, now)
             if isinstance(outcome, str):
                 counts[outcome] += 1
             else:

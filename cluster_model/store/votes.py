@@ -35,7 +35,7 @@ from . import schema as s
 from .db import as_utc as _utc
 from .db import now_utc as _now
 from .db import write_transaction
-from .dialogue import _author, _cluster_ids, _history, _locked_session, write_rating
+from .dialogue import author_name, cluster_ids, locked_session, write_history, write_rating
 
 OPEN, CLOSED = "open", "closed"
 
@@ -87,7 +87,7 @@ class CurrentItem:
 
 
 def _agenda(conn: Connection, agenda: str) -> Agenda:
-    return Agenda.from_string(agenda, _cluster_ids(conn))
+    return Agenda.from_string(agenda, cluster_ids(conn))
 
 
 def _state(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> str:
@@ -288,10 +288,10 @@ def my_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, device:
 
 
 def _set_state(engine: Engine, round_id: str, cluster_id: str, pillar: str, state: str, author: str) -> None:
-    author = _author(author)
+    author = author_name(author)
     t = s.room_vote_items
     with write_transaction(engine, bump=False) as conn:
-        session = _locked_session(conn, round_id)  # exclusive: waits for votes in flight
+        session = locked_session(conn, round_id)  # exclusive: waits for votes in flight
         if AgendaItem(cluster_id, pillar) not in _agenda(conn, session["agenda"]).items:
             raise VoteRefused("This item is not on the dialogue's agenda.")
         old = _state(conn, round_id, cluster_id, pillar)
@@ -310,7 +310,7 @@ def _set_state(engine: Engine, round_id: str, cluster_id: str, pillar: str, stat
                 changed_at=now,
             )
         )
-        _history(
+        write_history(
             conn,
             round_id,
             "voting",
@@ -339,9 +339,9 @@ def accept_tally(engine: Engine, round_id: str, cluster_id: str, pillar: str, *,
     Groups with no vote keep whatever rating they had; a group whose voters all
     said "don't know" is *not rated*. Every raw vote stays in ``room_votes``.
     """
-    author = _author(author)
+    author = author_name(author)
     with write_transaction(engine, bump=False) as conn:
-        _locked_session(conn, round_id)
+        locked_session(conn, round_id)
         if _state(conn, round_id, cluster_id, pillar) != CLOSED:
             raise VoteRefused(
                 "Close the voting on this item first, so the tally cannot change while it is accepted."
@@ -384,7 +384,7 @@ def accept_tally(engine: Engine, round_id: str, cluster_id: str, pillar: str, *,
                 rating,
                 author=f"{author} (room vote, n={sum(c.values())}: {v.split_text(c)})",
             )
-        _history(
+        write_history(
             conn,
             round_id,
             "voting",
