@@ -15,12 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("cluster_model", "geo", "ui", "pages", "outputs")
 ENTRY_POINTS = ("app.py", "serve.py")
 
-# Removed on the store engineer's branch (issue #25, "the store"); the coordinator removes this
-# exemption and the xfail below after merging it.
-STORE_CYCLE = frozenset(
-    {"cluster_model.store.importer", "cluster_model.store.repository", "cluster_model.store.linkages"}
-)
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -159,15 +153,5 @@ def test_the_walk_reads_relative_and_lazy_imports():
 
 
 def test_no_import_cycle_among_the_atlas_modules():
-    found = [c for c in cycles(import_graph()) if frozenset(c) != STORE_CYCLE]
-    assert not found, "import cycles: " + "; ".join(_named(c) for c in found)
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="store circle importer → repository → linkages → importer: removed on another branch (#25); "
-    "the coordinator removes this xfail and STORE_CYCLE after the merge",
-)
-def test_no_import_cycle_in_the_store():
-    found = [c for c in cycles(import_graph()) if frozenset(c) == STORE_CYCLE]
+    found = cycles(import_graph())
     assert not found, "import cycles: " + "; ".join(_named(c) for c in found)
