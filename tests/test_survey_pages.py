@@ -59,6 +59,9 @@ def _import(at: AppTest, name: str, data: bytes, mime: str) -> str:
     next(b for b in at.button if b.label == "Commit survey import").click()
     _ok(at.run())
     assert not at.error, [e.value for e in at.error]
+    # (#24 item 26) the committed preview and its button do not stay above the success message
+    assert not any(b.label == "Commit survey import" for b in at.button)
+    assert not any(" new" in i.value for i in at.info)
     return preview + " | " + " ".join(s.value for s in at.success)
 
 
