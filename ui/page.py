@@ -39,7 +39,7 @@ def vocabulary(atlas: AtlasData) -> view.Vocabulary:
 
 def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     ds = atlas.dataset
-    rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
+    rounds = ds.rounds.set_index("round_id", drop=False).loc[ds.round_order()[::-1]].reset_index(drop=True)
     with st.sidebar:
         st.markdown("### " + _("Filters"))
         labels = {
@@ -104,6 +104,25 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             label=_("Online basemap (needs internet)"),
             help=_("Off by default: the atlas works with no internet at all."),
         )
+
+
+def compare_picker(ds, round_id: str | None) -> str | None:
+    """The round the shown round's change is measured against, picked in the sidebar: any earlier
+    round of the same kind, the previous one (``history.previous_round``) by default. None: the
+    first round of its kind, nothing to compare with."""
+    from cluster_model.history import comparable_rounds
+
+    options = comparable_rounds(ds, round_id)[::-1]  # the previous round first
+    if not options:
+        return None
+    rounds = ds.rounds.set_index("round_id")
+    return st.sidebar.selectbox(
+        _("Compare with"),
+        options,
+        format_func=lambda r: f"{data_text(rounds.at[r, 'name'])} ({rounds.at[r, 'date']})",
+        key=f"w_compare_round_{round_id}",  # another round opens on its own previous round
+        help=_("The earlier round the change since the previous round is measured against."),
+    )
 
 
 def district_picker(atlas: AtlasData, state: view.ViewState, **options) -> dict[str, str]:
