@@ -11,7 +11,7 @@ from cluster_model.identity import atlas_name
 from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import context_view, linkage_views, page, room
+from ui import context_view, linkage_views, page, room, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import evidence_checklist, get_view
@@ -243,7 +243,7 @@ clusters_column = _("Clusters")
 shown[clusters_column] = shown[clusters_column].map(first_names)
 if cut:
     shown = shown.head(RANKING_ROWS)
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch", **rtl.table_layout(shown.columns, current_language()))
 
 room.dialogue_round_panel(get_engine(), ds, state.round)  # a dialogue round: the room's votes, n per group
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from cluster_model.i18n import is_rtl
 from cluster_model.vocabulary import PILLARS
 from ui import state as view
 from ui.chrome import footer, show_issues
@@ -59,6 +60,9 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
                 options=list(labels),
                 format_func=labels.get,
             )
+            if is_rtl(current_language()):
+                # The picker's box cuts a long English name: the chosen round in full, wrapped.
+                st.caption(labels[state.round])
         else:
             st.warning(_("No assessment round could be loaded: every indicator shows as not assessed."))
         # No pillar chosen means all four.
