@@ -16,7 +16,17 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, data_text, indicator_name, known, name, ngettext, table_in_language, translator
+from ui.i18n import (
+    VOCABULARY_COLUMNS,
+    _,
+    data_text,
+    indicator_name,
+    known,
+    name,
+    ngettext,
+    table_in_language,
+    translator,
+)
 
 
 def _changed() -> None:
@@ -370,6 +380,14 @@ def _survey_section(round_id: str | None) -> None:
         key="survey_upload",
     )
 
+    def _values_table(rows: pd.DataFrame, columns: dict, vocabulary=VOCABULARY_COLUMNS) -> None:
+        """Cluster × indicator rows of the survey import with ``columns``, in the page's language."""
+        frame = pd.DataFrame(
+            {"Cluster": rows["cluster_id"].map(cluster_names), "Indicator": rows["indicator_id"].map(names)}
+            | columns
+        )
+        st.dataframe(table_in_language(frame, vocabulary), hide_index=True, width="stretch")
+
     def _preview(plan) -> bool:
         st.info(_("Preview:") + " " + data_text(plan.summary()))
         if plan.ignored_columns:
@@ -379,25 +397,18 @@ def _survey_section(round_id: str | None) -> None:
                 + ", ".join(plan.ignored_columns)
             )
         preview = plan.changes[plan.changes["change"] != "unchanged"]
-        st.dataframe(
-            table_in_language(
-                pd.DataFrame(
-                    {
-                        "Cluster": preview["cluster_id"].map(cluster_names),
-                        "Indicator": preview["indicator_id"].map(names),
-                        "Change": preview["change"],
-                        "Before": preview["old_status"],
-                        "Now": preview["status"],
-                        "Respondents": preview["n_respondents"],
-                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
-                        "Don't know": preview["dont_know"],
-                        "Note": preview["note"],
-                    }
-                ),
-                ("Before", "Now"),
-            ),
-            hide_index=True,
-            width="stretch",
+        _values_table(
+            preview,
+            {
+                "Change": preview["change"],
+                "Before": preview["old_status"],
+                "Now": preview["status"],
+                "Respondents": preview["n_respondents"],
+                "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                "Don't know": preview["dont_know"],
+                "Note": preview["note"],
+            },
+            ("Before", "Now"),
         )
         # What the file leaves not assessed, and why: a tie or only "don't know" is counted and shown.
         listed = set(zip(plan.changes["cluster_id"], plan.changes["indicator_id"]))
@@ -405,19 +416,7 @@ def _survey_section(round_id: str | None) -> None:
         left = left[[pair not in listed for pair in zip(left["cluster_id"], left["indicator_id"])]]
         if not left.empty:
             st.caption(_("Left not assessed by this file (an earlier round's value still shows):"))
-            st.dataframe(
-                table_in_language(
-                    pd.DataFrame(
-                        {
-                            "Cluster": left["cluster_id"].map(cluster_names),
-                            "Indicator": left["indicator_id"].map(names),
-                            "Note": left["reason"],
-                        }
-                    )
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            _values_table(left, {"Note": left["reason"]})
         with st.expander(_("The {n} submission(s) in the file").format(n=len(plan.submissions))):
             st.dataframe(
                 plan.submissions[
