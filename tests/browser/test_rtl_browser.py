@@ -240,9 +240,15 @@ def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(brows
 
 # ---------------------------------------------------------------- #24 item 17: the real app in Urdu
 
-ATLAS_RTL = """() => {
-  const df = [...document.querySelectorAll("[data-testid='stDataFrame']")].pop();
-  const headers = [...df.querySelectorAll("th, [role=columnheader]")].map(t => t.textContent.trim());
+RANKING_HEADERS = """() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
+  .map(df => [...df.querySelectorAll("th, [role=columnheader]")].map(t => t.textContent.trim()))
+  .find(h => h.includes("درجہ"))"""  # the ranking: the table with a Rank column
+
+ATLAS_RTL = (
+    """() => {
+  const headers = ("""
+    + RANKING_HEADERS
+    + """)();
   const side = document.querySelector("[data-testid='stSidebar']");
   const captions = [...side.querySelectorAll("[data-testid='stCaptionContainer']")].map(c =>
       ({text: c.innerText, fits: c.scrollWidth <= c.clientWidth}));
@@ -250,6 +256,7 @@ ATLAS_RTL = """() => {
   const skip = document.querySelector("[data-testid='stSkipToContent']");
   return {headers, captions, text: main.innerText, skip: skip && skip.textContent};
 }"""
+)
 
 AXIS_TITLES = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].flatMap(chart => {
   const box = chart.getBoundingClientRect();
@@ -273,6 +280,11 @@ def test_item17_the_atlas_in_urdu_mirrors_the_ranking_and_keeps_english_runs_who
             "document.querySelector(\"[data-testid='stSkipToContent']\").textContent !== 'Skip to main content'",
             timeout=60_000,
         )
+        page.page.wait_for_function(f"!!({RANKING_HEADERS})()", timeout=120_000)
+        footer = page.page.locator(
+            "[data-testid='stMain'] [data-testid='stCaptionContainer']", has_text="2026-11-25"
+        )
+        footer.last.wait_for(timeout=60_000)  # the footer, drawn last, names the round
         found = page.page.evaluate(ATLAS_RTL)
         headers = found["headers"]
         assert headers.index("درجہ") > headers.index("ضلع"), headers  # Rank drawn right of District
