@@ -16,15 +16,21 @@ from .view import View, make_view
 
 
 def previous_round(ds: Dataset, round_id: str | None) -> str | None:
-    """The round before ``round_id`` of the same kind (real after real, illustrative after illustrative), by date."""
+    """The round before ``round_id`` of the same kind (real after real, illustrative after illustrative),
+    in the dataset's one order of rounds (date, then when opened: ``Dataset.round_order``)."""
+    ids = comparable_rounds(ds, round_id)
+    return ids[-1] if ids else None
+
+
+def comparable_rounds(ds: Dataset, round_id: str | None) -> list[str]:
+    """The rounds ``round_id`` can be compared with: those of the same kind before it, oldest first
+    (the last is :func:`previous_round`)."""
     rounds = ds.rounds
     if round_id is None or round_id not in set(rounds["round_id"]):
-        return None
-    chosen = rounds[rounds["round_id"] == round_id].iloc[0]
-    same = rounds[rounds["illustrative"] == chosen["illustrative"]].sort_values(["date", "round_id"])
-    ids = list(same["round_id"])
-    pos = ids.index(round_id)
-    return ids[pos - 1] if pos > 0 else None
+        return []
+    illustrative = dict(zip(rounds["round_id"], rounds["illustrative"]))
+    order = ds.round_order()
+    return [r for r in order[: order.index(round_id)] if illustrative[r] == illustrative[round_id]]
 
 
 def round_views(ds: Dataset, round_id: str | None, previous: str | None = None) -> tuple[View, View]:
@@ -86,12 +92,27 @@ def district_gap_changes(now: View, before: View, sites: pd.DataFrame, pillars: 
     )
 
 
-def change_label(gap_delta: float, tr=None) -> str:
-    """Short text for a gap change; never hides unknown. ``tr``: a Translator (default English)."""
+def change_label(
+    gap_delta: float, tr=None, *, gap_before: float | None = None, gap_now: float | None = None
+) -> str:
+    """Short text for a gap change; never hides unknown. ``tr``: a Translator (default English).
+
+    ``gap_before`` / ``gap_now`` (when given): unknown before and known now is "newly assessed", never
+    an improvement or a rise from zero."""
     _ = tr.gettext if tr else str
     if pd.isna(gap_delta):
+        if gap_before is not None and pd.isna(gap_before) and gap_now is not None and not pd.isna(gap_now):
+            return _("newly assessed")
         return _("no comparison (not assessed in one of the rounds)")
     if abs(gap_delta) < 1e-9:
         return _("no change")
     text = _("gap down {change}") if gap_delta < 0 else _("gap up {change}")
     return text.format(change=f"{abs(gap_delta):.2f}")
+
+
+def row_change_label(changes: pd.DataFrame, key: str, tr=None) -> str:
+    """:func:`change_label` of the row ``key`` of ``gap_changes`` indexed by its key (none: no comparison)."""
+    if key not in changes.index:
+        return change_label(float("nan"), tr)
+    row = changes.loc[key]
+    return change_label(row["gap_delta"], tr, gap_before=row["gap_before"], gap_now=row["gap_now"])

@@ -602,7 +602,7 @@ def missing_links(
     ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, view=None
 ) -> pd.DataFrame:
     """Kinds of support the framework expects (mapped to support / technology indicators) that no
-    active link provides, with what the links and the indicator assessments say, and their sources.
+    active link provides, and any kind recorded as needed but absent, with what the links and the indicator assessments say, and their sources.
 
     ``view``: the round's ``cluster_model.view.View`` when the caller has one (its matrix is reused)."""
     view = view if view is not None and view.round_id == round_id else make_view(ds, round_id)
@@ -612,9 +612,11 @@ def missing_links(
     links = cluster_links(ds, lk, round_id, cluster_id)
     rows = []
     for kind in lk.kinds:
-        if not kind.expected or long.at[kind.link_type, "state"] == CELL_ACTIVE:
-            continue
         state = long.at[kind.link_type, "state"]
+        # A link recorded as needed but absent is a missing link whatever its kind: the record says
+        # the cluster needs it, even where no support/technology indicator expects it.
+        if state == CELL_ACTIVE or not (kind.expected or state == CELL_ABSENT):
+            continue
         mine = links[links["link_type"] == kind.link_type]
         link_text = {
             CELL_WEAK: "only weak link(s): " + "; ".join(mine["Institution"]),

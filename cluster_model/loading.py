@@ -98,6 +98,9 @@ class Dataset:
     published: pd.DataFrame
     rules: Rules
     issues: list[DataIssue] = field(default_factory=list)
+    # When each round was opened (the store's rounds.created_at, ISO UTC): rounds on the same date
+    # are ordered by it. Empty for the seed files, whose rounds then follow their ids.
+    round_opened: dict[str, str] = field(default_factory=dict)
 
     # Looked up once per cluster on every rerun (1,000 times for a national dataset): keep a dict.
     # A Dataset is not changed after loading; a new one is built when the data change.
@@ -112,6 +115,17 @@ class Dataset:
     @cached_property
     def _assessed_rounds(self) -> frozenset[str]:
         return frozenset(self.assessments["round_id"].unique())
+
+    @cached_property
+    def _round_order(self) -> tuple[str, ...]:
+        keyed = self.rounds.assign(_opened=[self.round_opened.get(r, "") for r in self.rounds["round_id"]])
+        return tuple(keyed.sort_values(["date", "_opened", "round_id"])["round_id"])
+
+    def round_order(self) -> list[str]:
+        """Every round id, oldest first. The one order of rounds (carrying values forward, the
+        previous round, the pickers): by date, then when the round was opened, then its id, so two
+        rounds on the same date never swap or mix."""
+        return list(self._round_order)
 
     def cluster_name(self, cluster_id: str) -> str:
         return self._cluster_names.get(cluster_id, str(cluster_id))
@@ -130,7 +144,8 @@ class Dataset:
             return None
         assessed = rounds[rounds["round_id"].isin(self._assessed_rounds)]
         rounds = assessed if not assessed.empty else rounds
-        return str(rounds.sort_values(["date", "round_id"]).iloc[-1]["round_id"])
+        newest = [r for r in self._round_order if r in set(rounds["round_id"])]
+        return newest[-1]
 
 
 # --------------------------------------------------------------------------- reading

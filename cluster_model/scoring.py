@@ -49,8 +49,10 @@ def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
     chosen = rounds[rounds["round_id"] == round_id].iloc[0]
     if chosen["illustrative"]:
         return [round_id]
-    real = rounds[~rounds["illustrative"] & (rounds["date"] <= chosen["date"])]
-    return list(real.sort_values(["date", "round_id"])["round_id"])
+    order = ds.round_order()
+    real = set(rounds.loc[~rounds["illustrative"], "round_id"])
+    # Up to the chosen round in the one total order: a round opened later on the same date is later.
+    return [r for r in order[: order.index(round_id) + 1] if r in real]
 
 
 def assessment_matrix(

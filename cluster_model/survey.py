@@ -36,7 +36,7 @@ import pandas as pd
 from .issues import DataFileError, DataIssue
 from .loading import Dataset
 from .uploads import read_upload
-from .vocabulary import ASSESSED_STATUSES, INDICATOR_GROUPS, STAKEHOLDERS
+from .vocabulary import ASSESSED_STATUSES, INDICATOR_GROUPS, STAKEHOLDERS, Status
 
 FORM_ID = "sindh_cluster_survey"
 FORM_TITLE = "Sindh cluster survey"
@@ -518,3 +518,65 @@ def survey_note(split: dict[str, int], dont_know: int, status: str) -> str:
     if not status:
         return f"Field survey, {n} respondent(s): no majority ({parts}{unsure}); a tie is left not assessed."
     return f"Field survey: {split[status]} of {n} respondent(s) ({split[status] / n:.0%}) said {status} ({parts}{unsure})."
+
+
+def unsettled_reason(result: dict, tr=None) -> str:
+    """Why an answered value stays not assessed ("" when a majority settled it): "not assessed: 2–2 tie
+    among 4 respondents" or "not assessed: 5 respondents, all don't know". ``result``: a row of
+    :func:`aggregate`; ``tr``: a Translator (default English)."""
+    _ = tr.gettext if tr else str
+    if result["status"]:
+        return ""
+    n, dont_know = int(result["n_respondents"]), int(result[DONT_KNOW])
+    if n == 0:
+        if dont_know == 1:
+            return _("not assessed: 1 respondent, who said don't know")
+        return _("not assessed: {n} respondents, all don't know").format(n=dont_know)
+    counts = [int(result[s]) for s in ASSESSED_STATUSES]
+    top = max(counts)
+    split = "–".join(str(top) for c in counts if c == top)
+    text = _("not assessed: {split} tie among {n} respondents").format(split=split, n=n)
+    if dont_know:
+        text += " " + _("({n} more said don't know)").format(n=dont_know)
+    return text
+
+
+def unsettled(results: pd.DataFrame, tr=None) -> pd.DataFrame:
+    """The answered values no majority settled (a tie, or only "don't know"), with why:
+    cluster_id, indicator_id, reason. ``results``: :func:`aggregate` output."""
+    rows = results[results["status"] == ""]
+    return pd.DataFrame(
+        {
+            "cluster_id": rows["cluster_id"],
+            "indicator_id": rows["indicator_id"],
+            "reason": [unsettled_reason(r, tr) for r in rows.to_dict("records")],
+        },
+        columns=["cluster_id", "indicator_id", "reason"],
+    ).reset_index(drop=True)
+
+
+def unsettled_in_file(parsed: Submissions, submissions: pd.DataFrame, tr=None) -> pd.DataFrame:
+    """:func:`unsettled` over a file's own answers (``parsed``), those of its counted ``submissions``
+    only: what the file leaves not assessed, shown before it is committed."""
+    counted = submissions[submissions["counted"].astype(bool)]
+    answers = parsed.answers.merge(counted[["submission_id", "cluster_id"]], on="submission_id")
+    return unsettled(aggregate(answers[["cluster_id", "indicator_id", "answer"]]), tr)
+
+
+def explain_unsettled(matrix: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` (cluster_id, indicator_id, status, source_id, note) where a not-assessed pair with no
+    note of its own carries the survey's reason and source (``reasons``: :func:`unsettled` plus
+    ``source_id``), so a tie or an all-"don't know" is never shown as a bare "not assessed"."""
+    if reasons.empty:
+        return matrix
+    found = matrix[["cluster_id", "indicator_id"]].merge(
+        reasons[["cluster_id", "indicator_id", "reason", "source_id"]],
+        on=["cluster_id", "indicator_id"],
+        how="left",
+    )
+    blank = (matrix["status"] == Status.NOT_ASSESSED.value).to_numpy() & (matrix["note"] == "").to_numpy()
+    blank &= found["reason"].notna().to_numpy()
+    out = matrix.copy()
+    out.loc[blank, "note"] = found.loc[blank, "reason"].to_numpy()
+    out.loc[blank, "source_id"] = found.loc[blank, "source_id"].to_numpy()
+    return out

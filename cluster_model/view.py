@@ -264,13 +264,14 @@ class View:
         """How many indicator values of the sector filter and pillars are present, partial, absent, not assessed."""
         return self._keep(("status_counts",), lambda: status_counts(self.matrix_for(), self.pillars))
 
-    def district_changes(self, before: View) -> pd.Series:
-        """Gap change per district since ``before`` (a view of an earlier round with the same filters)."""
+    def district_changes(self, before: View) -> pd.DataFrame:
+        """Gap per district before and now and the change since ``before`` (a view of an earlier round
+        with the same filters): ``gap_changes`` indexed by district."""
         return self._keep(
             ("district_changes", before.round_id),
             lambda: gap_changes(self.ranked_districts(), before.ranked_districts(), ["district"]).set_index(
                 "district"
-            )["gap_delta"],
+            ),
         )
 
     def district_detail(self, cluster_ids: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,15 +6,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.history import change_label, previous_round
+from cluster_model.history import row_change_label
 from cluster_model.identity import atlas_name
 from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import context_view, linkage_views, page, room
+from ui import context_view, linkage_views, page, room, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
-from ui.data_view import get_view
+from ui.data_view import evidence_checklist, get_view
 from ui.html import md
 from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
 
@@ -75,16 +75,16 @@ st.info(
 scores = data.shown_districts()
 
 # Change since the previous round of the same kind, on the map's tooltips and in the ranking.
-previous = previous_round(ds, state.round)
+previous = page.compare_picker(ds, state.round)
 tr = translator()
 labels = [gap_label(g, c, tr) for g, c in zip(scores["gap"], scores["coverage"])]
 change_column = None
 if previous is not None:
-    deltas = data.district_changes(get_view(atlas, state, round_id=previous))
+    gap_changes = data.district_changes(get_view(atlas, state, round_id=previous))
     change_column = _("Change since {round}").format(
         round=data_text(ds.rounds.set_index("round_id").at[previous, "name"])
     )
-    changes = [change_label(deltas.get(d, float("nan")), tr) for d in scores["district"]]
+    changes = [row_change_label(gap_changes, d, tr) for d in scores["district"]]
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
 
 
@@ -187,7 +187,7 @@ with panel_col:
             + (" — " + _("low coverage, read with care.") if r["low_coverage"] else ".")
         )
         here = list(r["clusters"])
-        gap_table, checklist = data.district_detail(here)
+        gap_table, _checklist = data.district_detail(here)
         st.markdown("**" + _("Clusters here, gap by pillar") + "**")
         st.dataframe(table_in_language(gap_table), hide_index=True, width="stretch")
         # Drawn only while open (Streamlit's lazy expander): a national district's list is ~300 values,
@@ -200,7 +200,7 @@ with panel_col:
         )
         if evidence.open:
             with evidence:
-                evidence_list(checklist)
+                evidence_list(evidence_checklist(atlas, data, here, data.pillars))
     linkage_views.district_panel(atlas, state)
 
 table = data.ranking_table()
@@ -243,7 +243,7 @@ clusters_column = _("Clusters")
 shown[clusters_column] = shown[clusters_column].map(first_names)
 if cut:
     shown = shown.head(RANKING_ROWS)
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch", **rtl.table_layout(shown.columns, current_language()))
 
 room.dialogue_round_panel(get_engine(), ds, state.round)  # a dialogue round: the room's votes, n per group
 

@@ -9,16 +9,15 @@ from streamlit_folium import st_folium
 
 from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, explain
 from cluster_model.evidence import evidence_items
-from cluster_model.history import change_label, cluster_gap_changes, previous_round, status_changes
+from cluster_model.history import cluster_gap_changes, row_change_label, status_changes
 from cluster_model.participation import participation_grid
 from cluster_model.scoring import gap_label
-from cluster_model.tables import indicator_checklist
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
 from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
-from ui.data_view import get_view
+from ui.data_view import evidence_checklist, get_view
 from ui.html import md
 from ui.i18n import _, data_text, name, name_from_english, table_in_language, translator
 from ui.i18n import known as in_language
@@ -76,7 +75,6 @@ st.caption(
 )
 
 data = get_view(atlas, state)
-matrix = data.matrix_for([cid])
 result = data.classes[cid]
 
 left, right = st.columns([2, 3], gap="medium")
@@ -146,19 +144,20 @@ for tab, group in zip(tabs, INDICATOR_GROUPS):
         row = per_pillar[per_pillar["pillar"] == group]
         if not row.empty and group in PILLARS:
             st.caption(gap_label(row.iloc[0]["gap"], row.iloc[0]["coverage"], translator()))
-        evidence_list(indicator_checklist(ds, matrix, cid, [group]).drop(columns=["Pillar"]))
+        evidence_list(evidence_checklist(atlas, data, cid, [group]).drop(columns=["Pillar"]))
 
 st.subheader(_("Change since the previous round"))
-previous = previous_round(ds, state.round)
+previous = page.compare_picker(ds, state.round)
 if previous is None:
     st.caption(_("This is the first round of its kind: nothing to compare yet."))
 else:
     before = get_view(atlas, state, round_id=previous)
-    gap_change = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id").loc[cid]
+    gap_changes = cluster_gap_changes(data, before, state.pillars).set_index("cluster_id")
+    gap_change = gap_changes.loc[cid]
     st.markdown(
         _("Since **{round}**, chosen pillars: **{change}** (coverage {before} → {now}).").format(
             round=md(data_text(ds.rounds.set_index("round_id").at[previous, "name"])),
-            change=change_label(gap_change["gap_delta"], translator()),
+            change=row_change_label(gap_changes, cid, translator()),
             before=f"{gap_change['coverage_before']:.0%}",
             now=f"{gap_change['coverage_now']:.0%}",
         )

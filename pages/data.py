@@ -16,7 +16,17 @@ from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
 from ui.html import md
-from ui.i18n import _, data_text, indicator_name, known, name, ngettext, table_in_language
+from ui.i18n import (
+    VOCABULARY_COLUMNS,
+    _,
+    data_text,
+    indicator_name,
+    known,
+    name,
+    ngettext,
+    table_in_language,
+    translator,
+)
 
 
 def _changed() -> None:
@@ -75,7 +85,7 @@ st.caption(
     )
 )
 
-rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
+rounds = ds.rounds.set_index("round_id", drop=False).loc[ds.round_order()[::-1]].reset_index(drop=True)
 if rounds.empty:
     st.warning(_("The store holds no round yet."))
 labels = {
@@ -336,6 +346,7 @@ with tab_history:
 
 def _survey_section(round_id: str | None) -> None:
     """The survey form to download, and the import of its submissions into a survey round (editors only)."""
+    from cluster_model import survey as sv
     from cluster_model.store import survey_import as si
     from cluster_model.survey import FORM_FILE
 
@@ -369,6 +380,14 @@ def _survey_section(round_id: str | None) -> None:
         key="survey_upload",
     )
 
+    def _values_table(rows: pd.DataFrame, columns: dict, vocabulary=VOCABULARY_COLUMNS) -> None:
+        """Cluster × indicator rows of the survey import with ``columns``, in the page's language."""
+        frame = pd.DataFrame(
+            {"Cluster": rows["cluster_id"].map(cluster_names), "Indicator": rows["indicator_id"].map(names)}
+            | columns
+        )
+        st.dataframe(table_in_language(frame, vocabulary), hide_index=True, width="stretch")
+
     def _preview(plan) -> bool:
         st.info(_("Preview:") + " " + data_text(plan.summary()))
         if plan.ignored_columns:
@@ -378,26 +397,26 @@ def _survey_section(round_id: str | None) -> None:
                 + ", ".join(plan.ignored_columns)
             )
         preview = plan.changes[plan.changes["change"] != "unchanged"]
-        st.dataframe(
-            table_in_language(
-                pd.DataFrame(
-                    {
-                        "Cluster": preview["cluster_id"].map(cluster_names),
-                        "Indicator": preview["indicator_id"].map(names),
-                        "Change": preview["change"],
-                        "Before": preview["old_status"],
-                        "Now": preview["status"],
-                        "Respondents": preview["n_respondents"],
-                        "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
-                        "Don't know": preview["dont_know"],
-                        "Note": preview["note"],
-                    }
-                ),
-                ("Before", "Now"),
-            ),
-            hide_index=True,
-            width="stretch",
+        _values_table(
+            preview,
+            {
+                "Change": preview["change"],
+                "Before": preview["old_status"],
+                "Now": preview["status"],
+                "Respondents": preview["n_respondents"],
+                "Agreeing": preview["agreement"].map(lambda a: "—" if pd.isna(a) else f"{a:.0%}"),
+                "Don't know": preview["dont_know"],
+                "Note": preview["note"],
+            },
+            ("Before", "Now"),
         )
+        # What the file leaves not assessed, and why: a tie or only "don't know" is counted and shown.
+        listed = set(zip(plan.changes["cluster_id"], plan.changes["indicator_id"]))
+        left = sv.unsettled_in_file(plan.parsed, plan.submissions, translator())
+        left = left[[pair not in listed for pair in zip(left["cluster_id"], left["indicator_id"])]]
+        if not left.empty:
+            st.caption(_("Left not assessed by this file (an earlier round's value still shows):"))
+            _values_table(left, {"Note": left["reason"]})
         with st.expander(_("The {n} submission(s) in the file").format(n=len(plan.submissions))):
             st.dataframe(
                 plan.submissions[
@@ -463,6 +482,10 @@ def _survey_section(round_id: str | None) -> None:
             (r.cluster_id, r.indicator_id)
             for r in grid[grid["source_id"] == si.survey_source_id(round_id)].itertuples()
         ]
+        # A tie or an all-"don't know" stores no value, but its submissions are behind it all the same.
+        reasons = sv.unsettled(si.survey_results(engine, round_id), translator())
+        why = dict(zip(zip(reasons["cluster_id"], reasons["indicator_id"]), reasons["reason"]))
+        pairs += [p for p in why if p not in set(pairs)]
         if pairs:
             pick = st.selectbox(
                 _("Submissions behind a value"),
@@ -472,6 +495,8 @@ def _survey_section(round_id: str | None) -> None:
                 ),
                 key="survey_value",
             )
+            if pick in why:
+                st.caption(why[pick])
             st.dataframe(si.survey_evidence(engine, round_id, *pick), hide_index=True, width="stretch")
         with st.expander(_("Submissions stored in this round (raw rows kept as exported)")):
             st.dataframe(

@@ -296,3 +296,25 @@ def test_methods_page_explains_the_linkage_matrix_from_the_framework_file(db):
         in table.at["Training", "Indicators it answers"]
     )
     assert table.at["Market access", "Expected"] == "no"
+
+
+def test_the_missing_links_panel_lists_a_recorded_need_of_a_kind_no_indicator_expects(db):
+    """(#24 item 23) market access recorded as needed but absent for Red chili is a missing link."""
+    sl.save_links(
+        db,
+        ROUND,
+        [
+            {
+                "institution_id": "muet",
+                "cluster_id": "red_chili",
+                "link_type": "market_access",
+                "status": "needed but absent",
+                "source_id": "icck_desk",
+            }
+        ],
+        author="alice",
+    )
+    prof = _app("clusters", round=ROUND, cluster="red_chili")
+    missing = next(d.value for d in prof.dataframe if "Kind of support" in d.value.columns)
+    row = missing.set_index("Kind of support").loc["Market access"]
+    assert row["State"] == "absent" and "MUET" in row["Links"]

@@ -473,6 +473,34 @@ def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine
     assert wide.loc[0, "Membership"] == "active (1) [was unknown]" and wide.loc[0, "Finance"] == "unknown"
 
 
+def test_a_recorded_need_is_a_missing_link_even_of_a_kind_no_indicator_expects(engine):
+    """(#24 item 23) market access is not expected by the support/technology indicators, but a link
+    recorded as needed but absent says the cluster needs it: the panel lists it."""
+    rid = new_round(engine)
+    two_institutions(engine)
+    three_links(engine, rid)
+    sl.save_links(
+        engine,
+        rid,
+        [
+            {
+                "institution_id": "umerkot_growers",
+                "cluster_id": CHILI,
+                "link_type": "market_access",
+                "status": "needed but absent",
+                "source_id": "icck_desk",
+            }
+        ],
+        author="alice",
+    )
+    ds = store.load_dataset(engine)
+    lk = sl.load_linkages(engine, ds)
+    missing = L.missing_links(ds, lk, rid, CHILI).set_index("link_type")
+    assert missing.at["market_access", "State"] == "absent"
+    assert "Umerkot chili growers' association" in missing.at["market_access", "Links"]
+    assert "membership" not in missing.index  # an active link still provides its kind
+
+
 def test_links_carry_forward_to_later_real_rounds_but_not_back(engine):
     rid = new_round(engine)
     ds = store.load_dataset(engine)

@@ -211,11 +211,8 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     )  # the desk review's carried forward, plus the new one
     larkana = at.dataframe[-1].value.set_index("District").loc["Larkana"]
     assert larkana["Gap"] == "1.00 (low coverage)"  # 1 of 21 assessed
-    # Rice was not assessed before: no comparison, rather than a made-up rise from zero.
-    assert (
-        larkana["Change since Desk review of the 2019 sources"]
-        == "no comparison (not assessed in one of the rounds)"
-    )
+    # Rice was not assessed before: newly assessed, rather than a made-up rise from zero (#24 item 22).
+    assert larkana["Change since Desk review of the 2019 sources"] == "newly assessed"
     assert (
         at.dataframe[-1]
         .value.set_index("District")
@@ -231,9 +228,7 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
     at.selectbox(key="w_cluster").set_value("rice").run()
     text = text_of(at)
     assert "Since **Desk review of the 2019 sources**" in text
-    assert (
-        "no comparison (not assessed in one of the rounds)" in text
-    )  # rice had nothing assessed before: unknown, not 'up 1.00'
+    assert "**newly assessed**" in text  # rice had nothing assessed before: unknown, not 'up 1.00'
     changed = [df.value for df in at.dataframe if "Before" in df.value.columns][0]
     assert changed.iloc[0].to_dict() == {
         "Indicator": "Modern production equipment in common use",

@@ -274,3 +274,20 @@ def test_clusters_sites_map_key_in_sindhi():
     assert "هن ڪلسٽر جي جاءِ" in page and "site of this cluster" not in page
     # the map's options are written as JSON with \\u escapes
     assert json.dumps("ضلعن جا نالا")[1:-1] in page and "District names" not in page
+
+
+def test_the_context_table_names_boundary_districts_from_the_names_table():
+    """(#24 item 17) the District context ranking lists the boundary districts each survey unit covers
+    by the names table (the map's Urdu names), never "Dadu [en]"."""
+    from cluster_model import context as cx
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files missing: run `make setup`")
+    from cluster_model.i18n import translator
+
+    at = run_app(lang="ur")
+    at.radio(key="w_atlas_layer").set_value(translator("ur").gettext("District context")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    ranking = at.dataframe[-1].value
+    covered = ranking.iloc[:, 2].tolist()  # "Boundary districts covered", its header in Urdu
+    assert "دادو" in covered and not [c for c in covered if "[en]" in c], covered

@@ -215,6 +215,28 @@ def test_change_since_previous_round(engine):
     assert dist.at["Larkana", "coverage_now"] > dist.at["Larkana", "coverage_before"]
 
 
+def test_rounds_on_the_same_date_are_ordered_by_when_they_were_opened(engine):
+    """(#24 item 22) the New round form defaults to today, so two rounds often share a date. The
+    order is total (date, then when the round was opened, then its id): the survey round, opened
+    first, comes before the linkage round whatever their ids, and neither shows the other's values."""
+    for rid, name in (("survey-2027", "Survey 2027"), ("linkage-2027", "Linkage review 2027")):
+        store.create_round(engine, round_id=rid, name=name, date="2027-03-01", kind="survey", author="alice")
+    store.save_assessments(
+        engine,
+        "linkage-2027",
+        [store.Edit("rice", "tech_equipment", "present", "icck_desk", "", 0)],
+        author="alice",
+    )
+    ds = store.load_dataset(engine)
+    assert ds.round_order()[-3:] == ["desk-2026", "survey-2027", "linkage-2027"]
+    assert previous_round(ds, "survey-2027") == "desk-2026"
+    assert previous_round(ds, "linkage-2027") == "survey-2027"
+    shown = assessment_matrix(ds, "survey-2027").set_index(["cluster_id", "indicator_id"])
+    assert shown.at[("rice", "tech_equipment"), "round_id"] != "linkage-2027"  # a later round's value
+    later = assessment_matrix(ds, "linkage-2027").set_index(["cluster_id", "indicator_id"])
+    assert later.at[("rice", "tech_equipment"), "status"] == "present"
+
+
 def test_illustrative_round_kept_and_marked_in_every_export(engine):
     store.create_round(
         engine,

@@ -26,7 +26,7 @@ from cluster_model.store.survey_import import (
     survey_results,
     survey_submissions,
 )
-from cluster_model.survey import aggregate
+from cluster_model.survey import aggregate, explain_unsettled, unsettled
 from outputs.tables import build_xlsform, export_submissions
 from tests.store_support import backend, engine, store_env
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
@@ -207,6 +207,40 @@ def test_majority_agreement_dont_know_and_ties():
         and "no majority (present 1, partial 0, absent 1)" in r.at["i2", "note"]
     )
     assert r.at["i3", "status"] == "" and r.at["i3", "n_respondents"] == 0 and not r.at["i3", "tie"]
+
+
+def test_a_tie_and_all_dont_know_say_why_the_value_stays_not_assessed():
+    """(#24 item 24) a tie and an all-"don't know" leave a trace: the reason, not a bare "not assessed"."""
+    answers = pd.DataFrame(
+        [("c", "tie", a) for a in ["present", "present", "absent", "absent", "dont_know"]]
+        + [("c", "unsure", "dont_know")] * 5
+        + [("c", "one", "dont_know")]
+        + [("c", "settled", a) for a in ["present", "present", "absent"]],
+        columns=["cluster_id", "indicator_id", "answer"],
+    )
+    reasons = unsettled(aggregate(answers)).set_index("indicator_id")["reason"]
+    assert reasons.to_dict() == {
+        "tie": "not assessed: 2–2 tie among 4 respondents (1 more said don't know)",
+        "unsure": "not assessed: 5 respondents, all don't know",
+        "one": "not assessed: 1 respondent, who said don't know",
+    }
+    # the matrix a page shows: a not-assessed pair the survey left unsettled carries its reason
+    matrix = pd.DataFrame(
+        {
+            "cluster_id": ["c", "c", "c"],
+            "indicator_id": ["tie", "settled", "elsewhere"],
+            "status": ["not assessed", "present", "not assessed"],
+            "source_id": ["", "s", ""],
+            "note": ["", "kept", ""],
+        }
+    )
+    reasons = unsettled(aggregate(answers)).assign(source_id="r_submissions")
+    shown = explain_unsettled(matrix, reasons).set_index("indicator_id")
+    assert (
+        shown.at["tie", "note"].startswith("not assessed: 2–2 tie")
+        and shown.at["tie", "source_id"] == "r_submissions"
+    )
+    assert shown.at["settled", "note"] == "kept" and shown.at["elsewhere", "note"] == ""
 
 
 # --------------------------------------------------------------------------- import

@@ -59,6 +59,9 @@ def _import(at: AppTest, name: str, data: bytes, mime: str) -> str:
     next(b for b in at.button if b.label == "Commit survey import").click()
     _ok(at.run())
     assert not at.error, [e.value for e in at.error]
+    # (#24 item 26) the committed preview and its button do not stay above the success message
+    assert not any(b.label == "Commit survey import" for b in at.button)
+    assert not any(" new" in i.value for i in at.info)
     return preview + " | " + " ".join(s.value for s in at.success)
 
 
@@ -178,3 +181,48 @@ def test_survey_import_needs_a_survey_round(db):
     assert not at.get("file_uploader") or all(u.key != "survey_upload" for u in at.file_uploader)
     assert any("round of kind *survey*" in i.value for i in at.info)
     assert os.environ["ATLAS_DB_URL"].endswith("survey-page.db")
+
+
+def test_a_tie_and_all_dont_know_are_shown_with_why_not_as_a_bare_not_assessed(db):
+    """(#24 item 24) the preview, "Submissions behind a value", the cluster profile and the district
+    panel say why a surveyed value stays not assessed."""
+    split = ["present", "present", "absent", "absent"]
+    rows = [
+        sub(f"t{n}", "rice", group, {"tech_equipment": answer, "tech_processing": "dont_know"})
+        for n, (group, answer) in enumerate(zip(["industry", "government", "community", "academia"], split))
+    ]
+    tie = "not assessed: 2–2 tie among 4 respondents"
+    unsure = "not assessed: 4 respondents, all don't know"
+    at = _data_page()
+    at.file_uploader(key="survey_upload").set_value(("ties.csv", as_csv(odk_rows(rows)), "text/csv"))
+    _ok(at.run())
+    left = next(
+        df.value for df in at.dataframe if "Note" in df.value.columns and "Change" not in df.value.columns
+    )
+    assert sorted(zip(left["Indicator"], left["Note"])) == [
+        ("Modern production equipment in common use", tie),
+        ("Value-addition or processing capacity", unsure),
+    ]
+    next(b for b in at.button if b.label == "Commit survey import").click()
+    _ok(at.run())
+    at.selectbox(key="survey_value").set_value(("rice", "tech_equipment"))
+    _ok(at.run())
+    assert tie in [c.value for c in at.caption]
+    behind = next(df.value for df in at.dataframe if "answer" in df.value.columns)
+    assert sorted(behind["answer"]) == ["absent", "absent", "present", "present"]
+
+    # The survey round stores no value (nothing was settled): the Atlas opens on it when asked.
+    atlas = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    atlas.query_params["round"] = ROUND
+    _ok(atlas.run())
+    atlas.selectbox(key="w_district").set_value("Larkana")
+    _ok(atlas.run())
+    panel = "\n".join(m.value for m in atlas.markdown)
+    assert md(tie) in panel and md(unsure) in panel
+    atlas.query_params["cluster"] = "rice"
+    atlas.switch_page("pages/clusters.py")
+    _ok(atlas.run())
+    atlas.selectbox(key="w_cluster").set_value("rice")
+    _ok(atlas.run())
+    profile = "\n".join(m.value for m in atlas.markdown)
+    assert md(tie) in profile

@@ -210,3 +210,14 @@ def test_linkage_page_import_names_the_bad_row_then_commits_the_fixed_file(db):
     assert not at.exception, [e.value for e in at.exception]
     assert any("Imported: 0 institution(s), 2 new link(s), 0 changed." in s.value for s in at.success)
     assert len(sl.export_linkages(db, ROUND)["links"]) == links_before + 2
+
+
+def test_after_a_write_the_old_preview_and_its_button_are_gone():
+    """(#24 item 26) the success message stands alone: the preview it replaced ("2 new") and its
+    apply button must not stay above it, for every import that uses this flow."""
+    at = _upload(_app(), "a.csv", b"present\nabsent")
+    _apply(at).click()
+    at.run()
+    assert [s.value for s in at.success] == ["Imported 2 row(s)."]
+    assert not any(t.value.startswith("Would import") for t in at.text)
+    assert _apply(at) is None

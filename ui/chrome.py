@@ -95,9 +95,9 @@ def evidence_list(checklist) -> None:
             if "Pillar" in row:
                 line += f" ({vocabulary[row['Pillar']]})"
             if note not in ("", "—"):
-                line += f"  \n  {md(tr.data(note))}"
+                line += f"  \n  {md(data_text(note, tr))}"
             if row["Source"] not in ("", "—"):
-                line += f"  \n  *{source_label} {md(tr.data(row['Source']))}*"
+                line += f"  \n  *{source_label} {md(data_text(row['Source'], tr))}*"
             lines.append(line)
         blocks.append("\n".join(lines))
     if blocks:

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
+from cluster_model import survey as sv
+from cluster_model.scoring import rounds_in_view
+from cluster_model.store import survey_import as si
+from cluster_model.tables import indicator_checklist
 from cluster_model.view import View, make_view
-from ui.data_access import AtlasData
+from ui.data_access import AtlasData, get_engine
+from ui.i18n import current_language, translator
 from ui.state import ViewState
 
 _KEEP = object()
@@ -36,3 +43,34 @@ def _view(atlas: AtlasData, rid, pillars: tuple, sectors: tuple, districts: tupl
 def get_round_view(atlas: AtlasData, round_id: str | None) -> View:
     """The view of one round with no filter (every cluster, pillar and district): the Workshop's and history's."""
     return _view(atlas, round_id, (), (), ())
+
+
+def evidence_checklist(
+    atlas: AtlasData, data: View, cluster_ids: str | list[str], groups: list[str]
+) -> pd.DataFrame:
+    """The indicator checklist of ``cluster_ids`` as of ``data``'s round (``tables.indicator_checklist``),
+    where a value a field survey left not assessed says why (a tie, only "don't know") and whose
+    submissions: the profile's and the district panel's list of the values behind a figure."""
+    ids = [cluster_ids] if isinstance(cluster_ids, str) else list(cluster_ids)
+    matrix = sv.explain_unsettled(data.matrix_for(ids), _survey_reasons(atlas, data.round_id))
+    return indicator_checklist(atlas.dataset, matrix, cluster_ids, groups)
+
+
+def _survey_reasons(atlas: AtlasData, round_id: str | None) -> pd.DataFrame:
+    """Per pair the survey rounds in view left unsettled: its reason (in the page's language) and the
+    round's submissions as source; the latest survey round's when several."""
+
+    def compute() -> pd.DataFrame:
+        ds, tr = atlas.dataset, translator()
+        kinds = dict(zip(ds.rounds["round_id"], ds.rounds["kind"]))
+        frames = [
+            sv.unsettled(si.survey_results(get_engine(), r), tr).assign(source_id=si.survey_source_id(r))
+            for r in rounds_in_view(ds, round_id)
+            if kinds.get(r) == "survey"
+        ]
+        found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if found.empty:
+            return pd.DataFrame(columns=["cluster_id", "indicator_id", "reason", "source_id"])
+        return found.drop_duplicates(["cluster_id", "indicator_id"], keep="last")
+
+    return atlas.memo(("survey_reasons", round_id, current_language()), compute)

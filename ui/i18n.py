@@ -27,6 +27,11 @@ from cluster_model import i18n
 from cluster_model.vocabulary import INDICATOR_GROUPS
 
 LANG_PARAM = "lang"
+# First-strong isolate ... pop directional isolate: English data text inside right-to-left text keeps
+# its own order ("World Bank ... estimate (PBS PSLM)", not "World .estimate"), in Markdown, widgets
+# and table cells alike, where no <bdi> can be written.
+FSI, PDI = "\u2068", "\u2069"
+_LATIN = re.compile(r"[A-Za-z]")
 _LANG_KEY = "atlas_lang"
 _NOTICE_KEY = "atlas_lang_notice"
 
@@ -63,11 +68,27 @@ def _(message: str) -> str:
     return translator().gettext(message)
 
 
+def isolated(text, language: str | None = None):
+    """``text`` as a right-to-left page shows it: a run with Latin letters (English data, marked [en])
+    wrapped in an isolate (FSI ... PDI) so the bidi algorithm keeps it whole; else unchanged."""
+    language = language or current_language()
+    if not isinstance(text, str) or not i18n.is_rtl(language) or not _LATIN.search(text):
+        return text
+    return text if text.startswith(FSI) else f"{FSI}{text}{PDI}"
+
+
+def _data(tr: i18n.Translator, text):
+    """Text from data for the page: marked [en] when English (``Translator.data``), isolated on an RTL page."""
+    if isinstance(text, str) and text.startswith(FSI):  # already shown as data: marked and isolated
+        return text
+    return isolated(tr.data(text), tr.language)
+
+
 def known(text: str) -> str:
     """``text`` translated when the catalogue has it, else as written (text that may come from data),
     marked [en] when English on an Urdu or Sindhi page."""
     tr = translator()
-    return tr.gettext(text) if tr.has(text) else tr.data(text)
+    return tr.gettext(text) if tr.has(text) else _data(tr, text)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -153,7 +174,7 @@ def local_names():
 
 def name(kind: str, id_: str, english: str | None = None) -> str:
     """A cluster, district or place name in the session's language (English marked [en] when missing)."""
-    return local_names().name(kind, id_, current_language(), english)
+    return isolated(local_names().name(kind, id_, current_language(), english))
 
 
 def names(kind: str, ids, english=None) -> dict[str, str]:
@@ -162,7 +183,10 @@ def names(kind: str, ids, english=None) -> dict[str, str]:
 
     ``english``: a function giving an id's English name (e.g. ``Dataset.cluster_name``)."""
     table, language = local_names(), current_language()
-    return {id_: table.name(kind, id_, language, english(id_) if english else None) for id_ in ids}
+    return {
+        id_: isolated(table.name(kind, id_, language, english(id_) if english else None), language)
+        for id_ in ids
+    }
 
 
 _GAP_CELL = re.compile(r"gap (?P<gap>[0-9.]+) · (?P<share>[0-9]+%) assessed")
@@ -207,7 +231,7 @@ def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
         # a vocabulary word with a count, e.g. a linkage cell "active (2)"
         if (found := _COUNTED_CELL.fullmatch(v)) and tr.has(found["word"]):
             return f"{tr.gettext(found['word'])} ({found['n']})"
-        return tr.data(v)
+        return _data(tr, v)
 
     for column, kind in _NAME_COLUMNS.items():
         if column in out.columns:
@@ -217,7 +241,7 @@ def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
                 .map(
                     lambda v, kind=kind: (
                         ", ".join(
-                            tr.gettext(x) if tr.has(x) else tr.data(name_from_english(kind, x))
+                            tr.gettext(x) if tr.has(x) else _data(tr, name_from_english(kind, x))
                             for x in v.split(", ")
                         )
                         if isinstance(v, str)
@@ -238,7 +262,7 @@ def _header(column, tr):
     if tr.has(column):
         return tr.gettext(column)
     found = name_from_english("context", column)
-    return found if found != column else tr.data(column)
+    return found if found != column else _data(tr, column)
 
 
 def indicator_name(indicator_id: str, english: str | None = None) -> str:
@@ -251,10 +275,10 @@ def context_label(indicator_id: str, english: str | None = None) -> str:
     return name("context", indicator_id, english)
 
 
-def data_text(text):
+def data_text(text, tr: i18n.Translator | None = None):
     """Text from data (evidence, notes, citations, round names) shown as written: marked [en] when English
-    on an Urdu or Sindhi page (``cluster_model.i18n.mark_data``)."""
-    return translator().data(text)
+    on an Urdu or Sindhi page (``cluster_model.i18n.mark_data``), isolated from the right-to-left text around it."""
+    return _data(tr or translator(), text)
 
 
 def name_from_english(kind: str, english: str) -> str:
@@ -264,7 +288,7 @@ def name_from_english(kind: str, english: str) -> str:
     by_english = _by_english(local_names())
     if (kind, english) not in by_english:
         # not a name the table knows: shown as it is, marked [en] when English (already translated: unchanged)
-        return translator().data(english)
+        return _data(translator(), english)
     return name(kind, by_english[(kind, english)], english)
 
 
@@ -283,6 +307,8 @@ _NAME_COLUMNS = {
     "Districts": "district",
     "Indicator": "indicator",
     "District (survey unit)": "district",
+    # boundary district names are the names table's district ids: the map's names, never "Dadu [en]"
+    "Boundary districts covered": "district",
     "indicator": "context",
     "Figure": "context",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from cluster_model.i18n import is_rtl
 from cluster_model.vocabulary import PILLARS
 from ui import state as view
 from ui.chrome import footer, show_issues
@@ -39,7 +40,7 @@ def vocabulary(atlas: AtlasData) -> view.Vocabulary:
 
 def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     ds = atlas.dataset
-    rounds = ds.rounds.sort_values(["date", "round_id"], ascending=False)
+    rounds = ds.rounds.set_index("round_id", drop=False).loc[ds.round_order()[::-1]].reset_index(drop=True)
     with st.sidebar:
         st.markdown("### " + _("Filters"))
         labels = {
@@ -59,6 +60,9 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
                 options=list(labels),
                 format_func=labels.get,
             )
+            if is_rtl(current_language()):
+                # The picker's box cuts a long English name: the chosen round in full, wrapped.
+                st.caption(labels[state.round])
         else:
             st.warning(_("No assessment round could be loaded: every indicator shows as not assessed."))
         # No pillar chosen means all four.
@@ -104,6 +108,25 @@ def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
             label=_("Online basemap (needs internet)"),
             help=_("Off by default: the atlas works with no internet at all."),
         )
+
+
+def compare_picker(ds, round_id: str | None) -> str | None:
+    """The round the shown round's change is measured against, picked in the sidebar: any earlier
+    round of the same kind, the previous one (``history.previous_round``) by default. None: the
+    first round of its kind, nothing to compare with."""
+    from cluster_model.history import comparable_rounds
+
+    options = comparable_rounds(ds, round_id)[::-1]  # the previous round first
+    if not options:
+        return None
+    rounds = ds.rounds.set_index("round_id")
+    return st.sidebar.selectbox(
+        _("Compare with"),
+        options,
+        format_func=lambda r: f"{data_text(rounds.at[r, 'name'])} ({rounds.at[r, 'date']})",
+        key=f"w_compare_round_{round_id}",  # another round opens on its own previous round
+        help=_("The earlier round the change since the previous round is measured against."),
+    )
 
 
 def district_picker(atlas: AtlasData, state: view.ViewState, **options) -> dict[str, str]:

@@ -18,9 +18,10 @@ the Workshop and the phone vote page call ``apply(current_language())``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from cluster_model.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl
+from cluster_model.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, translator
 from geo.offline import STATIC_URL
 
 FONT_FAMILY = "Noto Naskh Arabic"
@@ -59,7 +60,16 @@ def rtl_css() -> str:
         "[data-testid='stMain'], [data-testid='stSidebar'] { direction: rtl; }\n"
         # Streamlit aligns text left explicitly; "start" is the right edge in RTL.
         f"{_RTL_TEXT} {{ text-align: start; }}\n"
+        # A picker's value longer than its box (a round's English name) shows its start, cut at its
+        # end, not "…me 2019 sources [en]"; the round's full name is under the round picker.
+        "[data-testid='stSidebar'] input[role='combobox'] { unicode-bidi: plaintext; text-overflow: ellipsis; }\n"
         f"{_LTR} {{ direction: ltr; }}\n"
+        # A chart wider than the column overflows at its end, never over its y-axis title (in a
+        # right-to-left block it would run off the left edge); Arabic-script titles reach a few
+        # pixels past the box Vega measures for them, so the box has room and does not clip them.
+        "[data-testid='stMain'] :has(> [data-testid='stVegaLiteChart']) { direction: ltr; }\n"
+        "[data-testid='stVegaLiteChart'] { padding-inline: 6px; }\n"
+        "[data-testid='stVegaLiteChart'] svg { overflow: visible; }\n"
         # The Workshop's HTML tables (ui/presentation.py) align left explicitly.
         "[data-testid='stMain'] :is(.ws-panel th, .ws-panel td, table th, table td) { text-align: start !important; }\n"
     )
@@ -74,10 +84,29 @@ def _script(language: str) -> str:
     # A fixed code from LANGUAGES, never a value from the URL.
     code = language if language in LANGUAGES else DEFAULT_LANGUAGE
     direction = "rtl" if is_rtl(code) else "ltr"
+    _ = translator(code).gettext
+    # Streamlit's own "Skip to main content" link, in the page's language (a catalogue text, as JSON).
+    skip = json.dumps(_("Skip to main content")).replace("<", "\\u003c")
     return (
-        "<script>(() => { const m = window.document.querySelector(\"[data-testid='stMain']\"); "
-        f"if (m) {{ m.setAttribute('dir', '{direction}'); m.setAttribute('lang', '{code}'); }} }})();</script>"
+        "<script>(() => { const d = window.document; const m = d.querySelector(\"[data-testid='stMain']\"); "
+        f"if (m) {{ m.setAttribute('dir', '{direction}'); m.setAttribute('lang', '{code}'); }} "
+        f"const s = d.querySelector(\"[data-testid='stSkipToContent']\"); if (s) {{ s.textContent = {skip}; }} }})();</script>"
     )
+
+
+def table_layout(columns, language: str) -> dict:
+    """``st.dataframe`` options that mirror a table on a right-to-left page: its first column on the
+    right and its cells aligned right (the grid, drawn on a canvas, has no right-to-left mode of its
+    own). ``columns``: the table's column names as shown. Nothing on a left-to-right page."""
+    import streamlit as st
+
+    if not is_rtl(language):
+        return {}
+    names = list(columns)
+    return {
+        "column_order": names[::-1],
+        "column_config": {c: st.column_config.Column(alignment="right") for c in names},
+    }
 
 
 def apply(language: str) -> None:

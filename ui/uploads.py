@@ -71,7 +71,8 @@ def import_upload(
     is planned anew. A plan with problems shows them (``show_refused``) and offers nothing to apply.
     Otherwise ``preview(plan)`` draws what would change and says whether anything would; the button ``apply_label`` then runs ``apply(plan)``, which writes and returns
     the message to show with ``done``, or shows why the write was refused and returns None (the
-    plan is kept). After a write the plan is forgotten: the store it was checked against has changed.
+    plan is kept). After a write the plan and its preview are gone: the store it was checked against
+    has changed.
     """
     if upload is None:
         return
@@ -83,9 +84,15 @@ def import_upload(
     if planned.issues:
         show_refused(planned.issues)
         return
-    anything = preview(planned)
-    if st.button(apply_label, type="primary", key=apply_key, disabled=not anything):
+    # The preview and its button sit in one slot, so a write can clear them: the success message
+    # must not stand below a preview ("5 new") and a button that no longer apply.
+    slot = st.empty()
+    with slot.container():
+        anything = preview(planned)
+        clicked = st.button(apply_label, type="primary", key=apply_key, disabled=not anything)
+    if clicked:
         message = apply(planned)
         if message is not None:
             st.session_state.pop(plan_key, None)
+            slot.empty()
             done(message)

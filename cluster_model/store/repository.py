@@ -120,6 +120,9 @@ def read_dataset(conn: Connection, data_dir: Path | str = DATA_DIR) -> Dataset:
     rounds = _frame(
         conn, s.rounds, COLUMNS["rounds.csv"], [s.rounds.c.date, s.rounds.c.round_id], text("rounds.csv")
     )
+    opened = _utc_column(
+        pd.Series(dict(conn.execute(select(s.rounds.c.round_id, s.rounds.c.created_at)).all()))
+    )
     rounds["illustrative"] = rounds["illustrative"].astype(bool)
     extra = ["version", "updated_by", "updated_at"]
     assessments = _frame(
@@ -164,6 +167,7 @@ def read_dataset(conn: Connection, data_dir: Path | str = DATA_DIR) -> Dataset:
         published,
         rules,
         issues,
+        {str(k): v.isoformat() for k, v in opened.items()},
     )
 
 

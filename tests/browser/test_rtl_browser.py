@@ -236,3 +236,75 @@ def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(brows
         projector.close()
         phone.close()
         stop_server(proc)
+
+
+# ---------------------------------------------------------------- #24 item 17: the real app in Urdu
+
+RANKING_HEADERS = """() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
+  .map(df => [...df.querySelectorAll("th, [role=columnheader]")].map(t => t.textContent.trim()))
+  .find(h => h.includes("درجہ"))"""  # the ranking: the table with a Rank column
+
+ATLAS_RTL = (
+    """() => {
+  const headers = ("""
+    + RANKING_HEADERS
+    + """)();
+  const side = document.querySelector("[data-testid='stSidebar']");
+  const captions = [...side.querySelectorAll("[data-testid='stCaptionContainer']")].map(c =>
+      ({text: c.innerText, fits: c.scrollWidth <= c.clientWidth}));
+  const main = document.querySelector("[data-testid='stMain']");
+  const skip = document.querySelector("[data-testid='stSkipToContent']");
+  return {headers, captions, text: main.innerText, skip: skip && skip.textContent};
+}"""
+)
+
+AXIS_TITLES = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].flatMap(chart => {
+  const box = chart.getBoundingClientRect();
+  return [...chart.querySelectorAll(".role-axis-title text")].map(t => {
+    const r = t.getBoundingClientRect();
+    return {title: t.textContent, inside: r.left >= box.left && r.right <= box.right && r.top >= box.top
+            && r.bottom <= box.bottom, visible: r.left >= 0, title_box: [r.left, r.right], chart_box: [box.left, box.right]};
+  });
+})"""
+
+
+def test_item17_the_atlas_in_urdu_mirrors_the_ranking_and_keeps_english_runs_whole(browser, server):
+    """The ranking runs right to left (its first column, Rank, on the right); the chosen round's full
+    name is visible; English data text inside Urdu text is isolated (FSI … PDI), so its words keep
+    their order; Streamlit's "Skip to main content" link is in Urdu."""
+    page = OfflinePage(browser, width=1280, height=720)
+    try:
+        page.page.goto(f"{server}/?lang=ur", wait_until="domcontentloaded")
+        page.page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=120_000)
+        page.page.wait_for_function(
+            "document.querySelector(\"[data-testid='stSkipToContent']\").textContent !== 'Skip to main content'",
+            timeout=60_000,
+        )
+        page.page.wait_for_function(f"!!({RANKING_HEADERS})()", timeout=120_000)
+        footer = page.page.locator(
+            "[data-testid='stMain'] [data-testid='stCaptionContainer']", has_text="2026-11-25"
+        )
+        footer.last.wait_for(timeout=60_000)  # the footer, drawn last, names the round
+        found = page.page.evaluate(ATLAS_RTL)
+        headers = found["headers"]
+        assert headers.index("درجہ") > headers.index("ضلع"), headers  # Rank drawn right of District
+        round_label = "\u2068Desk review of the 2019 sources [en]\u2069 (2026-11-25)"
+        assert any(c["text"] == round_label and c["fits"] for c in found["captions"]), found["captions"]
+        assert "\u2068Desk review of the 2019 sources [en]\u2069" in found["text"]  # the footer's round
+        assert found["skip"] == "مرکزی مواد پر جائیں"
+    finally:
+        page.close()
+
+
+def test_item17_chart_axis_titles_in_urdu_stay_inside_their_chart(browser, server):
+    page = OfflinePage(browser, width=1280, height=720)
+    try:
+        for path in ("poverty", "clusters"):
+            page.page.goto(f"{server}/{path}?lang=ur", wait_until="domcontentloaded")
+            page.page.locator("[data-testid='stVegaLiteChart'] .role-axis-title text").first.wait_for(
+                timeout=120_000
+            )
+            titles = page.page.evaluate(AXIS_TITLES)
+            assert titles and all(t["inside"] and t["visible"] for t in titles), (path, titles)
+    finally:
+        page.close()
