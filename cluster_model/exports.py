@@ -349,6 +349,7 @@ def snapshot_texts(
         _(
             "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero."
         ),
+        _("Striped colour on white = low coverage.") + " " + coverage_note(ds, tr),
         _("Data:")
         + " "
         + "; ".join(cites)
