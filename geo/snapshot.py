@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import textwrap
 import threading
 from collections.abc import Iterable, Sequence
@@ -825,9 +826,26 @@ def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0) -> byt
     return vlc.vega_to_pdf(vega, allowed_base_urls=[])
 
 
+_HEX_COLOUR = re.compile(r'"(#[0-9a-fA-F]{6})"')
+
+
+def _palette(image: Image.Image, spec: dict, colours: int = 128) -> Image.Image:
+    """A palette image: every colour the spec names (legend swatches, fills, strokes) exactly, the rest
+    chosen from the image. Without the named ones an adaptive palette merges a legend swatch of a class
+    absent from the map with its neighbour's colour."""
+    named = list(dict.fromkeys(c.lower() for c in _HEX_COLOUR.findall(json.dumps(spec))))[: colours // 2]
+    fixed = [int(c[i : i + 2], 16) for c in named for i in (1, 3, 5)]
+    adaptive = image.quantize(colors=colours - len(named), method=Image.Quantize.MEDIANCUT)
+    rgb = (fixed + adaptive.getpalette()[: 3 * (colours - len(named))])[: 3 * colours]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(rgb + rgb[:3] * (256 - len(rgb) // 3))  # padded with a repeat: never a stray black
+    return palette
+
+
 def render_small_png(chart: alt.Chart | dict, limit: int = SMALL_PNG_LIMIT) -> bytes:
     """A PNG under ``limit`` bytes for messaging apps: 1x, palette-quantised, then smaller if needed."""
-    png = render(chart, "png", scale=1.0)
+    spec = chart.to_dict(validate=False) if isinstance(chart, alt.TopLevelMixin) else chart
+    png = render(spec, "png", scale=1.0)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     for factor in (1.0, 0.8, 0.65, 0.5, 0.4):
         img = (
@@ -836,9 +854,7 @@ def render_small_png(chart: alt.Chart | dict, limit: int = SMALL_PNG_LIMIT) -> b
             else image.resize((int(image.width * factor), int(image.height * factor)), Image.LANCZOS)
         )
         out = io.BytesIO()
-        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-            out, "PNG", optimize=True
-        )
+        img.quantize(palette=_palette(img, spec), dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
         if out.tell() < limit:
             return out.getvalue()
     raise ValueError("the snapshot could not be made smaller than the limit; use the print PNG or the PDF")

@@ -251,3 +251,12 @@ def test_low_coverage_has_a_legend_entry_and_a_note_in_svg_and_pdf(dataset, dist
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render(chart, "pdf"))).pages).split()
     )
     assert LOW_COVERAGE_LABEL in pdf and "Low coverage: a gap figure resting on less than 50%" in pdf
+
+
+def test_small_png_keeps_every_legend_colour(hrm_chart):
+    """#24 item 9: palette reduction must not merge a legend swatch with its neighbour's colour when the class
+    is absent from the map: every swatch colour is still in the small PNG, exactly, as a square of pixels."""
+    small = np.asarray(Image.open(io.BytesIO(render_small_png(hrm_chart[0]))).convert("RGB")).astype(int)
+    for colour in (*GAP_COLOURS, NOT_ASSESSED_FILL):
+        exact = (np.abs(small - _rgb(colour)).sum(axis=2) <= 3).sum()
+        assert exact >= 80, (colour, exact)  # at least the swatch (13 × 13 px, less its border)
