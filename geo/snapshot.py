@@ -809,8 +809,38 @@ def _with_legend_symbols(vega: dict, symbols: dict) -> dict:
     return vega
 
 
-def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0) -> bytes:
-    """Render to PNG (``scale``× pixels), SVG or PDF bytes, offline."""
+PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}  # points, portrait
+PAPER_MARGIN = 28.35  # 1 cm
+
+
+def on_paper(pdf: bytes, paper: str = "a4") -> bytes:
+    """The one-page PDF scaled (vector, text kept) onto a page of ``paper`` size with a 1 cm margin,
+    turned to landscape when the drawing is wider than tall, and set at the top of the page."""
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    drawing = PdfReader(io.BytesIO(pdf)).pages[0]
+    w, h = float(drawing.mediabox.width), float(drawing.mediabox.height)
+    page_w, page_h = PAPER_SIZES[paper] if h >= w else PAPER_SIZES[paper][::-1]
+    room_w, room_h = page_w - 2 * PAPER_MARGIN, page_h - 2 * PAPER_MARGIN
+    k = min(room_w / w, room_h / h)
+    page = PageObject.create_blank_page(width=page_w, height=page_h)
+    page.merge_transformed_page(
+        drawing,
+        Transformation()
+        .scale(k)
+        .translate(PAPER_MARGIN + (room_w - w * k) / 2, page_h - PAPER_MARGIN - h * k),
+    )
+    writer = PdfWriter()
+    writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0, paper: str = "a4") -> bytes:
+    """Render to PNG (``scale``× pixels), SVG or PDF bytes (on ``paper``: "a4" or "letter"), offline."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown snapshot format {fmt!r}; use one of {', '.join(FORMATS)}")
     _register_fonts()
@@ -823,7 +853,7 @@ def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0) -> byt
         return vlc.vega_to_png(vega, scale=scale, allowed_base_urls=[])
     if fmt == "svg":
         return vlc.vega_to_svg(vega, allowed_base_urls=[]).encode("utf-8")
-    return vlc.vega_to_pdf(vega, allowed_base_urls=[])
+    return on_paper(vlc.vega_to_pdf(vega, allowed_base_urls=[]), paper)
 
 
 _HEX_COLOUR = re.compile(r'"(#[0-9a-fA-F]{6})"')

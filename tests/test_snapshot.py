@@ -260,3 +260,18 @@ def test_small_png_keeps_every_legend_colour(hrm_chart):
     for colour in (*GAP_COLOURS, NOT_ASSESSED_FILL):
         exact = (np.abs(small - _rgb(colour)).sum(axis=2) <= 3).sum()
         assert exact >= 80, (colour, exact)  # at least the swatch (13 × 13 px, less its border)
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595.28, 841.89)), ("letter", (612.0, 792.0))])
+def test_pdf_is_on_a_paper_size_and_keeps_its_text(hrm_chart, paper, size):
+    """#24 item 10: the snapshot PDF is one A4 page (Letter on request), not a page cut to the chart."""
+    reader = PdfReader(io.BytesIO(render(hrm_chart[0], "pdf", paper=paper)))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert sorted((round(float(box.width), 1), round(float(box.height), 1))) == sorted(
+        (round(size[0], 1), round(size[1], 1))
+    )
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Capabilities & HRM gaps" in text and "OpenStreetMap" in text
+    default = PdfReader(io.BytesIO(render(hrm_chart[0], "pdf"))).pages[0].mediabox
+    assert round(float(default.width), 1) in (595.3, 841.9)  # A4 unless asked otherwise
