@@ -161,7 +161,13 @@ else:
             st.image(png, width="stretch", caption=_("Preview of the map snapshot:") + " " + title)
 
 # ------------------------------------------------------------------ district briefs
-st.subheader("2 · " + _("District briefs (PDF, one page per district)"))
+st.subheader("2 · " + _("District briefs (PDF)"))
+st.caption(
+    _(
+        "Per district: a page of gaps, clusters and evidence, then its context figures with its institutions "
+        "and links below them (two or three pages)."
+    )
+)
 default = [
     d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names
 ]
