@@ -253,3 +253,38 @@ def test_every_table_and_the_geojson_carry_coverage(dataset, sites, districts, t
     assert back.at["Sanghar", "low_coverage_incentive"] == True  # noqa: E712
     assert pd.isna(back.at["Sanghar", "low_coverage_hrm"])  # nothing assessed in that pillar
     assert pd.isna(back.at["Hyderabad", "low_coverage"])  # not assessed: no figure, so no flag either
+
+
+def test_workshop_summary_carries_each_room_gap_with_its_coverage(dataset):
+    """#24 item 1: the Workshop summary (XLSX room gaps, PDF) says how many groups rated each room gap and
+    flags one from a single group as low coverage, with the rule."""
+    from pypdf import PdfReader
+
+    from cluster_model import workshop as ws
+    from outputs import workshop_summary
+    from outputs.tables import workshop_xlsx
+
+    ratings = pd.DataFrame(
+        [
+            ("mango", "technology", "industry", "absent"),
+            ("mango", "hrm", "industry", "absent"),
+            ("mango", "hrm", "academia", "partial"),
+        ],
+        columns=["cluster_id", "pillar", "stakeholder_group", "rating"],
+    )
+    gaps = ws.room_gaps(ratings, dataset.rules, list(dataset.clusters["cluster_id"]))
+    info = ws.SessionInfo("dlg", "Dialogue", "2027-02-01", "MUET, Jamshoro", "F")
+    wb = openpyxl.load_workbook(
+        io.BytesIO(workshop_xlsx(info, ratings.iloc[0:0], pd.DataFrame(), ws.room_matrix(gaps, dataset)))
+    )
+    rows = list(wb["room gaps"].values)
+    mango = dict(zip(rows[0], next(r for r in rows if r[0] == "Mango")))
+    assert mango["Technology"] == "1.00 (1/4, low coverage)"
+    assert mango["Capabilities & HRM"] == "0.75 (2/4)"
+    about = {r[0]: r[1] for r in wb["about"].values}
+    assert "fewer than 2 of the 4 groups" in about["Low coverage"]
+    agenda = ws.Agenda.from_string("mango:TH", list(dataset.clusters["cluster_id"]))
+    pdf = workshop_summary.summary_pdf(dataset, info, gaps, pd.DataFrame(), agenda)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "1.00 (1/4, low coverage)" in text and "0.75 (2/4)" in text
+    assert "fewer than 2 of the 4 groups" in text
