@@ -288,3 +288,23 @@ def test_workshop_summary_carries_each_room_gap_with_its_coverage(dataset):
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "1.00 (1/4, low coverage)" in text and "0.75 (2/4)" in text
     assert "fewer than 2 of the 4 groups" in text
+
+
+def test_export_page_offers_a4_and_letter_for_the_snapshot_pdf():
+    """#24 item 10: the Export page lets the user choose the snapshot PDF's paper, A4 first."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=180)
+    at.query_params["pillars"] = "hrm"
+    at.query_params["districts"] = "Thatta"
+    at.run()
+    at.switch_page("pages/export.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    paper = at.radio(key="export_pdf_paper")
+    assert paper.options == ["A4", "Letter (US)"] and paper.value == "a4"
+    paper.set_value("letter").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="export_pdf_paper").value == "letter"
