@@ -54,13 +54,26 @@ def _round3(series: pd.Series) -> pd.Series:
     return series.astype(float).round(3)  # NaN stays NaN: an empty cell, never 0
 
 
+def low_coverage_text(scores: pd.DataFrame) -> list[str]:
+    """The scoring's low-coverage flag in words: "yes" / "no", or "not assessed" where there is no figure
+    to flag (unknown is not low coverage: it is no figure at all)."""
+    return [
+        NOT_ASSESSED if pd.isna(g) else "yes" if bool(low) else "no"
+        for g, low in zip(scores["gap"], scores["low_coverage"])
+    ]
+
+
 def _gap_columns(scores: pd.DataFrame) -> dict[str, pd.Series | list[str]]:
-    """How every export shows a gap figure: rounded gap (empty when unknown), status, summary, coverage."""
+    """How every export shows a gap figure: rounded gap (empty when unknown), status, summary, and its
+    coverage (share of weight, indicators assessed of those in scope, the low-coverage flag)."""
     return {
         "Gap": _round3(scores["gap"]),
         "Gap status": scores["gap"].map(_gap_status),
         "Summary": [gap_label(g, c) for g, c in zip(scores["gap"], scores["coverage"])],
         "Share of indicators assessed": _round3(scores["coverage"]),
+        "Indicators assessed": scores["n_assessed"].astype(int),
+        "Indicators in scope": scores["n_indicators"].astype(int),
+        "Low coverage": low_coverage_text(scores),
     }
 
 
@@ -76,10 +89,12 @@ def district_scores(ds: Dataset, sites: pd.DataFrame, view: View, per_pillar: bo
 
 def district_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """District × (all chosen pillars, then each pillar): gap, coverage, counts, clusters."""
-    overall = district_scores(ds, sites, view).assign(pillar=ALL_PILLARS_LABEL)
     each = district_scores(ds, sites, view, per_pillar=True)
     each["pillar"] = each["pillar"].map(PILLARS)
-    both = pd.concat([overall, each], ignore_index=True)
+    if len(view.pillars) > 1:  # with one pillar, "all chosen pillars" would repeat its rows
+        overall = district_scores(ds, sites, view).assign(pillar=ALL_PILLARS_LABEL)
+        each = pd.concat([overall, each], ignore_index=True)
+    both = each
     order = {p: i for i, p in enumerate([ALL_PILLARS_LABEL, *view.pillar_labels])}
     both = both.assign(_o=both["pillar"].map(order)).sort_values(["district", "_o"], kind="stable")
     return pd.DataFrame(
@@ -87,8 +102,6 @@ def district_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame
             "District": both["district"],
             "Pillar": both["pillar"],
             **_gap_columns(both),
-            "Indicators in scope": both["n_indicators"].astype(int),
-            "Indicators assessed": both["n_assessed"].astype(int),
             "Indicators with a gap": both["n_gaps"].astype(int),
             "Clusters": both["clusters"].map(
                 lambda cs: "; ".join(ds.cluster_name(c) for c in cs) if isinstance(cs, list) else ""
@@ -108,8 +121,6 @@ def cluster_gap_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFr
             "Cluster": per["cluster_id"].map(ds.cluster_name),
             "Pillar": per["pillar"].map(PILLARS),
             **_gap_columns(per),
-            "Indicators assessed": per["n_assessed"].astype(int),
-            "Indicators in scope": per["n_indicators"].astype(int),
             "Districts": per["cluster_id"].map(where).fillna(""),
             "Round": view.round_label,
         }
@@ -267,11 +278,21 @@ def notes_lines(
         "Gap = weighted share of assessed indicators that are absent (1) or partial (0.5); "
         "'not assessed' means unknown (empty gap), never zero."
     )
+    lines.append(coverage_note(ds))
     src = sources if sources is not None else sources_table(ds)
     lines.append("Sources:")
     lines += [f"  [{r['Source id']}] {r['Citation']} — {r['Title']}" for _, r in src.iterrows()]
     lines += [f"Licence: {BOUNDARY_LICENCE}", f"Licence: {DATA_LICENCE}"]
     return lines
+
+
+def coverage_note(ds: Dataset, tr=None) -> str:
+    """What "low coverage" means, with the threshold of data/rules.yaml (the scoring's rule)."""
+    _ = tr.gettext if tr else str
+    return _(
+        "Low coverage: a gap figure resting on less than {share} of its indicators' weight assessed "
+        "(data/rules.yaml); it may change a lot as more indicators are assessed."
+    ).format(share=f"{ds.rules.low_coverage_warning:.0%}")
 
 
 # --------------------------------------------------------------------------- names and captions
@@ -328,6 +349,7 @@ def snapshot_texts(
         _(
             "Gap = weighted share of assessed indicators absent (1) or partial (0.5). Grey hatched = not assessed: unknown, not zero."
         ),
+        _("Striped colour on white = low coverage.") + " " + coverage_note(ds, tr),
         _("Data:")
         + " "
         + "; ".join(cites)

@@ -40,6 +40,7 @@ GROUPS = list(STAKEHOLDERS)
 MAX_QUOTE_CHARS = 4000
 # A room gap from fewer groups than this is shown as low coverage (one voice is not the room's view).
 MIN_GROUPS_FIRM = 2
+LOW_COVERAGE_NOTE = f"a room gap from fewer than {MIN_GROUPS_FIRM} of the 4 groups is marked 'low coverage': one voice is not the room's view"
 
 # One letter per pillar keeps the agenda short enough for a URL or a QR code.
 PILLAR_CODES: dict[str, str] = {"technology": "T", "support": "S", "hrm": "H", "incentive": "I"}
@@ -240,13 +241,19 @@ def room_gap_label(gap: float, coverage: float, n_voted: float | None = None) ->
     return text
 
 
+def room_gap_cell(gap: float, n_rated: int) -> str:
+    """A room gap with its coverage for a table cell: "0.50 (3/4)", "1.00 (1/4, low coverage)" below
+    MIN_GROUPS_FIRM groups, or "not rated"."""
+    if pd.isna(gap):
+        return NOT_RATED
+    low = ", low coverage" if n_rated < MIN_GROUPS_FIRM else ""
+    return f"{gap:.2f} ({int(n_rated)}/{len(GROUPS)}{low})"
+
+
 def room_matrix(gaps: pd.DataFrame, ds: Dataset, pillars: Sequence[str] = tuple(PILLARS)) -> pd.DataFrame:
-    """Cluster × pillar table of room gap texts ("0.50 (3/4)" or "not rated")."""
+    """Cluster × pillar table of room gap texts (:func:`room_gap_cell`)."""
 
-    def cell(row) -> str:
-        return NOT_RATED if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/{len(GROUPS)})"
-
-    table = gaps.assign(text=gaps.apply(cell, axis=1)).pivot(
+    table = gaps.assign(text=[room_gap_cell(g, n) for g, n in zip(gaps["gap"], gaps["n_rated"])]).pivot(
         index="cluster_id", columns="pillar", values="text"
     )
     order = [c for c in ds.clusters["cluster_id"] if c in table.index]
@@ -362,6 +369,7 @@ def metadata_rows(info: SessionInfo) -> list[tuple[str, str]]:
             "Room gap",
             "mean over the groups that rated of the gap value (present 0, partial 0.5, absent 1, from data/rules.yaml); coverage = groups that rated / 4",
         ),
+        ("Low coverage", LOW_COVERAGE_NOTE),
         (
             "Sources",
             "Every rating and quote comes from this dialogue round: its venue, date and the stakeholder group named on the row. "

@@ -5,7 +5,9 @@ metadata a re-user needs (RFC 7946 §6.1 "foreign members"): ``sources``,
 ``licence``, ``attribution``, ``generated``, ``round``, ``filters``,
 ``illustrative``. GIS tools ignore foreign members, so the attribution is also
 repeated in every feature's ``attribution`` property. Unknown gaps are
-``null`` with ``status`` "not assessed", never 0. Reads back with
+``null`` with ``status`` "not assessed", never 0. Every gap carries its coverage: share of weight,
+``n_assessed`` of ``n_indicators`` and ``low_coverage`` (the scoring's flag; null without a figure).
+Reads back with
 ``geopandas.read_file``.
 """
 
@@ -67,6 +69,8 @@ def districts_geojson(
             ],
             "gap": _num(r["gap"]) if r is not None else None,
             "coverage": _num(r["coverage"]) if r is not None else None,
+            # the scoring's flag, only on a gap figure: null where there is none (not assessed, no cluster)
+            "low_coverage": bool(r["low_coverage"]) if r is not None and status == "gap" else None,
             "label": text,
             "n_indicators": int(r["n_indicators"]) if r is not None else 0,
             "n_assessed": int(r["n_assessed"]) if r is not None else 0,
@@ -79,6 +83,9 @@ def districts_geojson(
             for _, p in per_pillar[per_pillar["district"] == name].iterrows():
                 props[f"gap_{p['pillar']}"] = _num(p["gap"])
                 props[f"coverage_{p['pillar']}"] = _num(p["coverage"])
+                props[f"n_assessed_{p['pillar']}"] = int(p["n_assessed"])
+                props[f"n_indicators_{p['pillar']}"] = int(p["n_indicators"])
+                props[f"low_coverage_{p['pillar']}"] = None if pd.isna(p["gap"]) else bool(p["low_coverage"])
         props["attribution"] = BOUNDARY_ATTRIBUTION
         if illustrative:
             props["illustrative"] = ILLUSTRATIVE_MARK

@@ -9,7 +9,8 @@ for the data and for the boundaries, and, when the round is illustrative, an
 Colours, class breaks, the "not assessed" grey and the "no cluster" white are
 those of the interactive map (geo/atlas_map.py), so the two always agree.
 "Not assessed" districts are grey *and* hatched, and say so in the legend:
-unknown is never drawn like a low gap.
+unknown is never drawn like a low gap. A gap figure with low coverage (the scoring's flag) is striped
+in its class colour on white, as on screen, with its own legend row and a note.
 
 Offline: vl-convert reads no URL (``allowed_base_urls=[]``); all data is
 inline; fonts are the system DejaVu fonts registered below.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import textwrap
 import threading
 from collections.abc import Iterable, Sequence
@@ -79,10 +81,20 @@ FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 NOT_ASSESSED_LABEL = "not assessed (unknown, hatched)"
+LOW_COVERAGE_LABEL = "hatched: low coverage, few indicators assessed"  # the on-screen legend's words
 NO_CLUSTER_LABEL = "no cluster named"
 GAP_LABELS = tuple(f"gap {GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}" for i in range(len(GAP_COLOURS)))
-LEGEND_DOMAIN = (*GAP_LABELS, NOT_ASSESSED_LABEL, NO_CLUSTER_LABEL)
-LEGEND_RANGE = (*GAP_COLOURS, NOT_ASSESSED_FILL, NO_CLUSTER_FILL)
+# The low-coverage entry is a legend row only (no district takes it: they keep their class colour, striped).
+LEGEND_DOMAIN = (*GAP_LABELS, LOW_COVERAGE_LABEL, NOT_ASSESSED_LABEL, NO_CLUSTER_LABEL)
+LEGEND_RANGE = (*GAP_COLOURS, NO_CLUSTER_FILL, NOT_ASSESSED_FILL, NO_CLUSTER_FILL)
+# Low coverage as on screen (static/atlas/atlas-map.js, hatchPatterns): stripes of the class colour on
+# white, 3.5 px of every 7 px, at 45°. Here white stripes are drawn over the class colour.
+STRIPE_PERIOD_PX = 7.0
+STRIPE_WHITE_PX = 3.5
+NOT_ASSESSED_LINES = "#3d3d3d"
+# Legend swatches (Vega symbol paths in [-1, 1]): a square with diagonal lines, drawn like the map's fills.
+_SWATCH_LINES = "M-1,-1H1V1H-1Z M-1,0L0,-1 M-1,1L1,-1 M0,1L1,0"
+LEGEND_SYMBOLS = "atlas_legend_symbols"  # the chart's usermeta key for them
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -211,21 +223,52 @@ def _clip_json(geoms, texts: Sequence[str | None], rect) -> list[str | None]:
     return out
 
 
-def _categories(names: Sequence[str], scores: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
-    """(legend category, status text, status) of every district, by the map's own rule."""
+def _categories(
+    names: Sequence[str], scores: pd.DataFrame
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """(legend category, status text, status, low coverage) of every district, by the map's own rule."""
     statuses = district_statuses(names, scores)
     categories = [
         GAP_LABELS[cls] if st_ == "gap" else NOT_ASSESSED_LABEL if st_ == "not_assessed" else NO_CLUSTER_LABEL
         for st_, cls in zip(statuses["status"], statuses["gap_class"])
     ]
-    return categories, list(statuses["text"]), statuses["status"].to_numpy(dtype=object)
+    return (
+        categories,
+        list(statuses["text"]),
+        statuses["status"].to_numpy(dtype=object),
+        statuses["low_coverage"].to_numpy(dtype=bool),
+    )
+
+
+def _legend_swatches(low_label: str, unknown_label: str) -> dict:
+    """Vega legend symbol encoding: the low-coverage row striped (class colour on white), the not-assessed
+    row grey with dark lines, as the map draws them; the other rows plain squares."""
+
+    def pick(low, unknown, other) -> dict:
+        low, unknown, other = (json.dumps(v) for v in (low, unknown, other))
+        return {
+            "signal": f"datum.label === {json.dumps(low_label)} ? {low} : "
+            f"datum.label === {json.dumps(unknown_label)} ? {unknown} : {other}"
+        }
+
+    return {
+        "symbols": {
+            "update": {
+                "shape": pick(_SWATCH_LINES, _SWATCH_LINES, "square"),
+                "stroke": pick(GAP_COLOURS[2], NOT_ASSESSED_LINES, BORDER),
+                "strokeWidth": pick(2.5, 1, 1),
+            }
+        }
+    }
 
 
 def _hatch(polygons, bounds: Sequence[float], spacing: float) -> shapely.Geometry | None:
-    """Diagonal hatch lines clipped to ``polygons`` (the 'not assessed' districts)."""
+    """Diagonal hatch lines ``spacing`` apart, clipped to ``polygons``."""
     if len(polygons) == 0:
         return None
-    area = shapely.union_all(polygons)
+    area = shapely.union_all(
+        shapely.make_valid(np.asarray(polygons, dtype=object))
+    )  # rounding can self-touch
     minx, miny, maxx, maxy = bounds
     span = (maxx - minx) + (maxy - miny)
     offsets = np.arange(-span, span, spacing)
@@ -473,13 +516,14 @@ def snapshot_chart(
     areas, points = _prepare(districts)
     geoms, geometry_texts = _pixel_geometry(districts, tolerance, decimals)
     geometry_texts = _clip_json(geoms, geometry_texts, rect)
-    categories, texts, status = _categories(names, scores)
+    categories, texts, status, low_coverage = _categories(names, scores)
     categories = [legend_word(c) for c in categories]
     if (
         context is not None
     ):  # District context layer (geo.context_map.snapshot_context): its classes, not gaps
         categories = [context["category"].get(n, context["none"]) for n in names]
         texts = [context["text"].get(n, "") for n in names]
+        low_coverage = np.zeros(len(names), dtype=bool)
     chosen = set(highlight)
     focus = [(not highlight) or name in chosen for name in names]
     props = [
@@ -505,7 +549,7 @@ def snapshot_chart(
                     symbolSize=180,
                     labelFontSize=11,
                     titleFontSize=12,
-                    labelLimit=260,
+                    labelLimit=330,
                     titleLimit=320,
                 )
                 if legend
@@ -520,20 +564,42 @@ def snapshot_chart(
     )
     layers: list[alt.Chart] = [shapes]
 
-    # Hatching over "not assessed" districts, so unknown never reads as a colour class.
+    # Hatching over "not assessed" districts, so unknown never reads as a colour class; white stripes over
+    # low-coverage gap figures, so a figure on a few indicators does not look as firm as one on many.
     spacing = max(box[2] - box[0], box[3] - box[1]) / 70
+    stripe_spacing = math.degrees(STRIPE_PERIOD_PX / k)
+    unknown = context["none"] if context else legend_word(NOT_ASSESSED_LABEL)
+    marks = (
+        ([c == unknown for c in categories], spacing, NOT_ASSESSED_LINES, 0.7),
+        (low_coverage, stripe_spacing, NO_CLUSTER_FILL, STRIPE_WHITE_PX),
+    )
     for on, opacity in ((True, 1.0), (False, 0.35)):
-        unknown = context["none"] if context else legend_word(NOT_ASSESSED_LABEL)
-        na = [g for g, c, f in zip(geoms, categories, focus) if c == unknown and f == on and g is not None]
-        hatch = _hatch(na, rect, spacing)
-        if hatch is not None:
-            hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
-            if not hatch[0].is_empty:
-                layers.append(
-                    alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}]))).mark_geoshape(
-                        clip=False, filled=False, stroke="#3d3d3d", strokeWidth=0.7, strokeOpacity=opacity
+        for chosen_ones, step, colour, stroke_width in marks:
+            polygons = [g for g, c, f in zip(geoms, chosen_ones, focus) if c and f == on and g is not None]
+            hatch = _hatch(polygons, rect, step)
+            if hatch is not None:
+                hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
+                if not hatch[0].is_empty:
+                    layers.append(
+                        alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}]))).mark_geoshape(
+                            clip=False,
+                            filled=False,
+                            stroke=colour,
+                            strokeWidth=stroke_width,
+                            strokeOpacity=opacity,
+                            strokeCap="butt",
+                        )
                     )
-                )
+
+    if low_coverage.any():  # the borders again, over the stripes
+        edges = _features_json(
+            [t if low else None for t, low in zip(geometry_texts, low_coverage)], [{} for _ in names]
+        )
+        layers.append(
+            alt.Chart(_json_data(edges)).mark_geoshape(
+                clip=False, filled=False, stroke=BORDER, strokeWidth=0.6
+            )
+        )
 
     if highlight:
         hl = _features_json(
@@ -658,9 +724,18 @@ def snapshot_chart(
 
     subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
     font = FONT_RTL if rtl else FONT
+    # Vega-Lite has no per-row legend symbols: the Vega legend's encoding, applied by render().
+    swatches = (
+        {}
+        if context or not legend
+        else {
+            LEGEND_SYMBOLS: _legend_swatches(legend_word(LOW_COVERAGE_LABEL), legend_word(NOT_ASSESSED_LABEL))
+        }
+    )
     return (
         alt.vconcat(the_map, footer, spacing=8)
         .properties(
+            usermeta=swatches,
             title=alt.TitleParams(
                 text=title,
                 subtitle=subtitle,
@@ -669,7 +744,7 @@ def snapshot_chart(
                 subtitleFontSize=12,
                 subtitleColor="#333333",
                 offset=10,
-            )
+            ),
         )
         .configure(font=font)
         .configure_view(stroke=None)
@@ -713,22 +788,94 @@ def locator_chart(
 # ---------------------------------------------------------------- rendering
 
 
-def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0) -> bytes:
-    """Render to PNG (``scale``× pixels), SVG or PDF bytes, offline."""
+def _with_legend_symbols(vega: dict, symbols: dict) -> dict:
+    """The Vega spec with ``symbols`` merged into the encoding of every fill legend (nested groups too)."""
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for legend in node.get("legends", []):
+                if "fill" in legend:
+                    update = (
+                        legend.setdefault("encode", {}).setdefault("symbols", {}).setdefault("update", {})
+                    )
+                    update.update(symbols["symbols"]["update"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(vega)
+    return vega
+
+
+PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}  # points, portrait
+PAPER_MARGIN = 28.35  # 1 cm
+
+
+def on_paper(pdf: bytes, paper: str = "a4") -> bytes:
+    """The one-page PDF scaled (vector, text kept) onto a page of ``paper`` size with a 1 cm margin,
+    turned to landscape when the drawing is wider than tall, and set at the top of the page."""
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    drawing = PdfReader(io.BytesIO(pdf)).pages[0]
+    w, h = float(drawing.mediabox.width), float(drawing.mediabox.height)
+    page_w, page_h = PAPER_SIZES[paper] if h >= w else PAPER_SIZES[paper][::-1]
+    room_w, room_h = page_w - 2 * PAPER_MARGIN, page_h - 2 * PAPER_MARGIN
+    k = min(room_w / w, room_h / h)
+    page = PageObject.create_blank_page(width=page_w, height=page_h)
+    page.merge_transformed_page(
+        drawing,
+        Transformation()
+        .scale(k)
+        .translate(PAPER_MARGIN + (room_w - w * k) / 2, page_h - PAPER_MARGIN - h * k),
+    )
+    writer = PdfWriter()
+    writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0, paper: str = "a4") -> bytes:
+    """Render to PNG (``scale``× pixels), SVG or PDF bytes (on ``paper``: "a4" or "letter"), offline."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown snapshot format {fmt!r}; use one of {', '.join(FORMATS)}")
     _register_fonts()
     spec = chart.to_dict(validate=False) if isinstance(chart, alt.TopLevelMixin) else chart
+    vega = vlc.vegalite_to_vega(spec)
+    symbols = (spec.get("usermeta") or {}).get(LEGEND_SYMBOLS)
+    if symbols:
+        vega = _with_legend_symbols(vega, symbols)
     if fmt == "png":
-        return vlc.vegalite_to_png(spec, scale=scale, allowed_base_urls=[])
+        return vlc.vega_to_png(vega, scale=scale, allowed_base_urls=[])
     if fmt == "svg":
-        return vlc.vegalite_to_svg(spec, allowed_base_urls=[]).encode("utf-8")
-    return vlc.vegalite_to_pdf(spec, allowed_base_urls=[])
+        return vlc.vega_to_svg(vega, allowed_base_urls=[]).encode("utf-8")
+    return on_paper(vlc.vega_to_pdf(vega, allowed_base_urls=[]), paper)
+
+
+_HEX_COLOUR = re.compile(r'"(#[0-9a-fA-F]{6})"')
+
+
+def _palette(image: Image.Image, spec: dict, colours: int = 128) -> Image.Image:
+    """A palette image: every colour the spec names (legend swatches, fills, strokes) exactly, the rest
+    chosen from the image. Without the named ones an adaptive palette merges a legend swatch of a class
+    absent from the map with its neighbour's colour."""
+    named = list(dict.fromkeys(c.lower() for c in _HEX_COLOUR.findall(json.dumps(spec))))[: colours // 2]
+    fixed = [int(c[i : i + 2], 16) for c in named for i in (1, 3, 5)]
+    adaptive = image.quantize(colors=colours - len(named), method=Image.Quantize.MEDIANCUT)
+    rgb = (fixed + adaptive.getpalette()[: 3 * (colours - len(named))])[: 3 * colours]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(rgb + rgb[:3] * (256 - len(rgb) // 3))  # padded with a repeat: never a stray black
+    return palette
 
 
 def render_small_png(chart: alt.Chart | dict, limit: int = SMALL_PNG_LIMIT) -> bytes:
     """A PNG under ``limit`` bytes for messaging apps: 1x, palette-quantised, then smaller if needed."""
-    png = render(chart, "png", scale=1.0)
+    spec = chart.to_dict(validate=False) if isinstance(chart, alt.TopLevelMixin) else chart
+    png = render(spec, "png", scale=1.0)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     for factor in (1.0, 0.8, 0.65, 0.5, 0.4):
         img = (
@@ -737,9 +884,7 @@ def render_small_png(chart: alt.Chart | dict, limit: int = SMALL_PNG_LIMIT) -> b
             else image.resize((int(image.width * factor), int(image.height * factor)), Image.LANCZOS)
         )
         out = io.BytesIO()
-        img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-            out, "PNG", optimize=True
-        )
+        img.quantize(palette=_palette(img, spec), dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
         if out.tell() < limit:
             return out.getvalue()
     raise ValueError("the snapshot could not be made smaller than the limit; use the print PNG or the PDF")

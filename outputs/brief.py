@@ -1,6 +1,7 @@
-"""District briefs: one printable A4 page per district (fpdf2, DejaVu fonts).
+"""District briefs: per district, one printable A4 page of gaps, then (when given) its context figures
+with its institutions and links running on below them (fpdf2, DejaVu fonts).
 
-Each page: title, round, date, a locator map (rendered by geo/snapshot.py),
+The gaps page: title, round, date, a locator map (rendered by geo/snapshot.py),
 the gap per chosen pillar with its coverage ("not assessed" where unknown),
 the clusters named there with computed and published classification,
 evidence items for those clusters (cut to fit, with "… N more"), the sources,
@@ -19,6 +20,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from cluster_model.evidence import evidence_items
+from cluster_model.exports import coverage_note
 from cluster_model.i18n import is_rtl
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
@@ -94,6 +96,9 @@ def district_brief_pdf(
     per_pillar = data.district_scores(per_pillar=True, every_district=True)
     width = PAGE_W - 2 * MARGIN
 
+    def flagged(row) -> bool:  # the scoring's low-coverage flag, on a gap figure (unknown is not "low")
+        return not pd.isna(row["gap"]) and bool(row["low_coverage"])
+
     for i, name in enumerate(chosen):
         if progress:
             progress(i, len(chosen), name)
@@ -126,7 +131,10 @@ def district_brief_pdf(
         headline = (
             _("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
             if r is None
-            else _("Gap, chosen pillars") + ": " + gap_label(r["gap"], r["coverage"], tr)
+            else _("Gap, chosen pillars")
+            + ": "
+            + gap_label(r["gap"], r["coverage"], tr)
+            + (" · " + _("low coverage") if flagged(r) else "")
         )
         paragraph(pdf, headline, 5.5, w=text_w)
         png = _locator_png(districts, name)
@@ -164,7 +172,8 @@ def district_brief_pdf(
                         _("not assessed") if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
                         f"{x['coverage']:.0%} ("
                         + _("{n} of {total}").format(n=int(x["n_assessed"]), total=int(x["n_indicators"]))
-                        + ")",
+                        + ")"
+                        + (" · " + _("low coverage") if flagged(x) else ""),
                         str(int(x["n_gaps"])),
                     ]
                 )
@@ -177,7 +186,9 @@ def district_brief_pdf(
             pdf,
             _(
                 "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent."
-            ),
+            )
+            + " "
+            + coverage_note(ds, tr),
             3.6,
         )
         pdf.set_text_color(0, 0, 0)
@@ -276,12 +287,11 @@ def district_brief_pdf(
 
         if view.illustrative:
             _watermark(pdf)
-        if (
-            context is not None and context.available
-        ):  # cluster_model.context.ContextData: a second page, apart from the gaps
+        with_context = context is not None and context.available
+        if with_context:  # cluster_model.context.ContextData: a second page, apart from the gaps
             _context_page(pdf, context, name, tr, place)
-        if extra_page is not None:
-            extra_page(pdf, name, here)
+        if extra_page is not None:  # runs on below the context figures: no page left nearly empty
+            extra_page(pdf, name, here, new_page=not with_context)
     if progress:
         progress(len(chosen), len(chosen), "")
     return bytes(pdf.output())

@@ -1,6 +1,7 @@
-"""A district brief's linkage page: for each cluster named in the district, its institutions and
+"""A district brief's linkage section: for each cluster named in the district, its institutions and
 links and its missing links, each with its source (issue 17). Added after the district's page by
-``outputs.brief.district_brief_pdf(..., extra_page=...)``; the district page itself is unchanged.
+``outputs.brief.district_brief_pdf(..., extra_page=...)``, below the district's context figures when
+the brief has them; the district page itself is unchanged.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ def linkage_page(
             [known(v) if isinstance(v, str) else v for v in row] for row in frame[columns].values.tolist()
         ]
 
-    def add(pdf: FPDF, district: str, cluster_ids: list[str]) -> None:
-        pdf.add_page()
+    def add(pdf: FPDF, district: str, cluster_ids: list[str], new_page: bool = True) -> None:
+        """The section on a page of its own, or (``new_page=False``) run on below what the page holds."""
+        if new_page:
+            pdf.add_page()
+        else:
+            pdf.ln(5)
         pdf.set_auto_page_break(
             True, margin=MARGIN + BOTTOM_RESERVE
         )  # tables may run on; the district page stays one page

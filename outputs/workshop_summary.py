@@ -10,7 +10,15 @@ import pandas as pd
 
 from cluster_model.loading import Dataset
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS, Status
-from cluster_model.workshop import GROUPS, NOT_RATED, QUOTE_KINDS, Agenda, SessionInfo
+from cluster_model.workshop import (
+    GROUPS,
+    LOW_COVERAGE_NOTE,
+    NOT_RATED,
+    QUOTE_KINDS,
+    Agenda,
+    SessionInfo,
+    room_gap_cell,
+)
 from outputs.pdf import A4Pages, heading, table
 
 _SHORT = {
@@ -38,7 +46,8 @@ def summary_pdf(
         4,
         f"{info.venue} · {info.date} · facilitator {info.facilitator} · round {info.round_id}. "
         "The room's view per stakeholder group (present / partial / absent; '–' = not rated, unknown). "
-        "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment. "
+        "Room gap = mean of the groups' gap values (present 0, partial 0.5, absent 1); not an indicator assessment; "
+        f"(n/4) = groups that rated. Low coverage: {LOW_COVERAGE_NOTE}. "
         "Source of every value: this dialogue round. Clusters and pillars: Policy dialogue report, MUET, 2019.",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -50,7 +59,7 @@ def summary_pdf(
         if (item.cluster_id, item.pillar) not in by_pair.index:
             continue
         row = by_pair.loc[(item.cluster_id, item.pillar)]
-        gap = "unknown" if pd.isna(row["gap"]) else f"{row['gap']:.2f} ({row['n_rated']}/4)"
+        gap = "unknown" if pd.isna(row["gap"]) else room_gap_cell(row["gap"], row["n_rated"])
         rows.append(
             [ds.cluster_name(item.cluster_id), PILLARS[item.pillar], *[_SHORT[row[g]] for g in GROUPS], gap]
         )

@@ -117,6 +117,13 @@ else:
                 f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
             )
     if png:
+        paper = st.radio(
+            _("Paper for the PDF"),
+            ["a4", "letter"],
+            format_func={"a4": "A4", "letter": _("Letter (US)")}.get,
+            horizontal=True,
+            key="export_pdf_paper",
+        )
         cols = st.columns(4)
         cols[0].download_button(
             _("Map snapshot (PNG, print)"),
@@ -145,7 +152,7 @@ else:
         )
         cols[3].download_button(
             "PDF",
-            lambda: render(_chart(), "pdf"),
+            lambda: render(_chart(), "pdf", paper=paper),
             export_filename(ev, "pdf", "map"),
             MIME["pdf"],
             on_click="ignore",
@@ -154,7 +161,13 @@ else:
             st.image(png, width="stretch", caption=_("Preview of the map snapshot:") + " " + title)
 
 # ------------------------------------------------------------------ district briefs
-st.subheader("2 · " + _("District briefs (PDF, one page per district)"))
+st.subheader("2 · " + _("District briefs (PDF)"))
+st.caption(
+    _(
+        "Per district: a page of gaps, clusters and evidence, then its context figures with its institutions "
+        "and links below them (two or three pages)."
+    )
+)
 default = [
     d for d in (state.districts or ([state.district] if state.district else [])) if d in atlas.district_names
 ]

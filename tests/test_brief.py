@@ -72,3 +72,51 @@ def test_no_district_is_a_clear_error(dataset, districts, sites):
     view = make_view(dataset, dataset.latest_round(), ["hrm"])
     with pytest.raises(ValueError, match="choose at least one district"):
         district_brief_pdf(dataset, districts, sites, view, [])
+
+
+def test_brief_with_context_and_links_leaves_no_page_nearly_empty(dataset, districts, sites, tmp_path):
+    """#24 item 8: the brief the Export page builds (gaps, context figures, institutions) ran to 3–4 pages per
+    district, the last nearly empty. Now: a page of gaps, then the context figures with the institutions
+    running on below them; no page holds less than a fifth of the fullest page's text."""
+    from cluster_model import context as cx
+    from cluster_model import store
+    from cluster_model.store import linkages as sl
+    from outputs.linkage_brief import linkage_page
+
+    if districts is None or not cx.context_dir().is_dir():
+        pytest.skip("boundaries or context files not installed: run `make setup`")
+    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        lk = sl.load_linkages(engine, store.load_dataset(engine))
+    finally:
+        engine.dispose()
+    pillars = ["technology", "support", "hrm", "incentive"]
+    for chosen, most in ((["Thatta", "Tharparkar"], 6), (["Khairpur"], 3)):
+        view = make_view(dataset, dataset.latest_round(), pillars, [], chosen)
+        pdf = district_brief_pdf(
+            dataset,
+            districts,
+            sites,
+            view,
+            chosen,
+            context=ctx,
+            extra_page=linkage_page(dataset, lk, dataset.latest_round()),
+        )
+        pages = pages_text(pdf)
+        assert len(pages) <= most, (chosen, len(pages))
+        fullest = max(len(p) for p in pages)
+        assert all(len(p) >= fullest / 5 for p in pages), (chosen, [len(p) for p in pages])
+        joined = " ".join(pages)
+        assert all(
+            f"District context: {d}" in joined and f"Institutions and links: {d}" in joined for d in chosen
+        )
+
+
+def test_brief_flags_low_coverage_with_its_rule(dataset, districts, sites):
+    """#24 item 1: the brief's gap figures carry assessed / total and the low-coverage flag, with the rule."""
+    view = make_view(dataset, dataset.latest_round(), ["technology", "support", "hrm", "incentive"], [], [])
+    (page,) = pages_text(district_brief_pdf(dataset, districts, sites, view, ["Sanghar"]))
+    assert "gap 1.00 · 2% assessed · low coverage" in page
+    assert "10% (1 of 10) · low coverage" in page  # Incentive mechanism: 1 of its 10 indicators
+    assert "Low coverage: a gap figure resting on less than 50%" in page

@@ -22,6 +22,7 @@ from cluster_model.exports import (
 )
 from cluster_model.spreadsheet import neutralise_formula
 from cluster_model.view import make_view
+from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION, boundaries_path, load_boundaries, simplify_for_display
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from outputs.tables import to_csv_bytes, to_xlsx_bytes
@@ -34,6 +35,11 @@ def sites(dataset):
     return dataset.sites.merge(
         dataset.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
     )
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return simplify_for_display(load_boundaries(), 0.001)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +60,7 @@ def test_tables_follow_filters_and_keep_unknown_unknown(dataset, sites, hrm_view
     tables = view_tables(dataset, sites, hrm_view)
     d = tables["Districts"]
     assert set(d["District"]) == {"Thatta", "Tharparkar"}
-    assert set(d["Pillar"]) == {"all chosen pillars", "Capabilities & HRM"}
+    assert set(d["Pillar"]) == {"Capabilities & HRM"}
     assert set(tables["Indicators"]["Pillar"]) == {"Capabilities & HRM"}
     # every assessed indicator names its source
     ind = tables["Indicators"]
@@ -193,3 +199,112 @@ def test_missing_pdf_font_is_a_clear_error(monkeypatch, tmp_path):
     with pytest.raises(DataFileError) as caught:
         pdf_fonts.font_paths()
     assert "DejaVuSans.ttf" in caught.value.issue.file and "fonts-dejavu-core" in caught.value.issue.hint
+
+
+def test_one_pillar_lists_each_district_once(dataset, sites, hrm_view):
+    """#24 item 10: with one pillar the "all chosen pillars" row repeats the pillar's row: once only."""
+    d = view_tables(dataset, sites, hrm_view)["Districts"]
+    assert sorted(d["District"]) == ["Tharparkar", "Thatta"]
+    assert (d["Pillar"] == "Capabilities & HRM").all()
+    two = make_view(dataset, dataset.latest_round(), ["hrm", "technology"], [], ["Thatta"])
+    assert list(view_tables(dataset, sites, two)["Districts"]["Pillar"]) == [
+        "all chosen pillars",
+        "Capabilities & HRM",
+        "Technology",
+    ]
+
+
+def test_every_table_and_the_geojson_carry_coverage(dataset, sites, districts, tmp_path):
+    """#24 item 1: a gap figure never leaves without assessed / total indicators and the low-coverage flag
+    (the scoring's own rule), read back from the CSV, the XLSX and the GeoJSON."""
+    view = make_view(dataset, dataset.latest_round(), list(PILLARS), [], [], generated="2026-11-25")
+    scores = district_scores(dataset, sites, view).set_index("district")
+    sanghar = scores.loc["Sanghar"]
+    assert (sanghar["n_assessed"], sanghar["n_indicators"]) == (1, 42) and sanghar["low_coverage"]
+    tables = view_tables(dataset, sites, view)
+    src = sources_table(dataset, used_source_ids(dataset, tables))
+    notes = notes_lines(dataset, view, sources=src)
+    csv = pd.read_csv(io.BytesIO(to_csv_bytes(tables["Districts"], notes)), comment="#")
+    csv = csv[csv["Pillar"] == "all chosen pillars"]
+    row = csv.set_index("District").loc["Sanghar"]
+    assert (row["Indicators assessed"], row["Indicators in scope"], row["Low coverage"]) == (1, 42, "yes")
+    firm = scores[scores["gap"].notna() & ~scores["low_coverage"].astype(bool)].index
+    assert set(csv.set_index("District").loc[list(firm), "Low coverage"]) <= {"no"}
+    unknown = csv[csv["Gap status"] == "not assessed"]
+    assert len(unknown) and (unknown["Low coverage"] == "not assessed").all()  # unknown is not low coverage
+    text = to_csv_bytes(tables["Districts"], notes).decode("utf-8-sig")
+    assert any("Low coverage" in line for line in text.splitlines() if line.startswith("#"))
+    clusters = pd.read_csv(io.BytesIO(to_csv_bytes(tables["Cluster gaps"], notes)), comment="#")
+    assert {"Indicators assessed", "Indicators in scope", "Low coverage"} <= set(clusters.columns)
+    back = pd.read_excel(io.BytesIO(to_xlsx_bytes(tables, src, notes)), sheet_name="Districts")
+    row = back[back["Pillar"] == "all chosen pillars"].set_index("District").loc["Sanghar"]
+    assert (row["Indicators assessed"], row["Indicators in scope"], row["Low coverage"]) == (1, 42, "yes")
+
+    collection = districts_geojson(
+        districts,
+        district_scores(dataset, sites, view),
+        district_scores(dataset, sites, view, per_pillar=True),
+    )
+    path = tmp_path / "v.geojson"
+    path.write_bytes(to_geojson_bytes(collection))
+    back = gpd.read_file(path).set_index("district")
+    assert (back.at["Sanghar", "n_assessed"], back.at["Sanghar", "n_indicators"]) == (1, 42)
+    assert back.at["Sanghar", "low_coverage"] == True  # noqa: E712 - a JSON true
+    assert back.at["Sanghar", "low_coverage_incentive"] == True  # noqa: E712
+    assert pd.isna(back.at["Sanghar", "low_coverage_hrm"])  # nothing assessed in that pillar
+    assert pd.isna(back.at["Hyderabad", "low_coverage"])  # not assessed: no figure, so no flag either
+
+
+def test_workshop_summary_carries_each_room_gap_with_its_coverage(dataset):
+    """#24 item 1: the Workshop summary (XLSX room gaps, PDF) says how many groups rated each room gap and
+    flags one from a single group as low coverage, with the rule."""
+    from pypdf import PdfReader
+
+    from cluster_model import workshop as ws
+    from outputs import workshop_summary
+    from outputs.tables import workshop_xlsx
+
+    ratings = pd.DataFrame(
+        [
+            ("mango", "technology", "industry", "absent"),
+            ("mango", "hrm", "industry", "absent"),
+            ("mango", "hrm", "academia", "partial"),
+        ],
+        columns=["cluster_id", "pillar", "stakeholder_group", "rating"],
+    )
+    gaps = ws.room_gaps(ratings, dataset.rules, list(dataset.clusters["cluster_id"]))
+    info = ws.SessionInfo("dlg", "Dialogue", "2027-02-01", "MUET, Jamshoro", "F")
+    wb = openpyxl.load_workbook(
+        io.BytesIO(workshop_xlsx(info, ratings.iloc[0:0], pd.DataFrame(), ws.room_matrix(gaps, dataset)))
+    )
+    rows = list(wb["room gaps"].values)
+    mango = dict(zip(rows[0], next(r for r in rows if r[0] == "Mango")))
+    assert mango["Technology"] == "1.00 (1/4, low coverage)"
+    assert mango["Capabilities & HRM"] == "0.75 (2/4)"
+    about = {r[0]: r[1] for r in wb["about"].values}
+    assert "fewer than 2 of the 4 groups" in about["Low coverage"]
+    agenda = ws.Agenda.from_string("mango:TH", list(dataset.clusters["cluster_id"]))
+    pdf = workshop_summary.summary_pdf(dataset, info, gaps, pd.DataFrame(), agenda)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "1.00 (1/4, low coverage)" in text and "0.75 (2/4)" in text
+    assert "fewer than 2 of the 4 groups" in text
+
+
+def test_export_page_offers_a4_and_letter_for_the_snapshot_pdf():
+    """#24 item 10: the Export page lets the user choose the snapshot PDF's paper, A4 first."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=180)
+    at.query_params["pillars"] = "hrm"
+    at.query_params["districts"] = "Thatta"
+    at.run()
+    at.switch_page("pages/export.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    paper = at.radio(key="export_pdf_paper")
+    assert paper.options == ["A4", "Letter (US)"] and paper.value == "a4"
+    paper.set_value("letter").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="export_pdf_paper").value == "letter"

@@ -36,6 +36,9 @@ def scenario(tmp_path):
                 "name": "-Growers' association",
                 "kind": "association",
                 "district": "Umerkot",
+                "lat": 25.3612,
+                "lon": 69.7361,
+                "location_source_id": "icck_desk",
                 "source_id": "icck_desk",
             }
         ],
@@ -113,3 +116,25 @@ def test_district_brief_carries_institutions_and_missing_links_with_sources(scen
         and "needed but absent" in page
     )
     assert "Finance" in page and "unknown" in page
+
+
+def test_institutions_sheet_keeps_entered_coordinates_in_a_stated_order(scenario):
+    """#24 item 28: latitude and longitude that were entered travel with the institution; rows are
+    sorted by district (unknown last), then name, and the notes say so."""
+    ds, lk = scenario
+    mv = matrix_view(ds, lk, ROUND, list(ds.clusters["cluster_id"]))
+    wb = load_workbook(io.BytesIO(mv["files"]["xlsx"][2]()))
+    rows = list(wb["Institutions"].values)
+    inst = pd.DataFrame(rows[1:], columns=rows[0])
+    growers = inst[inst["Id"] == "growers"].iloc[0]
+    assert (growers["Latitude"], growers["Longitude"]) == (25.3612, 69.7361)
+    unplaced = inst[inst["Latitude"].isna()]
+    assert len(unplaced) and unplaced["Longitude"].isna().all()  # unknown stays an empty cell, never 0
+    key = list(
+        zip(
+            inst["District"] == "unknown", inst["District"].str.casefold(), inst["Institution"].str.casefold()
+        )
+    )
+    assert key == sorted(key)
+    notes = [str(r[0]) for r in wb["Sources"].values if r and r[0]]
+    assert any("sorted by district (unknown last), then name" in n for n in notes)

@@ -104,7 +104,7 @@ def test_room_gap_by_district_and_matrix(dataset):
         "Capabilities & HRM",
         "Incentive mechanism",
     ]
-    assert matrix.set_index("Cluster").loc["Fisheries", "Capabilities & HRM"] == "1.00 (1/4)"
+    assert matrix.set_index("Cluster").loc["Fisheries", "Capabilities & HRM"] == "1.00 (1/4, low coverage)"
     assert matrix.set_index("Cluster").loc["Fisheries", "Technology"] == "not rated"
 
 

@@ -25,6 +25,7 @@ HEADERS = (
     N_("Assessed"),
     N_("Indicators with a gap"),
     N_("Indicators assessed"),
+    N_("Low coverage"),
     N_("Clusters"),
     N_("Institution"),
     N_("Kind"),

@@ -208,20 +208,35 @@ def matrix_png(chart: alt.Chart) -> bytes:
     return buf.getvalue()
 
 
+INSTITUTIONS_ORDER = "Institutions are sorted by district (unknown last), then name."
+
+
 def institutions_table(ds, lk: L.Linkages) -> pd.DataFrame:
+    """The institutions with the location entered (empty coordinates = unknown), in the stated order."""
     i = lk.institutions
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Id": i["institution_id"],
             "Institution": i["name"],
             "Kind": i["kind"].map(L.INSTITUTION_KINDS),
             "Stakeholder group": i["stakeholder_group"].map(lambda g: STAKEHOLDERS.get(g, "not stated")),
             "District": i["district"].replace("", "unknown"),
+            "Latitude": pd.to_numeric(i["lat"], errors="coerce"),
+            "Longitude": pd.to_numeric(i["lon"], errors="coerce"),
             "Location note": i["location_note"],
+            "Location source": i["location_source_id"].map(lambda s: ds.citation(s) if s else ""),
             "Source": i["source_id"].map(ds.citation),
             "Note": i["note"],
         }
-    ).reset_index(drop=True)
+    )
+    order = pd.DataFrame(
+        {
+            "unknown": table["District"] == "unknown",
+            "district": table["District"].str.casefold(),
+            "name": table["Institution"].str.casefold(),
+        }
+    ).sort_values(["unknown", "district", "name"], kind="stable")
+    return table.loc[order.index].reset_index(drop=True)
 
 
 def refresh() -> None:
@@ -274,6 +289,7 @@ def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]
             if illustrative
             else []
         ),
+        INSTITUTIONS_ORDER,
         "Sources:",
         *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()],
         f"District boundaries {BOUNDARY_ATTRIBUTION}",
