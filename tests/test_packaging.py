@@ -16,7 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_PROJECT = {".venv", "static", "var", "test-artifacts", "node_modules", ".git"}
-TEST_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdf", "pypdfium2"}
+TEST_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdfium2"}
+# What `make run` serves imports: these must come from the runtime group alone.
+RUNTIME_CODE = ("app.py", "serve.py", "cluster_model", "geo", "ui", "pages", "outputs")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -77,6 +79,19 @@ def test_every_third_party_import_is_declared_in_pyproject():
     assert not undeclared, "imported but declared in no dependency group of pyproject.toml: " + "; ".join(
         undeclared
     )
+
+
+def test_what_the_server_imports_is_in_the_runtime_group():
+    # A module the dashboard imports but only the test group declares works in `make test` and
+    # breaks a fresh `make run` (the snapshot's A4 page needs pypdf at run time).
+    declared = _declared("runtime")
+    providers = importlib.metadata.packages_distributions()
+    missing = []
+    for module, files in sorted(_third_party_imports().items()):
+        served = sorted(f for f in files if f.split("/")[0] in RUNTIME_CODE)
+        if served and not {_normal(d) for d in providers.get(module, [])} & declared:
+            missing.append(f"{module} (in {', '.join(served[:3])})")
+    assert not missing, "imported by the dashboard but not in the runtime group: " + "; ".join(missing)
 
 
 def test_every_direct_dependency_is_pinned_exactly():
