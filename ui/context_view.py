@@ -100,7 +100,7 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=data_text(str(meta["unit"])), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
@@ -113,6 +113,9 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
         .properties(
             height=170,
             title=f"{context_label(indicator_id, meta['label'])}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}",
+            # Streamlit's default "fit" puts title, axes and legend inside the 170 px, which left the plot
+            # 0 px tall (#24 item 2): fit the width only, the height is the plot's.
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
     )
 
