@@ -295,10 +295,10 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             + _("Grey: no figure.")
         )
     with panel_col:
-        options = list(atlas.district_names)
-        if state.district not in options:
-            state.district = options[0] if options else None
-        page.district_picker(atlas, state)
+        # No district chosen: none opened and none written to the link (#24 item 6), as in Cluster gaps.
+        if state.district not in atlas.district_names:
+            state.district = None
+        page.district_picker(atlas, state, index=None, placeholder=_("Choose a district"))
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
     st.subheader(
