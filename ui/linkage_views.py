@@ -25,6 +25,7 @@ from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
 from ui.i18n import _, indicator_name, known, name, table_in_language
+from ui.state import bound
 from ui.uploads import show_refused
 
 if TYPE_CHECKING:
@@ -105,9 +106,13 @@ def with_institutions_layer(
     styles: folium.FeatureGroup, atlas: AtlasData, state
 ) -> folium.FeatureGroup | list[folium.FeatureGroup]:
     """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
-    on = st.toggle(
-        _("Institutions layer"),
-        key=LAYER_KEY,
+    # The view state's, so a shared link reopens it (#24 item 7).
+    on = bound(
+        st.toggle,
+        LAYER_KEY,
+        state,
+        "institutions",
+        label=_("Institutions layer"),
         help=_(
             "Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
             "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify."
