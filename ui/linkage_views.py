@@ -190,7 +190,14 @@ def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
             "kind:N",
             sort=list(L.LINK_TYPES.values()),
             title=None,
-            axis=alt.Axis(labelAngle=-30, orient="top"),
+            # Whole names, on two lines after "&", all shown: they were cut and hidden at 1280 (#24 item 13).
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelLimit=0,
+                labelOverlap=False,
+                labelExpr="split(replace(datum.label, ' & ', ' &|'), '|')",
+            ),
         ),
         y=alt.Y("cluster:N", sort=order, title=None),
     )
@@ -205,6 +212,24 @@ def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
     )
     text = base.mark_text(fontSize=10).encode(text="text:N")
     return (rect + text).properties(title=title, width=alt.Step(110), height=alt.Step(24))
+
+
+def unknown_note(counts: dict[str, int], cells: int) -> str | None:
+    """One sentence for above the matrix: how many cells are unknown and how a link gets recorded."""
+    if not counts.get("unknown"):
+        return None
+    return _(
+        "**{unknown} of {cells}** cells are unknown: no link is recorded for them yet, which is not a finding that "
+        "the link is absent. Links are recorded by signed-in editors under *Edit institutions and links* below "
+        "(one by one, or a CSV/XLSX import), and by the Workshop when the room names who works with whom."
+    ).format(unknown=counts["unknown"], cells=cells)
+
+
+def fitted(chart: alt.Chart) -> alt.Chart:
+    """The matrix for the page: as wide as its column, not a fixed 110 px per kind (the PNG keeps those)."""
+    import altair as alt
+
+    return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def matrix_png(chart: alt.Chart) -> bytes:
