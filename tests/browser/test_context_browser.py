@@ -95,25 +95,19 @@ el => {
 
 
 @pytest.mark.skipif(not cx.context_dir().is_dir(), reason="context files missing: run `make setup`")
-def test_thatta_literacy_trend_has_a_y_scale_and_points_at_different_heights(server, browser):
+def test_thatta_literacy_trend_has_a_y_scale_and_points_at_different_heights(server, offline_page_1280):
     # Issue #24 item 2: at 1280 the chart drew a flat row of dots with no y axis (the plot was 0 px tall).
-    from browser_support import OfflinePage
-
-    offline = OfflinePage(browser, 1280, 720)
-    try:
-        page = offline.page
-        page.goto(f"{server}/?district=Thatta", wait_until="domcontentloaded")
-        map_frame(page)
-        page.get_by_text("District context", exact=True).click()
-        page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
-        chart = page.locator("[data-testid='stVegaLiteChart']").first
-        chart.locator("svg.marks .role-mark").first.wait_for(state="attached", timeout=60_000)
-        chart.scroll_into_view_if_needed()
-        chart.screenshot(path=str(ARTIFACTS / "context-trend-thatta.png"))
-        drawn = chart.evaluate(CHART_Y_JS)
-        assert drawn["plot_height"] >= 100, drawn
-        assert any(a.startswith("Y-axis") and "values from" in a for a in drawn["axes"]), drawn
-        assert drawn["distinct_y"] > 2, drawn  # two series of six points, at their values' heights
-        assert offline.refused == []
-    finally:
-        offline.close()
+    page = offline_page_1280.page
+    page.goto(f"{server}/?district=Thatta", wait_until="domcontentloaded")
+    map_frame(page)
+    page.get_by_text("District context", exact=True).click()
+    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.locator("svg.marks .role-mark").first.wait_for(state="attached", timeout=60_000)
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "context-trend-thatta.png"))
+    drawn = chart.evaluate(CHART_Y_JS)
+    assert drawn["plot_height"] >= 100, drawn
+    assert any(a.startswith("Y-axis") and "values from" in a for a in drawn["axes"]), drawn
+    assert drawn["distinct_y"] > 2, drawn  # two series of six points, at their values' heights
+    assert offline_page_1280.refused == []

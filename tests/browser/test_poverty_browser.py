@@ -4,7 +4,7 @@ and every column of the table is in view."""
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage
+from browser_support import ARTIFACTS
 
 from cluster_model import context as cx
 
@@ -32,29 +32,23 @@ FIT_JS = """
 
 
 @pytest.mark.skipif(not cx.context_dir().is_dir(), reason="context files missing: run `make setup`")
-def test_gaps_and_poverty_fits_1280_without_overlapping_labels(server, browser):
-    offline = OfflinePage(browser, 1280, 720)
-    try:
-        page = offline.page
-        page.goto(f"{server}/poverty", wait_until="domcontentloaded")
-        page.get_by_text("Cluster districts, poorest first").wait_for(timeout=90_000)
-        page.locator("[data-testid='stVegaLiteChart'] .mark-text.role-mark text").first.wait_for(
-            state="attached", timeout=60_000
-        )
-        page.locator("[data-testid='stDataFrame'] .dvn-scroller").last.wait_for(
-            state="attached", timeout=60_000
-        )
-        page.locator("[data-testid='stVegaLiteChart']").first.screenshot(
-            path=str(ARTIFACTS / "poverty-chart-1280.png")
-        )
-        page.locator("[data-testid='stDataFrame']").last.screenshot(
-            path=str(ARTIFACTS / "poverty-table-1280.png")
-        )
-        fit = page.evaluate(FIT_JS)
-        assert fit["chart"][0] >= fit["main"][0] - 1 and fit["chart"][1] <= fit["main"][1] + 1, fit
-        assert fit["labels"] >= 5 and fit["overlaps"] == [], fit
-        scroll_width, client_width = fit["grid_scroll"]
-        assert scroll_width <= client_width + 1, fit  # every column, "Number of poor" included, in view
-        assert offline.refused == []
-    finally:
-        offline.close()
+def test_gaps_and_poverty_fits_1280_without_overlapping_labels(server, offline_page_1280):
+    page = offline_page_1280.page
+    page.goto(f"{server}/poverty", wait_until="domcontentloaded")
+    page.get_by_text("Cluster districts, poorest first").wait_for(timeout=90_000)
+    page.locator("[data-testid='stVegaLiteChart'] .mark-text.role-mark text").first.wait_for(
+        state="attached", timeout=60_000
+    )
+    page.locator("[data-testid='stDataFrame'] .dvn-scroller").last.wait_for(state="attached", timeout=60_000)
+    page.locator("[data-testid='stVegaLiteChart']").first.screenshot(
+        path=str(ARTIFACTS / "poverty-chart-1280.png")
+    )
+    page.locator("[data-testid='stDataFrame']").last.screenshot(
+        path=str(ARTIFACTS / "poverty-table-1280.png")
+    )
+    fit = page.evaluate(FIT_JS)
+    assert fit["chart"][0] >= fit["main"][0] - 1 and fit["chart"][1] <= fit["main"][1] + 1, fit
+    assert fit["labels"] >= 5 and fit["overlaps"] == [], fit
+    scroll_width, client_width = fit["grid_scroll"]
+    assert scroll_width <= client_width + 1, fit  # every column, "Number of poor" included, in view
+    assert offline_page_1280.refused == []
