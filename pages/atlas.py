@@ -26,7 +26,7 @@ ds = atlas.dataset
 
 st.title(known(atlas_name()), anchor=False)
 if (
-    context_view.layer_switch() == context_view.CONTEXT
+    context_view.layer_switch(state) == context_view.CONTEXT
 ):  # public district figures: their own view, never in the gaps
     context_view.show(atlas, state)
     page.end(atlas, state, "atlas")

@@ -58,7 +58,9 @@ st.info(
         unknown=counts["unknown"],
     )
 )
-st.altair_chart(mv["chart"], width="content")
+if note := lv.unknown_note(counts, len(long)):
+    st.markdown(note)
+st.altair_chart(lv.fitted(mv["chart"]), width="stretch")
 st.dataframe(table_in_language(table), hide_index=True, width="stretch")
 
 st.subheader(_("Change since the previous round"))

@@ -7,8 +7,8 @@ import streamlit as st
 
 from cluster_model import context, workshop
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
-from geo.boundaries import BOUNDARY_ATTRIBUTION, provenance_text
-from ui import linkage_views, page
+from geo.boundaries import BOUNDARY_ATTRIBUTION
+from ui import linkage_views, page, provenance
 from ui.chrome import readable
 from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
@@ -17,7 +17,6 @@ from ui.i18n import (
     N_,
     _,
     draft_notice,
-    english_paragraphs,
     indicator_name,
     local_names,
     table_in_language,
@@ -171,20 +170,25 @@ st.markdown(
         "Boundary file: **{file}**. Licence: **{licence}** — share-alike; credit it on every map and export."
     ).format(file=md(atlas.boundary_file.name), licence=BOUNDARY_ATTRIBUTION)
 )
-provenance = provenance_text(atlas.boundary_file)
-if provenance:
-    with st.expander(_("Provenance and known limits (PROVENANCE.md)")):
-        st.markdown(english_paragraphs(provenance))
+# The atlas's own statement, never the PROVENANCE.md working notes verbatim (#24 item 19).
+if boundary_provenance := provenance.boundary_rows(atlas.boundary_file.name):
+    st.table(pd.DataFrame(boundary_provenance).set_index(_("About")))
 else:
-    st.warning(_("No PROVENANCE.md next to the boundary file: its source and licence cannot be shown."))
+    st.warning(
+        _(
+            "The atlas does not ship with this boundary file, so it cannot state its source, licence and limits: "
+            "check them (e.g. in a PROVENANCE.md beside the file) before publishing a map."
+        )
+    )
 
 # District context: its own block (cluster_model.context), apart from the gap method.
 st.markdown(context.methods_markdown(translator()))
 st.dataframe(table_in_language(context.methods_table(get_context(atlas))), hide_index=True, width="stretch")
+st.table(pd.DataFrame(provenance.rows(provenance.CONTEXT)).set_index(_("About")))
 st.caption(
-    _(
-        "Files read from the folder **{folder}** (set by ATLAS_CONTEXT); its PROVENANCE.md gives source, licence and limits."
-    ).format(folder=f"`{context.context_dir().name}`")
+    _("Files read from the folder **{folder}** (set by ATLAS_CONTEXT).").format(
+        folder=f"`{context.context_dir().name}`"
+    )
 )
 
 st.header(_("The two source documents"))

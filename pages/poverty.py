@@ -9,6 +9,7 @@ import streamlit as st
 from cluster_model import context as cx
 from cluster_model.scoring import district_gaps
 from ui import page
+from ui.chart_labels import PLACES, place_labels
 from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
 from ui.context_view import md
@@ -67,7 +68,12 @@ plot = frame.assign(
 )
 y_scale = alt.Scale(domain=[0, max(70, float(plot["ci_high"].max() or 0))])
 y = alt.Y("poverty_rate:Q", title=_("Poverty rate 2018 (provisional, %)"), scale=y_scale)
-size = alt.Size("poor:Q", title=_("Number of poor (1,000s)"), scale=alt.Scale(range=[30, 900]))
+size = alt.Size(
+    "poor:Q",
+    title=_("Number of poor (1,000s)"),
+    scale=alt.Scale(range=[30, 900]),
+    legend=alt.Legend(orient="bottom", direction="horizontal"),
+)
 tooltip = [
     alt.Tooltip("label:N", title=_("District (survey unit)")),
     alt.Tooltip("gap_text:N", title=_("Cluster gap")),
@@ -78,39 +84,83 @@ tooltip = [
     alt.Tooltip("poor_1000:Q", format=",.0f", title=_("Poor (1,000s)")),
     alt.Tooltip("clusters_text:N", title=_("Clusters")),
 ]
-assessed = alt.Chart(plot[plot["gap_known"]])
+# One chart that fits the column (#24 item 12): the districts whose gap is unknown stand in their own
+# column left of the gap axis, never at a gap of 0; legends below; names placed so none covers another.
 interval_y = alt.Y("ci_low:Q", title=_("Poverty rate 2018 (provisional, %)"), scale=y_scale)
-right = (
-    assessed.mark_rule(color="#777").encode(
-        x=alt.X(
-            "gap:Q",
-            title=_("Cluster gap, chosen pillars (0 = none, 1 = all absent)"),
-            scale=alt.Scale(domain=[-0.05, 1.3]),  # room for the names at 1
-            axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-        ),
-        y=interval_y,
-        y2="ci_high:Q",
+X_UNKNOWN, X_SPLIT, X_DOMAIN, PLOT_HEIGHT = -0.32, -0.14, [-0.55, 1.3], 440
+y_top = y_scale.domain[1]
+plot = plot.assign(x=plot["gap"].where(plot["gap_known"], X_UNKNOWN)).sort_values(
+    "poverty_rate", ascending=False
+)
+plot["place"] = place_labels(
+    [
+        (
+            (x - X_DOMAIN[0]) / (X_DOMAIN[1] - X_DOMAIN[0]),
+            PLOT_HEIGHT * (1 - rate / y_top) if pd.notna(rate) else None,  # no rate: no point, no name
+            label,
+        )
+        for x, rate, label in zip(plot["x"], plot["poverty_rate"], plot["label"])
+    ]
+)
+x = alt.X(
+    "x:Q",
+    title=_("Cluster gap, chosen pillars (0 = none, 1 = all absent)"),
+    scale=alt.Scale(domain=X_DOMAIN, nice=False),
+    axis=alt.Axis(values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+)
+chart = alt.Chart(plot)
+assessed = chart.transform_filter(alt.datum.gap_known)
+unknown = chart.transform_filter(~alt.datum.gap_known)
+headers = (
+    alt.Chart(
+        alt.Data(values=[{"x": X_UNKNOWN, "text": _("Gap unknown")}, {"x": 0.5, "text": _("Gap assessed")}])
     )
-    + assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
-        x="gap:Q",
+    .mark_text(fontSize=12, fontWeight="bold", dy=-8, color="#444")
+    .encode(x=x, y=alt.datum(y_top), text="text:N")
+)
+split = alt.Chart(alt.Data(values=[{"x": X_SPLIT}])).mark_rule(color="#999", strokeDash=[4, 3]).encode(x=x)
+layers = [
+    split,
+    headers,
+    unknown.mark_rule(color="#bbb").encode(x=x, y=interval_y, y2="ci_high:Q"),
+    assessed.mark_rule(color="#777").encode(x=x, y=interval_y, y2="ci_high:Q"),
+    unknown.mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2]).encode(
+        x=x, y=y, size=size, tooltip=tooltip
+    ),
+    assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
+        x=x,
         y=y,
         size=size,
         tooltip=tooltip,
         color=alt.Color(
-            "coverage:Q", title=_("Coverage (share assessed)"), scale=alt.Scale(scheme="blues", domain=[0, 1])
+            "coverage:Q",
+            title=_("Coverage (share assessed)"),
+            scale=alt.Scale(scheme="blues", domain=[0, 1]),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
         ),
+    ),
+]
+layers += [
+    chart.transform_filter(alt.datum.place == spot.name)
+    .mark_text(align=spot.align, dx=spot.dx, dy=spot.dy, fontSize=11, baseline="middle")
+    .encode(
+        x=x,
+        y=y,
+        text="label:N",
+        color=alt.condition(alt.datum.gap_known, alt.value("#222"), alt.value("#616161")),
     )
-    + assessed.mark_text(align="left", dx=8, fontSize=11).encode(x="gap:Q", y=y, text="label:N")
-).properties(width=520, height=440, title=_("Gap assessed"))
-unknown = alt.Chart(plot[~plot["gap_known"]].assign(x=_("not assessed")))
-left = (
-    unknown.mark_rule(color="#bbb").encode(x=alt.X("x:N", title=None), y=interval_y, y2="ci_high:Q")
-    + unknown.mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2]).encode(
-        x=alt.X("x:N", title=None), y=y, size=size, tooltip=tooltip
-    )
-    + unknown.mark_text(align="left", dx=8, fontSize=10, color="#616161").encode(x="x:N", y=y, text="label:N")
-).properties(width=150, height=440, title=_("Gap unknown"))
-st.altair_chart(alt.hconcat(left, right).resolve_scale(y="shared"), width="content")
+    for spot in PLACES
+]
+st.altair_chart(
+    alt.layer(*layers).properties(
+        height=PLOT_HEIGHT,
+        # The width follows the column; the height is the plot's (Streamlit's default "fit" would shrink it).
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    ),
+    width="stretch",
+)
+if plot["place"].isna().any():
+    st.caption(_("Names left off where they would cover another: hover a point, or see the table below."))
 st.caption(
     _("Poverty:")
     + f" {md(data_text(meta['source']))}, {int(meta['year'])}. {md(data_text(cx.CONTEXT_CREDIT))}. "
@@ -136,6 +186,14 @@ table = pd.DataFrame(
     }
 )
 st.subheader(_("Cluster districts, poorest first"))
-st.dataframe(table_in_language(table), hide_index=True, width="stretch")
+shown = table_in_language(table)
+# Widths (px) that fit the main column at 1280: the long texts (clusters, source) are cut, not the figures (#24 item 12).
+TABLE_WIDTHS = (150, 110, 85, 72, 120, 85, 125, 60)
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.Column(width=w) for c, w in zip(shown.columns, TABLE_WIDTHS)},
+)
 
 page.end(atlas, state, "poverty")

@@ -125,7 +125,8 @@ def test_methods_page_shows_rules_and_provenance():
     text = text_of(at)
     assert "OpenStreetMap contributors, ODbL 1.0" in text
     assert "Not assessed" in text and "coverage" in text
-    assert any("PROVENANCE" in e.label for e in at.expander)
+    # The atlas's own provenance statement, not PROVENANCE.md verbatim (#24 item 19: tests/test_methods_provenance.py).
+    assert any("Known limits" in t.value.index for t in at.table)
 
 
 # ---------------------------------------------------------------- bad input

@@ -112,3 +112,48 @@ def test_the_share_box_draws_its_link_only_when_opened():
     at.run()
     (link,) = [c.value for c in at.sidebar.code]
     assert link.startswith("/?pillars=hrm&round=")
+
+
+def test_layer_context_figure_and_institutions_round_trip_through_the_link():
+    """#24 item 7: the link carries the District context layer, its figure and the institutions layer."""
+    state = ViewState(round="desk-2026", layer="context", figure="poverty_rate_2018", institutions=True)
+    query = dict(parse_qsl(urlsplit(share_url(state, "atlas")).query))
+    assert (
+        query["layer"] == "context"
+        and query["figure"] == "poverty_rate_2018"
+        and query["institutions"] == "1"
+    )
+    back, notices = parse_query(query, VOCAB)
+    assert back == state and notices == []
+    back, notices = parse_query({"layer": "elsewhere"}, VOCAB)
+    assert back.layer == "gaps" and notices and "'elsewhere'" in notices[0]
+
+
+def test_a_link_to_district_context_reopens_it_with_its_figure():
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for k, v in {"round": "desk-2026", "layer": "context", "figure": "poverty_rate_2018"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="w_atlas_layer").value == "District context"
+    assert at.selectbox(key="w_context_indicator").value == "poverty_rate_2018"
+    assert at.query_params["layer"] == "context" and at.query_params["figure"] == "poverty_rate_2018"
+    # A figure the files do not have opens the default one, and says so.
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["layer"] = "context"
+    at.query_params["figure"] = "no_such_figure"
+    at.run()
+    assert at.selectbox(key="w_context_indicator").value == "adult_literacy"
+    assert any("'no_such_figure'" in w.value for w in at.warning)
+
+
+def test_a_link_with_the_institutions_layer_reopens_it_and_the_toggle_writes_the_link():
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["institutions"] = "1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key="w_institutions_layer").value is True
+    at.toggle(key="w_institutions_layer").set_value(False).run()
+    assert "institutions" not in at.query_params
+    at.toggle(key="w_institutions_layer").set_value(True).run()
+    assert at.query_params["institutions"] == "1"

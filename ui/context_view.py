@@ -38,52 +38,55 @@ if TYPE_CHECKING:
     import altair as alt
 
 GAPS, CONTEXT = N_("Cluster gaps"), N_("District context")
+# The view state's (and the link's) name for each layer: ui.state.LAYERS.
+LAYER_OF_LABEL = {GAPS: "gaps", CONTEXT: "context"}
 
 LAYER_KEY, INDICATOR_KEY = "w_atlas_layer", "w_context_indicator"
-# Streamlit drops a widget's state on pages that do not draw it: these plain keys keep the choice across pages.
-KEPT_LAYER, KEPT_INDICATOR = "atlas_layer", "context_indicator"
 DEFAULT_INDICATOR = "adult_literacy"
 
 
-def layer_switch() -> str:
-    """The map's two kinds of evidence; the chosen one stays for the session."""
+def layer_switch(state: view.ViewState) -> str:
+    """The map's two kinds of evidence; the choice is the view state's, so it stays for the session and in the link."""
     # The options are the labels in the page's language (AppTest cannot read a radio's format_func).
-    labels = {GAPS: _(GAPS), CONTEXT: _(CONTEXT)}
-    layer_of = {label: layer for layer, label in labels.items()}
-    if st.session_state.get(LAYER_KEY) not in layer_of:
-        st.session_state[LAYER_KEY] = labels[st.session_state.get(KEPT_LAYER, GAPS)]
-    st.session_state[KEPT_LAYER] = layer_of[
-        st.radio(
-            _("Show"),
-            list(labels.values()),
-            key=LAYER_KEY,
-            horizontal=True,
-            help=_(
-                "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
-                "about the whole district (World Bank Data4Pakistan); they never change a gap score."
-            ),
-        )
-    ]
-    return st.session_state[KEPT_LAYER]
+    label_of = {layer: _(label) for label, layer in LAYER_OF_LABEL.items()}
+    layer_of = {shown: layer for layer, shown in label_of.items()}
+    view.bound(
+        st.radio,
+        LAYER_KEY,
+        state,
+        "layer",
+        to_state=layer_of.get,
+        from_state=label_of.get,
+        label=_("Show"),
+        options=list(label_of.values()),
+        horizontal=True,
+        help=_(
+            "Cluster gaps: the dialogue's indicators for the clusters. District context: public figures "
+            "about the whole district (World Bank Data4Pakistan); they never change a gap score."
+        ),
+    )
+    return CONTEXT if state.layer == "context" else GAPS
 
 
-def pick_indicator(ctx: cx.ContextData) -> str:
-    """An indicator, grouped by the pillar it informs."""
+def pick_indicator(ctx: cx.ContextData, state: view.ViewState) -> str:
+    """An indicator, grouped by the pillar it informs; the choice is the view state's ``figure``."""
     options = ctx.grouped_options()
     labels = {i: f"{known(group)} · {context_label(i, label)}" for group, i, label in options}
     ids = [i for _, i, _ in options]
-    if st.session_state.get(INDICATOR_KEY) not in ids:
-        kept = st.session_state.get(KEPT_INDICATOR)
-        st.session_state[INDICATOR_KEY] = (
-            kept if kept in ids else DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
-        )
-    st.session_state[KEPT_INDICATOR] = st.selectbox(
-        _("District figure (grouped by the pillar it informs)"),
-        ids,
-        key=INDICATOR_KEY,
+    if state.figure not in ids:
+        if state.figure is not None:  # from a link, or gone from the files since
+            st.warning(md(view.ignored_notice("figure", [state.figure])))
+        state.figure = DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
+    view.bound(
+        st.selectbox,
+        INDICATOR_KEY,
+        state,
+        "figure",
+        label=_("District figure (grouped by the pillar it informs)"),
+        options=ids,
         format_func=labels.get,
     )
-    return st.session_state[KEPT_INDICATOR]
+    return state.figure
 
 
 def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str | None) -> alt.Chart | None:
@@ -100,7 +103,7 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=data_text(str(meta["unit"])), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
@@ -113,6 +116,9 @@ def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str
         .properties(
             height=170,
             title=f"{context_label(indicator_id, meta['label'])}, {cx.TREND_YEARS[0]}–{cx.TREND_YEARS[1]}",
+            # Streamlit's default "fit" puts title, axes and legend inside the 170 px, which left the plot
+            # 0 px tall (#24 item 2): fit the width only, the height is the plot's.
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
     )
 
@@ -245,7 +251,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             )
         )
         return
-    indicator_id = pick_indicator(ctx)
+    indicator_id = pick_indicator(ctx, state)
     meta = ctx.indicator(indicator_id)
     province = boundaries_province()
     sector_ids = state.sectors or list(atlas.dataset.clusters["cluster_id"])
@@ -292,10 +298,10 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             + _("Grey: no figure.")
         )
     with panel_col:
-        options = list(atlas.district_names)
-        if state.district not in options:
-            state.district = options[0] if options else None
-        page.district_picker(atlas, state)
+        # No district chosen: none opened and none written to the link (#24 item 6), as in Cluster gaps.
+        if state.district not in atlas.district_names:
+            state.district = None
+        page.district_picker(atlas, state, index=None, placeholder=_("Choose a district"))
         if state.district:
             district_panel(ctx, indicator_id, table, state.district, province)
     st.subheader(
@@ -311,7 +317,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
 
 def export_indicator(ctx: cx.ContextData) -> str | None:
     """The context figure the Export page's map snapshot shows: the Atlas's, when the Atlas shows District context."""
-    if st.session_state.get(KEPT_LAYER) != CONTEXT or not ctx.available:
+    state = view.session_view()
+    if state is None or state.layer != "context" or not ctx.available:
         return None
-    chosen = st.session_state.get(KEPT_INDICATOR)
-    return chosen if chosen in set(ctx.indicators["indicator_id"]) else None
+    return state.figure if state.figure in set(ctx.indicators["indicator_id"]) else None

@@ -25,6 +25,7 @@ from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
 from ui.html import md
 from ui.i18n import _, indicator_name, known, name, table_in_language
+from ui.state import bound
 from ui.uploads import show_refused
 
 if TYPE_CHECKING:
@@ -105,9 +106,13 @@ def with_institutions_layer(
     styles: folium.FeatureGroup, atlas: AtlasData, state
 ) -> folium.FeatureGroup | list[folium.FeatureGroup]:
     """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
-    on = st.toggle(
-        _("Institutions layer"),
-        key=LAYER_KEY,
+    # The view state's, so a shared link reopens it (#24 item 7).
+    on = bound(
+        st.toggle,
+        LAYER_KEY,
+        state,
+        "institutions",
+        label=_("Institutions layer"),
         help=_(
             "Institutions as circles by kind; lines to the sites of the chosen sectors' clusters "
             "(or of the clusters in the chosen district) they serve. Locations are editor-supplied, to verify."
@@ -185,7 +190,14 @@ def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
             "kind:N",
             sort=list(L.LINK_TYPES.values()),
             title=None,
-            axis=alt.Axis(labelAngle=-30, orient="top"),
+            # Whole names, on two lines after "&", all shown: they were cut and hidden at 1280 (#24 item 13).
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelLimit=0,
+                labelOverlap=False,
+                labelExpr="split(replace(datum.label, ' & ', ' &|'), '|')",
+            ),
         ),
         y=alt.Y("cluster:N", sort=order, title=None),
     )
@@ -200,6 +212,24 @@ def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
     )
     text = base.mark_text(fontSize=10).encode(text="text:N")
     return (rect + text).properties(title=title, width=alt.Step(110), height=alt.Step(24))
+
+
+def unknown_note(counts: dict[str, int], cells: int) -> str | None:
+    """One sentence for above the matrix: how many cells are unknown and how a link gets recorded."""
+    if not counts.get("unknown"):
+        return None
+    return _(
+        "**{unknown} of {cells}** cells are unknown: no link is recorded for them yet, which is not a finding that "
+        "the link is absent. Links are recorded by signed-in editors under *Edit institutions and links* below "
+        "(one by one, or a CSV/XLSX import), and by the Workshop when the room names who works with whom."
+    ).format(unknown=counts["unknown"], cells=cells)
+
+
+def fitted(chart: alt.Chart) -> alt.Chart:
+    """The matrix for the page: as wide as its column, not a fixed 110 px per kind (the PNG keeps those)."""
+    import altair as alt
+
+    return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def matrix_png(chart: alt.Chart) -> bytes:

@@ -17,6 +17,8 @@ from ui.html import shorten
 from ui.i18n import with_language
 
 COMPARE_KINDS = ("districts", "clusters")
+LAYERS = ("gaps", "context")  # the Atlas map's two kinds of evidence: cluster gaps, district context
+BOOL_FIELDS = {"basemap", "institutions"}
 LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
 _STATE_KEY = "atlas_view"
 _NOTICE_KEY = "atlas_link_notices"
@@ -35,6 +37,11 @@ class ViewState:
     compare_kind: str = "districts"
     compare: list[str] = field(default_factory=list)
     basemap: bool = False
+    layer: str = "gaps"  # what the Atlas map shows: one of LAYERS
+    figure: str | None = (
+        None  # the District context figure (an indicator id); checked where the figures are read
+    )
+    institutions: bool = False  # the Atlas's institutions layer
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ def _allowed(vocab: Vocabulary, name: str, kind: str = "districts") -> tuple[str
         "cluster": vocab.clusters,
         "compare_kind": COMPARE_KINDS,
         "compare": vocab.districts if kind == "districts" else vocab.clusters,
+        "layer": LAYERS,
     }.get(name)
 
 
@@ -74,19 +82,15 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
         if f.name not in params:
             continue
         raw = params[f.name]
-        if f.name == "basemap":
-            state.basemap = raw in ("1", "true", "yes")
+        if f.name in BOOL_FIELDS:
+            setattr(state, f.name, raw in ("1", "true", "yes"))
             continue
         allowed = _allowed(vocab, f.name, kind)
         values = [v for v in raw.split(",") if v] if f.name in LIST_FIELDS else [raw]
         good = [v for v in values if allowed is None or v in allowed]
         bad = [v for v in values if v not in good]
         if bad:
-            shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
-            more = f" and {len(bad) - NOTICE_VALUES} more" if len(bad) > NOTICE_VALUES else ""
-            notices.append(
-                f"The link's {f.name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored."
-            )
+            notices.append(ignored_notice(f.name, bad))
         if f.name == "pillars":
             good = canonical_pillars(good)
         if f.name in LIST_FIELDS:
@@ -95,6 +99,13 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
         elif good:
             setattr(state, f.name, good[0])
     return state, notices
+
+
+def ignored_notice(name: str, bad: list[str]) -> str:
+    """What the page says about a link's values that do not exist here (shortened: a link can be huge)."""
+    shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
+    more = f" and {len(bad) - NOTICE_VALUES} more" if len(bad) > NOTICE_VALUES else ""
+    return f"The link's {name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored."
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -128,6 +139,11 @@ def link_notices() -> list[str]:
     return st.session_state.get(_NOTICE_KEY, [])
 
 
+def session_view() -> ViewState | None:
+    """The session's view state when a page has started one (for code that is not handed it)."""
+    return st.session_state.get(_STATE_KEY)
+
+
 def publish(state: ViewState) -> None:
     """Mirror the state into the URL (query params), without a rerun."""
     wanted = with_language(to_query(state))
@@ -135,17 +151,19 @@ def publish(state: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def bound(widget, key: str, state: ViewState, field: str, *, to_state=None, **kwargs):
+def bound(widget, key: str, state: ViewState, field: str, *, to_state=None, from_state=None, **kwargs):
     """Draw ``widget`` showing ``state.<field>``; the user's change is written back to the state.
 
     The view state, not the widget, holds the value: Streamlit drops a widget's
     value when the user moves to another page, so every page re-seeds its
     widgets from the state, and a callback copies a change back before the rerun.
+    ``to_state`` / ``from_state`` map the widget's value to the state's and back.
     """
 
     def on_change() -> None:
         value = st.session_state[key]
         setattr(state, field, to_state(value) if to_state else value)
 
-    st.session_state[key] = getattr(state, field)
+    value = getattr(state, field)
+    st.session_state[key] = from_state(value) if from_state else value
     return widget(key=key, on_change=on_change, **kwargs)

@@ -49,3 +49,11 @@ def offline_page(browser):
     p = OfflinePage(browser)
     yield p
     p.close()
+
+
+@pytest.fixture
+def offline_page_1280(browser):
+    """An offline page at 1280×720, the laptop size the issues are checked at."""
+    p = OfflinePage(browser, 1280, 720)
+    yield p
+    p.close()

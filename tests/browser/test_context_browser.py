@@ -77,3 +77,37 @@ def test_district_context_adult_literacy_colours_all_30_with_karachi_as_one(serv
     ):
         assert text in legend, (text, legend)
     assert offline_page.refused == [], f"the page tried to reach the internet: {offline_page.refused}"
+
+
+CHART_Y_JS = """
+el => {
+  const svg = el.querySelector("svg.marks");
+  const frame = svg.querySelector(".role-frame path.background");
+  const box = frame ? frame.getBBox() : {height: 0};
+  const axes = [...svg.querySelectorAll("[aria-roledescription='axis']")].map(a => a.getAttribute("aria-label") || "");
+  const ys = new Set([...svg.querySelectorAll(".role-mark path, .mark-symbol path")].map(p => {
+    const t = (p.getAttribute("transform") || "").match(/translate\\(([-\\d.]+),([-\\d.]+)\\)/);
+    return t ? Math.round(parseFloat(t[2])) : null;
+  }).filter(y => y !== null));
+  return {plot_height: box.height, axes: axes, distinct_y: ys.size};
+}
+"""
+
+
+@pytest.mark.skipif(not cx.context_dir().is_dir(), reason="context files missing: run `make setup`")
+def test_thatta_literacy_trend_has_a_y_scale_and_points_at_different_heights(server, offline_page_1280):
+    # Issue #24 item 2: at 1280 the chart drew a flat row of dots with no y axis (the plot was 0 px tall).
+    page = offline_page_1280.page
+    page.goto(f"{server}/?district=Thatta", wait_until="domcontentloaded")
+    map_frame(page)
+    page.get_by_text("District context", exact=True).click()
+    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.locator("svg.marks .role-mark").first.wait_for(state="attached", timeout=60_000)
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "context-trend-thatta.png"))
+    drawn = chart.evaluate(CHART_Y_JS)
+    assert drawn["plot_height"] >= 100, drawn
+    assert any(a.startswith("Y-axis") and "values from" in a for a in drawn["axes"]), drawn
+    assert drawn["distinct_y"] > 2, drawn  # two series of six points, at their values' heights
+    assert offline_page_1280.refused == []
