@@ -38,8 +38,9 @@ Every cache the atlas keeps, in one place (keys are content or revisions, never 
    fonts cover, bound 1, fonts are installed once per process.
 8. Names look-up by English (ui/i18n.py, an attribute on the cached names object): bound and
    invalidation those of the names object (a new names.csv builds a new object).
-9. Generated static files (static/generated/, geo/atlas_map.py): the Atlas map's TopoJSON served as a
-   file, its name a hash of its content. Never stale: new content, new file name.
+9. Generated static files (static/generated/, geo/atlas_map.py ``_served_url``): the Atlas map's
+   districts, markers and legend served as files, each named by a hash of its content. No bound (not
+   pruned yet). Never stale: new content, new file name.
 """
 
 from __future__ import annotations
