@@ -5,6 +5,7 @@ validated seed files, the display geometry of a boundary file, its TopoJSON. Fil
 in ``settings().cache_dir`` (``var/cache/`` beside the data folder: generated, git-ignored), never in ``data/``. A key is a hash of the
 inputs' bytes plus a hash of the code that derives them, so a changed file or a changed
 rule recomputes. Anything unreadable is recomputed; a cache failure never stops the app.
+Listed with every other cache in ``cluster_model.memo``.
 """
 
 from __future__ import annotations

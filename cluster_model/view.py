@@ -13,7 +13,6 @@ A view is read-only once built: the Streamlit pages share one per filters and da
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ import pandas as pd
 
 from .classification import classify_dataset
 from .loading import Dataset
+from .memo import Memo
 from .scoring import (
     assessment_matrix,
     cluster_gaps,
@@ -69,8 +69,9 @@ class View:
     # The unfiltered view of the same round: what depends on the round alone (matrix, classes) is taken from it,
     # so views of one round with different filters share one matrix.
     base: View | None = field(default=None, repr=False, compare=False)
-    _kept: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
+    # Shared by the sessions on these filters (thread-safe); bounded, as a round's base view keeps the rows
+    # of every filter asked of it.
+    _kept: Memo = field(default_factory=lambda: Memo(256), init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ in words
 
@@ -121,14 +122,10 @@ class View:
 
     def kept(self, key: tuple):
         """What :meth:`keep` holds under ``key``, or None when nothing was made yet."""
-        with self._lock:
-            return self._kept.get(("kept", *key))
+        return self._kept.peek(("kept", *key))
 
     def _keep(self, key: tuple, compute):
-        with self._lock:  # views are shared by sessions, which run in threads
-            if key not in self._kept:
-                self._kept[key] = compute()
-            return self._kept[key]
+        return self._kept.get(key, compute)
 
     def _data(self) -> Dataset:
         if self.dataset is None:

@@ -1,8 +1,8 @@
 """Geometry-derived results (TopoJSON, label points, markers, snapshot geometry) computed once per
 content, not per frame object: the same data give the same key, however often a page reloads them.
 
-Kept in this process (a few dozen entries) and, when asked, in var/cache/ between starts
-(cluster_model.disk_cache).
+Kept in this process (a few dozen entries, cluster_model.memo) and, when asked, in var/cache/ between
+starts (cluster_model.disk_cache); both are listed with every other cache in cluster_model.memo.
 """
 
 from __future__ import annotations
@@ -13,31 +13,27 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cluster_model import disk_cache
+from cluster_model.memo import Memo
 from cluster_model.settings import settings
 
 # The Atlas rebuilds its map on every rerun, and these cost 0.1-0.5 s on a national map.
-_derived_cache: dict[tuple, object] = {}
-_DERIVED_CACHE_SIZE = 32
+_derived_cache = Memo(32)
 
 
 # Pages hand the same frames rerun after rerun (the atlas's districts, a view's sites; read-only, as
 # views are): the key is remembered per frame object, so a rerun does not hash 2,000 sites and 156
-# geometries again (~20 ms of a national rerun, #14). The frame is held with its key, so its id is not reused.
-_keys_by_frame: dict[tuple, tuple[pd.DataFrame, str]] = {}
-_KEYS_BY_FRAME_SIZE = 64
+# geometries again (~20 ms of a national rerun, #14). Keyed by id() for speed: the frame is held with
+# its key, so while the entry lives no other frame can get its id.
+_keys_by_frame = Memo(64)
 
 
 def content_key(frame: pd.DataFrame, columns: Iterable[str], geometry: bool = False) -> str:
     """A hash of ``frame``'s values in ``columns`` (and its geometry as WKB): the same data give the same key."""
     columns = tuple(columns)
-    memo = (id(frame), columns, geometry)
-    hit = _keys_by_frame.get(memo)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
-    key = _content_key(frame, columns, geometry)
-    if len(_keys_by_frame) >= _KEYS_BY_FRAME_SIZE:
-        _keys_by_frame.pop(next(iter(_keys_by_frame)), None)  # oldest first
-    _keys_by_frame[memo] = (frame, key)
+    # The entry holds the frame itself (first item), which is what keeps its id from being reused.
+    _frame, key = _keys_by_frame.get(
+        (id(frame), columns, geometry), lambda: (frame, _content_key(frame, columns, geometry))
+    )
     return key
 
 
@@ -55,12 +51,11 @@ def _content_key(frame: pd.DataFrame, columns: tuple, geometry: bool) -> str:
 def derived(key: tuple, compute, on_disk=None):
     """``compute()`` once per key in this process; with ``on_disk`` (the function that computes it),
     also kept in var/cache/ between starts, keyed by the content and that function's code."""
-    if key not in _derived_cache:
-        if len(_derived_cache) >= _DERIVED_CACHE_SIZE:
-            _derived_cache.pop(next(iter(_derived_cache)))  # oldest first
-        if on_disk is not None:
-            disk_key = disk_cache.files_hash([], repr(key), on_disk)
-            _derived_cache[key] = disk_cache.cached(settings().cache_dir / "map", key[0], disk_key, compute)
-        else:
-            _derived_cache[key] = compute()
-    return _derived_cache[key]
+    if on_disk is None:
+        return _derived_cache.get(key, compute)
+
+    def from_disk():
+        disk_key = disk_cache.files_hash([], repr(key), on_disk)
+        return disk_cache.cached(settings().cache_dir / "map", key[0], disk_key, compute)
+
+    return _derived_cache.get(key, from_disk)

@@ -6,7 +6,6 @@ and hands the pages a bundle plus the list of issues to show.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from cluster_model import disk_cache, store
 from cluster_model import loading as loading_rules
 from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.loading import Dataset, load_dataset
+from cluster_model.memo import Memo
 from cluster_model.settings import settings
 from geo import boundaries as boundaries_module
 from geo.boundaries import boundaries_path, boundaries_province, load_boundaries, simplify_for_display
@@ -32,23 +32,15 @@ class AtlasData:
     boundary_file: Path
     sites: pd.DataFrame  # sites whose district matched the boundaries, with cluster_name
     issues: list[DataIssue] = field(default_factory=list)
-    _memo: dict = field(default_factory=dict, repr=False)
-    _lock: threading.RLock = field(
-        default_factory=threading.RLock, repr=False
-    )  # re-entrant: a memoised value may build on another
+    _memo: Memo = field(default_factory=lambda: Memo(128), repr=False)
 
     def memo(self, key: tuple, compute):
         """``compute()`` once per key for this data (round and filters in the key).
 
         Kept with the cached bundle, so it is dropped when the data change, and
-        shared by all sessions: treat the result as read-only.
+        shared by all sessions (thread-safe): treat the result as read-only.
         """
-        with self._lock:  # sessions run in threads
-            if key not in self._memo:
-                if len(self._memo) >= 128:
-                    self._memo.pop(next(iter(self._memo)))  # oldest first
-                self._memo[key] = compute()
-            return self._memo[key]
+        return self._memo.get(key, compute)
 
     @property
     def district_names(self) -> list[str]:
