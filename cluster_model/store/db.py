@@ -123,18 +123,49 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, bump: bool = True) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, bump: bool = True, schema_change: bool = False
+) -> Iterator[Connection]:
     """One transaction for a whole write: all of it is stored, or none of it.
 
     Writers take turns; ``bump`` raises the store revision (the first statement,
-    so on PostgreSQL it also takes the writers' lock).
+    so on PostgreSQL it also takes the writers' lock). ``schema_change``: on SQLite,
+    foreign keys are off during the transaction and checked before it commits.
     """
     with engine.connect() as conn:
-        conn.execution_options(atlas_write=True)
-        with conn.begin():
-            if bump:
-                bump_revision(conn)
-            yield conn
+        keys_off = schema_change and is_sqlite(conn)
+        if keys_off:
+            _sqlite_foreign_keys(conn, on=False)
+        try:
+            conn.execution_options(atlas_write=True)
+            with conn.begin():
+                if bump:
+                    bump_revision(conn)
+                yield conn
+                if keys_off:
+                    _check_references(conn)
+        finally:
+            if keys_off:
+                _sqlite_foreign_keys(conn, on=True)
+
+
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    # SQLite alters a table by rebuilding it (Alembic's batch mode: copy, drop, rename); with
+    # foreign keys on, dropping a table others reference fails. SQLite's recipe
+    # (sqlite.org/lang_altertable.html, "other kinds of table schema changes"): keys off
+    # outside the transaction — the pragma is ignored inside one, hence the driver connection —
+    # and checked before commit.
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_references(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, row, parent = broken[0][:3]
+        raise RuntimeError(
+            f"the schema change leaves {len(broken)} row(s) referring to rows that do not exist "
+            f"(first: {table} row {row} → {parent}); nothing was changed"
+        )
 
 
 def bump_revision(conn: Connection) -> int:

@@ -76,7 +76,7 @@ LATEST = step_number(SCRIPTS.get_current_head())
 @contextmanager
 def migration_lock(engine: Engine) -> Iterator[Connection]:
     """One transaction holding the migration lock: concurrent starts migrate one after the other."""
-    with write_transaction(engine, bump=False) as conn:
+    with write_transaction(engine, bump=False, schema_change=True) as conn:
         if not is_sqlite(conn):
             # Serialise concurrent startups (the SQLite write lock does this there).
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
