@@ -8,6 +8,7 @@ in every table, is upgraded to the head with every row kept; the head and the mo
 from __future__ import annotations
 
 import ast
+import shutil
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -410,3 +411,14 @@ def test_a_step_that_leaves_a_broken_reference_changes_nothing(backend, tmp_path
         with pytest.raises(refused[0], match=refused[1]):
             _alter_in_a_future_step(engine, drop_a_round_still_referenced)
         assert _every_row(engine) == before
+
+
+def test_new_revision_is_the_next_step(tmp_path, monkeypatch):
+    scripts = tmp_path / "alembic"
+    shutil.copytree(migrations.ALEMBIC_INI.parent, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrations, "ALEMBIC_INI", scripts / "alembic.ini")
+    made = migrations.new_revision("rounds: state")
+    step = f"{store.SCHEMA_VERSION + 1:04d}"
+    assert (made.revision, made.down_revision) == (step, f"{store.SCHEMA_VERSION:04d}")
+    assert Path(made.path) == scripts / "versions" / f"{step}_rounds_state.py"
+    assert "from alembic import op" in Path(made.path).read_text(encoding="utf-8")
