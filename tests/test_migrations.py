@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import shutil
+import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -313,8 +316,10 @@ def test_a_model_change_without_a_revision_is_found(backend, tmp_path):
 
 
 def test_revisions_are_the_numbered_steps_in_one_line():
-    scripts = list(reversed(list(migrations.SCRIPTS.walk_revisions())))
+    scripts = list(reversed(list(migrations.scripts().walk_revisions())))
     assert [x.revision for x in scripts] == [f"{n:04d}" for n in range(1, len(scripts) + 1)]
+    assert [Path(x.path).name[:5] for x in scripts] == [f"{x.revision}_" for x in scripts]
+    assert migrations.KNOWN == {x.revision for x in scripts}
     assert [x.down_revision for x in scripts] == [None] + [x.revision for x in scripts[:-1]]
     assert store.SCHEMA_VERSION == len(scripts) >= 6
     for x in scripts:  # frozen: a revision never builds from today's models
@@ -422,3 +427,44 @@ def test_new_revision_is_the_next_step(tmp_path, monkeypatch):
     assert (made.revision, made.down_revision) == (step, f"{store.SCHEMA_VERSION:04d}")
     assert Path(made.path) == scripts / "versions" / f"{step}_rounds_state.py"
     assert "from alembic import op" in Path(made.path).read_text(encoding="utf-8")
+
+
+def test_a_start_with_the_store_up_to_date_does_not_load_alembic(tmp_path):
+    """Alembic's imports cost a start 0.35 s or more (see migrations.py); an up-to-date store needs none."""
+    url = f"sqlite:///{tmp_path / 'atlas.db'}"
+    store.open_store(url, seed=False).dispose()
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from cluster_model import store; "
+            f"store.open_store({url!r}, seed=False); print(sorted(m for m in sys.modules if m.startswith('alembic')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    assert started.stdout.strip() == "[]"
+
+
+def test_a_second_start_waits_while_the_first_writes_a_new_sqlite_store(tmp_path):
+    """A new SQLite file is switched to WAL by a connection's first statement; SQLite refuses that
+    switch at once, without its busy wait, while another start writes in the file ("database is
+    locked": the second of two starts on a new store failed, 1 run in 20 of the test above)."""
+    path = tmp_path / "atlas.db"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("CREATE TABLE t (x)")
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("INSERT INTO t VALUES (1)")
+    first_commits = threading.Timer(0.5, first.execute, args=("COMMIT",))
+    first_commits.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
+    finally:
+        first_commits.join()
+        engine.dispose()
+        first.close()
