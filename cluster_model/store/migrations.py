@@ -21,9 +21,11 @@ To change the schema (from the repository root):
    revision --rev-id 0007 -m "what changes"``, add ``--autogenerate`` to have Alembic draft the
    DDL from the difference between the store at ``ATLAS_DB_URL``/``var/atlas.db`` and :mod:`.schema`);
 3. write the DDL in the new file explicitly (``op.add_column``, ``op.batch_alter_table`` — on
-   SQLite Alembic runs in batch mode, copy and rename), data steps with ``op.execute``;
-4. ``tests/test_migrations.py`` then checks that the head and :mod:`.schema` agree, and
-   that data in a store at every earlier step survives the upgrade. Never edit a released revision.
+   SQLite Alembic runs in batch mode, copy and rename, with foreign keys off until the
+   references are checked before commit), data steps with ``op.execute``;
+4. give the new tables rows in ``tests/test_migrations.py``, which checks that the head and
+   :mod:`.schema` agree and that data in a store at every earlier step survives the upgrade.
+   Never edit a released revision.
 """
 
 from __future__ import annotations
