@@ -15,6 +15,8 @@ caches see the change.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -101,13 +103,28 @@ def make_engine(url: str | None = None, *, schema: str | None = None, **kwargs) 
     return create_engine(url, **kwargs)
 
 
+def _use_wal(cursor) -> None:
+    # WAL is kept in the file, so only the first connections to a new store switch to it. SQLite
+    # refuses the switch at once, without the busy timeout, while another connection writes in the
+    # file ("database is locked": two servers starting on a new store); wait for it as the timeout would.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor)
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -123,18 +140,49 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, bump: bool = True) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, bump: bool = True, schema_change: bool = False
+) -> Iterator[Connection]:
     """One transaction for a whole write: all of it is stored, or none of it.
 
     Writers take turns; ``bump`` raises the store revision (the first statement,
-    so on PostgreSQL it also takes the writers' lock).
+    so on PostgreSQL it also takes the writers' lock). ``schema_change``: on SQLite,
+    foreign keys are off during the transaction and checked before it commits.
     """
     with engine.connect() as conn:
-        conn.execution_options(atlas_write=True)
-        with conn.begin():
-            if bump:
-                bump_revision(conn)
-            yield conn
+        keys_off = schema_change and is_sqlite(conn)
+        if keys_off:
+            _sqlite_foreign_keys(conn, on=False)
+        try:
+            conn.execution_options(atlas_write=True)
+            with conn.begin():
+                if bump:
+                    bump_revision(conn)
+                yield conn
+                if keys_off:
+                    _check_references(conn)
+        finally:
+            if keys_off:
+                _sqlite_foreign_keys(conn, on=True)
+
+
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    # SQLite alters a table by rebuilding it (Alembic's batch mode: copy, drop, rename); with
+    # foreign keys on, dropping a table others reference fails. SQLite's recipe
+    # (sqlite.org/lang_altertable.html, "other kinds of table schema changes"): keys off
+    # outside the transaction — the pragma is ignored inside one, hence the driver connection —
+    # and checked before commit.
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_references(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, row, parent = broken[0][:3]
+        raise RuntimeError(
+            f"the schema change leaves {len(broken)} row(s) referring to rows that do not exist "
+            f"(first: {table} row {row} → {parent}); nothing was changed"
+        )
 
 
 def bump_revision(conn: Connection) -> int:

@@ -5,7 +5,8 @@ Reference tables mirror the CSV files in ``data/`` (same column names), so a
 (optimistic concurrency) and who changed them when; every change to an
 assessment is appended to ``assessment_history`` and never updated or deleted.
 
-Changing a table here needs a new step in :mod:`cluster_model.store.migrations`.
+Changing a table here needs a new Alembic revision (a schema step) with the same
+change as explicit DDL: see :mod:`cluster_model.store.migrations`.
 """
 
 from __future__ import annotations
@@ -27,14 +28,6 @@ from sqlalchemy import (
 metadata = MetaData()
 
 ID = 100  # max length of an id column
-
-schema_migrations = Table(
-    "atlas_schema_migrations",
-    metadata,
-    Column("version", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-)
 
 # A single row. ``revision`` goes up by one in every write transaction, so a
 # cache keyed on it sees every change, from any process. Updating it first in

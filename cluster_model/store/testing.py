@@ -24,14 +24,18 @@ def pg_url() -> str | None:
 
 @contextmanager
 def temp_store(
-    backend: str, tmp_path: Path, *, seed: bool = True
+    backend: str, tmp_path: Path, *, seed: bool = True, empty: bool = False
 ) -> Iterator[tuple[Engine, str, str | None]]:
-    """Yield (engine, url, schema) for a fresh store; clean up afterwards."""
+    """Yield (engine, url, schema) for a fresh store (``empty``: a blank database, no tables); clean up afterwards."""
+    from .db import make_engine
     from .repository import open_store
+
+    def start(url: str, schema: str | None = None) -> Engine:
+        return make_engine(url, schema=schema) if empty else open_store(url, schema=schema, seed=seed)
 
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'atlas-test.db'}"
-        engine = open_store(url, seed=seed)
+        engine = start(url)
         try:
             yield engine, url, None
         finally:
@@ -44,7 +48,7 @@ def temp_store(
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = open_store(url, schema=schema, seed=seed)
+    engine = start(url, schema)
     try:
         yield engine, url, schema
     finally:
