@@ -273,7 +273,7 @@ MAP_EXTRAS_CSS = (
     "padding:0 3px;box-sizing:border-box;border-radius:11px;border:2px solid #fff;"
     "box-shadow:0 0 0 1.5px #1a1a1a;font:bold 11px sans-serif;text-align:center}"
     ".leaflet-control-attribution{max-width:calc(100vw - 130px)}"
-    # The legend is a strip along the bottom; the map is fitted above it, so it never covers a district.
+    # The legend sits bottom left; the map is fitted above or beside it, so it never covers a district.
     ".atlas-legend{background:rgba(255,255,255,0.95);padding:4px 8px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);"
     "font:12px/1.45 sans-serif;color:#1a1a1a;max-width:calc(100vw - 24px);box-sizing:border-box;max-height:45vh;overflow:auto}"
     ".atlas-legend summary{cursor:pointer}"
@@ -652,10 +652,12 @@ TILES_FAILED = (
 class _MapExtras(JSCSSMixin, _DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
 
-    The legend is a strip along the bottom (collapsible; its site key starts closed on a
-    narrow map) and the map is fitted to ``fit`` ([[south, west], [north, east]]) in the
-    space above it, at fractional zoom: the province fills the frame and no district lies
-    under the legend. With online tiles, a failed tile says so once, and OpenStreetMap is
+    The legend sits bottom left (collapsible; its site key starts closed on a narrow map) and
+    the map is fitted to ``fit`` ([[south, west], [north, east]]) in the space above it or
+    beside it, whichever is larger, at fractional zoom, again whenever the frame or the legend
+    changes size: the province fills the frame and no district lies under the legend. A "Reset
+    view" button brings that view back; the mouse wheel zooms only after a click on the map
+    (or with Ctrl), so scrolling the page over it does not. With online tiles, a failed tile says so once, and OpenStreetMap is
     credited once (its tiles and the boundaries share one credit)."""
 
     _template = Template(

@@ -340,14 +340,17 @@
     wheelAfterClick(map);
     if (o.fit) {
       map.options.zoomSnap = 0.1;
-      var fitBounds = L.latLngBounds(o.fit);
+      var fitBounds = L.latLngBounds(o.fit), fitPending = false;
       // Fitted above the legend or beside it (it sits bottom left), whichever shows the province
       // larger, so no district lies under it; then the zoom floor: one level out, never a blob.
       fit = function () {
         var size = map.getSize();
         if (!size.x || !size.y) { return; }
         // Leaflet ignores a new view while a zoom animation runs (a wheel zoom): fit when it ends.
-        if (map._animatingZoom) { map.once("zoomend", fit); return; }
+        if (map._animatingZoom) {
+          if (!fitPending) { fitPending = true; map.once("zoomend", function () { fitPending = false; fit(); }); }
+          return;
+        }
         var ways = [{topLeft: [8, 8], bottomRight: [8, 8]}];
         if (legendDiv && legendDiv.getBoundingClientRect().height) {
           var frame = map.getContainer().getBoundingClientRect(), legend = legendDiv.getBoundingClientRect();
