@@ -122,26 +122,56 @@ def map_summary(district_scores: pd.DataFrame, n_districts: int, pillar_labels: 
         )
     ]
 
+    def low(row) -> str:
+        return (", " + _("low coverage") + ")") if row.get("low_coverage") else ")"
+
     def figure(row) -> str:
         return _("{district}, {gap} ({n} of {total} indicators assessed").format(
             district=row["district"], gap=f"{row['gap']:.2f}", n=row["n_assessed"], total=row["n_indicators"]
-        ) + (", " + _("low coverage") + ")" if row.get("low_coverage") else ")")
+        ) + low(row)
 
+    def shared(rows: pd.DataFrame) -> str:
+        """Each district of a tie with its coverage: the figure is shared, the evidence behind it is not."""
+        return ", ".join(
+            _("{district} ({n} of {total} indicators assessed").format(
+                district=r["district"], n=r["n_assessed"], total=r["n_indicators"]
+            )
+            + low(r)
+            for _i, r in rows.iterrows()
+        )
+
+    # Ties are read at the two decimals shown: naming one district of a tie would rank what is equal.
+    shown_gap = known["gap"].round(2)
     if known.empty:
         parts.append(_("No district has an assessed gap yet."))
     elif len(known) == 1:
         parts.append(
             _("Only one district has an assessed gap: {figure}.").format(figure=figure(known.iloc[0]))
         )
-    else:
-        top, bottom = known.iloc[0], known.iloc[-1]
-        ties_top = int((known["gap"].round(2) == round(top["gap"], 2)).sum())
+    elif shown_gap.nunique() == 1:
         parts.append(
-            _("Highest gap: {figure}").format(figure=figure(top))
-            + (", " + _("shared by {n} districts").format(n=ties_top) if ties_top > 1 else "")
-            + "."
+            _("All {n} districts with an assessed gap have the same gap, {gap}: {districts}.").format(
+                n=len(known), gap=f"{known['gap'].iloc[0]:.2f}", districts=shared(known)
+            )
         )
-        parts.append(_("Lowest gap: {figure}.").format(figure=figure(bottom)))
+    else:
+        for label, single, gap in (
+            (
+                _("Highest gap {gap}, shared by {n} districts: {districts}."),
+                _("Highest gap: {figure}") + ".",
+                shown_gap.max(),
+            ),
+            (
+                _("Lowest gap {gap}, shared by {n} districts: {districts}."),
+                _("Lowest gap: {figure}."),
+                shown_gap.min(),
+            ),
+        ):
+            tied = known[shown_gap == gap]
+            if len(tied) > 1:
+                parts.append(label.format(gap=f"{gap:.2f}", n=len(tied), districts=shared(tied)))
+            else:
+                parts.append(single.format(figure=figure(tied.iloc[0])))
     parts.append(
         _(
             "{unknown} district(s) with clusters are not assessed (unknown); {none} have no cluster named."

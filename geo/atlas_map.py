@@ -85,6 +85,7 @@ NOT_ASSESSED_LABEL = (
 # The map frame's title (a screen reader's name for it); {region}: the atlas's region.
 MAP_TITLE = "Map of {region}'s districts coloured by cluster gap, with the cluster sites"
 TILES_ATTRIBUTION = "Map data and boundaries {attribution}"
+RESET_VIEW = "Reset view"  # the map's button back to the fitted view
 
 # Marker colours (Okabe-Ito plus a few dark, distinct tones), picked by a
 # stable hash of cluster_id so a cluster has the same colour on every map.
@@ -272,7 +273,7 @@ MAP_EXTRAS_CSS = (
     "padding:0 3px;box-sizing:border-box;border-radius:11px;border:2px solid #fff;"
     "box-shadow:0 0 0 1.5px #1a1a1a;font:bold 11px sans-serif;text-align:center}"
     ".leaflet-control-attribution{max-width:calc(100vw - 130px)}"
-    # The legend is a strip along the bottom; the map is fitted above it, so it never covers a district.
+    # The legend sits bottom left; the map is fitted above or beside it, so it never covers a district.
     ".atlas-legend{background:rgba(255,255,255,0.95);padding:4px 8px;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,0.3);"
     "font:12px/1.45 sans-serif;color:#1a1a1a;max-width:calc(100vw - 24px);box-sizing:border-box;max-height:45vh;overflow:auto}"
     ".atlas-legend summary{cursor:pointer}"
@@ -290,6 +291,7 @@ MAP_EXTRAS_CSS = (
     ".atlas-tiles-notice{background:#fff3cd;color:#5c4400;padding:4px 8px;border-radius:4px;font:12px/1.4 sans-serif;"
     "box-shadow:0 0 3px rgba(0,0,0,0.3);max-width:260px}"
     ".atlas-names-toggle{background:#fff;padding:2px 6px;border-radius:4px;font:12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,0.3)}"
+    ".atlas-reset-view a{font:bold 18px/26px sans-serif}"
 )
 
 
@@ -650,10 +652,12 @@ TILES_FAILED = (
 class _MapExtras(JSCSSMixin, _DataElement):
     """Legend, attribution, plain background, the maps' CSS, the frame's title, and the fit.
 
-    The legend is a strip along the bottom (collapsible; its site key starts closed on a
-    narrow map) and the map is fitted to ``fit`` ([[south, west], [north, east]]) in the
-    space above it, at fractional zoom: the province fills the frame and no district lies
-    under the legend. With online tiles, a failed tile says so once, and OpenStreetMap is
+    The legend sits bottom left (collapsible; its site key starts closed on a narrow map) and
+    the map is fitted to ``fit`` ([[south, west], [north, east]]) in the space above it or
+    beside it, whichever is larger, at fractional zoom, again whenever the frame or the legend
+    changes size: the province fills the frame and no district lies under the legend. A "Reset
+    view" button brings that view back; the mouse wheel zooms only after a click on the map
+    (or with Ctrl), so scrolling the page over it does not. With online tiles, a failed tile says so once, and OpenStreetMap is
     credited once (its tiles and the boundaries share one credit)."""
 
     _template = Template(
@@ -681,6 +685,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
         served: bool = False,
         tiles_failed: str = TILES_FAILED,
         tiles_attribution: str | None = None,
+        reset_label: str = RESET_VIEW,
     ):
         super().__init__(served)
         self._name = "AtlasExtras"
@@ -692,6 +697,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
             "attribution": attribution,
             "tilesAttribution": tiles_attribution or TILES_ATTRIBUTION.format(attribution=attribution),
             "tilesFailed": tiles_failed,  # the offline-basemap notice, in the page's language
+            "resetLabel": reset_label,  # the reset-view button's name, in the page's language
             "background": background,
             "fit": fit,
         }
@@ -761,7 +767,7 @@ def legend_html(
 
 
 def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> folium.Map:
-    """Empty map fitted to ``districts`` (padded by ``pad`` degrees), local assets only."""
+    """Empty map centred on ``districts``, local assets only (the map script fits it, ``_MapExtras``)."""
     minx, miny, maxx, maxy = districts.total_bounds + np.array([-pad, -pad, pad, pad])
     m = AtlasMap(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -773,7 +779,8 @@ def _base_map(districts: gpd.GeoDataFrame, basemap: bool, pad: float = 0.0) -> f
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)").add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    # No folium fit_bounds: its animated zoom swallows every later fit until the animation ends, and in a
+    # frame not yet drawn it never does (#24 item 3). The map script fits it (_MapExtras, ``fit``).
     return localise_map(m)
 
 
@@ -875,6 +882,7 @@ def build_atlas_base(
         title=_(MAP_TITLE).format(region=tr.data(region_name()) if tr else region_name()),
         tiles_failed=_(TILES_FAILED),
         tiles_attribution=_(TILES_ATTRIBUTION).format(attribution=BOUNDARY_ATTRIBUTION),
+        reset_label=_("Reset view"),
     ).add_to(m)
     return m
 
@@ -970,6 +978,7 @@ def build_sites_map(
         title=_("Map of the districts where this cluster's sites lie"),
         tiles_failed=_(TILES_FAILED),
         tiles_attribution=_(TILES_ATTRIBUTION).format(attribution=BOUNDARY_ATTRIBUTION),
+        reset_label=_("Reset view"),
     ).add_to(m)
     return m
 

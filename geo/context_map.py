@@ -122,39 +122,42 @@ def legend_html(
     data = tr.data if tr is not None else str
     meta = ctx.indicator(indicator_id)
     better = _("higher is better") if meta["direction"] == "positive" else _("higher is worse")
-    parts = [
-        f"<b>{html.escape(_figure_label(meta, tr))}, {int(meta['year'])}</b>",
-        f"{html.escape(data(str(meta['unit'])))} · {html.escape(better)}",
-        "<i>"
+    # A foldable strip like the gap map's legend (its summary stays: what the colours show), classes
+    # side by side: short enough that the map, fitted above or beside it, shows the province large.
+    title = f"<b>{html.escape(_figure_label(meta, tr))}, {int(meta['year'])}</b>"
+    notes = [
+        f"{html.escape(data(str(meta['unit'])))} · {html.escape(better)} · <i>"
         + html.escape(
             _("{n} classes: quantiles of the district figures (each survey unit once)").format(
                 n=len(edges) - 1 if edges else 0
             )
         )
-        + "</i>",
+        + "</i>"
     ]
+    rows = []
     for colour, text in legend_rows(meta, edges, tr):
         dashed = "dashed" if colour == NO_FIGURE_FILL else "solid"
-        parts.append(
-            f'<span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
-            f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}'
+        rows.append(
+            f'<div><span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
+            f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}</div>'
         )
     for unit in shared_units:
-        parts.append(html.escape(_("{unit}: one figure for its districts together").format(unit=data(unit))))
-    parts.append(
+        notes.append(html.escape(_("{unit}: one figure for its districts together").format(unit=data(unit))))
+    notes.append(
         "<small>"
         + html.escape(_("Source:") + " " + data(str(meta["source"])))
-        + "<br>"
+        + " "
         + html.escape(data(cx.CONTEXT_CREDIT))
-        + "<br>"
+        + ". "
         + html.escape(_("Estimates with sampling error; context only, never part of a gap score."))
         + "</small>"
     )
     return (
-        '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;max-width:260px;'
-        'box-shadow:0 0 4px rgba(0,0,0,0.3);font:12px/1.5 sans-serif;max-height:70vh;overflow:auto">'
-        + "<br>".join(parts)
-        + "</div>"
+        f"<div><details open><summary>{title}</summary>"
+        + f"<div>{notes[0]}</div>"
+        + f'<div class="atlas-legend-rows">{"".join(rows)}</div>'
+        + "".join(f"<div>{n}</div>" for n in notes[1:])
+        + "</details></div>"
     )
 
 

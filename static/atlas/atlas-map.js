@@ -116,37 +116,74 @@
     var pane = map.createPane("atlasLabels");
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none";
-    var shown = L.layerGroup().addTo(map), markers = [], bounds = {};
-    layer.eachLayer(function (l) { bounds[l.feature.properties.district] = l.getBounds(); });
+    var shown = L.layerGroup().addTo(map), markers = [], districtLayers = {};
+    layer.eachLayer(function (l) { districtLayers[l.feature.properties.district] = l; });
     labels.forEach(function (d) {
       var icon = L.divIcon({className: "", iconSize: null,
                             html: '<span class="atlas-district-label" aria-hidden="true"></span>'});
       var m = L.marker([d[1], d[2]], {icon: icon, interactive: false, keyboard: false, pane: "atlasLabels"});
       m._atlasName = d[0];
+      m._atlasHome = L.latLng(d[1], d[2]);
       markers.push(m);
     });
-    // Largest first; a name is written only where it fits inside its district and clear of the others.
+    // Largest first. A name is written at its district's label point, or just above, below or
+    // beside it, where it stays inside its district and the frame and is clear of the map's
+    // controls (legend, buttons), its markers and the names already written; else not at all.
     function place() {
       shown.clearLayers();
+      var container = map.getContainer(), size = map.getSize(), origin = container.getBoundingClientRect();
       var boxes = [];
-      markers.forEach(function (m) {
-        var p = map.latLngToContainerPoint(m.getLatLng()), w = m._atlasName.length * 6.3 + 4, h = 13;
-        var b = bounds[m._atlasName];
-        if (b) {
-          var sw = map.latLngToContainerPoint(b.getSouthWest()), ne = map.latLngToContainerPoint(b.getNorthEast());
-          if (ne.x - sw.x < w * 0.75 || sw.y - ne.y < h) { return; }
+      function taken(el) {
+        var r = el.getBoundingClientRect();
+        if (r.width && r.height) {
+          boxes.push([r.left - origin.left - 1, r.top - origin.top - 1, r.right - origin.left + 1, r.bottom - origin.top + 1]);
         }
-        var box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
+      }
+      container.querySelectorAll(".leaflet-control").forEach(taken);
+      // A marker's badges can be wider than its icon: every part of it counts.
+      container.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon").forEach(function (el) {
+        taken(el);
+        el.querySelectorAll("*").forEach(taken);
+      });
+      function clear(box) {
+        if (box[0] < 0 || box[1] < 0 || box[2] > size.x || box[3] > size.y) { return false; }
         for (var i = 0; i < boxes.length; i++) {
           var q = boxes[i];
-          if (box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]) { return; }
+          if (box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]) { return false; }
         }
-        boxes.push(box);
+        return true;
+      }
+      markers.forEach(function (m) {
+        var district = districtLayers[m._atlasName];
+        var home = map.latLngToContainerPoint(m._atlasHome);
+        if (district) {
+          var b = district.getBounds();
+          var sw = map.latLngToContainerPoint(b.getSouthWest()), ne = map.latLngToContainerPoint(b.getNorthEast());
+          if (ne.x - sw.x < m._atlasName.length * 4.7 || sw.y - ne.y < 13) { return; }
+        }
+        m.setLatLng(m._atlasHome);
         shown.addLayer(m);
-        m.getElement().firstChild.textContent = m._atlasName;
+        var span = m.getElement().firstChild;
+        span.textContent = m._atlasName;
+        // The name's box as drawn (its line box can shift it from the point), kept as an offset from the point.
+        var r = span.getBoundingClientRect(), w = r.width + 2, h = r.height + 2;
+        var dx = r.left - origin.left - 1 - home.x, dy = r.top - origin.top - 1 - home.y;
+        var offsets = [[0, 0], [0, -h], [0, h], [-w / 2, 0], [w / 2, 0], [-w / 2, -h], [w / 2, -h],
+                       [-w / 2, h], [w / 2, h], [0, -2 * h], [0, 2 * h]];
+        for (var i = 0; i < offsets.length; i++) {
+          var x = home.x + offsets[i][0], y = home.y + offsets[i][1];
+          var box = [x + dx, y + dy, x + dx + w, y + dy + h];
+          var at = map.containerPointToLatLng([x, y]);
+          if (clear(box) && (!district || i === 0 || inside(at, district))) {
+            m.setLatLng(at);
+            boxes.push(box);
+            return;
+          }
+        }
+        shown.removeLayer(m);
       });
     }
-    map.on("zoomend resize", function () { if (map.hasLayer(shown)) { place(); } });
+    map.on("zoomend moveend resize", function () { if (map.hasLayer(shown)) { place(); } });
     map.whenReady(place);
     var toggle = L.control({position: "topleft"});
     toggle.onAdd = function () {
@@ -165,7 +202,27 @@
       return div;
     };
     toggle.addTo(map);
-    map._atlasPlaceLabels = place;
+    // Called again when markers, the legend or the fit change what a name must keep clear of.
+    map._atlasPlaceLabels = function () { if (map.hasLayer(shown)) { place(); } };
+    map._atlasPlaceLabels();
+  }
+
+  // Whether a point lies inside a district (even-odd rule over all its rings: holes and islands too).
+  function inside(latlng, district) {
+    var x = latlng.lng, y = latlng.lat, crossings = 0;
+    (function walk(rings) {
+      if (rings.length && rings[0] instanceof L.LatLng) {
+        for (var i = 0, j = rings.length - 1; i < rings.length; j = i++) {
+          var a = rings[i], b = rings[j];
+          if ((a.lat > y) !== (b.lat > y) && x < (b.lng - a.lng) * (y - a.lat) / (b.lat - a.lat) + a.lng) { crossings++; }
+        }
+      } else { rings.forEach(walk); }
+    })(district.getLatLngs());
+    return crossings % 2 === 1;
+  }
+
+  function placeLabels(map) {
+    if (map._atlasPlaceLabels) { map._atlasPlaceLabels(); }
   }
 
   // The style group (streamlit-folium evaluates it apart from the map script, on every rerun).
@@ -223,6 +280,8 @@
       });
       // Each marker names itself when it is drawn ("add"; inside a cluster, when the cluster opens).
       if (target.addLayers) { target.addLayers(made); } else { made.forEach(function (m) { target.addLayer(m); }); }
+      var map = layer instanceof L.Map ? layer : layer._map;
+      if (map) { placeLabels(map); }
     }).catch(report("site markers"));
   }
 
@@ -238,7 +297,7 @@
     try { if (window.frameElement) { window.frameElement.title = o.title; } } catch (e) {}
     map.getContainer().setAttribute("aria-label", o.title);
     map.getContainer().setAttribute("role", "region");
-    var legendDiv = null, fit = function () {};
+    var legendDiv = null, fit = function () {}, observeLegend = function () {};
     if (o.legend) {
       o.legend.then(function (legendHtml) {
         var legend = L.control({position: "bottomleft"});
@@ -253,7 +312,7 @@
         if (map.getSize().x < 420) {
           legendDiv.querySelectorAll("details.atlas-key-box").forEach(function (d) { d.open = false; });
         }
-        legendDiv.addEventListener("toggle", function () { fit(); }, true);
+        observeLegend(legendDiv);
         fit();
       }).catch(report("legend"));
     }
@@ -278,23 +337,78 @@
     });
     map.attributionControl.addAttribution(tiles.length ? o.tilesAttribution : o.attribution);
     if (o.background) { map.getContainer().style.background = o.background; }
+    wheelAfterClick(map);
     if (o.fit) {
       map.options.zoomSnap = 0.1;
-      var fitBounds = L.latLngBounds(o.fit);
+      var fitBounds = L.latLngBounds(o.fit), fitPending = false;
+      // Fitted above the legend or beside it (it sits bottom left), whichever shows the province
+      // larger, so no district lies under it; then the zoom floor: one level out, never a blob.
       fit = function () {
-        var size = map.getSize(), bottom = 8;
-        if (legendDiv) {
-          var top = legendDiv.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
-          bottom = Math.max(8, size.y - top + 6);
+        var size = map.getSize();
+        if (!size.x || !size.y) { return; }
+        // Leaflet ignores a new view while a zoom animation runs (a wheel zoom): fit when it ends.
+        if (map._animatingZoom) {
+          if (!fitPending) { fitPending = true; map.once("zoomend", function () { fitPending = false; fit(); }); }
+          return;
         }
-        map.fitBounds(fitBounds, {paddingTopLeft: [8, 8], paddingBottomRight: [8, bottom], animate: false});
+        var ways = [{topLeft: [8, 8], bottomRight: [8, 8]}];
+        if (legendDiv && legendDiv.getBoundingClientRect().height) {
+          var frame = map.getContainer().getBoundingClientRect(), legend = legendDiv.getBoundingClientRect();
+          ways = [{topLeft: [8, 8], bottomRight: [8, Math.max(8, frame.bottom - legend.top + 6)]},
+                  {topLeft: [Math.max(8, legend.right - frame.left + 6), 8], bottomRight: [8, 8]}];
+        }
+        map.setMinZoom(0);
+        var best = null;
+        ways.forEach(function (way) {
+          var zoom = map.getBoundsZoom(fitBounds, false, L.point(way.topLeft).add(way.bottomRight));
+          if (!best || zoom > best.zoom) { best = {zoom: zoom, way: way}; }
+        });
+        map.fitBounds(fitBounds, {paddingTopLeft: best.way.topLeft, paddingBottomRight: best.way.bottomRight, animate: false});
+        map.setMinZoom(Math.max(0, map.getZoom() - 1));
+        placeLabels(map);
       };
-      // Again once the frame has its final size (streamlit-folium sizes it after the script ran).
+      // Fitted whenever the frame or the legend takes its size (streamlit-folium sizes the frame after
+      // this script ran, a folded legend frees room): on the sizes themselves, not on a timer.
+      var resized = new ResizeObserver(function () {
+        map.invalidateSize({animate: false, pan: false});
+        fit();
+      });
+      resized.observe(map.getContainer());
+      observeLegend = function (div) { resized.observe(div); };
+      // The frame's own height can change while the map's does not (the legend's height is in vh).
+      window.addEventListener("resize", function () { fit(); });
       fit();
-      setTimeout(fit, 0);
-      setTimeout(fit, 300);
-      map.on("resize", function () { fit(); });
+      var reset = L.control({position: "topleft"});
+      reset.onAdd = function () {
+        var bar = L.DomUtil.create("div", "leaflet-bar atlas-reset-view");
+        var button = L.DomUtil.create("a", "", bar);
+        button.href = "#";
+        button.setAttribute("role", "button");
+        button.setAttribute("aria-label", o.resetLabel);
+        button.title = o.resetLabel;
+        button.textContent = "\u2302";  // a house: back to the whole view
+        L.DomEvent.disableClickPropagation(bar);
+        L.DomEvent.on(button, "click", function (e) { L.DomEvent.preventDefault(e); fit(); });
+        return bar;
+      };
+      reset.addTo(map);
+      // Under the zoom buttons, where a reader of maps looks for it.
+      if (map.zoomControl) { map.zoomControl.getContainer().after(reset.getContainer()); }
     }
+  }
+
+  // The wheel scrolls the page over a map nobody has clicked (a page scroll must not zoom the map
+  // right out); a click on the map lets it zoom until the pointer leaves; Ctrl + wheel always zooms.
+  function wheelAfterClick(map) {
+    var container = map.getContainer();
+    map.scrollWheelZoom.disable();
+    L.DomEvent.on(container, "mousedown touchstart", function () { map.scrollWheelZoom.enable(); });
+    L.DomEvent.on(container, "mouseleave", function () { map.scrollWheelZoom.disable(); });
+    container.addEventListener("wheel", function (e) {
+      if (!e.ctrlKey || map.scrollWheelZoom.enabled()) { return; }
+      e.preventDefault();  // else Chromium zooms the page
+      map.setZoomAround(map.mouseEventToContainerPoint(e), map.getZoom() + (e.deltaY < 0 ? 0.5 : -0.5), {animate: false});
+    }, {passive: false});
   }
 
   window.AtlasMap = {districts: districts, styles: styles, markers: markers, extras: extras};

@@ -135,7 +135,8 @@ def test_items_4_7_16_map_is_labelled_fitted_keyed_and_named(server, browser):
         facts = frame.evaluate(MAP_FACTS_JS)
         page.query_selector(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "ux-atlas-map.png"))
         # 7: names on the map, the legend says what it shows and sits below the province, the key is open
-        assert len(facts["labels"]) >= 15 and {"Tharparkar", "Khairpur", "Sanghar"} <= set(facts["labels"]), (
+        # (names give way to controls and site markers, #24 item 11: ten or more are written)
+        assert len(facts["labels"]) >= 10 and {"Tharparkar", "Khairpur", "Sanghar"} <= set(facts["labels"]), (
             facts["labels"]
         )
         assert "District gap, chosen pillars" in facts["legendText"]
@@ -180,7 +181,7 @@ def test_item16_summary_skip_link_and_keyboard_selection(server, browser):
         page, frame = open_atlas(offline_page, server)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert re.search(
-            r"The map shows the 30 districts .* Highest gap: .*\d of \d+ indicators assessed.* not assessed \(unknown\)",
+            r"The map shows the 30 districts .* Highest gap.*\d of \d+ indicators assessed.* not assessed \(unknown\)",
             main,
             re.S,
         ), main[:800]
