@@ -110,10 +110,13 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
-        st.session_state["ws_pos"] = (
-            agenda.position(int(params["item"]) - 1)
-            if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", "")))
-            else agenda.position(session.position)
+        # The room is where the store says (issue 24 item 15): a link's item never forks it. One that differs
+        # is offered to the presenter, whose move then takes everyone there.
+        st.session_state["ws_pos"] = agenda.position(session.position)
+        link_item = str(params.get("item", ""))
+        linked = agenda.position(int(link_item) - 1) if re.fullmatch(r"[0-9]{1,6}", link_item) else None
+        st.session_state["ws_link_offer"] = (
+            (linked, st.session_state["ws_pos"]) if linked is not None else None
         )
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
@@ -144,6 +147,25 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     )
     pres.keyboard()
     show_flash()
+    offer = st.session_state.get("ws_link_offer")  # (the link's item, where the room was when it was opened)
+    if offer is not None and (offer[1] != pos or offer[0] == pos):
+        offer = st.session_state["ws_link_offer"] = (
+            None  # the room has moved since (or was there): nothing to offer
+        )
+    if offer is not None and mode == "presenter":
+        o1, o2 = st.columns([4, 1], vertical_alignment="center")
+        o1.info(
+            _("The link you opened was for item {link}; the room is at item {n}.").format(
+                link=offer[0] + 1, n=pos + 1
+            )
+        )
+        o2.button(
+            _("Go to item {n} (moves the room)").format(n=offer[0] + 1),
+            key="ws_link_item_go",
+            on_click=_go,
+            args=(w, offer[0] - pos, n),
+            width="stretch",
+        )
     return pos, item.cluster_id, item.pillar
 
 
