@@ -129,13 +129,15 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
         ["=Hire locally.", "Elder", "industry"]
     ]
     assert "Said in the room (1)" in _texts(at)
+    # The summary files are the facilitator's: in the presenter view (issue 24 item 14).
+    assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
+    assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
 
-    # Back in the room view: the room's view matrix and the summary are on the page.
+    # Back in the room view: the room's view matrix is on the page, the summary files are not.
     at.query_params["mode"] = "present"
     at.run()
     assert "1.00 (1/4)" in _texts(at)
-    assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
-    assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
+    assert not at.get("download_button")
 
 
 def test_unknown_round_in_link_says_so(db):

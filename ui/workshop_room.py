@@ -216,20 +216,8 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
             )
 
 
-def present(w: Workshop) -> None:
-    """The room view (what the projector shows): map, question, live tally, link for phones. No editing controls."""
-    tr = translator()
-    pres.apply()
-    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
-    pos, cid, pillar = _header(w, agenda)
-    n = len(agenda)
-
-    rat = dl.ratings(w.engine, w.round_id)
-    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
-    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
-    tallies = vt.accepted_tallies(w.engine, w.round_id)
-    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
-
+def _room_map(w: Workshop, gaps: pd.DataFrame, cid: str, pillar: str):
+    """The map the room sees: the current cluster's sites and districts spotlighted, coloured by the room's gaps."""
     # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
     sites = w.atlas.sites[w.atlas.sites["cluster_id"] == cid].merge(
         w.ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
@@ -238,9 +226,40 @@ def present(w: Workshop) -> None:
         cluster_name=sites["cluster_id"].map(lambda c: _cluster(w, c))
     )  # the legend's key in the page's language
     spot = sorted(sites["district"].unique())
+    if w.atlas.districts is None:
+        return None, spot
+    scores = ws.room_district_gaps(gaps, w.atlas.sites, [pillar], vt.n_voted(w.engine, w.round_id))
+    fmap = build_atlas_map(w.atlas.districts, scores, sites, highlight=spot, tr=translator())
+    return pres.readable_map(
+        fmap, _("Room's view: {pillar}").format(pillar=translator().pillar(pillar))
+    ), spot
+
+
+def _phone_link(w: Workshop) -> tuple[str, str | None]:
+    """The phones' voting link, and a note for the facilitator when it had to use this computer's network address."""
+    return pres.page_link("vote", with_language({"r": w.round_id}))
+
+
+def present(w: Workshop) -> None:
+    """The room view (what the projector shows): map, question, live tally, link for phones. No controls but
+    previous / next: the facilitator's things (summary files, offline check, leaving) are in the presenter view."""
+    tr = translator()
+    pres.apply()
+    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
+    pos, cid, pillar = _header(w, agenda)
+    n = len(agenda)
+
+    # Read before the record it stands for: a change made meanwhile only means one more redraw (issue 24 item 4).
+    drawn_revision = dl.revision(w.engine, w.round_id)
+    rat = dl.ratings(w.engine, w.round_id)
+    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+    tallies = vt.accepted_tallies(w.engine, w.round_id)
+    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
+
     map_col, panel = st.columns([3, 2], gap="medium")
-    fmap = None
     with map_col:
+        fmap, spot = _room_map(w, gaps, cid, pillar)
         st.markdown(
             f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
             f"{esc(w.session.venue)}, {esc(w.session.date)} · "
@@ -248,14 +267,11 @@ def present(w: Workshop) -> None:
             f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
             unsafe_allow_html=True,
         )
-        if w.atlas.districts is None:
+        if fmap is None:
             st.error(
                 _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
             )
         else:
-            scores = ws.room_district_gaps(gaps, w.atlas.sites, [pillar], vt.n_voted(w.engine, w.round_id))
-            fmap = build_atlas_map(w.atlas.districts, scores, sites, highlight=spot, tr=tr)
-            pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
             with st.container(key="ws_map_box"):
                 st_folium(
                     fmap,
@@ -266,19 +282,18 @@ def present(w: Workshop) -> None:
                 )
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
-    with panel:
+    # Its own box with tighter spacing: the tally, the link for phones and the room's view fit 1080 px (item 14).
+    with panel, st.container(key="ws_panel"):
         st.markdown("### " + _("Votes from phones"))
-        room.live_tally(w.engine, w.round_id, cid, pillar, follow=True)
-        link, note = pres.page_link("vote", with_language({"r": w.round_id}))
-        q1, q2 = st.columns([2, 3], vertical_alignment="center")
-        q1.image(pres.qr_png(link), width=180)
+        room.live_tally(w.engine, w.round_id, cid, pillar, follow=True, drawn_revision=drawn_revision)
+        link, _note = _phone_link(w)  # the note is for the facilitator: the presenter view shows it
+        q1, q2 = st.columns([1, 3], vertical_alignment="center")
+        q1.image(pres.qr_png(link), width=pres.QR_PX)
         q2.markdown(
             f"<p class='ws-note'>{esc(_('Vote from your phone: scan the code or open'))}</p>"
             f"<p class='ws-link' id='ws-link'>{esc(link)}</p>",
             unsafe_allow_html=True,
         )
-        if note:
-            q2.caption(note)  # already in the page's language (presentation.page_link)
         st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(w.ds)
@@ -311,91 +326,88 @@ def present(w: Workshop) -> None:
                 "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
             )
         )
-        matrix = ws.room_matrix(gaps, w.ds)
-        shown = table_in_language(matrix)
+        shown = table_in_language(ws.room_matrix(gaps, w.ds))
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
-    with st.expander(_("End of session: summary")):
-        info = w.session.info
-        all_quotes = dl.quotes(w.engine, w.round_id)
-        r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
-        stem = ws.summary_file_stem(info)
-        st.caption(
-            _(
-                "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
-            ).format(ratings=len(r_table), quotes=len(q_table))
-        )
-        d1, d2 = st.columns(2)
-        # Each file is built when its button is clicked (a callable), not on every rerun of the room view.
-        d1.download_button(
-            _("Ratings (CSV)"),
-            lambda: tables.workshop_csv(r_table),
-            file_name=f"{stem}-ratings.csv",
-            mime="text/csv",
-            key="ws_dl_rcsv",
-            width="stretch",
-        )
-        d2.download_button(
-            _("Quotes (CSV)"),
-            lambda: tables.workshop_csv(q_table),
-            file_name=f"{stem}-quotes.csv",
-            mime="text/csv",
-            key="ws_dl_qcsv",
-            width="stretch",
-        )
-        d1.download_button(
+
+def _summary(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> None:
+    """End of session: the summary files, in the presenter view (issue 24 items 14 and 16)."""
+    info = w.session.info
+    all_quotes = dl.quotes(w.engine, w.round_id)
+    r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
+    matrix = ws.room_matrix(gaps, w.ds)
+    stem = ws.summary_file_stem(info)
+    st.caption(
+        _(
+            "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+        ).format(ratings=len(r_table), quotes=len(q_table))
+    )
+    d1, d2 = st.columns(2)
+    # Each file is built when its button is clicked (a callable), not on every rerun; on_click="ignore": a click
+    # starts no rerun, so nothing redraws the button (or drops its file) between the click and the download.
+    # The buttons are outside the live tally's fragment, whose one-second runs never touch them.
+    files = [
+        (d1, _("Ratings (CSV)"), lambda: tables.workshop_csv(r_table), "-ratings.csv", "text/csv", "rcsv"),
+        (d2, _("Quotes (CSV)"), lambda: tables.workshop_csv(q_table), "-quotes.csv", "text/csv", "qcsv"),
+        (
+            d1,
             _("Workbook (XLSX)"),
             lambda: tables.workshop_xlsx(info, r_table, q_table, matrix),
-            file_name=f"{stem}.xlsx",
-            key="ws_dl_xlsx",
-            width="stretch",
-        )
-        try:
-            # Checked now, cheaply, so the page says it rather than a failed click: the fonts are there and
-            # every quote can be printed.
-            font_paths()
-            live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
-            for text in [*live.get("text", []), *live.get("speaker_name", [])]:
-                check_text(text or "")
-        except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-            d2.error(md(exc.issue))
-        else:
-            d2.download_button(
+            ".xlsx",
+            None,
+            "xlsx",
+        ),
+    ]
+    try:
+        # Checked now, cheaply, so the page says it rather than a failed click: the fonts are there and
+        # every quote can be printed.
+        font_paths()
+        live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
+        for text in [*live.get("text", []), *live.get("speaker_name", [])]:
+            check_text(text or "")
+    except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
+        d2.error(md(exc.issue))
+    else:
+        files.append(
+            (
+                d2,
                 _("Printable summary (PDF)"),
                 lambda: summary_pdf(w.ds, info, gaps, all_quotes, agenda),
-                file_name=f"{stem}.pdf",
-                mime="application/pdf",
-                key="ws_dl_pdf",
-                width="stretch",
+                ".pdf",
+                "application/pdf",
+                "pdf",
             )
-
-    with st.expander(_("Offline check")):
-        if st.toggle(_("Run the offline check"), key="ws_offline"):
-            offline_check.show(fmap)
-
-    c1, c2 = st.columns(2)
-    c1.link_button(
-        _("Facilitator's controls (presenter view, new window)"),
-        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "presenter"})),
-    )
-    if c2.button(_("Leave the presentation"), key="ws_leave"):
-        w.params.from_dict(with_language({"round": w.round_id}))
-        st.rerun()
+        )
+    for col, label, build, suffix, mime, key in files:
+        col.download_button(
+            label,
+            build,
+            file_name=stem + suffix,
+            mime=mime,
+            key=f"ws_dl_{key}",
+            on_click="ignore",
+            width="stretch",
+        )
 
 
 def presenter(w: Workshop) -> None:
-    """The facilitator's window: the same agenda, the live tally, voting and recording controls. The room view follows it."""
+    """The facilitator's window: the same agenda, the live tally, voting and recording controls, the summary
+    files and the offline check. The room view follows it."""
     tr = translator()
     st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
     user = require_editor()
     agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
     pos, cid, pillar = _header(w, agenda)
+    link, note = _phone_link(w)
     st.caption(
         _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
             n=pos + 1, total=len(agenda)
         )
         + " "
         + _("Signed in as {user}.").format(user=md(user.label))
+        + " "
+        + _("Phones vote at {link}").format(link=md(link))
+        + (" — " + md(note) if note else "")  # the note is already in the page's language (page_link)
     )
     left, right = st.columns([1, 1], gap="large")
     with left:
@@ -451,6 +463,11 @@ def presenter(w: Workshop) -> None:
     who_works_with_whom(
         w.atlas, w.round_id, cid, w.session.info, user
     )  # issue 17: "who works with whom", asked of the room
+    with st.expander(_("End of session: summary")):
+        _summary(w, agenda, rat, gaps)
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
+            offline_check.show(_room_map(w, gaps, cid, pillar)[0])  # the map the projector draws
     c1, c2 = st.columns(2)
     c1.link_button(
         _("Open the room view (projector, new window)"),

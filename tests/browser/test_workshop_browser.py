@@ -225,8 +225,13 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
             )
             assert map_height >= height - 200, f"map {map_height:.0f} px high on a {height} px screen"
 
-        # The offline check, in the UI, says everything is local.
+        # The offline check, in the presenter view (issue 24 item 14: not on the projector), says everything is local.
         page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(f"{editor_server}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
+        page.locator(".ws-title").or_(page.get_by_label("Username")).first.wait_for(timeout=60_000)
+        if page.get_by_label("Username").count():
+            _sign_in(page)
+        _wait_title(page, "Fisheries — Capabilities & HRM")
         page.get_by_text("Offline check", exact=True).click()
         page.get_by_text("Run the offline check").click()
         page.get_by_text("Map files: all installed").wait_for(timeout=30_000)
