@@ -130,6 +130,9 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     ]
     assert "Said in the room (1)" in _texts(at)
     # The summary files are the facilitator's: in the presenter view (issue 24 item 14).
+    assert not at.get("download_button")  # built when the summary is opened
+    at.session_state["ws_summary"] = True
+    at.run()
     assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
     assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
 

@@ -330,61 +330,66 @@ def present(w: Workshop) -> None:
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
 
-def _summary(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> None:
-    """End of session: the summary files, in the presenter view (issue 24 items 14 and 16)."""
+def _summary_files(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> list[tuple]:
+    """(label, bytes, file name, mime) of each summary file, or an error for the PDF; built once per state of
+    the room's record (kept in the session until something is recorded)."""
+    revision = dl.revision(w.engine, w.round_id)
+    kept = st.session_state.get("ws_summary_files")
+    if kept is not None and kept[0] == (w.round_id, revision):
+        return kept[1]
     info = w.session.info
     all_quotes = dl.quotes(w.engine, w.round_id)
     r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
-    matrix = ws.room_matrix(gaps, w.ds)
     stem = ws.summary_file_stem(info)
-    st.caption(
-        _(
-            "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
-        ).format(ratings=len(r_table), quotes=len(q_table))
-    )
-    d1, d2 = st.columns(2)
-    # Each file is built when its button is clicked (a callable), not on every rerun; on_click="ignore": a click
-    # starts no rerun, so nothing redraws the button (or drops its file) between the click and the download.
-    # The buttons are outside the live tally's fragment, whose one-second runs never touch them.
     files = [
-        (d1, _("Ratings (CSV)"), lambda: tables.workshop_csv(r_table), "-ratings.csv", "text/csv", "rcsv"),
-        (d2, _("Quotes (CSV)"), lambda: tables.workshop_csv(q_table), "-quotes.csv", "text/csv", "qcsv"),
+        (_("Ratings (CSV)"), tables.workshop_csv(r_table), f"{stem}-ratings.csv", "text/csv"),
+        (_("Quotes (CSV)"), tables.workshop_csv(q_table), f"{stem}-quotes.csv", "text/csv"),
         (
-            d1,
             _("Workbook (XLSX)"),
-            lambda: tables.workshop_xlsx(info, r_table, q_table, matrix),
-            ".xlsx",
+            tables.workshop_xlsx(info, r_table, q_table, ws.room_matrix(gaps, w.ds)),
+            f"{stem}.xlsx",
             None,
-            "xlsx",
         ),
     ]
     try:
-        # Checked now, cheaply, so the page says it rather than a failed click: the fonts are there and
-        # every quote can be printed.
+        # Checked first, so the page says it rather than failing: the fonts are there and every quote can be printed.
         font_paths()
         live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
         for text in [*live.get("text", []), *live.get("speaker_name", [])]:
             check_text(text or "")
     except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-        d2.error(md(exc.issue))
+        files.append((_("Printable summary (PDF)"), exc, None, None))
     else:
-        files.append(
-            (
-                d2,
-                _("Printable summary (PDF)"),
-                lambda: summary_pdf(w.ds, info, gaps, all_quotes, agenda),
-                ".pdf",
-                "application/pdf",
-                "pdf",
-            )
-        )
-    for col, label, build, suffix, mime, key in files:
-        col.download_button(
+        pdf = summary_pdf(w.ds, info, gaps, all_quotes, agenda)
+        files.append((_("Printable summary (PDF)"), pdf, f"{stem}.pdf", "application/pdf"))
+    st.session_state["ws_summary_files"] = ((w.round_id, revision), files)
+    return files
+
+
+def _summary(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> None:
+    """End of session: the summary files, in the presenter view (issue 24 items 14 and 16)."""
+    st.caption(
+        _(
+            "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+        ).format(ratings=len(rat), quotes=len(dl.quotes(w.engine, w.round_id, include_withdrawn=False)))
+    )
+    if not st.session_state.get("ws_summary"):
+        return  # the files are built when the expander is opened, not on every rerun of the presenter view
+    # The files are handed over as bytes, never as a callable: a file made on click belongs to no session, and
+    # the server's clean-up after any script run (the live tallies run every second) deletes it before a busy
+    # browser fetches it — the download is cancelled (issue 24 item 16). Bytes stay this session's until its
+    # next full run; on_click="ignore": a click starts none.
+    cols = st.columns(2)
+    for i, (label, data, file_name, mime) in enumerate(_summary_files(w, agenda, rat, gaps)):
+        if isinstance(data, DataFileError):
+            cols[i % 2].error(md(data.issue))
+            continue
+        cols[i % 2].download_button(
             label,
-            build,
-            file_name=stem + suffix,
+            data,
+            file_name=file_name,
             mime=mime,
-            key=f"ws_dl_{key}",
+            key=f"ws_dl_{i}",
             on_click="ignore",
             width="stretch",
         )
@@ -463,7 +468,8 @@ def presenter(w: Workshop) -> None:
     who_works_with_whom(
         w.atlas, w.round_id, cid, w.session.info, user
     )  # issue 17: "who works with whom", asked of the room
-    with st.expander(_("End of session: summary")):
+    # Keyed, its open state in the session: a rerun keeps it open, and opening it builds the files.
+    with st.expander(_("End of session: summary"), key="ws_summary", on_change="rerun"):
         _summary(w, agenda, rat, gaps)
     with st.expander(_("Offline check")):
         if st.toggle(_("Run the offline check"), key="ws_offline"):
