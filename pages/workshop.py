@@ -7,9 +7,13 @@ Three modes, kept in the URL (``?round=<id>&item=<n>&mode=present``):
 * present — the room view, for the projector: map with the current cluster
   spotlighted, its gaps beside it, the live tally of votes from phones and the
   QR code and short link to vote, next/previous (buttons, ←/→, PageUp/PageDown).
-  No editing controls: it follows the presenter view when that moves;
+  No editing controls: it follows the presenter view when that moves, and redraws
+  when the room's record changes;
 * presenter — the facilitator's window (editors only): the same agenda, the
-  live tally, close / accept the vote, record ratings and quotes by hand.
+  live tally, close / accept the vote, record ratings and quotes by hand, the
+  summary files and the offline check.
+
+The room's position on the agenda is the store's: a link's ``item`` never forks it.
 
 Phones vote on ``pages/vote.py``. Viewing needs no sign-in; every write calls
 ``require_editor()``/``current_editor()``. This page manages its own URL

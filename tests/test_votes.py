@@ -198,3 +198,20 @@ def test_eighty_phones_at_once_are_each_counted_exactly_once(session):
     assert len(set(ids)) == 80
     t = vt.tally(session, ROUND, "mango", "technology")
     assert t.n == 80 and all(t.n_group(g) == 20 for g in groups)
+
+
+def test_the_rooms_revision_moves_with_every_change_a_projector_must_redraw(session):
+    """Issue 24 item 4: the projector redraws when the room's record changes (an accepted tally above all)."""
+    seen = [dl.revision(session, ROUND)]
+    _vote(session, vt.issue_pass(session))
+    assert dl.revision(session, ROUND) == seen[-1]  # a vote is the live tally's own business
+    vt.close_item(session, ROUND, "mango", "technology", author="F")
+    seen.append(dl.revision(session, ROUND))
+    vt.accept_tally(session, ROUND, "mango", "technology", author="F")
+    seen.append(dl.revision(session, ROUND))
+    dl.record_rating(session, ROUND, "rice", "hrm", "academia", "absent", author="F")
+    seen.append(dl.revision(session, ROUND))
+    dl.set_position(session, ROUND, 1, author="F")
+    seen.append(dl.revision(session, ROUND))
+    assert seen == sorted(set(seen)), seen  # each change a new, higher revision
+    assert dl.revision(session, "no-such-round") == 0

@@ -129,13 +129,18 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
         ["=Hire locally.", "Elder", "industry"]
     ]
     assert "Said in the room (1)" in _texts(at)
+    # The summary files are the facilitator's: in the presenter view (issue 24 item 14).
+    assert not at.get("download_button")  # built when the summary is opened
+    at.session_state["ws_summary"] = True
+    at.run()
+    assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
+    assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
 
-    # Back in the room view: the room's view matrix and the summary are on the page.
+    # Back in the room view: the room's view matrix is on the page, the summary files are not.
     at.query_params["mode"] = "present"
     at.run()
     assert "1.00 (1/4)" in _texts(at)
-    assert "1 rating(s) and 1 quote(s) recorded" in _texts(at)
-    assert "Printable summary (PDF)" in [b.label for b in at.get("download_button")]
+    assert not at.get("download_button")
 
 
 def test_unknown_round_in_link_says_so(db):
@@ -171,3 +176,38 @@ def test_projector_in_urdu_and_sindhi_keeps_the_language_in_its_links(db, lang):
     )  # the phones' link (under the QR code) opens the vote page in the same language
     at.button(key="ws-next").click().run()
     assert at.query_params["lang"] == lang and at.query_params["item"] == "2"
+
+
+def test_a_links_item_never_forks_the_rooms_position(db):
+    """Issue 24 item 15: the room is where the store says; a link's item is ignored on the projector,
+    offered to the presenter (who then moves everyone), and the URL shows the store's item."""
+    dl.create_dialogue(
+        db,
+        round_id="dlg-p",
+        name="Position test",
+        date="2027-01-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TSHI",
+        author="seed",
+    )
+    dl.set_position(db, "dlg-p", 2, author="seed")  # the room is at item 3
+    at = _app()
+    at.query_params.update({"round": "dlg-p", "mode": "present", "item": "4"})
+    at.run()
+    assert not at.exception
+    assert "Mango — Capabilities &amp; HRM" in _texts(at) and "Item 3 of 4" in _texts(at)
+    assert at.query_params["item"] == "3"
+
+    presenter = _app()
+    presenter.query_params.update({"round": "dlg-p", "mode": "presenter", "item": "4"})
+    presenter.run()
+    sign_in(presenter)
+    assert "Mango — Capabilities &amp; HRM" in _texts(presenter)
+    assert presenter.query_params["item"] == "3"
+    assert dl.get_session(db, "dlg-p").position == 2  # opening the link moved nobody
+    presenter.button(key="ws_link_item_go").click().run()
+    assert not presenter.exception
+    assert "Mango — Incentive mechanism" in _texts(presenter)
+    assert dl.get_session(db, "dlg-p").position == 3  # the presenter moved the room, for everyone
+    assert presenter.query_params["item"] == "4"

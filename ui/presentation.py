@@ -27,6 +27,9 @@ from ui.i18n import _, translator
 MIN_FONT_PX = 20
 # st_folium needs a pixel height; the CSS below then fits the map to the screen's height.
 MAP_HEIGHT_PX = 520
+# The phones' QR code on the projector: big enough to scan from a few rows back, small enough that the
+# room's view under it stays above the fold at 1080 px (issue 24 item 14).
+QR_PX = 150
 
 RATING_STYLE = {
     # rating: (background, text colour, symbol)
@@ -69,6 +72,15 @@ html {{ font-size: 22px; }}
 .ws-spot {{ display: inline-block; border: 3px solid #1f5fbf; padding: 0 8px; border-radius: 6px; }}
 .ws-link {{ font-size: 26px !important; font-weight: 700; word-break: break-all; }}
 .ws-voted {{ font-size: 26px !important; }}
+/* The side panel: the tally, the phones' link and the room's view fit a 1080 px screen (issue 24 item 14). */
+.st-key-ws_panel {{ gap: 0.35rem !important; }}
+/* Streamlit pulls each Markdown block up by 1rem (its last paragraph's margin): with the tighter gap that would
+   put a heading under the table after it, so here blocks keep their height and paragraphs end flush. */
+.st-key-ws_panel [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
+.st-key-ws_panel [data-testid="stMarkdownContainer"] p:last-child {{ margin-bottom: 0; }}
+.st-key-ws_panel .ws-tally p {{ margin: 0 0 0.2rem 0; }}
+.st-key-ws_panel .ws-panel th, .st-key-ws_panel .ws-panel td {{ padding: 1px 8px; line-height: 1.3; }}
+.st-key-ws_panel .ws-badge {{ line-height: 1.25; }}
 /* The map takes the screen's height (less the title row), not a fixed 520 px. */
 .st-key-ws_map_box iframe {{ height: max(360px, calc(100vh - 170px)) !important; }}
 /* Phones (item 19): the map's legend sits below the map instead of over it. */

@@ -15,6 +15,7 @@ import streamlit as st
 
 from cluster_model import voting as v
 from cluster_model.loading import Dataset
+from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from ui.i18n import _, known, table_in_language, translator
@@ -63,11 +64,16 @@ def comments_html(t: vt.Tally, limit: int = 5) -> str:
     return f"<div class='ws-note'>{html.escape(_('Latest comments from phones:'))}<ul>{items}</ul></div>"
 
 
-def live_tally(engine, round_id: str, cluster_id: str, pillar: str, *, follow: bool) -> None:
+def live_tally(
+    engine, round_id: str, cluster_id: str, pillar: str, *, follow: bool, drawn_revision: int | None = None
+) -> None:
     """The tally for the item on screen, re-read from the store every second (no reload).
 
     With ``follow`` (the room view), a move the facilitator makes in the presenter
-    window (the stored position changes) moves this view too.
+    window (the stored position changes) moves this view too, and so does any other
+    change to the room's record since the view was drawn at ``drawn_revision`` (an
+    accepted tally, a rating or quote typed in): the whole view is redrawn, as the
+    map, the room's view and the quotes outside this fragment show them.
     """
 
     @st.fragment(run_every=TALLY_REFRESH_S)
@@ -83,6 +89,8 @@ def live_tally(engine, round_id: str, cluster_id: str, pillar: str, *, follow: b
                 and stored != st.session_state.get("ws_pos")
             ):
                 st.session_state["ws_pos"] = stored
+                st.rerun(scope="app")
+            if drawn_revision is not None and dl.revision(engine, round_id) != drawn_revision:
                 st.rerun(scope="app")
         t = vt.tally(engine, round_id, cluster_id, pillar)
         state = vt.item_state(engine, round_id, cluster_id, pillar)

@@ -110,10 +110,13 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     n = len(agenda)
     if st.session_state.get("ws_pos_round") != round_id:  # first run for this round in this browser session
         st.session_state["ws_pos_round"] = round_id
-        st.session_state["ws_pos"] = (
-            agenda.position(int(params["item"]) - 1)
-            if re.fullmatch(r"[0-9]{1,6}", str(params.get("item", "")))
-            else agenda.position(session.position)
+        # The room is where the store says (issue 24 item 15): a link's item never forks it. One that differs
+        # is offered to the presenter, whose move then takes everyone there.
+        st.session_state["ws_pos"] = agenda.position(session.position)
+        link_item = str(params.get("item", ""))
+        linked = agenda.position(int(link_item) - 1) if re.fullmatch(r"[0-9]{1,6}", link_item) else None
+        st.session_state["ws_link_offer"] = (
+            (linked, st.session_state["ws_pos"]) if linked is not None else None
         )
     pos = agenda.position(st.session_state["ws_pos"])
     st.session_state["ws_pos"] = pos
@@ -144,6 +147,25 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
     )
     pres.keyboard()
     show_flash()
+    offer = st.session_state.get("ws_link_offer")  # (the link's item, where the room was when it was opened)
+    if offer is not None and (offer[1] != pos or offer[0] == pos):
+        offer = st.session_state["ws_link_offer"] = (
+            None  # the room has moved since (or was there): nothing to offer
+        )
+    if offer is not None and mode == "presenter":
+        o1, o2 = st.columns([4, 1], vertical_alignment="center")
+        o1.info(
+            _("The link you opened was for item {link}; the room is at item {n}.").format(
+                link=offer[0] + 1, n=pos + 1
+            )
+        )
+        o2.button(
+            _("Go to item {n} (moves the room)").format(n=offer[0] + 1),
+            key="ws_link_item_go",
+            on_click=_go,
+            args=(w, offer[0] - pos, n),
+            width="stretch",
+        )
     return pos, item.cluster_id, item.pillar
 
 
@@ -194,20 +216,8 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
             )
 
 
-def present(w: Workshop) -> None:
-    """The room view (what the projector shows): map, question, live tally, link for phones. No editing controls."""
-    tr = translator()
-    pres.apply()
-    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
-    pos, cid, pillar = _header(w, agenda)
-    n = len(agenda)
-
-    rat = dl.ratings(w.engine, w.round_id)
-    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
-    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
-    tallies = vt.accepted_tallies(w.engine, w.round_id)
-    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
-
+def _room_map(w: Workshop, gaps: pd.DataFrame, cid: str, pillar: str):
+    """The map the room sees: the current cluster's sites and districts spotlighted, coloured by the room's gaps."""
     # With the cluster numbers, so badges read as in the Atlas legend ("7 Cotton & textile"), not as letter codes.
     sites = w.atlas.sites[w.atlas.sites["cluster_id"] == cid].merge(
         w.ds.clusters[["cluster_id", "number"]], on="cluster_id", how="left"
@@ -216,9 +226,40 @@ def present(w: Workshop) -> None:
         cluster_name=sites["cluster_id"].map(lambda c: _cluster(w, c))
     )  # the legend's key in the page's language
     spot = sorted(sites["district"].unique())
+    if w.atlas.districts is None:
+        return None, spot
+    scores = ws.room_district_gaps(gaps, w.atlas.sites, [pillar], vt.n_voted(w.engine, w.round_id))
+    fmap = build_atlas_map(w.atlas.districts, scores, sites, highlight=spot, tr=translator())
+    return pres.readable_map(
+        fmap, _("Room's view: {pillar}").format(pillar=translator().pillar(pillar))
+    ), spot
+
+
+def _phone_link(w: Workshop) -> tuple[str, str | None]:
+    """The phones' voting link, and a note for the facilitator when it had to use this computer's network address."""
+    return pres.page_link("vote", with_language({"r": w.round_id}))
+
+
+def present(w: Workshop) -> None:
+    """The room view (what the projector shows): map, question, live tally, link for phones. No controls but
+    previous / next: the facilitator's things (summary files, offline check, leaving) are in the presenter view."""
+    tr = translator()
+    pres.apply()
+    agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
+    pos, cid, pillar = _header(w, agenda)
+    n = len(agenda)
+
+    # Read before the record it stands for: a change made meanwhile only means one more redraw (issue 24 item 4).
+    drawn_revision = dl.revision(w.engine, w.round_id)
+    rat = dl.ratings(w.engine, w.round_id)
+    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
+    here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
+    tallies = vt.accepted_tallies(w.engine, w.round_id)
+    item_tallies = tallies[(tallies["cluster_id"] == cid) & (tallies["pillar"] == pillar)]
+
     map_col, panel = st.columns([3, 2], gap="medium")
-    fmap = None
     with map_col:
+        fmap, spot = _room_map(w, gaps, cid, pillar)
         st.markdown(
             f"<p class='ws-note'>{esc(_('Item {n} of {total}').format(n=pos + 1, total=n))} · "
             f"{esc(w.session.venue)}, {esc(w.session.date)} · "
@@ -226,14 +267,11 @@ def present(w: Workshop) -> None:
             f"{esc(', '.join(local_name('district', d) for d in spot) or _('none recorded'))}</span></p>",
             unsafe_allow_html=True,
         )
-        if w.atlas.districts is None:
+        if fmap is None:
             st.error(
                 _("The map cannot be drawn: the boundary file could not be used. The panel still works.")
             )
         else:
-            scores = ws.room_district_gaps(gaps, w.atlas.sites, [pillar], vt.n_voted(w.engine, w.round_id))
-            fmap = build_atlas_map(w.atlas.districts, scores, sites, highlight=spot, tr=tr)
-            pres.readable_map(fmap, _("Room's view: {pillar}").format(pillar=tr.pillar(pillar)))
             with st.container(key="ws_map_box"):
                 st_folium(
                     fmap,
@@ -244,19 +282,18 @@ def present(w: Workshop) -> None:
                 )
             st.markdown(pres.legend_below(fmap), unsafe_allow_html=True)
 
-    with panel:
+    # Its own box with tighter spacing: the tally, the link for phones and the room's view fit 1080 px (item 14).
+    with panel, st.container(key="ws_panel"):
         st.markdown("### " + _("Votes from phones"))
-        room.live_tally(w.engine, w.round_id, cid, pillar, follow=True)
-        link, note = pres.page_link("vote", with_language({"r": w.round_id}))
-        q1, q2 = st.columns([2, 3], vertical_alignment="center")
-        q1.image(pres.qr_png(link), width=180)
+        room.live_tally(w.engine, w.round_id, cid, pillar, follow=True, drawn_revision=drawn_revision)
+        link, _note = _phone_link(w)  # the note is for the facilitator: the presenter view shows it
+        q1, q2 = st.columns([1, 3], vertical_alignment="center")
+        q1.image(pres.qr_png(link), width=pres.QR_PX)
         q2.markdown(
             f"<p class='ws-note'>{esc(_('Vote from your phone: scan the code or open'))}</p>"
             f"<p class='ws-link' id='ws-link'>{esc(link)}</p>",
             unsafe_allow_html=True,
         )
-        if note:
-            q2.caption(note)  # already in the page's language (presentation.page_link)
         st.markdown("### " + _("The room's view: {pillar}").format(pillar=tr.pillar(pillar)))
         st.markdown(_room_table(here, item_tallies), unsafe_allow_html=True)
         latest = ws.indicator_round(w.ds)
@@ -289,91 +326,93 @@ def present(w: Workshop) -> None:
                 "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
             )
         )
-        matrix = ws.room_matrix(gaps, w.ds)
-        shown = table_in_language(matrix)
+        shown = table_in_language(ws.room_matrix(gaps, w.ds))
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
 
-    with st.expander(_("End of session: summary")):
-        info = w.session.info
-        all_quotes = dl.quotes(w.engine, w.round_id)
-        r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
-        stem = ws.summary_file_stem(info)
-        st.caption(
-            _(
-                "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
-            ).format(ratings=len(r_table), quotes=len(q_table))
-        )
-        d1, d2 = st.columns(2)
-        # Each file is built when its button is clicked (a callable), not on every rerun of the room view.
-        d1.download_button(
-            _("Ratings (CSV)"),
-            lambda: tables.workshop_csv(r_table),
-            file_name=f"{stem}-ratings.csv",
-            mime="text/csv",
-            key="ws_dl_rcsv",
-            width="stretch",
-        )
-        d2.download_button(
-            _("Quotes (CSV)"),
-            lambda: tables.workshop_csv(q_table),
-            file_name=f"{stem}-quotes.csv",
-            mime="text/csv",
-            key="ws_dl_qcsv",
-            width="stretch",
-        )
-        d1.download_button(
+
+def _summary_files(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> list[tuple]:
+    """(label, bytes, file name, mime) of each summary file, or an error for the PDF; built once per state of
+    the room's record (kept in the session until something is recorded)."""
+    revision = dl.revision(w.engine, w.round_id)
+    kept = st.session_state.get("ws_summary_files")
+    if kept is not None and kept[0] == (w.round_id, revision):
+        return kept[1]
+    info = w.session.info
+    all_quotes = dl.quotes(w.engine, w.round_id)
+    r_table, q_table = ws.ratings_table(w.ds, info, rat), ws.quotes_table(w.ds, info, all_quotes)
+    stem = ws.summary_file_stem(info)
+    files = [
+        (_("Ratings (CSV)"), tables.workshop_csv(r_table), f"{stem}-ratings.csv", "text/csv"),
+        (_("Quotes (CSV)"), tables.workshop_csv(q_table), f"{stem}-quotes.csv", "text/csv"),
+        (
             _("Workbook (XLSX)"),
-            lambda: tables.workshop_xlsx(info, r_table, q_table, matrix),
-            file_name=f"{stem}.xlsx",
-            key="ws_dl_xlsx",
+            tables.workshop_xlsx(info, r_table, q_table, ws.room_matrix(gaps, w.ds)),
+            f"{stem}.xlsx",
+            None,
+        ),
+    ]
+    try:
+        # Checked first, so the page says it rather than failing: the fonts are there and every quote can be printed.
+        font_paths()
+        live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
+        for text in [*live.get("text", []), *live.get("speaker_name", [])]:
+            check_text(text or "")
+    except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
+        files.append((_("Printable summary (PDF)"), exc, None, None))
+    else:
+        pdf = summary_pdf(w.ds, info, gaps, all_quotes, agenda)
+        files.append((_("Printable summary (PDF)"), pdf, f"{stem}.pdf", "application/pdf"))
+    st.session_state["ws_summary_files"] = ((w.round_id, revision), files)
+    return files
+
+
+def _summary(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> None:
+    """End of session: the summary files, in the presenter view (issue 24 items 14 and 16)."""
+    st.caption(
+        _(
+            "{ratings} rating(s) and {quotes} quote(s) recorded. Every row names its source: this round, its venue and date, and the group."
+        ).format(ratings=len(rat), quotes=len(dl.quotes(w.engine, w.round_id, include_withdrawn=False)))
+    )
+    if not st.session_state.get("ws_summary"):
+        return  # the files are built when the expander is opened, not on every rerun of the presenter view
+    # The files are handed over as bytes, never as a callable: a file made on click belongs to no session, and
+    # the server's clean-up after any script run (the live tallies run every second) deletes it before a busy
+    # browser fetches it — the download is cancelled (issue 24 item 16). Bytes stay this session's until its
+    # next full run; on_click="ignore": a click starts none.
+    cols = st.columns(2)
+    for i, (label, data, file_name, mime) in enumerate(_summary_files(w, agenda, rat, gaps)):
+        if isinstance(data, DataFileError):
+            cols[i % 2].error(md(data.issue))
+            continue
+        cols[i % 2].download_button(
+            label,
+            data,
+            file_name=file_name,
+            mime=mime,
+            key=f"ws_dl_{i}",
+            on_click="ignore",
             width="stretch",
         )
-        try:
-            # Checked now, cheaply, so the page says it rather than a failed click: the fonts are there and
-            # every quote can be printed.
-            font_paths()
-            live = all_quotes[all_quotes["withdrawn_at"].isna()] if len(all_quotes) else all_quotes
-            for text in [*live.get("text", []), *live.get("speaker_name", [])]:
-                check_text(text or "")
-        except DataFileError as exc:  # fonts missing: the CSV and XLSX still work
-            d2.error(md(exc.issue))
-        else:
-            d2.download_button(
-                _("Printable summary (PDF)"),
-                lambda: summary_pdf(w.ds, info, gaps, all_quotes, agenda),
-                file_name=f"{stem}.pdf",
-                mime="application/pdf",
-                key="ws_dl_pdf",
-                width="stretch",
-            )
-
-    with st.expander(_("Offline check")):
-        if st.toggle(_("Run the offline check"), key="ws_offline"):
-            offline_check.show(fmap)
-
-    c1, c2 = st.columns(2)
-    c1.link_button(
-        _("Facilitator's controls (presenter view, new window)"),
-        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "presenter"})),
-    )
-    if c2.button(_("Leave the presentation"), key="ws_leave"):
-        w.params.from_dict(with_language({"round": w.round_id}))
-        st.rerun()
 
 
 def presenter(w: Workshop) -> None:
-    """The facilitator's window: the same agenda, the live tally, voting and recording controls. The room view follows it."""
+    """The facilitator's window: the same agenda, the live tally, voting and recording controls, the summary
+    files and the offline check. The room view follows it."""
     tr = translator()
     st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
     user = require_editor()
     agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
     pos, cid, pillar = _header(w, agenda)
+    link, note = _phone_link(w)
     st.caption(
         _("Presenter view: item {n} of {total}. The room view (projector) follows where you move.").format(
             n=pos + 1, total=len(agenda)
         )
         + " "
         + _("Signed in as {user}.").format(user=md(user.label))
+        + " "
+        + _("Phones vote at {link}").format(link=md(link))
+        + (" — " + md(note) if note else "")  # the note is already in the page's language (page_link)
     )
     left, right = st.columns([1, 1], gap="large")
     with left:
@@ -429,6 +468,12 @@ def presenter(w: Workshop) -> None:
     who_works_with_whom(
         w.atlas, w.round_id, cid, w.session.info, user
     )  # issue 17: "who works with whom", asked of the room
+    # Keyed, its open state in the session: a rerun keeps it open, and opening it builds the files.
+    with st.expander(_("End of session: summary"), key="ws_summary", on_change="rerun"):
+        _summary(w, agenda, rat, gaps)
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
+            offline_check.show(_room_map(w, gaps, cid, pillar)[0])  # the map the projector draws
     c1, c2 = st.columns(2)
     c1.link_button(
         _("Open the room view (projector, new window)"),

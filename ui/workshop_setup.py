@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from cluster_model import store
@@ -65,9 +67,15 @@ def setup(w: Workshop) -> None:
                 pillar=tr.pillar(at.pillar),
             )
         )
-        if st.button("▶ " + _("Start presentation"), type="primary", key="ws_start"):
+        b1, b2 = st.columns(2)
+        if b1.button("▶ " + _("Start presentation"), type="primary", key="ws_start"):
             params.from_dict(with_language({"round": chosen, "item": str(s.position + 1), "mode": "present"}))
             st.rerun()
+        # The projector shows only what the room needs; the facilitator works from this second window.
+        b2.link_button(
+            _("Facilitator's controls (presenter view, new window)"),
+            "/workshop?" + urlencode(with_language({"round": chosen, "mode": "presenter"})),
+        )
         with st.expander(_("Agenda (in order)")):
             st.dataframe(table_in_language(agenda.table(ds)), hide_index=True, width="stretch")
     else:

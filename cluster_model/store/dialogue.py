@@ -21,7 +21,7 @@ from datetime import date as date_type
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Engine, and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..issues import DataIssue
@@ -579,6 +579,16 @@ def quotes(engine: Engine, round_id: str, *, include_withdrawn: bool = True) -> 
     df["created_at"] = df["created_at"].map(_utc)
     df["withdrawn_at"] = df["withdrawn_at"].map(_utc)
     return df
+
+
+def revision(engine: Engine, round_id: str) -> int:
+    """The round's latest change (0 for none): every write to the room's record appends to its history,
+    so a view that drew the room at this revision is current while it stays the same."""
+    h = s.dialogue_history
+    with engine.connect() as conn:
+        return int(
+            conn.execute(select(func.max(h.c.change_id)).where(h.c.round_id == round_id)).scalar() or 0
+        )
 
 
 def history(engine: Engine, round_id: str) -> pd.DataFrame:

@@ -14,11 +14,10 @@ import contextlib
 import re
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+from browser_support import ARTIFACTS, OfflinePage, stop_server
+from workshop_support import dialogue_server, open_presenter_signed_in
+from workshop_support import settled as _settled
 
-from cluster_model import store
-from cluster_model.auth import hash_password
-from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 
 PASSWORD = "room vote test password 3"
@@ -41,34 +40,12 @@ COMMENT = "<b>bold</b><img src=x onerror=alert(1)> no training centre"
 
 @pytest.fixture(scope="module")
 def vote_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("room-vote")
-    url = f"sqlite:///{folder}/atlas.db"
-    engine = store.open_store(url)
-    dl.create_dialogue(
-        engine,
-        round_id=ROUND,
-        name="Room vote test",
-        date="2027-03-01",
-        venue="MUET, Jamshoro",
-        facilitator="Dr F",
-        agenda="mango:TH,rice:S",
-        author="test setup",
+    proc, base, engine = dialogue_server(
+        tmp_path_factory.mktemp("room-vote"), ROUND, "mango:TH,rice:S", PASSWORD
     )
-    secrets = folder / "secrets.toml"
-    secrets.write_text(
-        f'[atlas_auth.users.facilitator]\nname = "Test Facilitator"\npassword_hash = "{hash_password(PASSWORD)}"\n'
-    )
-    proc, base = start_server({"ATLAS_DB_URL": url, "STREAMLIT_SECRETS_FILES": str(secrets)})
     yield base, engine
     stop_server(proc)
     engine.dispose()
-
-
-def _settled(page) -> None:
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
-        timeout=90_000,
-    )
 
 
 def _voted(page) -> int:
@@ -175,14 +152,8 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
 
         # The facilitator, in the presenter view, closes the item.
         f = facilitator.page
-        f.goto(f"{base}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
-        # Ten phones and a projector polling every second load the server: give the page the test's usual wait.
-        f.get_by_label("Username").wait_for(timeout=120_000)
-        f.get_by_label("Username").fill("facilitator")
-        f.get_by_role("textbox", name="Password").fill(PASSWORD)
-        f.get_by_role("button", name="Sign in").click()
+        open_presenter_signed_in(f, base, ROUND, PASSWORD)
         f.get_by_role("button", name="Close voting on this item").wait_for(timeout=120_000)
-        _settled(f)
         f.get_by_role("button", name="Close voting on this item").click()
         f.get_by_role("button", name="Reopen voting").wait_for(timeout=90_000)
 

@@ -111,6 +111,15 @@ def _sign_in(page) -> None:
     page.get_by_text("Signed in as").wait_for(timeout=30_000)
 
 
+def _open_presenter(page, base: str) -> None:
+    page.goto(f"{base}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
+    # A new browser session keeps the sign-in (issue 10 item 3, session cookie); sign in only if the
+    # cookie had not been set yet when the page was left.
+    page.locator(".ws-title").or_(page.get_by_label("Username")).first.wait_for(timeout=60_000)
+    if page.get_by_label("Username").count():
+        _sign_in(page)
+
+
 def _map_painted(page) -> None:
     page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=60_000)
     for frame in page.frames:
@@ -166,12 +175,7 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
 
         # The room view has no editing controls (issue 10, item 11); the presenter view records.
         assert page.get_by_role("radiogroup", name="Community").count() == 0
-        page.goto(f"{editor_server}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
-        # A new browser session keeps the sign-in (issue 10 item 3, session cookie); sign in only if the
-        # cookie had not been set yet when the page was left.
-        page.locator(".ws-title").or_(page.get_by_label("Username")).first.wait_for(timeout=60_000)
-        if page.get_by_label("Username").count():
-            _sign_in(page)
+        _open_presenter(page, editor_server)
         _wait_title(page, "Fisheries — Capabilities & HRM")
         community = page.get_by_role("radiogroup", name="Community")
         community.get_by_text("absent", exact=True).click()
@@ -225,8 +229,10 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
             )
             assert map_height >= height - 200, f"map {map_height:.0f} px high on a {height} px screen"
 
-        # The offline check, in the UI, says everything is local.
+        # The offline check, in the presenter view (issue 24 item 14: not on the projector), says everything is local.
         page.set_viewport_size({"width": 1280, "height": 720})
+        _open_presenter(page, editor_server)
+        _wait_title(page, "Fisheries — Capabilities & HRM")
         page.get_by_text("Offline check", exact=True).click()
         page.get_by_text("Run the offline check").click()
         page.get_by_text("Map files: all installed").wait_for(timeout=30_000)
