@@ -39,14 +39,11 @@ _AUTOLINK = [
 
 
 def esc(value: object) -> str:
-    """``value`` as text for HTML (element content or a quoted attribute)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def esc_in_js_template(value: object) -> str:
-    """``value`` as HTML that folium puts inside a JavaScript template literal (its tooltips):
-    :func:`esc`, and then backtick, ``$`` and ``\\`` as entities so none ends or interpolates the literal."""
-    return esc(value).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    """``value`` as text for HTML: element content, a quoted attribute, SVG, and the HTML that
+    folium puts inside a JavaScript template literal (its tooltips and popups), where a backtick,
+    ``$`` or ``\\`` would end or interpolate the literal; as entities they show the same."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def shorten(value: object, limit: int = 80) -> str:

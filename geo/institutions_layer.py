@@ -23,7 +23,7 @@ from cluster_model.linkages import (
     STATUS_COLOUR,
     STATUS_DASH,
 )
-from cluster_model.markup import esc_in_js_template
+from cluster_model.markup import esc
 
 LAYER_NAME = "Institutions"
 
@@ -68,8 +68,8 @@ def build_institutions_layer(
             continue
         i = where.loc[r["institution_id"]]
         tip = (
-            f"{esc_in_js_template(i['name'])} → {esc_in_js_template(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({esc_in_js_template(r['place'])}): "
-            f"{esc_in_js_template(LINK_TYPES.get(r['link_type'], r['link_type']))}, {esc_in_js_template(r['status'])}"
+            f"{esc(i['name'])} → {esc(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({esc(r['place'])}): "
+            f"{esc(LINK_TYPES.get(r['link_type'], r['link_type']))}, {esc(r['status'])}"
         )
         folium.PolyLine(
             [[float(i["lat"]), float(i["lon"])], [float(r["lat"]), float(r["lon"])]],
@@ -83,9 +83,9 @@ def build_institutions_layer(
     for r in located.to_dict("records"):
         kind = r["kind"]
         tip = (
-            f"<b>{esc_in_js_template(r['name'])}</b><br>{esc_in_js_template(INSTITUTION_KINDS.get(kind, kind))}"
-            + (f" · {esc_in_js_template(r['district'])}" if r["district"] else "")
-            + (f"<br><i>{esc_in_js_template(r['location_note'])}</i>" if r["location_note"] else "")
+            f"<b>{esc(r['name'])}</b><br>{esc(INSTITUTION_KINDS.get(kind, kind))}"
+            + (f" · {esc(r['district'])}" if r["district"] else "")
+            + (f"<br><i>{esc(r['location_note'])}</i>" if r["location_note"] else "")
         )
         folium.CircleMarker(
             [float(r["lat"]), float(r["lon"])],
