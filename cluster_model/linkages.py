@@ -15,7 +15,6 @@ source.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -37,6 +36,7 @@ from .loading import (
     split_list,
     unknown,
 )
+from .markup import esc
 from .scoring import rounds_in_view
 from .view import make_view
 from .vocabulary import PILLARS, STAKEHOLDERS
@@ -714,10 +714,6 @@ STATUS_WIDTH = {ACTIVE: 3.5, WEAK: 2, NEEDED: 2}
 STATUS_COLOUR = {ACTIVE: "#1a9850", WEAK: "#f46d43", NEEDED: "#d73027"}
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _short(text: str, n: int = 26) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -751,7 +747,7 @@ def network_svg(
         pos[iid] = (cx + rx * math.cos(a), cy + ry * math.sin(a))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="linkage-network" role="img" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px;font-family:sans-serif">',
-        f"<title>{_e('Links of the ' + ds.cluster_name(cluster_id) + ' cluster')}</title>",
+        f"<title>{esc('Links of the ' + ds.cluster_name(cluster_id) + ' cluster')}</title>",
     ]
     # Several links between the same pair are fanned out a little so each stays visible.
     seen: dict[str, int] = {}
@@ -763,25 +759,25 @@ def network_svg(
         mx, my = (cx + x) / 2 + off, (cy + y) / 2 - off
         st = r["Status"]
         parts.append(
-            f'<path class="link" data-status="{_e(st)}" data-institution="{_e(r["institution_id"])}" data-link-type="{_e(r["link_type"])}" '
+            f'<path class="link" data-status="{esc(st)}" data-institution="{esc(r["institution_id"])}" data-link-type="{esc(r["link_type"])}" '
             f'd="M{cx:.1f},{cy:.1f} Q{mx:.1f},{my:.1f} {x:.1f},{y:.1f}" fill="none" stroke="{STATUS_COLOUR[st]}" stroke-width="{STATUS_WIDTH[st]}"'
             + (f' stroke-dasharray="{STATUS_DASH[st]}"' if STATUS_DASH[st] else "")
-            + f"><title>{_e(r['Institution'] + ' — ' + r['Link'] + ': ' + st + ' (' + r['Source'] + ')')}</title></path>"
+            + f"><title>{esc(r['Institution'] + ' — ' + r['Link'] + ': ' + st + ' (' + r['Source'] + ')')}</title></path>"
         )
         parts.append(
-            f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#333" text-anchor="middle">{_e(_short(r["Link"] + " · " + st, 34))}</text>'
+            f'<text x="{mx:.1f}" y="{my:.1f}" font-size="10" fill="#333" text-anchor="middle">{esc(_short(r["Link"] + " · " + st, 34))}</text>'
         )
     parts.append(f'<circle class="cluster-node" cx="{cx:.1f}" cy="{cy:.1f}" r="34" fill="#08519c"/>')
     parts.append(
-        f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="12" fill="#fff" text-anchor="middle" font-weight="bold">{_e(_short(ds.cluster_name(cluster_id), 14))}</text>'
+        f'<text x="{cx:.1f}" y="{cy + 4:.1f}" font-size="12" fill="#fff" text-anchor="middle" font-weight="bold">{esc(_short(ds.cluster_name(cluster_id), 14))}</text>'
     )
     for iid, (x, y) in pos.items():
         kind = inst.at[iid, "kind"] if iid in inst.index else ""
         name = inst.at[iid, "name"] if iid in inst.index else iid
         parts.append(
-            f'<g class="institution-node" data-institution="{_e(iid)}" data-kind="{_e(kind)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="{KIND_COLOURS.get(kind, "#999")}"/>'
-            f"<title>{_e(name + ' — ' + INSTITUTION_KINDS.get(kind, kind))}</title>"
-            f'<text x="{x:.1f}" y="{y + 28:.1f}" font-size="11" text-anchor="middle" fill="#111">{_e(_short(name))}</text></g>'
+            f'<g class="institution-node" data-institution="{esc(iid)}" data-kind="{esc(kind)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="{KIND_COLOURS.get(kind, "#999")}"/>'
+            f"<title>{esc(name + ' — ' + INSTITUTION_KINDS.get(kind, kind))}</title>"
+            f'<text x="{x:.1f}" y="{y + 28:.1f}" font-size="11" text-anchor="middle" fill="#111">{esc(_short(name))}</text></g>'
         )
     if not ids:
         parts.append(
@@ -796,7 +792,7 @@ def network_svg(
             + (f' stroke-dasharray="{STATUS_DASH[st]}"' if STATUS_DASH[st] else "")
             + "/>"
         )
-        parts.append(f'<text x="{x0 + 40}" y="{y0 + 4}" font-size="11" fill="#111">{_e(st)}</text>')
+        parts.append(f'<text x="{x0 + 40}" y="{y0 + 4}" font-size="11" fill="#111">{esc(st)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -37,7 +37,6 @@ Treat the districts and sites frames as immutable.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import threading
@@ -53,6 +52,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from cluster_model.identity import region_name
+from cluster_model.markup import esc
 from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
@@ -227,10 +227,10 @@ def district_tooltip_heads(districts: gpd.GeoDataFrame, tr=None) -> str:
     heads = {}
     for district, division in zip(districts["district"].astype(str), districts["division"]):
         shown = names.name("district", district, tr.language) if local else district
-        parts = [f"<b>{html.escape(shown)}</b>"]
+        parts = [f"<b>{esc(shown)}</b>"]
         if not pd.isna(division):
             line = tr.gettext("{division} division") if tr else "{division} division"
-            parts.append(html.escape(line.format(division=tr.data(str(division)) if local else division)))
+            parts.append(esc(line.format(division=tr.data(str(division)) if local else division)))
         heads[district] = "<br>".join(parts)
     return _js_json(heads)
 
@@ -310,7 +310,7 @@ def badge_text_colour(colour: str) -> str:
 def _badge(code: str, colour: str) -> str:
     return (
         f'<span class="atlas-badge" style="background:{colour};color:{badge_text_colour(colour)}">'
-        f"{html.escape(code)}</span>"
+        f"{esc(code)}</span>"
     )
 
 
@@ -470,14 +470,13 @@ def site_markers_data(sites: pd.DataFrame) -> tuple[str, list[tuple[str, str, st
             entries.append(
                 [
                     index[cid],
-                    html.escape(str(site["place"])),
-                    html.escape(str(note)) if note is not None and not pd.isna(note) else "",
+                    esc(str(site["place"])),
+                    esc(str(note)) if note is not None and not pd.isna(note) else "",
                 ]
             )
         markers.append([lat, lon, entries])
     clusters = [
-        [html.escape(code), colour, html.escape(name), badge_text_colour(colour)]
-        for code, colour, name in key.values()
+        [esc(code), colour, esc(name), badge_text_colour(colour)] for code, colour, name in key.values()
     ]
     return _js_json({"clusters": clusters, "markers": markers}), sorted(
         key.values(), key=lambda k: (len(k[0]), k[0])
@@ -635,7 +634,7 @@ def district_style_table(districts, scores, selected=None, highlight=(), fill_st
             index[key] = len(styles)
             styles.append(style)
         # Only the figure's line: the district's name and division are in the base map's heads.
-        table[district] = [index[key], html.escape(text)]
+        table[district] = [index[key], esc(text)]
         if district == selected or district in highlight:
             outlines[district] = _outline_style(district, selected, highlight)
     return {"styles": styles, "districts": table, "outlines": outlines}
@@ -742,23 +741,21 @@ def legend_html(
         f"<div>{_swatch(colour)}{GAP_BREAKS[i]:.1f}–{GAP_BREAKS[i + 1]:.1f}</div>"
         for i, colour in enumerate(GAP_COLOURS)
     ]
-    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}{html.escape(hatched)}</div>")
-    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}{html.escape(unknown)}</div>")
-    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}{html.escape(no_cluster)}</div>")
+    rows.append(f"<div>{_hatch_swatch(GAP_COLOURS[2])}{esc(hatched)}</div>")
+    rows.append(f"<div>{_swatch(NOT_ASSESSED_FILL, '#424242', dashed=True)}{esc(unknown)}</div>")
+    rows.append(f"<div>{_swatch(NO_CLUSTER_FILL, '#9a9a9a')}{esc(no_cluster)}</div>")
     marker_key = list(marker_key)
     key_html = ""
     if marker_key:
         # Open: the badges' numbers mean nothing without it (closed by the map script on a narrow map).
         key_html = (
-            f'<details class="atlas-key-box" open><summary><b>{html.escape(sites_title)} ({len(marker_key)})</b></summary>'
+            f'<details class="atlas-key-box" open><summary><b>{esc(sites_title)} ({len(marker_key)})</b></summary>'
             '<div class="atlas-key">'
-            + "".join(
-                f"<div>{_badge(code, colour)} {html.escape(name)}</div>" for code, colour, name in marker_key
-            )
+            + "".join(f"<div>{_badge(code, colour)} {esc(name)}</div>" for code, colour, name in marker_key)
             + "</div></details>"
         )
     return (
-        f"<div><details open><summary><b>{html.escape(title)}</b></summary>"
+        f"<div><details open><summary><b>{esc(title)}</b></summary>"
         f'<div class="atlas-legend-rows">{"".join(rows)}</div></details>' + key_html + "</div>"
     )
 
@@ -964,11 +961,11 @@ def build_sites_map(
     atlas_styles(m, districts, scores, fill_style=fill).add_to(m)
     marker_key = _add_site_markers(m, own) if len(own) else []
     rows = (
-        [_swatch("#9ecae1", HIGHLIGHT_OUTLINE) + html.escape(_("district with a site"))]
+        [_swatch("#9ecae1", HIGHLIGHT_OUTLINE) + esc(_("district with a site"))]
         if len(own)
-        else [html.escape(_("no site recorded for this cluster"))]
+        else [esc(_("no site recorded for this cluster"))]
     )
-    rows += [f"{_badge(code, colour)} {html.escape(name)}" for code, colour, name in marker_key]
+    rows += [f"{_badge(code, colour)} {esc(name)}" for code, colour, name in marker_key]
     key_html = '<div class="atlas-key">' + "".join(f"<div>{r}</div>" for r in rows) + "</div>"
     _MapExtras(
         key_html,

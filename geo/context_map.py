@@ -9,14 +9,13 @@ take the one Karachi City figure, drawn as one unit (no borders between them) an
 
 from __future__ import annotations
 
-import html
-
 import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from cluster_model import context as cx
+from cluster_model.markup import esc
 from geo.atlas_map import BORDER, atlas_styles, build_atlas_base
 
 # ColorBrewer PuBu, 5 classes (colour-blind safe), distinct from the gap map's YlOrRd.
@@ -124,10 +123,10 @@ def legend_html(
     better = _("higher is better") if meta["direction"] == "positive" else _("higher is worse")
     # A foldable strip like the gap map's legend (its summary stays: what the colours show), classes
     # side by side: short enough that the map, fitted above or beside it, shows the province large.
-    title = f"<b>{html.escape(_figure_label(meta, tr))}, {int(meta['year'])}</b>"
+    title = f"<b>{esc(_figure_label(meta, tr))}, {int(meta['year'])}</b>"
     notes = [
-        f"{html.escape(data(str(meta['unit'])))} · {html.escape(better)} · <i>"
-        + html.escape(
+        f"{esc(data(str(meta['unit'])))} · {esc(better)} · <i>"
+        + esc(
             _("{n} classes: quantiles of the district figures (each survey unit once)").format(
                 n=len(edges) - 1 if edges else 0
             )
@@ -139,17 +138,17 @@ def legend_html(
         dashed = "dashed" if colour == NO_FIGURE_FILL else "solid"
         rows.append(
             f'<div><span style="display:inline-block;width:14px;height:12px;margin-right:6px;vertical-align:middle;'
-            f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{html.escape(text)}</div>'
+            f'background:{colour};border:1.5px {dashed} {BORDER}"></span>{esc(text)}</div>'
         )
     for unit in shared_units:
-        notes.append(html.escape(_("{unit}: one figure for its districts together").format(unit=data(unit))))
+        notes.append(esc(_("{unit}: one figure for its districts together").format(unit=data(unit))))
     notes.append(
         "<small>"
-        + html.escape(_("Source:") + " " + data(str(meta["source"])))
+        + esc(_("Source:") + " " + data(str(meta["source"])))
         + " "
-        + html.escape(data(cx.CONTEXT_CREDIT))
+        + esc(data(cx.CONTEXT_CREDIT))
         + ". "
-        + html.escape(_("Estimates with sampling error; context only, never part of a gap score."))
+        + esc(_("Estimates with sampling error; context only, never part of a gap score."))
         + "</small>"
     )
     return (
@@ -199,7 +198,7 @@ def build_context_map(
             [lat, lon],
             icon=folium.DivIcon(
                 html=f'<div class="atlas-unit-label" style="font:bold 12px sans-serif;white-space:nowrap;color:#000;'
-                f'background:rgba(255,255,255,0.8);padding:1px 4px;border-radius:3px;display:inline-block">{html.escape(text)}</div>',
+                f'background:rgba(255,255,255,0.8);padding:1px 4px;border-radius:3px;display:inline-block">{esc(text)}</div>',
                 icon_size=None,
                 icon_anchor=(0, 0),
             ),

@@ -9,7 +9,6 @@ nothing from a CDN. Every text is HTML-escaped (Leaflet tooltips are HTML).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 
 import folium
@@ -24,15 +23,9 @@ from cluster_model.linkages import (
     STATUS_COLOUR,
     STATUS_DASH,
 )
+from cluster_model.markup import esc
 
 LAYER_NAME = "Institutions"
-
-
-def _e(text: object) -> str:
-    # folium puts tooltip text inside a JS template literal: backtick, $ and \ must not survive either.
-    return (
-        html.escape(str(text), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-    )
 
 
 def served_sites(
@@ -75,8 +68,8 @@ def build_institutions_layer(
             continue
         i = where.loc[r["institution_id"]]
         tip = (
-            f"{_e(i['name'])} → {_e(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({_e(r['place'])}): "
-            f"{_e(LINK_TYPES.get(r['link_type'], r['link_type']))}, {_e(r['status'])}"
+            f"{esc(i['name'])} → {esc(cluster_names.get(r['cluster_id'], r['cluster_id']))} ({esc(r['place'])}): "
+            f"{esc(LINK_TYPES.get(r['link_type'], r['link_type']))}, {esc(r['status'])}"
         )
         folium.PolyLine(
             [[float(i["lat"]), float(i["lon"])], [float(r["lat"]), float(r["lon"])]],
@@ -90,9 +83,9 @@ def build_institutions_layer(
     for r in located.to_dict("records"):
         kind = r["kind"]
         tip = (
-            f"<b>{_e(r['name'])}</b><br>{_e(INSTITUTION_KINDS.get(kind, kind))}"
-            + (f" · {_e(r['district'])}" if r["district"] else "")
-            + (f"<br><i>{_e(r['location_note'])}</i>" if r["location_note"] else "")
+            f"<b>{esc(r['name'])}</b><br>{esc(INSTITUTION_KINDS.get(kind, kind))}"
+            + (f" · {esc(r['district'])}" if r["district"] else "")
+            + (f"<br><i>{esc(r['location_note'])}</i>" if r["location_note"] else "")
         )
         folium.CircleMarker(
             [float(r["lat"]), float(r["lon"])],

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from cluster_model.history import row_change_label
 from cluster_model.identity import atlas_name
+from cluster_model.markup import md
 from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
@@ -15,7 +16,6 @@ from ui import context_view, linkage_views, page, room, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import evidence_checklist, get_view
-from ui.html import md
 from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)

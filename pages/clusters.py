@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from cluster_model.classification import AGREES, DIFFERS, NOT_COMPARABLE, explain
 from cluster_model.evidence import evidence_items
 from cluster_model.history import cluster_gap_changes, row_change_label, status_changes
+from cluster_model.markup import md
 from cluster_model.participation import participation_grid
 from cluster_model.scoring import gap_label
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
@@ -18,7 +19,6 @@ from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import evidence_checklist, get_view
-from ui.html import md
 from ui.i18n import _, data_text, name, name_from_english, table_in_language, translator
 from ui.i18n import known as in_language
 

@@ -9,13 +9,13 @@ import streamlit as st
 
 from cluster_model import store
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
+from cluster_model.markup import md
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from outputs import tables
 from ui import page, uploads
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.chrome import illustrative_banner
 from ui.data_access import data_dir, get_engine
-from ui.html import md
 from ui.i18n import (
     VOCABULARY_COLUMNS,
     _,

@@ -14,6 +14,7 @@ from cluster_model.exports import (
     view_tables,
 )
 from cluster_model.issues import DataFileError
+from cluster_model.markup import md
 from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
@@ -24,7 +25,6 @@ from ui.chrome import illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
-from ui.html import md
 from ui.i18n import _, current_language, known, name, names, table_in_language, translator
 from ui.share import app_base_url, share_url
 

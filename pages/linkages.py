@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import linkages as L
+from cluster_model.markup import md
 from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from geo.institutions_layer import province_contains
@@ -17,7 +18,6 @@ from ui import page, uploads
 from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
-from ui.html import md
 from ui.i18n import N_, _, data_text, known, name, table_in_language
 
 atlas, state = page.start()

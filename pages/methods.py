@@ -6,13 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import context, workshop
+from cluster_model.markup import md
 from cluster_model.vocabulary import INDICATOR_GROUPS, STAKEHOLDERS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui import linkage_views, page, provenance
 from ui.chrome import readable
 from ui.context_access import get_context
 from ui.data_access import shared_dir, store_url
-from ui.html import md
 from ui.i18n import (
     N_,
     _,

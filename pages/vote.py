@@ -12,11 +12,10 @@ rate limit, comment length) is in :mod:`cluster_model.store.votes`.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from cluster_model import voting as v
+from cluster_model.markup import esc
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
 from ui.data_access import get_dataset, get_engine
@@ -74,8 +73,8 @@ except vt.VoteRefused as exc:
 group = params.get("g")
 if group not in STAKEHOLDERS:
     st.markdown(
-        f"<div class='vote-q'>{html.escape(_('Which group are you from?'))}</div>"
-        f"<p class='vote-note'>{html.escape(_('Asked once. Your vote is anonymous: no name, no account.'))}</p>",
+        f"<div class='vote-q'>{esc(_('Which group are you from?'))}</div>"
+        f"<p class='vote-note'>{esc(_('Asked once. Your vote is anonymous: no name, no account.'))}</p>",
         unsafe_allow_html=True,
     )
     for g, label in STAKEHOLDERS.items():
@@ -119,11 +118,11 @@ def item_panel(now: vt.CurrentItem) -> None:
     item_of = _("Item {n} of {total}").format(n=now.position + 1, total=now.n_items)
     question = _("Is this in place in the cluster? It covers:")
     st.markdown(
-        f"<p class='vote-note'>{html.escape(item_of)} · {html.escape(tr.stakeholder(group))}</p>"
-        f"<div class='vote-q' id='vote-item'>{html.escape(name('cluster', cid, ds.cluster_name(cid)))} — "
-        f"{html.escape(tr.pillar(pillar))}</div>"
-        f"<p class='vote-note'>{html.escape(question)}</p>"
-        f"<ul class='vote-ind'>{''.join(f'<li>{html.escape(n)}</li>' for n in names)}</ul>",
+        f"<p class='vote-note'>{esc(item_of)} · {esc(tr.stakeholder(group))}</p>"
+        f"<div class='vote-q' id='vote-item'>{esc(name('cluster', cid, ds.cluster_name(cid)))} — "
+        f"{esc(tr.pillar(pillar))}</div>"
+        f"<p class='vote-note'>{esc(question)}</p>"
+        f"<ul class='vote-ind'>{''.join(f'<li>{esc(n)}</li>' for n in names)}</ul>",
         unsafe_allow_html=True,
     )
     kind, text = st.session_state.pop("vote_msg", (None, None))
@@ -132,8 +131,8 @@ def item_panel(now: vt.CurrentItem) -> None:
     mine = vt.my_vote(engine, round_id, cid, pillar, device)
     if mine:
         st.markdown(
-            f"<p class='vote-mine' id='vote-mine'>{html.escape(_('Your vote:'))} "
-            f"{html.escape(SYMBOL[mine['choice']] + ' ' + _(v.CHOICES[mine['choice']]))}</p>",
+            f"<p class='vote-mine' id='vote-mine'>{esc(_('Your vote:'))} "
+            f"{esc(SYMBOL[mine['choice']] + ' ' + _(v.CHOICES[mine['choice']]))}</p>",
             unsafe_allow_html=True,
         )
     if now.state != vt.OPEN:

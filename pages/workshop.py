@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cluster_model.markup import md
 from cluster_model.store import dialogue as dl
 from ui import page
 from ui.auth import current_editor
 from ui.data_access import get_engine
-from ui.html import md
 from ui.i18n import _, current_language
 from ui.workshop_room import present, presenter
 from ui.workshop_session import Workshop

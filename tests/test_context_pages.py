@@ -255,6 +255,6 @@ def test_text_from_the_files_is_shown_as_text_not_markup(monkeypatch, tmp_path):
     at.selectbox(key="w_district").set_value("Tharparkar")
     ok(at)
     labels = [m.label for m in at.metric]
-    # ui.html.md escapes the brackets and stars, and breaks the bare address with a word joiner so it is no autolink.
+    # cluster_model.markup.md escapes the brackets and stars, and breaks the bare address with a word joiner so it is no autolink.
     assert "Adult \\[literacy\\](http\u2060://example.org) \\*25\\* (2014)" in labels
     assert any(r"adult \[literacy\]" in s.value for s in at.subheader)

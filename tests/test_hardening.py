@@ -28,6 +28,7 @@ from cluster_model import workshop as ws
 from cluster_model.auth import LOCK_AFTER, User
 from cluster_model.issues import DataFileError
 from cluster_model.loading import MAX_NOTE_CHARS, load_dataset, read_csv_rows
+from cluster_model.markup import esc, md
 from cluster_model.store import dialogue as dl
 from cluster_model.store import signin
 from cluster_model.store.importer import read_assessments
@@ -36,7 +37,6 @@ from geo.boundaries import load_boundaries
 from outputs import tables, workshop_summary
 from tests.store_support import backend, engine, store_env
 from tests.xlsx_files import header_row, sheet_xml, workbook_with_sheet_xml
-from ui.html import esc, md
 from ui.state import Vocabulary, parse_query
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 from support import record_deferred_downloads
 
 from cluster_model import store
+from cluster_model.markup import md
 from cluster_model.scoring import assessment_matrix, district_gaps
 from tests.survey_files import as_csv, as_xlsx, kobo_rows, odk_rows, sub
-from ui.html import md
 
 REPO = Path(__file__).resolve().parent.parent
 ROUND = SURVEY_ROUND

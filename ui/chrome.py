@@ -6,8 +6,8 @@ import streamlit as st
 
 from cluster_model.issues import DataIssue
 from cluster_model.loading import Dataset
+from cluster_model.markup import md
 from geo.boundaries import BOUNDARY_ATTRIBUTION
-from ui.html import md
 from ui.i18n import _, data_text, name_from_english, translator
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model import context as cx
+from cluster_model.markup import md
 from geo.atlas_map import clicked_district
 from geo.boundaries import boundaries_province
 from geo.context_map import build_context_map
@@ -21,7 +22,6 @@ from ui import state as view
 from ui.chrome import show_issues
 from ui.context_access import get_context
 from ui.data_access import AtlasData
-from ui.html import md
 from ui.i18n import (
     N_,
     _,

@@ -7,7 +7,6 @@ the store is shown as plain text (dataframes) or escaped (the network SVG, map t
 
 from __future__ import annotations
 
-import html
 import io
 from typing import TYPE_CHECKING
 
@@ -18,12 +17,12 @@ import streamlit.components.v1 as components
 
 from cluster_model import linkages as L
 from cluster_model import store
+from cluster_model.markup import esc, md
 from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData, data_dir, get_engine
 from ui.data_view import get_round_view
-from ui.html import md
 from ui.i18n import _, indicator_name, known, name, table_in_language
 from ui.state import bound
 from ui.uploads import show_refused
@@ -132,14 +131,14 @@ def with_institutions_layer(
         district=state.district,
     )
     key = " ".join(
-        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {html.escape(label)}'
+        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {esc(label)}'
         for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()])
     )
     unplaced = lk.institutions[lk.institutions["lat"].isna()]
     st.html(
         f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
         + (
-            f" Not on the map (location unknown): {html.escape(', '.join(unplaced['name']))}."
+            f" Not on the map (location unknown): {esc(', '.join(unplaced['name']))}."
             if len(unplaced)
             else ""
         )

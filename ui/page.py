@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from cluster_model.i18n import is_rtl
+from cluster_model.markup import md
 from cluster_model.vocabulary import PILLARS
 from ui import state as view
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
-from ui.html import md
 from ui.i18n import (
     _,
     current_language,

@@ -19,9 +19,9 @@ from urllib.parse import urlencode, urlparse
 import folium
 import streamlit as st
 
+from cluster_model.markup import esc
 from cluster_model.workshop import NOT_RATED
 from geo.atlas_map import AtlasMap, legend_html
-from ui.html import esc
 from ui.i18n import _, translator
 
 MIN_FONT_PX = 20

@@ -2,19 +2,18 @@
 voting controls, and the accepted tallies of a dialogue round (Atlas).
 
 Every data value (cluster and indicator names, comments typed on phones) is put
-into HTML through ``html.escape``; the live parts read the store, never memory,
+into HTML through ``cluster_model.markup.esc``; the live parts read the store, never memory,
 so any app server sharing the database shows the same tally.
 """
 
 from __future__ import annotations
-
-import html
 
 import pandas as pd
 import streamlit as st
 
 from cluster_model import voting as v
 from cluster_model.loading import Dataset
+from cluster_model.markup import esc
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
@@ -32,25 +31,25 @@ def tally_html(t: vt.Tally, state: str) -> str:
     tr = translator()
     choices = {c: tr.gettext(label) for c, label in v.CHOICES.items()}
     head = "".join(
-        f"<th scope='col' aria-label='{html.escape(label)}' title='{html.escape(label)}'>{CHOICE_SYMBOL[c]}</th>"
+        f"<th scope='col' aria-label='{esc(label)}' title='{esc(label)}'>{CHOICE_SYMBOL[c]}</th>"
         for c, label in choices.items()
     )
-    key = " ".join(f"{CHOICE_SYMBOL[c]} {html.escape(label.lower())}" for c, label in choices.items())
+    key = " ".join(f"{CHOICE_SYMBOL[c]} {esc(label.lower())}" for c, label in choices.items())
     rows = []
     for g in v.GROUPS:
         cells = "".join(f"<td data-choice='{c}'>{t.counts[g][c]}</td>" for c in v.CHOICES)
         rows.append(
-            f"<tr data-group='{g}'><th scope='row'>{html.escape(tr.stakeholder(g))}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>"
+            f"<tr data-group='{g}'><th scope='row'>{esc(tr.stakeholder(g))}</th>{cells}<td data-n>{t.n_group(g)}</td></tr>"
         )
     state_text = _("voting open") if state == vt.OPEN else _("voting closed")
-    group, voted = html.escape(_("Group")), html.escape(_("Voted"))
-    n_voted = html.escape(_("{n} voted").format(n=t.n))
-    groups = html.escape(_("{n} of 4 groups").format(n=t.groups_voted()))
+    group, voted = esc(_("Group")), esc(_("Voted"))
+    n_voted = esc(_("{n} voted").format(n=t.n))
+    groups = esc(_("{n} of 4 groups").format(n=t.groups_voted()))
     return (
         f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
         f"<table><thead><tr><th>{group}</th>{head}<th>{voted}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<p class='ws-note'>{key}</p>"
-        f"<p class='ws-note'><b class='ws-voted'>{n_voted}</b> · {groups} · {html.escape(state_text)}</p></div>"
+        f"<p class='ws-note'><b class='ws-voted'>{n_voted}</b> · {groups} · {esc(state_text)}</p></div>"
     )
 
 
@@ -58,10 +57,8 @@ def comments_html(t: vt.Tally, limit: int = 5) -> str:
     if not t.comments:
         return ""
     tr = translator()
-    items = "".join(
-        f"<li><b>{html.escape(tr.stakeholder(g))}:</b> {html.escape(c)}</li>" for g, c in t.comments[:limit]
-    )
-    return f"<div class='ws-note'>{html.escape(_('Latest comments from phones:'))}<ul>{items}</ul></div>"
+    items = "".join(f"<li><b>{esc(tr.stakeholder(g))}:</b> {esc(c)}</li>" for g, c in t.comments[:limit])
+    return f"<div class='ws-note'>{esc(_('Latest comments from phones:'))}<ul>{items}</ul></div>"
 
 
 def live_tally(

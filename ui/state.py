@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 import streamlit as st
 
+from cluster_model.markup import shorten
 from cluster_model.vocabulary import PILLARS
-from ui.html import shorten
 from ui.i18n import with_language
 
 COMPARE_KINDS = ("districts", "clusters")

@@ -12,11 +12,11 @@ import re
 import streamlit as st
 
 from cluster_model import linkages as L
+from cluster_model.markup import md
 from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
-from ui.html import md
 from ui.i18n import _, known, table_in_language
 from ui.i18n import name as local_name
 from ui.linkage_views import get_linkages, refresh, show_problems

@@ -15,6 +15,7 @@ from streamlit_folium import st_folium
 from cluster_model import store
 from cluster_model import workshop as ws
 from cluster_model.issues import DataFileError
+from cluster_model.markup import esc, md
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS
@@ -26,7 +27,6 @@ from ui import offline_check, room
 from ui import presentation as pres
 from ui.auth import current_editor, require_editor
 from ui.data_view import get_round_view
-from ui.html import esc, md
 from ui.i18n import _, known, table_in_language, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop_links import who_works_with_whom

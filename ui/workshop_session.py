@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from cluster_model import store
 from cluster_model.loading import Dataset
+from cluster_model.markup import md
 from ui.data_access import AtlasData
-from ui.html import md
 from ui.state import ViewState
 
 

@@ -8,12 +8,12 @@ import streamlit as st
 
 from cluster_model import store
 from cluster_model import workshop as ws
+from cluster_model.markup import md
 from cluster_model.store import dialogue as dl
 from cluster_model.vocabulary import PILLARS
 from ui import page
 from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
-from ui.html import md
 from ui.i18n import _, data_text, table_in_language, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop_session import Workshop, flash, problems, show_flash

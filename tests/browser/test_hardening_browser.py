@@ -100,7 +100,7 @@ def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server
         )
         main = (
             page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
-        )  # ui.html's invisible autolink breaker
+        )  # cluster_model.markup's invisible autolink breaker
         assert (
             "<iframe srcdoc=" in main and "![tracker](http://evil.example/pixel.png)" in main
         )  # shown as the text it is

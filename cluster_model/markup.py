@@ -1,11 +1,13 @@
 """The one way a data value reaches the page: escaped for HTML, or made literal for Markdown.
 
 Text from files, links, the store or a participant is never markup. Every value
-put into HTML built in Python (``st.markdown(..., unsafe_allow_html=True)``)
-goes through :func:`esc`; every value put into a Markdown string (``st.markdown``,
-``st.write``, ``st.error``, captions …) goes through :func:`md`, so ``![x](http://…)``,
-``[link](…)``, ``<iframe>``, ``$math$`` or ``:red[…]`` in a value shows as those
-characters and never becomes an image, a link, a frame or styling.
+put into HTML built in Python (``st.markdown(..., unsafe_allow_html=True)``, map
+tooltips and legends, the network SVG) goes through :func:`esc`; every value put
+into a Markdown string (``st.markdown``, ``st.write``, ``st.error``, captions …) goes
+through :func:`md`, so ``![x](http://…)``, ``[link](…)``, ``<iframe>``, ``$math$`` or
+``:red[…]`` in a value shows as those characters and never becomes an image, a link, a
+frame or styling. It lives in ``cluster_model`` (no streamlit, no folium) so that every
+layer above (``geo``, ``outputs``, ``ui``, ``pages``) can use it: nothing escapes on its own.
 """
 
 from __future__ import annotations
@@ -37,8 +39,11 @@ _AUTOLINK = [
 
 
 def esc(value: object) -> str:
-    """``value`` as text for HTML (element content or a quoted attribute)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """``value`` as text for HTML: element content, a quoted attribute, SVG, and the HTML that
+    folium puts inside a JavaScript template literal (its tooltips and popups), where a backtick,
+    ``$`` or ``\\`` would end or interpolate the literal; as entities they show the same."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def shorten(value: object, limit: int = 80) -> str:
