@@ -139,7 +139,7 @@ def test_editor_creates_presents_records_and_bad_input_loses_nothing(db):
     # Back in the room view: the room's view matrix is on the page, the summary files are not.
     at.query_params["mode"] = "present"
     at.run()
-    assert "1.00 (1/4)" in _texts(at)
+    assert "1.00 (1/4, low coverage)" in _texts(at)
     assert not at.get("download_button")
 
 
