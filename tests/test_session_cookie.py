@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 
@@ -25,7 +26,10 @@ def _post(ticket: str, scheme: str = "http", headers: dict[str, str] | None = No
         return {"type": "http.request", "body": body, "more_body": False}
 
     route = session_cookie.routes[0]
-    return asyncio.run(route.endpoint(Request(scope, receive)))
+    # A thread of its own: in the whole suite an earlier test (Playwright's sync API) leaves an event
+    # loop running in this thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, route.endpoint(Request(scope, receive))).result()
 
 
 def test_a_ticket_sets_the_http_only_cookie_once():
