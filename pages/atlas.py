@@ -12,11 +12,12 @@ from cluster_model.markup import md
 from cluster_model.scoring import gap_label
 from cluster_model.tables import map_summary
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
-from ui import context_view, linkage_views, page, room, rtl
+from ui import context_view, linkage_views, page, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import evidence_checklist, get_view
 from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
+from ui.workshop import room
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
 PICKER_WIDTH = 420  # px: the district picker, about the map column's width

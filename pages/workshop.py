@@ -19,7 +19,7 @@ Phones vote on ``pages/vote.py``. Viewing needs no sign-in; every write calls
 ``require_editor()``/``current_editor()``. This page manages its own URL
 parameters, so it starts with ``ui.page.start(shared_filters=False)`` (the shared
 filters would replace them; the sidebar is hidden when presenting). The views
-are drawn by ``ui/workshop_setup.py`` and ``ui/workshop_room.py``.
+are drawn by ``ui/workshop/setup_view.py`` and ``ui/workshop/room_view.py``.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from ui import page
 from ui.auth import current_editor
 from ui.data_access import get_engine
 from ui.i18n import _, current_language
-from ui.workshop_room import present, presenter
-from ui.workshop_session import Workshop
-from ui.workshop_setup import setup
+from ui.workshop.room_view import present, presenter
+from ui.workshop.session import Workshop
+from ui.workshop.setup_view import setup
 
 atlas, state = page.start(shared_filters=False)
 # This page manages its own URL parameters: keep the language among them (as ui.state.publish does elsewhere).

@@ -70,7 +70,7 @@ def rtl_css() -> str:
         "[data-testid='stMain'] :has(> [data-testid='stVegaLiteChart']) { direction: ltr; }\n"
         "[data-testid='stVegaLiteChart'] { padding-inline: 6px; }\n"
         "[data-testid='stVegaLiteChart'] svg { overflow: visible; }\n"
-        # The Workshop's HTML tables (ui/presentation.py) align left explicitly.
+        # The Workshop's HTML tables (ui/workshop/presentation.py) align left explicitly.
         "[data-testid='stMain'] :is(.ws-panel th, .ws-panel td, table th, table td) { text-align: start !important; }\n"
     )
 

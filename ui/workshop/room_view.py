@@ -1,6 +1,6 @@
 """The Workshop's room view (the projector) and presenter view (the facilitator's controls); ``pages/workshop.py`` draws them.
 
-The phones' own page is ``pages/vote.py`` (``ui/room.py`` holds the live tally both views show).
+The phones' own page is ``pages/vote.py`` (``ui/workshop/room.py`` holds the live tally both views show).
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from geo.atlas_map import build_atlas_map
 from outputs import tables
 from outputs.pdf import check_text, font_paths
 from outputs.workshop_summary import summary_pdf
-from ui import offline_check, room
-from ui import presentation as pres
 from ui.auth import current_editor, require_editor
 from ui.data_view import get_round_view
 from ui.i18n import _, known, table_in_language, translator, with_language
 from ui.i18n import name as local_name
-from ui.workshop_links import who_works_with_whom
-from ui.workshop_session import Workshop, flash, show_flash
+from ui.workshop import offline_check, room
+from ui.workshop import presentation as pres
+from ui.workshop.links import who_works_with_whom
+from ui.workshop.session import Workshop, flash, show_flash
 
 
 def _cluster(w: Workshop, cluster_id: str) -> str:

@@ -18,7 +18,7 @@ from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from ui.i18n import _, known, table_in_language, translator
-from ui.presentation import html_table
+from ui.workshop.presentation import html_table
 
 # How often the projector reads the tally (the budget is 2 s from vote to screen).
 TALLY_REFRESH_S = 1.0

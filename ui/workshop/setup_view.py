@@ -16,7 +16,7 @@ from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
 from ui.i18n import _, data_text, table_in_language, translator, with_language
 from ui.i18n import name as local_name
-from ui.workshop_session import Workshop, flash, problems, show_flash
+from ui.workshop.session import Workshop, flash, problems, show_flash
 
 
 def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
