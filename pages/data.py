@@ -67,7 +67,7 @@ def _write(action):
     try:
         return action()
     except store.ValidationError as exc:
-        uploads.show_refused(exc.issues)
+        uploads.show_refused(exc)
     except store.ConflictError as exc:
         _show_conflict(exc)
     return None
@@ -324,7 +324,7 @@ with tab_new:
                 author=require_editor().label,
             )
         except store.ValidationError as exc:
-            uploads.show_refused(exc.issues)
+            uploads.show_refused(exc)
         else:
             _changed()
             st.session_state["data_round_next"] = new_id.strip()
