@@ -21,6 +21,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .issues import N_, Refused
+
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # longer input is refused unread (no megabyte hashed per attempt)
@@ -67,9 +69,9 @@ def _b64(data: bytes) -> str:
 def hash_password(password: str) -> str:
     """A new salted hash of ``password``."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Refused(N_("a password needs at least {n} characters"), n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValueError(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
+        raise Refused(N_("a password may have at most {n} characters"), n=MAX_PASSWORD_LENGTH)
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(
         password.encode("utf-8"),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from .issues import N_, AtlasError
 from .vocabulary import STAKEHOLDERS, Status
 
 DONT_KNOW = "dont_know"
@@ -43,7 +44,7 @@ RATE_MAX_VOTES = 5
 _SALT = "atlas-room-device-pass"
 
 
-class PassError(ValueError):
+class PassError(AtlasError, ValueError):
     """A device pass that cannot be used; the message says why, in words for a participant."""
 
 
@@ -61,13 +62,13 @@ def device_of(token: str, secret: str, *, max_age_s: int = PASS_MAX_AGE_S) -> st
     try:
         device = URLSafeTimedSerializer(secret, salt=_SALT).loads(str(token or ""), max_age=max_age_s)
     except SignatureExpired:
-        raise PassError("this phone's voting pass has expired") from None
+        raise PassError(N_("this phone's voting pass has expired")) from None
     except BadSignature:
         raise PassError(
-            "this phone's voting pass is not valid (it was changed or comes from another server)"
+            N_("this phone's voting pass is not valid (it was changed or comes from another server)")
         ) from None
     if not isinstance(device, str) or not device:
-        raise PassError("this phone's voting pass is not valid")
+        raise PassError(N_("this phone's voting pass is not valid"))
     return device
 
 

@@ -29,6 +29,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from .issues import N_, AtlasError
 from .loading import Dataset, Rules
 from .vocabulary import PILLARS, STAKEHOLDERS, Status
 
@@ -47,7 +48,7 @@ PILLAR_CODES: dict[str, str] = {"technology": "T", "support": "S", "hrm": "H", "
 _CODE_PILLAR = {v: k for k, v in PILLAR_CODES.items()}
 
 
-class AgendaError(ValueError):
+class AgendaError(AtlasError, ValueError):
     """An agenda string or edit that cannot be used; the message says why."""
 
 
@@ -92,15 +93,23 @@ class Agenda:
         for part in [p.strip() for p in str(text or "").split(",") if p.strip()]:
             cluster, sep, codes = part.partition(":")
             if not sep or not codes:
-                raise AgendaError(f"agenda part '{part}' is not 'cluster:pillars' (e.g. mango:TSHI)")
+                raise AgendaError(
+                    N_("agenda part '{part}' is not 'cluster:pillars' (e.g. mango:TSHI)"), part=part
+                )
             if cluster not in known:
-                raise AgendaError(f"agenda names cluster '{cluster}', which does not exist")
+                raise AgendaError(
+                    N_("agenda names cluster '{cluster}', which does not exist"), cluster=cluster
+                )
             for code in codes:
                 if code.upper() not in _CODE_PILLAR:
-                    raise AgendaError(f"agenda part '{part}': '{code}' is not a pillar code (T, S, H or I)")
+                    raise AgendaError(
+                        N_("agenda part '{part}': '{code}' is not a pillar code (T, S, H or I)"),
+                        part=part,
+                        code=code,
+                    )
                 items.append(AgendaItem(cluster, _CODE_PILLAR[code.upper()]))
         if not items:
-            raise AgendaError("the agenda is empty: keep at least one cluster and pillar")
+            raise AgendaError(N_("the agenda is empty: keep at least one cluster and pillar"))
         return cls(tuple(items))
 
     def position(self, index: int | str | None) -> int:
@@ -122,7 +131,7 @@ class Agenda:
     def move_to(self, index: int, target: int) -> Agenda:
         """Take item ``index`` out and put it at position ``target`` (both 0-based, clamped)."""
         if not 0 <= index < len(self.items):
-            raise AgendaError(f"there is no agenda item {index + 1}")
+            raise AgendaError(N_("there is no agenda item {n}"), n=index + 1)
         items = list(self.items)
         item = items.pop(index)
         items.insert(min(max(target, 0), len(items)), item)
@@ -130,16 +139,16 @@ class Agenda:
 
     def remove(self, index: int) -> Agenda:
         if len(self.items) <= 1:
-            raise AgendaError("the agenda needs at least one item")
+            raise AgendaError(N_("the agenda needs at least one item"))
         if not 0 <= index < len(self.items):
-            raise AgendaError(f"there is no agenda item {index + 1}")
+            raise AgendaError(N_("there is no agenda item {n}"), n=index + 1)
         return Agenda(self.items[:index] + self.items[index + 1 :])
 
     def add(self, cluster_id: str, pillar: str, cluster_ids: Iterable[str]) -> Agenda:
         if cluster_id not in set(cluster_ids):
-            raise AgendaError(f"cluster '{cluster_id}' does not exist")
+            raise AgendaError(N_("cluster '{cluster}' does not exist"), cluster=cluster_id)
         if pillar not in PILLARS:
-            raise AgendaError(f"'{pillar}' is not one of the four pillars")
+            raise AgendaError(N_("'{pillar}' is not one of the four pillars"), pillar=pillar)
         return Agenda(self.items + (AgendaItem(cluster_id, pillar),))
 
     def table(self, ds: Dataset) -> pd.DataFrame:

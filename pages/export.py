@@ -13,7 +13,7 @@ from cluster_model.exports import (
     used_source_ids,
     view_tables,
 )
-from cluster_model.issues import DataFileError
+from cluster_model.issues import AtlasError
 from cluster_model.markup import md
 from geo.context_map import add_context_to_geojson, snapshot_context, snapshot_credits
 from geo.export_geojson import districts_geojson, to_geojson_bytes
@@ -21,7 +21,7 @@ from geo.snapshot import MIME, render, render_small_png, snapshot_chart
 from outputs.brief import district_brief_pdf
 from outputs.tables import to_csv_bytes, to_xlsx_bytes
 from ui import linkage_views, page
-from ui.chrome import illustrative_banner
+from ui.chrome import error_text, illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
@@ -213,10 +213,9 @@ if st.button(_("Build district briefs"), disabled=not chosen):
             status.update(
                 label=_("{n} district brief(s) ready").format(n=len(chosen)), state="complete", expanded=False
             )
-        except (DataFileError, ValueError) as exc:
-            issue = getattr(exc, "issue", None)
+        except (AtlasError, ValueError) as exc:
             status.update(label=_("The briefs could not be built"), state="error")
-            st.error(f"{md(issue.message)} — {md(issue.hint)}" if issue else md(exc))
+            st.error(error_text(exc) if isinstance(exc, AtlasError) else md(exc))
 if ev.kept(brief_key) is not None:
     # Named after the districts it holds, not the sidebar's filter.
     st.download_button(

@@ -18,8 +18,9 @@ from cluster_model import voting as v
 from cluster_model.markup import esc
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
+from ui.chrome import error_text, show_error
 from ui.data_access import get_dataset, get_engine
-from ui.i18n import _, current_language, indicator_name, known, name, phone_language_switch, translator
+from ui.i18n import _, current_language, indicator_name, name, phone_language_switch, translator
 from ui.page import leave_pages_folder_mode
 from ui.rtl import apply as apply_direction
 
@@ -64,7 +65,7 @@ if not token:
 try:
     device = vt.check_pass(engine, token)
 except vt.VoteRefused as exc:
-    st.error(known(str(exc)))
+    show_error(exc)
     if st.button(_("Get a new voting pass"), key="vote_new_pass", type="primary", width="stretch"):
         params["t"] = vt.issue_pass(engine)
         st.rerun()
@@ -99,7 +100,7 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
             comment=st.session_state.get(comment_key),
         )
     except vt.VoteRefused as exc:
-        st.session_state["vote_msg"] = ("error", known(str(exc)))
+        st.session_state["vote_msg"] = ("error", error_text(exc))
     else:
         st.session_state["vote_msg"] = (
             "success",

@@ -28,8 +28,10 @@ from collections.abc import Mapping
 import streamlit as st
 
 from cluster_model.auth import MIN_PASSWORD_LENGTH, USERNAME_PATTERN, User, authenticate
+from cluster_model.issues import Refused
 from cluster_model.store import signin
 from ui import session_cookie
+from ui.chrome import error_text, show_error
 from ui.i18n import _
 
 AUTH_SECTION = "atlas_auth"
@@ -220,7 +222,7 @@ def _first_editor_form() -> None:
     engine, address = _engine(), _address()
     refusal = signin.check_allowed(engine, "(setup)", address)
     if refusal is not None:
-        st.error(refusal.message())
+        show_error(refusal.error())
         return
     if not hmac.compare_digest(str(code).strip().encode(), setup_code().encode()):
         signin.record_failure(engine, "(setup)", address)
@@ -240,8 +242,8 @@ def _first_editor_form() -> None:
         user = signin.create_first_account(
             engine, username, (name or "").strip(), password, other_accounts=len(accounts())
         )
-    except ValueError as exc:
-        st.error(f"Not created: {exc}.")
+    except Refused as exc:
+        st.error(_("Not created:") + " " + error_text(exc))
         return
     log.info("first editor %s created in the browser from %s", _for_log(username), _for_log(address))
     _signed_in(user)
@@ -288,7 +290,7 @@ def sign_in_panel() -> None:
                 _for_log(username),
                 _for_log(address),
             )
-            st.error(refusal.message())
+            show_error(refusal.error())
             return
         user = authenticate(users, username, password)
         if user is None:

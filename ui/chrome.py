@@ -4,11 +4,48 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cluster_model.issues import DataIssue
+from cluster_model import i18n
+from cluster_model.issues import AtlasError, DataIssue, fill
 from cluster_model.loading import Dataset
 from cluster_model.markup import md
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui.i18n import _, data_text, name_from_english, translator
+
+
+def issue_text(issue: DataIssue, tr: i18n.Translator | None = None) -> str:
+    """One data problem as Markdown: where (file, line, column), what, and what to do."""
+    tr = tr or translator()
+    text = f"**{md(issue.where())}** — {md(issue.message)}"
+    if issue.hint:
+        text += "  \n*" + tr.gettext("What to do:") + f"* {md(issue.hint)}"
+    return text
+
+
+def error_text(exc: AtlasError, tr: i18n.Translator | None = None, *, details: bool = True) -> str:
+    """Any refusal of the domain as Markdown in the page's language: the message looked up by its id
+    and filled with its figures (escaped), where it happened and what to do; then, with ``details``,
+    each data problem behind it. The one way an ``AtlasError`` reaches a page."""
+    tr = tr or translator()
+
+    def say(message: str) -> str:
+        if tr.has(message):
+            return fill(tr.gettext(message), {k: md(v) for k, v in exc.params.items()})
+        # not a catalogue id: a data check's own (English) words, shown as data
+        return md(data_text(fill(message, exc.params), tr))
+
+    text = say(exc.message_id)
+    if exc.place:
+        text = f"**{md(exc.place)}**: {text}"
+    if exc.fix:
+        text += "  \n*" + tr.gettext("What to do:") + "* " + say(exc.fix)
+    if details:
+        # a DataFileError *is* its one issue: said above already
+        text += "".join("  \n" + issue_text(i, tr) for i in exc.issues if i.message != exc.message_id)
+    return text
+
+
+def show_error(exc: AtlasError) -> None:
+    st.error(error_text(exc))
 
 
 def show_issues(issues: list[DataIssue]) -> None:
@@ -25,10 +62,7 @@ def show_issues(issues: list[DataIssue]) -> None:
     )
     with st.expander("⚠️ " + title, expanded=bool(errors)):
         for issue in errors + warnings:
-            text = f"**{md(issue.where())}** — {md(issue.message)}"
-            if issue.hint:
-                text += "  \n*" + _("What to do:") + f"* {md(issue.hint)}"
-            (st.error if issue.severity == "error" else st.warning)(text)
+            (st.error if issue.severity == "error" else st.warning)(issue_text(issue))
 
 
 def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:

@@ -167,7 +167,7 @@ def district_panel(
             ).format(
                 rank=int(row["rank"]),
                 n=int(row["n_ranked"]),
-                province=md(known(str(row["province"]))),
+                province=md(known(row["province"])),
                 direction=_("higher is better") if meta["direction"] == "positive" else _("higher is worse"),
                 average=cx.format_value(row["province_average"], str(meta["unit"])),
             )

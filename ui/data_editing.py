@@ -47,7 +47,7 @@ def write(action):
     try:
         return action()
     except store.ValidationError as exc:
-        uploads.show_refused(exc.issues)
+        uploads.show_refused(exc)
     except store.ConflictError as exc:
         _show_conflict(exc)
     return None
@@ -326,7 +326,7 @@ def _new_round(engine) -> None:
                 author=require_editor().label,
             )
         except store.ValidationError as exc:
-            uploads.show_refused(exc.issues)
+            uploads.show_refused(exc)
         else:
             changed()
             st.session_state["data_round_next"] = new_id.strip()

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import i18n
+from cluster_model.issues import N_  # noqa: F401 - the marker, for ui and pages
 from cluster_model.vocabulary import INDICATOR_GROUPS
 
 LANG_PARAM = "lang"
@@ -34,11 +35,6 @@ FSI, PDI = "\u2068", "\u2069"
 _LATIN = re.compile(r"[A-Za-z]")
 _LANG_KEY = "atlas_lang"
 _NOTICE_KEY = "atlas_lang_notice"
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker name
-    """Mark a string for the catalogue without translating it here (translate where it is shown)."""
-    return message
 
 
 def current_language() -> str:

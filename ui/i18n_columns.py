@@ -132,15 +132,6 @@ DOMAIN_TEXTS = (
     N_("Partial"),
     N_("Absent"),
     N_("Don't know"),
-    # cluster_model.store.votes.VoteRefused, the messages without figures
-    N_("Pick your stakeholder group first (industry, government, community or academia)."),
-    N_("That is not one of the choices: present, partial, absent or don't know."),
-    N_("This dialogue does not exist here: open the link shown on the screen."),
-    N_("This item is not on the dialogue's agenda: reload the page to see the current item."),
-    N_("Voting on this item is closed: your vote was not counted. Wait for the next item."),
-    N_("This item is not on the dialogue's agenda."),
-    N_("Close the voting on this item first, so the tally cannot change while it is accepted."),
-    N_("Nobody has voted on this item: there is no tally to accept."),
 )
 
 # Translated inside f-strings (``f"{_('…')}"``), which Babel cannot read on Python 3.11.

@@ -274,7 +274,7 @@ def refresh() -> None:
 
 
 def show_problems(exc: store.ValidationError) -> None:
-    show_refused(exc.issues)
+    show_refused(exc)
 
 
 def brief_page(atlas: AtlasData, round_id: str | None, tr=None):

@@ -14,8 +14,10 @@ from typing import Protocol, TypeVar
 import pandas as pd
 import streamlit as st
 
-from cluster_model.issues import DataIssue
-from ui.i18n import _, table_in_language
+from cluster_model.issues import AtlasError, DataIssue
+from cluster_model.store.errors import ValidationError
+from ui.chrome import error_text
+from ui.i18n import table_in_language
 
 
 class Plan(Protocol):
@@ -25,13 +27,16 @@ class Plan(Protocol):
 P = TypeVar("P", bound=Plan)
 
 
-def show_refused(issues: list[DataIssue]) -> None:
-    """That nothing was saved and how many problems there are, then one row per problem: file, line,
+def show_refused(refusal: AtlasError | list[DataIssue]) -> None:
+    """That nothing was saved and why (``ui.chrome.error_text``), then one row per problem: file, line,
     column, value, problem, what to do. Every refused import and edit says it this one way.
 
     A table, so a value from the file is shown as plain text, never read as markup; its headers in
     the page's language, the file's values and the checks' messages marked as English data."""
-    st.error(_("{n} problem(s): nothing was saved. Fix them and try again.").format(n=len(issues)))
+    if not isinstance(refusal, AtlasError):
+        refusal = ValidationError(refusal)
+    issues = refusal.issues
+    st.error(error_text(refusal, details=False))
     st.dataframe(
         table_in_language(
             pd.DataFrame(

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..issues import DataIssue
+from ..issues import N_, DataIssue, Refused
 from ..loading import MAX_NAME_CHARS
 from ..vocabulary import PILLARS, STAKEHOLDERS
 from ..workshop import MAX_QUOTE_CHARS, QUOTE_KINDS, RATINGS, Agenda, AgendaError, SessionInfo
@@ -47,7 +47,7 @@ def _fail(message: str, hint: str = "", column: str | None = None, value: str | 
 
 def author_name(author: str) -> str:
     if not author or not str(author).strip():
-        raise ValueError("every entry needs the name of the person making it")
+        raise Refused(N_("every entry needs the name of the person making it"))
     return str(author).strip()
 
 
@@ -117,7 +117,7 @@ def _check_agenda(conn: Connection, agenda: str) -> str:
     try:
         parsed = Agenda.from_string(str(agenda)[: MAX_AGENDA_CHARS + 1], cluster_ids(conn))
         if len(str(agenda)) > MAX_AGENDA_CHARS or len(parsed) > MAX_AGENDA_ITEMS:
-            raise AgendaError(f"it is longer than {MAX_AGENDA_ITEMS} items")
+            raise AgendaError(N_("it is longer than {n} items"), n=MAX_AGENDA_ITEMS)
         return parsed.to_string()
     except AgendaError as exc:
         _fail(

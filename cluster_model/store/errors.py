@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..issues import DataIssue
+from ..issues import N_, AtlasError, DataIssue
 
 
-class ValidationError(Exception):
+class ValidationError(AtlasError):
     """Rows that cannot be stored; nothing was written. ``issues`` says which and why."""
 
     def __init__(self, issues: list[DataIssue]):
-        self.issues = list(issues)
+        issues = list(issues)
         super().__init__(
-            f"{len(self.issues)} problem(s), nothing was saved:\n" + "\n".join(str(i) for i in self.issues)
+            N_("{n} problem(s): nothing was saved. Fix them and try again."), issues=issues, n=len(issues)
         )
+
+    def english(self) -> str:
+        return f"{len(self.issues)} problem(s), nothing was saved:\n" + "\n".join(str(i) for i in self.issues)
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,16 @@ class Conflict:
         )
 
 
-class ConflictError(Exception):
+class ConflictError(AtlasError):
     """The save was based on values that changed meanwhile; nothing was saved."""
 
     def __init__(self, conflicts: list[Conflict]):
         self.conflicts = list(conflicts)
         super().__init__(
-            f"{len(self.conflicts)} value(s) changed since you loaded them; nothing was saved. Reload, check and save again.\n"
-            + "\n".join(c.message() for c in self.conflicts)
+            N_("{n} value(s) changed since you loaded them; nothing was saved."),
+            fix=N_("Reload, check and save again."),
+            n=len(self.conflicts),
         )
+
+    def english(self) -> str:
+        return super().english() + "\n" + "\n".join(c.message() for c in self.conflicts)

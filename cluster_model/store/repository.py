@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..issues import DataIssue
+from ..issues import N_, DataIssue, Refused
 from ..loading import COLUMNS, DATA_DIR, Dataset, load_rules, validate_assessments, validate_rounds
 from ..vocabulary import STATUSES, Status
 from . import schema as s
@@ -571,7 +571,7 @@ def apply_edit(
 
 def _require_author(author: str) -> None:
     if not author or not str(author).strip():
-        raise ValueError("every change needs the name of the person making it")
+        raise Refused(N_("every change needs the name of the person making it"))
 
 
 # --------------------------------------------------------------------------- history

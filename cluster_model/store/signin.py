@@ -34,6 +34,7 @@ from ..auth import (
     hash_password,
     retry_delay_seconds,
 )
+from ..issues import N_, Refused
 from ..loading import MAX_NAME_CHARS
 from . import schema as s
 from .db import as_utc as _utc
@@ -59,14 +60,30 @@ class Refusal:
     wait_seconds: int  # until the next attempt is allowed
     locked: bool  # a lock (long), not just the growing delay
 
-    def message(self) -> str:
-        minutes = max(1, round(self.wait_seconds / 60))
+    def error(self) -> Refused:
+        """The refusal as the page shows it (``ui.chrome.error_text``)."""
         if self.locked:
-            return (
-                f"Too many failed sign-ins for this {'account' if self.kind == 'account' else 'network address'}: "
-                f"signing in is locked for about {minutes} minute(s). An administrator can lift the lock."
+            message = (
+                N_(
+                    "Too many failed sign-ins for this account: signing in is locked for about {minutes} minute(s)."
+                )
+                if self.kind == "account"
+                else N_(
+                    "Too many failed sign-ins for this network address: signing in is locked for about {minutes} minute(s)."
+                )
             )
-        return f"Too many failed sign-ins: wait {self.wait_seconds} second(s), then try again."
+            return Refused(
+                message,
+                fix=N_("An administrator can lift the lock."),
+                minutes=max(1, round(self.wait_seconds / 60)),
+            )
+        return Refused(
+            N_("Too many failed sign-ins: wait {seconds} second(s), then try again."),
+            seconds=self.wait_seconds,
+        )
+
+    def message(self) -> str:
+        return str(self.error())
 
 
 def _keys(username: str, address: str | None) -> list[tuple[str, str]]:
@@ -234,17 +251,17 @@ def accounts(engine: Engine) -> dict[str, dict]:
 def create_first_account(
     engine: Engine, username: str, name: str, password: str, *, other_accounts: int = 0
 ) -> User:
-    """The first editor (an admin). Refused (ValueError) once any account exists, here or in secrets."""
+    """The first editor (an admin). :class:`Refused` once any account exists, here or in secrets."""
     if not USERNAME_PATTERN.match(username or ""):
-        raise ValueError("the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'")
+        raise Refused(N_("the username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'"))
     if len(name or "") > MAX_NAME_CHARS:
-        raise ValueError(f"the name may have at most {MAX_NAME_CHARS} characters")
-    digest = hash_password(password)  # raises ValueError for a short or huge password
+        raise Refused(N_("the name may have at most {n} characters"), n=MAX_NAME_CHARS)
+    digest = hash_password(password)  # Refused for a short or huge password
     with write_transaction(engine, bump=False) as conn:
         _serialise(conn)
         have = conn.execute(select(func.count()).select_from(s.editor_accounts)).scalar_one()
         if have or other_accounts:
-            raise ValueError("an editor account already exists: ask an administrator to add you")
+            raise Refused(N_("an editor account already exists: ask an administrator to add you"))
         conn.execute(
             insert(s.editor_accounts).values(
                 username=username, name=name or username, password_hash=digest, admin=True, created_at=_now()

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from .. import survey as sv
-from ..issues import DataFileError, DataIssue
+from ..issues import N_, DataFileError, DataIssue, Refused
 from ..vocabulary import Status
 from . import schema as s
 from .db import revision, write_transaction
@@ -344,7 +344,7 @@ def commit_survey_import(engine: Engine, plan: SurveyPlan, *, author: str) -> Su
     A value changed by someone else since the preview → ConflictError, nothing written.
     """
     if not author or not str(author).strip():
-        raise ValueError("every change needs the name of the person making it")
+        raise Refused(N_("every change needs the name of the person making it"))
     if plan.issues or plan.parsed is None:
         raise ValidationError(
             plan.issues or [DataIssue(plan.file, "nothing to import", "preview the file first")]

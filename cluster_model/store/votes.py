@@ -29,6 +29,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from .. import voting as v
+from ..issues import N_, AtlasError
 from ..vocabulary import STAKEHOLDERS
 from ..workshop import NOT_RATED, Agenda, AgendaItem
 from . import schema as s
@@ -40,8 +41,8 @@ from .dialogue import author_name, cluster_ids, locked_session, write_history, w
 OPEN, CLOSED = "open", "closed"
 
 
-class VoteRefused(ValueError):
-    """A vote or facilitator action that was refused; ``str()`` is the message to show."""
+class VoteRefused(AtlasError, ValueError):
+    """A vote or facilitator action that was refused, in words for a participant (``ui.chrome.error_text``)."""
 
 
 # --------------------------------------------------------------------------- device passes
@@ -68,8 +69,11 @@ def check_pass(engine: Engine, token: str, *, max_age_s: int = v.PASS_MAX_AGE_S)
     try:
         return v.device_of(token, _secret(engine), max_age_s=max_age_s)
     except v.PassError as exc:
+        # the pass's own reason, then what to do: one message, translated as two
         raise VoteRefused(
-            f"{exc}: votes from it are refused. Open the link on the screen again to get a new one."
+            exc.message_id,
+            fix=N_("Votes from it are refused. Open the link on the screen again to get a new one."),
+            **exc.params,
         ) from None
 
 
@@ -161,27 +165,31 @@ def cast_vote(
     """Store one vote from a phone; returns its id. :class:`VoteRefused` (nothing written) when it cannot count."""
     device = check_pass(engine, token)
     if group not in STAKEHOLDERS:
-        raise VoteRefused("Pick your stakeholder group first (industry, government, community or academia).")
+        raise VoteRefused(
+            N_("Pick your stakeholder group first (industry, government, community or academia).")
+        )
     if choice not in v.CHOICES:
-        raise VoteRefused("That is not one of the choices: present, partial, absent or don't know.")
+        raise VoteRefused(N_("That is not one of the choices: present, partial, absent or don't know."))
     comment = str(comment or "").strip() or None
     if comment and len(comment) > v.MAX_COMMENT_CHARS:
         raise VoteRefused(
-            f"The comment is longer than {v.MAX_COMMENT_CHARS} characters ({len(comment)}): shorten it and vote again."
+            N_("The comment is longer than {limit} characters ({n}): shorten it and vote again."),
+            limit=v.MAX_COMMENT_CHARS,
+            n=len(comment),
         )
     now = now or _now()
     with write_transaction(engine, bump=False) as conn:
         session = _session_shared(conn, round_id)
         if session is None:
-            raise VoteRefused("This dialogue does not exist here: open the link shown on the screen.")
+            raise VoteRefused(N_("This dialogue does not exist here: open the link shown on the screen."))
         items = _agenda(conn, session["agenda"]).items
         if AgendaItem(cluster_id, pillar) not in items:
             raise VoteRefused(
-                "This item is not on the dialogue's agenda: reload the page to see the current item."
+                N_("This item is not on the dialogue's agenda: reload the page to see the current item.")
             )
         if _state(conn, round_id, cluster_id, pillar) != OPEN:
             raise VoteRefused(
-                "Voting on this item is closed: your vote was not counted. Wait for the next item."
+                N_("Voting on this item is closed: your vote was not counted. Wait for the next item.")
             )
         t = s.room_votes
         recent = conn.execute(
@@ -191,7 +199,10 @@ def cast_vote(
         ).scalar_one()
         if recent >= v.RATE_MAX_VOTES:
             raise VoteRefused(
-                f"Too many votes from this phone in a short time: wait {v.RATE_WINDOW_S} seconds, then vote again."
+                N_(
+                    "Too many votes from this phone in a short time: wait {seconds} seconds, then vote again."
+                ),
+                seconds=v.RATE_WINDOW_S,
             )
         return int(
             conn.execute(
@@ -293,7 +304,7 @@ def _set_state(engine: Engine, round_id: str, cluster_id: str, pillar: str, stat
     with write_transaction(engine, bump=False) as conn:
         session = locked_session(conn, round_id)  # exclusive: waits for votes in flight
         if AgendaItem(cluster_id, pillar) not in _agenda(conn, session["agenda"]).items:
-            raise VoteRefused("This item is not on the dialogue's agenda.")
+            raise VoteRefused(N_("This item is not on the dialogue's agenda."))
         old = _state(conn, round_id, cluster_id, pillar)
         if old == state:
             return
@@ -344,11 +355,11 @@ def accept_tally(engine: Engine, round_id: str, cluster_id: str, pillar: str, *,
         locked_session(conn, round_id)
         if _state(conn, round_id, cluster_id, pillar) != CLOSED:
             raise VoteRefused(
-                "Close the voting on this item first, so the tally cannot change while it is accepted."
+                N_("Close the voting on this item first, so the tally cannot change while it is accepted.")
             )
         result = _tally(conn, round_id, cluster_id, pillar)
         if result.n == 0:
-            raise VoteRefused("Nobody has voted on this item: there is no tally to accept.")
+            raise VoteRefused(N_("Nobody has voted on this item: there is no tally to accept."))
         now = _now()
         t = s.room_tallies
         conn.execute(

@@ -17,7 +17,8 @@ from cluster_model.markup import esc
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
-from ui.i18n import _, known, table_in_language, translator
+from ui.chrome import error_text
+from ui.i18n import _, table_in_language, translator
 from ui.workshop.presentation import html_table
 
 # How often the projector reads the tally (the budget is 2 s from vote to screen).
@@ -105,7 +106,7 @@ def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, au
         try:
             result = fn(engine, round_id, cluster_id, pillar, author=author)
         except vt.VoteRefused as exc:
-            st.session_state["ws_flash"] = ("error", known(str(exc)))
+            st.session_state["ws_flash"] = ("error", error_text(exc))
         else:
             if isinstance(result, vt.Tally):
                 st.session_state["ws_flash"] = (

@@ -24,6 +24,7 @@ from outputs import tables
 from outputs.pdf import check_text, font_paths
 from outputs.workshop_summary import summary_pdf
 from ui.auth import current_editor, require_editor
+from ui.chrome import error_text
 from ui.data_view import get_round_view
 from ui.i18n import _, known, table_in_language, translator, with_language
 from ui.i18n import name as local_name
@@ -58,7 +59,7 @@ def _rate(w: Workshop, key: str, cluster_id: str, pillar: str, group: str) -> No
             engine, round_id, cluster_id, pillar, group, st.session_state[key], author=user.label
         )
     except store.ValidationError as exc:
-        flash("error", "; ".join(md(i.message) for i in exc.issues) + ": nothing was saved.")
+        flash("error", error_text(exc))
 
 
 def _quote(w: Workshop, cluster_id: str, pillar: str) -> None:
@@ -86,11 +87,7 @@ def _quote(w: Workshop, cluster_id: str, pillar: str) -> None:
             author=user.label,
         )
     except store.ValidationError as exc:
-        flash(
-            "error",
-            "; ".join(f"{md(i.message)} — {md(i.hint)}" for i in exc.issues)
-            + ". Nothing was saved; your text is still in the box.",
-        )
+        flash("error", error_text(exc) + "  \n" + _("Your text is still in the box."))
     else:
         state["ws_q_text"] = ""
         state["ws_q_speaker"] = ""

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from cluster_model import store
 from cluster_model.loading import Dataset
-from cluster_model.markup import md
+from ui.chrome import show_error
 from ui.data_access import AtlasData
 from ui.state import ViewState
 
@@ -34,8 +34,7 @@ class Workshop:
 
 
 def problems(exc: store.ValidationError) -> None:
-    for issue in exc.issues:
-        st.error(md(issue.message) + (f" — {md(issue.hint)}" if issue.hint else ""))
+    show_error(exc)
 
 
 def flash(kind: str, text: str) -> None:
