@@ -16,7 +16,6 @@ LAYERS = ("cluster_model", "geo", "outputs")
 MAX_LINES = 120
 # Not split yet (#25): each may not grow past its length when measured.
 NOT_YET_SPLIT = {
-    "cluster_model/store/survey_import.py:_plan": 176,
     "cluster_model/loading.py:load_dataset": 167,
 }
 
