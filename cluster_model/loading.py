@@ -559,16 +559,18 @@ def _load(data_dir: Path, name: str, issues: list[DataIssue]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in ["_line", *COLUMNS[name]]})
 
 
-def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
-    """Read every input file, validate it, and return what can be used plus the issues."""
-    data_dir = Path(data_dir)
-    issues: list[DataIssue] = []
-    f = lambda name: str(data_dir / name)  # noqa: E731 - file label for messages
+def _source_checks(df: pd.DataFrame, source_ids: pd.Series) -> list[Check]:
+    return [
+        empty(df, "source_id", "every value needs a source: add its id from sources.csv"),
+        unknown(df, "source_id", source_ids, "source", "sources.csv"),
+    ]
 
+
+def _load_sources(data_dir: Path, issues: list[DataIssue]) -> pd.DataFrame:
     sources = _load(data_dir, "sources.csv", issues)
-    sources = drop_bad_rows(
+    return drop_bad_rows(
         sources,
-        f("sources.csv"),
+        str(data_dir / "sources.csv"),
         [
             empty(sources, "source_id", "give every source an id"),
             duplicated(sources, ["source_id"], "source id"),
@@ -576,18 +578,13 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         ],
         issues,
     )
-    source_ids = sources["source_id"]
 
-    def source_checks(df: pd.DataFrame) -> list[Check]:
-        return [
-            empty(df, "source_id", "every value needs a source: add its id from sources.csv"),
-            unknown(df, "source_id", source_ids, "source", "sources.csv"),
-        ]
 
+def _load_indicators(data_dir: Path, issues: list[DataIssue]) -> pd.DataFrame:
     indicators = _load(data_dir, "indicators.csv", issues)
     indicators = drop_bad_rows(
         indicators,
-        f("indicators.csv"),
+        str(data_dir / "indicators.csv"),
         [
             empty(indicators, "indicator_id", "give every indicator an id"),
             duplicated(indicators, ["indicator_id"], "indicator id"),
@@ -600,25 +597,29 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     )
     indicators["weight"] = indicators["weight"].astype(float)
     indicators["cluster_defining"] = indicators["cluster_defining"].str.lower().map(YES_NO).astype(bool)
+    return indicators
 
+
+def _load_clusters(data_dir: Path, issues: list[DataIssue], source_ids: pd.Series) -> pd.DataFrame:
     clusters = _load(data_dir, "clusters.csv", issues)
-    clusters = drop_bad_rows(
+    return drop_bad_rows(
         clusters,
-        f("clusters.csv"),
+        str(data_dir / "clusters.csv"),
         [
             empty(clusters, "cluster_id", "give every cluster an id"),
             duplicated(clusters, ["cluster_id"], "cluster id"),
             empty(clusters, "name", "give the cluster a name"),
-            *source_checks(clusters),
+            *_source_checks(clusters, source_ids),
         ],
         issues,
     )
-    cluster_ids = clusters["cluster_id"]
 
+
+def _load_sites(data_dir: Path, issues: list[DataIssue], cluster_ids, source_ids) -> pd.DataFrame:
     sites = _load(data_dir, "sites.csv", issues)
     sites = drop_bad_rows(
         sites,
-        f("sites.csv"),
+        str(data_dir / "sites.csv"),
         [
             unknown(sites, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
             empty(sites, "place", "write the place name as the source gives it"),
@@ -626,25 +627,15 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
             number_outside(sites, "lat", -90, 90),
             number_outside(sites, "lon", -180, 180),
             duplicated(sites, ["cluster_id", "place"], "site"),
-            *source_checks(sites),
+            *_source_checks(sites, source_ids),
         ],
         issues,
     )
     sites[["lat", "lon"]] = sites[["lat", "lon"]].astype(float)
+    return sites
 
-    rounds, round_issues = validate_rounds(_load(data_dir, "rounds.csv", issues), file=f("rounds.csv"))
-    issues += round_issues
 
-    assessments, assessment_issues = validate_assessments(
-        _load(data_dir, "assessments.csv", issues),
-        file=f("assessments.csv"),
-        rounds=rounds["round_id"],
-        clusters=cluster_ids,
-        indicators=indicators["indicator_id"],
-        sources=source_ids,
-    )
-    issues += assessment_issues
-
+def _load_participation(data_dir: Path, issues: list[DataIssue], cluster_ids, source_ids) -> pd.DataFrame:
     participation = _load(data_dir, "participation.csv", issues)
     participation["dimension"] = participation["dimension"].str.lower()
     participation["level"] = participation["level"].str.lower()
@@ -658,7 +649,7 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     )
     participation = drop_bad_rows(
         participation,
-        f("participation.csv"),
+        str(data_dir / "participation.csv"),
         [
             unknown(participation, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
             not_in_list(participation, "dimension", list(PARTICIPATION_LEVELS), "dimension"),
@@ -670,17 +661,20 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
             ),
             number_outside(participation, "local_share_pct", 0, 100, allow_empty=True),
             duplicated(participation, ["cluster_id", "dimension", "level"], "participation figure"),
-            *source_checks(participation),
+            *_source_checks(participation, source_ids),
         ],
         issues,
     )
     # Empty means unknown, never zero.
     participation["local_share_pct"] = pd.to_numeric(participation["local_share_pct"], errors="coerce")
+    return participation
 
+
+def _load_evidence(data_dir: Path, issues: list[DataIssue], cluster_ids, source_ids) -> pd.DataFrame:
     evidence = _load(data_dir, "evidence.csv", issues)
-    evidence = drop_bad_rows(
+    return drop_bad_rows(
         evidence,
-        f("evidence.csv"),
+        str(data_dir / "evidence.csv"),
         [
             empty(evidence, "evidence_id", "give every evidence item an id"),
             duplicated(evidence, ["evidence_id"], "evidence id"),
@@ -693,25 +687,57 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
             ),
             bad_list_items(evidence, "pillars", set(PILLARS), "pillar"),
             bad_list_items(evidence, "clusters", set(cluster_ids), "cluster", extra_ok={"all"}),
-            *source_checks(evidence),
+            *_source_checks(evidence, source_ids),
         ],
         issues,
     )
 
+
+def _load_published(data_dir: Path, issues: list[DataIssue], cluster_ids, source_ids) -> pd.DataFrame:
     published = _load(data_dir, "published_classification.csv", issues)
     published["classification"] = published["classification"].str.lower()
-    published = drop_bad_rows(
+    return drop_bad_rows(
         published,
-        f("published_classification.csv"),
+        str(data_dir / "published_classification.csv"),
         [
             unknown(published, "cluster_id", cluster_ids, "cluster", "clusters.csv"),
             not_in_list(published, "classification", CLASSES, "classification"),
             duplicated(published, ["cluster_id"], "published classification"),
-            *source_checks(published),
+            *_source_checks(published, source_ids),
         ],
         issues,
     )
 
+
+def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
+    """Read every input file, validate it, and return what can be used plus the issues."""
+    data_dir = Path(data_dir)
+    issues: list[DataIssue] = []
+    # Read in this order: each file is checked against the ones before it (sources, clusters).
+    sources = _load_sources(data_dir, issues)
+    source_ids = sources["source_id"]
+    indicators = _load_indicators(data_dir, issues)
+    clusters = _load_clusters(data_dir, issues, source_ids)
+    cluster_ids = clusters["cluster_id"]
+    sites = _load_sites(data_dir, issues, cluster_ids, source_ids)
+
+    rounds, round_issues = validate_rounds(
+        _load(data_dir, "rounds.csv", issues), file=str(data_dir / "rounds.csv")
+    )
+    issues += round_issues
+    assessments, assessment_issues = validate_assessments(
+        _load(data_dir, "assessments.csv", issues),
+        file=str(data_dir / "assessments.csv"),
+        rounds=rounds["round_id"],
+        clusters=cluster_ids,
+        indicators=indicators["indicator_id"],
+        sources=source_ids,
+    )
+    issues += assessment_issues
+
+    participation = _load_participation(data_dir, issues, cluster_ids, source_ids)
+    evidence = _load_evidence(data_dir, issues, cluster_ids, source_ids)
+    published = _load_published(data_dir, issues, cluster_ids, source_ids)
     rules = load_rules(data_dir / "rules.yaml", issues)
     return Dataset(
         sources,

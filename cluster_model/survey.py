@@ -256,23 +256,15 @@ def instance_id(raw: dict) -> str:
     return next((_bare_id(by_lower[c]) for c in INSTANCE_COLUMNS if by_lower.get(c)), "")
 
 
-def read_submissions(
-    df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]
-) -> Submissions:
-    """Check and normalise exported submissions (text columns as written, plus ``_line``).
-
-    ``clusters`` has cluster_id and name; ``districts`` are the names the form offers.
-    A file-level problem (no cluster column, no id column, no indicator column) is one
-    issue with row 1; otherwise one issue per bad cell, and only fully good rows are kept.
-    """
-    issues: list[DataIssue] = []
-    columns = [c for c in df.columns if c != "_line"]
-    by_lower = {}
-    for c in columns:
-        by_lower.setdefault(c.strip().lower(), c)
+def _map_columns(
+    file: str, columns: list[str], indicators: list[str]
+) -> tuple[dict, list[str], list[DataIssue]]:
+    """The form's questions found among the columns (question -> column), the columns ignored, and one
+    issue per question exported twice."""
     known_fields = {CLUSTER, DISTRICT, GROUP, ENUMERATOR, SURVEY_DATE, *indicators}
     mapped: dict[str, str] = {}
     ignored: list[str] = []
+    issues: list[DataIssue] = []
     for c in columns:
         key = field_name(c)
         if (
@@ -293,8 +285,13 @@ def read_submissions(
             )
             continue
         mapped[key] = c
-    id_column = next((by_lower[k] for k in ID_COLUMNS if k in by_lower), None)
-    indicator_columns = {i: mapped[i] for i in indicators if i in mapped}
+    return mapped, ignored, issues
+
+
+def _missing_columns(
+    file: str, columns: list[str], mapped: dict, id_column, indicator_columns
+) -> list[DataIssue]:
+    """One file-level issue naming the columns the import cannot do without, if any is missing."""
     missing = []
     if CLUSTER not in mapped:
         missing.append(f"'{CLUSTER}'")
@@ -302,18 +299,151 @@ def read_submissions(
         missing.append("a submission id ('KEY', 'meta/instanceID', 'meta-instanceID' or '_uuid')")
     if not indicator_columns:
         missing.append("any indicator question (e.g. 'technology/tech_equipment')")
-    if missing:
-        issues.append(
-            DataIssue(
-                file,
-                "missing "
-                + "; ".join(missing)
-                + f"; found {', '.join(columns[:12]) or 'no columns'}"
-                + (" …" if len(columns) > 12 else ""),
-                "export the submissions of the cluster survey form with XML names as headers (ODK Central: CSV; KoboToolbox: 'XML values and headers'), without repeat groups",
-                row=1,
-            )
+    if not missing:
+        return []
+    return [
+        DataIssue(
+            file,
+            "missing "
+            + "; ".join(missing)
+            + f"; found {', '.join(columns[:12]) or 'no columns'}"
+            + (" …" if len(columns) > 12 else ""),
+            "export the submissions of the cluster survey form with XML names as headers (ODK Central: CSV; KoboToolbox: 'XML values and headers'), without repeat groups",
+            row=1,
         )
+    ]
+
+
+def _submission_ids(
+    row: dict, line: int, id_column: str, instance_column, seen: dict, seen_instance: dict, bad
+):
+    """The row's submission id and instance id, each reported once when empty, too long or repeated."""
+    sid = _bare_id(row[id_column])
+    if not sid:
+        bad(
+            id_column,
+            "the submission id is empty",
+            "export again from ODK Central / KoboToolbox: every submission has one",
+            "",
+        )
+    elif len(sid) > 200:
+        bad(
+            id_column,
+            f"the submission id is {len(sid)} characters long",
+            "use the file as exported: ids are at most 200 characters",
+            sid[:60] + "…",
+        )
+    elif sid in seen:
+        bad(
+            id_column,
+            f"submission '{sid}' is already on line {seen[sid]}",
+            "keep one row per submission",
+            row[id_column],
+        )
+    else:
+        seen[sid] = line
+    iid = _bare_id(row[instance_column]) if instance_column else ""
+    if iid and instance_column != id_column and iid in seen_instance:
+        bad(
+            instance_column,
+            f"submission instance '{iid}' is already on line {seen_instance[iid]}",
+            "keep one row per submission",
+            row[instance_column],
+        )
+    elif iid:
+        seen_instance[iid] = line
+    return sid, iid
+
+
+def _lookups(clusters: pd.DataFrame, districts: list[str]) -> tuple[dict, dict, dict]:
+    """Cluster ids, district names and stakeholder groups by the ways a form's answer may spell them."""
+    cluster_of = {str(c).lower(): c for c in clusters["cluster_id"]}
+    cluster_of.update({str(n).lower(): c for c, n in zip(clusters["cluster_id"], clusters["name"])})
+    district_of = {d.lower(): d for d in districts}
+    district_of.update({slug(d): d for d in districts})
+    group_of = {k: k for k in STAKEHOLDERS}
+    group_of.update({v.lower(): k for k, v in STAKEHOLDERS.items()})
+    return cluster_of, district_of, group_of
+
+
+def _who_and_where(row: dict, mapped: dict, lookups: tuple[dict, dict, dict], districts: list[str], bad):
+    """The row's cluster id, district and stakeholder group, as the atlas names them."""
+    cluster_of, district_of, group_of = lookups
+    raw_cluster = row[mapped[CLUSTER]]
+    cluster_id = cluster_of.get(raw_cluster.lower())
+    if cluster_id is None:
+        bad(
+            mapped[CLUSTER],
+            f"unknown cluster '{raw_cluster}'" if raw_cluster else "the cluster is empty",
+            "use the cluster survey form made by the atlas (its cluster list)",
+            raw_cluster,
+        )
+    district = ""
+    if DISTRICT in mapped:
+        raw = row[mapped[DISTRICT]]
+        district = district_of.get(raw.lower(), district_of.get(slug(raw), "")) if raw else ""
+        if raw and not district:
+            bad(mapped[DISTRICT], f"unknown district '{raw}'", "use one of: " + ", ".join(districts), raw)
+    group = ""
+    if GROUP in mapped:
+        raw = row[mapped[GROUP]]
+        group = group_of.get(raw.lower(), "") if raw else ""
+        if not group:
+            bad(
+                mapped[GROUP],
+                f"'{raw}' is not a stakeholder group" if raw else "the stakeholder group is empty",
+                "use one of: " + ", ".join(STAKEHOLDERS),
+                raw,
+            )
+    return cluster_id, district, group
+
+
+def _survey_date(row: dict, mapped: dict, bad) -> str:
+    """The row's survey date as YYYY-MM-DD, "" when not given."""
+    if SURVEY_DATE not in mapped or not row[mapped[SURVEY_DATE]]:
+        return ""
+    raw = row[mapped[SURVEY_DATE]]
+    parsed = pd.to_datetime(raw[:10], errors="coerce", format="%Y-%m-%d")
+    if pd.isna(parsed):
+        bad(mapped[SURVEY_DATE], f"'{raw}' is not a date", "write the date as YYYY-MM-DD", raw)
+        return ""
+    return parsed.date().isoformat()
+
+
+def _row_answers(row: dict, sid: str, indicator_columns: dict, bad) -> list[dict]:
+    """The row's answers given (a blank answer is no answer), each checked against the form's choices."""
+    row_answers = []
+    for indicator_id, column in indicator_columns.items():
+        a = _answer(row[column])
+        if a is None:
+            bad(
+                column,
+                f"'{row[column]}' is not an answer to this question",
+                "use one of: " + ", ".join(ANSWERS),
+                row[column],
+            )
+        elif a:
+            row_answers.append({"submission_id": sid, "indicator_id": indicator_id, "answer": a})
+    return row_answers
+
+
+def read_submissions(
+    df: pd.DataFrame, *, file: str, clusters: pd.DataFrame, indicators: list[str], districts: list[str]
+) -> Submissions:
+    """Check and normalise exported submissions (text columns as written, plus ``_line``).
+
+    ``clusters`` has cluster_id and name; ``districts`` are the names the form offers.
+    A file-level problem (no cluster column, no id column, no indicator column) is one
+    issue with row 1; otherwise one issue per bad cell, and only fully good rows are kept.
+    """
+    columns = [c for c in df.columns if c != "_line"]
+    by_lower = {}
+    for c in columns:
+        by_lower.setdefault(c.strip().lower(), c)
+    mapped, ignored, issues = _map_columns(file, columns, indicators)
+    id_column = next((by_lower[k] for k in ID_COLUMNS if k in by_lower), None)
+    indicator_columns = {i: mapped[i] for i in indicators if i in mapped}
+    issues += _missing_columns(file, columns, mapped, id_column, indicator_columns)
     if issues:
         return Submissions(
             file,
@@ -324,17 +454,12 @@ def read_submissions(
             indicator_columns,
         )
 
-    cluster_of = {str(c).lower(): c for c in clusters["cluster_id"]}
-    cluster_of.update({str(n).lower(): c for c, n in zip(clusters["cluster_id"], clusters["name"])})
-    district_of = {d.lower(): d for d in districts}
-    district_of.update({slug(d): d for d in districts})
-    group_of = {k: k for k in STAKEHOLDERS}
-    group_of.update({v.lower(): k for k, v in STAKEHOLDERS.items()})
     submitted_column = next((by_lower[k] for k in SUBMITTED_COLUMNS if k in by_lower), None)
     review_column = next((by_lower[k] for k in REVIEW_COLUMNS if k in by_lower), None)
     deprecated_column = next((by_lower[k] for k in DEPRECATED_COLUMNS if k in by_lower), None)
     instance_column = next((by_lower[k] for k in INSTANCE_COLUMNS if k in by_lower), None)
 
+    lookups = _lookups(clusters, districts)
     subs, answers, seen, seen_instance = [], [], {}, {}
     for row in df.to_dict("records"):
         line = int(row["_line"])
@@ -343,86 +468,10 @@ def read_submissions(
         def bad(column: str, message: str, hint: str, value: str, row_issues=row_issues, line=line) -> None:
             row_issues.append(DataIssue(file, message, hint, row=line, column=column, value=value))
 
-        sid = _bare_id(row[id_column])
-        if not sid:
-            bad(
-                id_column,
-                "the submission id is empty",
-                "export again from ODK Central / KoboToolbox: every submission has one",
-                "",
-            )
-        elif len(sid) > 200:
-            bad(
-                id_column,
-                f"the submission id is {len(sid)} characters long",
-                "use the file as exported: ids are at most 200 characters",
-                sid[:60] + "…",
-            )
-        elif sid in seen:
-            bad(
-                id_column,
-                f"submission '{sid}' is already on line {seen[sid]}",
-                "keep one row per submission",
-                row[id_column],
-            )
-        else:
-            seen[sid] = line
-        iid = _bare_id(row[instance_column]) if instance_column else ""
-        if iid and instance_column != id_column and iid in seen_instance:
-            bad(
-                instance_column,
-                f"submission instance '{iid}' is already on line {seen_instance[iid]}",
-                "keep one row per submission",
-                row[instance_column],
-            )
-        elif iid:
-            seen_instance[iid] = line
-        raw_cluster = row[mapped[CLUSTER]]
-        cluster_id = cluster_of.get(raw_cluster.lower())
-        if cluster_id is None:
-            bad(
-                mapped[CLUSTER],
-                f"unknown cluster '{raw_cluster}'" if raw_cluster else "the cluster is empty",
-                "use the cluster survey form made by the atlas (its cluster list)",
-                raw_cluster,
-            )
-        district = ""
-        if DISTRICT in mapped:
-            raw = row[mapped[DISTRICT]]
-            district = district_of.get(raw.lower(), district_of.get(slug(raw), "")) if raw else ""
-            if raw and not district:
-                bad(mapped[DISTRICT], f"unknown district '{raw}'", "use one of: " + ", ".join(districts), raw)
-        group = ""
-        if GROUP in mapped:
-            raw = row[mapped[GROUP]]
-            group = group_of.get(raw.lower(), "") if raw else ""
-            if not group:
-                bad(
-                    mapped[GROUP],
-                    f"'{raw}' is not a stakeholder group" if raw else "the stakeholder group is empty",
-                    "use one of: " + ", ".join(STAKEHOLDERS),
-                    raw,
-                )
-        survey_date = ""
-        if SURVEY_DATE in mapped and row[mapped[SURVEY_DATE]]:
-            raw = row[mapped[SURVEY_DATE]]
-            parsed = pd.to_datetime(raw[:10], errors="coerce", format="%Y-%m-%d")
-            if pd.isna(parsed):
-                bad(mapped[SURVEY_DATE], f"'{raw}' is not a date", "write the date as YYYY-MM-DD", raw)
-            else:
-                survey_date = parsed.date().isoformat()
-        row_answers = []
-        for indicator_id, column in indicator_columns.items():
-            a = _answer(row[column])
-            if a is None:
-                bad(
-                    column,
-                    f"'{row[column]}' is not an answer to this question",
-                    "use one of: " + ", ".join(ANSWERS),
-                    row[column],
-                )
-            elif a:
-                row_answers.append({"submission_id": sid, "indicator_id": indicator_id, "answer": a})
+        sid, iid = _submission_ids(row, line, id_column, instance_column, seen, seen_instance, bad)
+        cluster_id, district, group = _who_and_where(row, mapped, lookups, districts, bad)
+        survey_date = _survey_date(row, mapped, bad)
+        row_answers = _row_answers(row, sid, indicator_columns, bad)
         if row_issues:
             issues += row_issues
             continue

@@ -458,6 +458,235 @@ def _site_layer(
     return layers + [halo, codes], key, None
 
 
+def _district_shapes(
+    geometry_texts, props: list[dict], legend_word, legend: bool, context: dict | None, rtl: bool, _
+) -> alt.Chart:
+    """The districts filled by their class (gap, or the context layer's), with the legend."""
+    return (
+        alt.Chart(_json_data(_features_json(geometry_texts, props)))
+        .mark_geoshape(clip=False, stroke=BORDER, strokeWidth=0.6)
+        .encode(
+            color=alt.Color(
+                "properties.category:N",
+                scale=alt.Scale(
+                    domain=list(context["domain"] if context else [legend_word(d) for d in LEGEND_DOMAIN]),
+                    range=list(context["range"] if context else LEGEND_RANGE),
+                ),
+                legend=alt.Legend(
+                    title=context["title"] if context else _("District gap, chosen pillars"),
+                    orient="left" if rtl else "right",
+                    symbolType="square",
+                    symbolStrokeColor=BORDER,
+                    symbolStrokeWidth=1,
+                    symbolSize=180,
+                    labelFontSize=11,
+                    titleFontSize=12,
+                    labelLimit=330,
+                    titleLimit=320,
+                )
+                if legend
+                else None,
+            ),
+            opacity=alt.condition("datum.properties.focus", alt.value(1.0), alt.value(0.35)),
+            tooltip=[
+                alt.Tooltip("properties.district:N", title="District"),
+                alt.Tooltip("properties.text:N", title="Figure" if context else "Gap"),
+            ],
+        )
+    )
+
+
+def _hatch_layers(geoms, unknown: list[bool], low_coverage, focus, box, k, rect, tolerance, decimals) -> list:
+    """Hatching over "not assessed" districts, so unknown never reads as a colour class; white stripes over
+    low-coverage gap figures, so a figure on a few indicators does not look as firm as one on many."""
+    layers = []
+    spacing = max(box[2] - box[0], box[3] - box[1]) / 70
+    stripe_spacing = math.degrees(STRIPE_PERIOD_PX / k)
+    marks = (
+        (unknown, spacing, NOT_ASSESSED_LINES, 0.7),
+        (low_coverage, stripe_spacing, NO_CLUSTER_FILL, STRIPE_WHITE_PX),
+    )
+    for on, opacity in ((True, 1.0), (False, 0.35)):
+        for chosen_ones, step, colour, stroke_width in marks:
+            polygons = [g for g, c, f in zip(geoms, chosen_ones, focus) if c and f == on and g is not None]
+            hatch = _hatch(polygons, rect, step)
+            if hatch is not None:
+                hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
+                if not hatch[0].is_empty:
+                    layers.append(
+                        alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}]))).mark_geoshape(
+                            clip=False,
+                            filled=False,
+                            stroke=colour,
+                            strokeWidth=stroke_width,
+                            strokeOpacity=opacity,
+                            strokeCap="butt",
+                        )
+                    )
+    return layers
+
+
+def _outline_layer(geometry_texts, props: list[dict], stroke: str, stroke_width: float) -> alt.Chart:
+    """Borders drawn again over what lies on the districts (stripes; the chosen districts' outline)."""
+    return alt.Chart(_json_data(_features_json(geometry_texts, props))).mark_geoshape(
+        clip=False, filled=False, stroke=stroke, strokeWidth=stroke_width
+    )
+
+
+def _name_layers(names, points, keep, pixels: _Pixels, local_name) -> tuple[list, list[tuple]]:
+    """The district names on the map, and their boxes in pixels (badges keep clear of them)."""
+    values = [
+        {"lon": round(p.x, 3), "lat": round(p.y, 3), "name": local_name("district", d)}
+        for p, d, on in zip(points, names, keep)
+        if on
+    ]
+    name_boxes = []
+    for v in values:  # the name's box on the map (drawn 16 px above its point)
+        x, y = pixels(v["lon"], v["lat"])
+        w = 6.8 * len(v["name"]) + 4
+        name_boxes.append((x - w / 2, y - 16 - 8, x + w / 2, y - 16 + 8))
+    if not values:
+        return [], name_boxes
+    lab = alt.Chart(alt.Data(values=values)).encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    halo = lab.mark_text(
+        clip=False,
+        fontSize=11,
+        fontWeight="bold",
+        dy=-16,
+        stroke="#ffffff",
+        strokeWidth=3,
+        strokeOpacity=0.9,
+    )
+    return [
+        halo,
+        lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, color="#111111"),
+    ], name_boxes
+
+
+def _labelled(names, focus, highlight, status, areas, box, k) -> Sequence[bool]:
+    """Which districts get a name: the chosen ones, or else those with a cluster that are big enough on
+    the map to hold a name (not the small Karachi ones)."""
+    if highlight:
+        return focus
+    m_per_px = EARTH_RADIUS * math.cos(math.radians((box[1] + box[3]) / 2)) / k
+    min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px**2)
+    return (status != "no_cluster") & (np.asarray(areas) > min_area)
+
+
+def _sites_on_map(sites: pd.DataFrame | None, highlight: list[str], rect) -> pd.DataFrame | None:
+    """The sites to mark: in the chosen districts, and on the map (no clip path: see _clip_json)."""
+    if highlight and sites is not None and "district" in sites:
+        sites = sites[sites["district"].isin(highlight)]
+    if sites is not None and len(sites):
+        lon, lat = sites["lon"].astype(float), sites["lat"].astype(float)
+        sites = sites[lon.between(rect[0], rect[2]) & lat.between(rect[1], rect[3])]
+    return sites
+
+
+def _watermark_layer(width: int, height: int, _) -> alt.Chart:
+    marks = pd.DataFrame(
+        {
+            "x": [width * 0.5, width * 0.25, width * 0.75],
+            "y": [height * 0.5, height * 0.18, height * 0.82],
+        }
+    )
+    return (
+        alt.Chart(alt.Data(values=marks.to_dict("records")))
+        .mark_text(
+            clip=False,
+            text=_(WATERMARK),
+            angle=330,
+            fontSize=max(18, width // 22),
+            fontWeight="bold",
+            color="#c00000",
+            opacity=0.35,
+        )
+        .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
+    )
+
+
+def _frame_layer(width: int, height: int) -> alt.Chart:
+    """A frame: the context districts cut at the edge read as cut on purpose."""
+    return (
+        alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "x2": width, "y2": height}]))
+        .mark_rect(clip=False, filled=False, stroke="#8a8a8a", strokeWidth=1)
+        .encode(
+            x=alt.X("x:Q", scale=None, axis=None),
+            y=alt.Y("y:Q", scale=None, axis=None),
+            x2="x2:Q",
+            y2="y2:Q",
+        )
+    )
+
+
+def _footer_lines(
+    credits: Sequence[str], site_note, site_key, width: int, illustrative: bool, _
+) -> list[tuple[str, str]]:
+    """The texts under the map, (line, colour): the site note and key, the credits, the watermark's words."""
+    credit_lines = list(credits)
+    if not any(BOUNDARY_ATTRIBUTION in c for c in credit_lines):
+        credit_lines.append(_("District boundaries") + f" {BOUNDARY_ATTRIBUTION}.")
+    text_lines: list[tuple[str, str]] = []
+    if site_note:
+        text_lines += [(x, "#111111") for x in textwrap.wrap(site_note, int(width / 6.4))]
+    if site_key:
+        lines, line = [], _("Sites (cluster number in the 2019 dialogue report):")
+        for item in site_key:  # wrap between items, never inside a name
+            if len(line) + len(item) + 3 > width / 6.6:
+                lines.append(line)
+                line = "   " + item
+            else:
+                line += (" · " if not line.endswith(":") else " ") + item
+        text_lines += [(x, "#111111") for x in [*lines, line]]
+    text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
+    if illustrative:
+        text_lines.append(
+            (
+                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
+                "#c00000",
+            )
+        )
+    return text_lines
+
+
+def _footer(districts, highlight: list[str], text_lines, width: int, rtl: bool, _):
+    """The footer's texts, beside a small locator map when a few districts are zoomed in on (it shows
+    where they lie in the province)."""
+    inset = None
+    if highlight and len(highlight) <= LOCATOR_MAX_DISTRICTS:
+        inset = _locator(districts, highlight, LOCATOR_WIDTH).properties(
+            title=alt.TitleParams(_("Where in Sindh"), fontSize=11, anchor="end" if rtl else "start")
+        )
+    footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0), rtl=rtl)
+    if inset is not None:
+        footer = alt.hconcat(inset, footer, spacing=20) if rtl else alt.hconcat(footer, inset, spacing=20)
+    return footer
+
+
+def _titled(the_map, footer, title: str, subtitle: list[str], swatches: dict, rtl: bool) -> alt.Chart:
+    """The map over its footer, under the title, in the language's font."""
+    font = FONT_RTL if rtl else FONT
+    return (
+        alt.vconcat(the_map, footer, spacing=8)
+        .properties(
+            usermeta=swatches,
+            title=alt.TitleParams(
+                text=title,
+                subtitle=subtitle,
+                anchor="end" if rtl else "start",
+                fontSize=18,
+                subtitleFontSize=12,
+                subtitleColor="#333333",
+                offset=10,
+            ),
+        )
+        .configure(font=font)
+        .configure_view(stroke=None)
+        .configure_legend(labelFont=font, titleFont=font)
+        .configure_title(font=font, subtitleFont=font)
+    )
+
+
 def snapshot_chart(
     districts: gpd.GeoDataFrame,
     district_scores: pd.DataFrame | None,
@@ -530,200 +759,35 @@ def snapshot_chart(
         {"district": n, "category": c, "text": t, "focus": f}
         for n, c, t, f in zip(names, categories, texts, focus)
     ]
-    shapes = (
-        alt.Chart(_json_data(_features_json(geometry_texts, props)))
-        .mark_geoshape(clip=False, stroke=BORDER, strokeWidth=0.6)
-        .encode(
-            color=alt.Color(
-                "properties.category:N",
-                scale=alt.Scale(
-                    domain=list(context["domain"] if context else [legend_word(d) for d in LEGEND_DOMAIN]),
-                    range=list(context["range"] if context else LEGEND_RANGE),
-                ),
-                legend=alt.Legend(
-                    title=context["title"] if context else _("District gap, chosen pillars"),
-                    orient="left" if rtl else "right",
-                    symbolType="square",
-                    symbolStrokeColor=BORDER,
-                    symbolStrokeWidth=1,
-                    symbolSize=180,
-                    labelFontSize=11,
-                    titleFontSize=12,
-                    labelLimit=330,
-                    titleLimit=320,
-                )
-                if legend
-                else None,
-            ),
-            opacity=alt.condition("datum.properties.focus", alt.value(1.0), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip("properties.district:N", title="District"),
-                alt.Tooltip("properties.text:N", title="Figure" if context else "Gap"),
-            ],
-        )
-    )
-    layers: list[alt.Chart] = [shapes]
-
-    # Hatching over "not assessed" districts, so unknown never reads as a colour class; white stripes over
-    # low-coverage gap figures, so a figure on a few indicators does not look as firm as one on many.
-    spacing = max(box[2] - box[0], box[3] - box[1]) / 70
-    stripe_spacing = math.degrees(STRIPE_PERIOD_PX / k)
+    layers: list[alt.Chart] = [_district_shapes(geometry_texts, props, legend_word, legend, context, rtl, _)]
     unknown = context["none"] if context else legend_word(NOT_ASSESSED_LABEL)
-    marks = (
-        ([c == unknown for c in categories], spacing, NOT_ASSESSED_LINES, 0.7),
-        (low_coverage, stripe_spacing, NO_CLUSTER_FILL, STRIPE_WHITE_PX),
+    layers += _hatch_layers(
+        geoms, [c == unknown for c in categories], low_coverage, focus, box, k, rect, tolerance, decimals
     )
-    for on, opacity in ((True, 1.0), (False, 0.35)):
-        for chosen_ones, step, colour, stroke_width in marks:
-            polygons = [g for g, c, f in zip(geoms, chosen_ones, focus) if c and f == on and g is not None]
-            hatch = _hatch(polygons, rect, step)
-            if hatch is not None:
-                hatch = _rounded([shapely.clip_by_rect(shapely.simplify(hatch, tolerance), *rect)], decimals)
-                if not hatch[0].is_empty:
-                    layers.append(
-                        alt.Chart(_json_data(_features_json(shapely.to_geojson(hatch), [{}]))).mark_geoshape(
-                            clip=False,
-                            filled=False,
-                            stroke=colour,
-                            strokeWidth=stroke_width,
-                            strokeOpacity=opacity,
-                            strokeCap="butt",
-                        )
-                    )
-
     if low_coverage.any():  # the borders again, over the stripes
-        edges = _features_json(
-            [t if low else None for t, low in zip(geometry_texts, low_coverage)], [{} for _ in names]
-        )
-        layers.append(
-            alt.Chart(_json_data(edges)).mark_geoshape(
-                clip=False, filled=False, stroke=BORDER, strokeWidth=0.6
-            )
-        )
-
+        low_edges = [t if low else None for t, low in zip(geometry_texts, low_coverage)]
+        layers.append(_outline_layer(low_edges, [{} for _ in names], BORDER, 0.6))
     if highlight:
-        hl = _features_json(
-            [t if n in chosen else None for n, t in zip(names, geometry_texts)],
-            [{"district": n} for n in names],
-        )
-        layers.append(
-            alt.Chart(_json_data(hl)).mark_geoshape(
-                clip=False, filled=False, stroke=HIGHLIGHT_OUTLINE, strokeWidth=2.5
-            )
-        )
+        chosen_edges = [t if n in chosen else None for n, t in zip(names, geometry_texts)]
+        layers.append(_outline_layer(chosen_edges, [{"district": n} for n in names], HIGHLIGHT_OUTLINE, 2.5))
 
     pixels = _Pixels(box, width, height, k)
     name_boxes: list[tuple] = []
     if labels:
-        if highlight:
-            keep = focus
-        else:  # districts with a cluster, big enough on the map to hold a name (not the small Karachi ones)
-            m_per_px = EARTH_RADIUS * math.cos(math.radians((box[1] + box[3]) / 2)) / k
-            min_area = max(1.5e9, MIN_LABEL_AREA_PX * m_per_px**2)
-            keep = (status != "no_cluster") & (np.asarray(areas) > min_area)
-        values = [
-            {"lon": round(p.x, 3), "lat": round(p.y, 3), "name": local_name("district", d)}
-            for p, d, on in zip(points, names, keep)
-            if on
-        ]
-        for v in values:  # the name's box on the map (drawn 16 px above its point): badges keep clear of it
-            x, y = pixels(v["lon"], v["lat"])
-            w = 6.8 * len(v["name"]) + 4
-            name_boxes.append((x - w / 2, y - 16 - 8, x + w / 2, y - 16 + 8))
-        if values:
-            lab = alt.Chart(alt.Data(values=values)).encode(
-                longitude="lon:Q", latitude="lat:Q", text="name:N"
-            )
-            layers.append(
-                lab.mark_text(
-                    clip=False,
-                    fontSize=11,
-                    fontWeight="bold",
-                    dy=-16,
-                    stroke="#ffffff",
-                    strokeWidth=3,
-                    strokeOpacity=0.9,
-                )
-            )
-            layers.append(lab.mark_text(clip=False, fontSize=11, fontWeight="bold", dy=-16, color="#111111"))
-
-    if highlight and sites is not None and "district" in sites:
-        sites = sites[sites["district"].isin(highlight)]
-    if sites is not None and len(sites):  # markers off the map are left out (no clip path: see _clip_json)
-        lon, lat = sites["lon"].astype(float), sites["lat"].astype(float)
-        sites = sites[lon.between(rect[0], rect[2]) & lat.between(rect[1], rect[3])]
-    site_layers, site_key, site_note = _site_layer(sites, pixels, name_boxes)
+        keep = _labelled(names, focus, highlight, status, areas, box, k)
+        name_layers, name_boxes = _name_layers(names, points, keep, pixels, local_name)
+        layers += name_layers
+    site_layers, site_key, site_note = _site_layer(_sites_on_map(sites, highlight, rect), pixels, name_boxes)
     layers += site_layers
-
     if illustrative:
-        marks = pd.DataFrame(
-            {
-                "x": [width * 0.5, width * 0.25, width * 0.75],
-                "y": [height * 0.5, height * 0.18, height * 0.82],
-            }
-        )
-        layers.append(
-            alt.Chart(alt.Data(values=marks.to_dict("records")))
-            .mark_text(
-                clip=False,
-                text=_(WATERMARK),
-                angle=330,
-                fontSize=max(18, width // 22),
-                fontWeight="bold",
-                color="#c00000",
-                opacity=0.35,
-            )
-            .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
-        )
-
-    if highlight:  # a frame: the context districts cut at the edge read as cut on purpose
-        layers.append(
-            alt.Chart(alt.Data(values=[{"x": 0, "y": 0, "x2": width, "y2": height}]))
-            .mark_rect(clip=False, filled=False, stroke="#8a8a8a", strokeWidth=1)
-            .encode(
-                x=alt.X("x:Q", scale=None, axis=None),
-                y=alt.Y("y:Q", scale=None, axis=None),
-                x2="x2:Q",
-                y2="y2:Q",
-            )
-        )
+        layers.append(_watermark_layer(width, height, _))
+    if highlight:
+        layers.append(_frame_layer(width, height))
     the_map = alt.layer(*layers).properties(width=width, height=height, projection=projection)
 
-    credit_lines = list(credits)
-    if not any(BOUNDARY_ATTRIBUTION in c for c in credit_lines):
-        credit_lines.append(_("District boundaries") + f" {BOUNDARY_ATTRIBUTION}.")
-    text_lines: list[tuple[str, str]] = []
-    if site_note:
-        text_lines += [(x, "#111111") for x in textwrap.wrap(site_note, int(width / 6.4))]
-    if site_key:
-        lines, line = [], _("Sites (cluster number in the 2019 dialogue report):")
-        for item in site_key:  # wrap between items, never inside a name
-            if len(line) + len(item) + 3 > width / 6.6:
-                lines.append(line)
-                line = "   " + item
-            else:
-                line += (" · " if not line.endswith(":") else " ") + item
-        text_lines += [(x, "#111111") for x in [*lines, line]]
-    text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
-    if illustrative:
-        text_lines.append(
-            (
-                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
-                "#c00000",
-            )
-        )
-    inset = None
-    if highlight and len(highlight) <= LOCATOR_MAX_DISTRICTS:
-        # A few districts, zoomed in: a small locator map shows where they lie in the province.
-        inset = _locator(districts, highlight, LOCATOR_WIDTH).properties(
-            title=alt.TitleParams(_("Where in Sindh"), fontSize=11, anchor="end" if rtl else "start")
-        )
-    footer = _text_block(text_lines, width - (LOCATOR_WIDTH + 20 if inset is not None else 0), rtl=rtl)
-    if inset is not None:
-        footer = alt.hconcat(inset, footer, spacing=20) if rtl else alt.hconcat(footer, inset, spacing=20)
-
+    text_lines = _footer_lines(credits, site_note, site_key, width, illustrative, _)
+    footer = _footer(districts, highlight, text_lines, width, rtl, _)
     subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
-    font = FONT_RTL if rtl else FONT
     # Vega-Lite has no per-row legend symbols: the Vega legend's encoding, applied by render().
     swatches = (
         {}
@@ -732,25 +796,7 @@ def snapshot_chart(
             LEGEND_SYMBOLS: _legend_swatches(legend_word(LOW_COVERAGE_LABEL), legend_word(NOT_ASSESSED_LABEL))
         }
     )
-    return (
-        alt.vconcat(the_map, footer, spacing=8)
-        .properties(
-            usermeta=swatches,
-            title=alt.TitleParams(
-                text=title,
-                subtitle=subtitle,
-                anchor="end" if rtl else "start",
-                fontSize=18,
-                subtitleFontSize=12,
-                subtitleColor="#333333",
-                offset=10,
-            ),
-        )
-        .configure(font=font)
-        .configure_view(stroke=None)
-        .configure_legend(labelFont=font, titleFont=font)
-        .configure_title(font=font, subtitleFont=font)
-    )
+    return _titled(the_map, footer, title, subtitle, swatches, rtl)
 
 
 LOCATOR_WIDTH = 150

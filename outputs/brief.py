@@ -44,6 +44,217 @@ def _locator_png(districts: gpd.GeoDataFrame | None, district: str) -> bytes | N
     return render(locator_chart(districts, district, width=200), "png", scale=2)
 
 
+class _Words:
+    """The brief's language (``tr`` of :func:`district_brief_pdf`): its catalogue, names from
+    data/names.csv, and data text as written."""
+
+    def __init__(self, tr=None):
+        self.tr = tr
+        self.gettext = tr.gettext if tr else str
+        self.local = load_names()[0] if tr is not None and tr.language != "en" else None
+
+    def place(self, kind: str, id_: str, english: str | None = None) -> str:
+        return self.local.name(kind, id_, self.tr.language, english) if self.local else (english or id_)
+
+    def as_written(
+        self, text
+    ):  # text from data: as written, marked [en] when English in an Urdu/Sindhi brief
+        return self.tr.data(text) if self.tr else text
+
+    def known(self, text: str) -> str:
+        return self.tr.gettext(text) if self.tr and self.tr.has(text) else self.as_written(text)
+
+
+def _flagged(row) -> bool:  # the scoring's low-coverage flag, on a gap figure (unknown is not "low")
+    return not pd.isna(row["gap"]) and bool(row["low_coverage"])
+
+
+def _title_block(pdf: FPDF, ds: Dataset, view: View, name: str, r, districts, title: str, words: _Words):
+    """The title, round, filters and headline gap (left), the locator map (right)."""
+    _ = words.gettext
+    top = pdf.get_y()
+    map_w = 52
+    text_w = PAGE_W - 2 * MARGIN - map_w - 4
+    pdf.set_font("DejaVu", "B", 17)
+    paragraph(
+        pdf, _("District brief: {district}").format(district=words.place("district", name)), 8, w=text_w
+    )
+    pdf.set_font("DejaVu", "", 9)
+    pdf.set_text_color(*GREY)
+    made = f"{title} · " + _("generated {date}").format(date=view.generated)
+    for line in [made, *view.filter_lines(ds, words.tr)]:
+        paragraph(pdf, line, 4.6, w=text_w)
+    pdf.set_text_color(0, 0, 0)
+    if view.illustrative:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_text_color(192, 0, 0)
+        paragraph(
+            pdf,
+            _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
+            5,
+            w=text_w,
+        )
+        pdf.set_text_color(0, 0, 0)
+    pdf.ln(1)
+    pdf.set_font("DejaVu", "B", 11)
+    headline = (
+        _("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
+        if r is None
+        else _("Gap, chosen pillars")
+        + ": "
+        + gap_label(r["gap"], r["coverage"], words.tr)
+        + (" · " + _("low coverage") if _flagged(r) else "")
+    )
+    paragraph(pdf, headline, 5.5, w=text_w)
+    png = _locator_png(districts, name)
+    if png:
+        pdf.image(io.BytesIO(png), x=PAGE_W - MARGIN - map_w, y=top, w=map_w)
+        pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
+        pdf.set_font("DejaVu", "", 6.5)
+        pdf.set_text_color(*GREY)
+        pdf.multi_cell(
+            map_w,
+            3,
+            _("{district} (blue) in {region}.").format(
+                district=words.place("district", name), region=words.known(region_name())
+            )
+            + " "
+            + _("Boundaries")
+            + f" {BOUNDARY_ATTRIBUTION}",
+            align="C",
+        )
+        pdf.set_text_color(0, 0, 0)
+    pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
+
+
+def _pillar_gaps(pdf: FPDF, ds: Dataset, view: View, per_pillar: pd.DataFrame, name: str, words: _Words):
+    """The gap per chosen pillar with its coverage ("not assessed" where unknown)."""
+    _ = words.gettext
+    _heading(pdf, _("Gap by pillar (weighted share of assessed indicators absent or partial)"))
+    rows = []
+    for p in view.pillars:
+        pr = per_pillar[(per_pillar["district"] == name) & (per_pillar["pillar"] == p)]
+        if pr.empty:
+            rows.append([_(PILLARS[p]), _("no cluster here"), "—", "—"])
+        else:
+            x = pr.iloc[0]
+            rows.append(
+                [
+                    _(PILLARS[p]),
+                    _("not assessed") if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
+                    f"{x['coverage']:.0%} ("
+                    + _("{n} of {total}").format(n=int(x["n_assessed"]), total=int(x["n_indicators"]))
+                    + ")"
+                    + (" · " + _("low coverage") if _flagged(x) else ""),
+                    str(int(x["n_gaps"])),
+                ]
+            )
+    _table(pdf, [_("Pillar"), _("Gap"), _("Indicators assessed"), _("With a gap")], rows, (70, 30, 50, 32))
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*GREY)
+    paragraph(
+        pdf,
+        _(
+            "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent."
+        )
+        + " "
+        + coverage_note(ds, words.tr),
+        3.6,
+    )
+    pdf.set_text_color(0, 0, 0)
+
+
+def _cluster_table(pdf: FPDF, ds: Dataset, classes: dict, here: list[str], name: str, words: _Words):
+    """The clusters named in the district, with computed and published classification."""
+    _, known = words.gettext, words.known
+    _heading(
+        pdf,
+        _("Clusters named in {district} ({n})").format(district=words.place("district", name), n=len(here)),
+    )
+    if not here:
+        paragraph(pdf, _("None for the current sector filter."), 4.6)
+        return
+    crow = []
+    for cid in here:
+        c = classes.get(cid)
+        computed = (
+            "—" if c is None else known(c.computed) + (" (" + _("provisional") + ")" if c.provisional else "")
+        )
+        published = (
+            "—"
+            if c is None or not c.published
+            else f"{known(c.published)} ({words.as_written(ds.citation(c.published_source))})"
+        )
+        crow.append(
+            [
+                words.place("cluster", cid, ds.cluster_name(cid)),
+                computed,
+                published,
+                "—" if c is None else known(c.comparison),
+            ]
+        )
+    _table(
+        pdf,
+        [_("Cluster"), _("Computed (this round)"), _("Published"), _("Comparison")],
+        crow,
+        (34, 42, 76, 30),
+    )
+
+
+def _source_lines(
+    ds: Dataset, view: View, matrix, classes: dict, here: list[str], ev, words: _Words
+) -> list[str]:
+    """Every source the page cites (evidence, classification, clusters, assessments), then the boundaries'."""
+    _ = words.gettext
+    used = set(ev["source_id"]) | {
+        classes[c].published_source for c in here if c in classes and classes[c].published_source
+    }
+    used |= set(ds.clusters.loc[ds.clusters["cluster_id"].isin(here), "source_id"])
+    used |= set(
+        matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]
+    ) - {""}
+    return [f"• {words.as_written(ds.citation(s))}" for s in sorted(used)] + [
+        "• "
+        + _("District boundaries")
+        + f" {BOUNDARY_ATTRIBUTION} ("
+        + _("OpenStreetMap; 2023-census district set")
+        + ")."
+    ]
+
+
+def _evidence(pdf: FPDF, ev: pd.DataFrame, limit: float, max_evidence: int, words: _Words) -> None:
+    """The evidence items, cut to fit above ``limit`` (with "… N more")."""
+    _, known, as_written = words.gettext, words.known, words.as_written
+    width = PAGE_W - 2 * MARGIN
+    _heading(pdf, _("What the sources say about these clusters ({n} item(s))").format(n=len(ev)))
+    pdf.set_font("DejaVu", "", 8)
+    shown = 0
+    for _i, e in ev.iterrows():
+        speaker = e["speaker"] or _("speaker not stated")
+        pillars = ", ".join(known(p) for p in str(e["pillar_labels"]).split(", "))
+        text = (
+            f"• {as_written(e['statement'])} — {as_written(speaker)} ({known(e['group_label'])}; {pillars}). "
+        )
+        text += _("Source:") + f" {as_written(e['source'])}."
+        more_h = 4
+        if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
+            break
+        paragraph(pdf, text, 3.9, w=width)
+        pdf.ln(0.6)
+        shown += 1
+    if shown < len(ev):
+        pdf.set_text_color(*GREY)
+        paragraph(
+            pdf,
+            "… " + _("{n} more (see the Evidence sheet of the data download).").format(n=len(ev) - shown),
+            3.9,
+            w=width,
+        )
+        pdf.set_text_color(0, 0, 0)
+    if len(ev) == 0:
+        paragraph(pdf, _("No evidence item for these clusters and pillars."), 3.9, w=width)
+
+
 def district_brief_pdf(
     ds: Dataset,
     districts: gpd.GeoDataFrame | None,
@@ -70,19 +281,9 @@ def district_brief_pdf(
     """
     if not chosen:
         raise ValueError("choose at least one district for the brief")
-    _ = tr.gettext if tr else str
-    local = load_names()[0] if tr is not None and tr.language != "en" else None
-
-    def place(kind: str, id_: str, english: str | None = None) -> str:
-        return local.name(kind, id_, tr.language, english) if local else (english or id_)
-
-    def as_written(text):  # text from data: as written, marked [en] when English in an Urdu/Sindhi brief
-        return tr.data(text) if tr else text
-
-    def known(text: str) -> str:
-        return tr.gettext(text) if tr and tr.has(text) else as_written(text)
-
-    title = known(atlas_name())
+    words = _Words(tr)
+    _ = words.gettext
+    title = words.known(atlas_name())
     footer = f"{title} · " + _("generated {date}").format(date=view.generated)
     footer += " · " + _("District boundaries") + f" {BOUNDARY_ATTRIBUTION}"
     pdf = _Brief(footer, rtl=tr is not None and is_rtl(tr.language))
@@ -96,190 +297,28 @@ def district_brief_pdf(
     per_pillar = data.district_scores(per_pillar=True, every_district=True)
     width = PAGE_W - 2 * MARGIN
 
-    def flagged(row) -> bool:  # the scoring's low-coverage flag, on a gap figure (unknown is not "low")
-        return not pd.isna(row["gap"]) and bool(row["low_coverage"])
-
     for i, name in enumerate(chosen):
         if progress:
             progress(i, len(chosen), name)
         pdf.add_page()
-        top = pdf.get_y()
-        # --- title block (left) and locator (right)
-        map_w = 52
-        text_w = width - map_w - 4
-        pdf.set_font("DejaVu", "B", 17)
-        paragraph(pdf, _("District brief: {district}").format(district=place("district", name)), 8, w=text_w)
-        pdf.set_font("DejaVu", "", 9)
-        pdf.set_text_color(*GREY)
-        made = f"{title} · " + _("generated {date}").format(date=view.generated)
-        for line in [made, *view.filter_lines(ds, tr)]:
-            paragraph(pdf, line, 4.6, w=text_w)
-        pdf.set_text_color(0, 0, 0)
-        if view.illustrative:
-            pdf.set_font("DejaVu", "B", 10)
-            pdf.set_text_color(192, 0, 0)
-            paragraph(
-                pdf,
-                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
-                5,
-                w=text_w,
-            )
-            pdf.set_text_color(0, 0, 0)
         r = overall.loc[name] if name in overall.index else None
-        pdf.ln(1)
-        pdf.set_font("DejaVu", "B", 11)
-        headline = (
-            _("No cluster of the current sector filter is named in this district by the 2019 dialogue.")
-            if r is None
-            else _("Gap, chosen pillars")
-            + ": "
-            + gap_label(r["gap"], r["coverage"], tr)
-            + (" · " + _("low coverage") if flagged(r) else "")
-        )
-        paragraph(pdf, headline, 5.5, w=text_w)
-        png = _locator_png(districts, name)
-        if png:
-            pdf.image(io.BytesIO(png), x=PAGE_W - MARGIN - map_w, y=top, w=map_w)
-            pdf.set_xy(PAGE_W - MARGIN - map_w, top + map_w * 1.1)
-            pdf.set_font("DejaVu", "", 6.5)
-            pdf.set_text_color(*GREY)
-            pdf.multi_cell(
-                map_w,
-                3,
-                _("{district} (blue) in {region}.").format(
-                    district=place("district", name), region=known(region_name())
-                )
-                + " "
-                + _("Boundaries")
-                + f" {BOUNDARY_ATTRIBUTION}",
-                align="C",
-            )
-            pdf.set_text_color(0, 0, 0)
-        pdf.set_y(max(pdf.get_y(), top + (map_w * 1.1 + 8 if png else 0)))
-
-        # --- pillar gaps
-        _heading(pdf, _("Gap by pillar (weighted share of assessed indicators absent or partial)"))
-        rows = []
-        for p in view.pillars:
-            pr = per_pillar[(per_pillar["district"] == name) & (per_pillar["pillar"] == p)]
-            if pr.empty:
-                rows.append([_(PILLARS[p]), _("no cluster here"), "—", "—"])
-            else:
-                x = pr.iloc[0]
-                rows.append(
-                    [
-                        _(PILLARS[p]),
-                        _("not assessed") if pd.isna(x["gap"]) else f"{x['gap']:.2f}",
-                        f"{x['coverage']:.0%} ("
-                        + _("{n} of {total}").format(n=int(x["n_assessed"]), total=int(x["n_indicators"]))
-                        + ")"
-                        + (" · " + _("low coverage") if flagged(x) else ""),
-                        str(int(x["n_gaps"])),
-                    ]
-                )
-        _table(
-            pdf, [_("Pillar"), _("Gap"), _("Indicators assessed"), _("With a gap")], rows, (70, 30, 50, 32)
-        )
-        pdf.set_font("DejaVu", "", 7.5)
-        pdf.set_text_color(*GREY)
-        paragraph(
-            pdf,
-            _(
-                "“Not assessed” means unknown — not zero and not a gap. 0 = every assessed indicator present; 1 = all absent."
-            )
-            + " "
-            + coverage_note(ds, tr),
-            3.6,
-        )
-        pdf.set_text_color(0, 0, 0)
-
-        # --- clusters
+        _title_block(pdf, ds, view, name, r, districts, title, words)
+        _pillar_gaps(pdf, ds, view, per_pillar, name, words)
         here = list(r["clusters"]) if r is not None else []
-        _heading(
-            pdf, _("Clusters named in {district} ({n})").format(district=place("district", name), n=len(here))
-        )
-        if here:
-            crow = []
-            for cid in here:
-                c = classes.get(cid)
-                computed = (
-                    "—"
-                    if c is None
-                    else known(c.computed) + (" (" + _("provisional") + ")" if c.provisional else "")
-                )
-                published = (
-                    "—"
-                    if c is None or not c.published
-                    else f"{known(c.published)} ({as_written(ds.citation(c.published_source))})"
-                )
-                crow.append(
-                    [
-                        place("cluster", cid, ds.cluster_name(cid)),
-                        computed,
-                        published,
-                        "—" if c is None else known(c.comparison),
-                    ]
-                )
-            _table(
-                pdf,
-                [_("Cluster"), _("Computed (this round)"), _("Published"), _("Comparison")],
-                crow,
-                (34, 42, 76, 30),
-            )
-        else:
-            paragraph(pdf, _("None for the current sector filter."), 4.6)
+        _cluster_table(pdf, ds, classes, here, name, words)
 
-        # --- sources block, measured first so evidence can fill the space above it
+        # The sources block is measured first, so the evidence can fill the space above it.
         ev = (
             evidence_items(ds, here, view.pillars) if here else evidence_items(ds, [], view.pillars).iloc[0:0]
         )
-        used = set(ev["source_id"]) | {
-            classes[c].published_source for c in here if c in classes and classes[c].published_source
-        }
-        used |= set(ds.clusters.loc[ds.clusters["cluster_id"].isin(here), "source_id"])
-        used |= set(
-            matrix.loc[matrix["cluster_id"].isin(here) & matrix["pillar"].isin(view.pillars), "source_id"]
-        ) - {""}
-        source_lines = [f"• {as_written(ds.citation(s))}" for s in sorted(used)] + [
-            "• "
-            + _("District boundaries")
-            + f" {BOUNDARY_ATTRIBUTION} ("
-            + _("OpenStreetMap; 2023-census district set")
-            + ")."
-        ]
+        source_lines = _source_lines(ds, view, matrix, classes, here, ev, words)
         pdf.set_font("DejaVu", "", 7.5)
         sources_h = 7 + sum(_h(pdf, width, 3.6, s) for s in source_lines)
         limit = PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h
-
-        # --- evidence, cut to fit
-        _heading(pdf, _("What the sources say about these clusters ({n} item(s))").format(n=len(ev)))
-        pdf.set_font("DejaVu", "", 8)
-        shown = 0
-        for _i, e in ev.iterrows():
-            speaker = e["speaker"] or _("speaker not stated")
-            pillars = ", ".join(known(p) for p in str(e["pillar_labels"]).split(", "))
-            text = f"• {as_written(e['statement'])} — {as_written(speaker)} ({known(e['group_label'])}; {pillars}). "
-            text += _("Source:") + f" {as_written(e['source'])}."
-            more_h = 4
-            if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
-                break
-            paragraph(pdf, text, 3.9, w=width)
-            pdf.ln(0.6)
-            shown += 1
-        if shown < len(ev):
-            pdf.set_text_color(*GREY)
-            paragraph(
-                pdf,
-                "… " + _("{n} more (see the Evidence sheet of the data download).").format(n=len(ev) - shown),
-                3.9,
-                w=width,
-            )
-            pdf.set_text_color(0, 0, 0)
-        if len(ev) == 0:
-            paragraph(pdf, _("No evidence item for these clusters and pillars."), 3.9, w=width)
+        _evidence(pdf, ev, limit, max_evidence, words)
 
         # --- sources at the bottom of the page
-        pdf.set_y(PAGE_H - MARGIN - BOTTOM_RESERVE - sources_h)
+        pdf.set_y(limit)
         _heading(pdf, _("Sources"))
         pdf.set_font("DejaVu", "", 7.5)
         for s in source_lines:
@@ -289,7 +328,7 @@ def district_brief_pdf(
             _watermark(pdf)
         with_context = context is not None and context.available
         if with_context:  # cluster_model.context.ContextData: a second page, apart from the gaps
-            _context_page(pdf, context, name, tr, place)
+            _context_page(pdf, context, name, tr, words.place)
         if extra_page is not None:  # runs on below the context figures: no page left nearly empty
             extra_page(pdf, name, here, new_page=not with_context)
     if progress:

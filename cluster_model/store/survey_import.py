@@ -128,79 +128,61 @@ def _stored(conn: Connection, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame
     return subs, answers
 
 
-def _plan(
-    conn: Connection,
-    round_id: str,
-    filename: str,
-    df: pd.DataFrame | None,
-    parsed: sv.Submissions | None = None,
-) -> SurveyPlan:
-    empty = pd.DataFrame(columns=["change"])
+def _round_issue(conn: Connection, round_id: str, filename: str) -> DataIssue | None:
+    """Why the round cannot take field submissions (missing, or not a survey round), None when it can."""
     info = round_info(conn, round_id)
     if info is None:
-        return SurveyPlan(
-            round_id,
+        return DataIssue(
             filename,
-            empty,
-            empty,
-            [
-                DataIssue(
-                    filename,
-                    f"round '{round_id}' does not exist",
-                    "create a round of kind 'survey' first, then import into it",
-                )
-            ],
+            f"round '{round_id}' does not exist",
+            "create a round of kind 'survey' first, then import into it",
         )
     if info["kind"] != "survey":
-        return SurveyPlan(
-            round_id,
+        return DataIssue(
             filename,
-            empty,
-            empty,
-            [
-                DataIssue(
-                    filename,
-                    f"round '{round_id}' is a {info['kind']} round, not a survey",
-                    "pick or create a round of kind 'survey' for field submissions",
-                )
-            ],
+            f"round '{round_id}' is a {info['kind']} round, not a survey",
+            "pick or create a round of kind 'survey' for field submissions",
         )
-    if parsed is None:
-        clusters = pd.DataFrame(
-            conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.name)).all(),
-            columns=["cluster_id", "name"],
-        )
-        indicators = [
-            str(i)
-            for i in conn.execute(
-                select(s.indicators.c.indicator_id).order_by(s.indicators.c.position)
-            ).scalars()
-        ]
-        districts = sorted({str(d) for d in conn.execute(select(s.sites.c.district)).scalars()})
-        parsed = sv.read_submissions(
-            df, file=filename, clusters=clusters, indicators=indicators, districts=districts
-        )
-    if parsed.issues:
-        return SurveyPlan(round_id, filename, empty, empty, parsed.issues, parsed.ignored_columns, parsed)
+    return None
 
-    stored, stored_answers = _stored(conn, round_id)
+
+def _read_against_store(conn: Connection, df: pd.DataFrame | None, filename: str) -> sv.Submissions:
+    """The submissions checked against the clusters, indicators and districts the store holds."""
+    clusters = pd.DataFrame(
+        conn.execute(select(s.clusters.c.cluster_id, s.clusters.c.name)).all(),
+        columns=["cluster_id", "name"],
+    )
+    indicators = [
+        str(i)
+        for i in conn.execute(select(s.indicators.c.indicator_id).order_by(s.indicators.c.position)).scalars()
+    ]
+    districts = sorted({str(d) for d in conn.execute(select(s.sites.c.district)).scalars()})
+    return sv.read_submissions(
+        df, file=filename, clusters=clusters, indicators=indicators, districts=districts
+    )
+
+
+def _answer_lists(answers: pd.DataFrame, key: str) -> dict:
+    """(indicator_id, answer) pairs per submission, keyed by ``key``."""
+    if answers.empty:
+        return {}
+    return (
+        answers.groupby(key)
+        .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
+        .to_dict()
+    )
+
+
+def _submission_changes(
+    parsed: sv.Submissions, stored: pd.DataFrame, stored_answers: pd.DataFrame
+) -> tuple[pd.DataFrame, list]:
+    """The file's submissions, each marked new, changed or unchanged against the stored ones (with the one
+    it replaces), and the stored submissions they replace."""
     stored_by_id = {r["submission_id"]: r for r in stored.to_dict("records")}
     stored_by_instance = {sv.instance_id(json.loads(r["raw"])): r for r in stored_by_id.values()}
     stored_by_instance.pop("", None)
-    answers_by_pk = (
-        stored_answers.groupby("submission_pk")
-        .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
-        .to_dict()
-        if not stored_answers.empty
-        else {}
-    )
-    incoming_answers = (
-        parsed.answers.groupby("submission_id")
-        .apply(lambda g: list(zip(g["indicator_id"], g["answer"])), include_groups=False)
-        .to_dict()
-        if not parsed.answers.empty
-        else {}
-    )
+    answers_by_pk = _answer_lists(stored_answers, "submission_pk")
+    incoming_answers = _answer_lists(parsed.answers, "submission_id")
     subs = parsed.submissions.copy()
     kinds, replaced_pks, replaces = [], [], []
     for sub in subs.to_dict("records"):
@@ -226,8 +208,18 @@ def _plan(
             replaced_pks.append(old["id"])
     subs["change"] = kinds
     subs["replaces"] = replaces
+    return subs, replaced_pks
 
-    # Every counted answer the round will hold: stored ones not being replaced, plus the file's new and changed ones.
+
+def _round_results(
+    parsed: sv.Submissions,
+    subs: pd.DataFrame,
+    stored: pd.DataFrame,
+    stored_answers: pd.DataFrame,
+    replaced_pks,
+) -> pd.DataFrame:
+    """The aggregate of every counted answer the round will hold: stored ones not being replaced, plus the
+    file's new and changed ones."""
     keep = stored[stored["counted"].astype(bool) & ~stored["id"].isin(replaced_pks)]
     kept_answers = stored_answers.merge(keep[["id", "cluster_id"]], left_on="submission_pk", right_on="id")[
         ["cluster_id", "indicator_id", "answer"]
@@ -236,10 +228,27 @@ def _plan(
     new_answers = parsed.answers.merge(adding[["submission_id", "cluster_id"]], on="submission_id")[
         ["cluster_id", "indicator_id", "answer"]
     ]
-    results = sv.aggregate(pd.concat([kept_answers, new_answers], ignore_index=True))
+    return sv.aggregate(pd.concat([kept_answers, new_answers], ignore_index=True))
 
-    grid = read_grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
-    source = survey_source_id(round_id)
+
+_VALUE_CHANGE_COLUMNS = [
+    "cluster_id",
+    "indicator_id",
+    "change",
+    "old_status",
+    "status",
+    "n_respondents",
+    "agreement",
+    "dont_know",
+    "tie",
+    "source_id",
+    "note",
+    "base_version",
+]
+
+
+def _value_changes(grid: pd.DataFrame, results: pd.DataFrame, source: str) -> pd.DataFrame:
+    """What the aggregate changes in the round's assessment grid (indexed by cluster and indicator)."""
     changes = []
     for r in results.to_dict("records"):
         cur = grid.loc[(r["cluster_id"], r["indicator_id"])]
@@ -287,23 +296,31 @@ def _plan(
                     "base_version": int(cur["version"]),
                 }
             )
-    columns = [
-        "cluster_id",
-        "indicator_id",
-        "change",
-        "old_status",
-        "status",
-        "n_respondents",
-        "agreement",
-        "dont_know",
-        "tie",
-        "source_id",
-        "note",
-        "base_version",
-    ]
-    return SurveyPlan(
-        round_id, filename, subs, pd.DataFrame(changes, columns=columns), [], parsed.ignored_columns, parsed
-    )
+    return pd.DataFrame(changes, columns=_VALUE_CHANGE_COLUMNS)
+
+
+def _plan(
+    conn: Connection,
+    round_id: str,
+    filename: str,
+    df: pd.DataFrame | None,
+    parsed: sv.Submissions | None = None,
+) -> SurveyPlan:
+    empty = pd.DataFrame(columns=["change"])
+    refused = _round_issue(conn, round_id, filename)
+    if refused is not None:
+        return SurveyPlan(round_id, filename, empty, empty, [refused])
+    if parsed is None:
+        parsed = _read_against_store(conn, df, filename)
+    if parsed.issues:
+        return SurveyPlan(round_id, filename, empty, empty, parsed.issues, parsed.ignored_columns, parsed)
+
+    stored, stored_answers = _stored(conn, round_id)
+    subs, replaced_pks = _submission_changes(parsed, stored, stored_answers)
+    results = _round_results(parsed, subs, stored, stored_answers, replaced_pks)
+    grid = read_grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
+    changes = _value_changes(grid, results, survey_source_id(round_id))
+    return SurveyPlan(round_id, filename, subs, changes, [], parsed.ignored_columns, parsed)
 
 
 def plan_survey_import(engine: Engine, round_id: str, data: bytes, filename: str) -> SurveyPlan:
