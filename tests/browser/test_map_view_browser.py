@@ -9,6 +9,8 @@ brings the fitted view back (Atlas and the Clusters page's small map).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from browser_support import ARTIFACTS, OfflinePage
 from playwright.sync_api import Error as PlaywrightError
@@ -62,27 +64,37 @@ SITES_READY_JS = """() => document.querySelectorAll('path.leaflet-interactive').
   && !!document.querySelector('.atlas-legend') && !!document.querySelector('.leaflet-marker-icon')"""
 
 
+def drawn_map(page, ready, what, seconds=180):
+    """The map frame once ``ready`` holds in it, looked up afresh each time: Streamlit may replace the
+    component's frame while the page settles (a rerun, a resize), and a wait held on the old frame then
+    never ends (seen once in a full run on a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            frame = map_frame(page, timeout=10_000)
+            if frame.evaluate(ready):
+                return frame
+        except PlaywrightError:  # the old frame detached while the new one is drawn
+            pass
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the {what} was not drawn")
+
+
 def open_gap_map(page, server, path="/", ready=READY_JS):
     page.goto(server + path, wait_until="domcontentloaded")
-    frame = map_frame(page)
-    frame.wait_for_function(ready, timeout=60_000)
-    return frame
+    return drawn_map(page, ready, "gap map")
 
 
 def open_context_map(page, server):
     open_gap_map(page, server)
     page.get_by_text("District context", exact=True).click()
-    for _ in range(240):  # the context map replaces the gap map in a new frame
-        try:
-            frame = map_frame(page)
-            if frame.evaluate(
-                "() => (document.querySelector('.atlas-legend') || {}).textContent || ''"
-            ).count("quantiles") and frame.evaluate(READY_JS):
-                return frame
-        except PlaywrightError:  # the old frame detached while the new one is drawn
-            pass
-        page.wait_for_timeout(250)
-    raise AssertionError("the District context map was not drawn")
+    # The context map replaces the gap map in a new frame; its legend names its quantiles.
+    context_ready = (
+        "() => ((document.querySelector('.atlas-legend') || {}).textContent || '').includes('quantiles') && ("
+        + READY_JS
+        + ")()"
+    )
+    return drawn_map(page, context_ready, "District context map")
 
 
 def intersects(a, b, margin=0.5):
