@@ -110,7 +110,7 @@ def take(out: Path) -> None:
 
             page.goto(f"{url}/?district=Sanghar", wait_until="domcontentloaded")
             _settled(page)
-            page.locator("iframe[title^='Map']").scroll_into_view_if_needed()
+            page.locator("iframe[title^='Map'], iframe[title*='folium']").first.scroll_into_view_if_needed()
             page.wait_for_timeout(1500)
             _small_png(page.screenshot(), out / "atlas.png")
 
