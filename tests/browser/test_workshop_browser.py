@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cluster_model.auth import hash_password
 
@@ -87,11 +88,27 @@ def _title(page) -> str:
     return page.locator(".ws-title").inner_text(timeout=30_000)
 
 
-def _wait_title(page, text: str) -> None:
+def _key_step(page, key: str, now: str, then: str) -> None:
+    """Press ``key`` on the projector and wait for the next item. A press that lands while the
+    projector's once-a-second refresh redraws can be lost (seen once in a full run): pressed again
+    only while the title still shows the item it left, so a step is never taken twice."""
+    for _ in range(3):
+        page.locator(".ws-title").click()
+        page.keyboard.press(key)
+        try:
+            _wait_title(page, then, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if now not in _title(page):
+                raise
+    _wait_title(page, then)
+
+
+def _wait_title(page, text: str, timeout: int = 30_000) -> None:
     page.wait_for_function(
         "t => { const h = document.querySelector('.ws-title'); return h && h.textContent.includes(t); }",
         arg=text,
-        timeout=30_000,
+        timeout=timeout,
     )
     _settled(page)
 
@@ -161,12 +178,8 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         _map_painted(page)
 
         # Three agenda items: keyboard (→, PageDown) and the Next button.
-        page.locator(".ws-title").click()
-        page.keyboard.press("ArrowRight")
-        _wait_title(page, "Fisheries — Support institutions")
-        page.locator(".ws-title").click()
-        page.keyboard.press("PageDown")
-        _wait_title(page, "Fisheries — Capabilities & HRM")
+        _key_step(page, "ArrowRight", "Fisheries — Technology", "Fisheries — Support institutions")
+        _key_step(page, "PageDown", "Fisheries — Support institutions", "Fisheries — Capabilities & HRM")
         page.get_by_role("button", name="Next").click()
         _wait_title(page, "Fisheries — Incentive mechanism")
         page.get_by_role("button", name="Previous").click()
