@@ -36,14 +36,28 @@ from cluster_model.workshop import SessionInfo, metadata_rows
 
 # --------------------------------------------------------------------------- formula injection (cluster_model.spreadsheet)
 
+# The bidi isolates (LRI, RLI, FSI, PDI) a right-to-left page wraps English data in (ui.i18n.isolated):
+# rendering only. A file is plain text; in a cell they are invisible characters that break sorting and matching.
+_ISOLATES = dict.fromkeys(range(0x2066, 0x206A))
+
+
+def plain_text(value):
+    """``value`` without bidi isolates (anything not text unchanged)."""
+    return value.translate(_ISOLATES) if isinstance(value, str) else value
+
+
+def file_cell(value):
+    """A value as every file the atlas writes holds it: plain text (no bidi isolates), formulas neutralised."""
+    return neutralise_formula(plain_text(value))
+
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with :func:`neutralise_formula` applied to every text cell and header."""
+    """A copy with :func:`file_cell` applied to every text cell and header."""
     out = df.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+            out[column] = out[column].map(file_cell)
+    out.columns = [file_cell(str(c)) for c in out.columns]
     return out
 
 
@@ -59,7 +73,7 @@ def to_csv_bytes(df: pd.DataFrame, sources_note: Sequence[str] | str) -> bytes:
     """
     note = sources_note.splitlines() if isinstance(sources_note, str) else list(sources_note)
     body = neutralise_frame(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    trailer = "".join("# " + line.replace("\r", " ").replace("\n", " ") + "\n" for line in note)
+    trailer = "".join("# " + file_cell(line).replace("\r", " ").replace("\n", " ") + "\n" for line in note)
     return (body + trailer).encode("utf-8-sig")
 
 
@@ -72,14 +86,14 @@ def _autosize(ws, frame: pd.DataFrame) -> None:
 def _write_frame(ws, frame: pd.DataFrame, start_row: int = 1) -> None:
     bold = Font(bold=True)
     for j, column in enumerate(frame.columns, start=1):
-        ws.cell(row=start_row, column=j, value=neutralise_formula(str(column))).font = bold
+        ws.cell(row=start_row, column=j, value=file_cell(str(column))).font = bold
     for i, row in enumerate(frame.itertuples(index=False), start=start_row + 1):
         for j, value in enumerate(row, start=1):
             if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
                 continue  # unknown: an empty cell, never 0
             if hasattr(value, "item"):
                 value = value.item()  # numpy scalar → python
-            cell = ws.cell(row=i, column=j, value=neutralise_formula(value))
+            cell = ws.cell(row=i, column=j, value=file_cell(value))
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
@@ -96,15 +110,15 @@ def to_xlsx_bytes(
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
+        ws = wb.create_sheet(title=plain_text(name)[:31])
         _write_frame(ws, frame)
         _autosize(ws, frame)
-    ws = wb.create_sheet(title=sources_title[:31])
+    ws = wb.create_sheet(title=plain_text(sources_title)[:31])
     _write_frame(ws, sources)
     _autosize(ws, sources)
     row = len(sources) + 3
     for line in notes:
-        cell = ws.cell(row=row, column=1, value=neutralise_formula(str(line)))
+        cell = ws.cell(row=row, column=1, value=file_cell(str(line)))
         cell.data_type = "s"
         if "ILLUSTRATIVE" in line:
             cell.font = Font(bold=True, color="C00000")
@@ -143,7 +157,7 @@ def template_file_name(fmt: str) -> str:
 def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
     """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
     df = survey_import.submissions_rows(engine, round_id)
-    df = df.map(lambda v: neutralise_formula("" if v is None else v))
+    df = df.map(lambda v: file_cell("" if v is None else v))
     return survey_import.submissions_file_name(round_id), df.to_csv(index=False).encode("utf-8")
 
 
@@ -159,7 +173,7 @@ def table_file(rows: TableRows, fmt: str) -> tuple[str, bytes]:
         rows.round_info,
         rows.allowed,
     )
-    records = [[neutralise_formula("" if v is None else v) for v in rec] for rec in rows.records]
+    records = [[file_cell("" if v is None else v) for v in rec] for rec in rows.records]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -266,7 +280,7 @@ def workshop_csv(table: pd.DataFrame) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(table.columns)
     for rec in table.itertuples(index=False):
-        w.writerow([neutralise_formula("" if v is None else v) for v in rec])
+        w.writerow([file_cell("" if v is None else v) for v in rec])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -278,7 +292,7 @@ def workshop_xlsx(
     about = wb.active
     about.title = "about"
     for key, value in metadata_rows(info):
-        about.append([key, neutralise_formula(value)])
+        about.append([key, file_cell(value)])
         about.cell(row=about.max_row, column=1).font = Font(bold=True)
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 110
@@ -288,7 +302,7 @@ def workshop_xlsx(
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for rec in frame.itertuples(index=False):
-            ws.append([neutralise_formula("" if v is None else v) for v in rec])
+            ws.append([file_cell("" if v is None else v) for v in rec])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula

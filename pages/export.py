@@ -25,7 +25,7 @@ from ui.chrome import error_text, illustrative_banner
 from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
-from ui.i18n import _, current_language, known, name, names, table_in_language, translator
+from ui.i18n import _, current_language, name, names, table_in_language, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -237,21 +237,29 @@ st.caption(
         "(CSV: the lines starting with # at the end; XLSX: the Sources sheet; GeoJSON: top-level members)."
     )
 )
-# Headers and sheet names in the page's language (data values stay as they are, for machines too).
-tables_shown = {known(k): t.rename(columns=known) for k, t in tables.items()}
-sources_shown = sources.rename(columns=known)
+# Headers and sheet names in the page's language, looked up by their message id (the domain's English header,
+# ui/i18n_columns.py marks them); cells stay as they are, for machines too. Files get plain text (outputs/tables.py).
+files = {k: t.rename(columns=tr.gettext) for k, t in tables.items()}
+sources_shown = sources.rename(columns=tr.gettext)
 cols = st.columns([2, 1, 1, 1])
-table_name = cols[0].selectbox(_("Table for CSV"), list(tables), key="export_csv_table", format_func=known)
+table_name = cols[0].selectbox(
+    _("Table for CSV"), list(tables), key="export_csv_table", format_func=tr.gettext
+)
 cols[1].download_button(
     "CSV",
-    lambda: to_csv_bytes(tables_shown[known(table_name)], notes),
+    lambda: to_csv_bytes(files[table_name], notes),
     export_filename(ev, "csv", table_name.lower().replace(" ", "-")),
     "text/csv",
     on_click="ignore",
 )
 cols[2].download_button(
     _("XLSX (all tables)"),
-    lambda: to_xlsx_bytes(tables_shown, sources_shown, notes, sources_title=known("Sources")),
+    lambda: to_xlsx_bytes(
+        {tr.gettext(k): t for k, t in files.items()},
+        sources_shown,
+        notes,
+        sources_title=tr.gettext("Sources"),
+    ),
     export_filename(ev, "xlsx"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
@@ -278,11 +286,11 @@ if atlas.districts is not None:
         "GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore"
     )
 with st.expander(_("Preview the tables")):
-    for sheet, table in tables_shown.items():
-        st.markdown(f"**{md(sheet)}** ({len(table)})")
+    for sheet, table in tables.items():
+        st.markdown(f"**{md(_(sheet))}** ({len(table)})")
         st.dataframe(table_in_language(table), hide_index=True, width="stretch")
     st.markdown("**" + _("Sources") + "**")
-    st.dataframe(table_in_language(sources_shown), hide_index=True, width="stretch")
+    st.dataframe(table_in_language(sources), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ shareable link
 st.subheader("4 · " + _("Link to this view"))

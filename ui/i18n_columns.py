@@ -106,6 +106,10 @@ HEADERS = (
     N_("higher is better"),
     N_("higher is worse"),
     N_("Indicators it answers"),
+    # cluster_model.context.export_table: the District context sheet of an export
+    N_("Survey unit"),
+    N_("Rank in province (1 = best)"),
+    N_("Credit"),
     # data/issues tables (ui/uploads.py, for pages/data.py and pages/linkages.py)
     N_("File"),
     N_("Line"),

@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass, field, fields
 
 import streamlit as st
 
+from cluster_model.i18n import Translator
+from cluster_model.i18n import translator as language_translator
 from cluster_model.markup import shorten
 from cluster_model.vocabulary import PILLARS
-from ui.i18n import with_language
+from ui.i18n import N_, translator, with_language
 
 COMPARE_KINDS = ("districts", "clusters")
 LAYERS = ("gaps", "context")  # the Atlas map's two kinds of evidence: cluster gaps, district context
@@ -73,10 +75,36 @@ def canonical_pillars(chosen) -> list[str]:
     return [p for p in PILLARS if p in set(chosen)] or list(PILLARS)
 
 
-def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[str]]:
-    """Build a view state from URL parameters; return it with notices for dropped values."""
+# How a notice names a link's field (the URL parameter's own name is English and stays in the URL).
+FIELD_WORDS = {
+    "pillars": N_("pillars"),
+    "sectors": N_("sectors"),
+    "districts": N_("districts"),
+    "round": N_("round"),
+    "district": N_("district"),
+    "cluster": N_("cluster"),
+    "compare_kind": N_("compare kind"),
+    "compare": N_("compare"),
+    "layer": N_("layer"),
+    "figure": N_("figure"),
+}
+
+
+def parse_query(
+    params: dict[str, str], vocab: Vocabulary, tr: Translator | None = None
+) -> tuple[ViewState, list[str]]:
+    """Build a view state from URL parameters; return it with notices for dropped values (in ``tr``'s
+    language, English by default)."""
+    state, dropped = _parse(params, vocab)
+    tr = tr or language_translator("en")
+    return state, [ignored_notice(name, bad, tr) for name, bad in dropped]
+
+
+def _parse(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[tuple[str, list[str]]]]:
+    """The view state and, per field, the link's values dropped (kept as values: the notice is worded in
+    the language of the page that shows it, which the switch can change after the link was read)."""
     state = ViewState(round=vocab.default_round)
-    notices: list[str] = []
+    notices: list[tuple[str, list[str]]] = []
     kind = params.get("compare_kind", "districts")
     for f in fields(ViewState):
         if f.name not in params:
@@ -90,7 +118,7 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
         good = [v for v in values if allowed is None or v in allowed]
         bad = [v for v in values if v not in good]
         if bad:
-            notices.append(ignored_notice(f.name, bad))
+            notices.append((f.name, bad))
         if f.name == "pillars":
             good = canonical_pillars(good)
         if f.name in LIST_FIELDS:
@@ -101,11 +129,15 @@ def parse_query(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, l
     return state, notices
 
 
-def ignored_notice(name: str, bad: list[str]) -> str:
-    """What the page says about a link's values that do not exist here (shortened: a link can be huge)."""
+def ignored_notice(name: str, bad: list[str], tr: Translator | None = None) -> str:
+    """What the page says about a link's values that do not exist here (shortened: a link can be huge),
+    in ``tr``'s language (default: the session's)."""
+    tr = tr or translator()
     shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
-    more = f" and {len(bad) - NOTICE_VALUES} more" if len(bad) > NOTICE_VALUES else ""
-    return f"The link's {name.replace('_', ' ')} value {shown}{more} does not exist here and was ignored."
+    more = tr.gettext(" and {n} more").format(n=len(bad) - NOTICE_VALUES) if len(bad) > NOTICE_VALUES else ""
+    return tr.gettext("The link's {field} value {values}{more} does not exist here and was ignored.").format(
+        field=tr.gettext(FIELD_WORDS.get(name, name)), values=shown, more=more
+    )
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -129,14 +161,15 @@ def to_query(state: ViewState) -> dict[str, str]:
 def view_state(vocab: Vocabulary) -> ViewState:
     """The session's view state, read from the URL on the session's first run."""
     if _STATE_KEY not in st.session_state:
-        state, notices = parse_query(st.query_params.to_dict(), vocab)
+        state, dropped = _parse(st.query_params.to_dict(), vocab)
         st.session_state[_STATE_KEY] = state
-        st.session_state[_NOTICE_KEY] = notices
+        st.session_state[_NOTICE_KEY] = dropped
     return st.session_state[_STATE_KEY]
 
 
 def link_notices() -> list[str]:
-    return st.session_state.get(_NOTICE_KEY, [])
+    """The notices about the link's dropped values, in the page's language."""
+    return [ignored_notice(name, bad) for name, bad in st.session_state.get(_NOTICE_KEY, [])]
 
 
 def session_view() -> ViewState | None:
