@@ -114,7 +114,9 @@ else:
             )
         except Exception as exc:  # noqa: BLE001 - keep the page alive, say what failed
             st.error(
-                f"The map snapshot could not be rendered ({type(exc).__name__}: {exc}). Data downloads still work."
+                _("The map snapshot could not be rendered ({error}). Data downloads still work.").format(
+                    error=md(f"{type(exc).__name__}: {exc}")
+                )
             )
     if png:
         paper = st.radio(

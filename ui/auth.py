@@ -203,7 +203,7 @@ def _first_editor_form() -> None:
             _("Username"),
             key="atlas_setup_user",
             autocomplete="username",
-            help="2-64 lower-case letters, digits, '.', '_' or '-'",
+            help=_("2-64 lower-case letters, digits, '.', '_' or '-'"),
         )
         name = st.text_input(_("Full name (shown with every change)"), key="atlas_setup_name", max_chars=200)
         password = st.text_input(
@@ -211,7 +211,7 @@ def _first_editor_form() -> None:
             type="password",
             autocomplete="new-password",
             key="atlas_setup_password",
-            help=f"at least {MIN_PASSWORD_LENGTH} characters",
+            help=_("at least {n} characters").format(n=MIN_PASSWORD_LENGTH),
         )
         repeat = st.text_input(
             _("Repeat the password"), type="password", autocomplete="new-password", key="atlas_setup_repeat"
@@ -228,15 +228,17 @@ def _first_editor_form() -> None:
         signin.record_failure(engine, "(setup)", address)
         log.warning("first-editor setup refused: wrong setup code from %s", _for_log(address))
         st.error(
-            "That is not the setup code this server printed. Look in the console where the app was started."
+            _(
+                "That is not the setup code this server printed. Look in the console where the app was started."
+            )
         )
         return
     username = (username or "").strip().lower()
     if not USERNAME_PATTERN.match(username):
-        st.error("The username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'.")
+        st.error(_("The username must be 2-64 characters: lower-case letters, digits, '.', '_' or '-'."))
         return
     if password != repeat:
-        st.error("The two passwords differ.")
+        st.error(_("The two passwords differ."))
         return
     try:
         user = signin.create_first_account(
@@ -262,9 +264,12 @@ def sign_in_panel() -> None:
             logged_in = False
         if logged_in:
             st.warning(
-                "You are signed in, but your account is not on the editors' list. Ask the ICCK administrator to add it."
+                _(
+                    "You are signed in, but your account is not on the editors' list. "
+                    "Ask the ICCK administrator to add it."
+                )
             )
-            st.button("Sign out", on_click=sign_out)
+            st.button(_("Sign out"), on_click=sign_out)
         else:
             st.button(_("Sign in to edit"), type="primary", on_click=st.login)
         return
@@ -300,7 +305,7 @@ def sign_in_panel() -> None:
                 _for_log(username),
                 _for_log(address),
             )
-            st.error("Wrong username or password.")
+            st.error(_("Wrong username or password."))
         else:
             signin.record_success(engine, user.username)
             log.info("signed in: %s from %s", _for_log(user.username), _for_log(address))
@@ -313,15 +318,20 @@ def locks_panel(user: User) -> None:
     if not user.admin:
         return
     found = signin.locks(_engine())
-    with st.expander(f"Sign-in locks ({len(found)})"):
+    with st.expander(_("Sign-in locks ({n})").format(n=len(found))):
         if not found:
-            st.caption("No account or address is locked.")
+            st.caption(_("No account or address is locked."))
         for i, lock in enumerate(found):
             c1, c2 = st.columns([4, 1])
             c1.text(
-                f"{lock['kind']} {lock['key']}: {lock['failures']} failed sign-ins; locked until {lock['locked_until']:%H:%M} UTC"
+                _("{kind} {key}: {failures} failed sign-ins; locked until {until} UTC").format(
+                    kind=lock["kind"],
+                    key=lock["key"],
+                    failures=lock["failures"],
+                    until=f"{lock['locked_until']:%H:%M}",
+                )
             )
-            if c2.button("Lift", key=f"atlas_lift_{i}"):
+            if c2.button(_("Lift"), key=f"atlas_lift_{i}"):
                 signin.lift_lock(_engine(), lock["kind"], lock["key"])
                 log.info(
                     "sign-in lock on %s %s lifted by %s",

@@ -305,7 +305,7 @@ def _new_round(engine) -> None:
         new_id = st.text_input(
             _("Round id"), placeholder="survey-2027", help=_("lower-case letters, digits, '-' or '_'")
         )
-        new_name = st.text_input(_("Name"), placeholder="Cluster survey 2027")
+        new_name = st.text_input(_("Name"), placeholder=_("Cluster survey 2027"))
         new_date = st.date_input(_("Date"))
         new_kind = st.selectbox(_("Kind"), ROUND_KINDS, format_func=_)
         new_illustrative = st.checkbox(

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 
+from cluster_model.markup import md
 from geo.offline import VENDOR_DIR, cdn_urls_in, missing_assets
+from ui.i18n import _
 
 
 @dataclass(frozen=True)
@@ -80,15 +82,19 @@ def show(m: folium.Map | None) -> None:
     report = server_report(m)
     if report.missing:
         st.error(
-            "Map files missing under static/vendor (run `make run` or `python scripts/install_map_assets.py` once, with internet): "
-            + ", ".join(report.missing)
+            _(
+                "Map files missing under static/vendor (run `make run` or `python scripts/install_map_assets.py` "
+                "once, with internet): {files}"
+            ).format(files=md(", ".join(report.missing)))
         )
     else:
-        st.success("Map files: all installed under static/vendor and served by this app.")
+        st.success(_("Map files: all installed under static/vendor and served by this app."))
     if m is None:
-        st.info("No map on this view to check.")
+        st.info(_("No map on this view to check."))
     elif report.remote_urls:
-        st.error("The map would load from the internet: " + ", ".join(report.remote_urls))
+        st.error(
+            _("The map would load from the internet: {urls}").format(urls=md(", ".join(report.remote_urls)))
+        )
     else:
-        st.success("Map HTML: no script, stylesheet or image from another host.")
+        st.success(_("Map HTML: no script, stylesheet or image from another host."))
     browser_check()

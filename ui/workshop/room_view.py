@@ -209,7 +209,7 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
                 key=f"ws_wd_{q['id']}",
                 on_click=_withdraw,
                 args=(w, int(q["id"])),
-                help="withdraw this entry (kept in the history)",
+                help=_("withdraw this entry (kept in the history)"),
             )
 
 

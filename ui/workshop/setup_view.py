@@ -113,9 +113,9 @@ def setup(w: Workshop) -> None:
                 placeholder="dialogue-muet-2027",
                 help=_("lower-case letters, digits, '-' or '_'"),
             )
-            name = st.text_input(_("Name (new round)"), placeholder="Cluster policy dialogue, MUET")
+            name = st.text_input(_("Name (new round)"), placeholder=_("Cluster policy dialogue, MUET"))
             date = st.date_input(_("Date (new round)"))
-            venue = st.text_input(_("Venue"), placeholder="MUET, Jamshoro")
+            venue = st.text_input(_("Venue"), placeholder=_("MUET, Jamshoro"))
             facilitator = st.text_input(_("Facilitator"))
             # No default: a 64-item agenda starting where nothing is assessed helps nobody (issue 10, item 12).
             clusters = st.multiselect(
