@@ -41,6 +41,7 @@ class Classification:
     n_defining: int
     n_assessed: int
     missing: float
+    # Indicator ids (the names table's key: a page names them in its language by id).
     absent: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
     unassessed: list[str] = field(default_factory=list)
@@ -50,6 +51,7 @@ class Classification:
     published_source: str | None = None
     published_note: str | None = None
     comparison: str = NO_PUBLISHED
+    indicator_names: dict[str, str] = field(default_factory=dict, repr=False)  # id → English name
 
 
 def class_for(missing: float, rules: Rules) -> str:
@@ -69,13 +71,13 @@ def classify(
     defining = matrix[matrix["cluster_defining"]]
     for cluster_id, rows in defining.groupby("cluster_id", sort=False):
 
-        def names(status: str, rows=rows) -> list[str]:
-            return [indicator_names.get(i, i) for i in rows.loc[rows["status"] == status, "indicator_id"]]
+        def ids(status: str, rows=rows) -> list[str]:
+            return list(rows.loc[rows["status"] == status, "indicator_id"])
 
         absent, partial, unassessed = (
-            names(Status.ABSENT.value),
-            names(Status.PARTIAL.value),
-            names(Status.NOT_ASSESSED.value),
+            ids(Status.ABSENT.value),
+            ids(Status.PARTIAL.value),
+            ids(Status.NOT_ASSESSED.value),
         )
         missing = len(absent) + rules.partial_counts_as_missing * len(partial)
         best = class_for(missing, rules)
@@ -101,6 +103,7 @@ def classify(
             absent,
             partial,
             unassessed,
+            indicator_names=indicator_names,
         )
         result.reasons, result.to_move_up = explain(result, rules)
         if pub is not None and cluster_id in pub.index:
@@ -121,11 +124,11 @@ def classify(
 def explain(result: Classification, rules: Rules, tr=None, name=None) -> tuple[list[str], str]:
     """Why the class is what it is, and what would lift it one step (or settle it), in words.
 
-    ``tr``: a ``cluster_model.i18n.Translator`` (English when None); ``name``: how an indicator's
-    English name is shown (e.g. in Urdu or Sindhi from data/names.csv), unchanged when None.
+    ``tr``: a ``cluster_model.i18n.Translator`` (English when None); ``name``: an indicator's name
+    by its id (e.g. in Urdu or Sindhi from data/names.csv); its English name when None.
     """
     _ = tr.gettext if tr is not None else (lambda message: message)
-    shown = name or (lambda english: english)
+    shown = name or (lambda indicator_id: result.indicator_names.get(indicator_id, indicator_id))
 
     def listed(names: list[str]) -> str:
         return "; ".join(shown(n) for n in names)

@@ -40,6 +40,8 @@ TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 # draft (Babel keeps the header comment, but not custom header fields).
 DRAFT_NOTE = "DRAFT translations: written without a native speaker, each flagged fuzzy until one reviews it."
 
+# cluster_model.settings' default region and atlas name (marked for the catalogue in ui/i18n_columns.py).
+SHIPPED_NAMES = frozenset({"Sindh", "Sindh Cluster Atlas"})
 _SHOWN_VALUE = re.compile(r"[^A-Za-z0-9_-]")
 # A keyword line or continuation line of a .po file: one complete quoted string.
 _PO_STRING_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
@@ -221,6 +223,21 @@ class Translator:
     def reviewed(self) -> bool:
         """No translation awaits review: the Methods page may stop saying they are drafts."""
         return self.language == DEFAULT_LANGUAGE or not self._drafts
+
+    def configured_name(self, text: str) -> str:
+        """A name the deployment may configure (the atlas's, its region's: cluster_model.identity): the
+        shipped default is a message id, translated; a deployment's own name is data, as written."""
+        return self.gettext(text) if text in SHIPPED_NAMES else self.data(text)
+
+    def group(self, group_id: str) -> str:
+        """A stakeholder group by id; an item that names none is "not stated"."""
+        from .vocabulary import STAKEHOLDERS
+
+        return self.gettext(STAKEHOLDERS.get(group_id) or "not stated")
+
+    def pillar_list(self, pillar_ids) -> str:
+        """An evidence item's pillars, by id; an item tagged with none is about the whole cluster."""
+        return ", ".join(self.pillar(p) for p in pillar_ids) or self.gettext("whole cluster")
 
     # The fixed vocabulary of cluster_model.vocabulary, by id.
     def pillar(self, pillar_id: str) -> str:

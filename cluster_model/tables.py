@@ -13,7 +13,8 @@ from .vocabulary import INDICATOR_GROUPS, PILLARS, Status
 def indicator_checklist(
     ds: Dataset, matrix: pd.DataFrame, cluster_ids: str | list[str], groups: list[str] | None = None
 ) -> pd.DataFrame:
-    """Indicators (in framework order) with status, source and note; a Cluster column when several clusters are asked for."""
+    """Indicators (in framework order) with status, source and note; a Cluster column when several clusters
+    are asked for. ``indicator_id`` (and ``cluster_id``) say which, for names looked up by id."""
     several = not isinstance(cluster_ids, str)
     rows = (
         matrix[matrix["cluster_id"].isin(cluster_ids)]
@@ -33,10 +34,12 @@ def indicator_checklist(
             "Note": rows["note"].replace("", "—"),
             "Round": [rounds.get(r, r) if r else "—" for r in rows["round_id"]],
             "Cluster-defining": rows["cluster_defining"].map({True: "yes", False: ""}),
+            "indicator_id": rows["indicator_id"],
         }
     ).reset_index(drop=True)
     if several:
         table.insert(0, "Cluster", [ds.cluster_name(c) for c in rows["cluster_id"]])
+        table["cluster_id"] = list(rows["cluster_id"])
     return table
 
 

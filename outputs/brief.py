@@ -21,7 +21,7 @@ from fpdf import FPDF
 
 from cluster_model.evidence import evidence_items
 from cluster_model.exports import coverage_note
-from cluster_model.i18n import is_rtl
+from cluster_model.i18n import DEFAULT_LANGUAGE, is_rtl, translator
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
@@ -61,8 +61,14 @@ class _Words:
     ):  # text from data: as written, marked [en] when English in an Urdu/Sindhi brief
         return self.tr.data(text) if self.tr else text
 
-    def known(self, text: str) -> str:
-        return self.tr.gettext(text) if self.tr and self.tr.has(text) else self.as_written(text)
+    def configured(self, text: str) -> str:  # the atlas's or region's name (cluster_model.identity)
+        return self.tr.configured_name(text) if self.tr else text
+
+    def pillars(self, pillar_ids) -> str:  # an evidence item's pillars, by id
+        return (self.tr or translator(DEFAULT_LANGUAGE)).pillar_list(pillar_ids)
+
+    def group(self, group_id: str) -> str:
+        return (self.tr or translator(DEFAULT_LANGUAGE)).group(group_id)
 
 
 def _flagged(row) -> bool:  # the scoring's low-coverage flag, on a gap figure (unknown is not "low")
@@ -116,7 +122,7 @@ def _title_block(pdf: FPDF, ds: Dataset, view: View, name: str, r, districts, ti
             map_w,
             3,
             _("{district} (blue) in {region}.").format(
-                district=words.place("district", name), region=words.known(region_name())
+                district=words.place("district", name), region=words.configured(region_name())
             )
             + " "
             + _("Boundaries")
@@ -166,7 +172,8 @@ def _pillar_gaps(pdf: FPDF, ds: Dataset, view: View, per_pillar: pd.DataFrame, n
 
 def _cluster_table(pdf: FPDF, ds: Dataset, classes: dict, here: list[str], name: str, words: _Words):
     """The clusters named in the district, with computed and published classification."""
-    _, known = words.gettext, words.known
+    # The classification's words are the vocabulary's (message ids), as cluster_model.classification gives them.
+    _ = words.gettext
     _heading(
         pdf,
         _("Clusters named in {district} ({n})").format(district=words.place("district", name), n=len(here)),
@@ -178,19 +185,19 @@ def _cluster_table(pdf: FPDF, ds: Dataset, classes: dict, here: list[str], name:
     for cid in here:
         c = classes.get(cid)
         computed = (
-            "—" if c is None else known(c.computed) + (" (" + _("provisional") + ")" if c.provisional else "")
+            "—" if c is None else _(c.computed) + (" (" + _("provisional") + ")" if c.provisional else "")
         )
         published = (
             "—"
             if c is None or not c.published
-            else f"{known(c.published)} ({words.as_written(ds.citation(c.published_source))})"
+            else f"{_(c.published)} ({words.as_written(ds.citation(c.published_source))})"
         )
         crow.append(
             [
                 words.place("cluster", cid, ds.cluster_name(cid)),
                 computed,
                 published,
-                "—" if c is None else known(c.comparison),
+                "—" if c is None else _(c.comparison),
             ]
         )
     _table(
@@ -224,17 +231,15 @@ def _source_lines(
 
 def _evidence(pdf: FPDF, ev: pd.DataFrame, limit: float, max_evidence: int, words: _Words) -> None:
     """The evidence items, cut to fit above ``limit`` (with "… N more")."""
-    _, known, as_written = words.gettext, words.known, words.as_written
+    _, as_written = words.gettext, words.as_written
     width = PAGE_W - 2 * MARGIN
     _heading(pdf, _("What the sources say about these clusters ({n} item(s))").format(n=len(ev)))
     pdf.set_font("DejaVu", "", 8)
     shown = 0
     for _i, e in ev.iterrows():
         speaker = e["speaker"] or _("speaker not stated")
-        pillars = ", ".join(known(p) for p in str(e["pillar_labels"]).split(", "))
-        text = (
-            f"• {as_written(e['statement'])} — {as_written(speaker)} ({known(e['group_label'])}; {pillars}). "
-        )
+        group, pillars = words.group(e["stakeholder_group"]), words.pillars(e["pillar_list"])
+        text = f"• {as_written(e['statement'])} — {as_written(speaker)} ({group}; {pillars}). "
         text += _("Source:") + f" {as_written(e['source'])}."
         more_h = 4
         if shown >= max_evidence or pdf.get_y() + _h(pdf, width, 3.9, text) + more_h > limit:
@@ -283,7 +288,7 @@ def district_brief_pdf(
         raise ValueError("choose at least one district for the brief")
     words = _Words(tr)
     _ = words.gettext
-    title = words.known(atlas_name())
+    title = words.configured(atlas_name())
     footer = f"{title} · " + _("generated {date}").format(date=view.generated)
     footer += " · " + _("District boundaries") + f" {BOUNDARY_ATTRIBUTION}"
     pdf = _Brief(footer, rtl=tr is not None and is_rtl(tr.language))

@@ -16,7 +16,7 @@ from ui import context_view, linkage_views, page, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import evidence_checklist, get_view
-from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
+from ui.i18n import _, configured_name, current_language, data_text, name, table_in_language, translator
 from ui.workshop import room
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
@@ -25,7 +25,7 @@ PICKER_WIDTH = 420  # px: the district picker, about the map column's width
 atlas, state = page.start()
 ds = atlas.dataset
 
-st.title(known(atlas_name()), anchor=False)
+st.title(configured_name(atlas_name()), anchor=False)
 if (
     context_view.layer_switch(state) == context_view.CONTEXT
 ):  # public district figures: their own view, never in the gaps

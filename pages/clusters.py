@@ -19,8 +19,7 @@ from ui import linkage_views, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import evidence_checklist, get_view
-from ui.i18n import _, data_text, name, name_from_english, table_in_language, translator
-from ui.i18n import known as in_language
+from ui.i18n import _, data_text, indicator_name, name, table_in_language, translator
 
 
 def site_line(place: str, district: str, note) -> str:
@@ -102,23 +101,23 @@ with right:
     st.subheader(_("Cluster or agglomeration?"))
     c1, c2 = st.columns(2)
     provisional = " (" + _("provisional") + ")" if result.provisional else ""
-    c1.markdown(_("Computed from indicators") + f"  \n**{in_language(result.computed)}{provisional}**")
+    c1.markdown(_("Computed from indicators") + f"  \n**{_(result.computed)}{provisional}**")
     c2.markdown(
         _("Published (HRD study)")
-        + f"  \n**{in_language(result.published) if result.published else _('not published')}**"
+        + f"  \n**{_(result.published) if result.published else _('not published')}**"
     )
     if result.comparison == DIFFERS:
         st.warning(
             _(
                 "**Disagreement:** the indicators give *{computed}*, the study published *{published}*. "
                 "Check the assessments, or record why the study differs."
-            ).format(computed=in_language(result.computed), published=in_language(result.published))
+            ).format(computed=_(result.computed), published=_(result.published))
         )
     elif result.comparison == NOT_COMPARABLE:
         st.info(
             _(
                 "The published classification (*{published}*) cannot be checked yet: too few cluster-defining indicators are assessed."
-            ).format(published=in_language(result.published))
+            ).format(published=_(result.published))
         )
     elif result.comparison == AGREES:
         st.success(_("The computed classification agrees with the published one."))
@@ -129,7 +128,7 @@ with right:
         )
     st.markdown("**" + _("Why") + "**")
     reasons, to_move_up = explain(
-        result, ds.rules, translator(), lambda english: name_from_english("indicator", english)
+        result, ds.rules, translator(), lambda i: indicator_name(i, result.indicator_names.get(i))
     )
     for reason in reasons:
         st.markdown(f"- {md(reason)}")
@@ -196,8 +195,12 @@ if known.empty:
             "No published figure: the share of local people at every job and skill level is **unknown** for this cluster."
         )
     )
-grid = grid.assign(dimension=grid["dimension"].map(in_language), level=grid["level"].map(in_language))
-chart_data = grid.assign(share=grid["local_share_pct"].fillna(0), shown=grid["display"].map(in_language))
+# The breakdown's words are the vocabulary's (message ids); a share is shown from its number, unknown as unknown.
+grid = grid.assign(dimension=grid["dimension"].map(_), level=grid["level"].map(_))
+chart_data = grid.assign(
+    share=grid["local_share_pct"].fillna(0),
+    shown=grid["local_share_pct"].map(lambda v: _("unknown") if pd.isna(v) else f"{v:g}%"),
+)
 bars = (
     alt.Chart(chart_data)
     .mark_bar()
@@ -248,12 +251,12 @@ st.subheader(_("Evidence"))
 items = evidence_items(ds, [cid])
 if items.empty:
     st.write(_("No evidence item mentions this cluster yet."))
-unstated = _("speaker not stated")
+unstated, tr = _("speaker not stated"), translator()
 for item in items.itertuples():
     st.markdown(
         f"> {md(data_text(item.statement))}\n\n— {md(data_text(item.speaker) or unstated)}"
-        f" · *{md(in_language(item.group_label))}*"
-        f" · {md(', '.join(in_language(p) for p in str(item.pillar_labels).split(', ')))}"
+        f" · *{md(tr.group(item.stakeholder_group))}*"
+        f" · {md(tr.pillar_list(item.pillar_list))}"
         f" · {md(data_text(item.source))}"
     )
 

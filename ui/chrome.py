@@ -9,7 +9,7 @@ from cluster_model.issues import AtlasError, DataIssue, fill
 from cluster_model.loading import Dataset
 from cluster_model.markup import md
 from geo.boundaries import BOUNDARY_ATTRIBUTION
-from ui.i18n import _, data_text, name_from_english, translator
+from ui.i18n import _, data_text, names, translator
 
 
 def issue_text(issue: DataIssue, tr: i18n.Translator | None = None) -> str:
@@ -106,7 +106,8 @@ def evidence_list(checklist) -> None:
     all clusters: a national district has a dozen, and each element costs ~100 bytes on every rerun (#14).
     ``checklist``: ``cluster_model.tables.indicator_checklist`` output.
     """
-    groups = checklist.groupby("Cluster", sort=False) if "Cluster" in checklist else [(None, checklist)]
+    several = "cluster_id" in checklist
+    groups = checklist.groupby("cluster_id", sort=False) if several else [(None, checklist)]
     # Words and names repeat row after row (a national district lists ~300 values): each is looked up once.
     tr = translator()
     vocabulary = {
@@ -115,17 +116,21 @@ def evidence_list(checklist) -> None:
         if column in checklist
         for w in checklist[column].unique()
     }
-    indicators = {i: md(name_from_english("indicator", i)) for i in checklist["Indicator"].unique()}
+    english = dict(zip(checklist["indicator_id"], checklist["Indicator"]))
+    indicators = {i: md(n) for i, n in names("indicator", english, english.get).items()}
+    if several:
+        english_clusters = dict(zip(checklist["cluster_id"], checklist["Cluster"]))
+        clusters = names("cluster", english_clusters, english_clusters.get)
     source_label = _("Source:")
     blocks = []
     for cluster, rows in groups:
         if cluster is not None:
-            blocks.append(f"**{md(name_from_english('cluster', cluster))}**")
+            blocks.append(f"**{md(clusters[cluster])}**")
         lines = []
         for r in rows.itertuples(index=False):
             row = r._asdict()
             note = str(row.get("Note") or "")
-            line = f"- **{vocabulary[row['Status']]}** · {indicators[row['Indicator']]}"
+            line = f"- **{vocabulary[row['Status']]}** · {indicators[row['indicator_id']]}"
             if "Pillar" in row:
                 line += f" ({vocabulary[row['Pillar']]})"
             if note not in ("", "—"):

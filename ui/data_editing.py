@@ -19,7 +19,6 @@ from ui.i18n import (
     _,
     data_text,
     indicator_name,
-    known,
     name,
     ngettext,
     table_in_language,
@@ -83,7 +82,7 @@ def pick_round(ds) -> tuple[str | None, pd.Series | None]:
     if rounds.empty:
         st.warning(_("The store holds no round yet."))
     labels = {
-        r.round_id: f"{data_text(r.name)} ({r.date}, {known(r.kind)})"
+        r.round_id: f"{data_text(r.name)} ({r.date}, {_(r.kind)})"
         + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
         for r in rounds.itertuples()
     }

@@ -80,6 +80,13 @@ def _data(tr: i18n.Translator, text):
     return isolated(tr.data(text), tr.language)
 
 
+def configured_name(text: str) -> str:
+    """The atlas's or region's name (cluster_model.identity) for the page: the shipped default translated,
+    a deployment's own name as written (``Translator.configured_name``)."""
+    tr = translator()
+    return isolated(tr.configured_name(text), tr.language)
+
+
 def known(text: str) -> str:
     """``text`` translated when the catalogue has it, else as written (text that may come from data),
     marked [en] when English on an Urdu or Sindhi page."""

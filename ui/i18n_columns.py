@@ -1,9 +1,9 @@
-"""English texts the domain writes that pages show translated (marked here for the catalogues).
+"""Message ids the domain writes that pages and files show translated (marked here for the catalogues).
 
-``HEADERS``: table headers, translated at run time by ``ui.i18n.table_in_language``
-(the domain builds its tables with English headers: cluster_model/tables.py and
-others). ``DOMAIN_TEXTS``: fixed labels and messages of the domain, translated by
-``ui.i18n.known`` where a page shows them. Add a line when a page shows a new one.
+``HEADERS``: table headers, looked up by message id where a table is shown (``ui.i18n.table_in_language``)
+or written (pages/export.py); the domain builds its tables with English headers (cluster_model/tables.py
+and others). ``DOMAIN_TEXTS``: fixed labels of the domain (vocabulary values kept in data by their key),
+looked up with ``_()`` where a page shows them. Add a line when a page shows a new one.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ HEADERS = (
     N_("Value"),
     N_("Problem"),
     N_("What to do"),
-    # cluster_model.linkages.PILLAR_NOTE, shown through ui.i18n.known()
+    # cluster_model.linkages.PILLAR_NOTE
     N_(
         "Expected kinds of support come from the Support institutions & infrastructure and Technology indicators (data/link_types.csv)."
     ),
@@ -136,6 +136,8 @@ DOMAIN_TEXTS = (
     N_("Partial"),
     N_("Absent"),
     N_("Don't know"),
+    # cluster_model.linkages.NEEDED: a link status (the workshop's and the editors' status pickers)
+    N_("needed but absent"),
 )
 
 # Translated inside f-strings (``f"{_('…')}"``), which Babel cannot read on Python 3.11.

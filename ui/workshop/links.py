@@ -17,7 +17,7 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
-from ui.i18n import _, known, table_in_language
+from ui.i18n import _, data_text, table_in_language, translator
 from ui.i18n import name as local_name
 from ui.linkage_views import get_linkages, refresh, show_problems
 
@@ -51,30 +51,28 @@ def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: 
         inst = c1.selectbox(
             _("Institution"),
             options,
-            format_func=lambda i: _("A new one the room names…") if i == NEW else known(lk.name(i)),
+            format_func=lambda i: _("A new one the room names…") if i == NEW else data_text(lk.name(i)),
             key="ws_link_inst",
         )
         kind = c2.selectbox(
             _("Kind of link"),
             list(L.LINK_TYPES),
-            format_func=lambda t: known(L.LINK_TYPES.get(t, t)),
+            format_func=lambda t: _(L.LINK_TYPES[t]),
             key="ws_link_type",
         )
-        status = c3.radio(
-            _("Status"), L.LINK_STATUSES, key="ws_link_status", horizontal=True, format_func=known
-        )
+        status = c3.radio(_("Status"), L.LINK_STATUSES, key="ws_link_status", horizontal=True, format_func=_)
         n1, n2, n3 = st.columns([4, 3, 3])
         new_name = n1.text_input(_("New institution's name"), key="ws_link_new_name")
         new_kind = n2.selectbox(
             _("Its kind"),
             list(L.INSTITUTION_KINDS),
-            format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
+            format_func=lambda k: _(L.INSTITUTION_KINDS[k]),
             key="ws_link_new_kind",
         )
         new_group = n3.selectbox(
             _("Its group"),
             ["", *STAKEHOLDERS],
-            format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
+            format_func=lambda g: translator().group(g),
             key="ws_link_new_group",
         )
         note = st.text_input(_("What the room said (note)"), key="ws_link_note")

@@ -26,7 +26,7 @@ from outputs.workshop_summary import summary_pdf
 from ui.auth import current_editor, require_editor
 from ui.chrome import error_text
 from ui.data_view import get_round_view
-from ui.i18n import _, known, table_in_language, translator, with_language
+from ui.i18n import _, table_in_language, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop import offline_check, room
 from ui.workshop import presentation as pres
@@ -202,7 +202,7 @@ def _quotes_list(w: Workshop, cid: str, pillar: str, with_withdraw: bool) -> Non
         c1, c2 = st.columns([12, 1]) if with_withdraw else (st.container(), None)
         # Plain Markdown with every character of the participant's text escaped: inside an HTML block a blank
         # line in a quote would end the block and let the rest be read as Markdown (an image from anywhere).
-        c1.markdown(f"**{md(known(ws.QUOTE_KINDS[q['kind']]))}** ({md(who)}): {md(q['text'])}")
+        c1.markdown(f"**{md(_(ws.QUOTE_KINDS[q['kind']]))}** ({md(who)}): {md(q['text'])}")
         if c2 is not None:
             c2.button(
                 "✕",
@@ -454,7 +454,7 @@ def presenter(w: Workshop) -> None:
         q2.radio(
             _("Kind"),
             list(ws.QUOTE_KINDS),
-            format_func=lambda k: known(ws.QUOTE_KINDS[k]),
+            format_func=lambda k: _(ws.QUOTE_KINDS[k]),
             key="ws_q_kind",
             horizontal=True,
         )
