@@ -170,7 +170,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "pages/methods.py",
     "pages/poverty.py",
     "ui/data_editing.py",
-    "ui/survey_flow.py",
     "ui/uploads.py",
     "ui/workshop/links.py",
     "ui/workshop/room.py",
@@ -224,6 +223,33 @@ def test_the_english_lookups_are_defined_only_while_a_file_still_calls_them():
         for lookup in _english_lookups(path)
         if not lookup.startswith("def ")
     }
-    defined = {d.removeprefix("def ") for d in _english_lookups(REPO / "ui" / "i18n.py") if d.startswith("def ")}
-    still_needed = callers | ({"name_from_english"} if "table_in_language" in callers else set())  # it uses it
+    defined = {
+        d.removeprefix("def ") for d in _english_lookups(REPO / "ui" / "i18n.py") if d.startswith("def ")
+    }
+    still_needed = callers | (
+        {"name_from_english"} if "table_in_language" in callers else set()
+    )  # it uses it
     assert defined <= still_needed, defined - still_needed
+
+
+def test_a_shown_table_looks_each_text_up_once_by_its_key(monkeypatch):
+    """Headers and vocabulary cells by message id; a name arrives already in the language (by id); any other
+    text is data, marked [en], even when it spells a cluster's English name (it is not searched for)."""
+    import pandas as pd
+
+    from ui import i18n as ui_i18n
+
+    monkeypatch.setattr(ui_i18n, "current_language", lambda: "ur")
+    frame = pd.DataFrame(
+        {
+            "Cluster": [ui_i18n.name("cluster", "mango", "Mango")],
+            "Status": ["absent"],
+            "Note": ["Mango"],
+            "Gap": [0.5],
+        }
+    )
+    shown = ui_i18n.shown_table(frame)
+    assert list(shown.columns) == ["کلسٹر", "حیثیت", "نوٹ", "خلا"], list(shown.columns)
+    row = shown.iloc[0]
+    assert row.iloc[0] == "آم" and ARABIC.search(row.iloc[1]) and row.iloc[3] == 0.5
+    assert row.iloc[2] == "\u2068Mango [en]\u2069"  # data: marked and isolated, never looked up as a name

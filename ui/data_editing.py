@@ -20,7 +20,9 @@ from ui.i18n import (
     data_text,
     indicator_name,
     name,
+    names,
     ngettext,
+    shown_table,
     table_in_language,
 )
 
@@ -60,15 +62,25 @@ def id_names(ds) -> tuple[dict, dict]:
     )
 
 
+def local_id_names(ds, cluster_ids, indicator_ids) -> tuple[dict, dict]:
+    """Cluster and indicator names by id in the page's language (data/names.csv; English marked when missing)."""
+    cluster_names, indicator_names = id_names(ds)
+    return (
+        names("cluster", set(cluster_ids), cluster_names.get),
+        names("indicator", set(indicator_ids), indicator_names.get),
+    )
+
+
 def store_round_table(ds, grid: pd.DataFrame) -> pd.DataFrame:
-    """A round's assessments for reading: names, status, source citation, note."""
+    """A round's assessments for reading (show with ``shown_table``): names in the page's language by id,
+    pillar, status, source citation, note."""
     citations = dict(zip(ds.sources["source_id"], ds.sources["citation"]))
-    cluster_names, names = id_names(ds)
+    cluster_names, indicator_names = local_id_names(ds, grid["cluster_id"], grid["indicator_id"])
     return pd.DataFrame(
         {
             "Cluster": grid["cluster_id"].map(cluster_names),
             "Pillar": grid["pillar"].map(INDICATOR_GROUPS),
-            "Indicator": grid["indicator_id"].map(names),
+            "Indicator": grid["indicator_id"].map(indicator_names),
             "Status": grid["status"],
             "Source": [citations.get(x, x) if x else "—" for x in grid["source_id"]],
             "Note": grid["note"].where(grid["note"].astype(bool), "—"),
@@ -116,7 +128,7 @@ def round_header(engine, ds, round_id: str, chosen: pd.Series) -> None:
 def read_only_round(engine, ds, round_id: str) -> None:
     """Signed out: the round itself, read-only (sources as citations, unknown spelled out)."""
     st.dataframe(
-        table_in_language(store_round_table(ds, store.round_grid(engine, round_id))),
+        shown_table(store_round_table(ds, store.round_grid(engine, round_id))),
         hide_index=True,
         width="stretch",
         key="data_round_table",

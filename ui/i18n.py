@@ -89,7 +89,10 @@ def configured_name(text: str) -> str:
 
 def known(text: str) -> str:
     """``text`` translated when the catalogue has it, else as written (text that may come from data),
-    marked [en] when English on an Urdu or Sindhi page."""
+    marked [en] when English on an Urdu or Sindhi page.
+
+    Being removed (#25): it looks English up again. Only the files in tests/test_i18n_one_way.py's
+    ``STILL_BEING_MOVED`` call it; look text up by message id (``_``) or by the data's key instead."""
     tr = translator()
     return tr.gettext(text) if tr.has(text) else _data(tr, text)
 
@@ -211,11 +214,39 @@ VOCABULARY_COLUMNS = (
 _COUNTED_CELL = re.compile(r"(?P<word>[^()]+) \((?P<n>[0-9]+)\)")
 
 
+def shown_table(frame, vocabulary=("Status", "Pillar")):
+    """A table for the page, each text looked up once by its key: headers by message id (ui/i18n_columns.py
+    marks them), the cells of the ``vocabulary`` columns by message id (their values are the vocabulary's
+    words: a status, a pillar), every other text cell as data (marked [en] when English, isolated).
+    Names arrive already in the page's language, looked up by id with :func:`names`; nothing is
+    searched for by its English spelling."""
+    tr = translator()
+    if tr.language == i18n.DEFAULT_LANGUAGE:
+        return frame
+    out = frame.copy()
+
+    def word(v):
+        return tr.gettext(v) if isinstance(v, str) and _LATIN.search(v) else v
+
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = (
+                out[column].astype(object).map(word if column in vocabulary else lambda v: _data(tr, v))
+            )
+    return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) else c)
+
+
 def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
     """A table for the page: headers translated (ui/i18n_columns.py lists them for the catalogue),
     the vocabulary words, the names data/names.csv holds (clusters, districts, places, indicators,
     context figures); the other data text (notes, sources, institutions) stays as it is, marked
-    " [en]" when English (``cluster_model.i18n.mark_data``)."""
+    " [en]" when English (``cluster_model.i18n.mark_data``).
+
+    The one place left that reads a domain table's English back (#25): its names (through
+    :func:`name_from_english`) and its gap cells. Its callers are listed in tests/test_i18n_one_way.py
+    (``TABLES_STILL_READ_IN_ENGLISH``, which may only shrink); to move a table off it, carry the ids
+    (as ``cluster_model.tables.indicator_checklist`` does), name them with :func:`names` and show the
+    table with :func:`shown_table`."""
     tr = translator()
     if tr.language == i18n.DEFAULT_LANGUAGE:
         return frame

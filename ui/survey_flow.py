@@ -13,8 +13,8 @@ from cluster_model.survey import FORM_FILE
 from outputs import tables
 from ui import uploads
 from ui.auth import require_editor
-from ui.data_editing import changed, id_names, write
-from ui.i18n import VOCABULARY_COLUMNS, _, data_text, indicator_name, name, table_in_language, translator
+from ui.data_editing import changed, id_names, local_id_names, write
+from ui.i18n import _, data_text, indicator_name, name, shown_table, translator
 
 
 def survey_section(engine, ds, round_id: str | None, chosen: pd.Series | None) -> None:
@@ -50,13 +50,18 @@ def survey_section(engine, ds, round_id: str | None, chosen: pd.Series | None) -
         key="survey_upload",
     )
 
-    def _values_table(rows: pd.DataFrame, columns: dict, vocabulary=VOCABULARY_COLUMNS) -> None:
-        """Cluster × indicator rows of the survey import with ``columns``, in the page's language."""
+    def _values_table(rows: pd.DataFrame, columns: dict, vocabulary=()) -> None:
+        """Cluster × indicator rows of the survey import with ``columns``, in the page's language (names
+        by id; the ``vocabulary`` columns' statuses by message id)."""
+        shown_clusters, shown_indicators = local_id_names(ds, rows["cluster_id"], rows["indicator_id"])
         frame = pd.DataFrame(
-            {"Cluster": rows["cluster_id"].map(cluster_names), "Indicator": rows["indicator_id"].map(names)}
+            {
+                "Cluster": rows["cluster_id"].map(shown_clusters),
+                "Indicator": rows["indicator_id"].map(shown_indicators),
+            }
             | columns
         )
-        st.dataframe(table_in_language(frame, vocabulary), hide_index=True, width="stretch")
+        st.dataframe(shown_table(frame, vocabulary), hide_index=True, width="stretch")
 
     def _preview(plan) -> bool:
         st.info(_("Preview:") + " " + data_text(plan.summary()))
