@@ -151,10 +151,13 @@ class Agenda:
             raise AgendaError(N_("'{pillar}' is not one of the four pillars"), pillar=pillar)
         return Agenda(self.items + (AgendaItem(cluster_id, pillar),))
 
-    def table(self, ds: Dataset) -> pd.DataFrame:
+    def table(self, ds: Dataset, cluster_name=None) -> pd.DataFrame:
+        """The agenda in order; ``cluster_name``: a cluster's name by id (e.g. in the page's language), English
+        when None."""
+        cluster_name = cluster_name or ds.cluster_name
         return pd.DataFrame(
             [
-                {"#": i + 1, "Cluster": ds.cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]}
+                {"#": i + 1, "Cluster": cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]}
                 for i, it in enumerate(self.items)
             ],
             columns=["#", "Cluster", "Pillar"],

@@ -172,9 +172,7 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "ui/data_editing.py",
     "ui/uploads.py",
     "ui/workshop/links.py",
-    "ui/workshop/room.py",
     "ui/workshop/room_view.py",
-    "ui/workshop/setup_view.py",
 }
 PRODUCT_CODE = ("app.py", "cluster_model", "geo", "outputs", "ui", "pages", "scripts")
 
@@ -253,3 +251,32 @@ def test_a_shown_table_looks_each_text_up_once_by_its_key(monkeypatch):
     row = shown.iloc[0]
     assert row.iloc[0] == "آم" and ARABIC.search(row.iloc[1]) and row.iloc[3] == 0.5
     assert row.iloc[2] == "\u2068Mango [en]\u2069"  # data: marked and isolated, never looked up as a name
+
+
+def test_the_rooms_accepted_votes_name_clusters_by_id_in_the_pages_language(monkeypatch, dataset):
+    import pandas as pd
+
+    from ui import i18n as ui_i18n
+    from ui.workshop.room import accepted_table
+
+    monkeypatch.setattr(ui_i18n, "current_language", lambda: "sd")
+    tallies = pd.DataFrame(
+        [
+            {
+                "cluster_id": "mango",
+                "pillar": "hrm",
+                "stakeholder_group": "industry",
+                "n": 3,
+                "n_present": 1,
+                "n_partial": 0,
+                "n_absent": 2,
+                "n_dont_know": 0,
+                "rating": "absent",
+            }
+        ]
+    )
+    shown = ui_i18n.shown_table(accepted_table(dataset, tallies), ("Group", "Pillar", "Group's rating"))
+    row = shown.iloc[0]
+    assert row.iloc[0] == "انب"  # data/names.csv, cluster mango, Sindhi
+    assert all(ARABIC.search(row.iloc[i]) and "[en]" not in row.iloc[i] for i in (1, 2, 5)), list(row)
+    assert accepted_table(dataset, tallies.iloc[0:0]).empty

@@ -18,7 +18,7 @@ from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS
 from ui.chrome import error_text
-from ui.i18n import _, table_in_language, translator
+from ui.i18n import _, names, shown_table, translator
 from ui.workshop.presentation import html_table
 
 # How often the projector reads the tally (the budget is 2 s from vote to screen).
@@ -144,10 +144,12 @@ def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, au
 
 
 def accepted_table(ds: Dataset, tallies: pd.DataFrame) -> pd.DataFrame:
-    """Accepted tallies for reading: cluster, pillar, group, n voted, the split, the rating it gave."""
+    """Accepted tallies for reading (show with ``ui.i18n.shown_table``): cluster (by id, in the page's
+    language), pillar, group, n voted, the split, the rating it gave."""
+    cluster_names = names("cluster", set(tallies["cluster_id"]), ds.cluster_name) if len(tallies) else {}
     rows = [
         {
-            "Cluster": ds.cluster_name(r["cluster_id"]),
+            "Cluster": cluster_names[r["cluster_id"]],
             "Pillar": PILLARS.get(r["pillar"], r["pillar"]),
             "Group": STAKEHOLDERS.get(r["stakeholder_group"], r["stakeholder_group"]),
             "Voted (n)": int(r["n"]),
@@ -182,7 +184,7 @@ def dialogue_round_panel(engine, ds: Dataset, round_id: str | None) -> None:
             "The room's view, not an indicator assessment; 'don't know' is counted but gives no rating."
         )
     )
-    table = table_in_language(accepted_table(ds, tallies), ("Group", "Pillar", "Group's rating"))
+    table = shown_table(accepted_table(ds, tallies), ("Group", "Pillar", "Group's rating"))
     with st.container(
         key="room_votes_table"
     ):  # a plain HTML table, every cell escaped: readable at any width

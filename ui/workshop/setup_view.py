@@ -14,7 +14,7 @@ from cluster_model.vocabulary import PILLARS
 from ui import page
 from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
-from ui.i18n import _, data_text, table_in_language, translator, with_language
+from ui.i18n import _, data_text, shown_table, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop.session import Workshop, flash, problems, show_flash
 
@@ -77,7 +77,8 @@ def setup(w: Workshop) -> None:
             "/workshop?" + urlencode(with_language({"round": chosen, "mode": "presenter"})),
         )
         with st.expander(_("Agenda (in order)")):
-            st.dataframe(table_in_language(agenda.table(ds)), hide_index=True, width="stretch")
+            shown = agenda.table(ds, lambda c: local_name("cluster", c, ds.cluster_name(c)))
+            st.dataframe(shown_table(shown), hide_index=True, width="stretch")
     else:
         st.info(_("No dialogue round has a workshop session yet. An editor creates one below."))
 
