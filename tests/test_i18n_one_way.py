@@ -170,7 +170,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "pages/methods.py",
     "pages/poverty.py",
     "ui/data_editing.py",
-    "ui/uploads.py",
     "ui/workshop/links.py",
     "ui/workshop/room_view.py",
 }

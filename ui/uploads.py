@@ -17,7 +17,7 @@ import streamlit as st
 from cluster_model.issues import AtlasError, DataIssue
 from cluster_model.store.errors import ValidationError
 from ui.chrome import error_text
-from ui.i18n import table_in_language
+from ui.i18n import shown_table
 
 
 class Plan(Protocol):
@@ -38,7 +38,7 @@ def show_refused(refusal: AtlasError | list[DataIssue]) -> None:
     issues = refusal.issues
     st.error(error_text(refusal, details=False))
     st.dataframe(
-        table_in_language(
+        shown_table(
             pd.DataFrame(
                 [
                     {
