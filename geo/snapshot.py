@@ -799,6 +799,25 @@ def snapshot_chart(
     return _titled(the_map, footer, title, subtitle, swatches, rtl)
 
 
+def framed(
+    chart: alt.Chart,
+    *,
+    title: str,
+    subtitle_lines: Sequence[str] = (),
+    credits: Sequence[str] = (),
+    illustrative: bool = False,
+    width: int = MAP_WIDTH,
+    tr=None,
+) -> alt.Chart:
+    """Any chart (the gap matrix, small multiples) as a snapshot file: the same title, subtitle, credit
+    lines (the boundary attribution added) and illustrative marking as a map snapshot."""
+    _ = tr.gettext if tr else str
+    rtl = tr is not None and is_rtl(tr.language)
+    footer = _text_block(_footer_lines(credits, None, None, width, illustrative, _), width, rtl=rtl)
+    subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
+    return _titled(chart, footer, title, subtitle, {}, rtl)
+
+
 LOCATOR_WIDTH = 150
 LOCATOR_MAX_DISTRICTS = 5
 
