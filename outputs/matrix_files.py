@@ -165,7 +165,9 @@ def legend_lines(view: View, previous_name: str | None, tr=None) -> list[str]:
             "In each cell: indicators assessed / indicators in scope. Colour = gap (0 = every assessed indicator "
             "present, 1 = all absent); grey = not assessed: unknown, never zero."
         ),
-        _("Striped colour on white with a dashed edge = low coverage.") + " " + coverage_note(view._data(), tr),
+        _("Striped colour on white with a dashed edge = low coverage.")
+        + " "
+        + coverage_note(view._data(), tr),
     ]
     if previous_name:
         lines.append(

@@ -138,7 +138,9 @@ with right:
 
 st.subheader(_("Indicators by pillar"))
 per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
-tabs = st.tabs([_(INDICATOR_GROUPS[g]) for g in INDICATOR_GROUPS])
+tab_labels = {g: _(label) for g, label in INDICATOR_GROUPS.items()}
+# Opened from a gap matrix cell (or a link with ``pillar=``): at that pillar.
+tabs = st.tabs(list(tab_labels.values()), default=tab_labels.get(state.pillar))
 for tab, group in zip(tabs, INDICATOR_GROUPS):
     with tab:
         row = per_pillar[per_pillar["pillar"] == group]
