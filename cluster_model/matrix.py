@@ -190,3 +190,28 @@ def order_rows(view: View, found: pd.DataFrame, orientation: str, by: str, label
             ),
         )
     return rows  # "number": the data's order
+
+
+def indicator_history(views: list[View], cluster_id: str, indicator_id: str) -> pd.DataFrame:
+    """One cluster × indicator in each round's view, oldest first: round_id, round (name), date,
+    illustrative, status as shown then, source_id, note and ``from_round`` (the round the value was
+    recorded in: a real round carries earlier real values forward)."""
+    rows = []
+    for view in views:
+        ds = view._data()
+        info = ds.rounds.set_index("round_id").loc[view.round_id]
+        m = view.matrix
+        hit = m[(m["cluster_id"] == cluster_id) & (m["indicator_id"] == indicator_id)].iloc[0]
+        rows.append(
+            {
+                "round_id": view.round_id,
+                "round": info["name"],
+                "date": info["date"],
+                "illustrative": bool(info["illustrative"]),
+                "status": hit["status"],
+                "source_id": hit["source_id"],
+                "note": hit["note"],
+                "from_round": hit["round_id"],
+            }
+        )
+    return pd.DataFrame(rows)

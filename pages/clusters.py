@@ -15,7 +15,7 @@ from cluster_model.participation import participation_grid
 from cluster_model.scoring import gap_label
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
-from ui import linkage_views, page
+from ui import linkage_views, overview, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import evidence_checklist, get_view
@@ -186,6 +186,9 @@ else:
             hide_index=True,
             width="stretch",
         )
+
+st.markdown("#### " + _("One indicator across the rounds"))
+overview.history_strip(atlas, state, cid)
 
 linkage_views.cluster_section(atlas, state.round, cid)
 

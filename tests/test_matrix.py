@@ -101,3 +101,13 @@ def test_rows_sort_by_overall_gap_with_unknown_last(two_demo_rounds):
     assert order[0] == "coal"  # absent: the highest overall gap
     by_district = M.order_rows(view, found, M.CLUSTERS, "district", str)
     assert by_district.index("fisheries") > by_district.index("cotton_textile")  # Jamshoro before Thatta
+
+
+def test_history_of_one_cluster_indicator_has_each_rounds_status_and_source(two_demo_rounds):
+    ds = two_demo_rounds
+    views = [make_view(ds, r) for r in ("demo-1", "demo-2")]
+    history = M.indicator_history(views, "jute", "tech_equipment")
+    assert list(history["round_id"]) == ["demo-1", "demo-2"]
+    assert list(history["status"]) == ["not assessed", "present"]
+    assert list(history["source_id"]) == ["", "icck_desk"]  # no source where nothing was assessed
+    assert history["illustrative"].all()

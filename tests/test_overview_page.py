@@ -144,3 +144,18 @@ def test_every_matrix_file_carries_coverage_and_the_illustrative_mark(demo_round
     svg = files["svg"]().decode("utf-8")
     assert "low coverage" in svg and "ILLUSTRATIVE" in svg and "OpenStreetMap" in svg
     assert files["png"]()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_cluster_profile_shows_one_indicators_history_with_its_source(demo_rounds):
+    at = run_app(round="demo-2", cluster="jute")
+    to_page(at, "clusters")
+    strips = [t.value for t in at.table if "Status" in list(t.value.index)]
+    assert strips, "no history strip on the profile"
+    strip = strips[0]
+    assert list(strip.columns) == [
+        "Demo demo-1 (2026-12-01) — ILLUSTRATIVE",
+        "Demo demo-2 (2026-12-02) — ILLUSTRATIVE",
+    ]
+    assert list(strip.loc["Status"]) == ["not assessed", "present"]
+    assert strip.loc["Source"].iloc[1] == "ICCK desk review of the two source documents"
+    assert strip.loc["Source"].iloc[0] == "—"

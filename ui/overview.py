@@ -251,3 +251,44 @@ def downloads(atlas: AtlasData, m: Matrix) -> None:
     st.markdown("#### " + _("Export"))
     for col, (fmt, (file_name, mime, build_file)) in zip(st.columns(4), files(atlas, m).items()):
         col.download_button(fmt.upper(), build_file, file_name, mime, on_click="ignore", key=f"matrix_{fmt}")
+
+
+def history_strip(atlas: AtlasData, state, cluster_id: str) -> None:
+    """The status of one of the cluster's indicators in each round of the shown round's kind (up to it),
+    with its source: a compact strip on the cluster profile. Illustrative rounds are marked."""
+    from cluster_model.history import comparable_rounds
+    from ui.data_view import get_round_view
+    from ui.i18n import indicator_name
+
+    ds = atlas.dataset
+    rounds = [*comparable_rounds(ds, state.round), state.round] if state.round else []
+    if not rounds:
+        st.caption(_("No round: nothing to show."))
+        return
+    indicators = list(ds.indicators["indicator_id"])
+    english = ds.indicators.set_index("indicator_id")["name"]
+    key = f"w_history_indicator_{cluster_id}"
+    if st.session_state.get(key) not in indicators:  # open on one the rounds say something about
+        shown = get_round_view(atlas, state.round).matrix
+        said = shown[(shown["cluster_id"] == cluster_id) & (shown["status"] != "not assessed")]
+        st.session_state[key] = said["indicator_id"].iloc[0] if not said.empty else indicators[0]
+    indicator = st.selectbox(
+        _("Indicator"), indicators, format_func=lambda i: indicator_name(i, english[i]), key=key
+    )
+    history = M.indicator_history([get_round_view(atlas, r) for r in rounds], cluster_id, indicator)
+    heads = [
+        data_text(r["round"]) + f" ({r['date']})" + (" — " + _("ILLUSTRATIVE") if r["illustrative"] else "")
+        for r in history.to_dict("records")
+    ]
+    strip = pd.DataFrame(
+        [
+            [known(s) for s in history["status"]],
+            [data_text(ds.citation(s)) if s else "—" for s in history["source_id"]],
+        ],
+        index=[_("Status"), _("Source")],
+        columns=heads,
+    )
+    st.table(strip)
+    st.caption(
+        _("Oldest round first, up to the round shown. Not assessed means unknown: no source, never zero.")
+    )
