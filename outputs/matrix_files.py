@@ -29,6 +29,7 @@ CHANGE_MARKS = {
 }
 STRIPES = 8  # low coverage: this many stripes of the class colour on white across a cell, and a dashed edge
 ROW_STEP, EXPORT_COLUMN_STEP = 34, 120
+NARROW = 420  # px of chart width below which the column names stand upright
 
 
 def _words(tr):
@@ -108,13 +109,16 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
             "column_label:N",
             sort=column_order,
             title=None,
+            # Whole names on two lines; on a phone (a narrow chart) the first word, turned upright.
             axis=alt.Axis(
                 orient="top",
-                labelAngle=0,
+                labelAngle=alt.ExprRef(f"width < {NARROW} ? -90 : 0"),
+                labelAlign=alt.ExprRef(f"width < {NARROW} ? 'left' : 'center'"),
+                labelBaseline=alt.ExprRef(f"width < {NARROW} ? 'middle' : 'bottom'"),
                 labelLimit=0,
                 labelOverlap=False,
                 labelFontSize=12,
-                labelExpr="split(replace(datum.label, ' & ', ' &|'), '|')",
+                labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : split(replace(datum.label, ' & ', ' &|'), '|')",
             ),
         ),
         y=alt.Y(
@@ -134,7 +138,9 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
             "legend:N",
             scale=alt.Scale(domain=domain, range=colours),
             title=_("Gap"),
-            legend=alt.Legend(orient="bottom", columns=3, labelLimit=0),
+            legend=alt.Legend(
+                orient="bottom", columns=alt.ExprRef(f"width < {NARROW} ? 1 : 3"), labelLimit=0
+            ),
         ),
     )
     # Low coverage as on the map: stripes of the class colour on white, one layer per class.
