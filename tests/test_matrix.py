@@ -111,3 +111,28 @@ def test_history_of_one_cluster_indicator_has_each_rounds_status_and_source(two_
     assert list(history["status"]) == ["not assessed", "present"]
     assert list(history["source_id"]) == ["", "icck_desk"]  # no source where nothing was assessed
     assert history["illustrative"].all()
+
+
+def test_small_multiples_are_one_map_per_round_with_title_and_credits(two_demo_rounds):
+    """(#27 item 2) One small map per round as a PNG: wider than one map, each round's panel, the
+    illustrative mark and the credits in the picture."""
+    import io
+
+    from PIL import Image
+
+    from geo.boundaries import load_boundaries, simplify_for_display
+    from geo.snapshot import SMALL_MAP_WIDTH, small_multiples_png
+
+    ds = two_demo_rounds
+    districts = simplify_for_display(load_boundaries(), 0.001)
+    panels = [
+        (f"Demo {r}", make_view(ds, r, sites=ds.sites).district_scores(every_district=True), True)
+        for r in ("demo-1", "demo-2")
+    ]
+    png = small_multiples_png(districts, panels, title="Gaps by round", credits=["Data: x"], scale=1.0)
+    image = Image.open(io.BytesIO(png))
+    assert image.width >= 2 * SMALL_MAP_WIDTH
+    # The two maps differ where the rounds do (Thatta: fisheries assessed in both, jute only in demo-2).
+    left = image.crop((0, 0, image.width // 2, image.height)).convert("RGB")
+    right = image.crop((image.width // 2, 0, image.width, image.height)).convert("RGB")
+    assert left.getcolors(1 << 20) != right.getcolors(1 << 20)

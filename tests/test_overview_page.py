@@ -144,6 +144,10 @@ def test_every_matrix_file_carries_coverage_and_the_illustrative_mark(demo_round
     svg = files["svg"]().decode("utf-8")
     assert "low coverage" in svg and "ILLUSTRATIVE" in svg and "OpenStreetMap" in svg
     assert files["png"]()[:8] == b"\x89PNG\r\n\x1a\n"
+    multiples = [
+        build for name, build in recorded.items() if name.startswith("ILLUSTRATIVE-gaps-by-round-demo-2")
+    ]
+    assert len(multiples) == 1 and multiples[0]()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_cluster_profile_shows_one_indicators_history_with_its_source(demo_rounds):

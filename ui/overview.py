@@ -247,10 +247,55 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
     }
 
 
-def downloads(atlas: AtlasData, m: Matrix) -> None:
+MAX_SMALL_MAPS = 6
+
+
+def small_multiples(atlas: AtlasData, state) -> tuple[str, str, object] | None:
+    """(file name, MIME type, bytes builder) of one small map per round of the shown round's kind, up to it
+    (the last few), with the sidebar's filters; None without boundaries or a round."""
+    from cluster_model.history import comparable_rounds
+    from geo.snapshot import small_multiples_png
+
+    ds, v, tr = atlas.dataset, get_view(atlas, state), translator()
+    if atlas.districts is None or state.round is None:
+        return None
+    rounds = [*comparable_rounds(ds, state.round), state.round][-MAX_SMALL_MAPS:]
+    info = ds.rounds.set_index("round_id")
+
+    def build() -> bytes:
+        panels, used = [], set()
+        for r in rounds:
+            label = f"{data_text(info.at[r, 'name'])} ({info.at[r, 'date']})"
+            round_view = get_view(atlas, state, round_id=r)
+            panels.append(
+                (label, round_view.district_scores(every_district=True), bool(info.at[r, "illustrative"]))
+            )
+            used |= set(round_view.matrix_for()["source_id"]) - {""}
+        lines = v.filter_lines(ds, tr)
+        return small_multiples_png(
+            atlas.districts,
+            panels,
+            title=_("District gaps, one map per round"),
+            subtitle_lines=["; ".join(lines[:3]), _("made {date}").format(date=v.generated)],
+            credits=[
+                *F.legend_lines(v, None, tr)[1:],
+                _("Data:") + " " + "; ".join(data_text(ds.citation(x)) for x in sorted(used)),
+            ],
+            tr=tr,
+        )
+
+    stem = ("ILLUSTRATIVE-" if v.illustrative else "") + f"gaps-by-round-{state.round}-{v.generated}"
+    return f"{stem}.png", "image/png", build
+
+
+def downloads(atlas: AtlasData, state, m: Matrix) -> None:
     st.markdown("#### " + _("Export"))
     for col, (fmt, (file_name, mime, build_file)) in zip(st.columns(4), files(atlas, m).items()):
         col.download_button(fmt.upper(), build_file, file_name, mime, on_click="ignore", key=f"matrix_{fmt}")
+    if multiples := small_multiples(atlas, state):
+        st.download_button(
+            _("One small map per round (PNG)"), multiples[2], multiples[0], multiples[1], on_click="ignore"
+        )
 
 
 def history_strip(atlas: AtlasData, state, cluster_id: str) -> None:
