@@ -147,7 +147,13 @@ def test_every_matrix_file_carries_coverage_and_the_illustrative_mark(demo_round
     multiples = [
         build for name, build in recorded.items() if name.startswith("ILLUSTRATIVE-gaps-by-round-demo-2")
     ]
-    assert len(multiples) == 1 and multiples[0]()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(multiples) == 1
+    picture = multiples[0]()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    from pathlib import Path
+
+    Path("test-artifacts").mkdir(exist_ok=True)
+    Path("test-artifacts/gaps-by-round.png").write_bytes(picture)  # to look at
 
 
 def test_the_cluster_profile_shows_one_indicators_history_with_its_source(demo_rounds):

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import matrix as M
-from cluster_model.exports import sources_table
+from cluster_model.exports import coverage_note, sources_table
 from cluster_model.markup import md
 from cluster_model.view import View
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, PILLARS
@@ -278,7 +278,7 @@ def small_multiples(atlas: AtlasData, state) -> tuple[str, str, object] | None:
             title=_("District gaps, one map per round"),
             subtitle_lines=["; ".join(lines[:3]), _("made {date}").format(date=v.generated)],
             credits=[
-                *F.legend_lines(v, None, tr)[1:],
+                _("Striped colour on white = low coverage.") + " " + coverage_note(ds, tr),
                 _("Data:") + " " + "; ".join(data_text(ds.citation(x)) for x in sorted(used)),
             ],
             tr=tr,
