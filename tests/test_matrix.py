@@ -136,3 +136,14 @@ def test_small_multiples_are_one_map_per_round_with_title_and_credits(two_demo_r
     left = image.crop((0, 0, image.width // 2, image.height)).convert("RGB")
     right = image.crop((image.width // 2, 0, image.width, image.height)).convert("RGB")
     assert left.getcolors(1 << 20) != right.getcolors(1 << 20)
+
+
+def test_district_cells_show_what_changed_in_their_clusters(two_demo_rounds):
+    ds = two_demo_rounds
+    now, before = make_view(ds, "demo-2", sites=ds.sites), make_view(ds, "demo-1", sites=ds.sites)
+    changes = M.cell_changes(now, before, M.DISTRICTS).set_index(["row", "column"])
+    # Thatta holds fisheries (two indicators better) and jute (one newly assessed): better, and the new one
+    # counted apart, never as a third improvement.
+    thatta = changes.loc[("Thatta", "technology")]
+    assert thatta["change"] == M.BETTER and thatta["better"] == 2 and thatta["newly"] == 1
+    assert changes.at[("Tharparkar", "support"), "change"] == M.WORSE
