@@ -169,3 +169,18 @@ def test_the_cluster_profile_shows_one_indicators_history_with_its_source(demo_r
     assert list(strip.loc["Status"]) == ["not assessed", "present"]
     assert strip.loc["Source"].iloc[1] == "ICCK desk review of the two source documents"
     assert strip.loc["Source"].iloc[0] == "—"
+
+
+def test_the_matrix_files_carry_coverage_in_urdu(monkeypatch):
+    from cluster_model.i18n import translator
+
+    recorded = record_deferred_downloads(monkeypatch)
+    at = overview(lang="ur")
+    tr = translator("ur")
+    assert at.title[0].value == tr.gettext("Overview: the gap matrix")
+    csv = next(build for name, build in recorded.items() if "gap-matrix" in name and name.endswith(".csv"))
+    raw = csv().decode("utf-8-sig")
+    header = raw.splitlines()[0]
+    for column in ("Indicators assessed", "Coverage", "Low coverage", "Sources"):
+        assert tr.gettext(column) in header, column
+    assert tr.gettext("Striped colour on white with a dashed edge = low coverage.") in raw
