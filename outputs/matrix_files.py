@@ -173,7 +173,7 @@ def legend_lines(view: View, previous_name: str | None, tr=None) -> list[str]:
         ),
         _("Striped colour on white with a dashed edge = low coverage.")
         + " "
-        + coverage_note(view._data(), tr),
+        + coverage_note(view.dataset, tr),
     ]
     if previous_name:
         lines.append(
@@ -192,7 +192,7 @@ def snapshot(
     _ = _words(tr)
     name = atlas_name()
     name = tr.gettext(name) if tr and tr.has(name) else name
-    lines = view.filter_lines(view._data(), tr)
+    lines = view.filter_lines(view.dataset, tr)
     subtitle = [
         "; ".join(lines[:3]),
         f"{lines[3]} · " + _("made {date} with the {atlas} (ICCK)").format(date=view.generated, atlas=name),

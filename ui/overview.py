@@ -38,7 +38,7 @@ class Matrix:
     frame: pd.DataFrame
 
     def row_label(self, row: str) -> str:
-        ds = self.view._data()
+        ds = self.view.dataset
         if self.orientation == M.DISTRICTS:
             return name("district", row)
         return f"{ds.clusters.set_index('cluster_id').at[row, 'number']}. {name('cluster', row, ds.cluster_name(row))}"
@@ -225,7 +225,10 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
         else _("Data: no value assessed")
     ]
     chart = F.matrix_chart(m.frame, m.rows, M.columns_of(v), tr)
-    picture = lambda fmt: render(F.snapshot(chart, v, title, legend, credits, tr), fmt)  # noqa: E731
+
+    def picture(fmt: str) -> bytes:
+        return render(F.snapshot(chart, v, title, legend, credits, tr), fmt)
+
     stem = (
         "ILLUSTRATIVE-" if v.illustrative else ""
     ) + f"gap-matrix-{m.orientation}-{v.round_id}-{v.generated}-{current_language()}"
