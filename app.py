@@ -32,6 +32,7 @@ except Exception:
 
 pages = [
     st.Page("pages/atlas.py", title=_("Atlas"), default=True, url_path="atlas"),
+    st.Page("pages/overview.py", title=_("Overview"), url_path="overview"),
     st.Page("pages/clusters.py", title=_("Clusters"), url_path="clusters"),
     st.Page("pages/compare.py", title=_("Compare"), url_path="compare"),
     st.Page("pages/poverty.py", title=_("Gaps & poverty"), url_path="poverty"),

@@ -799,6 +799,81 @@ def snapshot_chart(
     return _titled(the_map, footer, title, subtitle, swatches, rtl)
 
 
+def framed(
+    chart: alt.Chart,
+    *,
+    title: str,
+    subtitle_lines: Sequence[str] = (),
+    credits: Sequence[str] = (),
+    illustrative: bool = False,
+    width: int = MAP_WIDTH,
+    tr=None,
+) -> alt.Chart:
+    """Any chart (the gap matrix, small multiples) as a snapshot file: the same title, subtitle, credit
+    lines (the boundary attribution added) and illustrative marking as a map snapshot."""
+    _ = tr.gettext if tr else str
+    rtl = tr is not None and is_rtl(tr.language)
+    footer = _text_block(_footer_lines(credits, None, None, width, illustrative, _), width, rtl=rtl)
+    subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
+    return _titled(chart, footer, title, subtitle, {}, rtl)
+
+
+SMALL_MAP_WIDTH = 300
+SMALL_MULTIPLES_COLUMNS = 3
+
+
+def small_multiples_png(
+    districts: gpd.GeoDataFrame,
+    panels: Sequence[tuple[str, pd.DataFrame, bool]],
+    *,
+    title: str,
+    subtitle_lines: Sequence[str] = (),
+    credits: Sequence[str] = (),
+    tr=None,
+    scale: float = PRINT_SCALE,
+) -> bytes:
+    """One small map per round, side by side, as one PNG: ``panels`` are (the round in words, its
+    district scores as :func:`snapshot_chart` takes them, illustrative). The title, filters, legend (once,
+    under the last map), credits and any illustrative round's mark are those of a map snapshot."""
+    _ = tr.gettext if tr else str
+    rtl = tr is not None and is_rtl(tr.language)
+    maps = [
+        snapshot_chart(
+            districts,
+            scores,
+            None,
+            title=label,
+            illustrative=illustrative,
+            width=SMALL_MAP_WIDTH,
+            legend=i == len(panels) - 1,
+            labels=False,
+            tr=tr,
+        )
+        for i, (label, scores, illustrative) in enumerate(panels)
+    ]
+    images = [Image.open(io.BytesIO(render(m, "png", scale=scale))).convert("RGB") for m in maps]
+    columns = min(SMALL_MULTIPLES_COLUMNS, len(images))
+    cell_w, cell_h = max(i.width for i in images), max(i.height for i in images)
+    rows = math.ceil(len(images) / columns)
+    width_px = int(cell_w * columns)
+    any_illustrative = any(p[2] for p in panels)
+    head = [(title, "#111111"), *[(line, "#333333") for line in subtitle_lines]]
+    css_width = int(width_px / scale)
+    header = render(_text_block(head, css_width, size=14, line_height=19, rtl=rtl), "png", scale=scale)
+    footer_lines = _footer_lines(credits, None, None, css_width, any_illustrative, _)
+    footer = render(_text_block(footer_lines, css_width, rtl=rtl), "png", scale=scale)
+    parts = [Image.open(io.BytesIO(header)).convert("RGB"), Image.open(io.BytesIO(footer)).convert("RGB")]
+    sheet = Image.new("RGB", (width_px, parts[0].height + cell_h * rows + parts[1].height), "white")
+    sheet.paste(parts[0], (0, 0))
+    for n, image in enumerate(images):
+        column = columns - 1 - n % columns if rtl else n % columns  # the first round on the reading side
+        sheet.paste(image, (column * cell_w, parts[0].height + (n // columns) * cell_h))
+    sheet.paste(parts[1], (0, parts[0].height + cell_h * rows))
+    out = io.BytesIO()
+    sheet.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 LOCATOR_WIDTH = 150
 LOCATOR_MAX_DISTRICTS = 5
 

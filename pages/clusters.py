@@ -15,7 +15,7 @@ from cluster_model.participation import participation_grid
 from cluster_model.scoring import gap_label
 from cluster_model.vocabulary import INDICATOR_GROUPS, INSUFFICIENT, PILLARS
 from geo.atlas_map import build_sites_map
-from ui import linkage_views, page
+from ui import linkage_views, overview, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import evidence_checklist, get_view
@@ -137,7 +137,9 @@ with right:
 
 st.subheader(_("Indicators by pillar"))
 per_pillar = data.cluster_gaps([cid], list(INDICATOR_GROUPS))
-tabs = st.tabs([_(INDICATOR_GROUPS[g]) for g in INDICATOR_GROUPS])
+tab_labels = {g: _(label) for g, label in INDICATOR_GROUPS.items()}
+# Opened from a gap matrix cell (or a link with ``pillar=``): at that pillar.
+tabs = st.tabs(list(tab_labels.values()), default=tab_labels.get(state.pillar))
 for tab, group in zip(tabs, INDICATOR_GROUPS):
     with tab:
         row = per_pillar[per_pillar["pillar"] == group]
@@ -183,6 +185,9 @@ else:
             hide_index=True,
             width="stretch",
         )
+
+st.markdown("#### " + _("One indicator across the rounds"))
+overview.history_strip(atlas, state, cid)
 
 linkage_views.cluster_section(atlas, state.round, cid)
 

@@ -13,6 +13,7 @@ from test_pages import run_app, text_of, to_page
 
 PAGES = [
     "atlas",
+    "overview",
     "clusters",
     "compare",
     "poverty",
@@ -26,6 +27,7 @@ PAGES = [
 # Pages whose own text is all translated (the others open without error, partly in English).
 TRANSLATED = [
     "atlas",
+    "overview",
     "clusters",
     "compare",
     "poverty",

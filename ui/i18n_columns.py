@@ -38,6 +38,12 @@ HEADERS = (
     N_("Dimension"),
     N_("Level"),
     N_("Local share"),
+    N_("Shown as"),  # the gap matrix's files (outputs/matrix_files.py)
+    N_("Better"),
+    N_("Worse"),
+    N_("Newly assessed"),
+    N_("No longer assessed"),
+    N_("Illustrative"),
     N_("unknown"),
     N_("Voted (n)"),
     N_("Split"),

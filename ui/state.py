@@ -15,13 +15,16 @@ import streamlit as st
 from cluster_model.i18n import Translator
 from cluster_model.i18n import translator as language_translator
 from cluster_model.markup import shorten
-from cluster_model.vocabulary import PILLARS
+from cluster_model.matrix import ORIENTATIONS as MATRIX_ROWS
+from cluster_model.matrix import SORTS
+from cluster_model.vocabulary import INDICATOR_GROUPS, PILLARS
 from ui.i18n import N_, translator, with_language
 
 COMPARE_KINDS = ("districts", "clusters")
 LAYERS = ("gaps", "context")  # the Atlas map's two kinds of evidence: cluster gaps, district context
 BOOL_FIELDS = {"basemap", "institutions"}
 LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
+MATRIX_SORTS = tuple(dict.fromkeys(s for sorts in SORTS.values() for s in sorts))
 _STATE_KEY = "atlas_view"
 _NOTICE_KEY = "atlas_link_notices"
 # A notice repeats at most this much of a link's rejected values (a link can carry 100,000 characters).
@@ -44,6 +47,9 @@ class ViewState:
         None  # the District context figure (an indicator id); checked where the figures are read
     )
     institutions: bool = False  # the Atlas's institutions layer
+    pillar: str | None = None  # the pillar the Clusters page opens at (a gap matrix cell)
+    matrix: str = "clusters"  # the Overview's rows: one of cluster_model.matrix.ORIENTATIONS
+    matrix_sort: str = "number"  # the Overview's row order: one of cluster_model.matrix.SORTS
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,9 @@ def _allowed(vocab: Vocabulary, name: str, kind: str = "districts") -> tuple[str
         "compare_kind": COMPARE_KINDS,
         "compare": vocab.districts if kind == "districts" else vocab.clusters,
         "layer": LAYERS,
+        "pillar": tuple(INDICATOR_GROUPS),
+        "matrix": MATRIX_ROWS,
+        "matrix_sort": MATRIX_SORTS,
     }.get(name)
 
 

@@ -11,7 +11,7 @@ import pytest
 from browser_support import ARTIFACTS, OfflinePage
 from ux_support import MAP_IFRAME, map_frame, record, run_axe, split_ours
 
-PAGES = ["/", "/clusters", "/compare", "/export", "/methods", "/data", "/workshop"]
+PAGES = ["/", "/overview", "/clusters", "/compare", "/export", "/methods", "/data", "/workshop"]
 TITLES = {
     "/": "Sindh Cluster Atlas",
     "/clusters": None,
