@@ -19,7 +19,7 @@ from outputs import matrix_files as F
 from ui import state as view_state
 from ui.data_access import AtlasData
 from ui.data_view import get_view
-from ui.i18n import _, current_language, data_text, known, name, table_in_language, translator
+from ui.i18n import _, current_language, data_text, name, shown_table, translator
 
 CHART_KEY = "overview_matrix"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,9 +105,7 @@ def build(atlas: AtlasData, state, previous: str | None) -> Matrix:
         # Under each cluster, the classification the HRD study published (a second label line).
         if orientation == M.DISTRICTS:
             return shell.row_label(row)
-        return (
-            shell.row_label(row) + "|" + (known(published[row]) if row in published else _("not published"))
-        )
+        return shell.row_label(row) + "|" + (_(published[row]) if row in published else _("not published"))
 
     shell.frame = F.chart_frame(found, shell.rows, labelled, column_label, changes, tr)
     return shell
@@ -130,7 +128,7 @@ def draw(atlas: AtlasData, state, m: Matrix) -> None:
         open_cell(state, m.orientation, chosen[0].get("row"), chosen[0].get("column"))
 
     st.markdown("#### " + _("The matrix as a table"))
-    st.table(table_in_language(wide_table(m)))
+    st.table(shown_table(wide_table(m)))
     keyboard_opener(state, m)
 
 
@@ -141,7 +139,9 @@ def wide_table(m: Matrix) -> pd.DataFrame:
     out = pd.DataFrame({first: [m.row_label(r) for r in m.rows]})
     if m.orientation == M.CLUSTERS:
         published = m.published()
-        out[_("Published classification")] = [known(published.get(r) or "not published") for r in m.rows]
+        out[_("Published classification")] = [
+            _(published[r]) if r in published else _("not published") for r in m.rows
+        ]
     for column in M.columns_of(m.view):
         out[column_label(column)] = [text.get((r, column), "") for r in m.rows]
     return out
@@ -200,7 +200,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
         m.orientation,
         m.row_label,
         column_label,
-        {c: known(p) for c, p in m.published().items()} if m.orientation == M.CLUSTERS else None,
+        {c: _(p) for c, p in m.published().items()} if m.orientation == M.CLUSTERS else None,
         lambda s: data_text(ds.citation(s)),
         changes,
         change_title,
@@ -218,7 +218,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
         notes.append(
             _(ILLUSTRATIVE_MARK).upper() + ": " + _("invented for demonstration and training. Do not cite.")
         )
-    sources = table_in_language(sources_table(ds, used))
+    sources = shown_table(sources_table(ds, used))
     credits = [
         _("Data:") + " " + "; ".join(data_text(ds.citation(s)) for s in sorted(used))
         if used
@@ -232,7 +232,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
     stem = (
         "ILLUSTRATIVE-" if v.illustrative else ""
     ) + f"gap-matrix-{m.orientation}-{v.round_id}-{v.generated}-{current_language()}"
-    sheet = table_in_language(cells)
+    sheet = shown_table(cells)
     return {
         "png": (f"{stem}.png", "image/png", lambda: picture("png")),
         "svg": (f"{stem}.svg", "image/svg+xml", lambda: picture("svg")),
@@ -241,7 +241,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
             f"{stem}.xlsx",
             XLSX,
             lambda: to_xlsx_bytes(
-                {_("Cells"): sheet, _("Matrix"): table_in_language(wide_table(m))},
+                {_("Cells"): sheet, _("Matrix"): shown_table(wide_table(m))},
                 sources,
                 notes,
                 _("Sources"),
@@ -330,7 +330,7 @@ def history_strip(atlas: AtlasData, state, cluster_id: str) -> None:
     ]
     strip = pd.DataFrame(
         [
-            [known(s) for s in history["status"]],
+            [_(s) for s in history["status"]],  # the status word is its own message id
             [data_text(ds.citation(s)) if s else "—" for s in history["source_id"]],
         ],
         index=[_("Status"), _("Source")],
