@@ -1,7 +1,7 @@
 """Server start -> map painted, this code against another copy of it, interleaved (#28's A/B of the map bundle).
 
     git archive main | tar -x -C /tmp/before      # the code before, beside a ../shared like this one's
-    ln -s "$PWD/static/vendor" /tmp/before/static/vendor
+    cp -r static/vendor /tmp/before/static/   # a copy: Streamlit refuses to serve a symlink out of static/
     .venv/bin/python bench/ab_start.py /tmp/before [--rounds 3] [--case a]
 
 Each round measures both (``bench/browser.py``: a set-up start, then ``START_SAMPLES`` measured starts,

@@ -543,7 +543,11 @@ def main() -> None:
     part = ap.add_mutually_exclusive_group()
     part.add_argument("--no-browser", action="store_true", help="AppTest figures only")
     part.add_argument("--browser", action="store_true", help="Chromium figures only (make bench-browser)")
+    ap.add_argument(
+        "--case", choices=("a", "b"), action="append", help="only this case (repeatable; default both)"
+    )
     args = ap.parse_args()
+    cases = args.case or ["a", "b"]
     if args.worker:
         worker(args.worker[0], args.worker[1], Path(args.tmp), Path(args.out))
         return
@@ -552,9 +556,10 @@ def main() -> None:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpname:
         tmp = Path(tmpname)
-        case_env("b", tmp)  # generate the synthetic data once
+        if "b" in cases:
+            case_env("b", tmp)  # generate the synthetic data once
         res: dict = {}
-        for case in ("a", "b"):
+        for case in cases:
             for impl in ("ours", "reference"):
                 r: dict = {}
                 if not args.browser:
@@ -613,12 +618,19 @@ def main() -> None:
                 res["floor"] = {"error": str(exc)[:300]}
         rows = []
         for case, label in (("a", "(a) Sindh, 16 clusters"), ("b", "(b) Pakistan, 1,000 synth. clusters")):
+            if case not in cases:
+                continue
             o, r = res[("ours", case)], res[("reference", case)]
             if not args.browser:
-                rows += server_rows(label, case, o, r, res[("ours", "a")])
+                rows += server_rows(label, case, o, r, res.get(("ours", "a"), o))
             if not args.no_browser:
                 rows += browser_rows(
-                    label, case, o["browser"], r["browser"], res[("ours", "a")]["browser"], res["floor"]
+                    label,
+                    case,
+                    o["browser"],
+                    r["browser"],
+                    res.get(("ours", "a"), {}).get("browser"),
+                    res["floor"],
                 )
         if not args.no_browser:
             rows += floor_rows(res["floor"])
