@@ -25,7 +25,7 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet --group test
 	touch $(TEST_STAMP)
 
-# Leaflet and the other map scripts, from the npm registry into static/vendor/ (not committed).
+# Leaflet and the other map scripts, from the npm registry into static/vendor/, joined into one served bundle in static/generated/ (neither committed).
 assets: $(STAMP)
 	$(PY) scripts/install_map_assets.py
 	$(PY) scripts/install_web_fonts.py
@@ -87,4 +87,4 @@ catalogues: $(STAMP)
 	$(PY) scripts/update_catalogues.py
 
 clean:
-	rm -rf $(VENV) static/vendor static/fonts .pytest_cache
+	rm -rf $(VENV) static/vendor static/generated static/fonts .pytest_cache

@@ -27,6 +27,12 @@ localhost is refused.
   by permessage-deflate, HTTP responses and their headers), from the click until the change is
   over. With ``server.enableWebsocketCompression`` this is less than the payload above; without
   it, a little more (frame and HTTP headers).
+* **Where a change goes** (#28), from the page's own timestamps: an init script in every frame
+  records when the page's websocket receives each message, when the map's frame receives a
+  message from the page (the component's new arguments) and the long tasks of each frame
+  (``PerformanceObserver``); per change, each is taken relative to the click (``marks`` in
+  ``--json``, medians in the printed notes).
+* **Load**: the 1-minute load average at the start and the end of each measurement (``load``).
 * **New and repeated views**: one session walks a path of pillar choices, each step adding or
   removing one pillar, every choice on it not shown before (new views: nothing of them is cached,
   by the app or by the browser); then it walks the same path back (repeated views).
@@ -117,6 +123,41 @@ INSTRUMENT_JS = r"""
 }
 """.replace("MAP_IFRAME", MAP_IFRAME)
 
+# Run in every frame before its own scripts (absolute times, ms since the epoch, so frames compare):
+# the top page's websocket messages, the map frame's incoming messages, every frame's long tasks.
+MARKS_INIT_JS = r"""
+(() => {
+  if (window.__bbMarks) return;
+  const abs = () => performance.timeOrigin + performance.now();
+  const marks = window.__bbMarks = {ws: [], received: [], longtasks: []};
+  if (window === window.top) {
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) { super(...args); this.addEventListener('message', () => marks.ws.push(abs())); }
+    };
+  } else {
+    window.addEventListener('message', () => marks.received.push(abs()), true);
+  }
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) marks.longtasks.push([performance.timeOrigin + e.startTime, e.duration]);
+    }).observe({type: 'longtask', buffered: true});
+  } catch (e) { /* no long task timing in this browser */ }
+})();
+"""
+
+# The marks of the page and of the map's frame from ``t0`` (the click, in the page's clock) on.
+MARKS_JS = """(t0) => {
+  const start = performance.timeOrigin + t0, m = window.__bbMarks;
+  const f = document.querySelector("MAP_IFRAME");
+  let fm = null;
+  try { fm = f && f.contentWindow.__bbMarks; } catch (e) { fm = null; }
+  const after = (list) => list.filter(t => t >= start).map(t => t - start);
+  const tasks = (list) => list.filter(([s, d]) => s + d >= start).map(([s, d]) => [s - start, d]);
+  return {ws: after(m.ws), received: fm ? after(fm.received) : [],
+          longtasks: tasks(m.longtasks).concat(fm ? tasks(fm.longtasks) : [])};
+}""".replace("MAP_IFRAME", MAP_IFRAME)
+
 STATE_JS = """() => { const bb = window.__bb; return {now: performance.now(), t0: bb.t0, lastTop: bb.lastTop, lastMap: bb.lastMap,
   lastFill: bb.lastFill, sig: bb.sig, nPaths: bb.nPaths,
   running: !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')}; }"""
@@ -144,7 +185,7 @@ def _offline_route(refused: list[str]):
 class _Server:
     """``streamlit run`` of one app in a subprocess; ``t0`` is the moment it was started."""
 
-    def __init__(self, app: Path, env: dict[str, str], log: Path):
+    def __init__(self, app: Path, env: dict[str, str], log: Path, cwd: Path = REPO):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = open(log, "a")
@@ -163,7 +204,7 @@ class _Server:
                 "--server.headless",
                 "true",
             ],
-            cwd=REPO,
+            cwd=cwd,
             env=child_env_vars(env),
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -332,7 +373,9 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
     if t0 is None:
         raise RuntimeError("the click was not seen by the page")
     end = max(v for v in (s["lastMap"], s["lastFill"]) if v is not None)
+    marks = _where(page.evaluate(MARKS_JS, t0), end - t0)
     return {
+        "marks": marks,
         "to": wanted,
         "repaint_s": (end - t0) / 1000 if end > t0 else None,
         "fills_changed": s["sig"] != before["sig"],
@@ -345,36 +388,64 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
     }
 
 
+def _where(marks: dict, end_ms: float) -> dict:
+    """Where one change went, in seconds after the click, until the map's last change (``end_ms``).
+
+    ``first_message_s`` / ``last_message_s``: the first and last websocket message of the rerun (the
+    server has the click; the script has finished and sent its last delta); ``map_args_s``: the map's
+    frame receives its last message from the page (the component's new arguments, posted once
+    Streamlit's frontend has rendered the page's elements); ``long_tasks_s``: main-thread tasks over
+    50 ms in the page and the map's frame (React, the map's script) in that time."""
+    ws = [t for t in marks["ws"] if t <= end_ms]
+    received = [t for t in marks["received"] if t <= end_ms]
+    tasks = {(round(start), round(length)) for start, length in marks["longtasks"] if start <= end_ms}
+    busy = sum(min(start + length, end_ms) - max(start, 0) for start, length in tasks)
+    return {
+        "first_message_s": ws[0] / 1000 if ws else None,
+        "last_message_s": ws[-1] / 1000 if ws else None,
+        "map_args_s": received[-1] / 1000 if received else None,
+        "repaint_s": end_ms / 1000,
+        "long_tasks_s": busy / 1000,
+    }
+
+
 def measure(
-    app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int = 10, browser=None
+    app: Path,
+    env: dict[str, str],
+    query: dict[str, str],
+    workdir: Path,
+    n_changes: int = 10,
+    browser=None,
+    cwd: Path = REPO,
 ) -> dict:
     """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes.
 
     ``n_changes=0``: the start only (an app without the Atlas's pillar filter, such as the floor).
     ``browser``: a launched Playwright Chromium to use (tests); else one is launched here.
+    ``cwd``: the server's working directory (another copy of the code, for an A/B comparison).
     """
     if not 0 <= n_changes <= len(PATH):
         raise ValueError(f"n_changes must be 0..{len(PATH)}")
     if browser is not None:
-        return _measure(browser, app, env, query, workdir, n_changes)
+        return _measure(browser, app, env, query, workdir, n_changes, cwd)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return _measure(browser, app, env, query, workdir, n_changes)
+            return _measure(browser, app, env, query, workdir, n_changes, cwd)
         finally:
             browser.close()
 
 
 def _measure(
-    browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int
+    browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int, cwd: Path
 ) -> dict:
     path = [list(PILLARS)] + PATH[:n_changes]
     env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='store-', dir=workdir)}/atlas.db", **env}
     query_s = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
     log = workdir / f"server-{app.stem}-{os.getpid()}.log"
-    out: dict = {"refused": [], "console_errors": []}
+    out: dict = {"refused": [], "console_errors": [], "load": [round(os.getloadavg()[0], 1)]}
     starts = []
     changes: list[dict] = []
     # One set-up start, then START_SAMPLES measured ones (a single start moves by ±0.5 s with the machine);
@@ -383,6 +454,7 @@ def _measure(
     for attempt in attempts:
         ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
         ctx.route("**/*", _offline_route(out["refused"]))
+        ctx.add_init_script(MARKS_INIT_JS)
         page = ctx.new_page()
         page.on(
             "console",
@@ -396,7 +468,7 @@ def _measure(
             "response",
             lambda r: r.status >= 400 and out["console_errors"].append(f"{r.status} {r.url[:200]}"),
         )
-        server = _Server(app, env, log)
+        server = _Server(app, env, log, cwd)
         wire = _WireMeter(server.port)
         try:
             page.goto(wire.url + query_s, wait_until="domcontentloaded")
@@ -425,6 +497,7 @@ def _measure(
             ctx.close()
             wire.close()
             server.stop()
+    out["load"].append(round(os.getloadavg()[0], 1))
     refused = out.pop("refused")
     # start_ready_s: process start -> /_stcore/health answers (imports, server up; the script has not run yet)
     out.update(
@@ -451,5 +524,11 @@ def _measure(
             "n": len(rows),
             "n_repainted": len(times),
             "n_fills_changed": sum(c["fills_changed"] for c in rows),
+            "where": {
+                key: statistics.median(vals)
+                if (vals := [c["marks"][key] for c in rows if c["marks"][key] is not None])
+                else None
+                for key in rows[0]["marks"]
+            },
         }
     return out

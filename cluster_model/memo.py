@@ -39,8 +39,9 @@ Every cache the atlas keeps, in one place (keys are content or revisions, never 
 8. Names look-up by English (ui/i18n.py, an attribute on the cached names object): bound and
    invalidation those of the names object (a new names.csv builds a new object).
 9. Generated static files (static/generated/, geo/atlas_map.py ``_served_url``): the Atlas map's
-   districts, markers and legend served as files, each named by a hash of its content. No bound (not
-   pruned yet). Never stale: new content, new file name.
+   districts, markers and legend served as files, each named by a hash of its content; and the map's
+   one script (``geo.offline.build_map_bundle``, built by ``make setup``, again on import when a source
+   changed). No bound (not pruned yet). Never stale: new content, new file name.
 """
 
 from __future__ import annotations

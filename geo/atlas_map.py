@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 import zlib
 from collections.abc import Iterable
 
@@ -57,13 +55,12 @@ from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
 from geo.offline import (
-    ATLAS_JS,
+    GENERATED_DIR,
+    GENERATED_URL,
+    MAP_BUNDLE_JS,
     MARKERCLUSTER_CSS,
-    MARKERCLUSTER_JS,
-    STATIC_URL,
-    TOPOJSON_JS,
-    VENDOR_DIR,
     localise_map,
+    write_generated,
 )
 from geo.projection import display_quantization
 
@@ -373,7 +370,7 @@ class _DataElement(MacroElement):
         figure = self.get_root()
         for name, (ref, text) in self.blocks.items():
             if self.served:
-                _write_served(ref, text)
+                write_generated(ref, text)
             else:
                 figure.html.add_child(
                     _RenderedText(f'<script type="application/json" id="{ref}">{text}</script>'),
@@ -387,26 +384,15 @@ class _DataElement(MacroElement):
 
 # Generated map files (districts, markers, legend), named by a hash of their content and served by
 # Streamlit's static serving (.streamlit/config.toml): the browser fetches each once and caches it.
-SERVED_DIR = VENDOR_DIR.parent / "generated"
-SERVED_URL = f"{STATIC_URL}/generated"
+SERVED_DIR = GENERATED_DIR
+SERVED_URL = GENERATED_URL
 
 
 def _served_url(name: str, text: str, suffix: str = ".json") -> str:
     """URL of a content-named served copy of ``text`` (written on first use)."""
     file_name = f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:20]}{suffix}"
-    _write_served(file_name, text)
+    write_generated(file_name, text)
     return f"{SERVED_URL}/{file_name}"
-
-
-def _write_served(file_name: str, text: str) -> None:
-    """Write a content-named file once (atomically: a browser never reads half of one)."""
-    target = SERVED_DIR / file_name
-    if target.is_file():
-        return
-    SERVED_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
 
 
 class _SiteMarkers(JSCSSMixin, _DataElement):
@@ -424,7 +410,7 @@ class _SiteMarkers(JSCSSMixin, _DataElement):
         {% endmacro %}
         """
     )
-    default_js = [ATLAS_JS]
+    default_js = [MAP_BUNDLE_JS]
 
     def __init__(self, body: str, served: bool = False, n_markers: int = 0):
         super().__init__(served)
@@ -436,7 +422,6 @@ class _SiteMarkers(JSCSSMixin, _DataElement):
         cluster = n_markers > CLUSTER_SITES_ABOVE
         self.options = {"cluster": cluster}
         if cluster:
-            self.default_js = [ATLAS_JS, *MARKERCLUSTER_JS]
             self.default_css = list(MARKERCLUSTER_CSS)
 
 
@@ -550,7 +535,7 @@ class _DistrictsLayer(JSCSSMixin, _DataElement):
         {% endmacro %}
         """
     )
-    default_js = [TOPOJSON_JS, ATLAS_JS]
+    default_js = [MAP_BUNDLE_JS]
 
     def __init__(
         self,
@@ -671,7 +656,7 @@ class _MapExtras(JSCSSMixin, _DataElement):
         {% endmacro %}
         """
     )
-    default_js = [ATLAS_JS]
+    default_js = [MAP_BUNDLE_JS]
 
     def __init__(
         self,

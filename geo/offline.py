@@ -27,7 +27,10 @@ How streamlit-folium 0.27.4 loads a map's assets (read from its installed
 * folium's ``Map`` defaults are Leaflet 1.9.3 plus jQuery, Bootstrap 5,
   bootstrap-glyphicons, Font Awesome and Leaflet.awesome-markers, all from CDNs.
   None is needed by our maps (GeoJson, GeoJsonTooltip, Marker+DivIcon, Tooltip
-  and the legend are plain Leaflet), so ``localise_map`` keeps only Leaflet.
+  and the legend are plain Leaflet), so ``localise_map`` keeps only Leaflet (in the map bundle).
+* The frontend appends the js_links one after another, each waiting for the one before
+  (``await`` per script): so the Atlas maps load one script, ``MAP_BUNDLE_JS``, which holds
+  Leaflet, topojson-client, Leaflet.markercluster and ``static/atlas/atlas-map.js`` (#28).
 * Streamlit 1.67 serves ``<app dir>/static/*`` at ``/app/static/*`` when
   ``[server] enableStaticServing = true``, with the real Content-Type from
   ``mimetypes`` (text/javascript, text/css) and ``nosniff``, so scripts run.
@@ -39,7 +42,9 @@ committed: ``static/vendor/`` is git-ignored).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from pathlib import Path
 
 import folium
@@ -90,20 +95,71 @@ REQUIRED_ASSETS += (
     f"{MARKERCLUSTER_DIR}/MarkerCluster.css",
     f"{MARKERCLUSTER_DIR}/MarkerCluster.Default.css",
 )
-MARKERCLUSTER_JS = [("markercluster", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/leaflet.markercluster.js")]
 MARKERCLUSTER_CSS = [
     ("markercluster_css", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/MarkerCluster.css"),
     ("markercluster_default_css", f"{STATIC_URL}/vendor/{MARKERCLUSTER_DIR}/MarkerCluster.Default.css"),
 ]
 
-# The Atlas maps' own script (committed, static/atlas/), versioned by its content so browsers refetch it after a change.
+# The Atlas maps' own script (committed, static/atlas/).
 ATLAS_JS_FILE = REPO_ROOT / "static" / "atlas" / "atlas-map.js"
-ATLAS_JS = (
-    "atlas_map",
-    f"{STATIC_URL}/atlas/atlas-map.js?v={hashlib.sha256(ATLAS_JS_FILE.read_bytes()).hexdigest()[:12]}",
-)
-# Loaded only by maps that draw TopoJSON (geo.atlas_map's districts layer), after Leaflet.
-TOPOJSON_JS = ("topojson_client", f"{STATIC_URL}/vendor/{TOPOJSON_CLIENT_DIR}/topojson-client.min.js")
+# Files the app writes and serves itself, each named by a hash of its content (git-ignored).
+GENERATED_DIR = REPO_ROOT / "static" / "generated"
+GENERATED_URL = f"{STATIC_URL}/generated"
+
+
+# The map's scripts as ONE served file (#28): streamlit-folium's frontend loads a map's scripts one
+# after another, each request waiting for the one before. Leaflet first (the others use ``L``), then
+# the plugins, then the Atlas's own script. Built from the verified files in static/vendor/ by
+# ``scripts/install_map_assets.py`` (``make setup``), and again on import if a source changed since.
+def map_bundle_sources(vendor_dir: Path = VENDOR_DIR) -> tuple[Path, ...]:
+    """The bundle's files, in the order they must run."""
+    return (
+        vendor_dir / LEAFLET_DIR / "leaflet.js",
+        vendor_dir / TOPOJSON_CLIENT_DIR / "topojson-client.min.js",
+        vendor_dir / MARKERCLUSTER_DIR / "leaflet.markercluster.js",
+        ATLAS_JS_FILE,
+    )
+
+
+MAP_BUNDLE_SOURCES = map_bundle_sources()
+# The source maps are not installed: a browser's developer tools would ask for them in vain.
+_SOURCE_MAP_LINE = re.compile(rb"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+def write_generated(file_name: str, data: str | bytes, folder: Path = GENERATED_DIR) -> Path:
+    """Write a content-named file under ``folder`` once (atomically: a browser never reads half of one)."""
+    target = folder / file_name
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.replace(tmp, target)
+    return target
+
+
+def map_bundle_bytes(sources: tuple[Path, ...] = MAP_BUNDLE_SOURCES) -> bytes:
+    """The sources joined in order; each is a complete script (UMD or an IIFE), so ``;`` keeps them apart."""
+    parts = [_SOURCE_MAP_LINE.sub(b"", path.read_bytes()).rstrip() for path in sources]
+    return b"\n;\n".join(parts) + b"\n"
+
+
+def build_map_bundle(sources: tuple[Path, ...] = MAP_BUNDLE_SOURCES, folder: Path = GENERATED_DIR) -> Path:
+    """The bundle file, ``map-bundle-<hash of its content>.js`` in ``folder`` (written if missing)."""
+    data = map_bundle_bytes(sources)
+    return write_generated(f"map-bundle-{hashlib.sha256(data).hexdigest()[:20]}.js", data, folder)
+
+
+def _map_bundle_js() -> tuple[str, str]:
+    # Without the vendor files (before `make setup`) there is nothing to bundle: the link names a file that
+    # does not exist, as Leaflet's did before, and the Workshop's offline check lists what is missing.
+    if not all(path.is_file() for path in MAP_BUNDLE_SOURCES):
+        return ("atlas_map_bundle", f"{GENERATED_URL}/map-bundle-not-built.js")
+    return ("atlas_map_bundle", f"{GENERATED_URL}/{build_map_bundle().name}")
+
+
+# The one script every Atlas map loads (Leaflet, topojson-client, Leaflet.markercluster, atlas-map.js).
+MAP_BUNDLE_JS = _map_bundle_js()
 
 
 def missing_assets(vendor_dir: Path = VENDOR_DIR) -> list[Path]:
@@ -116,14 +172,14 @@ def _is_remote(url: str) -> bool:
 
 
 def localise_map(m: folium.Map) -> folium.Map:
-    """Point this map (only this instance) at the locally served Leaflet.
+    """Point this map (only this instance) at the locally served Leaflet: the map bundle, which holds it.
 
     Drops folium's jQuery/Bootstrap/Font Awesome/awesome-markers defaults. A plugin that still
     loads from a CDN shows in the rendered HTML (:func:`cdn_urls_in`): the tests render every map
     the atlas builds and the Workshop's offline check renders the room's map, rather than walking
     folium's private element tree here.
     """
-    m.default_js = list(LOCAL_JS)
+    m.default_js = [MAP_BUNDLE_JS]
     m.default_css = list(LOCAL_CSS)
     return m
 

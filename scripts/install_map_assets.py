@@ -5,7 +5,8 @@
 For each package, downloads the tarball of ``<name>@<pinned version>`` from the npm
 registry over plain HTTPS (no npm needed; ATLAS_NPM_REGISTRY names another registry),
 checks it against the pinned npm integrity hash, and copies the files
-the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest:
+the maps use into ``static/vendor/<name>-<version>/`` with a SHA256SUMS manifest, then joins the map's scripts into
+one content-named file, ``static/generated/map-bundle-<hash>.js`` (``geo.offline.build_map_bundle``):
 Leaflet (the version folium uses): ``dist/leaflet.js``, ``dist/leaflet.css`` and
 ``dist/images/``; topojson-client: ``dist/topojson-client.min.js``; Leaflet.markercluster
 (national maps gather their sites into counted clusters): its script and two stylesheets; axe-core (for the
@@ -31,6 +32,7 @@ from verified_download import DownloadError, download, matches, replace_folder, 
 
 from cluster_model.settings import settings
 from geo.offline import (
+    GENERATED_DIR,
     LEAFLET_DIR,
     LEAFLET_VERSION,
     MARKERCLUSTER_DIR,
@@ -39,6 +41,8 @@ from geo.offline import (
     TOPOJSON_CLIENT_DIR,
     TOPOJSON_CLIENT_VERSION,
     VENDOR_DIR,
+    build_map_bundle,
+    map_bundle_sources,
 )
 
 # axe-core: the accessibility checker the browser tests inject into every page (never loaded by the app).
@@ -193,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vendor-dir", type=Path, default=VENDOR_DIR)
     parser.add_argument("--force", action="store_true", help="reinstall even if present")
+    parser.add_argument("--generated-dir", type=Path, default=GENERATED_DIR, help="where the map bundle goes")
     args = parser.parse_args(argv)
     try:
         changed = install(args.vendor_dir, args.force)
@@ -201,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     names = ", ".join(spec for spec, _, _ in PACKAGES)
     print(f"{'installed' if changed else 'already installed'}: {names} in {args.vendor_dir}")
+    # Built from the files just verified, on every setup: a clean clone serves it before any map is drawn.
+    sources = map_bundle_sources(args.vendor_dir)
+    if all(path.is_file() for path in sources):
+        print(f"map bundle: {build_map_bundle(sources, args.generated_dir)}")
     return 0
 
 

@@ -16,8 +16,9 @@ from geo import offline
 from geo.offline import (
     LOCAL_CSS,
     LOCAL_JS,
+    MAP_BUNDLE_JS,
+    MARKERCLUSTER_CSS,
     REQUIRED_ASSETS,
-    TOPOJSON_JS,
     VENDOR_DIR,
     localise_map,
     missing_assets,
@@ -40,9 +41,11 @@ def installed():
 def test_install_provides_every_referenced_asset(installed):
     assert missing_assets() == []
     # Every URL the maps use maps onto an installed file under static/.
-    for _, url in LOCAL_JS + LOCAL_CSS + [TOPOJSON_JS]:
+    for _, url in LOCAL_JS + LOCAL_CSS + MARKERCLUSTER_CSS:
         rel = url.removeprefix(offline.STATIC_URL + "/vendor/")
         assert (VENDOR_DIR / rel).is_file(), url
+    # ... and the maps' one script, built from those files by the same setup.
+    assert (offline.GENERATED_DIR / MAP_BUNDLE_JS[1].removeprefix(offline.GENERATED_URL + "/")).is_file()
     js = (VENDOR_DIR / REQUIRED_ASSETS[0]).read_text()
     assert f"Leaflet {offline.LEAFLET_VERSION}" in js[:300] or offline.LEAFLET_VERSION in js[:2000]
     topo = (VENDOR_DIR / offline.TOPOJSON_CLIENT_DIR / "topojson-client.min.js").read_text()
@@ -74,7 +77,7 @@ def test_leaflet_version_matches_folium():
 
 def test_localise_map_is_per_instance():
     m = localise_map(folium.Map(tiles=None))
-    assert m.default_js == LOCAL_JS and m.default_css == LOCAL_CSS
+    assert m.default_js == [MAP_BUNDLE_JS] and m.default_css == LOCAL_CSS
     assert any("jsdelivr" in url for _, url in folium.Map.default_js)  # class defaults untouched
     assert offline.cdn_urls_in(m.get_root().render()) == []
 
