@@ -185,7 +185,7 @@ else:
             width="stretch",
         )
 
-linkage_views.cluster_section(atlas, state.round, cid)
+linkage_views.cluster_section(data, cid)
 
 st.subheader(_("Local people in the workforce"))
 grid = participation_grid(ds, cid)

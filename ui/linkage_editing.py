@@ -25,9 +25,10 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def editor_tabs(atlas, engine, editor, lk, round_id: str | None) -> None:
-    """The editor's tabs, after a flash of what the last write did."""
-    ds = atlas.dataset
+def editor_tabs(atlas, engine, editor, links) -> None:
+    """The editor's tabs for ``links``' round (the view's ``View.linkages``), after a flash of what the last
+    write did."""
+    ds, lk, round_id = atlas.dataset, links.data, links.round_id
     contains = province_contains(atlas.districts)
     districts = atlas.district_names if atlas.districts is not None else None
     inst_ids = list(lk.institutions["institution_id"])
