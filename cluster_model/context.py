@@ -151,11 +151,12 @@ class ContextData:
         return str(self.indicator(indicator_id)["label"])
 
     def grouped_options(self) -> list[tuple[str, str, str]]:
-        """(group label, indicator_id, label) in the pillar order, for a picker grouped by pillar."""
+        """(group id: a pillar or ``WELFARE``, indicator_id, label) in the pillar order, for a picker grouped
+        by pillar (the picker names the group by its id, in the page's language)."""
         out = []
-        for group, group_label in CONTEXT_GROUPS.items():
+        for group in CONTEXT_GROUPS:
             for row in self.indicators[self.indicators["pillar"] == group].itertuples():
-                out.append((group_label, row.indicator_id, row.label))
+                out.append((group, row.indicator_id, row.label))
         return out
 
 

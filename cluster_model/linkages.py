@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .issues import DataFileError, DataIssue
+from .issues import N_, DataFileError, DataIssue
 from .loading import (
     DATA_DIR,
     Check,
@@ -853,4 +853,15 @@ def network_svg(lv: LinkageView, cluster_id: str, width: int = 640, height: int 
     return "".join(parts)
 
 
-PILLAR_NOTE = f"Expected kinds of support come from the {PILLARS['support']} and {PILLARS['technology']} indicators (data/link_types.csv)."
+def pillar_note(tr=None) -> str:
+    """Where the expected kinds of support come from, in ``tr``'s language (a ``cluster_model.i18n.Translator``;
+    English when None): the sentence by its message id, the pillars by their ids."""
+    if tr is None:
+        return PILLAR_NOTE.format(support=PILLARS["support"], technology=PILLARS["technology"])
+    return tr.gettext(PILLAR_NOTE).format(support=tr.pillar("support"), technology=tr.pillar("technology"))
+
+
+# pillar_note's message id.
+PILLAR_NOTE = N_(
+    "Expected kinds of support come from the {support} and {technology} indicators (data/link_types.csv)."
+)

@@ -63,7 +63,7 @@ def linkage_page(
                     "recorded is unknown, not absent."
                 )
                 + " "
-                + known(L.PILLAR_NOTE),
+                + L.pillar_note(tr),
                 4.2,
             )
             pdf.set_text_color(0, 0, 0)

@@ -29,7 +29,6 @@ from ui.i18n import (
     data_text,
     known,
     name,
-    name_from_english,
     table_in_language,
     translator,
 )
@@ -68,10 +67,15 @@ def layer_switch(state: view.ViewState) -> str:
     return CONTEXT if state.layer == "context" else GAPS
 
 
+def _group_label(group: str) -> str:
+    """A context figure's group, by its id: the pillar it informs, or the welfare context (no pillar)."""
+    return _("Welfare context (poverty)") if group == cx.WELFARE else translator().pillar(group)
+
+
 def pick_indicator(figures: cx.ContextFigures, state: view.ViewState) -> str:
     """An indicator, grouped by the pillar it informs; the choice is the view state's ``figure``."""
     options = figures.data.grouped_options()
-    labels = {i: f"{known(group)} · {context_label(i, label)}" for group, i, label in options}
+    labels = {i: f"{_group_label(group)} · {context_label(i, label)}" for group, i, label in options}
     ids = [i for _, i, _ in options]
     if state.figure not in ids:
         if state.figure is not None:  # from a link, or gone from the files since
@@ -98,7 +102,7 @@ def trend_chart(
     if data["year"].nunique() < 2:
         return None
     average = _("provincial average")
-    shown_unit = name_from_english("district", unit)  # a survey unit: a district's name, or marked [en]
+    shown_unit = name("district", unit)  # a survey unit: a district's name, or marked [en] (Karachi City)
     data["series"] = data["series"].replace({"district": shown_unit, "provincial average": average})
     meta = figures.indicator(indicator_id)
     return (

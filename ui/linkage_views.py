@@ -23,7 +23,7 @@ from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData
 from ui.data_view import get_round_view
-from ui.i18n import _, indicator_name, known, name, table_in_language
+from ui.i18n import _, indicator_name, name, table_in_language, translator
 from ui.state import bound
 from ui.uploads import show_refused
 
@@ -75,7 +75,7 @@ def cluster_section(view: View, cluster_id: str) -> None:
     st.markdown("**" + _("Missing links") + "**")
     missing = links.missing_links(cluster_id)
     st.caption(
-        known(L.PILLAR_NOTE)
+        L.pillar_note(translator())
         + " "
         + _(
             "Listed: the kinds no active link provides, with what the links and the indicator assessments say."
