@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from cluster_model.issues import DataIssue
+from cluster_model.memo import Memo
 from cluster_model.settings import settings
 from cluster_model.vocabulary import PILLARS
 
@@ -150,11 +151,12 @@ class ContextData:
         return str(self.indicator(indicator_id)["label"])
 
     def grouped_options(self) -> list[tuple[str, str, str]]:
-        """(group label, indicator_id, label) in the pillar order, for a picker grouped by pillar."""
+        """(group id: a pillar or ``WELFARE``, indicator_id, label) in the pillar order, for a picker grouped
+        by pillar (the picker names the group by its id, in the page's language)."""
         out = []
-        for group, group_label in CONTEXT_GROUPS.items():
+        for group in CONTEXT_GROUPS:
             for row in self.indicators[self.indicators["pillar"] == group].itertuples():
-                out.append((group_label, row.indicator_id, row.label))
+                out.append((group, row.indicator_id, row.label))
         return out
 
 
@@ -678,6 +680,61 @@ def district_table(
     return out
 
 
+class ContextFigures:
+    """The district context as every page, map, brief and export shows it: each figure's table over the
+    atlas's districts built once (the one caller of :func:`district_table`), then kept.
+
+    Built by the view's cached constructor and kept on the view of a round (``cluster_model.view.View.context``),
+    so the Atlas's context layer, its district panel, the export sheet, the GeoJSON, the snapshot and the briefs
+    share one table per figure. Read-only: treat the frames it returns as such.
+    """
+
+    def __init__(self, data: ContextData, districts: list[str] | None = None):
+        self.data = data
+        # The boundary districts; without boundaries, those the crosswalk names.
+        self.districts = list(districts) if districts is not None else list(data.crosswalk["district"])
+        self._kept = Memo(64)
+
+    @property
+    def available(self) -> bool:
+        return self.data.available
+
+    @property
+    def issues(self) -> list[DataIssue]:
+        return self.data.issues
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.data.indicators
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        return self.data.indicator(indicator_id)
+
+    def label(self, indicator_id: str) -> str:
+        return self.data.label(indicator_id)
+
+    def has(self, indicator_id: str) -> bool:
+        return indicator_id in set(self.data.indicators["indicator_id"])
+
+    def table(self, indicator_id: str, districts: list[str] | None = None) -> pd.DataFrame:
+        """:func:`district_table` of the figure over every district (built once), or the rows of ``districts``
+        in their order (a district with no unit: a row of no figure, never dropped)."""
+        table = self._kept.get(
+            ("table", indicator_id), lambda: district_table(self.data, indicator_id, self.districts)
+        )
+        if districts is None:
+            return table
+        return table.reindex(pd.Index(list(districts), name="district"))
+
+    def units(self, indicator_id: str) -> pd.DataFrame:
+        """:func:`unit_table` of the figure (each survey unit once), kept."""
+        return self._kept.get(("units", indicator_id), lambda: unit_table(self.data, indicator_id))
+
+    def rows(self, district: str) -> pd.DataFrame:
+        """:func:`context_rows` of one district, kept."""
+        return self._kept.get(("rows", district), lambda: context_rows(self, district))
+
+
 def unit_label(unit: str, districts: list[str]) -> str:
     """How a unit is named wherever its figure is shown: one figure for several districts says so."""
     if len(districts) > 1:
@@ -749,12 +806,11 @@ def classify(value: float, edges: list[float]) -> int | None:
     return len(edges) - 2
 
 
-def context_rows(ctx: ContextData, district: str, province: str | None = None) -> pd.DataFrame:
+def context_rows(figures: ContextFigures, district: str) -> pd.DataFrame:
     """Every chosen indicator's figure for one boundary district: for briefs and exports."""
     rows = []
-    for meta in ctx.indicators.itertuples():
-        table = district_table(ctx, meta.indicator_id, [district])
-        r = table.iloc[0]
+    for meta in figures.indicators.itertuples():
+        r = figures.table(meta.indicator_id, [district]).iloc[0]
         unit = r["unit"] if isinstance(r["unit"], str) else ""
         interval = (
             ""
@@ -830,15 +886,15 @@ def gaps_meet_poverty(
 
 
 def export_table(
-    ctx: ContextData, districts: list[str], indicator_ids: list[str] | None = None
+    figures: ContextFigures, districts: list[str], indicator_ids: list[str] | None = None
 ) -> pd.DataFrame:
     """District × indicator, each figure with its survey unit, year, rank, provincial average, interval and
     source (for CSV/XLSX/GeoJSON). A figure shared by several districts says so in every row."""
-    ids = indicator_ids or list(ctx.indicators["indicator_id"])
+    ids = indicator_ids or list(figures.indicators["indicator_id"])
     frames = []
     for indicator_id in ids:
-        meta = ctx.indicator(indicator_id)
-        t = district_table(ctx, indicator_id, districts)
+        meta = figures.indicator(indicator_id)
+        t = figures.table(indicator_id, districts)
         frames.append(
             pd.DataFrame(
                 {

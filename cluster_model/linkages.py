@@ -20,10 +20,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .issues import DataFileError, DataIssue
+from .issues import N_, DataFileError, DataIssue
 from .loading import (
     DATA_DIR,
     Check,
@@ -37,9 +38,12 @@ from .loading import (
     unknown,
 )
 from .markup import esc
+from .memo import Memo
 from .scoring import rounds_in_view
-from .view import make_view
 from .vocabulary import PILLARS, STAKEHOLDERS
+
+if TYPE_CHECKING:
+    from .view import View
 
 # --------------------------------------------------------------------------- vocabulary (from issue 17)
 
@@ -456,9 +460,72 @@ def links_in_view(ds: Dataset, lk: Linkages, round_id: str | None) -> pd.DataFra
     )
 
 
-def cluster_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str) -> pd.DataFrame:
+class LinkageView:
+    """The round's institutions and links as every page, map, brief and export shows them: the links in force
+    worked out once (the one caller of :func:`links_in_view`), each table on first use, then kept.
+
+    Built by the view of the round (``cluster_model.view.View.linkages``, through the view's cached
+    constructor), so the Atlas's layer and district panel, the Clusters profile, the Linkage matrix, the export
+    sheets and the briefs share it. ``assessments``: that view, whose matrix says what the indicators behind a
+    missing link say. Read-only: treat the frames it returns as such.
+    """
+
+    def __init__(self, ds: Dataset, data: Linkages, round_id: str | None, assessments: View):
+        self.dataset, self.data, self.round_id, self.assessments = ds, data, round_id, assessments
+        self._kept = Memo(256)
+
+    def _keep(self, key: tuple, compute):
+        return self._kept.get(key, compute)
+
+    @property
+    def institutions(self) -> pd.DataFrame:
+        return self.data.institutions
+
+    def name(self, institution_id: str) -> str:
+        return self.data.name(institution_id)
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """:func:`links_in_view`: the links in force in the round."""
+        return self._keep(("links",), lambda: links_in_view(self.dataset, self.data, self.round_id))
+
+    def cluster_links(self, cluster_id: str) -> pd.DataFrame:
+        return self._keep(("cluster_links", cluster_id), lambda: cluster_links(self, cluster_id))
+
+    def cluster_institutions(self, cluster_id: str) -> pd.DataFrame:
+        return self._keep(
+            ("cluster_institutions", cluster_id), lambda: cluster_institutions(self, cluster_id)
+        )
+
+    def matrix(self, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+        """:func:`linkage_matrix` of ``cluster_ids`` (default: every cluster)."""
+        key = None if cluster_ids is None else tuple(cluster_ids)
+        return self._keep(("matrix", key), lambda: linkage_matrix(self, cluster_ids))
+
+    def changes_since(self, before: LinkageView | None, cluster_ids: list[str] | None = None) -> pd.DataFrame:
+        """:func:`matrix_changes` against ``before`` (the previous round's linkages; None: nothing before)."""
+        key = (
+            None if before is None else before.round_id,
+            None if cluster_ids is None else tuple(cluster_ids),
+        )
+        return self._keep(("changes", *key), lambda: matrix_changes(self, before, cluster_ids))
+
+    def missing_links(self, cluster_id: str) -> pd.DataFrame:
+        return self._keep(("missing_links", cluster_id), lambda: missing_links(self, cluster_id))
+
+    def district_institutions(self, district: str) -> pd.DataFrame:
+        return self._keep(("district_institutions", district), lambda: district_institutions(self, district))
+
+    def export_tables(self, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
+        return self._keep(("export_tables", tuple(cluster_ids)), lambda: export_tables(self, cluster_ids))
+
+    def network_svg(self, cluster_id: str) -> str:
+        return self._keep(("network_svg", cluster_id), lambda: network_svg(self, cluster_id))
+
+
+def cluster_links(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
     """The cluster's links as a readable table, with sources (plain text; escape before markup)."""
-    view = links_in_view(ds, lk, round_id)
+    ds, lk, view = lv.dataset, lv.data, lv.links
     view = view[(view["kind_of_target"] == CLUSTER) & (view["target_id"] == cluster_id)]
     inst = lk.institutions.set_index("institution_id")
     status_order = {s: i for i, s in enumerate(LINK_STATUSES)}
@@ -480,9 +547,10 @@ def cluster_links(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: s
     ).reset_index(drop=True)
 
 
-def cluster_institutions(ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str) -> pd.DataFrame:
+def cluster_institutions(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
     """The institutions linked to the cluster, with where they are and their sources."""
-    ids = set(cluster_links(ds, lk, round_id, cluster_id)["institution_id"])
+    ds, lk = lv.dataset, lv.data
+    ids = set(lv.cluster_links(cluster_id)["institution_id"])
     inst = lk.institutions[lk.institutions["institution_id"].isin(ids)]
     return pd.DataFrame(
         {
@@ -514,16 +582,14 @@ def _cell(statuses: list[str]) -> str:
     return CELL_UNKNOWN
 
 
-def linkage_matrix(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str] | None = None
-) -> pd.DataFrame:
+def linkage_matrix(lv: LinkageView, cluster_ids: list[str] | None = None) -> pd.DataFrame:
     """Long table, one row per cluster × kind of support: state (active / weak / absent / unknown) and counts.
 
     Active: at least one active link of the kind; weak: only weak ones; absent: only
     "needed but absent" records; unknown: nothing recorded (never shown as absent).
     """
-    clusters = list(ds.clusters["cluster_id"]) if cluster_ids is None else list(cluster_ids)
-    view = links_in_view(ds, lk, round_id)
+    clusters = list(lv.dataset.clusters["cluster_id"]) if cluster_ids is None else list(cluster_ids)
+    view = lv.links
     view = view[view["kind_of_target"] == CLUSTER]
     rows = []
     for cid in clusters:
@@ -554,16 +620,12 @@ def cell_text(row) -> str:
 
 
 def matrix_changes(
-    ds: Dataset,
-    lk: Linkages,
-    round_id: str | None,
-    previous: str | None,
-    cluster_ids: list[str] | None = None,
+    lv: LinkageView, previous: LinkageView | None, cluster_ids: list[str] | None = None
 ) -> pd.DataFrame:
     """``linkage_matrix`` for both rounds side by side: state_before, state_now, changed, change text."""
-    now = linkage_matrix(ds, lk, round_id, cluster_ids)
+    now = lv.matrix(cluster_ids)
     before = (
-        linkage_matrix(ds, lk, previous, cluster_ids)
+        previous.matrix(cluster_ids)
         if previous
         else now.assign(state=CELL_UNKNOWN, n_active=0, n_weak=0, n_needed=0)
     )
@@ -598,18 +660,16 @@ def state_counts(long: pd.DataFrame) -> dict[str, int]:
     return {s: int((long["state"] == s).sum()) for s in CELL_STATES}
 
 
-def missing_links(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, view=None
-) -> pd.DataFrame:
+def missing_links(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
     """Kinds of support the framework expects (mapped to support / technology indicators) that no
     active link provides, and any kind recorded as needed but absent, with what the links and the indicator assessments say, and their sources.
 
-    ``view``: the round's ``cluster_model.view.View`` when the caller has one (its matrix is reused)."""
-    view = view if view is not None and view.round_id == round_id else make_view(ds, round_id)
-    long = linkage_matrix(ds, lk, round_id, [cluster_id]).set_index("link_type")
-    matrix = view.matrix_for([cluster_id]).set_index("indicator_id")
+    The indicators' statuses come from the round's view (``lv.assessments``): its one matrix."""
+    ds, lk = lv.dataset, lv.data
+    long = lv.matrix([cluster_id]).set_index("link_type")
+    matrix = lv.assessments.matrix_for([cluster_id]).set_index("indicator_id")
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
-    links = cluster_links(ds, lk, round_id, cluster_id)
+    links = lv.cluster_links(cluster_id)
     rows = []
     for kind in lk.kinds:
         state = long.at[kind.link_type, "state"]
@@ -648,10 +708,11 @@ def missing_links(
     )
 
 
-def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, district: str) -> pd.DataFrame:
+def district_institutions(lv: LinkageView, district: str) -> pd.DataFrame:
     """Institutions located in ``district`` and the clusters they serve (any status) as of the round."""
-    inst = lk.institutions[lk.institutions["district"] == district]
-    view = links_in_view(ds, lk, round_id)
+    ds = lv.dataset
+    inst = lv.institutions[lv.institutions["district"] == district]
+    view = lv.links
     view = view[view["kind_of_target"] == CLUSTER]
     rows = []
     for r in inst.to_dict("records"):
@@ -672,17 +733,14 @@ def district_institutions(ds: Dataset, lk: Linkages, round_id: str | None, distr
     return pd.DataFrame(rows, columns=["Institution", "Kind", "Clusters served", "Location", "Source"])
 
 
-def export_tables(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_ids: list[str], view=None
-) -> dict[str, pd.DataFrame]:
+def export_tables(lv: LinkageView, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
     """For exports and briefs: the clusters' institutions and links, and their missing links, each with sources."""
+    ds = lv.dataset
     links, missing = [], []
-    if view is None or view.round_id != round_id:
-        view = make_view(ds, round_id)  # one matrix for every cluster's missing links
     for cid in cluster_ids:
-        t = cluster_links(ds, lk, round_id, cid).drop(columns=["institution_id", "link_type"])
+        t = lv.cluster_links(cid).drop(columns=["institution_id", "link_type"])
         links.append(t.assign(Cluster=ds.cluster_name(cid)))
-        m = missing_links(ds, lk, round_id, cid, view).drop(columns=["link_type"])
+        m = lv.missing_links(cid).drop(columns=["link_type"])
         missing.append(m.assign(Cluster=ds.cluster_name(cid)))
     cols_l = ["Cluster", "Institution", "Kind", "Link", "Status", "Round", "Source", "Note"]
     cols_m = ["Cluster", "Kind of support", "Links", "State", "What the assessments say", "Sources"]
@@ -719,13 +777,11 @@ def _short(text: str, n: int = 26) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def network_svg(
-    ds: Dataset, lk: Linkages, round_id: str | None, cluster_id: str, width: int = 640, height: int = 440
-) -> str:
+def network_svg(lv: LinkageView, cluster_id: str, width: int = 640, height: int = 440) -> str:
     """The cluster in the middle, its institutions around it grouped by kind, one line per link
     (solid: active, dashed: weak, dotted red: needed but absent). Every text is escaped."""
-    links = cluster_links(ds, lk, round_id, cluster_id)
-    inst = lk.institutions.set_index("institution_id")
+    ds, links = lv.dataset, lv.cluster_links(cluster_id)
+    inst = lv.institutions.set_index("institution_id")
     ids = list(
         dict.fromkeys(
             sorted(
@@ -797,4 +853,15 @@ def network_svg(
     return "".join(parts)
 
 
-PILLAR_NOTE = f"Expected kinds of support come from the {PILLARS['support']} and {PILLARS['technology']} indicators (data/link_types.csv)."
+def pillar_note(tr=None) -> str:
+    """Where the expected kinds of support come from, in ``tr``'s language (a ``cluster_model.i18n.Translator``;
+    English when None): the sentence by its message id, the pillars by their ids."""
+    if tr is None:
+        return PILLAR_NOTE.format(support=PILLARS["support"], technology=PILLARS["technology"])
+    return tr.gettext(PILLAR_NOTE).format(support=tr.pillar("support"), technology=tr.pillar("technology"))
+
+
+# pillar_note's message id.
+PILLAR_NOTE = N_(
+    "Expected kinds of support come from the {support} and {technology} indicators (data/link_types.csv)."
+)

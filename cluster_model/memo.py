@@ -20,8 +20,11 @@ Every cache the atlas keeps, in one place (keys are content or revisions, never 
    linkages, survey reasons). Key: (what, round, filters, language). Bound: 128.
    Invalidated with its ``AtlasData`` (a new store revision or file builds a new one).
 3. ``View._keep`` (cluster_model/view.py, a Memo): the matrix, scores, gaps, classes and rendered
-   products of one view. Key: (what, filters). Bound: 256. Invalidated with the view (other filters
-   or another data revision make a new View).
+   products of one view, and on a round's view its linkages and district context. Key: (what, filters).
+   Bound: 256. Invalidated with the view (other filters, another data revision or context file make a
+   new View). Inside them, each a Memo: the round's link tables (``linkages.LinkageView``, key (what,
+   cluster or district), bound 256) and the context figures' tables (``context.ContextFigures``, key
+   (what, figure or district), bound 64), dropped with their view.
 4. Derived results (geo/derived.py ``derived``, a Memo): TopoJSON, label points, markers, snapshot
    geometry. Key: (what, ``content_key``: SHA-256 of the frame's values and geometry WKB, parameters).
    Bound: 32. Never stale: new content gives a new key.

@@ -13,13 +13,15 @@ A view is read-only once built: the Streamlit pages share one per filters and da
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from .classification import classify_dataset
+from .context import ContextFigures
+from .linkages import Linkages, LinkageView
 from .loading import Dataset
 from .memo import Memo
 from .scoring import (
@@ -72,6 +74,10 @@ class View:
     # Shared by the sessions on these filters (thread-safe); bounded, as a round's base view keeps the rows
     # of every filter asked of it.
     _kept: Memo = field(default_factory=lambda: Memo(256), init=False, repr=False, compare=False)
+    # Where the institutions and links and the district context come from (``ui.data_view`` gives its cached
+    # loaders): read on first use, so a page that shows neither never loads them.
+    linkage_source: Callable[[], Linkages] | None = field(default=None, repr=False, compare=False)
+    context_source: Callable[[], ContextFigures] | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ in words
 
@@ -283,12 +289,46 @@ class View:
         """The district ranking as shown (``tables.ranking_table`` of :meth:`shown_districts`)."""
         return self._keep(("ranking_table",), lambda: ranking_table(self._data(), self.shown_districts()))
 
+    # ------------------------------------------------------------------ linkages and district context
+
+    @property
+    def linkages(self) -> LinkageView:
+        """The round's institutions and links (``linkages.LinkageView``): built once per round, shared by
+        every view of it, whatever the pillars, sectors and districts."""
+        keeper = self._round_view()
+        if keeper is not self:
+            return keeper.linkages
+        return self._keep(
+            ("linkages",),
+            lambda: LinkageView(self._data(), _read(self.linkage_source, "linkages"), self.round_id, self),
+        )
+
+    @property
+    def context(self) -> ContextFigures:
+        """The district context (``context.ContextFigures``): its figures' tables built once, shared by every
+        view of the round (they depend on no filter)."""
+        keeper = self._round_view()
+        if keeper is not self:
+            return keeper.context
+        return self._keep(("context",), lambda: _read(self.context_source, "district context"))
+
     @property
     def classes(self) -> dict:
         """Computed and published classification of every cluster (``classification.classify_dataset``)."""
         if self._shares_base():
             return self.base.classes
         return self._keep(("classes",), lambda: classify_dataset(self._data(), self.matrix))
+
+
+def _read(source: Callable | None, what: str):
+    if source is None:
+        raise ValueError(f"this view has no {what}: build it with make_view(..., {what.split()[-1]}=...)")
+    return source()
+
+
+def _source(value) -> Callable | None:
+    """A loader, or a value already loaded (tests, scripts) as one."""
+    return value if value is None or callable(value) else (lambda: value)
 
 
 def _rows_of(matrix: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
@@ -308,8 +348,11 @@ def make_view(
     generated: str | None = None,
     sites: pd.DataFrame | None = None,
     base: View | None = None,
+    linkages: Linkages | Callable[[], Linkages] | None = None,
+    context: ContextFigures | Callable[[], ContextFigures] | None = None,
 ) -> View:
-    """The view of ``ds`` for these filters (no pillar chosen means all four)."""
+    """The view of ``ds`` for these filters (no pillar chosen means all four); ``linkages`` and ``context``:
+    the institutions and links and the district context, or the loaders that read them on first use."""
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     if row.empty:
         label, illustrative = "no round (every indicator not assessed)", False
@@ -326,6 +369,8 @@ def make_view(
         dataset=ds,
         sites=sites,
         base=base,
+        linkage_source=_source(linkages),
+        context_source=_source(context),
     )
     if generated:
         view.generated = generated

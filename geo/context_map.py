@@ -25,22 +25,24 @@ NO_FIGURE_DASH = "6 4"
 
 
 def context_frame(
-    ctx: cx.ContextData, indicator_id: str, districts: list[str]
+    figures: cx.ContextFigures, indicator_id: str, districts: list[str]
 ) -> tuple[pd.DataFrame, list[float]]:
-    """Every boundary district with its unit's figure, class (-1 = no figure) and tooltip text; and the breaks."""
-    table = cx.district_table(ctx, indicator_id, districts)
-    edges = cx.breaks(cx.unit_table(ctx, indicator_id)["value"])
+    """Every boundary district with its unit's figure, class (-1 = no figure) and tooltip text; and the breaks.
+
+    ``figures``: the view's context (``View.context``), whose tables are built once."""
+    table = figures.table(indicator_id, districts).copy()  # the kept table stays as it is
+    edges = cx.breaks(figures.units(indicator_id)["value"])
     table["class"] = [(-1 if (c := cx.classify(v, edges)) is None else c) for v in table["value"]]
     texts = []
     for district, row in table.iterrows():
-        line = cx.describe(ctx, indicator_id, None if pd.isna(row["value"]) else row)
+        line = cx.describe(figures, indicator_id, None if pd.isna(row["value"]) else row)
         if isinstance(row["unit"], str) and row["shared_with"] > 1:
             line = f"Survey unit {cx.unit_label(row['unit'], row['districts'])} — " + line
         elif isinstance(row["unit"], str) and row["unit"] != district:
             line = f"Survey unit {row['unit']} — " + line
         texts.append(line)
-    if indicator_id != "poverty_rate_2018" and "poverty_rate_2018" in set(ctx.indicators["indicator_id"]):
-        poverty = cx.district_table(ctx, "poverty_rate_2018", districts)
+    if indicator_id != "poverty_rate_2018" and figures.has("poverty_rate_2018"):
+        poverty = figures.table("poverty_rate_2018", districts)
         for i, district in enumerate(table.index):
             r = poverty.loc[district]
             if not pd.isna(r["value"]):
@@ -113,13 +115,13 @@ def _figure_label(meta: pd.Series, tr=None) -> str:
 
 
 def legend_html(
-    ctx: cx.ContextData, indicator_id: str, edges: list[float], shared_units: list[str], tr=None
+    figures: cx.ContextFigures, indicator_id: str, edges: list[float], shared_units: list[str], tr=None
 ) -> str:
     """The context map's legend; ``tr``: a ``cluster_model.i18n.Translator`` (English when None),
     data text (unit, source, credit) as written, marked [en] when English."""
     _ = tr.gettext if tr is not None else str
     data = tr.data if tr is not None else str
-    meta = ctx.indicator(indicator_id)
+    meta = figures.indicator(indicator_id)
     better = _("higher is better") if meta["direction"] == "positive" else _("higher is worse")
     # A foldable strip like the gap map's legend (its summary stays: what the colours show), classes
     # side by side: short enough that the map, fitted above or beside it, shows the province large.
@@ -179,7 +181,7 @@ def _unit_labels(districts: gpd.GeoDataFrame, table: pd.DataFrame, tr=None) -> l
 def build_context_map(
     districts: gpd.GeoDataFrame,
     sites: pd.DataFrame | None,
-    ctx: cx.ContextData,
+    figures: cx.ContextFigures,
     indicator_id: str,
     *,
     selected: str | None = None,
@@ -189,10 +191,10 @@ def build_context_map(
     """(base map, style group for st_folium's feature_group_to_add, the district table shown).
     ``tr``: the page's ``cluster_model.i18n.Translator`` (district names and the map's controls)."""
     names = list(districts["district"].astype(str))
-    table, edges = context_frame(ctx, indicator_id, names)
+    table, edges = context_frame(figures, indicator_id, names)
     m = build_atlas_base(districts, sites, basemap=basemap, tr=tr)
     shared_units = sorted(table.loc[table["shared_with"] > 1, "unit"].dropna().unique())
-    m.set_legend(legend_html(ctx, indicator_id, edges, shared_units, tr))
+    m.set_legend(legend_html(figures, indicator_id, edges, shared_units, tr))
     for text, lat, lon in _unit_labels(districts, table, tr):
         folium.Marker(
             [lat, lon],
@@ -210,11 +212,11 @@ def build_context_map(
     return m, group, table
 
 
-def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str], tr=None) -> dict:
+def snapshot_context(figures: cx.ContextFigures, indicator_id: str, districts: list[str], tr=None) -> dict:
     """The ``context`` argument of ``geo.snapshot.snapshot_chart``: legend classes, colours and texts
     (``tr``: a ``cluster_model.i18n.Translator``, English when None)."""
-    table, edges = context_frame(ctx, indicator_id, districts)
-    meta = ctx.indicator(indicator_id)
+    table, edges = context_frame(figures, indicator_id, districts)
+    meta = figures.indicator(indicator_id)
     rows = legend_rows(meta, edges, tr)
     labels = [text for _, text in rows]
     category = {d: labels[int(c)] if c >= 0 else labels[-1] for d, c in zip(table.index, table["class"])}
@@ -231,12 +233,12 @@ def snapshot_context(ctx: cx.ContextData, indicator_id: str, districts: list[str
     }
 
 
-def snapshot_credits(ctx: cx.ContextData, indicator_id: str, tr=None) -> list[str]:
+def snapshot_credits(figures: cx.ContextFigures, indicator_id: str, tr=None) -> list[str]:
     """The snapshot's credit lines for a context figure (``tr``: a Translator, English when None;
     the source and credit as written, marked [en] when English)."""
     _ = tr.gettext if tr is not None else str
     data = tr.data if tr is not None else str
-    meta = ctx.indicator(indicator_id)
+    meta = figures.indicator(indicator_id)
     return [
         f"{_figure_label(meta, tr)} ({meta['year']}): {data(str(meta['source']))}. "
         + _(
@@ -249,11 +251,11 @@ def snapshot_credits(ctx: cx.ContextData, indicator_id: str, tr=None) -> list[st
 
 
 def add_context_to_geojson(
-    collection: dict, ctx: cx.ContextData, indicator_ids: list[str] | None = None
+    collection: dict, figures: cx.ContextFigures, indicator_ids: list[str] | None = None
 ) -> dict:
     """The GeoJSON export plus each district's context figures (value, year, unit, source) and the credit."""
     names = [f["properties"].get("district") for f in collection.get("features", [])]
-    table = cx.export_table(ctx, [n for n in names if n], indicator_ids)
+    table = cx.export_table(figures, [n for n in names if n], indicator_ids)
     by_district = {d: g for d, g in table.groupby("District")}
     for feature in collection.get("features", []):
         g = by_district.get(feature["properties"].get("district"))

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from fpdf import FPDF
 
 from cluster_model import linkages as L
-from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
 from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, paragraph
 from outputs.pdf import heading as _heading
@@ -20,11 +19,12 @@ from outputs.pdf import watermark as _watermark
 
 
 def linkage_page(
-    ds: Dataset, lk: L.Linkages, round_id: str | None, illustrative: bool = False, tr=None
+    links: L.LinkageView, illustrative: bool = False, tr=None
 ) -> Callable[[FPDF, str, list[str]], None]:
-    """``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English): headings,
+    """The section of ``links``' round (the view's ``View.linkages``). ``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English): headings,
     labels and table headers translated, cluster/district names from data/names.csv, data text
     (institutions, notes, citations) as written, marked [en] when English."""
+    ds = links.dataset
     _ = tr.gettext if tr else str
     data = tr.data if tr else (lambda text: text)
     local = load_names()[0] if tr is not None and tr.language != "en" else None
@@ -63,19 +63,19 @@ def linkage_page(
                     "recorded is unknown, not absent."
                 )
                 + " "
-                + known(L.PILLAR_NOTE),
+                + L.pillar_note(tr),
                 4.2,
             )
             pdf.set_text_color(0, 0, 0)
             if not cluster_ids:
                 paragraph(pdf, _("No cluster of the current sector filter is named in this district."), 4.6)
-            tables = L.export_tables(ds, lk, round_id, cluster_ids)
-            links, missing = tables["Institutions & links"], tables["Missing links"]
+            tables = links.export_tables(cluster_ids)
+            linked, missing = tables["Institutions & links"], tables["Missing links"]
             for cid in cluster_ids:
                 english = ds.cluster_name(cid)
                 name = place("cluster", cid, english)
                 _heading(pdf, _("{cluster}: institutions and links").format(cluster=name))
-                mine = links[links["Cluster"] == english]
+                mine = linked[linked["Cluster"] == english]
                 if mine.empty:
                     paragraph(pdf, _("No link recorded (unknown)."), 4.6)
                 else:
@@ -96,7 +96,7 @@ def linkage_page(
                         cells(gaps, ["Kind of support", "Links", "What the assessments say", "Sources"]),
                         (32, 42, 66, 42),
                     )
-            inst = L.district_institutions(ds, lk, round_id, district)
+            inst = links.district_institutions(district)
             _heading(
                 pdf,
                 _("Institutions located in {district} ({n})").format(

@@ -144,7 +144,7 @@ with map_col:
         styles = atlas_styles(
             fmap, atlas.districts, map_scores, selected=state.district, highlight=state.districts or None
         )
-        styles = linkage_views.with_institutions_layer(styles, atlas, state)
+        styles = linkage_views.with_institutions_layer(styles, data, state)
         # render=False: st_folium still renders the map it sends, but skips a second, whole-figure render.
         clicked = clicked_district(
             st_folium(
@@ -202,7 +202,7 @@ with panel_col:
         if evidence.open:
             with evidence:
                 evidence_list(evidence_checklist(atlas, data, here, data.pillars))
-    linkage_views.district_panel(atlas, state)
+    linkage_views.district_panel(data, state.district)
 
 table = data.ranking_table()
 # A national ranking has 156 rows of up to a dozen cluster names (~70 KB on every pillar change, #14):

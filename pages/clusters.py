@@ -189,7 +189,7 @@ else:
 st.markdown("#### " + _("One indicator across the rounds"))
 overview.history_strip(atlas, state, cid)
 
-linkage_views.cluster_section(atlas, state.round, cid)
+linkage_views.cluster_section(data, cid)
 
 st.subheader(_("Local people in the workforce"))
 grid = participation_grid(ds, cid)

@@ -22,7 +22,6 @@ from outputs.brief import district_brief_pdf
 from outputs.tables import to_csv_bytes, to_xlsx_bytes
 from ui import linkage_views, page
 from ui.chrome import error_text, illustrative_banner
-from ui.context_access import get_context
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.i18n import _, current_language, name, names, table_in_language, translator
@@ -53,14 +52,14 @@ with st.container(border=True):
 
 tables = {
     **ev.keep(("tables",), lambda: view_tables(ds, atlas.sites, ev)),
-    **linkage_views.export_tables(atlas, state.round, ev.cluster_ids),
+    **linkage_views.export_tables(ev),
 }
 sources = sources_table(ds, used_source_ids(ds, tables))
 notes = notes_lines(ds, ev, sources=sources)
 title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"], tr)
 # District context (cluster_model.context): its own sheet, brief page, GeoJSON members and credit; the snapshot
 # shows the figure chosen on the Atlas when the Atlas shows District context.
-ctx = get_context(atlas)
+ctx = ev.context
 tables, notes = add_context(tables, notes, ctx, atlas.district_names)
 context_indicator = export_indicator(ctx)
 if context_indicator:
@@ -208,7 +207,7 @@ if st.button(_("Build district briefs"), disabled=not chosen):
                     chosen,
                     progress=progress,
                     context=ctx if ctx.available else None,
-                    extra_page=linkage_views.brief_page(atlas, state.round, tr),
+                    extra_page=linkage_views.brief_page(ev, tr),
                     tr=tr,
                 ),
             )

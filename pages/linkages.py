@@ -9,19 +9,21 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import linkages as L
+from cluster_model.history import previous_round
 from cluster_model.markup import md
 from ui import linkage_views as lv
 from ui import page
 from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
+from ui.data_view import get_view
 from ui.i18n import _, data_text, table_in_language
 from ui.linkage_editing import editor_tabs
 
 atlas, state = page.start()
 ds = atlas.dataset
-lk = lv.get_linkages(atlas)
-cluster_ids = state.sectors or list(ds.clusters["cluster_id"])
+view = get_view(atlas, state)
+cluster_ids = view.cluster_ids
 
 st.title(_("Linkage matrix"))
 st.caption(
@@ -33,7 +35,8 @@ st.caption(
 )
 illustrative_banner(ds, state.round)
 
-mv = lv.matrix_view(ds, lk, state.round, cluster_ids)
+before = previous_round(ds, state.round)
+mv = lv.matrix_view(view, get_view(atlas, state, round_id=before) if before else None)
 long, previous, changes, table, round_name = (
     mv["long"],
     mv["previous"],
@@ -101,7 +104,7 @@ st.caption(
         "Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest."
     )
 )
-st.dataframe(table_in_language(lv.institutions_table(ds, lk)), hide_index=True, width="stretch")
+st.dataframe(table_in_language(lv.institutions_table(view.linkages)), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ editing (signed-in editors)
 st.subheader(_("Edit institutions and links"))
@@ -117,6 +120,6 @@ st.caption(
         user=md(editor.label), round=md(data_text(round_name))
     )
 )
-editor_tabs(atlas, get_engine(), editor, lk, state.round)
+editor_tabs(atlas, get_engine(), editor, view.linkages)
 
 page.end(atlas, state, "linkages")

@@ -85,7 +85,7 @@ def test_brief_with_context_and_links_leaves_no_page_nearly_empty(dataset, distr
 
     if districts is None or not cx.context_dir().is_dir():
         pytest.skip("boundaries or context files not installed: run `make setup`")
-    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    ctx = cx.ContextFigures(cx.load_context(None, None, "Sindh", list(districts["district"])))
     engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
     try:
         lk = sl.load_linkages(engine, store.load_dataset(engine))
@@ -93,15 +93,15 @@ def test_brief_with_context_and_links_leaves_no_page_nearly_empty(dataset, distr
         engine.dispose()
     pillars = ["technology", "support", "hrm", "incentive"]
     for chosen, most in ((["Thatta", "Tharparkar"], 6), (["Khairpur"], 3)):
-        view = make_view(dataset, dataset.latest_round(), pillars, [], chosen)
+        view = make_view(dataset, dataset.latest_round(), pillars, [], chosen, linkages=lk, context=ctx)
         pdf = district_brief_pdf(
             dataset,
             districts,
             sites,
             view,
             chosen,
-            context=ctx,
-            extra_page=linkage_page(dataset, lk, dataset.latest_round()),
+            context=view.context,
+            extra_page=linkage_page(view.linkages),
         )
         pages = pages_text(pdf)
         assert len(pages) <= most, (chosen, len(pages))

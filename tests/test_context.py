@@ -66,7 +66,7 @@ def test_crosswalk_covers_all_30_districts_and_karachi_is_one_unit(ctx, sindh):
 
 
 def test_adult_literacy_colours_all_30_with_one_karachi_figure(ctx, sindh):
-    table = cx.district_table(ctx, "adult_literacy", sindh)
+    table = cx.ContextFigures(ctx, sindh).table("adult_literacy")
     assert table["value"].notna().all()
     karachi = table.loc[KARACHI]
     assert karachi["value"].nunique() == 1 and (karachi["shared_with"] == 7).all()
@@ -113,10 +113,10 @@ def test_trend_2004_to_2014(ctx, folder):
 
 
 def test_context_rows_for_a_brief(ctx):
-    rows = cx.context_rows(ctx, "Tharparkar")
+    rows = cx.ContextFigures(ctx).rows("Tharparkar")
     assert len(rows) == len(ctx.indicators)
     assert rows["source"].str.len().gt(0).all() and rows["year"].isin([2014, 2018]).all()
-    karachi = cx.context_rows(ctx, "Korangi")
+    karachi = cx.ContextFigures(ctx).rows("Korangi")
     assert karachi["survey unit"].str.contains("Karachi City \\(one figure for 7 districts together").all()
 
 
@@ -210,7 +210,7 @@ def test_unmatched_district_name_is_reported(broken, sindh):
         and "context_crosswalk.csv" in m
         for m in msgs
     )
-    table = cx.district_table(ctx, "adult_literacy", sindh)
+    table = cx.ContextFigures(ctx, sindh).table("adult_literacy")
     # Sukkur still matches by its own name; Umerkot's figures are not on the map, the rest are.
     assert pd.isna(table.at["Umerkot", "value"]) and table["value"].notna().sum() == 29
 
@@ -226,7 +226,7 @@ def test_year_with_no_values_is_reported(broken, sindh):
     issue = next(i for i in ctx.issues if "electricity" in i.message)
     assert issue.row == line + 1 and "no values" in issue.message and "2016" in issue.message
     assert "2004, 2006, 2008, 2010, 2012, 2014" in issue.message
-    assert cx.district_table(ctx, "electricity", sindh)["value"].isna().all()  # grey, not zero
+    assert cx.ContextFigures(ctx, sindh).table("electricity")["value"].isna().all()  # grey, not zero
 
 
 def test_non_numeric_cell_is_reported_and_shown_as_no_figure(broken, sindh):
@@ -240,7 +240,7 @@ def test_non_numeric_cell_is_reported_and_shown_as_no_figure(broken, sindh):
     ctx = cx.load_context(folder, data, "Sindh", sindh)
     issue = next(i for i in ctx.issues if i.value == "n.a. (see note)")
     assert issue.row == index + 2 and issue.column == column and "not a number" in issue.message
-    table = cx.district_table(ctx, "adult_literacy", sindh)
+    table = cx.ContextFigures(ctx, sindh).table("adult_literacy")
     assert pd.isna(table.at["Tharparkar", "value"]) and table["value"].notna().sum() == 29
 
 
@@ -267,7 +267,9 @@ def test_context_map_layer_styles_and_legend(ctx, sindh):
     from geo.context_map import CONTEXT_COLOURS, build_context_map
 
     districts = load_boundaries(province="Sindh")
-    base, styles, table = build_context_map(districts, None, ctx, "adult_literacy", selected="Tharparkar")
+    base, styles, table = build_context_map(
+        districts, None, cx.ContextFigures(ctx, sindh), "adult_literacy", selected="Tharparkar"
+    )
     styles.add_to(base)
     page = base.get_root().render()
     assert "Karachi City: one figure for 7 districts" in page and "Adult literacy (25+), 2014" in page
@@ -288,5 +290,5 @@ def test_context_map_layer_styles_and_legend(ctx, sindh):
         ~((ctx.values["unit"] == "Tharparkar") & (ctx.values["indicator_id"] == "adult_literacy"))
     ]
     ctx2 = cx.ContextData(ctx.folder, ctx.indicators, broken, ctx.crosswalk, ctx.definitions, [])
-    _, _, table2 = build_context_map(districts, None, ctx2, "adult_literacy")
+    _, _, table2 = build_context_map(districts, None, cx.ContextFigures(ctx2, sindh), "adult_literacy")
     assert table2.at["Tharparkar", "class"] == -1 and "no figure" in table2.at["Tharparkar", "text"]

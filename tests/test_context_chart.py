@@ -16,8 +16,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def ctx():
-    return cx.load_context(
-        cx.context_dir(), DATA_DIR, "Sindh", list(load_boundaries(province="Sindh")["district"])
+    return cx.ContextFigures(
+        cx.load_context(
+            cx.context_dir(), DATA_DIR, "Sindh", list(load_boundaries(province="Sindh")["district"])
+        )
     )
 
 

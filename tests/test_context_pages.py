@@ -158,7 +158,10 @@ def test_exports_carry_context_with_year_source_and_credit():
 
     ds = load_dataset(DATA_DIR)
     districts = load_boundaries(province="Sindh")
-    ctx = cx.load_context(cx.context_dir(), DATA_DIR, "Sindh", list(districts["district"]))
+    ctx = cx.ContextFigures(
+        cx.load_context(cx.context_dir(), DATA_DIR, "Sindh", list(districts["district"])),
+        list(districts["district"]),
+    )
     sites = ds.sites.merge(
         ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
     )

@@ -160,7 +160,7 @@ def test_urdu_brief_context_and_linkage_pages_are_in_urdu_shaped_and_mark_englis
 
     if not cx.context_dir().is_dir():
         pytest.skip("context files not installed: run `make setup`")
-    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    ctx = cx.ContextFigures(cx.load_context(None, None, "Sindh", list(districts["district"])))
     engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
     try:
         ds = store.load_dataset(engine)
@@ -168,15 +168,15 @@ def test_urdu_brief_context_and_linkage_pages_are_in_urdu_shaped_and_mark_englis
     finally:
         engine.dispose()
     tr = translator("ur")
-    view = make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta"])
+    view = make_view(dataset, dataset.latest_round(), ["hrm"], [], ["Thatta"], linkages=lk, context=ctx)
     pdf = district_brief_pdf(
         dataset,
         districts,
         sites,
         view,
         ["Thatta"],
-        context=ctx,
-        extra_page=linkage_page(ds, lk, dataset.latest_round(), tr=tr),
+        context=view.context,
+        extra_page=linkage_page(view.linkages, tr=tr),
         tr=tr,
     )
     pages = PdfReader(io.BytesIO(pdf)).pages
@@ -199,7 +199,7 @@ def test_sindhi_context_snapshot_legend_and_credits(districts):
 
     if not cx.context_dir().is_dir():
         pytest.skip("context files not installed: run `make setup`")
-    ctx = cx.load_context(None, None, "Sindh", list(districts["district"]))
+    ctx = cx.ContextFigures(cx.load_context(None, None, "Sindh", list(districts["district"])))
     tr = translator("sd")
     legend = snapshot_context(ctx, "adult_literacy", list(districts["district"]), tr)
     assert legend["none"] == "ڪو انگ ناهي (اڻڄاتل)" and legend["title"][0] == "بالغن جي خواندگي (25+), 2014"

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from cluster_model import linkages as L
 from cluster_model import store
+from cluster_model.history import previous_round
 from cluster_model.store import linkages as sl
 from cluster_model.view import make_view
 from outputs.brief import district_brief_pdf
@@ -70,9 +71,17 @@ def scenario(tmp_path):
     engine.dispose()
 
 
+def _matrix_view(ds, lk) -> dict:
+    """The Linkage matrix page's view of every cluster in ROUND, against the previous round, as the page builds it."""
+    before = previous_round(ds, ROUND)
+    return matrix_view(
+        make_view(ds, ROUND, linkages=lk), make_view(ds, before, linkages=lk) if before else None
+    )
+
+
 def test_matrix_csv_xlsx_png_open_and_carry_change_sources_and_unknown(scenario):
     ds, lk = scenario
-    mv = matrix_view(ds, lk, ROUND, list(ds.clusters["cluster_id"]))
+    mv = _matrix_view(ds, lk)
     name, _, build = mv["files"]["csv"]
     assert name == f"linkage-matrix-{ROUND}.csv"
     csv = pd.read_csv(io.BytesIO(build()), comment="#", encoding="utf-8-sig").set_index("Cluster")
@@ -104,7 +113,14 @@ def test_district_brief_carries_institutions_and_missing_links_with_sources(scen
         ds.clusters[["cluster_id", "name"]].rename(columns={"name": "cluster_name"}), on="cluster_id"
     )
     view = make_view(ds, ROUND, ["support", "technology"], [], [])
-    pdf = district_brief_pdf(ds, None, sites, view, ["Umerkot"], extra_page=linkage_page(ds, lk, ROUND))
+    pdf = district_brief_pdf(
+        ds,
+        None,
+        sites,
+        view,
+        ["Umerkot"],
+        extra_page=linkage_page(make_view(ds, ROUND, linkages=lk).linkages),
+    )
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) == 2 and "District brief: Umerkot" in pages[0]
     page = pages[1]
@@ -122,7 +138,7 @@ def test_institutions_sheet_keeps_entered_coordinates_in_a_stated_order(scenario
     """#24 item 28: latitude and longitude that were entered travel with the institution; rows are
     sorted by district (unknown last), then name, and the notes say so."""
     ds, lk = scenario
-    mv = matrix_view(ds, lk, ROUND, list(ds.clusters["cluster_id"]))
+    mv = _matrix_view(ds, lk)
     wb = load_workbook(io.BytesIO(mv["files"]["xlsx"][2]()))
     rows = list(wb["Institutions"].values)
     inst = pd.DataFrame(rows[1:], columns=rows[0])

@@ -15,6 +15,7 @@ from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.store import linkages as sl
 from cluster_model.store import schema as s
+from cluster_model.view import make_view
 from outputs import tables
 
 CHILI = "red_chili"
@@ -441,6 +442,11 @@ def test_export_round_trips_through_import(engine):
 # --------------------------------------------------------------------------- views (the "done when" scenario, in the model)
 
 
+def _links(ds, lk, round_id) -> L.LinkageView:
+    """The round's linkages as a page takes them: from its view."""
+    return make_view(ds, round_id, linkages=lk).linkages
+
+
 def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine):
     rid = new_round(engine)
     two_institutions(engine)
@@ -448,11 +454,11 @@ def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
 
-    table = L.cluster_links(ds, lk, rid, CHILI)
+    table = _links(ds, lk, rid).cluster_links(CHILI)
     assert list(table["Status"]) == ["active", "weak", "needed but absent"]
     assert set(table["Source"]) == {ds.citation("icck_desk")}
 
-    missing = L.missing_links(ds, lk, rid, CHILI).set_index("link_type")
+    missing = _links(ds, lk, rid).missing_links(CHILI).set_index("link_type")
     assert "membership" not in missing.index  # an active link provides it
     assert (
         missing.at["training", "State"] == "weak"
@@ -463,12 +469,14 @@ def test_red_chili_scenario_missing_links_and_change_since_previous_round(engine
     assert "market_access" not in missing.index  # not expected by the support/technology indicators
     assert "Access to finance: not assessed" in missing.at["finance", "What the assessments say"]
 
-    changes = L.matrix_changes(ds, lk, rid, "desk-2026", [CHILI]).set_index("link_type")
+    changes = _links(ds, lk, rid).changes_since(_links(ds, lk, "desk-2026"), [CHILI]).set_index("link_type")
     assert changes.at["membership", "change"] == "unknown → active"
     assert changes.at["research", "change"] == "unknown → absent"
     assert changes.at["finance", "change"] == "no change" and changes.at["finance", "state_now"] == "unknown"
     wide = L.matrix_table(
-        ds, L.linkage_matrix(ds, lk, rid, [CHILI]), L.matrix_changes(ds, lk, rid, "desk-2026", [CHILI])
+        ds,
+        _links(ds, lk, rid).matrix([CHILI]),
+        _links(ds, lk, rid).changes_since(_links(ds, lk, "desk-2026"), [CHILI]),
     )
     assert wide.loc[0, "Membership"] == "active (1) [was unknown]" and wide.loc[0, "Finance"] == "unknown"
 
@@ -495,7 +503,7 @@ def test_a_recorded_need_is_a_missing_link_even_of_a_kind_no_indicator_expects(e
     )
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
-    missing = L.missing_links(ds, lk, rid, CHILI).set_index("link_type")
+    missing = _links(ds, lk, rid).missing_links(CHILI).set_index("link_type")
     assert missing.at["market_access", "State"] == "absent"
     assert "Umerkot chili growers' association" in missing.at["market_access", "Links"]
     assert "membership" not in missing.index  # an active link still provides its kind
@@ -506,14 +514,14 @@ def test_links_carry_forward_to_later_real_rounds_but_not_back(engine):
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
     assert (
-        L.linkage_matrix(ds, lk, rid, ["dates_palm"]).set_index("link_type").at["infrastructure", "state"]
+        _links(ds, lk, rid).matrix(["dates_palm"]).set_index("link_type").at["infrastructure", "state"]
         == "active"
     )
     two_institutions(engine)
     three_links(engine, rid)
     ds, lk = store.load_dataset(engine), None
     lk = sl.load_linkages(engine, ds)
-    assert set(L.linkage_matrix(ds, lk, "desk-2026", [CHILI])["state"]) == {"unknown"}
+    assert set(_links(ds, lk, "desk-2026").matrix([CHILI])["state"]) == {"unknown"}
 
 
 def test_unknown_is_never_counted_as_absent(dataset):
@@ -523,7 +531,7 @@ def test_unknown_is_never_counted_as_absent(dataset):
             columns=["round_id", "institution_id", "target", "link_type", "status", "source_id", "note"]
         ),
     )
-    long = L.linkage_matrix(dataset, lk, "desk-2026")
+    long = _links(dataset, lk, "desk-2026").matrix()
     assert L.state_counts(long) == {"active": 0, "weak": 0, "absent": 0, "unknown": 16 * len(L.LINK_TYPES)}
 
 
@@ -559,7 +567,7 @@ def test_network_svg_draws_each_link_by_status_and_escapes_names(engine):
     )
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
-    svg = L.network_svg(ds, lk, rid, CHILI)
+    svg = _links(ds, lk, rid).network_svg(CHILI)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     root = ET.fromstring(svg)  # well-formed
     ns = "{http://www.w3.org/2000/svg}"

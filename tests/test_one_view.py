@@ -150,3 +150,108 @@ def test_round_export_neutralises_formulas_and_says_illustrative(tmp_path):
         r[0]: r[1:] for r in openpyxl.load_workbook(io.BytesIO(data))["about"].iter_rows(values_only=True)
     }
     assert "present" in allowed["status"]
+
+
+# ------------------------------------------------------------------ district context and linkages (#25)
+
+
+@pytest.fixture
+def context_and_linkage_builds(monkeypatch) -> dict[str, list]:
+    """Every district-context figure table built (``context.district_table``, by indicator) and every round's
+    links worked out (``linkages.links_in_view``, by round)."""
+    from cluster_model import context as cx
+    from cluster_model import linkages as L
+
+    builds: dict[str, list] = {"context": [], "linkages": []}
+    real_table, real_links = cx.district_table, L.links_in_view
+
+    def table(ctx, indicator_id, *args, **kwargs):
+        builds["context"].append(indicator_id)
+        return real_table(ctx, indicator_id, *args, **kwargs)
+
+    def links(*args, **kwargs):
+        builds["linkages"].append(args[2] if len(args) > 2 else args)
+        return real_links(*args, **kwargs)
+
+    monkeypatch.setattr(cx, "district_table", table)
+    monkeypatch.setattr(L, "links_in_view", links)
+    return builds
+
+
+def _walk_context_and_linkage_pages(at: AppTest, **query) -> None:
+    """Atlas with the District context layer (a district opened), Atlas with the institutions layer,
+    Linkage matrix, Clusters, Export, and the district briefs built (``query``: the filters as a link
+    gives them, for the Export page opened from a link: AppTest loses a click after a switched page)."""
+    at.switch_page("pages/atlas.py")
+    _ok(at.run())
+    at.radio(key="w_atlas_layer").set_value("District context")
+    _ok(at.run())
+    at.selectbox(key="w_district").set_value("Tharparkar")
+    _ok(at.run())
+    at.radio(key="w_atlas_layer").set_value("Cluster gaps")
+    _ok(at.run())
+    at.toggle(key="w_institutions_layer").set_value(True)
+    _ok(at.run())
+    for page in ("linkages", "clusters", "export"):
+        at.switch_page(f"pages/{page}.py")
+        _ok(at.run())
+    export = AppTest.from_file(str(REPO / "pages" / "export.py"), default_timeout=180)
+    for key, value in {"district": "Tharparkar", **query}.items():
+        export.query_params[key] = value
+    _ok(export.run())
+    next(b for b in export.button if b.label == "Build district briefs").click()
+    _ok(export.run())
+    assert any(b.label == "Download district briefs (PDF)" for b in export.get("download_button"))
+
+
+def test_context_and_linkages_are_built_once_per_filter_change_across_the_pages_that_show_them(
+    context_and_linkage_builds,
+):
+    from cluster_model import context as cx
+
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files missing: run `make setup`")
+    builds = context_and_linkage_builds
+    st.cache_resource.clear()
+    at = _ok(AppTest.from_file(APP, default_timeout=180).run())
+    _walk_context_and_linkage_pages(at)
+    context, linkages = list(builds["context"]), list(builds["linkages"])
+    assert context and linkages, "no page built the context or the linkages: the counter would prove nothing"
+    assert len(context) == len(set(context)), f"a context figure was built more than once: {context}"
+    assert len(linkages) == len(set(linkages)), f"a round's links were worked out more than once: {linkages}"
+    # Another pillar choice: the context and the round's links do not depend on it, nothing is built again.
+    at.multiselect(key="w_pillars").set_value(["hrm"])
+    _ok(at.run())
+    _walk_context_and_linkage_pages(at, pillars="hrm")
+    assert builds["context"] == context and builds["linkages"] == linkages
+
+
+def _calls_of(function: str, owner: str) -> list[str]:
+    """Where the project's code (not its tests) calls ``function``, as path:line (a module with its own
+    function of that name, such as ``exports.district_table`` of the gaps, is not counted)."""
+    import ast
+
+    found = []
+    for path in sorted(REPO.rglob("*.py")):
+        rel = path.relative_to(REPO)
+        if rel.parts[0] in {".venv", "tests", "bench", "var", "static"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        own = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        if function in own and str(rel) != owner:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+                if called == function:
+                    found.append(f"{rel}:{node.lineno}")
+    return found
+
+
+def test_the_context_figures_and_the_rounds_links_have_one_builder_each():
+    """Pages, maps, briefs and exports take them from the view: one caller of each builder."""
+    context = _calls_of("district_table", "cluster_model/context.py")
+    linkages = _calls_of("links_in_view", "cluster_model/linkages.py")
+    assert len(context) == 1, context
+    assert len(linkages) == 1, linkages

@@ -28,13 +28,26 @@ def _load(
     return cx.load_context(folder, data_folder, province, list(districts) if districts is not None else None)
 
 
+def context_revision() -> tuple:
+    """The context folder and its files' modification times: part of the view's key (ui.data_view)."""
+    folder = cx.context_dir()
+    return str(folder), _mtimes(folder, cx.CONTEXT_FILES)
+
+
+def get_context_figures(atlas: AtlasData) -> cx.ContextFigures:
+    """The district context over the atlas's districts, as the view keeps it (``View.context``): pages take
+    it from their view, not from here."""
+    districts = atlas.district_names if atlas.districts is not None else None
+    return cx.ContextFigures(get_context(atlas), districts)
+
+
 def get_context(atlas: AtlasData) -> cx.ContextData:
     """The context figures for the atlas's province and boundary districts; problems in ``.issues``."""
-    folder, data = cx.context_dir(), data_dir()
+    (folder, folder_mtimes), data = context_revision(), data_dir()
     districts = tuple(atlas.districts["district"]) if atlas.districts is not None else None
     return _load(
-        str(folder),
-        _mtimes(folder, cx.CONTEXT_FILES),
+        folder,
+        folder_mtimes,
         str(data),
         _mtimes(data, (cx.CHOSEN_FILE, cx.CROSSWALK_FILE)),
         boundaries_province(),

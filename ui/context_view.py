@@ -20,8 +20,8 @@ from geo.context_map import build_context_map
 from ui import page
 from ui import state as view
 from ui.chrome import show_issues
-from ui.context_access import get_context
 from ui.data_access import AtlasData
+from ui.data_view import get_view
 from ui.i18n import (
     N_,
     _,
@@ -29,7 +29,6 @@ from ui.i18n import (
     data_text,
     known,
     name,
-    name_from_english,
     table_in_language,
     translator,
 )
@@ -68,10 +67,15 @@ def layer_switch(state: view.ViewState) -> str:
     return CONTEXT if state.layer == "context" else GAPS
 
 
-def pick_indicator(ctx: cx.ContextData, state: view.ViewState) -> str:
+def _group_label(group: str) -> str:
+    """A context figure's group, by its id: the pillar it informs, or the welfare context (no pillar)."""
+    return _("Welfare context (poverty)") if group == cx.WELFARE else translator().pillar(group)
+
+
+def pick_indicator(figures: cx.ContextFigures, state: view.ViewState) -> str:
     """An indicator, grouped by the pillar it informs; the choice is the view state's ``figure``."""
-    options = ctx.grouped_options()
-    labels = {i: f"{known(group)} · {context_label(i, label)}" for group, i, label in options}
+    options = figures.data.grouped_options()
+    labels = {i: f"{_group_label(group)} · {context_label(i, label)}" for group, i, label in options}
     ids = [i for _, i, _ in options]
     if state.figure not in ids:
         if state.figure is not None:  # from a link, or gone from the files since
@@ -89,16 +93,18 @@ def pick_indicator(ctx: cx.ContextData, state: view.ViewState) -> str:
     return state.figure
 
 
-def trend_chart(ctx: cx.ContextData, indicator_id: str, unit: str, province: str | None) -> alt.Chart | None:
+def trend_chart(
+    figures: cx.ContextFigures, indicator_id: str, unit: str, province: str | None
+) -> alt.Chart | None:
     import altair as alt  # here, not at import: the Atlas's first screen draws no chart (issue #14)
 
-    data = cx.trend(ctx, indicator_id, unit, province)
+    data = cx.trend(figures.data, indicator_id, unit, province)
     if data["year"].nunique() < 2:
         return None
     average = _("provincial average")
-    shown_unit = name_from_english("district", unit)  # a survey unit: a district's name, or marked [en]
+    shown_unit = name("district", unit)  # a survey unit: a district's name, or marked [en] (Karachi City)
     data["series"] = data["series"].replace({"district": shown_unit, "provincial average": average})
-    meta = ctx.indicator(indicator_id)
+    meta = figures.indicator(indicator_id)
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -130,9 +136,9 @@ def _take_click(clicked: str | None, state: view.ViewState) -> None:
 
 
 def district_panel(
-    ctx: cx.ContextData, indicator_id: str, table: pd.DataFrame, district: str, province: str | None
+    figures: cx.ContextFigures, indicator_id: str, table: pd.DataFrame, district: str, province: str | None
 ) -> None:
-    meta = ctx.indicator(indicator_id)
+    meta = figures.indicator(indicator_id)
     label = context_label(indicator_id, meta["label"])
     st.markdown(f"### {md(name('district', district))}")
     row = table.loc[district] if district in table.index else None
@@ -158,7 +164,7 @@ def district_panel(
         st.metric(
             f"{md(label)} ({int(meta['year'])})",
             cx.format_value(row["value"], str(meta["unit"])),
-            help=data_text(ctx.definition(indicator_id)) or None,
+            help=data_text(figures.data.definition(indicator_id)) or None,
         )
         st.write(
             _(
@@ -189,11 +195,11 @@ def district_panel(
         )
         + f" {md(data_text(cx.CONTEXT_CREDIT))}."
     )
-    chart = trend_chart(ctx, indicator_id, row["unit"], province)
+    chart = trend_chart(figures, indicator_id, row["unit"], province)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
-    if indicator_id != "poverty_rate_2018" and "poverty_rate_2018" in set(ctx.indicators["indicator_id"]):
-        pov = cx.district_table(ctx, "poverty_rate_2018", [district]).iloc[0]
+    if indicator_id != "poverty_rate_2018" and figures.has("poverty_rate_2018"):
+        pov = figures.table("poverty_rate_2018", [district]).iloc[0]
         if not pd.isna(pov["value"]):
             interval = (
                 _("no interval (upstream gives an MSE of 0)")
@@ -208,13 +214,13 @@ def district_panel(
                 )
             )
     with st.expander(_("Every district figure here, with year and source")):
-        st.dataframe(table_in_language(cx.context_rows(ctx, district)), hide_index=True, width="stretch")
+        st.dataframe(table_in_language(figures.rows(district)), hide_index=True, width="stretch")
 
 
-def unit_ranking(ctx: cx.ContextData, indicator_id: str) -> pd.DataFrame:
+def unit_ranking(figures: cx.ContextFigures, indicator_id: str) -> pd.DataFrame:
     """Survey units ranked, each listed once (Karachi City once, with the districts it covers)."""
-    meta = ctx.indicator(indicator_id)
-    units = cx.unit_table(ctx, indicator_id).sort_values(["province", "rank"])
+    meta = figures.indicator(indicator_id)
+    units = figures.units(indicator_id).sort_values(["province", "rank"])
     return pd.DataFrame(
         {
             "Rank": units["rank"],
@@ -232,7 +238,7 @@ def unit_ranking(ctx: cx.ContextData, indicator_id: str) -> pd.DataFrame:
 
 def show(atlas: AtlasData, state: view.ViewState) -> None:
     """The whole District context view: picker, map, district panel, ranking, credit."""
-    ctx = get_context(atlas)
+    figures = get_view(atlas, state).context
     st.caption(
         _(
             "Public figures about each district as a whole — poverty, literacy, labour, infrastructure — from World Bank "
@@ -240,10 +246,10 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             "sampling error, years old, and never part of a gap score (see Methods)."
         )
     )
-    if ctx.issues:
+    if figures.issues:
         st.markdown("**" + _("District context data problems") + "**")
-        show_issues(ctx.issues)
-    if not ctx.available:
+        show_issues(figures.issues)
+    if not figures.available:
         st.error(
             _(
                 "No district context figure can be shown: the context files could not be used (details above). "
@@ -251,8 +257,8 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             )
         )
         return
-    indicator_id = pick_indicator(ctx, state)
-    meta = ctx.indicator(indicator_id)
+    indicator_id = pick_indicator(figures, state)
+    meta = figures.indicator(indicator_id)
     province = boundaries_province()
     sector_ids = state.sectors or list(atlas.dataset.clusters["cluster_id"])
     sites = atlas.sites[atlas.sites["cluster_id"].isin(sector_ids)]
@@ -265,13 +271,13 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
                     "Tables below still work."
                 ).format(file=md(atlas.boundary_file.name))
             )
-            table = cx.district_table(ctx, indicator_id, list(ctx.crosswalk["district"]))
+            table = figures.table(indicator_id)
         else:
             _take_click(clicked_district(st.session_state.get("context_map")), state)
             base, styles, table = build_context_map(
                 atlas.districts,
                 sites,
-                ctx,
+                figures,
                 indicator_id,
                 selected=state.district,
                 basemap=state.basemap,
@@ -303,7 +309,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
             state.district = None
         page.district_picker(atlas, state, index=None, placeholder=_("Choose a district"))
         if state.district:
-            district_panel(ctx, indicator_id, table, state.district, province)
+            district_panel(figures, indicator_id, table, state.district, province)
     st.subheader(
         _("Districts ranked by {figure}, {year}").format(
             figure=md(context_label(indicator_id, meta["label"]).lower()), year=int(meta["year"])
@@ -312,12 +318,12 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     st.caption(
         _("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
     )
-    st.dataframe(table_in_language(unit_ranking(ctx, indicator_id)), hide_index=True, width="stretch")
+    st.dataframe(table_in_language(unit_ranking(figures, indicator_id)), hide_index=True, width="stretch")
 
 
-def export_indicator(ctx: cx.ContextData) -> str | None:
+def export_indicator(figures: cx.ContextFigures) -> str | None:
     """The context figure the Export page's map snapshot shows: the Atlas's, when the Atlas shows District context."""
     state = view.session_view()
-    if state is None or state.layer != "context" or not ctx.available:
+    if state is None or state.layer != "context" or not figures.available:
         return None
-    return state.figure if state.figure in set(ctx.indicators["indicator_id"]) else None
+    return state.figure if state.figure in set(figures.indicators["indicator_id"]) else None

@@ -14,10 +14,12 @@ import pandas as pd
 
 from cluster_model import survey as sv
 from cluster_model.scoring import rounds_in_view
+from cluster_model.store import linkages as sl
 from cluster_model.store import survey_import as si
 from cluster_model.tables import indicator_checklist
 from cluster_model.view import View, make_view
-from ui.data_access import AtlasData, get_engine
+from ui.context_access import context_revision, get_context_figures
+from ui.data_access import AtlasData, data_dir, get_engine
 from ui.i18n import current_language, translator
 from ui.state import ViewState
 
@@ -34,10 +36,26 @@ def _view(atlas: AtlasData, rid, pillars: tuple, sectors: tuple, districts: tupl
     unfiltered = not (pillars or sectors or districts)
     # A filtered view takes the round's matrix and classes from the unfiltered view of its round: built once.
     base = None if unfiltered else _view(atlas, rid, (), (), ())
+    # The context files are not the bundle's: their revision is in the key, so a changed file gives new views.
     return atlas.memo(
-        ("view", rid, pillars, sectors, districts, date.today()),
-        lambda: make_view(atlas.dataset, rid, pillars, sectors, districts, sites=atlas.sites, base=base),
+        ("view", rid, pillars, sectors, districts, date.today(), context_revision()),
+        lambda: make_view(
+            atlas.dataset,
+            rid,
+            pillars,
+            sectors,
+            districts,
+            sites=atlas.sites,
+            base=base,
+            linkages=lambda: _linkage_data(atlas),
+            context=lambda: get_context_figures(atlas),
+        ),
     )
+
+
+def _linkage_data(atlas: AtlasData):
+    """Institutions, links and the framework's kinds, read once per store revision (kept with the bundle)."""
+    return atlas.memo(("linkages",), lambda: sl.load_linkages(get_engine(), atlas.dataset, data_dir()))
 
 
 def get_round_view(atlas: AtlasData, round_id: str | None) -> View:

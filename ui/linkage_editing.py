@@ -14,7 +14,7 @@ from geo.institutions_layer import province_contains
 from outputs import tables
 from ui import linkage_views as lv
 from ui import uploads
-from ui.i18n import N_, _, data_text, known, name, table_in_language
+from ui.i18n import N_, _, data_text, known, name, table_in_language, translator
 
 LINKED_WITH = (N_("a cluster"), N_("another institution"))  # the radio's choices, shown translated
 
@@ -25,9 +25,10 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def editor_tabs(atlas, engine, editor, lk, round_id: str | None) -> None:
-    """The editor's tabs, after a flash of what the last write did."""
-    ds = atlas.dataset
+def editor_tabs(atlas, engine, editor, links) -> None:
+    """The editor's tabs for ``links``' round (the view's ``View.linkages``), after a flash of what the last
+    write did."""
+    ds, lk, round_id = atlas.dataset, links.data, links.round_id
     contains = province_contains(atlas.districts)
     districts = atlas.district_names if atlas.districts is not None else None
     inst_ids = list(lk.institutions["institution_id"])
@@ -67,13 +68,13 @@ def _add_institution(engine, editor, districts, contains, source_ids: list[str])
         i_kind = a1.selectbox(
             _("Kind"),
             list(L.INSTITUTION_KINDS),
-            format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
+            format_func=lambda k: _(L.INSTITUTION_KINDS.get(k, k)),
             key="lm_i_kind",
         )
         i_group = a2.selectbox(
             _("Stakeholder group (IGCA)"),
             ["", *STAKEHOLDERS],
-            format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
+            format_func=lambda g: translator().stakeholder(g) if g else _("not stated"),
             key="lm_i_group",
         )
         i_district = a1.selectbox(
@@ -123,7 +124,9 @@ def _correct_institution(
     engine, editor, lk, districts, contains, inst_ids: list[str], source_ids: list[str]
 ) -> None:
     """Correct an institution (form at its current version, so a stale edit is refused)."""
-    e_id = st.selectbox(_("Institution"), inst_ids, format_func=lambda i: known(lk.name(i)), key="lm_e_pick")
+    e_id = st.selectbox(
+        _("Institution"), inst_ids, format_func=lambda i: data_text(lk.name(i)), key="lm_e_pick"
+    )
     if e_id:
         cur = lk.institutions.set_index("institution_id").loc[e_id]
         as_text = lambda v: "" if pd.isna(v) else str(v)  # noqa: E731
@@ -135,14 +138,14 @@ def _correct_institution(
                 _("Kind"),
                 kinds,
                 index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
-                format_func=lambda k: known(L.INSTITUTION_KINDS.get(k, k)),
+                format_func=lambda k: _(L.INSTITUTION_KINDS.get(k, k)),
             )
             groups = ["", *STAKEHOLDERS]
             e_group = a1.selectbox(
                 _("Stakeholder group (IGCA)"),
                 groups,
                 index=groups.index(cur["stakeholder_group"]) if cur["stakeholder_group"] in groups else 0,
-                format_func=lambda g: known(STAKEHOLDERS.get(g, "not stated")),
+                format_func=lambda g: translator().stakeholder(g) if g else _("not stated"),
             )
             dists = ["", *(districts or [])]
             e_district = a2.selectbox(
@@ -213,7 +216,7 @@ def _add_link(
         with st.form("lm_add_link"):
             l1, l2 = st.columns(2)
             l_inst = l1.selectbox(
-                _("Institution"), inst_ids, format_func=lambda i: known(lk.name(i)), key="lm_l_inst"
+                _("Institution"), inst_ids, format_func=lambda i: data_text(lk.name(i)), key="lm_l_inst"
             )
             l_with = l2.radio(
                 _("Linked with"),
@@ -231,13 +234,13 @@ def _add_link(
             l_partner = l2.selectbox(
                 _("Partner institution"),
                 inst_ids,
-                format_func=lambda i: known(lk.name(i)),
+                format_func=lambda i: data_text(lk.name(i)),
                 key="lm_l_partner",
             )
             l_type = l1.selectbox(
                 _("Kind of link"),
                 list(L.LINK_TYPES),
-                format_func=lambda t: known(L.LINK_TYPES.get(t, t)),
+                format_func=lambda t: _(L.LINK_TYPES.get(t, t)),
                 key="lm_l_type",
             )
             l_status = l2.selectbox(_("Status"), L.LINK_STATUSES, key="lm_l_status", format_func=known)
@@ -271,8 +274,8 @@ def _change_links(engine, editor, lk, round_id: str | None, source_ids: list[str
         )
     else:
         grid = mine.assign(
-            institution=mine["institution_id"].map(lambda i: known(lk.name(i))),
-            kind=mine["link_type"].map(lambda t: known(L.LINK_TYPES.get(t, t))),
+            institution=mine["institution_id"].map(lambda i: data_text(lk.name(i))),
+            kind=mine["link_type"].map(lambda t: _(L.LINK_TYPES.get(t, t))),
         )[
             [
                 "institution_id",

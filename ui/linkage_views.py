@@ -18,12 +18,12 @@ import streamlit.components.v1 as components
 from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.markup import esc, md
-from cluster_model.store import linkages as sl
+from cluster_model.view import View
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
-from ui.data_access import AtlasData, data_dir, get_engine
+from ui.data_access import AtlasData
 from ui.data_view import get_round_view
-from ui.i18n import _, indicator_name, known, name, table_in_language
+from ui.i18n import _, indicator_name, name, table_in_language, translator
 from ui.state import bound
 from ui.uploads import show_refused
 
@@ -31,16 +31,6 @@ if TYPE_CHECKING:
     import altair as alt
 
 LAYER_KEY = "w_institutions_layer"
-
-
-def get_linkages(atlas: AtlasData) -> L.Linkages:
-    """Institutions, links and the framework's kinds, read once per store revision (kept with the atlas bundle)."""
-    return atlas.memo(("linkages",), lambda: sl.load_linkages(get_engine(), atlas.dataset, data_dir()))
-
-
-def _is_illustrative(atlas: AtlasData, round_id: str | None) -> bool:
-    rows = atlas.dataset.rounds[atlas.dataset.rounds["round_id"] == round_id]
-    return bool(not rows.empty and rows.iloc[0]["illustrative"])
 
 
 def show_svg(svg: str, height: int = 450) -> None:
@@ -55,10 +45,9 @@ def show_svg(svg: str, height: int = 450) -> None:
 # --------------------------------------------------------------------------- cluster profile
 
 
-def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> None:
-    """The cluster's institutions and links (network + list) and its missing links."""
-    ds = atlas.dataset
-    lk = get_linkages(atlas)
+def cluster_section(view: View, cluster_id: str) -> None:
+    """The cluster's institutions and links (network + list) and its missing links, as of ``view``'s round."""
+    links = view.linkages
     st.subheader(_("Institutions and links"))
     st.caption(
         _(
@@ -66,10 +55,10 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
             "Solid line: active; dashed: weak; dotted red: needed but absent. A kind of support with no link recorded is unknown, not absent."
         )
     )
-    table = L.cluster_links(ds, lk, round_id, cluster_id)
+    table = links.cluster_links(cluster_id)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        show_svg(L.network_svg(ds, lk, round_id, cluster_id))
+        show_svg(links.network_svg(cluster_id))
     with right:
         if table.empty:
             st.info(_("No institution is linked to this cluster yet: unknown, not absent."))
@@ -79,14 +68,14 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
                 hide_index=True,
                 width="stretch",
             )
-    inst = L.cluster_institutions(ds, lk, round_id, cluster_id)
+    inst = links.cluster_institutions(cluster_id)
     if not inst.empty:
         with st.expander(_("The {n} institution(s), where they are and their sources").format(n=len(inst))):
             st.dataframe(table_in_language(inst), hide_index=True, width="stretch")
     st.markdown("**" + _("Missing links") + "**")
-    missing = L.missing_links(ds, lk, round_id, cluster_id, get_round_view(atlas, round_id))
+    missing = links.missing_links(cluster_id)
     st.caption(
-        known(L.PILLAR_NOTE)
+        L.pillar_note(translator())
         + " "
         + _(
             "Listed: the kinds no active link provides, with what the links and the indicator assessments say."
@@ -102,9 +91,9 @@ def cluster_section(atlas: AtlasData, round_id: str | None, cluster_id: str) -> 
 
 
 def with_institutions_layer(
-    styles: folium.FeatureGroup, atlas: AtlasData, state
+    styles: folium.FeatureGroup, view: View, state
 ) -> folium.FeatureGroup | list[folium.FeatureGroup]:
-    """The Atlas's feature groups, plus the institutions layer when its toggle is on."""
+    """The Atlas's feature groups, plus the institutions layer of ``view``'s round when its toggle is on."""
     # The view state's, so a shared link reopens it (#24 item 7).
     on = bound(
         st.toggle,
@@ -119,15 +108,13 @@ def with_institutions_layer(
     )
     if not on:
         return styles
-    ds = atlas.dataset
-    lk = get_linkages(atlas)
-    view = L.links_in_view(ds, lk, state.round)
+    ds, lk = view.dataset, view.linkages
     layer = build_institutions_layer(
         lk.institutions,
-        view,
-        atlas.sites,
+        lk.links,
+        view.sites,
         cluster_names=dict(zip(ds.clusters["cluster_id"], ds.clusters["name"])),
-        cluster_ids=state.sectors or None,
+        cluster_ids=view.sectors or None,
         district=state.district,
     )
     key = " ".join(
@@ -147,14 +134,12 @@ def with_institutions_layer(
     return [styles, layer]
 
 
-def district_panel(atlas: AtlasData, state) -> None:
-    """Institutions located in the district and the clusters they serve."""
-    if not state.district:
+def district_panel(view: View, district: str | None) -> None:
+    """Institutions located in the district and the clusters they serve, as of ``view``'s round."""
+    if not district:
         return
-    table = L.district_institutions(atlas.dataset, get_linkages(atlas), state.round, state.district)
-    heading = (
-        "**" + _("Institutions in {district}").format(district=md(name("district", state.district))) + "**"
-    )
+    table = view.linkages.district_institutions(district)
+    heading = "**" + _("Institutions in {district}").format(district=md(name("district", district))) + "**"
     if table.empty:  # heading and note as one element: one fewer on every rerun (#14)
         st.caption(heading + "  \n" + _("None recorded with this district (unknown, not absent)."))
     else:
@@ -165,12 +150,10 @@ def district_panel(atlas: AtlasData, state) -> None:
 # --------------------------------------------------------------------------- exports
 
 
-def export_tables(atlas: AtlasData, round_id: str | None, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
-    """Sheets for the Export page: the clusters' institutions and links, and their missing links, with sources."""
-    tables = L.export_tables(
-        atlas.dataset, get_linkages(atlas), round_id, cluster_ids, get_round_view(atlas, round_id)
-    )
-    if _is_illustrative(atlas, round_id):
+def export_tables(view: View) -> dict[str, pd.DataFrame]:
+    """Sheets for the Export page: the view's clusters' institutions and links, and their missing links, with sources."""
+    tables = view.linkages.export_tables(view.cluster_ids)
+    if view.illustrative:
         tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
     return tables
 
@@ -240,9 +223,9 @@ def matrix_png(chart: alt.Chart) -> bytes:
 INSTITUTIONS_ORDER = "Institutions are sorted by district (unknown last), then name."
 
 
-def institutions_table(ds, lk: L.Linkages) -> pd.DataFrame:
+def institutions_table(links: L.LinkageView) -> pd.DataFrame:
     """The institutions with the location entered (empty coordinates = unknown), in the stated order."""
-    i = lk.institutions
+    ds, i = links.dataset, links.institutions
     table = pd.DataFrame(
         {
             "Id": i["institution_id"],
@@ -277,32 +260,39 @@ def show_problems(exc: store.ValidationError) -> None:
     show_refused(exc)
 
 
-def brief_page(atlas: AtlasData, round_id: str | None, tr=None):
-    """The district brief's linkage page (after each district's page), in ``tr``'s language."""
+def brief_page(view: View, tr=None):
+    """The district brief's linkage page (after each district's page) of ``view``'s round, in ``tr``'s language."""
     from outputs.linkage_brief import linkage_page
 
-    return linkage_page(atlas.dataset, get_linkages(atlas), round_id, _is_illustrative(atlas, round_id), tr)
+    return linkage_page(view.linkages, view.illustrative, tr)
 
 
-def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]) -> dict:
-    """Everything the Linkage matrix page shows and exports, built once: the long and wide
-    tables, the change since the previous round, the chart, and the files (name, bytes builder)."""
+def matrix_view(view: View, before: View | None) -> dict:
+    """Everything the Linkage matrix page shows and exports for ``view``'s round and clusters, built once
+    and kept on the view: the long and wide tables, the change since ``before`` (the previous round's
+    view, None for the first round of its kind), the chart, and the files (name, bytes builder)."""
+    return view.keep(
+        ("linkage matrix", None if before is None else before.round_id), lambda: _matrix_view(view, before)
+    )
+
+
+def _matrix_view(view: View, before: View | None) -> dict:
     from cluster_model.exports import sources_table
-    from cluster_model.history import previous_round
     from geo.boundaries import BOUNDARY_ATTRIBUTION
     from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
+    ds, lk, round_id, cluster_ids = view.dataset, view.linkages, view.round_id, view.cluster_ids
     rows = ds.rounds[ds.rounds["round_id"] == round_id]
-    illustrative = bool(not rows.empty and rows.iloc[0]["illustrative"])
+    illustrative = view.illustrative
     round_name = rows.iloc[0]["name"] if not rows.empty else "no round"
-    long = L.linkage_matrix(ds, lk, round_id, cluster_ids)
-    previous = previous_round(ds, round_id)
-    changes = L.matrix_changes(ds, lk, round_id, previous, cluster_ids) if previous else None
+    long = lk.matrix(cluster_ids)
+    previous = None if before is None else before.round_id
+    changes = lk.changes_since(before.linkages, cluster_ids) if before is not None else None
     table = L.matrix_table(ds, long, changes)
     chart = matrix_chart(
         ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else "")
     )
-    links_now = L.links_in_view(ds, lk, round_id)
+    links_now = lk.links
     used = (
         set(links_now["source_id"])
         | set(lk.institutions["source_id"])
@@ -356,7 +346,7 @@ def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]
                     "Matrix": export,
                     "Cells": cells,
                     "Links": links_sheet,
-                    "Institutions": institutions_table(ds, lk),
+                    "Institutions": institutions_table(lk),
                 },
                 sources,
                 notes,
@@ -379,7 +369,9 @@ def matrix_view(ds, lk: L.Linkages, round_id: str | None, cluster_ids: list[str]
 def methods_section(atlas: AtlasData) -> None:
     """Methods: how the linkage matrix and the missing links are worked out, from data/link_types.csv."""
     ds = atlas.dataset
-    lk = get_linkages(atlas)
+    lk = get_round_view(
+        atlas, ds.latest_round()
+    ).linkages.data  # the framework's kinds: the same in every round
     names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     st.header(_("Institutions and linkages"))
     st.markdown(

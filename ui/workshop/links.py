@@ -17,9 +17,10 @@ from cluster_model.store import linkages as sl
 from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
+from ui.data_view import get_round_view
 from ui.i18n import _, data_text, table_in_language, translator
 from ui.i18n import name as local_name
-from ui.linkage_views import get_linkages, refresh, show_problems
+from ui.linkage_views import refresh, show_problems
 
 NEW = "__new__"
 
@@ -30,10 +31,10 @@ def _slug(name: str) -> str:
 
 def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: SessionInfo, editor) -> None:
     ds = atlas.dataset
-    lk = get_linkages(atlas)
+    lk = get_round_view(atlas, round_id).linkages
     name = local_name("cluster", cluster_id, ds.cluster_name(cluster_id))
     st.markdown("### " + _("Who works with whom: {cluster}").format(cluster=md(name)))
-    stated = L.cluster_links(ds, lk, round_id, cluster_id)
+    stated = lk.cluster_links(cluster_id)
     stated = stated[stated["Round"] == round_id]
     if stated.empty:
         st.caption(_("No link stated in this dialogue yet for this cluster."))
