@@ -127,7 +127,6 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         on_click=_go,
         args=(w, -1, n),
         disabled=pos == 0,
-        shortcut="Left",
         width="stretch",
     )
     b2.button(
@@ -136,7 +135,6 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         on_click=_go,
         args=(w, 1, n),
         disabled=pos == n - 1,
-        shortcut="Right",
         width="stretch",
     )
     title.markdown(
