@@ -50,14 +50,23 @@ def _text(response) -> str:
 
 def _join(client, group: str | None = "industry", lang: str | None = None) -> str:
     """A new phone opens the short link; returns its page's address (with its pass) after picking ``group``."""
+    client.cookies.clear()  # a new phone
     params = {"r": ROUND, **({"lang": lang} if lang else {})}
     first = client.get(v.PHONE_PATH + "?" + urlencode(params), follow_redirects=False)
-    assert first.status_code == 303  # the pass goes into the address
-    address = "/" + first.headers["location"]
-    assert "t=" in address
+    assert first.status_code == 200  # one round trip to join: no redirect
+    assert vote.COOKIE in first.cookies  # the pass kept for a reload of the bare link
+    token = re.search(r"name='t' value='([^']+)'", first.text).group(1)
+    address = v.PHONE_PATH + "?" + urlencode({**params, "t": token})
     if group:
         address += "&g=" + group
     return address
+
+
+def test_a_reload_of_the_bare_link_keeps_the_phones_pass(server):
+    client, _engine = server
+    address = _join(client, group=None)
+    again = client.get(v.PHONE_PATH + "?r=" + ROUND)
+    assert parse_qs(urlsplit(address).query)["t"][0] in again.text
 
 
 def _vote(client, address: str, choice: str, comment: str = "", item=None):

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlencode
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from cluster_model import i18n
@@ -43,6 +43,7 @@ from ui.rtl import ARABIC_RANGE, FONT_FAMILY, FONT_URL
 PATH = v.PHONE_PATH
 POLL_S = 4  # how often a phone with scripts asks whether the room has moved (one tiny query set)
 SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNOW: "?"}
+COOKIE = "atlas_vote_pass"
 NO_STORE = {"Cache-Control": "no-store"}  # a pass and a vote are this phone's: never cached on the way
 _names = Memo(2)  # data/names.csv by (path, mtime): the translated cluster and indicator names
 
@@ -182,7 +183,9 @@ def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, messag
         )
         comment, hint = _("Comment (optional)"), _("A few words, if you like")
         html += (
-            f"<form method='post' action='{PATH.lstrip('/')}' id='vote-form'>"
+            # posted to the page's own address: after a vote, the address bar still holds pass and group
+            f"<form method='post' action='{esc(_href(**q))}' id='vote-form'>"
+            "<button type='submit' disabled hidden aria-hidden='true'></button>"  # Enter in the comment: no vote
             f"{_hidden({**q, 'c': cid, 'p': pillar})}<label for='comment'>{esc(comment)}</label>"
             f"<input type='text' id='comment' name='comment' maxlength='{v.MAX_COMMENT_CHARS}' "
             f"placeholder='{esc(hint)}'>{buttons}</form>"
@@ -204,8 +207,9 @@ def _query(params) -> dict[str, str]:
     return q
 
 
-def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None) -> Response:
-    """The phone's page for ``q`` (round, pass, group, language); with ``form``, after casting that vote."""
+def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None, kept: str = "") -> Response:
+    """The phone's page for ``q`` (round, pass, group, language); with ``form``, after casting that vote.
+    ``kept``: the pass this phone's cookie holds, used when the address has none."""
     lang = q["lang"] or i18n.DEFAULT_LANGUAGE
     tr = i18n.translator(lang)
     _ = tr.gettext
@@ -216,8 +220,27 @@ def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None) -> 
             "This voting link is not for a dialogue on this computer. Scan the QR code on the screen again, or type the short link shown under it."
         )
         return _page(lang, title, f"<p class='msg err' role='alert'>{esc(lost)}</p>", status=404)
-    if not q["t"]:  # a new phone: its pass goes into the address, so a reload keeps it
-        return RedirectResponse(_href(**{**q, "t": vt.issue_pass(engine)}), 303, headers=NO_STORE)
+    issued = ""
+    if not q["t"]:  # the cookie's pass while it is good, else a new one: no redirect, one round trip to join
+        q["t"] = kept if kept and _valid(engine, kept) else vt.issue_pass(engine)
+        issued = q["t"]
+    response = _page_for(engine, q, form, lang, tr, cur)
+    if issued:  # kept for a reload of the bare link; the page's forms and links carry it in the address
+        response.set_cookie(COOKIE, issued, max_age=v.PASS_MAX_AGE_S, httponly=True, samesite="lax")
+    return response
+
+
+def _valid(engine: Engine, token: str) -> bool:
+    try:
+        vt.check_pass(engine, token)
+    except vt.VoteRefused:
+        return False
+    return True
+
+
+def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt.CurrentItem) -> Response:
+    _ = tr.gettext
+    title = _("Vote (phones)")
     top = _languages(q)
     try:
         device = vt.check_pass(engine, q["t"])
@@ -256,8 +279,8 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
     """The phones' routes; ``engine`` gives the store the atlas uses (serve.py passes ``ui.data_access.get_engine``)."""
 
     async def page(request: Request) -> Response:
-        q = _query(request.query_params)
-        return await run_in_threadpool(lambda: _respond(engine(), q, None))  # the store is blocking I/O
+        q, kept = _query(request.query_params), request.cookies.get(COOKIE, "")[:400]
+        return await run_in_threadpool(lambda: _respond(engine(), q, None, kept))  # the store is blocking I/O
 
     async def post(request: Request) -> Response:
         body = (await request.body())[:8000].decode("utf-8", "replace")
