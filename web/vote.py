@@ -61,12 +61,14 @@ button.mine {{ background: #0072B2; color: #fff; border-color: #0072B2; }}
 input[type=text] {{ width: 100%; box-sizing: border-box; font-size: 18px; padding: 0.5rem; border: 2px solid #555; border-radius: 6px; }}
 #vote-mine {{ font-size: 20px; font-weight: 700; border: 3px solid #0072B2; border-radius: 8px; padding: 6px 10px; }}
 .msg {{ border-radius: 6px; padding: 0.6rem; margin: 0.4rem 0; }}
+.js #vote-reload {{ display: none; }}
 .ok {{ background: #e3f1e6; }} .err {{ background: #fbe3e0; }} .info {{ background: #e4eef8; }}
 """
 
 # Post the form without leaving the page, and follow the room: the server draws, this only swaps the panel.
 SCRIPT = f"""
 (function () {{
+  document.documentElement.classList.add("js");  // this page follows the room: no "reload" note
   var panel = function () {{ return document.getElementById("vote-panel"); }};
   function swap(html) {{
     var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("vote-panel");
@@ -194,7 +196,7 @@ def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, messag
     state_url = PATH.lstrip("/") + "/state?" + urlencode({"r": cur.round_id})
     return (
         f"<main id='vote-panel' data-key='{esc(_key(cur))}' data-state='{esc(state_url)}'>{html}"
-        f"<noscript><p class='note'>{esc(reload)}</p></noscript>"
+        f"<p class='note' id='vote-reload'>{esc(reload)}</p>"
         f"<a class='go' href='{esc(_href(**{**q, 'g': None}))}'>{esc(change)}</a></main>"
     )
 
