@@ -201,3 +201,21 @@ def test_the_state_route_changes_when_the_room_moves_or_the_item_closes(server):
     moved = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
     assert len({first, closed, moved}) == 3
     assert client.get(v.PHONE_PATH + "/state?r=nothing").json() == {"key": ""}
+
+
+def test_the_projectors_poll_sees_a_vote_a_close_and_a_move(server):
+    """The projector asks this small route every second instead of rerunning its script (issue #28)."""
+    client, engine = server
+    ask = v.PHONE_PATH + "/room?" + urlencode({"r": ROUND, "c": "mango", "p": "technology"})
+    before = client.get(ask).json()
+    assert before["position"] == 0
+    _vote(client, _join(client), "present")
+    voted = client.get(ask).json()
+    assert voted["tally"] != before["tally"] and voted["revision"] == before["revision"]  # a vote: tally only
+    t = vt.tally(engine, ROUND, "mango", "technology")
+    assert voted["tally"] == vt.live_key(t, vt.OPEN)  # the key the drawn tally carries (ui/workshop/room.py)
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    closed = client.get(ask).json()
+    assert closed["tally"] != voted["tally"] and closed["revision"] > voted["revision"]
+    dl.set_position(engine, ROUND, 2, author="F")
+    assert client.get(ask).json()["position"] == 2

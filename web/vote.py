@@ -36,6 +36,7 @@ from cluster_model import voting as v
 from cluster_model.issues import fill
 from cluster_model.markup import esc
 from cluster_model.memo import Memo
+from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
 from ui.rtl import ARABIC_RANGE, FONT_FAMILY, FONT_URL
@@ -298,7 +299,21 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
             json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
         )
 
+    async def room(request: Request) -> Response:
+        """The projector's poll: the tally's key, where the room is and the record's revision (no Streamlit rerun)."""
+        r, c, p = (str(request.query_params.get(k) or "")[:200] for k in ("r", "c", "p"))
+
+        def read() -> dict:
+            e = engine()
+            key = vt.live_key(vt.tally(e, r, c, p), vt.item_state(e, r, c, p))
+            return {"tally": key, "position": vt.stored_position(e, r), "revision": dl.revision(e, r)}
+
+        return Response(
+            json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
+        )
+
     return [
+        Route(PATH + "/room", room, methods=["GET"]),
         Route(PATH, page, methods=["GET"]),
         Route(PATH, post, methods=["POST"]),
         Route(PATH + "/state", state, methods=["GET"]),

@@ -266,6 +266,11 @@ class Tally:
         return sum(1 for g in v.GROUPS if self.n_group(g))
 
 
+def live_key(t: Tally, state: str) -> str:
+    """What a drawn tally shows, as one short text: the projector redraws its tally when this changes."""
+    return f"{t.last_vote_id}:{t.n}:{state}"
+
+
 def _tally(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> Tally:
     t = s.room_votes
     latest = _latest_ids(round_id, cluster_id, pillar)

@@ -1,8 +1,9 @@
 """A facilitator's clicker on the presenter view: every press is one step, also when it lands while the
-view's once-a-second tally refresh is redrawing (a press then was lost; issue #28).
+view's tally refresh is redrawing (a press then was lost; issue #28).
 
-Presses are made exactly while a script run is under way (waited for, never timed), several in a row;
-the view must end on the item as many steps on, and stay there.
+A phone's vote makes the view redraw its tally; the presses are made exactly while that run is under
+way (waited for, never timed), several in a row; the view must end on the item as many steps on, and
+stay there.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from cluster_model.store import votes as vt
 PASSWORD = "clicker test password 5"
 ROUND = "dlg-clicker"
 AGENDA = "mango:TSHI,rice:TSHI"  # eight items
-
-RUNNING = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'running'"
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +44,35 @@ def _wait_item(page, n: int) -> None:
     settled(page, timeout=120_000)
 
 
-def _one_more_refresh(page) -> None:
-    """A whole refresh of the view has run since: a step still on its way would have landed."""
-    page.wait_for_function(RUNNING, timeout=120_000, polling=20)
-    settled(page, timeout=120_000)
+# Presses the keys the moment the page's script run starts (from inside the page: a press from the test
+# process would arrive after a short run had ended), as a clicker does to the page's key handler.
+PRESS_WHEN_RUNNING = """keys => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__pressed = false;
+  const watch = new MutationObserver(() => {
+    if (app.dataset.testScriptState !== 'running') return;
+    watch.disconnect();
+    for (const key of keys) document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+    window.__pressed = true;
+  });
+  watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def _vote_redraws(page, engine, keys: list[str]) -> None:
+    """A phone votes on the item on screen, and ``keys`` are pressed while the view redraws its tally."""
+    page.evaluate(PRESS_WHEN_RUNNING, keys)
+    cur = vt.current_item(engine, ROUND)
+    vt.cast_vote(
+        engine,
+        ROUND,
+        cur.item.cluster_id,
+        cur.item.pillar,
+        token=vt.issue_pass(engine),
+        group="academia",
+        choice="present",
+    )
+    page.wait_for_function("() => window.__pressed === true", timeout=120_000)
 
 
 def test_clicker_presses_during_the_refresh_each_take_one_step(clicker_server, browser):
@@ -60,14 +84,11 @@ def test_clicker_presses_during_the_refresh_each_take_one_step(clicker_server, b
         _wait_item(p, 1)
         expected = 1
         for keys in (["ArrowRight", "ArrowRight"], ["PageDown", "ArrowRight", "PageDown"], ["ArrowLeft"]):
-            p.locator(".ws-title").click()
-            # Pressed exactly while the view redraws (its tally refresh runs every second).
-            p.wait_for_function(RUNNING, timeout=120_000, polling=20)
-            for key in keys:
-                p.keyboard.press(key)
+            _vote_redraws(p, engine, keys)  # pressed exactly while the view redraws
             expected += sum(1 if k in ("ArrowRight", "PageDown") else -1 for k in keys)
             _wait_item(p, expected)
-            _one_more_refresh(p)
+            _vote_redraws(p, engine, [])  # one more redraw: a step still on its way would have landed
+            settled(p, timeout=120_000)
             assert _item(p) == expected  # no press lost, none taken twice
             assert vt.stored_position(engine, ROUND) == expected - 1  # the room moved with it
         p.screenshot(path=str(ARTIFACTS / "workshop-clicker.png"))
