@@ -57,9 +57,13 @@ bench: setup $(TEST_STAMP) system-packages
 	$(PY) bench/run.py
 	$(PY) bench/room_votes.py
 
-# Only the room-vote load figures (80 phones on one item, projector in Chromium).
+# Only the room-vote load figures: 80 and 300 phones on the light vote page, SQLite and PostgreSQL
+# (a throwaway server from scripts/start_test_postgres.sh), projector in Chromium.
 bench-votes: setup $(TEST_STAMP) system-packages
-	$(PY) bench/room_votes.py
+	$(PY) bench/room_votes.py --phones 80
+	$(PY) bench/room_votes.py --phones 300
+	eval "$$(bash scripts/start_test_postgres.sh)" && $(PY) bench/room_votes.py --phones 80 --backend postgresql \
+	  && $(PY) bench/room_votes.py --phones 300 --backend postgresql
 
 # The README screenshots (docs/screenshots/), taken from the running app in headless Chromium, offline.
 screenshots: setup $(TEST_STAMP) system-packages

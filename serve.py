@@ -20,6 +20,8 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui import session_cookie, warmup
+from ui.data_access import get_engine
+from web import vote
 
 
 @asynccontextmanager
@@ -40,5 +42,10 @@ async def _the_atlas(request: Request) -> RedirectResponse:
 app = st.App(
     "app.py",
     lifespan=_warm_start,
-    routes=[*session_cookie.routes, Route("/atlas", _the_atlas), Route("/atlas/", _the_atlas)],
+    routes=[
+        *session_cookie.routes,
+        *vote.routes(get_engine),
+        Route("/atlas", _the_atlas),
+        Route("/atlas/", _the_atlas),
+    ],
 )

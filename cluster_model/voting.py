@@ -36,6 +36,8 @@ CHOICES: dict[str, str] = {
 RATED_CHOICES = [Status.PRESENT.value, Status.PARTIAL.value, Status.ABSENT.value]
 GROUPS = list(STAKEHOLDERS)
 MAX_COMMENT_CHARS = 200
+# The phones' light page (web/vote.py, a route of the atlas's own server): short, to type from the screen.
+PHONE_PATH = "/v"
 PASS_MAX_AGE_S = 12 * 3600  # one workshop day
 # A person taps a few times to change their mind; a script taps far faster.
 RATE_WINDOW_S = 10

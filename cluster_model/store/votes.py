@@ -127,6 +127,21 @@ def current_item(engine: Engine, round_id: str) -> CurrentItem | None:
         )
 
 
+def item_words(engine: Engine, cluster_id: str, pillar: str) -> tuple[str, list[tuple[str, str]]]:
+    """(the cluster's English name, [(indicator id, English name)] of the pillar in framework order): what a
+    phone shows for an item, read from the store without building the whole dataset."""
+    with engine.connect() as conn:
+        cluster = conn.execute(
+            select(s.clusters.c.name).where(s.clusters.c.cluster_id == cluster_id)
+        ).scalar()
+        rows = conn.execute(
+            select(s.indicators.c.indicator_id, s.indicators.c.name)
+            .where(s.indicators.c.pillar == pillar)
+            .order_by(s.indicators.c.position)
+        ).all()
+    return str(cluster or cluster_id), [(str(i), str(n)) for i, n in rows]
+
+
 def stored_position(engine: Engine, round_id: str) -> int | None:
     """Where the facilitator last moved the room (0-based), or None for an unknown dialogue."""
     with engine.connect() as conn:
@@ -249,6 +264,11 @@ class Tally:
 
     def groups_voted(self) -> int:
         return sum(1 for g in v.GROUPS if self.n_group(g))
+
+
+def live_key(t: Tally, state: str) -> str:
+    """What a drawn tally shows, as one short text: the projector redraws its tally when this changes."""
+    return f"{t.last_vote_id}:{t.n}:{state}"
 
 
 def _tally(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> Tally:

@@ -1,6 +1,6 @@
 """The room votes from phones, in headless Chromium, offline (issue 12, section 1).
 
-Ten phone contexts (390×844) join a dialogue by its short link, pick their
+Ten phone contexts (390×844) join a dialogue by its short link (the light page, web/vote.py), pick their
 group, vote; the projector (room view, never reloaded) shows the tally; a
 phone's comment with markup shows as text; the facilitator (presenter view,
 signed in) closes the item, the phones show it is closed without a reload, the
@@ -18,6 +18,7 @@ from browser_support import ARTIFACTS, OfflinePage, stop_server
 from workshop_support import dialogue_server, open_presenter_signed_in
 from workshop_support import settled as _settled
 
+from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 
 PASSWORD = "room vote test password 3"
@@ -98,11 +99,11 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         projector.page.locator(".ws-tally").wait_for(timeout=120_000)
         assert _voted(projector.page) == 0
         link = projector.page.locator("#ws-link").inner_text().strip()
-        assert link.endswith(f"/vote?r={ROUND}")
+        assert link.endswith(f"/v?r={ROUND}")  # the light page (web/vote.py), no Streamlit session per phone
 
         for phone in phones:
             # The projector's link names this computer's network address; the test server listens on 127.0.0.1.
-            phone.page.goto(base + link[link.index("/vote") :], wait_until="commit")
+            phone.page.goto(base + link[link.index("/v?") :], wait_until="commit")
         for i, (phone, (group, choice)) in enumerate(zip(phones, PHONES)):
             p = phone.page
             p.get_by_role("button", name=group.capitalize(), exact=True).click(timeout=90_000)
@@ -116,7 +117,9 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
             ).is_visible()  # the indicators, in plain words
             if i == 7:
                 p.get_by_role("textbox", name="Comment (optional)").fill(COMMENT)
-                p.get_by_role("textbox", name="Comment (optional)").press("Enter")
+                p.get_by_role("textbox", name="Comment (optional)").press(
+                    "Enter"
+                )  # no vote: only the buttons vote
             p.get_by_role("button", name=re.compile(f"^. {re.escape(choice)}$")).click()
             p.locator("#vote-mine").wait_for(timeout=90_000)
             assert choice in p.locator("#vote-mine").inner_text()
@@ -220,3 +223,57 @@ def _wait_frames(page):
         timeout=120_000,
     )
     return page.frames
+
+
+def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser):
+    """Issue #28 item 2: the light page is a plain form; with scripts off a phone still joins, votes,
+    changes its mind, and sees the item closed after a reload. Nothing from the internet."""
+    base, engine = vote_server
+    round_id = "dlg-no-script"
+    dl.create_dialogue(
+        engine,
+        round_id=round_id,
+        name="Scripts off",
+        date="2027-03-02",
+        venue="MUET, Jamshoro",
+        facilitator="Dr F",
+        agenda="rice:S",
+        author="test setup",
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    refused: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(base):
+            return route.continue_()
+        refused.append(route.request.url)
+        return route.abort("internetdisconnected")
+
+    context.route("**/*", offline)
+    p = context.new_page()
+    try:
+        p.goto(f"{base}/v?r={round_id}", wait_until="domcontentloaded")
+        p.get_by_role("button", name="Academia", exact=True).click(timeout=90_000)
+        assert "Rice" in p.locator("#vote-item").inner_text(timeout=90_000)
+        p.get_by_role("textbox", name="Comment (optional)").fill("no common facility")
+        p.get_by_role("button", name=re.compile("^. Absent$")).click()
+        p.get_by_text("Counted: Absent.").wait_for(timeout=90_000)
+        assert "○ Absent" in p.locator("#vote-mine").inner_text()
+        p.get_by_role("button", name=re.compile("^. Partial$")).click()
+        p.get_by_text("Your vote: ◐ Partial").wait_for(timeout=90_000)
+        assert p.get_by_text("Reload this page to see the next item.").is_visible()
+        t = vt.tally(engine, round_id, "rice", "support")
+        assert (t.n, t.counts["academia"]["partial"], t.comments) == (1, 1, [])  # its latest vote only
+        vt.close_item(engine, round_id, "rice", "support", author="Dr F")
+        p.goto(p.url, wait_until="domcontentloaded")  # the address is the page: pass, group and all
+        p.get_by_text("Voting on this item is closed").wait_for(timeout=90_000)
+        assert p.get_by_role("button", name=re.compile("^. Absent$")).count() == 0
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        p.screenshot(path=str(ARTIFACTS / "vote-phone-no-script.png"), full_page=True)
+        assert refused == []
+    except Exception:
+        with contextlib.suppress(Exception):
+            p.screenshot(path=str(ARTIFACTS / "vote-no-script-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()

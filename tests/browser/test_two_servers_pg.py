@@ -53,7 +53,7 @@ def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browse
             assert proj.locator(".ws-tally").get_attribute("data-voted") == "0"
 
             p = phone.page
-            p.goto(f"{base_a}/vote?r={ROUND}", wait_until="domcontentloaded")
+            p.goto(f"{base_a}/v?r={ROUND}", wait_until="domcontentloaded")
             p.get_by_role("button", name="Government", exact=True).click(timeout=120_000)
             p.get_by_role("button", name=re.compile("^. Absent$")).click(timeout=120_000)
             p.locator("#vote-mine").wait_for(timeout=90_000)
@@ -69,7 +69,7 @@ def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browse
 
             # The same phone (its pass from A) votes again through B: accepted, and still one vote.
             token = parse_qs(urlparse(p.url).query)["t"][0]
-            p.goto(f"{base_b}/vote?r={ROUND}&g=government&t={token}", wait_until="domcontentloaded")
+            p.goto(f"{base_b}/v?r={ROUND}&g=government&t={token}", wait_until="domcontentloaded")
             p.get_by_role("button", name=re.compile("^. Present$")).click(timeout=120_000)
             p.get_by_text("Your vote: ● Present").wait_for(timeout=90_000)
             proj.wait_for_function(

@@ -142,7 +142,7 @@ def test_open_projector_shows_the_accepted_rating(room, browser):
         link = proj.locator("#ws-link").inner_text().strip()
         for phone, (group, choice) in zip(phones, (("Industry", "Present"), ("Government", "Absent"))):
             p = phone.page
-            p.goto(base + link[link.index("/vote") :], wait_until="commit")
+            p.goto(base + link[link.index("/v?") :], wait_until="commit")
             p.get_by_role("button", name=group, exact=True).click(timeout=120_000)
             p.get_by_role("button", name=re.compile(f"^. {choice}$")).click(timeout=120_000)
             p.locator("#vote-mine").wait_for(timeout=90_000)

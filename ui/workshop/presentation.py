@@ -214,30 +214,65 @@ def qr_png(text: str) -> bytes:
 
 # --------------------------------------------------------------------------- keyboard
 
-# PageDown/PageUp (what presentation clickers send) press the Next/Previous
-# buttons; ArrowRight/ArrowLeft are the buttons' own Streamlit shortcuts.
-# Keys typed into a text field are left alone.
+# A clicker's PageDown/PageUp and the arrow keys step the agenda (keys typed into a text field, or with a
+# modifier, are left alone). A press sets a *target* item; a pump clicks Next/Previous only while no script
+# run is under way, one click per run, until the view shows the target. A press landing while the view
+# redraws (its once-a-second tally refresh) used to be lost; now it waits for the run to end, a click the
+# server never acted on (the run ended on the same item) is made again, and none is made twice.
 KEYS_JS = """
 <script>
 (function () {
-  const top = window.parent.document;
+  const win = window.parent, top = win.document;
+  const STEP = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1 };
+  const steps = win.__wsSteps || (win.__wsSteps = { target: null, clickedAt: null, ranSince: false, idleTicks: 0 });
+  function item() {
+    const n = parseInt(new URLSearchParams(win.location.search).get("item"), 10);
+    return isNaN(n) ? null : n;
+  }
+  function idle() {
+    const app = top.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testScriptState === "notRunning" && !top.querySelector('[data-stale="true"]');
+  }
   function onKey(e) {
     const t = e.target, tag = (t && t.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || (t && t.isContentEditable)) return;
-    const want = e.key === "PageDown" ? "ws-next" : e.key === "PageUp" ? "ws-prev" : null;
-    if (!want) return;
-    const button = top.querySelector(".st-key-" + want + " button");
-    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !(e.key in STEP)) return;
+    const now = item();
+    if (now === null) return;
+    e.preventDefault();
+    steps.target = Math.max(1, (steps.target === null ? now : steps.target) + STEP[e.key]);
+    pump();
+  }
+  function pump() {
+    if (steps.target === null) return;
+    const now = item();
+    if (now === null) return;
+    if (!idle()) { steps.ranSince = true; steps.idleTicks = 0; return; }
+    steps.idleTicks += 1;
+    if (now === steps.target) { steps.target = steps.clickedAt = null; return; }
+    // After a click: wait for its run, then for the page to stay idle a moment (a queued run may follow);
+    // a click that started no run at all is made again after a few seconds.
+    if (steps.clickedAt === now && (steps.ranSince ? steps.idleTicks < 3 : steps.idleTicks < 50)) return;
+    const button = top.querySelector(".st-key-" + (steps.target > now ? "ws-next" : "ws-prev") + " button");
+    if (!button || button.disabled) { steps.target = steps.clickedAt = null; return; }
+    steps.clickedAt = now;
+    steps.ranSince = false;
+    steps.idleTicks = 0;
+    button.click();
   }
   function attach(doc) {
-    if (!doc || doc.__wsKeys) return;
-    doc.__wsKeys = true;
+    if (!doc) return;
+    if (doc.__wsKeys) doc.removeEventListener("keydown", doc.__wsKeys, true);  // a redrawn frame's older handler
+    doc.__wsKeys = onKey;
     doc.addEventListener("keydown", onKey, true);
   }
   attach(top);
+  setInterval(pump, 100);
   // Also when the map (a same-origin frame) has the focus.
   setInterval(function () {
-    for (const f of top.querySelectorAll("iframe")) { try { attach(f.contentDocument); } catch (err) {} }
+    for (const f of top.querySelectorAll("iframe")) {
+      try { if (f.contentDocument && f.contentDocument.__wsKeys !== onKey) attach(f.contentDocument); } catch (err) {}
+    }
   }, 1000);
 })();
 </script>

@@ -8,6 +8,9 @@ so any app server sharing the database shows the same tally.
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +24,7 @@ from ui.chrome import error_text
 from ui.i18n import _, names, shown_table, translator
 from ui.workshop.presentation import html_table
 
-# How often the projector reads the tally (the budget is 2 s from vote to screen).
+# How often the projector asks the server whether the tally or the room changed (a small JSON route).
 TALLY_REFRESH_S = 1.0
 CHOICE_SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNOW: "?"}
 
@@ -47,7 +50,7 @@ def tally_html(t: vt.Tally, state: str) -> str:
     n_voted = esc(_("{n} voted").format(n=t.n))
     groups = esc(_("{n} of 4 groups").format(n=t.groups_voted()))
     return (
-        f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}'>"
+        f"<div class='ws-panel ws-tally' data-voted='{t.n}' data-state='{state}' data-key='{esc(vt.live_key(t, state))}'>"
         f"<table><thead><tr><th>{group}</th>{head}<th>{voted}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<p class='ws-note'>{key}</p>"
         f"<p class='ws-note'><b class='ws-voted'>{n_voted}</b> · {groups} · {esc(state_text)}</p></div>"
@@ -62,10 +65,50 @@ def comments_html(t: vt.Tally, limit: int = 5) -> str:
     return f"<div class='ws-note'>{esc(_('Latest comments from phones:'))}<ul>{items}</ul></div>"
 
 
+# The projector's poll: a few bytes of JSON a second from the atlas's own server (web/vote.py), not a script
+# rerun a second. It redraws only the tally (a hidden button inside its fragment) when the store's tally
+# differs from the one on screen, and the whole view (a hidden button outside) when the room moved or its
+# record changed. Clicks are made only between script runs, and again while the page still differs, so
+# one landing in a run is never lost.
+POLL_JS = """
+<script>
+(function () {
+  const win = window.parent, top = win.document, drawn = __DRAWN__;
+  const url = new URL(drawn.url, win.location.href);
+  function idle() {
+    const app = top.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testScriptState === "notRunning" && !top.querySelector('[data-stale="true"]');
+  }
+  function press(key) { const b = top.querySelector(".st-key-" + key + " button"); if (b) b.click(); }
+  setInterval(function () {
+    if (!idle()) return;
+    fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (now) {
+      if (!idle()) return;
+      if (drawn.follow && ((now.position !== null && now.position !== drawn.position) || now.revision !== drawn.revision)) {
+        press("ws_follow");
+        return;
+      }
+      const tally = top.querySelector(".ws-tally");
+      if (tally && tally.dataset.key !== now.tally) press("ws_tally_refresh");
+    }).catch(function () {});
+  }, __EVERY_MS__);
+})();
+</script>
+"""
+HIDDEN_CSS = "<style>.st-key-ws_tally_refresh, .st-key-ws_follow { display: none; }</style>"
+
+
+def _follow(engine, round_id: str, drawn_position: int | None) -> None:
+    # The presenter moved the room (the stored position changed since this view was drawn): go there.
+    stored = vt.stored_position(engine, round_id)
+    if stored is not None and stored != drawn_position:
+        st.session_state["ws_pos"] = stored
+
+
 def live_tally(
     engine, round_id: str, cluster_id: str, pillar: str, *, follow: bool, drawn_revision: int | None = None
 ) -> None:
-    """The tally for the item on screen, re-read from the store every second (no reload).
+    """The tally for the item on screen, redrawn when a vote arrives (no reload, no rerun a second).
 
     With ``follow`` (the room view), a move the facilitator makes in the presenter
     window (the stored position changes) moves this view too, and so does any other
@@ -74,28 +117,29 @@ def live_tally(
     map, the room's view and the quotes outside this fragment show them.
     """
 
-    @st.fragment(run_every=TALLY_REFRESH_S)
+    @st.fragment
     def _draw() -> None:
-        if follow:
-            stored = vt.stored_position(engine, round_id)
-            seen = st.session_state.get("ws_seen_stored")
-            st.session_state["ws_seen_stored"] = stored
-            if (
-                seen is not None
-                and stored is not None
-                and stored != seen
-                and stored != st.session_state.get("ws_pos")
-            ):
-                st.session_state["ws_pos"] = stored
-                st.rerun(scope="app")
-            if drawn_revision is not None and dl.revision(engine, round_id) != drawn_revision:
-                st.rerun(scope="app")
+        st.button("↻", key="ws_tally_refresh")  # pressed by POLL_JS: reruns this fragment only
         t = vt.tally(engine, round_id, cluster_id, pillar)
         state = vt.item_state(engine, round_id, cluster_id, pillar)
         st.markdown(tally_html(t, state) + comments_html(t), unsafe_allow_html=True)
 
+    st.markdown(HIDDEN_CSS, unsafe_allow_html=True)
     with st.container(key="ws_live_tally"):  # its own box: a fragment rerun must not touch what follows it
         _draw()
+    position = vt.stored_position(engine, round_id)
+    if follow:
+        st.button("⇥", key="ws_follow", on_click=_follow, args=(engine, round_id, position))
+    drawn = {
+        "url": f"{v.PHONE_PATH.lstrip('/')}/room?{urlencode({'r': round_id, 'c': cluster_id, 'p': pillar})}",
+        "follow": follow,
+        "position": position,
+        "revision": drawn_revision if drawn_revision is not None else dl.revision(engine, round_id),
+    }
+    poll = POLL_JS.replace("__DRAWN__", json.dumps(drawn)).replace(
+        "__EVERY_MS__", str(int(TALLY_REFRESH_S * 1000))
+    )
+    st.iframe(poll, height=1)
 
 
 def facilitator_controls(engine, round_id: str, cluster_id: str, pillar: str, author: str) -> None:

@@ -1,6 +1,6 @@
 """The Workshop's room view (the projector) and presenter view (the facilitator's controls); ``pages/workshop.py`` draws them.
 
-The phones' own page is ``pages/vote.py`` (``ui/workshop/room.py`` holds the live tally both views show).
+The phones' own page is ``web/vote.py`` (a route, no Streamlit session per phone; ``pages/vote.py`` the fallback) (``ui/workshop/room.py`` holds the live tally both views show).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from cluster_model import store
+from cluster_model import voting as v
 from cluster_model import workshop as ws
 from cluster_model.issues import DataFileError
 from cluster_model.markup import esc, md
@@ -126,7 +127,6 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         on_click=_go,
         args=(w, -1, n),
         disabled=pos == 0,
-        shortcut="Left",
         width="stretch",
     )
     b2.button(
@@ -135,7 +135,6 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         on_click=_go,
         args=(w, 1, n),
         disabled=pos == n - 1,
-        shortcut="Right",
         width="stretch",
     )
     title.markdown(
@@ -234,7 +233,7 @@ def _room_map(w: Workshop, gaps: pd.DataFrame, cid: str, pillar: str):
 
 def _phone_link(w: Workshop) -> tuple[str, str | None]:
     """The phones' voting link, and a note for the facilitator when it had to use this computer's network address."""
-    return pres.page_link("vote", with_language({"r": w.round_id}))
+    return pres.page_link(v.PHONE_PATH, with_language({"r": w.round_id}))
 
 
 def present(w: Workshop) -> None:

@@ -1,0 +1,221 @@
+"""The phones' light vote page over HTTP (web/vote.py), on SQLite and PostgreSQL (issue #28 item 2).
+
+A phone is an HTTP client following the page's own links and forms: it joins by the short link, gets
+its signed pass in the address, picks a group, votes; the rules are the store's (one vote per device
+per item, changeable until closed, refused when closed, rate limit, comment length), the comments are
+escaped, and an Urdu page runs right to left.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from store_support import backend, engine, store_env
+
+from cluster_model import voting as v
+from cluster_model.store import dialogue as dl
+from cluster_model.store import votes as vt
+from web import vote
+
+ROUND = "dlg-light"
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> \"'&"
+
+
+@pytest.fixture
+def server(engine):
+    dl.create_dialogue(
+        engine,
+        round_id=ROUND,
+        name="Light vote test",
+        date="2027-03-01",
+        venue="MUET",
+        facilitator="F",
+        agenda="mango:TS,rice:H",
+        author="seed",
+    )
+    with TestClient(Starlette(routes=vote.routes(lambda: engine)), base_url="http://hall") as client:
+        yield client, engine
+
+
+def _text(response) -> str:
+    """What the phone shows: the page without its tags, style and script."""
+    body = re.sub(r"<(style|script)>.*?</\1>", "", response.text, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def _join(client, group: str | None = "industry", lang: str | None = None) -> str:
+    """A new phone opens the short link; returns its page's address (with its pass) after picking ``group``."""
+    client.cookies.clear()  # a new phone
+    params = {"r": ROUND, **({"lang": lang} if lang else {})}
+    first = client.get(v.PHONE_PATH + "?" + urlencode(params), follow_redirects=False)
+    assert first.status_code == 200  # one round trip to join: no redirect
+    assert vote.COOKIE in first.cookies  # the pass kept for a reload of the bare link
+    token = re.search(r"name='t' value='([^']+)'", first.text).group(1)
+    address = v.PHONE_PATH + "?" + urlencode({**params, "t": token})
+    if group:
+        address += "&g=" + group
+    return address
+
+
+def test_a_reload_of_the_bare_link_keeps_the_phones_pass(server):
+    client, _engine = server
+    address = _join(client, group=None)
+    again = client.get(v.PHONE_PATH + "?r=" + ROUND)
+    assert parse_qs(urlsplit(address).query)["t"][0] in again.text
+
+
+def _vote(client, address: str, choice: str, comment: str = "", item=None):
+    page = client.get(address)
+    hidden = dict(re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", page.text))
+    form = {k: unescape(val) for k, val in hidden.items()}
+    if item:
+        form.update(c=item[0], p=item[1])
+    return client.post(v.PHONE_PATH, data={**form, "comment": comment, "choice": choice})
+
+
+def test_a_phone_joins_picks_its_group_votes_and_changes_its_mind(server):
+    client, engine = server
+    address = _join(client, group=None)
+    picker = client.get(address)
+    assert picker.status_code == 200 and "Which group are you from?" in _text(picker)
+    address += "&g=government"
+    page = client.get(address)
+    assert "Mango — Technology" in _text(page) and "Item 1 of 3" in _text(page)
+    assert "Modern production equipment in common use" in _text(page)  # the pillar's indicators
+    assert len(page.content) < 100_000  # what a phone downloads to join (issue #28 budget)
+    counted = _vote(client, address, "present")
+    assert counted.status_code == 200 and "Counted: Present." in _text(counted)
+    assert "Your vote: ● Present" in _text(counted)
+    again = _vote(client, address, "absent")
+    assert "Your vote: ○ Absent" in _text(again)
+    t = vt.tally(engine, ROUND, "mango", "technology")
+    assert t.n == 1 and t.counts["government"]["absent"] == 1  # one vote per device, its latest
+    assert len(vt.raw_votes(engine, ROUND)) == 2  # every raw vote kept
+
+
+def test_two_phones_count_once_each(server):
+    client, engine = server
+    a, b = _join(client), _join(client, group="academia")
+    _vote(client, a, "present")
+    _vote(client, b, "dont_know")
+    t = vt.tally(engine, ROUND, "mango", "technology")
+    assert (t.n, t.counts["industry"]["present"], t.counts["academia"]["dont_know"]) == (2, 1, 1)
+
+
+def test_a_closed_item_refuses_the_vote_and_says_so(server):
+    client, engine = server
+    address = _join(client)
+    form_page = client.get(address)  # drawn while open
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    hidden = dict(re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", form_page.text))
+    late = client.post(
+        v.PHONE_PATH, data={**{k: unescape(x) for k, x in hidden.items()}, "choice": "present"}
+    )
+    assert late.status_code == 409 and "Voting on this item is closed: your vote was not counted." in _text(
+        late
+    )
+    assert "id='vote-form'" not in late.text  # no buttons left on a closed item
+    assert vt.tally(engine, ROUND, "mango", "technology").n == 0
+    vt.reopen_item(engine, ROUND, "mango", "technology", author="F")
+    assert _vote(client, address, "partial").status_code == 200  # changeable until closed
+
+
+def test_a_phone_voting_faster_than_a_person_is_refused(server):
+    client, engine = server
+    address = _join(client)
+    codes = [_vote(client, address, "present").status_code for _ in range(v.RATE_MAX_VOTES)]
+    assert codes == [200] * v.RATE_MAX_VOTES
+    too_many = _vote(client, address, "absent")
+    assert too_many.status_code == 409 and "Too many votes from this phone" in _text(too_many)
+    assert len(vt.raw_votes(engine, ROUND)) == v.RATE_MAX_VOTES
+
+
+def test_a_forged_pass_is_refused_and_a_new_one_offered(server):
+    client, engine = server
+    address = _join(client).replace("t=", "t=x", 1)
+    page = client.get(address)
+    assert page.status_code == 403 and "voting pass is not valid" in _text(page)
+    assert "Get a new voting pass" in _text(page)
+    q = {k: vals[0] for k, vals in parse_qs(urlsplit(address).query).items()}
+    posted = client.post(v.PHONE_PATH, data={**q, "c": "mango", "p": "technology", "choice": "present"})
+    assert posted.status_code == 403
+    assert vt.raw_votes(engine, ROUND).empty
+
+
+def test_a_hostile_comment_is_stored_as_typed_and_shown_as_text(server):
+    client, engine = server
+    address = _join(client)
+    assert _vote(client, address, "present", comment=HOSTILE).status_code == 200
+    assert vt.raw_votes(engine, ROUND)["comment"].tolist() == [HOSTILE]
+    # The projector shows it through esc: as text, no tag of it survives.
+    from ui.workshop.room import comments_html
+
+    shown = comments_html(vt.tally(engine, ROUND, "mango", "technology"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<img" not in shown and "<script" not in shown
+    # A hostile group in the address is no group: the picker, nothing of it echoed.
+    picker = client.get(address.replace("g=industry", "g=%3Cscript%3Ealert(3)%3C/script%3E"))
+    assert "Which group are you from?" in _text(picker) and "alert(3)" not in picker.text
+
+
+def test_a_vote_for_an_item_not_on_the_agenda_is_refused(server):
+    client, engine = server
+    refused = _vote(client, _join(client), "present", item=("sugar", "technology"))
+    assert refused.status_code == 409 and "not on the dialogue's agenda" in _text(refused)
+    assert vt.raw_votes(engine, ROUND).empty
+
+
+def test_an_unknown_dialogue_says_what_to_do(server):
+    client, _engine = server
+    page = client.get(v.PHONE_PATH + "?r=nothing-here")
+    assert page.status_code == 404 and "Scan the QR code on the screen again" in _text(page)
+
+
+def test_the_urdu_page_runs_right_to_left_in_urdu_with_the_bundled_font(server):
+    client, _engine = server
+    address = _join(client, lang="ur")
+    page = client.get(address)
+    assert "<html lang='ur' dir='rtl'>" in page.text
+    assert "Noto Naskh Arabic" in page.text and "/static/fonts/noto-naskh-arabic/" in page.text
+    assert "https://" not in page.text  # nothing from a CDN
+    from cluster_model.i18n import translator
+
+    ur = translator("ur")
+    assert ur.has("Is this in place in the cluster? It covers:")
+    assert ur.gettext("Is this in place in the cluster? It covers:") in _text(page)
+    counted = _vote(client, address, "present")
+    assert ur.gettext("Your vote:") in _text(counted)
+    assert parse_qs(urlsplit(address).query)["lang"] == ["ur"]  # the language stays in the address
+
+
+def test_the_state_route_changes_when_the_room_moves_or_the_item_closes(server):
+    client, engine = server
+    first = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    closed = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
+    dl.set_position(engine, ROUND, 1, author="F")
+    moved = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
+    assert len({first, closed, moved}) == 3
+    assert client.get(v.PHONE_PATH + "/state?r=nothing").json() == {"key": ""}
+
+
+def test_the_projectors_poll_sees_a_vote_a_close_and_a_move(server):
+    """The projector asks this small route every second instead of rerunning its script (issue #28)."""
+    client, engine = server
+    ask = v.PHONE_PATH + "/room?" + urlencode({"r": ROUND, "c": "mango", "p": "technology"})
+    before = client.get(ask).json()
+    assert before["position"] == 0
+    _vote(client, _join(client), "present")
+    voted = client.get(ask).json()
+    assert voted["tally"] != before["tally"] and voted["revision"] == before["revision"]  # a vote: tally only
+    t = vt.tally(engine, ROUND, "mango", "technology")
+    assert voted["tally"] == vt.live_key(t, vt.OPEN)  # the key the drawn tally carries (ui/workshop/room.py)
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    closed = client.get(ask).json()
+    assert closed["tally"] != voted["tally"] and closed["revision"] > voted["revision"]
+    dl.set_position(engine, ROUND, 2, author="F")
+    assert client.get(ask).json()["position"] == 2
