@@ -1,9 +1,10 @@
 """Cluster, district and place names in Urdu and Sindhi script (``data/names.csv``).
 
-One row per name: ``kind`` (cluster, district, place, indicator, context), ``id`` (the cluster id of
+One row per name: ``kind`` (cluster, district, place, indicator, context, province), ``id`` (the cluster id of
 clusters.csv, the district as the boundary file names it, the place as
 sites.csv writes it, the indicator_id of indicators.csv, the indicator_id of
-context_indicators.csv for a district context figure's label), ``en``, ``ur``, ``sd``, ``status`` (``draft`` until a
+context_indicators.csv for a district context figure's label, the province as the context files write
+it), ``en``, ``ur``, ``sd``, ``status`` (``draft`` until a
 native speaker has checked the row, then ``reviewed``) and ``source``. The
 ICCK corrects names here, not in code.
 
@@ -26,7 +27,7 @@ from .issues import DataFileError, DataIssue
 
 NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "names.csv"
 COLUMNS = ["kind", "id", "en", "ur", "sd", "status", "source"]
-KINDS = ("cluster", "district", "place", "indicator", "context")
+KINDS = ("cluster", "district", "place", "indicator", "context", "province")
 STATUSES = ("draft", "reviewed")
 # The source of names the atlas developers drafted (not in data/sources.csv:
 # it is not evidence, only a translation awaiting review).

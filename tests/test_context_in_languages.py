@@ -32,3 +32,16 @@ def test_the_missing_links_note_names_the_pillars_in_the_page_language():
         "Expected kinds of support come from the Support institutions & infrastructure and "
         "Technology indicators (data/link_types.csv)."
     )
+
+
+def test_the_district_panel_names_the_province_by_key_in_sindhi():
+    """The rank sentence names the province from data/names.csv (kind "province"), not by its English."""
+    if not cx.context_dir().is_dir():
+        pytest.skip("context files missing: run `make setup`")
+    sd = translator("sd")
+    at = run_app(lang="sd")
+    at.radio(key="w_atlas_layer").set_value(sd.gettext("District context")).run()
+    at.selectbox(key="w_district").set_value("Tharparkar").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "سنڌ" in shown and "Sindh" not in shown.replace("Sindh Cluster Atlas", "")

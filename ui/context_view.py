@@ -27,7 +27,6 @@ from ui.i18n import (
     _,
     context_label,
     data_text,
-    known,
     name,
     table_in_language,
     translator,
@@ -173,7 +172,7 @@ def district_panel(
             ).format(
                 rank=int(row["rank"]),
                 n=int(row["n_ranked"]),
-                province=md(known(row["province"])),
+                province=md(name("province", row["province"], row["province"])),  # by the data's key
                 direction=_("higher is better") if meta["direction"] == "positive" else _("higher is worse"),
                 average=cx.format_value(row["province_average"], str(meta["unit"])),
             )

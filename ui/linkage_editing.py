@@ -14,7 +14,7 @@ from geo.institutions_layer import province_contains
 from outputs import tables
 from ui import linkage_views as lv
 from ui import uploads
-from ui.i18n import N_, _, data_text, known, name, table_in_language, translator
+from ui.i18n import N_, _, data_text, name, table_in_language, translator
 
 LINKED_WITH = (N_("a cluster"), N_("another institution"))  # the radio's choices, shown translated
 
@@ -85,7 +85,9 @@ def _add_institution(engine, editor, districts, contains, source_ids: list[str])
         )
         i_source = a2.selectbox(_("Source"), source_ids, key="lm_i_source")
         b1, b2, b3 = st.columns([1, 1, 2])
-        i_lat = b1.text_input(_("Latitude"), key="lm_i_lat", help="decimal degrees; leave empty if unknown")
+        i_lat = b1.text_input(
+            _("Latitude"), key="lm_i_lat", help=_("decimal degrees; leave empty if unknown")
+        )
         i_lon = b2.text_input(_("Longitude"), key="lm_i_lon")
         i_loc_source = b3.selectbox(
             _("Location source"),
@@ -243,7 +245,9 @@ def _add_link(
                 format_func=lambda t: _(L.LINK_TYPES.get(t, t)),
                 key="lm_l_type",
             )
-            l_status = l2.selectbox(_("Status"), L.LINK_STATUSES, key="lm_l_status", format_func=known)
+            l_status = l2.selectbox(
+                _("Status"), L.LINK_STATUSES, key="lm_l_status", format_func=_
+            )  # a status is its own message id
             l_source = l1.selectbox(_("Source"), source_ids, key="lm_l_source")
             l_note = st.text_area(_("Note"), key="lm_l_note")
             add_link = st.form_submit_button(_("Add link"), type="primary")
