@@ -168,7 +168,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "pages/export.py",
     "pages/linkages.py",
     "pages/methods.py",
-    "ui/data_editing.py",
     "ui/workshop/links.py",
     "ui/workshop/room_view.py",
 }
