@@ -167,7 +167,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "pages/clusters.py",
     "pages/export.py",
     "pages/linkages.py",
-    "pages/methods.py",
     "ui/workshop/links.py",
     "ui/workshop/room_view.py",
 }
