@@ -19,3 +19,28 @@ def test_methods_tables_have_headers_by_message_id_and_figures_named_by_id():
     assert not _english_headers(at), _english_headers(at)
     shown = "\n".join(df.value.to_csv() for df in at.dataframe)
     assert "غربت کی شرح (2018، عارضی)" in shown  # data/names.csv, context poverty_rate_2018, by id
+
+
+def _renamed_mango(monkeypatch, tmp_path):
+    """The seed with mango's English name respelled: data/names.csv (keyed by id) still names it."""
+    import shutil
+
+    from cluster_model.loading import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    clusters = (data / "clusters.csv").read_text(encoding="utf-8")
+    (data / "clusters.csv").write_text(clusters.replace("mango,4,Mango,", "mango,4,Mango orchards,"))
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
+
+
+def test_atlas_tables_name_clusters_and_districts_by_id(monkeypatch, tmp_path):
+    _renamed_mango(monkeypatch, tmp_path)
+    at = run_app(lang="ur", district="Mirpur Khas")
+    gap_table, ranking = at.dataframe[0].value, at.dataframe[-1].value
+    assert "آم" in set(gap_table.iloc[:, 0]), gap_table.iloc[:, 0].tolist()  # by id, not by English
+    assert any("آم" in str(c) for c in ranking.iloc[:, -1]), ranking.iloc[:, -1].tolist()
+    shown = gap_table.to_csv() + ranking.to_csv()
+    assert "Mango orchards" not in shown and " of " not in shown
+    assert not _english_headers(at), _english_headers(at)
