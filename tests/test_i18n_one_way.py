@@ -164,7 +164,6 @@ ENGLISH_LOOKUPS = {"known", "name_from_english", "table_in_language"}
 # ui/i18n.py, says how); these pages and flows have not yet been moved to tables that carry ids. Shrink only.
 TABLES_STILL_READ_IN_ENGLISH = {
     "pages/clusters.py",
-    "pages/export.py",
     "pages/linkages.py",
     "ui/workshop/links.py",
     "ui/workshop/room_view.py",

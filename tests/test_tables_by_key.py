@@ -44,3 +44,17 @@ def test_atlas_tables_name_clusters_and_districts_by_id(monkeypatch, tmp_path):
     shown = gap_table.to_csv() + ranking.to_csv()
     assert "Mango orchards" not in shown and " of " not in shown
     assert not _english_headers(at), _english_headers(at)
+
+
+def test_the_export_preview_shows_each_table_as_its_file_holds_it():
+    """The preview is of the files: headers by message id as the files write them, cells as the files hold
+    them (data, marked [en] on an Urdu page), never looked up again by their English spelling."""
+    from cluster_model.i18n import translator
+
+    at = to_page(run_app(lang="ur"), "export")
+    tr = translator("ur")
+    preview = next(df.value for df in at.dataframe if tr.gettext("Indicator") in df.value.columns)
+    status, cluster = preview[tr.gettext("Status")], preview[tr.gettext("Cluster")]
+    unmarked = {re.sub(r"[\u2068\u2069]| \[en\]", "", v) for v in status}
+    assert unmarked <= {"present", "partial", "absent", "not assessed"}, unmarked
+    assert all(v.endswith("[en]\u2069") for v in cluster), cluster.tolist()[:3]
