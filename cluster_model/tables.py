@@ -47,16 +47,29 @@ def pillar_gap_table(
     ds: Dataset, per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str]
 ) -> pd.DataFrame:
     """Clusters as rows, pillars as columns, each cell 'gap x · y% assessed' or 'not assessed'."""
-    cells = per_pillar.assign(
-        cell=[gap_label(g, c) for g, c in zip(per_pillar["gap"], per_pillar["coverage"])]
-    )
-    wide = cells.pivot(index="cluster_id", columns="pillar", values="cell").reindex(
-        index=cluster_ids, columns=pillars
-    )
+    wide = pillar_gap_cells(per_pillar, cluster_ids, pillars, gap_label)
     wide.columns = [PILLARS[p] for p in wide.columns]
     wide.index = [ds.cluster_name(c) for c in wide.index]
     wide.index.name = "Cluster"
     return wide.reset_index()
+
+
+def pillar_gap_cells(
+    per_pillar: pd.DataFrame, cluster_ids: list[str], pillars: list[str], label
+) -> pd.DataFrame:
+    """Cluster ids as the index, pillar ids as the columns, each cell ``label(gap, coverage)`` (a page
+    passes ``gap_label`` with its translator: the cells read by key in its language)."""
+    cells = per_pillar.assign(cell=[label(g, c) for g, c in zip(per_pillar["gap"], per_pillar["coverage"])])
+    return cells.pivot(index="cluster_id", columns="pillar", values="cell").reindex(
+        index=cluster_ids, columns=pillars
+    )
+
+
+def district_pillar_gaps(
+    ds: Dataset, matrix: pd.DataFrame, cluster_ids: list[str], pillars: list[str]
+) -> pd.DataFrame:
+    """The gap and coverage of each of a district's clusters per pillar, by id (``scoring.cluster_gaps``)."""
+    return cluster_gaps(matrix[matrix["cluster_id"].isin(cluster_ids)], ds.rules, pillars)
 
 
 def district_detail(
@@ -64,7 +77,7 @@ def district_detail(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A district's two tables: its clusters' gap per pillar, and the indicator values behind them."""
     rows = matrix[matrix["cluster_id"].isin(cluster_ids)]
-    per_pillar = cluster_gaps(rows, ds.rules, pillars)
+    per_pillar = district_pillar_gaps(ds, rows, cluster_ids, pillars)
     return pillar_gap_table(ds, per_pillar, cluster_ids, pillars), indicator_checklist(
         ds, rows, cluster_ids, pillars
     )

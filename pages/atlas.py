@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,13 +12,14 @@ from cluster_model.history import row_change_label
 from cluster_model.identity import atlas_name
 from cluster_model.markup import md
 from cluster_model.scoring import gap_label
-from cluster_model.tables import map_summary
+from cluster_model.tables import district_pillar_gaps, map_summary, pillar_gap_cells
+from cluster_model.vocabulary import PILLARS
 from geo.atlas_map import atlas_styles, build_atlas_base, clicked_district
 from ui import context_view, linkage_views, page, rtl
 from ui.chrome import evidence_list, first_names, illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import evidence_checklist, get_view
-from ui.i18n import _, configured_name, current_language, data_text, name, table_in_language, translator
+from ui.i18n import _, configured_name, current_language, data_text, name, names, shown_table, translator
 from ui.workshop import room
 
 RANKING_ROWS = 30  # districts shown in the ranking before "Show all" (Sindh has 30: all of them)
@@ -188,9 +191,20 @@ with panel_col:
             + (" — " + _("low coverage, read with care.") if r["low_coverage"] else ".")
         )
         here = list(r["clusters"])
-        gap_table, _checklist = data.district_detail(here)
+        # By key: clusters named by id, pillar headers by message id, cells worded in the page's language.
+        gap_cells = pillar_gap_cells(
+            district_pillar_gaps(ds, data.matrix_for(here), here, data.pillars),
+            here,
+            data.pillars,
+            partial(gap_label, tr=tr),
+        )
+        gap_table = gap_cells.rename(columns=PILLARS, index=names("cluster", here, ds.cluster_name))
         st.markdown("**" + _("Clusters here, gap by pillar") + "**")
-        st.dataframe(table_in_language(gap_table), hide_index=True, width="stretch")
+        st.dataframe(
+            shown_table(gap_table.rename_axis("Cluster").reset_index(), vocabulary=()),
+            hide_index=True,
+            width="stretch",
+        )
         # Drawn only while open (Streamlit's lazy expander): a national district's list is ~300 values,
         # and a collapsed one still cost the browser ~100 ms of every pillar change (#14).
         evidence = st.expander(
@@ -227,19 +241,31 @@ st.caption(
 )
 if len(table) > RANKING_ROWS:
     st.toggle(_("Show all {n} districts").format(n=len(table)), key="w_ranking_all")
-if change_column:
-    table = table.copy()  # the memoised table stays as it is
-    table.insert(4, change_column, changes)
 low = scores["low_coverage"].astype(bool).to_numpy()
-shown = table_in_language(
+# The ranking's rows are the shown districts' (``scores``): their names and counts read by key.
+district_names = names("district", scores["district"])
+shown = shown_table(
     table.assign(
+        District=scores["district"].map(district_names).to_numpy(),
         Gap=[
             (_("not assessed") if pd.isna(g) else f"{g:.2f}" + (" (" + _("low coverage") + ")" if lo else ""))
             for g, lo in zip(table["Gap"], low)
         ],
         Assessed=table["Assessed"].map(lambda c: f"{c:.0%}"),
-    )
+        **{
+            "Indicators assessed": [
+                _("{n} of {total}").format(n=n, total=t)
+                for n, t in zip(scores["n_assessed"], scores["n_indicators"])
+            ],
+            "Clusters": [
+                ", ".join(names("cluster", cs, ds.cluster_name).values()) for cs in scores["clusters"]
+            ],
+        },
+    ),
+    vocabulary=(),
 )
+if change_column:  # worded in the page's language already (row_change_label)
+    shown.insert(4, change_column, changes)
 clusters_column = _("Clusters")
 shown[clusters_column] = shown[clusters_column].map(first_names)
 if cut:

@@ -24,7 +24,7 @@ from ui import linkage_views, page
 from ui.chrome import error_text, illustrative_banner
 from ui.context_view import export_indicator
 from ui.data_view import get_view
-from ui.i18n import _, current_language, name, names, table_in_language, translator
+from ui.i18n import _, current_language, name, names, shown_table, translator
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -286,12 +286,13 @@ if atlas.districts is not None:
     cols[3].download_button(
         "GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore"
     )
+# The preview is of the files: their headers by message id, their cells as the files hold them (data).
 with st.expander(_("Preview the tables")):
     for sheet, table in tables.items():
         st.markdown(f"**{md(_(sheet))}** ({len(table)})")
-        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
+        st.dataframe(shown_table(table, vocabulary=()), hide_index=True, width="stretch")
     st.markdown("**" + _("Sources") + "**")
-    st.dataframe(table_in_language(sources), hide_index=True, width="stretch")
+    st.dataframe(shown_table(sources, vocabulary=()), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ shareable link
 st.subheader("4 · " + _("Link to this view"))

@@ -19,12 +19,13 @@ from ui.i18n import (
     draft_notice,
     indicator_name,
     local_names,
-    table_in_language,
+    names,
+    shown_table,
     translator,
     untranslated_notice,
 )
 
-# The framework table's headers (data/indicators.csv's columns), translated by table_in_language.
+# Headers of the tables read from data/ (their files' columns), by message id for shown_table.
 _FRAMEWORK_HEADERS = {
     "indicator_id": N_("Id"),
     "name": N_("Indicator"),
@@ -32,6 +33,23 @@ _FRAMEWORK_HEADERS = {
     "weight": N_("Weight"),
     "cluster_defining": N_("Cluster-defining"),
     "reference": N_("Reference"),
+}
+_ROUND_HEADERS = {
+    "round_id": N_("Id"),
+    "name": N_("Name"),
+    "date": N_("Date"),
+    "kind": N_("Kind"),
+    "illustrative": N_("Illustrative"),
+    "notes": N_("Notes"),
+}
+_SOURCE_HEADERS = {
+    "source_id": N_("Id"),
+    "citation": N_("Citation"),
+    "title": N_("Title"),
+    "kind": N_("Kind"),
+    "date": N_("Date"),
+    "location": N_("Location"),
+    "note": N_("Note"),
 }
 
 
@@ -73,12 +91,13 @@ for label in INDICATOR_GROUPS.values():
     rows = framework[framework["group"] == label]
     with st.expander(_(label) + " — " + _("{n} indicators").format(n=len(rows))):
         st.dataframe(
-            table_in_language(
+            shown_table(
                 readable(
                     rows[["indicator_id", "name", "how_assessed", "weight", "cluster_defining", "reference"]]
                 )
                 .assign(name=rows["indicator_id"].map(indicator_name))
-                .rename(columns=_FRAMEWORK_HEADERS)
+                .rename(columns=_FRAMEWORK_HEADERS),
+                vocabulary=(),
             ),
             hide_index=True,
             width="stretch",
@@ -145,7 +164,13 @@ st.markdown(
     + ", ".join(_(g) for g in STAKEHOLDERS.values())
     + "."
 )
-st.dataframe(table_in_language(readable(ds.rounds.drop(columns=["_line"]))), hide_index=True, width="stretch")
+st.dataframe(
+    shown_table(
+        readable(ds.rounds[list(_ROUND_HEADERS)]).rename(columns=_ROUND_HEADERS), vocabulary=("Kind",)
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 st.header(_("Where the data lives"))
 st.markdown(
@@ -160,7 +185,9 @@ linkage_views.methods_section(atlas)
 
 st.header(_("Sources"))
 st.dataframe(
-    table_in_language(readable(ds.sources.drop(columns=["_line"]))), hide_index=True, width="stretch"
+    shown_table(readable(ds.sources[list(_SOURCE_HEADERS)]).rename(columns=_SOURCE_HEADERS), vocabulary=()),
+    hide_index=True,
+    width="stretch",
 )
 
 st.header(_("District boundaries"))
@@ -183,7 +210,23 @@ else:
 
 # District context: its own block (cluster_model.context), apart from the gap method.
 st.markdown(context.methods_markdown(translator()))
-st.dataframe(table_in_language(context.methods_table(get_context(atlas))), hide_index=True, width="stretch")
+context_data = get_context(atlas)
+figures = context_data.indicators
+figure_names = names(
+    "context", figures["indicator_id"], dict(zip(figures["indicator_id"], figures["label"])).get
+)
+# The figures named by id (data/names.csv), what each informs by its key: methods_table keeps
+# context_indicators.csv's row order.
+context_figures = context.methods_table(context_data).assign(
+    Figure=figures["indicator_id"].map(figure_names).to_numpy(),
+    **{
+        "Pillar informed": [
+            _("Welfare context (poverty)") if p == context.WELFARE else translator().pillar(p)
+            for p in figures["pillar"]
+        ]
+    },
+)
+st.dataframe(shown_table(context_figures, vocabulary=("Direction",)), hide_index=True, width="stretch")
 st.table(pd.DataFrame(provenance.rows(provenance.CONTEXT)).set_index(_("About")))
 st.caption(
     _("Files read from the folder **{folder}** (set by ATLAS_CONTEXT).").format(

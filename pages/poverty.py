@@ -14,7 +14,7 @@ from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
 from ui.context_view import md
 from ui.data_view import get_view
-from ui.i18n import _, data_text, name, table_in_language, translator
+from ui.i18n import _, data_text, name, names, shown_table, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -59,12 +59,30 @@ st.info(
     + "."
 )
 
+
+def unit_name(unit: str, districts: list[str]) -> str:
+    """A survey unit by its district's name (data/names.csv); a unit standing for several says so."""
+    if len(districts) > 1:
+        return _("{unit} (one figure for {n} districts together: {districts})").format(
+            unit=data_text(unit),
+            n=len(districts),
+            districts=", ".join(names("district", sorted(districts)).values()),
+        )
+    return name("district", unit)
+
+
 plot = frame.assign(
-    label=frame["unit"],
+    label=[
+        name("district", u) if len(d) == 1 else data_text(u)
+        for u, d in zip(frame["unit"], frame["districts"])
+    ],
     gap_text=[(_("not assessed") if pd.isna(g) else f"{g:.2f}") for g in frame["gap"]],
     coverage_text=[_("{share} of indicators assessed").format(share=f"{c:.0%}") for c in frame["coverage"]],
     clusters_text=[", ".join(name("cluster", c, ds.cluster_name(c)) for c in cs) for cs in frame["clusters"]],
-    poor=frame["poor_1000"].fillna(0),
+    # Unknown stays unknown (honest data): no size stands in for it, the tooltip and the marker say so.
+    poor=frame["poor_1000"],
+    poor_known=frame["poor_1000"].notna(),
+    poor_text=[_("unknown") if pd.isna(p) else f"{p:,.0f}" for p in frame["poor_1000"]],
 )
 y_scale = alt.Scale(domain=[0, max(70, float(plot["ci_high"].max() or 0))])
 y = alt.Y("poverty_rate:Q", title=_("Poverty rate 2018 (provisional, %)"), scale=y_scale)
@@ -81,7 +99,7 @@ tooltip = [
     alt.Tooltip("poverty_rate:Q", format=".1f", title=_("Poverty %")),
     alt.Tooltip("ci_low:Q", format=".1f", title=_("95% low")),
     alt.Tooltip("ci_high:Q", format=".1f", title=_("95% high")),
-    alt.Tooltip("poor_1000:Q", format=",.0f", title=_("Poor (1,000s)")),
+    alt.Tooltip("poor_text:N", title=_("Poor (1,000s)")),
     alt.Tooltip("clusters_text:N", title=_("Clusters")),
 ]
 # One chart that fits the column (#24 item 12): the districts whose gap is unknown stand in their own
@@ -111,6 +129,9 @@ x = alt.X(
 chart = alt.Chart(plot)
 assessed = chart.transform_filter(alt.datum.gap_known)
 unknown = chart.transform_filter(~alt.datum.gap_known)
+# A null size would drop the point (Vega-Lite filters invalid values): sized points only where the count is known.
+sized = alt.datum.poor_known
+POOR_UNKNOWN_SIZE = 160
 headers = (
     alt.Chart(
         alt.Data(values=[{"x": X_UNKNOWN, "text": _("Gap unknown")}, {"x": 0.5, "text": _("Gap assessed")}])
@@ -124,10 +145,15 @@ layers = [
     headers,
     unknown.mark_rule(color="#bbb").encode(x=x, y=interval_y, y2="ci_high:Q"),
     assessed.mark_rule(color="#777").encode(x=x, y=interval_y, y2="ci_high:Q"),
-    unknown.mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2]).encode(
-        x=x, y=y, size=size, tooltip=tooltip
-    ),
-    assessed.mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5).encode(
+    unknown.transform_filter(sized)
+    .mark_point(shape="circle", filled=False, color="#616161", strokeDash=[3, 2])
+    .encode(x=x, y=y, size=size, tooltip=tooltip),
+    chart.transform_filter(~sized)
+    .mark_point(shape="diamond", filled=False, size=POOR_UNKNOWN_SIZE, color="#333", strokeWidth=1.5)
+    .encode(x=x, y=y, tooltip=tooltip),
+    assessed.transform_filter(sized)
+    .mark_circle(opacity=0.8, stroke="#333", strokeWidth=0.5)
+    .encode(
         x=x,
         y=y,
         size=size,
@@ -159,6 +185,8 @@ st.altair_chart(
     ),
     width="stretch",
 )
+if not plot["poor_known"].all():
+    st.caption(_("A hollow diamond: the number of poor is unknown (drawn at one size, never as none)."))
 if plot["place"].isna().any():
     st.caption(_("Names left off where they would cover another: hover a point, or see the table below."))
 st.caption(
@@ -173,7 +201,7 @@ st.caption(
 
 table = pd.DataFrame(
     {
-        "District (survey unit)": [cx.unit_label(u, d) for u, d in zip(frame["unit"], frame["districts"])],
+        "District (survey unit)": [unit_name(u, d) for u, d in zip(frame["unit"], frame["districts"])],
         "Clusters": plot["clusters_text"],
         "Cluster gap": plot["gap_text"],
         "Coverage": [f"{c:.0%}" for c in frame["coverage"]],
@@ -181,12 +209,12 @@ table = pd.DataFrame(
         "95% interval": [
             "" if pd.isna(lo) else f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(frame["ci_low"], frame["ci_high"])
         ],
-        "Number of poor (1,000s)": frame["poor_1000"].round(0),
-        "Source": meta["source"],
+        "Number of poor (1,000s)": plot["poor_text"],
+        "Source": data_text(meta["source"]),
     }
 )
 st.subheader(_("Cluster districts, poorest first"))
-shown = table_in_language(table)
+shown = shown_table(table, vocabulary=())
 # Widths (px) that fit the main column at 1280: the long texts (clusters, source) are cut, not the figures (#24 item 12).
 TABLE_WIDTHS = (150, 110, 85, 72, 120, 85, 125, 60)
 st.dataframe(

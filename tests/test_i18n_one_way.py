@@ -155,16 +155,11 @@ ENGLISH_LOOKUPS = {"known", "name_from_english", "table_in_language"}
 # Where ui.i18n.table_in_language still translates a domain table's English cells and names (its one owner,
 # ui/i18n.py, says how); these pages and flows have not yet been moved to tables that carry ids. Shrink only.
 TABLES_STILL_READ_IN_ENGLISH = {
-    "pages/atlas.py",
     "pages/clusters.py",
-    "pages/export.py",
     "pages/linkages.py",
     "ui/context_view.py",
     "ui/linkage_editing.py",
     "ui/linkage_views.py",
-    "pages/methods.py",
-    "pages/poverty.py",
-    "ui/data_editing.py",
     "ui/workshop/links.py",
     "ui/workshop/room_view.py",
 }

@@ -16,6 +16,7 @@ from ui import uploads
 from ui.auth import require_editor
 from ui.chrome import illustrative_banner
 from ui.i18n import (
+    N_,
     _,
     data_text,
     indicator_name,
@@ -23,7 +24,6 @@ from ui.i18n import (
     names,
     ngettext,
     shown_table,
-    table_in_language,
 )
 
 
@@ -86,6 +86,46 @@ def store_round_table(ds, grid: pd.DataFrame) -> pd.DataFrame:
             "Note": grid["note"].where(grid["note"].astype(bool), "—"),
         }
     )
+
+
+# How a value was recorded (the store's ``action`` and ``via`` keys), looked up by message id.
+HISTORY_WORDS = {
+    "seed": N_("seed data"),
+    "create": N_("created"),
+    "update": N_("updated"),
+    "editor": N_("the editor"),
+    "import": N_("imported"),
+}
+# The headers (marked in history_table) of the columns whose cells are vocabulary words.
+HISTORY_VOCABULARY = ("Change", "Recorded via", "Status before", "Status after")
+
+
+def history_table(ds, hist: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A round's recorded changes for reading, and its vocabulary columns (show with
+    ``shown_table(*history_table(...))``): names by id, the change's words and statuses by message id,
+    sources, notes and editors as data; no earlier value is said ("—"), never blank."""
+    cluster_names, indicator_names = local_id_names(ds, hist["cluster_id"], hist["indicator_id"])
+
+    def said(column):
+        return hist[column].where(hist[column].notna() & hist[column].astype(str).astype(bool), "—")
+
+    table = pd.DataFrame(
+        {
+            N_("Changed at"): hist["changed_at"],
+            N_("Changed by"): hist["changed_by"],
+            N_("Cluster"): hist["cluster_id"].map(cluster_names),
+            N_("Indicator"): hist["indicator_id"].map(indicator_names),
+            N_("Change"): hist["action"].map(lambda a: HISTORY_WORDS.get(a, a)),
+            N_("Recorded via"): hist["via"].map(lambda v: HISTORY_WORDS.get(v, v)),
+            N_("Status before"): said("old_status"),
+            N_("Status after"): hist["new_status"],
+            N_("Source before"): said("old_source_id"),
+            N_("Source"): hist["new_source_id"],
+            N_("Note before"): said("old_note"),
+            N_("Note"): said("new_note"),
+        }
+    )
+    return table, HISTORY_VOCABULARY
 
 
 def pick_round(ds) -> tuple[str | None, pd.Series | None]:
@@ -151,7 +191,7 @@ def editor_tabs(engine, ds, round_id: str | None) -> None:
         _new_round(engine)
     with tab_history:
         if round_id:
-            _round_history(engine, round_id)
+            _round_history(engine, ds, round_id)
 
 
 def _edit_round(engine, ds, round_id: str) -> None:
@@ -344,11 +384,11 @@ def _new_round(engine) -> None:
             st.rerun()
 
 
-def _round_history(engine, round_id: str) -> None:
+def _round_history(engine, ds, round_id: str) -> None:
     hist = store.history(engine, round_id=round_id, limit=1000)
     st.caption(
         _(
             "{n} recorded change(s) in this round, newest first. Nothing is overwritten without a trace."
         ).format(n=len(hist))
     )
-    st.dataframe(table_in_language(hist.drop(columns=["change_id"])), hide_index=True, width="stretch")
+    st.dataframe(shown_table(*history_table(ds, hist)), hide_index=True, width="stretch")
