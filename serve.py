@@ -20,6 +20,7 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui import session_cookie, warmup
+from web import api
 
 
 @asynccontextmanager
@@ -40,5 +41,5 @@ async def _the_atlas(request: Request) -> RedirectResponse:
 app = st.App(
     "app.py",
     lifespan=_warm_start,
-    routes=[*session_cookie.routes, Route("/atlas", _the_atlas), Route("/atlas/", _the_atlas)],
+    routes=[*session_cookie.routes, Route("/atlas", _the_atlas), Route("/atlas/", _the_atlas), *api.routes],
 )
