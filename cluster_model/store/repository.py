@@ -34,6 +34,7 @@ from .db import now_utc as _now
 from .errors import Conflict, ConflictError, ValidationError
 from .linkages import seed_linkages_if_empty
 from .migrations import upgrade
+from .review import refuse_if_published
 from .seed import seed_if_empty
 
 log = logging.getLogger(__name__)
@@ -413,6 +414,7 @@ def save_assessments(
             raise ValidationError(
                 [DataIssue(file, f"round '{round_id}' does not exist", "create the round first")]
             )
+        refuse_if_published(conn, round_id)  # an edition never changes (issue 26)
         good, issues = validate_assessments(
             df.astype({c: str for c in ASSESSMENT_COLUMNS}),
             file=file,
