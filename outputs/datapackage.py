@@ -1,13 +1,15 @@
 """An edition as a Frictionless Data Package (issue #26 item 2): ``datapackage.json``, CSV resources with
 Table Schemas, the district boundaries as GeoJSON, zipped.
 
-What the package holds is what the atlas shows for the edition's round with no filter (one
-``cluster_model.view.View``): the clusters, indicators, sources and sites; every cluster × indicator value
-as of the round (``not assessed`` included, with empty source); the gaps per district and per cluster,
-overall and per pillar, each with its coverage (weight share, indicators assessed of those in scope, the
-low-coverage flag). Unknown is an empty cell (``null`` under the schema) with its status, never 0. An
-illustrative round is marked in the title, in a top-level ``illustrative`` member and in an
-``illustrative`` column of every table. The edition's id, checksum and citation are top-level members.
+What the package holds is the edition's content, the tables its checksum covers
+(``cluster_model.publishing.edition_tables``: what the atlas shows for the round through the one view):
+the clusters with their classification, indicators, sources and sites; every cluster × indicator value
+(``not assessed`` included, with empty source); the gaps per district and per cluster, each with its
+coverage (weight share, indicators assessed of those in scope, the low-coverage flag). The Table Schemas
+give their types, constraints, primary and foreign keys. Unknown is an empty cell (``null`` under the
+schema) with its status, never 0. An
+illustrative round (a draft) is marked in the title, in a top-level ``illustrative`` (``draft``) member and
+in an ``illustrative`` (``draft``) column of every table. The edition's id, checksum and citation are top-level members.
 
 Specification: https://datapackage.org (Data Package, Table Schema, CSV Dialect).
 """
@@ -26,7 +28,6 @@ from cluster_model.exports import (
     BOUNDARY_LICENCE,
     DATA_LICENCE,
     NOT_ASSESSED,
-    low_coverage_text,
     sources_table,
 )
 from cluster_model.identity import atlas_name
@@ -46,19 +47,32 @@ ODBL = {
 }
 _GAP_PILLARS = [ALL_PILLARS, *PILLARS]
 
-# Fields per table: name -> (type, description, constraints). Types and constraints are Table Schema's.
+# Fields per table: name -> (type, description, constraints). Types and constraints are Table Schema's;
+# the columns are those of ``cluster_model.publishing.edition_tables`` (the content the checksum covers).
 _ID = {"required": True}
 _SHARE = {"minimum": 0, "maximum": 1}
 _COUNT = {"required": True, "minimum": 0}
+_FLAG = ["yes", "no", NOT_ASSESSED]
 _GAP_FIELDS = {
-    "gap": ("number", "Weighted share of assessed indicators absent (1) or partial (0.5); empty = unknown.", _SHARE),
-    "gap_status": ("string", "'assessed', or 'not assessed' where the gap is unknown.", {"required": True, "enum": ["assessed", NOT_ASSESSED]}),
+    "gap": (
+        "number",
+        "Weighted share of assessed indicators absent (1) or partial (0.5); empty = unknown.",
+        _SHARE,
+    ),
+    "gap_status": (
+        "string",
+        "'assessed', or 'not assessed' where the gap is unknown.",
+        {"required": True, "enum": ["assessed", NOT_ASSESSED]},
+    ),
+    "indicators_assessed": ("integer", "Indicators assessed.", _COUNT),
+    "indicators_total": ("integer", "Indicators in scope.", _COUNT),
     "coverage": ("number", "Share of the indicators' weight that is assessed.", {"required": True, **_SHARE}),
-    "n_assessed": ("integer", "Indicators assessed.", _COUNT),
-    "n_indicators": ("integer", "Indicators in scope.", _COUNT),
-    "low_coverage": ("boolean", "The gap rests on less weight than data/rules.yaml's warning; empty without a gap.", {}),
-    "n_gaps": ("integer", "Indicators absent or partial.", _COUNT),
-}  # fmt: skip
+    "low_coverage": (
+        "string",
+        "Coverage under data/rules.yaml's warning: yes / no; 'not assessed' without a gap.",
+        {"required": True, "enum": _FLAG},
+    ),
+}
 SCHEMAS: dict[str, dict] = {
     "sources": {
         "fields": {
@@ -66,10 +80,9 @@ SCHEMAS: dict[str, dict] = {
             "citation": ("string", "Cite as.", _ID),
             "title": ("string", "Title.", {}),
             "kind": ("string", "Kind of source.", {}),
-            "date": ("string", "Date as stated ('not stated' when the source gives none).", {}),
+            "date": ("string", "Date as stated; empty when the source gives none.", {}),
             "location": ("string", "Where the source is.", {}),
             "note": ("string", "Note.", {}),
-            "licence": ("string", "Licence or terms.", {}),
         },
         "primaryKey": ["source_id"],
     },
@@ -79,9 +92,12 @@ SCHEMAS: dict[str, dict] = {
             "number": ("integer", "Number in the policy dialogue report.", {}),
             "name": ("string", "Name.", _ID),
             "source_id": ("string", "Source naming the cluster.", _ID),
+            "computed_classification": ("string", "Cluster / agglomeration computed from the indicators (data/rules.yaml).", {}),
+            "published_classification": ("string", "As the HRD study published it; empty when it did not.", {}),
+            "published_source_id": ("string", "Source of the published classification.", {}),
         },
         "primaryKey": ["cluster_id"],
-        "foreignKeys": [("source_id", "sources")],
+        "foreignKeys": [("source_id", "sources", "source_id"), ("published_source_id", "sources", "source_id")],
     },
     "indicators": {
         "fields": {
@@ -99,14 +115,14 @@ SCHEMAS: dict[str, dict] = {
         "fields": {
             "cluster_id": ("string", "Cluster id.", _ID),
             "place": ("string", "Place as the source names it.", _ID),
-            "district": ("string", "District (the boundary file's name).", _ID),
+            "district": ("string", "District as the source names it (data/district_aliases.csv maps spellings).", _ID),
             "lat": ("number", "Latitude (WGS84); empty = unknown.", {"minimum": -90, "maximum": 90}),
             "lon": ("number", "Longitude (WGS84); empty = unknown.", {"minimum": -180, "maximum": 180}),
             "location_note": ("string", "How the location was placed.", {}),
             "source_id": ("string", "Source.", _ID),
         },
         "primaryKey": ["cluster_id", "place", "district"],
-        "foreignKeys": [("cluster_id", "clusters"), ("source_id", "sources")],
+        "foreignKeys": [("cluster_id", "clusters", "cluster_id"), ("source_id", "sources", "source_id")],
     },
     "assessments": {
         "fields": {
@@ -114,30 +130,35 @@ SCHEMAS: dict[str, dict] = {
             "indicator_id": ("string", "Indicator id.", _ID),
             "pillar": ("string", "Pillar of the indicator.", {"enum": list(INDICATOR_GROUPS)}),
             "status": ("string", "Present / partial / absent, or not assessed (unknown).", {**_ID, "enum": list(STATUSES)}),
-            "round_id": ("string", "Round the value was assessed in (values carry forward); empty when not assessed.", {}),
+            "value_round_id": ("string", "Round the value comes from (values carry forward); empty when not assessed.", {}),
             "source_id": ("string", "Source of the value; empty when not assessed.", {}),
+            "source": ("string", "The source's citation.", {}),
             "note": ("string", "What the source says.", {}),
         },
         "primaryKey": ["cluster_id", "indicator_id"],
-        "foreignKeys": [("cluster_id", "clusters"), ("indicator_id", "indicators"), ("source_id", "sources")],
+        "foreignKeys": [
+            ("cluster_id", "clusters", "cluster_id"),
+            ("indicator_id", "indicators", "indicator_id"),
+            ("source_id", "sources", "source_id"),
+        ],
     },
     "district_gaps": {
         "fields": {
             "district": ("string", "District.", _ID),
             "pillar": ("string", "Pillar, or 'all' for the four together.", {**_ID, "enum": _GAP_PILLARS}),
             **_GAP_FIELDS,
-            "clusters": ("string", "Cluster ids with a site in the district, '; '-separated.", {}),
+            "clusters": ("string", "Cluster ids with a site in the district, ';'-separated.", {}),
         },
         "primaryKey": ["district", "pillar"],
     },
     "cluster_gaps": {
         "fields": {
             "cluster_id": ("string", "Cluster id.", _ID),
-            "pillar": ("string", "Pillar, or 'all' for the four together.", {**_ID, "enum": _GAP_PILLARS}),
+            "pillar": ("string", "Pillar.", {**_ID, "enum": _GAP_PILLARS}),
             **_GAP_FIELDS,
         },
         "primaryKey": ["cluster_id", "pillar"],
-        "foreignKeys": [("cluster_id", "clusters")],
+        "foreignKeys": [("cluster_id", "clusters", "cluster_id")],
     },
 }  # fmt: skip
 TITLES = {
@@ -151,92 +172,37 @@ TITLES = {
 }
 
 
-def gap_rows(scores: pd.DataFrame, key: str, **extra) -> pd.DataFrame:
-    """Gap figures as the package and the API give them: ``key`` and ``extra`` columns, then the gap (empty
-    when unknown) with its status and its coverage (share of weight, indicators assessed of those in scope,
-    the low-coverage flag, empty where there is no gap to flag)."""
-    flag = low_coverage_text(scores)
-    return pd.DataFrame(
-        {
-            key: scores[key],
-            **extra,
-            "gap": scores["gap"].astype(float),
-            "gap_status": ["assessed" if pd.notna(g) else NOT_ASSESSED for g in scores["gap"]],
-            "coverage": scores["coverage"].astype(float),
-            "n_assessed": scores["n_assessed"].astype(int),
-            "n_indicators": scores["n_indicators"].astype(int),
-            "low_coverage": [None if f == NOT_ASSESSED else f == "yes" for f in flag],
-            "n_gaps": scores["n_gaps"].astype(int),
-        }
-    )
+DRAFT_MARK = "Draft, not published"
+# The columns that mark every row of a package that is not a citable edition (the checksum does not cover them).
+MARKS = {
+    "illustrative": (ILLUSTRATIVE_MARK, "Invented data: do not cite."),
+    "draft": (DRAFT_MARK, "A draft an editor is working on: not reviewed, not to be cited."),
+}
 
 
-def _per_pillar(scores: pd.DataFrame, key: str) -> pd.DataFrame:
-    return gap_rows(scores, key, pillar=scores["pillar"])
+def marks(illustrative: bool, state: str | None) -> list[str]:
+    """The marks a package carries: ``illustrative`` (invented data), ``draft`` (not published)."""
+    return [m for m, on in (("illustrative", illustrative), ("draft", state == "draft")) if on]
 
 
-def gap_tables(view: View) -> dict[str, pd.DataFrame]:
-    """District and cluster gaps of ``view``: over all its pillars (pillar 'all'), then per pillar."""
-    districts = pd.concat(
-        [
-            gap_rows(view.district_scores(every_district=True), "district", pillar=ALL_PILLARS),
-            _per_pillar(view.district_scores(per_pillar=True, every_district=True), "district"),
-        ],
-        ignore_index=True,
-    )
-    members = view.district_scores(every_district=True).set_index("district")["clusters"]
-    districts["clusters"] = districts["district"].map(lambda d: "; ".join(members.get(d, []) or []))
-    clusters = pd.concat(
-        [
-            gap_rows(view.cluster_gaps(per_pillar=False), "cluster_id", pillar=ALL_PILLARS),
-            _per_pillar(view.cluster_gaps(per_pillar=True), "cluster_id"),
-        ],
-        ignore_index=True,
-    )
-    return {
-        "district_gaps": districts.sort_values(["district", "pillar"], kind="stable"),
-        "cluster_gaps": clusters.sort_values(["cluster_id", "pillar"], kind="stable"),
-    }
+def package_tables(content: dict[str, pd.DataFrame], marked: list[str]) -> dict[str, pd.DataFrame]:
+    """Every CSV resource: the edition's content in its schema's column order, with a column per mark."""
+    tables = {name: content[name][list(SCHEMAS[name]["fields"])].reset_index(drop=True) for name in SCHEMAS}
+    columns = {m: MARKS[m][0] for m in marked}
+    return {name: frame.assign(**columns) for name, frame in tables.items()}
 
 
-def package_tables(ds: Dataset, view: View, sites: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every CSV resource of the package as a frame in its schema's column order."""
-    sources = sources_table(ds)
-    sources.columns = list(SCHEMAS["sources"]["fields"])
-    matrix = view.matrix
-    tables = {
-        "sources": sources,
-        "clusters": ds.clusters,
-        "indicators": ds.indicators,
-        "sites": sites.drop_duplicates(["cluster_id", "place", "district"]),
-        "assessments": matrix.assign(
-            round_id=matrix["round_id"].where(matrix["status"] != NOT_ASSESSED, ""),
-            source_id=matrix["source_id"].where(matrix["status"] != NOT_ASSESSED, ""),
-        ),
-        **gap_tables(view),
-    }
-    tables = {
-        name: frame[list(SCHEMAS[name]["fields"])].reset_index(drop=True) for name, frame in tables.items()
-    }
-    if view.illustrative:
-        tables = {name: frame.assign(illustrative=ILLUSTRATIVE_MARK) for name, frame in tables.items()}
-    return tables
-
-
-def _schema(name: str, illustrative: bool) -> dict:
+def _schema(name: str, marked: list[str]) -> dict:
     spec = SCHEMAS[name]
     fields = [
         {"name": field, "type": kind, "description": text, **({"constraints": c} if c else {})}
         for field, (kind, text, c) in spec["fields"].items()
     ]
-    if illustrative:
-        fields.append(
-            {"name": "illustrative", "type": "string", "description": "Invented data: do not cite."}
-        )
+    fields += [{"name": m, "type": "string", "description": MARKS[m][1]} for m in marked]
     schema = {"fields": fields, "missingValues": [""], "primaryKey": spec["primaryKey"]}
     keys = [
-        {"fields": field, "reference": {"resource": target, "fields": field}}
-        for field, target in spec.get("foreignKeys", [])
+        {"fields": field, "reference": {"resource": target, "fields": key}}
+        for field, target, key in spec.get("foreignKeys", [])
     ]
     if keys:
         schema["foreignKeys"] = keys
@@ -263,7 +229,7 @@ def package_name(edition_id: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", f"sindh-cluster-atlas-{edition_id}".lower()).strip("-")
 
 
-def descriptor(tables: dict[str, pd.DataFrame], edition: dict, illustrative: bool) -> dict:
+def descriptor(tables: dict[str, pd.DataFrame], edition: dict, marked: list[str]) -> dict:
     """``datapackage.json``: the resources with their schemas, and the edition's id, checksum and citation.
 
     ``edition``: ``id``, ``checksum``, ``citation`` (text), ``state``, ``date`` and ``round_id``."""
@@ -276,7 +242,7 @@ def descriptor(tables: dict[str, pd.DataFrame], edition: dict, illustrative: boo
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": _schema(name, illustrative),
+            "schema": _schema(name, marked),
         }
         for name in tables
     ]
@@ -297,7 +263,7 @@ def descriptor(tables: dict[str, pd.DataFrame], edition: dict, illustrative: boo
         "profile": PROFILE,
         "name": package_name(edition["id"]),
         "id": f"{package_name(edition['id'])}-{edition['checksum'][:12]}",
-        "title": (ILLUSTRATIVE_MARK + ": " if illustrative else "") + title,
+        "title": "".join(MARKS[m][0] + ": " for m in marked) + title,
         "description": " ".join(
             [
                 "Unknown values are empty (null) with their status ('not assessed'), never 0.",
@@ -315,8 +281,9 @@ def descriptor(tables: dict[str, pd.DataFrame], edition: dict, illustrative: boo
         "round_id": edition.get("round_id"),
         "checksum": {"algorithm": "sha256", "value": edition["checksum"]},
         "citation": edition.get("citation", ""),
-        "illustrative": bool(illustrative),
-        **({"warning": ILLUSTRATIVE_MARK + ": invented for demonstration and training. Do not cite."} if illustrative else {}),
+        "illustrative": "illustrative" in marked,
+        "draft": "draft" in marked,
+        **({"warning": "; ".join(f"{MARKS[m][0]}: {MARKS[m][1]}" for m in marked)} if marked else {}),
         "resources": resources,
     }  # fmt: skip
 
@@ -338,11 +305,13 @@ def boundaries_geojson(ds: Dataset, view: View, districts: gpd.GeoDataFrame, sou
 
 
 def data_package(
-    ds: Dataset, view: View, sites: pd.DataFrame, districts: gpd.GeoDataFrame | None, edition: dict
+    content: dict[str, pd.DataFrame], view: View, districts: gpd.GeoDataFrame | None, edition: dict
 ) -> bytes:
-    """The zipped package of ``view``'s round (``view`` unfiltered); ``edition`` as :func:`descriptor`."""
-    tables = package_tables(ds, view, sites)
-    package = descriptor(tables, edition, view.illustrative)
+    """The zipped package of an edition: ``content`` its tables (``publishing.edition_tables``), ``view``
+    the unfiltered view of its round (the boundaries' figures), ``edition`` as :func:`descriptor`."""
+    marked = marks(view.illustrative, edition.get("state"))
+    tables = package_tables(content, marked)
+    package = descriptor(tables, edition, marked)
     if districts is None:  # no boundary file: the package says so by leaving the resource out
         package["resources"] = [r for r in package["resources"] if r["name"] != "districts"]
     buf = io.BytesIO()
@@ -351,6 +320,7 @@ def data_package(
         for name, frame in tables.items():
             archive.writestr(f"data/{name}.csv", _csv(frame))
         if districts is not None:
+            ds = view.dataset
             geo = boundaries_geojson(ds, view, districts, sources_table(ds))
             archive.writestr("data/districts.geojson", to_geojson_bytes(geo))
     return buf.getvalue()

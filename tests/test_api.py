@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from store_support import backend
 
-from cluster_model import store
+from cluster_model import publishing, store
 from cluster_model.auth import User
 from cluster_model.store import signin
 from cluster_model.store.testing import temp_store
@@ -42,9 +42,10 @@ def served(backend, tmp_path, monkeypatch):
 
 def test_every_route_answers_on_the_store(served):
     client, engine = served
+    publishing.editions(engine)  # sums the seed edition's checksum (publishing's own first-read step)
     before = store.revision(engine)
     editions = client.get(E).json()["editions"]
-    assert [e["round_id"] for e in editions] == [SEED_ROUND]
+    assert [(e["round_id"], e["state"]) for e in editions] == [(SEED_ROUND, "published")]
     first = editions[0]
     assert len(first["checksum"]) == 64 and first["citation"]["text"] and first["citation"]["bibtex"]
     assert client.get(f"{E}/latest").json()["checksum"] == first["checksum"]
@@ -145,24 +146,56 @@ def test_etag_and_cache_control_come_from_the_checksum(served):
     assert client.get(f"{E}/latest/gaps?pillars=hrm&format=csv").headers["etag"] != etag
 
 
-def test_an_edit_changes_the_checksum_and_the_etag(served):
-    client, engine = served
-    before = client.get(f"{E}/latest/gaps")
+def _draft(engine, round_id="r-2027", status="absent") -> str:
+    """A draft round dated after the seed's, with one value: automobile's equipment ``status``."""
     store.create_round(
-        engine, round_id="r-2027", name="Round 2027", date="2027-01-10", kind="survey", author="t"
+        engine, round_id=round_id, name="Round 2027", date="2027-01-10", kind="survey", author="ed"
     )
     store.save_assessments(
-        engine, "r-2027", [store.Edit("automobile", "tech_equipment", "absent", "icck_desk")], author="t"
+        engine, round_id, [store.Edit("automobile", "tech_equipment", status, "icck_desk")], author="ed"
     )
+    return round_id
+
+
+def test_a_new_edition_changes_latest_the_checksum_and_the_etag(served):
+    client, engine = served
+    before = client.get(f"{E}/latest/gaps")
+    publishing.submit(engine, _draft(engine), "ed")
+    edition = publishing.publish(engine, "r-2027", "rev")
     editions = client.get(E).json()["editions"]
-    assert [e["round_id"] for e in editions][:1] == ["r-2027"]  # newest first
-    after = client.get(f"{E}/r-2027/gaps")
+    assert [e["edition"] for e in editions][:1] == [edition.edition_id]  # newest first
+    after = client.get(f"{E}/latest/gaps")
+    assert after.json()["edition"] == edition.edition_id and after.json()["checksum"] == edition.checksum
     assert (
         after.json()["checksum"] != before.json()["checksum"]
         and after.headers["etag"] != before.headers["etag"]
     )
     hyderabad = {r["district"]: r for r in after.json()["gaps"]}["Hyderabad"]
     assert hyderabad["gap"] == 1.0 and hyderabad["n_assessed"] == 1
+    # The first edition still reads as it was: its figures do not take the later round's value.
+    old = client.get(f"{E}/{editions[-1]['edition']}/gaps").json()
+    assert {r["district"]: r for r in old["gaps"]}["Hyderabad"]["gap"] is None
+
+
+def test_drafts_only_for_a_signed_in_editor_marked_and_never_cached(served):
+    client, engine = served
+    draft = _draft(engine)
+    assert draft not in {e["round_id"] for e in client.get(E).json()["editions"]}
+    assert client.get(f"{E}/{draft}/gaps").status_code == 404  # as an unknown name
+    client.cookies.set("atlas_session", "forged")
+    assert client.get(f"{E}/{draft}/gaps").status_code == 404
+    client.cookies.set("atlas_session", signin.create_session(engine, User("alice", "Alice")))
+    seen = client.get(f"{E}/{draft}/gaps")
+    assert seen.status_code == 200 and seen.json()["state"] == "draft"
+    assert seen.json()["warning"] == "Draft, not published"
+    assert seen.headers["cache-control"] == "private, no-store"
+    assert {r["district"]: r for r in seen.json()["gaps"]}["Hyderabad"]["gap"] == 1.0
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{E}/{draft}/datapackage.zip").content))
+    descriptor = json.loads(package.read("datapackage.json"))
+    assert descriptor["draft"] is True and descriptor["title"].startswith("Draft, not published")
+    gaps = pd.read_csv(io.BytesIO(package.read("data/district_gaps.csv")))
+    assert set(gaps["draft"]) == {"Draft, not published"}
+    assert "# DRAFT, NOT PUBLISHED" in client.get(f"{E}/{draft}/gaps?format=csv").text
 
 
 def test_cors_for_get_only_and_no_route_writes(served):
@@ -183,17 +216,6 @@ def test_requests_per_address_are_limited(tmp_path, monkeypatch):
         refused = client.get(f"{E}/latest/gaps")
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
         assert refused.json()["error"] == "too many requests"
-
-
-def test_a_signed_in_editors_cookie_is_read_and_a_stranger_sees_no_more(served):
-    client, engine = served
-    token = signin.create_session(engine, User("alice", "Alice"))
-    public = client.get(E).json()
-    client.cookies.set("atlas_session", token)
-    assert client.get(E).json() == public  # the list is the same: drafts are named by id only
-    client.cookies.clear()
-    client.cookies.set("atlas_session", "forged")
-    assert client.get(f"{E}/latest").status_code == 200
 
 
 def test_openapi_document_names_every_route():

@@ -28,10 +28,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED
+from cluster_model import publishing
+from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, low_coverage_text
 from cluster_model.issues import AtlasError
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, PILLARS
-from outputs.datapackage import gap_rows
 from web import editions as ed
 
 PREFIX = "/api/v1"
@@ -65,8 +65,27 @@ class Source:
     engine: object
     atlas: object
 
-    def view(self, round_id: str, pillars=(), sectors=(), districts=()):
-        """The pages' own view of these filters (``ui.data_view.get_view``: one View, shared)."""
+    def bundle(self, served: ed.Served):
+        """The bundle as of ``served``: for an edition, the pages' bundle with only the rounds published up
+        to it (``publishing.edition_round_ids``: what its content and checksum are made of), kept per
+        edition; a draft or an illustrative round reads the bundle as it is."""
+        if served.edition is None:
+            return self.atlas
+
+        def narrowed():
+            from dataclasses import replace
+
+            from cluster_model.memo import Memo
+
+            rounds = publishing.edition_round_ids(self.engine, served.edition)
+            return replace(
+                self.atlas, dataset=publishing.restrict_rounds(self.atlas.dataset, rounds), _memo=Memo(128)
+            )
+
+        return self.atlas.memo(("api_edition_bundle", served.name, served.checksum), narrowed)
+
+    def view(self, served: ed.Served, pillars=(), sectors=(), districts=()):
+        """The pages' own view of these filters over ``served``'s bundle (``ui.data_view.get_view``)."""
         from ui.data_view import get_view
         from ui.state import ViewState
 
@@ -74,14 +93,23 @@ class Source:
             pillars=list(pillars) or list(PILLARS),
             sectors=list(sectors),
             districts=list(districts),
-            round=round_id,
+            round=served.round_id,
         )
-        return get_view(self.atlas, state)
+        return get_view(self.bundle(served), state)
+
+    def content(self, served: ed.Served) -> dict[str, pd.DataFrame]:
+        """The edition's tables (``publishing.edition_tables``), kept with its bundle."""
+        bundle = self.bundle(served)
+        return bundle.memo(
+            ("api_content", served.round_id),
+            lambda: publishing.edition_tables(bundle.dataset, served.round_id),
+        )
 
     def checksum(self, round_id: str) -> str:
-        """The round's content checksum, once per store revision (kept with the bundle)."""
+        """A round's content checksum (a draft's or an illustrative round's: an edition has its own)."""
         return self.atlas.memo(
-            ("api_checksum", round_id), lambda: ed.checksum_of(self.atlas.dataset, round_id)
+            ("api_checksum", round_id),
+            lambda: publishing.content_checksum(publishing.edition_tables(self.atlas.dataset, round_id)),
         )
 
     def linkages(self):
@@ -201,6 +229,25 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def gap_rows(scores: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A View's gap rows as the API gives them: the gap (null when unknown) with its status and its
+    coverage (share of weight, indicators assessed of those in scope, the low-coverage flag: null where
+    there is no gap to flag, as ``exports.low_coverage_text`` words it)."""
+    flag = low_coverage_text(scores)
+    return pd.DataFrame(
+        {
+            key: scores[key],
+            "gap": scores["gap"].astype(float),
+            "gap_status": ["assessed" if pd.notna(g) else NOT_ASSESSED for g in scores["gap"]],
+            "coverage": scores["coverage"].astype(float),
+            "n_assessed": scores["n_assessed"].astype(int),
+            "n_indicators": scores["n_indicators"].astype(int),
+            "low_coverage": [None if f == NOT_ASSESSED else f == "yes" for f in flag],
+            "n_gaps": scores["n_gaps"].astype(int),
+        }
+    )
+
+
 # --------------------------------------------------------------------------- answers
 
 
@@ -225,10 +272,10 @@ class Call:
 
     @property
     def ds(self):
-        return self.source.atlas.dataset
+        return self.source.bundle(self.served).dataset if self.served else self.source.atlas.dataset
 
     def view(self, **filters):
-        return self.source.view(self.served.round_id, **filters)
+        return self.source.view(self.served, **filters)
 
     def about(self) -> dict:
         """The edition every answer names (id, state, checksum, illustrative mark)."""
@@ -246,6 +293,9 @@ def _notes(call: Call) -> list[str]:
     """The lines a CSV answer ends with (``# ``): edition, checksum, marks, licences."""
     s = call.served
     lines = [f"Edition: {s.name} ({s.state}); round {s.round_id}; SHA-256 {s.checksum}"]
+    cited = ed.citation(s, str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.name}")
+    if cited:
+        lines.append("Cite as: " + cited["text"])
     if s.illustrative:
         lines.append(ILLUSTRATIVE_MARK.upper() + ": invented for demonstration and training. Do not cite.")
     if s.state == ed.DRAFT:
@@ -466,19 +516,20 @@ def districts_geojson(call: Call) -> Answer:
 def datapackage(call: Call) -> Answer:
     from outputs.datapackage import data_package, package_name
 
-    s, atlas = call.served, call.source.atlas
+    s, bundle = call.served, call.source.bundle(call.served)
     base = str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.name}"
+    cited = ed.citation(s, base)
     edition = {
         "id": s.name,
         "checksum": s.checksum,
-        "citation": ed.citation(s, base)["text"],
+        "citation": cited["text"] if cited else "Not an edition: not to be cited.",
         "state": s.state,
         "date": s.meta.get("published_on") or s.meta.get("round_date"),
         "round_id": s.round_id,
     }
-    body = atlas.memo(
+    body = bundle.memo(
         ("api_datapackage", s.name, s.checksum, base),
-        lambda: data_package(call.ds, call.view(), atlas.sites, atlas.districts, edition),
+        lambda: data_package(call.source.content(s), call.view(), bundle.districts, edition),
     )
     return Answer(raw=body, media_type="application/zip", filename=f"{package_name(s.name)}.zip")
 

@@ -54,7 +54,11 @@ SCHEMAS = {
     "Edition": {
         "type": "object",
         "required": ["edition", "round_id", "state", "checksum", "illustrative", "citation"],
-        "properties": {**_ABOUT, "citation": _CITATION, "links": {"type": "object"}},
+        "properties": {
+            **_ABOUT,
+            "citation": {"anyOf": [_CITATION, {"type": "null"}], "description": "null: not an edition, not to cite"},
+            "links": {"type": "object"},
+        },
     },
     "Editions": {
         "type": "object",
