@@ -201,6 +201,7 @@ EDITION = {
     "description": "An edition id, `latest` (the newest published), an illustrative round's id, or — for a "
     "signed-in editor only — a draft round's id.",
     "schema": {"type": "string"},
+    "example": "latest",
 }
 
 
@@ -240,7 +241,7 @@ def document() -> dict:
         e + "/clusters/{cluster_id}": _get(
             "One cluster: its indicators with status, source and citation, its gap per pillar",
             {**_json("ClusterDetail"), **_csv()},
-            params=[*tabular, {"name": "cluster_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            params=[*tabular, {"name": "cluster_id", "in": "path", "required": True, "schema": {"type": "string"}, "example": "fisheries"}],
             errors=(400, 404),
         ),
         e + "/indicators": _get("The indicator framework", {**_json("Indicators"), **_csv()}, params=tabular, errors=(400, 404)),
