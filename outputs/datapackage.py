@@ -324,3 +324,17 @@ def data_package(
             geo = boundaries_geojson(ds, view, districts, sources_table(ds))
             archive.writestr("data/districts.geojson", to_geojson_bytes(geo))
     return buf.getvalue()
+
+
+def served_package(engine, ds: Dataset, served, sites: pd.DataFrame, districts, url: str) -> bytes:
+    """The package of what is served (``cluster_model.served.Served``: an edition, an illustrative round or
+    a draft) at ``url``: its content over the rounds it is made of, its view, its record."""
+    from cluster_model import publishing
+    from cluster_model import served as sv
+    from cluster_model.view import make_view
+
+    own = sv.dataset_of(engine, ds, served)
+    view = make_view(own, served.round_id, sites=sites)
+    return data_package(
+        publishing.edition_tables(own, served.round_id), view, districts, sv.package_record(served, url)
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from cluster_model import store
 from cluster_model.markup import md
-from ui import data_editing, page
+from ui import data_editing, data_package, page
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.data_access import data_dir, get_engine
 from ui.i18n import _, data_text
@@ -27,6 +27,11 @@ st.caption(
     )
 )
 
+st.caption(
+    _(
+        "Machines read the published editions through the read-only API: [its routes and parameters]({url})."
+    ).format(url=data_package.API_DOCS)
+)
 round_id, chosen = data_editing.pick_round(ds)
 if round_id:
     data_editing.round_header(engine, ds, round_id, chosen)

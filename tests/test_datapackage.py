@@ -128,3 +128,33 @@ def test_validation_catches_a_broken_foreign_key(client, tmp_path):
     values.write_text(text.replace("\nfisheries,", "\nno_such_cluster,", 1), encoding="utf-8")
     report = validate(str(path))
     assert not report.valid and any("foreign" in m.lower() for m in errors_of(report))
+
+
+def test_the_export_page_downloads_the_edition_package_and_the_data_page_links_the_api(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from support import REPO, record_deferred_downloads
+
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'pages.db'}")
+    downloads = record_deferred_downloads(monkeypatch)
+    at = AppTest.from_file(str(REPO / "pages" / "export.py"), default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    edition = publishing.latest_edition(store.open_store())
+    name = next(n for n in downloads if n and n.endswith(".zip"))
+    assert edition.edition_id in name
+    zipfile.ZipFile(io.BytesIO(downloads[name]())).extractall(tmp_path / "export")  # the click
+    report = validate(str(tmp_path / "export" / "datapackage.json"))
+    assert report.valid, errors_of(report)
+    package = json.loads((tmp_path / "export" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["checksum"]["value"] == edition.checksum and package["edition"] == edition.edition_id
+    data = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=120).run()
+    assert any("/api/v1/docs" in c.value for c in data.caption)
+
+
+def test_the_api_docs_page_describes_every_route(client):
+    from web.openapi import document
+
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for path in document()["paths"]:
+        assert f"GET {path}" in page.text
+    assert "<script" not in page.text and "https://" not in page.text.split("</style>")[0]

@@ -28,11 +28,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from cluster_model import publishing
+from cluster_model import served as ed
 from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, low_coverage_text
 from cluster_model.issues import AtlasError
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK, PILLARS
-from web import editions as ed
 
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
@@ -77,9 +76,8 @@ class Source:
 
             from cluster_model.memo import Memo
 
-            rounds = publishing.edition_round_ids(self.engine, served.edition)
             return replace(
-                self.atlas, dataset=publishing.restrict_rounds(self.atlas.dataset, rounds), _memo=Memo(128)
+                self.atlas, dataset=ed.dataset_of(self.engine, self.atlas.dataset, served), _memo=Memo(128)
             )
 
         return self.atlas.memo(("api_edition_bundle", served.name, served.checksum), narrowed)
@@ -97,19 +95,10 @@ class Source:
         )
         return get_view(self.bundle(served), state)
 
-    def content(self, served: ed.Served) -> dict[str, pd.DataFrame]:
-        """The edition's tables (``publishing.edition_tables``), kept with its bundle."""
-        bundle = self.bundle(served)
-        return bundle.memo(
-            ("api_content", served.round_id),
-            lambda: publishing.edition_tables(bundle.dataset, served.round_id),
-        )
-
     def checksum(self, round_id: str) -> str:
         """A round's content checksum (a draft's or an illustrative round's: an edition has its own)."""
         return self.atlas.memo(
-            ("api_checksum", round_id),
-            lambda: publishing.content_checksum(publishing.edition_tables(self.atlas.dataset, round_id)),
+            ("api_checksum", round_id), lambda: ed.checksum_of(self.atlas.dataset, round_id)
         )
 
     def linkages(self):
@@ -514,22 +503,13 @@ def districts_geojson(call: Call) -> Answer:
 
 
 def datapackage(call: Call) -> Answer:
-    from outputs.datapackage import data_package, package_name
+    from outputs.datapackage import package_name, served_package
 
-    s, bundle = call.served, call.source.bundle(call.served)
+    s, atlas = call.served, call.source.atlas
     base = str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.name}"
-    cited = ed.citation(s, base)
-    edition = {
-        "id": s.name,
-        "checksum": s.checksum,
-        "citation": cited["text"] if cited else "Not an edition: not to be cited.",
-        "state": s.state,
-        "date": s.meta.get("published_on") or s.meta.get("round_date"),
-        "round_id": s.round_id,
-    }
-    body = bundle.memo(
+    body = atlas.memo(
         ("api_datapackage", s.name, s.checksum, base),
-        lambda: data_package(call.source.content(s), call.view(), bundle.districts, edition),
+        lambda: served_package(call.source.engine, atlas.dataset, s, atlas.sites, atlas.districts, base),
     )
     return Answer(raw=body, media_type="application/zip", filename=f"{package_name(s.name)}.zip")
 
@@ -538,6 +518,13 @@ def openapi(call: Call) -> Answer:
     from web.openapi import document
 
     return Answer(document())
+
+
+def docs(call: Call) -> Answer:
+    from web.docs import page
+    from web.openapi import document
+
+    return Answer(raw=page(document()).encode("utf-8"), media_type="text/html; charset=utf-8")
 
 
 def api_routes(
@@ -553,6 +540,7 @@ def api_routes(
     edition = "/editions/{edition}"
     return [
         route("/openapi.json", openapi, edition=False),
+        route("/docs", docs, edition=False),
         route("/editions", list_editions, edition=False, tabular=True),
         route(edition, one_edition),
         route(edition + "/gaps", gaps, tabular=True),

@@ -222,6 +222,7 @@ def document() -> dict:
     tabular = (EDITION, FORMAT)
     paths = {
         "/api/v1/openapi.json": _get("This document", {"application/json": {"schema": {"type": "object"}}}, errors=()),
+        "/api/v1/docs": _get("This document for people (HTML)", {"text/html": {"schema": {"type": "string"}}}, errors=()),
         "/api/v1/editions": _get("Editions, newest first", {**_json("Editions"), **_csv()}, params=[FORMAT], errors=(400,)),
         e: _get("One edition: metadata, checksum, citation, what changed", _json("Edition"), params=[EDITION]),
         e + "/gaps": _get(

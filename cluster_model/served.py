@@ -1,18 +1,18 @@
-"""What the API serves as an edition: a published edition, an illustrative round, or (signed-in editors
-only) a draft round.
+"""What is served as an edition (the API's routes, the data package): a published edition, an
+illustrative round, or (signed-in editors only) a draft round.
 
 The editions are owned by ``cluster_model.publishing`` (issue #26 item 1): their ids, checksums,
-citations, states and content. This module only resolves a name in a URL (an edition id, ``latest``, a
-round id) into what a route reads, and says who may read it.
+citations, states and content. This module only resolves a name (an edition id, ``latest``, a round id)
+or a round into what is served, says who may read it, and which rounds its figures are made of.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cluster_model import publishing
-from cluster_model.issues import N_, AtlasError
-from cluster_model.loading import Dataset
+from . import publishing
+from .issues import N_, AtlasError
+from .loading import Dataset
 
 LATEST = publishing.LATEST
 PUBLISHED, SUPERSEDED, DRAFT, ILLUSTRATIVE = "published", "superseded", "draft", "illustrative"
@@ -78,17 +78,16 @@ def resolve(engine, ds: Dataset, name: str, checksum, *, editor: bool) -> Served
     illustrative round's id, or — for a signed-in editor only — an unpublished round's id. Anything
     else: AtlasError (a draft named by someone not signed in is refused exactly like an unknown name)."""
     if name == LATEST:
-        latest = publishing.latest_edition(engine)
-        if latest is None:
-            raise AtlasError(N_("No edition has been published yet."))
-        return _edition_served(ds, latest)
+        # publishing's AtlasError when none is published
+        return _edition_served(ds, publishing.edition(engine, LATEST))
     for served in listed(engine, ds, checksum):
         if served.name == name:
             return served
     if editor and _round_row(ds, name) is not None and publishing.round_state(engine, name) != PUBLISHED:
         return _round_served(ds, name, DRAFT, checksum)
+    known = ", ".join([LATEST, *(e.name for e in listed(engine, ds, checksum))])
     raise AtlasError(
-        N_("There is no edition '{name}'."), name=name, fix=N_("See /api/v1/editions for the editions.")
+        N_("there is no edition '{edition_id}'"), fix=N_("use one of: {known}"), edition_id=name, known=known
     )
 
 
@@ -99,3 +98,39 @@ def citation(served: Served, url: str) -> dict | None:
         return None
     cited = publishing.citation(served.edition, url)
     return {"text": cited.text, "bibtex": cited.bibtex(), "ris": cited.ris()}
+
+
+def of_round(engine, ds: Dataset, round_id: str, checksum) -> Served:
+    """What a round is served as: its edition when published (the current one first), else an
+    illustrative round, else a draft."""
+    mine = [e for e in listed(engine, ds, checksum) if e.round_id == round_id]
+    if mine:
+        return sorted(mine, key=lambda e: e.state != PUBLISHED)[0]
+    return _round_served(ds, round_id, DRAFT, checksum)
+
+
+def dataset_of(engine, ds: Dataset, served: Served) -> Dataset:
+    """The dataset ``served``'s figures are made of: an edition's rounds published up to it (what its
+    content and checksum cover, ``publishing.edition_round_ids``); a draft's or an illustrative round's
+    dataset as it is."""
+    if served.edition is None:
+        return ds
+    return publishing.restrict_rounds(ds, publishing.edition_round_ids(engine, served.edition))
+
+
+def checksum_of(ds: Dataset, round_id: str) -> str:
+    """A round's content checksum (for a draft or an illustrative round: an edition has its own)."""
+    return publishing.content_checksum(publishing.edition_tables(ds, round_id))
+
+
+def package_record(served: Served, url: str) -> dict:
+    """What a data package says of its edition (``outputs.datapackage.descriptor``)."""
+    cited = citation(served, url)
+    return {
+        "id": served.name,
+        "checksum": served.checksum,
+        "citation": cited["text"] if cited else "Not an edition: not to be cited.",
+        "state": served.state,
+        "date": served.meta.get("published_on") or served.meta.get("round_date"),
+        "round_id": served.round_id,
+    }
