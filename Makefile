@@ -56,6 +56,7 @@ test: setup $(TEST_STAMP) system-packages
 bench: setup $(TEST_STAMP) system-packages
 	$(PY) bench/run.py
 	$(PY) bench/room_votes.py
+	$(PY) bench/api.py
 
 # Only the room-vote load figures (80 phones on one item, projector in Chromium).
 bench-votes: setup $(TEST_STAMP) system-packages

@@ -40,7 +40,17 @@ def _free_port() -> int:
 def _start(env: dict[str, str], tmp: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.api_app:app", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.api_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=REPO,
         env=child_env_vars({**env, "ATLAS_DB_URL": f"sqlite:///{tmp / 'bench-api.db'}"}),
     )

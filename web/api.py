@@ -16,6 +16,7 @@ served only with a signed-in editor's session cookie (``ui.session_cookie``). No
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import threading
 import time
@@ -38,6 +39,7 @@ FORMATS = ("json", "csv")
 REQUESTS_PER_MINUTE = 600  # per client address: ten a second, far above a person or a script's polling
 PUBLIC_SECONDS = 3600  # a published edition never changes: a cache may keep it an hour
 LATEST_SECONDS = 60  # ``latest`` and the list move when a new edition is published
+API_MEMO = 512  # answers, editions and checksums kept per data bundle
 COOKIE = "atlas_session"  # ui.session_cookie.COOKIE (not imported: ui/ pulls in Streamlit at import)
 
 
@@ -64,6 +66,13 @@ class Source:
     engine: object
     atlas: object
 
+    def kept(self, key: tuple, compute):
+        """``compute()`` once per key for this bundle, in the API's own bounded memo kept with it (so a
+        burst of API requests never pushes the pages' views out of theirs)."""
+        from cluster_model.memo import Memo
+
+        return self.atlas.memo(("api",), lambda: Memo(API_MEMO)).get(key, compute)
+
     def bundle(self, served: ed.Served):
         """The bundle as of ``served``: for an edition, the pages' bundle with only the rounds published up
         to it (``publishing.edition_round_ids``: what its content and checksum are made of), kept per
@@ -80,7 +89,7 @@ class Source:
                 self.atlas, dataset=ed.dataset_of(self.engine, self.atlas.dataset, served), _memo=Memo(128)
             )
 
-        return self.atlas.memo(("api_edition_bundle", served.name, served.checksum), narrowed)
+        return self.kept(("api_edition_bundle", served.name, served.checksum), narrowed)
 
     def view(self, served: ed.Served, pillars=(), sectors=(), districts=()):
         """The pages' own view of these filters over ``served``'s bundle (``ui.data_view.get_view``)."""
@@ -97,9 +106,7 @@ class Source:
 
     def checksum(self, round_id: str) -> str:
         """A round's content checksum (a draft's or an illustrative round's: an edition has its own)."""
-        return self.atlas.memo(
-            ("api_checksum", round_id), lambda: ed.checksum_of(self.atlas.dataset, round_id)
-        )
+        return self.kept(("api_checksum", round_id), lambda: ed.checksum_of(self.atlas.dataset, round_id))
 
     def linkages(self):
         from ui.linkage_views import get_linkages
@@ -297,18 +304,21 @@ def _csv_cell(v):
     return "; ".join(str(x) for x in v) if isinstance(v, list) else v
 
 
-def _respond(answer: Answer, call: Call, fmt: str, headers: dict) -> Response:
+def _render(answer: Answer, call: Call, fmt: str) -> tuple[bytes, str, dict]:
+    """(body, media type, extra headers) of an answer in the format asked."""
     from outputs.tables import to_csv_bytes
 
     if answer.raw is not None:
-        if answer.filename:
-            headers["Content-Disposition"] = f'attachment; filename="{answer.filename}"'
-        return Response(answer.raw, media_type=answer.media_type, headers=headers)
+        extra = (
+            {"Content-Disposition": f'attachment; filename="{answer.filename}"'} if answer.filename else {}
+        )
+        return answer.raw, answer.media_type, extra
     if fmt == "csv":
         table = answer.table.map(_csv_cell) if len(answer.table) else answer.table
         notes = _notes(call) if call.served is not None else []
-        return Response(to_csv_bytes(table, notes), media_type="text/csv; charset=utf-8", headers=headers)
-    return JSONResponse(answer.body, headers=headers)
+        return to_csv_bytes(table, notes), "text/csv; charset=utf-8", {}
+    body = json.dumps(answer.body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return body, "application/json", {}
 
 
 def _error(status: int, body: dict, extra: dict | None = None) -> JSONResponse:
@@ -324,6 +334,10 @@ def _is_editor(source: Source, request: Request) -> bool:
     from cluster_model.store.signin import session_user
 
     return session_user(source.engine, token) is not None
+
+
+def _list_tag(src: Source) -> str:
+    return "|".join(e.checksum for e in ed.listed(src.engine, src.atlas.dataset, src.checksum))
 
 
 def endpoint(
@@ -347,26 +361,28 @@ def endpoint(
             fmt = _format(request, tabular)
             src = source()
             name = request.path_params.get("edition", "")
-            served = None
-            if edition:
-                served = ed.resolve(
-                    src.engine, src.atlas.dataset, name, src.checksum, editor=_is_editor(src, request)
+            editor = edition and _is_editor(src, request)
+            # Kept with the bundle, which the pages rebuild when the store's revision changes (a new
+            # edition, an edit): a repeated request costs a lookup, not a resolution and a render.
+            served = (
+                src.kept(
+                    ("api_served", name, editor),
+                    lambda: ed.resolve(src.engine, src.atlas.dataset, name, src.checksum, editor=editor),
                 )
-            call = Call(request, src, served)
-            tag = (
-                served.checksum
-                if served
-                else "|".join(e.checksum for e in ed.listed(src.engine, call.ds, src.checksum))
+                if edition
+                else None
             )
-            headers = {
-                **CORS,
-                "ETag": _etag(tag, request, fmt),
-                "Cache-Control": _cache_control(served, name),
-            }
+            call = Call(request, src, served)
+            tag = served.checksum if served else src.kept(("api_list_tag",), lambda: _list_tag(src))
+            etag = _etag(tag, request, fmt)
+            headers = {**CORS, "ETag": etag, "Cache-Control": _cache_control(served, name)}
             headers["Vary"] = "Accept, Cookie" if served is not None and not served.public else "Accept"
-            if request.headers.get("if-none-match") == headers["ETag"]:
+            if request.headers.get("if-none-match") == etag:
                 return Response(status_code=304, headers=headers)
-            return _respond(handler(call), call, fmt, headers)
+            body, media_type, extra = src.kept(
+                ("api_answer", etag, str(request.base_url)), lambda: _render(handler(call), call, fmt)
+            )
+            return Response(body, media_type=media_type, headers={**headers, **extra})
         except BadParameter as exc:
             return _error(400, exc.body)
         except AtlasError as exc:
@@ -507,7 +523,7 @@ def datapackage(call: Call) -> Answer:
 
     s, atlas = call.served, call.source.atlas
     base = str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.name}"
-    body = atlas.memo(
+    body = call.source.kept(
         ("api_datapackage", s.name, s.checksum, base),
         lambda: served_package(call.source.engine, atlas.dataset, s, atlas.sites, atlas.districts, base),
     )
