@@ -109,6 +109,14 @@ def of_round(engine, ds: Dataset, round_id: str, checksum) -> Served:
     return _round_served(ds, round_id, DRAFT, checksum)
 
 
+def name_of_round(engine, round_id: str) -> str:
+    """The name a round is served under (as :func:`of_round`, without reading its content): its
+    current edition's id when published, else the round's id."""
+    mine = [e for e in publishing.editions(engine) if e.round_id == round_id]
+    mine = [e for e in mine if e.current] or mine
+    return mine[0].edition_id if mine else round_id
+
+
 def dataset_of(engine, ds: Dataset, served: Served) -> Dataset:
     """The dataset ``served``'s figures are made of: an edition's rounds published up to it (what its
     content and checksum cover, ``publishing.edition_round_ids``); a draft's or an illustrative round's

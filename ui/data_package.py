@@ -22,7 +22,9 @@ def _served(atlas: AtlasData, round_id: str) -> sv.Served:
 
 
 def package_file_name(atlas: AtlasData, round_id: str) -> str:
-    return f"{package_name(_served(atlas, round_id).name)}.zip"
+    # Named without reading the round's content: the page shows the button on every run.
+    name = atlas.memo(("package_name", round_id), lambda: sv.name_of_round(get_engine(), round_id))
+    return f"{package_name(name)}.zip"
 
 
 def package_bytes(atlas: AtlasData, round_id: str) -> bytes:
