@@ -220,3 +220,14 @@ def test_every_export_of_a_draft_says_draft_not_published(engine):
         pdf = district_brief_pdf(ds, None, ds.sites, view, ["Thatta"])
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
         assert all(("Draft, not published" in page) == draft for page in pages), pages
+
+
+def test_roles_live_with_the_accounts():
+    from cluster_model.auth import User, authenticate, hash_password
+
+    assert not User.from_record("alice", {"name": "Alice"}).reviewer  # every account edits; no more
+    assert User.from_record("bob", {"roles": ["reviewer", "nonsense"]}).roles == {"editor", "reviewer"}
+    root = User.from_record("root", {"admin": True})
+    assert root.admin and root.reviewer and root.roles == {"editor", "reviewer", "admin"}
+    users = {"bob": {"name": "Bob", "password_hash": hash_password("a long password"), "roles": "reviewer"}}
+    assert authenticate(users, "bob", "a long password").reviewer
