@@ -16,7 +16,7 @@ from cluster_model.memo import Memo
 from ui.chrome import show_error
 from ui.data_access import AtlasData, get_engine
 from ui.data_editing import changed
-from ui.i18n import _, data_text
+from ui.i18n import _, current_language, data_text, translator
 from ui.share import app_base_url, share_url
 from ui.state import ViewState
 
@@ -80,7 +80,7 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
         st.code(cited.text, language=None, wrap_lines=True)
         if ed.self_reviewed:
             st.caption(_("Not reviewed by a second person: its publisher reviewed their own changes."))
-        c1, c2 = st.columns(2)
+        c1, c2, c3 = st.columns(3)
         c1.download_button(
             _("Citation as {format}").format(format="BibTeX"),
             cited.bibtex().encode("utf-8"),
@@ -97,6 +97,21 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
             key="cite_ris",
             on_click="ignore",
         )
+        c3.download_button(
+            _("Edition report (PDF)"),
+            lambda: _report(atlas, ed, cited),  # made when clicked, in the page's language
+            file_name=f"{cited.key}_{current_language()}.pdf",
+            mime="application/pdf",
+            key="edition_report",
+            on_click="ignore",
+        )
+
+
+def _report(atlas: AtlasData, ed: publishing.Edition, cited: publishing.Citation) -> bytes:
+    from outputs.edition_report import edition_report_pdf
+
+    content = publishing.edition_content(get_engine(), atlas.dataset, ed)
+    return edition_report_pdf(ed, content, cited, tr=translator())
 
 
 def _act(action) -> bool:
