@@ -175,8 +175,10 @@ def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
     apply_direction(current_language())
     if notice := language_notice():
         st.warning(notice)
-    atlas = reader_atlas(get_atlas_data(), current_editor())  # signed out: published editions only
+    atlas = get_atlas_data()
     if shared_filters:
+        # The figure pages: signed out, published editions only (Data and Workshop decide their own).
+        atlas = reader_atlas(atlas, current_editor())
         state = view.view_state(vocabulary(atlas))
     else:  # this page's URL parameters are its own: never read them as the shared filters
         state = st.session_state.get(view._STATE_KEY) or view.ViewState(round=atlas.dataset.latest_round())
