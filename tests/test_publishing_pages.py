@@ -11,7 +11,6 @@ from signin_support import PASSWORD, page_app, page_store, password_hash, sign_i
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import publishing, store
-from cluster_model.auth import User
 
 ROUND = "survey-2027"
 USERS = {
@@ -70,9 +69,7 @@ def test_a_visitor_sees_published_editions_only_and_an_editor_sees_the_draft_mar
     assert "Draft, not published" not in _texts(visitor)
     assert any(e.label.startswith("Cite edition") for e in visitor.expander)
 
-    editor = page_app("atlas", timeout=90, users=USERS)
-    editor.session_state["atlas_editor"] = User.from_record("alice", USERS["alice"])  # signed in (ui.auth)
-    _ok(editor.run())
+    editor = _ok(page_app("atlas", timeout=90, users=USERS, signed_in="alice").run())
     assert any("Survey 2027" in r for r in _atlas_rounds(editor))
     assert editor.sidebar.selectbox(key="w_round").value == ROUND  # the newest round, a draft
     assert "Draft, not published" in _texts(editor)

@@ -164,6 +164,9 @@ def _signed_in(user: User) -> None:
     st.session_state[_USER_KEY], st.session_state[_TOKEN_KEY] = user, token
     st.session_state[_COOKIE_TODO] = token
     st.session_state.pop("atlas_cookie_refused", None)
+    # Signed out, the Data page's round picker held published rounds only: open on the newest round
+    # an editor sees (a draft, perhaps) rather than keep the visitor's pick.
+    st.session_state.pop("data_round", None)
 
 
 # --------------------------------------------------------------------------- the first editor (setup code)
