@@ -377,17 +377,18 @@ def restrict_rounds(ds: Dataset, round_ids) -> Dataset:
     )
 
 
-def visible_round_ids(engine: Engine, ds: Dataset, drafts: bool) -> list[str]:
-    """Rounds a reader may open: every round for a signed-in editor (``drafts``), else the published
-    ones and the illustrative ones (marked as such wherever they are shown)."""
-    if drafts:
-        return list(ds.rounds["round_id"])
-    published = {e.round_id for e in editions(engine)}
-    return [
-        r
-        for r, illustrative in zip(ds.rounds["round_id"], ds.rounds["illustrative"])
-        if r in published or bool(illustrative)
-    ]
+def visible_round_ids(ds: Dataset, drafts: bool) -> list[str]:
+    """Rounds a reader may open (``ds`` read from the store): every round for a signed-in editor
+    (``drafts``), else the published ones and the illustrative ones (marked wherever they are shown)."""
+    rounds = ds.rounds
+    if drafts or "edition" not in rounds:  # the data/ files alone (store unreachable): no editions known
+        return list(rounds["round_id"])
+    return list(rounds.loc[(rounds["edition"] != "") | rounds["illustrative"], "round_id"])
+
+
+def reader_dataset(ds: Dataset, drafts: bool) -> Dataset:
+    """``ds`` as a reader sees it: :func:`visible_round_ids` only."""
+    return ds if drafts else restrict_rounds(ds, visible_round_ids(ds, drafts))
 
 
 def edition_round_ids(engine: Engine, ed: Edition) -> list[str]:
@@ -545,6 +546,12 @@ def _correction_of(conn, round_id: str) -> str | None:
     return conn.execute(
         select(r.c.note).where(r.c.round_id == round_id, r.c.action == CORRECTION_STEP)
     ).scalar_one_or_none()
+
+
+def correction_of(engine: Engine, round_id: str) -> str | None:
+    """The edition a correction round corrects, or None for any other round."""
+    with engine.connect() as conn:
+        return _correction_of(conn, round_id) if store.review.has_publishing(conn) else None
 
 
 def _next_edition_id(conn, today: date) -> tuple[str, int]:

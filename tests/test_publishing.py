@@ -119,8 +119,8 @@ def test_drafts_do_not_change_an_edition_and_visitors_do_not_see_them(engine):
     store.save_assessments(engine, "early", [EDIT], author="alice")
     ds = store.load_dataset(engine)
     assert pub.content_checksum(pub.edition_content(engine, ds, first)) == first.checksum
-    assert pub.visible_round_ids(engine, ds, drafts=False) == ["desk-2026"]
-    assert set(pub.visible_round_ids(engine, ds, drafts=True)) == {"desk-2026", "early"}
+    assert pub.visible_round_ids(ds, drafts=False) == ["desk-2026"]
+    assert set(pub.visible_round_ids(ds, drafts=True)) == {"desk-2026", "early"}
 
 
 def test_an_illustrative_round_is_never_published_but_visitors_see_it(engine):
@@ -135,7 +135,7 @@ def test_an_illustrative_round_is_never_published_but_visitors_see_it(engine):
     )
     with pytest.raises(AtlasError, match="illustrative"):
         pub.submit(engine, "demo", "alice")
-    assert "demo" in pub.visible_round_ids(engine, store.load_dataset(engine), drafts=False)
+    assert "demo" in pub.visible_round_ids(store.load_dataset(engine), drafts=False)
 
 
 def test_edition_tables_carry_sources_and_coverage_with_every_gap():
@@ -175,3 +175,59 @@ def test_a_citation_as_text_bibtex_and_ris():
     assert (
         ris[0] == "TY  - DATA" and "ET  - 2026.2" in ris and "DA  - 2026/12/07" in ris and ris[-2] == "ER  - "
     )
+
+
+def test_the_view_of_a_published_round_is_its_edition_and_a_draft_is_marked(engine):
+    """The Atlas's figures for a published round are its edition's (an earlier-dated draft does not
+    leak in); a draft round's view says so in every line it gives an export."""
+    from cluster_model.view import make_view
+
+    first = pub.latest_edition(engine)
+    store.create_round(
+        engine, round_id="early", name="Early", date="2020-01-01", kind="survey", author="alice"
+    )
+    store.save_assessments(engine, "early", [EDIT], author="alice")
+    ds = store.load_dataset(engine)
+    published = make_view(ds, "desk-2026")
+    assert not published.draft
+    row = published.matrix.set_index(["cluster_id", "indicator_id"]).loc[("rice", "tech_equipment")]
+    assert row["status"] == "not assessed"  # the draft's "partial" is not in the edition
+    assert pub.content_checksum(pub.edition_tables(ds, "desk-2026")) == first.checksum
+    draft = make_view(ds, "early")
+    assert draft.draft and "Draft, not published" in draft.filter_lines(ds)[-1]
+
+
+def test_every_export_of_a_draft_says_draft_not_published(engine):
+    """The CSV/XLSX tables, their notes, the file name and the district brief PDF (pages read back)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from cluster_model import exports
+    from cluster_model.view import make_view
+    from outputs.brief import district_brief_pdf
+
+    store.create_round(
+        engine, round_id="survey-2027", name="Survey", date="2027-03-01", kind="survey", author="a"
+    )
+    ds = store.load_dataset(engine)
+    for round_id, draft in (("survey-2027", True), ("desk-2026", False)):
+        view = make_view(ds, round_id)
+        tables = exports.view_tables(ds, ds.sites, view)
+        assert all(("Publication" in t.columns) == draft for t in tables.values())
+        assert any("DRAFT, NOT PUBLISHED" in line for line in exports.notes_lines(ds, view)) == draft
+        assert ("_DRAFT_" in exports.export_filename(view, "csv")) == draft
+        pdf = district_brief_pdf(ds, None, ds.sites, view, ["Thatta"])
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+        assert all(("Draft, not published" in page) == draft for page in pages), pages
+
+
+def test_roles_live_with_the_accounts():
+    from cluster_model.auth import User, authenticate, hash_password
+
+    assert not User.from_record("alice", {"name": "Alice"}).reviewer  # every account edits; no more
+    assert User.from_record("bob", {"roles": ["reviewer", "nonsense"]}).roles == {"editor", "reviewer"}
+    root = User.from_record("root", {"admin": True})
+    assert root.admin and root.reviewer and root.roles == {"editor", "reviewer", "admin"}
+    users = {"bob": {"name": "Bob", "password_hash": hash_password("a long password"), "roles": "reviewer"}}
+    assert authenticate(users, "bob", "a long password").reviewer

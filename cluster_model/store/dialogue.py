@@ -180,12 +180,12 @@ def start_session(
         info = round_info(conn, round_id)
         if info is None:
             _fail(f"round '{round_id}' does not exist", "create the dialogue round first")
-        refuse_if_published(conn, round_id)
         if info["kind"] != "dialogue":
             _fail(
                 f"round '{round_id}' is a {info['kind']} round, not a dialogue",
                 "pick or create a round of kind 'dialogue'",
             )
+        refuse_if_published(conn, round_id)
         if conn.execute(
             select(s.dialogue_sessions.c.round_id).where(s.dialogue_sessions.c.round_id == round_id)
         ).first():

@@ -50,6 +50,14 @@ def edition_of(conn: Connection, round_id: str) -> str | None:
     ).scalar_one_or_none()
 
 
+def edition_ids(conn: Connection) -> dict[str, tuple[str, int]]:
+    """{round_id: (edition_id, sequence)} of the published rounds."""
+    if not has_publishing(conn):
+        return {}
+    e = s.editions
+    return {r: (i, n) for r, i, n in conn.execute(select(e.c.round_id, e.c.edition_id, e.c.sequence))}
+
+
 def refuse_if_published(conn: Connection, round_id: str) -> None:
     """Raise :class:`PublishedRoundError` when ``round_id`` is an edition (called inside a write)."""
     edition_id = edition_of(conn, round_id)
