@@ -56,6 +56,7 @@ test: setup $(TEST_STAMP) system-packages
 bench: setup $(TEST_STAMP) system-packages
 	$(PY) bench/run.py
 	$(PY) bench/room_votes.py
+	$(PY) bench/api.py
 
 # Only the room-vote load figures: 80 and 300 phones on the light vote page, SQLite and PostgreSQL
 # (a throwaway server from scripts/start_test_postgres.sh), projector in Chromium.

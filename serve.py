@@ -21,7 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from ui import session_cookie, warmup
 from ui.data_access import get_engine
-from web import vote
+from web import api, vote
 
 
 @asynccontextmanager
@@ -45,6 +45,7 @@ app = st.App(
     routes=[
         *session_cookie.routes,
         *vote.routes(get_engine),
+        *api.routes,
         Route("/atlas", _the_atlas),
         Route("/atlas/", _the_atlas),
     ],

@@ -50,11 +50,39 @@ def retry_delay_seconds(failures: int) -> int:
     return min(2 ** (failures - FREE_FAILURES + 1), MAX_DELAY_SECONDS)
 
 
+# Roles (issue 26): every account edits (drafts: imports, edits, surveys, workshop capture); a
+# reviewer also publishes a round in review or sends it back; an admin does both and lifts sign-in locks.
+EDITOR, REVIEWER, ADMIN = "editor", "reviewer", "admin"
+ROLES = (EDITOR, REVIEWER, ADMIN)
+
+
+def roles_of(record: Mapping) -> frozenset[str]:
+    """An account's roles from its record (``roles = ["reviewer"]``; ``admin = true``); unknown names are ignored."""
+    named = record.get("roles") or []
+    named = [named] if isinstance(named, str) else named
+    roles = {EDITOR} | {str(r).strip().lower() for r in named} & set(ROLES)
+    if record.get("admin") or ADMIN in roles:
+        roles |= {REVIEWER, ADMIN}
+    return frozenset(roles)
+
+
 @dataclass(frozen=True)
 class User:
     username: str
     name: str
     admin: bool = False  # may lift sign-in locks
+    roles: frozenset[str] = frozenset({EDITOR})
+
+    @property
+    def reviewer(self) -> bool:
+        """May publish a round in review, or send it back."""
+        return self.admin or REVIEWER in self.roles
+
+    @classmethod
+    def from_record(cls, username: str, record: Mapping) -> User:
+        """The user of an account record (``[atlas_auth.users.<name>]`` or a store account)."""
+        roles = roles_of(record)
+        return cls(username, str(record.get("name") or username), ADMIN in roles, roles)
 
     @property
     def label(self) -> str:
@@ -132,4 +160,4 @@ def authenticate(users: Mapping[str, Mapping] | None, username: str, password: s
         return None
     if not verify_password(password or "", str(stored)):
         return None
-    return User(username, str(record.get("name") or username), bool(record.get("admin", False)))
+    return User.from_record(username, record)

@@ -24,7 +24,7 @@ from .identity import atlas_name, region_name
 from .loading import Dataset
 from .scoring import gap_label
 from .view import View, local_districts
-from .vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
+from .vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
 NOT_ASSESSED = "not assessed"
 BOUNDARY_SOURCE_ID = "osm_boundaries"
@@ -212,6 +212,8 @@ def view_tables(ds: Dataset, sites: pd.DataFrame, view: View) -> dict[str, pd.Da
     }
     if view.illustrative:
         tables = {name: t.assign(Illustrative=ILLUSTRATIVE_MARK) for name, t in tables.items()}
+    if view.draft:
+        tables = {name: t.assign(Publication=DRAFT_MARK) for name, t in tables.items()}
     return tables
 
 
@@ -273,6 +275,8 @@ def notes_lines(
         lines.append(
             f"{ILLUSTRATIVE_MARK.upper()}: this round is invented for demonstration and training. Do not cite."
         )
+    if view.draft:
+        lines.append(f"{DRAFT_MARK.upper()}: this round is not a published edition; do not cite it.")
     lines += view.filter_lines(ds)
     lines.append(
         "Gap = weighted share of assessed indicators that are absent (1) or partial (0.5); "
@@ -311,6 +315,8 @@ def export_filename(view: View, ext: str, kind: str = "") -> str:
     parts = ["sindh-atlas", pillars, where] + ([kind] if kind else []) + [view.generated]
     if view.illustrative:
         parts.insert(1, "ILLUSTRATIVE")
+    if view.draft:
+        parts.insert(1, "DRAFT")
     return "_".join(parts) + "." + ext.lstrip(".")
 
 

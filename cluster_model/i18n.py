@@ -301,6 +301,7 @@ def vocabulary_messages() -> list[VocabularyMessage]:
         for level in levels
     ]
     out.append(VocabularyMessage(v.ILLUSTRATIVE_MARK, "mark on every view and export of invented data"))
+    out.append(VocabularyMessage(v.DRAFT_MARK, "mark on every view and export of a round not yet published"))
     seen: set[str] = set()
     return [m for m in out if not (m.text in seen or seen.add(m.text))]
 

@@ -45,6 +45,10 @@ Every cache the atlas keeps, in one place (keys are content or revisions, never 
    districts, markers and legend served as files, each named by a hash of its content; and the map's
    one script (``geo.offline.build_map_bundle``, built by ``make setup``, again on import when a source
    changed). No bound (not pruned yet). Never stale: new content, new file name.
+10. The API's answers (web/api.py ``Source.kept``, a Memo kept as one entry of ``AtlasData.memo``): what
+   a name resolves to, an edition's narrowed bundle, checksums, rendered JSON/CSV bodies, data packages.
+   Key: (what, ETag: the edition's checksum, route, query and format; base URL). Bound: 512, apart from
+   the pages' 128 so API traffic never evicts their views. Invalidated with its ``AtlasData``.
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
 
     A real round shows the latest value of each indicator from that round or an
     earlier real one (values carry forward until reassessed). An illustrative
-    round stands alone, so invented values never mix with real ones.
+    round stands alone, so invented values never mix with real ones. A published
+    round (the store's ``edition_sequence``) shows its edition: only the rounds
+    published up to it, never a draft (``cluster_model.publishing``).
     """
     rounds = ds.rounds
     if round_id is None or round_id not in set(rounds["round_id"]):
@@ -51,6 +53,9 @@ def rounds_in_view(ds: Dataset, round_id: str | None) -> list[str]:
         return [round_id]
     order = ds.round_order()
     real = set(rounds.loc[~rounds["illustrative"], "round_id"])
+    if "edition_sequence" in rounds and chosen["edition_sequence"] > 0:
+        sequence = rounds["edition_sequence"]
+        real = set(rounds.loc[(sequence > 0) & (sequence <= chosen["edition_sequence"]), "round_id"])
     # Up to the chosen round in the one total order: a round opened later on the same date is later.
     return [r for r in order[: order.index(round_id) + 1] if r in real]
 

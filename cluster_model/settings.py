@@ -99,6 +99,12 @@ class Settings:
         "none (`make test` starts one: `scripts/start_test_postgres.sh`)",
         "Tests: a PostgreSQL server the store tests also run against.",
     )
+    allow_self_review: bool = _var(
+        "ATLAS_ALLOW_SELF_REVIEW",
+        "off",
+        "Publishing: a reviewer may publish a round whose last changes are their own (a one-person team; the edition says so).",
+        False,
+    )
     bench_reruns: int = _var("BENCH_RERUNS", "`20`", "Bench: AppTest reruns per case (server-only rows).", 20)
     bench_browser_changes: int = _var(
         "BENCH_BROWSER_CHANGES", "`10`", "Bench: pillar changes per case in Chromium (median of these).", 10
@@ -135,6 +141,7 @@ class Settings:
             npm_registry=registry.rstrip("/") if registry else None,
             chromium=environ.get("ATLAS_CHROMIUM") or None,
             test_pg_url=environ.get("ATLAS_TEST_PG_URL") or None,
+            allow_self_review=bool(_text(environ.get("ATLAS_ALLOW_SELF_REVIEW"))),
             bench_reruns=int(environ.get("BENCH_RERUNS") or 20),
             bench_browser_changes=int(environ.get("BENCH_BROWSER_CHANGES") or 10),
             bench_quiet_s=float(environ.get("BENCH_QUIET_S") or 1.5),

@@ -33,7 +33,7 @@ from .scoring import (
     rank_by_gap,
 )
 from .tables import district_detail, ranking_table, status_counts
-from .vocabulary import ILLUSTRATIVE_MARK, PILLARS
+from .vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, PILLARS
 
 
 def local_districts(districts: Sequence[str], tr=None) -> list[str]:
@@ -65,6 +65,8 @@ class View:
     sectors: list[str]
     districts: list[str]
     generated: str = field(default_factory=lambda: date.today().isoformat())
+    # A real round of the store that is not a published edition (an editor's view): marked everywhere.
+    draft: bool = False
     dataset: Dataset | None = field(default=None, repr=False, compare=False)
     # Sites with canonical district names (``AtlasData.sites``): the districts scored.
     sites: pd.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -104,7 +106,8 @@ class View:
             _("Round:")
             + " "
             + (tr.data(self.round_label) if tr else self.round_label)
-            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else ""),
+            + (" — " + _(ILLUSTRATIVE_MARK) if self.illustrative else "")
+            + (" — " + _(DRAFT_MARK) if self.draft else ""),
         ]
 
     def as_dict(self) -> dict:
@@ -339,6 +342,16 @@ def _rows_of(matrix: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     return rows.iloc[order].reset_index(drop=True)
 
 
+def is_draft(ds: Dataset, round_id: str | None) -> bool:
+    """A real round of the store that is not a published edition (rounds read from the store say
+    which edition they are; the data/ files alone have no editions, and invented rounds are marked
+    illustrative instead)."""
+    row = ds.rounds[ds.rounds["round_id"] == round_id]
+    return (
+        "edition" in row and not row.empty and not row.iloc[0]["illustrative"] and not row.iloc[0]["edition"]
+    )
+
+
 def make_view(
     ds: Dataset,
     round_id: str | None,
@@ -366,6 +379,7 @@ def make_view(
         list(pillars) or list(PILLARS),
         list(sectors),
         list(districts),
+        draft=is_draft(ds, round_id),
         dataset=ds,
         sites=sites,
         base=base,

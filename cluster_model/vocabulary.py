@@ -59,6 +59,8 @@ PARTICIPATION_LEVELS = {"job level": JOB_LEVELS, "skill level": SKILL_LEVELS}
 
 # The mark every view and export of invented (illustrative) data carries.
 ILLUSTRATIVE_MARK = "ILLUSTRATIVE — not real data"
+# The mark every view and export of a round that is not a published edition carries (issue 26).
+DRAFT_MARK = "Draft, not published"
 
 
 def pillar_label(pillar_id: str) -> str:

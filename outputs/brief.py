@@ -27,7 +27,7 @@ from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
 from cluster_model.scoring import gap_label
 from cluster_model.view import View
-from cluster_model.vocabulary import PILLARS
+from cluster_model.vocabulary import DRAFT_MARK, PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.snapshot import WATERMARK, locator_chart, render
 from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W, paragraph
@@ -100,6 +100,11 @@ def _title_block(pdf: FPDF, ds: Dataset, view: View, name: str, r, districts, ti
             5,
             w=text_w,
         )
+        pdf.set_text_color(0, 0, 0)
+    if view.draft:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_text_color(192, 0, 0)
+        paragraph(pdf, _(DRAFT_MARK).upper() + ": " + _("not a published edition. Do not cite."), 5, w=text_w)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
     pdf.set_font("DejaVu", "B", 11)
@@ -331,6 +336,8 @@ def district_brief_pdf(
 
         if view.illustrative:
             _watermark(pdf)
+        if view.draft:
+            _watermark(pdf, DRAFT_MARK)
         with_context = context is not None and context.available
         if with_context:  # cluster_model.context.ContextData: a second page, apart from the gaps
             _context_page(pdf, context, name, tr, words.place)

@@ -168,13 +168,14 @@ def heading(pdf: FPDF, text: str) -> None:
     pdf.set_font("DejaVu", "", 8.5)
 
 
-def watermark(pdf: FPDF) -> None:
-    """The illustrative-data mark across the page (every page of an illustrative round carries it)."""
+def watermark(pdf: FPDF, text: str = WATERMARK) -> None:
+    """A mark across the page: the illustrative-data mark (every page of an illustrative round
+    carries it), or ``DRAFT_MARK`` on every page of a round that is not a published edition."""
     with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
         pdf.set_font("DejaVu", "B", 34)
         with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):
-            w = pdf.get_string_width(WATERMARK)
-            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, WATERMARK)
+            w = pdf.get_string_width(text)
+            pdf.text(PAGE_W / 2 - w / 2, PAGE_H / 2, text)
 
 
 def table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:

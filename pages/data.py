@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cluster_model import store
+from cluster_model import publishing, store
 from cluster_model.markup import md
-from ui import data_editing, page
+from ui import data_editing, data_package, page
 from ui.auth import current_editor, locks_panel, require_editor, sign_out
 from ui.data_access import data_dir, get_engine
 from ui.i18n import _, data_text
+from ui.publishing import publishing_section
 from ui.survey_flow import survey_section
 
 atlas, state = page.start(shared_filters=False)
 engine = get_engine()
-ds = store.load_dataset(engine, data_dir())
 editor = current_editor()
+ds = publishing.reader_dataset(store.load_dataset(engine, data_dir()), drafts=editor is not None)
 
 st.title(_("Data"))
 st.caption(
@@ -27,6 +28,11 @@ st.caption(
     )
 )
 
+st.caption(
+    _(
+        "Machines read the published editions through the read-only API: [its routes and parameters]({url})."
+    ).format(url=data_package.API_DOCS)
+)
 round_id, chosen = data_editing.pick_round(ds)
 if round_id:
     data_editing.round_header(engine, ds, round_id, chosen)
@@ -46,6 +52,7 @@ st.sidebar.caption(_("Signed in as **{user}**").format(user=md(data_text(user.la
 st.sidebar.button(_("Sign out"), on_click=sign_out, key="sign_out")
 locks_panel(user)
 
+publishing_section(engine, ds, round_id, user)
 data_editing.editor_tabs(engine, ds, round_id)
 
 # --------------------------------------------------------------------------- field surveys (ODK Collect / KoboToolbox)

@@ -20,7 +20,7 @@ from geo.export_geojson import districts_geojson, to_geojson_bytes
 from geo.snapshot import MIME, render, render_small_png, snapshot_chart
 from outputs.brief import district_brief_pdf
 from outputs.tables import to_csv_bytes, to_xlsx_bytes
-from ui import linkage_views, page
+from ui import data_package, linkage_views, page
 from ui.chrome import error_text, illustrative_banner
 from ui.context_view import export_indicator
 from ui.data_view import get_view
@@ -285,6 +285,17 @@ if atlas.districts is not None:
 
     cols[3].download_button(
         "GeoJSON", _geojson, export_filename(ev, "geojson"), "application/geo+json", on_click="ignore"
+    )
+if state.round:  # the round's data package (all of it, no filter), as the API serves it
+    st.download_button(
+        _("Data package (Frictionless, ZIP)"),
+        lambda: data_package.package_bytes(atlas, state.round),
+        data_package.package_file_name(atlas, state.round),
+        "application/zip",
+        on_click="ignore",
+        help=_(
+            "The whole round with Table Schemas, sources, boundaries and the edition's checksum and citation."
+        ),
     )
 # The preview is of the files: their headers by message id, their cells as the files hold them (data).
 with st.expander(_("Preview the tables")):

@@ -5,6 +5,7 @@
     printf '%s\n' "$PW" | python scripts/add_user.py alice --password-stdin
     python scripts/add_user.py alice --replace                          # new password for an existing user
     python scripts/add_user.py root --admin                             # may lift sign-in locks (Data page)
+    python scripts/add_user.py bob --reviewer                           # may publish a round in review
 
 Stores only a salted scrypt hash (cluster_model.auth.hash_password) under
 [atlas_auth.users.<username>]. The password is never printed or logged, and
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--replace", action="store_true", help="replace the user if it exists (e.g. a new password)"
+    )
+    parser.add_argument(
+        "--reviewer", action="store_true", help="the user may publish rounds in review or send them back"
     )
     parser.add_argument(
         "--admin", action="store_true", help="the user may lift sign-in locks (on the Data page)"
@@ -105,11 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         text = _remove_section(text, header).rstrip("\n") + "\n"
         args.name = args.name or str(existing.get("name", ""))
         args.admin = args.admin or bool(existing.get("admin", False))
+        args.reviewer = args.reviewer or "reviewer" in (existing.get("roles") or [])
     if text and not text.endswith("\n"):
         text += "\n"
     text += (
         f"\n{header}\nname = {json.dumps(args.name or username)}\npassword_hash = {json.dumps(hash_password(password))}\n"
         + ("admin = true\n" if args.admin else "")
+        + ('roles = ["reviewer"]\n' if args.reviewer else "")
     )
     tomllib.loads(text)  # never write a file Streamlit cannot read
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from support import REPO
 
 from cluster_model import store
-from cluster_model.auth import hash_password
+from cluster_model.auth import User, hash_password
 
 EDITOR, EDITOR_NAME = "alice", "Alice Example"
 PASSWORD = "correct horse battery 9"
@@ -30,15 +30,32 @@ def editor_users(name: str = EDITOR_NAME, password: str = PASSWORD) -> dict:
 
 
 def page_app(
-    page: str, *, timeout: float = 90, users: dict | None = None, editor: bool = True, **query
+    page: str,
+    *,
+    timeout: float = 90,
+    users: dict | None = None,
+    editor: bool = True,
+    signed_in: str | None = None,
+    **query,
 ) -> AppTest:
     """An AppTest of ``pages/<page>.py`` (not run yet) whose secrets hold the editor, or ``users``
-    (``editor=False``: no accounts in secrets at all, as on a fresh install)."""
+    (``editor=False``: no accounts in secrets at all, as on a fresh install). ``signed_in``: that
+    account is signed in already (as after signing in on the Data page: it sees draft rounds)."""
     at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=timeout)
     if users is not None or editor:
         at.secrets["atlas_auth"] = {"users": users if users is not None else editor_users()}
+    if signed_in:
+        as_signed_in(at, signed_in, users)
     for key, value in query.items():
         at.query_params[key] = value
+    return at
+
+
+def as_signed_in(at: AppTest, username: str = EDITOR, users: dict | None = None) -> AppTest:
+    """``at`` (not run yet) with ``username`` signed in already, as after signing in on the Data page
+    (``ui.auth`` keeps the editor in this session key): it sees draft rounds."""
+    record = (users if users is not None else editor_users())[username]
+    at.session_state["atlas_editor"] = User.from_record(username, record)
     return at
 
 

@@ -36,3 +36,15 @@ def store_env(backend, tmp_path):
 @pytest.fixture
 def engine(store_env):
     return store_env[0]
+
+
+SEED_DRAFT = "desk-2026-draft"
+
+
+@pytest.fixture
+def seed_draft(engine) -> str:
+    """A draft copy of the seed's desk review (the seed round itself is the first edition, never
+    changed: issue 26), for tests that edit seeded values."""
+    from cluster_model.publishing import start_correction
+
+    return start_correction(engine, "latest", "seed copy", round_id=SEED_DRAFT)

@@ -12,7 +12,7 @@ from cluster_model import store
 from cluster_model.scoring import assessment_matrix, district_gaps
 from cluster_model.store import schema as s
 from outputs import tables
-from tests.store_support import backend, engine, store_env
+from tests.store_support import backend, engine, seed_draft, store_env
 
 HEADER = "round_id,cluster_id,indicator_id,status,source_id,note"
 GOOD = [
@@ -219,16 +219,16 @@ def test_preview_then_someone_else_edits_then_commit_is_refused(engine, new_roun
     assert grid.at[("mango", "tech_rnd_link"), "version"] == 0  # the other rows were not stored either
 
 
-def test_stale_export_version_is_reported_in_preview(engine):
-    _, exported = tables.export_round(engine, "desk-2026", "csv")
+def test_stale_export_version_is_reported_in_preview(engine, seed_draft):
+    _, exported = tables.export_round(engine, seed_draft, "csv")
     store.save_assessments(
         engine,
-        "desk-2026",
+        seed_draft,
         [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "bob", 1)],
         author="bob",
     )
     edited = exported.decode("utf-8-sig").replace("tech_rnd_link,absent", "tech_rnd_link,present").encode()
-    plan = store.plan_import(engine, "desk-2026", edited, "export.csv")
+    plan = store.plan_import(engine, seed_draft, edited, "export.csv")
     assert len(plan.issues) == 1 and plan.issues[0].column == "version"
     assert "changed after your export" in plan.issues[0].message and "bob" in plan.issues[0].message
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("cluster_model", "geo", "ui", "pages", "outputs")
+PACKAGES = ("cluster_model", "geo", "ui", "pages", "outputs", "web")
 ENTRY_POINTS = ("app.py", "serve.py")
 
 

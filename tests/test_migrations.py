@@ -73,9 +73,9 @@ def _put_data(engine, step: int) -> None:
     store.create_round(
         engine, round_id="dialogue-2027", name="Dialogue", date="2027-01-10", kind="dialogue", author="alice"
     )
-    store.save_assessments(
+    store.save_assessments(  # a draft: from step 7 the seed's desk review is an edition, never changed
         engine,
-        "desk-2026",
+        "dialogue-2027",
         [store.Edit("rice", "tech_equipment", "partial", "icck_desk", "seen on a visit", base_version=0)],
         author="alice",
     )
@@ -245,6 +245,13 @@ def _put_data(engine, step: int) -> None:
                 ),
             ),
         ],
+        # the seed made the first edition (the editions table's row); the draft went to review
+        7: [
+            (
+                s.round_reviews,
+                dict(round_id="dialogue-2027", action="submit", note="", changed_by="alice", changed_at=WHEN),
+            )
+        ],
     }
     with engine.begin() as conn:
         for n in range(2, step + 1):
@@ -300,6 +307,31 @@ def test_a_store_at_each_earlier_step_is_upgraded_with_every_row_kept(backend, t
         assert OLD_STEP_TABLE.name not in _table_names(engine)  # adopted: alembic_version is the record
         assert _differences(engine) == []  # the upgraded store is the schema the code expects
         assert store.upgrade(engine) == []
+
+
+@pytest.mark.parametrize("step", [1, 6])
+def test_a_store_with_data_gets_the_seed_desk_review_as_its_first_edition(backend, tmp_path, step):
+    """Schema step 7 (issue 26): the seed's desk review becomes the first published edition, its checksum
+    the content it had; other rounds are drafts; the edition then refuses edits; nothing is lost."""
+    from cluster_model import publishing
+
+    with temp_store(backend, tmp_path, empty=True) as (engine, _url, _schema):
+        store.upgrade(engine, to_step=step)
+        _put_data(engine, step)
+        ds = store.load_dataset(engine)
+        content = publishing.edition_tables(publishing.restrict_rounds(ds, ["desk-2026"]), "desk-2026")
+        store.upgrade(engine)
+        [first] = publishing.editions(engine)
+        assert (first.round_id, first.sequence, first.self_reviewed) == ("desk-2026", 1, True)
+        assert first.checksum == publishing.content_checksum(content)
+        assert publishing.round_state(engine, "dialogue-2027") == publishing.DRAFT
+        with pytest.raises(publishing.PublishedRoundError):
+            store.save_assessments(
+                engine,
+                "desk-2026",
+                [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "", 0)],
+                author="bob",
+            )
 
 
 def test_the_head_and_the_models_agree(backend, tmp_path):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_PROJECT = {".venv", "static", "var", "test-artifacts", "node_modules", ".git"}
 TEST_TOOLS = {"pytest", "hypothesis", "playwright", "ruff", "pypdfium2"}
 # What `make run` serves imports: these must come from the runtime group alone.
-RUNTIME_CODE = ("app.py", "serve.py", "cluster_model", "geo", "ui", "pages", "outputs")
+RUNTIME_CODE = ("app.py", "serve.py", "cluster_model", "geo", "ui", "pages", "outputs", "web")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

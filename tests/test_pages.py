@@ -203,6 +203,10 @@ def test_new_round_shows_on_the_atlas_and_as_change_in_the_profile(monkeypatch, 
         [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "seen in survey")],
         author="test",
     )
+    from cluster_model import publishing
+
+    publishing.submit(engine, "survey-2027", "test")  # visitors see published rounds only (issue 26)
+    publishing.publish(engine, "survey-2027", "reviewer")
 
     at = run_app()
     assert at.sidebar.selectbox(key="w_round").value == "survey-2027"  # the newest real round is the default

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from test_pages import run_app
 
-from cluster_model import store
+from cluster_model import publishing, store
 
 DESK = "Change since Desk review of the 2019 sources"
 
@@ -35,6 +35,9 @@ def same_date_rounds(monkeypatch, tmp_path):
     store.create_round(
         engine, round_id="linkage-2027", name="Linkage review", date="2027-03-01", kind="survey", author="t"
     )
+    for round_id in ("survey-2027", "linkage-2027"):  # visitors see published rounds only (issue 26)
+        publishing.submit(engine, round_id, "t")
+        publishing.publish(engine, round_id, "reviewer")
     yield engine
     engine.dispose()
 

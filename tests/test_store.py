@@ -23,7 +23,7 @@ from cluster_model.scoring import assessment_matrix, cluster_gaps
 from cluster_model.store import schema as s
 from cluster_model.store.testing import temp_store
 from outputs import tables
-from tests.store_support import backend, engine, store_env
+from tests.store_support import backend, engine, seed_draft, store_env
 
 TABLES = [
     "sources",
@@ -124,25 +124,25 @@ def test_create_round_and_validation(engine):
     assert len(store.list_rounds(engine)) == 2
 
 
-def test_every_change_appends_history(engine):
-    grid = store.round_grid(engine, "desk-2026").set_index(["cluster_id", "indicator_id"])
+def test_every_change_appends_history(engine, seed_draft):
+    grid = store.round_grid(engine, seed_draft).set_index(["cluster_id", "indicator_id"])
     v = int(grid.loc[("mango", "tech_rnd_link"), "version"])
     rev = store.revision(engine)
     r1 = store.save_assessments(
         engine,
-        "desk-2026",
+        seed_draft,
         [store.Edit("mango", "tech_rnd_link", "partial", "icck_desk", "now a link", v)],
         author="alice",
     )
     r2 = store.save_assessments(
         engine,
-        "desk-2026",
+        seed_draft,
         [store.Edit("mango", "tech_rnd_link", "present", "icck_desk", "joint project", v + 1)],
         author="bob",
     )
     assert (r1.updated, r2.updated) == (1, 1) and r2.revision > r1.revision > rev
-    h = store.history(engine, round_id="desk-2026", cluster_id="mango", indicator_id="tech_rnd_link")
-    assert list(h["action"]) == ["update", "update", "seed"]
+    h = store.history(engine, round_id=seed_draft, cluster_id="mango", indicator_id="tech_rnd_link")
+    assert list(h["action"]) == ["update", "update", "create"]  # the draft copied the seed's values
     assert list(h["changed_by"])[:2] == ["bob", "alice"]
     newest, middle = h.iloc[0], h.iloc[1]
     assert (middle["old_status"], middle["new_status"]) == ("absent", "partial")
@@ -156,12 +156,12 @@ def test_every_change_appends_history(engine):
     row = (
         store.load_dataset(engine)
         .assessments.set_index(["round_id", "cluster_id", "indicator_id"])
-        .loc[("desk-2026", "mango", "tech_rnd_link")]
+        .loc[(seed_draft, "mango", "tech_rnd_link")]
     )
     assert (row["status"], row["version"], row["updated_by"]) == ("present", 3, "bob")
 
 
-def test_save_validation_refuses_everything(engine):
+def test_save_validation_refuses_everything(engine, seed_draft):
     rows_before = _count(engine, s.assessment_history)
     edits = [
         store.Edit("sugar", "tech_equipment", "present", "icck_desk", "fine", 0, 1),
@@ -169,12 +169,12 @@ def test_save_validation_refuses_everything(engine):
         store.Edit("sugar", "tech_digital", "excellent", "icck_desk", "", 0, 3),
     ]
     with pytest.raises(store.ValidationError) as exc:
-        store.save_assessments(engine, "desk-2026", edits, author="alice")
+        store.save_assessments(engine, seed_draft, edits, author="alice")
     issues = exc.value.issues
     assert [(i.row, i.column) for i in issues] == [(2, "source_id"), (3, "status")]
     assert _count(engine, s.assessment_history) == rows_before  # the good row was not saved either
     with pytest.raises(ValueError):
-        store.save_assessments(engine, "desk-2026", edits[:1], author=" ")
+        store.save_assessments(engine, seed_draft, edits[:1], author=" ")
 
 
 def test_change_since_previous_round(engine):
@@ -274,17 +274,17 @@ def test_illustrative_round_kept_and_marked_in_every_export(engine):
     assert "ILLUSTRATIVE" not in name and b"ILLUSTRATIVE" not in data
 
 
-def test_export_neutralises_formulas_and_round_trips(engine):
+def test_export_neutralises_formulas_and_round_trips(engine, seed_draft):
     store.save_assessments(
         engine,
-        "desk-2026",
+        seed_draft,
         [store.Edit("rice", "tech_digital", "partial", "icck_desk", '=HYPERLINK("http://x")', 0)],
         author="alice",
     )
-    _, data = tables.export_round(engine, "desk-2026", "csv")
+    _, data = tables.export_round(engine, seed_draft, "csv")
     text = data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
-    plan = store.plan_import(engine, "desk-2026", data, "export.csv")
+    plan = store.plan_import(engine, seed_draft, data, "export.csv")
     assert plan.ok, plan.issues
     assert plan.count("unchanged") == 13 and plan.count("changed") == 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pyxform.xls2xform import convert
-from signin_support import SURVEY_ROUND, page_app, page_store_with_survey_round, sign_in
+from signin_support import SURVEY_ROUND, as_signed_in, page_app, page_store_with_survey_round, sign_in
 from streamlit.testing.v1 import AppTest
 from support import record_deferred_downloads
 
@@ -117,8 +117,9 @@ def test_odk_and_kobo_files_import_on_the_data_page_and_change_the_map(db, monke
     ]
     assert any(d.label == "Export submissions (CSV)" for d in at.get("download_button"))
 
-    # The map's data: the Atlas ranks districts by the new values (what the store now says).
-    atlas = _ok(AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run())
+    # The map's data: the Atlas ranks districts by the new values (what the store now says; the
+    # editor sees the draft round).
+    atlas = _ok(as_signed_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=120)).run())
     assert atlas.sidebar.selectbox(key="w_round").value == ROUND
     after = _ranking(atlas)
     ds = store.load_dataset(db)
@@ -212,7 +213,7 @@ def test_a_tie_and_all_dont_know_are_shown_with_why_not_as_a_bare_not_assessed(d
     assert sorted(behind["answer"]) == ["absent", "absent", "present", "present"]
 
     # The survey round stores no value (nothing was settled): the Atlas opens on it when asked.
-    atlas = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    atlas = as_signed_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=120))  # drafts shown
     atlas.query_params["round"] = ROUND
     _ok(atlas.run())
     atlas.selectbox(key="w_district").set_value("Larkana")

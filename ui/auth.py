@@ -121,7 +121,11 @@ def current_editor() -> User | None:
         except Exception:  # noqa: BLE001 - st.user unavailable (no [auth] configured)
             return None
         editors = {str(e).lower() for e in _settings().get("editors", [])}
-        return User(email, str(st.user.get("name") or email)) if email and email in editors else None
+        reviewers = {str(e).lower() for e in _settings().get("reviewers", [])}
+        if not email or email not in editors | reviewers:
+            return None
+        record = {"name": st.user.get("name") or email, "roles": ["reviewer"] if email in reviewers else []}
+        return User.from_record(email, record)
     _flush_cookie()
     state = st.session_state
     user = state.get(_USER_KEY)
@@ -138,9 +142,7 @@ def current_editor() -> User | None:
         found = signin.session_user(_engine(), token)
         record = accounts().get(found.username) if found else None
         if found is not None and isinstance(record, Mapping):
-            user = User(
-                found.username, str(record.get("name") or found.username), bool(record.get("admin", False))
-            )
+            user = User.from_record(found.username, record)
             state[_USER_KEY], state[_TOKEN_KEY] = user, token
             return user
         state["atlas_cookie_refused"] = token  # expired or ended: ask for the password; clear the cookie
@@ -162,6 +164,9 @@ def _signed_in(user: User) -> None:
     st.session_state[_USER_KEY], st.session_state[_TOKEN_KEY] = user, token
     st.session_state[_COOKIE_TODO] = token
     st.session_state.pop("atlas_cookie_refused", None)
+    # Signed out, the Data page's round picker held published rounds only: open on the newest round
+    # an editor sees (a draft, perhaps) rather than keep the visitor's pick.
+    st.session_state.pop("data_round", None)
 
 
 # --------------------------------------------------------------------------- the first editor (setup code)

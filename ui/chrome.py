@@ -8,6 +8,8 @@ from cluster_model import i18n
 from cluster_model.issues import AtlasError, DataIssue, fill
 from cluster_model.loading import Dataset
 from cluster_model.markup import md
+from cluster_model.view import is_draft
+from cluster_model.vocabulary import DRAFT_MARK
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from ui.i18n import _, data_text, names, translator
 
@@ -66,7 +68,15 @@ def show_issues(issues: list[DataIssue]) -> None:
 
 
 def illustrative_banner(ds: Dataset, round_id: str | None) -> bool:
-    """Mark illustrative (invented) data loudly; returns whether it is shown."""
+    """Mark illustrative (invented) data loudly, and a round that is not a published edition (only
+    signed-in editors reach one); returns whether the illustrative banner is shown."""
+    if is_draft(ds, round_id):
+        st.warning(
+            _(DRAFT_MARK)
+            + ": "
+            + _("this round is not a published edition; its figures may still change. Do not cite them."),
+            icon="📝",
+        )
     row = ds.rounds[ds.rounds["round_id"] == round_id]
     if not row.empty and bool(row.iloc[0]["illustrative"]):
         st.error(

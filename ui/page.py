@@ -13,6 +13,7 @@ from cluster_model.i18n import is_rtl
 from cluster_model.markup import md
 from cluster_model.vocabulary import PILLARS
 from ui import state as view
+from ui.auth import current_editor
 from ui.chrome import footer, show_issues
 from ui.data_access import AtlasData, get_atlas_data
 from ui.i18n import (
@@ -24,6 +25,7 @@ from ui.i18n import (
     names,
     translator,
 )
+from ui.publishing import citation_box, reader_atlas
 from ui.rtl import apply as apply_direction
 from ui.share import share_box
 
@@ -175,6 +177,8 @@ def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
         st.warning(notice)
     atlas = get_atlas_data()
     if shared_filters:
+        # The figure pages: signed out, published editions only (Data and Workshop decide their own).
+        atlas = reader_atlas(atlas, current_editor())
         state = view.view_state(vocabulary(atlas))
     else:  # this page's URL parameters are its own: never read them as the shared filters
         state = st.session_state.get(view._STATE_KEY) or view.ViewState(round=atlas.dataset.latest_round())
@@ -205,4 +209,6 @@ def end(
     if shared_filters:
         view.publish(state)
         share_box(state, page_path)
-    footer(atlas.dataset, state.round if round_id is _STATE_ROUND else round_id, has_map)
+    shown = state.round if round_id is _STATE_ROUND else round_id
+    footer(atlas.dataset, shown, has_map)
+    citation_box(atlas, shown)

@@ -34,6 +34,7 @@ from .db import now_utc as _now
 from .db import write_transaction
 from .errors import ValidationError
 from .repository import create_round, round_info
+from .review import refuse_if_published
 
 WHERE = "workshop"
 # Beyond any real dialogue; stops a pasted or runaway agenda from drawing a million rows.
@@ -184,6 +185,7 @@ def start_session(
                 f"round '{round_id}' is a {info['kind']} round, not a dialogue",
                 "pick or create a round of kind 'dialogue'",
             )
+        refuse_if_published(conn, round_id)
         if conn.execute(
             select(s.dialogue_sessions.c.round_id).where(s.dialogue_sessions.c.round_id == round_id)
         ).first():
@@ -215,7 +217,9 @@ def start_session(
         )
 
 
-def locked_session(conn: Connection, round_id: str):
+def locked_session(conn: Connection, round_id: str, *, writes_content: bool = True):
+    """The round's session row, locked for this transaction; ``writes_content``: the caller changes
+    what the round holds (refused once it is published; the room's place on the agenda is not content)."""
     row = (
         conn.execute(
             select(s.dialogue_sessions).where(s.dialogue_sessions.c.round_id == round_id).with_for_update()
@@ -225,6 +229,8 @@ def locked_session(conn: Connection, round_id: str):
     )
     if row is None:
         _fail(f"round '{round_id}' has no workshop session", "open the round on the Workshop page first")
+    if writes_content:
+        refuse_if_published(conn, round_id)
     return row
 
 
@@ -295,7 +301,7 @@ def set_position(engine: Engine, round_id: str, position: int, *, author: str) -
     """Store where the room is on the agenda (clamped to it), so a reload resumes there."""
     author = author_name(author)
     with write_transaction(engine, bump=False) as conn:
-        row = locked_session(conn, round_id)
+        row = locked_session(conn, round_id, writes_content=False)
         n = len(Agenda.from_string(row["agenda"], cluster_ids(conn)))
         position = min(max(int(position), 0), n - 1)
         if position != row["position"]:

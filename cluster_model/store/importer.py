@@ -37,6 +37,7 @@ from .repository import (
     round_info,
     save_assessments,
 )
+from .review import published_issue
 
 REQUIRED = [c for c in ASSESSMENT_COLUMNS if c != "round_id"]
 KNOWN_COLUMNS = [*ASSESSMENT_COLUMNS, "version", ILLUSTRATIVE_COLUMN]  # every other column is ignored
@@ -140,6 +141,9 @@ def plan_import(engine: Engine, round_id: str, data: bytes, filename: str) -> Im
                     )
                 ],
             )
+        published = published_issue(conn, round_id, filename)
+        if published is not None:
+            return ImportPlan(round_id, filename, pd.DataFrame(), [published])
         df["round_id"] = df["round_id"].where(df["round_id"] != "", round_id)
         current = read_grid(conn, round_id).set_index(["cluster_id", "indicator_id"])
         clusters, indicators, sources = (

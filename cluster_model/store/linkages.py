@@ -41,6 +41,7 @@ from . import schema as s
 from .db import column_values, revision, write_transaction
 from .db import now_utc as _now
 from .errors import ValidationError
+from .review import refuse_if_published
 
 SEED_AUTHOR = "seed (data/ CSV files)"
 INSTITUTION_STORED = [
@@ -437,6 +438,7 @@ def save_links(
             raise ValidationError(
                 [DataIssue(file, f"round '{round_id}' does not exist", "create the round first (Data page)")]
             )
+        refuse_if_published(conn, round_id)
         good, issues = validate_links(
             df,
             file=file,
@@ -836,6 +838,7 @@ def commit_linkage_import(
         raise ValidationError(plan.issues)
     author = _author(author)
     with write_transaction(engine) as conn:
+        refuse_if_published(conn, plan.round_id)
         good_i, good_l, issues = _check(
             conn,
             plan.round_id,
@@ -920,6 +923,7 @@ def record_room_link(
                     )
                 ]
             )
+        refuse_if_published(conn, round_id)
         ensure_source(
             conn,
             source_id,

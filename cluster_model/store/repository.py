@@ -34,6 +34,7 @@ from .db import now_utc as _now
 from .errors import Conflict, ConflictError, ValidationError
 from .linkages import seed_linkages_if_empty
 from .migrations import upgrade
+from .review import edition_ids, refuse_if_published
 from .seed import seed_if_empty
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,11 @@ def read_dataset(conn: Connection, data_dir: Path | str = DATA_DIR) -> Dataset:
         pd.Series(dict(conn.execute(select(s.rounds.c.round_id, s.rounds.c.created_at)).all()))
     )
     rounds["illustrative"] = rounds["illustrative"].astype(bool)
+    # The edition a round is published as ("", 0 for a draft or a round in review): views mark the
+    # rest, and a published round's view counts only the rounds published up to it (scoring.rounds_in_view).
+    published = edition_ids(conn)
+    rounds["edition"] = [published.get(r, ("", 0))[0] for r in rounds["round_id"]]
+    rounds["edition_sequence"] = [published.get(r, ("", 0))[1] for r in rounds["round_id"]]
     extra = ["version", "updated_by", "updated_at"]
     assessments = _frame(
         conn,
@@ -413,6 +419,7 @@ def save_assessments(
             raise ValidationError(
                 [DataIssue(file, f"round '{round_id}' does not exist", "create the round first")]
             )
+        refuse_if_published(conn, round_id)  # an edition never changes (issue 26)
         good, issues = validate_assessments(
             df.astype({c: str for c in ASSESSMENT_COLUMNS}),
             file=file,

@@ -483,3 +483,41 @@ room_secret = Table(
 )
 
 VOTE_TABLES = [room_votes, room_vote_items, room_tallies, room_secret]
+
+# --------------------------------------------------------------------------- publishing (issue 26)
+# Added by schema step 7. A round's life is the append-only list of its review steps (submit, send
+# back with a note, publish): no step = a draft. Publishing makes an edition, a row never changed
+# afterwards (a correction is a new edition naming the one it supersedes); ``checksum`` is the
+# SHA-256 of the edition's content (cluster_model.publishing.content_checksum), NULL only for an
+# edition recorded by the schema step itself, summed the first time it is read.
+
+round_reviews = Table(
+    "round_reviews",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False, index=True),
+    Column("action", String(20), nullable=False),  # submit / send_back / publish
+    Column("note", Text, nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+editions = Table(
+    "editions",
+    metadata,
+    Column("edition_id", String(20), primary_key=True),  # "<year>.<n>", e.g. 2026.1
+    Column("sequence", Integer, nullable=False, unique=True),  # 1, 2, … in publishing order
+    Column("round_id", String(ID), ForeignKey("rounds.round_id"), nullable=False, unique=True),
+    Column("published_on", String(10), nullable=False),  # YYYY-MM-DD
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("reviewer", String(200), nullable=False),
+    Column("self_reviewed", Boolean, nullable=False),  # the reviewer made the round's last changes
+    Column("checksum", String(64), nullable=True),
+    Column("supersedes", String(20), nullable=True),  # the edition this one corrects
+    Column("erratum", Text, nullable=False, default=""),
+    Column(
+        "changes", Text, nullable=False, default="[]"
+    ),  # JSON: the values changed since the previous edition
+)
+
+PUBLISHING_TABLES = [round_reviews, editions]

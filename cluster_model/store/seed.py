@@ -19,6 +19,7 @@ from ..issues import DataIssue
 from ..loading import DATA_DIR, Dataset, load_dataset
 from . import schema as s
 from .db import write_transaction
+from .review import publish_seeded_rounds
 
 SEED_AUTHOR = "seed (data/ CSV files)"
 
@@ -58,6 +59,7 @@ def seed_if_empty(engine: Engine, data_dir: Path | str = DATA_DIR) -> list[DataI
             return None
         ds = load_dataset(data_dir)
         write_dataset(conn, ds)
+        publish_seeded_rounds(conn, SEED_AUTHOR)
         conn.execute(
             update(s.store_revision).where(s.store_revision.c.id == 1).values(seeded_at=datetime.now(UTC))
         )

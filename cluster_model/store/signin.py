@@ -267,4 +267,4 @@ def create_first_account(
                 username=username, name=name or username, password_hash=digest, admin=True, created_at=_now()
             )
         )
-    return User(username, name or username)
+    return User.from_record(username, {"name": name or username, "admin": True})

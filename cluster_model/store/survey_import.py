@@ -31,6 +31,7 @@ from . import schema as s
 from .db import revision, write_transaction
 from .errors import ConflictError, ValidationError
 from .repository import Edit, apply_edit, read_grid, round_info
+from .review import published_issue
 
 VIA = "survey"
 
@@ -143,7 +144,7 @@ def _round_issue(conn: Connection, round_id: str, filename: str) -> DataIssue | 
             f"round '{round_id}' is a {info['kind']} round, not a survey",
             "pick or create a round of kind 'survey' for field submissions",
         )
-    return None
+    return published_issue(conn, round_id, filename)
 
 
 def _read_against_store(conn: Connection, df: pd.DataFrame | None, filename: str) -> sv.Submissions:

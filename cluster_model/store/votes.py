@@ -322,7 +322,7 @@ def _set_state(engine: Engine, round_id: str, cluster_id: str, pillar: str, stat
     author = author_name(author)
     t = s.room_vote_items
     with write_transaction(engine, bump=False) as conn:
-        session = locked_session(conn, round_id)  # exclusive: waits for votes in flight
+        session = locked_session(conn, round_id, writes_content=False)  # exclusive: waits for votes in flight
         if AgendaItem(cluster_id, pillar) not in _agenda(conn, session["agenda"]).items:
             raise VoteRefused(N_("This item is not on the dialogue's agenda."))
         old = _state(conn, round_id, cluster_id, pillar)

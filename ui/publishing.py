@@ -1,0 +1,182 @@
+"""Publishing in the pages (issue 26): which rounds a reader sees, the citation of the edition shown,
+and the Data page's review flow (submit, publish or send back with a note, start a correction).
+The rules are :mod:`cluster_model.publishing`'s; this module draws them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from cluster_model import publishing
+from cluster_model.auth import User
+from cluster_model.issues import N_, AtlasError
+from cluster_model.markup import md
+from cluster_model.memo import Memo
+from ui.chrome import show_error
+from ui.data_access import AtlasData, get_engine
+from ui.data_editing import changed
+from ui.i18n import _, current_language, data_text, translator
+from ui.share import app_base_url, share_url
+from ui.state import ViewState
+
+STATE_WORDS = {
+    publishing.DRAFT: N_("draft"),
+    publishing.IN_REVIEW: N_("in review"),
+    publishing.PUBLISHED: N_("published"),
+}
+
+
+def reader_atlas(atlas: AtlasData, editor: User | None) -> AtlasData:
+    """The data this reader may see: everything for a signed-in editor, else the published and the
+    illustrative rounds (built once per data revision, with its own memo of views)."""
+    if editor is not None:
+        return atlas
+
+    def restricted() -> AtlasData:
+        ds = publishing.reader_dataset(atlas.dataset, drafts=False)
+        return dataclasses.replace(atlas, dataset=ds, _memo=Memo(128))
+
+    return atlas.memo(("reader", "visitor"), restricted)
+
+
+def _edition_of(atlas: AtlasData, round_id: str | None) -> publishing.Edition | None:
+    """The edition shown (None for a draft, an illustrative round, or data not read from the store)."""
+    rounds = atlas.dataset.rounds
+    row = rounds[rounds["round_id"] == round_id]
+    if row.empty or "edition" not in row or not row.iloc[0]["edition"]:
+        return None
+    edition_id = row.iloc[0]["edition"]
+    return atlas.memo(("edition", edition_id), lambda: publishing.edition(get_engine(), edition_id))
+
+
+def citation_box(atlas: AtlasData, round_id: str | None) -> None:
+    """Where the figures of an edition are: how to cite it (copy button), BibTeX and RIS, and, for a
+    superseded edition, which one corrects it and why."""
+    ed = _edition_of(atlas, round_id)
+    if ed is None:
+        return
+    engine = get_engine()
+    if not ed.current:
+        newer = publishing.edition(engine, ed.superseded_by)
+        st.warning(
+            _("Edition {edition} is superseded by edition {newer}.").format(
+                edition=ed.edition_id, newer=newer.edition_id
+            )
+            + " "
+            + _("Erratum:")
+            + " "
+            + md(data_text(newer.erratum))
+        )
+    url = share_url(ViewState(round=ed.round_id), "", app_base_url())
+    cited = publishing.citation(ed, url)
+    # Drawn only while open (a lazy expander): a code box loads Streamlit's syntax highlighter (see ui/share.py).
+    box = st.expander(
+        _("Cite edition {edition}").format(edition=ed.edition_id), key="cite_open", on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
+        st.code(cited.text, language=None, wrap_lines=True)
+        if ed.self_reviewed:
+            st.caption(_("Not reviewed by a second person: its publisher reviewed their own changes."))
+        c1, c2, c3 = st.columns(3)
+        c1.download_button(
+            _("Citation as {format}").format(format="BibTeX"),
+            cited.bibtex().encode("utf-8"),
+            file_name=f"{cited.key}.bib",
+            mime="application/x-bibtex",
+            key="cite_bibtex",
+            on_click="ignore",
+        )
+        c2.download_button(
+            _("Citation as {format}").format(format="RIS"),
+            cited.ris().encode("utf-8"),
+            file_name=f"{cited.key}.ris",
+            mime="application/x-research-info-systems",
+            key="cite_ris",
+            on_click="ignore",
+        )
+        c3.download_button(
+            _("Edition report (PDF)"),
+            lambda: _report(atlas, ed, cited),  # made when clicked, in the page's language
+            file_name=f"{cited.key}_{current_language()}.pdf",
+            mime="application/pdf",
+            key="edition_report",
+            on_click="ignore",
+        )
+
+
+def _report(atlas: AtlasData, ed: publishing.Edition, cited: publishing.Citation) -> bytes:
+    from outputs.edition_report import edition_report_pdf
+
+    content = publishing.edition_content(get_engine(), atlas.dataset, ed)
+    return edition_report_pdf(ed, content, cited, tr=translator())
+
+
+def _act(action) -> bool:
+    """Run a review step; show why it was refused. True when it was done (the page then reruns)."""
+    try:
+        action()
+    except AtlasError as exc:
+        show_error(exc)
+        return False
+    changed()
+    return True
+
+
+def publishing_section(engine, ds, round_id: str | None, user: User) -> None:
+    """The round's place in its life and what this editor or reviewer can do with it."""
+    st.subheader(_("Publishing"))
+    if not round_id:
+        return
+    state = publishing.round_state(engine, round_id)
+    row = ds.rounds[ds.rounds["round_id"] == round_id].iloc[0]
+    if bool(row["illustrative"]):
+        st.caption(_("An illustrative round is never published."))
+        return
+    st.markdown(_("State: **{state}**").format(state=_(STATE_WORDS[state])))
+    notes = [n for n in publishing.review_notes(engine, round_id) if n["action"] == "send_back"]
+    if state == publishing.DRAFT:
+        if notes:
+            st.info(
+                _("Sent back by {who}:").format(who=md(data_text(notes[-1]["changed_by"])))
+                + " "
+                + md(data_text(notes[-1]["note"]))
+            )
+        if st.button(_("Submit for review"), key="pub_submit"):
+            if _act(lambda: publishing.submit(engine, round_id, user.label)):
+                st.rerun()
+    elif state == publishing.IN_REVIEW:
+        _review(engine, round_id, user)
+    else:
+        ed = next(e for e in publishing.editions(engine) if e.round_id == round_id)
+        st.caption(
+            _("Edition {edition}, published {date}, reviewed by {who}.").format(
+                edition=ed.edition_id, date=ed.published_on.isoformat(), who=md(data_text(ed.reviewer))
+            )
+        )
+        if ed.current and st.button(_("Start a correction"), key="pub_correct"):
+            new_round: list[str] = []
+            if _act(lambda: new_round.append(publishing.start_correction(engine, ed.edition_id, user.label))):
+                st.session_state["data_round_next"] = new_round[0]
+                st.rerun()
+
+
+def _review(engine, round_id: str, user: User) -> None:
+    if not user.reviewer:
+        st.caption(_("Waiting for a reviewer to publish it or send it back."))
+        return
+    correction = publishing.correction_of(engine, round_id)
+    erratum = ""
+    if correction:
+        erratum = st.text_area(
+            _("Erratum: what was wrong in edition {edition}").format(edition=correction), key="pub_erratum"
+        )
+    if st.button(_("Publish"), key="pub_publish", type="primary"):
+        if _act(lambda: publishing.publish(engine, round_id, user.label, erratum=erratum)):
+            st.rerun()
+    note = st.text_area(_("Note to the editors (what to change)"), key="pub_note")
+    if st.button(_("Send back"), key="pub_send_back"):
+        if _act(lambda: publishing.send_back(engine, round_id, user.label, note)):
+            st.rerun()
