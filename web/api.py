@@ -108,11 +108,6 @@ class Source:
         """A round's content checksum (a draft's or an illustrative round's: an edition has its own)."""
         return self.kept(("api_checksum", round_id), lambda: ed.checksum_of(self.atlas.dataset, round_id))
 
-    def linkages(self):
-        from ui.linkage_views import get_linkages
-
-        return get_linkages(self.atlas)
-
 
 def pages_source() -> Source:
     """The bundle the pages read, as the running server has it cached."""
@@ -499,9 +494,8 @@ def indicators(call: Call) -> Answer:
 
 
 def linkages(call: Call) -> Answer:
-    from cluster_model.linkages import linkage_matrix
-
-    table = linkage_matrix(call.ds, call.source.linkages(), call.served.round_id)
+    # The round's links as the Linkage matrix page has them: the view's one LinkageView.
+    table = call.source.view(call.served).linkages.matrix()
     return Answer({**call.about(), "linkages": records(table)}, table)
 
 
