@@ -31,7 +31,7 @@ from sqlalchemy import Engine, func, select
 from . import store
 from .exports import low_coverage_text
 from .identity import atlas_name, region_name
-from .issues import N_, AtlasError, DataIssue
+from .issues import N_, AtlasError
 from .loading import Dataset
 from .settings import settings
 from .store import schema as s
@@ -671,8 +671,3 @@ def start_correction(engine: Engine, edition_id: str, author: str, round_id: str
             file=f"edition {ed.edition_id}",
         )
     return new_id
-
-
-def issue_for(error: PublishedRoundError, file: str) -> DataIssue:
-    """A refusal to write to a published round as the data problem an import lists."""
-    return DataIssue(file, error.english())

@@ -80,31 +80,36 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
         st.code(cited.text, language=None, wrap_lines=True)
         if ed.self_reviewed:
             st.caption(_("Not reviewed by a second person: its publisher reviewed their own changes."))
-        c1, c2, c3 = st.columns(3)
-        c1.download_button(
-            _("Citation as {format}").format(format="BibTeX"),
-            cited.bibtex().encode("utf-8"),
-            file_name=f"{cited.key}.bib",
-            mime="application/x-bibtex",
-            key="cite_bibtex",
-            on_click="ignore",
-        )
-        c2.download_button(
-            _("Citation as {format}").format(format="RIS"),
-            cited.ris().encode("utf-8"),
-            file_name=f"{cited.key}.ris",
-            mime="application/x-research-info-systems",
-            key="cite_ris",
-            on_click="ignore",
-        )
-        c3.download_button(
-            _("Edition report (PDF)"),
-            lambda: _report(atlas, ed, cited),  # made when clicked, in the page's language
-            file_name=f"{cited.key}_{current_language()}.pdf",
-            mime="application/pdf",
-            key="edition_report",
-            on_click="ignore",
-        )
+        files = [
+            (
+                _("Citation as {format}").format(format="BibTeX"),
+                cited.bibtex().encode(),
+                "bib",
+                "application/x-bibtex",
+            ),
+            (
+                _("Citation as {format}").format(format="RIS"),
+                cited.ris().encode(),
+                "ris",
+                "application/x-research-info-systems",
+            ),
+            # the report is made when clicked, in the page's language
+            (
+                _("Edition report (PDF)"),
+                lambda: _report(atlas, ed, cited),
+                f"{current_language()}.pdf",
+                "application/pdf",
+            ),
+        ]
+        for column, (label, data, ending, mime) in zip(st.columns(len(files)), files):
+            column.download_button(
+                label,
+                data,
+                file_name=f"{cited.key}.{ending}",
+                mime=mime,
+                key=f"cite_{ending}",
+                on_click="ignore",
+            )
 
 
 def _report(atlas: AtlasData, ed: publishing.Edition, cited: publishing.Citation) -> bytes:

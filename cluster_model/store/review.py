@@ -13,27 +13,33 @@ from datetime import UTC, datetime
 from sqlalchemy import inspect, select, union_all
 from sqlalchemy.engine import Connection
 
-from ..issues import N_, AtlasError, DataIssue, fill
+from ..issues import N_, DataIssue, fill
 from . import schema as s
+from .errors import ValidationError
 
 DRAFT, IN_REVIEW, PUBLISHED = "draft", "in_review", "published"
 STATE_AFTER = {"submit": IN_REVIEW, "send_back": DRAFT, "publish": PUBLISHED}
 SEED_REVIEWER = "seed"
 
 
-class PublishedRoundError(AtlasError):
-    """A write to a round that is an edition: editions are immutable, a correction is a new round."""
+PUBLISHED_MESSAGE = N_("round '{round_id}' is published as edition {edition_id} and cannot be changed")
+PUBLISHED_FIX = N_(
+    "start a correction of edition {edition_id} (Data page, Publishing) and change that instead"
+)
+
+
+class PublishedRoundError(ValidationError):
+    """A write to a round that is an edition: editions are immutable, a correction is a new round.
+    A :class:`ValidationError` (nothing was written), so every write flow shows it as it shows those."""
 
     def __init__(self, round_id: str, edition_id: str):
         self.round_id, self.edition_id = round_id, edition_id
-        super().__init__(
-            N_("round '{round_id}' is published as edition {edition_id} and cannot be changed"),
-            fix=N_(
-                "start a correction of edition {edition_id} (Data page, Publishing) and change that instead"
-            ),
-            round_id=round_id,
-            edition_id=edition_id,
-        )
+        super().__init__([published_problem(round_id, edition_id, f"round {round_id}")])
+
+
+def published_problem(round_id: str, edition_id: str, file: str) -> DataIssue:
+    params = {"round_id": round_id, "edition_id": edition_id}
+    return DataIssue(file, fill(PUBLISHED_MESSAGE, params), fill(PUBLISHED_FIX, params))
 
 
 def has_publishing(conn: Connection) -> bool:
@@ -68,10 +74,7 @@ def refuse_if_published(conn: Connection, round_id: str) -> None:
 def published_issue(conn: Connection, round_id: str, file: str) -> DataIssue | None:
     """The refusal as the data problem a preview lists (an import into a published round), or None."""
     edition_id = edition_of(conn, round_id)
-    if edition_id is None:
-        return None
-    error = PublishedRoundError(round_id, edition_id)
-    return DataIssue(file, fill(error.message_id, error.params), fill(error.fix, error.params))
+    return None if edition_id is None else published_problem(round_id, edition_id, file)
 
 
 def round_state(conn: Connection, round_id: str) -> str:
