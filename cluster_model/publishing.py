@@ -297,7 +297,7 @@ def editions(engine: Engine) -> list[Edition]:
     """Every edition, newest (last published) first."""
     rows = _edition_rows(engine)
     if any(not row["checksum"] for row in rows):
-        _sum_pending(engine)
+        sum_pending(engine)
         rows = _edition_rows(engine)
     superseded_by = {row["supersedes"]: row["edition_id"] for row in rows if row["supersedes"]}
     return [_as_edition(row, superseded_by) for row in rows]
@@ -406,8 +406,9 @@ def _content_of(ds: Dataset, round_ids: list[str], round_id: str) -> dict[str, p
     return edition_tables(restrict_rounds(ds, round_ids), round_id)
 
 
-def _sum_pending(engine: Engine) -> None:
-    """Sum the content of the editions the schema step or the seed recorded without a checksum."""
+def sum_pending(engine: Engine) -> None:
+    """Sum the content of the editions the schema step or the seed recorded without a checksum (the app
+    calls it as it opens the store, ui/data_access.py; :func:`editions` too, for a store opened elsewhere)."""
     ds = store.load_dataset(engine)
     e = s.editions
     with write_transaction(engine) as conn:

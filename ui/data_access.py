@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from cluster_model import disk_cache, store
+from cluster_model import disk_cache, publishing, store
 from cluster_model import loading as loading_rules
 from cluster_model.issues import DataFileError, DataIssue
 from cluster_model.loading import Dataset, load_dataset
@@ -72,7 +72,11 @@ def store_url() -> str:
 
 @st.cache_resource(show_spinner="Opening the evidence store…")
 def _open_store(url: str, seed_dir: str):
-    return store.open_store(url, data_dir=seed_dir)
+    engine = store.open_store(url, data_dir=seed_dir)
+    # An edition the schema step or the seed recorded gets its checksum now, once, as the store opens:
+    # else the first read of it (a visitor's citation, an API GET) would write, and change the data's revision.
+    publishing.sum_pending(engine)
+    return engine
 
 
 def get_engine():

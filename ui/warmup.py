@@ -81,7 +81,7 @@ def prepare_first_screen() -> None:
 
     get_engine()
     local_names()  # the picker's and the map summary's names
-    atlas = get_atlas_data()
+    atlas = _visitors_atlas(get_atlas_data())
     view = _prepare_round(atlas, atlas.dataset.latest_round())
     if atlas.districts is not None:
         build_atlas_base(atlas.districts, view.placed_sites(), served=True, tr=i18n.translator("en"))
@@ -91,10 +91,18 @@ def prepare_newest_round() -> None:
     """The Atlas's figures for the newest round, illustrative or not, when it is not the default one."""
     from ui.data_access import get_atlas_data
 
-    atlas = get_atlas_data()
+    atlas = _visitors_atlas(get_atlas_data())
     newest = atlas.dataset.latest_round(include_illustrative=True)
     if newest != atlas.dataset.latest_round():
         _prepare_round(atlas, newest)
+
+
+def _visitors_atlas(atlas):
+    """What a signed-out first visitor reads (#26: published and illustrative rounds only), the same
+    cached object the pages take, so the figures prepared here are the ones that visitor's page asks for."""
+    from ui.publishing import reader_atlas
+
+    return reader_atlas(atlas, None)
 
 
 def _prepare_round(atlas, round_id):
@@ -109,6 +117,11 @@ def _prepare_round(atlas, round_id):
     view.placed_sites()
     view.status_counts()
     view.ranking_table()  # with shown_districts
+    # The citation box reads the round's edition; the first read of an edition works out its checksum
+    # over the edition's figures (cluster_model.publishing): do it here, not in the first visitor's run.
+    from ui.publishing import edition_of
+
+    edition_of(atlas, round_id)
     previous = previous_round(atlas.dataset, round_id)
     if previous is not None:
         view.district_changes(get_view(atlas, state, round_id=previous))
