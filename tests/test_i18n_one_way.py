@@ -161,7 +161,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "ui/linkage_editing.py",
     "ui/linkage_views.py",
     "ui/workshop/links.py",
-    "ui/workshop/room_view.py",
 }
 PRODUCT_CODE = ("app.py", "cluster_model", "geo", "outputs", "ui", "pages", "scripts")
 
