@@ -160,7 +160,6 @@ TABLES_STILL_READ_IN_ENGLISH = {
     "ui/context_view.py",
     "ui/linkage_editing.py",
     "ui/linkage_views.py",
-    "ui/workshop/links.py",
 }
 PRODUCT_CODE = ("app.py", "cluster_model", "geo", "outputs", "ui", "pages", "scripts")
 

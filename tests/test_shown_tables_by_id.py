@@ -32,3 +32,35 @@ def test_the_rooms_matrix_names_clusters_by_id_and_words_its_cells_in_urdu(monke
     mango = shown[shown.iloc[:, 0] == "آم"]
     assert len(mango) == 1, list(shown.iloc[:, 0])
     assert "1.00" in " ".join(mango.iloc[0, 1:]) and ARABIC.search(" ".join(mango.iloc[0, 1:]))
+
+
+def _seed_linkages(tmp_path, links=()):
+    """The seed store's linkages (desk-2026) with ``links`` added, as a page takes them from its view."""
+    from cluster_model import store
+    from cluster_model.store import linkages as sl
+    from cluster_model.view import make_view
+
+    engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
+    if links:
+        sl.save_links(engine, "desk-2026", list(links), author="alice")
+    ds = store.load_dataset(engine)
+    lk = sl.load_linkages(engine, ds)
+    engine.dispose()
+    return make_view(ds, "desk-2026", linkages=lk).linkages
+
+
+def test_the_rooms_stated_links_keep_what_the_room_said_as_data(monkeypatch, tmp_path):
+    """The note is what the room said: shown as written (marked [en]), even when it spells a catalogue word;
+    the link type and status are worded by message id."""
+    from ui.workshop.links import stated_links_table
+
+    lv = _seed_linkages(
+        tmp_path,
+        [{"institution_id": "muet", "cluster_id": "mango", "link_type": "finance", "status": "weak",
+          "source_id": "icck_desk", "note": "Finance"}],
+    )  # fmt: skip
+    _urdu(monkeypatch)
+    shown = stated_links_table(lv, "desk-2026", "mango")
+    row = shown.iloc[0]
+    assert ARABIC.search(row.iloc[1]) and ARABIC.search(row.iloc[2]) and "[en]" not in row.iloc[2], list(row)
+    assert row.iloc[3] == "\u2068Finance [en]\u2069", list(row)
