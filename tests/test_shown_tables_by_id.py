@@ -64,3 +64,44 @@ def test_the_rooms_stated_links_keep_what_the_room_said_as_data(monkeypatch, tmp
     row = shown.iloc[0]
     assert ARABIC.search(row.iloc[1]) and ARABIC.search(row.iloc[2]) and "[en]" not in row.iloc[2], list(row)
     assert row.iloc[3] == "\u2068Finance [en]\u2069", list(row)
+
+
+def test_the_clusters_status_changes_name_indicators_by_id_even_when_their_english_is_respelled(
+    monkeypatch, tmp_path, data_copy
+):
+    from streamlit.testing.v1 import AppTest
+    from support import REPO, append_row
+
+    for line in (
+        "demo-1,Demo round 1,2026-12-01,survey,yes,invented",
+        "demo-2,Demo round 2,2026-12-02,survey,yes,invented",
+    ):
+        append_row(data_copy / "rounds.csv", line)
+    for line in (
+        "demo-1,fisheries,tech_equipment,absent,icck_desk,x",
+        "demo-2,fisheries,tech_equipment,present,icck_desk,x",
+    ):
+        append_row(data_copy / "assessments.csv", line)
+    indicators = data_copy / "indicators.csv"
+    english = "Modern production equipment in common use"
+    indicators.write_text(
+        indicators.read_text(encoding="utf-8").replace(english, "Modern production kit in use")
+    )
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    for key, value in {"lang": "ur", "round": "demo-2", "cluster": "fisheries"}.items():
+        at.query_params[key] = value
+    at.switch_page(
+        "pages/clusters.py"
+    )  # one run: a rerun re-formats the round picker outside the page's language
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    from cluster_model.i18n import translator
+
+    now = translator("ur").gettext("Now")
+    changes = [d.value for d in at.dataframe if now in list(d.value.columns)]
+    indicator_names = {str(v) for frame in changes for v in frame.iloc[:, 0]}
+    assert indicator_names, [list(d.value.columns) for d in at.dataframe]
+    assert not [n for n in indicator_names if "[en]" in n], indicator_names
+    assert any(ARABIC.search(n) for n in indicator_names), indicator_names
