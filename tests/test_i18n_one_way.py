@@ -156,7 +156,6 @@ ENGLISH_LOOKUPS = {"known", "name_from_english", "table_in_language"}
 # ui/i18n.py, says how); these pages and flows have not yet been moved to tables that carry ids. Shrink only.
 TABLES_STILL_READ_IN_ENGLISH = {
     "pages/linkages.py",
-    "ui/context_view.py",
     "ui/linkage_editing.py",
     "ui/linkage_views.py",
 }
