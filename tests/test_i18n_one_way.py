@@ -155,9 +155,7 @@ ENGLISH_LOOKUPS = {"known", "name_from_english", "table_in_language"}
 # Where ui.i18n.table_in_language still translates a domain table's English cells and names (its one owner,
 # ui/i18n.py, says how); these pages and flows have not yet been moved to tables that carry ids. Shrink only.
 TABLES_STILL_READ_IN_ENGLISH = {
-    "pages/linkages.py",
     "ui/linkage_editing.py",
-    "ui/linkage_views.py",
 }
 PRODUCT_CODE = ("app.py", "cluster_model", "geo", "outputs", "ui", "pages", "scripts")
 

@@ -151,3 +151,46 @@ def test_the_context_ranking_names_its_figure_and_province_by_key(monkeypatch, d
     shown = unit_ranking(figures, "poverty_rate_2018")
     assert not [c for c in shown.columns if "[en]" in str(c)], list(shown.columns)
     assert set(shown.iloc[:, 5]) == {"سندھ"}, set(shown.iloc[:, 5])  # data/names.csv, province Sindh
+
+
+MANGO_LINKS = [
+    {"institution_id": "muet", "cluster_id": "mango", "link_type": "research", "status": "needed but absent",
+     "source_id": "icck_desk"},
+    {"institution_id": "muet", "cluster_id": "mango", "link_type": "training", "status": "weak",
+     "source_id": "icck_desk"},
+]  # fmt: skip
+
+
+def _no_english_sentence(cells):
+    """The cells that say a fixed English sentence or word (data, marked [en], is left out: it is what it is)."""
+    english = re.compile(
+        r"only weak|needed but absent|no link recorded|needed\)|not stated|\bunknown\b|none yet"
+    )
+    return [c for c in map(str, cells) if english.search(c) and "[en]" not in c]
+
+
+def test_the_linkage_matrix_and_missing_links_are_worded_in_urdu_from_their_keys(monkeypatch, tmp_path):
+    from ui import linkage_views as lv
+
+    links = _seed_linkages(tmp_path, MANGO_LINKS)
+    _urdu(monkeypatch)
+    matrix = lv.matrix_shown(links.assessments, links.matrix(["mango", "dates_palm"]), None)
+    assert list(matrix.iloc[:, 0]) == ["آم", "کھجور"], list(matrix.iloc[:, 0])
+    assert not _no_english_sentence(matrix.values.ravel()), matrix.values.tolist()
+    assert all(ARABIC.search(c) for c in matrix.values.ravel()), matrix.values.tolist()
+    missing = lv.missing_links_table(links.missing_links("mango"))
+    assert len(missing) and not _no_english_sentence(missing.values.ravel()), missing.values.tolist()
+    assert all(ARABIC.search(c) for c in missing.iloc[:, 1]), list(missing.iloc[:, 1])
+
+
+def test_institutions_name_their_district_group_and_clusters_by_key_in_urdu(monkeypatch, tmp_path):
+    from ui import linkage_views as lv
+
+    links = _seed_linkages(tmp_path, MANGO_LINKS)
+    _urdu(monkeypatch)
+    served = lv.district_institutions_table(links.district_institutions("Khairpur"))
+    assert len(served) and all("کھجور" in c for c in served.iloc[:, 2]), list(served.iloc[:, 2])
+    assert not [c for c in served.iloc[:, 2] if "[en]" in c], list(served.iloc[:, 2])
+    for table in (lv.institutions_shown(links), lv.cluster_institutions_table(links, "mango")):
+        assert not _no_english_sentence(table.values.ravel()), table.values.tolist()
+        assert not [c for c in table.columns if "[en]" in str(c)], list(table.columns)
