@@ -194,3 +194,32 @@ def test_institutions_name_their_district_group_and_clusters_by_key_in_urdu(monk
     for table in (lv.institutions_shown(links), lv.cluster_institutions_table(links, "mango")):
         assert not _no_english_sentence(table.values.ravel()), table.values.tolist()
         assert not [c for c in table.columns if "[en]" in str(c)], list(table.columns)
+
+
+def test_the_urdu_brief_words_missing_links_and_clusters_served_from_their_keys(tmp_path):
+    """The brief's linkage section: no English sentence of the domain's ("only weak link(s)", "(Research &
+    development, needed but absent)"), the clusters served named by id."""
+    import io
+
+    from pypdf import PdfReader
+
+    from cluster_model.i18n import translator
+    from geo.boundaries import load_boundaries, simplify_for_display
+    from outputs.brief import district_brief_pdf
+    from outputs.linkage_brief import linkage_page
+
+    links = _seed_linkages(tmp_path, MANGO_LINKS)
+    ds, tr = links.dataset, translator("ur")
+    sites = ds.sites.merge(
+        ds.clusters[["cluster_id", "name", "number"]].rename(columns={"name": "cluster_name"}),
+        on="cluster_id",
+    )
+    districts = simplify_for_display(load_boundaries(), 0.001)
+    pdf = district_brief_pdf(
+        ds, districts, sites, links.assessments, ["Mirpur Khas"], extra_page=linkage_page(links, tr=tr), tr=tr
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "only weak" not in text and "needed but absent:" not in text and "(1 needed)" not in text, text[
+        -1500:
+    ]
+    assert "no indicator mapped" not in text and "none yet" not in text, text[-1500:]

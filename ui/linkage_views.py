@@ -310,7 +310,14 @@ def institutions_shown(links: L.LinkageView) -> pd.DataFrame:
     table, looked up by each institution's own keys; names, notes and sources as data."""
     tr, table = translator(), institutions_table(links)
     inst = links.institutions.set_index("institution_id")
-    data = ["Id", "Institution", "Location note", "Location source", "Source", "Note"]  # ids as data, as written
+    data = [
+        "Id",
+        "Institution",
+        "Location note",
+        "Location source",
+        "Source",
+        "Note",
+    ]  # ids as data, as written
     return _with_headers(
         table.assign(
             Kind=[_(L.INSTITUTION_KINDS.get(k, k)) for k in table["Id"].map(inst["kind"])],
