@@ -107,14 +107,12 @@ def test_the_clusters_status_changes_name_indicators_by_id_even_when_their_engli
     assert any(ARABIC.search(n) for n in indicator_names), indicator_names
 
 
-def test_a_districts_context_figures_are_named_by_id_and_worded_by_message_id(monkeypatch, data_copy):
-    """Urdu page, Korangi (Karachi City, one survey unit): figures named by id even when their English label
-    is respelled in data/, the rank and the shared survey unit worded by message id, no English sentence."""
+def _respelled_context(data_copy):
+    """Sindh's context figures read with the poverty rate's English label respelled in a copied data/."""
     import pytest
 
     from cluster_model import context as cx
     from geo.boundaries import load_boundaries
-    from ui.context_view import district_figures_table
 
     if not cx.context_dir().is_dir():
         pytest.skip("context files missing: run `make setup`")
@@ -123,7 +121,15 @@ def test_a_districts_context_figures_are_named_by_id_and_worded_by_message_id(mo
         path.read_text(encoding="utf-8").replace("Poverty rate (2018 provisional)", "Poverty rate 2018")
     )
     sindh = list(load_boundaries(province="Sindh")["district"])
-    figures = cx.ContextFigures(cx.load_context(cx.context_dir(), data_copy, "Sindh", sindh))
+    return cx.ContextFigures(cx.load_context(cx.context_dir(), data_copy, "Sindh", sindh))
+
+
+def test_a_districts_context_figures_are_named_by_id_and_worded_by_message_id(monkeypatch, data_copy):
+    """Urdu page, Korangi (Karachi City, one survey unit): figures named by id even when their English label
+    is respelled in data/, the rank and the shared survey unit worded by message id, no English sentence."""
+    from ui.context_view import district_figures_table
+
+    figures = _respelled_context(data_copy)
     _urdu(monkeypatch)
     shown = district_figures_table(figures, "Korangi")
     cells = [str(v) for v in shown.values.ravel()]
@@ -133,20 +139,9 @@ def test_a_districts_context_figures_are_named_by_id_and_worded_by_message_id(mo
 
 
 def test_the_context_ranking_names_its_figure_and_province_by_key(monkeypatch, data_copy):
-    import pytest
-
-    from cluster_model import context as cx
-    from geo.boundaries import load_boundaries
     from ui.context_view import unit_ranking
 
-    if not cx.context_dir().is_dir():
-        pytest.skip("context files missing: run `make setup`")
-    path = data_copy / "context_indicators.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("Poverty rate (2018 provisional)", "Poverty rate 2018")
-    )
-    sindh = list(load_boundaries(province="Sindh")["district"])
-    figures = cx.ContextFigures(cx.load_context(cx.context_dir(), data_copy, "Sindh", sindh))
+    figures = _respelled_context(data_copy)
     _urdu(monkeypatch)
     shown = unit_ranking(figures, "poverty_rate_2018")
     assert not [c for c in shown.columns if "[en]" in str(c)], list(shown.columns)
