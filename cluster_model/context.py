@@ -834,6 +834,13 @@ def context_rows(figures: ContextFigures, district: str) -> pd.DataFrame:
                 if unit and isinstance(r["districts"], list)
                 else unit,
                 "source": meta.source,
+                # the keys a page words the row by (names by id, vocabulary by message id)
+                "indicator_id": meta.indicator_id,
+                "group_id": meta.pillar,
+                "rank": r["rank"],
+                "n_ranked": r["n_ranked"],
+                "unit_id": unit,
+                "districts": r["districts"] if isinstance(r["districts"], list) else [],
             }
         )
     return pd.DataFrame(rows)

@@ -564,6 +564,10 @@ def cluster_institutions(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
             ],
             "Source": inst["source_id"].map(ds.citation),
             "Note": inst["note"],
+            # the keys a page words District and Location by in its own language
+            "district_id": inst["district"],
+            "located": [not _missing(a) for a in inst["lat"]],
+            "location_note": inst["location_note"],
         }
     ).reset_index(drop=True)
 
@@ -609,14 +613,17 @@ def linkage_matrix(lv: LinkageView, cluster_ids: list[str] | None = None) -> pd.
     return pd.DataFrame(rows, columns=["cluster_id", "link_type", "state", "n_active", "n_weak", "n_needed"])
 
 
-def cell_text(row) -> str:
+def cell_text(row, tr=None) -> str:
+    """A matrix cell in words, "active (2), weak (1)", in ``tr``'s language (English when None), by message id."""
+    _, _data = _words(tr)
     if row["state"] == CELL_ACTIVE:
-        return f"active ({row['n_active']})" + (f", weak ({row['n_weak']})" if row["n_weak"] else "")
+        weak = _(", weak ({n})").format(n=row["n_weak"]) if row["n_weak"] else ""
+        return _("active ({n})").format(n=row["n_active"]) + weak
     if row["state"] == CELL_WEAK:
-        return f"weak ({row['n_weak']})"
+        return _("weak ({n})").format(n=row["n_weak"])
     if row["state"] == CELL_ABSENT:
-        return f"absent ({row['n_needed']} needed)"
-    return "unknown"
+        return _("absent ({n} needed)").format(n=row["n_needed"])
+    return _(CELL_UNKNOWN)
 
 
 def matrix_changes(
@@ -639,20 +646,34 @@ def matrix_changes(
     return out
 
 
-def matrix_table(ds: Dataset, long: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Wide table for display and export: one row per cluster, one column per kind of support."""
-    texts = long.assign(text=[cell_text(r) for r in long.to_dict("records")])
+def matrix_table(
+    ds: Dataset,
+    long: pd.DataFrame,
+    changes: pd.DataFrame | None = None,
+    tr=None,
+    cluster_name: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
+    """Wide table for display and export: one row per cluster, one column per kind of support; in ``tr``'s
+    language (English when None): cells and kinds by message id, clusters by ``cluster_name`` (by id)."""
+    _, _data = _words(tr)
+    cluster_name = cluster_name or ds.cluster_name
+    texts = long.assign(text=[cell_text(r, tr) for r in long.to_dict("records")])
     if changes is not None:
-        ch = changes.set_index(["cluster_id", "link_type"])["change"]
+        was = changes.set_index(["cluster_id", "link_type"])
         texts["text"] = [
-            t + (f" [was {ch.loc[(c, lt)].split(' → ')[0]}]" if ch.loc[(c, lt)] != "no change" else "")
+            t
+            + (
+                " " + _("[was {state}]").format(state=_(was.loc[(c, lt), "state_before"]))
+                if was.loc[(c, lt), "changed"]
+                else ""
+            )
             for t, c, lt in zip(texts["text"], texts["cluster_id"], texts["link_type"])
         ]
     wide = texts.pivot(index="cluster_id", columns="link_type", values="text")
     order = [c for c in long["cluster_id"].drop_duplicates()]
     wide = wide.loc[order, list(LINK_TYPES)]
-    wide.columns = [LINK_TYPES[c] for c in wide.columns]
-    wide.insert(0, "Cluster", [ds.cluster_name(c) for c in wide.index])
+    wide.columns = [_(LINK_TYPES[c]) for c in wide.columns]
+    wide.insert(0, _("Cluster"), [cluster_name(c) for c in wide.index])
     return wide.reset_index(drop=True)
 
 
@@ -664,12 +685,15 @@ def missing_links(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
     """Kinds of support the framework expects (mapped to support / technology indicators) that no
     active link provides, and any kind recorded as needed but absent, with what the links and the indicator assessments say, and their sources.
 
-    The indicators' statuses come from the round's view (``lv.assessments``): its one matrix."""
+    The English columns are :func:`missing_link_words` of the keys each row carries (``link_type``, ``state``,
+    ``institutions``, ``assessed`` as (indicator id, status, note), ``source_list``): a page or a brief words
+    the keys again in its own language. The indicators' statuses come from the round's view
+    (``lv.assessments``): its one matrix."""
     ds, lk = lv.dataset, lv.data
     long = lv.matrix([cluster_id]).set_index("link_type")
     matrix = lv.assessments.matrix_for([cluster_id]).set_index("indicator_id")
-    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     links = lv.cluster_links(cluster_id)
+    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     rows = []
     for kind in lk.kinds:
         state = long.at[kind.link_type, "state"]
@@ -678,38 +702,72 @@ def missing_links(lv: LinkageView, cluster_id: str) -> pd.DataFrame:
         if state == CELL_ACTIVE or not (kind.expected or state == CELL_ABSENT):
             continue
         mine = links[links["link_type"] == kind.link_type]
-        link_text = {
-            CELL_WEAK: "only weak link(s): " + "; ".join(mine["Institution"]),
-            CELL_ABSENT: "recorded as needed but absent: " + "; ".join(mine["Institution"]),
-            CELL_UNKNOWN: "no link recorded (unknown)",
-        }[state]
-        said, sources = [], []
+        assessed, sources = [], []
         for ind in kind.indicators:
             if ind not in matrix.index:
                 continue
             r = matrix.loc[ind]
-            said.append(f"{names.get(ind, ind)}: {r['status']}" + (f" — {r['note']}" if r["note"] else ""))
+            assessed.append((ind, r["status"], r["note"] or ""))
             if r["source_id"]:
                 sources.append(ds.citation(r["source_id"]))
         link_sources = [s for s in mine["Source"] if s]
-        rows.append(
-            {
-                "Kind of support": kind.label,
-                "Links": link_text,
-                "State": state,
-                "What the assessments say": " | ".join(said) or "no indicator mapped",
-                "Sources": "; ".join(dict.fromkeys(link_sources + sources)) or "none yet",
-                "link_type": kind.link_type,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=["Kind of support", "Links", "State", "What the assessments say", "Sources", "link_type"],
-    )
+        keys = {
+            "link_type": kind.link_type,
+            "state": state,
+            "institutions": tuple(mine["Institution"]),
+            "assessed": tuple(assessed),
+            "source_list": tuple(dict.fromkeys(link_sources + sources)),
+        }
+        rows.append({**missing_link_words(keys, indicator_name=lambda i: names.get(i, i)), **keys})
+    return pd.DataFrame(rows, columns=[*MISSING_LINK_COLUMNS, *MISSING_LINK_KEYS])
+
+
+MISSING_LINK_COLUMNS = ["Kind of support", "Links", "State", "What the assessments say", "Sources"]
+MISSING_LINK_KEYS = ["link_type", "state", "institutions", "assessed", "source_list"]
+# What a missing link's row says, by message id (missing_link_words words them in a page's or brief's language).
+LINKS_ONLY_WEAK = N_("only weak link(s): {institutions}")
+LINKS_NEEDED_ABSENT = N_("recorded as needed but absent: {institutions}")
+LINKS_NONE = N_("no link recorded (unknown)")
+NO_INDICATOR_MAPPED = N_("no indicator mapped")
+NO_SOURCE_YET = N_("none yet")
+
+
+def _words(tr):
+    """``tr``'s look-up by message id and its marking of data text; as written when ``tr`` is None (English)."""
+    return (tr.gettext, tr.data) if tr is not None else (str, str)
+
+
+def missing_link_words(row, tr=None, indicator_name: Callable[[str], str] | None = None) -> dict[str, str]:
+    """A :func:`missing_links` row's keys worded in ``tr``'s language (a ``cluster_model.i18n.Translator``;
+    English when None): the kind, state and statuses by message id, indicators by ``indicator_name`` (by id),
+    institutions, notes and sources as data."""
+    _, data = _words(tr)
+    indicator_name = indicator_name or str
+    institutions = "; ".join(data(i) for i in row["institutions"])
+    kind, state = LINK_TYPES[row["link_type"]], row["state"]  # bound first: the extractor reads no index
+    links = {
+        CELL_WEAK: _(LINKS_ONLY_WEAK).format(institutions=institutions),
+        CELL_ABSENT: _(LINKS_NEEDED_ABSENT).format(institutions=institutions),
+        CELL_UNKNOWN: _(LINKS_NONE),
+    }[state]
+    said = [
+        f"{indicator_name(i)}: {_(status)}" + (f" — {data(note)}" if note else "")
+        for i, status, note in row["assessed"]
+    ]
+    return {
+        "Kind of support": _(kind),
+        "Links": links,
+        "State": _(state),
+        "What the assessments say": " | ".join(said) or _(NO_INDICATOR_MAPPED),
+        "Sources": "; ".join(data(s) for s in row["source_list"]) or _(NO_SOURCE_YET),
+    }
 
 
 def district_institutions(lv: LinkageView, district: str) -> pd.DataFrame:
-    """Institutions located in ``district`` and the clusters they serve (any status) as of the round."""
+    """Institutions located in ``district`` and the clusters they serve (any status) as of the round.
+
+    "Clusters served" is :func:`served_words` of the ``served`` key (cluster id, link type, status) each row
+    carries, with ``kind_id``: a page or a brief words them again in its own language."""
     ds = lv.dataset
     inst = lv.institutions[lv.institutions["district"] == district]
     view = lv.links
@@ -717,20 +775,34 @@ def district_institutions(lv: LinkageView, district: str) -> pd.DataFrame:
     rows = []
     for r in inst.to_dict("records"):
         mine = view[view["institution_id"] == r["institution_id"]]
-        served = "; ".join(
-            f"{ds.cluster_name(c)} ({LINK_TYPES.get(t, t)}, {s})"
-            for c, t, s in zip(mine["target_id"], mine["link_type"], mine["status"])
-        )
+        served = tuple(zip(mine["target_id"], mine["link_type"], mine["status"]))
         rows.append(
             {
                 "Institution": r["name"],
                 "Kind": INSTITUTION_KINDS.get(r["kind"], r["kind"]),
-                "Clusters served": served or "none recorded",
+                "Clusters served": served_words(served, cluster_name=ds.cluster_name),
                 "Location": r["location_note"] or "",
                 "Source": ds.citation(r["source_id"]),
+                "kind_id": r["kind"],
+                "served": served,
             }
         )
-    return pd.DataFrame(rows, columns=["Institution", "Kind", "Clusters served", "Location", "Source"])
+    return pd.DataFrame(
+        rows, columns=["Institution", "Kind", "Clusters served", "Location", "Source", "kind_id", "served"]
+    )
+
+
+NONE_RECORDED = N_("none recorded")
+
+
+def served_words(served, tr=None, cluster_name: Callable[[str], str] | None = None) -> str:
+    """The clusters an institution serves, "Cluster (kind of link, status); …", in ``tr``'s language
+    (English when None): clusters by ``cluster_name`` (by id), the kind and status by message id."""
+    _, _data = _words(tr)
+    cluster_name = cluster_name or str
+    return "; ".join(
+        f"{cluster_name(c)} ({_(LINK_TYPES[t]) if t in LINK_TYPES else t}, {_(s)})" for c, t, s in served
+    ) or _(NONE_RECORDED)
 
 
 def export_tables(lv: LinkageView, cluster_ids: list[str]) -> dict[str, pd.DataFrame]:
@@ -740,10 +812,10 @@ def export_tables(lv: LinkageView, cluster_ids: list[str]) -> dict[str, pd.DataF
     for cid in cluster_ids:
         t = lv.cluster_links(cid).drop(columns=["institution_id", "link_type"])
         links.append(t.assign(Cluster=ds.cluster_name(cid)))
-        m = lv.missing_links(cid).drop(columns=["link_type"])
+        m = lv.missing_links(cid).drop(columns=MISSING_LINK_KEYS)
         missing.append(m.assign(Cluster=ds.cluster_name(cid)))
     cols_l = ["Cluster", "Institution", "Kind", "Link", "Status", "Round", "Source", "Note"]
-    cols_m = ["Cluster", "Kind of support", "Links", "State", "What the assessments say", "Sources"]
+    cols_m = ["Cluster", *MISSING_LINK_COLUMNS]
     return {
         "Institutions & links": pd.concat(links, ignore_index=True)[cols_l]
         if links

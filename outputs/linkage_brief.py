@@ -32,13 +32,10 @@ def linkage_page(
     def place(kind: str, id_: str, english: str | None = None) -> str:
         return local.name(kind, id_, tr.language, english) if local else (english or id_)
 
-    def known(text):
-        return tr.gettext(text) if tr and isinstance(text, str) and tr.has(text) else data(text)
-
-    def cells(frame, columns) -> list[list[str]]:
-        return [
-            [known(v) if isinstance(v, str) else v for v in row] for row in frame[columns].values.tolist()
-        ]
+    def indicator(indicator_id: str) -> str:
+        return place(
+            "indicator", indicator_id, ds.indicators.set_index("indicator_id")["name"].get(indicator_id)
+        )
 
     def add(pdf: FPDF, district: str, cluster_ids: list[str], new_page: bool = True) -> None:
         """The section on a page of its own, or (``new_page=False``) run on below what the page holds."""
@@ -69,31 +66,39 @@ def linkage_page(
             pdf.set_text_color(0, 0, 0)
             if not cluster_ids:
                 paragraph(pdf, _("No cluster of the current sector filter is named in this district."), 4.6)
-            tables = links.export_tables(cluster_ids)
-            linked, missing = tables["Institutions & links"], tables["Missing links"]
             for cid in cluster_ids:
-                english = ds.cluster_name(cid)
-                name = place("cluster", cid, english)
+                name = place("cluster", cid, ds.cluster_name(cid))
                 _heading(pdf, _("{cluster}: institutions and links").format(cluster=name))
-                mine = linked[linked["Cluster"] == english]
+                mine = links.cluster_links(cid)
                 if mine.empty:
                     paragraph(pdf, _("No link recorded (unknown)."), 4.6)
                 else:
                     _table(
                         pdf,
                         [_("Institution"), _("Link"), _("Status"), _("Source")],
-                        cells(mine, ["Institution", "Link", "Status", "Source"]),
+                        [
+                            [data(i), _(lt), _(st), data(src)]
+                            for i, lt, st, src in zip(
+                                mine["Institution"], mine["Link"], mine["Status"], mine["Source"]
+                            )
+                        ],
                         (62, 38, 30, 52),
                     )
                 _heading(pdf, _("{cluster}: missing links").format(cluster=name))
-                gaps = missing[missing["Cluster"] == english]
-                if gaps.empty:
+                gaps = [
+                    L.missing_link_words(r, tr, indicator)
+                    for r in links.missing_links(cid).to_dict("records")
+                ]
+                if not gaps:
                     paragraph(pdf, _("Every expected kind of support has an active link."), 4.6)
                 else:
                     _table(
                         pdf,
                         [_("Kind of support"), _("Links"), _("Assessments say"), _("Sources")],
-                        cells(gaps, ["Kind of support", "Links", "What the assessments say", "Sources"]),
+                        [
+                            [g["Kind of support"], g["Links"], g["What the assessments say"], g["Sources"]]
+                            for g in gaps
+                        ],
                         (32, 42, 66, 42),
                     )
             inst = links.district_institutions(district)
@@ -109,7 +114,14 @@ def linkage_page(
                 _table(
                     pdf,
                     [_("Institution"), _("Clusters served"), _("Source")],
-                    cells(inst, ["Institution", "Clusters served", "Source"]),
+                    [
+                        [
+                            data(i),
+                            L.served_words(s, tr, lambda c: place("cluster", c, ds.cluster_name(c))),
+                            data(src),
+                        ]
+                        for i, s, src in zip(inst["Institution"], inst["served"], inst["Source"])
+                    ],
                     (60, 70, 52),
                 )
             if illustrative:

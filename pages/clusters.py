@@ -19,7 +19,7 @@ from ui import linkage_views, overview, page
 from ui import state as view
 from ui.chrome import evidence_list, illustrative_banner, readable
 from ui.data_view import evidence_checklist, get_view
-from ui.i18n import _, data_text, indicator_name, name, table_in_language, translator
+from ui.i18n import _, data_text, indicator_name, name, names, shown_table, translator
 
 
 def site_line(place: str, district: str, note) -> str:
@@ -168,12 +168,13 @@ else:
     if changed.empty:
         st.caption(_("No indicator of this cluster changed status."))
     else:
-        names = ds.indicators.set_index("indicator_id")["name"]
+        english = ds.indicators.set_index("indicator_id")["name"]
+        indicators = names("indicator", changed["indicator_id"], english.get)
         st.dataframe(
-            table_in_language(
+            shown_table(
                 pd.DataFrame(
                     {
-                        "Indicator": changed["indicator_id"].map(names),
+                        "Indicator": changed["indicator_id"].map(indicators),
                         "Before": changed["status_before"],
                         "Now": changed["status_now"],
                         "Source now": changed["source_now"].map(lambda x: ds.citation(x) if x else "—"),
@@ -238,7 +239,7 @@ chart = (
 st.altair_chart(chart, width="stretch")
 # A static table wraps long notes; an interactive grid cut them off.
 st.table(
-    table_in_language(
+    shown_table(
         readable(grid[["dimension", "level", "display", "source", "note"]]).rename(
             columns={
                 "dimension": "Dimension",
@@ -248,7 +249,7 @@ st.table(
                 "note": "Note",
             }
         ),
-        ("Local share",),
+        ("Local share",),  # dimension and level are worded above by message id; source and note are data
     )
 )
 

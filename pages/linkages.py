@@ -17,7 +17,7 @@ from ui.auth import current_editor, sign_in_panel
 from ui.chrome import illustrative_banner
 from ui.data_access import get_engine
 from ui.data_view import get_view
-from ui.i18n import _, data_text, table_in_language
+from ui.i18n import _, data_text
 from ui.linkage_editing import editor_tabs
 
 atlas, state = page.start()
@@ -37,13 +37,7 @@ illustrative_banner(ds, state.round)
 
 before = previous_round(ds, state.round)
 mv = lv.matrix_view(view, get_view(atlas, state, round_id=before) if before else None)
-long, previous, changes, table, round_name = (
-    mv["long"],
-    mv["previous"],
-    mv["changes"],
-    mv["table"],
-    mv["round_name"],
-)
+long, previous, changes, round_name = mv["long"], mv["previous"], mv["changes"], mv["round_name"]
 counts = L.state_counts(long)
 st.info(
     _(
@@ -62,7 +56,7 @@ st.info(
 if note := lv.unknown_note(counts, len(long)):
     st.markdown(note)
 st.altair_chart(lv.fitted(mv["chart"]), width="stretch")
-st.dataframe(table_in_language(table), hide_index=True, width="stretch")
+st.dataframe(lv.matrix_shown(view, long, changes), hide_index=True, width="stretch")
 
 st.subheader(_("Change since the previous round"))
 if previous is None:
@@ -77,21 +71,7 @@ else:
         )
     )
     if not changed.empty:
-        st.dataframe(
-            table_in_language(
-                pd.DataFrame(
-                    {
-                        "Cluster": changed["cluster_id"].map(ds.cluster_name),
-                        "Kind of support": changed["link_type"].map(L.LINK_TYPES),
-                        "Before": changed["state_before"],
-                        "Now": changed["state_now"],
-                    }
-                ),
-                ("Before", "Now"),
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(lv.changed_cells_shown(view, changed), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ exports
 st.subheader(_("Export"))
@@ -104,7 +84,7 @@ st.caption(
         "Seeded only with the institutions the two source documents name; locations are editor-supplied, to verify. Editors add the rest."
     )
 )
-st.dataframe(table_in_language(lv.institutions_table(view.linkages)), hide_index=True, width="stretch")
+st.dataframe(lv.institutions_shown(view.linkages), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ editing (signed-in editors)
 st.subheader(_("Edit institutions and links"))

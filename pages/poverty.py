@@ -12,9 +12,9 @@ from ui import page
 from ui.chart_labels import PLACES, place_labels
 from ui.chrome import illustrative_banner, show_issues
 from ui.context_access import get_context
-from ui.context_view import md
+from ui.context_view import md, unit_name
 from ui.data_view import get_view
-from ui.i18n import _, data_text, name, names, shown_table, translator
+from ui.i18n import _, data_text, name, shown_table, translator
 
 atlas, state = page.start()
 ds = atlas.dataset
@@ -58,17 +58,6 @@ st.info(
     + ", ".join(translator().pillar(p) for p in state.pillars)
     + "."
 )
-
-
-def unit_name(unit: str, districts: list[str]) -> str:
-    """A survey unit by its district's name (data/names.csv); a unit standing for several says so."""
-    if len(districts) > 1:
-        return _("{unit} (one figure for {n} districts together: {districts})").format(
-            unit=data_text(unit),
-            n=len(districts),
-            districts=", ".join(names("district", sorted(districts)).values()),
-        )
-    return name("district", unit)
 
 
 plot = frame.assign(

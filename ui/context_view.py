@@ -28,7 +28,8 @@ from ui.i18n import (
     context_label,
     data_text,
     name,
-    table_in_language,
+    names,
+    shown_table,
     translator,
 )
 
@@ -213,26 +214,78 @@ def district_panel(
                 )
             )
     with st.expander(_("Every district figure here, with year and source")):
-        st.dataframe(table_in_language(figures.rows(district)), hide_index=True, width="stretch")
+        st.dataframe(district_figures_table(figures, district), hide_index=True, width="stretch")
+
+
+def unit_name(unit: str, districts: list[str]) -> str:
+    """A survey unit by its district's name (data/names.csv); a unit standing for several says so."""
+    if len(districts) > 1:
+        return _("{unit} (one figure for {n} districts together: {districts})").format(
+            unit=data_text(unit),
+            n=len(districts),
+            districts=", ".join(names("district", sorted(districts)).values()),
+        )
+    return name("district", unit)
+
+
+def district_figures_table(figures: cx.ContextFigures, district: str) -> pd.DataFrame:
+    """Every figure of one district for the page: figures and survey units named by id, the group and
+    "no figure" by message id, the rank worded by message id; values, intervals and sources as data."""
+    rows = figures.rows(district)
+    if rows.empty:
+        return shown_table(rows)
+
+    def shown(text):  # cx.format_value: "no figure" is a word, a figure is a number with its unit (data)
+        return _(text) if text == "no figure" else text
+
+    table = pd.DataFrame(
+        {
+            "pillar": [_(cx.CONTEXT_GROUPS[g]) for g in rows["group_id"]],
+            "indicator": [context_label(i, e) for i, e in zip(rows["indicator_id"], rows["indicator"])],
+            "value": rows["value"],
+            "shown as": rows["shown as"].map(shown),
+            "unit": rows["unit"],
+            "year": rows["year"],
+            "rank in province": [
+                "" if pd.isna(r) else _("{n} of {total}").format(n=int(r), total=int(n))
+                for r, n in zip(rows["rank"], rows["n_ranked"])
+            ],
+            "provincial average": rows["provincial average"].map(shown),
+            "95% interval": rows["95% interval"],
+            "survey unit": [unit_name(u, d) if u else "" for u, d in zip(rows["unit_id"], rows["districts"])],
+            "source": rows["source"],
+        }
+    )
+    return shown_table(table, vocabulary=())
 
 
 def unit_ranking(figures: cx.ContextFigures, indicator_id: str) -> pd.DataFrame:
-    """Survey units ranked, each listed once (Karachi City once, with the districts it covers)."""
+    """Survey units ranked, each listed once (Karachi City once, with the districts it covers), for the page:
+    units, districts, the province and the figure named by key, words by message id, sources as data."""
     meta = figures.indicator(indicator_id)
     units = figures.units(indicator_id).sort_values(["province", "rank"])
-    return pd.DataFrame(
-        {
-            "Rank": units["rank"],
-            "District (survey unit)": units["unit"],
-            "Boundary districts covered": units["districts"].map(
-                lambda d: ", ".join(sorted(d)) if d else "none matched"
-            ),
-            str(meta["label"]): units["value"].map(lambda v: cx.format_value(v, str(meta["unit"]))),
-            "Year": units["year"],
-            "Province": units["province"],
-            "Source": meta["source"],
-        }
+    unit = str(meta["unit"])
+    table = shown_table(
+        pd.DataFrame(
+            {
+                "Rank": units["rank"],
+                "District (survey unit)": [name("district", u) for u in units["unit"]],
+                "Boundary districts covered": units["districts"].map(
+                    lambda d: ", ".join(names("district", sorted(d)).values()) if d else _("none matched")
+                ),
+                "Year": units["year"],
+                "Province": [name("province", p, p) for p in units["province"]],
+                "Source": meta["source"],
+            }
+        ),
+        vocabulary=(),
     )
+    # The figure's own column, headed by its label looked up by id (a header from data, not a message id).
+    values = units["value"].map(
+        lambda v: _("no figure") if pd.isna(v) else data_text(cx.format_value(v, unit))
+    )
+    table.insert(3, context_label(indicator_id, meta["label"]), list(values))
+    return table
 
 
 def show(atlas: AtlasData, state: view.ViewState) -> None:
@@ -317,7 +370,7 @@ def show(atlas: AtlasData, state: view.ViewState) -> None:
     st.caption(
         _("Each survey unit once: Karachi City is one figure for the seven Karachi districts together.")
     )
-    st.dataframe(table_in_language(unit_ranking(figures, indicator_id)), hide_index=True, width="stretch")
+    st.dataframe(unit_ranking(figures, indicator_id), hide_index=True, width="stretch")
 
 
 def export_indicator(figures: cx.ContextFigures) -> str | None:

@@ -87,16 +87,6 @@ def configured_name(text: str) -> str:
     return isolated(tr.configured_name(text), tr.language)
 
 
-def known(text: str) -> str:
-    """``text`` translated when the catalogue has it, else as written (text that may come from data),
-    marked [en] when English on an Urdu or Sindhi page.
-
-    Being removed (#25): it looks English up again. Only the files in tests/test_i18n_one_way.py's
-    ``STILL_BEING_MOVED`` call it; look text up by message id (``_``) or by the data's key instead."""
-    tr = translator()
-    return tr.gettext(text) if tr.has(text) else _data(tr, text)
-
-
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translator().ngettext(singular, plural, n)
 

@@ -23,7 +23,7 @@ from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData
 from ui.data_view import get_round_view
-from ui.i18n import _, indicator_name, name, table_in_language, translator
+from ui.i18n import _, data_text, indicator_name, name, names, shown_table, translator
 from ui.state import bound
 from ui.uploads import show_refused
 
@@ -63,15 +63,11 @@ def cluster_section(view: View, cluster_id: str) -> None:
         if table.empty:
             st.info(_("No institution is linked to this cluster yet: unknown, not absent."))
         else:
-            st.dataframe(
-                table_in_language(table.drop(columns=["institution_id", "link_type"])),
-                hide_index=True,
-                width="stretch",
-            )
-    inst = links.cluster_institutions(cluster_id)
+            st.dataframe(cluster_links_table(links, cluster_id), hide_index=True, width="stretch")
+    inst = cluster_institutions_table(links, cluster_id)
     if not inst.empty:
         with st.expander(_("The {n} institution(s), where they are and their sources").format(n=len(inst))):
-            st.dataframe(table_in_language(inst), hide_index=True, width="stretch")
+            st.dataframe(inst, hide_index=True, width="stretch")
     st.markdown("**" + _("Missing links") + "**")
     missing = links.missing_links(cluster_id)
     st.caption(
@@ -84,7 +80,65 @@ def cluster_section(view: View, cluster_id: str) -> None:
     if missing.empty:
         st.success(_("Every kind of support the framework expects has an active link."))
     else:
-        st.dataframe(table_in_language(missing.drop(columns=["link_type"])), hide_index=True, width="stretch")
+        st.dataframe(missing_links_table(missing), hide_index=True, width="stretch")
+
+
+def cluster_links_table(links: L.LinkageView, cluster_id: str) -> pd.DataFrame:
+    """The cluster's links for the page: kind, link type and status by message id; the rest is data."""
+    table = links.cluster_links(cluster_id).drop(columns=["institution_id", "link_type"])
+    return shown_table(table, vocabulary=("Kind", "Link", "Status"))
+
+
+def cluster_institutions_table(links: L.LinkageView, cluster_id: str) -> pd.DataFrame:
+    """The cluster's institutions for the page: districts by the names table, kind, group and unknown by
+    message id, the rest as data."""
+    inst = links.cluster_institutions(cluster_id)
+    unknown = [_("unknown") + (f" ({data_text(n)})" if n else "") for n in inst["location_note"]]
+    inst = inst.assign(
+        District=[name("district", d) if d else _("unknown") for d in inst["district_id"]],
+        Location=inst["Location"].where(inst["located"], unknown).map(data_text),
+    ).drop(columns=["district_id", "located", "location_note"])
+    return _with_headers(
+        inst.assign(
+            Institution=inst["Institution"].map(data_text),
+            Kind=inst["Kind"].map(_),
+            Source=inst["Source"].map(data_text),
+            Note=inst["Note"].map(data_text),
+            **{"Stakeholder group": inst["Stakeholder group"].map(_)},
+        )
+    )
+
+
+def _with_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table whose cells are already worded for the page (by id, by message id, data marked): its
+    headers by message id."""
+    return frame.rename(columns=_)
+
+
+def missing_links_table(missing: pd.DataFrame) -> pd.DataFrame:
+    """The missing links worded in the page's language from the keys each row carries (indicators by id)."""
+    tr = translator()
+    rows = [L.missing_link_words(r, tr, indicator_name) for r in missing.to_dict("records")]
+    return _with_headers(pd.DataFrame(rows, columns=L.MISSING_LINK_COLUMNS))
+
+
+def district_institutions_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Institutions located in a district for the page: the kind by message id, the clusters they serve
+    worded in the page's language with clusters by id, the rest as data."""
+    tr = translator()
+    return _with_headers(
+        pd.DataFrame(
+            {
+                "Institution": table["Institution"].map(data_text),
+                "Kind": table["Kind"].map(_),
+                "Clusters served": [
+                    L.served_words(s, tr, lambda c: name("cluster", c)) for s in table["served"]
+                ],
+                "Location": table["Location"].map(data_text),
+                "Source": table["Source"].map(data_text),
+            }
+        )
+    )
 
 
 # --------------------------------------------------------------------------- atlas layer and district panel
@@ -144,7 +198,7 @@ def district_panel(view: View, district: str | None) -> None:
         st.caption(heading + "  \n" + _("None recorded with this district (unknown, not absent)."))
     else:
         st.markdown(heading)
-        st.dataframe(table_in_language(table), hide_index=True, width="stretch")
+        st.dataframe(district_institutions_table(table), hide_index=True, width="stretch")
 
 
 # --------------------------------------------------------------------------- exports
@@ -249,6 +303,50 @@ def institutions_table(links: L.LinkageView) -> pd.DataFrame:
         }
     ).sort_values(["unknown", "district", "name"], kind="stable")
     return table.loc[order.index].reset_index(drop=True)
+
+
+def institutions_shown(links: L.LinkageView) -> pd.DataFrame:
+    """:func:`institutions_table` for the page: kind, group and unknown by message id, districts by the names
+    table, looked up by each institution's own keys; names, notes and sources as data."""
+    tr, table = translator(), institutions_table(links)
+    inst = links.institutions.set_index("institution_id")
+    data = [
+        "Id",
+        "Institution",
+        "Location note",
+        "Location source",
+        "Source",
+        "Note",
+    ]  # ids as data, as written
+    return _with_headers(
+        table.assign(
+            Kind=[_(L.INSTITUTION_KINDS.get(k, k)) for k in table["Id"].map(inst["kind"])],
+            District=[name("district", d) if d else _("unknown") for d in table["Id"].map(inst["district"])],
+            **{"Stakeholder group": [tr.group(g) for g in table["Id"].map(inst["stakeholder_group"])]},
+            **{c: table[c].map(data_text) for c in data},
+        )
+    )
+
+
+def matrix_shown(view: View, long: pd.DataFrame, changes: pd.DataFrame | None) -> pd.DataFrame:
+    """The linkage matrix for the page: cells and kinds by message id, clusters by id."""
+    cluster_names = names("cluster", long["cluster_id"].drop_duplicates(), view.dataset.cluster_name)
+    return L.matrix_table(view.dataset, long, changes, translator(), cluster_names.get)
+
+
+def changed_cells_shown(view: View, changed: pd.DataFrame) -> pd.DataFrame:
+    """The cells that changed since the previous round: clusters by id, kinds and states by message id."""
+    cluster_names = names("cluster", changed["cluster_id"].drop_duplicates(), view.dataset.cluster_name)
+    return _with_headers(
+        pd.DataFrame(
+            {
+                "Cluster": changed["cluster_id"].map(cluster_names),
+                "Kind of support": [_(L.LINK_TYPES[t]) for t in changed["link_type"]],
+                "Before": changed["state_before"].map(_),
+                "Now": changed["state_now"].map(_),
+            }
+        )
+    )
 
 
 def refresh() -> None:
@@ -372,7 +470,7 @@ def methods_section(atlas: AtlasData) -> None:
     lk = get_round_view(
         atlas, ds.latest_round()
     ).linkages.data  # the framework's kinds: the same in every round
-    names = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
+    english = dict(zip(ds.indicators["indicator_id"], ds.indicators["name"]))
     st.header(_("Institutions and linkages"))
     st.markdown(
         _(
@@ -385,17 +483,17 @@ def methods_section(atlas: AtlasData) -> None:
         )
     )
     st.dataframe(
-        table_in_language(
+        _with_headers(
             pd.DataFrame(
                 [
                     {
-                        "Kind of support": k.label,
-                        "Expected": "yes" if k.expected else "no",
+                        "Kind of support": _(L.LINK_TYPES.get(k.link_type, k.label)),
+                        "Expected": _("yes") if k.expected else _("no"),
                         "Indicators it answers": "; ".join(
-                            indicator_name(i, names.get(i, i)) for i in k.indicators
+                            indicator_name(i, english.get(i, i)) for i in k.indicators
                         )
                         or _("none"),
-                        "Note": k.note,
+                        "Note": data_text(k.note),
                     }
                     for k in lk.kinds
                 ]

@@ -18,7 +18,7 @@ from cluster_model.vocabulary import STAKEHOLDERS
 from cluster_model.workshop import SessionInfo
 from ui.data_access import AtlasData, get_engine
 from ui.data_view import get_round_view
-from ui.i18n import _, data_text, table_in_language, translator
+from ui.i18n import _, data_text, shown_table, translator
 from ui.i18n import name as local_name
 from ui.linkage_views import refresh, show_problems
 
@@ -29,21 +29,24 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60]
 
 
+def stated_links_table(lk: L.LinkageView, round_id: str, cluster_id: str):
+    """The links stated in this round for the cluster: the link type and status by message id, the
+    institution and what the room said as data."""
+    stated = lk.cluster_links(cluster_id)
+    stated = stated[stated["Round"] == round_id]
+    return shown_table(stated[["Institution", "Link", "Status", "Note"]], vocabulary=("Link", "Status"))
+
+
 def who_works_with_whom(atlas: AtlasData, round_id: str, cluster_id: str, info: SessionInfo, editor) -> None:
     ds = atlas.dataset
     lk = get_round_view(atlas, round_id).linkages
     name = local_name("cluster", cluster_id, ds.cluster_name(cluster_id))
     st.markdown("### " + _("Who works with whom: {cluster}").format(cluster=md(name)))
-    stated = lk.cluster_links(cluster_id)
-    stated = stated[stated["Round"] == round_id]
+    stated = stated_links_table(lk, round_id, cluster_id)
     if stated.empty:
         st.caption(_("No link stated in this dialogue yet for this cluster."))
     else:
-        st.dataframe(
-            table_in_language(stated[["Institution", "Link", "Status", "Note"]]),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(stated, hide_index=True, width="stretch")
     if editor is None:
         return
     options = [NEW, *lk.institutions["institution_id"]]

@@ -27,7 +27,7 @@ from outputs.workshop_summary import summary_pdf
 from ui.auth import current_editor, require_editor
 from ui.chrome import error_text
 from ui.data_view import get_round_view
-from ui.i18n import _, table_in_language, translator, with_language
+from ui.i18n import _, names, shown_table, translator, with_language
 from ui.i18n import name as local_name
 from ui.workshop import offline_check, room
 from ui.workshop import presentation as pres
@@ -322,8 +322,31 @@ def present(w: Workshop) -> None:
                 "Room gap (groups that rated of 4). The room's rating in this dialogue, not an indicator assessment."
             )
         )
-        shown = table_in_language(ws.room_matrix(gaps, w.ds))
+        shown = room_matrix_shown(gaps, w.ds)
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
+
+
+def _room_gap_words(gap, n_rated) -> str:
+    """``ws.room_gap_cell`` worded in the page's language by message id."""
+    if pd.isna(gap):
+        return _("not rated")
+    if n_rated < ws.MIN_GROUPS_FIRM:
+        return _("{gap} ({n}/{total}, low coverage)").format(
+            gap=f"{gap:.2f}", n=int(n_rated), total=len(ws.GROUPS)
+        )
+    return _("{gap} ({n}/{total})").format(gap=f"{gap:.2f}", n=int(n_rated), total=len(ws.GROUPS))
+
+
+def room_matrix_shown(gaps: pd.DataFrame, ds) -> pd.DataFrame:
+    """The room's cluster × pillar table for the page: clusters named by id, pillars and cells by message id."""
+    cells = gaps.assign(text=[_room_gap_words(g, n) for g, n in zip(gaps["gap"], gaps["n_rated"])])
+    table = cells.pivot(index="cluster_id", columns="pillar", values="text")
+    table = table.reindex([c for c in ds.clusters["cluster_id"] if c in table.index])
+    table = table[[p for p in PILLARS if p in table.columns]]
+    cluster_names = names("cluster", table.index, ds.cluster_name)
+    table.index = [cluster_names[c] for c in table.index]
+    table.columns = [PILLARS[p] for p in table.columns]  # headers: message ids, looked up by shown_table
+    return shown_table(table.rename_axis("Cluster").reset_index(), vocabulary=())
 
 
 def _summary_files(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFrame) -> list[tuple]:
