@@ -128,7 +128,7 @@ def draw(atlas: AtlasData, state, m: Matrix) -> None:
         open_cell(state, m.orientation, chosen[0].get("row"), chosen[0].get("column"))
 
     st.markdown("#### " + _("The matrix as a table"))
-    st.table(shown_table(wide_table(m)))
+    st.table(wide_table(m))  # already in the page's language: headers by message id, names by id
     keyboard_opener(state, m)
 
 
@@ -232,7 +232,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
     stem = (
         "ILLUSTRATIVE-" if v.illustrative else ""
     ) + f"gap-matrix-{m.orientation}-{v.round_id}-{v.generated}-{current_language()}"
-    sheet = shown_table(cells)
+    sheet = shown_table(cells, vocabulary=())  # its pillar names are already in the language
     return {
         "png": (f"{stem}.png", "image/png", lambda: picture("png")),
         "svg": (f"{stem}.svg", "image/svg+xml", lambda: picture("svg")),
@@ -241,7 +241,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
             f"{stem}.xlsx",
             XLSX,
             lambda: to_xlsx_bytes(
-                {_("Cells"): sheet, _("Matrix"): shown_table(wide_table(m))},
+                {_("Cells"): sheet, _("Matrix"): wide_table(m)},
                 sources,
                 notes,
                 _("Sources"),
