@@ -33,7 +33,10 @@ def _cluster_rows(tables: dict[str, pd.DataFrame], words: _Words) -> list[list[s
     return [
         [words.place("cluster", c, name)]
         + [_gap_cell(gaps.loc[(c, p)], words.gettext) for p in PILLARS]
-        + [words.known(computed), words.known(published) if published else "–"]
+        + [
+            words.gettext(computed),
+            words.gettext(published) if published else "–",
+        ]  # class words are message ids
         for c, name, computed, published in tables["clusters"][
             ["cluster_id", "name", "computed_classification", "published_classification"]
         ].itertuples(index=False)
@@ -61,8 +64,8 @@ def _change_lines(ed: Edition, tables: dict[str, pd.DataFrame], words: _Words) -
     clusters = dict(zip(tables["clusters"]["cluster_id"], tables["clusters"]["name"]))
     return [
         f"• {words.place('cluster', c.cluster_id, clusters.get(c.cluster_id))} — "
-        f"{words.known(names.get(c.indicator_id, c.indicator_id))}: "
-        f"{words.known(c.before)} → {words.known(c.after)} [{c.source_after or '–'}]"
+        f"{words.place('indicator', c.indicator_id, names.get(c.indicator_id))}: "
+        f"{words.gettext(c.before)} → {words.gettext(c.after)} [{c.source_after or '–'}]"
         for c in ed.changes
     ]
 
@@ -73,7 +76,7 @@ def edition_report_pdf(ed: Edition, tables: dict[str, pd.DataFrame], cited: Cita
     words = _Words(tr)
     _ = words.gettext
     title = _("{region} cluster indicators, edition {edition}").format(
-        region=words.known(region_name()), edition=ed.edition_id
+        region=words.configured(region_name()), edition=ed.edition_id
     )
     pdf = A4Pages(title, rtl=tr is not None and is_rtl(tr.language), landscape=True, flowing=True)
     pdf.page_word = _("page")
@@ -128,5 +131,5 @@ def edition_report_pdf(ed: Edition, tables: dict[str, pd.DataFrame], cited: Cita
     paragraph(pdf, cited.text, 4.5)
     heading(pdf, _("Licence"))
     for line in (BOUNDARY_LICENCE, DATA_LICENCE):
-        paragraph(pdf, words.known(line), 4.2)
+        paragraph(pdf, words.as_written(line), 4.2)  # the licences' own wording
     return bytes(pdf.output())

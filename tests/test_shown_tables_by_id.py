@@ -35,18 +35,23 @@ def test_the_rooms_matrix_names_clusters_by_id_and_words_its_cells_in_urdu(monke
 
 
 def _seed_linkages(tmp_path, links=()):
-    """The seed store's linkages (desk-2026) with ``links`` added, as a page takes them from its view."""
+    """A draft of the seed's desk review (the seed round is a published edition, never changed: #26) with
+    ``links`` added, as a page takes them from its view."""
+    from store_support import SEED_DRAFT
+
     from cluster_model import store
+    from cluster_model.publishing import start_correction
     from cluster_model.store import linkages as sl
     from cluster_model.view import make_view
 
     engine = store.open_store(f"sqlite:///{tmp_path / 'x.db'}")
+    draft = start_correction(engine, "latest", "seed copy", round_id=SEED_DRAFT)
     if links:
-        sl.save_links(engine, "desk-2026", list(links), author="alice")
+        sl.save_links(engine, draft, list(links), author="alice")
     ds = store.load_dataset(engine)
     lk = sl.load_linkages(engine, ds)
     engine.dispose()
-    return make_view(ds, "desk-2026", linkages=lk).linkages
+    return make_view(ds, draft, linkages=lk).linkages
 
 
 def test_the_rooms_stated_links_keep_what_the_room_said_as_data(monkeypatch, tmp_path):
@@ -60,7 +65,7 @@ def test_the_rooms_stated_links_keep_what_the_room_said_as_data(monkeypatch, tmp
           "source_id": "icck_desk", "note": "Finance"}],
     )  # fmt: skip
     _urdu(monkeypatch)
-    shown = stated_links_table(lv, "desk-2026", "mango")
+    shown = stated_links_table(lv, lv.round_id, "mango")
     row = shown.iloc[0]
     assert ARABIC.search(row.iloc[1]) and ARABIC.search(row.iloc[2]) and "[en]" not in row.iloc[2], list(row)
     assert row.iloc[3] == "\u2068Finance [en]\u2069", list(row)
