@@ -13,7 +13,7 @@ from browser_support import ARTIFACTS, start_server, stop_server
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from cluster_model import store
+from cluster_model import publishing, store
 from cluster_model.store import linkages as sl
 
 ROUND = "survey-2027"
@@ -77,6 +77,9 @@ def linked_server():
         ],
         author="alice",
     )
+    # A signed-out visitor sees published editions only (#26): reviewed and published as on the Data page.
+    publishing.submit(engine, ROUND, author="alice")
+    publishing.publish(engine, ROUND, reviewer="bob")
     engine.dispose()
     proc, base = start_server({"ATLAS_DB_URL": url})
     yield base
