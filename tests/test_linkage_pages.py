@@ -321,3 +321,20 @@ def test_the_missing_links_panel_lists_a_recorded_need_of_a_kind_no_indicator_ex
     missing = next(d.value for d in prof.dataframe if "Kind of support" in d.value.columns)
     row = missing.set_index("Kind of support").loc["Market access"]
     assert row["State"] == "absent" and "MUET" in row["Links"]
+
+
+def test_the_institutions_key_is_in_the_page_language(db):
+    """The map key of the Institutions layer: its words by message id, kinds by their label's message id,
+    institution names as data (#25; it was an English literal)."""
+    from cluster_model.i18n import translator
+
+    ur = translator("ur")
+    at = _app("atlas", district="Khairpur", lang="ur")
+    at.toggle(key="w_institutions_layer").set_value(True).run()
+    assert not at.exception
+    key = next(h.proto.body for h in at.get("html") if "institutions-key" in h.proto.body)
+    assert ur.gettext("Institutions:") in key and "Institutions:" not in key
+    from cluster_model.linkages import INSTITUTION_KINDS
+
+    assert "Lines: solid" not in key and not [k for k in INSTITUTION_KINDS.values() if k in key]
+    assert "Sindh Enterprise Development Fund (SEDF) [en]" in key  # a name is data: as written, marked

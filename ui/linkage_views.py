@@ -171,20 +171,24 @@ def with_institutions_layer(
         cluster_ids=view.sectors or None,
         district=state.district,
     )
+    # The key's words by message id, a kind by its label's message id, institution names as data (#25).
     key = " ".join(
-        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {esc(label)}'
+        f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{c};border:1px solid #222"></span> {esc(_(label))}'
         for c, label in legend_rows(lk.institutions[lk.institutions["lat"].notna()])
     )
     unplaced = lk.institutions[lk.institutions["lat"].isna()]
-    st.html(
-        f'<div class="institutions-key" style="font:12px sans-serif">Institutions: {key}. Lines: solid active, dashed weak, dotted red needed but absent.'
-        + (
-            f" Not on the map (location unknown): {esc(', '.join(unplaced['name']))}."
-            if len(unplaced)
-            else ""
-        )
-        + "</div>"
+    words = (
+        esc(_("Institutions:"))
+        + f" {key}. "
+        + esc(_("Lines: solid active, dashed weak, dotted red needed but absent."))
     )
+    if len(unplaced):
+        words += " " + esc(
+            _("Not on the map (location unknown): {names}.").format(
+                names=", ".join(str(data_text(n)) for n in unplaced["name"])
+            )
+        )
+    st.html(f'<div class="institutions-key" style="font:12px sans-serif">{words}</div>')
     return [styles, layer]
 
 
