@@ -89,8 +89,9 @@ def district_scores(ds: Dataset, sites: pd.DataFrame, view: View, per_pillar: bo
 
 def district_table(ds: Dataset, sites: pd.DataFrame, view: View) -> pd.DataFrame:
     """District × (all chosen pillars, then each pillar): gap, coverage, counts, clusters."""
+    # assign, not an in-place write: the frame is the view's kept one, which the map and the Overview read too.
     each = district_scores(ds, sites, view, per_pillar=True)
-    each["pillar"] = each["pillar"].map(PILLARS)
+    each = each.assign(pillar=each["pillar"].map(PILLARS))
     if len(view.pillars) > 1:  # with one pillar, "all chosen pillars" would repeat its rows
         overall = district_scores(ds, sites, view).assign(pillar=ALL_PILLARS_LABEL)
         each = pd.concat([overall, each], ignore_index=True)

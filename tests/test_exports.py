@@ -308,3 +308,16 @@ def test_export_page_offers_a4_and_letter_for_the_snapshot_pdf():
     paper.set_value("letter").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.radio(key="export_pdf_paper").value == "letter"
+
+
+def test_the_district_table_leaves_the_views_kept_scores_as_they_were(dataset, sites):
+    """The export's district table labels pillars on its own copy: the view keeps one scores frame for the
+    map, the ranking and the Overview, which read pillar ids (an in-place write broke the Overview)."""
+    from cluster_model.exports import district_table
+
+    view = make_view(dataset, dataset.latest_round(), list(PILLARS), [], [], sites=sites)
+    kept = view.district_scores(per_pillar=True)
+    before = kept.copy()
+    district_table(dataset, sites, view)
+    pd.testing.assert_frame_equal(view.district_scores(per_pillar=True), before)
+    assert set(view.district_scores(per_pillar=True)["pillar"]) <= set(PILLARS)
