@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from . import store
 from .exports import low_coverage_text
@@ -409,8 +409,13 @@ def _content_of(ds: Dataset, round_ids: list[str], round_id: str) -> dict[str, p
 def sum_pending(engine: Engine) -> None:
     """Sum the content of the editions the schema step or the seed recorded without a checksum (the app
     calls it as it opens the store, ui/data_access.py; :func:`editions` too, for a store opened elsewhere)."""
-    ds = store.load_dataset(engine)
     e = s.editions
+    with engine.connect() as conn:  # nothing pending (the usual case): no write, the revision stays
+        if not conn.execute(
+            select(func.count()).select_from(e).where(or_(e.c.checksum.is_(None), e.c.checksum == ""))
+        ).scalar_one():
+            return
+    ds = store.load_dataset(engine)
     with write_transaction(engine) as conn:
         rows = conn.execute(select(e.c.edition_id, e.c.sequence, e.c.round_id).order_by(e.c.sequence)).all()
         for n, (edition_id, _seq, round_id) in enumerate(rows):
