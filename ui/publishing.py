@@ -40,7 +40,7 @@ def reader_atlas(atlas: AtlasData, editor: User | None) -> AtlasData:
     return atlas.memo(("reader", "visitor"), restricted)
 
 
-def edition_of(atlas: AtlasData, round_id: str | None) -> publishing.Edition | None:
+def _edition_of(atlas: AtlasData, round_id: str | None) -> publishing.Edition | None:
     """The edition shown (None for a draft, an illustrative round, or data not read from the store)."""
     rounds = atlas.dataset.rounds
     row = rounds[rounds["round_id"] == round_id]
@@ -53,7 +53,7 @@ def edition_of(atlas: AtlasData, round_id: str | None) -> publishing.Edition | N
 def citation_box(atlas: AtlasData, round_id: str | None) -> None:
     """Where the figures of an edition are: how to cite it (copy button), BibTeX and RIS, and, for a
     superseded edition, which one corrects it and why."""
-    ed = edition_of(atlas, round_id)
+    ed = _edition_of(atlas, round_id)
     if ed is None:
         return
     engine = get_engine()

@@ -117,11 +117,6 @@ def _prepare_round(atlas, round_id):
     view.placed_sites()
     view.status_counts()
     view.ranking_table()  # with shown_districts
-    # The citation box reads the round's edition; the first read of an edition works out its checksum
-    # over the edition's figures (cluster_model.publishing): do it here, not in the first visitor's run.
-    from ui.publishing import edition_of
-
-    edition_of(atlas, round_id)
     previous = previous_round(atlas.dataset, round_id)
     if previous is not None:
         view.district_changes(get_view(atlas, state, round_id=previous))

@@ -489,7 +489,7 @@ VOTE_TABLES = [room_votes, room_vote_items, room_tallies, room_secret]
 # back with a note, publish): no step = a draft. Publishing makes an edition, a row never changed
 # afterwards (a correction is a new edition naming the one it supersedes); ``checksum`` is the
 # SHA-256 of the edition's content (cluster_model.publishing.content_checksum), NULL only for an
-# edition recorded by the schema step itself, summed the first time it is read.
+# edition recorded by the schema step itself, summed as the app opens the store (publishing.sum_pending).
 
 round_reviews = Table(
     "round_reviews",

@@ -68,7 +68,7 @@ def upgrade() -> None:
     )
     now = datetime.now(UTC)
     # No second person reviewed the seed: the edition says so (self_reviewed). Its checksum is
-    # summed from its content the first time it is read (the content is read by the code, not here).
+    # summed from its content by the code as the app opens the store (publishing.sum_pending), not here.
     op.bulk_insert(
         editions,
         [
