@@ -68,3 +68,93 @@ def test_a_rounds_history_names_by_id_and_words_by_message_id(monkeypatch, datas
     assert not any("[en]" in v and ("present" in v or "absent" in v or "update" in v) for v in texts), texts
     assert any("seen at the market [en]" in v for v in texts)  # a note is data
     assert (shown.iloc[1] == "—").any()  # a seeded value had no earlier status: said, not blank
+
+
+def _link_history():
+    return pd.DataFrame(
+        [
+            {
+                "change_id": 1,
+                "round_id": "r1",
+                "institution_id": "sindh-tevta",
+                "target": "cluster:mango",
+                "link_type": "training",
+                "action": "update",
+                "via": "workshop",
+                "old_status": None,
+                "old_source_id": None,
+                "old_note": None,
+                "new_status": "weak",
+                "new_source_id": "hrd",
+                "new_note": "two courses a year",
+                "old_version": None,
+                "new_version": 1,
+                "changed_by": "ayesha",
+                "changed_at": datetime(2026, 1, 2, tzinfo=UTC),
+            }
+        ]
+    )
+
+
+def test_the_linkage_editors_tables_are_read_by_key_not_by_english(monkeypatch, dataset):
+    """The Linkage page's history and import preview (#25): the last tables read back from English."""
+    from ui import i18n as ui_i18n
+    from ui.linkage_editing import import_preview_table, institution_history_table, link_history_table
+
+    monkeypatch.setattr(ui_i18n, "current_language", lambda: "ur")
+    links = ui_i18n.shown_table(*link_history_table(dataset, _link_history()))
+    assert all(ARABIC.search(c) for c in links.columns), list(links.columns)
+    row = [v for v in links.iloc[0] if isinstance(v, str)]
+    assert ui_i18n.name("cluster", "mango") in row  # the link's cluster by id, not "cluster:mango"
+    assert not any(
+        "[en]" in v
+        and v.split(" [en]")[0].strip("\u2068\u2069") in ("Training", "updated", "the workshop", "weak")
+        for v in row
+    ), row
+    assert (
+        any("two courses a year [en]" in v for v in row) and "—" in row
+    )  # a note is data; no earlier status
+
+    institutions = pd.DataFrame(
+        [
+            {
+                "change_id": 1,
+                "institution_id": "sindh-tevta",
+                "action": "create",
+                "via": "import",
+                "old_value": None,
+                "new_value": '{"name": "Sindh TEVTA"}',
+                "old_version": None,
+                "new_version": 1,
+                "changed_by": "ayesha",
+                "changed_at": datetime(2026, 1, 2, tzinfo=UTC),
+            }
+        ]
+    )
+    shown = ui_i18n.shown_table(*institution_history_table(institutions))
+    assert all(ARABIC.search(c) for c in shown.columns) and (shown == "—").any().any()
+
+    preview = pd.DataFrame(
+        [
+            {
+                "what": "link",
+                "line": 3,
+                "item": "sindh-tevta → cluster:mango (training)",
+                "change": "changed link",
+                "old_status": "weak",
+                "status": "active",
+            },
+            {
+                "what": "institution",
+                "line": 2,
+                "item": "sindh-tevta: Sindh TEVTA",
+                "change": "new institution",
+                "old_status": "",
+                "status": "",
+            },
+        ]
+    )
+    shown = ui_i18n.shown_table(*import_preview_table(preview))
+    assert all(ARABIC.search(c) for c in shown.columns), list(shown.columns)
+    words = [v for v in shown.iloc[:, [0, 3, 4, 5]].to_numpy().ravel() if isinstance(v, str)]
+    assert words and all(ARABIC.search(v) or v == "—" for v in words), words

@@ -150,11 +150,6 @@ def test_the_indicator_checklist_carries_the_ids_its_names_are_looked_up_by(data
 
 # Look-ups that take English the domain wrote and search the catalogue or the names table for it.
 ENGLISH_LOOKUPS = {"known", "name_from_english", "table_in_language"}
-# Where ui.i18n.table_in_language still translates a domain table's English cells and names (its one owner,
-# ui/i18n.py, says how); these pages and flows have not yet been moved to tables that carry ids. Shrink only.
-TABLES_STILL_READ_IN_ENGLISH = {
-    "ui/linkage_editing.py",
-}
 PRODUCT_CODE = ("app.py", "cluster_model", "geo", "outputs", "ui", "pages", "scripts")
 
 
@@ -182,33 +177,13 @@ def _product_files():
 def test_no_english_text_is_looked_up_again():
     """Text is looked up once, by message id or by the data's own key (``_()``, ``Translator.pillar``,
     ``Translator.group``, ``ui.i18n.name(kind, id)``), never by searching for the English the domain wrote."""
-    moved = set(STILL_BEING_MOVED) | {"ui/i18n.py"}  # ui/i18n.py: the definitions, while anything calls them
     found = {}
     for path in _product_files():
         where = str(path.relative_to(REPO))
-        lookups = _english_lookups(path)
-        if where in TABLES_STILL_READ_IN_ENGLISH:
-            lookups -= {"table_in_language"}
-        if lookups and where not in moved:
+        lookups = _english_lookups(path)  # a call, an import or a definition of one
+        if lookups and where not in STILL_BEING_MOVED:
             found[where] = sorted(lookups)
     assert not found, found
-
-
-def test_the_english_lookups_are_defined_only_while_a_file_still_calls_them():
-    callers = {
-        lookup
-        for path in _product_files()
-        if str(path.relative_to(REPO)) != "ui/i18n.py"
-        for lookup in _english_lookups(path)
-        if not lookup.startswith("def ")
-    }
-    defined = {
-        d.removeprefix("def ") for d in _english_lookups(REPO / "ui" / "i18n.py") if d.startswith("def ")
-    }
-    still_needed = callers | (
-        {"name_from_english"} if "table_in_language" in callers else set()
-    )  # it uses it
-    assert defined <= still_needed, defined - still_needed
 
 
 def test_a_shown_table_looks_each_text_up_once_by_its_key(monkeypatch):

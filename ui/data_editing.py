@@ -95,9 +95,15 @@ HISTORY_WORDS = {
     "update": N_("updated"),
     "editor": N_("the editor"),
     "import": N_("imported"),
+    "workshop": N_("the workshop"),
 }
 # The headers (marked in history_table) of the columns whose cells are vocabulary words.
 HISTORY_VOCABULARY = ("Change", "Recorded via", "Status before", "Status after")
+
+
+def earlier_value(column: pd.Series) -> pd.Series:
+    """A history's earlier values with "no earlier value" said ("—"), never a blank cell."""
+    return column.where(column.notna() & column.astype(str).astype(bool), "—")
 
 
 def history_table(ds, hist: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -107,7 +113,7 @@ def history_table(ds, hist: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]
     cluster_names, indicator_names = local_id_names(ds, hist["cluster_id"], hist["indicator_id"])
 
     def said(column):
-        return hist[column].where(hist[column].notna() & hist[column].astype(str).astype(bool), "—")
+        return earlier_value(hist[column])
 
     table = pd.DataFrame(
         {

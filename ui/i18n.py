@@ -25,7 +25,6 @@ import streamlit as st
 
 from cluster_model import i18n
 from cluster_model.issues import N_  # noqa: F401 - the marker, for ui and pages
-from cluster_model.vocabulary import INDICATOR_GROUPS
 
 LANG_PARAM = "lang"
 # First-strong isolate ... pop directional isolate: English data text inside right-to-left text keeps
@@ -185,25 +184,6 @@ def names(kind: str, ids, english=None) -> dict[str, str]:
     }
 
 
-_GAP_CELL = re.compile(r"gap (?P<gap>[0-9.]+) · (?P<share>[0-9]+%) assessed")
-_OF_CELL = re.compile(r"(?P<n>[0-9]+) of (?P<total>[0-9]+)")
-PILLAR_LABELS = frozenset(INDICATOR_GROUPS.values())
-# Columns whose cells are vocabulary words (status, pillar, class, yes/no), translated cell by cell.
-VOCABULARY_COLUMNS = (
-    "Indicators assessed",
-    "Status",
-    "Pillar",
-    "Cluster-defining",
-    "Class",
-    "Classification",
-    "Group",
-    "Stakeholder group",
-)
-
-
-_COUNTED_CELL = re.compile(r"(?P<word>[^()]+) \((?P<n>[0-9]+)\)")
-
-
 def shown_table(frame, vocabulary=("Status", "Pillar")):
     """A table for the page, each text looked up once by its key: headers by message id (ui/i18n_columns.py
     marks them), the cells of the ``vocabulary`` columns by message id (their values are the vocabulary's
@@ -226,69 +206,6 @@ def shown_table(frame, vocabulary=("Status", "Pillar")):
     return out.rename(columns=lambda c: tr.gettext(c) if isinstance(c, str) else c)
 
 
-def table_in_language(frame, vocabulary_columns=VOCABULARY_COLUMNS):
-    """A table for the page: headers translated (ui/i18n_columns.py lists them for the catalogue),
-    the vocabulary words, the names data/names.csv holds (clusters, districts, places, indicators,
-    context figures); the other data text (notes, sources, institutions) stays as it is, marked
-    " [en]" when English (``cluster_model.i18n.mark_data``).
-
-    The one place left that reads a domain table's English back (#25): its names (through
-    :func:`name_from_english`) and its gap cells. Its callers are listed in tests/test_i18n_one_way.py
-    (``TABLES_STILL_READ_IN_ENGLISH``, which may only shrink); to move a table off it, carry the ids
-    (as ``cluster_model.tables.indicator_checklist`` does), name them with :func:`names` and show the
-    table with :func:`shown_table`."""
-    tr = translator()
-    if tr.language == i18n.DEFAULT_LANGUAGE:
-        return frame
-    out = frame.copy()
-
-    def cell(v):
-        if not isinstance(v, str):
-            return v
-        if tr.has(v):
-            return tr.gettext(v)
-        # cluster_model.scoring.gap_label's English text, as the domain's tables carry it
-        if found := _OF_CELL.fullmatch(v):
-            return tr.gettext("{n} of {total}").format(**found.groupdict())
-        if found := _GAP_CELL.fullmatch(v):
-            return tr.gettext("gap {gap} · {share} assessed").format(**found.groupdict())
-        # a vocabulary word with a count, e.g. a linkage cell "active (2)"
-        if (found := _COUNTED_CELL.fullmatch(v)) and tr.has(found["word"]):
-            return f"{tr.gettext(found['word'])} ({found['n']})"
-        return _data(tr, v)
-
-    for column, kind in _NAME_COLUMNS.items():
-        if column in out.columns:
-            out[column] = (
-                out[column]
-                .astype(object)
-                .map(
-                    lambda v, kind=kind: (
-                        ", ".join(
-                            tr.gettext(x) if tr.has(x) else _data(tr, name_from_english(kind, x))
-                            for x in v.split(", ")
-                        )
-                        if isinstance(v, str)
-                        else v
-                    )
-                )
-            )
-    for column in out.columns:
-        if column not in _NAME_COLUMNS and not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype(object).map(cell)
-    # A header from data (a context figure's label) is shown by data/names.csv, else marked.
-    return out.rename(columns=lambda c: _header(c, tr))
-
-
-def _header(column, tr):
-    if not isinstance(column, str):
-        return column
-    if tr.has(column):
-        return tr.gettext(column)
-    found = name_from_english("context", column)
-    return found if found != column else _data(tr, column)
-
-
 def indicator_name(indicator_id: str, english: str | None = None) -> str:
     """An indicator's name in the session's language (data/names.csv; English marked [en] when missing)."""
     return name("indicator", indicator_id, english)
@@ -303,39 +220,6 @@ def data_text(text, tr: i18n.Translator | None = None):
     """Text from data (evidence, notes, citations, round names) shown as written: marked [en] when English
     on an Urdu or Sindhi page (``cluster_model.i18n.mark_data``), isolated from the right-to-left text around it."""
     return _data(tr or translator(), text)
-
-
-def name_from_english(kind: str, english: str) -> str:
-    """The local name of a cluster/district/place/indicator/context figure the domain's tables give in English."""
-    if current_language() == i18n.DEFAULT_LANGUAGE or not isinstance(english, str):
-        return english
-    by_english = _by_english(local_names())
-    if (kind, english) not in by_english:
-        # not a name the table knows: shown as it is, marked [en] when English (already translated: unchanged)
-        return _data(translator(), english)
-    return name(kind, by_english[(kind, english)], english)
-
-
-def _by_english(names) -> dict[tuple[str, str], str]:
-    cached = getattr(names, "_by_english", None)
-    if cached is None:
-        cached = {(k, row["en"]): i for (k, i), row in names.rows.items()}
-        names._by_english = cached
-    return cached
-
-
-_NAME_COLUMNS = {
-    "Cluster": "cluster",
-    "District": "district",
-    "Clusters": "cluster",
-    "Districts": "district",
-    "Indicator": "indicator",
-    "District (survey unit)": "district",
-    # boundary district names are the names table's district ids: the map's names, never "Dadu [en]"
-    "Boundary districts covered": "district",
-    "indicator": "context",
-    "Figure": "context",
-}
 
 
 def with_language(params: dict[str, str]) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Message ids the domain writes that pages and files show translated (marked here for the catalogues).
 
-``HEADERS``: table headers, looked up by message id where a table is shown (``ui.i18n.table_in_language``)
+``HEADERS``: table headers, looked up by message id where a table is shown (``ui.i18n.shown_table``)
 or written (pages/export.py); the domain builds its tables with English headers (cluster_model/tables.py
 and others). ``DOMAIN_TEXTS``: fixed labels of the domain (vocabulary values kept in data by their key),
 looked up with ``_()`` where a page shows them. Add a line when a page shows a new one.

@@ -14,9 +14,91 @@ from geo.institutions_layer import province_contains
 from outputs import tables
 from ui import linkage_views as lv
 from ui import uploads
-from ui.i18n import N_, _, data_text, name, table_in_language, translator
+from ui.data_editing import HISTORY_WORDS, earlier_value
+from ui.i18n import N_, _, data_text, name, names, shown_table, translator
 
 LINKED_WITH = (N_("a cluster"), N_("another institution"))  # the radio's choices, shown translated
+
+
+# The import preview's words (cluster_model.store.linkages.plan_linkage_import), shown by message id.
+IMPORT_WORDS = {
+    "institution": N_("institution"),
+    "link": N_("link"),
+    "new institution": N_("new institution"),
+    "unchanged institution": N_("unchanged institution"),
+    "new link": N_("new link"),
+    "changed link": N_("changed link"),
+    "unchanged link": N_("unchanged link"),
+}
+
+
+def import_preview_table(preview: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A linkage import's preview for reading (show with ``shown_table(*import_preview_table(...))``): what and
+    its change by message id, the statuses as vocabulary words, the rows' ids as data."""
+    table = pd.DataFrame(
+        {
+            N_("What"): preview["what"].map(lambda w: IMPORT_WORDS.get(w, w)),
+            N_("Line"): preview["line"],
+            N_("Institution or link"): preview["item"],
+            N_("Change"): preview["change"].map(lambda c: IMPORT_WORDS.get(c, c)),
+            N_("Status before"): earlier_value(preview["old_status"]),
+            N_("Status"): preview["status"].where(preview["status"].astype(str).astype(bool), "—"),
+        }
+    )
+    return table, ("What", "Change", "Status before", "Status")
+
+
+def _target_names(ds, targets: pd.Series) -> pd.Series:
+    """A link's other end: a cluster by its name in the page's language (by id), an institution by its id."""
+    split = [L.split_target(t) for t in targets]
+    clusters = names("cluster", {i for k, i in split if k == L.CLUSTER}, ds.cluster_name)
+    return pd.Series(
+        [clusters[i] if k == L.CLUSTER else i for k, i in split], index=targets.index, dtype=object
+    )
+
+
+def link_history_table(ds, hist: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Every change to a link for reading (show with ``shown_table``), as ``ui.data_editing.history_table``
+    shows an assessment's: the change's words and statuses by message id, the kind of support by its key,
+    clusters named by id, institutions, sources, notes and editors as data; no earlier value is said ("—")."""
+    table = pd.DataFrame(
+        {
+            N_("Changed at"): hist["changed_at"],
+            N_("Changed by"): hist["changed_by"],
+            N_("Round"): hist["round_id"],
+            N_("Institution"): hist["institution_id"],
+            N_("Linked with"): _target_names(ds, hist["target"]),
+            N_("Kind of support"): hist["link_type"].map(
+                lambda t: _(L.LINK_TYPES[t]) if t in L.LINK_TYPES else t
+            ),
+            N_("Change"): hist["action"].map(lambda a: HISTORY_WORDS.get(a, a)),
+            N_("Recorded via"): hist["via"].map(lambda v: HISTORY_WORDS.get(v, v)),
+            N_("Status before"): earlier_value(hist["old_status"]),
+            N_("Status after"): hist["new_status"],
+            N_("Source before"): earlier_value(hist["old_source_id"]),
+            N_("Source"): hist["new_source_id"],
+            N_("Note before"): earlier_value(hist["old_note"]),
+            N_("Note"): earlier_value(hist["new_note"]),
+        }
+    )
+    return table, ("Change", "Recorded via", "Status before", "Status after")
+
+
+def institution_history_table(hist: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Every change to an institution for reading (show with ``shown_table``): the change's words by message
+    id, the recorded values (name, kind, place, as stored) as data; no earlier value is said ("—")."""
+    table = pd.DataFrame(
+        {
+            N_("Changed at"): hist["changed_at"],
+            N_("Changed by"): hist["changed_by"],
+            N_("Institution"): hist["institution_id"],
+            N_("Change"): hist["action"].map(lambda a: HISTORY_WORDS.get(a, a)),
+            N_("Recorded via"): hist["via"].map(lambda v: HISTORY_WORDS.get(v, v)),
+            N_("Value before"): earlier_value(hist["old_value"]),
+            N_("Value after"): hist["new_value"],
+        }
+    )
+    return table, ("Change", "Recorded via")
 
 
 def _done(message: str) -> None:
@@ -56,7 +138,7 @@ def editor_tabs(atlas, engine, editor, links) -> None:
     with t_import:
         _import_links(engine, editor, round_id, districts, contains)
     with t_hist:
-        _history(engine)
+        _history(ds, engine)
 
 
 def _add_institution(engine, editor, districts, contains, source_ids: list[str]) -> None:
@@ -382,7 +464,7 @@ def _import_links(engine, editor, round_id: str | None, districts, contains) -> 
 
     def _preview(plan) -> bool:
         st.info(_("Preview:") + " " + data_text(plan.summary()))
-        st.dataframe(table_in_language(plan.preview), hide_index=True, width="stretch")
+        st.dataframe(shown_table(*import_preview_table(plan.preview)), hide_index=True, width="stretch")
         return True
 
     def _commit(plan) -> str | None:
@@ -411,16 +493,16 @@ def _import_links(engine, editor, round_id: str | None, districts, contains) -> 
     )
 
 
-def _history(engine) -> None:
+def _history(ds, engine) -> None:
     """Every change to a link or an institution, newest first."""
     st.caption(_("Every change to a link or an institution, newest first: who, when, old and new value."))
     st.dataframe(
-        table_in_language(sl.link_history(engine, limit=1000).drop(columns=["change_id"])),
+        shown_table(*link_history_table(ds, sl.link_history(engine, limit=1000))),
         hide_index=True,
         width="stretch",
     )
     st.dataframe(
-        table_in_language(sl.institution_history(engine).drop(columns=["change_id"])),
+        shown_table(*institution_history_table(sl.institution_history(engine))),
         hide_index=True,
         width="stretch",
     )
