@@ -11,11 +11,16 @@ Honesty rules carried into every file:
   carries the list of sources and the licence notes.
 * Illustrative (invented) rounds: every data row gets an ``Illustrative``
   column reading "ILLUSTRATIVE — not real data", and the notes say it too.
+* A round that is not a published edition (a draft, only editors see it): every row gets a
+  ``Publication`` column reading "Draft, not published", the notes and the file name say it too.
+  :func:`marked`, :func:`mark_lines`, :func:`file_prefix` and :func:`round_mark` (the words written across a
+  picture or a PDF page) own these marks: the files of a view take them from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -23,7 +28,7 @@ from .evidence import evidence_items
 from .identity import atlas_name, region_name
 from .loading import Dataset
 from .scoring import gap_label
-from .view import View, local_districts
+from .view import View, is_draft, local_districts
 from .vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS
 
 NOT_ASSESSED = "not assessed"
@@ -211,11 +216,65 @@ def view_tables(ds: Dataset, sites: pd.DataFrame, view: View) -> dict[str, pd.Da
         "Classification": classification_table(ds, sites, view),
         "Evidence": evidence_table(ds, sites, view),
     }
+    return marked_tables(tables, view)
+
+
+# --------------------------------------------------------------------------- marks of a round that is not an edition
+
+# ``view`` below is anything that says ``illustrative`` and ``draft``: a ``View``, or ``RoundMarks`` for a
+# round known without one. Never both: an invented round is never a draft (``cluster_model.view.is_draft``).
+
+
+@dataclass(frozen=True)
+class RoundMarks:
+    """The marks of a round known without a view (a store table's round, an edition served)."""
+
+    illustrative: bool = False
+    draft: bool = False
+
+
+def round_marks(ds: Dataset, round_id: str | None) -> RoundMarks:
+    """The marks of one of ``ds``'s rounds, for a file made without a view (the workshop's summary)."""
+    row = ds.rounds[ds.rounds["round_id"] == round_id]
+    return RoundMarks(bool(not row.empty and row.iloc[0]["illustrative"]), bool(is_draft(ds, round_id)))
+
+
+def round_mark(view) -> str | None:
+    """The mark written across a picture or a PDF page of the round (English: each file translates it)."""
+    return ILLUSTRATIVE_MARK if view.illustrative else DRAFT_MARK if view.draft else None
+
+
+def marked(table: pd.DataFrame, view) -> pd.DataFrame:
+    """``table`` with the round's mark in every row: ``Illustrative`` for invented data, ``Publication``
+    "Draft, not published" for a round that is not a published edition; an edition's is unchanged."""
     if view.illustrative:
-        tables = {name: t.assign(Illustrative=ILLUSTRATIVE_MARK) for name, t in tables.items()}
+        table = table.assign(Illustrative=ILLUSTRATIVE_MARK)
     if view.draft:
-        tables = {name: t.assign(Publication=DRAFT_MARK) for name, t in tables.items()}
-    return tables
+        table = table.assign(Publication=DRAFT_MARK)
+    return table
+
+
+def marked_tables(tables: dict[str, pd.DataFrame], view) -> dict[str, pd.DataFrame]:
+    return {name: marked(t, view) for name, t in tables.items()}
+
+
+def mark_lines(view, tr=None) -> list[str]:
+    """The warning every file's notes carry (CSV ``#`` lines, the XLSX's notes, picture footers), in
+    ``tr``'s language; none for a published edition."""
+    _ = tr.gettext if tr else str
+    lines = []
+    if view.illustrative:
+        lines.append(
+            _(ILLUSTRATIVE_MARK).upper() + ": " + _("invented for demonstration and training. Do not cite.")
+        )
+    if view.draft:
+        lines.append(_(DRAFT_MARK).upper() + ": " + _("not a published edition. Do not cite."))
+    return lines
+
+
+def file_prefix(view) -> str:
+    """What a file name of the round starts with: ``ILLUSTRATIVE-``, ``DRAFT-`` or nothing."""
+    return "ILLUSTRATIVE-" if view.illustrative else "DRAFT-" if view.draft else ""
 
 
 # --------------------------------------------------------------------------- sources and notes
@@ -272,12 +331,7 @@ def notes_lines(
     """Plain-text lines: title, date, filters, illustrative warning, sources, licences."""
     title = title or f"{atlas_name()} export"
     lines = [title, f"Generated: {view.generated}"]
-    if view.illustrative:
-        lines.append(
-            f"{ILLUSTRATIVE_MARK.upper()}: this round is invented for demonstration and training. Do not cite."
-        )
-    if view.draft:
-        lines.append(f"{DRAFT_MARK.upper()}: this round is not a published edition; do not cite it.")
+    lines += mark_lines(view)
     lines += view.filter_lines(ds)
     lines.append(
         "Gap = weighted share of assessed indicators that are absent (1) or partial (0.5); "
@@ -371,9 +425,10 @@ def snapshot_texts(
 
 
 def add_context(
-    tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str]
+    tables: dict[str, pd.DataFrame], notes: list[str], ctx, districts: Sequence[str], marks=None
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The view's tables and notes plus a "District context" sheet (every figure with year and source) and its credit.
+    """The view's tables and notes plus a "District context" sheet (every figure with year and source) and its credit;
+    ``marks``: the view, whose round's mark the sheet carries like the others (it is in the same file).
 
     Unchanged when ``ctx`` (a ``cluster_model.context.ContextData``) has no figure.
     """
@@ -381,4 +436,6 @@ def add_context(
 
     if ctx is None or not ctx.available:
         return tables, notes
-    return {**tables, "District context": export_table(ctx, list(districts))}, [*notes, *credit_lines(ctx)]
+    sheet = export_table(ctx, list(districts))
+    sheet = sheet if marks is None else marked(sheet, marks)
+    return {**tables, "District context": sheet}, [*notes, *credit_lines(ctx)]

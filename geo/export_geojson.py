@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cluster_model.exports import RoundMarks, mark_lines
 from cluster_model.scoring import district_status
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK
+from cluster_model.vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 
 DECIMALS = 5  # ~1 m
@@ -44,9 +45,11 @@ def districts_geojson(
     round_info: dict | None = None,
     filters: dict | None = None,
     illustrative: bool = False,
+    draft: bool = False,
     only: Sequence[str] | None = None,
 ) -> dict:
-    """The FeatureCollection as a dict.
+    """The FeatureCollection as a dict; an ``illustrative`` round or a ``draft`` (not a published edition)
+    says so in every feature and in a top-level ``warning``.
 
     ``overall``: rows of ``district_gaps`` (district, gap, coverage, n_*,
     clusters); ``per_pillar``: the same with a ``pillar`` column. ``only``
@@ -89,6 +92,8 @@ def districts_geojson(
         props["attribution"] = BOUNDARY_ATTRIBUTION
         if illustrative:
             props["illustrative"] = ILLUSTRATIVE_MARK
+        if draft:
+            props["publication"] = DRAFT_MARK
         features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props})
     return {
         "type": "FeatureCollection",
@@ -97,10 +102,9 @@ def districts_geojson(
         "round": round_info or {},
         "filters": filters or {},
         "illustrative": bool(illustrative),
+        "draft": bool(draft),
         **(
-            {"warning": ILLUSTRATIVE_MARK + ": invented for demonstration and training. Do not cite."}
-            if illustrative
-            else {}
+            {"warning": " ".join(warning)} if (warning := mark_lines(RoundMarks(illustrative, draft))) else {}
         ),
         "attribution": BOUNDARY_ATTRIBUTION,
         "licence": list(licence) or [f"District boundaries {BOUNDARY_ATTRIBUTION}"],

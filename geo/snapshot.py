@@ -3,8 +3,9 @@
 The map is an altair ``mark_geoshape`` chart saved through vl-convert (which
 bundles Vega; no network, no Chromium). A snapshot is never just a picture: it
 carries its title, legend, the filters and round in force, the date, the credit
-for the data and for the boundaries, and, when the round is illustrative, an
-"ILLUSTRATIVE — not real data" watermark over the map.
+for the data and for the boundaries, and, when the round is illustrative or a draft, its mark
+("ILLUSTRATIVE — not real data", "Draft, not published") written across the whole picture
+(:func:`_watermarked`, the one watermark of every picture rendered here).
 
 Colours, class breaks, the "not assessed" grey and the "no cluster" white are
 those of the interactive map (geo/atlas_map.py), so the two always agree.
@@ -41,9 +42,11 @@ import shapely
 import vl_convert as vlc
 from PIL import Image
 
+from cluster_model.exports import RoundMarks, mark_lines, round_mark
 from cluster_model.fonts import ARABIC_DIR, FONT_DIR  # the fonts every PDF embeds, so the map matches them
 from cluster_model.i18n import is_rtl
 from cluster_model.local_names import load_names
+from cluster_model.markup import esc
 from cluster_model.scoring import district_statuses
 from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import (
@@ -95,6 +98,8 @@ NOT_ASSESSED_LINES = "#3d3d3d"
 # Legend swatches (Vega symbol paths in [-1, 1]): a square with diagonal lines, drawn like the map's fills.
 _SWATCH_LINES = "M-1,-1H1V1H-1Z M-1,0L0,-1 M-1,1L1,-1 M0,1L1,0"
 LEGEND_SYMBOLS = "atlas_legend_symbols"  # the chart's usermeta key for them
+# The chart's usermeta key for the round's mark, which render() writes across the whole picture.
+WATERMARK_META = "atlas_watermark"
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -583,28 +588,6 @@ def _sites_on_map(sites: pd.DataFrame | None, highlight: list[str], rect) -> pd.
     return sites
 
 
-def _watermark_layer(width: int, height: int, _) -> alt.Chart:
-    marks = pd.DataFrame(
-        {
-            "x": [width * 0.5, width * 0.25, width * 0.75],
-            "y": [height * 0.5, height * 0.18, height * 0.82],
-        }
-    )
-    return (
-        alt.Chart(alt.Data(values=marks.to_dict("records")))
-        .mark_text(
-            clip=False,
-            text=_(WATERMARK),
-            angle=330,
-            fontSize=max(18, width // 22),
-            fontWeight="bold",
-            color="#c00000",
-            opacity=0.35,
-        )
-        .encode(x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None))
-    )
-
-
 def _frame_layer(width: int, height: int) -> alt.Chart:
     """A frame: the context districts cut at the edge read as cut on purpose."""
     return (
@@ -620,9 +603,10 @@ def _frame_layer(width: int, height: int) -> alt.Chart:
 
 
 def _footer_lines(
-    credits: Sequence[str], site_note, site_key, width: int, illustrative: bool, _
+    credits: Sequence[str], site_note, site_key, width: int, marks: RoundMarks, tr
 ) -> list[tuple[str, str]]:
     """The texts under the map, (line, colour): the site note and key, the credits, the watermark's words."""
+    _ = tr.gettext if tr else str
     credit_lines = list(credits)
     if not any(BOUNDARY_ATTRIBUTION in c for c in credit_lines):
         credit_lines.append(_("District boundaries") + f" {BOUNDARY_ATTRIBUTION}.")
@@ -639,13 +623,7 @@ def _footer_lines(
                 line += (" · " if not line.endswith(":") else " ") + item
         text_lines += [(x, "#111111") for x in [*lines, line]]
     text_lines += [(x, "#333333") for c in credit_lines for x in textwrap.wrap(c, int(width / 6.4)) or [""]]
-    if illustrative:
-        text_lines.append(
-            (
-                _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
-                "#c00000",
-            )
-        )
+    text_lines += [(line, "#c00000") for line in mark_lines(marks, tr)]
     return text_lines
 
 
@@ -663,16 +641,20 @@ def _footer(districts, highlight: list[str], text_lines, width: int, rtl: bool, 
     return footer
 
 
-def _titled(the_map, footer, title: str, subtitle: list[str], swatches: dict, rtl: bool) -> alt.Chart:
-    """The map over its footer, under the title, in the language's font."""
+def _titled(
+    the_map, footer, title: str, subtitle: list[str], swatches: dict, rtl: bool, mark: str | None = None
+) -> alt.Chart:
+    """The map over its footer, under the title, in the language's font; ``mark`` (already in the
+    language) in the subtitle and across the whole picture."""
     font = FONT_RTL if rtl else FONT
+    meta = {**swatches, **({WATERMARK_META: {"text": mark, "font": font}} if mark else {})}
     return (
         alt.vconcat(the_map, footer, spacing=8)
         .properties(
-            usermeta=swatches,
+            usermeta=meta,
             title=alt.TitleParams(
                 text=title,
-                subtitle=subtitle,
+                subtitle=[*subtitle, *([mark] if mark else [])],
                 anchor="end" if rtl else "start",
                 fontSize=18,
                 subtitleFontSize=12,
@@ -696,6 +678,7 @@ def snapshot_chart(
     subtitle_lines: Sequence[str] = (),
     credits: Sequence[str] = (),
     illustrative: bool = False,
+    draft: bool = False,
     highlight: Iterable[str] | None = None,
     width: int = MAP_WIDTH,
     legend: bool = True,
@@ -703,7 +686,8 @@ def snapshot_chart(
     context: dict | None = None,
     tr=None,
 ) -> alt.Chart:
-    """The map snapshot as one altair chart (map, legend, texts, watermark).
+    """The map snapshot as one altair chart (map, legend, texts, watermark: ``illustrative`` data, or a
+    ``draft`` round, one that is not a published edition).
 
     ``district_scores``: rows of :func:`cluster_model.scoring.district_gaps`
     (a ``district`` column or index; ``gap``, ``n_clusters``) for EVERY district, not
@@ -779,15 +763,13 @@ def snapshot_chart(
         layers += name_layers
     site_layers, site_key, site_note = _site_layer(_sites_on_map(sites, highlight, rect), pixels, name_boxes)
     layers += site_layers
-    if illustrative:
-        layers.append(_watermark_layer(width, height, _))
     if highlight:
         layers.append(_frame_layer(width, height))
     the_map = alt.layer(*layers).properties(width=width, height=height, projection=projection)
 
-    text_lines = _footer_lines(credits, site_note, site_key, width, illustrative, _)
+    text_lines = _footer_lines(credits, site_note, site_key, width, RoundMarks(illustrative, draft), tr)
     footer = _footer(districts, highlight, text_lines, width, rtl, _)
-    subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
+    mark = round_mark(RoundMarks(illustrative, draft))
     # Vega-Lite has no per-row legend symbols: the Vega legend's encoding, applied by render().
     swatches = (
         {}
@@ -796,7 +778,7 @@ def snapshot_chart(
             LEGEND_SYMBOLS: _legend_swatches(legend_word(LOW_COVERAGE_LABEL), legend_word(NOT_ASSESSED_LABEL))
         }
     )
-    return _titled(the_map, footer, title, subtitle, swatches, rtl)
+    return _titled(the_map, footer, title, list(subtitle_lines), swatches, rtl, _(mark) if mark else None)
 
 
 def framed(
@@ -806,16 +788,25 @@ def framed(
     subtitle_lines: Sequence[str] = (),
     credits: Sequence[str] = (),
     illustrative: bool = False,
+    draft: bool = False,
     width: int = MAP_WIDTH,
     tr=None,
 ) -> alt.Chart:
     """Any chart (the gap matrix, small multiples) as a snapshot file: the same title, subtitle, credit
-    lines (the boundary attribution added) and illustrative marking as a map snapshot."""
+    lines (the boundary attribution added) and illustrative or draft marking as a map snapshot."""
     _ = tr.gettext if tr else str
     rtl = tr is not None and is_rtl(tr.language)
-    footer = _text_block(_footer_lines(credits, None, None, width, illustrative, _), width, rtl=rtl)
-    subtitle = list(subtitle_lines) + ([_(WATERMARK)] if illustrative else [])
-    return _titled(chart, footer, title, subtitle, {}, rtl)
+    lines = _footer_lines(credits, None, None, width, RoundMarks(illustrative, draft), tr)
+    mark = round_mark(RoundMarks(illustrative, draft))
+    return _titled(
+        chart,
+        _text_block(lines, width, rtl=rtl),
+        title,
+        list(subtitle_lines),
+        {},
+        rtl,
+        _(mark) if mark else None,
+    )
 
 
 SMALL_MAP_WIDTH = 300
@@ -824,7 +815,7 @@ SMALL_MULTIPLES_COLUMNS = 3
 
 def small_multiples_png(
     districts: gpd.GeoDataFrame,
-    panels: Sequence[tuple[str, pd.DataFrame, bool]],
+    panels: Sequence[tuple[str, pd.DataFrame, bool, bool]],
     *,
     title: str,
     subtitle_lines: Sequence[str] = (),
@@ -833,8 +824,9 @@ def small_multiples_png(
     scale: float = PRINT_SCALE,
 ) -> bytes:
     """One small map per round, side by side, as one PNG: ``panels`` are (the round in words, its
-    district scores as :func:`snapshot_chart` takes them, illustrative). The title, filters, legend (once,
-    under the last map), credits and any illustrative round's mark are those of a map snapshot."""
+    district scores as :func:`snapshot_chart` takes them, illustrative, draft). The title, filters, legend
+    (once, under the last map), credits and each illustrative or draft round's mark (across its own map,
+    and under the sheet) are those of a map snapshot."""
     _ = tr.gettext if tr else str
     rtl = tr is not None and is_rtl(tr.language)
     maps = [
@@ -844,23 +836,24 @@ def small_multiples_png(
             None,
             title=label,
             illustrative=illustrative,
+            draft=draft,
             width=SMALL_MAP_WIDTH,
             legend=i == len(panels) - 1,
             labels=False,
             tr=tr,
         )
-        for i, (label, scores, illustrative) in enumerate(panels)
+        for i, (label, scores, illustrative, draft) in enumerate(panels)
     ]
     images = [Image.open(io.BytesIO(render(m, "png", scale=scale))).convert("RGB") for m in maps]
     columns = min(SMALL_MULTIPLES_COLUMNS, len(images))
     cell_w, cell_h = max(i.width for i in images), max(i.height for i in images)
     rows = math.ceil(len(images) / columns)
     width_px = int(cell_w * columns)
-    any_illustrative = any(p[2] for p in panels)
+    any_marks = RoundMarks(any(p[2] for p in panels), any(p[3] for p in panels))
     head = [(title, "#111111"), *[(line, "#333333") for line in subtitle_lines]]
     css_width = int(width_px / scale)
     header = render(_text_block(head, css_width, size=14, line_height=19, rtl=rtl), "png", scale=scale)
-    footer_lines = _footer_lines(credits, None, None, css_width, any_illustrative, _)
+    footer_lines = _footer_lines(credits, None, None, css_width, any_marks, tr)
     footer = render(_text_block(footer_lines, css_width, rtl=rtl), "png", scale=scale)
     parts = [Image.open(io.BytesIO(header)).convert("RGB"), Image.open(io.BytesIO(footer)).convert("RGB")]
     sheet = Image.new("RGB", (width_px, parts[0].height + cell_h * rows + parts[1].height), "white")
@@ -970,11 +963,43 @@ def render(chart: alt.Chart | dict, fmt: str = "png", scale: float = 2.0, paper:
     symbols = (spec.get("usermeta") or {}).get(LEGEND_SYMBOLS)
     if symbols:
         vega = _with_legend_symbols(vega, symbols)
+    mark = (spec.get("usermeta") or {}).get(WATERMARK_META)
+    if mark:  # drawn on the SVG, then the same renderer (resvg) makes the PNG or PDF of it
+        svg = _watermarked(vlc.vega_to_svg(vega, allowed_base_urls=[]), **mark)
+        if fmt == "png":
+            return vlc.svg_to_png(svg, scale=scale)
+        return svg.encode("utf-8") if fmt == "svg" else on_paper(vlc.svg_to_pdf(svg), paper)
     if fmt == "png":
         return vlc.vega_to_png(vega, scale=scale, allowed_base_urls=[])
     if fmt == "svg":
         return vlc.vega_to_svg(vega, allowed_base_urls=[]).encode("utf-8")
     return on_paper(vlc.vega_to_pdf(vega, allowed_base_urls=[]), paper)
+
+
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def _watermarked(svg: str, text: str, font: str) -> str:
+    """``svg`` with ``text`` written three times across it, diagonally, large, red and see-through: a
+    picture of invented data or of a draft can be cropped, but no part of it passes for an edition."""
+    size = _SVG_SIZE.search(svg)
+    if size is None:
+        raise ValueError("the snapshot's SVG has no size: its mark cannot be drawn")
+    w, h = float(size.group(1)), float(size.group(2))
+    # Each of the three marks is about 0.6 em a letter long, turned 30°: it stays within its third of the
+    # width and clear of the top and bottom edges.
+    length = min(0.52 * w, 0.8 * h)
+    font_size = max(14.0, length / (0.6 * max(len(text), 1)))
+    marks = "".join(
+        f'<text x="{x:.0f}" y="{y:.0f}" transform="rotate(-30 {x:.0f} {y:.0f})">{esc(text)}</text>'
+        for x, y in ((w * 0.25, h * 0.25), (w * 0.5, h * 0.5), (w * 0.75, h * 0.75))
+    )
+    layer = (
+        f'<g class="atlas-watermark" font-family="{esc(font)}" font-size="{font_size:.0f}" font-weight="bold" '
+        f'fill="#c00000" fill-opacity="0.35" text-anchor="middle" dominant-baseline="middle">{marks}</g>'
+    )
+    end = svg.rindex("</svg>")
+    return svg[:end] + layer + svg[end:]
 
 
 _HEX_COLOUR = re.compile(r'"(#[0-9a-fA-F]{6})"')

@@ -5,8 +5,8 @@ The gaps page: title, round, date, a locator map (rendered by geo/snapshot.py),
 the gap per chosen pillar with its coverage ("not assessed" where unknown),
 the clusters named there with computed and published classification,
 evidence items for those clusters (cut to fit, with "… N more"), the sources,
-the OpenStreetMap credit, and an "ILLUSTRATIVE — not real data" watermark when
-the round is illustrative. Everything fits on one page by construction.
+the OpenStreetMap credit, and the round's mark across every page ("ILLUSTRATIVE — not real data",
+"Draft, not published") when it is not a published edition. Everything fits on one page by construction.
 """
 
 from __future__ import annotations
@@ -20,22 +20,21 @@ import pandas as pd
 from fpdf import FPDF
 
 from cluster_model.evidence import evidence_items
-from cluster_model.exports import coverage_note
+from cluster_model.exports import coverage_note, mark_lines, round_mark
 from cluster_model.i18n import DEFAULT_LANGUAGE, is_rtl, translator
 from cluster_model.identity import atlas_name, region_name
 from cluster_model.loading import Dataset
 from cluster_model.local_names import load_names
 from cluster_model.scoring import gap_label
 from cluster_model.view import View
-from cluster_model.vocabulary import DRAFT_MARK, PILLARS
+from cluster_model.vocabulary import PILLARS
 from geo.boundaries import BOUNDARY_ATTRIBUTION
-from geo.snapshot import WATERMARK, locator_chart, render
+from geo.snapshot import locator_chart, render
 from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, PAGE_H, PAGE_W, paragraph
 from outputs.pdf import A4Pages as _Brief
 from outputs.pdf import heading as _heading
 from outputs.pdf import table as _table
 from outputs.pdf import text_height as _h
-from outputs.pdf import watermark as _watermark
 
 
 def _locator_png(districts: gpd.GeoDataFrame | None, district: str) -> bytes | None:
@@ -91,20 +90,10 @@ def _title_block(pdf: FPDF, ds: Dataset, view: View, name: str, r, districts, ti
     for line in [made, *view.filter_lines(ds, words.tr)]:
         paragraph(pdf, line, 4.6, w=text_w)
     pdf.set_text_color(0, 0, 0)
-    if view.illustrative:
+    for line in mark_lines(view, words.tr):
         pdf.set_font("DejaVu", "B", 10)
         pdf.set_text_color(192, 0, 0)
-        paragraph(
-            pdf,
-            _(WATERMARK).upper() + ": " + _("invented for demonstration and training. Do not cite."),
-            5,
-            w=text_w,
-        )
-        pdf.set_text_color(0, 0, 0)
-    if view.draft:
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.set_text_color(192, 0, 0)
-        paragraph(pdf, _(DRAFT_MARK).upper() + ": " + _("not a published edition. Do not cite."), 5, w=text_w)
+        paragraph(pdf, line, 5, w=text_w)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
     pdf.set_font("DejaVu", "B", 11)
@@ -298,6 +287,7 @@ def district_brief_pdf(
     footer += " · " + _("District boundaries") + f" {BOUNDARY_ATTRIBUTION}"
     pdf = _Brief(footer, rtl=tr is not None and is_rtl(tr.language))
     pdf.page_word = _("page")
+    pdf.mark = round_mark(view)
     pdf.set_title(f"{atlas_name()} — district briefs: " + ", ".join(chosen))
     pdf.set_author(f"Industrial Cluster Centre of Knowledge (ICCK), {atlas_name()}")
     data = view.over(ds, sites)
@@ -334,10 +324,6 @@ def district_brief_pdf(
         for s in source_lines:
             paragraph(pdf, s, 3.6, w=width)
 
-        if view.illustrative:
-            _watermark(pdf)
-        if view.draft:
-            _watermark(pdf, DRAFT_MARK)
         with_context = context is not None and context.available
         if with_context:  # cluster_model.context.ContextData: a second page, apart from the gaps
             _context_page(pdf, context, name, tr, words.place)

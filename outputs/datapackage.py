@@ -33,7 +33,7 @@ from cluster_model.exports import (
 from cluster_model.identity import atlas_name
 from cluster_model.loading import Dataset
 from cluster_model.view import View
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS, STATUSES
+from cluster_model.vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, INDICATOR_GROUPS, PILLARS, STATUSES
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.export_geojson import districts_geojson, to_geojson_bytes
 from outputs.tables import neutralise_frame
@@ -172,7 +172,6 @@ TITLES = {
 }
 
 
-DRAFT_MARK = "Draft, not published"
 # The columns that mark every row of a package that is not a citable edition (the checksum does not cover them).
 MARKS = {
     "illustrative": (ILLUSTRATIVE_MARK, "Invented data: do not cite."),

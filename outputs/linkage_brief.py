@@ -15,12 +15,9 @@ from cluster_model.local_names import load_names
 from outputs.pdf import BOTTOM_RESERVE, GREY, MARGIN, paragraph
 from outputs.pdf import heading as _heading
 from outputs.pdf import table as _table
-from outputs.pdf import watermark as _watermark
 
 
-def linkage_page(
-    links: L.LinkageView, illustrative: bool = False, tr=None
-) -> Callable[[FPDF, str, list[str]], None]:
+def linkage_page(links: L.LinkageView, tr=None) -> Callable[[FPDF, str, list[str]], None]:
     """The section of ``links``' round (the view's ``View.linkages``). ``tr``: a ``cluster_model.i18n.Translator`` for the brief's language (default English): headings,
     labels and table headers translated, cluster/district names from data/names.csv, data text
     (institutions, notes, citations) as written, marked [en] when English."""
@@ -124,8 +121,6 @@ def linkage_page(
                     ],
                     (60, 70, 52),
                 )
-            if illustrative:
-                _watermark(pdf)
         finally:
             pdf.set_auto_page_break(False)
 

@@ -10,10 +10,9 @@ import altair as alt
 import pandas as pd
 
 from cluster_model import matrix as M
-from cluster_model.exports import coverage_note
+from cluster_model.exports import coverage_note, marked
 from cluster_model.identity import atlas_name
 from cluster_model.view import View
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK
 from geo.atlas_map import GAP_COLOURS, NOT_ASSESSED_FILL
 from geo.snapshot import GAP_LABELS, framed
 
@@ -204,6 +203,7 @@ def snapshot(
         subtitle_lines=subtitle,
         credits=[*notes, *credits],
         illustrative=view.illustrative,
+        draft=view.draft,
         width=EXPORT_COLUMN_STEP * (len(view.pillars) + 1) + 180,
         tr=tr,
     )
@@ -219,10 +219,11 @@ def cells_table(
     citation: Callable[[str], str],
     changes: pd.DataFrame | None = None,
     change_title: str | None = None,
-    illustrative: bool = False,
+    marks=None,
 ) -> pd.DataFrame:
     """One row per cell, in English (the page translates it): the figure, its coverage, the low-coverage
-    flag, the change and the sources; unknown gaps are empty, never 0."""
+    flag, the change and the sources; unknown gaps are empty, never 0. ``marks``: the view (its round's
+    illustrative or draft mark in every row)."""
     frame = found.set_index("row").loc[[r for r in rows if r in set(found["row"])]].reset_index()
     out = pd.DataFrame(
         {
@@ -256,6 +257,4 @@ def cells_table(
         ):
             out[title] = merged[column].fillna(0).astype(int).to_numpy()
     out["Sources"] = ["; ".join(citation(s) for s in ids.split(";") if s) for ids in frame["sources"]]
-    if illustrative:
-        out["Illustrative"] = ILLUSTRATIVE_MARK
-    return out
+    return out if marks is None else marked(out, marks)

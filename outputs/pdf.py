@@ -129,6 +129,8 @@ class A4Pages(FPDF):
 
     align = "L"  # "R" for a PDF in Urdu or Sindhi
     page_word = "page"
+    # The round's mark (``cluster_model.exports.round_mark``: invented data, a draft), across every page.
+    mark: str | None = None
 
     def __init__(self, footer_text: str, rtl: bool = False, landscape: bool = False, flowing: bool = False):
         super().__init__(orientation="L" if landscape else "P", format="A4", unit="mm")
@@ -141,6 +143,8 @@ class A4Pages(FPDF):
         self.footer_text = footer_text
 
     def footer(self):
+        if self.mark:  # at each page's end: over what the page holds, on every page however it was added
+            watermark(self, self.mark)
         self.set_y(-MARGIN + 2)
         self.set_font("DejaVu", "", 7)
         self.set_text_color(*GREY)
@@ -169,8 +173,8 @@ def heading(pdf: FPDF, text: str) -> None:
 
 
 def watermark(pdf: FPDF, text: str = WATERMARK) -> None:
-    """A mark across the page: the illustrative-data mark (every page of an illustrative round
-    carries it), or ``DRAFT_MARK`` on every page of a round that is not a published edition."""
+    """A mark across the page: the illustrative-data mark, or ``DRAFT_MARK`` of a round that is not a
+    published edition (``A4Pages.mark`` puts it on every page)."""
     with pdf.local_context(fill_opacity=0.22, text_color=(192, 0, 0)):
         pdf.set_font("DejaVu", "B", 34)
         with pdf.rotation(angle=40, x=PAGE_W / 2, y=PAGE_H / 2):

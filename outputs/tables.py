@@ -15,6 +15,7 @@ are UTF-8 with a BOM so Excel shows non-ASCII characters correctly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Sequence
 
@@ -25,13 +26,15 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 
 from cluster_model import linkages as L
-from cluster_model import store
+from cluster_model import publishing, store
+from cluster_model.exports import RoundMarks, file_prefix, mark_lines, marked, marked_tables
 from cluster_model.loading import Dataset
 from cluster_model.spreadsheet import neutralise_formula
 from cluster_model.store import TableRows, survey_import
 from cluster_model.store import linkages as store_linkages
+from cluster_model.store.repository import round_info
 from cluster_model.survey import xlsform_sheets
-from cluster_model.vocabulary import STATUSES
+from cluster_model.vocabulary import DRAFT_MARK, STATUSES
 from cluster_model.workshop import SessionInfo, metadata_rows
 
 # --------------------------------------------------------------------------- formula injection (cluster_model.spreadsheet)
@@ -120,7 +123,7 @@ def to_xlsx_bytes(
     for line in notes:
         cell = ws.cell(row=row, column=1, value=file_cell(str(line)))
         cell.data_type = "s"
-        if "ILLUSTRATIVE" in line:
+        if "ILLUSTRATIVE" in line or DRAFT_MARK.upper() in line:
             cell.font = Font(bold=True, color="C00000")
         row += 1
     buf = io.BytesIO()
@@ -135,9 +138,32 @@ def export_round(engine: Engine, round_id: str, fmt: str = "csv") -> tuple[str, 
     """The round's assessments as (file name, bytes), CSV or XLSX, ready to edit and import again.
 
     An illustrative round says so in the file name and on every row (column ``illustrative_data``), and in
-    the XLSX on a notice sheet too.
+    the XLSX on a notice sheet too; so does a draft, a round that is not a published edition (column
+    ``publication``, which an import ignores).
     """
-    return table_file(store.round_rows(engine, round_id), fmt)
+    rows = store.round_rows(engine, round_id)
+    if round_is_draft(engine, round_id):
+        marks = RoundMarks(draft=True)
+        rows = dataclasses.replace(
+            rows,
+            stem=file_prefix(marks) + rows.stem,
+            columns=[*rows.columns, "publication"],
+            records=[[*rec, DRAFT_MARK] for rec in rows.records],
+            notice=mark_lines(marks)[0],
+        )
+    return table_file(rows, fmt)
+
+
+def round_is_draft(engine: Engine, round_id: str) -> bool:
+    """A real round of the store that is not (yet) a published edition (``cluster_model.view.is_draft``
+    on a dataset; this asks the store)."""
+    with engine.connect() as conn:
+        info = round_info(conn, round_id)
+    return (
+        info is not None
+        and not info["illustrative"]
+        and publishing.round_state(engine, round_id) != publishing.PUBLISHED
+    )
 
 
 def import_template(fmt: str = "csv", engine: Engine | None = None) -> tuple[str, bytes]:
@@ -145,9 +171,9 @@ def import_template(fmt: str = "csv", engine: Engine | None = None) -> tuple[str
     return table_file(store.template_rows(engine), fmt)
 
 
-def round_file_name(round_id: str, illustrative: bool, fmt: str) -> str:
+def round_file_name(round_id: str, illustrative: bool, fmt: str, draft: bool = False) -> str:
     """The file name :func:`export_round` gives, known before the file is built (the download button needs it)."""
-    return f"{store.round_file_stem(round_id, illustrative)}.{fmt}"
+    return f"{file_prefix(RoundMarks(draft=draft))}{store.round_file_stem(round_id, illustrative)}.{fmt}"
 
 
 def template_file_name(fmt: str) -> str:
@@ -157,6 +183,8 @@ def template_file_name(fmt: str) -> str:
 def export_submissions(engine: Engine, round_id: str) -> tuple[str, bytes]:
     """Every submission of the round as stored, replaced ones too, as CSV: the raw export row last (JSON)."""
     df = survey_import.submissions_rows(engine, round_id)
+    if round_is_draft(engine, round_id):  # the submissions behind a draft's values: not an edition's
+        df = marked(df, RoundMarks(draft=True))
     df = df.map(lambda v: file_cell("" if v is None else v))
     return survey_import.submissions_file_name(round_id), df.to_csv(index=False).encode("utf-8")
 
@@ -232,6 +260,9 @@ def linkage_template(fmt: str = "xlsx") -> tuple[str, bytes]:
 def linkage_workbook(engine: Engine, round_id: str) -> tuple[str, bytes]:
     """Institutions and the round's links as an XLSX with the import's sheet names: edit, import again."""
     tables = store_linkages.export_linkages(engine, round_id)
+    draft = round_is_draft(engine, round_id)
+    if draft:  # a column the import does not read
+        tables = marked_tables(tables, RoundMarks(draft=True))
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in tables.items():
@@ -241,6 +272,8 @@ def linkage_workbook(engine: Engine, round_id: str) -> tuple[str, bytes]:
             ws.append(["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in rec])
             for cell in ws[ws.max_row]:
                 cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type  # never a formula
+    if draft:  # last, a sheet the import does not read
+        wb.create_sheet("about").append(mark_lines(RoundMarks(draft=True)))
     out = io.BytesIO()
     wb.save(out)
     return f"linkages-{round_id}.xlsx", out.getvalue()

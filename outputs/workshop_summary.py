@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cluster_model.exports import mark_lines, round_mark, round_marks
 from cluster_model.loading import Dataset
 from cluster_model.vocabulary import PILLARS, STAKEHOLDERS, Status
 from cluster_model.workshop import (
@@ -37,6 +38,8 @@ def summary_pdf(
     Fits one page for a short session; a long one continues on the next page.
     """
     pdf = A4Pages(f"Dialogue summary: {info.name}", landscape=True, flowing=True)
+    marks = round_marks(ds, info.round_id)  # the room's round is a draft until it is published
+    pdf.mark = round_mark(marks)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(0, 6, f"Dialogue summary: {info.name}", new_x="LMARGIN", new_y="NEXT")
@@ -52,6 +55,8 @@ def summary_pdf(
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    for line in mark_lines(marks):
+        pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     by_pair = gaps.set_index(["cluster_id", "pillar"])
     rows = []

@@ -60,7 +60,7 @@ title, subtitle, credits = snapshot_texts(ds, ev, sources["Source id"], tr)
 # District context (cluster_model.context): its own sheet, brief page, GeoJSON members and credit; the snapshot
 # shows the figure chosen on the Atlas when the Atlas shows District context.
 ctx = ev.context
-tables, notes = add_context(tables, notes, ctx, atlas.district_names)
+tables, notes = add_context(tables, notes, ctx, atlas.district_names, marks=ev)
 context_indicator = export_indicator(ctx)
 if context_indicator:
     title = _("{figure}, {year} — district context").format(
@@ -84,6 +84,7 @@ def _chart() -> dict:
             subtitle_lines=subtitle,
             credits=credits,
             illustrative=ev.illustrative,
+            draft=ev.draft,
             highlight=ev.districts or None,
             context=snapshot_context(ctx, context_indicator, atlas.district_names, tr)
             if context_indicator
@@ -279,6 +280,7 @@ if atlas.districts is not None:
             round_info={"id": ev.round_id, "label": ev.round_label},
             filters=ev.as_dict(),
             illustrative=ev.illustrative,
+            draft=ev.draft,
             only=ev.districts or None,
         )
         return to_geojson_bytes(add_context_to_geojson(collection, ctx) if ctx.available else collection)

@@ -83,7 +83,7 @@ def test_matrix_csv_xlsx_png_open_and_carry_change_sources_and_unknown(scenario)
     ds, lk = scenario
     mv = _matrix_view(ds, lk)
     name, _, build = mv["files"]["csv"]
-    assert name == f"linkage-matrix-{ROUND}.csv"
+    assert name == f"DRAFT-linkage-matrix-{ROUND}.csv"  # a round not yet published (issue 26)
     csv = pd.read_csv(io.BytesIO(build()), comment="#", encoding="utf-8-sig").set_index("Cluster")
     assert csv.at["Red chili", "Membership"] == "active (1) [was unknown]"
     assert csv.at["Red chili", "Research & development"] == "absent (1 needed) [was unknown]"

@@ -126,7 +126,7 @@ def test_small_multiples_are_one_map_per_round_with_title_and_credits(two_demo_r
     ds = two_demo_rounds
     districts = simplify_for_display(load_boundaries(), 0.001)
     panels = [
-        (f"Demo {r}", make_view(ds, r, sites=ds.sites).district_scores(every_district=True), True)
+        (f"Demo {r}", make_view(ds, r, sites=ds.sites).district_scores(every_district=True), True, False)
         for r in ("demo-1", "demo-2")
     ]
     png = small_multiples_png(districts, panels, title="Gaps by round", credits=["Data: x"], scale=1.0)

@@ -10,6 +10,7 @@ import streamlit as st
 from cluster_model import store
 from cluster_model.loading import MAX_NOTE_CHARS, ROUND_KINDS
 from cluster_model.markup import md
+from cluster_model.view import is_draft
 from cluster_model.vocabulary import INDICATOR_GROUPS, STATUSES
 from outputs import tables
 from ui import uploads
@@ -165,7 +166,9 @@ def round_header(engine, ds, round_id: str, chosen: pd.Series) -> None:
         col.download_button(
             _("Export round as {format}").format(format=fmt.upper()),
             lambda fmt=fmt: tables.export_round(engine, round_id, fmt)[1],
-            file_name=tables.round_file_name(round_id, bool(chosen["illustrative"]), fmt),
+            file_name=tables.round_file_name(
+                round_id, bool(chosen["illustrative"]), fmt, draft=is_draft(ds, round_id)
+            ),
             key=f"export_{fmt}",
             on_click="ignore",
         )

@@ -7,7 +7,6 @@ the store is shown as plain text (dataframes) or escaped (the network SVG, map t
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 import folium
@@ -19,7 +18,7 @@ from cluster_model import linkages as L
 from cluster_model import store
 from cluster_model.markup import esc, md
 from cluster_model.view import View
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK, STAKEHOLDERS
+from cluster_model.vocabulary import STAKEHOLDERS
 from geo.institutions_layer import build_institutions_layer, legend_rows
 from ui.data_access import AtlasData
 from ui.data_view import get_round_view
@@ -210,10 +209,9 @@ def district_panel(view: View, district: str | None) -> None:
 
 def export_tables(view: View) -> dict[str, pd.DataFrame]:
     """Sheets for the Export page: the view's clusters' institutions and links, and their missing links, with sources."""
-    tables = view.linkages.export_tables(view.cluster_ids)
-    if view.illustrative:
-        tables = {k: t.assign(Illustrative=ILLUSTRATIVE_MARK) for k, t in tables.items()}
-    return tables
+    from cluster_model.exports import marked_tables
+
+    return marked_tables(view.linkages.export_tables(view.cluster_ids), view)
 
 
 def matrix_chart(ds, long: pd.DataFrame, title: str) -> alt.Chart:
@@ -272,10 +270,20 @@ def fitted(chart: alt.Chart) -> alt.Chart:
     return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
-def matrix_png(chart: alt.Chart) -> bytes:
-    buf = io.BytesIO()
-    chart.save(buf, format="png", scale_factor=2)
-    return buf.getvalue()
+def matrix_png(chart: alt.Chart, view: View, title: str, credits: list[str]) -> bytes:
+    """The matrix as a picture file, framed like every snapshot (title, round, credits, the round's mark)."""
+    from geo.snapshot import framed, render
+
+    file = framed(
+        chart.properties(title=""),
+        title=title,
+        subtitle_lines=[view.generated],
+        credits=credits,
+        illustrative=view.illustrative,
+        draft=view.draft,
+        width=110 * len(L.LINK_TYPES) + 160,
+    )
+    return render(file, "png", scale=2)
 
 
 INSTITUTIONS_ORDER = "Institutions are sorted by district (unknown last), then name."
@@ -366,7 +374,7 @@ def brief_page(view: View, tr=None):
     """The district brief's linkage page (after each district's page) of ``view``'s round, in ``tr``'s language."""
     from outputs.linkage_brief import linkage_page
 
-    return linkage_page(view.linkages, view.illustrative, tr)
+    return linkage_page(view.linkages, tr)
 
 
 def matrix_view(view: View, before: View | None) -> dict:
@@ -379,7 +387,14 @@ def matrix_view(view: View, before: View | None) -> dict:
 
 
 def _matrix_view(view: View, before: View | None) -> dict:
-    from cluster_model.exports import sources_table
+    from cluster_model.exports import (
+        file_prefix,
+        mark_lines,
+        marked,
+        marked_tables,
+        round_mark,
+        sources_table,
+    )
     from geo.boundaries import BOUNDARY_ATTRIBUTION
     from outputs.tables import to_csv_bytes, to_xlsx_bytes
 
@@ -391,9 +406,8 @@ def _matrix_view(view: View, before: View | None) -> dict:
     previous = None if before is None else before.round_id
     changes = lk.changes_since(before.linkages, cluster_ids) if before is not None else None
     table = L.matrix_table(ds, long, changes)
-    chart = matrix_chart(
-        ds, long, f"Linkage matrix — {round_name}" + (f" — {ILLUSTRATIVE_MARK}" if illustrative else "")
-    )
+    mark = round_mark(view)
+    chart = matrix_chart(ds, long, f"Linkage matrix — {round_name}" + (f" — {mark}" if mark else ""))
     links_now = lk.links
     used = (
         set(links_now["source_id"])
@@ -405,17 +419,13 @@ def _matrix_view(view: View, before: View | None) -> dict:
         f"Sindh Cluster Atlas — linkage matrix, round {round_name} ({round_id})",
         "Cells: active / weak / absent (recorded as needed but absent) / unknown (no link recorded; not absent)."
         + (f" [was …]: the state in the previous round, {previous}." if previous else ""),
-        *(
-            [f"{ILLUSTRATIVE_MARK.upper()}: invented for demonstration and training. Do not cite."]
-            if illustrative
-            else []
-        ),
+        *mark_lines(view),
         INSTITUTIONS_ORDER,
         "Sources:",
         *[f"  [{r['Source id']}] {r['Citation']}" for _, r in sources.iterrows()],
         f"District boundaries {BOUNDARY_ATTRIBUTION}",
     ]
-    export = table.assign(Illustrative=ILLUSTRATIVE_MARK) if illustrative else table
+    export = marked(table, view)
     cells = long.assign(
         cluster=long["cluster_id"].map(ds.cluster_name), kind=long["link_type"].map(L.LINK_TYPES)
     )
@@ -437,24 +447,36 @@ def _matrix_view(view: View, before: View | None) -> dict:
             "Note": links_now["note"],
         }
     )
-    stem = ("ILLUSTRATIVE-" if illustrative else "") + f"linkage-matrix-{round_id}"
+    stem = file_prefix(view) + f"linkage-matrix-{round_id}"
     files = {
         "csv": (f"{stem}.csv", "text/csv", lambda: to_csv_bytes(export, notes)),
         "xlsx": (
             f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             lambda: to_xlsx_bytes(
-                {
-                    "Matrix": export,
-                    "Cells": cells,
-                    "Links": links_sheet,
-                    "Institutions": institutions_table(lk),
-                },
+                marked_tables(
+                    {
+                        "Matrix": table,
+                        "Cells": cells,
+                        "Links": links_sheet,
+                        "Institutions": institutions_table(lk),
+                    },
+                    view,
+                ),
                 sources,
                 notes,
             ),
         ),
-        "png": (f"{stem}.png", "image/png", lambda: matrix_png(chart)),
+        "png": (
+            f"{stem}.png",
+            "image/png",
+            lambda: matrix_png(
+                chart,
+                view,
+                f"Linkage matrix — {round_name}",
+                ["Data: " + "; ".join(sources["Citation"]) + "."],
+            ),
+        ),
     }
     return {
         "long": long,

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from cluster_model import matrix as M
-from cluster_model.exports import coverage_note, sources_table
+from cluster_model.exports import coverage_note, file_prefix, mark_lines, marked, sources_table
 from cluster_model.markup import md
 from cluster_model.view import View
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK, PILLARS
+from cluster_model.vocabulary import PILLARS
 from outputs import matrix_files as F
 from ui import state as view_state
 from ui.data_access import AtlasData
@@ -204,7 +204,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
         lambda s: data_text(ds.citation(s)),
         changes,
         change_title,
-        v.illustrative,
+        v,
     )
     used = {s for ids in m.found["sources"] for s in ids.split(";") if s}
     title = (
@@ -214,10 +214,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
     )
     legend = F.legend_lines(v, m.previous_name, tr)
     notes = [title, *v.filter_lines(ds, tr), *legend]
-    if v.illustrative:
-        notes.append(
-            _(ILLUSTRATIVE_MARK).upper() + ": " + _("invented for demonstration and training. Do not cite.")
-        )
+    notes += mark_lines(v, tr)
     sources = shown_table(sources_table(ds, used))
     credits = [
         _("Data:") + " " + "; ".join(data_text(ds.citation(s)) for s in sorted(used))
@@ -229,9 +226,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
     def picture(fmt: str) -> bytes:
         return render(F.snapshot(chart, v, title, legend, credits, tr), fmt)
 
-    stem = (
-        "ILLUSTRATIVE-" if v.illustrative else ""
-    ) + f"gap-matrix-{m.orientation}-{v.round_id}-{v.generated}-{current_language()}"
+    stem = file_prefix(v) + f"gap-matrix-{m.orientation}-{v.round_id}-{v.generated}-{current_language()}"
     sheet = shown_table(cells, vocabulary=())  # its pillar names are already in the language
     return {
         "png": (f"{stem}.png", "image/png", lambda: picture("png")),
@@ -241,7 +236,7 @@ def files(atlas: AtlasData, m: Matrix) -> dict[str, tuple[str, str, object]]:
             f"{stem}.xlsx",
             XLSX,
             lambda: to_xlsx_bytes(
-                {_("Cells"): sheet, _("Matrix"): wide_table(m)},
+                {_("Cells"): sheet, _("Matrix"): marked(wide_table(m), v)},
                 sources,
                 notes,
                 _("Sources"),
@@ -271,7 +266,12 @@ def small_multiples(atlas: AtlasData, state) -> tuple[str, str, object] | None:
             label = f"{data_text(info.at[r, 'name'])} ({info.at[r, 'date']})"
             round_view = get_view(atlas, state, round_id=r)
             panels.append(
-                (label, round_view.district_scores(every_district=True), bool(info.at[r, "illustrative"]))
+                (
+                    label,
+                    round_view.district_scores(every_district=True),
+                    round_view.illustrative,
+                    round_view.draft,
+                )
             )
             used |= set(round_view.matrix_for()["source_id"]) - {""}
         lines = v.filter_lines(ds, tr)
@@ -287,7 +287,7 @@ def small_multiples(atlas: AtlasData, state) -> tuple[str, str, object] | None:
             tr=tr,
         )
 
-    stem = ("ILLUSTRATIVE-" if v.illustrative else "") + f"gaps-by-round-{state.round}-{v.generated}"
+    stem = file_prefix(v) + f"gaps-by-round-{state.round}-{v.generated}"
     return f"{stem}.png", "image/png", build
 
 

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from cluster_model import served as ed
 from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, low_coverage_text
 from cluster_model.issues import AtlasError
-from cluster_model.vocabulary import ILLUSTRATIVE_MARK, PILLARS
+from cluster_model.vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, PILLARS
 
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
@@ -276,7 +276,7 @@ class Call:
         if s.illustrative:
             out["warning"] = ILLUSTRATIVE_MARK + ": invented for demonstration and training. Do not cite."
         if s.state == ed.DRAFT:
-            out["warning"] = "Draft, not published"
+            out["warning"] = DRAFT_MARK
         return out
 
 
@@ -290,7 +290,7 @@ def _notes(call: Call) -> list[str]:
     if s.illustrative:
         lines.append(ILLUSTRATIVE_MARK.upper() + ": invented for demonstration and training. Do not cite.")
     if s.state == ed.DRAFT:
-        lines.append("DRAFT, NOT PUBLISHED")
+        lines.append(DRAFT_MARK.upper())
     lines.append("Unknown values are empty cells with their status ('not assessed'), never 0.")
     return [*lines, f"Licence: {BOUNDARY_LICENCE}", f"Licence: {DATA_LICENCE}"]
 
