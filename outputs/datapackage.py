@@ -28,6 +28,7 @@ from cluster_model.exports import (
     BOUNDARY_LICENCE,
     DATA_LICENCE,
     NOT_ASSESSED,
+    file_prefix,
     sources_table,
 )
 from cluster_model.identity import atlas_name
@@ -226,6 +227,12 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def package_name(edition_id: str) -> str:
     """The package's ``name``: lower case, digits, ``-._`` only (the spec's pattern)."""
     return re.sub(r"[^a-z0-9._-]+", "-", f"sindh-cluster-atlas-{edition_id}".lower()).strip("-")
+
+
+def package_file_name(edition_id: str, marks) -> str:
+    """The zip's file name, which says ``DRAFT-``/``ILLUSTRATIVE-`` like every file of such a round
+    (``marks``: a view or ``cluster_model.exports.RoundMarks``)."""
+    return f"{file_prefix(marks)}{package_name(edition_id)}.zip"
 
 
 def descriptor(tables: dict[str, pd.DataFrame], edition: dict, marked: list[str]) -> dict:

@@ -292,7 +292,7 @@ if state.round:  # the round's data package (all of it, no filter), as the API s
     st.download_button(
         _("Data package (Frictionless, ZIP)"),
         lambda: data_package.package_bytes(atlas, state.round),
-        data_package.package_file_name(atlas, state.round),
+        data_package.package_file_name(atlas, state.round, ev),
         "application/zip",
         on_click="ignore",
         help=_(

@@ -341,7 +341,7 @@ def test_survey_submissions_say_draft_until_the_round_is_published(engine):
     )
     answers = odk_rows([sub("a1", "rice", "industry", {"tech_equipment": "absent"})])
     commit_survey_import(
-        engine, plan_survey_import(engine, "survey-2027", as_csv(answers), "odk.csv"), "alice"
+        engine, plan_survey_import(engine, "survey-2027", as_csv(answers), "odk.csv"), author="alice"
     )
     assert read_back("csv", tables.export_submissions(engine, "survey-2027")[1])["marked"]
     _publish(engine, "survey-2027")

@@ -5,7 +5,8 @@ when the button is clicked and kept with the data bundle."""
 from __future__ import annotations
 
 from cluster_model import served as sv
-from outputs.datapackage import package_name, served_package
+from outputs.datapackage import package_file_name as _file_name
+from outputs.datapackage import served_package
 from ui.data_access import AtlasData, get_engine
 from ui.share import app_base_url
 
@@ -21,10 +22,11 @@ def _served(atlas: AtlasData, round_id: str) -> sv.Served:
     )
 
 
-def package_file_name(atlas: AtlasData, round_id: str) -> str:
+def package_file_name(atlas: AtlasData, round_id: str, marks) -> str:
+    """``marks``: the round's view (draft, illustrative), which the file name says like every file's."""
     # Named without reading the round's content: the page shows the button on every run.
     name = atlas.memo(("package_name", round_id), lambda: sv.name_of_round(get_engine(), round_id))
-    return f"{package_name(name)}.zip"
+    return _file_name(name, marks)
 
 
 def package_bytes(atlas: AtlasData, round_id: str) -> bytes:

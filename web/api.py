@@ -513,7 +513,8 @@ def districts_geojson(call: Call) -> Answer:
 
 
 def datapackage(call: Call) -> Answer:
-    from outputs.datapackage import package_name, served_package
+    from cluster_model.exports import RoundMarks
+    from outputs.datapackage import package_file_name, served_package
 
     s, atlas = call.served, call.source.atlas
     base = str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.name}"
@@ -521,7 +522,11 @@ def datapackage(call: Call) -> Answer:
         ("api_datapackage", s.name, s.checksum, base),
         lambda: served_package(call.source.engine, atlas.dataset, s, atlas.sites, atlas.districts, base),
     )
-    return Answer(raw=body, media_type="application/zip", filename=f"{package_name(s.name)}.zip")
+    return Answer(
+        raw=body,
+        media_type="application/zip",
+        filename=package_file_name(s.name, RoundMarks(s.illustrative, s.state == ed.DRAFT)),
+    )
 
 
 def openapi(call: Call) -> Answer:
