@@ -119,6 +119,9 @@ district_label = page.district_picker(
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
+    # Time on the map (#27): stepping through the rounds reruns the page; the map keeps its geometry and
+    # takes the round's styles only, as on a pillar change.
+    page.round_slider(atlas, state)
     if atlas.districts is None:
         st.error(
             _(
