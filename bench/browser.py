@@ -522,7 +522,7 @@ def _measure(
             page.goto(wire.url + query_s, wait_until="domcontentloaded")
             _wait_painted(page)
             starts.append((time.perf_counter() - server.t0, server.ready))
-            if attempt != "measured" or not n_changes:
+            if attempt != "measured" or not (n_changes or n_round_steps):  # a start-only measurement
                 continue
             out["view"] = (
                 page.query_selector(MAP_IFRAME)

@@ -129,3 +129,33 @@ def test_play_steps_through_the_rounds_and_stops_on_the_last(rounds_server, brow
         assert view.refused == []
     finally:
         view.close()
+
+
+def test_the_bench_times_and_counts_round_steps_like_a_pillar_change(browser, tmp_path):
+    """The bench's round rows (#27): each arrow key on the slider is timed from its keydown to the repaint and
+    its bytes counted; the rows print the medians (reported, no budget)."""
+    from bench import browser as harness
+    from bench.run import round_step_rows
+
+    url = f"sqlite:///{tmp_path}/atlas.db"
+    add_illustrative_rounds(url)
+    out = harness.measure(
+        REPO / "app.py", {"ATLAS_DB_URL": url}, {}, tmp_path, n_changes=0, browser=browser, n_round_steps=3
+    )
+
+    assert out["refused"] == 0, out["refused_hosts"]
+    steps = out["changes"]
+    # Desk review -> round 1 -> round 2 (the newest), then back towards the oldest.
+    assert [(c["view"], c["to"]) for c in steps] == [("round", 1), ("round", 2), ("round", 1)]
+    for c in steps:
+        assert c["fills_changed"] and c["repaint_s"] > 0, c
+        assert c["ws_bytes"] > 0 and c["other_http_bytes"] == 0, c  # nothing fetched again per step
+        assert c["n_paths"] == out["n_paths"], c  # the same districts, restyled
+    assert out["round"]["n"] == 3 and out["round"]["n_fills_changed"] == 3
+    printed = {row[1]: row[2] for row in round_step_rows("x", out)}
+    assert set(printed) == {
+        "Chromium: round step -> map repainted (median of 3)",
+        "Chromium: bytes per round step, on the wire (compressed, all traffic) (median of 3)",
+        "Chromium: bytes per round step, messages (uncompressed) (median of 3)",
+    }
+    assert "n/a" not in printed.values(), printed
