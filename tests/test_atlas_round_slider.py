@@ -6,9 +6,11 @@ The browser half (only styles travel on a step) is tests/browser/test_round_slid
 from __future__ import annotations
 
 import pytest
+from signin_support import EDITOR, page_app
 from test_pages import run_app
 
 from cluster_model import store
+from cluster_model.publishing import start_correction
 from ui.page import play_step
 
 DEMO_ROUNDS = ("demo-1", "demo-2")
@@ -106,3 +108,21 @@ def test_playing_steps_to_the_next_round_and_stops_on_the_last():
 def test_one_round_has_no_slider():
     at = run_app()
     assert not at.select_slider and not [b for b in at.button if b.key == "w_round_play"]
+
+
+def test_a_visitor_steps_through_published_and_illustrative_rounds_only_an_editor_through_drafts_too(
+    demo_store,
+):
+    engine = store.open_store(demo_store)
+    start_correction(engine, "latest", "seed copy", round_id="desk-2026-draft")
+    engine.dispose()
+
+    visitor = page_app("atlas", editor=False).run()
+    assert not visitor.exception, [e.value for e in visitor.exception]
+    assert len(slider(visitor).options) == 3  # the desk review and the two illustrative rounds
+
+    editor = page_app("atlas", signed_in=EDITOR).run()
+    assert not editor.exception, [e.value for e in editor.exception]
+    assert len(slider(editor).options) == 4  # and the draft
+    slider(editor).set_value("desk-2026-draft").run()
+    assert editor.sidebar.selectbox(key="w_round").value == "desk-2026-draft"
