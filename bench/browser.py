@@ -32,6 +32,9 @@ localhost is refused.
   message from the page (the component's new arguments) and the long tasks of each frame
   (``PerformanceObserver``); per change, each is taken relative to the click (``marks`` in
   ``--json``, medians in the printed notes).
+* **Round step -> map repainted** (#27): after the pillar changes, the Atlas's round slider is stepped with
+  the arrow keys (towards the newest round, then back), the clock armed for the key's ``keydown``; timed and
+  counted like a pillar change (``round`` in the output; none when the data have a single round).
 * **Load**: the 1-minute load average at the start and the end of each measurement (``load``).
 * **New and repeated views**: one session walks a path of pillar choices, each step adding or
   removing one pillar, every choice on it not shown before (new views: nothing of them is cached,
@@ -94,7 +97,9 @@ INSTRUMENT_JS = r"""
   if (window.__bb) return;
   const bb = window.__bb = {t0: null, armed: false, lastTop: performance.now(), lastMap: null, lastFill: null,
                             sig: null, nPaths: 0, doc: null, frame: null, obs: null};
-  document.addEventListener('pointerdown', () => { if (bb.armed) { bb.t0 = performance.now(); bb.armed = false; } }, true);
+  const start = () => { if (bb.armed) { bb.t0 = performance.now(); bb.armed = false; } };
+  document.addEventListener('pointerdown', start, true);
+  document.addEventListener('keydown', start, true);  // a round step is a key on the round slider
   new MutationObserver(() => { bb.lastTop = performance.now(); })
     .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
   const mapDoc = () => {
@@ -273,11 +278,14 @@ class _WireMeter:
         self._listener.close()
 
 
-class _Bytes:
-    """Bytes the page receives over the websocket and as ``/_stcore/message`` responses (CDP)."""
+class MessageBytes:
+    """Bytes the page receives over the websocket and as ``/_stcore/message`` responses (CDP).
 
-    def __init__(self, cdp, wire: _WireMeter | None = None):
+    ``keep_frames``: also keep each websocket frame's payload (``frames``), for a test to read what travelled."""
+
+    def __init__(self, cdp, wire: _WireMeter | None = None, keep_frames: bool = False):
         self.wire = wire
+        self.frames: list[bytes] | None = [] if keep_frames else None
         self.ws = 0
         self.message = 0
         self.other_http = 0
@@ -292,7 +300,10 @@ class _Bytes:
     def _frame(self, e) -> None:
         r = e["response"]
         data = r.get("payloadData", "")
-        self.ws += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
+        payload = base64.b64decode(data) if r.get("opcode") == 2 else data.encode()
+        self.ws += len(payload)
+        if self.frames is not None:
+            self.frames.append(payload)
 
     def _finished(self, e) -> None:
         if "/_stcore/message" in self.urls.get(e["requestId"], ""):
@@ -361,13 +372,42 @@ def _toggle(page, pillar: str, selected: bool) -> None:
     target.click(timeout=CHANGE_TIMEOUT_S * 1000)
 
 
-def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
+def _change(page, meter: MessageBytes, current: list[str], wanted: list[str]) -> dict:
     (pillar,) = set(current) ^ set(wanted)
+    return {**_timed(page, meter, lambda: _toggle(page, pillar, pillar in current)), "to": wanted}
+
+
+# The Atlas's round slider (#27): its thumb (a range input, value = the round's index) takes the arrow keys.
+ROUND_SLIDER = '.st-key-w_round_slider input[type="range"]'
+
+
+def _round_steps(page, meter: MessageBytes, n: int) -> list[dict]:
+    """``n`` steps of the round slider, each one arrow key: towards one end, then back (none with one round)."""
+    thumb = page.locator(ROUND_SLIDER).first
+    if not n or not thumb.count():
+        return []
+    steps, backwards = [], False
+    for _ in range(n):
+        at, last = int(thumb.input_value()), int(thumb.get_attribute("max"))
+        backwards = at == last or (backwards and at > 0)
+        key = "ArrowLeft" if backwards else "ArrowRight"
+        thumb.focus()
+
+        def step(key=key) -> None:
+            page.evaluate("() => { window.__bb.armed = true; window.__bb.t0 = null; }")
+            thumb.press(key)
+
+        steps.append({**_timed(page, meter, step), "to": at + (-1 if backwards else 1), "view": "round"})
+    return steps
+
+
+def _timed(page, meter: MessageBytes, act) -> dict:
+    """One user action (``act`` arms the clock and acts), timed and its bytes counted until page and map are still."""
     before = _state(page)
     b0 = meter.snapshot()
-    _toggle(page, pillar, pillar in current)
+    act()
     s = _wait_still(page, since=_state(page)["now"], after_click=True)
-    page.keyboard.press("Escape")  # close the option list if it stayed open (after the measurement)
+    page.keyboard.press("Escape")  # close an option list left open (after the measurement)
     b1 = meter.snapshot()
     t0 = s["t0"]
     if t0 is None:
@@ -376,7 +416,6 @@ def _change(page, meter: _Bytes, current: list[str], wanted: list[str]) -> dict:
     marks = _where(page.evaluate(MARKS_JS, t0), end - t0)
     return {
         "marks": marks,
-        "to": wanted,
         "repaint_s": (end - t0) / 1000 if end > t0 else None,
         "fills_changed": s["sig"] != before["sig"],
         "fill_change_s": (s["lastFill"] - t0) / 1000 if s["lastFill"] > t0 else None,
@@ -417,8 +456,10 @@ def measure(
     n_changes: int = 10,
     browser=None,
     cwd: Path = REPO,
+    n_round_steps: int = 0,
 ) -> dict:
-    """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes.
+    """Start -> paint (after a set-up start), then ``n_changes`` new and ``n_changes`` repeated pillar changes,
+    then ``n_round_steps`` steps of the Atlas's round slider (#27; none when the data have one round).
 
     ``n_changes=0``: the start only (an app without the Atlas's pillar filter, such as the floor).
     ``browser``: a launched Playwright Chromium to use (tests); else one is launched here.
@@ -427,19 +468,26 @@ def measure(
     if not 0 <= n_changes <= len(PATH):
         raise ValueError(f"n_changes must be 0..{len(PATH)}")
     if browser is not None:
-        return _measure(browser, app, env, query, workdir, n_changes, cwd)
+        return _measure(browser, app, env, query, workdir, n_changes, cwd, n_round_steps)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return _measure(browser, app, env, query, workdir, n_changes, cwd)
+            return _measure(browser, app, env, query, workdir, n_changes, cwd, n_round_steps)
         finally:
             browser.close()
 
 
 def _measure(
-    browser, app: Path, env: dict[str, str], query: dict[str, str], workdir: Path, n_changes: int, cwd: Path
+    browser,
+    app: Path,
+    env: dict[str, str],
+    query: dict[str, str],
+    workdir: Path,
+    n_changes: int,
+    cwd: Path,
+    n_round_steps: int = 0,
 ) -> dict:
     path = [list(PILLARS)] + PATH[:n_changes]
     env = {"ATLAS_DB_URL": f"sqlite:///{tempfile.mkdtemp(prefix='store-', dir=workdir)}/atlas.db", **env}
@@ -474,7 +522,7 @@ def _measure(
             page.goto(wire.url + query_s, wait_until="domcontentloaded")
             _wait_painted(page)
             starts.append((time.perf_counter() - server.t0, server.ready))
-            if attempt != "measured" or not n_changes:
+            if attempt != "measured" or not (n_changes or n_round_steps):  # a start-only measurement
                 continue
             out["view"] = (
                 page.query_selector(MAP_IFRAME)
@@ -484,7 +532,7 @@ def _measure(
                            const s = m.getSize(); return {zoom: m.getZoom(), w: s.x, h: s.y}; }"""
                 )
             )
-            meter = _Bytes(ctx.new_cdp_session(page), wire)
+            meter = MessageBytes(ctx.new_cdp_session(page), wire)
             page.evaluate(INSTRUMENT_JS)
             _wait_still(page, since=_state(page)["now"])
             out["n_paths"] = _state(page)["nPaths"]
@@ -493,6 +541,7 @@ def _measure(
             back = path[::-1]
             for current, wanted in zip(back, back[1:]):
                 changes.append({**_change(page, meter, current, wanted), "view": "repeated"})
+            changes += _round_steps(page, meter, n_round_steps)
         finally:
             ctx.close()
             wire.close()
@@ -512,7 +561,7 @@ def _measure(
             "refused_hosts": sorted({urlparse(u).hostname or u[:40] for u in refused}),
         }
     )
-    for view in ("new", "repeated"):
+    for view in ("new", "repeated", "round"):
         rows = [c for c in changes if c["view"] == view]
         if not rows:  # a start-only measurement
             continue

@@ -179,7 +179,9 @@ def browser_figures(impl: str, case: str, tmp: Path) -> dict:
     from bench.browser import measure
 
     env, query = case_env(case, tmp)
-    return measure(SERVED[impl], env, query, tmp, n_changes=BROWSER_CHANGES)
+    # Only the atlas has a round slider (#27): the reference's map has no rounds to step through.
+    steps = BROWSER_CHANGES if impl == "ours" else 0
+    return measure(SERVED[impl], env, query, tmp, n_changes=BROWSER_CHANGES, n_round_steps=steps)
 
 
 # ------------------------------------------------------------------ simplification error
@@ -414,6 +416,29 @@ def browser_rows(label: str, case: str, o: dict, r: dict, a: dict | None, floor:
     return rows
 
 
+def round_step_rows(label: str, o: dict) -> list[tuple]:
+    """The round slider's steps (#27), measured like a pillar change and reported, no budget: n/a with one round."""
+    step = o.get("round", {})
+    n = step.get("n", 0)
+    return [
+        (
+            label,
+            f"Chromium: {what} (median of {n})",
+            fmt(step.get(key), unit),
+            "-",
+            "-",
+            "(reported)",
+            None,
+            load_text(o),
+        )
+        for what, key, unit in (
+            ("round step -> map repainted", "repaint_s", "s"),
+            ("bytes per round step, on the wire (compressed, all traffic)", "wire_bytes", "KB"),
+            ("bytes per round step, messages (uncompressed)", "bytes", "KB"),
+        )
+    ]
+
+
 def where_notes(res: dict) -> list[str]:
     """Where a pillar change goes, from the page's own timestamps (medians, s after the click)."""
     measured = [
@@ -632,6 +657,7 @@ def main() -> None:
                     res.get(("ours", "a"), {}).get("browser"),
                     res["floor"],
                 )
+                rows += round_step_rows(label, o["browser"])
         if not args.no_browser:
             rows += floor_rows(res["floor"])
         head = (

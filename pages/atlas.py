@@ -41,7 +41,10 @@ st.caption(
         "A gap is an indicator assessed absent or partial; grey districts have clusters whose indicators are not assessed yet — unknown, not zero."
     )
 )
-illustrative_banner(ds, state.round)
+# In a box of its own, there whether or not a banner shows: a round's banner coming or going must not move
+# the elements below it, or the browser would build the map again (the round slider's steps restyle it).
+with st.container():
+    illustrative_banner(ds, state.round)
 
 # Everything derived from the data is computed once per view (round and filters) and kept on it
 # (ui.data_view): going back to an earlier choice costs no recomputation.
@@ -119,6 +122,9 @@ district_label = page.district_picker(
 map_col, panel_col = st.columns([3, 2], gap="medium")
 
 with map_col:
+    # Time on the map (#27): stepping through the rounds reruns the page; the map keeps its geometry and
+    # takes the round's styles only, as on a pillar change.
+    page.round_slider(atlas, state)
     if atlas.districts is None:
         st.error(
             _(

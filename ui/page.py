@@ -40,16 +40,21 @@ def vocabulary(atlas: AtlasData) -> view.Vocabulary:
     )
 
 
+def round_labels(ds) -> dict[str, str]:
+    """Each round's label in the round pickers (sidebar and the Atlas's slider), newest first: its name
+    and date, an illustrative round marked."""
+    rounds = ds.rounds.set_index("round_id", drop=False).loc[ds.round_order()[::-1]].reset_index(drop=True)
+    return {
+        r.round_id: f"{data_text(r.name)} ({r.date})" + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
+        for r in rounds.itertuples()
+    }
+
+
 def sidebar_filters(atlas: AtlasData, state: view.ViewState) -> None:
     ds = atlas.dataset
-    rounds = ds.rounds.set_index("round_id", drop=False).loc[ds.round_order()[::-1]].reset_index(drop=True)
     with st.sidebar:
         st.markdown("### " + _("Filters"))
-        labels = {
-            r.round_id: f"{data_text(r.name)} ({r.date})"
-            + (" — " + _("ILLUSTRATIVE") if r.illustrative else "")
-            for r in rounds.itertuples()
-        }
+        labels = round_labels(ds)
         if labels:
             if state.round not in labels:
                 state.round = ds.latest_round()
@@ -129,6 +134,73 @@ def compare_picker(ds, round_id: str | None) -> str | None:
         key=f"w_compare_round_{round_id}",  # another round opens on its own previous round
         help=_("The earlier round the change since the previous round is measured against."),
     )
+
+
+PLAY_STEP_S = 3.0  # how long each round stays on the Atlas while it plays through the rounds
+_PLAYING = "atlas_rounds_playing"
+_PLAY_DRAWN = "atlas_rounds_play_drawn"
+
+
+def play_step(order: list[str], current: str | None) -> tuple[str | None, bool]:
+    """One step of playing through ``order`` (oldest first) from ``current``: (the round to show, whether
+    to keep playing). Stops on the last round; the round is None when there is nothing after ``current``."""
+    following = order[order.index(current) + 1] if current in order[:-1] else None
+    keep = following is not None and following != order[-1]
+    return following, keep
+
+
+def _toggle_play(order: list[str], state: view.ViewState) -> None:
+    playing = not st.session_state.get(_PLAYING, False)
+    st.session_state[_PLAYING] = playing
+    if playing and state.round == order[-1]:
+        state.round = order[0]  # played from the first round when the last is shown
+
+
+def _play_tick(order: list[str], state: view.ViewState) -> None:
+    # The page's own run draws this fragment too: only the timer's later runs step to the next round.
+    if st.session_state.pop(_PLAY_DRAWN, False) or not st.session_state.get(_PLAYING, False):
+        return
+    following, keep = play_step(order, state.round)
+    if following is not None:
+        state.round = following
+    st.session_state[_PLAYING] = keep
+    # The whole page, from the server: the figures, banner and map's styles of that round.
+    st.rerun(scope="app")
+
+
+def round_slider(atlas: AtlasData, state: view.ViewState) -> None:
+    """The Atlas's round slider and play control, over the rounds this reader may see, oldest first. The
+    slider shows ``state.round``, as the sidebar's picker does: moving one moves the other and the link.
+    Playing steps one round every ``PLAY_STEP_S`` seconds until the last round or Stop; each step is a
+    rerun of the page, so the server computes every figure shown."""
+    order = atlas.dataset.round_order()
+    if len(order) < 2:
+        return  # one round: nothing to step through
+    labels = round_labels(atlas.dataset)
+    playing = st.session_state.get(_PLAYING, False)
+    slider_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
+    with slider_column:
+        view.bound(
+            st.select_slider,
+            "w_round_slider",
+            state,
+            "round",
+            label=_("Round on the map (oldest to newest)"),
+            options=order,
+            format_func=labels.get,
+        )
+    play_column.button(
+        ("■ " + _("Stop")) if playing else ("▶ " + _("Play")),
+        key="w_round_play",
+        on_click=_toggle_play,
+        args=(order, state),
+        help=_("Steps through the rounds, oldest to newest, one every {seconds} seconds.").format(
+            seconds=f"{PLAY_STEP_S:g}"
+        ),
+        width="stretch",
+    )
+    st.session_state[_PLAY_DRAWN] = True
+    st.fragment(_play_tick, run_every=PLAY_STEP_S if playing else None)(order, state)
 
 
 def district_picker(atlas: AtlasData, state: view.ViewState, **options) -> dict[str, str]:

@@ -49,3 +49,7 @@ class OfflinePage:
 
     def close(self):
         self.context.close()
+
+
+# Streamlit has finished a run and drawn it (nothing stale left): what a test waits for before reading the page.
+IDLE_JS = """() => !document.querySelector('[data-stale="true"]') && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
