@@ -5,6 +5,7 @@ credits), and the tables every CSV/XLSX carries, coverage and sources in every r
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -30,6 +31,23 @@ CHANGE_MARKS = {
 STRIPES = 8  # low coverage: this many stripes of the class colour on white across a cell, and a dashed edge
 ROW_STEP, EXPORT_COLUMN_STEP = 34, 120
 NARROW = 420  # px of chart width below which the column names stand upright
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """Type and row sizes of the one matrix chart: the page's and the files', or a projector's (read from
+    the back of a room: the Workshop's agenda item)."""
+
+    label_px: int = 12
+    text_px: int = 13
+    row_px: int = ROW_STEP
+    row_label_px: int = 170  # longest row label before it is cut
+    legend_px: int | None = None  # the legend's type; None: Vega-Lite's own
+    legend_right: bool = False  # the legend beside the cells (a wide screen's height is kept for the rows)
+
+
+PAGE = ChartSize()
+PROJECTOR = ChartSize(label_px=20, text_px=22, row_px=48, row_label_px=360, legend_px=20, legend_right=True)
 
 
 def _words(tr):
@@ -97,10 +115,14 @@ def legend_domain(tr=None) -> tuple[list[str], list[str]]:
     return [*labels, _("not assessed (unknown)")], [*GAP_COLOURS, NOT_ASSESSED_FILL]
 
 
-def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=None) -> alt.Chart:
+def matrix_chart(
+    frame: pd.DataFrame, rows: list[str], columns: list[str], tr=None, size: ChartSize = PAGE
+) -> alt.Chart:
     """Rows × columns of coloured cells: colour = gap class (grey = not assessed), faded with a dashed
-    edge = low coverage (the map's rule), text = indicators assessed / in scope and the change mark."""
+    edge = low coverage (the map's rule), text = indicators assessed / in scope and the change mark;
+    ``size``: the page's type, or ``PROJECTOR``'s."""
     _ = _words(tr)
+    legend_type = {"labelFontSize": size.legend_px, "titleFontSize": size.legend_px} if size.legend_px else {}
     domain, colours = legend_domain(tr)
     row_order = [frame.loc[frame["row"] == r, "row_label"].iloc[0] for r in rows if (frame["row"] == r).any()]
     column_order = [frame.loc[frame["column"] == c, "column_label"].iloc[0] for c in columns]
@@ -117,7 +139,7 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
                 labelBaseline=alt.ExprRef(f"width < {NARROW} ? 'middle' : 'bottom'"),
                 labelLimit=0,
                 labelOverlap=False,
-                labelFontSize=12,
+                labelFontSize=size.label_px,
                 labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : split(replace(datum.label, ' & ', ' &|'), '|')",
             ),
         ),
@@ -125,7 +147,9 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
             "row_label:N",
             sort=row_order,
             title=None,
-            axis=alt.Axis(labelFontSize=12, labelLimit=170, labelExpr="split(datum.label, '|')"),
+            axis=alt.Axis(
+                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr="split(datum.label, '|')"
+            ),
         ),
         tooltip=[
             alt.Tooltip("row_label:N", title=_("Row")),
@@ -139,7 +163,10 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
             scale=alt.Scale(domain=domain, range=colours),
             title=_("Gap"),
             legend=alt.Legend(
-                orient="bottom", columns=alt.ExprRef(f"width < {NARROW} ? 1 : 3"), labelLimit=0
+                orient="right" if size.legend_right else "bottom",
+                columns=1 if size.legend_right else alt.ExprRef(f"width < {NARROW} ? 1 : 3"),
+                labelLimit=0,
+                **legend_type,
             ),
         ),
     )
@@ -153,14 +180,16 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
     # A white halo under dark text: it reads on stripes too.
     halo = (
         base.transform_filter("!datum.dark")
-        .mark_text(fontSize=13, fontWeight="bold", stroke="#ffffff", strokeWidth=4, strokeJoin="round")
+        .mark_text(
+            fontSize=size.text_px, fontWeight="bold", stroke="#ffffff", strokeWidth=4, strokeJoin="round"
+        )
         .encode(text="shown:N")
     )
-    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+    text = base.mark_text(fontSize=size.text_px, fontWeight="bold").encode(
         text="shown:N",
         color=alt.condition("datum.dark", alt.value("#ffffff"), alt.value("#111111")),
     )
-    return alt.layer(rect, *stripes, halo, text).properties(height=alt.Step(ROW_STEP))
+    return alt.layer(rect, *stripes, halo, text).properties(height=alt.Step(size.row_px))
 
 
 def legend_lines(view: View, previous_name: str | None, tr=None) -> list[str]:
