@@ -5,7 +5,7 @@ credits), and the tables every CSV/XLSX carries, coverage and sources in every r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -44,10 +44,34 @@ class ChartSize:
     row_label_px: int = 170  # longest row label before it is cut
     legend_px: int | None = None  # the legend's type; None: Vega-Lite's own
     legend_right: bool = False  # the legend beside the cells (a wide screen's height is kept for the rows)
+    one_line_rows: bool = False  # a row's name and published classification on one line, not two
+    halved_columns: bool = False  # every long column name on two lines split near its middle (any language)
+    ink: dict = field(
+        default_factory=dict
+    )  # label and legend text colour and line height; empty: the theme's
 
 
 PAGE = ChartSize()
-PROJECTOR = ChartSize(label_px=20, text_px=22, row_px=48, row_label_px=360, legend_px=20, legend_right=True)
+PROJECTOR = ChartSize(
+    label_px=20,
+    text_px=22,
+    row_px=46,
+    row_label_px=480,
+    legend_px=20,
+    legend_right=True,
+    one_line_rows=True,
+    halved_columns=True,
+    ink={"labelColor": "#111111", "labelLineHeight": 26},
+)
+
+
+def _halved(label: str, longest: int = 14) -> str:
+    """A long label as two lines ("|" between them), split at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if len(label) <= longest or not spaces:
+        return label
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:cut] + "|" + label[cut + 1 :]
 
 
 def _words(tr):
@@ -123,6 +147,14 @@ def matrix_chart(
     ``size``: the page's type, or ``PROJECTOR``'s."""
     _ = _words(tr)
     legend_type = {"labelFontSize": size.legend_px, "titleFontSize": size.legend_px} if size.legend_px else {}
+    legend_type |= (
+        {"labelColor": size.ink["labelColor"], "titleColor": size.ink["labelColor"]} if size.ink else {}
+    )
+    row_lines = "replace(datum.label, '|', ' · ')" if size.one_line_rows else "split(datum.label, '|')"
+    column_lines = "split(replace(datum.label, ' & ', ' &|'), '|')"
+    if size.halved_columns:
+        frame = frame.assign(column_label=frame["column_label"].map(_halved))
+        column_lines = "split(datum.label, '|')"
     domain, colours = legend_domain(tr)
     row_order = [frame.loc[frame["row"] == r, "row_label"].iloc[0] for r in rows if (frame["row"] == r).any()]
     column_order = [frame.loc[frame["column"] == c, "column_label"].iloc[0] for c in columns]
@@ -140,7 +172,8 @@ def matrix_chart(
                 labelLimit=0,
                 labelOverlap=False,
                 labelFontSize=size.label_px,
-                labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : split(replace(datum.label, ' & ', ' &|'), '|')",
+                labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : {column_lines}",
+                **size.ink,
             ),
         ),
         y=alt.Y(
@@ -148,7 +181,7 @@ def matrix_chart(
             sort=row_order,
             title=None,
             axis=alt.Axis(
-                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr="split(datum.label, '|')"
+                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr=row_lines, **size.ink
             ),
         ),
         tooltip=[

@@ -35,12 +35,18 @@ from ui.state import ViewState
 from ui.workshop import offline_check, room
 from ui.workshop import presentation as pres
 from ui.workshop.links import who_works_with_whom
-from ui.workshop.session import Workshop, flash, item_title, show_flash
+from ui.workshop.session import Workshop, flash, item_title, item_words, show_flash
 
 
 def _cluster(w: Workshop, cluster_id: str) -> str:
     """The cluster's name in the page's language (data/names.csv)."""
     return local_name("cluster", cluster_id, w.ds.cluster_name(cluster_id))
+
+
+def _title(w: Workshop, item: ws.AgendaItem) -> str:
+    """The item's heading: "Mango — Technology"; a matrix item's is its name alone (its columns name the
+    pillars), so it keeps to one line and the rows keep the screen's height."""
+    return item_title(w.ds, item) if item.votable else item_words(w.ds, item)[0]
 
 
 def _go(w: Workshop, delta: int, n: int) -> None:
@@ -141,7 +147,7 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     title.markdown(
-        f"<div class='ws-title' role='heading' aria-level='1'>{esc(item_title(w.ds, item))}</div>",
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_title(w, item))}</div>",
         unsafe_allow_html=True,
     )
     pres.keyboard()
