@@ -5,7 +5,7 @@ credits), and the tables every CSV/XLSX carries, coverage and sources in every r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -46,9 +46,9 @@ class ChartSize:
     legend_right: bool = False  # the legend beside the cells (a wide screen's height is kept for the rows)
     one_line_rows: bool = False  # a row's name and published classification on one line, not two
     halved_columns: bool = False  # every long column name on two lines split near its middle (any language)
-    ink: dict = field(
-        default_factory=dict
-    )  # label and legend text colour and line height; empty: the theme's
+    label_ink: str | None = None  # label and legend text colour; None: the theme's
+    label_line_px: int | None = None  # line height of two-line labels; None: Vega's own
+    header_gap_px: int | None = None  # room between the column names and the cells; None: Vega's own
 
 
 PAGE = ChartSize()
@@ -61,7 +61,11 @@ PROJECTOR = ChartSize(
     legend_right=True,
     one_line_rows=True,
     halved_columns=True,
-    ink={"labelColor": "#111111", "labelLineHeight": 26},
+    label_ink="#111111",
+    label_line_px=26,
+    # Vega hangs a label's second line below its baseline: room for it (26) and 10 px more, so the halved
+    # names (and a tall script's: Urdu, Sindhi) stay off the first row.
+    header_gap_px=26 + 10,
 )
 
 
@@ -72,6 +76,23 @@ def _halved(label: str, longest: int = 14) -> str:
         return label
     cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
     return label[:cut] + "|" + label[cut + 1 :]
+
+
+def _label_ink(size: ChartSize) -> dict:
+    """The axis labels' colour and line height, where ``size`` sets them."""
+    ink = {"labelColor": size.label_ink, "labelLineHeight": size.label_line_px}
+    return {k: v for k, v in ink.items() if v is not None}
+
+
+def _legend_type(size: ChartSize) -> dict:
+    """The legend's type, ink and colour squares, where ``size`` sets them (squares as tall as the type)."""
+    legend: dict = {}
+    if size.legend_px:
+        legend |= {"labelFontSize": size.legend_px, "titleFontSize": size.legend_px}
+        legend |= {"symbolType": "square", "symbolSize": size.legend_px**2, "symbolStrokeWidth": 0}
+    if size.label_ink:
+        legend |= {"labelColor": size.label_ink, "titleColor": size.label_ink}
+    return legend
 
 
 def _words(tr):
@@ -146,10 +167,8 @@ def matrix_chart(
     edge = low coverage (the map's rule), text = indicators assessed / in scope and the change mark;
     ``size``: the page's type, or ``PROJECTOR``'s."""
     _ = _words(tr)
-    legend_type = {"labelFontSize": size.legend_px, "titleFontSize": size.legend_px} if size.legend_px else {}
-    legend_type |= (
-        {"labelColor": size.ink["labelColor"], "titleColor": size.ink["labelColor"]} if size.ink else {}
-    )
+    legend_type = _legend_type(size)
+    ink = _label_ink(size)
     row_lines = "replace(datum.label, '|', ' · ')" if size.one_line_rows else "split(datum.label, '|')"
     column_lines = "split(replace(datum.label, ' & ', ' &|'), '|')"
     if size.halved_columns:
@@ -173,7 +192,8 @@ def matrix_chart(
                 labelOverlap=False,
                 labelFontSize=size.label_px,
                 labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : {column_lines}",
-                **size.ink,
+                **ink,
+                **({"labelPadding": size.header_gap_px} if size.header_gap_px else {}),
             ),
         ),
         y=alt.Y(
@@ -181,7 +201,7 @@ def matrix_chart(
             sort=row_order,
             title=None,
             axis=alt.Axis(
-                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr=row_lines, **size.ink
+                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr=row_lines, **ink
             ),
         ),
         tooltip=[

@@ -22,6 +22,8 @@ LAYOUT_JS = """
 () => {
   const chart = document.querySelector("%(chart)s svg.marks").getBoundingClientRect();
   const texts = [...document.querySelectorAll("%(chart)s .mark-text.role-mark text")].map(t => t.textContent);
+  const cellBoxes = [...document.querySelectorAll("%(chart)s .mark-rect.role-mark path")].map(p => p.getBoundingClientRect())
+    .filter(b => b.width > 0);
   return {
     pageWidth: document.documentElement.scrollWidth, viewport: [window.innerWidth, window.innerHeight],
     chart: [chart.left, chart.right, chart.top, chart.bottom],
@@ -29,6 +31,10 @@ LAYOUT_JS = """
     striped: document.querySelectorAll("%(chart)s path[fill^='url(']").length,
     texts: texts,
     legend: [...document.querySelectorAll("%(chart)s .role-legend-label text")].map(t => t.textContent),
+    symbols: [...document.querySelectorAll("%(chart)s .role-legend-symbol path")].map(p => p.getBoundingClientRect().width),
+    cellsTop: Math.min(...cellBoxes.map(b => b.top)),
+    headers: [...document.querySelectorAll("%(chart)s .role-axis-label text")].map(t => [t.textContent, t.getBoundingClientRect()])
+      .filter(([, b]) => b.width > 0 && b.top < Math.min(...cellBoxes.map(c => c.top))).map(([t, b]) => [t, b.bottom]),
     dir: getComputedStyle(document.querySelector('[data-testid="stMain"]')).direction === 'rtl',
   };
 }
@@ -74,6 +80,13 @@ def _readable(page) -> dict:
     assert left >= 0 and right <= width and top >= 0 and bottom <= height, got  # the whole matrix on screen
     assert got["cells"] >= 16 * 5, got
     assert all("/" in t for t in got["texts"]), got  # every cell says its coverage ("3/21")
+    # The pillar names stand clear above the cells (two lines in a tall script too) ...
+    assert got["headers"] and all(bottom <= got["cellsTop"] for _, bottom in got["headers"]), (
+        got["cellsTop"],
+        got["headers"],
+    )
+    # ... and the key's colours are large enough to tell apart from the back of the room.
+    assert got["symbols"] and min(got["symbols"]) >= 14, got
     boxes = page.evaluate(TEXT_BOXES_JS)
     small = [(b["text"], b["size"]) for b in boxes if b["size"] < 20]
     assert not small, f"text under 20 px on the projector: {small[:10]}"
