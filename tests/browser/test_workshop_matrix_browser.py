@@ -1,15 +1,17 @@
 """(#27) The gap matrix as a Workshop agenda item, on a 1920×1080 projector in headless Chromium, offline:
 drawn large (no text under 20 px, nothing overlapping, the whole matrix on screen, no sideways scrolling),
 each cell with its coverage and low coverage striped; a keyboard press steps to the next item and back; on
-the matrix item the room view still follows the presenter; in Urdu the page reads right to left.
-Screenshots: test-artifacts/workshop-matrix-1920.png and workshop-matrix-1920-ur.png."""
+the matrix item the room view still follows the presenter; in Urdu the page reads right to left; the
+presenter steps onto it with the keyboard and sees the same large matrix.
+Screenshots: test-artifacts/workshop-matrix-1920.png, workshop-matrix-1920-ur.png and
+workshop-matrix-presenter-1920.png."""
 
 from __future__ import annotations
 
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, stop_server
 from test_workshop_browser import TEXT_BOXES_JS, _overlaps  # the projector's legibility checks
-from workshop_support import dialogue_server, settled
+from workshop_support import dialogue_server, open_presenter_signed_in, settled
 
 from cluster_model.store import dialogue as dl
 
@@ -35,6 +37,8 @@ LAYOUT_JS = """
     cellsTop: Math.min(...cellBoxes.map(b => b.top)),
     headers: [...document.querySelectorAll("%(chart)s .role-axis-label text")].map(t => [t.textContent, t.getBoundingClientRect()])
       .filter(([, b]) => b.width > 0 && b.top < Math.min(...cellBoxes.map(c => c.top))).map(([t, b]) => [t, b.bottom]),
+    chartType: Math.min(...[...document.querySelectorAll("%(chart)s svg text")].filter(t => t.textContent.trim())
+      .map(t => parseFloat(getComputedStyle(t).fontSize))),
     dir: getComputedStyle(document.querySelector('[data-testid="stMain"]')).direction === 'rtl',
   };
 }
@@ -131,6 +135,32 @@ def test_the_projected_matrix_in_urdu_reads_right_to_left(room, browser):
         page.screenshot(path=str(ARTIFACTS / "workshop-matrix-1920-ur.png"))
         got = _readable(page)
         assert got["dir"], "the Urdu projector is not right to left"
+        assert view.refused == []
+    finally:
+        view.close()
+
+
+def test_the_presenter_steps_onto_the_matrix_with_the_keyboard_and_sees_it_large(room, browser):
+    base, engine = room
+    dl.set_position(engine, ROUND, 0, author="test setup")  # a vote item: the presenter's tally is drawn
+    view = OfflinePage(browser, width=1920, height=1080)
+    try:
+        page = view.page
+        open_presenter_signed_in(page, base, ROUND, PASSWORD)
+        page.locator(".ws-title").click()
+        page.keyboard.press("PageDown")
+        _wait_title(page, "Gap matrix: clusters × pillars")
+        page.locator(f"{CHART} .mark-text text").first.wait_for(state="attached", timeout=120_000)
+        settled(page, timeout=120_000)
+        page.screenshot(path=str(ARTIFACTS / "workshop-matrix-presenter-1920.png"))
+        assert dl.get_session(engine, ROUND).position == 1  # the room follows the presenter onto it
+        got = page.evaluate(LAYOUT_JS)
+        assert got["pageWidth"] <= got["viewport"][0], got
+        assert got["cells"] >= 16 * 5 and all("/" in t for t in got["texts"]), got
+        assert got["chartType"] >= 20, got  # the chart in the projector's type, not the page's
+        # Phones have nothing to vote on; the presenter is told so and has no vote control.
+        page.get_by_text("Nothing to vote on now").first.wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="Close voting on this item").count() == 0
         assert view.refused == []
     finally:
         view.close()
