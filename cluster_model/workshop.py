@@ -31,6 +31,7 @@ import pandas as pd
 
 from .issues import N_, AtlasError
 from .loading import Dataset, Rules
+from .matrix import CLUSTERS, ORIENTATIONS
 from .vocabulary import PILLARS, STAKEHOLDERS, Status
 
 NOT_RATED = "not rated"
@@ -52,10 +53,41 @@ class AgendaError(AtlasError, ValueError):
     """An agenda string or edit that cannot be used; the message says why."""
 
 
+# An agenda item is a cluster × pillar the room rates (a vote), or the gap matrix projected for the room
+# (cluster_model.matrix: clusters or districts × the item's pillars), which has nothing to vote on.
+VOTE, MATRIX = "vote", "matrix"
+# In the short form a matrix item is "*clusters:TSHI" or "*districts:TS": no cluster id starts with "*".
+MATRIX_MARK = "*"
+# What a phone says while the screen shows an item with nothing to vote on (web/vote.py, the presenter view).
+NOTHING_TO_VOTE = N_("Nothing to vote on now: the screen shows the gap matrix. This page follows the screen.")
+
+
 @dataclass(frozen=True)
 class AgendaItem:
+    """One step of the agenda. A matrix item's cluster_id and pillar are empty: no vote, rating or quote
+    can name it (the store refuses a vote on any item that is not a vote item on the agenda)."""
+
     cluster_id: str
     pillar: str
+    kind: str = VOTE
+    orientation: str = ""  # a matrix item's rows: cluster_model.matrix.CLUSTERS or DISTRICTS
+    pillars: tuple[str, ...] = ()  # a matrix item's columns, in the dialogue's order
+
+    @classmethod
+    def matrix(cls, orientation: str, pillars: Iterable[str]) -> AgendaItem:
+        if orientation not in ORIENTATIONS:
+            raise AgendaError(
+                N_("'{orientation}' is not a gap matrix (clusters or districts)"), orientation=orientation
+            )
+        chosen = tuple(p for p in PILLARS if p in set(pillars))
+        if not chosen:
+            raise AgendaError(N_("the gap matrix needs at least one pillar"))
+        return cls("", "", MATRIX, orientation, chosen)
+
+    @property
+    def votable(self) -> bool:
+        """Whether phones vote on this item (a matrix item has nothing to vote on)."""
+        return self.kind == VOTE
 
 
 @dataclass(frozen=True)
@@ -76,10 +108,13 @@ class Agenda:
         return cls(tuple(AgendaItem(c, p) for c in cluster_ids for p in pillars))
 
     def to_string(self) -> str:
-        """Short text form: consecutive items of one cluster share it, e.g. ``mango:TSHI,rice:HT``."""
+        """Short text form: consecutive items of one cluster share it, e.g. ``mango:TSHI,rice:HT``; a
+        matrix item stands alone, e.g. ``*clusters:TSHI``."""
         parts: list[list] = []
         for item in self.items:
-            if parts and parts[-1][0] == item.cluster_id:
+            if not item.votable:
+                parts.append([MATRIX_MARK + item.orientation, "".join(PILLAR_CODES[p] for p in item.pillars)])
+            elif parts and parts[-1][0] == item.cluster_id:
                 parts[-1][1] += PILLAR_CODES[item.pillar]
             else:
                 parts.append([item.cluster_id, PILLAR_CODES[item.pillar]])
@@ -96,7 +131,7 @@ class Agenda:
                 raise AgendaError(
                     N_("agenda part '{part}' is not 'cluster:pillars' (e.g. mango:TSHI)"), part=part
                 )
-            if cluster not in known:
+            if cluster not in known and not cluster.startswith(MATRIX_MARK):
                 raise AgendaError(
                     N_("agenda names cluster '{cluster}', which does not exist"), cluster=cluster
                 )
@@ -107,7 +142,11 @@ class Agenda:
                         part=part,
                         code=code,
                     )
-                items.append(AgendaItem(cluster, _CODE_PILLAR[code.upper()]))
+            pillars = [_CODE_PILLAR[code.upper()] for code in codes]
+            if cluster.startswith(MATRIX_MARK):
+                items.append(AgendaItem.matrix(cluster.removeprefix(MATRIX_MARK), pillars))
+            else:
+                items.extend(AgendaItem(cluster, p) for p in pillars)
         if not items:
             raise AgendaError(N_("the agenda is empty: keep at least one cluster and pillar"))
         return cls(tuple(items))
@@ -151,17 +190,30 @@ class Agenda:
             raise AgendaError(N_("'{pillar}' is not one of the four pillars"), pillar=pillar)
         return Agenda(self.items + (AgendaItem(cluster_id, pillar),))
 
-    def table(self, ds: Dataset, cluster_name=None) -> pd.DataFrame:
-        """The agenda in order; ``cluster_name``: a cluster's name by id (e.g. in the page's language), English
-        when None."""
-        cluster_name = cluster_name or ds.cluster_name
-        return pd.DataFrame(
-            [
-                {"#": i + 1, "Cluster": cluster_name(it.cluster_id), "Pillar": PILLARS[it.pillar]}
-                for i, it in enumerate(self.items)
-            ],
-            columns=["#", "Cluster", "Pillar"],
-        )
+    def add_matrix(self, orientation: str, pillars: Iterable[str]) -> Agenda:
+        """The agenda with the gap matrix (``orientation`` × ``pillars``) as its last item."""
+        return Agenda(self.items + (AgendaItem.matrix(orientation, pillars),))
+
+    def table(self, ds: Dataset, words=None) -> pd.DataFrame:
+        """The agenda in order; ``words``: an item's (cluster or matrix, pillars) in words (e.g. in the page's
+        language, :func:`item_words`), English when None."""
+        words = words or (lambda it: item_words(ds, it))
+        rows = [(i + 1, *words(it)) for i, it in enumerate(self.items)]
+        return pd.DataFrame(rows, columns=["#", "Cluster", "Pillar"])
+
+
+def item_words(ds: Dataset, item: AgendaItem, tr=None, cluster_name=None) -> tuple[str, str]:
+    """An agenda item in words: (the cluster, its pillar), or (the gap matrix, its pillars); ``tr``: a
+    Translator (English when None), ``cluster_name``: a cluster's name by id (English when None)."""
+    _ = tr.gettext if tr is not None else (lambda message: message)
+    if item.votable:
+        return (cluster_name or ds.cluster_name)(item.cluster_id), _(PILLARS[item.pillar])
+    title = (
+        N_("Gap matrix: clusters × pillars")
+        if item.orientation == CLUSTERS
+        else N_("Gap matrix: districts × pillars")
+    )
+    return _(title), ", ".join(_(PILLARS[p]) for p in item.pillars)
 
 
 # --------------------------------------------------------------------------- the room's view

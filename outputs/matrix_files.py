@@ -5,6 +5,7 @@ credits), and the tables every CSV/XLSX carries, coverage and sources in every r
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -29,6 +30,68 @@ CHANGE_MARKS = {
 STRIPES = 8  # low coverage: this many stripes of the class colour on white across a cell, and a dashed edge
 ROW_STEP, EXPORT_COLUMN_STEP = 34, 120
 NARROW = 420  # px of chart width below which the column names stand upright
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """Type and row sizes of the one matrix chart: the page's and the files', or a projector's (read from
+    the back of a room: the Workshop's agenda item)."""
+
+    label_px: int = 12
+    text_px: int = 13
+    row_px: int = ROW_STEP
+    row_label_px: int = 170  # longest row label before it is cut
+    legend_px: int | None = None  # the legend's type; None: Vega-Lite's own
+    legend_right: bool = False  # the legend beside the cells (a wide screen's height is kept for the rows)
+    one_line_rows: bool = False  # a row's name and published classification on one line, not two
+    halved_columns: bool = False  # every long column name on two lines split near its middle (any language)
+    label_ink: str | None = None  # label and legend text colour; None: the theme's
+    label_line_px: int | None = None  # line height of two-line labels; None: Vega's own
+    header_gap_px: int | None = None  # room between the column names and the cells; None: Vega's own
+
+
+PAGE = ChartSize()
+PROJECTOR = ChartSize(
+    label_px=20,
+    text_px=22,
+    row_px=46,
+    row_label_px=480,
+    legend_px=20,
+    legend_right=True,
+    one_line_rows=True,
+    halved_columns=True,
+    label_ink="#111111",
+    label_line_px=26,
+    # Vega hangs a label's second line below its baseline: room for it (26) and 10 px more, so the halved
+    # names (and a tall script's: Urdu, Sindhi) stay off the first row.
+    header_gap_px=26 + 10,
+)
+
+
+def _halved(label: str, longest: int = 14) -> str:
+    """A long label as two lines ("|" between them), split at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if len(label) <= longest or not spaces:
+        return label
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:cut] + "|" + label[cut + 1 :]
+
+
+def _label_ink(size: ChartSize) -> dict:
+    """The axis labels' colour and line height, where ``size`` sets them."""
+    ink = {"labelColor": size.label_ink, "labelLineHeight": size.label_line_px}
+    return {k: v for k, v in ink.items() if v is not None}
+
+
+def _legend_type(size: ChartSize) -> dict:
+    """The legend's type, ink and colour squares, where ``size`` sets them (squares as tall as the type)."""
+    legend: dict = {}
+    if size.legend_px:
+        legend |= {"labelFontSize": size.legend_px, "titleFontSize": size.legend_px}
+        legend |= {"symbolType": "square", "symbolSize": size.legend_px**2, "symbolStrokeWidth": 0}
+    if size.label_ink:
+        legend |= {"labelColor": size.label_ink, "titleColor": size.label_ink}
+    return legend
 
 
 def _words(tr):
@@ -96,10 +159,20 @@ def legend_domain(tr=None) -> tuple[list[str], list[str]]:
     return [*labels, _("not assessed (unknown)")], [*GAP_COLOURS, NOT_ASSESSED_FILL]
 
 
-def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=None) -> alt.Chart:
+def matrix_chart(
+    frame: pd.DataFrame, rows: list[str], columns: list[str], tr=None, size: ChartSize = PAGE
+) -> alt.Chart:
     """Rows × columns of coloured cells: colour = gap class (grey = not assessed), faded with a dashed
-    edge = low coverage (the map's rule), text = indicators assessed / in scope and the change mark."""
+    edge = low coverage (the map's rule), text = indicators assessed / in scope and the change mark;
+    ``size``: the page's type, or ``PROJECTOR``'s."""
     _ = _words(tr)
+    legend_type = _legend_type(size)
+    ink = _label_ink(size)
+    row_lines = "replace(datum.label, '|', ' · ')" if size.one_line_rows else "split(datum.label, '|')"
+    column_lines = "split(replace(datum.label, ' & ', ' &|'), '|')"
+    if size.halved_columns:
+        frame = frame.assign(column_label=frame["column_label"].map(_halved))
+        column_lines = "split(datum.label, '|')"
     domain, colours = legend_domain(tr)
     row_order = [frame.loc[frame["row"] == r, "row_label"].iloc[0] for r in rows if (frame["row"] == r).any()]
     column_order = [frame.loc[frame["column"] == c, "column_label"].iloc[0] for c in columns]
@@ -116,15 +189,19 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
                 labelBaseline=alt.ExprRef(f"width < {NARROW} ? 'middle' : 'bottom'"),
                 labelLimit=0,
                 labelOverlap=False,
-                labelFontSize=12,
-                labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : split(replace(datum.label, ' & ', ' &|'), '|')",
+                labelFontSize=size.label_px,
+                labelExpr=f"width < {NARROW} ? split(datum.label, ' ')[0] : {column_lines}",
+                **ink,
+                **({"labelPadding": size.header_gap_px} if size.header_gap_px else {}),
             ),
         ),
         y=alt.Y(
             "row_label:N",
             sort=row_order,
             title=None,
-            axis=alt.Axis(labelFontSize=12, labelLimit=170, labelExpr="split(datum.label, '|')"),
+            axis=alt.Axis(
+                labelFontSize=size.label_px, labelLimit=size.row_label_px, labelExpr=row_lines, **ink
+            ),
         ),
         tooltip=[
             alt.Tooltip("row_label:N", title=_("Row")),
@@ -138,7 +215,10 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
             scale=alt.Scale(domain=domain, range=colours),
             title=_("Gap"),
             legend=alt.Legend(
-                orient="bottom", columns=alt.ExprRef(f"width < {NARROW} ? 1 : 3"), labelLimit=0
+                orient="right" if size.legend_right else "bottom",
+                columns=1 if size.legend_right else alt.ExprRef(f"width < {NARROW} ? 1 : 3"),
+                labelLimit=0,
+                **legend_type,
             ),
         ),
     )
@@ -152,14 +232,16 @@ def matrix_chart(frame: pd.DataFrame, rows: list[str], columns: list[str], tr=No
     # A white halo under dark text: it reads on stripes too.
     halo = (
         base.transform_filter("!datum.dark")
-        .mark_text(fontSize=13, fontWeight="bold", stroke="#ffffff", strokeWidth=4, strokeJoin="round")
+        .mark_text(
+            fontSize=size.text_px, fontWeight="bold", stroke="#ffffff", strokeWidth=4, strokeJoin="round"
+        )
         .encode(text="shown:N")
     )
-    text = base.mark_text(fontSize=13, fontWeight="bold").encode(
+    text = base.mark_text(fontSize=size.text_px, fontWeight="bold").encode(
         text="shown:N",
         color=alt.condition("datum.dark", alt.value("#ffffff"), alt.value("#111111")),
     )
-    return alt.layer(rect, *stripes, halo, text).properties(height=alt.Step(ROW_STEP))
+    return alt.layer(rect, *stripes, halo, text).properties(height=alt.Step(size.row_px))
 
 
 def legend_lines(view: View, previous_name: str | None, tr=None) -> list[str]:

@@ -113,13 +113,10 @@ def build(atlas: AtlasData, state, previous: str | None) -> Matrix:
 
 def draw(atlas: AtlasData, state, m: Matrix) -> None:
     """The chart (a click opens the cell), its legend, the real table, and a keyboard way to open a cell."""
-    chart = F.matrix_chart(m.frame, m.rows, M.columns_of(m.view), translator())
     import altair as alt
 
     cell = alt.selection_point(name="cell", fields=["row", "column"], on="click", clear=False)
-    chart = chart.add_params(cell).properties(
-        width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
-    )
+    chart = _fitted(F.matrix_chart(m.frame, m.rows, M.columns_of(m.view), translator()).add_params(cell))
     event = st.altair_chart(chart, width="stretch", on_select="rerun", key=CHART_KEY, selection_mode="cell")
     for line in F.legend_lines(m.view, m.previous_name, translator()):
         st.caption(md(line))
@@ -130,6 +127,26 @@ def draw(atlas: AtlasData, state, m: Matrix) -> None:
     st.markdown("#### " + _("The matrix as a table"))
     st.table(wide_table(m))  # already in the page's language: headers by message id, names by id
     keyboard_opener(state, m)
+
+
+def projected(m: Matrix, key: str) -> None:
+    """The matrix on the Workshop's projector (an agenda item): the same chart in a room's type, what its
+    marks mean, and the real table; no cell opens a page there (the room's screen follows the presenter)."""
+    tr = translator()
+    chart = _fitted(F.matrix_chart(m.frame, m.rows, M.columns_of(m.view), tr, F.PROJECTOR))
+    # What the marks mean beside the chart, not under it: the whole matrix stays on a 1080 px screen.
+    picture, words = st.columns([4, 1], gap="medium")
+    picture.altair_chart(chart, width="stretch", key=key)
+    for line in F.legend_lines(m.view, m.previous_name, tr):
+        words.caption(md(line))
+    st.table(wide_table(m))
+
+
+def _fitted(chart):
+    """The chart as wide as its column on the page (the rows keep their step)."""
+    import altair as alt
+
+    return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def wide_table(m: Matrix) -> pd.DataFrame:

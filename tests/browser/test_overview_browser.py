@@ -65,11 +65,13 @@ CELL_JS = """
 """ % {"chart": CHART}
 
 
-def test_a_click_on_a_cell_opens_the_clusters_profile_at_that_pillar(server, browser):
-    view = OfflinePage(browser, 1920, 1080)
+@pytest.mark.parametrize("width,height", [(1920, 1080), (390, 844)])
+def test_a_click_on_a_cell_opens_the_clusters_profile_at_that_pillar(server, browser, width, height):
+    view = OfflinePage(browser, width, height)
     try:
         page = view.page
         open_overview(page, server)
+        page.locator(CHART).first.scroll_into_view_if_needed()  # on a phone the matrix starts below the fold
         x, y = page.evaluate(CELL_JS, ["1. Fisheries", "Capabilities"])
         page.mouse.click(x, y)
         page.get_by_role("heading", name="Fisheries").wait_for(timeout=120_000)

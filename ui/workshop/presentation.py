@@ -81,6 +81,8 @@ html {{ font-size: 22px; }}
 .st-key-ws_panel .ws-tally p {{ margin: 0 0 0.2rem 0; }}
 .st-key-ws_panel .ws-panel th, .st-key-ws_panel .ws-panel td {{ padding: 1px 8px; line-height: 1.3; }}
 .st-key-ws_panel .ws-badge {{ line-height: 1.25; }}
+/* A matrix item has no tally to show: only its poll (which makes the room view follow the presenter) stays. */
+.st-key-ws_follow_only {{ display: none !important; }}
 /* The map takes the screen's height (less the title row), not a fixed 520 px. */
 .st-key-ws_map_box iframe {{ height: max(360px, calc(100vh - 170px)) !important; }}
 /* Phones (item 19): the map's legend sits below the map instead of over it. */

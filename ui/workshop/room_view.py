@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from cluster_model import matrix as M
 from cluster_model import store
 from cluster_model import voting as v
 from cluster_model import workshop as ws
@@ -24,20 +25,28 @@ from geo.atlas_map import build_atlas_map
 from outputs import tables
 from outputs.pdf import check_text, font_paths
 from outputs.workshop_summary import summary_pdf
+from ui import overview
 from ui.auth import current_editor, require_editor
-from ui.chrome import error_text
+from ui.chrome import error_text, illustrative_banner
 from ui.data_view import get_round_view
 from ui.i18n import _, names, shown_table, translator, with_language
 from ui.i18n import name as local_name
+from ui.state import ViewState
 from ui.workshop import offline_check, room
 from ui.workshop import presentation as pres
 from ui.workshop.links import who_works_with_whom
-from ui.workshop.session import Workshop, flash, show_flash
+from ui.workshop.session import Workshop, flash, item_title, item_words, show_flash
 
 
 def _cluster(w: Workshop, cluster_id: str) -> str:
     """The cluster's name in the page's language (data/names.csv)."""
     return local_name("cluster", cluster_id, w.ds.cluster_name(cluster_id))
+
+
+def _title(w: Workshop, item: ws.AgendaItem) -> str:
+    """The item's heading: "Mango — Technology"; a matrix item's is its name alone (its columns name the
+    pillars), so it keeps to one line and the rows keep the screen's height."""
+    return item_title(w.ds, item) if item.votable else item_words(w.ds, item)[0]
 
 
 def _go(w: Workshop, delta: int, n: int) -> None:
@@ -138,7 +147,7 @@ def _header(w: Workshop, agenda: ws.Agenda) -> tuple[int, str, str]:
         width="stretch",
     )
     title.markdown(
-        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_cluster(w, item.cluster_id))} — {esc(translator().pillar(item.pillar))}</div>",
+        f"<div class='ws-title' role='heading' aria-level='1'>{esc(_title(w, item))}</div>",
         unsafe_allow_html=True,
     )
     pres.keyboard()
@@ -244,6 +253,9 @@ def present(w: Workshop) -> None:
     agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
     pos, cid, pillar = _header(w, agenda)
     n = len(agenda)
+    if not agenda[pos].votable:
+        _present_matrix(w, agenda[pos], pos, n)
+        return
 
     # Read before the record it stands for: a change made meanwhile only means one more redraw (issue 24 item 4).
     drawn_revision = dl.revision(w.engine, w.round_id)
@@ -324,6 +336,35 @@ def present(w: Workshop) -> None:
         )
         shown = room_matrix_shown(gaps, w.ds)
         st.markdown(pres.html_table(list(shown.columns), shown.values.tolist()), unsafe_allow_html=True)
+
+
+def _matrix(w: Workshop, item: ws.AgendaItem, key: str, lead: str = "") -> None:
+    """A matrix item: the Overview's gap matrix (``ui.overview``) of the indicator round the room view shows,
+    for the item's rows and pillars, every cluster and district; ``lead``: text before its note."""
+    latest = ws.indicator_round(w.ds)
+    illustrative_banner(w.ds, latest)
+    note = _("From indicator assessments (round {round}); not assessed = unknown, never zero.")
+    st.markdown(f"<p class='ws-note'>{esc(lead + note.format(round=latest))}</p>", unsafe_allow_html=True)
+    state = ViewState(
+        pillars=list(item.pillars),
+        round=latest,
+        matrix=item.orientation,
+        matrix_sort=M.SORTS[item.orientation][0],
+    )
+    overview.projected(overview.build(w.atlas, state, None), key)
+
+
+def _present_matrix(w: Workshop, item: ws.AgendaItem, pos: int, n: int) -> None:
+    """The room view of a matrix item: the matrix, large; nothing to vote on."""
+    drawn_revision = dl.revision(w.engine, w.round_id)
+    where = f"{_('Item {n} of {total}').format(n=pos + 1, total=n)} · {w.session.venue}, {w.session.date} · "
+    _matrix(w, item, "ws_matrix", lead=where)
+    # No tally to show (phones have nothing to vote on), but its poll is what makes the room view follow the
+    # presenter: kept, out of sight.
+    with st.container(key="ws_follow_only"):
+        room.live_tally(
+            w.engine, w.round_id, item.cluster_id, item.pillar, follow=True, drawn_revision=drawn_revision
+        )
 
 
 def _room_gap_words(gap, n_rated) -> str:
@@ -417,7 +458,6 @@ def _summary(w: Workshop, agenda: ws.Agenda, rat: pd.DataFrame, gaps: pd.DataFra
 def presenter(w: Workshop) -> None:
     """The facilitator's window: the same agenda, the live tally, voting and recording controls, the summary
     files and the offline check. The room view follows it."""
-    tr = translator()
     st.markdown(pres.PRESENTER_CSS, unsafe_allow_html=True)
     user = require_editor()
     agenda = ws.Agenda.from_string(w.session.agenda, w.cluster_ids)
@@ -433,12 +473,38 @@ def presenter(w: Workshop) -> None:
         + _("Phones vote at {link}").format(link=md(link))
         + (" — " + md(note) if note else "")  # the note is already in the page's language (page_link)
     )
+    rat = dl.ratings(w.engine, w.round_id)
+    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
+    if agenda[pos].votable:
+        _record(w, user, cid, pillar, rat, gaps)
+    else:
+        st.info(_(ws.NOTHING_TO_VOTE))
+        _matrix(w, agenda[pos], "ws_matrix_presenter")
+    # Keyed, its open state in the session: a rerun keeps it open, and opening it builds the files.
+    with st.expander(_("End of session: summary"), key="ws_summary", on_change="rerun"):
+        _summary(w, agenda, rat, gaps)
+    with st.expander(_("Offline check")):
+        if st.toggle(_("Run the offline check"), key="ws_offline"):
+            offline_check.show(_room_map(w, gaps, cid, pillar)[0])  # the map the projector draws
+    c1, c2 = st.columns(2)
+    c1.link_button(
+        _("Open the room view (projector, new window)"),
+        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "present"})),
+    )
+    if c2.button(_("Leave the presentation"), key="ws_leave"):
+        w.params.from_dict(with_language({"round": w.round_id}))
+        st.rerun()
+
+
+def _record(w: Workshop, user, cid: str, pillar: str, rat: pd.DataFrame, gaps: pd.DataFrame) -> None:
+    """The presenter's controls for a vote item: the live tally, voting, ratings and quotes by hand, and
+    "who works with whom"."""
+    tr = translator()
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("### " + _("Votes from phones"))
         room.live_tally(w.engine, w.round_id, cid, pillar, follow=False)
         room.facilitator_controls(w.engine, w.round_id, cid, pillar, author=user.label)
-    rat = dl.ratings(w.engine, w.round_id)
     with right:
         st.markdown("### " + _("Record the room's rating by hand"))
         stored = rat[(rat["cluster_id"] == cid) & (rat["pillar"] == pillar)].set_index("stakeholder_group")
@@ -456,7 +522,6 @@ def presenter(w: Workshop) -> None:
                 args=(w, key, cid, pillar, g),
                 horizontal=True,
             )
-    gaps = ws.room_gaps(rat, w.ds.rules, w.cluster_ids)
     here = gaps[(gaps["cluster_id"] == cid) & (gaps["pillar"] == pillar)].iloc[0]
     tallies = vt.accepted_tallies(w.engine, w.round_id)
     st.markdown(
@@ -487,17 +552,3 @@ def presenter(w: Workshop) -> None:
     who_works_with_whom(
         w.atlas, w.round_id, cid, w.session.info, user
     )  # issue 17: "who works with whom", asked of the room
-    # Keyed, its open state in the session: a rerun keeps it open, and opening it builds the files.
-    with st.expander(_("End of session: summary"), key="ws_summary", on_change="rerun"):
-        _summary(w, agenda, rat, gaps)
-    with st.expander(_("Offline check")):
-        if st.toggle(_("Run the offline check"), key="ws_offline"):
-            offline_check.show(_room_map(w, gaps, cid, pillar)[0])  # the map the projector draws
-    c1, c2 = st.columns(2)
-    c1.link_button(
-        _("Open the room view (projector, new window)"),
-        "/workshop?" + urlencode(with_language({"round": w.round_id, "item": pos + 1, "mode": "present"})),
-    )
-    if c2.button(_("Leave the presentation"), key="ws_leave"):
-        w.params.from_dict(with_language({"round": w.round_id}))
-        st.rerun()

@@ -9,9 +9,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from cluster_model import store
+from cluster_model import workshop as ws
 from cluster_model.loading import Dataset
 from ui.chrome import show_error
 from ui.data_access import AtlasData
+from ui.i18n import name, translator
 from ui.state import ViewState
 
 
@@ -45,3 +47,13 @@ def show_flash() -> None:
     kind, text = st.session_state.pop("ws_flash", (None, None))
     if kind:
         getattr(st, kind)(text)
+
+
+def item_words(ds: Dataset, item: ws.AgendaItem) -> tuple[str, str]:
+    """An agenda item in the page's language: (the cluster, its pillar) or (the gap matrix, its pillars)."""
+    return ws.item_words(ds, item, translator(), lambda c: name("cluster", c, ds.cluster_name(c)))
+
+
+def item_title(ds: Dataset, item: ws.AgendaItem) -> str:
+    """An agenda item as one line of plain text (escape it where it goes): "Mango — Technology"."""
+    return " — ".join(item_words(ds, item))

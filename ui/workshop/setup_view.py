@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from cluster_model import matrix as M
 from cluster_model import store
 from cluster_model import workshop as ws
 from cluster_model.markup import md
@@ -16,13 +17,48 @@ from ui.auth import require_editor, sign_out
 from ui.chrome import show_issues
 from ui.i18n import _, data_text, shown_table, translator, with_language
 from ui.i18n import name as local_name
-from ui.workshop.session import Workshop, flash, problems, show_flash
+from ui.workshop.session import Workshop, flash, item_title, item_words, problems, show_flash
 
 
 def _agenda_from_choice(clusters: list[str], pillars: list[str]) -> str | None:
     if not clusters or not pillars:
         return None
     return ws.Agenda.default(clusters, [p for p in PILLARS if p in pillars]).to_string()
+
+
+def _add_matrix(w: Workshop, rid: str, agenda: ws.Agenda, position: int, user) -> None:
+    """Add the Overview's gap matrix to the agenda: the room sees it large; phones have nothing to vote on."""
+    with st.form("ws_agenda_matrix"):
+        st.markdown("**" + _("Add the gap matrix") + "**")
+        st.caption(
+            _(
+                "The Overview's gap matrix of the indicator round the room view shows ({round}), with its "
+                "coverage: projected large for the room. Phones have nothing to vote on while it is shown."
+            ).format(round=md(ws.indicator_round(w.ds) or _("none")))
+        )
+        m1, m2 = st.columns(2)
+        orientation = m1.radio(
+            _("Rows"),
+            list(M.ORIENTATIONS),
+            format_func=lambda o: _("Clusters") if o == M.CLUSTERS else _("Districts"),
+            horizontal=True,
+            key="ws_matrix_rows",
+        )
+        pillars = m2.multiselect(
+            _("Pillars"),
+            list(PILLARS),
+            default=list(PILLARS),
+            format_func=translator().pillar,
+            key="ws_matrix_pillars",
+        )
+        if st.form_submit_button(_("Add to the agenda")):
+            try:
+                text = agenda.add_matrix(orientation, pillars).to_string()
+                dl.set_agenda(w.engine, rid, text, author=user.label, position=position)
+            except (ws.AgendaError, store.ValidationError) as exc:
+                problems(exc)
+            else:
+                st.rerun()
 
 
 def setup(w: Workshop) -> None:
@@ -58,13 +94,10 @@ def setup(w: Workshop) -> None:
         params["round"] = chosen
         s = dl.get_session(engine, chosen)
         agenda = ws.Agenda.from_string(s.agenda, cluster_ids)
-        at = agenda[s.position]
+        what, pillars = item_words(ds, agenda[agenda.position(s.position)])
         st.write(
             _("Agenda: **{n} items**; the room is at item {at} ({cluster} — {pillar}).").format(
-                n=len(agenda),
-                at=s.position + 1,
-                cluster=md(local_name("cluster", at.cluster_id, ds.cluster_name(at.cluster_id))),
-                pillar=tr.pillar(at.pillar),
+                n=len(agenda), at=s.position + 1, cluster=md(what), pillar=md(pillars)
             )
         )
         b1, b2 = st.columns(2)
@@ -77,8 +110,8 @@ def setup(w: Workshop) -> None:
             "/workshop?" + urlencode(with_language({"round": chosen, "mode": "presenter"})),
         )
         with st.expander(_("Agenda (in order)")):
-            shown = agenda.table(ds, lambda c: local_name("cluster", c, ds.cluster_name(c)))
-            st.dataframe(shown_table(shown), hide_index=True, width="stretch")
+            shown = agenda.table(ds, lambda item: item_words(ds, item))  # already in the page's language
+            st.dataframe(shown_table(shown, vocabulary=()), hide_index=True, width="stretch")
     else:
         st.info(_("No dialogue round has a workshop session yet. An editor creates one below."))
 
@@ -185,10 +218,7 @@ def setup(w: Workshop) -> None:
         )
         for i, item in enumerate(agenda.items):
             c1, c2, c3, c4 = st.columns([6, 1, 1, 1])
-            c1.write(
-                f"{i + 1}\\. {md(local_name('cluster', item.cluster_id, ds.cluster_name(item.cluster_id)))}"
-                f" — {tr.pillar(item.pillar)}"
-            )
+            c1.write(f"{i + 1}\\. {md(item_title(ds, item))}")
             for col, label, change, disabled in (
                 (c2, "↑", lambda a, i=i: a.move(i, -1), i == 0),
                 (c3, "↓", lambda a, i=i: a.move(i, 1), i == len(agenda) - 1),
@@ -209,10 +239,7 @@ def setup(w: Workshop) -> None:
             src = m1.selectbox(
                 _("Move item"),
                 range(len(agenda)),
-                format_func=lambda i: (
-                    f"{i + 1}. {local_name('cluster', agenda[i].cluster_id, ds.cluster_name(agenda[i].cluster_id))}"
-                    f" — {tr.pillar(agenda[i].pillar)}"
-                ),
+                format_func=lambda i: f"{i + 1}. {item_title(ds, agenda[i])}",
             )
             dst = m2.number_input(_("to position"), min_value=1, max_value=len(agenda), value=1, step=1)
             if st.form_submit_button(_("Move")):
@@ -224,6 +251,7 @@ def setup(w: Workshop) -> None:
                     position=s.position,
                 )
                 st.rerun()
+        _add_matrix(w, rid, agenda, s.position, user)
         with st.form("ws_agenda_text"):
             text = st.text_input(
                 _("Replace the agenda (short form: cluster:pillar letters T S H I, e.g. mango:TSHI,rice:HT)"),
