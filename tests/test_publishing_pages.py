@@ -11,6 +11,7 @@ from signin_support import PASSWORD, page_app, page_store, password_hash, sign_i
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import publishing, store
+from cluster_model.store import review
 
 ROUND = "survey-2027"
 USERS = {
@@ -96,6 +97,8 @@ def test_submit_send_back_with_a_note_then_a_second_account_publishes(db):
     assert (made.round_id, made.reviewer, made.self_reviewed) == (ROUND, "Bob (bob)", False)
     assert made.edition_id == f"{date.today().year}.2"
     assert f"Edition {made.edition_id}" in _texts(bob)
+    for language in ("en", "ur", "sd"):  # its report, made as it was published and kept (item 4)
+        assert review.stored_report(db, made.edition_id, language).startswith(b"%PDF")
 
     visitor = _ok(page_app("atlas", timeout=90, editor=False).run())
     assert visitor.sidebar.selectbox(key="w_round").value == ROUND  # the new edition, by default
