@@ -127,3 +127,16 @@ def test_an_edit_of_a_published_round_says_to_start_a_correction(db):
     alice = _click(alice, "Start a correction")
     assert publishing.correction_of(db, "desk-2026-c1") == publishing.editions(db)[0].edition_id
     assert alice.selectbox(key="data_round").value == "desk-2026-c1"
+
+
+def _report_buttons(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button") if b.proto.id.endswith("export_edition_report")]
+
+
+def test_export_offers_the_edition_report_of_an_edition_and_none_of_a_draft(db):
+    """Issue 26 item 2: Export's download of the edition's kept report, only where there is an edition."""
+    visitor = _ok(page_app("export", timeout=90, editor=False).run())
+    assert _report_buttons(visitor) == ["Edition report (PDF)"]
+    editor = _ok(page_app("export", timeout=90, users=USERS, signed_in="alice", round=ROUND).run())
+    assert "Draft, not published" in _texts(editor)  # the draft is the round shown
+    assert _report_buttons(editor) == []
