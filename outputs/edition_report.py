@@ -5,16 +5,24 @@ sources, the citation and the licences; in English, Urdu or Sindhi like the dist
 
 Laid out by ``outputs.pdf`` (fonts, shaping, every character checked); unknown is written "unknown",
 never 0, with the indicators assessed beside every figure.
+
+An edition's reports are made when it is published (``ui.publishing``'s publish step: every language) and
+kept in the store (``edition_reports``, schema step 8); :func:`stored_report` is how every download reads
+one (the Export page, the citation box, the API's ``report.pdf``), making and keeping it the first time
+for an edition published before reports were kept. So the same edition always gives the same bytes.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from cluster_model import publishing
 from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE
-from cluster_model.i18n import is_rtl
+from cluster_model.i18n import LANGUAGES, is_rtl, translator
 from cluster_model.identity import region_name
+from cluster_model.loading import Dataset
 from cluster_model.publishing import ALL_PILLARS, Citation, Edition
+from cluster_model.store import review
 from cluster_model.vocabulary import PILLARS
 from outputs.brief import _Words
 from outputs.pdf import A4Pages, heading, paragraph, table
@@ -133,3 +141,28 @@ def edition_report_pdf(ed: Edition, tables: dict[str, pd.DataFrame], cited: Cita
     for line in (BOUNDARY_LICENCE, DATA_LICENCE):
         paragraph(pdf, words.as_written(line), 4.2)  # the licences' own wording
     return bytes(pdf.output())
+
+
+def report_file_name(ed: Edition, language: str) -> str:
+    return f"{publishing.citation(ed, '').key}.{language}.pdf"
+
+
+def stored_reports(
+    engine, ds: Dataset, ed: Edition, url: str, languages=tuple(LANGUAGES)
+) -> dict[str, bytes]:
+    """The reports of edition ``ed`` in ``languages`` as the store keeps them; any not kept yet is made
+    (from ``ds``, the store's dataset, its citation's URL ``url``) and kept first."""
+    kept = {language: review.stored_report(engine, ed.edition_id, language) for language in languages}
+    missing = [language for language, pdf in kept.items() if pdf is None]
+    if missing:
+        tables = publishing.edition_content(engine, ds, ed)
+        cited = publishing.citation(ed, url)
+        for language in missing:
+            pdf = edition_report_pdf(ed, tables, cited, tr=translator(language))
+            kept[language] = review.keep_report(engine, ed.edition_id, language, pdf)
+    return kept
+
+
+def stored_report(engine, ds: Dataset, ed: Edition, language: str, url: str) -> bytes:
+    """The report of edition ``ed`` in ``language`` (:func:`stored_reports`)."""
+    return stored_reports(engine, ds, ed, url, (language,))[language]

@@ -25,6 +25,7 @@ from ui.chrome import error_text, illustrative_banner
 from ui.context_view import export_indicator
 from ui.data_view import get_view
 from ui.i18n import _, current_language, name, names, shown_table, translator
+from ui.publishing import report_download
 from ui.share import app_base_url, share_url
 
 atlas, state = page.start()
@@ -299,6 +300,7 @@ if state.round:  # the round's data package (all of it, no filter), as the API s
             "The whole round with Table Schemas, sources, boundaries and the edition's checksum and citation."
         ),
     )
+    report_download(atlas, state.round)  # the edition's report as the store keeps it (nothing for a draft)
 # The preview is of the files: their headers by message id, their cells as the files hold them (data).
 with st.expander(_("Preview the tables")):
     for sheet, table in tables.items():

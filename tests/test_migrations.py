@@ -8,6 +8,7 @@ in every table, is upgraded to the head with every row kept; the head and the mo
 from __future__ import annotations
 
 import ast
+import io
 import shutil
 import sqlite3
 import subprocess
@@ -80,6 +81,7 @@ def _put_data(engine, step: int) -> None:
         author="alice",
     )
     item = {"round_id": "dialogue-2027", "cluster_id": "rice", "pillar": "technology"}
+    first_edition = _first_edition(engine) if step >= 8 else None
     rows = {
         2: [
             (
@@ -252,11 +254,28 @@ def _put_data(engine, step: int) -> None:
                 dict(round_id="dialogue-2027", action="submit", note="", changed_by="alice", changed_at=WHEN),
             )
         ],
+        8: [
+            (
+                s.edition_reports,
+                dict(
+                    edition_id=first_edition,
+                    language="en",
+                    pdf=b"%PDF-1.7 the first edition's report",
+                    sha256="d" * 64,
+                    made_at=WHEN,
+                ),
+            )
+        ],
     }
     with engine.begin() as conn:
         for n in range(2, step + 1):
             for table, row in rows[n]:  # a new step's tables get rows here (KeyError until they do)
                 conn.execute(insert(table).values(**row))
+
+
+def _first_edition(engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(select(s.editions.c.edition_id).where(s.editions.c.sequence == 1)).scalar_one()
 
 
 def _every_row(engine) -> dict[str, list[tuple]]:
@@ -332,6 +351,32 @@ def test_a_store_with_data_gets_the_seed_desk_review_as_its_first_edition(backen
                 [store.Edit("rice", "tech_equipment", "absent", "icck_desk", "", 0)],
                 author="bob",
             )
+
+
+def test_an_edition_from_before_step_8_gets_its_report_made_and_kept_when_first_asked(backend, tmp_path):
+    """Schema step 8 (issue 26 item 4): a store holding an edition and data is upgraded; the edition's
+    report, which no one made at publishing, is made on the first request and kept: the same bytes after,
+    whatever URL the next request came from; the store's data and revision unchanged."""
+    from pypdf import PdfReader
+
+    from cluster_model import publishing
+    from outputs.edition_report import stored_report
+
+    with temp_store(backend, tmp_path, empty=True) as (engine, _url, _schema):
+        store.upgrade(engine, to_step=7)
+        _put_data(engine, 7)
+        assert store.upgrade(engine) == [8]
+        [first] = publishing.editions(engine)  # sums the pending checksum (publishing.sum_pending) first
+        ds = store.load_dataset(engine)
+        before, rev = _every_row(engine), store.revision(engine)
+        pdf = stored_report(engine, ds, first, "en", "https://atlas.example/?round=desk-2026")
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert f"edition {first.edition_id}" in text and "https://atlas.example/?round=desk-2026" in text
+        assert stored_report(engine, ds, first, "en", "https://elsewhere.example/") == pdf
+        after = _every_row(engine)
+        assert [r[:2] for r in after["edition_reports"]] == [(first.edition_id, "en")]
+        assert after == before | {"edition_reports": after["edition_reports"]}  # nothing else written
+        assert store.revision(engine) == rev
 
 
 def test_the_head_and_the_models_agree(backend, tmp_path):

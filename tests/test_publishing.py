@@ -231,3 +231,17 @@ def test_roles_live_with_the_accounts():
     assert root.admin and root.reviewer and root.roles == {"editor", "reviewer", "admin"}
     users = {"bob": {"name": "Bob", "password_hash": hash_password("a long password"), "roles": "reviewer"}}
     assert authenticate(users, "bob", "a long password").reviewer
+
+
+def test_an_edition_keeps_the_first_report_made_in_a_language(engine):
+    """Two servers making the same edition's report at once: the one kept first is the edition's report,
+    for both (issue 26 item 2: the same edition always gives the same bytes); nothing else is written."""
+    from cluster_model.store import review
+
+    [first] = pub.editions(engine)
+    before = store.revision(engine)
+    assert review.stored_report(engine, first.edition_id, "ur") is None
+    kept = review.keep_report(engine, first.edition_id, "ur", b"%PDF first")
+    assert kept == review.keep_report(engine, first.edition_id, "ur", b"%PDF second") == b"%PDF first"
+    assert review.stored_report(engine, first.edition_id, "en") is None  # one per language
+    assert store.revision(engine) == before  # a report is no change of the data

@@ -11,6 +11,7 @@ from signin_support import PASSWORD, page_app, page_store, password_hash, sign_i
 from streamlit.testing.v1 import AppTest
 
 from cluster_model import publishing, store
+from cluster_model.store import review
 
 ROUND = "survey-2027"
 USERS = {
@@ -96,6 +97,8 @@ def test_submit_send_back_with_a_note_then_a_second_account_publishes(db):
     assert (made.round_id, made.reviewer, made.self_reviewed) == (ROUND, "Bob (bob)", False)
     assert made.edition_id == f"{date.today().year}.2"
     assert f"Edition {made.edition_id}" in _texts(bob)
+    for language in ("en", "ur", "sd"):  # its report, made as it was published and kept (item 4)
+        assert review.stored_report(db, made.edition_id, language).startswith(b"%PDF")
 
     visitor = _ok(page_app("atlas", timeout=90, editor=False).run())
     assert visitor.sidebar.selectbox(key="w_round").value == ROUND  # the new edition, by default
@@ -124,3 +127,16 @@ def test_an_edit_of_a_published_round_says_to_start_a_correction(db):
     alice = _click(alice, "Start a correction")
     assert publishing.correction_of(db, "desk-2026-c1") == publishing.editions(db)[0].edition_id
     assert alice.selectbox(key="data_round").value == "desk-2026-c1"
+
+
+def _report_buttons(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button") if b.proto.id.endswith("export_edition_report")]
+
+
+def test_export_offers_the_edition_report_of_an_edition_and_none_of_a_draft(db):
+    """Issue 26 item 2: Export's download of the edition's kept report, only where there is an edition."""
+    visitor = _ok(page_app("export", timeout=90, editor=False).run())
+    assert _report_buttons(visitor) == ["Edition report (PDF)"]
+    editor = _ok(page_app("export", timeout=90, users=USERS, signed_in="alice", round=ROUND).run())
+    assert "Draft, not published" in _texts(editor)  # the draft is the round shown
+    assert _report_buttons(editor) == []

@@ -8,7 +8,7 @@ import dataclasses
 
 import streamlit as st
 
-from cluster_model import publishing
+from cluster_model import publishing, store
 from cluster_model.auth import User
 from cluster_model.issues import N_, AtlasError
 from cluster_model.markup import md
@@ -16,7 +16,7 @@ from cluster_model.memo import Memo
 from ui.chrome import show_error
 from ui.data_access import AtlasData, get_engine
 from ui.data_editing import changed
-from ui.i18n import _, current_language, data_text, translator
+from ui.i18n import _, current_language, data_text
 from ui.share import app_base_url, share_url
 from ui.state import ViewState
 
@@ -68,8 +68,7 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
             + " "
             + md(data_text(newer.erratum))
         )
-    url = share_url(ViewState(round=ed.round_id), "", app_base_url())
-    cited = publishing.citation(ed, url)
+    cited = publishing.citation(ed, citation_url(ed.round_id))
     # Drawn only while open (a lazy expander): a code box loads Streamlit's syntax highlighter (see ui/share.py).
     box = st.expander(
         _("Cite edition {edition}").format(edition=ed.edition_id), key="cite_open", on_change="rerun"
@@ -93,10 +92,10 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
                 "ris",
                 "application/x-research-info-systems",
             ),
-            # the report is made when clicked, in the page's language
+            # the edition's kept report, in the page's language (read when clicked)
             (
                 _("Edition report (PDF)"),
-                lambda: _report(atlas, ed, cited),
+                lambda: report_pdf(atlas, ed),
                 f"{current_language()}.pdf",
                 "application/pdf",
             ),
@@ -112,11 +111,43 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
             )
 
 
-def _report(atlas: AtlasData, ed: publishing.Edition, cited: publishing.Citation) -> bytes:
-    from outputs.edition_report import edition_report_pdf
+def citation_url(round_id: str) -> str:
+    """Where an edition is cited at: the Atlas on its round, at the root the browser sees."""
+    return share_url(ViewState(round=round_id), "", app_base_url())
 
-    content = publishing.edition_content(get_engine(), atlas.dataset, ed)
-    return edition_report_pdf(ed, content, cited, tr=translator())
+
+def report_pdf(atlas: AtlasData, ed: publishing.Edition) -> bytes:
+    """The edition's report in the page's language, as the store keeps it (outputs.edition_report)."""
+    from outputs.edition_report import stored_report  # fpdf and the fonts: only when one is downloaded
+
+    return stored_report(get_engine(), atlas.dataset, ed, current_language(), citation_url(ed.round_id))
+
+
+def report_download(atlas: AtlasData, round_id: str | None) -> None:
+    """The Export page's download of the edition's report; nothing for a round that is not an edition."""
+    ed = _edition_of(atlas, round_id)
+    if ed is None:
+        return
+    from outputs.edition_report import report_file_name
+
+    st.download_button(
+        _("Edition report (PDF)"),
+        lambda: report_pdf(atlas, ed),
+        file_name=report_file_name(ed, current_language()),
+        mime="application/pdf",
+        key="export_edition_report",
+        on_click="ignore",
+    )
+
+
+def _publish(engine, round_id: str, reviewer: str, erratum: str) -> None:
+    """Publish the round, then make its report in every language and keep it (what Export and the API
+    give of this edition ever after)."""
+    from outputs.edition_report import stored_reports
+
+    ed = publishing.publish(engine, round_id, reviewer, erratum=erratum)
+    with st.spinner(_("Making the edition's report in every language…")):
+        stored_reports(engine, store.load_dataset(engine), ed, citation_url(ed.round_id))
 
 
 def _act(action) -> bool:
@@ -179,7 +210,7 @@ def _review(engine, round_id: str, user: User) -> None:
             _("Erratum: what was wrong in edition {edition}").format(edition=correction), key="pub_erratum"
         )
     if st.button(_("Publish"), key="pub_publish", type="primary"):
-        if _act(lambda: publishing.publish(engine, round_id, user.label, erratum=erratum)):
+        if _act(lambda: _publish(engine, round_id, user.label, erratum)):
             st.rerun()
     note = st.text_area(_("Note to the editors (what to change)"), key="pub_note")
     if st.button(_("Send back"), key="pub_send_back"):

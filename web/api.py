@@ -529,6 +529,28 @@ def datapackage(call: Call) -> Answer:
     )
 
 
+def report(call: Call) -> Answer:
+    """The edition's report (PDF) in ``lang`` (default English), as the store keeps it: made when the edition
+    was published, or made and kept on the first request for an edition published before reports were kept."""
+    from cluster_model.i18n import DEFAULT_LANGUAGE, LANGUAGES
+    from outputs.edition_report import report_file_name, stored_report
+
+    languages = _checked(call.request, "lang", list(LANGUAGES))
+    if len(languages) > 1:
+        raise BadParameter("lang", languages, list(LANGUAGES))
+    language = languages[0] if languages else DEFAULT_LANGUAGE
+    s = call.served
+    if s.edition is None:
+        raise AtlasError(
+            "'{edition}' is not an edition (a draft or an illustrative round): no report.", edition=s.name
+        )
+    # Cited at the edition's API address, as the API's other answers cite it (only an edition published
+    # before reports were kept has its report made here; the Publish button makes the others).
+    cited_at = str(call.request.base_url).rstrip("/") + f"{PREFIX}/editions/{s.edition.edition_id}"
+    pdf = stored_report(call.source.engine, call.source.atlas.dataset, s.edition, language, cited_at)
+    return Answer(raw=pdf, media_type="application/pdf", filename=report_file_name(s.edition, language))
+
+
 def openapi(call: Call) -> Answer:
     from web.openapi import document
 
@@ -565,6 +587,7 @@ def api_routes(
         route(edition + "/linkages", linkages, tabular=True),
         route(edition + "/districts.geojson", districts_geojson),
         route(edition + "/datapackage.zip", datapackage),
+        route(edition + "/report.pdf", report),
     ]
 
 

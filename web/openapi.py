@@ -7,6 +7,7 @@ not match it, so the two cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+from cluster_model.i18n import LANGUAGES
 from cluster_model.vocabulary import PILLARS, STATUSES
 
 VERSION = "1.0.0"
@@ -204,6 +205,14 @@ EDITION = {
     "example": "latest",
 }
 
+LANGUAGE = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "The report's language: en (default), ur or sd.",
+    "schema": {"enum": list(LANGUAGES)},
+}
+
 
 def _get(summary: str, ok: dict, *, params=(), errors=(404,), description: str = "") -> dict:
     operation = {
@@ -261,6 +270,15 @@ def document() -> dict:
             "The edition as a Frictionless Data Package (zip)",
             {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
             params=[EDITION],
+        ),
+        e + "/report.pdf": _get(
+            "The edition's report (PDF): clusters × pillars with gap and coverage, classification, district ranking, "
+            "what changed, sources, citation",
+            {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            params=[EDITION, LANGUAGE],
+            errors=(400, 404),
+            description="The report kept when the edition was published: the same edition always gives the same "
+            "bytes. A draft or an illustrative round has none (404).",
         ),
     }  # fmt: skip
     return {

@@ -1,5 +1,5 @@
-"""A round's review steps and its editions in the store (schema step 7); the rules live in
-:mod:`cluster_model.publishing`.
+"""A round's review steps and its editions in the store (schema step 7), the editions' reports (step 8);
+the rules live in :mod:`cluster_model.publishing`.
 
 A round with no review step is a draft; ``submit`` puts it in review, ``send_back`` makes it a draft
 again (with the reviewer's note), ``publish`` records an edition. A published round is never written
@@ -8,13 +8,16 @@ again: every write path of the store calls :func:`refuse_if_published` inside it
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import inspect, select, union_all
+from sqlalchemy import Engine, inspect, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from ..issues import N_, DataIssue, fill
 from . import schema as s
+from .db import write_transaction
 from .errors import ValidationError
 
 DRAFT, IN_REVIEW, PUBLISHED = "draft", "in_review", "published"
@@ -145,3 +148,33 @@ def last_author(conn: Connection, round_id: str) -> str | None:
         ),
     ).subquery()
     return conn.execute(select(changes.c.who).order_by(changes.c.at.desc()).limit(1)).scalar_one_or_none()
+
+
+def stored_report(engine: Engine, edition_id: str, language: str) -> bytes | None:
+    """The report kept for an edition in a language, or None when none is kept yet."""
+    r = s.edition_reports
+    with engine.connect() as conn:
+        return conn.execute(
+            select(r.c.pdf).where(r.c.edition_id == edition_id, r.c.language == language)
+        ).scalar_one_or_none()
+
+
+def keep_report(engine: Engine, edition_id: str, language: str, pdf: bytes) -> bytes:
+    """Keep ``pdf`` as the edition's report in ``language`` unless one is kept already (then that one
+    stays: an edition always gives the same bytes); returns the kept report."""
+    try:
+        # Not a change of the data (the report is made from the edition's content): the store's
+        # revision, every page cache's key, stays.
+        with write_transaction(engine, bump=False) as conn:
+            conn.execute(
+                s.edition_reports.insert().values(
+                    edition_id=edition_id,
+                    language=language,
+                    pdf=pdf,
+                    sha256=hashlib.sha256(pdf).hexdigest(),
+                    made_at=datetime.now(UTC),
+                )
+            )
+    except IntegrityError:  # another server kept one first: theirs is the edition's report
+        pass
+    return stored_report(engine, edition_id, language)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -520,4 +521,17 @@ editions = Table(
     ),  # JSON: the values changed since the previous edition
 )
 
-PUBLISHING_TABLES = [round_reviews, editions]
+# Added by schema step 8: an edition's report (outputs/edition_report.py), one PDF per language, made
+# when the edition is published (or, for an edition published before, the first time it is asked for)
+# and kept, so the same edition always gives the same bytes. Never changed once written.
+edition_reports = Table(
+    "edition_reports",
+    metadata,
+    Column("edition_id", String(20), ForeignKey("editions.edition_id"), primary_key=True),
+    Column("language", String(8), primary_key=True),  # en / ur / sd
+    Column("pdf", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of ``pdf``
+    Column("made_at", DateTime(timezone=True), nullable=False),
+)
+
+PUBLISHING_TABLES = [round_reviews, editions, edition_reports]

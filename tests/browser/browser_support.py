@@ -53,3 +53,30 @@ class OfflinePage:
 
 # Streamlit has finished a run and drawn it (nothing stale left): what a test waits for before reading the page.
 IDLE_JS = """() => !document.querySelector('[data-stale="true"]') && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
+
+
+def signed_in_data_page(browser, base: str, username: str, password: str) -> OfflinePage:
+    """A new browser context on the Data page, signed in as ``username`` through the sign-in form."""
+    off = OfflinePage(browser, width=1280, height=900)
+    page = off.page
+    page.goto(base + "/data", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for(timeout=120_000)
+    # A new page session (the sign-in cookie keeps the editor) opens on the newest round, here the draft
+    # a visitor could not pick before signing in.
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_text("Signed in as").wait_for(timeout=120_000)
+    return off
+
+
+def submit_for_review(off: OfflinePage) -> None:
+    """The signed-in editor's draft submitted on the Data page, then the editor's context closed."""
+    try:
+        off.page.get_by_role("button", name="Submit for review").click(timeout=120_000)
+        off.page.get_by_text("Waiting for a reviewer").wait_for(timeout=120_000)
+        assert not off.refused
+    finally:
+        off.close()

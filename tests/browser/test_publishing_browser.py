@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+from browser_support import (
+    ARTIFACTS,
+    OfflinePage,
+    signed_in_data_page,
+    start_server,
+    stop_server,
+    submit_for_review,
+)
 from playwright.sync_api import expect
 
 from cluster_model import store
@@ -49,35 +56,13 @@ def publishing_server(tmp_path_factory):
     stop_server(proc)
 
 
-def _signed_in_data_page(browser, base: str, username: str) -> OfflinePage:
-    off = OfflinePage(browser, width=1280, height=900)
-    page = off.page
-    page.goto(base + "/data", wait_until="domcontentloaded")
-    page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for(timeout=120_000)
-    # A new page session (the sign-in cookie keeps the editor) opens on the newest round, here the draft
-    # a visitor could not pick before signing in.
-    page.reload(wait_until="domcontentloaded")
-    page.get_by_text("Signed in as").wait_for(timeout=120_000)
-    return off
-
-
 def test_draft_review_publish_then_a_visitor_sees_and_cites_it(publishing_server, browser):
     base = publishing_server
-    alice = _signed_in_data_page(browser, base, "alice")
-    try:
-        page = alice.page
-        expect(page.get_by_text("Draft, not published").first).to_be_visible(timeout=120_000)
-        page.get_by_role("button", name="Submit for review").click()
-        page.get_by_text("Waiting for a reviewer").wait_for(timeout=120_000)
-        assert not alice.refused
-    finally:
-        alice.close()
+    alice = signed_in_data_page(browser, base, "alice", PASSWORD)
+    expect(alice.page.get_by_text("Draft, not published").first).to_be_visible(timeout=120_000)
+    submit_for_review(alice)
 
-    bob = _signed_in_data_page(browser, base, "bob")
+    bob = signed_in_data_page(browser, base, "bob", PASSWORD)
     try:
         page = bob.page
         page.get_by_role("button", name="Publish").click()
