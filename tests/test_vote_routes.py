@@ -219,3 +219,75 @@ def test_the_projectors_poll_sees_a_vote_a_close_and_a_move(server):
     assert closed["tally"] != voted["tally"] and closed["revision"] > voted["revision"]
     dl.set_position(engine, ROUND, 2, author="F")
     assert client.get(ask).json()["position"] == 2
+
+
+def _room(client, since: str = "") -> dict:
+    params = {"r": ROUND, "c": "mango", "p": "technology", **({"since": since} if since else {})}
+    return client.get(v.PHONE_PATH + "/room?" + urlencode(params)).json()
+
+
+def test_the_projectors_poll_carries_the_tally_to_draw_with_comments_as_plain_text(server):
+    """The projector draws its tally from this JSON, with no script run (issue #28 item 2): the figures,
+    and the comments' text as typed (the projector writes it as text, never markup)."""
+    client, _engine = server
+    _vote(client, _join(client, group="academia"), "absent", comment=HOSTILE)
+    _vote(client, _join(client, group="academia"), "present")
+    _vote(client, _join(client, group="community"), "dont_know", comment="no cold store")
+    now = _room(client)
+    assert (now["n"], now["groups_voted"], now["state"]) == (3, 2, vt.OPEN)
+    assert now["counts"]["academia"] == {"present": 1, "partial": 0, "absent": 1, "dont_know": 0}
+    assert now["n_group"] == {"industry": 0, "government": 0, "community": 1, "academia": 2}
+    assert now["comments"] == [["community", "no cold store"], ["academia", HOSTILE]]  # newest first
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """A poll held for as long as a test could need: it comes back early only if something woke it."""
+    monkeypatch.setattr(vote, "LONG_POLL_S", 600.0)
+    monkeypatch.setattr(vote, "CHECK_S", 600.0)
+
+
+def _ask_in_background(client, since: str):
+    """The projector's held request, from another thread; (thread, box for its answer)."""
+    import threading
+
+    answer: list[dict] = []
+    asked = threading.Thread(target=lambda: answer.append(_room(client, since)), daemon=True)
+    listening = len(vote._votes_stored._listening)
+    asked.start()
+    while len(vote._votes_stored._listening) == listening and asked.is_alive():  # the request is held
+        threading.Event().wait(0.01)
+    return asked, answer
+
+
+def test_a_vote_wakes_the_projectors_held_poll(server, held):
+    """Asked ``since`` the key on screen, the poll is held until a vote changes it, then answers at once."""
+    client, _engine = server
+    address = _join(client)
+    first = _room(client)
+    asked, answer = _ask_in_background(client, first["key"])
+    assert not answer  # nothing changed: still held
+    _vote(client, address, "partial")
+    asked.join(120)
+    assert answer and answer[0]["n"] == 1 and answer[0]["key"] != first["key"]
+
+
+def test_a_held_poll_sees_a_change_made_elsewhere_by_reading_the_store(server, monkeypatch):
+    """A close by the facilitator's page or a vote on another server wakes nothing here: the held poll
+    re-reads the store every CHECK_S and answers when the key changed."""
+    client, engine = server
+    monkeypatch.setattr(vote, "LONG_POLL_S", 600.0)
+    monkeypatch.setattr(vote, "CHECK_S", 0.05)
+    first = _room(client)
+    asked, answer = _ask_in_background(client, first["key"])
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    asked.join(120)
+    assert answer and answer[0]["state"] == vt.CLOSED
+
+
+def test_a_held_poll_answers_unchanged_after_its_time(server, monkeypatch):
+    client, _engine = server
+    monkeypatch.setattr(vote, "LONG_POLL_S", 0.2)
+    monkeypatch.setattr(vote, "CHECK_S", 0.05)
+    first = _room(client)
+    assert _room(client, first["key"]) == first

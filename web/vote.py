@@ -13,6 +13,9 @@ Progressive: with scripts off it is a plain form (reload for the next item). Wit
 lines post the form without leaving the page and ask ``GET /v/state`` (a few bytes of JSON) every
 :data:`POLL_S` seconds whether the room has moved or the item closed, then redraw the panel.
 
+The projector asks ``GET /v/room`` for its item's tally (figures and the comments' text as JSON), held
+until it changes: its script writes them into the drawn tally (``ui/workshop/room.py``), no script run.
+
 Every data value and every comment goes into the page through ``cluster_model.markup.esc``; text comes
 from the catalogues (:func:`cluster_model.i18n.translator`); Urdu and Sindhi pages run right to left
 with the bundled Naskh font (fetched only by those pages). No Streamlit here.
@@ -20,10 +23,15 @@ with the bundled Naskh font (fetched only by those pages). No Streamlit here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import threading
+import weakref
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,13 +44,18 @@ from cluster_model import voting as v
 from cluster_model.issues import fill
 from cluster_model.markup import esc
 from cluster_model.memo import Memo
-from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
 from ui.rtl import ARABIC_RANGE, FONT_FAMILY, FONT_URL
 
 PATH = v.PHONE_PATH
 POLL_S = 4  # how often a phone with scripts asks whether the room has moved (one tiny query set)
+# The projector's poll (/v/room?since=…) is held until the tally, the room or its record changes: a vote
+# stored here wakes it at once; a change made elsewhere (the facilitator's page, another server sharing the
+# store) is seen by re-reading the store every CHECK_S. An unchanged answer after LONG_POLL_S keeps
+# proxies and sleeping laptops from holding a dead request.
+LONG_POLL_S = 20.0
+CHECK_S = 0.25
 SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNOW: "?"}
 COOKIE = "atlas_vote_pass"
 NO_STORE = {"Cache-Control": "no-store"}  # a pass and a vote are this phone's: never cached on the way
@@ -93,6 +106,48 @@ SCRIPT = f"""
   }}, {POLL_S * 1000});
 }})();
 """
+
+
+class _Signal:
+    """Wakes the projectors' held polls (:func:`routes`' ``/v/room``) when this server has stored a vote.
+
+    Each held request waits on its own event, set through its own event loop, so a notice from any thread
+    or loop is safe; a notice with nobody listening is lost, as nothing then waits for it."""
+
+    def __init__(self) -> None:
+        self._listening: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def listening(self):
+        entry = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._listening.add(entry)
+        try:
+            yield entry[1]
+        finally:
+            with self._lock:
+                self._listening.discard(entry)
+
+    def notify(self) -> None:
+        with self._lock:
+            waiting = list(self._listening)
+        for loop, event in waiting:
+            loop.call_soon_threadsafe(event.set)
+
+
+_votes_stored = _Signal()
+_room_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _room_reads() -> CapacityLimiter:
+    """The projectors' reads' own few threads, per event loop (anyio makes a limiter inside one)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _room_limiters:
+        _room_limiters[loop] = CapacityLimiter(4)
+    return _room_limiters[loop]
 
 
 def _local_names() -> ln.LocalNames:
@@ -271,6 +326,7 @@ def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt
         except vt.VoteRefused as exc:
             message, status = f"<p class='msg err' role='alert'>{esc(_refusal(exc, tr))}</p>", 409
         else:
+            _votes_stored.notify()  # the projectors' held polls read the tally now, before this page is drawn
             counted = _("Counted: {choice}. You can change it until the facilitator closes this item.")
             label = v.CHOICES[choice]
             message = f"<p class='msg ok' role='status'>{esc(counted.format(choice=_(label)))}</p>"
@@ -300,17 +356,26 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
         )
 
     async def room(request: Request) -> Response:
-        """The projector's poll: the tally's key, where the room is and the record's revision (no Streamlit rerun)."""
+        """The projector's poll: the tally's figures, where the room is and the record's revision (no
+        Streamlit rerun). With ``since`` (the ``key`` of the last answer) the request is held until that
+        changes, or :data:`LONG_POLL_S` has passed: a vote shows on the projector as soon as it is read."""
         r, c, p = (str(request.query_params.get(k) or "")[:200] for k in ("r", "c", "p"))
+        since = str(request.query_params.get("since") or "")[:400]
 
-        def read() -> dict:
-            e = engine()
-            key = vt.live_key(vt.tally(e, r, c, p), vt.item_state(e, r, c, p))
-            return {"tally": key, "position": vt.stored_position(e, r), "revision": dl.revision(e, r)}
-
-        return Response(
-            json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
-        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LONG_POLL_S
+        while True:
+            with _votes_stored.listening() as stored:  # listening before the read: no vote slips between
+                # its own threads: a hall's votes queued in the default pool must not hold the projector back
+                now = await to_thread.run_sync(lambda: vt.room_now(engine(), r, c, p), limiter=_room_reads())
+                left = deadline - loop.time()
+                if not since or now["key"] != since or left <= 0 or await request.is_disconnected():
+                    break
+                # woken by a vote this server stored; other changes (the facilitator, another server) are
+                # seen at the next read
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stored.wait(), min(CHECK_S, left))
+        return Response(json.dumps(now), media_type="application/json", headers=NO_STORE)
 
     return [
         Route(PATH + "/room", room, methods=["GET"]),
