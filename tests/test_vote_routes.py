@@ -291,3 +291,73 @@ def test_a_held_poll_answers_unchanged_after_its_time(server, monkeypatch):
     monkeypatch.setattr(vote, "CHECK_S", 0.05)
     first = _room(client)
     assert _room(client, first["key"]) == first
+
+
+def test_a_post_with_no_pass_counts_nothing(server):
+    """A vote is cast only with the pass the phone's page carries: a post without one stores nothing (a new
+    pass per post would be a new device per post), and the phone gets its page with a new pass."""
+    client, engine = server
+    hidden = dict(
+        re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", client.get(_join(client)).text)
+    )
+    form = {k: unescape(x) for k, x in hidden.items() if k != "t"}
+    client.cookies.clear()
+    answer = client.post(v.PHONE_PATH, data={**form, "choice": "present"})
+    assert answer.status_code == 200 and "Counted:" not in _text(answer)
+    assert re.search(r"name='t' value='[^']+'", answer.text)
+    assert vt.raw_votes(engine, ROUND).empty
+
+
+def test_in_a_burst_every_vote_is_stored_before_a_phones_page_is_drawn(server, monkeypatch):
+    """Issue #28 item 2: while a phone's vote is being stored, another phone's vote waits its turn and no
+    phone's page is drawn, so a hall's votes reach the store (and the projector) first. Phone A's vote is
+    held in the store until phone B's vote is waiting its turn (or, with nothing ordering them, until B's
+    page is drawn)."""
+    import threading
+
+    client, _engine = server
+    a, b = _join(client), _join(client, group="academia")
+    events: list[str] = []
+    release, a_in_store = threading.Event(), threading.Event()
+    cast, respond = vote.vt.cast_vote, vote._respond
+
+    def held_cast(engine, *args, **kw):
+        events.append("cast " + kw["group"])
+        if kw["group"] == "industry":
+            a_in_store.set()
+            release.wait(120)
+        return cast(engine, *args, **kw)
+
+    def logged_respond(engine, q, *args, **kw):
+        events.append("page " + q["g"])
+        return respond(engine, q, *args, **kw)
+
+    forms = {}
+    for name, address in (("a", a), ("b", b)):
+        hidden = dict(
+            re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", client.get(address).text)
+        )
+        forms[name] = {**{k: unescape(x) for k, x in hidden.items()}, "choice": "present"}
+    monkeypatch.setattr(vote.vt, "cast_vote", held_cast)
+    monkeypatch.setattr(vote, "_respond", logged_respond)
+    answers: dict[str, int] = {}
+
+    def post(name):
+        answers[name] = client.post(v.PHONE_PATH, data=forms[name]).status_code
+
+    phones = [threading.Thread(target=post, args=(n,), daemon=True) for n in ("a", "b")]
+    phones[0].start()
+    assert a_in_store.wait(120)
+    phones[1].start()
+
+    def b_waits_its_turn() -> bool:
+        return any(c.pending >= 2 for c in getattr(vote, "_casting", {}).values())
+
+    while not (b_waits_its_turn() or "page academia" in events) and phones[1].is_alive():
+        threading.Event().wait(0.01)
+    release.set()
+    for phone in phones:
+        phone.join(120)
+    assert answers == {"a": 200, "b": 200}
+    assert events[:2] == ["cast industry", "cast academia"]  # both votes stored before any page is drawn
+    assert sorted(events[2:]) == ["page academia", "page industry"]

@@ -33,7 +33,6 @@ from urllib.parse import parse_qs, urlencode
 
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -137,17 +136,21 @@ class _Signal:
 
 
 _votes_stored = _Signal()
-_room_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+# Threads per event loop (anyio makes a limiter inside one). The phones' requests share a few: a hall's
+# burst of votes queues here instead of 40 threads taking turns at the interpreter lock (and at SQLite's
+# write lock), which left the projector's read one turn in forty. The projector's reads have their own.
+THREADS = {"phones": 6, "votes": 1, "projectors": 4}
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, CapacityLimiter]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _room_reads() -> CapacityLimiter:
-    """The projectors' reads' own few threads, per event loop (anyio makes a limiter inside one)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _room_limiters:
-        _room_limiters[loop] = CapacityLimiter(4)
-    return _room_limiters[loop]
+async def _in_thread(work: Callable, whose: str):
+    """``work()`` (blocking: the store) in a thread of ``whose`` few (:data:`THREADS`)."""
+    pools = _limiters.setdefault(asyncio.get_running_loop(), {})
+    if whose not in pools:
+        pools[whose] = CapacityLimiter(THREADS[whose])
+    return await to_thread.run_sync(work, limiter=pools[whose])
 
 
 def _local_names() -> ln.LocalNames:
@@ -265,9 +268,11 @@ def _query(params) -> dict[str, str]:
     return q
 
 
-def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None, kept: str = "") -> Response:
-    """The phone's page for ``q`` (round, pass, group, language); with ``form``, after casting that vote.
-    ``kept``: the pass this phone's cookie holds, used when the address has none."""
+def _respond(
+    engine: Engine, q: dict[str, str], outcome: str | vt.VoteRefused | None, kept: str = ""
+) -> Response:
+    """The phone's page for ``q`` (round, pass, group, language); with ``outcome``, saying how its vote went
+    (:func:`_cast`). ``kept``: the pass this phone's cookie holds, used when the address has none."""
     lang = q["lang"] or i18n.DEFAULT_LANGUAGE
     tr = i18n.translator(lang)
     _ = tr.gettext
@@ -282,7 +287,7 @@ def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None, kep
     if not q["t"]:  # the cookie's pass while it is good, else a new one: no redirect, one round trip to join
         q["t"] = kept if kept and _valid(engine, kept) else vt.issue_pass(engine)
         issued = q["t"]
-    response = _page_for(engine, q, form, lang, tr, cur)
+    response = _page_for(engine, q, outcome, lang, tr, cur)
     if issued:  # kept for a reload of the bare link; the page's forms and links carry it in the address
         response.set_cookie(COOKIE, issued, max_age=v.PASS_MAX_AGE_S, httponly=True, samesite="lax")
     return response
@@ -296,7 +301,7 @@ def _valid(engine: Engine, token: str) -> bool:
     return True
 
 
-def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt.CurrentItem) -> Response:
+def _page_for(engine: Engine, q: dict, outcome, lang: str, tr, cur: vt.CurrentItem) -> Response:
     _ = tr.gettext
     title = _("Vote (phones)")
     top = _languages(q)
@@ -310,28 +315,59 @@ def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt
     if q["g"] not in STAKEHOLDERS:
         return _page(lang, title, top + _group_picker(q, tr))
     message, status = "", 200
-    if form is not None:
-        try:
-            choice = form.get("choice", "")
-            vt.cast_vote(
-                engine,
-                q["r"],
-                form.get("c", ""),
-                form.get("p", ""),
-                token=q["t"],
-                group=q["g"],
-                choice=choice,
-                comment=form.get("comment"),
-            )
-        except vt.VoteRefused as exc:
-            message, status = f"<p class='msg err' role='alert'>{esc(_refusal(exc, tr))}</p>", 409
-        else:
-            _votes_stored.notify()  # the projectors' held polls read the tally now, before this page is drawn
-            counted = _("Counted: {choice}. You can change it until the facilitator closes this item.")
-            label = v.CHOICES[choice]
-            message = f"<p class='msg ok' role='status'>{esc(counted.format(choice=_(label)))}</p>"
-        cur = vt.current_item(engine, q["r"]) or cur
+    if isinstance(outcome, vt.VoteRefused):
+        message, status = f"<p class='msg err' role='alert'>{esc(_refusal(outcome, tr))}</p>", 409
+    elif outcome is not None:
+        counted = _("Counted: {choice}. You can change it until the facilitator closes this item.")
+        message = f"<p class='msg ok' role='status'>{esc(counted.format(choice=_(v.CHOICES[outcome])))}</p>"
+    if outcome is not None:
+        cur = vt.current_item(engine, q["r"]) or cur  # the room may have moved meanwhile
     return _page(lang, title, top + _panel(engine, cur, q, device, tr, message), status=status)
+
+
+def _cast(engine: Engine, q: dict[str, str], form: dict[str, str]) -> str | vt.VoteRefused | None:
+    """Store the posted vote under the store's rules: the choice counted, or why not; None when the post
+    holds no pass (nothing is cast: the page then comes with a new pass)."""
+    if not q["t"]:
+        return None
+    try:
+        vt.cast_vote(
+            engine,
+            q["r"],
+            form.get("c", ""),
+            form.get("p", ""),
+            token=q["t"],
+            group=q["g"],
+            choice=form.get("choice", ""),
+            comment=form.get("comment"),
+        )
+    except vt.VoteRefused as exc:
+        return exc
+    _votes_stored.notify()  # the projectors' held polls read the tally now
+    return form.get("choice", "")
+
+
+class _Casting:
+    """Votes being stored on one event loop: pages are drawn once none is left, so in a hall's burst every
+    vote reaches the store (and the projector) before the phones' pages take the interpreter's turns."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.none = asyncio.Event()
+        self.none.set()
+
+    async def cast(self, work: Callable):
+        self.pending += 1
+        self.none.clear()
+        try:
+            return await _in_thread(work, "votes")
+        finally:
+            self.pending -= 1
+            if not self.pending:
+                self.none.set()
+
+
+_casting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Casting] = weakref.WeakKeyDictionary()
 
 
 def routes(engine: Callable[[], Engine]) -> list[Route]:
@@ -339,12 +375,16 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
 
     async def page(request: Request) -> Response:
         q, kept = _query(request.query_params), request.cookies.get(COOKIE, "")[:400]
-        return await run_in_threadpool(lambda: _respond(engine(), q, None, kept))  # the store is blocking I/O
+        return await _in_thread(lambda: _respond(engine(), q, None, kept), "phones")
 
     async def post(request: Request) -> Response:
         body = (await request.body())[:8000].decode("utf-8", "replace")
         form = {k: vals[0] for k, vals in parse_qs(body, keep_blank_values=True).items()}
-        return await run_in_threadpool(lambda: _respond(engine(), _query(form), form))
+        q = _query(form)
+        casting = _casting.setdefault(asyncio.get_running_loop(), _Casting())
+        outcome = await casting.cast(lambda: _cast(engine(), q, form))
+        await casting.none.wait()
+        return await _in_thread(lambda: _respond(engine(), q, outcome), "phones")
 
     async def state(request: Request) -> Response:
         def read() -> dict:
@@ -352,7 +392,7 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
             return {"key": _key(cur) if cur else ""}
 
         return Response(
-            json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
+            json.dumps(await _in_thread(read, "phones")), media_type="application/json", headers=NO_STORE
         )
 
     async def room(request: Request) -> Response:
@@ -367,7 +407,7 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
         while True:
             with _votes_stored.listening() as stored:  # listening before the read: no vote slips between
                 # its own threads: a hall's votes queued in the default pool must not hold the projector back
-                now = await to_thread.run_sync(lambda: vt.room_now(engine(), r, c, p), limiter=_room_reads())
+                now = await _in_thread(lambda: vt.room_now(engine(), r, c, p), "projectors")
                 left = deadline - loop.time()
                 if not since or now["key"] != since or left <= 0 or await request.is_disconnected():
                     break
