@@ -139,7 +139,9 @@ _votes_stored = _Signal()
 # Threads per event loop (anyio makes a limiter inside one). The phones' requests share a few: a hall's
 # burst of votes queues here instead of 40 threads taking turns at the interpreter lock (and at SQLite's
 # write lock), which left the projector's read one turn in forty. The projector's reads have their own.
-THREADS = {"phones": 6, "votes": 1, "projectors": 4}
+# Votes: SQLite stores one at a time (more threads only wait in its busy loop, which sleeps); PostgreSQL
+# stores several at once, each waiting on its own round trips.
+THREADS = {"phones": 6, "votes-sqlite": 1, "votes-postgresql": 4, "projectors": 4}
 _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, CapacityLimiter]] = (
     weakref.WeakKeyDictionary()
 )
@@ -356,11 +358,11 @@ class _Casting:
         self.none = asyncio.Event()
         self.none.set()
 
-    async def cast(self, work: Callable):
+    async def cast(self, work: Callable, backend: str):
         self.pending += 1
         self.none.clear()
         try:
-            return await _in_thread(work, "votes")
+            return await _in_thread(work, f"votes-{backend}")
         finally:
             self.pending -= 1
             if not self.pending:
@@ -382,7 +384,7 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
         form = {k: vals[0] for k, vals in parse_qs(body, keep_blank_values=True).items()}
         q = _query(form)
         casting = _casting.setdefault(asyncio.get_running_loop(), _Casting())
-        outcome = await casting.cast(lambda: _cast(engine(), q, form))
+        outcome = await casting.cast(lambda: _cast(engine(), q, form), engine().dialect.name)
         await casting.none.wait()
         return await _in_thread(lambda: _respond(engine(), q, outcome), "phones")
 
