@@ -226,21 +226,26 @@ def _wait_frames(page):
     return page.frames
 
 
-def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser):
-    """Issue #28 item 2: the light page is a plain form; with scripts off a phone still joins, votes,
-    changes its mind, and sees the item closed after a reload. Nothing from the internet."""
-    base, engine = vote_server
-    round_id = "dlg-no-script"
+def _one_item_dialogue(engine, round_id: str, name: str) -> None:
+    """A dialogue of its own with one item on rice, so a test's votes meet no other test's."""
     dl.create_dialogue(
         engine,
         round_id=round_id,
-        name="Scripts off",
+        name=name,
         date="2027-03-02",
         venue="MUET, Jamshoro",
         facilitator="Dr F",
         agenda="rice:S",
         author="test setup",
     )
+
+
+def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser):
+    """Issue #28 item 2: the light page is a plain form; with scripts off a phone still joins, votes,
+    changes its mind, and sees the item closed after a reload. Nothing from the internet."""
+    base, engine = vote_server
+    round_id = "dlg-no-script"
+    _one_item_dialogue(engine, round_id, "Scripts off")
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     refused: list[str] = []
 
@@ -297,16 +302,7 @@ def test_the_projector_draws_votes_from_the_poll_with_no_script_run(vote_server,
 
     base, engine = vote_server
     round_id = "dlg-live-tally"
-    dl.create_dialogue(
-        engine,
-        round_id=round_id,
-        name="Live tally",
-        date="2027-03-03",
-        venue="MUET, Jamshoro",
-        facilitator="Dr F",
-        agenda="rice:S",
-        author="test setup",
-    )
+    _one_item_dialogue(engine, round_id, "Live tally")
     projector = OfflinePage(browser, width=1280, height=720)
     p = projector.page
     try:
