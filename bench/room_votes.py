@@ -14,6 +14,8 @@ Figures (printed as one table with the load average, PASS/FAIL against the budge
   (never reloaded) first showed a count that includes it (votes are counted in the order they were
   stored); p50 / p95 / max, budget p95 ≤ 1 s at 80 phones and ≤ 2 s at 300;
 * vote → phone's confirmation (the server's answer), p50 / p95;
+* the projector's poll (``/v/room``) answered at once with the hall's votes in it: median time and bytes
+  (what polling more often would cost);
 * joining, in Chromium: the bytes a phone downloads to show the vote page (budget ≤ 100 KB), beside
   today's Streamlit page (``/vote``) for comparison, and the time to show it on a link throttled to
   DevTools' "Slow 3G" (2 s round trip, 400 kbit/s; budget ≤ 3 s).
@@ -166,6 +168,21 @@ def drive_phones(base: str, plan: list[tuple[str, str]]) -> list[Phone]:
     return phones
 
 
+def poll_cost(base: str, item: tuple[str, str], times: int = 20) -> tuple[float, int]:
+    """The projector's poll answered at once (no ``since``) with the hall's votes in the tally: median
+    seconds and bytes, one request at a time over one connection (what a shorter interval would cost)."""
+    conn = http.client.HTTPConnection(urlsplit(base).netloc, timeout=TIMEOUT_S)
+    path = f"{v.PHONE_PATH}/room?{urlencode({'r': ROUND, 'c': item[0], 'p': item[1]})}"
+    spent, size = [], 0
+    for _ in range(times):
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        size = len(conn.getresponse().read())
+        spent.append(time.perf_counter() - t0)
+    conn.close()
+    return pct(spent, 0.5), size
+
+
 def join_figures(browser, base: str) -> dict[str, float]:
     """Bytes a phone downloads to show the vote page (light and Streamlit), and the light page's time to
     show on a "Slow 3G" link; each in a fresh browser context (nothing cached), 390×844."""
@@ -261,6 +278,7 @@ def run(args, engine, db_url: str, tmp: Path) -> int:
                                    .map(td => [td.closest('tr').dataset.group + '/' + td.dataset.choice, parseInt(td.textContent)]))""")
             shown = int(page.evaluate("() => document.querySelector('.ws-tally').dataset.voted"))
             load_votes = os.getloadavg()[0]
+            poll_s, poll_bytes = poll_cost(base, ITEM)
             joining = join_figures(browser, base)
             browser.close()
     finally:
@@ -357,6 +375,12 @@ def run(args, engine, db_url: str, tmp: Path) -> int:
         ),
     ]
     rows += [
+        (
+            f"projector's poll answer (/v/room, {n_sent} votes), median",
+            f"{poll_s * 1000:.1f} ms, {poll_bytes} B",
+            "(reported)",
+            "-",
+        ),
         (
             "bytes to join, light page (/v)",
             f"{joining['light_bytes'] / 1000:.1f} KB",

@@ -13,6 +13,7 @@ layer above (``geo``, ``outputs``, ``ui``, ``pages``) can use it: nothing escape
 from __future__ import annotations
 
 import html
+import json
 import re
 
 # Characters that make Markdown (or Streamlit's extensions) anywhere in a line: emphasis,
@@ -44,6 +45,12 @@ def esc(value: object) -> str:
     ``$`` or ``\\`` would end or interpolate the literal; as entities they show the same."""
     text = html.escape("" if value is None else str(value), quote=True)
     return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def js_json(value: object) -> str:
+    """``value`` as JSON for a <script> block or a JSON data block: no "<" at all (it can only occur
+    inside strings, where \\u003c means the same), so no value can end the script."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def shorten(value: object, limit: int = 80) -> str:

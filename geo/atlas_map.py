@@ -51,6 +51,7 @@ from folium.template import Template
 
 from cluster_model.identity import region_name
 from cluster_model.markup import esc
+from cluster_model.markup import js_json as _js_json
 from cluster_model.scoring import GAP_BREAKS, district_statuses
 from geo.boundaries import BOUNDARY_ATTRIBUTION
 from geo.derived import content_key, derived
@@ -590,12 +591,6 @@ class _DistrictStyles(_DataElement):
         self._name = "AtlasDistrictStyles"
         self.map_name = map_name
         self.data = _js_json(data)
-
-
-def _js_json(value) -> str:
-    """JSON for embedding in a <script> block or JSON data block: no "<" at all (it can only
-    occur inside strings, where \\u003c means the same)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def district_style_table(districts, scores, selected=None, highlight=(), fill_style=None) -> dict:

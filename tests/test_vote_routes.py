@@ -219,3 +219,168 @@ def test_the_projectors_poll_sees_a_vote_a_close_and_a_move(server):
     assert closed["tally"] != voted["tally"] and closed["revision"] > voted["revision"]
     dl.set_position(engine, ROUND, 2, author="F")
     assert client.get(ask).json()["position"] == 2
+
+
+def _room(client, since: str = "") -> dict:
+    params = {"r": ROUND, "c": "mango", "p": "technology", **({"since": since} if since else {})}
+    return client.get(v.PHONE_PATH + "/room?" + urlencode(params)).json()
+
+
+def test_the_projectors_poll_carries_the_tally_to_draw_with_comments_as_plain_text(server):
+    """The projector draws its tally from this JSON, with no script run (issue #28 item 2): the figures,
+    and the comments' text as typed (the projector writes it as text, never markup)."""
+    client, _engine = server
+    _vote(client, _join(client, group="academia"), "absent", comment=HOSTILE)
+    _vote(client, _join(client, group="academia"), "present")
+    _vote(client, _join(client, group="community"), "dont_know", comment="no cold store")
+    now = _room(client)
+    assert (now["n"], now["groups_voted"], now["state"]) == (3, 2, vt.OPEN)
+    assert now["counts"]["academia"] == {"present": 1, "partial": 0, "absent": 1, "dont_know": 0}
+    assert now["n_group"] == {"industry": 0, "government": 0, "community": 1, "academia": 2}
+    assert now["comments"] == [["community", "no cold store"], ["academia", HOSTILE]]  # newest first
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """A poll held for as long as a test could need: it comes back early only if something woke it."""
+    monkeypatch.setattr(vote, "LONG_POLL_S", 600.0)
+    monkeypatch.setattr(vote, "CHECK_S", 600.0)
+
+
+def _ask_in_background(client, since: str):
+    """The projector's held request, from another thread; (thread, box for its answer)."""
+    import threading
+
+    answer: list[dict] = []
+    asked = threading.Thread(target=lambda: answer.append(_room(client, since)), daemon=True)
+    listening = len(vote._votes_stored._listening)
+    asked.start()
+    while len(vote._votes_stored._listening) == listening and asked.is_alive():  # the request is held
+        threading.Event().wait(0.01)
+    return asked, answer
+
+
+def test_a_vote_wakes_the_projectors_held_poll(server, held):
+    """Asked ``since`` the key on screen, the poll is held until a vote changes it, then answers at once."""
+    client, _engine = server
+    address = _join(client)
+    first = _room(client)
+    asked, answer = _ask_in_background(client, first["key"])
+    assert not answer  # nothing changed: still held
+    _vote(client, address, "partial")
+    asked.join(120)
+    assert answer and answer[0]["n"] == 1 and answer[0]["key"] != first["key"]
+
+
+def test_a_held_poll_sees_a_change_made_elsewhere_by_reading_the_store(server, monkeypatch):
+    """A close by the facilitator's page or a vote on another server wakes nothing here: the held poll
+    re-reads the store every CHECK_S and answers when the key changed."""
+    client, engine = server
+    monkeypatch.setattr(vote, "LONG_POLL_S", 600.0)
+    monkeypatch.setattr(vote, "CHECK_S", 0.05)
+    first = _room(client)
+    asked, answer = _ask_in_background(client, first["key"])
+    vt.close_item(engine, ROUND, "mango", "technology", author="F")
+    asked.join(120)
+    assert answer and answer[0]["state"] == vt.CLOSED
+
+
+def test_a_held_poll_answers_unchanged_after_its_time(server, monkeypatch):
+    client, _engine = server
+    monkeypatch.setattr(vote, "LONG_POLL_S", 0.2)
+    monkeypatch.setattr(vote, "CHECK_S", 0.05)
+    first = _room(client)
+    assert _room(client, first["key"]) == first
+
+
+def test_a_post_with_no_pass_counts_nothing(server):
+    """A vote is cast only with the pass the phone's page carries: a post without one stores nothing (a new
+    pass per post would be a new device per post), and the phone gets its page with a new pass."""
+    client, engine = server
+    hidden = dict(
+        re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", client.get(_join(client)).text)
+    )
+    form = {k: unescape(x) for k, x in hidden.items() if k != "t"}
+    client.cookies.clear()
+    answer = client.post(v.PHONE_PATH, data={**form, "choice": "present"})
+    assert answer.status_code == 200 and "Counted:" not in _text(answer)
+    assert re.search(r"name='t' value='[^']+'", answer.text)
+    assert vt.raw_votes(engine, ROUND).empty
+
+
+def _a_held_in_store_while_b_votes(client, monkeypatch, b_got_far) -> tuple[list[str], dict]:
+    """Phone A's vote is held in the store until ``b_got_far(events)`` (or phone B's post has its answer);
+    returns what happened, in order ("cast g" when a vote goes to the store, "stored g", "page g"), and
+    each phone's HTTP status."""
+    import threading
+
+    a, b = _join(client), _join(client, group="academia")
+    events: list[str] = []
+    release, a_in_store = threading.Event(), threading.Event()
+    cast, respond = vote.vt.cast_vote, vote._respond
+
+    def held_cast(engine, *args, **kw):
+        events.append("cast " + kw["group"])
+        if kw["group"] == "industry":
+            a_in_store.set()
+            release.wait(60)
+        try:
+            return cast(engine, *args, **kw)
+        finally:
+            events.append("stored " + kw["group"])
+
+    def logged_respond(engine, q, *args, **kw):
+        events.append("page " + q["g"])
+        return respond(engine, q, *args, **kw)
+
+    forms = {}
+    for name, address in (("a", a), ("b", b)):
+        hidden = dict(
+            re.findall(r"<input type='hidden' name='(\w+)' value='([^']*)'>", client.get(address).text)
+        )
+        forms[name] = {**{k: unescape(x) for k, x in hidden.items()}, "choice": "present"}
+    monkeypatch.setattr(vote.vt, "cast_vote", held_cast)
+    monkeypatch.setattr(vote, "_respond", logged_respond)
+    answers: dict[str, int] = {}
+
+    def post(name):
+        answers[name] = client.post(v.PHONE_PATH, data=forms[name]).status_code
+
+    phones = [threading.Thread(target=post, args=(n,), daemon=True) for n in ("a", "b")]
+    phones[0].start()
+    assert a_in_store.wait(120)
+    phones[1].start()
+    while not b_got_far(events) and phones[1].is_alive():
+        threading.Event().wait(0.01)
+    release.set()
+    for phone in phones:
+        phone.join(120)
+    return events, answers
+
+
+def test_in_a_burst_every_vote_is_stored_before_a_phones_page_is_drawn(server, monkeypatch):
+    """Issue #28 item 2: while a phone's vote is being stored, no phone's page is drawn, so a hall's votes
+    reach the store (and the projector) first. A is held until B's vote waits for the store or has been
+    stored (or, with nothing ordering votes and pages, until B's page is drawn)."""
+    client, _engine = server
+
+    def b_got_far(events) -> bool:
+        waiting = any(c.pending >= 2 for c in getattr(vote, "_casting", {}).values())
+        return waiting or "stored academia" in events or "page academia" in events
+
+    events, answers = _a_held_in_store_while_b_votes(client, monkeypatch, b_got_far)
+    assert answers == {"a": 200, "b": 200}
+    pages = [i for i, e in enumerate(events) if e.startswith("page")]
+    stored = [i for i, e in enumerate(events) if e.startswith("stored")]
+    assert len(pages) == len(stored) == 2 and max(stored) < min(pages)  # both stored before any page
+
+
+def test_on_postgresql_a_vote_is_stored_while_another_is_still_being_stored(server, backend, monkeypatch):
+    """PostgreSQL stores several votes at once (SQLite one at a time, the others waiting their turn): a
+    hall's burst is not queued behind one vote's round trips (issue #28 item 2, 80 phones on PostgreSQL)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite stores one vote at a time")
+    client, _engine = server
+    events, answers = _a_held_in_store_while_b_votes(client, monkeypatch, lambda ev: "stored academia" in ev)
+    assert answers == {"a": 200, "b": 200}
+    assert events.index("stored academia") < events.index("stored industry")

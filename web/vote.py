@@ -13,6 +13,9 @@ Progressive: with scripts off it is a plain form (reload for the next item). Wit
 lines post the form without leaving the page and ask ``GET /v/state`` (a few bytes of JSON) every
 :data:`POLL_S` seconds whether the room has moved or the item closed, then redraw the panel.
 
+The projector asks ``GET /v/room`` for its item's tally (figures and the comments' text as JSON), held
+until it changes: its script writes them into the drawn tally (``ui/workshop/room.py``), no script run.
+
 Every data value and every comment goes into the page through ``cluster_model.markup.esc``; text comes
 from the catalogues (:func:`cluster_model.i18n.translator`); Urdu and Sindhi pages run right to left
 with the bundled Naskh font (fetched only by those pages). No Streamlit here.
@@ -20,12 +23,16 @@ with the bundled Naskh font (fetched only by those pages). No Streamlit here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import threading
+import weakref
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -36,13 +43,18 @@ from cluster_model import voting as v
 from cluster_model.issues import fill
 from cluster_model.markup import esc
 from cluster_model.memo import Memo
-from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
 from ui.rtl import ARABIC_RANGE, FONT_FAMILY, FONT_URL
 
 PATH = v.PHONE_PATH
 POLL_S = 4  # how often a phone with scripts asks whether the room has moved (one tiny query set)
+# The projector's poll (/v/room?since=…) is held until the tally, the room or its record changes: a vote
+# stored here wakes it at once; a change made elsewhere (the facilitator's page, another server sharing the
+# store) is seen by re-reading the store every CHECK_S. An unchanged answer after LONG_POLL_S keeps
+# proxies and sleeping laptops from holding a dead request.
+LONG_POLL_S = 20.0
+CHECK_S = 0.25
 SYMBOL = {"present": "●", "partial": "◐", "absent": "○", v.DONT_KNOW: "?"}
 COOKIE = "atlas_vote_pass"
 NO_STORE = {"Cache-Control": "no-store"}  # a pass and a vote are this phone's: never cached on the way
@@ -93,6 +105,54 @@ SCRIPT = f"""
   }}, {POLL_S * 1000});
 }})();
 """
+
+
+class _Signal:
+    """Wakes the projectors' held polls (:func:`routes`' ``/v/room``) when this server has stored a vote.
+
+    Each held request waits on its own event, set through its own event loop, so a notice from any thread
+    or loop is safe; a notice with nobody listening is lost, as nothing then waits for it."""
+
+    def __init__(self) -> None:
+        self._listening: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def listening(self):
+        entry = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._listening.add(entry)
+        try:
+            yield entry[1]
+        finally:
+            with self._lock:
+                self._listening.discard(entry)
+
+    def notify(self) -> None:
+        with self._lock:
+            waiting = list(self._listening)
+        for loop, event in waiting:
+            loop.call_soon_threadsafe(event.set)
+
+
+_votes_stored = _Signal()
+# Threads per event loop (anyio makes a limiter inside one). The phones' requests share a few: a hall's
+# burst of votes queues here instead of 40 threads taking turns at the interpreter lock (and at SQLite's
+# write lock), which left the projector's read one turn in forty. The projector's reads have their own.
+# Votes: SQLite stores one at a time (more threads only wait in its busy loop, which sleeps); PostgreSQL
+# stores several at once, each waiting on its own round trips.
+THREADS = {"phones": 6, "votes-sqlite": 1, "votes-postgresql": 4, "projectors": 4}
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, CapacityLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _in_thread(work: Callable, whose: str):
+    """``work()`` (blocking: the store) in a thread of ``whose`` few (:data:`THREADS`)."""
+    pools = _limiters.setdefault(asyncio.get_running_loop(), {})
+    if whose not in pools:
+        pools[whose] = CapacityLimiter(THREADS[whose])
+    return await to_thread.run_sync(work, limiter=pools[whose])
 
 
 def _local_names() -> ln.LocalNames:
@@ -210,9 +270,11 @@ def _query(params) -> dict[str, str]:
     return q
 
 
-def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None, kept: str = "") -> Response:
-    """The phone's page for ``q`` (round, pass, group, language); with ``form``, after casting that vote.
-    ``kept``: the pass this phone's cookie holds, used when the address has none."""
+def _respond(
+    engine: Engine, q: dict[str, str], outcome: str | vt.VoteRefused | None, kept: str = ""
+) -> Response:
+    """The phone's page for ``q`` (round, pass, group, language); with ``outcome``, saying how its vote went
+    (:func:`_cast`). ``kept``: the pass this phone's cookie holds, used when the address has none."""
     lang = q["lang"] or i18n.DEFAULT_LANGUAGE
     tr = i18n.translator(lang)
     _ = tr.gettext
@@ -227,7 +289,7 @@ def _respond(engine: Engine, q: dict[str, str], form: dict[str, str] | None, kep
     if not q["t"]:  # the cookie's pass while it is good, else a new one: no redirect, one round trip to join
         q["t"] = kept if kept and _valid(engine, kept) else vt.issue_pass(engine)
         issued = q["t"]
-    response = _page_for(engine, q, form, lang, tr, cur)
+    response = _page_for(engine, q, outcome, lang, tr, cur)
     if issued:  # kept for a reload of the bare link; the page's forms and links carry it in the address
         response.set_cookie(COOKIE, issued, max_age=v.PASS_MAX_AGE_S, httponly=True, samesite="lax")
     return response
@@ -241,7 +303,7 @@ def _valid(engine: Engine, token: str) -> bool:
     return True
 
 
-def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt.CurrentItem) -> Response:
+def _page_for(engine: Engine, q: dict, outcome, lang: str, tr, cur: vt.CurrentItem) -> Response:
     _ = tr.gettext
     title = _("Vote (phones)")
     top = _languages(q)
@@ -255,27 +317,59 @@ def _page_for(engine: Engine, q: dict, form: dict | None, lang: str, tr, cur: vt
     if q["g"] not in STAKEHOLDERS:
         return _page(lang, title, top + _group_picker(q, tr))
     message, status = "", 200
-    if form is not None:
-        try:
-            choice = form.get("choice", "")
-            vt.cast_vote(
-                engine,
-                q["r"],
-                form.get("c", ""),
-                form.get("p", ""),
-                token=q["t"],
-                group=q["g"],
-                choice=choice,
-                comment=form.get("comment"),
-            )
-        except vt.VoteRefused as exc:
-            message, status = f"<p class='msg err' role='alert'>{esc(_refusal(exc, tr))}</p>", 409
-        else:
-            counted = _("Counted: {choice}. You can change it until the facilitator closes this item.")
-            label = v.CHOICES[choice]
-            message = f"<p class='msg ok' role='status'>{esc(counted.format(choice=_(label)))}</p>"
-        cur = vt.current_item(engine, q["r"]) or cur
+    if isinstance(outcome, vt.VoteRefused):
+        message, status = f"<p class='msg err' role='alert'>{esc(_refusal(outcome, tr))}</p>", 409
+    elif outcome is not None:
+        counted = _("Counted: {choice}. You can change it until the facilitator closes this item.")
+        message = f"<p class='msg ok' role='status'>{esc(counted.format(choice=_(v.CHOICES[outcome])))}</p>"
+    if outcome is not None:
+        cur = vt.current_item(engine, q["r"]) or cur  # the room may have moved meanwhile
     return _page(lang, title, top + _panel(engine, cur, q, device, tr, message), status=status)
+
+
+def _cast(engine: Engine, q: dict[str, str], form: dict[str, str]) -> str | vt.VoteRefused | None:
+    """Store the posted vote under the store's rules: the choice counted, or why not; None when the post
+    holds no pass (nothing is cast: the page then comes with a new pass)."""
+    if not q["t"]:
+        return None
+    try:
+        vt.cast_vote(
+            engine,
+            q["r"],
+            form.get("c", ""),
+            form.get("p", ""),
+            token=q["t"],
+            group=q["g"],
+            choice=form.get("choice", ""),
+            comment=form.get("comment"),
+        )
+    except vt.VoteRefused as exc:
+        return exc
+    _votes_stored.notify()  # the projectors' held polls read the tally now
+    return form.get("choice", "")
+
+
+class _Casting:
+    """Votes being stored on one event loop: pages are drawn once none is left, so in a hall's burst every
+    vote reaches the store (and the projector) before the phones' pages take the interpreter's turns."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.none = asyncio.Event()
+        self.none.set()
+
+    async def cast(self, work: Callable, backend: str):
+        self.pending += 1
+        self.none.clear()
+        try:
+            return await _in_thread(work, f"votes-{backend}")
+        finally:
+            self.pending -= 1
+            if not self.pending:
+                self.none.set()
+
+
+_casting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Casting] = weakref.WeakKeyDictionary()
 
 
 def routes(engine: Callable[[], Engine]) -> list[Route]:
@@ -283,12 +377,16 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
 
     async def page(request: Request) -> Response:
         q, kept = _query(request.query_params), request.cookies.get(COOKIE, "")[:400]
-        return await run_in_threadpool(lambda: _respond(engine(), q, None, kept))  # the store is blocking I/O
+        return await _in_thread(lambda: _respond(engine(), q, None, kept), "phones")
 
     async def post(request: Request) -> Response:
         body = (await request.body())[:8000].decode("utf-8", "replace")
         form = {k: vals[0] for k, vals in parse_qs(body, keep_blank_values=True).items()}
-        return await run_in_threadpool(lambda: _respond(engine(), _query(form), form))
+        q = _query(form)
+        casting = _casting.setdefault(asyncio.get_running_loop(), _Casting())
+        outcome = await casting.cast(lambda: _cast(engine(), q, form), engine().dialect.name)
+        await casting.none.wait()
+        return await _in_thread(lambda: _respond(engine(), q, outcome), "phones")
 
     async def state(request: Request) -> Response:
         def read() -> dict:
@@ -296,21 +394,30 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
             return {"key": _key(cur) if cur else ""}
 
         return Response(
-            json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
+            json.dumps(await _in_thread(read, "phones")), media_type="application/json", headers=NO_STORE
         )
 
     async def room(request: Request) -> Response:
-        """The projector's poll: the tally's key, where the room is and the record's revision (no Streamlit rerun)."""
+        """The projector's poll: the tally's figures, where the room is and the record's revision (no
+        Streamlit rerun). With ``since`` (the ``key`` of the last answer) the request is held until that
+        changes, or :data:`LONG_POLL_S` has passed: a vote shows on the projector as soon as it is read."""
         r, c, p = (str(request.query_params.get(k) or "")[:200] for k in ("r", "c", "p"))
+        since = str(request.query_params.get("since") or "")[:400]
 
-        def read() -> dict:
-            e = engine()
-            key = vt.live_key(vt.tally(e, r, c, p), vt.item_state(e, r, c, p))
-            return {"tally": key, "position": vt.stored_position(e, r), "revision": dl.revision(e, r)}
-
-        return Response(
-            json.dumps(await run_in_threadpool(read)), media_type="application/json", headers=NO_STORE
-        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LONG_POLL_S
+        while True:
+            with _votes_stored.listening() as stored:  # listening before the read: no vote slips between
+                # its own threads: a hall's votes queued in the default pool must not hold the projector back
+                now = await _in_thread(lambda: vt.room_now(engine(), r, c, p), "projectors")
+                left = deadline - loop.time()
+                if not since or now["key"] != since or left <= 0 or await request.is_disconnected():
+                    break
+                # woken by a vote this server stored; other changes (the facilitator, another server) are
+                # seen at the next read
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stored.wait(), min(CHECK_S, left))
+        return Response(json.dumps(now), media_type="application/json", headers=NO_STORE)
 
     return [
         Route(PATH + "/room", room, methods=["GET"]),

@@ -590,11 +590,14 @@ def quotes(engine: Engine, round_id: str, *, include_withdrawn: bool = True) -> 
 def revision(engine: Engine, round_id: str) -> int:
     """The round's latest change (0 for none): every write to the room's record appends to its history,
     so a view that drew the room at this revision is current while it stays the same."""
-    h = s.dialogue_history
     with engine.connect() as conn:
-        return int(
-            conn.execute(select(func.max(h.c.change_id)).where(h.c.round_id == round_id)).scalar() or 0
-        )
+        return revision_in(conn, round_id)
+
+
+def revision_in(conn: Connection, round_id: str) -> int:
+    """:func:`revision`, read on a connection already open (the projector's poll reads all it needs on one)."""
+    h = s.dialogue_history
+    return int(conn.execute(select(func.max(h.c.change_id)).where(h.c.round_id == round_id)).scalar() or 0)
 
 
 def history(engine: Engine, round_id: str) -> pd.DataFrame:

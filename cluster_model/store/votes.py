@@ -36,7 +36,7 @@ from . import schema as s
 from .db import as_utc as _utc
 from .db import now_utc as _now
 from .db import write_transaction
-from .dialogue import author_name, cluster_ids, locked_session, write_history, write_rating
+from .dialogue import author_name, cluster_ids, locked_session, revision_in, write_history, write_rating
 
 OPEN, CLOSED = "open", "closed"
 
@@ -145,9 +145,13 @@ def item_words(engine: Engine, cluster_id: str, pillar: str) -> tuple[str, list[
 def stored_position(engine: Engine, round_id: str) -> int | None:
     """Where the facilitator last moved the room (0-based), or None for an unknown dialogue."""
     with engine.connect() as conn:
-        return conn.execute(
-            select(s.dialogue_sessions.c.position).where(s.dialogue_sessions.c.round_id == round_id)
-        ).scalar()
+        return _position(conn, round_id)
+
+
+def _position(conn: Connection, round_id: str) -> int | None:
+    return conn.execute(
+        select(s.dialogue_sessions.c.position).where(s.dialogue_sessions.c.round_id == round_id)
+    ).scalar()
 
 
 def item_state(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> str:
@@ -271,6 +275,23 @@ def live_key(t: Tally, state: str) -> str:
     return f"{t.last_vote_id}:{t.n}:{state}"
 
 
+COMMENTS_SHOWN = 5  # the latest comments the projector shows under the tally
+
+
+def live_figures(t: Tally, state: str) -> dict:
+    """The tally as the projector's poll carries it (``/v/room``): numbers, ids and the comments' plain text,
+    which the projector's script writes into the drawn tally as text (never markup)."""
+    return {
+        "tally": live_key(t, state),
+        "state": state,
+        "n": t.n,
+        "groups_voted": t.groups_voted(),
+        "counts": t.counts,
+        "n_group": {g: t.n_group(g) for g in v.GROUPS},
+        "comments": [[g, c] for g, c in t.comments[:COMMENTS_SHOWN]],
+    }
+
+
 def _tally(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> Tally:
     t = s.room_votes
     latest = _latest_ids(round_id, cluster_id, pillar)
@@ -291,6 +312,22 @@ def _tally(conn: Connection, round_id: str, cluster_id: str, pillar: str) -> Tal
 def tally(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> Tally:
     with engine.connect() as conn:
         return _tally(conn, round_id, cluster_id, pillar)
+
+
+def room_now(engine: Engine, round_id: str, cluster_id: str, pillar: str) -> dict:
+    """What the projector's poll answers (``/v/room``), read on one connection (a hall's votes may hold the
+    others): the item's :func:`live_figures`, where the room is, the record's revision, and ``key``, which
+    changes when any of them does."""
+    with engine.connect() as conn:
+        t = _tally(conn, round_id, cluster_id, pillar)
+        figures = live_figures(t, _state(conn, round_id, cluster_id, pillar))
+        position, revision = _position(conn, round_id), revision_in(conn, round_id)
+    return {
+        **figures,
+        "position": position,
+        "revision": revision,
+        "key": f"{figures['tally']}|{position}|{revision}",
+    }
 
 
 def my_vote(engine: Engine, round_id: str, cluster_id: str, pillar: str, device: str) -> dict | None:

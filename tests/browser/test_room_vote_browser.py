@@ -226,21 +226,26 @@ def _wait_frames(page):
     return page.frames
 
 
-def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser):
-    """Issue #28 item 2: the light page is a plain form; with scripts off a phone still joins, votes,
-    changes its mind, and sees the item closed after a reload. Nothing from the internet."""
-    base, engine = vote_server
-    round_id = "dlg-no-script"
+def _one_item_dialogue(engine, round_id: str, name: str) -> None:
+    """A dialogue of its own with one item on rice, so a test's votes meet no other test's."""
     dl.create_dialogue(
         engine,
         round_id=round_id,
-        name="Scripts off",
+        name=name,
         date="2027-03-02",
         venue="MUET, Jamshoro",
         facilitator="Dr F",
         agenda="rice:S",
         author="test setup",
     )
+
+
+def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser):
+    """Issue #28 item 2: the light page is a plain form; with scripts off a phone still joins, votes,
+    changes its mind, and sees the item closed after a reload. Nothing from the internet."""
+    base, engine = vote_server
+    round_id = "dlg-no-script"
+    _one_item_dialogue(engine, round_id, "Scripts off")
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     refused: list[str] = []
 
@@ -278,3 +283,68 @@ def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser
         raise
     finally:
         context.close()
+
+
+# Counts every script run of the page from now on (a fragment's run too), without timing anything.
+COUNT_RUNS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__runs = 0;
+  new MutationObserver(() => { if (app.dataset.testScriptState === 'running') window.__runs += 1; })
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def test_the_projector_draws_votes_from_the_poll_with_no_script_run(vote_server, browser):
+    """Issue #28 item 2: a vote reaches the projector as figures from /v/room written into the drawn tally,
+    with no Streamlit run; in the page's language (Urdu, right to left); a hostile comment shows as text.
+    The votes come through the store only (as from another server), so the held poll sees them by reading it."""
+    from cluster_model.i18n import translator
+
+    base, engine = vote_server
+    round_id = "dlg-live-tally"
+    _one_item_dialogue(engine, round_id, "Live tally")
+    projector = OfflinePage(browser, width=1280, height=720)
+    p = projector.page
+    try:
+        p.goto(f"{base}/workshop?round={round_id}&mode=present&lang=ur", wait_until="domcontentloaded")
+        p.locator(".ws-tally").wait_for(timeout=120_000)
+        _settled(p, timeout=120_000)
+        p.evaluate(COUNT_RUNS)
+        hostile = "<img src=x onerror=window.__pwned=1> کوئی تربیتی مرکز نہیں"
+        for group, choice, comment in (("community", "absent", hostile), ("academia", "partial", None)):
+            vt.cast_vote(
+                engine,
+                round_id,
+                "rice",
+                "support",
+                token=vt.issue_pass(engine),
+                group=group,
+                choice=choice,
+                comment=comment,
+            )
+        p.wait_for_function(
+            "() => document.querySelector('.ws-tally')?.dataset.voted === '2'", timeout=90_000
+        )
+        assert _cell(p, "community", "absent") == "1" and _cell(p, "academia", "partial") == "1"
+        ur = translator("ur")
+        assert p.locator(".ws-voted").inner_text() == ur.gettext("{n} voted").format(n=2)
+        assert p.locator(".ws-groups").inner_text() == ur.gettext("{n} of 4 groups").format(n=2)
+        assert p.locator(".ws-comments .ws-comment").first.inner_text() == hostile  # the text, as typed
+        assert ur.stakeholder("community") in p.locator(".ws-comments").inner_text()
+        assert p.locator(".ws-comments img").count() == 0 and p.evaluate("() => window.__pwned") is None
+        assert p.evaluate("() => window.__runs") == 0  # drawn from the poll, not by a script run
+        vt.close_item(
+            engine, round_id, "rice", "support", author="Dr F"
+        )  # the record changed: the view redraws
+        p.wait_for_function(
+            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
+        )
+        assert p.locator(".ws-state").inner_text() == ur.gettext("voting closed")
+        assert p.locator(".ws-tally").get_attribute("data-voted") == "2"
+        assert projector.refused == []
+    except Exception:
+        with contextlib.suppress(Exception):
+            p.screenshot(path=str(ARTIFACTS / "vote-live-tally-failure.png"), full_page=True)
+        raise
+    finally:
+        projector.close()

@@ -1,9 +1,9 @@
 """A facilitator's clicker on the presenter view: every press is one step, also when it lands while the
-view's tally refresh is redrawing (a press then was lost; issue #28).
+view is redrawing (a press then was lost; issue #28).
 
-A phone's vote makes the view redraw its tally; the presses are made exactly while that run is under
-way (waited for, never timed), several in a row; the view must end on the item as many steps on, and
-stay there.
+A press starts a step (a script run), and more presses are made exactly while that run is under way
+(waited for, never timed); the view must end on the item as many steps on, and stay there. (A phone's
+vote no longer runs the script at all: the tally is drawn from the projector's poll.)
 """
 
 from __future__ import annotations
@@ -59,20 +59,19 @@ PRESS_WHEN_RUNNING = """keys => {
 }"""
 
 
-def _vote_redraws(page, engine, keys: list[str]) -> None:
-    """A phone votes on the item on screen, and ``keys`` are pressed while the view redraws its tally."""
-    page.evaluate(PRESS_WHEN_RUNNING, keys)
-    cur = vt.current_item(engine, ROUND)
-    vt.cast_vote(
-        engine,
-        ROUND,
-        cur.item.cluster_id,
-        cur.item.pillar,
-        token=vt.issue_pass(engine),
-        group="academia",
-        choice="present",
+def _press_during_a_run(page, keys: list[str]) -> None:
+    """``keys[0]`` starts a step (a script run); the other keys are pressed while that run is under way."""
+    page.evaluate(PRESS_WHEN_RUNNING, keys[1:])
+    page.evaluate(
+        "key => document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}))", keys[0]
     )
     page.wait_for_function("() => window.__pressed === true", timeout=120_000)
+
+
+def _steps_done(page) -> None:
+    """The key handler has no step left to make (its target reached), and the page is idle."""
+    page.wait_for_function("() => window.__wsSteps && window.__wsSteps.target === null", timeout=120_000)
+    settled(page, timeout=120_000)
 
 
 def test_clicker_presses_during_the_refresh_each_take_one_step(clicker_server, browser):
@@ -84,11 +83,10 @@ def test_clicker_presses_during_the_refresh_each_take_one_step(clicker_server, b
         _wait_item(p, 1)
         expected = 1
         for keys in (["ArrowRight", "ArrowRight"], ["PageDown", "ArrowRight", "PageDown"], ["ArrowLeft"]):
-            _vote_redraws(p, engine, keys)  # pressed exactly while the view redraws
+            _press_during_a_run(p, keys)  # pressed exactly while the view redraws
             expected += sum(1 if k in ("ArrowRight", "PageDown") else -1 for k in keys)
             _wait_item(p, expected)
-            _vote_redraws(p, engine, [])  # one more redraw: a step still on its way would have landed
-            settled(p, timeout=120_000)
+            _steps_done(p)  # a step still on its way would have landed
             assert _item(p) == expected  # no press lost, none taken twice
             assert vt.stored_position(engine, ROUND) == expected - 1  # the room moved with it
         p.screenshot(path=str(ARTIFACTS / "workshop-clicker.png"))
