@@ -123,7 +123,8 @@ def _p(values: list[float], q: int) -> float:
 
 
 def measure(case: str, tmp: Path, bare: bool) -> tuple[dict, list[float]]:
-    """({clients: (latencies, 1-minute load average before → after)}, first-request times) for one case."""
+    """({clients: (latencies, 1-minute load average before → after, server CPU per request)}, first-request
+    times) for one case."""
     env, query = case_env(case, tmp)
     edition = query.get("round", "latest")  # the synthetic rounds are illustrative: served by round id
     db_url = f"sqlite:///{tmp / case / 'bench-api.db'}"
@@ -141,9 +142,10 @@ def measure(case: str, tmp: Path, bare: bool) -> tuple[dict, list[float]]:
         _wait_idle(server.pid)
         figures = {}
         for n in CLIENTS:
-            before = os.getloadavg()[0]
+            before, cpu = os.getloadavg()[0], _cpu_seconds(server.pid)
             times = asyncio.run(_run(base, _paths(edition), n))
-            figures[n] = (times, f"{before:.1f} → {os.getloadavg()[0]:.1f}")
+            cpu_ms = (_cpu_seconds(server.pid) - cpu) / len(times) * 1000
+            figures[n] = (times, f"{before:.1f} → {os.getloadavg()[0]:.1f}", f"{cpu_ms:.2f} ms")
         return figures, first
     finally:
         stop_server(server)
@@ -169,21 +171,25 @@ def main() -> None:
             notes.append(
                 f"{label}: first request of each choice {', '.join(f'{t * 1000:.0f}' for t in first)} ms"
             )
-            for n, (times, load) in figures.items():
+            for n, (times, load, cpu_ms) in figures.items():
                 verdict = ""
                 if case == "a" and n == max(CLIENTS):
                     verdict = f"{'PASS' if _p(times, 95) <= BUDGET_MS else 'FAIL'} (≤ {BUDGET_MS} ms)"
                 p50, p95 = f"{_p(times, 50):.1f} ms", f"{_p(times, 95):.1f} ms"
-                rows.append((label, f"{n} client(s)", p50, p95, load, verdict))
+                rows.append((label, f"{n} client(s)", p50, p95, cpu_ms, load, verdict))
     print(
         f"\nAPI: GET /api/v1/editions/…/gaps, {REQUESTS} requests per row cycling {len(PILLAR_CYCLE)} pillar choices"
     )
     print(f"server: {server}, no rate limit; client: {CLIENT}")
-    header = ("case", "concurrency", "p50", "p95", "load avg", "budget (p95)")
+    header = ("case", "concurrency", "p50", "p95", "server CPU/request", "load avg", "budget (p95)")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
     print("Warm-up (answers worked out, then kept): " + "; ".join(notes))
+    print(
+        "Server CPU/request: the server process's CPU time over the row's requests; at 50 clients a request"
+        " waits for about 50 of them, on cores shared with the load average's other processes."
+    )
 
 
 if __name__ == "__main__":
