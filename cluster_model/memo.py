@@ -106,6 +106,14 @@ class Memo:
         with self._lock:
             return self._values.get(key, default)
 
+    def use(self, key: Hashable, default=None):
+        """The value kept under ``key`` without computing it, counted as a use (kept longer than the rest)."""
+        with self._lock:
+            if key not in self._values:
+                return default
+            self._values.move_to_end(key)
+            return self._values[key]
+
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._values

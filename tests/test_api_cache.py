@@ -16,7 +16,16 @@ from cluster_model import publishing, store
 from cluster_model.auth import User
 from cluster_model.store import signin
 from cluster_model.store.testing import temp_store
-from web.api import COOKIE, STALE_SECONDS, api_routes, pages_data_key, pages_source
+from web.api import (
+    COOKIE,
+    KEPT_ANSWERS,
+    STALE_SECONDS,
+    KeptAnswers,
+    Ready,
+    api_routes,
+    pages_data_key,
+    pages_source,
+)
 
 E = "/api/v1/editions"
 GAPS = f"{E}/latest/gaps?pillars=hrm"
@@ -153,3 +162,17 @@ def test_a_bad_parameter_is_still_a_400_after_good_ones_were_kept(api):
     bad = client.get(f"{E}/latest/gaps?pillars=hrm,roads")
     assert bad.status_code == 400 and bad.json()["parameter"] == "pillars"
     assert client.get(GAPS + "&format=xml").status_code == 400
+
+
+def test_a_kept_answer_in_use_outlives_answers_asked_once():
+    """Bounded (``KEPT_ANSWERS``), least recently *used* first: a flood of one-off URLs does not push out
+    the answer every client keeps asking for."""
+    kept = KeptAnswers(lambda: ("data",), clock=ManualClock())
+    kept.refresh()
+    ready = Ready(b"{}", "application/json", {"ETag": '"e"'}, {})
+    kept.keep(kept.generation, ("popular", "json"), ready)
+    for n in range(KEPT_ANSWERS):
+        assert kept.get(kept.generation, ("popular", "json")) is ready
+        kept.keep(kept.generation, (f"once-{n}", "json"), ready)
+    assert kept.get(kept.generation, ("popular", "json")) is ready
+    assert kept.get(kept.generation, ("once-0", "json")) is None  # the least recently used went first

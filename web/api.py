@@ -217,7 +217,7 @@ class KeptAnswers:
             self._reading = False
 
     def get(self, generation: tuple | None, request_key: tuple) -> Ready | None:
-        return self._answers.peek((generation, request_key))
+        return self._answers.use((generation, request_key))  # a hit stays: least recently used go first
 
     def keep(self, generation: tuple | None, request_key: tuple, ready: Ready) -> None:
         if generation is not None:
