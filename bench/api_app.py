@@ -1,5 +1,6 @@
-"""The API's routes alone, for ``bench/api.py``: the same ``web.api`` routes serve.py mounts, without the
-per-address limit (the bench's 50 clients share one address) and without a Streamlit page around them."""
+"""The API's routes alone, for ``bench/api.py --bare``: the same ``web.api`` routes serve.py mounts, without
+the per-address limit (the bench's 50 clients share one address) and without Streamlit's server around them
+(what the default bench measures: ``streamlit run serve.py``)."""
 
 from __future__ import annotations
 

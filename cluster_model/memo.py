@@ -49,6 +49,10 @@ Every cache the atlas keeps, in one place (keys are content or revisions, never 
    a name resolves to, an edition's narrowed bundle, checksums, rendered JSON/CSV bodies, data packages.
    Key: (what, ETag: the edition's checksum, route, query and format; base URL). Bound: 512, apart from
    the pages' 128 so API traffic never evicts their views. Invalidated with its ``AtlasData``.
+11. The API's ready answers (web/api.py ``KeptAnswers``, a Memo): the bytes and headers of answers anyone
+   may read (never a draft, never for a request with a session cookie), sent from the event loop.
+   Key: (data key: ``ui.data_access.data_key``, URL, format). Bound: 1024. Invalidated when the data
+   key changes, read at most once a second (``web.api.STALE_SECONDS``).
 """
 
 from __future__ import annotations
@@ -101,6 +105,14 @@ class Memo:
         """The value kept under ``key`` without computing it (nor counting as a use)."""
         with self._lock:
             return self._values.get(key, default)
+
+    def use(self, key: Hashable, default=None):
+        """The value kept under ``key`` without computing it, counted as a use (kept longer than the rest)."""
+        with self._lock:
+            if key not in self._values:
+                return default
+            self._values.move_to_end(key)
+            return self._values[key]
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:

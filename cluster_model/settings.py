@@ -105,6 +105,12 @@ class Settings:
         "Publishing: a reviewer may publish a round whose last changes are their own (a one-person team; the edition says so).",
         False,
     )
+    api_requests_per_minute: int = _var(
+        "ATLAS_API_REQUESTS_PER_MINUTE",
+        "`600`",
+        "API: requests per minute per client address (`0`: no limit, as `bench/api.py` runs the server).",
+        600,
+    )
     bench_reruns: int = _var("BENCH_RERUNS", "`20`", "Bench: AppTest reruns per case (server-only rows).", 20)
     bench_browser_changes: int = _var(
         "BENCH_BROWSER_CHANGES", "`10`", "Bench: pillar changes per case in Chromium (median of these).", 10
@@ -142,6 +148,7 @@ class Settings:
             chromium=environ.get("ATLAS_CHROMIUM") or None,
             test_pg_url=environ.get("ATLAS_TEST_PG_URL") or None,
             allow_self_review=bool(_text(environ.get("ATLAS_ALLOW_SELF_REVIEW"))),
+            api_requests_per_minute=int(environ.get("ATLAS_API_REQUESTS_PER_MINUTE") or 600),
             bench_reruns=int(environ.get("BENCH_RERUNS") or 20),
             bench_browser_changes=int(environ.get("BENCH_BROWSER_CHANGES") or 10),
             bench_quiet_s=float(environ.get("BENCH_QUIET_S") or 1.5),

@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from urllib.parse import quote
 
 import pandas as pd
 import pytest
+from api_support import ManualClock, pages_url
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from store_support import backend
@@ -20,23 +20,23 @@ from cluster_model import publishing, store
 from cluster_model.auth import User
 from cluster_model.store import signin
 from cluster_model.store.testing import temp_store
-from web.api import api_routes
+from web.api import STALE_SECONDS, api_routes
 
 SEED_ROUND = "desk-2026"
 E = "/api/v1/editions"
 
 
-def pages_url(url: str, schema: str | None) -> str:
-    """The store's URL as the pages open it: a PostgreSQL test schema through the search path."""
-    return f"{url}?options={quote(f'-csearch_path={schema}')}" if schema else url
+@pytest.fixture
+def clock():
+    return ManualClock()
 
 
 @pytest.fixture
-def served(backend, tmp_path, monkeypatch):
-    """(client, engine) of the API over a fresh seeded store on ``backend``."""
+def served(backend, tmp_path, monkeypatch, clock):
+    """(client, engine) of the API over a fresh seeded store on ``backend``; kept answers age by ``clock``."""
     with temp_store(backend, tmp_path) as (engine, url, schema):
         monkeypatch.setenv("ATLAS_DB_URL", pages_url(url, schema))
-        with TestClient(Starlette(routes=api_routes())) as client:
+        with TestClient(Starlette(routes=api_routes(clock=clock))) as client:
             yield client, engine
 
 
@@ -157,11 +157,12 @@ def _draft(engine, round_id="r-2027", status="absent") -> str:
     return round_id
 
 
-def test_a_new_edition_changes_latest_the_checksum_and_the_etag(served):
+def test_a_new_edition_changes_latest_the_checksum_and_the_etag(served, clock):
     client, engine = served
     before = client.get(f"{E}/latest/gaps")
     publishing.submit(engine, _draft(engine), "ed")
     edition = publishing.publish(engine, "r-2027", "rev")
+    clock.advance(STALE_SECONDS)  # kept answers are served at most this long after a change
     editions = client.get(E).json()["editions"]
     assert [e["edition"] for e in editions][:1] == [edition.edition_id]  # newest first
     after = client.get(f"{E}/latest/gaps")

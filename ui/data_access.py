@@ -84,15 +84,22 @@ def get_engine():
     return _open_store(store_url(), str(data_dir()))
 
 
-def get_atlas_data() -> AtlasData:
-    """Dataset (from the store), boundaries and matched sites; rebuilt only when something changes."""
+def data_key() -> tuple:
+    """What the bundle is built from: the data folder and its files' times, the store and its revision,
+    the boundary file and its time, the province. A new key builds a new bundle (and drops the API's
+    kept answers, web/api.py)."""
     folder, path, url = data_dir(), boundaries_path(), store_url()
     mtime = path.stat().st_mtime_ns if path.exists() else 0
     try:
         revision = store.revision(_open_store(url, str(folder)))
     except Exception as exc:  # noqa: BLE001 - an unreachable database must not take the atlas down
         revision = f"unavailable: {type(exc).__name__}"
-    return _assemble(str(folder), _mtimes(folder), url, revision, str(path), mtime, boundaries_province())
+    return (str(folder), _mtimes(folder), url, revision, str(path), mtime, boundaries_province())
+
+
+def get_atlas_data() -> AtlasData:
+    """Dataset (from the store), boundaries and matched sites; rebuilt only when something changes."""
+    return _assemble(*data_key())
 
 
 def get_dataset() -> Dataset:

@@ -11,6 +11,11 @@ status, never 0; a bad parameter gets 400 with a JSON body naming it and the val
 unknown edition or cluster 404; ``ETag`` and ``Cache-Control`` from the edition's checksum (a draft is
 ``private, no-store``); requests per client address limited (429 with ``Retry-After``). Drafts are
 served only with a signed-in editor's session cookie (``ui.session_cookie``). No route writes.
+
+Speed (``make bench``, ``bench/api.py``): an answer anyone may read is kept ready as bytes and headers
+(:class:`KeptAnswers`), so a repeated request is answered from the event loop without the store, the
+threadpool or the bundle; only a miss (a new query, a draft, a signed-in editor) is worked out in a worker
+thread. Kept answers are dropped when the data change, checked at most every ``STALE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -32,11 +38,17 @@ from starlette.routing import Route
 from cluster_model import served as ed
 from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, low_coverage_text
 from cluster_model.issues import AtlasError
+from cluster_model.memo import Memo
 from cluster_model.vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, PILLARS
 
 PREFIX = "/api/v1"
 FORMATS = ("json", "csv")
-REQUESTS_PER_MINUTE = 600  # per client address: ten a second, far above a person or a script's polling
+SETTING = "setting"  # api_routes' default limit: ATLAS_API_REQUESTS_PER_MINUTE (600 a minute per address)
+# How long a kept answer may still be served after the data change (a new edition moving ``latest``, an
+# edit): 1 s, far inside the 60 s that ``Cache-Control`` already lets any cache keep ``latest``, and the
+# store is asked at most once a second however many requests come.
+STALE_SECONDS = 1.0
+KEPT_ANSWERS = 1024  # ready answers (route, query, format, host): a few MB at most
 PUBLIC_SECONDS = 3600  # a published edition never changes: a cache may keep it an hour
 LATEST_SECONDS = 60  # ``latest`` and the list move when a new edition is published
 API_MEMO = 512  # answers, editions and checksums kept per data bundle
@@ -69,8 +81,6 @@ class Source:
     def kept(self, key: tuple, compute):
         """``compute()`` once per key for this bundle, in the API's own bounded memo kept with it (so a
         burst of API requests never pushes the pages' views out of theirs)."""
-        from cluster_model.memo import Memo
-
         return self.atlas.memo(("api",), lambda: Memo(API_MEMO)).get(key, compute)
 
     def bundle(self, served: ed.Served):
@@ -82,8 +92,6 @@ class Source:
 
         def narrowed():
             from dataclasses import replace
-
-            from cluster_model.memo import Memo
 
             return replace(
                 self.atlas, dataset=ed.dataset_of(self.engine, self.atlas.dataset, served), _memo=Memo(128)
@@ -116,6 +124,13 @@ def pages_source() -> Source:
     return Source(get_engine(), get_atlas_data())
 
 
+def pages_data_key() -> tuple:
+    """What the pages' bundle is built from (``ui.data_access.data_key``: the store's revision, the files)."""
+    from ui.data_access import data_key
+
+    return data_key()
+
+
 # --------------------------------------------------------------------------- limits, caching headers, CORS
 
 
@@ -143,6 +158,70 @@ class RateLimit:
                 for key in [k for k, q in self._seen.items() if not q or q[-1] <= now - 60]:
                     del self._seen[key]
             return 0
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An answer as it is sent: body, media type, the headers a 304 carries too, and the rest."""
+
+    body: bytes
+    media_type: str
+    headers: dict  # CORS, ETag, Cache-Control, Vary
+    extra: dict  # Content-Disposition
+
+    def response(self, request: Request) -> Response:
+        if request.headers.get("if-none-match") == self.headers["ETag"]:
+            return Response(status_code=304, headers=self.headers)
+        return Response(self.body, media_type=self.media_type, headers={**self.headers, **self.extra})
+
+
+class KeptAnswers:
+    """Answers anyone may read, kept ready to send, per data key (``pages_data_key``: the store's
+    revision and the files the bundle is built from).
+
+    Only answers to requests without a session cookie about a public edition (published, superseded,
+    illustrative; the list, the document) are kept, and only requests without a session cookie are
+    answered from here: a draft is never kept, an editor always gets the answer worked out for them.
+    The data key is read again at most every ``stale_seconds`` (``clock``: injectable for tests); a
+    new one drops every kept answer. An answer kept under a key was worked out from data at least
+    that new, so what is served is at most ``stale_seconds`` (plus one read of the key) behind."""
+
+    def __init__(self, data_key: Callable[[], tuple], stale_seconds: float = STALE_SECONDS, clock=None):
+        self._data_key = data_key
+        self._stale_seconds = stale_seconds
+        self._clock = clock or time.monotonic
+        self._answers = Memo(KEPT_ANSWERS)
+        self._lock = threading.Lock()
+        self._read_at: float | None = None
+        self._reading = False
+        self.generation: tuple | None = None  # the data key last read
+
+    def due(self) -> bool:
+        """True when the data key is to be read again, by this caller (the others go on meanwhile)."""
+        now = self._clock()
+        with self._lock:
+            if self._reading or (self._read_at is not None and now - self._read_at < self._stale_seconds):
+                return False
+            self._read_at, self._reading = now, True
+            return True
+
+    def refresh(self) -> None:
+        """Read the data key (in a worker thread: it asks the store); a new one drops the kept answers."""
+        try:
+            key = self._data_key()
+            with self._lock:
+                if key != self.generation:
+                    self._answers.clear()
+                    self.generation = key
+        finally:
+            self._reading = False
+
+    def get(self, generation: tuple | None, request_key: tuple) -> Ready | None:
+        return self._answers.use((generation, request_key))  # a hit stays: least recently used go first
+
+    def keep(self, generation: tuple | None, request_key: tuple, ready: Ready) -> None:
+        if generation is not None:
+            self._answers.get((generation, request_key), lambda: ready)
 
 
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
@@ -339,21 +418,17 @@ def endpoint(
     handler: Callable[[Call], Answer],
     source: Callable[[], Source],
     limit: RateLimit,
+    kept: KeptAnswers,
     *,
     edition: bool = True,
     tabular: bool = False,
 ) -> Callable[[Request], Response]:
-    """The route function around ``handler``: preflight, rate limit, parameters, edition, ETag, errors."""
+    """The route function around ``handler``: preflight, rate limit, parameters, kept answers, edition,
+    ETag, errors. Async: a kept answer is sent from the event loop; only a miss takes a worker thread."""
 
-    def run(request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return _preflight()
-        wait = limit.wait(request.client.host if request.client else "")
-        if wait:
-            body = {"error": "too many requests", "retry_after_seconds": wait}
-            return _error(429, body, {"Retry-After": str(wait)})
+    def worked_out(request: Request, fmt: str, generation: tuple | None) -> Response:
+        # In a worker thread: reads the store and the pages' bundle.
         try:
-            fmt = _format(request, tabular)
             src = source()
             name = request.path_params.get("edition", "")
             editor = edition and _is_editor(src, request)
@@ -377,11 +452,35 @@ def endpoint(
             body, media_type, extra = src.kept(
                 ("api_answer", etag, str(request.base_url)), lambda: _render(handler(call), call, fmt)
             )
-            return Response(body, media_type=media_type, headers={**headers, **extra})
+            ready = Ready(body, media_type, headers, extra)
+            if (served is None or served.public) and COOKIE not in request.cookies:
+                kept.keep(generation, (str(request.url), fmt), ready)
+            return ready.response(request)
         except BadParameter as exc:
             return _error(400, exc.body)
         except AtlasError as exc:
             return _error(404, {"error": "not found", "detail": exc.english()})
+
+    async def run(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return _preflight()
+        wait = limit.wait(request.client.host if request.client else "")
+        if wait:
+            body = {"error": "too many requests", "retry_after_seconds": wait}
+            return _error(429, body, {"Retry-After": str(wait)})
+        try:
+            fmt = _format(request, tabular)
+        except BadParameter as exc:
+            return _error(400, exc.body)
+        generation = None
+        if COOKIE not in request.cookies:  # a signed-in editor's request is never answered from here
+            if kept.due():
+                await run_in_threadpool(kept.refresh)
+            generation = kept.generation
+            ready = kept.get(generation, (str(request.url), fmt))
+            if ready is not None:
+                return ready.response(request)
+        return await run_in_threadpool(worked_out, request, fmt, generation)
 
     return run
 
@@ -565,14 +664,26 @@ def docs(call: Call) -> Answer:
 
 
 def api_routes(
-    source: Callable[[], Source] = pages_source, requests_per_minute: int | None = REQUESTS_PER_MINUTE
+    source: Callable[[], Source] = pages_source,
+    requests_per_minute: int | str | None = SETTING,
+    *,
+    data_key: Callable[[], tuple] = pages_data_key,
+    stale_seconds: float = STALE_SECONDS,
+    clock: Callable[[], float] | None = None,
 ) -> list[Route]:
-    """The API's routes (``requests_per_minute``: per client address; None for no limit, as the bench)."""
+    """The API's routes (``requests_per_minute``: per client address, None for no limit; by default the
+    ATLAS_API_REQUESTS_PER_MINUTE setting). ``data_key``, ``stale_seconds``, ``clock``: when kept answers
+    are dropped (:class:`KeptAnswers`)."""
+    if requests_per_minute == SETTING:
+        from cluster_model.settings import settings
+
+        requests_per_minute = settings().api_requests_per_minute or None
     limit = RateLimit(requests_per_minute)
+    kept = KeptAnswers(data_key, stale_seconds, clock)
     methods = ["GET", "OPTIONS"]
 
     def route(path: str, handler, **kind) -> Route:
-        return Route(PREFIX + path, endpoint(handler, source, limit, **kind), methods=methods)
+        return Route(PREFIX + path, endpoint(handler, source, limit, kept, **kind), methods=methods)
 
     edition = "/editions/{edition}"
     return [
