@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cluster_model import voting as v
+from cluster_model import workshop as ws
 from cluster_model.markup import esc
 from cluster_model.store import votes as vt
 from cluster_model.vocabulary import STAKEHOLDERS
@@ -112,6 +113,9 @@ def _cast(cluster_id: str, pillar: str, choice: str, comment_key: str) -> None:
 
 @st.fragment  # a tap reruns only this panel, not the whole app: less work per vote for the server
 def item_panel(now: vt.CurrentItem) -> None:
+    if not now.item.votable:  # the screen shows the gap matrix: no question, no buttons (as web/vote.py)
+        st.info(_(ws.NOTHING_TO_VOTE))
+        return
     cid, pillar = now.item.cluster_id, now.item.pillar
     rows = ds.indicators[ds.indicators["pillar"] == pillar]
     # indicator names in the phone's language from data/names.csv (English marked [en] when missing)

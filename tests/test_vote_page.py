@@ -128,3 +128,14 @@ def test_the_phone_has_its_own_language_switch_kept_in_its_address(db):
     assert "ڳڻيو ويو" in at.success[0].value
     at.radio(key="phone_lang").set_value("English").run()
     assert "lang" not in at.query_params and "Mango — Technology" in _markdown(at)
+
+
+def test_on_a_gap_matrix_item_the_phone_has_nothing_to_vote_on(db):
+    from cluster_model import workshop as ws
+
+    dl.set_agenda(db, ROUND, "*clusters:TSHI,mango:T", author="F")
+    at = _app(r=ROUND, g="industry")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [ws.NOTHING_TO_VOTE]
+    assert not [b for b in at.button if b.label.endswith("Present")]

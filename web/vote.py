@@ -40,6 +40,7 @@ from starlette.routing import Route
 from cluster_model import i18n
 from cluster_model import local_names as ln
 from cluster_model import voting as v
+from cluster_model import workshop as ws
 from cluster_model.issues import fill
 from cluster_model.markup import esc
 from cluster_model.memo import Memo
@@ -163,7 +164,7 @@ def _local_names() -> ln.LocalNames:
 
 def _key(cur: vt.CurrentItem) -> str:
     """What the phone's panel depends on: a change of item or of its state redraws it."""
-    return f"{cur.position}|{cur.item.cluster_id}|{cur.item.pillar}|{cur.state}"
+    return f"{cur.position}|{cur.item.kind}|{cur.item.cluster_id}|{cur.item.pillar}|{cur.state}"
 
 
 def _href(**params: str | None) -> str:
@@ -217,6 +218,12 @@ def _group_picker(q: dict[str, str], tr: i18n.Translator) -> str:
 def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, message: str = "") -> str:
     """The item on screen, the phone's vote and the buttons: the part a script redraws in place."""
     _ = tr.gettext
+    if not cur.item.votable:  # the screen shows the gap matrix: no question, no buttons
+        item_of = _("Item {n} of {total}").format(n=cur.position + 1, total=cur.n_items)
+        nothing = esc(_(ws.NOTHING_TO_VOTE))
+        return _panel_frame(
+            cur, q, tr, f"<p class='note'>{esc(item_of)}</p><p class='msg info' role='status'>{nothing}</p>"
+        )
     lang, cid, pillar = q.get("lang") or i18n.DEFAULT_LANGUAGE, cur.item.cluster_id, cur.item.pillar
     names = _local_names()
     cluster, indicators = vt.item_words(engine, cid, pillar)
@@ -253,6 +260,12 @@ def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, messag
             f"<input type='text' id='comment' name='comment' maxlength='{v.MAX_COMMENT_CHARS}' "
             f"placeholder='{esc(hint)}'>{buttons}</form>"
         )
+    return _panel_frame(cur, q, tr, html)
+
+
+def _panel_frame(cur: vt.CurrentItem, q: dict, tr, html: str) -> str:
+    """The panel around what the item asks: the key a script compares, the reload note, the group link."""
+    _ = tr.gettext
     reload, change = _("Reload this page to see the next item."), _("Change my group")
     state_url = PATH.lstrip("/") + "/state?" + urlencode({"r": cur.round_id})
     return (
