@@ -134,3 +134,28 @@ def test_the_api_and_phone_routes_answer_through_the_server_s_routes(tmp_path, m
         assert client.get("/v?r=no-such-round").status_code in (200, 404)
         assert client.get("/v/state?r=no-such-round").json() == {"key": ""}
         assert client.get("/vendor.js").status_code == 404  # not under the phones' path
+
+
+def test_the_atlas_s_first_screen_imports_no_spreadsheet_writer(tmp_path):
+    """The first screen's path (warm-up, then the Atlas page's first run) never writes a spreadsheet:
+    openpyxl (~0.3-0.5 s to import) came in through the publishing box's cache clearing, held the warm-up
+    back and so the map's first paint (#28 item 1 A). The Export and Data pages import it when they need it."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from streamlit.testing.v1 import AppTest
+        from ui import warmup
+
+        warmup.prepare_first_screen()
+        at = AppTest.from_file("app.py", default_timeout=300)
+        at.run()
+        assert not at.exception, at.exception
+        print(sorted({"openpyxl", "ui.data_editing", "outputs.tables"} & set(sys.modules)))
+        """
+    )
+    env = child_env(db_url=f"sqlite:///{tmp_path / 'atlas.db'}")
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
