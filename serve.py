@@ -20,8 +20,26 @@ from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui import session_cookie, warmup
-from ui.data_access import get_engine
-from web import api, server_socket, vote
+from web import server_socket
+from web.lazy_routes import LazyRoutes
+
+
+def _vote_routes():
+    from ui.data_access import get_engine
+    from web import vote
+
+    return vote.routes(get_engine)
+
+
+def _api_routes():
+    from web import api
+
+    return api.routes
+
+
+# The phones' and the API's modules import the data stack: imported here, they held the server's first
+# answer back by ~1.4 s; loaded by the warm-up's thread (or their first request) instead (#28 item 1).
+_LAZY = [LazyRoutes("/v", _vote_routes), LazyRoutes("/api/v1", _api_routes)]
 
 
 @asynccontextmanager
@@ -29,7 +47,8 @@ async def _warm_start(_app):
     # app.py's st.navigation decides every page, as ui.page.leave_pages_folder_mode sets on a first run;
     # set here, before any session, the first visitor's script is not run twice to get there.
     PagesManager.uses_pages_directory = False
-    warmup.start()  # a background thread: the server answers at once
+    # A background thread, the server answers at once; after the first screen it loads the lazy routes.
+    warmup.start(then=lambda: [lazy.routes for lazy in _LAZY])
     # Bound by Streamlit by now: its answers leave without waiting on a delayed ACK (40 ms each).
     server_socket.send_at_once(st.get_option("server.port"))
     yield
@@ -41,14 +60,5 @@ async def _the_atlas(request: Request) -> RedirectResponse:
     return RedirectResponse(request.url.replace(path="/"), status_code=307)
 
 
-app = st.App(
-    "app.py",
-    lifespan=_warm_start,
-    routes=[
-        *session_cookie.routes,
-        *vote.routes(get_engine),
-        *api.routes,
-        Route("/atlas", _the_atlas),
-        Route("/atlas/", _the_atlas),
-    ],
-)
+routes = [*session_cookie.routes, *_LAZY, Route("/atlas", _the_atlas), Route("/atlas/", _the_atlas)]
+app = st.App("app.py", lifespan=_warm_start, routes=routes)

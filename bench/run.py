@@ -275,6 +275,33 @@ def floor_figures(tmp: Path) -> dict:
     }
 
 
+def start_only(cases: list[str], tmp: Path) -> None:
+    """``--start-only``: server start -> map painted, ours (serve.py) and the floor, no pillar change and no
+    reference (a few minutes instead of 18): the start rows of #28 for checking a start-up change."""
+    from bench.browser import measure
+
+    started = time.perf_counter()
+    floor = measure(FLOOR_APP, {}, {}, tmp, n_changes=0)
+    print(
+        "| case | ours: start -> map painted | floor | above the floor | budget | pass | ours: each start | ours: server answering | load avg (ours / floor) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for case in cases:
+        env, query = case_env(case, tmp)
+        o = measure(SERVED["ours"], env, query, tmp, n_changes=0)
+        above = o["start_s"] - floor["start_s"]
+        budget = START_ABOVE_FLOOR_S[case]
+        print(
+            f"| ({case}) | {o['start_s']:.3f} s | {floor['start_s']:.3f} s | {above:+.2f} s | <= floor + {budget} s "
+            f"| {'PASS' if above <= budget else 'FAIL'} | {o['start_samples_s']} | {o['start_ready_s']:.3f} s "
+            f"| {load_text(o)} / {load_text(floor)} |"
+        )
+    print(
+        f"\nChromium, medians of {len(floor['start_samples_s'])} starts after a set-up start; floor starts "
+        f"{floor['start_samples_s']}; total {time.perf_counter() - started:.0f} s."
+    )
+
+
 def load_text(*figures: dict | None) -> str:
     """The 1-minute load average during each measurement (start-end), ours first: times follow the machine."""
     spans = [f.get("load") for f in figures if f]
@@ -568,6 +595,11 @@ def main() -> None:
     part = ap.add_mutually_exclusive_group()
     part.add_argument("--no-browser", action="store_true", help="AppTest figures only")
     part.add_argument("--browser", action="store_true", help="Chromium figures only (make bench-browser)")
+    part.add_argument(
+        "--start-only",
+        action="store_true",
+        help="Chromium server start -> map painted only, ours and the floor",
+    )
     ap.add_argument(
         "--case", choices=("a", "b"), action="append", help="only this case (repeatable; default both)"
     )
@@ -577,6 +609,10 @@ def main() -> None:
         worker(args.worker[0], args.worker[1], Path(args.tmp), Path(args.out))
         return
 
+    if args.start_only:
+        with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpname:
+            start_only(cases, Path(tmpname))
+        return
     started = time.perf_counter()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmpname:

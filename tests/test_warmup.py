@@ -105,3 +105,57 @@ def test_after_the_warm_up_the_atlas_computes_no_figure_again_for_the_default_or
         [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+def test_what_runs_before_the_server_answers_imports_no_data_stack():
+    """serve.py is imported before the server answers the first browser: the data stack (pandas,
+    geopandas, SQLAlchemy, folium) is the warm-up's to import, in its thread while the page loads
+    (#28 item 1: importing it there for the API's and phones' routes added ~1.4 s to every start)."""
+    script = (
+        "import sys, serve; print(sorted({'pandas', 'geopandas', 'sqlalchemy', 'folium'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_api_and_phone_routes_answer_through_the_server_s_routes(tmp_path, monkeypatch):
+    """The routes serve.py hands the server, loaded on their first request, answer as their modules do."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    monkeypatch.setenv("ATLAS_DB_URL", f"sqlite:///{tmp_path / 'atlas.db'}")
+    import serve
+
+    with TestClient(Starlette(routes=serve.routes)) as client:
+        assert client.get("/api/v1/editions").status_code == 200
+        assert client.get("/v?r=no-such-round").status_code in (200, 404)
+        assert client.get("/v/state?r=no-such-round").json() == {"key": ""}
+        assert client.get("/vendor.js").status_code == 404  # not under the phones' path
+
+
+def test_the_atlas_s_first_screen_imports_no_spreadsheet_writer(tmp_path):
+    """The first screen's path (warm-up, then the Atlas page's first run) never writes a spreadsheet:
+    openpyxl (~0.3-0.5 s to import) came in through the publishing box's cache clearing, held the warm-up
+    back and so the map's first paint (#28 item 1 A). The Export and Data pages import it when they need it."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from streamlit.testing.v1 import AppTest
+        from ui import warmup
+
+        warmup.prepare_first_screen()
+        at = AppTest.from_file("app.py", default_timeout=300)
+        at.run()
+        assert not at.exception, at.exception
+        print(sorted({"openpyxl", "ui.data_editing", "outputs.tables"} & set(sys.modules)))
+        """
+    )
+    env = child_env(db_url=f"sqlite:///{tmp_path / 'atlas.db'}")
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -15,7 +15,6 @@ from cluster_model.markup import md
 from cluster_model.memo import Memo
 from ui.chrome import show_error
 from ui.data_access import AtlasData, get_engine
-from ui.data_editing import changed
 from ui.i18n import _, current_language, data_text
 from ui.share import app_base_url, share_url
 from ui.state import ViewState
@@ -157,6 +156,10 @@ def _act(action) -> bool:
     except AtlasError as exc:
         show_error(exc)
         return False
+    # Imported here: ui.data_editing brings the spreadsheet writer (openpyxl), which the Atlas page's
+    # first screen (this module's citation box) never needs (#28 item 1 A: it held the first paint back).
+    from ui.data_editing import changed
+
     changed()
     return True
 

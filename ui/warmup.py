@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 _LOG = logging.getLogger("atlas.warmup")
 _done = threading.Event()
@@ -29,13 +30,14 @@ _started = False
 WAIT_AT_MOST_S = 60.0
 
 
-def start() -> None:
-    """Begin the warm-up in a daemon thread (once per process)."""
+def start(then: Callable[[], object] | None = None) -> None:
+    """Begin the warm-up in a daemon thread (once per process); ``then``: more to prepare after the
+    Atlas's rounds (serve.py: the routes whose modules it leaves to this thread to import)."""
     global _started
     if _started:
         return
     _started = True
-    threading.Thread(target=_run, name="atlas-warmup", daemon=True).start()
+    threading.Thread(target=_run, args=(then,), name="atlas-warmup", daemon=True).start()
 
 
 def wait() -> None:
@@ -44,7 +46,7 @@ def wait() -> None:
         _done.wait(WAIT_AT_MOST_S)
 
 
-def _run() -> None:
+def _run(then: Callable[[], object] | None = None) -> None:
     t0 = time.perf_counter()
     try:
         # Streamlit warns once per cached call made outside a script run ("missing ScriptRunContext"):
@@ -63,6 +65,11 @@ def _run() -> None:
         prepare_newest_round()
     except Exception:  # noqa: BLE001 - as above
         _LOG.exception("warm-up of the newest round failed; its first visitor's page will prepare it")
+    if then is not None:
+        try:
+            then()
+        except Exception:  # noqa: BLE001 - as above: the first request does it and reports any problem
+            _LOG.exception("warm-up: preparing the server's routes failed; their first request will")
 
 
 def prepare_first_screen() -> None:
