@@ -68,7 +68,7 @@ def test_serve_py_sends_at_once_on_the_port_it_serves(tmp_path):
         import serve
 
         ports = []
-        serve.warmup.start = lambda: None
+        serve.warmup.start = lambda **_: None
         serve.server_socket.send_at_once = ports.append
 
         async def start():
