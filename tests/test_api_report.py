@@ -8,7 +8,7 @@ import re
 
 from pypdf import PdfReader
 from store_support import backend
-from test_api import E, _draft, served
+from test_api import E, _draft, clock, served  # clock: a fixture that served uses
 
 from cluster_model import publishing, store
 from cluster_model.auth import User

@@ -88,7 +88,8 @@ NOT_ROUND_FILES = {
     "ui/data_editing.py": "the import template: a header row, no data",
     "ui/survey_flow.py": "the survey form (XLSForm, no data); the submissions (of a survey round: the seed "
     "has none): test_survey_submissions_say_draft_until_the_round_is_published",
-    "ui/publishing.py": "an edition's citation and report: only ever of a published edition",
+    "ui/publishing.py": "an edition's citation and report (the citation box and Export): only ever of a published "
+    "edition; the Export page offers no report for a draft (test_publishing_pages)",
     "ui/workshop/room_view.py": "the workshop summary (of a dialogue round): its PDF in "
     "test_workshop_summary_pdf_says_draft_on_every_page_until_the_round_is_published; its CSV and XLSX are "
     "not marked yet (the page gives outputs.tables no round marks)",
@@ -102,7 +103,7 @@ DOWNLOAD_BUTTONS = {
     "ui/linkage_editing.py": 2,
     "ui/data_editing.py": 2,
     "ui/survey_flow.py": 2,
-    "ui/publishing.py": 1,
+    "ui/publishing.py": 2,
     "ui/workshop/room_view.py": 1,
 }
 # Every public file writer in outputs/ and geo/ (a function returning bytes): where its files are checked.
@@ -124,7 +125,10 @@ WRITERS = {
         "data_package": "served_package's writer",
         "served_package": "EXPORTS: data package (and tests/test_api.py)",
     },
-    "outputs/edition_report.py": {"edition_report_pdf": "published editions only"},
+    "outputs/edition_report.py": {
+        "edition_report_pdf": "published editions only",
+        "stored_report": "the kept edition_report_pdf of a published edition",
+    },
     "outputs/workshop_summary.py": {
         "summary_pdf": "test_workshop_summary_pdf_says_draft_on_every_page_until_the_round_is_published"
     },
