@@ -386,27 +386,18 @@ def test_on_postgresql_a_vote_is_stored_while_another_is_still_being_stored(serv
     assert events.index("stored academia") < events.index("stored industry")
 
 
-def test_on_a_gap_matrix_item_the_phone_says_there_is_nothing_to_vote_on(engine):
+def test_on_a_gap_matrix_item_the_phone_says_there_is_nothing_to_vote_on(server):
     """The screen may show the gap matrix (an agenda item with no cluster and no pillar): a phone shows no
     vote buttons and no empty question, and says the page follows the screen."""
     from cluster_model import workshop as ws
 
-    dl.create_dialogue(
-        engine,
-        round_id=ROUND,
-        name="Matrix then vote",
-        date="2027-03-01",
-        venue="MUET",
-        facilitator="F",
-        agenda="*clusters:TSHI,mango:T",
-        author="seed",
-    )
-    with TestClient(Starlette(routes=vote.routes(lambda: engine)), base_url="http://hall") as client:
-        address = _join(client)
-        shown = client.get(address)
-        assert ws.NOTHING_TO_VOTE in _text(shown)
-        assert "id='vote-form'" not in shown.text and "name='choice'" not in shown.text
-        matrix_key = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
-        dl.set_position(engine, ROUND, 1, author="F")  # the room moves on to a vote item
-        assert client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"] != matrix_key
-        assert "name='choice'" in client.get(address).text
+    client, engine = server
+    dl.set_agenda(engine, ROUND, "*clusters:TSHI,mango:T", author="F")
+    address = _join(client)
+    shown = client.get(address)
+    assert ws.NOTHING_TO_VOTE in _text(shown)
+    assert "id='vote-form'" not in shown.text and "name='choice'" not in shown.text
+    matrix_key = client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"]
+    dl.set_position(engine, ROUND, 1, author="F")  # the room moves on to a vote item
+    assert client.get(v.PHONE_PATH + "/state?r=" + ROUND).json()["key"] != matrix_key
+    assert "name='choice'" in client.get(address).text

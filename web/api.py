@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cluster_model import served as ed
-from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, low_coverage_text
+from cluster_model.exports import BOUNDARY_LICENCE, DATA_LICENCE, NOT_ASSESSED, RoundMarks, low_coverage_text
 from cluster_model.issues import AtlasError
 from cluster_model.memo import Memo
 from cluster_model.vocabulary import DRAFT_MARK, ILLUSTRATIVE_MARK, PILLARS
@@ -612,7 +612,6 @@ def districts_geojson(call: Call) -> Answer:
 
 
 def datapackage(call: Call) -> Answer:
-    from cluster_model.exports import RoundMarks
     from outputs.datapackage import package_file_name, served_package
 
     s, atlas = call.served, call.source.atlas

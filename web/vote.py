@@ -218,8 +218,8 @@ def _group_picker(q: dict[str, str], tr: i18n.Translator) -> str:
 def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, message: str = "") -> str:
     """The item on screen, the phone's vote and the buttons: the part a script redraws in place."""
     _ = tr.gettext
+    item_of = _("Item {n} of {total}").format(n=cur.position + 1, total=cur.n_items)
     if not cur.item.votable:  # the screen shows the gap matrix: no question, no buttons
-        item_of = _("Item {n} of {total}").format(n=cur.position + 1, total=cur.n_items)
         nothing = esc(_(ws.NOTHING_TO_VOTE))
         return _panel_frame(
             cur, q, tr, f"<p class='note'>{esc(item_of)}</p><p class='msg info' role='status'>{nothing}</p>"
@@ -229,7 +229,6 @@ def _panel(engine: Engine, cur: vt.CurrentItem, q: dict, device: str, tr, messag
     cluster, indicators = vt.item_words(engine, cid, pillar)
     items = "".join(f"<li><bdi>{esc(names.name('indicator', i, lang, n))}</bdi></li>" for i, n in indicators)
     covers = _("Is this in place in the cluster? It covers:")
-    item_of = _("Item {n} of {total}").format(n=cur.position + 1, total=cur.n_items)
     mine = vt.my_vote(engine, cur.round_id, cid, pillar, device)
     html = (
         f"<p class='note'>{esc(item_of)} · {esc(tr.stakeholder(q['g']))}</p>"
