@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, stop_server
 from test_workshop_browser import TEXT_BOXES_JS, _overlaps  # the projector's legibility checks
-from workshop_support import dialogue_server, open_presenter_signed_in, settled
+from workshop_support import dialogue_server, keys_ready, open_presenter_signed_in, settled
 
 from cluster_model.store import dialogue as dl
 
@@ -111,9 +111,11 @@ def test_the_projector_shows_the_matrix_large_and_steps_on_with_the_keyboard(roo
         assert "not assessed (unknown)" in got["legend"], got  # unknown: its own grey, in the key
         assert view.refused == []
 
+        keys_ready(page)
         page.locator(".ws-title").click()
         page.keyboard.press("PageDown")
         _wait_title(page, "Rice — Support institutions")
+        keys_ready(page)
         page.locator(".ws-title").click()
         page.keyboard.press("PageUp")
         _wait_title(page, "Gap matrix: clusters × pillars")
@@ -147,6 +149,7 @@ def test_the_presenter_steps_onto_the_matrix_with_the_keyboard_and_sees_it_large
     try:
         page = view.page
         open_presenter_signed_in(page, base, ROUND, PASSWORD)
+        keys_ready(page)
         page.locator(".ws-title").click()
         page.keyboard.press("PageDown")
         _wait_title(page, "Gap matrix: clusters × pillars")

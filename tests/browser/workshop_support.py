@@ -40,6 +40,17 @@ def settled(page, timeout: int = 90_000) -> None:
     )
 
 
+def keys_ready(page) -> None:
+    """The view's keyboard handler (ui.workshop.presentation.KEYS_JS) is installed and knows the item on
+    screen (``item=`` in the address): a press made before either is ignored by design, not lost."""
+    page.wait_for_function(
+        "() => window.__wsSteps && window.__wsSteps.target === null"
+        " && new URLSearchParams(location.search).get('item') !== null",
+        timeout=120_000,
+    )
+    settled(page, timeout=120_000)
+
+
 def open_presenter_signed_in(page, base: str, round_id: str, password: str) -> None:
     """Open the presenter view of ``round_id`` and sign in as ``facilitator``; returns when its tally is drawn."""
     page.goto(f"{base}/workshop?round={round_id}&mode=presenter", wait_until="domcontentloaded")
