@@ -55,6 +55,12 @@ class OfflinePage:
 IDLE_JS = """() => !document.querySelector('[data-stale="true"]') && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
 
 
+def settled(page, timeout: int = 120_000) -> None:
+    """Wait for the end of the script run: nothing stale left on the page. Click a download button only then,
+    since a deferred download's file belongs to the run that drew its button, and a later run replaces it."""
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+
+
 def signed_in_data_page(browser, base: str, username: str, password: str) -> OfflinePage:
     """A new browser context on the Data page, signed in as ``username`` through the sign-in form."""
     off = OfflinePage(browser, width=1280, height=900)

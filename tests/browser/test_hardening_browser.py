@@ -18,7 +18,7 @@ import time
 import urllib.request
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, free_port, start_server, stop_server
+from browser_support import ARTIFACTS, OfflinePage, free_port, settled, start_server, stop_server
 
 from cluster_model import store
 from cluster_model.store import dialogue as dl
@@ -63,13 +63,6 @@ def hardening_server(tmp_path_factory):
     stop_server(proc)
 
 
-def _settled(page) -> None:
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
-        timeout=60_000,
-    )
-
-
 def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server, browser):
     base, _ = hardening_server
     off = OfflinePage(browser, width=1280, height=900)
@@ -77,7 +70,7 @@ def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server
     try:
         page.goto(base + "/workshop?round=dlg-hostile&mode=present", wait_until="domcontentloaded")
         page.get_by_text("Said in the room").wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         page.wait_for_timeout(1500)  # time for a frame's script to have run, if one existed
         assert page.evaluate("() => window.__pwned") is None and page.title() != "pwned"
         assert (
@@ -163,7 +156,7 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
         page.reload(wait_until="domcontentloaded")
         page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)  # signed out stays signed out
-        _settled(page)
+        settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         assert page.locator("input[type=password]").get_attribute("autocomplete") == "current-password"
         assert (
@@ -174,12 +167,12 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         off.context.add_cookies([{"name": "atlas_session", "value": cookie["value"], "url": base}])
         page.reload(wait_until="domcontentloaded")
         page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         off.context.add_cookies([{"name": "atlas_session", "value": "forged-token-value", "url": base}])
         page.reload(wait_until="domcontentloaded")
         page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         assert not off.refused
     finally:

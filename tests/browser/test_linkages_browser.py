@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 
 import pytest
-from browser_support import ARTIFACTS, start_server, stop_server
+from browser_support import ARTIFACTS, settled, start_server, stop_server
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -137,8 +137,6 @@ def test_cluster_profile_draws_the_network_by_status_offline(linked_server, offl
     assert offline_page.refused == []
 
 
-IDLE_JS = """() => !document.querySelector('[data-stale="true"]') && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
-
 LAYER_JS = """
 () => {
   const maps = [...new Set(Object.values(window).filter(v => v && v instanceof L.Map))];
@@ -163,7 +161,7 @@ def test_atlas_institutions_layer_draws_markers_and_lines_to_the_sites_offline(l
     map_frame(page)
     # The toggle can be briefly inert while the map component settles (its first value reruns the script): retry.
     for attempt in range(8):
-        page.wait_for_function(IDLE_JS, timeout=60_000)
+        settled(page)
         try:
             page.locator("label").filter(has_text="Institutions layer").click(timeout=8_000)
             break

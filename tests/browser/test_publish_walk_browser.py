@@ -24,6 +24,7 @@ from browser_support import (
     ARTIFACTS,
     REPO,
     OfflinePage,
+    settled,
     signed_in_data_page,
     start_server,
     stop_server,
@@ -102,6 +103,8 @@ def _edit_one_status(page, row: int, status: str) -> None:
 
 
 def _download(page, click) -> bytes:
+    # A deferred download's file belongs to the run that drew its button: click once that run has ended.
+    settled(page)
     with page.expect_download(timeout=WAIT) as info:
         click()
     return open(info.value.path(), "rb").read()
@@ -173,6 +176,7 @@ def test_an_edit_is_reviewed_published_then_read_cited_downloaded_and_fetched(wa
         # Export: the data package (valid) and the edition report, both of this edition.
         page.get_by_role("link", name="Export").first.click()
         package_button = page.get_by_role("button", name="Data package (Frictionless, ZIP)")
+        package_button.wait_for(timeout=WAIT)  # the Export page's run has begun: _download waits for its end
         package = _download(page, package_button.click)
         zipfile.ZipFile(io.BytesIO(package)).extractall(tmp_path / "package")
         descriptor = json.loads((tmp_path / "package" / "datapackage.json").read_text(encoding="utf-8"))

@@ -14,9 +14,8 @@ import contextlib
 import re
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, stop_server
+from browser_support import ARTIFACTS, OfflinePage, settled, stop_server
 from workshop_support import dialogue_server, open_presenter_signed_in
-from workshop_support import settled as _settled
 
 from cluster_model.store import dialogue as dl
 from cluster_model.store import votes as vt
@@ -169,7 +168,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
             "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
         )
 
-        _settled(f)
+        settled(f)
         f.get_by_role("button", name="Accept the tally into the round").click()
         f.get_by_text("Accepted: 10 votes from 4 group(s)").wait_for(timeout=90_000)
         acc = vt.accepted_tallies(engine, ROUND).set_index("stakeholder_group")
@@ -308,7 +307,7 @@ def test_the_projector_draws_votes_from_the_poll_with_no_script_run(vote_server,
     try:
         p.goto(f"{base}/workshop?round={round_id}&mode=present&lang=ur", wait_until="domcontentloaded")
         p.locator(".ws-tally").wait_for(timeout=120_000)
-        _settled(p, timeout=120_000)
+        settled(p, timeout=120_000)
         p.evaluate(COUNT_RUNS)
         hostile = "<img src=x onerror=window.__pwned=1> کوئی تربیتی مرکز نہیں"
         for group, choice, comment in (("community", "absent", hostile), ("academia", "partial", None)):

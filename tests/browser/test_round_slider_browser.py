@@ -10,7 +10,7 @@ import re
 import sys
 
 import pytest
-from browser_support import IDLE_JS, REPO, OfflinePage, start_server, stop_server
+from browser_support import REPO, OfflinePage, settled, start_server, stop_server
 from playwright.sync_api import expect
 from test_atlas_round_slider import add_illustrative_rounds
 from ux_support import map_frame
@@ -42,7 +42,7 @@ def _open_atlas(page, base: str):
     page.goto(base + "/", wait_until="domcontentloaded")
     frame = map_frame(page, timeout=120_000)
     frame.wait_for_function("() => window.__atlasDistricts && window.__atlasDistricts.layer", timeout=120_000)
-    page.wait_for_function(IDLE_JS, timeout=120_000)
+    settled(page)
     return frame
 
 
@@ -63,7 +63,7 @@ def _step(
         arg=[district, before],
         timeout=120_000,
     )
-    page.wait_for_function(IDLE_JS, timeout=120_000)
+    settled(page)
     return meter.frames[frames_before:], list(meter.urls.values())[requests_before:]
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
-from test_hardening_browser import _session_cookie, _settled
+from browser_support import ARTIFACTS, OfflinePage, settled, start_server, stop_server
+from test_hardening_browser import _session_cookie
 
 from cluster_model.auth import hash_password
 from cluster_model.identity import atlas_name
@@ -68,7 +68,7 @@ def test_a_typed_atlas_path_opens_the_atlas_with_its_parameters(server, offline_
     page = offline_page.page
     page.goto(server + "/atlas?pillars=technology", wait_until="domcontentloaded")
     page.get_by_role("heading", name=atlas_name(), level=1).wait_for(timeout=60_000)
-    _settled(page)
+    settled(page)
     assert page.get_by_text("Page not found").count() == 0
     assert "pillars=technology" in page.url
     assert not offline_page.refused

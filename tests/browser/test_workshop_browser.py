@@ -10,7 +10,7 @@ no overlapping labels) at 1280x720 and 1920x1080 and save screenshots.
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, start_server, stop_server
+from browser_support import ARTIFACTS, OfflinePage, settled, start_server, stop_server
 
 from cluster_model.auth import hash_password
 
@@ -101,15 +101,7 @@ def _wait_title(page, text: str, timeout: int = 30_000) -> None:
         arg=text,
         timeout=timeout,
     )
-    _settled(page)
-
-
-def _settled(page) -> None:
-    """The script run has finished: no element left over from the previous run."""
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
-        timeout=30_000,
-    )
+    settled(page)
 
 
 def _sign_in(page) -> None:

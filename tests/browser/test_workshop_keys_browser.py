@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, stop_server
+from browser_support import ARTIFACTS, OfflinePage, settled, stop_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from workshop_support import dialogue_server, open_presenter_signed_in, settled
+from workshop_support import dialogue_server, open_presenter_signed_in
 
 from cluster_model.store import votes as vt
 

@@ -9,9 +9,9 @@ workshop-matrix-presenter-1920.png."""
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, stop_server
+from browser_support import ARTIFACTS, OfflinePage, settled, stop_server
 from test_workshop_browser import TEXT_BOXES_JS, _overlaps  # the projector's legibility checks
-from workshop_support import dialogue_server, keys_ready, open_presenter_signed_in, settled
+from workshop_support import dialogue_server, keys_ready, open_presenter_signed_in
 
 from cluster_model.store import dialogue as dl
 

@@ -16,10 +16,9 @@ import io
 import re
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, stop_server
+from browser_support import ARTIFACTS, OfflinePage, settled, stop_server
 from test_workshop_browser import TEXT_BOXES_JS, _overlaps  # the legibility checks of the projector
 from workshop_support import dialogue_server, open_presenter_signed_in
-from workshop_support import settled as _settled
 
 from cluster_model.store import dialogue as dl
 
@@ -87,7 +86,7 @@ def test_projector_fits_1920x1080_and_leaves_the_controls_to_the_presenter(room,
     presenter = None
     try:
         p = projector.page
-        _settled(p)
+        settled(p)
         p.evaluate("window.scrollTo(0, 0)")
         p.screenshot(path=str(ARTIFACTS / "workshop-projector-1920x1080.png"))
         academia_tally = p.locator(".ws-tally tr[data-group='academia']")
@@ -154,7 +153,7 @@ def test_open_projector_shows_the_accepted_rating(room, browser):
         f = presenter.page
         f.get_by_role("button", name="Close voting on this item").click()
         f.get_by_role("button", name="Reopen voting").wait_for(timeout=90_000)
-        _settled(f)
+        settled(f)
         f.get_by_role("button", name="Accept the tally into the round").click()
         f.get_by_text("Accepted: 2 votes from 2 group(s)").wait_for(timeout=90_000)
         f.get_by_text("Room gap: 0.50").wait_for(timeout=90_000)

@@ -3,7 +3,7 @@ for the end of a script run."""
 
 from __future__ import annotations
 
-from browser_support import start_server
+from browser_support import settled, start_server  # settled: keys_ready waits for it too
 
 from cluster_model import store
 from cluster_model.auth import hash_password
@@ -30,14 +30,6 @@ def dialogue_server(folder, round_id: str, agenda: str, password: str, name: str
     )
     proc, base = start_server({"ATLAS_DB_URL": url, "STREAMLIT_SECRETS_FILES": str(secrets)})
     return proc, base, engine
-
-
-def settled(page, timeout: int = 90_000) -> None:
-    """The script run has finished: no element left over from the previous run."""
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-stale="true"]\') && document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')',
-        timeout=timeout,
-    )
 
 
 def keys_ready(page) -> None:
