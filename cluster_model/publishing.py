@@ -509,6 +509,11 @@ def citation(ed: Edition, url: str, publisher: str | None = None) -> Citation:
     )
 
 
+def report_file_name(ed: Edition, language: str) -> str:
+    """The edition report's file name, the same from Export, the citation box and the API: the citation's key."""
+    return f"{citation(ed, '').key}.{language}.pdf"
+
+
 # --------------------------------------------------------------------------- the round's life
 
 

@@ -143,10 +143,6 @@ def edition_report_pdf(ed: Edition, tables: dict[str, pd.DataFrame], cited: Cita
     return bytes(pdf.output())
 
 
-def report_file_name(ed: Edition, language: str) -> str:
-    return f"{publishing.citation(ed, '').key}.{language}.pdf"
-
-
 def stored_reports(
     engine, ds: Dataset, ed: Edition, url: str, languages=tuple(LANGUAGES)
 ) -> dict[str, bytes]:

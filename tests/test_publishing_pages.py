@@ -140,3 +140,19 @@ def test_export_offers_the_edition_report_of_an_edition_and_none_of_a_draft(db):
     editor = _ok(page_app("export", timeout=90, users=USERS, signed_in="alice", round=ROUND).run())
     assert "Draft, not published" in _texts(editor)  # the draft is the round shown
     assert _report_buttons(editor) == []
+
+
+def test_the_citation_box_and_export_give_the_edition_report_under_the_api_s_file_name(db, monkeypatch):
+    """One owner of the report's file name (``publishing.report_file_name``): the citation box's PDF, Export's
+    and the API's ``report.pdf`` are the same file under the same name."""
+    from support import record_deferred_downloads
+
+    downloads = record_deferred_downloads(monkeypatch)
+    (edition,) = publishing.editions(db)
+    name = publishing.report_file_name(edition, "en")
+    at = page_app("atlas", timeout=90, editor=False)
+    at.session_state["cite_open"] = True  # the citation box, opened
+    _ok(at.run())
+    from_atlas = downloads.pop(name)()
+    _ok(page_app("export", timeout=90, editor=False).run())
+    assert from_atlas.startswith(b"%PDF") and downloads.pop(name)() == from_atlas

@@ -91,15 +91,9 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
                 "ris",
                 "application/x-research-info-systems",
             ),
-            # the edition's kept report, in the page's language (read when clicked)
-            (
-                _("Edition report (PDF)"),
-                lambda: report_pdf(atlas, ed),
-                f"{current_language()}.pdf",
-                "application/pdf",
-            ),
         ]
-        for column, (label, data, ending, mime) in zip(st.columns(len(files)), files):
+        columns = st.columns(len(files) + 1)
+        for column, (label, data, ending, mime) in zip(columns, files):
             column.download_button(
                 label,
                 data,
@@ -108,6 +102,8 @@ def citation_box(atlas: AtlasData, round_id: str | None) -> None:
                 key=f"cite_{ending}",
                 on_click="ignore",
             )
+        with columns[-1]:  # the edition's kept report, as Export gives it
+            report_download(atlas, round_id, key="cite_pdf")
 
 
 def citation_url(round_id: str) -> str:
@@ -122,19 +118,18 @@ def report_pdf(atlas: AtlasData, ed: publishing.Edition) -> bytes:
     return stored_report(get_engine(), atlas.dataset, ed, current_language(), citation_url(ed.round_id))
 
 
-def report_download(atlas: AtlasData, round_id: str | None) -> None:
-    """The Export page's download of the edition's report; nothing for a round that is not an edition."""
+def report_download(atlas: AtlasData, round_id: str | None, key: str = "export_edition_report") -> None:
+    """The download of the edition's report in the page's language (Export, the citation box), as the store
+    keeps it and the API serves it; nothing for a round that is not an edition."""
     ed = _edition_of(atlas, round_id)
     if ed is None:
         return
-    from outputs.edition_report import report_file_name
-
     st.download_button(
         _("Edition report (PDF)"),
         lambda: report_pdf(atlas, ed),
-        file_name=report_file_name(ed, current_language()),
+        file_name=publishing.report_file_name(ed, current_language()),
         mime="application/pdf",
-        key="export_edition_report",
+        key=key,
         on_click="ignore",
     )
 

@@ -631,7 +631,8 @@ def report(call: Call) -> Answer:
     """The edition's report (PDF) in ``lang`` (default English), as the store keeps it: made when the edition
     was published, or made and kept on the first request for an edition published before reports were kept."""
     from cluster_model.i18n import DEFAULT_LANGUAGE, LANGUAGES
-    from outputs.edition_report import report_file_name, stored_report
+    from cluster_model.publishing import report_file_name
+    from outputs.edition_report import stored_report
 
     languages = _checked(call.request, "lang", list(LANGUAGES))
     if len(languages) > 1:
