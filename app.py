@@ -19,7 +19,7 @@ warmup.wait()
 from cluster_model.identity import atlas_name
 from ui.auth import announce_setup_code
 from ui.i18n import _
-from ui.page import leave_pages_folder_mode
+from ui.page import leave_pages_folder_mode, stop_play_off_the_atlas
 
 leave_pages_folder_mode()
 # An emoji icon is drawn from a data: URL in the page; Streamlit's default favicon.png (no-cache) was
@@ -43,4 +43,6 @@ pages = [
     st.Page("pages/workshop.py", title=_("Workshop"), url_path="workshop"),
     st.Page("pages/vote.py", title=_("Vote (phones)"), url_path="vote", visibility="hidden"),
 ]
-st.navigation(pages).run()
+chosen = st.navigation(pages)
+stop_play_off_the_atlas(chosen.url_path)
+chosen.run()

@@ -98,6 +98,16 @@ def test_play_starts_from_the_first_round_when_the_last_is_shown_and_says_stop(d
     assert "Play" in at.button(key="w_round_play").label and slider(at).value == "desk-2026"
 
 
+def test_leaving_the_atlas_while_it_plays_stops_the_play(demo_store):
+    at = run_app(round="demo-2")
+    at.button(key="w_round_play").click().run()
+    assert "Stop" in at.button(key="w_round_play").label
+    at.switch_page("pages/methods.py").run()
+    at.switch_page("pages/atlas.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Play" in at.button(key="w_round_play").label  # not playing again on return
+
+
 def test_playing_steps_to_the_next_round_and_stops_on_the_last():
     order = ["desk-2026", *DEMO_ROUNDS]
     assert play_step(order, "desk-2026") == ("demo-1", True)

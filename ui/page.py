@@ -149,6 +149,12 @@ def play_step(order: list[str], current: str | None) -> tuple[str | None, bool]:
     return following, keep
 
 
+def stop_play_off_the_atlas(url_path: str) -> None:
+    """Any page but the Atlas stops the Atlas's play: a reader coming back finds it stopped, not playing again."""
+    if url_path not in ("", "atlas"):  # the Atlas is the default page, whose url_path Streamlit gives as ""
+        st.session_state.pop(_PLAYING, None)
+
+
 def _toggle_play(order: list[str], state: view.ViewState) -> None:
     playing = not st.session_state.get(_PLAYING, False)
     st.session_state[_PLAYING] = playing
