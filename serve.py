@@ -11,6 +11,7 @@ which opens the Atlas (issue #24 item 27).
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -36,6 +37,12 @@ def _api_routes():
 
     return api.routes
 
+
+# The warm-up, the API and the phones' routes read the pages' cached data outside any script run, on purpose;
+# Streamlit warns at each such call ("missing ScriptRunContext"), which filled the server's log with noise.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+    lambda record: "missing ScriptRunContext" not in record.getMessage()
+)
 
 # The phones' and the API's modules import the data stack: imported here, they held the server's first
 # answer back by ~1.4 s; loaded by the warm-up's thread (or their first request) instead (#28 item 1).

@@ -49,11 +49,6 @@ def wait() -> None:
 def _run(then: Callable[[], object] | None = None) -> None:
     t0 = time.perf_counter()
     try:
-        # Streamlit warns once per cached call made outside a script run ("missing ScriptRunContext"):
-        # expected here, and only noise in the server's log.
-        logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-            lambda record: threading.current_thread().name != "atlas-warmup"
-        )
         prepare_first_screen()
         _LOG.info("first screen prepared in %.1f s", time.perf_counter() - t0)
     except Exception:  # noqa: BLE001 - the script will do the same work and report any problem itself
