@@ -7,6 +7,7 @@ recorded, so a test can assert the dashboard needs nothing from outside.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -61,6 +62,18 @@ def settled(page, timeout: int = 120_000) -> None:
     page.wait_for_function(IDLE_JS, timeout=timeout)
 
 
+def session_cookie(off: OfflinePage, timeout: float = 120.0) -> dict:
+    """The editor's session cookie, once the page has had the server set it: after "Signed in as" shows, the
+    page posts its one-time ticket (ui/session_cookie.py), so a reload before that answer is signed out."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = [c for c in off.context.cookies() if c["name"] == "atlas_session"]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no atlas_session cookie after {timeout:.0f} s")
+
+
 def signed_in_data_page(browser, base: str, username: str, password: str) -> OfflinePage:
     """A new browser context on the Data page, signed in as ``username`` through the sign-in form."""
     off = OfflinePage(browser, width=1280, height=900)
@@ -71,6 +84,7 @@ def signed_in_data_page(browser, base: str, username: str, password: str) -> Off
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for(timeout=120_000)
+    session_cookie(off)
     # A new page session (the sign-in cookie keeps the editor) opens on the newest round, here the draft
     # a visitor could not pick before signing in.
     page.reload(wait_until="domcontentloaded")

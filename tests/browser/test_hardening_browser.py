@@ -18,7 +18,15 @@ import time
 import urllib.request
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, free_port, settled, start_server, stop_server
+from browser_support import (
+    ARTIFACTS,
+    OfflinePage,
+    free_port,
+    session_cookie,
+    settled,
+    start_server,
+    stop_server,
+)
 
 from cluster_model import store
 from cluster_model.store import dialogue as dl
@@ -112,17 +120,6 @@ def _setup_code(log) -> str:
     raise AssertionError("the server printed no setup code")
 
 
-def _session_cookie(off, timeout: float = 30.0) -> dict:
-    """The session cookie, once the page's small script has set it (it runs after the page shows "Signed in as")."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = [c for c in off.context.cookies() if c["name"] == "atlas_session"]
-        if found:
-            return found[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no atlas_session cookie after {timeout:.0f} s")
-
-
 def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_server, browser):
     base, log = hardening_server
     off = OfflinePage(browser, width=1280, height=900)
@@ -138,7 +135,7 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         page.get_by_role("button", name="Create the first editor").click()
         page.get_by_text("Signed in as").wait_for(timeout=60_000)
         assert PASSWORD not in page.url and "token" not in page.url
-        cookie = _session_cookie(off)
+        cookie = session_cookie(off)
         assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
 
         page.reload(wait_until="domcontentloaded")  # a reload keeps the sign-in

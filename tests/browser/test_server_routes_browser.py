@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser_support import ARTIFACTS, OfflinePage, settled, start_server, stop_server
-from test_hardening_browser import _session_cookie
+from browser_support import ARTIFACTS, OfflinePage, session_cookie, settled, start_server, stop_server
 
 from cluster_model.auth import hash_password
 from cluster_model.identity import atlas_name
@@ -42,7 +41,7 @@ def test_session_cookie_is_http_only_and_a_reload_stays_signed_in(signin_server,
         page.get_by_role("button", name="Sign in").click()
         page.get_by_text("Signed in as").wait_for(timeout=60_000)
 
-        cookie = _session_cookie(off)
+        cookie = session_cookie(off)
         assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
         assert cookie["secure"] is False  # plain http on localhost; Secure when served over https
         assert cookie["expires"] > time.time() + 11 * 3600  # a sign-in lasts 12 h
