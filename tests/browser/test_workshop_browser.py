@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, settled, start_server, stop_server
+from workshop_support import keys_ready
 
 from cluster_model.auth import hash_password
 
@@ -90,6 +91,7 @@ def _title(page) -> str:
 def _key_step(page, key: str, then: str) -> None:
     """Press ``key`` once on the projector and wait for the next item: every press is one step, also one
     landing during the projector's refresh (tests/browser/test_workshop_keys_browser.py)."""
+    keys_ready(page)  # a press before the view's key handler is installed is ignored by design
     page.locator(".ws-title").click()
     page.keyboard.press(key)
     _wait_title(page, then)

@@ -13,7 +13,7 @@ import contextlib
 import pytest
 from browser_support import ARTIFACTS, OfflinePage, settled, stop_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from workshop_support import dialogue_server, open_presenter_signed_in
+from workshop_support import dialogue_server, keys_ready, open_presenter_signed_in
 
 from cluster_model.store import votes as vt
 
@@ -61,6 +61,7 @@ PRESS_WHEN_RUNNING = """keys => {
 
 def _press_during_a_run(page, keys: list[str]) -> None:
     """``keys[0]`` starts a step (a script run); the other keys are pressed while that run is under way."""
+    keys_ready(page)  # a press before the view's key handler is installed is ignored by design
     page.evaluate(PRESS_WHEN_RUNNING, keys[1:])
     page.evaluate(
         "key => document.body.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}))", keys[0]
