@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from cluster_model.history import row_change_label
+from cluster_model.history import row_change_labels
 from cluster_model.identity import atlas_name
 from cluster_model.markup import md
 from cluster_model.scoring import gap_label
@@ -91,7 +91,7 @@ if previous is not None:
     change_column = _("Change since {round}").format(
         round=data_text(ds.rounds.set_index("round_id").at[previous, "name"])
     )
-    changes = [row_change_label(gap_changes, d, tr) for d in scores["district"]]
+    changes = row_change_labels(gap_changes, scores["district"], tr)
     labels = [f"{label} · {change_column.lower()}: {change}" for label, change in zip(labels, changes)]
 
 
@@ -198,11 +198,15 @@ with panel_col:
         )
         here = list(r["clusters"])
         # By key: clusters named by id, pillar headers by message id, cells worded in the page's language.
-        gap_cells = pillar_gap_cells(
-            district_pillar_gaps(ds, data.matrix_for(here), here, data.pillars),
-            here,
-            data.pillars,
-            partial(gap_label, tr=tr),
+        # Kept on the view per language: a national district's dozens of clusters cost ~25 ms of each rerun (#28).
+        gap_cells = data.keep(
+            ("district_pillar_gap_cells", tuple(here), current_language()),
+            lambda: pillar_gap_cells(
+                district_pillar_gaps(ds, data.matrix_for(here), here, data.pillars),
+                here,
+                data.pillars,
+                partial(gap_label, tr=tr),
+            ),
         )
         gap_table = gap_cells.rename(columns=PILLARS, index=names("cluster", here, ds.cluster_name))
         st.markdown("**" + _("Clusters here, gap by pillar") + "**")
@@ -250,6 +254,9 @@ if len(table) > RANKING_ROWS:
 low = scores["low_coverage"].astype(bool).to_numpy()
 # The ranking's rows are the shown districts' (``scores``): their names and counts read by key.
 district_names = names("district", scores["district"])
+# Every row's clusters named from one look-up: one per row cost a national ranking ~35 ms of each rerun (#28).
+listed = sorted({c for cs in scores["clusters"] for c in cs})
+cluster_names = names("cluster", listed, ds.cluster_name)
 shown = shown_table(
     table.assign(
         District=scores["district"].map(district_names).to_numpy(),
@@ -263,14 +270,12 @@ shown = shown_table(
                 _("{n} of {total}").format(n=n, total=t)
                 for n, t in zip(scores["n_assessed"], scores["n_indicators"])
             ],
-            "Clusters": [
-                ", ".join(names("cluster", cs, ds.cluster_name).values()) for cs in scores["clusters"]
-            ],
+            "Clusters": [", ".join(cluster_names[c] for c in dict.fromkeys(cs)) for cs in scores["clusters"]],
         },
     ),
     vocabulary=(),
 )
-if change_column:  # worded in the page's language already (row_change_label)
+if change_column:  # worded in the page's language already (row_change_labels)
     shown.insert(4, change_column, changes)
 clusters_column = _("Clusters")
 shown[clusters_column] = shown[clusters_column].map(first_names)

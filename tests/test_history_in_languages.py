@@ -158,3 +158,28 @@ def test_the_linkage_editors_tables_are_read_by_key_not_by_english(monkeypatch, 
     assert all(ARABIC.search(c) for c in shown.columns), list(shown.columns)
     words = [v for v in shown.iloc[:, [0, 3, 4, 5]].to_numpy().ravel() if isinstance(v, str)]
     assert words and all(ARABIC.search(v) or v == "—" for v in words), words
+
+
+def test_the_change_labels_of_many_rows_are_each_row_s_label():
+    """``row_change_labels`` (the Atlas's ranking and tooltips, one read of the table) words each row as
+    ``row_change_label`` does, a key not in the table included."""
+    from cluster_model.history import row_change_label, row_change_labels
+
+    changes = pd.DataFrame(
+        {
+            "district": ["A", "B", "C", "D", "E"],
+            "gap_before": [0.5, 0.2, 0.4, float("nan"), 0.3],
+            "gap_now": [0.25, 0.45, 0.4, 0.6, float("nan")],
+            "gap_delta": [-0.25, 0.25, 0.0, float("nan"), float("nan")],
+        }
+    ).set_index("district")
+    keys = ["A", "B", "C", "D", "E", "missing"]
+    assert row_change_labels(changes, keys) == [
+        "gap down 0.25",
+        "gap up 0.25",
+        "no change",
+        "newly assessed",
+        "no comparison (not assessed in one of the rounds)",
+        "no comparison (not assessed in one of the rounds)",
+    ]
+    assert row_change_labels(changes, keys) == [row_change_label(changes, k) for k in keys]

@@ -224,3 +224,6 @@ def test_sindh_ranking_is_whole():
     assert "w_ranking_all" not in [t.key for t in at.toggle]
     ranking = at.dataframe[-1].value
     assert len(ranking) >= 10 and not any(" more" in c for c in ranking["Clusters"])
+    # Each row names its own district's clusters (looked up once for the whole ranking).
+    assert "Fisheries" in ranking.set_index("District").at["Thatta", "Clusters"]
+    assert "Fisheries" not in ranking.set_index("District").at["Tharparkar", "Clusters"]
