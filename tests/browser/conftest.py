@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM_ARGS, OfflinePage, chromium_path, start_server, stop_server
+from playwright.sync_api import expect
 
 HERE = Path(__file__).resolve().parent
+
+# A page under CI's load can take tens of seconds to finish a run: an expectation waits as long as the
+# tests' explicit waits do (120 s), not Playwright's 5 s. A passing one still returns as soon as it holds.
+expect.set_options(timeout=120_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -22,8 +22,10 @@ def test_the_data_pages_api_link_opens_the_docs_in_a_new_context(server, browser
     other = OfflinePage(browser)
     try:
         other.page.goto(server + href if href.startswith("/") else href, wait_until="domcontentloaded")
-        other.page.get_by_role("heading", name="Sindh Cluster Atlas API", level=1).wait_for(timeout=60_000)
-        other.page.get_by_role("heading", name="GET /api/v1/editions/{edition}/gaps").wait_for(timeout=60_000)
+        other.page.get_by_role("heading", name="Sindh Cluster Atlas API", level=1).wait_for(timeout=120_000)
+        other.page.get_by_role("heading", name="GET /api/v1/editions/{edition}/gaps").wait_for(
+            timeout=120_000
+        )
         assert not other.refused and not offline_page.refused
     finally:
         other.close()

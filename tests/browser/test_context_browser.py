@@ -39,7 +39,7 @@ def test_district_context_adult_literacy_colours_all_30_with_karachi_as_one(serv
     page.goto(server, wait_until="domcontentloaded")
     map_frame(page)
     page.get_by_text("District context", exact=True).click()
-    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
+    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=120_000)
     state = {}
     for _ in range(120):  # the map is rebuilt with the context legend and colours
         try:
@@ -101,9 +101,9 @@ def test_thatta_literacy_trend_has_a_y_scale_and_points_at_different_heights(ser
     page.goto(f"{server}/?district=Thatta", wait_until="domcontentloaded")
     map_frame(page)
     page.get_by_text("District context", exact=True).click()
-    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
+    page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=120_000)
     chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.locator("svg.marks .role-mark").first.wait_for(state="attached", timeout=60_000)
+    chart.locator("svg.marks .role-mark").first.wait_for(state="attached", timeout=120_000)
     chart.scroll_into_view_if_needed()
     chart.screenshot(path=str(ARTIFACTS / "context-trend-thatta.png"))
     drawn = chart.evaluate(CHART_Y_JS)

@@ -10,7 +10,7 @@ def test_first_request_deep_link_goes_through_app_navigation(browser):
     page = OfflinePage(browser)
     try:
         page.page.goto(f"{url}/clusters?cluster=mango&pillars=technology", wait_until="domcontentloaded")
-        page.page.get_by_role("heading", name="Mango").wait_for(timeout=60_000)
+        page.page.get_by_role("heading", name="Mango").wait_for(timeout=120_000)
         nav = page.page.locator("[data-testid='stSidebarNav']").inner_text()
         # app.py's page titles, not file names from the pages/ folder
         assert "Methods & sources" in nav and "Clusters" in nav
@@ -34,10 +34,10 @@ def test_copied_link_reopens_district_context_its_figure_and_the_institutions_la
         page.locator("label").filter(has_text="Institutions layer").click()
         page.wait_for_function("() => new URL(location.href).searchParams.get('institutions') === '1'")
         page.get_by_text("District context", exact=True).click()
-        page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=60_000)
+        page.get_by_text("Districts ranked by adult literacy (25+), 2014").wait_for(timeout=120_000)
         page.get_by_label("District figure (grouped by the pillar it informs)").click()
         page.get_by_role("option", name="Poverty rate (2018").first.click()
-        page.get_by_text("Districts ranked by poverty rate (2018").first.wait_for(timeout=60_000)
+        page.get_by_text("Districts ranked by poverty rate (2018").first.wait_for(timeout=120_000)
         link = share_link(page)
     finally:
         source.close()
@@ -47,11 +47,11 @@ def test_copied_link_reopens_district_context_its_figure_and_the_institutions_la
     try:
         page = recipient.page
         page.goto(link if link.startswith("http") else server + link, wait_until="domcontentloaded")
-        page.get_by_text("Districts ranked by poverty rate (2018").first.wait_for(timeout=90_000)
+        page.get_by_text("Districts ranked by poverty rate (2018").first.wait_for(timeout=120_000)
         assert page.get_by_role("radio", name="District context").is_checked()
         page.get_by_text("Cluster gaps", exact=True).click()
         toggle = page.locator("label").filter(has_text="Institutions layer").locator("input")
-        toggle.wait_for(state="attached", timeout=60_000)
+        toggle.wait_for(state="attached", timeout=120_000)
         assert toggle.is_checked()
         assert recipient.refused == []
     finally:

@@ -77,7 +77,7 @@ def test_hostile_workshop_text_runs_no_script_and_loads_nothing(hardening_server
     page = off.page
     try:
         page.goto(base + "/workshop?round=dlg-hostile&mode=present", wait_until="domcontentloaded")
-        page.get_by_text("Said in the room").wait_for(timeout=60_000)
+        page.get_by_text("Said in the room").wait_for(timeout=120_000)
         settled(page)
         page.wait_for_timeout(1500)  # time for a frame's script to have run, if one existed
         assert page.evaluate("() => window.__pwned") is None and page.title() != "pwned"
@@ -126,33 +126,33 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
     page = off.page
     try:
         page.goto(base + "/data", wait_until="domcontentloaded")
-        page.get_by_role("button", name="Create the first editor").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Create the first editor").wait_for(timeout=120_000)
         page.get_by_role("textbox", name="Setup code").fill(_setup_code(log))
         page.get_by_role("textbox", name="Username").fill("alice")
         page.get_by_role("textbox", name="Full name (shown with every change)").fill("Alice Example")
         page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORD)
         page.get_by_role("textbox", name="Repeat the password").fill(PASSWORD)
         page.get_by_role("button", name="Create the first editor").click()
-        page.get_by_text("Signed in as").wait_for(timeout=60_000)
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
         assert PASSWORD not in page.url and "token" not in page.url
         cookie = session_cookie(off)
         assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 11 * 3600
 
         page.reload(wait_until="domcontentloaded")  # a reload keeps the sign-in
-        page.get_by_text("Signed in as").wait_for(timeout=60_000)
-        page.get_by_role("tab", name="Edit round").wait_for(timeout=30_000)
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
+        page.get_by_role("tab", name="Edit round").wait_for(timeout=120_000)
         page.goto(
             base + "/workshop", wait_until="domcontentloaded"
         )  # and on the Workshop page, in a new session
-        page.get_by_role("tab", name="New dialogue").wait_for(timeout=60_000)
-        page.get_by_text("Signed in as").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="New dialogue").wait_for(timeout=120_000)
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
         page.goto(base + "/data", wait_until="domcontentloaded")
-        page.get_by_role("tab", name="Edit round").wait_for(timeout=60_000)
+        page.get_by_role("tab", name="Edit round").wait_for(timeout=120_000)
 
         page.get_by_role("button", name="Sign out").click()
-        page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
         page.reload(wait_until="domcontentloaded")
-        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)  # signed out stays signed out
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)  # signed out stays signed out
         settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         assert page.locator("input[type=password]").get_attribute("autocomplete") == "current-password"
@@ -163,12 +163,12 @@ def test_first_editor_then_sign_in_survives_reload_until_sign_out(hardening_serv
         # The ended token (if the browser kept it) and a forged one are refused.
         off.context.add_cookies([{"name": "atlas_session", "value": cookie["value"], "url": base}])
         page.reload(wait_until="domcontentloaded")
-        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
         settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         off.context.add_cookies([{"name": "atlas_session", "value": "forged-token-value", "url": base}])
         page.reload(wait_until="domcontentloaded")
-        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
         settled(page)
         assert page.get_by_text("Signed in as").count() == 0
         assert not off.refused
@@ -211,7 +211,7 @@ def test_unexpected_error_shows_visitors_no_traceback(tmp_path, browser):
         off = OfflinePage(browser)
         try:
             off.page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-            off.page.get_by_text("This app has encountered an error").wait_for(timeout=60_000)
+            off.page.get_by_text("This app has encountered an error").wait_for(timeout=120_000)
             body = off.page.locator("body").inner_text()
             assert (
                 "secret detail" not in body

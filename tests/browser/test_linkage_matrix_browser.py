@@ -24,9 +24,9 @@ FIT_JS = """
 def test_linkage_matrix_fits_1280_with_whole_headers(server, offline_page_1280):
     page = offline_page_1280.page
     page.goto(f"{server}/linkages", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="Linkage matrix").wait_for(timeout=90_000)
+    page.get_by_role("heading", name="Linkage matrix").wait_for(timeout=120_000)
     page.locator("[data-testid='stVegaLiteChart'] .role-axis-label text").first.wait_for(
-        state="attached", timeout=60_000
+        state="attached", timeout=120_000
     )
     page.locator("[data-testid='stVegaLiteChart']").first.screenshot(
         path=str(ARTIFACTS / "linkage-matrix-1280.png")

@@ -168,7 +168,7 @@ def test_atlas_institutions_layer_draws_markers_and_lines_to_the_sites_offline(l
         except PlaywrightTimeout:
             if attempt == 7:
                 raise
-    page.wait_for_selector(".institutions-key", timeout=60_000)
+    page.wait_for_selector(".institutions-key", timeout=120_000)
     frame = None
     for _ in range(60):
         page.wait_for_timeout(500)

@@ -201,7 +201,7 @@ def test_item5_wheel_scrolls_the_page_until_the_map_is_clicked_and_reset_restore
         # The page scrolls (the map's frame moves up) and the map keeps its zoom.
         page.wait_for_function(
             f"() => document.querySelector({MAP_IFRAME!r}).getBoundingClientRect().top < {top - 50}",
-            timeout=10_000,
+            timeout=120_000,
         )
         assert frame.evaluate(ZOOM_JS) == fitted["zoom"]
         # After a click on the map the wheel zooms it.
@@ -209,10 +209,10 @@ def test_item5_wheel_scrolls_the_page_until_the_map_is_clicked_and_reset_restore
         x, y = map_point_in_page(page, frame.evaluate(BLANK_POINT_JS))
         page.mouse.click(x, y)
         page.mouse.wheel(0, -300)
-        frame.wait_for_function(f"() => ({ZOOM_JS})() > {fitted['zoom']} + 0.2", timeout=10_000)
+        frame.wait_for_function(f"() => ({ZOOM_JS})() > {fitted['zoom']} + 0.2", timeout=120_000)
         # "Reset view" (named in the page's language) brings back the fitted view.
         frame.get_by_role("button", name="Reset view").click()
-        frame.wait_for_function(f"() => Math.abs(({ZOOM_JS})() - {fitted['zoom']}) < 0.01", timeout=10_000)
+        frame.wait_for_function(f"() => Math.abs(({ZOOM_JS})() - {fitted['zoom']}) < 0.01", timeout=120_000)
         back = frame.evaluate(MAP_BOXES_JS)
         assert abs(back["center"]["lat"] - fitted["center"]["lat"]) < 0.01
         assert abs(back["center"]["lng"] - fitted["center"]["lng"]) < 0.01

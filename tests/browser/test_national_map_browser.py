@@ -59,7 +59,7 @@ def test_national_map_gathers_sites_into_counted_clusters(browser, national):
         page = offline.page
         page.goto(url + "/?round=syn-r1", wait_until="domcontentloaded")
         frame = map_frame(page, timeout=180_000)
-        frame.wait_for_selector(".marker-cluster, .atlas-site", timeout=60_000)
+        frame.wait_for_selector(".marker-cluster, .atlas-site", timeout=120_000)
         page.wait_for_timeout(1500)
         seen = frame.evaluate(CLUSTERS_JS)
         assert seen["counts"], (
@@ -106,17 +106,17 @@ def test_a_busy_districts_evidence_is_drawn_when_its_list_is_opened(browser, nat
         evidence = page.locator('[data-testid="stExpander"]').filter(
             has_text="indicator values behind this figure"
         )
-        evidence.wait_for(timeout=60_000)
+        evidence.wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
         assert evidence.locator("li").count() == 0  # closed: nothing drawn inside
         evidence.locator("summary").click()
         items = evidence.locator("li")
-        items.first.wait_for(timeout=60_000)
+        items.first.wait_for(timeout=120_000)
         n_indicators = int(evidence.locator("summary").inner_text().split("The ")[1].split(" ")[0])
         page.wait_for_function(
             "([sel, n]) => document.querySelectorAll(sel).length >= n",
             arg=['[data-testid="stExpander"] li', n_indicators],
-            timeout=60_000,
+            timeout=120_000,
         )
         assert evidence.locator("li").count() == n_indicators  # one item per indicator value, all drawn
         assert offline.console_errors == []

@@ -38,7 +38,7 @@ LEGEND_JS = """
 """
 
 
-def map_frame(page, timeout=60_000):
+def map_frame(page, timeout=120_000):
     """The Leaflet frame inside the streamlit-folium component, once districts are painted."""
     page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=timeout)
     for frame in page.frames:
@@ -130,8 +130,8 @@ def test_clicking_a_district_selects_it(server, offline_page):
     page.query_selector("iframe[title^='Map'], iframe[title*='folium']").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     where = frame.evaluate(POINT_JS, [target, point.y, point.x])
-    frame.locator("path[data-test-target]").click(position=where, timeout=10_000)
-    page.get_by_role("heading", name=target).wait_for(timeout=30_000)
+    frame.locator("path[data-test-target]").click(position=where, timeout=120_000)
+    page.get_by_role("heading", name=target).wait_for(timeout=120_000)
     # the selection outline is drawn on the same map (only the style group was re-run)
     frame = map_frame(page)
     for _ in range(40):

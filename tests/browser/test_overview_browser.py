@@ -31,7 +31,7 @@ def open_overview(page, server):
     page.goto(f"{server}/overview", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Overview: the gap matrix").wait_for(timeout=120_000)
     page.locator(f"{CHART} .mark-text text").first.wait_for(state="attached", timeout=120_000)
-    page.get_by_role("heading", name="The matrix as a table").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="The matrix as a table").wait_for(timeout=120_000)
 
 
 @pytest.mark.parametrize("width,height", [(1920, 1080), (390, 844)])
@@ -76,12 +76,12 @@ def test_a_click_on_a_cell_opens_the_clusters_profile_at_that_pillar(server, bro
         page.mouse.click(x, y)
         page.get_by_role("heading", name="Fisheries").wait_for(timeout=120_000)
         selected = page.get_by_role("tab", selected=True)
-        selected.first.wait_for(timeout=60_000)
+        selected.first.wait_for(timeout=120_000)
         assert "Capabilities & HRM" in selected.first.inner_text()
         # The link says so once the page has drawn to its end (ui.page.end publishes the state).
         page.wait_for_function(
             "() => location.search.includes('pillar=hrm') && location.search.includes('cluster=fisheries')",
-            timeout=60_000,
+            timeout=120_000,
         )
     finally:
         view.close()

@@ -35,11 +35,11 @@ FIT_JS = """
 def test_gaps_and_poverty_fits_1280_without_overlapping_labels(server, offline_page_1280):
     page = offline_page_1280.page
     page.goto(f"{server}/poverty", wait_until="domcontentloaded")
-    page.get_by_text("Cluster districts, poorest first").wait_for(timeout=90_000)
+    page.get_by_text("Cluster districts, poorest first").wait_for(timeout=120_000)
     page.locator("[data-testid='stVegaLiteChart'] .mark-text.role-mark text").first.wait_for(
-        state="attached", timeout=60_000
+        state="attached", timeout=120_000
     )
-    page.locator("[data-testid='stDataFrame'] .dvn-scroller").last.wait_for(state="attached", timeout=60_000)
+    page.locator("[data-testid='stDataFrame'] .dvn-scroller").last.wait_for(state="attached", timeout=120_000)
     page.locator("[data-testid='stVegaLiteChart']").first.screenshot(
         path=str(ARTIFACTS / "poverty-chart-1280.png")
     )

@@ -82,15 +82,22 @@ def _edit_one_status(page, row: int, status: str) -> None:
     status with the arrow keys, open its editor, type the status and take it, save."""
     # The round's editor flow drawn to its end (its save button), then its grid's cells.
     page.get_by_role("button", name="Save changes (none yet)").wait_for(timeout=WAIT)
+    # Keys go to the grid that has the focus: act only once the run has ended, since a grid the run draws
+    # again after the click loses the selection and the keys with it (CI pressed them into such a grid).
+    settled(page)
     grid = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("#glide-cell-0-0"))
     grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=WAIT)
     grid.evaluate("el => el.scrollIntoView({block: 'center'})")  # clear of the page's sticky header
     grid.locator(".dvn-scroller").click(position={"x": 40, "y": 54})  # the first row's first cell
+    expect(grid.locator("#glide-cell-0-0")).to_have_attribute("aria-selected", "true", timeout=WAIT)
     for _ in range(STATUS_COLUMN):
         page.keyboard.press("ArrowRight")
+    expect(grid.locator(f"#glide-cell-{STATUS_COLUMN}-0")).to_have_attribute("aria-selected", "true")
     for _ in range(row):
         page.keyboard.press("ArrowDown")
-    expect(page.locator(f"#glide-cell-{STATUS_COLUMN}-{row}")).to_have_text("partial", timeout=WAIT)
+    cell = page.locator(f"#glide-cell-{STATUS_COLUMN}-{row}")  # row 0 scrolled away: ``grid`` matches no more
+    expect(cell).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(cell).to_have_text("partial")
     page.keyboard.press("Enter")  # opens the cell's list of statuses, with a box to type in
     choice = page.get_by_role("option", name=status, exact=True)
     page.get_by_role("option", name="present", exact=True).wait_for(timeout=WAIT)

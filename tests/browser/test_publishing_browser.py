@@ -76,11 +76,11 @@ def test_draft_review_publish_then_a_visitor_sees_and_cites_it(publishing_server
         page.goto(base + "/", wait_until="domcontentloaded")
         cite = page.get_by_text(re.compile(r"Cite edition \d{4}\.2"))
         cite.wait_for(timeout=120_000)
-        expect(page.get_by_text(re.compile(ROUND_NAME)).first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text(re.compile(ROUND_NAME)).first).to_be_visible(timeout=120_000)
         expect(page.get_by_text("Draft, not published")).to_have_count(0)
         cite.click()
         code = page.locator('[data-testid="stCode"]').filter(has_text="SHA-256")
-        expect(code).to_contain_text(re.compile(r"edition \d{4}\.2"), timeout=60_000)
+        expect(code).to_contain_text(re.compile(r"edition \d{4}\.2"), timeout=120_000)
         assert not visitor.refused
     finally:
         visitor.close()

@@ -74,7 +74,7 @@ def test_room_view_on_a_phone_keeps_the_legend_off_the_map(vote_server, browser)
         frame.wait_for_selector(".atlas-legend", state="attached", timeout=120_000)
         assert not frame.locator(".atlas-legend").is_visible()  # nothing over the map
         below = p.locator(".ws-legend-below")
-        below.wait_for(timeout=60_000)
+        below.wait_for(timeout=120_000)
         assert "not rated (unknown)" in below.inner_text() or "not assessed" in below.inner_text()
         map_box = p.locator(".st-key-ws_map_box iframe").bounding_box()
         legend_box = below.bounding_box()
@@ -105,7 +105,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
             phone.page.goto(base + link[link.index("/v?") :], wait_until="commit")
         for i, (phone, (group, choice)) in enumerate(zip(phones, PHONES)):
             p = phone.page
-            p.get_by_role("button", name=group.capitalize(), exact=True).click(timeout=90_000)
+            p.get_by_role("button", name=group.capitalize(), exact=True).click(timeout=120_000)
             p.locator("#vote-item").wait_for(timeout=120_000)
             assert (
                 "Mango" in p.locator("#vote-item").inner_text()
@@ -120,7 +120,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
                     "Enter"
                 )  # no vote: only the buttons vote
             p.get_by_role("button", name=re.compile(f"^. {re.escape(choice)}$")).click()
-            p.locator("#vote-mine").wait_for(timeout=90_000)
+            p.locator("#vote-mine").wait_for(timeout=120_000)
             assert choice in p.locator("#vote-mine").inner_text()
             width = p.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"the phone page is wider than the phone: {width} px"
@@ -128,16 +128,16 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
 
         # A phone changes its mind: still one vote for that device.
         phones[3].page.get_by_role("button", name=re.compile("^. Partial$")).click()
-        phones[3].page.get_by_text("Your vote: ◐ Partial").wait_for(timeout=90_000)
+        phones[3].page.get_by_text("Your vote: ◐ Partial").wait_for(timeout=120_000)
 
         # The projector, never reloaded, shows the tally per group and how many voted.
         proj = projector.page
         proj.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.voted === '10'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.voted === '10'", timeout=120_000
         )
         proj.wait_for_function(
             "() => document.querySelector(\".ws-tally tr[data-group='industry'] td[data-choice='partial']\")?.textContent === '1'",
-            timeout=90_000,
+            timeout=120_000,
         )
         assert (
             _cell(proj, "industry", "present"),
@@ -148,7 +148,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         assert _cell(proj, "community", "dont_know") == "1"
         assert "10 voted" in proj.locator(".ws-voted").first.inner_text()
         # The comment is shown as text, never as markup.
-        proj.get_by_text(COMMENT).wait_for(timeout=90_000)
+        proj.get_by_text(COMMENT).wait_for(timeout=120_000)
         assert proj.locator(".ws-tally img, [data-testid='stMain'] img[src='x']").count() == 0
         proj.screenshot(path=str(ARTIFACTS / "vote-projector-tally.png"))
 
@@ -157,20 +157,20 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         open_presenter_signed_in(f, base, ROUND, PASSWORD)
         f.get_by_role("button", name="Close voting on this item").wait_for(timeout=120_000)
         f.get_by_role("button", name="Close voting on this item").click()
-        f.get_by_role("button", name="Reopen voting").wait_for(timeout=90_000)
+        f.get_by_role("button", name="Reopen voting").wait_for(timeout=120_000)
 
         # The phones learn, without a reload, that the item is closed: no vote buttons left.
         # (A tap on a page drawn before the close is refused: tests/test_vote_page.py.)
         late = phones[9].page
-        late.get_by_text("Voting on this item is closed").first.wait_for(timeout=90_000)
-        late.get_by_role("button", name=re.compile("^. Absent$")).wait_for(state="detached", timeout=90_000)
+        late.get_by_text("Voting on this item is closed").first.wait_for(timeout=120_000)
+        late.get_by_role("button", name=re.compile("^. Absent$")).wait_for(state="detached", timeout=120_000)
         proj.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=120_000
         )
 
         settled(f)
         f.get_by_role("button", name="Accept the tally into the round").click()
-        f.get_by_text("Accepted: 10 votes from 4 group(s)").wait_for(timeout=90_000)
+        f.get_by_text("Accepted: 10 votes from 4 group(s)").wait_for(timeout=120_000)
         acc = vt.accepted_tallies(engine, ROUND).set_index("stakeholder_group")
         assert acc["n"].to_dict() == {"academia": 1, "community": 2, "government": 3, "industry": 4}
         assert len(vt.raw_votes(engine, ROUND)) == 11  # ten votes and one change of mind
@@ -178,7 +178,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         # A forged device pass is refused on the phone.
         forged = phones[0].page.url.replace("t=", "t=x", 1)
         phones[1].page.goto(forged, wait_until="domcontentloaded")
-        phones[1].page.get_by_text("voting pass is not valid").wait_for(timeout=90_000)
+        phones[1].page.get_by_text("voting pass is not valid").wait_for(timeout=120_000)
 
         # The Atlas shows the dialogue round with n per group, to the signed-in facilitator: the round is a
         # draft until reviewed and published, and a signed-out visitor sees published editions only (#26).
@@ -189,7 +189,7 @@ def test_ten_phones_vote_projector_tallies_facilitator_accepts_atlas_shows_n(vot
         try:
             atlas.page.goto(f"{base}/?round={ROUND}", wait_until="domcontentloaded")
             table = atlas.page.locator(".st-key-room_votes_table table")
-            table.wait_for(timeout=90_000)
+            table.wait_for(timeout=120_000)
             text = table.inner_text()
             assert "Mango" in text and "Technology" in text
             rows = {r.split("\t")[2]: r.split("\t") for r in text.splitlines() if "\t" in r}
@@ -258,20 +258,20 @@ def test_a_phone_with_scripts_off_votes_with_the_plain_form(vote_server, browser
     p = context.new_page()
     try:
         p.goto(f"{base}/v?r={round_id}", wait_until="domcontentloaded")
-        p.get_by_role("button", name="Academia", exact=True).click(timeout=90_000)
-        assert "Rice" in p.locator("#vote-item").inner_text(timeout=90_000)
+        p.get_by_role("button", name="Academia", exact=True).click(timeout=120_000)
+        assert "Rice" in p.locator("#vote-item").inner_text(timeout=120_000)
         p.get_by_role("textbox", name="Comment (optional)").fill("no common facility")
         p.get_by_role("button", name=re.compile("^. Absent$")).click()
-        p.get_by_text("Counted: Absent.").wait_for(timeout=90_000)
+        p.get_by_text("Counted: Absent.").wait_for(timeout=120_000)
         assert "○ Absent" in p.locator("#vote-mine").inner_text()
         p.get_by_role("button", name=re.compile("^. Partial$")).click()
-        p.get_by_text("Your vote: ◐ Partial").wait_for(timeout=90_000)
+        p.get_by_text("Your vote: ◐ Partial").wait_for(timeout=120_000)
         assert p.get_by_text("Reload this page to see the next item.").is_visible()
         t = vt.tally(engine, round_id, "rice", "support")
         assert (t.n, t.counts["academia"]["partial"], t.comments) == (1, 1, [])  # its latest vote only
         vt.close_item(engine, round_id, "rice", "support", author="Dr F")
         p.goto(p.url, wait_until="domcontentloaded")  # the address is the page: pass, group and all
-        p.get_by_text("Voting on this item is closed").wait_for(timeout=90_000)
+        p.get_by_text("Voting on this item is closed").wait_for(timeout=120_000)
         assert p.get_by_role("button", name=re.compile("^. Absent$")).count() == 0
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.screenshot(path=str(ARTIFACTS / "vote-phone-no-script.png"), full_page=True)
@@ -322,7 +322,7 @@ def test_the_projector_draws_votes_from_the_poll_with_no_script_run(vote_server,
                 comment=comment,
             )
         p.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.voted === '2'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.voted === '2'", timeout=120_000
         )
         assert _cell(p, "community", "absent") == "1" and _cell(p, "academia", "partial") == "1"
         ur = translator("ur")
@@ -336,7 +336,7 @@ def test_the_projector_draws_votes_from_the_poll_with_no_script_run(vote_server,
             engine, round_id, "rice", "support", author="Dr F"
         )  # the record changed: the view redraws
         p.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=120_000
         )
         assert p.locator(".ws-state").inner_text() == ur.gettext("voting closed")
         assert p.locator(".ws-tally").get_attribute("data-voted") == "2"

@@ -85,17 +85,17 @@ def test_stepping_the_round_slider_repaints_only_the_styles(rounds_server, brows
 
         # Desk review -> demonstration round 1: illustrative, so the banner appears with it.
         step1, requested1 = _step(page, frame, meter, "ArrowRight", "Thatta", "Demonstration round 1")
-        page.get_by_text(BANNER).wait_for(timeout=60_000)
+        page.get_by_text(BANNER).wait_for(timeout=120_000)
         round1 = frame.evaluate(FILLS_JS)
         assert round1 != desk
-        page.wait_for_function("() => location.search.includes('round=demo-1')", timeout=60_000)
+        page.wait_for_function("() => location.search.includes('round=demo-1')", timeout=120_000)
 
         # Demonstration round 1 -> 2: Thatta's fisheries went from absent to present.
         step2, requested2 = _step(page, frame, meter, "ArrowRight", "Thatta", "Demonstration round 2")
         round2 = frame.evaluate(FILLS_JS)
         assert round2["Thatta"] != round1["Thatta"]
         expect(page.get_by_text(BANNER)).to_be_visible()
-        page.wait_for_function("() => location.search.includes('round=demo-2')", timeout=60_000)
+        page.wait_for_function("() => location.search.includes('round=demo-2')", timeout=120_000)
 
         assert frame.evaluate("() => window.__mapKept === true")  # the same map, restyled in place
         arcs_sample = topology[topology.index(b'"arcs":[[[') + 10 :][:40]
@@ -119,13 +119,13 @@ def test_play_steps_through_the_rounds_and_stops_on_the_last(rounds_server, brow
         page = view.page
         _open_atlas(page, rounds_server)
         page.get_by_role("button", name="▶ Play", exact=True).click()
-        expect(page.get_by_role("button", name="■ Stop", exact=True)).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="■ Stop", exact=True)).to_be_visible(timeout=120_000)
         # The server steps one round at a time; at the last it shows Play again.
         expect(_sidebar_round(page)).to_have_value(re.compile("^Demonstration round 2"), timeout=180_000)
         expect(page.get_by_role("button", name="▶ Play", exact=True)).to_be_visible(timeout=120_000)
-        page.get_by_text(BANNER).wait_for(timeout=60_000)
+        page.get_by_text(BANNER).wait_for(timeout=120_000)
         expect(page.locator(ROUND_SLIDER)).to_have_value("2")
-        page.wait_for_function("() => location.search.includes('round=demo-2')", timeout=60_000)
+        page.wait_for_function("() => location.search.includes('round=demo-2')", timeout=120_000)
         assert view.refused == []
     finally:
         view.close()

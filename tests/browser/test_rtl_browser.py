@@ -94,8 +94,8 @@ def _open(browser, url: str, heading: str) -> tuple[OfflinePage, dict, list[str]
     fonts: list[str] = []
     page.page.on("response", lambda r: "/fonts/" in r.url and fonts.append(f"{r.status} {r.url}"))
     page.page.goto(url, wait_until="domcontentloaded")
-    page.page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
-    page.page.wait_for_function("document.fonts.status === 'loaded'", timeout=30_000)
+    page.page.get_by_role("heading", name=heading).wait_for(timeout=120_000)
+    page.page.wait_for_function("document.fonts.status === 'loaded'", timeout=120_000)
     page.page.wait_for_timeout(500)  # the direction script runs after the element is drawn
     return page, page.page.evaluate(LAYOUT), fonts
 
@@ -143,7 +143,7 @@ def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(
     page, layout, fonts = _open(browser, f"{server}/?lang={lang}", heading)
     try:
         legend = page.page.frame_locator("iframe").first.locator(".atlas-legend-rows")
-        legend.wait_for(timeout=60_000)
+        legend.wait_for(timeout=120_000)
         page.page.wait_for_timeout(1500)  # the page's last elements (ranking, footer)
         layout = page.page.evaluate(LAYOUT)
         page.page.screenshot(path=str(ARTIFACTS / f"rtl-atlas-{lang}.png"), full_page=True)
@@ -159,7 +159,7 @@ def test_the_atlas_in_urdu_and_sindhi_reads_right_to_left_offline(
         legend_text = legend.inner_text()
         assert sum(1 for ch in legend_text if "\u0600" <= ch <= "\u06ff") > 20, legend_text
         toggle = page.page.frame_locator("iframe").first.locator(".atlas-names-toggle")
-        toggle.wait_for(timeout=30_000)
+        toggle.wait_for(timeout=120_000)
         assert toggle.inner_text().strip() == names_toggle, toggle.inner_text()
         assert f"lang={lang}" in page.page.url
         assert layout["naskh"] >= 1 and all(f.startswith("200 ") and "127.0.0.1" in f for f in fonts)
@@ -196,9 +196,9 @@ def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(brows
             f"{url}/workshop?round=dlg-sd&mode=present&lang=sd", wait_until="domcontentloaded"
         )
         title = projector.page.locator(".ws-title")
-        title.wait_for(timeout=90_000)
+        title.wait_for(timeout=120_000)
         assert title.inner_text() == "انب — ٽيڪنالاجي"  # Mango — Technology
-        projector.page.locator("#ws-link").wait_for(timeout=60_000)
+        projector.page.locator("#ws-link").wait_for(timeout=120_000)
         assert "lang=sd" in projector.page.locator("#ws-link").inner_text()
         # The projector's legend (inside the map, or under it on a small screen) is in Sindhi.
         legend_text = ""
@@ -221,8 +221,8 @@ def test_workshop_projector_and_phone_in_sindhi_read_right_to_left_offline(brows
         assert arabic > 2 * latin, (arabic, latin)
 
         phone.page.goto(f"{url}/vote?r=dlg-sd&lang=sd", wait_until="domcontentloaded")
-        phone.page.get_by_role("button", name="صنعت").click(timeout=90_000)  # Industry
-        phone.page.locator("#vote-item").wait_for(timeout=60_000)
+        phone.page.get_by_role("button", name="صنعت").click(timeout=120_000)  # Industry
+        phone.page.locator("#vote-item").wait_for(timeout=120_000)
         assert phone.page.locator("#vote-item").inner_text() == "انب — ٽيڪنالاجي"
         phone.page.wait_for_timeout(1000)
         assert (
@@ -278,13 +278,13 @@ def test_item17_the_atlas_in_urdu_mirrors_the_ranking_and_keeps_english_runs_who
         page.page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=120_000)
         page.page.wait_for_function(
             "document.querySelector(\"[data-testid='stSkipToContent']\").textContent !== 'Skip to main content'",
-            timeout=60_000,
+            timeout=120_000,
         )
         page.page.wait_for_function(f"!!({RANKING_HEADERS})()", timeout=120_000)
         footer = page.page.locator(
             "[data-testid='stMain'] [data-testid='stCaptionContainer']", has_text="2026-11-25"
         )
-        footer.last.wait_for(timeout=60_000)  # the footer, drawn last, names the round
+        footer.last.wait_for(timeout=120_000)  # the footer, drawn last, names the round
         found = page.page.evaluate(ATLAS_RTL)
         headers = found["headers"]
         assert headers.index("درجہ") > headers.index("ضلع"), headers  # Rank drawn right of District

@@ -35,11 +35,11 @@ def test_session_cookie_is_http_only_and_a_reload_stays_signed_in(signin_server,
     page = off.page
     try:
         page.goto(signin_server + "/data", wait_until="domcontentloaded")
-        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
         page.get_by_role("textbox", name="Username").fill("alice")
         page.get_by_role("textbox", name="Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_text("Signed in as").wait_for(timeout=60_000)
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
 
         cookie = session_cookie(off)
         assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
@@ -49,11 +49,11 @@ def test_session_cookie_is_http_only_and_a_reload_stays_signed_in(signin_server,
         assert cookie["value"] not in page.content()  # the token is never in the page
 
         page.reload(wait_until="domcontentloaded")
-        page.get_by_text("Signed in as").wait_for(timeout=60_000)
-        page.get_by_role("tab", name="Edit round").wait_for(timeout=30_000)
+        page.get_by_text("Signed in as").wait_for(timeout=120_000)
+        page.get_by_role("tab", name="Edit round").wait_for(timeout=120_000)
 
         page.get_by_role("button", name="Sign out").click()
-        page.get_by_role("button", name="Sign in").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=120_000)
         deadline = time.time() + 30
         while any(c["name"] == "atlas_session" for c in off.context.cookies()) and time.time() < deadline:
             time.sleep(0.2)
@@ -66,7 +66,7 @@ def test_session_cookie_is_http_only_and_a_reload_stays_signed_in(signin_server,
 def test_a_typed_atlas_path_opens_the_atlas_with_its_parameters(server, offline_page):
     page = offline_page.page
     page.goto(server + "/atlas?pillars=technology", wait_until="domcontentloaded")
-    page.get_by_role("heading", name=atlas_name(), level=1).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=atlas_name(), level=1).wait_for(timeout=120_000)
     settled(page)
     assert page.get_by_text("Page not found").count() == 0
     assert "pillars=technology" in page.url

@@ -56,11 +56,11 @@ def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browse
             p.goto(f"{base_a}/v?r={ROUND}", wait_until="domcontentloaded")
             p.get_by_role("button", name="Government", exact=True).click(timeout=120_000)
             p.get_by_role("button", name=re.compile("^. Absent$")).click(timeout=120_000)
-            p.locator("#vote-mine").wait_for(timeout=90_000)
+            p.locator("#vote-mine").wait_for(timeout=120_000)
 
             # Server B's projector shows the vote made through server A, without a reload.
             proj.wait_for_function(
-                "() => document.querySelector('.ws-tally')?.dataset.voted === '1'", timeout=90_000
+                "() => document.querySelector('.ws-tally')?.dataset.voted === '1'", timeout=120_000
             )
             assert (
                 proj.locator(".ws-tally tr[data-group='government'] td[data-choice='absent']").inner_text()
@@ -71,10 +71,10 @@ def test_a_vote_through_one_server_appears_on_the_other_servers_projector(browse
             token = parse_qs(urlparse(p.url).query)["t"][0]
             p.goto(f"{base_b}/v?r={ROUND}&g=government&t={token}", wait_until="domcontentloaded")
             p.get_by_role("button", name=re.compile("^. Present$")).click(timeout=120_000)
-            p.get_by_text("Your vote: ● Present").wait_for(timeout=90_000)
+            p.get_by_text("Your vote: ● Present").wait_for(timeout=120_000)
             proj.wait_for_function(
                 "() => document.querySelector(\".ws-tally tr[data-group='government'] td[data-choice='present']\")?.textContent === '1'",
-                timeout=90_000,
+                timeout=120_000,
             )
             assert proj.locator(".ws-tally").get_attribute("data-voted") == "1"
             assert vt.tally(engine, ROUND, "rice", "technology").n == 1

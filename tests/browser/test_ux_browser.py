@@ -23,7 +23,7 @@ TITLES = {
 }
 
 
-def wait_app(page, timeout=90_000):
+def wait_app(page, timeout=120_000):
     """The page has run: its title and the footer's credit line are drawn."""
     page.wait_for_selector("[data-testid='stSidebarNav']", timeout=timeout)
     page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
@@ -35,7 +35,7 @@ def wait_app(page, timeout=90_000):
 def share_link(page) -> str:
     page.get_by_text("Share this view").click()
     code = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").first
-    code.wait_for(timeout=30_000)
+    code.wait_for(timeout=120_000)
     return code.inner_text().strip()
 
 
@@ -73,11 +73,11 @@ def test_item1_every_link_the_app_offers_opens_its_view_without_a_dialog(server,
             wait_app(fresh.page)
             fresh.page.wait_for_timeout(1500)
             assert fresh.page.get_by_text("Page not found").count() == 0, url
-            fresh.page.locator("h1").first.wait_for(timeout=30_000)
+            fresh.page.locator("h1").first.wait_for(timeout=120_000)
             if "pillars=hrm" in url:
                 fresh.page.locator("[data-testid='stSidebar']").get_by_text(
                     "Capabilities & HRM"
-                ).first.wait_for(timeout=30_000)
+                ).first.wait_for(timeout=120_000)
         finally:
             fresh.close()
 
@@ -122,7 +122,7 @@ def open_atlas(offline_page, server, query=""):
         """() => { const ps = [...document.querySelectorAll('path.leaflet-interactive[tabindex="0"]')];
                    return ps.length > 0 && ps.every(p => (p.getAttribute('aria-label') || '').includes('. '))
                      && document.querySelectorAll('.atlas-district-label').length > 0; }""",
-        timeout=60_000,
+        timeout=120_000,
     )
     page.wait_for_timeout(1500)
     return page, frame
@@ -200,7 +200,7 @@ def test_item16_summary_skip_link_and_keyboard_selection(server, browser):
             "() => { const p = [...document.querySelectorAll('path.leaflet-interactive')].find(p => (p.getAttribute('aria-label') || '').startsWith('Sanghar')); p.focus(); }"
         )
         page.keyboard.press("Enter")
-        page.get_by_role("heading", name="Sanghar").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Sanghar").wait_for(timeout=120_000)
     finally:
         offline_page.close()
 
@@ -214,9 +214,9 @@ def test_item7_clicking_a_district_leaves_no_focus_box(server, browser):
         box = frame.evaluate("""() => { const p = [...document.querySelectorAll('path.leaflet-interactive')].find(p => (p.getAttribute('aria-label') || '').startsWith('Tharparkar'));
                                       p.setAttribute('data-probe', '1'); const r = p.getBoundingClientRect(); return [r.width, r.height]; }""")
         frame.locator("path[data-probe]").click(
-            position={"x": box[0] * 0.7, "y": box[1] * 0.6}, timeout=10_000
+            position={"x": box[0] * 0.7, "y": box[1] * 0.6}, timeout=120_000
         )
-        page.get_by_role("heading", name="Tharparkar").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Tharparkar").wait_for(timeout=120_000)
         frame = map_frame(page)
         style = frame.evaluate(
             "() => { const a = document.activeElement; return a && a.tagName.toLowerCase() === 'path' ? getComputedStyle(a).outlineStyle : 'none'; }"
@@ -233,7 +233,7 @@ def test_item8_online_basemap_offline_says_so_and_credits_osm_once(server, brows
     offline_page = OfflinePage(browser, width=1280, height=720)
     try:
         page, frame = open_atlas(offline_page, server, "?basemap=1")
-        frame.wait_for_selector(".atlas-tiles-notice", timeout=30_000)
+        frame.wait_for_selector(".atlas-tiles-notice", timeout=120_000)
         assert "could not load" in frame.inner_text(".atlas-tiles-notice")
         credit = frame.inner_text(".leaflet-control-attribution")
         assert credit.count("OpenStreetMap") == 1, credit

@@ -85,7 +85,7 @@ def editor_server(tmp_path_factory):
 
 
 def _title(page) -> str:
-    return page.locator(".ws-title").inner_text(timeout=30_000)
+    return page.locator(".ws-title").inner_text(timeout=120_000)
 
 
 def _key_step(page, key: str, then: str) -> None:
@@ -110,23 +110,23 @@ def _sign_in(page) -> None:
     page.get_by_label("Username").fill("facilitator")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for(timeout=30_000)
+    page.get_by_text("Signed in as").wait_for(timeout=120_000)
 
 
 def _open_presenter(page, base: str) -> None:
     page.goto(f"{base}/workshop?round={ROUND}&mode=presenter", wait_until="domcontentloaded")
     # A new browser session keeps the sign-in (issue 10 item 3, session cookie); sign in only if the
     # cookie had not been set yet when the page was left.
-    page.locator(".ws-title").or_(page.get_by_label("Username")).first.wait_for(timeout=60_000)
+    page.locator(".ws-title").or_(page.get_by_label("Username")).first.wait_for(timeout=120_000)
     if page.get_by_label("Username").count():
         _sign_in(page)
 
 
 def _map_painted(page) -> None:
-    page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=60_000)
+    page.wait_for_selector("iframe[title^='Map'], iframe[title*='folium']", timeout=120_000)
     for frame in page.frames:
         if frame != page.main_frame and frame.query_selector(".leaflet-container"):
-            frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+            frame.wait_for_selector("path.leaflet-interactive", timeout=120_000)
             return
 
 
@@ -142,7 +142,7 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
     page = off.page
     try:
         page.goto(editor_server + "/workshop", wait_until="domcontentloaded")
-        page.get_by_text("Prepare a dialogue").wait_for(timeout=60_000)
+        page.get_by_text("Prepare a dialogue").wait_for(timeout=120_000)
         _sign_in(page)
 
         page.get_by_role("textbox", name="Round id (new round)").fill(ROUND)
@@ -155,9 +155,9 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         picker.fill("Fisheries")
         picker.press("Enter")
         page.keyboard.press("Escape")
-        page.locator(".st-key-ws_new_clusters").get_by_text("Fisheries").first.wait_for(timeout=30_000)
+        page.locator(".st-key-ws_new_clusters").get_by_text("Fisheries").first.wait_for(timeout=120_000)
         page.get_by_role("button", name="Create dialogue").click()
-        page.get_by_text("is ready").wait_for(timeout=30_000)
+        page.get_by_text("is ready").wait_for(timeout=120_000)
         page.get_by_role("button", name="Start presentation").click()
         _wait_title(page, "Fisheries — Technology")
         _map_painted(page)
@@ -177,14 +177,14 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         _wait_title(page, "Fisheries — Capabilities & HRM")
         community = page.get_by_role("radiogroup", name="Community")
         community.get_by_text("absent", exact=True).click()
-        page.locator(".ws-panel:not(.ws-tally)").first.get_by_text("absent").wait_for(timeout=30_000)
+        page.locator(".ws-panel:not(.ws-tally)").first.get_by_text("absent").wait_for(timeout=120_000)
         page.get_by_role("radiogroup", name="Said by (group)").get_by_text("Community", exact=True).click()
         page.get_by_role("textbox", name="Name (optional)").fill("Village elder")
         text_box = page.get_by_role("textbox", name="Quote or recommendation")
         text_box.fill("Local people must be hired at supervisory level.")
         text_box.press("ArrowLeft")  # arrow keys while typing must not move the agenda
         page.get_by_role("button", name="Save quote").click()
-        page.get_by_text("Said in the room (1)").wait_for(timeout=30_000)
+        page.get_by_text("Said in the room (1)").wait_for(timeout=120_000)
         assert "Capabilities & HRM" in _title(page)
 
         # Reload: the same item, the rating and the quote are still there.
@@ -193,7 +193,7 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         )  # the room view, fresh
         _wait_title(page, "Fisheries — Capabilities & HRM")
         panel = page.locator(".ws-panel:not(.ws-tally)").first
-        panel.wait_for(timeout=30_000)
+        panel.wait_for(timeout=120_000)
         assert "absent" in panel.inner_text()
         assert page.get_by_text("Local people must be hired at supervisory level.").is_visible()
         assert page.get_by_text("Village elder").count() >= 1
@@ -233,16 +233,16 @@ def test_workshop_offline_capture_reload_and_legibility(editor_server, browser):
         _wait_title(page, "Fisheries — Capabilities & HRM")
         page.get_by_text("Offline check", exact=True).click()
         page.get_by_text("Run the offline check").click()
-        page.get_by_text("Map files: all installed").wait_for(timeout=30_000)
+        page.get_by_text("Map files: all installed").wait_for(timeout=120_000)
         page.get_by_text("Map HTML: no script, stylesheet or image from another host.").wait_for(
-            timeout=30_000
+            timeout=120_000
         )
         check = page.frame_locator(
             "iframe[srcdoc*='Browser check'], iframe[title*='st.iframe']"
         ).last.locator("#out")
         page.wait_for_function(
             "() => [...document.querySelectorAll('iframe')].some(f => { try { return f.contentDocument.querySelector('#out[data-remote]'); } catch (e) { return false; } })",
-            timeout=30_000,
+            timeout=120_000,
         )
         assert check.get_attribute("data-remote") == "0", check.inner_text()
         page.screenshot(path=str(ARTIFACTS / "workshop-offline-check.png"), full_page=True)

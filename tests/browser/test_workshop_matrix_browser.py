@@ -162,7 +162,7 @@ def test_the_presenter_steps_onto_the_matrix_with_the_keyboard_and_sees_it_large
         assert got["cells"] >= 16 * 5 and all("/" in t for t in got["texts"]), got
         assert got["chartType"] >= 20, got  # the chart in the projector's type, not the page's
         # Phones have nothing to vote on; the presenter is told so and has no vote control.
-        page.get_by_text("Nothing to vote on now").first.wait_for(timeout=60_000)
+        page.get_by_text("Nothing to vote on now").first.wait_for(timeout=120_000)
         assert page.get_by_role("button", name="Close voting on this item").count() == 0
         assert view.refused == []
     finally:

@@ -56,7 +56,7 @@ def _presenter(browser, base: str) -> OfflinePage:
 def _open_summary(page) -> None:
     """Open the presenter's summary, which builds its files."""
     page.get_by_text("End of session: summary").click()
-    page.get_by_text("Every row names its source").wait_for(timeout=60_000)
+    page.get_by_text("Every row names its source").wait_for(timeout=120_000)
 
 
 def _room_view(page):
@@ -113,10 +113,10 @@ def test_projector_fits_1920x1080_and_leaves_the_controls_to_the_presenter(room,
         # The controls sit at the end of the presenter's script, after the live tally that
         # open_presenter_signed_in waits for: wait for each (fails if it never comes), not a snapshot count.
         for label in FACILITATOR_ONLY[1:]:
-            f.get_by_text(label).first.wait_for(timeout=60_000)
+            f.get_by_text(label).first.wait_for(timeout=120_000)
         _open_summary(f)
         for label in DOWNLOADS:
-            f.get_by_role("button", name=label).wait_for(timeout=60_000)
+            f.get_by_role("button", name=label).wait_for(timeout=120_000)
         assert projector.refused == [] and presenter.refused == []
     except Exception:
         with contextlib.suppress(Exception):
@@ -144,25 +144,25 @@ def test_open_projector_shows_the_accepted_rating(room, browser):
             p.goto(base + link[link.index("/v?") :], wait_until="commit")
             p.get_by_role("button", name=group, exact=True).click(timeout=120_000)
             p.get_by_role("button", name=re.compile(f"^. {choice}$")).click(timeout=120_000)
-            p.locator("#vote-mine").wait_for(timeout=90_000)
+            p.locator("#vote-mine").wait_for(timeout=120_000)
         proj.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.voted === '2'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.voted === '2'", timeout=120_000
         )
 
         presenter = _presenter(browser, base)
         f = presenter.page
         f.get_by_role("button", name="Close voting on this item").click()
-        f.get_by_role("button", name="Reopen voting").wait_for(timeout=90_000)
+        f.get_by_role("button", name="Reopen voting").wait_for(timeout=120_000)
         settled(f)
         f.get_by_role("button", name="Accept the tally into the round").click()
-        f.get_by_text("Accepted: 2 votes from 2 group(s)").wait_for(timeout=90_000)
-        f.get_by_text("Room gap: 0.50").wait_for(timeout=90_000)
+        f.get_by_text("Accepted: 2 votes from 2 group(s)").wait_for(timeout=120_000)
+        f.get_by_text("Room gap: 0.50").wait_for(timeout=120_000)
 
         # The projector, never reloaded: the tally says closed, and the room's view shows the accepted rating.
         proj.wait_for_function(
-            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=90_000
+            "() => document.querySelector('.ws-tally')?.dataset.state === 'closed'", timeout=120_000
         )
-        proj.get_by_text("Room gap: 0.50").wait_for(timeout=60_000)
+        proj.get_by_text("Room gap: 0.50").wait_for(timeout=120_000)
         industry = _room_view(proj).locator("tr", has_text="Industry").inner_text()
         government = _room_view(proj).locator("tr", has_text="Government").inner_text()
         assert "present" in industry and "1 voted" in industry
@@ -198,7 +198,7 @@ def test_summary_downloads_from_the_presenter_while_the_room_refreshes(room, bro
         files = {}
         for label in ("Quotes (CSV)", "Ratings (CSV)", "Printable summary (PDF)"):
             button = f.get_by_role("button", name=label)
-            button.wait_for(timeout=60_000)
+            button.wait_for(timeout=120_000)
             # Playwright's own wait: the file must arrive, however many refreshes run meanwhile.
             with f.expect_download(timeout=120_000) as info:
                 button.click()

@@ -12,7 +12,7 @@ from browser_support import ARTIFACTS, REPO
 MAP_IFRAME = "iframe[title^='Map'], iframe[title*='folium']"
 
 
-def map_frame(page, timeout=60_000):
+def map_frame(page, timeout=120_000):
     """The Leaflet frame inside the streamlit-folium component, once districts are painted."""
     page.wait_for_selector(MAP_IFRAME, timeout=timeout)
     for _ in range(2):
