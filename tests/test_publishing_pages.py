@@ -76,6 +76,18 @@ def test_a_visitor_sees_published_editions_only_and_an_editor_sees_the_draft_mar
     assert "Draft, not published" in _texts(editor)
 
 
+def test_a_visitor_s_link_to_a_draft_says_it_is_not_published_not_that_it_does_not_exist(db):
+    visitor = _ok(page_app("atlas", timeout=90, editor=False, round=ROUND).run())
+    [notice] = [w.value for w in visitor.warning if ROUND in w.value]
+    assert "is not published yet" in notice and "does not exist" not in notice, notice
+    assert "Survey 2027" not in visitor.sidebar.selectbox(key="w_round").value  # the latest edition instead
+    assert "Draft, not published" not in _texts(visitor)
+
+    unknown = _ok(page_app("atlas", timeout=90, editor=False, round="no-such-round").run())
+    [notice] = [w.value for w in unknown.warning if "no-such-round" in w.value]
+    assert "does not exist here" in notice, notice
+
+
 def test_submit_send_back_with_a_note_then_a_second_account_publishes(db):
     alice = _data_page_as("alice")
     assert "draft" in _texts(alice)

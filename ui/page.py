@@ -30,13 +30,18 @@ from ui.rtl import apply as apply_direction
 from ui.share import share_box
 
 
-def vocabulary(atlas: AtlasData) -> view.Vocabulary:
+def vocabulary(atlas: AtlasData, everything: AtlasData | None = None) -> view.Vocabulary:
+    """What a link may name in ``atlas`` (the reader's); ``everything``: the whole atlas, whose other
+    rounds are this reader's unpublished ones."""
     ds = atlas.dataset
+    rounds = tuple(ds.rounds["round_id"])
+    every_round = everything.dataset.rounds["round_id"] if everything is not None else ()
     return view.Vocabulary(
         clusters=tuple(ds.clusters["cluster_id"]),
         districts=tuple(atlas.district_names),
-        rounds=tuple(ds.rounds["round_id"]),
+        rounds=rounds,
         default_round=ds.latest_round(),
+        unpublished_rounds=tuple(r for r in every_round if r not in rounds),
     )
 
 
@@ -256,8 +261,8 @@ def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
     atlas = get_atlas_data()
     if shared_filters:
         # The figure pages: signed out, published editions only (Data and Workshop decide their own).
-        atlas = reader_atlas(atlas, current_editor())
-        state = view.view_state(vocabulary(atlas))
+        everything, atlas = atlas, reader_atlas(atlas, current_editor())
+        state = view.view_state(vocabulary(atlas, everything))
     else:  # this page's URL parameters are its own: never read them as the shared filters
         state = st.session_state.get(view._STATE_KEY) or view.ViewState(round=atlas.dataset.latest_round())
     if shared_filters:

@@ -27,6 +27,8 @@ LIST_FIELDS = {"pillars", "sectors", "districts", "compare"}
 MATRIX_SORTS = tuple(dict.fromkeys(s for sorts in SORTS.values() for s in sorts))
 _STATE_KEY = "atlas_view"
 _NOTICE_KEY = "atlas_link_notices"
+# The notices' name for a link's round that exists but is not published (see Vocabulary.unpublished_rounds).
+UNPUBLISHED_ROUND = "unpublished_round"
 # A notice repeats at most this much of a link's rejected values (a link can carry 100,000 characters).
 NOTICE_VALUE_CHARS, NOTICE_VALUES = 40, 5
 
@@ -60,6 +62,9 @@ class Vocabulary:
     districts: tuple[str, ...]
     rounds: tuple[str, ...]
     default_round: str | None
+    # Rounds that exist but this reader may not see (a draft or one in review, for a signed-out visitor):
+    # a link naming one is told so, not that the round "does not exist".
+    unpublished_rounds: tuple[str, ...] = ()
 
 
 def _allowed(vocab: Vocabulary, name: str, kind: str = "districts") -> tuple[str, ...] | None:
@@ -126,6 +131,9 @@ def _parse(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[t
         values = [v for v in raw.split(",") if v] if f.name in LIST_FIELDS else [raw]
         good = [v for v in values if allowed is None or v in allowed]
         bad = [v for v in values if v not in good]
+        if f.name == "round" and (unpublished := [v for v in bad if v in vocab.unpublished_rounds]):
+            notices.append((UNPUBLISHED_ROUND, unpublished))
+            bad = [v for v in bad if v not in unpublished]
         if bad:
             notices.append((f.name, bad))
         if f.name == "pillars":
@@ -139,11 +147,17 @@ def _parse(params: dict[str, str], vocab: Vocabulary) -> tuple[ViewState, list[t
 
 
 def ignored_notice(name: str, bad: list[str], tr: Translator | None = None) -> str:
-    """What the page says about a link's values that do not exist here (shortened: a link can be huge),
-    in ``tr``'s language (default: the session's)."""
+    """What the page says about a link's values that do not exist here, or, for :data:`UNPUBLISHED_ROUND`,
+    a round this reader may not see yet (shortened: a link can be huge), in ``tr``'s language (default:
+    the session's)."""
     tr = tr or translator()
     shown = ", ".join(repr(shorten(b, NOTICE_VALUE_CHARS)) for b in bad[:NOTICE_VALUES])
     more = tr.gettext(" and {n} more").format(n=len(bad) - NOTICE_VALUES) if len(bad) > NOTICE_VALUES else ""
+    if name == UNPUBLISHED_ROUND:
+        return tr.gettext(
+            "The link's round {values}{more} is not published yet: only signed-in editors can open it. "
+            "This page shows the latest published edition."
+        ).format(values=shown, more=more)
     return tr.gettext("The link's {field} value {values}{more} does not exist here and was ignored.").format(
         field=tr.gettext(FIELD_WORDS.get(name, name)), values=shown, more=more
     )
