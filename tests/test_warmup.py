@@ -41,6 +41,35 @@ def test_warm_up_fills_the_caches_without_importing_a_component(tmp_path):
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
 
 
+def test_the_warm_up_leaves_what_it_loaded_to_the_collector_s_side_and_collection_on(tmp_path):
+    """In a fresh interpreter, as in the server: the warm-up loads with collection off, then freezes what it
+    loaded (a full collection no longer walks it) and turns collection back on, also when it fails."""
+    script = textwrap.dedent(
+        """
+        import gc
+        from ui import warmup
+
+        warmup._run()
+        assert gc.isenabled() and gc.get_freeze_count() > 100_000, gc.get_freeze_count()
+        assert warmup._done.is_set()
+
+        gc.unfreeze()
+        warmup._done.clear()
+        def fails():
+            raise OSError("the store did not answer")
+        warmup.prepare_first_screen = fails
+        warmup._run()
+        assert gc.isenabled() and warmup._done.is_set()
+        print("ok")
+        """
+    )
+    env = child_env(db_url=f"sqlite:///{tmp_path / 'atlas.db'}")
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
 def test_without_serve_py_nothing_waits():
     """``streamlit run app.py`` and AppTest start no warm-up: app.py's wait returns at once."""
     from ui import warmup
