@@ -262,7 +262,7 @@ def start(shared_filters: bool = True) -> tuple[AtlasData, view.ViewState]:
     if shared_filters:
         # The figure pages: signed out, published editions only (Data and Workshop decide their own).
         everything, atlas = atlas, reader_atlas(atlas, current_editor())
-        state = view.view_state(vocabulary(atlas, everything))
+        state = view.view_state(lambda: vocabulary(atlas, everything))
     else:  # this page's URL parameters are its own: never read them as the shared filters
         state = st.session_state.get(view._STATE_KEY) or view.ViewState(round=atlas.dataset.latest_round())
     if shared_filters:

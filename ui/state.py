@@ -8,6 +8,7 @@ with those values dropped and a message saying which.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 
 import streamlit as st
@@ -181,10 +182,11 @@ def to_query(state: ViewState) -> dict[str, str]:
     return out
 
 
-def view_state(vocab: Vocabulary) -> ViewState:
-    """The session's view state, read from the URL on the session's first run."""
+def view_state(vocabulary: Callable[[], Vocabulary]) -> ViewState:
+    """The session's view state, read from the URL on the session's first run; ``vocabulary`` is asked
+    for only then (it lists every cluster and district: not work for every rerun)."""
     if _STATE_KEY not in st.session_state:
-        state, dropped = _parse(st.query_params.to_dict(), vocab)
+        state, dropped = _parse(st.query_params.to_dict(), vocabulary())
         st.session_state[_STATE_KEY] = state
         st.session_state[_NOTICE_KEY] = dropped
     return st.session_state[_STATE_KEY]
