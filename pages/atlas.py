@@ -135,7 +135,7 @@ with map_col:
     else:
         # A click reruns the script with the component's new value already in session state: it was
         # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
-        st.markdown("[" + _("Skip the map: go to the district ranking") + "](#districts-ranked-by-gap)")
+        # The map's text equivalent, then the way past it, in one element (#28: one fewer re-sent per rerun).
         st.caption(
             map_summary(
                 scores.assign(
@@ -145,6 +145,9 @@ with map_col:
                 [tr.pillar(p) for p in state.pillars],
                 tr,
             )
+            + "  \n["
+            + _("Skip the map: go to the district ranking")
+            + "](#districts-ranked-by-gap)"
         )
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
@@ -167,6 +170,7 @@ with map_col:
             )
         )
         _take_click(clicked)
+    page.play_timer(atlas, state)  # after the map: it comes and goes with Play
 
 with panel_col:
     row = scores[scores["district"] == state.district]
@@ -195,6 +199,9 @@ with panel_col:
                 share=f"{r['coverage']:.0%}", n=r["n_assessed"], total=r["n_indicators"]
             )
             + (" — " + _("low coverage, read with care.") if r["low_coverage"] else ".")
+            + "  \n**"
+            + _("Clusters here, gap by pillar")
+            + "**"  # the table's label in the same element (#28)
         )
         here = list(r["clusters"])
         # By key: clusters named by id, pillar headers by message id, cells worded in the page's language.
@@ -209,7 +216,6 @@ with panel_col:
             ),
         )
         gap_table = gap_cells.rename(columns=PILLARS, index=names("cluster", here, ds.cluster_name))
-        st.markdown("**" + _("Clusters here, gap by pillar") + "**")
         st.dataframe(
             shown_table(gap_table.rename_axis("Cluster").reset_index(), vocabulary=()),
             hide_index=True,

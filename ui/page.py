@@ -183,35 +183,42 @@ def round_slider(atlas: AtlasData, state: view.ViewState) -> None:
     """The Atlas's round slider and play control, over the rounds this reader may see, oldest first. The
     slider shows ``state.round``, as the sidebar's picker does: moving one moves the other and the link.
     Playing steps one round every ``PLAY_STEP_S`` seconds until the last round or Stop; each step is a
-    rerun of the page, so the server computes every figure shown."""
+    rerun of the page, so the server computes every figure shown. The timer is :func:`play_timer`'s.
+
+    One above the other, not in columns: columns are three layout blocks, and a block is re-sent whole
+    on every rerun (#28: ~300 bytes of each pillar change)."""
     order = atlas.dataset.round_order()
     if len(order) < 2:
         return  # one round: nothing to step through
     labels = round_labels(atlas.dataset)
-    playing = st.session_state.get(_PLAYING, False)
-    slider_column, play_column = st.columns([5, 1], vertical_alignment="bottom")
-    with slider_column:
-        view.bound(
-            st.select_slider,
-            "w_round_slider",
-            state,
-            "round",
-            label=_("Round on the map (oldest to newest)"),
-            options=order,
-            format_func=labels.get,
-        )
-    play_column.button(
-        ("■ " + _("Stop")) if playing else ("▶ " + _("Play")),
+    view.bound(
+        st.select_slider,
+        "w_round_slider",
+        state,
+        "round",
+        label=_("Round on the map (oldest to newest)"),
+        options=order,
+        format_func=labels.get,
+    )
+    st.button(
+        ("■ " + _("Stop")) if st.session_state.get(_PLAYING, False) else ("▶ " + _("Play")),
         key="w_round_play",
         on_click=_toggle_play,
         args=(order, state),
         help=_("Steps through the rounds, oldest to newest, one every {seconds} seconds.").format(
             seconds=f"{PLAY_STEP_S:g}"
         ),
-        width="stretch",
     )
+
+
+def play_timer(atlas: AtlasData, state: view.ViewState) -> None:
+    """The timer of :func:`round_slider`'s play, drawn only while it plays (a fragment is a block re-sent on
+    every rerun, #28). Called last in the map's column, so nothing else moves when it comes and goes."""
+    if not st.session_state.get(_PLAYING, False):
+        return
+    order = atlas.dataset.round_order()
     st.session_state[_PLAY_DRAWN] = True
-    st.fragment(_play_tick, run_every=PLAY_STEP_S if playing else None)(order, state)
+    st.fragment(_play_tick, run_every=PLAY_STEP_S)(order, state)
 
 
 def district_picker(atlas: AtlasData, state: view.ViewState, **options) -> dict[str, str]:

@@ -2,7 +2,8 @@
 the seed's desk review: a keyboard user steps the Atlas's round slider with the arrow keys; the map's fills
 change where the rounds differ, the sidebar's round, the illustrative banner and the link follow, and only
 styles travel: the map is kept (not rebuilt), no geometry is in the step's websocket messages, and a step
-carries fewer bytes than the districts' geometry alone. The play control steps to the last round and stops."""
+carries fewer bytes than the districts' geometry alone. The play control steps to the last round and stops,
+with the same map."""
 
 from __future__ import annotations
 
@@ -117,7 +118,9 @@ def test_play_steps_through_the_rounds_and_stops_on_the_last(rounds_server, brow
     view = OfflinePage(browser, 1400, 900)
     try:
         page = view.page
-        _open_atlas(page, rounds_server)
+        frame = _open_atlas(page, rounds_server)
+        # The play's timer is drawn only while it plays: the map is kept (restyled) through it all.
+        frame.evaluate("() => { window.__mapKept = true; }")
         page.get_by_role("button", name="▶ Play", exact=True).click()
         expect(page.get_by_role("button", name="■ Stop", exact=True)).to_be_visible(timeout=120_000)
         # The server steps one round at a time; at the last it shows Play again.
@@ -126,6 +129,7 @@ def test_play_steps_through_the_rounds_and_stops_on_the_last(rounds_server, brow
         page.get_by_text(BANNER).wait_for(timeout=120_000)
         expect(page.locator(ROUND_SLIDER)).to_have_value("2")
         page.wait_for_function("() => location.search.includes('round=demo-2')", timeout=120_000)
+        assert frame.evaluate("() => window.__mapKept === true")
         assert view.refused == []
     finally:
         view.close()
