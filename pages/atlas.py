@@ -135,7 +135,8 @@ with map_col:
     else:
         # A click reruns the script with the component's new value already in session state: it was
         # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
-        # The map's text equivalent, then the way past it, in one element (#28: one fewer re-sent per rerun).
+        # Its own element, not in the summary's caption: a link in a caption's grey fails contrast (axe, #18).
+        st.markdown("[" + _("Skip the map: go to the district ranking") + "](#districts-ranked-by-gap)")
         st.caption(
             map_summary(
                 scores.assign(
@@ -145,9 +146,6 @@ with map_col:
                 [tr.pillar(p) for p in state.pillars],
                 tr,
             )
-            + "  \n["
-            + _("Skip the map: go to the district ranking")
-            + "](#districts-ranked-by-gap)"
         )
         map_scores = scores.set_index("district").assign(label=labels)
         # The base map (geometry, markers, legend) is the same script on every rerun for the same sites, so
