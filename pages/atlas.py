@@ -135,7 +135,8 @@ with map_col:
     else:
         # A click reruns the script with the component's new value already in session state: it was
         # taken above, before the picker was drawn, so the outline, picker and panel show it in this run.
-        # Its own element, not in the summary's caption: a link in a caption's grey fails contrast (axe, #18).
+        # Its own element, not in the summary's caption: a link takes a caption's grey, below the contrast axe asks for
+        # (tests/browser/test_ux_browser.py, item 18).
         st.markdown("[" + _("Skip the map: go to the district ranking") + "](#districts-ranked-by-gap)")
         st.caption(
             map_summary(
