@@ -31,11 +31,10 @@ from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_IFRAME,
-    VIEWPORT,
-    _offline_route,
     _Server,
     _wait_painted,
     measure,
+    offline_context,
 )
 from bench.run import case_env
 
@@ -58,8 +57,7 @@ def page_loads(
     try:
         for i in range(n + 1):  # the first load of each is the first visitor's (warm-up, set-up): not counted
             for name in list(copies)[:: 1 if i % 2 == 0 else -1]:
-                ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
-                ctx.route("**/*", _offline_route([]))
+                ctx = offline_context(browser, [], marks=False)
                 page = ctx.new_page()
                 t0 = time.perf_counter()
                 page.goto(servers[name].url + query_s, wait_until="domcontentloaded")

@@ -187,6 +187,17 @@ def _offline_route(refused: list[str]):
     return route
 
 
+def offline_context(browser, refused: list[str], marks: bool = True):
+    """A fresh browser context as every bench page gets one: the bench's viewport, every request to a host
+    other than this machine refused (and listed in ``refused``), and, with ``marks``, the page's own
+    timestamps recorded in every frame (``MARKS_INIT_JS``)."""
+    context = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
+    context.route("**/*", _offline_route(refused))
+    if marks:
+        context.add_init_script(MARKS_INIT_JS)
+    return context
+
+
 class _Server:
     """``streamlit run`` of one app in a subprocess; ``t0`` is the moment it was started."""
 
@@ -500,9 +511,7 @@ def _measure(
     # the pillar changes are walked in the last.
     attempts = ["setup", *["start"] * (START_SAMPLES - 1), "measured"]
     for attempt in attempts:
-        ctx = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
-        ctx.route("**/*", _offline_route(out["refused"]))
-        ctx.add_init_script(MARKS_INIT_JS)
+        ctx = offline_context(browser, out["refused"])
         page = ctx.new_page()
         page.on(
             "console",

@@ -26,15 +26,13 @@ from bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     INSTRUMENT_JS,
-    MARKS_INIT_JS,
-    VIEWPORT,
     MessageBytes,
     _change,
-    _offline_route,
     _Server,
     _state,
     _wait_painted,
     _wait_still,
+    offline_context,
 )
 from bench.run import case_env
 
@@ -86,9 +84,7 @@ def repeated_change_frames(case: str) -> list[bytes]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         server = _Server(REPO / "serve.py", env, tmp / "server.log")
         try:
-            context = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
-            context.route("**/*", _offline_route([]))
-            context.add_init_script(MARKS_INIT_JS)
+            context = offline_context(browser, [])
             page = context.new_page()
             page.goto(f"http://localhost:{server.port}/{query_s}", wait_until="domcontentloaded")
             _wait_painted(page)
